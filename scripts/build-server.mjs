@@ -1,0 +1,15 @@
+// Bundles the process entries (server/main.ts, sync-server/main.ts) into build/server/.
+// Dependencies stay external and are loaded from node_modules at run time.
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: { main: 'server/main.ts', 'sync-server': 'sync-server/main.ts' },
+  outdir: 'build/server',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: true,
+  logLevel: 'warning'
+});

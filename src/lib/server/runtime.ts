@@ -1,0 +1,37 @@
+/**
+ * The hand-over point of the process-wide services. The composition root (server/runtime.ts)
+ * creates them once, in the process entry or the Vite dev plugin, and parks them on
+ * `globalThis`; SvelteKit code reads them here. Only types are imported, so the SvelteKit
+ * bundle never contains a second copy of the DocStore or the sync server. Because of that,
+ * errors coming from those services are recognised by their `code`, never by `instanceof`.
+ */
+import type { DocStore } from '../../../sync-server/doc-store';
+import type { SyncServer } from '../../../sync-server/server';
+import type { DocumentStorage } from '../../../sync-server/storage/types';
+import type { Config } from './config';
+import type { SqliteDatabase } from './db/sqlite';
+import type { Logger } from './log';
+
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  /** The SQLite database, or null with in-memory storage. */
+  db: SqliteDatabase | null;
+  storage: DocumentStorage;
+  docStore: DocStore;
+  syncServer: SyncServer;
+  /** Saves everything and releases resources; idempotent. */
+  close(): Promise<void>;
+}
+
+export const RUNTIME_KEY = Symbol.for('runboard.runtime');
+export type RuntimeHolder = { [RUNTIME_KEY]?: Promise<Runtime> };
+
+/** The process-wide runtime; throws when the process entry did not start it. */
+export function getRuntime(): Promise<Runtime> {
+  const runtime = (globalThis as RuntimeHolder)[RUNTIME_KEY];
+  if (!runtime) {
+    throw new Error('runtime not started: run the app with `npm start` or `npm run dev`');
+  }
+  return runtime;
+}

@@ -1,0 +1,78 @@
+/**
+ * The sync wire protocol as data: message types (the y-websocket protocol, built on
+ * y-protocols) and the close codes the server uses. Shared by the browser and the server so
+ * both name the same things the same way.
+ */
+
+/** Path prefix of the websocket endpoint: `ws(s)://host/sync/<docName>`. */
+export const SYNC_PATH_PREFIX = '/sync/';
+
+/** Top-level message types of the y-websocket protocol. */
+export const MessageType = {
+  Sync: 0,
+  Awareness: 1,
+  Auth: 2,
+  QueryAwareness: 3
+} as const;
+
+/** Sub-types of a `Sync` message (y-protocols/sync). */
+export const SyncMessageType = {
+  Step1: 0,
+  Step2: 1,
+  Update: 2
+} as const;
+
+/**
+ * Close codes. 1000–1015 are the RFC 6455 codes; 4000–4999 are ours. A client can tell from
+ * the code whether reconnecting makes sense (see `isRetryableClose`).
+ */
+export const CloseCode = {
+  Normal: 1000,
+  /** The server is shutting down or restarting; reconnect. */
+  GoingAway: 1001,
+  /** A frame was larger than `maxMessageBytes` (sent by the websocket layer itself). */
+  MessageTooBig: 1009,
+  /** The document name in the URL is not a valid `<ws>.<kind>[.<id>]`. */
+  BadDocumentName: 4400,
+  /** No valid session or token. */
+  Unauthorized: 4401,
+  /** Authenticated, but not allowed to open this document. */
+  Forbidden: 4403,
+  /** No frame (message or pong) from the peer within `idleTimeoutMs`. */
+  IdleTimeout: 4408,
+  /** The access behind this connection changed (role change, token revoked). */
+  AccessChanged: 4409,
+  /** A message could not be decoded, or carried an invalid Yjs update. */
+  MalformedMessage: 4422,
+  /** The connection could not keep up: its unsent buffer passed `maxBufferedBytes`. */
+  SlowConsumer: 4411,
+  /** The server or this principal has reached its connection limit. */
+  TooManyConnections: 4429,
+  /** Unexpected server failure while handling this connection. */
+  ServerError: 4500,
+  /** Applying the update would grow the document past `maxDocumentBytes`. */
+  DocumentTooLarge: 4507
+} as const;
+
+export type CloseCodeName = keyof typeof CloseCode;
+export type CloseCodeValue = (typeof CloseCode)[CloseCodeName];
+
+const NON_RETRYABLE: ReadonlySet<number> = new Set([
+  CloseCode.BadDocumentName,
+  CloseCode.Unauthorized,
+  CloseCode.Forbidden,
+  CloseCode.DocumentTooLarge
+]);
+
+/** Whether a client should keep reconnecting after the server closed with `code`. */
+export function isRetryableClose(code: number): boolean {
+  return !NON_RETRYABLE.has(code);
+}
+
+/** The name of a close code, for logs and UI. */
+export function closeCodeName(code: number): CloseCodeName | 'Unknown' {
+  for (const [name, value] of Object.entries(CloseCode)) {
+    if (value === code) return name as CloseCodeName;
+  }
+  return 'Unknown';
+}

@@ -1,0 +1,19 @@
+import adapter from '@sveltejs/adapter-node';
+import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+
+/** @type {import('@sveltejs/kit').Config} */
+const config = {
+  preprocess: vitePreprocess(),
+  compilerOptions: {
+    runes: true
+  },
+  kit: {
+    // The production entry (server/main.ts) imports build/handler.js and adds the
+    // websocket endpoint on the same port; adapter-node's own index.js is unused.
+    adapter: adapter({ out: 'build', precompress: true }),
+    // Cross-site form posts are refused (SvelteKit's default origin check).
+    csrf: { trustedOrigins: [] }
+  }
+};
+
+export default config;

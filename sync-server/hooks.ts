@@ -1,0 +1,80 @@
+import type { IncomingMessage } from 'node:http';
+import type * as Y from 'yjs';
+import type { DocName } from '../src/lib/shared/doc-name';
+import type { CloseCodeValue } from '../src/lib/shared/sync-protocol';
+
+/** Who is behind a connection or a server-side change. */
+export interface Principal {
+  /** Stable key used for per-principal limits and logs (user id, token id, or `ip:…`). */
+  id: string;
+  kind: 'anonymous' | 'user' | 'token' | 'server';
+}
+
+/** What `onAuthenticate` grants a connection. */
+export interface Grant {
+  principal: Principal;
+  /** A read-only connection gets the document and awareness but its updates are never applied. */
+  readOnly: boolean;
+}
+
+/** Thrown by `onAuthenticate` to refuse a connection with a named close code. */
+export class SyncAccessError extends Error {
+  constructor(
+    readonly closeCode: CloseCodeValue,
+    message: string
+  ) {
+    super(message);
+    this.name = 'SyncAccessError';
+  }
+}
+
+export interface AuthenticateContext {
+  request: IncomingMessage;
+  docName: DocName;
+  rawName: string;
+}
+
+export interface LoadContext {
+  name: string;
+  docName: DocName;
+  doc: Y.Doc;
+}
+
+export interface StoreContext {
+  name: string;
+  updates: readonly Uint8Array[];
+  lastSeq: number;
+}
+
+export interface ChangeContext {
+  name: string;
+  doc: Y.Doc;
+  update: Uint8Array;
+  origin: unknown;
+}
+
+export interface DisconnectContext {
+  name: string;
+  principal: Principal;
+  code: number;
+}
+
+/**
+ * The named hooks of the sync core, wired in one composition root
+ * (src/lib/server/runtime.ts). Every hook is optional.
+ */
+export interface SyncHooks {
+  /** Decides, before any sync message is processed, who may open a document and how. */
+  onAuthenticate?(ctx: AuthenticateContext): Promise<Grant> | Grant;
+  /** After a document is loaded from storage and before any client sees it. */
+  onLoad?(ctx: LoadContext): Promise<void> | void;
+  /** After a batch of updates is durable, before it is broadcast. */
+  onStore?(ctx: StoreContext): void;
+  /** After an update is applied to a loaded document (client or server origin). */
+  onChange?(ctx: ChangeContext): void;
+  /** After a connection closed. */
+  onDisconnect?(ctx: DisconnectContext): void;
+}
+
+/** The logger the sync core writes to; the composition root passes the app's logger. */
+export type { Logger } from '../src/lib/server/log';

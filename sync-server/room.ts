@@ -1,0 +1,273 @@
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import type { DocName } from '../src/lib/shared/doc-name';
+import type { Limits } from './defaults';
+import type { Logger, SyncHooks } from './hooks';
+import { encodeAwarenessMessage, encodeUpdateMessage } from './messages';
+import type { DocumentStorage } from './storage/types';
+
+/** What a room needs of a connection. */
+export interface RoomConnection {
+  /** Queues a binary message; never throws. */
+  send(message: Uint8Array): void;
+  /** Awareness client ids this connection controls (removed when it leaves). */
+  readonly awarenessIds: Set<number>;
+}
+
+interface PendingUpdate {
+  update: Uint8Array;
+  origin: unknown;
+  generation: number;
+}
+
+type RoomDeps = {
+  storage: DocumentStorage;
+  hooks: SyncHooks;
+  limits: Limits;
+  logger: Logger;
+  onIdle: (room: Room) => void;
+};
+
+/**
+ * One loaded document: the Y.Doc, its awareness, its connections and its write pipeline.
+ *
+ * Write pipeline (DESIGN.md §5): an update is applied to the Y.Doc at once, queued, appended
+ * to storage in one batch per event-loop turn, and only then broadcast. So whatever a client
+ * has received from the server is durable. A failed append keeps the batch queued and retries
+ * with backoff; broadcasts wait, nothing is dropped, and the room is not unloaded meanwhile.
+ */
+export class Room {
+  readonly doc: Y.Doc;
+  readonly awareness: awarenessProtocol.Awareness;
+  readonly connections = new Set<RoomConnection>();
+  /** Server-side holders (DocStore.transact and friends). */
+  holds = 0;
+  /** Update bytes held: snapshot plus log since load; bounded by `maxDocumentBytes`. */
+  bytesHeld = 0;
+  /** Updates logged since the last snapshot (drives compaction). */
+  private logCount = 0;
+  private logBytes = 0;
+  private lastSeq = 0;
+  private pending: PendingUpdate[] = [];
+  private appliedGeneration = 0;
+  private savedGeneration = 0;
+  private flushScheduled = false;
+  private flushing = false;
+  private compacting = false;
+  private failures = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private saveWaiters: { generation: number; resolve: () => void }[] = [];
+  private destroyed = false;
+
+  constructor(
+    readonly name: string,
+    readonly docName: DocName,
+    private readonly deps: RoomDeps
+  ) {
+    this.doc = new Y.Doc({ gc: true });
+    this.awareness = new awarenessProtocol.Awareness(this.doc);
+    this.awareness.setLocalState(null);
+  }
+
+  /** Loads stored state into the doc, then starts listening for changes. */
+  async load(): Promise<void> {
+    const stored = await this.deps.storage.load(this.name);
+    Y.transact(this.doc, () => {
+      if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot);
+      for (const update of stored.updates) Y.applyUpdate(this.doc, update);
+    });
+    this.lastSeq = stored.lastSeq;
+    this.logCount = stored.updates.length;
+    this.logBytes = stored.updates.reduce((sum, u) => sum + u.byteLength, 0);
+    this.bytesHeld = (stored.snapshot?.byteLength ?? 0) + this.logBytes;
+    this.doc.on('update', this.handleDocUpdate);
+    this.awareness.on('update', this.handleAwarenessUpdate);
+    await this.deps.hooks.onLoad?.({ name: this.name, docName: this.docName, doc: this.doc });
+    this.maybeCompact();
+  }
+
+  /** True when nothing is queued or being written. */
+  get saved(): boolean {
+    return this.pending.length === 0 && !this.flushing;
+  }
+
+  /** Resolves once every update applied so far is durable. */
+  whenSaved(): Promise<void> {
+    const generation = this.appliedGeneration;
+    if (this.savedGeneration >= generation) return Promise.resolve();
+    return new Promise((resolve) => this.saveWaiters.push({ generation, resolve }));
+  }
+
+  private readonly handleDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    const generation = ++this.appliedGeneration;
+    this.pending.push({ update, origin, generation });
+    this.bytesHeld += update.byteLength;
+    this.deps.hooks.onChange?.({ name: this.name, doc: this.doc, update, origin });
+    this.scheduleFlush();
+  };
+
+  private readonly handleAwarenessUpdate = (
+    change: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown
+  ): void => {
+    const connection = origin as RoomConnection | null;
+    if (connection && this.connections.has(connection)) {
+      for (const id of change.added) connection.awarenessIds.add(id);
+      for (const id of change.removed) connection.awarenessIds.delete(id);
+    }
+    const changed = change.added.concat(change.updated, change.removed);
+    const message = encodeAwarenessMessage(
+      awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)
+    );
+    // Awareness goes to every connection, the sender included: the stock y-websocket client
+    // counts that echo as liveness and reconnects after 30 s without any message.
+    for (const conn of this.connections) conn.send(message);
+  };
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.flushing || this.retryTimer || this.destroyed) return;
+    this.flushScheduled = true;
+    setImmediate(this.flush);
+  }
+
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    if (this.pending.length === 0 || this.flushing || this.destroyed) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.flushing = true;
+    const updates = batch.map((p) => p.update);
+    this.deps.storage.append(this.name, updates).then(
+      (lastSeq) => {
+        this.flushing = false;
+        this.failures = 0;
+        this.lastSeq = lastSeq;
+        this.logCount += batch.length;
+        for (const u of updates) this.logBytes += u.byteLength;
+        this.deps.hooks.onStore?.({ name: this.name, updates, lastSeq });
+        this.broadcast(batch);
+        this.markSaved(batch.at(-1)!.generation);
+        if (this.pending.length > 0) this.scheduleFlush();
+        else this.maybeCompact();
+        this.maybeIdle();
+      },
+      (error: unknown) => {
+        this.flushing = false;
+        // Keep the batch, in order, ahead of anything that arrived meanwhile, and retry.
+        this.pending = batch.concat(this.pending);
+        this.failures++;
+        const delay = Math.min(
+          this.deps.limits.saveRetryBaseMs * 2 ** (this.failures - 1),
+          this.deps.limits.saveRetryMaxMs
+        );
+        this.deps.logger.error('sync: saving updates failed; will retry', {
+          doc: this.name,
+          updates: this.pending.length,
+          attempt: this.failures,
+          retryInMs: delay,
+          error: String(error)
+        });
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = null;
+          this.scheduleFlush();
+        }, delay);
+      }
+    );
+  };
+
+  private broadcast(batch: readonly PendingUpdate[]): void {
+    if (this.connections.size === 0) return;
+    for (const { update, origin } of batch) {
+      const message = encodeUpdateMessage(update);
+      for (const conn of this.connections) {
+        if (conn !== origin) conn.send(message);
+      }
+    }
+  }
+
+  private markSaved(generation: number): void {
+    this.savedGeneration = generation;
+    if (this.saveWaiters.length === 0) return;
+    const still: typeof this.saveWaiters = [];
+    for (const waiter of this.saveWaiters) {
+      if (waiter.generation <= generation) waiter.resolve();
+      else still.push(waiter);
+    }
+    this.saveWaiters = still;
+  }
+
+  /**
+   * Compacts the log into a snapshot when it grows past the limits. Safe under concurrent
+   * writes: every update with seq ≤ `throughSeq` was applied to the doc before it was
+   * appended, so the snapshot (taken later) contains it; updates appended after `throughSeq`
+   * stay in the log and are re-applied (idempotently) on the next load.
+   */
+  private maybeCompact(): void {
+    const { compactAfterUpdates, compactAfterBytes } = this.deps.limits;
+    if (this.compacting || this.destroyed) return;
+    if (this.logCount < compactAfterUpdates && this.logBytes < compactAfterBytes) return;
+    this.compacting = true;
+    const throughSeq = this.lastSeq;
+    const countAtStart = this.logCount;
+    const bytesAtStart = this.logBytes;
+    const snapshot = Y.encodeStateAsUpdate(this.doc);
+    this.deps.storage.compact(this.name, snapshot, throughSeq).then(
+      () => {
+        this.compacting = false;
+        this.logCount -= countAtStart;
+        this.logBytes -= bytesAtStart;
+        this.bytesHeld = snapshot.byteLength + this.logBytes;
+        this.maybeIdle();
+      },
+      (error: unknown) => {
+        this.compacting = false;
+        this.deps.logger.warn('sync: compaction failed; the log is kept', {
+          doc: this.name,
+          error: String(error)
+        });
+        this.maybeIdle();
+      }
+    );
+  }
+
+  /** Tells the DocStore when the room has no users and nothing in flight. */
+  maybeIdle(): void {
+    if (this.isIdle()) this.deps.onIdle(this);
+  }
+
+  /** No connections, no holders, nothing unsaved, no compaction running. */
+  isIdle(): boolean {
+    return (
+      !this.destroyed &&
+      this.connections.size === 0 &&
+      this.holds === 0 &&
+      this.saved &&
+      !this.retryTimer &&
+      !this.compacting
+    );
+  }
+
+  /** Adds a connection (after authentication). */
+  addConnection(conn: RoomConnection): void {
+    this.connections.add(conn);
+  }
+
+  /** Removes a connection and the awareness states it controlled. */
+  removeConnection(conn: RoomConnection): void {
+    if (!this.connections.delete(conn)) return;
+    if (conn.awarenessIds.size > 0) {
+      awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.awarenessIds], null);
+    }
+    this.maybeIdle();
+  }
+
+  /** Frees the doc; only called by the DocStore on an idle room. */
+  destroy(): void {
+    this.destroyed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.doc.off('update', this.handleDocUpdate);
+    this.awareness.off('update', this.handleAwarenessUpdate);
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+}

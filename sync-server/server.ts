@@ -1,0 +1,341 @@
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { parseDocName, type DocName } from '../src/lib/shared/doc-name';
+import {
+  CloseCode,
+  SYNC_PATH_PREFIX,
+  closeCodeName,
+  type CloseCodeValue
+} from '../src/lib/shared/sync-protocol';
+import type { DocStore } from './doc-store';
+import { SyncAccessError, type Grant, type Logger, type SyncHooks } from './hooks';
+import {
+  MalformedMessageError,
+  assertValidUpdate,
+  decodeMessage,
+  encodeAwarenessMessage,
+  encodeSyncStep1,
+  encodeSyncStep2
+} from './messages';
+import type { Room, RoomConnection } from './room';
+
+export interface SyncServerOptions {
+  docStore: DocStore;
+  /** Authentication and disconnect hooks; load/store/change hooks live on the DocStore. */
+  hooks?: Pick<SyncHooks, 'onAuthenticate' | 'onDisconnect'>;
+  logger: Logger;
+}
+
+/** One websocket bound to one document. */
+class Connection implements RoomConnection {
+  readonly awarenessIds = new Set<number>();
+  room: Room | null = null;
+  /** Frames received while the room was loading, replayed in order once it is ready. */
+  queue: Buffer[] | null = [];
+  lastSeenAt = Date.now();
+  closed = false;
+
+  constructor(
+    readonly ws: WebSocket,
+    readonly rawName: string,
+    readonly grant: Grant,
+    private readonly server: SyncServer
+  ) {}
+
+  send(message: Uint8Array): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    if (this.ws.bufferedAmount > this.server.docStore.limits.maxBufferedBytes) {
+      this.close(CloseCode.SlowConsumer, 'send buffer full');
+      return;
+    }
+    this.ws.send(message);
+  }
+
+  close(code: CloseCodeValue, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.ws.close(code, reason);
+    // A dead peer never answers the close frame; do not wait for it.
+    setTimeout(() => this.ws.terminate(), 5_000).unref();
+  }
+}
+
+/**
+ * The websocket side of sync: authenticates upgrades to `/sync/<docName>`, binds each socket
+ * to a room of the DocStore, and speaks the y-websocket protocol (sync step 1/2, updates,
+ * awareness, query awareness). A bad frame closes only its own connection.
+ */
+export class SyncServer {
+  readonly docStore: DocStore;
+  private readonly wss: WebSocketServer;
+  private readonly hooks: Pick<SyncHooks, 'onAuthenticate' | 'onDisconnect'>;
+  private readonly logger: Logger;
+  private readonly connections = new Set<Connection>();
+  private readonly perPrincipal = new Map<string, number>();
+  private readonly heartbeat: NodeJS.Timeout;
+  private closing = false;
+
+  constructor(options: SyncServerOptions) {
+    this.docStore = options.docStore;
+    this.hooks = options.hooks ?? {};
+    this.logger = options.logger;
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: this.docStore.limits.maxMessageBytes,
+      perMessageDeflate: false,
+      clientTracking: false
+    });
+    this.heartbeat = setInterval(() => this.checkLiveness(), this.docStore.limits.pingIntervalMs);
+    this.heartbeat.unref();
+  }
+
+  /** Open connections on this node. */
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /**
+   * Listens for upgrades on `server`. With `exclusive`, upgrades to other paths are refused
+   * (404); without it they are left to other listeners (Vite's HMR socket in development).
+   */
+  attach(server: HttpServer, { exclusive = false } = {}): void {
+    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (this.handleUpgrade(request, socket, head)) return;
+      if (exclusive) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      }
+    });
+  }
+
+  /** Takes an upgrade request if it is for `/sync/…`; returns false otherwise. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    const url = request.url ?? '';
+    if (!url.startsWith(SYNC_PATH_PREFIX)) return false;
+    socket.on('error', (error) => this.logger.debug('sync: socket error', { error: String(error) }));
+    const query = url.indexOf('?');
+    const rawName = url.slice(SYNC_PATH_PREFIX.length, query === -1 ? undefined : query);
+    void this.admit(request, socket, head, rawName);
+    return true;
+  }
+
+  private async admit(request: IncomingMessage, socket: Duplex, head: Buffer, rawName: string) {
+    const refuse = (code: CloseCodeValue, reason: string) => {
+      this.wss.handleUpgrade(request, socket, head, (ws) => {
+        ws.close(code, reason);
+        setTimeout(() => ws.terminate(), 5_000).unref();
+      });
+    };
+    if (this.closing) return refuse(CloseCode.GoingAway, 'server shutting down');
+    const parsed = parseDocName(rawName);
+    // Refused before authentication and before anything touches storage.
+    if (!parsed.ok) return refuse(CloseCode.BadDocumentName, parsed.reason);
+    if (this.connections.size >= this.docStore.limits.maxConnections) {
+      return refuse(CloseCode.TooManyConnections, 'server connection limit');
+    }
+    let grant: Grant;
+    try {
+      grant = await this.authenticate(request, parsed.name, rawName);
+    } catch (error) {
+      if (error instanceof SyncAccessError) return refuse(error.closeCode, error.message);
+      this.logger.error('sync: authentication failed', { doc: rawName, error: String(error) });
+      return refuse(CloseCode.ServerError, 'authentication failed');
+    }
+    const count = this.perPrincipal.get(grant.principal.id) ?? 0;
+    if (count >= this.docStore.limits.maxConnectionsPerPrincipal) {
+      return refuse(CloseCode.TooManyConnections, 'connection limit for this principal');
+    }
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.open(ws, rawName, grant));
+  }
+
+  private async authenticate(
+    request: IncomingMessage,
+    docName: DocName,
+    rawName: string
+  ): Promise<Grant> {
+    const hook = this.hooks.onAuthenticate;
+    if (!hook) {
+      return {
+        principal: { id: `ip:${request.socket.remoteAddress ?? 'unknown'}`, kind: 'anonymous' },
+        readOnly: false
+      };
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new SyncAccessError(CloseCode.Unauthorized, 'authentication timed out')),
+        this.docStore.limits.authTimeoutMs
+      );
+    });
+    try {
+      return await Promise.race([Promise.resolve(hook({ request, docName, rawName })), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private open(ws: WebSocket, rawName: string, grant: Grant): void {
+    const conn = new Connection(ws, rawName, grant, this);
+    this.connections.add(conn);
+    const principalId = grant.principal.id;
+    this.perPrincipal.set(principalId, (this.perPrincipal.get(principalId) ?? 0) + 1);
+
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      conn.lastSeenAt = Date.now();
+      if (!isBinary || !Buffer.isBuffer(data)) {
+        conn.close(CloseCode.MalformedMessage, 'binary frames only');
+        return;
+      }
+      if (conn.queue) conn.queue.push(data);
+      else this.handleFrame(conn, data);
+    });
+    ws.on('pong', () => {
+      conn.lastSeenAt = Date.now();
+    });
+    ws.on('error', (error) => {
+      this.logger.debug('sync: websocket error', { doc: rawName, error: String(error) });
+    });
+    ws.on('close', (code: number) => this.handleClose(conn, code));
+
+    this.docStore.acquire(rawName).then(
+      (room) => {
+        if (conn.closed || ws.readyState !== WebSocket.OPEN) {
+          this.docStore.release(room);
+          return;
+        }
+        conn.room = room;
+        room.addConnection(conn);
+        conn.send(encodeSyncStep1(room.doc));
+        const states = room.awareness.getStates();
+        if (states.size > 0) {
+          conn.send(
+            encodeAwarenessMessage(
+              awarenessProtocol.encodeAwarenessUpdate(room.awareness, [...states.keys()])
+            )
+          );
+        }
+        const queued = conn.queue ?? [];
+        conn.queue = null;
+        for (const frame of queued) {
+          if (conn.closed) break;
+          this.handleFrame(conn, frame);
+        }
+      },
+      (error: unknown) => {
+        this.logger.error('sync: loading document failed', { doc: rawName, error: String(error) });
+        conn.close(CloseCode.ServerError, 'document unavailable');
+      }
+    );
+  }
+
+  private handleFrame(conn: Connection, data: Buffer): void {
+    const room = conn.room;
+    if (!room || conn.closed) return;
+    try {
+      const message = decodeMessage(data);
+      switch (message.type) {
+        case 'sync-step1': {
+          // Reply only once everything the reply may contain is durable.
+          void room.whenSaved().then(() => {
+            if (!conn.closed) conn.send(encodeSyncStep2(room.doc, message.stateVector));
+          });
+          break;
+        }
+        case 'sync-update': {
+          // Read-only connections: the update is dropped whole, never filtered (a CRDT update
+          // cannot be partly accepted), and the connection stays open.
+          if (conn.grant.readOnly) break;
+          const limit = this.docStore.limits.maxDocumentBytes;
+          if (room.bytesHeld + message.update.byteLength > limit) {
+            conn.close(CloseCode.DocumentTooLarge, 'document size limit');
+            return;
+          }
+          assertValidUpdate(message.update);
+          Y.applyUpdate(room.doc, message.update, conn);
+          break;
+        }
+        case 'awareness':
+          awarenessProtocol.applyAwarenessUpdate(room.awareness, message.update, conn);
+          break;
+        case 'query-awareness': {
+          const ids = [...room.awareness.getStates().keys()];
+          conn.send(
+            encodeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(room.awareness, ids))
+          );
+          break;
+        }
+      }
+    } catch (error) {
+      // Whatever the peer sent could not be used (undecodable frame, invalid update, bad
+      // awareness JSON): only this connection closes; nothing from the frame was stored.
+      const context = { doc: conn.rawName, principal: conn.grant.principal.id, error: String(error) };
+      if (error instanceof MalformedMessageError) this.logger.warn('sync: bad message', context);
+      else this.logger.error('sync: message failed', context);
+      conn.close(CloseCode.MalformedMessage, 'bad message');
+    }
+  }
+
+  private handleClose(conn: Connection, code: number): void {
+    conn.closed = true;
+    if (!this.connections.delete(conn)) return;
+    const principalId = conn.grant.principal.id;
+    const left = (this.perPrincipal.get(principalId) ?? 1) - 1;
+    if (left > 0) this.perPrincipal.set(principalId, left);
+    else this.perPrincipal.delete(principalId);
+    if (conn.room) {
+      conn.room.removeConnection(conn);
+      this.docStore.release(conn.room);
+    }
+    this.logger.debug('sync: connection closed', {
+      doc: conn.rawName,
+      code,
+      reason: closeCodeName(code)
+    });
+    this.hooks.onDisconnect?.({ name: conn.rawName, principal: conn.grant.principal, code });
+  }
+
+  private checkLiveness(): void {
+    const deadline = Date.now() - this.docStore.limits.idleTimeoutMs;
+    for (const conn of this.connections) {
+      if (conn.lastSeenAt < deadline) conn.close(CloseCode.IdleTimeout, 'idle');
+      else if (conn.ws.readyState === WebSocket.OPEN) conn.ws.ping();
+    }
+  }
+
+  /**
+   * Closes every connection for which `predicate` holds, with `code` (used when access
+   * changes: a member removed, a role lowered, a token revoked).
+   */
+  closeWhere(predicate: (info: { rawName: string; grant: Grant }) => boolean, code: CloseCodeValue) {
+    let closed = 0;
+    for (const conn of this.connections) {
+      if (predicate({ rawName: conn.rawName, grant: conn.grant })) {
+        conn.close(code, closeCodeName(code));
+        closed++;
+      }
+    }
+    return closed;
+  }
+
+  /** Stops accepting connections and closes the open ones with GoingAway. */
+  async close(): Promise<void> {
+    this.closing = true;
+    clearInterval(this.heartbeat);
+    const closing = [...this.connections].map(
+      (conn) =>
+        new Promise<void>((resolve) => {
+          if (conn.ws.readyState === WebSocket.CLOSED) return resolve();
+          conn.ws.once('close', () => resolve());
+          conn.close(CloseCode.GoingAway, 'server shutting down');
+          setTimeout(() => {
+            conn.ws.terminate();
+            resolve();
+          }, 1_000).unref();
+        })
+    );
+    await Promise.all(closing);
+    this.wss.close();
+  }
+}

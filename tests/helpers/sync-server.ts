@@ -1,0 +1,56 @@
+/**
+ * A real sync server in the test process: the composition root on an HTTP server bound to
+ * 127.0.0.1 port 0, with SQLite in a fresh temp DATA_DIR (or in-memory storage).
+ */
+import { mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRuntime, type RuntimeOptions } from '../../server/runtime';
+import type { Runtime } from '../../src/lib/server/runtime';
+import { createLogger } from '../../src/lib/server/log';
+
+export interface TestSyncServer {
+  runtime: Runtime;
+  port: number;
+  /** `ws://127.0.0.1:<port>/sync` — the y-websocket provider's server URL. */
+  wsUrl: string;
+  dataDir: string;
+  /** Graceful stop (saves everything). */
+  stop(): Promise<void>;
+}
+
+/** Makes a fresh temporary data directory. */
+export function tempDataDir(prefix = 'runboard-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Starts a sync server; pass `dataDir` to reopen an existing store, `port` to reuse a port. */
+export async function startSyncServer(
+  options: RuntimeOptions & { dataDir?: string; port?: number } = {}
+): Promise<TestSyncServer> {
+  const dataDir = options.dataDir ?? tempDataDir();
+  const runtime = await createRuntime(
+    { port: 0, host: '127.0.0.1', dataDir, logLevel: 'error', origin: undefined },
+    { logger: createLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'error'), ...options }
+  );
+  const server: Server = createServer((_, res) => {
+    res.writeHead(404);
+    res.end();
+  });
+  runtime.syncServer.attach(server, { exclusive: true });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    runtime,
+    port,
+    wsUrl: `ws://127.0.0.1:${port}/sync`,
+    dataDir,
+    async stop() {
+      server.close();
+      server.closeAllConnections();
+      await runtime.close();
+    }
+  };
+}
