@@ -257,7 +257,11 @@ export class SyncServer {
           break;
         }
         case 'awareness':
-          awarenessProtocol.applyAwarenessUpdate(room.awareness, message.update, conn);
+          try {
+            awarenessProtocol.applyAwarenessUpdate(room.awareness, message.update, conn);
+          } catch (error) {
+            throw new MalformedMessageError(`invalid awareness update: ${String(error)}`);
+          }
           break;
         case 'query-awareness': {
           const ids = [...room.awareness.getStates().keys()];

@@ -87,11 +87,15 @@ export function rawClient(wsUrl: string, docName: string): RawClient {
   return { ws, messages, closed, opened };
 }
 
-/** The text of a Y.Text, state of a Y.Map, etc. as JSON for comparisons. */
+/**
+ * The test types of a document as plain data for comparisons. Map keys are sorted: a Y.Map's
+ * iteration order is local insertion order, which differs between replicas.
+ */
 export function docJson(doc: Y.Doc): unknown {
+  const map = doc.getMap('map').toJSON();
   return {
     text: doc.getText('text').toString(),
-    map: doc.getMap('map').toJSON(),
+    map: Object.fromEntries(Object.keys(map).sort().map((k) => [k, map[k]])),
     array: doc.getArray('array').toJSON()
   };
 }

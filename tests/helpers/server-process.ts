@@ -4,8 +4,7 @@
  * depend on `npm run build`; the full app entry needs the build (build/handler.js).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 
@@ -15,7 +14,10 @@ let bundled: Promise<string> | null = null;
 /** Bundles sync-server/main.ts once per test process; returns the file path. */
 function bundleSyncEntry(): Promise<string> {
   bundled ??= (async () => {
-    const outDir = mkdtempSync(join(tmpdir(), 'runboard-entry-'));
+    // Inside the repo so the external packages resolve from node_modules.
+    const cacheDir = join(root, 'node_modules/.cache');
+    mkdirSync(cacheDir, { recursive: true });
+    const outDir = mkdtempSync(join(cacheDir, 'runboard-entry-'));
     const outfile = join(outDir, 'sync-server.mjs');
     await build({
       entryPoints: [join(root, 'sync-server/main.ts')],
@@ -26,7 +28,6 @@ function bundleSyncEntry(): Promise<string> {
       target: 'node20',
       packages: 'external',
       absWorkingDir: root,
-      nodePaths: [join(root, 'node_modules')],
       logLevel: 'error'
     });
     return outfile;
