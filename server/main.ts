@@ -2,10 +2,10 @@
  * The production entry (`npm start`): one Node process, one port, serving the SvelteKit app
  * (adapter-node's handler), the REST API, and the websocket endpoint `/sync/<docName>`.
  */
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { runProcess } from './process';
 
-type Handler = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next?: () => void) => void;
+type Handler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
 
 await runProcess('runboard', async (runtime) => {
   // Imported after the runtime exists: the SvelteKit bundle picks it up from globalThis.

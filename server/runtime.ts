@@ -13,7 +13,7 @@ import type { DocumentStorage } from '../sync-server/storage/types';
 import type { Limits } from '../sync-server/defaults';
 import { initBoard } from '../src/lib/shared/board/board-model';
 import type { Config } from '../src/lib/server/config';
-import { openSqlite, type SqliteDatabase } from '../src/lib/server/db/sqlite';
+import { openSqlite } from '../src/lib/server/db/sqlite';
 import { createLogger, type Logger } from '../src/lib/server/log';
 import { RUNTIME_KEY as KEY, type Runtime, type RuntimeHolder as Holder } from '../src/lib/server/runtime';
 

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { Plugin } from 'vite';
 
 /**
@@ -15,7 +16,7 @@ export function syncDevServer(): Plugin {
       const { loadConfig } = await import('../src/lib/server/config');
       const { startRuntime } = await import('./runtime');
       const runtime = await startRuntime(loadConfig());
-      runtime.syncServer.attach(httpServer as import('node:http').Server);
+      runtime.syncServer.attach(httpServer as Server);
       httpServer.once('close', () => void runtime.close());
     }
   };
