@@ -1,0 +1,1099 @@
+/**
+ * The board model: typed reads and mutations over a board `Y.Doc` (`<ws>.board`). Browser and
+ * server both change the board only through these functions, so validation and lifecycle
+ * rules are the same everywhere.
+ *
+ * Document layout (schemaVersion 1):
+ *
+ *   doc.getMap('tasks')    Y.Map<taskId, Y.Map<field, unknown>>, one entry per task:
+ *                            id, key, title, description, kind, status (column id),
+ *                            position (fractional key), assignee, priority, dueAt,
+ *                            estimateMinutes, progress, createdAt, createdBy, updatedAt,
+ *                            startedAt, acknowledgedAt, resolvedAt, doneAt, archivedAt
+ *                              — plain values (string | number | null);
+ *                            labels — nested Y.Map<labelId, true>, so a concurrent add and
+ *                              remove of different labels both survive;
+ *                            links  — nested Y.Map<`${type}:${target}`, { type, target, addedAt }>.
+ *   doc.getMap('columns')  Y.Map<columnId, Y.Map>: name, position, category, wipLimit.
+ *   doc.getMap('labels')   Y.Map<labelId, Y.Map>: name, color.
+ *   doc.getMap('meta')     schemaVersion (1), keyPrefix (e.g. 'OPS').
+ *
+ * Why this shape: a task is exactly one entry of the tasks map and its order is a field, so a
+ * concurrent move of the same card on two replicas can never duplicate or lose it — the last
+ * writer of `status`/`position` wins. When two replicas generate the same position key
+ * concurrently, order is broken by id (sort by position, then id); the next move into such a
+ * tie re-keys the tied cards.
+ *
+ * Rules every mutation follows: validate the input (zod) and check every reference BEFORE
+ * touching the document — a Yjs transaction cannot be rolled back, so a throw half-way would
+ * leave a half-applied edit on every replica — then write inside one `doc.transact(fn, origin)`.
+ * Errors are `BoardError`s with a stable `code`.
+ *
+ * Readers are tolerant: a field of the wrong type (an old or buggy client) reads as its
+ * default instead of throwing, so one bad entry cannot take the board down.
+ */
+import * as Y from 'yjs';
+import type { z } from 'zod';
+import { generateKeyBetween, generateNKeysBetween, isValidKey } from '../fractional-index';
+import {
+  columnCategorySchema,
+  columnCreateSchema,
+  columnSchema,
+  idSchema,
+  keyPrefixSchema,
+  labelUpsertSchema,
+  moveTargetSchema,
+  prioritySchema,
+  taskCreateSchema,
+  taskFilterSchema,
+  taskKindSchema,
+  taskLinkTypeSchema,
+  taskPatchSchema,
+  wipLimitSchema
+} from './schema';
+import type {
+  Column,
+  ColumnCategory,
+  ColumnCreateInput,
+  Label,
+  LabelUpsertInput,
+  MoveTarget,
+  Task,
+  TaskCreateInput,
+  TaskFilter,
+  TaskLink,
+  TaskLinkInput,
+  TaskPatchInput
+} from './schema';
+
+/** Version of the document layout described above. */
+export const BOARD_SCHEMA_VERSION = 1;
+/** Key prefix used when `initBoard` is not given one. */
+export const DEFAULT_KEY_PREFIX = 'OPS';
+/** Length of generated ids, in characters (62 symbols: about 95 bits). */
+export const GENERATED_ID_LENGTH = 16;
+
+/** Columns of a new board; the ids are stable so concurrent `initBoard` calls merge. */
+export const DEFAULT_COLUMNS: readonly ColumnSeed[] = [
+  { id: 'backlog', name: 'Backlog', category: 'todo' },
+  { id: 'todo', name: 'To do', category: 'todo' },
+  { id: 'in-progress', name: 'In progress', category: 'in_progress' },
+  { id: 'review', name: 'Review', category: 'in_progress' },
+  { id: 'done', name: 'Done', category: 'done' }
+];
+
+export type BoardErrorCode = 'invalid_input' | 'not_found' | 'conflict';
+
+/**
+ * A refused board operation. `invalid_input`: the input fails its schema or refers to a column,
+ * label or task that does not exist; `not_found`: the addressed task/column/label does not
+ * exist; `conflict`: the board's current state forbids it (id taken, column not empty, …).
+ */
+export class BoardError extends Error {
+  override name = 'BoardError';
+  readonly code: BoardErrorCode;
+  readonly details: unknown;
+
+  constructor(code: BoardErrorCode, message: string, details?: unknown) {
+    super(message);
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export interface ColumnSeed {
+  id: string;
+  name: string;
+  category: ColumnCategory;
+  wipLimit?: number | null;
+}
+
+export interface MutationOptions {
+  /** Transaction origin, handed to `doc.transact` (lets providers and observers tell who wrote). */
+  origin?: unknown;
+}
+
+export interface TaskMutationOptions extends MutationOptions {
+  /** Time of the event; defaults to the current time. */
+  now?: Date;
+  /** Member id of whoever acts; recorded as `createdBy` when creating. */
+  actor?: string | null;
+}
+
+export interface CreateTaskOptions extends TaskMutationOptions {
+  /** Id of the new task; generated when absent. */
+  id?: string;
+}
+
+export interface InitBoardOptions extends MutationOptions {
+  keyPrefix?: string;
+  /** Columns to create when the board has none; defaults to `DEFAULT_COLUMNS`. */
+  columns?: readonly ColumnSeed[];
+}
+
+export interface TaskChanges {
+  /** Tasks created or changed, as they read after the transaction. */
+  upserted: Task[];
+  /** Ids of tasks whose entry was deleted from the tasks map. */
+  removed: string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Document access
+
+type FieldMap = Y.Map<unknown>;
+
+function tasksOf(doc: Y.Doc): Y.Map<unknown> {
+  return doc.getMap<unknown>('tasks');
+}
+
+function columnsOf(doc: Y.Doc): Y.Map<unknown> {
+  return doc.getMap<unknown>('columns');
+}
+
+function labelsOf(doc: Y.Doc): Y.Map<unknown> {
+  return doc.getMap<unknown>('labels');
+}
+
+function metaOf(doc: Y.Doc): Y.Map<unknown> {
+  return doc.getMap<unknown>('meta');
+}
+
+function entry(map: Y.Map<unknown>, id: string): FieldMap | null {
+  const value = map.get(id);
+  return value instanceof Y.Map ? (value as FieldMap) : null;
+}
+
+function readString(map: FieldMap, key: string): string | null {
+  const value = map.get(key);
+  return typeof value === 'string' ? value : null;
+}
+
+function readInt(map: FieldMap, key: string): number | null {
+  const value = map.get(key);
+  return typeof value === 'number' && Number.isInteger(value) ? value : null;
+}
+
+function readEnum<T extends string>(value: unknown, options: readonly T[], fallback: T): T {
+  return typeof value === 'string' && (options as readonly string[]).includes(value)
+    ? (value as T)
+    : fallback;
+}
+
+/** Sets `key` only when the value differs, so unchanged fields do not win over remote edits. */
+function setIfChanged(map: FieldMap, key: string, value: unknown): boolean {
+  if (map.get(key) === value) return false;
+  map.set(key, value);
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation helpers
+
+function parse<T extends z.ZodType>(schema: T, input: unknown, what: string): z.output<T> {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const issues = result.error.issues.map((issue) => ({
+      path: issue.path.map(String).join('.'),
+      message: issue.message
+    }));
+    const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
+    throw new BoardError('invalid_input', `invalid ${what}: ${summary}`, { issues });
+  }
+  return result.data;
+}
+
+function isoNow(now: Date | undefined): string {
+  const date = now ?? new Date();
+  if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
+    throw new BoardError('invalid_input', 'invalid time: `now` must be a valid Date');
+  }
+  return date.toISOString();
+}
+
+function parseActor(actor: string | null | undefined): string | null {
+  if (actor === undefined || actor === null) return null;
+  return parse(idSchema, actor, 'actor');
+}
+
+function requireTask(doc: Y.Doc, id: string): FieldMap {
+  const map = typeof id === 'string' ? entry(tasksOf(doc), id) : null;
+  if (map === null) throw new BoardError('not_found', `task ${JSON.stringify(id)} not found`);
+  return map;
+}
+
+function requireColumn(doc: Y.Doc, id: string): FieldMap {
+  const map = typeof id === 'string' ? entry(columnsOf(doc), id) : null;
+  if (map === null) throw new BoardError('not_found', `column ${JSON.stringify(id)} not found`);
+  return map;
+}
+
+/** The column a task refers to; a missing one is the caller's mistake, not a missing target. */
+function referencedColumn(doc: Y.Doc, id: string): FieldMap {
+  const map = entry(columnsOf(doc), id);
+  if (map === null) {
+    throw new BoardError('invalid_input', `column ${JSON.stringify(id)} does not exist`);
+  }
+  return map;
+}
+
+function requireLabelsExist(
+  doc: Y.Doc,
+  ids: readonly string[],
+  allowed: ReadonlySet<string>
+): void {
+  const labels = labelsOf(doc);
+  const missing = ids.filter((id) => !allowed.has(id) && entry(labels, id) === null);
+  if (missing.length > 0) {
+    throw new BoardError('invalid_input', `unknown label(s): ${missing.join(', ')}`, { missing });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ids
+
+const ID_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** A random url-safe id (letters and digits, so it always passes `isValidId`). */
+export function generateId(length: number = GENERATED_ID_LENGTH): string {
+  let id = '';
+  const bytes = new Uint8Array(length * 2);
+  while (id.length < length) {
+    globalThis.crypto.getRandomValues(bytes);
+    for (const byte of bytes) {
+      // 248 = 4 * 62: rejecting the rest keeps every symbol equally likely.
+      if (byte < 248 && id.length < length) id += ID_ALPHABET.charAt(byte % 62);
+    }
+  }
+  return id;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ordering
+
+interface Ordered {
+  id: string;
+  position: string;
+}
+
+function compareOrdered(a: Ordered, b: Ordered): number {
+  if (a.position !== b.position) return a.position < b.position ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+interface Placement {
+  /** Key for the item being placed. */
+  position: string;
+  /** Siblings that had to be re-keyed to make room (ties or malformed keys). */
+  rekeyed: Ordered[];
+}
+
+/**
+ * Positions that put a new item at `index` of `siblings` (sorted by position then id, without
+ * the item itself). Normally one key between the two neighbours. When the neighbours tie (two
+ * replicas generated the same key) or a neighbour's key is malformed, there is no room between
+ * them, so the run of tied/malformed siblings is re-keyed along with the item, keeping the
+ * visible order.
+ */
+function placeAt(siblings: readonly Ordered[], index: number): Placement {
+  let start = index;
+  while (start > 0 && !isValidKey(siblings[start - 1]?.position ?? '')) start--;
+  const lower = start > 0 ? (siblings[start - 1]?.position ?? null) : null;
+  let end = index;
+  for (; end < siblings.length; end++) {
+    const key = siblings[end]?.position ?? '';
+    if (isValidKey(key) && (lower === null || key > lower)) break;
+  }
+  const upper = siblings[end]?.position ?? null;
+  const before = siblings.slice(start, index);
+  const after = siblings.slice(index, end);
+  const keys = generateNKeysBetween(lower, upper, before.length + 1 + after.length);
+  const rekeyed: Ordered[] = [];
+  let k = 0;
+  for (const sibling of before) rekeyed.push({ id: sibling.id, position: keys[k++] ?? '' });
+  const position = keys[k++] ?? '';
+  for (const sibling of after) rekeyed.push({ id: sibling.id, position: keys[k++] ?? '' });
+  return { position, rekeyed };
+}
+
+/** Insertion index from `beforeId`/`afterId` (ids of siblings); end of list when neither. */
+function targetIndex(
+  siblings: readonly Ordered[],
+  beforeId: string | undefined,
+  afterId: string | undefined,
+  describe: (id: string) => BoardError
+): number {
+  if (beforeId !== undefined) {
+    const index = siblings.findIndex((s) => s.id === beforeId);
+    if (index < 0) throw describe(beforeId);
+    return index;
+  }
+  if (afterId !== undefined) {
+    const index = siblings.findIndex((s) => s.id === afterId);
+    if (index < 0) throw describe(afterId);
+    return index + 1;
+  }
+  return siblings.length;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Meta and columns
+
+const columnSeedSchema = columnSchema.omit({ position: true }).extend({
+  wipLimit: wipLimitSchema.optional()
+});
+
+const neighbourSchema = columnCreateSchema.pick({ beforeId: true, afterId: true }).strict();
+
+/**
+ * Prepares a board document; idempotent. Sets schemaVersion and keyPrefix when unset and
+ * creates the default (or given) columns when the board has none.
+ */
+export function initBoard(doc: Y.Doc, options: InitBoardOptions = {}): void {
+  const keyPrefix =
+    options.keyPrefix === undefined
+      ? DEFAULT_KEY_PREFIX
+      : parse(keyPrefixSchema, options.keyPrefix, 'key prefix');
+  const seeds = (options.columns ?? DEFAULT_COLUMNS).map((seed) =>
+    parse(columnSeedSchema, seed, 'column')
+  );
+  if (seeds.length === 0) {
+    throw new BoardError('invalid_input', 'a board needs at least one column');
+  }
+  const ids = new Set(seeds.map((s) => s.id));
+  if (ids.size !== seeds.length) throw new BoardError('invalid_input', 'column ids must be unique');
+  const meta = metaOf(doc);
+  const columns = columnsOf(doc);
+  const needsColumns = columns.size === 0;
+  if (
+    meta.get('schemaVersion') !== undefined &&
+    meta.get('keyPrefix') !== undefined &&
+    !needsColumns
+  ) {
+    return;
+  }
+  doc.transact(() => {
+    if (meta.get('schemaVersion') === undefined) meta.set('schemaVersion', BOARD_SCHEMA_VERSION);
+    if (meta.get('keyPrefix') === undefined) meta.set('keyPrefix', keyPrefix);
+    if (!needsColumns) return;
+    const keys = generateNKeysBetween(null, null, seeds.length);
+    seeds.forEach((seed, i) => {
+      const map = new Y.Map<unknown>();
+      columns.set(seed.id, map);
+      map.set('name', seed.name);
+      map.set('position', keys[i] ?? '');
+      map.set('category', seed.category);
+      map.set('wipLimit', seed.wipLimit ?? null);
+    });
+  }, options.origin);
+}
+
+/** The board's meta fields (schema version and key prefix), with defaults for unset ones. */
+export function readBoardMeta(doc: Y.Doc): { schemaVersion: number; keyPrefix: string } {
+  const meta = metaOf(doc);
+  const version = meta.get('schemaVersion');
+  const prefix = meta.get('keyPrefix');
+  return {
+    schemaVersion: typeof version === 'number' ? version : BOARD_SCHEMA_VERSION,
+    keyPrefix: typeof prefix === 'string' ? prefix : DEFAULT_KEY_PREFIX
+  };
+}
+
+/** Reads one column entry. */
+function readColumn(map: FieldMap, id: string): Column {
+  const wipLimit = readInt(map, 'wipLimit');
+  return {
+    id,
+    name: readString(map, 'name') ?? id,
+    position: readString(map, 'position') ?? '',
+    category: readEnum(map.get('category'), columnCategorySchema.options, 'todo'),
+    wipLimit: wipLimit !== null && wipLimit > 0 ? wipLimit : null
+  };
+}
+
+/** All columns, sorted by position then id. */
+export function listColumns(doc: Y.Doc): Column[] {
+  const result: Column[] = [];
+  columnsOf(doc).forEach((value, id) => {
+    if (value instanceof Y.Map) result.push(readColumn(value as FieldMap, id));
+  });
+  return result.sort(compareOrdered);
+}
+
+/** One column, or null. */
+export function getColumn(doc: Y.Doc, id: string): Column | null {
+  const map = entry(columnsOf(doc), id);
+  return map === null ? null : readColumn(map, id);
+}
+
+function columnNeighbourError(id: string): BoardError {
+  return new BoardError('invalid_input', `column ${JSON.stringify(id)} does not exist`);
+}
+
+/** Adds a column (at the end unless `beforeId`/`afterId` is given) and returns it. */
+export function addColumn(
+  doc: Y.Doc,
+  input: ColumnCreateInput,
+  options: MutationOptions = {}
+): Column {
+  const data = parse(columnCreateSchema, input, 'column');
+  const id = data.id ?? generateId();
+  const columns = columnsOf(doc);
+  if (columns.has(id)) {
+    throw new BoardError('conflict', `column ${JSON.stringify(id)} already exists`);
+  }
+  const siblings = listColumns(doc);
+  const index = targetIndex(siblings, data.beforeId, data.afterId, columnNeighbourError);
+  const placement = placeAt(siblings, index);
+  doc.transact(() => {
+    const map = new Y.Map<unknown>();
+    columns.set(id, map);
+    map.set('name', data.name);
+    map.set('position', placement.position);
+    map.set('category', data.category);
+    map.set('wipLimit', data.wipLimit ?? null);
+    writePositions(columns, placement.rekeyed);
+  }, options.origin);
+  return readColumn(requireColumn(doc, id), id);
+}
+
+/** Renames a column. */
+export function renameColumn(
+  doc: Y.Doc,
+  id: string,
+  name: string,
+  options: MutationOptions = {}
+): Column {
+  const value = parse(columnSchema.shape.name, name, 'column name');
+  const map = requireColumn(doc, id);
+  doc.transact(() => setIfChanged(map, 'name', value), options.origin);
+  return readColumn(map, id);
+}
+
+/** Moves a column before `beforeId` or after `afterId` (neither: to the end). */
+export function moveColumn(
+  doc: Y.Doc,
+  id: string,
+  target: { beforeId?: string; afterId?: string },
+  options: MutationOptions = {}
+): Column {
+  const data = parse(neighbourSchema, target, 'column move');
+  const map = requireColumn(doc, id);
+  if (data.beforeId === id || data.afterId === id) {
+    throw new BoardError('invalid_input', 'a column cannot be placed next to itself');
+  }
+  const siblings = listColumns(doc).filter((c) => c.id !== id);
+  const index = targetIndex(siblings, data.beforeId, data.afterId, columnNeighbourError);
+  const placement = placeAt(siblings, index);
+  doc.transact(() => {
+    map.set('position', placement.position);
+    writePositions(columnsOf(doc), placement.rekeyed);
+  }, options.origin);
+  return readColumn(map, id);
+}
+
+/** Sets (or with null, clears) a column's WIP limit. */
+export function setWipLimit(
+  doc: Y.Doc,
+  id: string,
+  wipLimit: number | null,
+  options: MutationOptions = {}
+): Column {
+  const value = parse(wipLimitSchema, wipLimit, 'WIP limit');
+  const map = requireColumn(doc, id);
+  doc.transact(() => setIfChanged(map, 'wipLimit', value), options.origin);
+  return readColumn(map, id);
+}
+
+/** Removes a column; refused (`conflict`) while it holds tasks that are not archived. */
+export function removeColumn(doc: Y.Doc, id: string, options: MutationOptions = {}): void {
+  requireColumn(doc, id);
+  let held = 0;
+  tasksOf(doc).forEach((value) => {
+    if (!(value instanceof Y.Map)) return;
+    const map = value as FieldMap;
+    if (map.get('status') === id && readString(map, 'archivedAt') === null) held++;
+  });
+  if (held > 0) {
+    throw new BoardError('conflict', `column ${JSON.stringify(id)} still holds ${held} task(s)`, {
+      tasks: held
+    });
+  }
+  doc.transact(() => columnsOf(doc).delete(id), options.origin);
+}
+
+function writePositions(map: Y.Map<unknown>, items: readonly Ordered[]): void {
+  for (const item of items) {
+    const target = entry(map, item.id);
+    if (target !== null) target.set('position', item.position);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Labels
+
+function readLabel(map: FieldMap, id: string): Label {
+  return {
+    id,
+    name: readString(map, 'name') ?? id,
+    color: readString(map, 'color') ?? '#888888'
+  };
+}
+
+/** All labels, sorted by name then id. */
+export function listLabels(doc: Y.Doc): Label[] {
+  const result: Label[] = [];
+  labelsOf(doc).forEach((value, id) => {
+    if (value instanceof Y.Map) result.push(readLabel(value as FieldMap, id));
+  });
+  return result.sort((a, b) =>
+    a.name !== b.name ? (a.name < b.name ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0
+  );
+}
+
+/** Creates a label, or updates name and colour of the label with the given id. */
+export function upsertLabel(
+  doc: Y.Doc,
+  input: LabelUpsertInput,
+  options: MutationOptions = {}
+): Label {
+  const data = parse(labelUpsertSchema, input, 'label');
+  const id = data.id ?? generateId();
+  const labels = labelsOf(doc);
+  doc.transact(() => {
+    let map = entry(labels, id);
+    if (map === null) {
+      map = new Y.Map<unknown>();
+      labels.set(id, map);
+    }
+    setIfChanged(map, 'name', data.name);
+    setIfChanged(map, 'color', data.color);
+  }, options.origin);
+  const map = entry(labels, id);
+  if (map === null) throw new BoardError('conflict', `label ${JSON.stringify(id)} vanished`);
+  return readLabel(map, id);
+}
+
+/** Removes a label and takes it off every task that carries it. */
+export function removeLabel(doc: Y.Doc, id: string, options: TaskMutationOptions = {}): void {
+  const labels = labelsOf(doc);
+  if (entry(labels, id) === null) {
+    throw new BoardError('not_found', `label ${JSON.stringify(id)} not found`);
+  }
+  const now = isoNow(options.now);
+  const carriers: FieldMap[] = [];
+  tasksOf(doc).forEach((value) => {
+    if (!(value instanceof Y.Map)) return;
+    const set = (value as FieldMap).get('labels');
+    if (set instanceof Y.Map && set.has(id)) carriers.push(value as FieldMap);
+  });
+  doc.transact(() => {
+    labels.delete(id);
+    for (const task of carriers) {
+      const set = task.get('labels');
+      if (set instanceof Y.Map) set.delete(id);
+      task.set('updatedAt', now);
+    }
+  }, options.origin);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tasks: reading
+
+function readLabelIds(map: FieldMap): string[] {
+  const set = map.get('labels');
+  if (!(set instanceof Y.Map)) return [];
+  const ids: string[] = [];
+  // Iteration order of a Y.Map can differ between replicas; sort so reads converge too.
+  for (const [id, value] of (set as Y.Map<unknown>).entries()) if (value === true) ids.push(id);
+  return ids.sort();
+}
+
+function readLinks(map: FieldMap): TaskLink[] {
+  const set = map.get('links');
+  if (!(set instanceof Y.Map)) return [];
+  const links: TaskLink[] = [];
+  for (const value of (set as Y.Map<unknown>).values()) {
+    if (typeof value !== 'object' || value === null) continue;
+    const { type, target, addedAt } = value as Record<string, unknown>;
+    if (typeof target !== 'string' || typeof addedAt !== 'string') continue;
+    if (typeof type !== 'string' || !(taskLinkTypeSchema.options as string[]).includes(type)) {
+      continue;
+    }
+    links.push({ type: type as TaskLink['type'], target, addedAt });
+  }
+  return links.sort((a, b) =>
+    a.type !== b.type
+      ? a.type < b.type
+        ? -1
+        : 1
+      : a.target < b.target
+        ? -1
+        : a.target > b.target
+          ? 1
+          : 0
+  );
+}
+
+/** Reads a task entry into the plain `Task` view; `id` defaults to the entry's `id` field. */
+export function readTask(map: Y.Map<unknown>, id?: string): Task {
+  const progress = readInt(map, 'progress');
+  return {
+    id: id ?? readString(map, 'id') ?? '',
+    key: readString(map, 'key'),
+    title: readString(map, 'title') ?? '',
+    description: readString(map, 'description') ?? '',
+    kind: readEnum(map.get('kind'), taskKindSchema.options, 'task'),
+    status: readString(map, 'status') ?? '',
+    position: readString(map, 'position') ?? '',
+    assignee: readString(map, 'assignee'),
+    priority: readEnum(map.get('priority'), prioritySchema.options, 'none'),
+    labels: readLabelIds(map),
+    dueAt: readString(map, 'dueAt'),
+    estimateMinutes: readInt(map, 'estimateMinutes'),
+    progress: progress === null ? 0 : Math.min(100, Math.max(0, progress)),
+    createdAt: readString(map, 'createdAt') ?? '',
+    createdBy: readString(map, 'createdBy'),
+    updatedAt: readString(map, 'updatedAt') ?? readString(map, 'createdAt') ?? '',
+    startedAt: readString(map, 'startedAt'),
+    acknowledgedAt: readString(map, 'acknowledgedAt'),
+    resolvedAt: readString(map, 'resolvedAt'),
+    doneAt: readString(map, 'doneAt'),
+    archivedAt: readString(map, 'archivedAt'),
+    links: readLinks(map)
+  };
+}
+
+/** One task, or null when there is none with that id. */
+export function getTask(doc: Y.Doc, id: string): Task | null {
+  const map = entry(tasksOf(doc), id);
+  return map === null ? null : readTask(map, id);
+}
+
+/**
+ * Tasks matching `filter` (archived ones only with `includeArchived`), sorted by column order,
+ * then position, then id. Tasks of a column that no longer exists come last.
+ */
+export function listTasks(doc: Y.Doc, filter: TaskFilter = {}): Task[] {
+  const f = parse(taskFilterSchema, filter, 'task filter');
+  const needle = f.q?.trim().toLowerCase() ?? '';
+  const result: Task[] = [];
+  tasksOf(doc).forEach((value, id) => {
+    if (!(value instanceof Y.Map)) return;
+    const map = value as FieldMap;
+    // Cheap field checks first, so a filtered list of a big board reads few tasks in full.
+    if (f.status !== undefined && map.get('status') !== f.status) return;
+    if (!f.includeArchived && readString(map, 'archivedAt') !== null) return;
+    const task = readTask(map, id);
+    if (f.kind !== undefined && task.kind !== f.kind) return;
+    if (f.assignee !== undefined && task.assignee !== f.assignee) return;
+    if (f.label !== undefined && !task.labels.includes(f.label)) return;
+    if (needle !== '') {
+      const haystack = `${task.key ?? ''}\n${task.title}\n${task.description}`.toLowerCase();
+      if (!haystack.includes(needle)) return;
+    }
+    result.push(task);
+  });
+  return sortTasks(result, listColumns(doc));
+}
+
+/** Sorts tasks by column order (unknown columns last, by id), then position, then id. */
+export function sortTasks(tasks: Task[], columns: readonly Column[]): Task[] {
+  const order = new Map(columns.map((c, i) => [c.id, i]));
+  return tasks.sort((a, b) => {
+    const ca = order.get(a.status) ?? columns.length;
+    const cb = order.get(b.status) ?? columns.length;
+    if (ca !== cb) return ca - cb;
+    if (a.status !== b.status) return a.status < b.status ? -1 : 1;
+    return compareOrdered(a, b);
+  });
+}
+
+/** Position and id of every task in a column (archived included), sorted, except `excludeId`. */
+function columnSiblings(doc: Y.Doc, status: string, excludeId: string | null): Ordered[] {
+  const siblings: Ordered[] = [];
+  tasksOf(doc).forEach((value, id) => {
+    if (id === excludeId || !(value instanceof Y.Map)) return;
+    const map = value as FieldMap;
+    if (map.get('status') !== status) return;
+    siblings.push({ id, position: readString(map, 'position') ?? '' });
+  });
+  return siblings.sort(compareOrdered);
+}
+
+/**
+ * Where a card goes in `status`: just before `beforeId`, else just after `afterId`, else at the
+ * end (`excludeId` is the card itself). Columns hold thousands of cards, so the usual case
+ * finds the two neighbours in one pass without sorting; only a tie or a malformed key falls
+ * back to sorting the column and re-keying (`placeAt`). Archived cards count as siblings, so
+ * a restored card comes back where it was.
+ */
+function placeInColumn(
+  doc: Y.Doc,
+  status: string,
+  excludeId: string | null,
+  beforeId?: string,
+  afterId?: string
+): Placement {
+  const tasks = tasksOf(doc);
+  const anchorId = beforeId ?? afterId;
+  let lower: Ordered | null = null;
+  let upper: Ordered | null = null;
+  if (anchorId !== undefined) {
+    const anchor = entry(tasks, anchorId);
+    if (anchor === null) {
+      throw new BoardError('invalid_input', `task ${JSON.stringify(anchorId)} does not exist`);
+    }
+    if (anchor.get('status') !== status) {
+      const where = `${JSON.stringify(anchorId)} is not in column ${JSON.stringify(status)}`;
+      throw new BoardError('conflict', `task ${where}`);
+    }
+    const ordered = { id: anchorId, position: readString(anchor, 'position') ?? '' };
+    if (beforeId !== undefined) upper = ordered;
+    else lower = ordered;
+  }
+  tasks.forEach((value, id) => {
+    if (id === excludeId || id === anchorId || !(value instanceof Y.Map)) return;
+    const map = value as FieldMap;
+    if (map.get('status') !== status) return;
+    const item = { id, position: readString(map, 'position') ?? '' };
+    if (beforeId !== undefined) {
+      // Closest sibling below the anchor.
+      if (upper !== null && compareOrdered(item, upper) < 0) {
+        if (lower === null || compareOrdered(item, lower) > 0) lower = item;
+      }
+    } else if (afterId !== undefined) {
+      // Closest sibling above the anchor.
+      if (lower !== null && compareOrdered(item, lower) > 0) {
+        if (upper === null || compareOrdered(item, upper) < 0) upper = item;
+      }
+    } else if (lower === null || compareOrdered(item, lower) > 0) {
+      lower = item;
+    }
+  });
+  const low: string | null = lower?.position ?? null;
+  const high: string | null = upper?.position ?? null;
+  const roomy =
+    (low === null || isValidKey(low)) &&
+    (high === null || isValidKey(high)) &&
+    (low === null || high === null || low < high);
+  if (roomy) return { position: generateKeyBetween(low, high), rekeyed: [] };
+  const siblings = columnSiblings(doc, status, excludeId);
+  const index = targetIndex(siblings, beforeId, afterId, (missing) => {
+    return new BoardError('conflict', `task ${JSON.stringify(missing)} vanished`);
+  });
+  return placeAt(siblings, index);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tasks: writing
+
+function linkKey(link: { type: string; target: string }): string {
+  return `${link.type}:${link.target}`;
+}
+
+function dedupeLinks(links: readonly TaskLinkInput[], now: string): Map<string, TaskLink> {
+  const byKey = new Map<string, TaskLink>();
+  for (const link of links) {
+    byKey.set(linkKey(link), {
+      type: link.type,
+      target: link.target,
+      addedAt: link.addedAt ?? now
+    });
+  }
+  return byKey;
+}
+
+/**
+ * Writes a status change and its lifecycle timestamps. `status`, `position` and `doneAt` are
+ * written even when unchanged: two replicas moving the same card from the same state then
+ * write the same keys, Yjs resolves each key the same way (by client id), and `doneAt` stays
+ * consistent with `status` instead of mixing one replica's status with the other's doneAt.
+ */
+function writeMove(
+  doc: Y.Doc,
+  map: FieldMap,
+  kind: Task['kind'],
+  status: string,
+  category: ColumnCategory,
+  placement: Placement,
+  now: string
+): void {
+  const previousCategory = categoryOf(doc, readString(map, 'status'));
+  map.set('status', status);
+  map.set('position', placement.position);
+  writePositions(tasksOf(doc), placement.rekeyed);
+  if (category === 'in_progress' && readString(map, 'startedAt') === null) {
+    map.set('startedAt', now);
+  }
+  if (category === 'done') {
+    const doneAt = readString(map, 'doneAt');
+    map.set('doneAt', previousCategory === 'done' && doneAt !== null ? doneAt : now);
+    if (kind === 'incident' && readString(map, 'resolvedAt') === null) map.set('resolvedAt', now);
+  } else {
+    map.set('doneAt', null);
+  }
+}
+
+function categoryOf(doc: Y.Doc, columnId: string | null): ColumnCategory | null {
+  if (columnId === null) return null;
+  const map = entry(columnsOf(doc), columnId);
+  return map === null ? null : readColumn(map, columnId).category;
+}
+
+/** Creates a task (at the end of its column) and returns it. */
+export function createTask(
+  doc: Y.Doc,
+  input: TaskCreateInput,
+  options: CreateTaskOptions = {}
+): Task {
+  const data = parse(taskCreateSchema, input, 'task');
+  const id = options.id === undefined ? generateId() : parse(idSchema, options.id, 'task id');
+  const now = isoNow(options.now);
+  const actor = parseActor(options.actor);
+  const tasks = tasksOf(doc);
+  if (tasks.has(id)) throw new BoardError('conflict', `task ${JSON.stringify(id)} already exists`);
+  let status = data.status;
+  if (status === undefined) {
+    const columns = listColumns(doc);
+    const first = columns.find((c) => c.category === 'todo') ?? columns[0];
+    if (first === undefined) throw new BoardError('conflict', 'the board has no columns');
+    status = first.id;
+  }
+  const column = readColumn(referencedColumn(doc, status), status);
+  const labels = [...new Set(data.labels ?? [])];
+  requireLabelsExist(doc, labels, new Set());
+  const links = dedupeLinks(data.links ?? [], now);
+  const kind = data.kind ?? 'task';
+  const placement = placeInColumn(doc, status, null);
+
+  doc.transact(() => {
+    const map = new Y.Map<unknown>();
+    tasks.set(id, map);
+    map.set('id', id);
+    map.set('key', null);
+    map.set('title', data.title);
+    map.set('description', data.description ?? '');
+    map.set('kind', kind);
+    map.set('status', status);
+    map.set('position', placement.position);
+    writePositions(tasks, placement.rekeyed);
+    map.set('assignee', data.assignee ?? null);
+    map.set('priority', data.priority ?? 'none');
+    const labelSet = new Y.Map<unknown>();
+    map.set('labels', labelSet);
+    for (const label of labels) labelSet.set(label, true);
+    map.set('dueAt', data.dueAt ?? null);
+    map.set('estimateMinutes', data.estimateMinutes ?? null);
+    map.set('progress', data.progress ?? 0);
+    map.set('createdAt', now);
+    map.set('createdBy', actor);
+    map.set('updatedAt', now);
+    map.set('startedAt', column.category === 'todo' ? null : now);
+    map.set('acknowledgedAt', null);
+    map.set('resolvedAt', column.category === 'done' && kind === 'incident' ? now : null);
+    map.set('doneAt', column.category === 'done' ? now : null);
+    map.set('archivedAt', null);
+    const linkSet = new Y.Map<unknown>();
+    map.set('links', linkSet);
+    for (const [key, link] of links) linkSet.set(key, link);
+  }, options.origin);
+  return readTask(requireTask(doc, id), id);
+}
+
+/**
+ * Applies a patch. A status change moves the card to the end of that column (with lifecycle
+ * timestamps, as `moveTask`); `archived` sets or clears archivedAt; `labels` and `links`
+ * replace their sets, applied per key so concurrent edits of other keys merge.
+ */
+export function updateTask(
+  doc: Y.Doc,
+  id: string,
+  patch: TaskPatchInput,
+  options: TaskMutationOptions = {}
+): Task {
+  const data = parse(taskPatchSchema, patch, 'task patch');
+  const map = requireTask(doc, id);
+  const now = isoNow(options.now);
+  parseActor(options.actor);
+  const current = readTask(map, id);
+  const kind = data.kind ?? current.kind;
+
+  let move: { status: string; category: ColumnCategory; placement: Placement } | null = null;
+  if (data.status !== undefined && data.status !== current.status) {
+    const column = readColumn(referencedColumn(doc, data.status), data.status);
+    const placement = placeInColumn(doc, data.status, id);
+    move = { status: column.id, category: column.category, placement };
+  }
+  if (data.labels !== undefined) requireLabelsExist(doc, data.labels, new Set(current.labels));
+  const links = data.links === undefined ? null : dedupeLinks(data.links, now);
+
+  let changed = false;
+  doc.transact(() => {
+    const scalars = {
+      title: data.title,
+      description: data.description,
+      kind: data.kind,
+      assignee: data.assignee,
+      priority: data.priority,
+      dueAt: data.dueAt,
+      estimateMinutes: data.estimateMinutes,
+      progress: data.progress
+    };
+    for (const [key, value] of Object.entries(scalars)) {
+      if (value !== undefined && setIfChanged(map, key, value)) changed = true;
+    }
+    if (data.labels !== undefined) {
+      let set = map.get('labels');
+      if (!(set instanceof Y.Map)) {
+        set = new Y.Map<unknown>();
+        map.set('labels', set);
+      }
+      const labelSet = set as Y.Map<unknown>;
+      const wanted = new Set(data.labels);
+      for (const key of [...labelSet.keys()]) {
+        if (!wanted.has(key)) {
+          labelSet.delete(key);
+          changed = true;
+        }
+      }
+      for (const key of wanted) {
+        if (labelSet.get(key) !== true) {
+          labelSet.set(key, true);
+          changed = true;
+        }
+      }
+    }
+    if (links !== null) {
+      let set = map.get('links');
+      if (!(set instanceof Y.Map)) {
+        set = new Y.Map<unknown>();
+        map.set('links', set);
+      }
+      const linkSet = set as Y.Map<unknown>;
+      for (const key of [...linkSet.keys()]) {
+        if (!links.has(key)) {
+          linkSet.delete(key);
+          changed = true;
+        }
+      }
+      // Links kept from before keep their addedAt.
+      for (const [key, link] of links) {
+        if (!linkSet.has(key)) {
+          linkSet.set(key, link);
+          changed = true;
+        }
+      }
+    }
+    if (move !== null) {
+      writeMove(doc, map, kind, move.status, move.category, move.placement, now);
+      changed = true;
+    }
+    if (data.archived !== undefined) {
+      const archived = current.archivedAt !== null;
+      if (data.archived !== archived) {
+        map.set('archivedAt', data.archived ? now : null);
+        changed = true;
+      }
+    }
+    if (changed) map.set('updatedAt', now);
+  }, options.origin);
+  return readTask(map, id);
+}
+
+/**
+ * Moves a card into `status`, just before `beforeId` or just after `afterId` (when `beforeId`
+ * is absent), or to the end of the column. Entering an in-progress column sets startedAt if
+ * unset; entering a done column sets doneAt (and resolvedAt of an incident if unset); leaving
+ * done clears doneAt.
+ */
+export function moveTask(
+  doc: Y.Doc,
+  id: string,
+  target: MoveTarget,
+  options: TaskMutationOptions = {}
+): Task {
+  const data = parse(moveTargetSchema, target, 'move');
+  const map = requireTask(doc, id);
+  const now = isoNow(options.now);
+  parseActor(options.actor);
+  if (data.beforeId === id || data.afterId === id) {
+    throw new BoardError('invalid_input', 'a task cannot be placed next to itself');
+  }
+  const column = readColumn(referencedColumn(doc, data.status), data.status);
+  const placement = placeInColumn(doc, data.status, id, data.beforeId, data.afterId);
+  const kind = readTask(map, id).kind;
+  doc.transact(() => {
+    writeMove(doc, map, kind, column.id, column.category, placement, now);
+    map.set('updatedAt', now);
+  }, options.origin);
+  return readTask(map, id);
+}
+
+/** Marks an incident acknowledged (sets acknowledgedAt if unset). */
+export function acknowledgeIncident(
+  doc: Y.Doc,
+  id: string,
+  options: TaskMutationOptions = {}
+): Task {
+  const map = requireTask(doc, id);
+  const now = isoNow(options.now);
+  parseActor(options.actor);
+  const task = readTask(map, id);
+  if (task.kind !== 'incident') {
+    throw new BoardError('conflict', `task ${JSON.stringify(id)} is not an incident`);
+  }
+  if (task.acknowledgedAt !== null) return task;
+  doc.transact(() => {
+    map.set('acknowledgedAt', now);
+    map.set('updatedAt', now);
+  }, options.origin);
+  return readTask(map, id);
+}
+
+/** Archives a task (no-op when already archived). */
+export function archiveTask(doc: Y.Doc, id: string, options: TaskMutationOptions = {}): Task {
+  requireTask(doc, id);
+  return updateTask(doc, id, { archived: true }, options);
+}
+
+/** Restores an archived task (no-op when not archived). */
+export function unarchiveTask(doc: Y.Doc, id: string, options: TaskMutationOptions = {}): Task {
+  requireTask(doc, id);
+  return updateTask(doc, id, { archived: false }, options);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Observing
+
+/**
+ * Calls `callback` after every transaction that changed tasks, with the changed tasks re-read
+ * (only those, never the whole board) and the ids of deleted entries. Returns the unsubscribe
+ * function. Does not call back for the current state: read `listTasks` first.
+ */
+export function observeTasks(doc: Y.Doc, callback: (changes: TaskChanges) => void): () => void {
+  const tasks = tasksOf(doc);
+  const handler = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>): void => {
+    const touched = new Set<string>();
+    for (const event of events) {
+      if (event.target === tasks) {
+        // Entries of the tasks map itself were added, replaced or deleted.
+        for (const key of event.changes.keys.keys()) touched.add(key);
+      } else {
+        // A change inside a task (or its labels/links): the first path step is the task id.
+        const first = event.path[0];
+        if (typeof first === 'string') touched.add(first);
+      }
+    }
+    const upserted: Task[] = [];
+    const removed: string[] = [];
+    for (const id of touched) {
+      const map = entry(tasks, id);
+      if (map === null) removed.push(id);
+      else upserted.push(readTask(map, id));
+    }
+    if (upserted.length > 0 || removed.length > 0) callback({ upserted, removed });
+  };
+  tasks.observeDeep(handler);
+  return () => tasks.unobserveDeep(handler);
+}
