@@ -20,7 +20,7 @@ export const MAX_DOC_NAME_LENGTH = 160;
  * Workspace ids and document ids: ASCII letters, digits, `_` and `-`, 1–64 characters,
  * starting with a letter or digit. No dots (the separator), no slashes, no `%`.
  */
-const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 export type DocName =
   | { workspaceId: string; kind: Exclude<DocKind, 'runbook'>; id?: undefined }

@@ -5,15 +5,11 @@
  * names become component names in the OpenAPI document (`z.toJSONSchema`).
  */
 import { z } from 'zod';
+import { ID_PATTERN } from '../doc-name';
 import { isValidKey } from '../fractional-index';
 
-/**
- * Ids of tasks, columns, labels and members: the rule of `isValidId` in `doc-name.ts`
- * (ASCII letters, digits, `_`, `-`; 1–64 characters; starting with a letter or digit), kept
- * as a regex here so it shows up as `pattern` in the OpenAPI document. A unit test checks the
- * two agree.
- */
-export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+/** Ids of tasks, columns, labels and members follow the document-name id rule. */
+export { ID_PATTERN };
 
 /** Longest title, in characters. */
 export const MAX_TITLE_LENGTH = 300;
