@@ -12,7 +12,18 @@ const config = {
     // websocket endpoint on the same port; adapter-node's own index.js is unused.
     adapter: adapter({ out: 'build', precompress: true }),
     // Cross-site form posts are refused (SvelteKit's default origin check).
-    csrf: { trustedOrigins: [] }
+    csrf: { trustedOrigins: [] },
+    // Scripts only from our origin; SvelteKit adds hashes/nonces for its inline bootstrap.
+    csp: {
+      mode: 'auto',
+      directives: {
+        'script-src': ['self'],
+        'object-src': ['none'],
+        'base-uri': ['self'],
+        'frame-ancestors': ['none'],
+        'form-action': ['self']
+      }
+    }
   }
 };
 

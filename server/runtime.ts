@@ -15,7 +15,11 @@ import { initBoard } from '../src/lib/shared/board/board-model';
 import type { Config } from '../src/lib/server/config';
 import { openSqlite } from '../src/lib/server/db/sqlite';
 import { createLogger, type Logger } from '../src/lib/server/log';
-import { RUNTIME_KEY as KEY, type Runtime, type RuntimeHolder as Holder } from '../src/lib/server/runtime';
+import {
+  RUNTIME_KEY as KEY,
+  type Runtime,
+  type RuntimeHolder as Holder
+} from '../src/lib/server/runtime';
 
 export interface RuntimeOptions {
   /** 'memory' keeps nothing on disk (tests); default 'sqlite' in DATA_DIR. */
@@ -23,7 +27,6 @@ export interface RuntimeOptions {
   limits?: Partial<Limits>;
   logger?: Logger;
 }
-
 
 /**
  * Access rules on the websocket until accounts exist (next milestone): every document is
@@ -39,7 +42,10 @@ function authenticateOpen(ctx: Parameters<NonNullable<SyncHooks['onAuthenticate'
 }
 
 /** Builds every service of the process from `config`. Prefer `startRuntime`. */
-export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+export async function createRuntime(
+  config: Config,
+  options: RuntimeOptions = {}
+): Promise<Runtime> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const db = options.storage === 'memory' ? null : openSqlite(config.dataDir);
   const storage: DocumentStorage = db ? new SqliteStorage(db) : new MemoryStorage();

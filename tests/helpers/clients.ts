@@ -95,7 +95,11 @@ export function docJson(doc: Y.Doc): unknown {
   const map = doc.getMap('map').toJSON();
   return {
     text: doc.getText('text').toString(),
-    map: Object.fromEntries(Object.keys(map).sort().map((k) => [k, map[k]])),
+    map: Object.fromEntries(
+      Object.keys(map)
+        .sort()
+        .map((k) => [k, map[k]])
+    ),
     array: doc.getArray('array').toJSON()
   };
 }

@@ -113,5 +113,9 @@ export async function startAppProcess(
   if (!existsSync(entry) || !existsSync(join(root, 'build/handler.js'))) {
     throw new Error('no production build: run `npm run build` before this test');
   }
-  return spawnEntry(entry, { PORT: String(options.port ?? 0), DATA_DIR: dataDir, ...options.env }, root);
+  return spawnEntry(
+    entry,
+    { PORT: String(options.port ?? 0), DATA_DIR: dataDir, ...options.env },
+    root
+  );
 }

@@ -75,25 +75,43 @@ const cases: [string, Uint8Array | string][] = [
   ['an empty frame', new Uint8Array(0)],
   ['a truncated varint', Uint8Array.of(0x80)],
   ['a truncated varint in a sync message', Uint8Array.of(MessageType.Sync, 0xff, 0xff)],
-  ['an absurd payload length', Uint8Array.of(MessageType.Sync, 2, 0xff, 0xff, 0xff, 0xff, 0x0f, 1, 2)],
+  [
+    'an absurd payload length',
+    Uint8Array.of(MessageType.Sync, 2, 0xff, 0xff, 0xff, 0xff, 0x0f, 1, 2)
+  ],
   ['an unknown message type', frame(9, new Uint8Array(4))],
   ['an auth message from a client', frame(MessageType.Auth, 0)],
   ['an unknown sync sub-type', frame(MessageType.Sync, 7, new Uint8Array(2))],
   ['a malformed state vector', frame(MessageType.Sync, SyncMessageType.Step1, Uint8Array.of(5, 1))],
-  ['random bytes as an update', frame(MessageType.Sync, SyncMessageType.Update, Uint8Array.of(3, 200, 17, 9, 255, 4))],
-  ['a truncated Yjs update', frame(MessageType.Sync, SyncMessageType.Update, truncated.slice(0, truncated.length - 6))],
+  [
+    'random bytes as an update',
+    frame(MessageType.Sync, SyncMessageType.Update, Uint8Array.of(3, 200, 17, 9, 255, 4))
+  ],
+  [
+    'a truncated Yjs update',
+    frame(MessageType.Sync, SyncMessageType.Update, truncated.slice(0, truncated.length - 6))
+  ],
   ['a truncated step 2', frame(MessageType.Sync, SyncMessageType.Step2, truncated.slice(0, 9))],
-  ['an update with a bad content ref', frame(MessageType.Sync, SyncMessageType.Update, Uint8Array.of(1, 1, 42, 0, 31, 1, 1, 0, 0))],
-  ['awareness that is not JSON', frame(MessageType.Awareness, frame(1, 77, 1, new TextEncoder().encode('{nope')))],
+  [
+    'an update with a bad content ref',
+    frame(MessageType.Sync, SyncMessageType.Update, Uint8Array.of(1, 1, 42, 0, 31, 1, 1, 0, 0))
+  ],
+  [
+    'awareness that is not JSON',
+    frame(MessageType.Awareness, frame(1, 77, 1, new TextEncoder().encode('{nope')))
+  ],
   ['a text frame', 'hello']
 ];
 
 describe('bad input', () => {
-  it.each(cases)('[LIMIT1] %s closes with MalformedMessage; the store is unchanged', async (_, data) => {
-    const before = await storeBytes();
-    expect(await probe(data)).toBe(CloseCode.MalformedMessage);
-    expect(await storeBytes()).toBe(before);
-  });
+  it.each(cases)(
+    '[LIMIT1] %s closes with MalformedMessage; the store is unchanged',
+    async (_, data) => {
+      const before = await storeBytes();
+      expect(await probe(data)).toBe(CloseCode.MalformedMessage);
+      expect(await storeBytes()).toBe(before);
+    }
+  );
 
   it('[LIMIT1] seeded random frames never change the store or hurt other connections', async () => {
     const before = await storeBytes();

@@ -65,6 +65,8 @@ describe('compaction', () => {
     const entries = stored.getArray<string>('array').toArray();
     expect(entries).toHaveLength(total);
     expect(new Set(entries).size).toBe(total);
-    expect(JSON.stringify(entries)).toBe(JSON.stringify(clients[0]!.doc.getArray('array').toJSON()));
+    expect(JSON.stringify(entries)).toBe(
+      JSON.stringify(clients[0]!.doc.getArray('array').toJSON())
+    );
   });
 });

@@ -86,9 +86,7 @@ describe('convergence', () => {
     await waitFor(
       () => {
         const first = JSON.stringify(docJson(clients[0]!.doc));
-        return clients.every(
-          (c) => c.provider.synced && JSON.stringify(docJson(c.doc)) === first
-        );
+        return clients.every((c) => c.provider.synced && JSON.stringify(docJson(c.doc)) === first);
       },
       30_000,
       `convergence of seed ${seed}`

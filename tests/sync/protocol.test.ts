@@ -5,13 +5,7 @@ import * as Y from 'yjs';
 import { CloseCode, MessageType, SyncMessageType } from '../../src/lib/shared/sync-protocol';
 import type { DocumentStorage } from '../../sync-server/storage/types';
 import { MemoryStorage } from '../../sync-server/storage/memory-storage';
-import {
-  connectClient,
-  rawClient,
-  waitFor,
-  whenSynced,
-  type TestClient
-} from '../helpers/clients';
+import { connectClient, rawClient, waitFor, whenSynced, type TestClient } from '../helpers/clients';
 import { startSyncServer, type TestSyncServer } from '../helpers/sync-server';
 
 const servers: TestSyncServer[] = [];
@@ -87,7 +81,10 @@ describe('y-websocket protocol', () => {
     raw.messages.length = 0;
     raw.ws.send(Uint8Array.of(MessageType.QueryAwareness));
     await waitFor(
-      () => raw.messages.some((m) => m[0] === MessageType.Awareness && m.includes(Buffer.from('Grace'))),
+      () =>
+        raw.messages.some(
+          (m) => m[0] === MessageType.Awareness && m.includes(Buffer.from('Grace'))
+        ),
       3_000,
       'awareness reply'
     );
@@ -114,7 +111,14 @@ describe('y-websocket protocol', () => {
     const s = await server({ storage: 'memory' });
     // Swap in the spying storage behind the DocStore.
     (s.runtime.docStore as unknown as { storage: DocumentStorage }).storage = spy;
-    for (const bad of ['..%2F..%2Fetc.board', 'a.nope', 'a.runbook', 'x'.repeat(300), 'a.board.b', '%00.board']) {
+    for (const bad of [
+      '..%2F..%2Fetc.board',
+      'a.nope',
+      'a.runbook',
+      'x'.repeat(300),
+      'a.board.b',
+      '%00.board'
+    ]) {
       const raw = rawClient(s.wsUrl, bad);
       expect(await raw.closed).toBe(CloseCode.BadDocumentName);
     }
@@ -183,7 +187,8 @@ describe('persistence rules', () => {
         if (stored.snapshot) Y.applyUpdate(check, stored.snapshot);
         stored.updates.forEach((u) => Y.applyUpdate(check, u));
         const have = reader.doc.getArray('array').length;
-        if (check.getArray('array').length < have) violations.push(`${check.getArray('array').length} < ${have}`);
+        if (check.getArray('array').length < have)
+          violations.push(`${check.getArray('array').length} < ${have}`);
       });
     });
     for (let i = 0; i < 200; i++) writer.doc.getArray('array').push([i]);
@@ -193,7 +198,9 @@ describe('persistence rules', () => {
   });
 
   it('[PERSIST5] a failing store keeps updates, retries, and broadcasts once saved', async () => {
-    const s = await server({ limits: { unloadDelayMs: 0, saveRetryBaseMs: 20, saveRetryMaxMs: 50 } });
+    const s = await server({
+      limits: { unloadDelayMs: 0, saveRetryBaseMs: 20, saveRetryMaxMs: 50 }
+    });
     const storage = s.runtime.storage;
     const append = storage.append.bind(storage);
     let failing = true;
@@ -269,12 +276,16 @@ describe('limits', () => {
   });
 
   it('[LIMIT5] a silent connection closes with IdleTimeout', async () => {
-    const s = await server({ limits: { unloadDelayMs: 0, idleTimeoutMs: 150, pingIntervalMs: 50 } });
+    const s = await server({
+      limits: { unloadDelayMs: 0, idleTimeoutMs: 150, pingIntervalMs: 50 }
+    });
     const raw = rawClient(s.wsUrl, 'l5.board');
     await raw.opened;
     // The ws client answers pings automatically; stop it from doing so to look dead.
     raw.ws.pong = () => {};
-    (raw.ws as unknown as { _receiver: { removeAllListeners(e: string): void } })._receiver.removeAllListeners('ping');
+    (
+      raw.ws as unknown as { _receiver: { removeAllListeners(e: string): void } }
+    )._receiver.removeAllListeners('ping');
     expect(await raw.closed).toBe(CloseCode.IdleTimeout);
   });
 

@@ -126,7 +126,9 @@ describe('API error mapping', () => {
   });
 
   it('maps SvelteKit HTTP errors to their status', async () => {
-    const { status, body } = await respond(thrown(() => kitError(404, 'gone')));
+    const { status, body } = await respond(
+      thrown(() => kitError(404, { code: 'gone', message: 'gone' }))
+    );
     expect(status).toBe(404);
     expect(body).toEqual({ error: { code: 'not_found', message: 'gone' } });
   });
@@ -149,9 +151,10 @@ describe('API error mapping', () => {
 
     // A non-Error throw and a 5xx HttpError are internal errors too.
     expect((await respond('boom')).status).toBe(500);
-    expect((await respond(thrown(() => kitError(502, 'upstream')))).body.error.code).toBe(
-      'internal_error'
-    );
+    expect(
+      (await respond(thrown(() => kitError(502, { code: 'upstream', message: 'upstream' })))).body
+        .error.code
+    ).toBe('internal_error');
   });
 
   it('keeps zod errors from z.parse recognisable (ZodError instance)', () => {

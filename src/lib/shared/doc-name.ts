@@ -26,7 +26,8 @@ export type DocName =
   | { workspaceId: string; kind: Exclude<DocKind, 'runbook'>; id?: undefined }
   | { workspaceId: string; kind: 'runbook'; id: string };
 
-export type DocNameError = 'empty' | 'too-long' | 'bad-shape' | 'bad-workspace' | 'bad-kind' | 'bad-id';
+export type DocNameError =
+  'empty' | 'too-long' | 'bad-shape' | 'bad-workspace' | 'bad-kind' | 'bad-id';
 
 export type DocNameResult = { ok: true; name: DocName } | { ok: false; reason: DocNameError };
 

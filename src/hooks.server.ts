@@ -1,0 +1,81 @@
+/**
+ * Server hooks: every request passes through `handle` (a sequence, so the session check can
+ * slot in as one more step), and unexpected errors through `handleError`.
+ */
+import type { Handle, HandleServerError } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { LOCALE_COOKIE, negotiateLocale } from '$lib/i18n/locales';
+import { createLogger, type Logger } from '$lib/server/log';
+import { getRuntime } from '$lib/server/runtime';
+
+/**
+ * The UI language: the `locale` cookie, else Accept-Language. Rendered into `<html lang>`
+ * here, so the first byte of the page already carries it (app.html has `lang="%lang%"`).
+ */
+const handleLocale: Handle = ({ event, resolve }) => {
+  const locale = negotiateLocale(
+    event.request.headers.get('accept-language'),
+    event.cookies.get(LOCALE_COOKIE)
+  );
+  event.locals.locale = locale;
+  return resolve(event, {
+    transformPageChunk: ({ html }) => html.replace('%lang%', locale)
+  });
+};
+
+/**
+ * Headers for every page and API response. The Content-Security-Policy comes from `kit.csp` in
+ * svelte.config.js (SvelteKit hashes its inline bootstrap); static assets get the first two from
+ * server/main.ts.
+ */
+const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'same-origin',
+  // Clickjacking: no page of the app may be framed (old browsers read X-Frame-Options).
+  'X-Frame-Options': 'DENY'
+};
+
+const handleSecurityHeaders: Handle = async ({ event, resolve }) => {
+  const response = await resolve(event);
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+    // A Response from `fetch` has immutable headers; adding ours must not turn it into a 500.
+    try {
+      if (!response.headers.has(name)) response.headers.set(name, value);
+    } catch {
+      break;
+    }
+  }
+  return response;
+};
+
+export const handle: Handle = sequence(handleLocale, handleSecurityHeaders);
+
+let fallbackLogger: Logger | undefined;
+
+async function errorLogger(): Promise<Logger> {
+  try {
+    return (await getRuntime()).logger;
+  } catch {
+    // The runtime is missing only in unusual setups (e.g. `vite preview`); still log.
+    fallbackLogger ??= createLogger();
+    return fallbackLogger;
+  }
+}
+
+/**
+ * Unexpected errors (thrown, not `error()`-ed): logged with their stack on the server; the
+ * client gets a stable code and SvelteKit's generic message ("Internal Error", "Not Found"),
+ * never the stack or the original message, which may hold internals.
+ */
+export const handleError: HandleServerError = async ({ error, event, status, message }) => {
+  // Unknown routes land here too; they are not failures worth a log line.
+  if (status === 404) return { code: 'not_found', message };
+  const logger = await errorLogger();
+  logger.error('request failed', {
+    method: event.request.method,
+    path: event.url.pathname,
+    status,
+    error: error instanceof Error ? (error.stack ?? error.message) : String(error)
+  });
+  return { code: status >= 500 ? 'internal_error' : 'bad_request', message };
+};

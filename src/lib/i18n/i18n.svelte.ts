@@ -1,0 +1,111 @@
+/**
+ * The UI language as rune state. One store per app instance: the root layout creates it from
+ * the locale the server negotiated and puts it in context, so during SSR every request has
+ * its own (no module-level state shared between users).
+ */
+import { getContext, setContext } from 'svelte';
+import { LOCALE_COOKIE, LOCALE_COOKIE_MAX_AGE_SECONDS, type Locale } from './locales';
+import {
+  en,
+  type MessageKey,
+  type MessageParams,
+  type Messages,
+  type ParamNames
+} from './messages/en';
+import { zhCN } from './messages/zh-CN';
+
+const catalogs: Record<Locale, Messages> = { en, 'zh-CN': zhCN };
+
+/** Arguments after the key: the parameters object exactly when the message has `{params}`. */
+export type TranslateArgs<K extends MessageKey> = [ParamNames<(typeof en)[K]>] extends [never]
+  ? []
+  : [params: MessageParams<K>];
+
+const PARAM = /\{(\w+)\}/g;
+
+/** Fills `{name}` placeholders; an unknown name is left as is, so a mistake stays visible. */
+function interpolate(
+  template: string,
+  params: Record<string, string | number> | undefined
+): string {
+  if (params === undefined) return template;
+  return template.replace(PARAM, (match, name: string) => {
+    const value = params[name];
+    return value === undefined ? match : String(value);
+  });
+}
+
+/** True when `key` is a message key (for keys built at run time, e.g. from a column id). */
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.hasOwn(en, key);
+}
+
+/** Reactive translator: reading `t()` in markup re-renders when the locale changes. */
+export class I18n {
+  locale = $state<Locale>('en');
+
+  constructor(locale: Locale) {
+    this.locale = locale;
+  }
+
+  /** The message `key` in the current locale, with `{params}` filled in. */
+  t = <K extends MessageKey>(key: K, ...args: TranslateArgs<K>): string => {
+    const template: string = catalogs[this.locale][key];
+    const params = args[0] as Record<string, string | number> | undefined;
+    return interpolate(template, params);
+  };
+
+  /** The message `key` if there is one (for keys built at run time, e.g. from an id), else null. */
+  tryT = (key: string): string | null =>
+    isMessageKey(key) ? interpolate(catalogs[this.locale][key], undefined) : null;
+
+  /**
+   * The plural form of `count` in the current locale, folded into the two forms the messages
+   * carry (`*.one`, `*.other`); Chinese has only 'other'.
+   */
+  plural = (count: number): 'one' | 'other' =>
+    new Intl.PluralRules(this.locale).select(count) === 'one' ? 'one' : 'other';
+
+  /** A date (ISO string or Date) in the current locale, e.g. "Jan 31, 2025" / "2025年1月31日". */
+  formatDate = (
+    value: string | Date,
+    options: Intl.DateTimeFormatOptions = { dateStyle: 'medium' }
+  ): string => {
+    const time = typeof value === 'string' ? Date.parse(value) : value.getTime();
+    if (Number.isNaN(time)) return String(value);
+    return new Intl.DateTimeFormat(this.locale, options).format(time);
+  };
+
+  /**
+   * Switches the language: remembered for a year in the `locale` cookie (read by the server
+   * hook on the next request) and reflected in `<html lang>` for screen readers and fonts.
+   */
+  setLocale = (locale: Locale): void => {
+    this.locale = locale;
+    if (typeof document === 'undefined') return;
+    const secure = location.protocol === 'https:' ? '; Secure' : '';
+    document.cookie =
+      `${LOCALE_COOKIE}=${locale}; Path=/; Max-Age=${LOCALE_COOKIE_MAX_AGE_SECONDS}` +
+      `; SameSite=Lax${secure}`;
+    document.documentElement.lang = locale;
+  };
+}
+
+/** Creates the i18n store for one app instance (one per request during SSR). */
+export function createI18n(locale: Locale): I18n {
+  return new I18n(locale);
+}
+
+const I18N_CONTEXT = Symbol('runboard.i18n');
+
+/** Makes `i18n` available to the component tree below the caller (the root layout). */
+export function setI18n(i18n: I18n): I18n {
+  return setContext(I18N_CONTEXT, i18n);
+}
+
+/** The i18n store set by the root layout; throws when used outside it. */
+export function getI18n(): I18n {
+  const i18n = getContext<I18n | undefined>(I18N_CONTEXT);
+  if (i18n === undefined) throw new Error('getI18n() called outside the root layout');
+  return i18n;
+}

@@ -1,0 +1,6 @@
+import { methodNotAllowed } from '$lib/server/api/operation';
+import { getTaskOperation, updateTaskOperation } from '$lib/server/board/task-api';
+
+export const GET = getTaskOperation.handle;
+export const PATCH = updateTaskOperation.handle;
+export const fallback = methodNotAllowed(getTaskOperation, updateTaskOperation);
