@@ -33,7 +33,10 @@ export default ts.config(
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }
+      ],
       'no-undef': 'off'
     }
   },
@@ -57,8 +60,14 @@ export default ts.config(
         {
           patterns: [
             ...frameworkImports,
-            { group: ['$lib/server/*', '**/server/**', '**/sync-server/**'], message: 'shared code imports no server code' },
-            { group: ['$lib/sync/*', '$lib/components/*', '**/routes/**'], message: 'shared code imports no UI code' },
+            {
+              group: ['$lib/server/*', '**/server/**', '**/sync-server/**'],
+              message: 'shared code imports no server code'
+            },
+            {
+              group: ['$lib/sync/*', '$lib/components/*', '**/routes/**'],
+              message: 'shared code imports no UI code'
+            },
             { group: ['node:*'], message: 'shared code runs in the browser too' }
           ]
         }
@@ -75,7 +84,10 @@ export default ts.config(
         {
           patterns: [
             ...frameworkImports,
-            { group: ['**/routes/**', '$lib/components/*'], message: 'no UI code on the server core' }
+            {
+              group: ['**/routes/**', '$lib/components/*'],
+              message: 'no UI code on the server core'
+            }
           ]
         }
       ]

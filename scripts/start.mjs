@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
-const entry = process.argv[2] === 'sync-server' ? 'build/server/sync-server.js' : 'build/server/main.js';
+const entry =
+  process.argv[2] === 'sync-server' ? 'build/server/sync-server.js' : 'build/server/main.js';
 if (!existsSync(entry) || !existsSync('build/handler.js')) {
   console.log('runboard: no production build found; running `npm run build` first…');
   const result = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });

@@ -103,9 +103,13 @@ export class DocStore {
     const room = await this.acquire(rawName);
     try {
       let result!: T;
-      Y.transact(room.doc, () => {
-        result = fn(room.doc);
-      }, origin);
+      Y.transact(
+        room.doc,
+        () => {
+          result = fn(room.doc);
+        },
+        origin
+      );
       await this.waitSaved(room);
       return result;
     } finally {

@@ -114,7 +114,9 @@ export class SyncServer {
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     const url = request.url ?? '';
     if (!url.startsWith(SYNC_PATH_PREFIX)) return false;
-    socket.on('error', (error) => this.logger.debug('sync: socket error', { error: String(error) }));
+    socket.on('error', (error) =>
+      this.logger.debug('sync: socket error', { error: String(error) })
+    );
     const query = url.indexOf('?');
     const rawName = url.slice(SYNC_PATH_PREFIX.length, query === -1 ? undefined : query);
     void this.admit(request, socket, head, rawName);
@@ -274,7 +276,11 @@ export class SyncServer {
     } catch (error) {
       // Whatever the peer sent could not be used (undecodable frame, invalid update, bad
       // awareness JSON): only this connection closes; nothing from the frame was stored.
-      const context = { doc: conn.rawName, principal: conn.grant.principal.id, error: String(error) };
+      const context = {
+        doc: conn.rawName,
+        principal: conn.grant.principal.id,
+        error: String(error)
+      };
       if (error instanceof MalformedMessageError) this.logger.warn('sync: bad message', context);
       else this.logger.error('sync: message failed', context);
       conn.close(CloseCode.MalformedMessage, 'bad message');
@@ -312,7 +318,10 @@ export class SyncServer {
    * Closes every connection for which `predicate` holds, with `code` (used when access
    * changes: a member removed, a role lowered, a token revoked).
    */
-  closeWhere(predicate: (info: { rawName: string; grant: Grant }) => boolean, code: CloseCodeValue) {
+  closeWhere(
+    predicate: (info: { rawName: string; grant: Grant }) => boolean,
+    code: CloseCodeValue
+  ) {
     let closed = 0;
     for (const conn of this.connections) {
       if (predicate({ rawName: conn.rawName, grant: conn.grant })) {
