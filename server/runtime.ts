@@ -5,7 +5,13 @@
  * are separate module graphs: importing this file twice must not create two DocStores.
  */
 import { DocStore } from '../sync-server/doc-store';
-import type { Grant, SyncHooks } from '../sync-server/hooks';
+import {
+  SyncAccessError,
+  type AuthenticateContext,
+  type Grant,
+  type Principal,
+  type SyncHooks
+} from '../sync-server/hooks';
 import { SyncServer } from '../sync-server/server';
 import { MemoryStorage } from '../sync-server/storage/memory-storage';
 import { SqliteStorage } from '../sync-server/storage/sqlite-storage';
@@ -13,7 +19,18 @@ import type { DocumentStorage } from '../sync-server/storage/types';
 import type { Limits } from '../sync-server/defaults';
 import { initBoard } from '../src/lib/shared/board/board-model';
 import type { Config } from '../src/lib/server/config';
+import { Accounts } from '../src/lib/server/accounts/accounts';
+import {
+  SESSION_COOKIE,
+  authenticate,
+  bearerToken,
+  originAllowed,
+  readCookie,
+  workspaceRole
+} from '../src/lib/server/auth/authenticate';
 import { openSqlite } from '../src/lib/server/db/sqlite';
+import { docAccess } from '../src/lib/shared/permissions';
+import { CloseCode } from '../src/lib/shared/sync-protocol';
 import { createLogger, type Logger } from '../src/lib/server/log';
 import {
   RUNTIME_KEY as KEY,
@@ -26,19 +43,39 @@ export interface RuntimeOptions {
   storage?: 'sqlite' | 'memory';
   limits?: Partial<Limits>;
   logger?: Logger;
+  /** Replaces the account-based websocket check (sync-core tests that have no accounts). */
+  onAuthenticate?: SyncHooks['onAuthenticate'];
 }
 
 /**
- * Access rules on the websocket until accounts exist (next milestone): every document is
- * open, except the ledger, which only the server writes. The hook receives the parsed name, so
- * membership and role checks slot in here without touching the sync core.
+ * Websocket access (DESIGN.md §4), decided on the upgrade before any sync message is read:
+ * a valid API token (`Authorization: Bearer` or `?token=`) or session cookie (whose Origin must
+ * be ours), membership of the document's workspace, and the role's right on the document kind.
+ * Read access gives a read-only connection whose updates are never applied.
  */
-function authenticateOpen(ctx: Parameters<NonNullable<SyncHooks['onAuthenticate']>>[0]): Grant {
-  const principal = {
-    id: `ip:${ctx.request.socket.remoteAddress ?? 'unknown'}`,
-    kind: 'anonymous' as const
+function createAuthenticateHook(accounts: Accounts, config: Config) {
+  return async (ctx: AuthenticateContext): Promise<Grant> => {
+    const { request, docName } = ctx;
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const apiToken = bearerToken(request.headers.authorization) ?? url.searchParams.get('token');
+    const sessionToken = apiToken ? null : readCookie(request.headers.cookie, SESSION_COOKIE);
+    if (
+      sessionToken &&
+      !originAllowed(request.headers.origin, request.headers.host, config.origin)
+    ) {
+      throw new SyncAccessError(CloseCode.Forbidden, 'origin not allowed');
+    }
+    const caller = await authenticate(accounts, { sessionToken, apiToken });
+    if (!caller) throw new SyncAccessError(CloseCode.Unauthorized, 'sign in required');
+    const role = await workspaceRole(accounts, caller, docName.workspaceId);
+    const access = role ? docAccess(role, docName.kind) : null;
+    if (!access) throw new SyncAccessError(CloseCode.Forbidden, 'no access to this document');
+    const principal: Principal =
+      caller.kind === 'session'
+        ? { id: `user:${caller.user.id}`, kind: 'session', userId: caller.user.id, sessionId: caller.session.id }
+        : { id: `user:${caller.user.id}`, kind: 'token', userId: caller.user.id, tokenId: caller.apiToken.id };
+    return { principal, readOnly: access === 'read' };
   };
-  return { principal, readOnly: ctx.docName.kind === 'ledger' };
 }
 
 /** Builds every service of the process from `config`. Prefer `startRuntime`. */
@@ -47,8 +84,10 @@ export async function createRuntime(
   options: RuntimeOptions = {}
 ): Promise<Runtime> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const db = options.storage === 'memory' ? null : openSqlite(config.dataDir);
-  const storage: DocumentStorage = db ? new SqliteStorage(db) : new MemoryStorage();
+  const db = openSqlite(config.dataDir);
+  const accounts = new Accounts(db);
+  const storage: DocumentStorage =
+    options.storage === 'memory' ? new MemoryStorage() : new SqliteStorage(db);
   const docStore = new DocStore({
     storage,
     logger,
@@ -62,13 +101,14 @@ export async function createRuntime(
   const syncServer = new SyncServer({
     docStore,
     logger,
-    hooks: { onAuthenticate: authenticateOpen }
+    hooks: { onAuthenticate: options.onAuthenticate ?? createAuthenticateHook(accounts, config) }
   });
   let closed: Promise<void> | null = null;
   return {
     config,
     logger,
     db,
+    accounts,
     storage,
     docStore,
     syncServer,
@@ -77,6 +117,7 @@ export async function createRuntime(
         await syncServer.close();
         await docStore.close();
         await storage.close();
+        if (db.open) db.close();
       })();
       return closed;
     }

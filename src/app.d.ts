@@ -1,5 +1,6 @@
 // See https://svelte.dev/docs/kit/types#app.d.ts
 import type { Locale } from '$lib/i18n/locales';
+import type { Caller } from '$lib/server/auth/authenticate';
 
 declare global {
   namespace App {
@@ -9,6 +10,8 @@ declare global {
     }
     interface Locals {
       locale: Locale;
+      /** The signed-in user (session cookie) or API token caller; null when anonymous. */
+      caller: Caller | null;
     }
     // interface PageData {}
     // interface PageState {}

@@ -2,11 +2,14 @@
  * Server hooks: every request passes through `handle` (a sequence, so the session check can
  * slot in as one more step), and unexpected errors through `handleError`.
  */
-import type { Handle, HandleServerError } from '@sveltejs/kit';
+import { redirect, type Handle, type HandleServerError } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { LOCALE_COOKIE, negotiateLocale } from '$lib/i18n/locales';
 import { createLogger, type Logger } from '$lib/server/log';
 import { getRuntime } from '$lib/server/runtime';
+import { SESSION_COOKIE, authenticate, bearerToken } from '$lib/server/auth/authenticate';
+import { SESSION_TTL_MS } from '$lib/server/accounts/accounts';
+import { clearSessionCookie, setSessionCookie } from '$lib/server/auth/session-cookie';
 
 /**
  * The UI language: the `locale` cookie, else Accept-Language. Rendered into `<html lang>`
@@ -48,7 +51,39 @@ const handleSecurityHeaders: Handle = async ({ event, resolve }) => {
   return response;
 };
 
-export const handle: Handle = sequence(handleLocale, handleSecurityHeaders);
+/** Paths that work before the first account exists. */
+const FIRST_RUN_PATHS = ['/setup', '/api/', '/healthz', '/readyz', '/_app/', '/favicon'];
+let setupDone = false;
+
+/**
+ * Who is calling, on every request (not only in a layout): an API token (`Authorization:
+ * Bearer`) or the session cookie, validated with constant-time comparison and sliding expiry.
+ * Result in `event.locals.caller`; each route still checks what the caller may do.
+ */
+const handleSession: Handle = async ({ event, resolve }) => {
+  const runtime = await getRuntime();
+  const apiToken = bearerToken(event.request.headers.get('authorization'));
+  const sessionToken = apiToken ? null : (event.cookies.get(SESSION_COOKIE) ?? null);
+  const caller = await authenticate(runtime.accounts, { sessionToken, apiToken });
+  if (sessionToken && !caller) clearSessionCookie(event.cookies, event.url);
+  if (caller?.kind === 'session' && sessionToken) {
+    // Re-issue the cookie when the session was just extended, so both expire together.
+    const remaining = caller.session.expiresAt - Date.now();
+    if (remaining > SESSION_TTL_MS - 60_000) {
+      setSessionCookie(event.cookies, sessionToken, caller.session.expiresAt, event.url);
+    }
+  }
+  event.locals.caller = caller;
+
+  // First run: with no users, every page leads to the setup page.
+  if (!setupDone) {
+    if ((await runtime.accounts.countUsers()) > 0) setupDone = true;
+    else if (!FIRST_RUN_PATHS.some((p) => event.url.pathname.startsWith(p))) redirect(303, '/setup');
+  }
+  return resolve(event);
+};
+
+export const handle: Handle = sequence(handleLocale, handleSecurityHeaders, handleSession);
 
 let fallbackLogger: Logger | undefined;
 

@@ -7,7 +7,13 @@ import type { CloseCodeValue } from '../src/lib/shared/sync-protocol';
 export interface Principal {
   /** Stable key used for per-principal limits and logs (user id, token id, or `ip:…`). */
   id: string;
-  kind: 'anonymous' | 'user' | 'token' | 'server';
+  kind: 'anonymous' | 'session' | 'token' | 'server';
+  /** The account behind a session or token. */
+  userId?: string;
+  /** The session behind a cookie-authenticated connection. */
+  sessionId?: string;
+  /** The API token behind a token-authenticated connection. */
+  tokenId?: string;
 }
 
 /** What `onAuthenticate` grants a connection. */

@@ -26,14 +26,31 @@ export function tempDataDir(prefix = 'runboard-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** Starts a sync server; pass `dataDir` to reopen an existing store, `port` to reuse a port. */
+/**
+ * Admits every connection as writable, except `ledger` documents (read-only). Sync-core tests use
+ * it so they exercise the protocol, not accounts; access control has its own tests.
+ */
+export const openAccess: NonNullable<RuntimeOptions['onAuthenticate']> = ({ request, docName }) => ({
+  principal: { id: `ip:${request.socket.remoteAddress ?? '?'}`, kind: 'anonymous' },
+  readOnly: docName.kind === 'ledger'
+});
+
+/**
+ * Starts a sync server; pass `dataDir` to reopen an existing store, `port` to reuse a port, and
+ * `accounts: true` to use the real account-based access check instead of `openAccess`.
+ */
 export async function startSyncServer(
-  options: RuntimeOptions & { dataDir?: string; port?: number } = {}
+  options: RuntimeOptions & { dataDir?: string; port?: number; accounts?: boolean } = {}
 ): Promise<TestSyncServer> {
   const dataDir = options.dataDir ?? tempDataDir();
+  const { accounts, ...runtimeOptions } = options;
   const runtime = await createRuntime(
     { port: 0, host: '127.0.0.1', dataDir, logLevel: 'error', origin: undefined },
-    { logger: createLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'error'), ...options }
+    {
+      logger: createLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'error'),
+      onAuthenticate: accounts ? undefined : openAccess,
+      ...runtimeOptions
+    }
   );
   const server: Server = createServer((_, res) => {
     res.writeHead(404);

@@ -4,6 +4,7 @@
  * after reconnecting all clients converge with nothing lost.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { seedWorkspace } from '../helpers/accounts';
 import { connectClient, waitFor, whenSynced, type TestClient } from '../helpers/clients';
 import { startSyncProcess, type ServerProcess } from '../helpers/server-process';
 import { readSqliteDoc } from '../helpers/store';
@@ -30,9 +31,11 @@ function receivedFromServer(client: TestClient, index: number): string[] {
 describe('crash durability', () => {
   it('[PERSIST3] SIGKILL mid-burst loses nothing any client had received', async () => {
     const dataDir = tempDataDir('runboard-crash-');
+    const { owner } = await seedWorkspace(dataDir, 'crash');
+    const params = { token: owner!.token };
     const first = await startSyncProcess(dataDir);
     procs.push(first);
-    for (let i = 0; i < CLIENTS; i++) clients.push(connectClient(first.wsUrl, DOC));
+    for (let i = 0; i < CLIENTS; i++) clients.push(connectClient(first.wsUrl, DOC, { params }));
     await Promise.all(clients.map((c) => whenSynced(c)));
 
     // Burst: every client appends as fast as the event loop allows for a while.

@@ -8,6 +8,7 @@
 import type { DocStore } from '../../../sync-server/doc-store';
 import type { SyncServer } from '../../../sync-server/server';
 import type { DocumentStorage } from '../../../sync-server/storage/types';
+import type { Accounts } from './accounts/accounts';
 import type { Config } from './config';
 import type { SqliteDatabase } from './db/sqlite';
 import type { Logger } from './log';
@@ -15,8 +16,9 @@ import type { Logger } from './log';
 export interface Runtime {
   config: Config;
   logger: Logger;
-  /** The SQLite database, or null with in-memory storage. */
-  db: SqliteDatabase | null;
+  /** The SQLite database (records; documents too unless storage is in memory). */
+  db: SqliteDatabase;
+  accounts: Accounts;
   storage: DocumentStorage;
   docStore: DocStore;
   syncServer: SyncServer;

@@ -1,10 +1,14 @@
 /**
- * The one permission check of the REST API. Every handler that touches a workspace calls
- * `authorizeWorkspace` before it reads or writes anything, so adding accounts changes this file
- * only.
+ * The permission checks of the REST API. Every handler calls `requireCaller` or
+ * `authorizeWorkspace` before it reads or writes anything; page loads use the same functions
+ * through `event.locals`, so a page and its API can never disagree.
  */
 import type { RequestEvent } from '@sveltejs/kit';
+import type { Caller } from '$lib/server/auth/authenticate';
+import { workspaceRole } from '$lib/server/auth/authenticate';
+import { getRuntime } from '$lib/server/runtime';
 import { isValidId } from '$lib/shared/doc-name';
+import { can, type Role, type WorkspaceAction } from '$lib/shared/permissions';
 import { ApiError } from './errors';
 
 export type WorkspaceAccessMode = 'read' | 'write';
@@ -13,15 +17,37 @@ export type WorkspaceAccessMode = 'read' | 'write';
 export interface WorkspaceAccess {
   workspaceId: string;
   mode: WorkspaceAccessMode;
-  /** Member id of the caller, recorded as the actor of changes; null while there are no accounts. */
-  actorId: string | null;
+  role: Role;
+  caller: Caller;
+  /** Member id of the caller, recorded as the actor of changes. */
+  actorId: string;
 }
 
-/** Validates the workspace id and checks that the caller may `mode` it; throws ApiError. */
+/** The signed-in caller (session or API token); 401 `unauthorized` without one. */
+export function requireCaller(event: Pick<RequestEvent, 'locals'>): Caller {
+  const caller = event.locals.caller;
+  if (!caller) throw new ApiError(401, 'unauthorized', 'sign in or send an API token');
+  return caller;
+}
+
+/** The caller's session (not a token); 403 for API tokens, which cannot manage an account. */
+export function requireSession(event: Pick<RequestEvent, 'locals'>) {
+  const caller = requireCaller(event);
+  if (caller.kind !== 'session') {
+    throw new ApiError(403, 'forbidden', 'this action needs a signed-in session, not an API token');
+  }
+  return caller;
+}
+
+/**
+ * Validates the workspace id and checks that the caller may do `need` there: `read` (any
+ * member), `write` (the task board: members and above) or a named action. A caller who is not a
+ * member gets 404, so workspace ids do not leak; a member lacking the right gets 403.
+ */
 export async function authorizeWorkspace(
-  event: RequestEvent,
+  event: Pick<RequestEvent, 'locals'>,
   ws: string,
-  mode: WorkspaceAccessMode
+  need: WorkspaceAccessMode | WorkspaceAction
 ): Promise<WorkspaceAccess> {
   // The id becomes part of a document name; refuse anything `doc-name.ts` would refuse.
   if (!isValidId(ws)) {
@@ -31,13 +57,15 @@ export async function authorizeWorkspace(
       'invalid workspace id: use 1–64 letters, digits, "_" or "-", starting with a letter or digit'
     );
   }
-  // Authorisation: accounts are the next milestone; until then every caller may read and write
-  // every workspace. This is the single place the check goes: resolve the caller from the
-  // session cookie or `Authorization: Bearer <token>` (event.locals, set in hooks.server.ts) →
-  // 401 `unauthorized` without one; look up the caller's membership of `ws` → 404 `not_found`
-  // when there is none (so workspace ids do not leak); 403 `forbidden` when the role may not
-  // `mode` (viewer: read only). A workspace that does not exist must also be refused here,
-  // before its board document is loaded (today any valid id gets a fresh board).
-  void event;
-  return { workspaceId: ws, mode, actorId: null };
+  const caller = requireCaller(event);
+  const runtime = await getRuntime();
+  const role = await workspaceRole(runtime.accounts, caller, ws);
+  if (!role) throw new ApiError(404, 'not_found', 'no such workspace');
+  const action: WorkspaceAction =
+    need === 'read' ? 'workspace.read' : need === 'write' ? 'tasks.write' : need;
+  if (!can(role, action)) {
+    throw new ApiError(403, 'forbidden', `your role (${role}) may not do this`);
+  }
+  const mode: WorkspaceAccessMode = action === 'workspace.read' ? 'read' : 'write';
+  return { workspaceId: ws, mode, role, caller, actorId: caller.user.id };
 }

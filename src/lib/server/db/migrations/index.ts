@@ -1,4 +1,5 @@
 import { sql as documents } from './0001-documents';
+import { sql as accounts } from './0002-accounts';
 
 export interface Migration {
   version: number;
@@ -10,4 +11,7 @@ export interface Migration {
  * The numbered migrations, applied in order at start. A migration is never edited once it
  * has shipped: add a new numbered file instead.
  */
-export const migrations: readonly Migration[] = [{ version: 1, name: 'documents', sql: documents }];
+export const migrations: readonly Migration[] = [
+  { version: 1, name: 'documents', sql: documents },
+  { version: 2, name: 'accounts', sql: accounts }
+];
