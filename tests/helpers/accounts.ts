@@ -30,7 +30,11 @@ export async function seedWorkspace(
     let ownerId: string | null = null;
     for (const role of roles) {
       const email = `${role}-${workspaceId}-${Math.random().toString(36).slice(2, 8)}@example.test`;
-      const user = await accounts.createUser({ email, name: `${role} ${workspaceId}`, passwordHash });
+      const user = await accounts.createUser({
+        email,
+        name: `${role} ${workspaceId}`,
+        passwordHash
+      });
       if (ownerId === null) {
         await accounts.createWorkspace(`Workspace ${workspaceId}`, user.id, workspaceId);
         ownerId = user.id;

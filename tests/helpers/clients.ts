@@ -73,8 +73,14 @@ export interface RawClient {
 }
 
 /** A raw websocket to `/sync/<name>` that records every frame and the close code. */
-export function rawClient(wsUrl: string, docName: string): RawClient {
-  const ws = new WebSocket(`${wsUrl}/${docName}`);
+export function rawClient(
+  wsUrl: string,
+  docName: string,
+  options: { headers?: Record<string, string>; query?: string } = {}
+): RawClient {
+  const ws = new WebSocket(`${wsUrl}/${docName}${options.query ?? ''}`, {
+    headers: options.headers
+  });
   const messages: Buffer[] = [];
   ws.on('message', (data: Buffer) => messages.push(data));
   ws.on('error', () => {});

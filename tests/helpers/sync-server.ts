@@ -30,7 +30,10 @@ export function tempDataDir(prefix = 'runboard-test-'): string {
  * Admits every connection as writable, except `ledger` documents (read-only). Sync-core tests use
  * it so they exercise the protocol, not accounts; access control has its own tests.
  */
-export const openAccess: NonNullable<RuntimeOptions['onAuthenticate']> = ({ request, docName }) => ({
+export const openAccess: NonNullable<RuntimeOptions['onAuthenticate']> = ({
+  request,
+  docName
+}) => ({
   principal: { id: `ip:${request.socket.remoteAddress ?? '?'}`, kind: 'anonymous' },
   readOnly: docName.kind === 'ledger'
 });

@@ -7,7 +7,9 @@ import { z } from 'zod';
 import { getTask, upsertLabel } from '../../src/lib/shared/board/board-model';
 import { taskSchema, type Task } from '../../src/lib/shared/board/schema';
 import { startApp, type TestApp } from '../helpers/app-process';
+import { seedWorkspace } from '../helpers/accounts';
 import { connectClient, waitFor, whenSynced, type TestClient } from '../helpers/clients';
+import { tempDataDir } from '../helpers/sync-server';
 
 const WS = 'resttest';
 const errorShape = z
@@ -20,10 +22,23 @@ const errorShape = z
 
 let app: TestApp;
 const clients: TestClient[] = [];
+/** API tokens by workspace id (each workspace has its own owner). */
+const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
-  app = await startApp();
+  const dataDir = tempDataDir('runboard-rest-');
+  for (const ws of [WS, `${WS}-filter`]) {
+    const { owner } = await seedWorkspace(dataDir, ws);
+    tokens[ws] = owner!.token;
+  }
+  app = await startApp({ dataDir });
 });
+
+/** The token of the workspace a path addresses. */
+function tokenFor(path: string): string | undefined {
+  const ws = /\/workspaces\/([^/?]+)/.exec(path)?.[1];
+  return ws ? tokens[ws] : undefined;
+}
 
 afterAll(async () => {
   for (const client of clients) client.destroy();
@@ -40,9 +55,11 @@ async function call(
   method: string,
   path: string,
   body?: unknown,
-  init: { contentType?: string; raw?: string } = {}
+  init: { contentType?: string; raw?: string; token?: string | null } = {}
 ): Promise<Reply> {
   const headers: Record<string, string> = {};
+  const token = init.token === undefined ? tokenFor(path) : init.token;
+  if (token) headers['authorization'] = `Bearer ${token}`;
   let payload: string | undefined;
   if (init.raw !== undefined) payload = init.raw;
   else if (body !== undefined) payload = JSON.stringify(body);
@@ -86,7 +103,8 @@ async function list(query = ''): Promise<{ tasks: Task[]; total: number }> {
 }
 
 function client(docName: string): TestClient {
-  const c = connectClient(app.wsUrl, docName);
+  const ws = docName.split('.')[0]!;
+  const c = connectClient(app.wsUrl, docName, { params: { token: tokens[ws] ?? '' } });
   clients.push(c);
   return c;
 }
@@ -267,6 +285,13 @@ describe('task REST API', () => {
     );
     expectError(await call('GET', '/api/v1/nothing/here'), 404, 'not_found');
     expectError(await call('POST', '/api/v2/tasks', { title: 'x' }), 404, 'not_found');
+    // Without credentials, and with a token of another workspace (ids do not leak: 404).
+    expectError(await call('GET', tasksPath, undefined, { token: null }), 401, 'unauthorized');
+    expectError(
+      await call('GET', tasksPath, undefined, { token: tokens[`${WS}-filter`] }),
+      404,
+      'not_found'
+    );
     const notAllowed = await call('DELETE', `${tasksPath}/x`);
     expectError(notAllowed, 405, 'method_not_allowed');
     expect(notAllowed.headers.get('allow')).toContain('PATCH');

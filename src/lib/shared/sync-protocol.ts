@@ -23,8 +23,9 @@ export const SyncMessageType = {
 } as const;
 
 /**
- * Close codes. 1000–1015 are the RFC 6455 codes; 4000–4999 are ours. A client can tell from
- * the code whether reconnecting makes sense (see `isRetryableClose`).
+ * Close codes. 1000–1015 are the RFC 6455 codes; 4000–4999 are ours, split the way the stock
+ * y-websocket client reads them: 4400–4499 are final (the client stops reconnecting), 40xx and
+ * 45xx are transient (it reconnects and resyncs). See `isRetryableClose`.
  */
 export const CloseCode = {
   Normal: 1000,
@@ -39,34 +40,27 @@ export const CloseCode = {
   /** Authenticated, but not allowed to open this document. */
   Forbidden: 4403,
   /** No frame (message or pong) from the peer within `idleTimeoutMs`. */
-  IdleTimeout: 4408,
-  /** The access behind this connection changed (role change, token revoked). */
-  AccessChanged: 4409,
+  IdleTimeout: 4008,
+  /** The access behind this connection changed (role change, token revoked): reconnect. */
+  AccessChanged: 4009,
   /** A message could not be decoded, or carried an invalid Yjs update. */
   MalformedMessage: 4422,
   /** The connection could not keep up: its unsent buffer passed `maxBufferedBytes`. */
-  SlowConsumer: 4411,
+  SlowConsumer: 4011,
   /** The server or this principal has reached its connection limit. */
-  TooManyConnections: 4429,
+  TooManyConnections: 4029,
   /** Unexpected server failure while handling this connection. */
   ServerError: 4500,
   /** Applying the update would grow the document past `maxDocumentBytes`. */
-  DocumentTooLarge: 4507
+  DocumentTooLarge: 4413
 } as const;
 
 export type CloseCodeName = keyof typeof CloseCode;
 export type CloseCodeValue = (typeof CloseCode)[CloseCodeName];
 
-const NON_RETRYABLE: ReadonlySet<number> = new Set([
-  CloseCode.BadDocumentName,
-  CloseCode.Unauthorized,
-  CloseCode.Forbidden,
-  CloseCode.DocumentTooLarge
-]);
-
 /** Whether a client should keep reconnecting after the server closed with `code`. */
 export function isRetryableClose(code: number): boolean {
-  return !NON_RETRYABLE.has(code);
+  return !(code >= 4400 && code < 4500);
 }
 
 /** The name of a close code, for logs and UI. */

@@ -56,8 +56,8 @@ export function connectDoc(docName: string, options: ConnectDocOptions = {}): Do
   else void whenLocalLoaded.then(() => (status.localLoaded = true));
 
   const provider = new WebsocketProvider(options.wsBaseUrl ?? syncBaseUrl(), docName, doc, {
-    // Our close codes are not y-websocket's default 44xx rule: 4408 (idle) or 4429 (too many
-    // connections) are worth a retry, 4401/4403 (no access) are not. One table decides.
+    // Same rule as y-websocket's default (44xx is final), named in one place so the UI can
+    // tell a refusal (4401/4403) from a transient close (4009 access changed, 4008 idle).
     shouldReconnect: (event) => isRetryableClose(event.code)
   });
 

@@ -1,6 +1,6 @@
 /**
  * When access changes (member removed or demoted, token revoked, session ended, password
- * changed) the affected websocket connections close at once with `AccessChanged` (4409). The
+ * changed) the affected websocket connections close at once with `AccessChanged` (4009). The
  * stock client reconnects, and the upgrade check then grants the new access or refuses.
  */
 import { parseDocName } from '../../shared/doc-name';
