@@ -77,7 +77,7 @@ export default ts.config(
   {
     // The sync server is framework-free: it may use src/lib/shared and framework-free server code.
     files: ['sync-server/**', 'server/**', 'src/lib/server/**'],
-    ignores: ['src/lib/server/api/**', 'src/lib/server/board/**'],
+    ignores: ['src/lib/server/api/**', 'src/lib/server/board/**', 'src/lib/server/workspaces/**'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -18,6 +18,8 @@ const dataDir = process.env.RUNBOARD_E2E_DATA_DIR;
 export default defineConfig({
   testDir: 'tests/e2e',
   testMatch: '**/*.e2e.ts',
+  // Sets up the shared server once (owner and member in workspace `e2e`, see tests/e2e/fixtures.ts).
+  globalSetup: './tests/e2e/global-setup.ts',
   fullyParallel: false,
   forbidOnly: !!process.env.CI,
   // No retries anywhere: a flaky sync test is a bug to fix, not to hide.

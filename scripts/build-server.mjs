@@ -1,9 +1,14 @@
-// Bundles the process entries (server/main.ts, sync-server/main.ts) into build/server/.
+// Bundles the process entries (server/main.ts, sync-server/main.ts, the admin CLI
+// server/admin.ts) into build/server/.
 // Dependencies stay external and are loaded from node_modules at run time.
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: { main: 'server/main.ts', 'sync-server': 'sync-server/main.ts' },
+  entryPoints: {
+    main: 'server/main.ts',
+    'sync-server': 'sync-server/main.ts',
+    admin: 'server/admin.ts'
+  },
   outdir: 'build/server',
   bundle: true,
   platform: 'node',

@@ -72,8 +72,18 @@ function createAuthenticateHook(accounts: Accounts, config: Config) {
     if (!access) throw new SyncAccessError(CloseCode.Forbidden, 'no access to this document');
     const principal: Principal =
       caller.kind === 'session'
-        ? { id: `user:${caller.user.id}`, kind: 'session', userId: caller.user.id, sessionId: caller.session.id }
-        : { id: `user:${caller.user.id}`, kind: 'token', userId: caller.user.id, tokenId: caller.apiToken.id };
+        ? {
+            id: `user:${caller.user.id}`,
+            kind: 'session',
+            userId: caller.user.id,
+            sessionId: caller.session.id
+          }
+        : {
+            id: `user:${caller.user.id}`,
+            kind: 'token',
+            userId: caller.user.id,
+            tokenId: caller.apiToken.id
+          };
     return { principal, readOnly: access === 'read' };
   };
 }

@@ -10,6 +10,8 @@ import { getRuntime } from '$lib/server/runtime';
 import { SESSION_COOKIE, authenticate, bearerToken } from '$lib/server/auth/authenticate';
 import { SESSION_TTL_MS } from '$lib/server/accounts/accounts';
 import { clearSessionCookie, setSessionCookie } from '$lib/server/auth/session-cookie';
+import { rememberWorkspace, workspaceOfPath } from '$lib/server/auth/last-workspace';
+import { loginUrl } from '$lib/server/api/page-access';
 
 /**
  * The UI language: the `locale` cookie, else Accept-Language. Rendered into `<html lang>`
@@ -78,12 +80,63 @@ const handleSession: Handle = async ({ event, resolve }) => {
   // First run: with no users, every page leads to the setup page.
   if (!setupDone) {
     if ((await runtime.accounts.countUsers()) > 0) setupDone = true;
-    else if (!FIRST_RUN_PATHS.some((p) => event.url.pathname.startsWith(p))) redirect(303, '/setup');
+    else if (!FIRST_RUN_PATHS.some((p) => event.url.pathname.startsWith(p)))
+      redirect(303, '/setup');
   }
   return resolve(event);
 };
 
-export const handle: Handle = sequence(handleLocale, handleSecurityHeaders, handleSession);
+/**
+ * Pages anonymous visitors may open. Everything else is an app page and sends them to sign in
+ * first: deny by default, so a new page is protected without anyone remembering to. The API
+ * answers 401 itself, and the websocket checks on its upgrade.
+ */
+const PUBLIC_PATHS = [
+  '/login',
+  '/setup',
+  '/logout',
+  '/invite/',
+  '/auth/',
+  '/api/',
+  '/healthz',
+  '/readyz',
+  '/metrics',
+  '/_app/',
+  '/favicon',
+  '/robots.txt'
+];
+
+/** Whether `pathname` is `prefix` itself or lies below it. */
+function isUnder(pathname: string, prefix: string): boolean {
+  if (prefix.endsWith('/')) return pathname.startsWith(prefix);
+  return (
+    pathname === prefix || pathname.startsWith(prefix + '/') || pathname.startsWith(prefix + '.')
+  );
+}
+
+/**
+ * After the session step: anonymous visitors of app pages go to `/login?next=<page>`; a
+ * signed-in visitor of a workspace page has it remembered for `/` (cookie `rb_last_ws`).
+ */
+const handlePageAccess: Handle = ({ event, resolve }) => {
+  const { pathname } = event.url;
+  if (!event.locals.caller) {
+    if (!PUBLIC_PATHS.some((prefix) => isUnder(pathname, prefix))) {
+      redirect(303, loginUrl(event.url));
+    }
+  } else {
+    const workspaceId = workspaceOfPath(pathname);
+    if (workspaceId !== null) rememberWorkspace(event.cookies, workspaceId, event.url);
+  }
+  return resolve(event);
+};
+
+export const handle: Handle = sequence(
+  handleLocale,
+  handleSecurityHeaders,
+  handleSession,
+  handlePageAccess
+);
 
 let fallbackLogger: Logger | undefined;
 

@@ -1,4 +1,20 @@
+import { getRuntime } from '$lib/server/runtime';
+import type { WorkspaceSummary } from '$lib/shared/workspaces/schema';
 import type { LayoutServerLoad } from './$types';
 
-/** Hands the locale negotiated in hooks.server.ts to the root layout. */
-export const load: LayoutServerLoad = ({ locals }) => ({ locale: locals.locale });
+/**
+ * Hands the locale negotiated in hooks.server.ts to the root layout, and the signed-in user's
+ * workspaces with their roles for the workspace switcher (empty when signed out).
+ */
+export const load: LayoutServerLoad = async ({ locals }) => {
+  const caller = locals.caller;
+  let workspaces: WorkspaceSummary[] = [];
+  if (caller?.kind === 'session') {
+    const all = await (await getRuntime()).accounts.listWorkspaces(caller.user.id);
+    workspaces = all.map(({ id, name, role }) => ({ id, name, role }));
+  }
+  // Who is signed in, for the user menu.
+  const user =
+    caller?.kind === 'session' ? { name: caller.user.name, email: caller.user.email } : null;
+  return { locale: locals.locale, signedIn: caller?.kind === 'session', workspaces, user };
+};

@@ -1,7 +1,8 @@
 /**
  * Documentation screenshots, taken only when asked: `RUNBOARD_SCREENSHOTS=1 npx playwright
  * test screenshots`. The board is seeded through the stock y-websocket provider in Node, the
- * way any other client writes to it.
+ * way any other client writes to it (with an API token of the e2e owner); the pages are opened
+ * with the owner's saved session (fixtures.ts).
  */
 import { expect, test } from '@playwright/test';
 import {
@@ -11,6 +12,7 @@ import {
   upsertLabel
 } from '../../src/lib/shared/board/board-model';
 import { connectClient, waitFor, whenSynced } from '../helpers/clients';
+import { apiAs, e2eAccounts, newWorkspace, signedIn } from './fixtures';
 
 test.skip(!process.env.RUNBOARD_SCREENSHOTS, 'set RUNBOARD_SCREENSHOTS=1 to take screenshots');
 
@@ -22,10 +24,25 @@ function inDays(days: number): string {
   return date.toISOString();
 }
 
+/** A websocket token of the owner for `ws`: the sync server needs a session or a token. */
+async function ownerToken(ws: string): Promise<string> {
+  const api = await apiAs(e2eAccounts().owner);
+  try {
+    const reply = await api.post('/api/v1/tokens', {
+      data: { name: 'screenshots', workspaceId: ws }
+    });
+    if (reply.status() !== 201) throw new Error(`create token: ${await reply.text()}`);
+    return ((await reply.json()) as { token: string }).token;
+  } finally {
+    await api.dispose();
+  }
+}
+
 test('board, light theme, English', async ({ browser, baseURL }) => {
-  const ws = `shot-${Date.now().toString(36)}`;
+  const ws = await newWorkspace('shot', { member: null });
+  const emptyWs = await newWorkspace('shot-empty', { member: null });
   const wsUrl = `${(baseURL ?? '').replace(/^http/, 'ws')}/sync`;
-  const seeder = connectClient(wsUrl, `${ws}.board`);
+  const seeder = connectClient(wsUrl, `${ws}.board`, { params: { token: await ownerToken(ws) } });
   try {
     await whenSynced(seeder);
     const { doc } = seeder;
@@ -105,6 +122,7 @@ test('board, light theme, English', async ({ browser, baseURL }) => {
     }
 
     const context = await browser.newContext({
+      ...signedIn(),
       locale: 'en-US',
       colorScheme: 'light',
       viewport: { width: 1440, height: 900 },
@@ -126,9 +144,13 @@ test('board, light theme, English', async ({ browser, baseURL }) => {
     await page.screenshot({ path: 'test-results/board-dark-zh.png' });
     await context.close();
 
-    const empty = await browser.newContext({ locale: 'en-US', colorScheme: 'light' });
+    const empty = await browser.newContext({
+      ...signedIn(),
+      locale: 'en-US',
+      colorScheme: 'light'
+    });
     const emptyPage = await empty.newPage();
-    await emptyPage.goto(`/w/${ws}-empty/board`);
+    await emptyPage.goto(`/w/${emptyWs}/board`);
     await expect(emptyPage.getByTestId('board-empty')).toBeVisible();
     await empty.setOffline(true);
     await emptyPage.getByTestId('new-task-submit').click();

@@ -7,6 +7,23 @@ import { z } from 'zod';
 
 const logLevels = ['debug', 'info', 'warn', 'error'] as const;
 
+/** Path of the OIDC redirect URI: register `<ORIGIN>/auth/oidc/callback` at the provider. */
+export const OIDC_CALLBACK_PATH = '/auth/oidc/callback';
+/** The variables that turn single sign-on on: all of them, or none. */
+const OIDC_REQUIRED = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;
+const OIDC_OPTIONAL = ['OIDC_NAME', 'OIDC_SCOPES'] as const;
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** A blank variable counts as unset (compose and .env files often carry `OIDC_ISSUER=`). */
+function blankIsUnset<T extends z.ZodType>(schema: T) {
+  return z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema);
+}
+
+/** Whether `name` holds a non-blank value. */
+function isSet(env: Record<string, string | undefined>, name: string): boolean {
+  return (env[name] ?? '').trim() !== '';
+}
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -26,7 +43,29 @@ const envSchema = z.object({
       message: 'Redis fan-out is not available in this version yet; unset REDIS_URL'
     }),
   LOG_LEVEL: z.enum(logLevels).default('info'),
-  ORIGIN: z.url().optional()
+  ORIGIN: z.url().optional(),
+  // Tokens and the client secret cross this connection, so plain http is for a provider on the
+  // same host only (a local Keycloak while trying things out, the test suite).
+  OIDC_ISSUER: blankIsUnset(
+    z
+      .url({ protocol: /^https?$/ })
+      .refine(
+        (v) =>
+          !URL.canParse(v) || v.startsWith('https:') || LOOPBACK_HOSTS.has(new URL(v).hostname),
+        { message: 'must use https (plain http is accepted for localhost only)' }
+      )
+      .optional()
+  ),
+  OIDC_CLIENT_ID: blankIsUnset(z.string().trim().optional()),
+  OIDC_CLIENT_SECRET: blankIsUnset(z.string().optional()),
+  OIDC_NAME: blankIsUnset(z.string().trim().max(60).default('SSO')),
+  OIDC_SCOPES: blankIsUnset(
+    z
+      .string()
+      .trim()
+      .default('openid email profile')
+      .refine((v) => v.split(/\s+/).includes('openid'), { message: 'must include "openid"' })
+  )
 });
 
 export type LogLevel = (typeof logLevels)[number];
@@ -38,6 +77,22 @@ export interface Config {
   dataDir: string;
   logLevel: LogLevel;
   origin: string | undefined;
+  /** OpenID Connect sign-in; absent when single sign-on is off. Holds a secret: never log it. */
+  oidc?: OidcConfig;
+}
+
+/** Settings of the generic OpenID Connect provider (Keycloak, GitLab, Authentik, …). */
+export interface OidcConfig {
+  /** Issuer identifier; discovery reads `<issuer>/.well-known/openid-configuration`. */
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** Label of the sign-in button ("Sign in with <name>"). */
+  name: string;
+  /** Space-separated scopes requested; always includes `openid`. */
+  scopes: string;
+  /** `<ORIGIN>/auth/oidc/callback`, registered at the provider. */
+  redirectUri: string;
 }
 
 /** The environment could not be parsed; `problems` lists each variable and what is wrong. */
@@ -49,20 +104,57 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Single sign-on is all or none: a partial set is a typo or a half-done deployment, and silently
+ * running without it would hide that. The redirect URI is built from ORIGIN, so it is required.
+ */
+function oidcProblems(env: Record<string, string | undefined>): string[] {
+  const used = [...OIDC_REQUIRED, ...OIDC_OPTIONAL].filter((name) => isSet(env, name));
+  if (used.length === 0) return [];
+  const problems: string[] = [];
+  const missing = OIDC_REQUIRED.filter((name) => !isSet(env, name));
+  if (missing.length > 0) {
+    const verb = (names: readonly string[]) => (names.length === 1 ? 'is' : 'are');
+    problems.push(
+      `OIDC: ${used.join(', ')} ${verb(used)} set but ${missing.join(', ')} ${verb(missing)} ` +
+        `missing; set ${OIDC_REQUIRED.join(', ')} to enable single sign-on, or none of the ` +
+        'OIDC_ variables'
+    );
+  }
+  if (!isSet(env, 'ORIGIN')) {
+    problems.push(
+      'ORIGIN: required with OIDC: the public URL of Runboard (e.g. https://ops.example.com), ' +
+        `from which the redirect URI <ORIGIN>${OIDC_CALLBACK_PATH} is built`
+    );
+  }
+  return problems;
+}
+
 /** Parses the environment into a Config; throws ConfigError listing every problem. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const result = envSchema.safeParse(env);
-  if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)
-    );
-  }
+  const problems = result.success
+    ? []
+    : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  problems.push(...oidcProblems(env));
+  if (!result.success || problems.length > 0) throw new ConfigError(problems);
   const e = result.data;
-  return {
+  const config: Config = {
     port: e.PORT,
     host: e.HOST,
     dataDir: resolve(e.DATA_DIR),
     logLevel: e.LOG_LEVEL,
     origin: e.ORIGIN
   };
+  if (e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET && e.ORIGIN) {
+    config.oidc = {
+      issuer: e.OIDC_ISSUER,
+      clientId: e.OIDC_CLIENT_ID,
+      clientSecret: e.OIDC_CLIENT_SECRET,
+      name: e.OIDC_NAME,
+      scopes: e.OIDC_SCOPES.split(/\s+/).join(' '),
+      redirectUri: new URL(OIDC_CALLBACK_PATH, e.ORIGIN).href
+    };
+  }
+  return config;
 }

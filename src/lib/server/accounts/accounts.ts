@@ -203,16 +203,14 @@ export class Accounts {
   /** A user by email (case-insensitive), with the password hash for sign-in. */
   async getUserByEmail(email: string): Promise<(User & { passwordHash: string | null }) | null> {
     const row = this.db.prepare('SELECT * FROM users WHERE email = ?').get(email.trim()) as
-      | UserRow
-      | undefined;
+      UserRow | undefined;
     return row ? { ...toUser(row), passwordHash: row.password_hash } : null;
   }
 
   /** The stored password hash of a user. */
   async getPasswordHash(userId: string): Promise<string | null> {
     const row = this.db.prepare('SELECT password_hash FROM users WHERE id = ?').get(userId) as
-      | { password_hash: string | null }
-      | undefined;
+      { password_hash: string | null } | undefined;
     return row?.password_hash ?? null;
   }
 
@@ -269,7 +267,9 @@ export class Accounts {
         origin.ip,
         origin.userAgent?.slice(0, 300) ?? null
       );
-    const row = this.db.prepare('SELECT * FROM sessions WHERE id = ?').get(credential.id) as SessionRow;
+    const row = this.db
+      .prepare('SELECT * FROM sessions WHERE id = ?')
+      .get(credential.id) as SessionRow;
     return { token: credential.token, session: toSession(row) };
   }
 
@@ -281,8 +281,7 @@ export class Accounts {
     const parsed = parseCredential(token);
     if (!parsed) return null;
     const row = this.db.prepare('SELECT * FROM sessions WHERE id = ?').get(parsed.id) as
-      | SessionRow
-      | undefined;
+      SessionRow | undefined;
     if (!row || !secretMatches(parsed.secret, row.secret_hash)) return null;
     const now = this.now();
     if (row.expires_at <= now) {
@@ -290,10 +289,12 @@ export class Accounts {
       return null;
     }
     const userRow = this.db.prepare('SELECT * FROM users WHERE id = ?').get(row.user_id) as
-      | UserRow
-      | undefined;
+      UserRow | undefined;
     if (!userRow || userRow.active !== 1) return null;
-    if (row.expires_at - now < SESSION_REFRESH_BELOW_MS || now - row.last_seen_at > SESSION_TOUCH_MS) {
+    if (
+      row.expires_at - now < SESSION_REFRESH_BELOW_MS ||
+      now - row.last_seen_at > SESSION_TOUCH_MS
+    ) {
       const expiresAt =
         row.expires_at - now < SESSION_REFRESH_BELOW_MS ? now + SESSION_TTL_MS : row.expires_at;
       this.db
@@ -315,14 +316,18 @@ export class Accounts {
     const rows = this.db
       .prepare('SELECT id FROM sessions WHERE user_id = ? AND id IS NOT ?')
       .all(userId, keepSessionId) as { id: string }[];
-    this.db.prepare('DELETE FROM sessions WHERE user_id = ? AND id IS NOT ?').run(userId, keepSessionId);
+    this.db
+      .prepare('DELETE FROM sessions WHERE user_id = ? AND id IS NOT ?')
+      .run(userId, keepSessionId);
     return rows.map((r) => r.id);
   }
 
   /** A user's live sessions, newest first. */
   async listSessions(userId: string): Promise<Session[]> {
     const rows = this.db
-      .prepare('SELECT * FROM sessions WHERE user_id = ? AND expires_at > ? ORDER BY last_seen_at DESC')
+      .prepare(
+        'SELECT * FROM sessions WHERE user_id = ? AND expires_at > ? ORDER BY last_seen_at DESC'
+      )
       .all(userId, this.now()) as SessionRow[];
     return rows.map(toSession);
   }
@@ -330,7 +335,11 @@ export class Accounts {
   // ── workspaces and memberships ─────────────────────────────────────────────────────────
 
   /** Creates a workspace with `ownerId` as its owner. */
-  async createWorkspace(name: string, ownerId: string, id: string = generateId()): Promise<Workspace> {
+  async createWorkspace(
+    name: string,
+    ownerId: string,
+    id: string = generateId()
+  ): Promise<Workspace> {
     const now = this.now();
     this.db.transaction(() => {
       this.db
@@ -347,15 +356,17 @@ export class Accounts {
 
   /** A workspace by id. */
   async getWorkspace(id: string): Promise<Workspace | null> {
-    const row = this.db.prepare('SELECT id, name, created_at FROM workspaces WHERE id = ?').get(id) as
-      | { id: string; name: string; created_at: number }
-      | undefined;
+    const row = this.db
+      .prepare('SELECT id, name, created_at FROM workspaces WHERE id = ?')
+      .get(id) as { id: string; name: string; created_at: number } | undefined;
     return row ? { id: row.id, name: row.name, createdAt: row.created_at } : null;
   }
 
   /** Renames a workspace. */
   async renameWorkspace(id: string, name: string): Promise<void> {
-    const result = this.db.prepare('UPDATE workspaces SET name = ? WHERE id = ?').run(name.trim(), id);
+    const result = this.db
+      .prepare('UPDATE workspaces SET name = ? WHERE id = ?')
+      .run(name.trim(), id);
     if (result.changes === 0) throw new AccountError('not_found', 'no such workspace');
   }
 
@@ -367,7 +378,12 @@ export class Accounts {
          JOIN workspaces w ON w.id = m.workspace_id WHERE m.user_id = ? ORDER BY w.name, w.id`
       )
       .all(userId) as { id: string; name: string; created_at: number; role: string }[];
-    return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at, role: toRole(r.role) }));
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      createdAt: r.created_at,
+      role: toRole(r.role)
+    }));
   }
 
   /** A user's membership of a workspace, or null. */
@@ -375,10 +391,14 @@ export class Accounts {
     const row = this.db
       .prepare('SELECT * FROM memberships WHERE workspace_id = ? AND user_id = ?')
       .get(workspaceId, userId) as
-      | { workspace_id: string; user_id: string; role: string; created_at: number }
-      | undefined;
+      { workspace_id: string; user_id: string; role: string; created_at: number } | undefined;
     return row
-      ? { workspaceId: row.workspace_id, userId: row.user_id, role: toRole(row.role), createdAt: row.created_at }
+      ? {
+          workspaceId: row.workspace_id,
+          userId: row.user_id,
+          role: toRole(row.role),
+          createdAt: row.created_at
+        }
       : null;
   }
 
@@ -415,13 +435,16 @@ export class Accounts {
     const now = this.now();
     try {
       this.db
-        .prepare('INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (?, ?, ?, ?)')
+        .prepare(
+          'INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (?, ?, ?, ?)'
+        )
         .run(workspaceId, userId, role, now);
     } catch (error) {
       if (String(error).includes('UNIQUE') || String(error).includes('PRIMARY')) {
         throw new AccountError('already_member', 'already a member of this workspace');
       }
-      if (String(error).includes('FOREIGN KEY')) throw new AccountError('not_found', 'no such workspace or user');
+      if (String(error).includes('FOREIGN KEY'))
+        throw new AccountError('not_found', 'no such workspace or user');
       throw error;
     }
     return { workspaceId, userId, role, createdAt: now };
@@ -478,7 +501,9 @@ export class Accounts {
         input.expiresAt,
         input.maxUses
       );
-    const row = this.db.prepare('SELECT * FROM invites WHERE id = ?').get(credential.id) as InviteRow;
+    const row = this.db
+      .prepare('SELECT * FROM invites WHERE id = ?')
+      .get(credential.id) as InviteRow;
     return { token: credential.token, invite: toInvite(row) };
   }
 
@@ -487,8 +512,7 @@ export class Accounts {
     const parsed = parseCredential(token);
     if (!parsed) return null;
     const row = this.db.prepare('SELECT * FROM invites WHERE id = ?').get(parsed.id) as
-      | InviteRow
-      | undefined;
+      InviteRow | undefined;
     if (!row || !secretMatches(parsed.secret, row.secret_hash)) return null;
     if (row.revoked_at !== null || row.expires_at <= this.now()) return null;
     if (row.max_uses !== null && row.uses >= row.max_uses) return null;
@@ -496,11 +520,15 @@ export class Accounts {
   }
 
   /** Uses an invite for `userId` atomically: checks it again, counts the use, adds the member. */
-  async acceptInvite(token: string, userId: string): Promise<{ invite: Invite; membership: Membership }> {
+  async acceptInvite(
+    token: string,
+    userId: string
+  ): Promise<{ invite: Invite; membership: Membership }> {
     return this.db.transaction(() => {
       const parsed = parseCredential(token);
       const row = parsed
-        ? (this.db.prepare('SELECT * FROM invites WHERE id = ?').get(parsed.id) as InviteRow | undefined)
+        ? (this.db.prepare('SELECT * FROM invites WHERE id = ?').get(parsed.id) as
+            InviteRow | undefined)
         : undefined;
       const usable =
         parsed &&
@@ -509,7 +537,8 @@ export class Accounts {
         row.revoked_at === null &&
         row.expires_at > this.now() &&
         (row.max_uses === null || row.uses < row.max_uses);
-      if (!usable || !row) throw new AccountError('invite_invalid', 'this invite link is not valid');
+      if (!usable || !row)
+        throw new AccountError('invite_invalid', 'this invite link is not valid');
       const existing = this.db
         .prepare('SELECT 1 FROM memberships WHERE workspace_id = ? AND user_id = ?')
         .get(row.workspace_id, userId);
@@ -517,7 +546,9 @@ export class Accounts {
       const now = this.now();
       this.db.prepare('UPDATE invites SET uses = uses + 1 WHERE id = ?').run(row.id);
       this.db
-        .prepare('INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (?, ?, ?, ?)')
+        .prepare(
+          'INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (?, ?, ?, ?)'
+        )
         .run(row.workspace_id, userId, row.role, now);
       const invite = toInvite({ ...row, uses: row.uses + 1 });
       return {
@@ -538,7 +569,9 @@ export class Accounts {
   /** Revokes an invite of a workspace. */
   async revokeInvite(workspaceId: string, inviteId: string): Promise<void> {
     const result = this.db
-      .prepare('UPDATE invites SET revoked_at = ? WHERE id = ? AND workspace_id = ? AND revoked_at IS NULL')
+      .prepare(
+        'UPDATE invites SET revoked_at = ? WHERE id = ? AND workspace_id = ? AND revoked_at IS NULL'
+      )
       .run(this.now(), inviteId, workspaceId);
     if (result.changes === 0) throw new AccountError('not_found', 'no such invite');
   }
@@ -567,7 +600,9 @@ export class Accounts {
         this.now(),
         input.expiresAt
       );
-    const row = this.db.prepare('SELECT * FROM api_tokens WHERE id = ?').get(credential.id) as TokenRow;
+    const row = this.db
+      .prepare('SELECT * FROM api_tokens WHERE id = ?')
+      .get(credential.id) as TokenRow;
     return { token: credential.token, apiToken: toToken(row) };
   }
 
@@ -576,14 +611,12 @@ export class Accounts {
     const parsed = parseCredential(token, API_TOKEN_PREFIX);
     if (!parsed) return null;
     const row = this.db.prepare('SELECT * FROM api_tokens WHERE id = ?').get(parsed.id) as
-      | TokenRow
-      | undefined;
+      TokenRow | undefined;
     if (!row || !secretMatches(parsed.secret, row.secret_hash)) return null;
     const now = this.now();
     if (row.revoked_at !== null || (row.expires_at !== null && row.expires_at <= now)) return null;
     const userRow = this.db.prepare('SELECT * FROM users WHERE id = ?').get(row.user_id) as
-      | UserRow
-      | undefined;
+      UserRow | undefined;
     if (!userRow || userRow.active !== 1) return null;
     if (row.last_used_at === null || now - row.last_used_at > SESSION_TOUCH_MS) {
       this.db.prepare('UPDATE api_tokens SET last_used_at = ? WHERE id = ?').run(now, row.id);
@@ -603,8 +636,7 @@ export class Accounts {
   /** A token by id. */
   async getToken(tokenId: string): Promise<ApiToken | null> {
     const row = this.db.prepare('SELECT * FROM api_tokens WHERE id = ?').get(tokenId) as
-      | TokenRow
-      | undefined;
+      TokenRow | undefined;
     return row ? toToken(row) : null;
   }
 

@@ -66,6 +66,28 @@ const boardStatuses: Readonly<Record<string, number>> = {
   conflict: 409
 };
 
+/**
+ * Account errors (`AccountError.code`, accounts/types.ts) and sign-in errors (`AuthError.code`,
+ * accounts/auth-service.ts) and their statuses.
+ */
+const accountStatuses: Readonly<Record<string, number>> = {
+  email_taken: 409,
+  not_found: 404,
+  forbidden: 403,
+  last_owner: 409,
+  invite_invalid: 410,
+  already_member: 409,
+  setup_done: 409,
+  invalid_input: 400
+};
+const authStatuses: Readonly<Record<string, number>> = {
+  // The same answer for unknown email and wrong password: nothing tells which accounts exist.
+  invalid_credentials: 401,
+  // 403, not 401: the caller is signed in; only the password they re-entered is wrong.
+  wrong_password: 403,
+  rate_limited: 429
+};
+
 /** Codes for statuses raised by SvelteKit itself (`error(…)`, body limits). */
 const statusCodes: Readonly<Record<number, string>> = {
   400: 'bad_request',
@@ -157,6 +179,21 @@ export function toApiError(error: unknown): ApiError | null {
     const status = boardStatuses[code];
     if (status !== undefined) {
       return new ApiError(status, code, error.message, boardDetails(errorDetails(error)));
+    }
+  }
+  if (error instanceof Error && error.name === 'AccountError' && code !== undefined) {
+    const status = accountStatuses[code];
+    if (status !== undefined) return new ApiError(status, code, error.message);
+  }
+  if (error instanceof Error && error.name === 'AuthError' && code !== undefined) {
+    const status = authStatuses[code];
+    if (status !== undefined) {
+      const waitMs = (error as { retryAfterMs?: unknown }).retryAfterMs;
+      const headers: Record<string, string> =
+        code === 'rate_limited' && typeof waitMs === 'number'
+          ? { 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))) }
+          : {};
+      return new ApiError(status, code, error.message, undefined, headers);
     }
   }
   if (code === 'bad_document_name') {

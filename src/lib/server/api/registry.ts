@@ -2,17 +2,38 @@
  * Every REST operation of the API, in one list: the OpenAPI document and its tests read it.
  * A feature adds its operations here (and exports each `handle` from its route file).
  */
+import { authOperations } from '../account-api/auth-api';
+import { setupOperations } from '../account-api/setup-api';
+import { tokenOperations } from '../account-api/token-api';
 import { taskOperations } from '../board/task-api';
+import { auditOperations } from '../workspaces/audit-api';
+import { inviteOperations } from '../workspaces/invite-api';
+import { workspaceOperations } from '../workspaces/workspace-api';
 import { buildOpenApiDocument, type OpenApiDocument, type TagSpec } from './openapi';
 import type { Operation } from './operation';
 
 /** Tags in the order the reference shows them. */
 export const apiTags: readonly TagSpec[] = [
-  { name: 'tasks', description: 'Tasks, incidents and change tasks on a workspace board.' }
+  { name: 'tasks', description: 'Tasks, incidents and change tasks on a workspace board.' },
+  { name: 'workspaces', description: 'Your workspaces: list, create, rename.' },
+  { name: 'members', description: 'Members of a workspace and their roles.' },
+  { name: 'invites', description: 'Invite links with a role and an expiry.' },
+  { name: 'audit', description: 'The append-only audit log of a workspace (admins).' },
+  { name: 'setup', description: 'First run: the owner account and the first workspace.' },
+  { name: 'auth', description: 'Sign-in, sign-out and your own account: password, sessions.' },
+  { name: 'tokens', description: 'Personal API tokens, each scoped to one workspace.' }
 ];
 
 /** All operations; extend with `...runbookOperations` etc. */
-export const operations: readonly Operation[] = [...taskOperations];
+export const operations: readonly Operation[] = [
+  ...taskOperations,
+  ...workspaceOperations,
+  ...inviteOperations,
+  ...auditOperations,
+  ...setupOperations,
+  ...authOperations,
+  ...tokenOperations
+];
 
 let document: OpenApiDocument | null = null;
 

@@ -2,7 +2,12 @@
  * Password hashing with node:crypto scrypt and a per-user random salt. The stored form carries
  * its parameters (`scrypt$N$r$p$salt$hash`), so they can be raised later without a migration.
  */
-import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import {
+  randomBytes,
+  scrypt as scryptCallback,
+  timingSafeEqual,
+  type ScryptOptions
+} from 'node:crypto';
 
 const KEY_BYTES = 32;
 /** N = 2^15, r = 8, p = 1: about 32 MiB and a few tens of milliseconds per hash here. */

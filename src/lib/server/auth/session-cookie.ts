@@ -5,7 +5,12 @@ import { SESSION_COOKIE } from './authenticate';
  * Sets the session cookie: HttpOnly, SameSite=Lax, Secure over TLS, expiring with the session.
  * A new cookie is issued on every sign-in (a fresh session id), so a planted id is worthless.
  */
-export function setSessionCookie(cookies: Cookies, token: string, expiresAt: number, url: URL): void {
+export function setSessionCookie(
+  cookies: Cookies,
+  token: string,
+  expiresAt: number,
+  url: URL
+): void {
   cookies.set(SESSION_COOKIE, token, {
     path: '/',
     httpOnly: true,

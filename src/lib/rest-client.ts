@@ -1,0 +1,70 @@
+/**
+ * Calls the REST API from the browser with the session cookie. Responses are validated with the
+ * operation's schema (the server is trusted, but a proxy or an older server version is not);
+ * failures become a `RestError` carrying the API's stable error code.
+ */
+import { z } from 'zod';
+
+const errorBodySchema = z.object({
+  error: z.object({ code: z.string(), message: z.string() })
+});
+
+/** A failed API call: HTTP status and the API's error code (`network_error` when offline). */
+export class RestError extends Error {
+  override name = 'RestError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string
+  ) {
+    super(message);
+  }
+}
+
+export interface RestOptions<S extends z.ZodType> {
+  body?: unknown;
+  /** Schema of the success body; omit for responses without one (204). */
+  schema?: S;
+  fetch?: typeof globalThis.fetch;
+}
+
+/** `method path` under `/api/v1`; resolves with the parsed body, rejects with a RestError. */
+export async function rest<S extends z.ZodType = z.ZodUndefined>(
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  path: string,
+  options: RestOptions<S> = {}
+): Promise<z.output<S>> {
+  const doFetch = options.fetch ?? globalThis.fetch;
+  let response: Response;
+  try {
+    response = await doFetch(`/api/v1${path}`, {
+      method,
+      headers: options.body === undefined ? {} : { 'content-type': 'application/json' },
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      credentials: 'same-origin'
+    });
+  } catch (failure) {
+    const message = failure instanceof Error ? failure.message : String(failure);
+    throw new RestError(0, 'network_error', message);
+  }
+  const text = await response.text();
+  let parsed: unknown = undefined;
+  try {
+    parsed = text === '' ? undefined : (JSON.parse(text) as unknown);
+  } catch {
+    parsed = undefined;
+  }
+  if (!response.ok) {
+    const body = errorBodySchema.safeParse(parsed);
+    if (body.success) {
+      throw new RestError(response.status, body.data.error.code, body.data.error.message);
+    }
+    throw new RestError(response.status, 'http_error', `${response.status} ${response.statusText}`);
+  }
+  if (!options.schema) return undefined as z.output<S>;
+  const result = options.schema.safeParse(parsed);
+  if (!result.success) {
+    throw new RestError(response.status, 'invalid_response', 'unexpected response from the server');
+  }
+  return result.data as z.output<S>;
+}

@@ -1,0 +1,110 @@
+/**
+ * Personal API tokens over REST (`/api/v1/tokens…`). Creating and listing need a browser
+ * session: a token must not mint more tokens, or a leaked one could outlive its revocation.
+ * A token may revoke itself (scripts cleaning up), but no other token.
+ */
+import { z } from 'zod';
+import { tokenCreateSchema } from '$lib/server/accounts/account-schemas';
+import { createApiToken, listApiTokens, revokeApiToken } from '$lib/server/accounts/token-service';
+import { requireCaller, requireSession } from '$lib/server/api/authorize';
+import { ApiError } from '$lib/server/api/errors';
+import { defineOperation, type Operation } from '$lib/server/api/operation';
+import { requestOrigin } from '$lib/server/api/request-origin';
+import { getRuntime } from '$lib/server/runtime';
+import { tokenInfoSchema, toTokenInfo } from './responses';
+
+const TAGS = ['tokens'] as const;
+const unauthorized = { description: 'Not signed in (`unauthorized`).' } as const;
+
+export const createTokenOperation = defineOperation(
+  {
+    method: 'POST',
+    path: '/tokens',
+    operationId: 'createToken',
+    summary: 'Create an API token',
+    description:
+      'A token acts as the calling user, in one workspace the user belongs to, with the ' +
+      "user's role there. Send it as `Authorization: Bearer …` (or `?token=…` on the " +
+      'websocket). The token is in this response only; it cannot be shown again.',
+    tags: TAGS,
+    body: tokenCreateSchema,
+    responses: {
+      201: {
+        description: 'Created.',
+        schema: z
+          .object({
+            id: z.string().describe('Token id, for listing and revoking.'),
+            token: z.string().describe('The secret token; shown this once.')
+          })
+          .meta({ id: 'TokenCreated' })
+      },
+      400: { description: 'Invalid input, e.g. `expiresAt` in the past (`invalid_input`).' },
+      401: unauthorized,
+      403: { description: 'Called with an API token (`forbidden`).' },
+      404: { description: 'Not a member of that workspace (`not_found`).' }
+    }
+  },
+  async ({ event, body }) => {
+    const caller = requireSession(event);
+    const { token, apiToken } = await createApiToken(
+      await getRuntime(),
+      caller.user,
+      body,
+      requestOrigin(event)
+    );
+    return { status: 201, body: { id: apiToken.id, token } };
+  }
+);
+
+export const listTokensOperation = defineOperation(
+  {
+    method: 'GET',
+    path: '/tokens',
+    operationId: 'listTokens',
+    summary: 'List my API tokens',
+    description: 'Newest first, revoked ones included; never the secrets.',
+    tags: TAGS,
+    responses: {
+      200: { description: 'The tokens.', schema: z.array(tokenInfoSchema) },
+      401: unauthorized,
+      403: { description: 'Called with an API token (`forbidden`).' }
+    }
+  },
+  async ({ event }) => {
+    const caller = requireSession(event);
+    const tokens = await listApiTokens(await getRuntime(), caller.user.id);
+    return { status: 200, body: tokens.map(toTokenInfo) };
+  }
+);
+
+export const revokeTokenOperation = defineOperation(
+  {
+    method: 'DELETE',
+    path: '/tokens/{id}',
+    operationId: 'revokeToken',
+    summary: 'Revoke an API token',
+    description: 'The token stops working at once; websockets opened with it are closed.',
+    tags: TAGS,
+    params: z.object({ id: z.string().max(64).describe('Token id.') }),
+    responses: {
+      204: { description: 'Revoked.' },
+      401: unauthorized,
+      404: { description: 'No such token of yours, or already revoked (`not_found`).' }
+    }
+  },
+  async ({ event, params }) => {
+    const caller = requireCaller(event);
+    if (caller.kind === 'token' && caller.apiToken.id !== params.id) {
+      throw new ApiError(404, 'not_found', 'no such token');
+    }
+    await revokeApiToken(await getRuntime(), caller.user, params.id, requestOrigin(event));
+    return { status: 204, body: undefined };
+  }
+);
+
+/** The token operations, for the registry. */
+export const tokenOperations: readonly Operation[] = [
+  createTokenOperation,
+  listTokensOperation,
+  revokeTokenOperation
+];

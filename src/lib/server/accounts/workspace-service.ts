@@ -1,0 +1,391 @@
+/**
+ * The rules of workspace administration, shared by the REST API and the pages: who may rename
+ * a workspace, change a role, remove a member, create or revoke an invite, and what each change
+ * writes to the audit log. Every membership change closes the member's live websockets, so
+ * they reconnect with their new rights at once (access-changes.ts).
+ *
+ * Framework-free: failures are AccountErrors with a stable `code`, mapped to HTTP statuses by
+ * the API layer and to messages by the pages.
+ */
+import { generateId } from '../../shared/board/board-model';
+import { boardDocName } from '../../shared/doc-name';
+import { canChangeRole, type Role } from '../../shared/permissions';
+import type { InviteRole, InviteStatus } from '../../shared/workspaces/schema';
+import type { Runtime } from '../runtime';
+import { hashPassword } from '../auth/password';
+import { RateLimiter, authLimits } from '../auth/rate-limit';
+import { INVITE_TTL_MAX_MS } from './accounts';
+import { AuthError } from './auth-service';
+import { closeConnections } from './access-changes';
+import {
+  AccountError,
+  type Invite,
+  type Member,
+  type Membership,
+  type RequestOrigin,
+  type User,
+  type Workspace
+} from './types';
+
+/** Who makes a change: recorded in the audit log. */
+export interface Actor {
+  userId: string;
+  /** How the actor is shown in the audit log (their email, and the token name if any). */
+  label: string;
+  origin: RequestOrigin;
+}
+
+const HOUR_MS = 60 * 60 * 1000;
+/** Longest id derived from a workspace name, before a random suffix. */
+const SLUG_MAX_LENGTH = 40;
+const SUFFIX_ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
+
+/**
+ * Membership changes of one workspace run one after another. The check ("is this the last
+ * owner?") and the write are separate statements, so two owners demoting each other at the same
+ * moment could otherwise both pass the check and leave the workspace without an owner.
+ */
+const workspaceQueues = new Map<string, Promise<unknown>>();
+
+function serialized<T>(workspaceId: string, task: () => Promise<T>): Promise<T> {
+  const previous = workspaceQueues.get(workspaceId) ?? Promise.resolve();
+  const run = previous.then(task, task);
+  const settled = run.then(
+    () => undefined,
+    () => undefined
+  );
+  workspaceQueues.set(workspaceId, settled);
+  void settled.then(() => {
+    if (workspaceQueues.get(workspaceId) === settled) workspaceQueues.delete(workspaceId);
+  });
+  return run;
+}
+
+function randomSuffix(length: number): string {
+  let out = '';
+  const bytes = new Uint8Array(length);
+  globalThis.crypto.getRandomValues(bytes);
+  for (const byte of bytes) out += SUFFIX_ALPHABET.charAt(byte & 31);
+  return out;
+}
+
+/** A readable workspace id from a name: `Platform Team` → `platform-team`; '' when none fits. */
+export function slugFromName(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, SLUG_MAX_LENGTH)
+    .replace(/-+$/, '');
+}
+
+/**
+ * Whether `id` is free: no workspace has it and no document was ever stored under it (documents
+ * of an id that existed before accounts must not become part of a new workspace).
+ */
+async function idIsFree(runtime: Runtime, id: string): Promise<boolean> {
+  if (await runtime.accounts.getWorkspace(id)) return false;
+  const stored = await runtime.storage.load(boardDocName(id));
+  return stored.snapshot === null && stored.lastSeq === 0;
+}
+
+async function newWorkspaceId(runtime: Runtime, name: string): Promise<string> {
+  const slug = slugFromName(name);
+  if (slug !== '' && (await idIsFree(runtime, slug))) return slug;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const id = slug === '' ? `ws-${randomSuffix(8)}` : `${slug}-${randomSuffix(4)}`;
+    if (await idIsFree(runtime, id)) return id;
+  }
+  return generateId();
+}
+
+/** Creates a workspace owned by the actor; its board gets default columns when first loaded. */
+export async function createWorkspace(
+  runtime: Runtime,
+  actor: Actor,
+  name: string
+): Promise<Workspace> {
+  const id = await newWorkspaceId(runtime, name);
+  const workspace = await runtime.accounts.createWorkspace(name, actor.userId, id);
+  await audit(runtime, actor, workspace.id, 'workspace.created', `workspace:${workspace.id}`, {
+    name: workspace.name
+  });
+  return workspace;
+}
+
+/** Renames a workspace (the caller has checked `workspace.rename`). */
+export async function renameWorkspace(
+  runtime: Runtime,
+  actor: Actor,
+  workspaceId: string,
+  name: string
+): Promise<Workspace> {
+  const before = await runtime.accounts.getWorkspace(workspaceId);
+  if (!before) throw new AccountError('not_found', 'no such workspace');
+  const trimmed = name.trim();
+  if (before.name === trimmed) return before;
+  await runtime.accounts.renameWorkspace(workspaceId, trimmed);
+  await audit(runtime, actor, workspaceId, 'workspace.renamed', `workspace:${workspaceId}`, {
+    from: before.name,
+    to: trimmed
+  });
+  return { ...before, name: trimmed };
+}
+
+async function currentRole(runtime: Runtime, workspaceId: string, userId: string): Promise<Role> {
+  // Read again inside the queue: the actor may have been demoted since the request began.
+  const membership = await runtime.accounts.getMembership(workspaceId, userId);
+  if (!membership) throw new AccountError('not_found', 'no such workspace');
+  return membership.role;
+}
+
+async function targetMembership(
+  runtime: Runtime,
+  workspaceId: string,
+  userId: string
+): Promise<Membership> {
+  const membership = await runtime.accounts.getMembership(workspaceId, userId);
+  if (!membership) throw new AccountError('not_found', 'no such member');
+  return membership;
+}
+
+async function refuseLastOwner(runtime: Runtime, target: Membership, what: string): Promise<void> {
+  if (target.role !== 'owner') return;
+  if ((await runtime.accounts.countOwners(target.workspaceId)) <= 1) {
+    throw new AccountError(
+      'last_owner',
+      `the last owner cannot be ${what}; make someone else owner first`
+    );
+  }
+}
+
+/**
+ * Gives a member another role, within `canChangeRole` of the actor's role. The last owner is
+ * never demoted. The member's open connections close at once and reconnect with the new role.
+ */
+export async function changeMemberRole(
+  runtime: Runtime,
+  actor: Actor,
+  workspaceId: string,
+  targetUserId: string,
+  next: Role
+): Promise<Member> {
+  return serialized(workspaceId, async () => {
+    const actorRole = await currentRole(runtime, workspaceId, actor.userId);
+    const target = await targetMembership(runtime, workspaceId, targetUserId);
+    if (target.role !== next) {
+      if (!canChangeRole(actorRole, target.role, next)) {
+        throw new AccountError(
+          'forbidden',
+          `your role (${actorRole}) may not change a ${target.role} to ${next}`
+        );
+      }
+      if (next !== 'owner') await refuseLastOwner(runtime, target, 'demoted');
+      await runtime.accounts.setRole(workspaceId, targetUserId, next);
+      await audit(runtime, actor, workspaceId, 'member.role_changed', `user:${targetUserId}`, {
+        from: target.role,
+        to: next
+      });
+      closeConnections(runtime, { userId: targetUserId, workspaceId });
+    }
+    const member = (await runtime.accounts.listMembers(workspaceId)).find(
+      (m) => m.userId === targetUserId
+    );
+    if (!member) throw new AccountError('not_found', 'no such member');
+    return member;
+  });
+}
+
+/**
+ * Removes a member: anyone may leave, removing others needs `canChangeRole(actor, target,
+ * null)`. The last owner is never removed. Their open connections close at once (and the
+ * reconnect is refused).
+ */
+export async function removeMember(
+  runtime: Runtime,
+  actor: Actor,
+  workspaceId: string,
+  targetUserId: string
+): Promise<void> {
+  await serialized(workspaceId, async () => {
+    const actorRole = await currentRole(runtime, workspaceId, actor.userId);
+    const target = await targetMembership(runtime, workspaceId, targetUserId);
+    const leaving = targetUserId === actor.userId;
+    if (!leaving && !canChangeRole(actorRole, target.role, null)) {
+      throw new AccountError(
+        'forbidden',
+        `your role (${actorRole}) may not remove a ${target.role}`
+      );
+    }
+    await refuseLastOwner(runtime, target, 'removed');
+    await runtime.accounts.removeMember(workspaceId, targetUserId);
+    await audit(runtime, actor, workspaceId, 'member.removed', `user:${targetUserId}`, {
+      role: target.role,
+      ...(leaving ? { left: true } : {})
+    });
+    closeConnections(runtime, { userId: targetUserId, workspaceId });
+  });
+}
+
+/** What an invite link grants, as set by whoever creates it. */
+export interface InviteRequest {
+  role: InviteRole;
+  expiresInHours: number;
+  maxUses: number | null;
+}
+
+/**
+ * Creates an invite link. Only roles below owner, and only roles the actor could give an
+ * existing viewer (so admins cannot mint admins). The token is returned once.
+ */
+export async function createInvite(
+  runtime: Runtime,
+  actor: Actor,
+  workspaceId: string,
+  request: InviteRequest
+): Promise<{ token: string; invite: Invite }> {
+  const actorRole = await currentRole(runtime, workspaceId, actor.userId);
+  if (!canChangeRole(actorRole, 'viewer', request.role)) {
+    throw new AccountError(
+      'forbidden',
+      `your role (${actorRole}) may not invite a ${request.role}`
+    );
+  }
+  const ttlMs = Math.min(request.expiresInHours * HOUR_MS, INVITE_TTL_MAX_MS);
+  const created = await runtime.accounts.createInvite({
+    workspaceId,
+    role: request.role,
+    createdBy: actor.userId,
+    expiresAt: Date.now() + ttlMs,
+    maxUses: request.maxUses
+  });
+  const { invite } = created;
+  await audit(runtime, actor, workspaceId, 'invite.created', `invite:${invite.id}`, {
+    role: invite.role,
+    expiresAt: new Date(invite.expiresAt).toISOString(),
+    maxUses: invite.maxUses
+  });
+  return created;
+}
+
+/** Revokes an invite of the workspace; it stops working at once. */
+export async function revokeInvite(
+  runtime: Runtime,
+  actor: Actor,
+  workspaceId: string,
+  inviteId: string
+): Promise<void> {
+  const invite = (await runtime.accounts.listInvites(workspaceId)).find((i) => i.id === inviteId);
+  await runtime.accounts.revokeInvite(workspaceId, inviteId);
+  await audit(runtime, actor, workspaceId, 'invite.revoked', `invite:${inviteId}`, {
+    role: invite?.role ?? null
+  });
+}
+
+/** Joins the workspace of an invite as `user`; `invite_invalid` or `already_member` otherwise. */
+export async function acceptInvite(
+  runtime: Runtime,
+  user: User,
+  token: string,
+  origin: RequestOrigin
+): Promise<{ workspaceId: string; role: InviteRole }> {
+  const { invite } = await runtime.accounts.acceptInvite(token, user.id);
+  await audit(
+    runtime,
+    { userId: user.id, label: user.email, origin },
+    invite.workspaceId,
+    'invite.accepted',
+    `invite:${invite.id}`,
+    { role: invite.role }
+  );
+  return { workspaceId: invite.workspaceId, role: invite.role };
+}
+
+/** A new account made on the invite page. */
+export interface InviteSignup {
+  name: string;
+  email: string;
+  password: string;
+}
+
+// Creating an account costs a password hash, like first-run setup, and is bounded the same way.
+const signupLimiter = new RateLimiter(authLimits.setupPerIp);
+
+/**
+ * Creates an account from the invite page, starts its session and joins the invite's workspace.
+ * The link is checked first, so a dead link creates no account. Refused with `email_taken` when
+ * the email has an account (that person signs in instead) and `rate_limited` past the
+ * per-address limit. `workspaceId` is null when the link was used up in the meantime: the
+ * account and session stand anyway.
+ */
+export async function signUpWithInvite(
+  runtime: Runtime,
+  input: InviteSignup,
+  token: string,
+  origin: RequestOrigin
+): Promise<{ user: User; workspaceId: string | null; sessionToken: string; expiresAt: number }> {
+  if (!(await runtime.accounts.findInvite(token))) {
+    throw new AccountError('invite_invalid', 'this invite link is not valid');
+  }
+  const wait = signupLimiter.take(origin.ip ?? 'unknown');
+  if (wait > 0) throw new AuthError('rate_limited', 'too many new accounts; try again later', wait);
+  const passwordHash = await hashPassword(input.password);
+  const user = await runtime.accounts.createUser({
+    email: input.email,
+    name: input.name,
+    passwordHash
+  });
+  await runtime.accounts.audit({
+    workspaceId: null,
+    actorId: user.id,
+    actorLabel: user.email,
+    action: 'auth.signup',
+    target: `user:${user.id}`,
+    details: { via: 'invite' },
+    origin
+  });
+  const { token: sessionToken, session } = await runtime.accounts.createSession(user.id, origin);
+  let workspaceId: string | null = null;
+  try {
+    workspaceId = (await acceptInvite(runtime, user, token, origin)).workspaceId;
+  } catch (error) {
+    if (codeOf(error) !== 'invite_invalid') throw error;
+  }
+  return { user, workspaceId, sessionToken, expiresAt: session.expiresAt };
+}
+
+/** The stable `code` of an error, if it has one (errors are matched by code, not class). */
+export function codeOf(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
+  const { code } = error as { code: unknown };
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Whether an invite still works, and if not, why. */
+export function inviteStatus(invite: Invite, now: number = Date.now()): InviteStatus {
+  if (invite.revokedAt !== null) return 'revoked';
+  if (invite.expiresAt <= now) return 'expired';
+  if (invite.maxUses !== null && invite.uses >= invite.maxUses) return 'used_up';
+  return 'active';
+}
+
+async function audit(
+  runtime: Runtime,
+  actor: Actor,
+  workspaceId: string,
+  action: string,
+  target: string,
+  details: Record<string, unknown>
+): Promise<void> {
+  await runtime.accounts.audit({
+    workspaceId,
+    actorId: actor.userId,
+    actorLabel: actor.label,
+    action,
+    target,
+    details,
+    origin: actor.origin
+  });
+}

@@ -1,0 +1,6 @@
+import { methodNotAllowed } from '$lib/server/api/operation';
+import { createTokenOperation, listTokensOperation } from '$lib/server/account-api/token-api';
+
+export const GET = listTokensOperation.handle;
+export const POST = createTokenOperation.handle;
+export const fallback = methodNotAllowed(listTokensOperation, createTokenOperation);

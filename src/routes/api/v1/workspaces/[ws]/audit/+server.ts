@@ -1,0 +1,5 @@
+import { methodNotAllowed } from '$lib/server/api/operation';
+import { listAuditOperation } from '$lib/server/workspaces/audit-api';
+
+export const GET = listAuditOperation.handle;
+export const fallback = methodNotAllowed(listAuditOperation);

@@ -1,0 +1,36 @@
+import { auditJson } from '$lib/server/workspaces/audit-api';
+import { inviteJson, memberJson } from '$lib/server/workspaces/rest-context';
+import { authorizeWorkspacePage } from '$lib/server/api/page-access';
+import { getRuntime } from '$lib/server/runtime';
+import { can } from '$lib/shared/permissions';
+import { AUDIT_DEFAULT_LIMIT } from '$lib/shared/workspaces/schema';
+import { error } from '@sveltejs/kit';
+import type { PageServerLoad } from './$types';
+
+/**
+ * Workspace settings: the same `authorizeWorkspace` check as the REST API (non-members get
+ * 404), then what the caller's role may see: members for everyone, invites and the first page
+ * of the audit log for admins and owners. Changes go through the REST API.
+ */
+export const load: PageServerLoad = async (event) => {
+  const access = await authorizeWorkspacePage(event, event.params.ws, 'read');
+  const { accounts } = await getRuntime();
+  const workspace = await accounts.getWorkspace(access.workspaceId);
+  if (!workspace) error(404, { code: 'not_found', message: 'no such workspace' });
+  const now = Date.now();
+  const [members, invites, audit] = await Promise.all([
+    accounts.listMembers(access.workspaceId),
+    can(access.role, 'invites.manage') ? accounts.listInvites(access.workspaceId) : null,
+    can(access.role, 'audit.read')
+      ? accounts.listAudit(access.workspaceId, { limit: AUDIT_DEFAULT_LIMIT })
+      : null
+  ]);
+  return {
+    workspace: { id: workspace.id, name: workspace.name },
+    role: access.role,
+    userId: access.actorId,
+    members: members.map(memberJson),
+    invites: invites?.map((invite) => inviteJson(invite, now)) ?? null,
+    audit: audit?.map(auditJson) ?? null
+  };
+};

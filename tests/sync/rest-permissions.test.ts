@@ -1,0 +1,142 @@
+/**
+ * The REST permission matrix: every workspace-scoped operation × every role, plus a member of
+ * another workspace, no credentials and a revoked token, against the real app process. A
+ * guard test fails when an operation with `{ws}` in its path is missing from the table, so new
+ * routes must state who may call them.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Accounts } from '../../src/lib/server/accounts/accounts';
+import { operations } from '../../src/lib/server/api/registry';
+import { openSqlite } from '../../src/lib/server/db/sqlite';
+import { ROLES, atLeast, type Role } from '../../src/lib/shared/permissions';
+import { seedWorkspace, type SeededUser } from '../helpers/accounts';
+import { startApp, type TestApp } from '../helpers/app-process';
+import { tempDataDir } from '../helpers/sync-server';
+
+const WS = 'restmatrix';
+
+interface Cell {
+  method: string;
+  /** Path below the workspace; a function gets the role of the cell (for per-cell targets). */
+  path: string | ((role: Role) => string);
+  body?: unknown;
+  /** The lowest role allowed. */
+  min: Role;
+}
+
+/** One row per workspace-scoped operation, keyed by operationId. */
+const table: Record<string, Cell> = {
+  listTasks: { method: 'GET', path: '/tasks', min: 'viewer' },
+  createTask: { method: 'POST', path: '/tasks', body: { title: 'matrix' }, min: 'member' },
+  getTask: { method: 'GET', path: '/tasks/nosuch', min: 'viewer' },
+  updateTask: { method: 'PATCH', path: '/tasks/nosuch', body: { title: 'x' }, min: 'member' },
+  getWorkspace: { method: 'GET', path: '', min: 'viewer' },
+  renameWorkspace: { method: 'PATCH', path: '', body: { name: 'Matrix' }, min: 'admin' },
+  listMembers: { method: 'GET', path: '/members', min: 'viewer' },
+  changeMemberRole: {
+    method: 'PATCH',
+    path: '/members/nosuch',
+    body: { role: 'viewer' },
+    min: 'admin'
+  },
+  // Each cell removes its own bystander (a viewer), so cells do not depend on one another.
+  removeMember: { method: 'DELETE', path: (role) => `/members/${bystanders[role]}`, min: 'admin' },
+  createInvite: { method: 'POST', path: '/invites', body: { role: 'viewer' }, min: 'admin' },
+  listInvites: { method: 'GET', path: '/invites', min: 'admin' },
+  revokeInvite: { method: 'DELETE', path: '/invites/nosuch', min: 'admin' },
+  listAudit: { method: 'GET', path: '/audit', min: 'admin' }
+};
+
+let app: TestApp;
+let users: Record<string, SeededUser>;
+let outsider: SeededUser;
+let revokedToken: string;
+const bystanders: Record<string, string> = {};
+
+async function call(cell: Cell, token: string | null, role: Role = 'viewer') {
+  const path = typeof cell.path === 'function' ? cell.path(role) : cell.path;
+  const headers: Record<string, string> = {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (cell.body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(`${app.baseUrl}/api/v1/workspaces/${WS}${path}`, {
+    method: cell.method,
+    headers,
+    body: cell.body === undefined ? undefined : JSON.stringify(cell.body)
+  });
+  const body = (await response.json().catch(() => null)) as {
+    error?: { code: string; message: string };
+  } | null;
+  return { status: response.status, error: body?.error };
+}
+
+/** Whether a reply is the authorisation layer refusing (as opposed to the handler answering). */
+function refused(reply: Awaited<ReturnType<typeof call>>): boolean {
+  if (reply.status === 401 || reply.status === 403) return true;
+  return reply.status === 404 && reply.error?.message === 'no such workspace';
+}
+
+beforeAll(async () => {
+  const dataDir = tempDataDir('runboard-restmatrix-');
+  users = await seedWorkspace(dataDir, WS, [...ROLES]);
+  outsider = (await seedWorkspace(dataDir, `${WS}-other`, ['owner'])).owner!;
+  // A token of the workspace's member, revoked before the app starts.
+  const db = openSqlite(dataDir);
+  const accounts = new Accounts(db);
+  const created = await accounts.createToken({
+    userId: users.member!.userId,
+    workspaceId: WS,
+    name: 'revoked',
+    expiresAt: null
+  });
+  await accounts.revokeToken(created.apiToken.id);
+  for (const role of ROLES) {
+    const user = await accounts.createUser({
+      email: `bystander-${role}@example.test`,
+      name: `Bystander ${role}`,
+      passwordHash: null
+    });
+    await accounts.addMember(WS, user.id, 'viewer');
+    bystanders[role] = user.id;
+  }
+  db.close();
+  revokedToken = created.token;
+  app = await startApp({ dataDir });
+}, 60_000);
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+describe('REST permission matrix', () => {
+  it('every workspace-scoped operation is in the table', () => {
+    const scoped = operations
+      .map((op) => op.definition)
+      .filter((d) => d.path.startsWith('/workspaces/{ws}'))
+      .map((d) => d.operationId)
+      .sort();
+    expect(scoped).toEqual(Object.keys(table).sort());
+  });
+
+  for (const [operationId, cell] of Object.entries(table)) {
+    for (const role of ROLES) {
+      const allowed = atLeast(role, cell.min);
+      it(`${operationId} as ${role}: ${allowed ? 'allowed' : 'refused (403)'}`, async () => {
+        const reply = await call(cell, users[role]!.token, role);
+        if (allowed) expect(refused(reply), JSON.stringify(reply)).toBe(false);
+        else expect(reply, JSON.stringify(reply)).toMatchObject({ status: 403 });
+      });
+    }
+    it(`${operationId} as a member of another workspace: 404, nothing leaks`, async () => {
+      const reply = await call(cell, outsider.token);
+      expect(reply.status).toBe(404);
+      expect(reply.error?.message).toBe('no such workspace');
+    });
+    it(`${operationId} without credentials or with a revoked token: 401`, async () => {
+      for (const token of [null, revokedToken]) {
+        const reply = await call(cell, token);
+        expect(reply.status).toBe(401);
+        expect(reply.error?.code).toBe('unauthorized');
+      }
+    });
+  }
+});
