@@ -1,8 +1,10 @@
 /**
- * The board loop in real Chromium against the production build: two browser contexts (two
- * users, separate IndexedDB and no shared BroadcastChannel, so everything goes through the
- * server) co-edit one board; offline edits are counted and sync back; the UI switches to
- * Chinese.
+ * The board loop in real Chromium against the production build: two browser contexts (owner and
+ * member, each signed in with the session saved by global-setup.ts; separate IndexedDB and no
+ * shared BroadcastChannel, so everything goes through the server) co-edit one board; offline
+ * edits are counted and sync back; the UI switches to Chinese; viewers get a read-only board and
+ * non-members a 404. Each test makes its own workspace (`newWorkspace`), so tests never see
+ * each other's tasks.
  */
 import {
   expect,
@@ -12,24 +14,35 @@ import {
   type Page,
   type WebSocket
 } from '@playwright/test';
-
-/** A workspace id no other test (or earlier run against the same server) uses. */
-function uniqueWorkspace(prefix: string): string {
-  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-}
+import { apiAs, e2eAccounts, newWorkspace, signedIn, type E2eUser } from './fixtures';
 
 interface Client {
   context: BrowserContext;
   page: Page;
 }
 
-/** Opens the board of `ws` in a new browser context and waits until it is online and synced. */
-async function openBoard(browser: Browser, ws: string, locale = 'en-US'): Promise<Client> {
-  const context = await browser.newContext({ locale });
-  const page = await context.newPage();
-  await page.goto(`/w/${ws}/board`);
-  await expectSynced(page);
-  return { context, page };
+/** A new browser context signed in as `user` (owner by default) and a page in it. */
+async function openPage(
+  browser: Browser,
+  options: { user?: E2eUser; locale?: string } = {}
+): Promise<Client> {
+  const context = await browser.newContext({
+    ...signedIn(options.user ?? e2eAccounts().owner),
+    locale: options.locale ?? 'en-US'
+  });
+  return { context, page: await context.newPage() };
+}
+
+/** Opens the board of `ws` as `user` and waits until it is online and synced. */
+async function openBoard(
+  browser: Browser,
+  ws: string,
+  options: { user?: E2eUser; locale?: string } = {}
+): Promise<Client> {
+  const client = await openPage(browser, options);
+  await client.page.goto(`/w/${ws}/board`);
+  await expectSynced(client.page);
+  return client;
 }
 
 async function expectSynced(page: Page, timeout = 10_000): Promise<void> {
@@ -64,9 +77,10 @@ test.describe('live board', () => {
   test('a task added on one page shows on the other within a second, both ways', async ({
     browser
   }) => {
-    const ws = uniqueWorkspace('live');
+    const { member } = e2eAccounts();
+    const ws = await newWorkspace('live');
     const a = await openBoard(browser, ws);
-    const b = await openBoard(browser, ws);
+    const b = await openBoard(browser, ws, { user: member });
     clients.push(a, b);
     await expect(a.page.getByTestId('board-empty')).toBeVisible();
 
@@ -93,7 +107,7 @@ test.describe('live board', () => {
   });
 
   test('an empty title shows an inline error and adds nothing', async ({ browser }) => {
-    const a = await openBoard(browser, uniqueWorkspace('form'));
+    const a = await openBoard(browser, await newWorkspace('form', { member: null }));
     clients.push(a);
     const { page } = a;
 
@@ -116,9 +130,10 @@ test.describe('live board', () => {
   test('edits made offline are counted and reach the other page when back online', async ({
     browser
   }) => {
-    const ws = uniqueWorkspace('offline');
+    const { member } = e2eAccounts();
+    const ws = await newWorkspace('offline');
     const a = await openBoard(browser, ws);
-    const b = await openBoard(browser, ws);
+    const b = await openBoard(browser, ws, { user: member });
     clients.push(a, b);
 
     await a.context.setOffline(true);
@@ -139,7 +154,7 @@ test.describe('live board', () => {
   });
 
   test('switching to 中文 renders Chinese labels and is remembered', async ({ browser }) => {
-    const ws = uniqueWorkspace('zh');
+    const ws = await newWorkspace('zh', { member: null });
     const a = await openBoard(browser, ws);
     clients.push(a);
     const { page, context } = a;
@@ -175,56 +190,153 @@ test.describe('live board', () => {
   });
 
   test('a Chinese browser gets the Chinese UI without choosing', async ({ browser }) => {
-    const a = await openBoard(browser, uniqueWorkspace('zh-auto'), 'zh-CN');
+    const a = await openBoard(browser, await newWorkspace('zh-auto', { member: null }), {
+      locale: 'zh-CN'
+    });
     clients.push(a);
     await expect(a.page.locator('html')).toHaveAttribute('lang', 'zh-CN');
     await expect(a.page.getByTestId('new-task-submit')).toHaveText('添加任务');
   });
 });
 
-test.describe('connection lifecycle', () => {
-  test('leaving a board closes its connection; the next board opens its own', async ({ page }) => {
-    const sockets: WebSocket[] = [];
-    page.on('websocket', (socket) => sockets.push(socket));
-    const ws = uniqueWorkspace('teardown');
-    await page.goto(`/w/${ws}/board`);
-    await expectSynced(page);
-    const [first] = sockets;
-    expect(sockets).toHaveLength(1);
-    expect(first?.url()).toMatch(new RegExp(`^ws://127\\.0\\.0\\.1:\\d+/sync/${ws}\\.board$`));
-    const firstClosed = first?.waitForEvent('close');
+test.describe('roles', () => {
+  test('a viewer gets a read-only board without the add form, and still sees live edits', async ({
+    browser
+  }) => {
+    const { member } = e2eAccounts();
+    const ws = await newWorkspace('viewer', { member: 'viewer' });
+    const owner = await openBoard(browser, ws);
+    const viewer = await openBoard(browser, ws, { user: member });
+    try {
+      await expect(owner.page.getByTestId('new-task-title')).toBeVisible();
+      await expect(owner.page.getByTestId('board-read-only')).toHaveCount(0);
 
-    // Client-side navigation: `/` redirects to the demo board, same page component.
-    await page.getByTestId('brand').click();
-    await expect(page).toHaveURL(/\/w\/demo\/board$/);
-    await firstClosed;
-    await expectSynced(page);
-    const open = sockets.filter((socket) => !socket.isClosed()).map((socket) => socket.url());
-    expect(open).toEqual([expect.stringMatching(/\/sync\/demo\.board$/)]);
+      await expect(viewer.page.getByTestId('workspace-switcher-role')).toHaveText('Viewer');
+      await expect(viewer.page.getByTestId('board-read-only')).toHaveText(
+        'Read-only: viewers can see this board but not change it.'
+      );
+      await expect(viewer.page.getByTestId('new-task-title')).toHaveCount(0);
+      await expect(viewer.page.getByTestId('new-task-submit')).toHaveCount(0);
+      await expect(viewer.page.getByTestId('board-empty')).toContainText(
+        'Tasks appear here as soon as someone adds them.'
+      );
+
+      await addTask(owner.page, 'Read by the viewer');
+      await expect(card(viewer.page, 'Read by the viewer')).toBeVisible();
+
+      await viewer.page.getByTestId('lang-zh-CN').click();
+      await expect(viewer.page.getByTestId('board-read-only')).toHaveText(
+        '只读：查看者可以浏览此看板，但不能修改。'
+      );
+    } finally {
+      await owner.context.close();
+      await viewer.context.close();
+    }
+  });
+
+  test('a signed-in non-member gets a 404 for the board, like an unknown workspace', async ({
+    browser
+  }) => {
+    const { member } = e2eAccounts();
+    const ws = await newWorkspace('private', { member: null });
+    const { context, page } = await openPage(browser, { user: member });
+    try {
+      const response = await page.goto(`/w/${ws}/board`);
+      expect(response?.status()).toBe(404);
+      await expect(page.getByTestId('error-page')).toHaveAttribute('data-status', '404');
+      await expect(page.getByTestId('board-page')).toHaveCount(0);
+      // The same answer as for a workspace that does not exist at all: ids do not leak.
+      const unknown = await page.goto(`/w/no-such-${ws}/board`);
+      expect(unknown?.status()).toBe(404);
+      // The owner opens it.
+      const owner = await openBoard(browser, ws);
+      await owner.context.close();
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+test.describe('connection lifecycle', () => {
+  test('leaving a board closes its connection; the next board opens its own', async ({
+    browser
+  }) => {
+    const { workspaceId: shared } = e2eAccounts();
+    const ws = await newWorkspace('teardown', { member: null });
+    const { context, page } = await openPage(browser);
+    try {
+      const sockets: WebSocket[] = [];
+      page.on('websocket', (socket) => sockets.push(socket));
+      await page.goto(`/w/${ws}/board`);
+      await expectSynced(page);
+      const [first] = sockets;
+      expect(sockets).toHaveLength(1);
+      expect(first?.url()).toMatch(new RegExp(`^ws://127\\.0\\.0\\.1:\\d+/sync/${ws}\\.board$`));
+      const firstClosed = first?.waitForEvent('close');
+
+      // Client-side navigation through the workspace switcher: same page component.
+      await page.getByTestId('workspace-switcher-button').click();
+      await page
+        .locator(`[data-testid="workspace-switcher-item"][data-workspace-id="${shared}"]`)
+        .click();
+      await expect(page).toHaveURL(new RegExp(`/w/${shared}/board$`));
+      await expect(page.getByTestId('workspace-id')).toHaveText(shared);
+      await firstClosed;
+      await expectSynced(page);
+      const open = sockets.filter((socket) => !socket.isClosed()).map((socket) => socket.url());
+      expect(open).toEqual([expect.stringMatching(new RegExp(`/sync/${shared}\\.board$`))]);
+    } finally {
+      await context.close();
+    }
   });
 });
 
 test.describe('pages and headers', () => {
-  test('`/` redirects to the demo board', async ({ page }) => {
-    await page.goto('/');
-    await expect(page).toHaveURL(/\/w\/demo\/board$/);
-    await expect(page.getByTestId('workspace-id')).toHaveText('demo');
+  test('`/` opens the workspace opened last', async ({ browser }) => {
+    const { workspaceId: shared } = e2eAccounts();
+    const ws = await newWorkspace('last', { member: null });
+    const { context, page } = await openPage(browser);
+    try {
+      await page.goto(`/w/${ws}/board`);
+      await expectSynced(page);
+      await page.goto('/');
+      await expect(page).toHaveURL(new RegExp(`/w/${ws}/board$`));
+      await expect(page.getByTestId('workspace-id')).toHaveText(ws);
+
+      await page.goto(`/w/${shared}/board`);
+      await page.goto('/');
+      await expect(page).toHaveURL(new RegExp(`/w/${shared}/board$`));
+      await expect(page.getByTestId('workspace-id')).toHaveText(shared);
+    } finally {
+      await context.close();
+    }
   });
 
-  test('an invalid workspace id is a 404', async ({ page }) => {
-    const response = await page.goto('/w/-not-an-id/board');
-    expect(response?.status()).toBe(404);
-    await expect(page.getByTestId('error-page')).toHaveAttribute('data-status', '404');
+  test('an invalid workspace id is a 404', async ({ browser }) => {
+    const { context, page } = await openPage(browser);
+    try {
+      const response = await page.goto('/w/-not-an-id/board');
+      expect(response?.status()).toBe(404);
+      await expect(page.getByTestId('error-page')).toHaveAttribute('data-status', '404');
+    } finally {
+      await context.close();
+    }
   });
 
-  test('pages carry the security headers', async ({ request }) => {
-    const response = await request.get('/w/demo/board');
-    expect(response.status()).toBe(200);
-    const headers = response.headers();
-    expect(headers['x-content-type-options']).toBe('nosniff');
-    expect(headers['referrer-policy']).toBe('same-origin');
-    expect(headers['x-frame-options']).toBe('DENY');
-    expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
-    expect(headers['content-security-policy']).toContain("object-src 'none'");
+  test('pages carry the security headers', async () => {
+    const { owner, workspaceId } = e2eAccounts();
+    const api = await apiAs(owner);
+    try {
+      const response = await api.get(`/w/${workspaceId}/board`);
+      expect(response.status()).toBe(200);
+      const headers = response.headers();
+      expect(headers['x-content-type-options']).toBe('nosniff');
+      expect(headers['referrer-policy']).toBe('same-origin');
+      expect(headers['x-frame-options']).toBe('DENY');
+      expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(headers['content-security-policy']).toContain("object-src 'none'");
+    } finally {
+      await api.dispose();
+    }
   });
 });
