@@ -30,11 +30,12 @@ import {
   sessionCookieHeader,
   sessionInfoSchema,
   toMe,
-  toSessionInfo
+  toSessionInfo,
+  unauthorizedResponse as unauthorized
 } from './responses';
+import { sessionContext } from './session-context';
 
 const TAGS = ['auth'] as const;
-const unauthorized = { description: 'Not signed in (`unauthorized`).' } as const;
 const sessionOnly = {
   description: 'Called with an API token; this needs a signed-in session (`forbidden`).'
 } as const;
@@ -131,8 +132,8 @@ export const updateMeOperation = defineOperation(
     }
   },
   async ({ event, body }) => {
-    const caller = requireSession(event);
-    const user = await updateProfile(await getRuntime(), caller.user, body, requestOrigin(event));
+    const { caller, runtime, origin } = await sessionContext(event);
+    const user = await updateProfile(runtime, caller.user, body, origin);
     return { status: 200, body: toMe(user, caller) };
   }
 );
@@ -162,14 +163,8 @@ export const changePasswordOperation = defineOperation(
     }
   },
   async ({ event, body }) => {
-    const caller = requireSession(event);
-    const result = await changePassword(
-      await getRuntime(),
-      caller.user,
-      caller.session.id,
-      body,
-      requestOrigin(event)
-    );
+    const { caller, runtime, origin } = await sessionContext(event);
+    const result = await changePassword(runtime, caller.user, caller.session.id, body, origin);
     return { status: 200, body: result };
   }
 );
@@ -214,8 +209,8 @@ export const revokeSessionOperation = defineOperation(
     }
   },
   async ({ event, params }) => {
-    const caller = requireSession(event);
-    await revokeOwnSession(await getRuntime(), caller.user, params.id, requestOrigin(event));
+    const { caller, runtime, origin } = await sessionContext(event);
+    await revokeOwnSession(runtime, caller.user, params.id, origin);
     if (params.id === caller.session.id) clearSessionCookie(event.cookies, event.url);
     return { status: 204, body: undefined };
   }
@@ -241,13 +236,8 @@ export const revokeOtherSessionsOperation = defineOperation(
     }
   },
   async ({ event }) => {
-    const caller = requireSession(event);
-    const revoked = await revokeOtherSessions(
-      await getRuntime(),
-      caller.user,
-      caller.session.id,
-      requestOrigin(event)
-    );
+    const { caller, runtime, origin } = await sessionContext(event);
+    const revoked = await revokeOtherSessions(runtime, caller.user, caller.session.id, origin);
     return { status: 200, body: { revoked } };
   }
 );

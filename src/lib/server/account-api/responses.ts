@@ -14,6 +14,9 @@ export function iso(ms: number): string {
 
 const dateTime = z.iso.datetime();
 
+/** 401 of every account operation. */
+export const unauthorizedResponse = { description: 'Not signed in (`unauthorized`).' } as const;
+
 /** `Retry-After` on 429 answers. */
 export const rateLimitedResponse: ResponseSpec = {
   description: 'Too many attempts (`rate_limited`); wait as long as `Retry-After` says.',

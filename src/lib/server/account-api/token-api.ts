@@ -11,10 +11,10 @@ import { ApiError } from '$lib/server/api/errors';
 import { defineOperation, type Operation } from '$lib/server/api/operation';
 import { requestOrigin } from '$lib/server/api/request-origin';
 import { getRuntime } from '$lib/server/runtime';
-import { tokenInfoSchema, toTokenInfo } from './responses';
+import { tokenInfoSchema, toTokenInfo, unauthorizedResponse as unauthorized } from './responses';
+import { sessionContext } from './session-context';
 
 const TAGS = ['tokens'] as const;
-const unauthorized = { description: 'Not signed in (`unauthorized`).' } as const;
 
 export const createTokenOperation = defineOperation(
   {
@@ -45,13 +45,8 @@ export const createTokenOperation = defineOperation(
     }
   },
   async ({ event, body }) => {
-    const caller = requireSession(event);
-    const { token, apiToken } = await createApiToken(
-      await getRuntime(),
-      caller.user,
-      body,
-      requestOrigin(event)
-    );
+    const { caller, runtime, origin } = await sessionContext(event);
+    const { token, apiToken } = await createApiToken(runtime, caller.user, body, origin);
     return { status: 201, body: { id: apiToken.id, token } };
   }
 );

@@ -16,7 +16,15 @@ import {
   inviteCreatedSchema,
   inviteSchema
 } from '$lib/shared/workspaces/schema';
-import { actorOf, inviteJson, invitePath, workspaceParam, workspaceParams } from './rest-context';
+import {
+  authorizeChange,
+  badInputResponse as badInput,
+  forbiddenResponse as forbidden,
+  inviteJson,
+  invitePath,
+  workspaceParam,
+  workspaceParams
+} from './rest-context';
 
 const TAGS = ['invites'] as const;
 
@@ -33,10 +41,6 @@ const tokenParams = z.object({
 
 const notFound = {
   description: 'Not a member of this workspace, or no such invite (`not_found`).'
-};
-const forbidden = { description: 'Your role may not do this (`forbidden`).' };
-const badInput = {
-  description: 'Invalid workspace id or body (`invalid_workspace`, `invalid_input`).'
 };
 
 export const createInviteOperation = defineOperation(
@@ -59,13 +63,12 @@ export const createInviteOperation = defineOperation(
     }
   },
   async ({ event, params, body }) => {
-    const access = await authorizeWorkspace(event, params.ws, 'invites.manage');
-    const { token, invite } = await createInvite(
-      await getRuntime(),
-      actorOf(event, access.caller),
-      access.workspaceId,
-      { role: body.role, expiresInHours: body.expiresInHours, maxUses: body.maxUses ?? null }
-    );
+    const { access, runtime, actor } = await authorizeChange(event, params.ws, 'invites.manage');
+    const { token, invite } = await createInvite(runtime, actor, access.workspaceId, {
+      role: body.role,
+      expiresInHours: body.expiresInHours,
+      maxUses: body.maxUses ?? null
+    });
     return {
       status: 201,
       body: {
@@ -118,13 +121,8 @@ export const revokeInviteOperation = defineOperation(
     }
   },
   async ({ event, params }) => {
-    const access = await authorizeWorkspace(event, params.ws, 'invites.manage');
-    await revokeInvite(
-      await getRuntime(),
-      actorOf(event, access.caller),
-      access.workspaceId,
-      params.id
-    );
+    const { access, runtime, actor } = await authorizeChange(event, params.ws, 'invites.manage');
+    await revokeInvite(runtime, actor, access.workspaceId, params.id);
     return { status: 204, body: undefined };
   }
 );

@@ -23,7 +23,15 @@ import {
   workspaceRenameSchema,
   workspaceSummarySchema
 } from '$lib/shared/workspaces/schema';
-import { actorOf, memberJson, workspaceParam, workspaceParams } from './rest-context';
+import {
+  actorOf,
+  authorizeChange,
+  badInputResponse as badInput,
+  forbiddenResponse as forbidden,
+  memberJson,
+  workspaceParam,
+  workspaceParams
+} from './rest-context';
 
 const WORKSPACE_TAGS = ['workspaces'] as const;
 const MEMBER_TAGS = ['members'] as const;
@@ -36,10 +44,6 @@ const memberParams = z.object({
 
 const notFound = {
   description: 'Not a member of this workspace, or no such member (`not_found`).'
-};
-const forbidden = { description: 'Your role may not do this (`forbidden`).' };
-const badInput = {
-  description: 'Invalid workspace id or body (`invalid_workspace`, `invalid_input`).'
 };
 
 export const listWorkspacesOperation = defineOperation(
@@ -142,14 +146,8 @@ export const renameWorkspaceOperation = defineOperation(
     }
   },
   async ({ event, params, body }) => {
-    const access = await authorizeWorkspace(event, params.ws, 'workspace.rename');
-    const runtime = await getRuntime();
-    const workspace = await renameWorkspace(
-      runtime,
-      actorOf(event, access.caller),
-      access.workspaceId,
-      body.name
-    );
+    const { access, runtime, actor } = await authorizeChange(event, params.ws, 'workspace.rename');
+    const workspace = await renameWorkspace(runtime, actor, access.workspaceId, body.name);
     return { status: 200, body: { id: workspace.id, name: workspace.name, role: access.role } };
   }
 );
@@ -198,10 +196,10 @@ export const changeMemberRoleOperation = defineOperation(
     }
   },
   async ({ event, params, body }) => {
-    const access = await authorizeWorkspace(event, params.ws, 'members.manage');
+    const { access, runtime, actor } = await authorizeChange(event, params.ws, 'members.manage');
     const member = await changeMemberRole(
-      await getRuntime(),
-      actorOf(event, access.caller),
+      runtime,
+      actor,
       access.workspaceId,
       params.userId,
       body.role
@@ -231,13 +229,8 @@ export const removeMemberOperation = defineOperation(
   },
   async ({ event, params }) => {
     // Any member may leave; removing someone else is checked by the service.
-    const access = await authorizeWorkspace(event, params.ws, 'read');
-    await removeMember(
-      await getRuntime(),
-      actorOf(event, access.caller),
-      access.workspaceId,
-      params.userId
-    );
+    const { access, runtime, actor } = await authorizeChange(event, params.ws, 'read');
+    await removeMember(runtime, actor, access.workspaceId, params.userId);
     return { status: 204, body: undefined };
   }
 );
