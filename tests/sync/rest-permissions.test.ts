@@ -108,7 +108,7 @@ afterAll(async () => {
 });
 
 describe('REST permission matrix', () => {
-  it('every workspace-scoped operation is in the table', () => {
+  it('[AUTHZ2] every workspace-scoped operation is in the table', () => {
     const scoped = operations
       .map((op) => op.definition)
       .filter((d) => d.path.startsWith('/workspaces/{ws}'))
@@ -120,18 +120,18 @@ describe('REST permission matrix', () => {
   for (const [operationId, cell] of Object.entries(table)) {
     for (const role of ROLES) {
       const allowed = atLeast(role, cell.min);
-      it(`${operationId} as ${role}: ${allowed ? 'allowed' : 'refused (403)'}`, async () => {
+      it(`[AUTHZ2] ${operationId} as ${role}: ${allowed ? 'allowed' : 'refused (403)'}`, async () => {
         const reply = await call(cell, users[role]!.token, role);
         if (allowed) expect(refused(reply), JSON.stringify(reply)).toBe(false);
         else expect(reply, JSON.stringify(reply)).toMatchObject({ status: 403 });
       });
     }
-    it(`${operationId} as a member of another workspace: 404, nothing leaks`, async () => {
+    it(`[AUTHZ2] ${operationId} as a member of another workspace: 404, nothing leaks`, async () => {
       const reply = await call(cell, outsider.token);
       expect(reply.status).toBe(404);
       expect(reply.error?.message).toBe('no such workspace');
     });
-    it(`${operationId} without credentials or with a revoked token: 401`, async () => {
+    it(`[AUTHZ2] ${operationId} without credentials or with a revoked token: 401`, async () => {
       for (const token of [null, revokedToken]) {
         const reply = await call(cell, token);
         expect(reply.status).toBe(401);

@@ -80,7 +80,7 @@ describe('websocket permission matrix', () => {
   for (const role of ROLES) {
     for (const kind of Object.keys(DOCS) as DocKind[]) {
       const expected = docAccess(role, kind);
-      it(`${role} × ${kind}: ${expected ?? 'refused'}`, async () => {
+      it(`[AUTHZ1] ${role} × ${kind}: ${expected ?? 'refused'}`, async () => {
         const key = `${role}-${kind}`;
         const result = await probe(DOCS[kind], key, { query: `?token=${users[role]!.token}` });
         if (expected === null) expect(result).toEqual({ closed: CloseCode.Forbidden });
@@ -89,14 +89,14 @@ describe('websocket permission matrix', () => {
     }
   }
 
-  it('a Bearer header works like ?token=', async () => {
+  it('[AUTHZ1] a Bearer header works like ?token=', async () => {
     const result = await probe(DOCS.board, 'bearer', {
       headers: { authorization: `Bearer ${users.member!.token}` }
     });
     expect(result).toEqual({ wrote: true });
   });
 
-  it('a member of another workspace is refused on every document', async () => {
+  it('[AUTHZ1] a member of another workspace is refused on every document', async () => {
     for (const docName of Object.values(DOCS)) {
       expect(await probe(docName, 'outsider', { query: `?token=${outsider.token}` })).toEqual({
         closed: CloseCode.Forbidden
@@ -104,7 +104,7 @@ describe('websocket permission matrix', () => {
     }
   });
 
-  it('no credentials, garbage and forged tokens are refused as Unauthorized', async () => {
+  it('[AUTHZ1] no credentials, garbage and forged tokens are refused as Unauthorized', async () => {
     const forged = users.owner!.token.slice(0, -4) + 'aaaa';
     for (const query of ['', '?token=', '?token=rbt_nope', `?token=${forged}`]) {
       expect(await probe(DOCS.board, 'anon', { query })).toEqual({
@@ -114,7 +114,7 @@ describe('websocket permission matrix', () => {
     expect(await serverHas(DOCS.board, 'anon')).toBe(false);
   });
 
-  it('a revoked token is refused, and its open connection closes at once', async () => {
+  it('[AUTHZ1] a revoked token is refused, and its open connection closes at once', async () => {
     const accounts = server.runtime.accounts;
     const { token, apiToken } = await accounts.createToken({
       userId: users.member!.userId,
@@ -133,7 +133,7 @@ describe('websocket permission matrix', () => {
     });
   });
 
-  it('a session cookie works only from our Origin; an expired session is refused', async () => {
+  it('[AUTHZ1] a session cookie works only from our Origin; an expired session is refused', async () => {
     const accounts = server.runtime.accounts;
     const { token } = await accounts.createSession(users.member!.userId, {
       ip: null,
@@ -160,7 +160,7 @@ describe('websocket permission matrix', () => {
     ).toEqual({ closed: CloseCode.Unauthorized });
   });
 
-  it('nothing refused above reached the store', async () => {
+  it('[AUTHZ1] nothing refused above reached the store', async () => {
     for (const key of [
       'outsider',
       'anon',
