@@ -76,14 +76,16 @@ export function apiAs(user: E2eUser): Promise<APIRequestContext> {
  */
 export async function newWorkspace(
   prefix: string,
-  options: { member?: 'admin' | 'operator' | 'member' | 'viewer' | null } = {}
+  options: { member?: 'admin' | 'operator' | 'member' | 'viewer' | null; name?: string } = {}
 ): Promise<string> {
   const { owner, member } = e2eAccounts();
   const role = options.member === undefined ? 'member' : options.member;
   const ownerApi = await apiAs(owner);
   const memberApi = await apiAs(member);
   try {
-    const name = `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+    const name =
+      options.name ??
+      `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
     const created = await ownerApi.post('/api/v1/workspaces', { data: { name } });
     if (created.status() !== 201) throw new Error(`create workspace: ${await created.text()}`);
     const { id } = (await created.json()) as { id: string };

@@ -39,7 +39,7 @@ async function ownerToken(ws: string): Promise<string> {
 }
 
 test('board, light theme, English', async ({ browser, baseURL }) => {
-  const ws = await newWorkspace('shot', { member: null });
+  const ws = await newWorkspace('shot', { member: null, name: 'Platform Ops' });
   const emptyWs = await newWorkspace('shot-empty', { member: null });
   const wsUrl = `${(baseURL ?? '').replace(/^http/, 'ws')}/sync`;
   const seeder = connectClient(wsUrl, `${ws}.board`, { params: { token: await ownerToken(ws) } });
