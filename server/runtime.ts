@@ -29,6 +29,7 @@ import {
   workspaceRole
 } from '../src/lib/server/auth/authenticate';
 import { openSqlite } from '../src/lib/server/db/sqlite';
+import { parseDocName } from '../src/lib/shared/doc-name';
 import { docAccess } from '../src/lib/shared/permissions';
 import { CloseCode } from '../src/lib/shared/sync-protocol';
 import { createLogger, type Logger } from '../src/lib/server/log';
@@ -88,6 +89,28 @@ function createAuthenticateHook(accounts: Accounts, config: Config) {
   };
 }
 
+/**
+ * Whether an open connection's grant still holds: its session or token is live and the
+ * member's role still gives the same access to the document kind.
+ */
+function createAccessCheck(accounts: Accounts) {
+  return async ({ rawName, grant }: { rawName: string; grant: Grant }): Promise<boolean> => {
+    const { userId, sessionId, tokenId } = grant.principal;
+    if (!userId) return true; // not an account (only in sync-core tests)
+    const live = sessionId
+      ? await accounts.isSessionLive(sessionId)
+      : tokenId
+        ? await accounts.isTokenLive(tokenId)
+        : false;
+    if (!live) return false;
+    const parsed = parseDocName(rawName);
+    if (!parsed.ok) return false;
+    const membership = await accounts.getMembership(parsed.name.workspaceId, userId);
+    const access = membership ? docAccess(membership.role, parsed.name.kind) : null;
+    return access !== null && (access === 'read') === grant.readOnly;
+  };
+}
+
 /** Builds every service of the process from `config`. Prefer `startRuntime`. */
 export async function createRuntime(
   config: Config,
@@ -113,6 +136,13 @@ export async function createRuntime(
     logger,
     hooks: { onAuthenticate: options.onAuthenticate ?? createAuthenticateHook(accounts, config) }
   });
+  const accessCheck = createAccessCheck(accounts);
+  const recheck = setInterval(() => {
+    syncServer.recheck(accessCheck, CloseCode.AccessChanged).catch((error: unknown) => {
+      logger.error('sync: access recheck failed', { error: String(error) });
+    });
+  }, docStore.limits.accessRecheckMs);
+  recheck.unref();
   let closed: Promise<void> | null = null;
   return {
     config,
@@ -124,6 +154,7 @@ export async function createRuntime(
     syncServer,
     close() {
       closed ??= (async () => {
+        clearInterval(recheck);
         await syncServer.close();
         await docStore.close();
         await storage.close();

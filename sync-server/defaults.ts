@@ -18,6 +18,11 @@ export const defaults = {
   idleTimeoutMs: 90_000,
   /** How often the server pings connections to detect dead peers. */
   pingIntervalMs: 30_000,
+  /**
+   * How often open connections are checked against current sessions, tokens and roles (changes
+   * made in this process close connections at once; this catches the admin CLI and other nodes).
+   */
+  accessRecheckMs: 30_000,
   /** Authentication of an upgrade request must finish within this time. */
   authTimeoutMs: 10_000,
   /** Upper bound of a document held in memory (snapshot plus log, in update bytes). */

@@ -332,6 +332,25 @@ export class SyncServer {
     return closed;
   }
 
+  /**
+   * Asks `stillAllowed` about every open connection and closes those it refuses with `code`.
+   * Catches access changes made outside this process (the admin CLI, another node).
+   */
+  async recheck(
+    stillAllowed: (info: { rawName: string; grant: Grant }) => Promise<boolean>,
+    code: CloseCodeValue
+  ): Promise<number> {
+    let closed = 0;
+    for (const conn of [...this.connections]) {
+      if (conn.closed) continue;
+      if (!(await stillAllowed({ rawName: conn.rawName, grant: conn.grant }))) {
+        conn.close(code, closeCodeName(code));
+        closed++;
+      }
+    }
+    return closed;
+  }
+
   /** Stops accepting connections and closes the open ones with GoingAway. */
   async close(): Promise<void> {
     this.closing = true;

@@ -7,6 +7,7 @@ import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { closeConnections } from '../../src/lib/server/accounts/access-changes';
+import { openSqlite } from '../../src/lib/server/db/sqlite';
 import { Accounts } from '../../src/lib/server/accounts/accounts';
 import { SESSION_COOKIE } from '../../src/lib/server/auth/authenticate';
 import { docAccess, ROLES } from '../../src/lib/shared/permissions';
@@ -170,6 +171,62 @@ describe('websocket permission matrix', () => {
       'cookie-expired'
     ]) {
       expect(await serverHas(DOCS.board, key)).toBe(false);
+    }
+  });
+
+  it('[AUTHZ3] changes made by another process reach open connections within accessRecheckMs', async () => {
+    const dataDir = tempDataDir('runboard-recheck-');
+    const seeded = await seedWorkspace(dataDir, 'recheck', ['owner', 'member']);
+    const recheck = await startSyncServer({
+      dataDir,
+      accounts: true,
+      limits: { accessRecheckMs: 100 }
+    });
+    try {
+      const member = seeded.member!;
+      const live = rawClient(recheck.wsUrl, 'recheck.board', { query: `?token=${member.token}` });
+      await live.opened;
+      const host = `127.0.0.1:${recheck.port}`;
+      const { token: sessionToken } = await recheck.runtime.accounts.createSession(member.userId, {
+        ip: null,
+        userAgent: null
+      });
+      const browser = rawClient(recheck.wsUrl, 'recheck.board', {
+        headers: { cookie: `${SESSION_COOKIE}=${sessionToken}`, origin: `http://${host}` }
+      });
+      await browser.opened;
+      // Another process demotes the member: nothing in this process calls closeConnections.
+      const other = openSqlite(dataDir);
+      await new Accounts(other).setRole('recheck', member.userId, 'viewer');
+      expect(await live.closed).toBe(CloseCode.AccessChanged);
+      expect(await browser.closed).toBe(CloseCode.AccessChanged);
+      // Reconnecting gives the new, read-only access.
+      const again = rawClient(recheck.wsUrl, 'recheck.board', { query: `?token=${member.token}` });
+      await again.opened;
+      again.ws.send(updateFrame('after-demotion'));
+      await new Promise((r) => setTimeout(r, 300));
+      await recheck.runtime.docStore.flushAll();
+      expect(
+        await recheck.runtime.docStore.read('recheck.board', (doc) =>
+          doc.getMap('probe').has('after-demotion')
+        )
+      ).toBe(false);
+      // The admin CLI's reset-password ends the sessions of the user in the database.
+      const owner = seeded.owner!;
+      const { token: ownerSession } = await recheck.runtime.accounts.createSession(owner.userId, {
+        ip: null,
+        userAgent: null
+      });
+      const ownerBrowser = rawClient(recheck.wsUrl, 'recheck.board', {
+        headers: { cookie: `${SESSION_COOKIE}=${ownerSession}`, origin: `http://${host}` }
+      });
+      await ownerBrowser.opened;
+      await new Accounts(other).deleteUserSessions(owner.userId);
+      other.close();
+      expect(await ownerBrowser.closed).toBe(CloseCode.AccessChanged);
+      again.ws.close();
+    } finally {
+      await recheck.stop();
     }
   });
 });

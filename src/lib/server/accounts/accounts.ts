@@ -306,6 +306,17 @@ export class Accounts {
     return { session: toSession(row), user: toUser(userRow) };
   }
 
+  /** Whether a session still exists, has not expired and belongs to an active user. */
+  async isSessionLive(sessionId: string): Promise<boolean> {
+    const row = this.db
+      .prepare(
+        `SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.id = ? AND s.expires_at > ? AND u.active = 1`
+      )
+      .get(sessionId, this.now());
+    return row !== undefined;
+  }
+
   /** Ends one session. */
   async deleteSession(sessionId: string): Promise<void> {
     this.db.prepare('DELETE FROM sessions WHERE id = ?').run(sessionId);
@@ -638,6 +649,18 @@ export class Accounts {
     const row = this.db.prepare('SELECT * FROM api_tokens WHERE id = ?').get(tokenId) as
       TokenRow | undefined;
     return row ? toToken(row) : null;
+  }
+
+  /** Whether a token is neither revoked nor expired and belongs to an active user. */
+  async isTokenLive(tokenId: string): Promise<boolean> {
+    const row = this.db
+      .prepare(
+        `SELECT 1 FROM api_tokens t JOIN users u ON u.id = t.user_id
+         WHERE t.id = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)
+           AND u.active = 1`
+      )
+      .get(tokenId, this.now());
+    return row !== undefined;
   }
 
   /** Revokes a token. */
