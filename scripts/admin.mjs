@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { entryBuildOptions } from './entry-build-options.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -24,11 +25,7 @@ async function bundleFromSource() {
   await esbuild.build({
     entryPoints: [join(root, 'server/admin.ts')],
     outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
+    ...entryBuildOptions,
     absWorkingDir: root,
     logLevel: 'error'
   });

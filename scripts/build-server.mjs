@@ -2,6 +2,7 @@
 // server/admin.ts) into build/server/.
 // Dependencies stay external and are loaded from node_modules at run time.
 import { build } from 'esbuild';
+import { entryBuildOptions } from './entry-build-options.mjs';
 
 await build({
   entryPoints: {
@@ -10,11 +11,7 @@ await build({
     admin: 'server/admin.ts'
   },
   outdir: 'build/server',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
+  ...entryBuildOptions,
   sourcemap: true,
   logLevel: 'warning'
 });

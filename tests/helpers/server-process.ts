@@ -6,7 +6,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
+import { entryBuildOptions as sharedOptions } from '../../scripts/entry-build-options.mjs';
+
+const entryBuildOptions: BuildOptions = sharedOptions as BuildOptions;
 
 const root = resolve(import.meta.dirname, '../..');
 let bundled: Promise<string> | null = null;
@@ -22,11 +25,7 @@ function bundleSyncEntry(): Promise<string> {
     await build({
       entryPoints: [join(root, 'sync-server/main.ts')],
       outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      packages: 'external',
+      ...entryBuildOptions,
       absWorkingDir: root,
       logLevel: 'error'
     });
