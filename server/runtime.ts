@@ -20,6 +20,7 @@ import type { Limits } from '../sync-server/defaults';
 import { initBoard } from '../src/lib/shared/board/board-model';
 import type { Config } from '../src/lib/server/config';
 import { Accounts } from '../src/lib/server/accounts/accounts';
+import { createKeyCounter, watchTaskKeys } from '../src/lib/server/board/task-keys';
 import {
   SESSION_COOKIE,
   authenticate,
@@ -121,13 +122,16 @@ export async function createRuntime(
   const accounts = new Accounts(db);
   const storage: DocumentStorage =
     options.storage === 'memory' ? new MemoryStorage() : new SqliteStorage(db);
-  const docStore = new DocStore({
+  const nextNumber = createKeyCounter(db);
+  const docStore: DocStore = new DocStore({
     storage,
     logger,
     limits: options.limits,
     hooks: {
-      onLoad: ({ docName, doc }) => {
-        if (docName.kind === 'board') initBoard(doc);
+      onLoad: ({ name, docName, doc }) => {
+        if (docName.kind !== 'board') return;
+        initBoard(doc);
+        watchTaskKeys(doc, name, docName.workspaceId, { docStore, nextNumber, logger });
       }
     }
   });

@@ -1097,3 +1097,37 @@ export function observeTasks(doc: Y.Doc, callback: (changes: TaskChanges) => voi
   tasks.observeDeep(handler);
   return () => tasks.unobserveDeep(handler);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Human task keys
+
+/**
+ * Ids of tasks that have no human key yet, oldest first. Clients create tasks without a key
+ * (also offline, on several devices at once); the server numbers them, so keys are unique per
+ * workspace however the creations interleave.
+ */
+export function tasksWithoutKey(doc: Y.Doc): string[] {
+  const pending: { id: string; createdAt: string }[] = [];
+  tasksOf(doc).forEach((value, id) => {
+    if (!(value instanceof Y.Map)) return;
+    const map = value as FieldMap;
+    if (typeof map.get('key') === 'string') return;
+    pending.push({ id, createdAt: readString(map, 'createdAt') ?? '' });
+  });
+  pending.sort((a, b) =>
+    a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1
+  );
+  return pending.map((p) => p.id);
+}
+
+/**
+ * Sets a task's human key (`<prefix>-<number>`) unless it already has one; returns whether it
+ * was set. Only the server calls this, with numbers from its per-workspace counter.
+ */
+export function assignTaskKey(doc: Y.Doc, id: string, number: number, origin?: unknown): boolean {
+  const map = entry(tasksOf(doc), id);
+  if (!map || typeof map.get('key') === 'string') return false;
+  const key = `${readBoardMeta(doc).keyPrefix}-${number}`;
+  doc.transact(() => map.set('key', key), origin);
+  return true;
+}

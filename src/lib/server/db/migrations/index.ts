@@ -1,5 +1,6 @@
 import { sql as documents } from './0001-documents';
 import { sql as accounts } from './0002-accounts';
+import { sql as taskKeys } from './0003-task-keys';
 
 export interface Migration {
   version: number;
@@ -13,5 +14,6 @@ export interface Migration {
  */
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'documents', sql: documents },
-  { version: 2, name: 'accounts', sql: accounts }
+  { version: 2, name: 'accounts', sql: accounts },
+  { version: 3, name: 'task-keys', sql: taskKeys }
 ];

@@ -1,0 +1,67 @@
+/**
+ * Human task keys (`OPS-142`), assigned by the server. Clients create tasks with no key, so two
+ * devices working offline can never pick the same number; when a keyless task reaches the
+ * server (live, after an offline merge, or found on load) it gets the next number of the
+ * workspace's counter in the database, written to the board like any server change.
+ */
+import type * as Y from 'yjs';
+import { assignTaskKey, tasksWithoutKey } from '../../shared/board/board-model';
+import type { SqliteDatabase } from '../db/sqlite';
+import type { Logger } from '../log';
+
+/** What the key assigner needs of the DocStore. */
+export interface KeyedDocStore {
+  transact<T>(name: string, fn: (doc: Y.Doc) => T): Promise<T>;
+}
+
+/** Hands out numbers per workspace; atomic in SQLite. */
+export function createKeyCounter(db: SqliteDatabase) {
+  const next = db.prepare<[string], { last_number: number }>(
+    `INSERT INTO task_key_counters (workspace_id, last_number) VALUES (?, 1)
+     ON CONFLICT (workspace_id) DO UPDATE SET last_number = last_number + 1
+     RETURNING last_number`
+  );
+  return (workspaceId: string): number => next.get(workspaceId)!.last_number;
+}
+
+/**
+ * Watches a loaded board document and numbers keyless tasks. Returns a function that stops
+ * watching. Assignment runs after the current transaction, in one server transaction per batch.
+ */
+export function watchTaskKeys(
+  doc: Y.Doc,
+  docName: string,
+  workspaceId: string,
+  deps: { docStore: KeyedDocStore; nextNumber: (workspaceId: string) => number; logger: Logger }
+): () => void {
+  let scheduled = false;
+  const assign = () => {
+    scheduled = false;
+    deps.docStore
+      .transact(docName, (current) => {
+        for (const id of tasksWithoutKey(current)) {
+          assignTaskKey(current, id, deps.nextNumber(workspaceId));
+        }
+      })
+      .catch((error: unknown) => {
+        deps.logger.error('board: assigning task keys failed', {
+          doc: docName,
+          error: String(error)
+        });
+      });
+  };
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(assign);
+  };
+  const tasks = doc.getMap('tasks');
+  const onChange = (event: Y.YMapEvent<unknown>) => {
+    for (const [, change] of event.changes.keys) {
+      if (change.action === 'add') return schedule();
+    }
+  };
+  tasks.observe(onChange);
+  if (tasksWithoutKey(doc).length > 0) schedule();
+  return () => tasks.unobserve(onChange);
+}
