@@ -127,6 +127,8 @@ describe('task REST API', () => {
       archivedAt: null
     });
     expect(reply.headers.get('location')).toBe(`${tasksPath}/${task.id}`);
+    // [KEY1] Over REST the human key is assigned in the same transaction.
+    expect(task.key).toMatch(/^OPS-\d+$/);
     const fetched = await call('GET', reply.headers.get('location') ?? '');
     expect(fetched.status).toBe(200);
     expect(fetched.body).toEqual(task);

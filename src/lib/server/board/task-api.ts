@@ -15,7 +15,14 @@ import {
   type Operation
 } from '$lib/server/api/operation';
 import { getRuntime, type Runtime } from '$lib/server/runtime';
-import { createTask, getTask, listTasks, updateTask } from '$lib/shared/board/board-model';
+import {
+  assignTaskKey,
+  createTask,
+  getTask,
+  listTasks,
+  updateTask
+} from '$lib/shared/board/board-model';
+import { createKeyCounter } from '$lib/server/board/task-keys';
 import {
   ID_PATTERN,
   idSchema,
@@ -164,9 +171,13 @@ export const createTaskOperation = defineOperation(
   },
   async ({ event, params, body }) => {
     const { runtime, docName, actorId } = await boardFor(event, params.ws, 'write');
-    const task = await runtime.docStore.transact(docName, (doc) =>
-      createTask(doc, body, { actor: actorId })
-    );
+    // Over REST the key is known at once: numbered in the same transaction as the creation.
+    const nextNumber = createKeyCounter(runtime.db);
+    const task = await runtime.docStore.transact(docName, (doc) => {
+      const created = createTask(doc, body, { actor: actorId });
+      assignTaskKey(doc, created.id, nextNumber(params.ws));
+      return getTask(doc, created.id) ?? created;
+    });
     return { status: 201, body: task, headers: { location: taskUrl(params.ws, task.id) } };
   }
 );

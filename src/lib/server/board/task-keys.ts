@@ -14,14 +14,21 @@ export interface KeyedDocStore {
   transact<T>(name: string, fn: (doc: Y.Doc) => T): Promise<T>;
 }
 
-/** Hands out numbers per workspace; atomic in SQLite. */
-export function createKeyCounter(db: SqliteDatabase) {
-  const next = db.prepare<[string], { last_number: number }>(
-    `INSERT INTO task_key_counters (workspace_id, last_number) VALUES (?, 1)
-     ON CONFLICT (workspace_id) DO UPDATE SET last_number = last_number + 1
-     RETURNING last_number`
-  );
-  return (workspaceId: string): number => next.get(workspaceId)!.last_number;
+const counterStatements = new WeakMap<SqliteDatabase, (workspaceId: string) => number>();
+
+/** Hands out numbers per workspace; atomic in SQLite. One prepared statement per database. */
+export function createKeyCounter(db: SqliteDatabase): (workspaceId: string) => number {
+  let counter = counterStatements.get(db);
+  if (!counter) {
+    const next = db.prepare<[string], { last_number: number }>(
+      `INSERT INTO task_key_counters (workspace_id, last_number) VALUES (?, 1)
+       ON CONFLICT (workspace_id) DO UPDATE SET last_number = last_number + 1
+       RETURNING last_number`
+    );
+    counter = (workspaceId: string) => next.get(workspaceId)!.last_number;
+    counterStatements.set(db, counter);
+  }
+  return counter;
 }
 
 /**
