@@ -1,4 +1,3 @@
-import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -302,5 +301,3 @@ describe('limits', () => {
     expect(viewer.provider.wsconnected).toBe(true);
   });
 });
-
-export { decoding };
