@@ -41,16 +41,22 @@ export function watchTaskKeys(
   workspaceId: string,
   deps: { docStore: KeyedDocStore; nextNumber: (workspaceId: string) => number; logger: Logger }
 ): () => void {
+  // Tasks added since the last assignment: only these are looked at, never the whole board.
+  let pending = new Set<string>(tasksWithoutKey(doc));
   let scheduled = false;
   const assign = () => {
     scheduled = false;
+    const batch = pending;
+    pending = new Set();
     deps.docStore
       .transact(docName, (current) => {
-        for (const id of tasksWithoutKey(current)) {
+        for (const id of tasksWithoutKey(current, batch)) {
           assignTaskKey(current, id, deps.nextNumber(workspaceId));
         }
       })
       .catch((error: unknown) => {
+        // Keep them for the next change (or the next load, which scans the board once).
+        for (const id of batch) pending.add(id);
         deps.logger.error('board: assigning task keys failed', {
           doc: docName,
           error: String(error)
@@ -58,17 +64,18 @@ export function watchTaskKeys(
       });
   };
   const schedule = () => {
-    if (scheduled) return;
+    if (scheduled || pending.size === 0) return;
     scheduled = true;
     setImmediate(assign);
   };
   const tasks = doc.getMap('tasks');
   const onChange = (event: Y.YMapEvent<unknown>) => {
-    for (const [, change] of event.changes.keys) {
-      if (change.action === 'add') return schedule();
+    for (const [id, change] of event.changes.keys) {
+      if (change.action === 'add') pending.add(id);
     }
+    schedule();
   };
   tasks.observe(onChange);
-  if (tasksWithoutKey(doc).length > 0) schedule();
+  schedule();
   return () => tasks.unobserve(onChange);
 }

@@ -1102,18 +1102,21 @@ export function observeTasks(doc: Y.Doc, callback: (changes: TaskChanges) => voi
 // Human task keys
 
 /**
- * Ids of tasks that have no human key yet, oldest first. Clients create tasks without a key
- * (also offline, on several devices at once); the server numbers them, so keys are unique per
- * workspace however the creations interleave.
+ * Ids of tasks that have no human key yet, oldest first; only among `ids` when given (so a
+ * caller that knows which tasks were just added does not scan a 10,000-task board). Clients
+ * create tasks without a key (also offline, on several devices at once); the server numbers
+ * them, so keys are unique per workspace however the creations interleave.
  */
-export function tasksWithoutKey(doc: Y.Doc): string[] {
+export function tasksWithoutKey(doc: Y.Doc, ids?: Iterable<string>): string[] {
+  const tasks = tasksOf(doc);
   const pending: { id: string; createdAt: string }[] = [];
-  tasksOf(doc).forEach((value, id) => {
-    if (!(value instanceof Y.Map)) return;
-    const map = value as FieldMap;
-    if (typeof map.get('key') === 'string') return;
+  const consider = (id: string) => {
+    const map = entry(tasks, id);
+    if (!map || typeof map.get('key') === 'string') return;
     pending.push({ id, createdAt: readString(map, 'createdAt') ?? '' });
-  });
+  };
+  if (ids) for (const id of ids) consider(id);
+  else tasks.forEach((_, id) => consider(id));
   pending.sort((a, b) =>
     a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1
   );
