@@ -4,33 +4,19 @@
  * depend on `npm run build`; the full app entry needs the build (build/handler.js).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { build, type BuildOptions } from 'esbuild';
-import { entryBuildOptions as sharedOptions } from '../../scripts/entry-build-options.mjs';
-
-const entryBuildOptions: BuildOptions = sharedOptions as BuildOptions;
+import { bundleEntryFromSource } from '../../scripts/entry-build-options.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 let bundled: Promise<string> | null = null;
 
 /** Bundles sync-server/main.ts once per test process; returns the file path. */
 function bundleSyncEntry(): Promise<string> {
-  bundled ??= (async () => {
-    // Inside the repo so the external packages resolve from node_modules.
-    const cacheDir = join(root, 'node_modules/.cache');
-    mkdirSync(cacheDir, { recursive: true });
-    const outDir = mkdtempSync(join(cacheDir, 'runboard-entry-'));
-    const outfile = join(outDir, 'sync-server.mjs');
-    await build({
-      entryPoints: [join(root, 'sync-server/main.ts')],
-      outfile,
-      ...entryBuildOptions,
-      absWorkingDir: root,
-      logLevel: 'error'
-    });
-    return outfile;
-  })();
+  bundled ??= bundleEntryFromSource('sync-server/main.ts').then((file) => {
+    if (!file) throw new Error('esbuild is needed to bundle the sync entry for tests');
+    return file;
+  });
   return bundled;
 }
 
