@@ -280,7 +280,7 @@ test.describe('connection lifecycle', () => {
         .locator(`[data-testid="workspace-switcher-item"][data-workspace-id="${shared}"]`)
         .click();
       await expect(page).toHaveURL(new RegExp(`/w/${shared}/board$`));
-      await expect(page.getByTestId('workspace-id')).toHaveText(shared);
+      await expect(page.getByTestId('workspace-name')).toHaveAttribute('data-workspace-id', shared);
       await firstClosed;
       await expectSynced(page);
       const open = sockets.filter((socket) => !socket.isClosed()).map((socket) => socket.url());
@@ -301,12 +301,12 @@ test.describe('pages and headers', () => {
       await expectSynced(page);
       await page.goto('/');
       await expect(page).toHaveURL(new RegExp(`/w/${ws}/board$`));
-      await expect(page.getByTestId('workspace-id')).toHaveText(ws);
+      await expect(page.getByTestId('workspace-name')).toHaveAttribute('data-workspace-id', ws);
 
       await page.goto(`/w/${shared}/board`);
       await page.goto('/');
       await expect(page).toHaveURL(new RegExp(`/w/${shared}/board$`));
-      await expect(page.getByTestId('workspace-id')).toHaveText(shared);
+      await expect(page.getByTestId('workspace-name')).toHaveAttribute('data-workspace-id', shared);
     } finally {
       await context.close();
     }

@@ -6,6 +6,7 @@
  */
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
+import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { parseDocName } from '$lib/shared/doc-name';
 import { SYNC_PATH_PREFIX, closeCodeName, isRetryableClose } from '$lib/shared/sync-protocol';
@@ -24,6 +25,8 @@ export interface DocConnection {
   readonly docName: string;
   readonly doc: Y.Doc;
   readonly status: SyncStatus;
+  /** Who else has the document open (the provider's awareness; see presence.svelte.ts). */
+  readonly awareness: Awareness;
   /** Resolves once the offline copy is loaded into `doc` (at once without one). */
   readonly whenLocalLoaded: Promise<void>;
   /** Closes the connection, releases IndexedDB and destroys the doc; idempotent. */
@@ -115,6 +118,7 @@ export function connectDoc(docName: string, options: ConnectDocOptions = {}): Do
     docName,
     doc,
     status,
+    awareness: provider.awareness,
     whenLocalLoaded,
     destroy() {
       if (destroyed) return;

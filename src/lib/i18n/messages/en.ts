@@ -26,6 +26,26 @@ export const en = {
   'sync.refusedHint': 'The server refused this board ({reason}). Reload the page to try again.',
   'sync.reload': 'Reload',
 
+  'nav.workspace': 'Workspace',
+  'nav.board': 'Board',
+  'nav.list': 'List',
+  'nav.myTasks': 'My tasks',
+  'nav.settings': 'Settings',
+  'presence.viewing.one': '{count} other person here: {names}',
+  'presence.viewing.other': '{count} other people here: {names}',
+
+  // area: board view (columns, drag and drop, swimlanes) — keys below
+  // area end: board view
+
+  // area: list view (filters, saved filters, bulk edit, my tasks) — keys below
+  // area end: list view
+
+  // area: task detail (fields, description, checklist, comments, activity) — keys below
+  // area end: task detail
+
+  // area: offline and PWA (service worker, install, theme) — keys below
+  // area end: offline and PWA
+
   'board.title': 'Board',
   'board.workspace': 'Workspace',
   'board.loading': 'Loading board…',

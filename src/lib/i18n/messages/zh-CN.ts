@@ -27,6 +27,26 @@ export const zhCN: Messages = {
   'sync.refusedHint': '服务器拒绝了此看板的连接（{reason}）。请刷新页面重试。',
   'sync.reload': '刷新',
 
+  'nav.workspace': '工作区',
+  'nav.board': '看板',
+  'nav.list': '列表',
+  'nav.myTasks': '我的任务',
+  'nav.settings': '设置',
+  'presence.viewing.one': '另有 {count} 人在此：{names}',
+  'presence.viewing.other': '另有 {count} 人在此：{names}',
+
+  // area: board view (columns, drag and drop, swimlanes) — keys below
+  // area end: board view
+
+  // area: list view (filters, saved filters, bulk edit, my tasks) — keys below
+  // area end: list view
+
+  // area: task detail (fields, description, checklist, comments, activity) — keys below
+  // area end: task detail
+
+  // area: offline and PWA (service worker, install, theme) — keys below
+  // area end: offline and PWA
+
   'board.title': '看板',
   'board.workspace': '工作区',
   'board.loading': '正在加载看板…',

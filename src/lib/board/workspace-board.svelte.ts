@@ -1,0 +1,114 @@
+/**
+ * The open workspace as its pages share it: one connection to the board document (offline
+ * copy + websocket), the incremental `BoardView` over it, presence, and the member directory.
+ * The workspace layout creates it in the browser and puts it in context, so moving between
+ * board, list and task pages keeps one live document instead of reconnecting on every page.
+ */
+import { getContext, setContext } from 'svelte';
+import { initBoard, listColumns } from '$lib/shared/board/board-model';
+import { memberColor } from '$lib/shared/member-color';
+import { can, type Role } from '$lib/shared/permissions';
+import type { MemberInfo } from '$lib/shared/workspaces/schema';
+import { connectDoc, type DocConnection } from '$lib/sync/connect-doc';
+import { Presence } from '$lib/sync/presence.svelte';
+import { BoardView } from './board-view.svelte';
+import type * as Y from 'yjs';
+
+/** The signed-in member, as the workspace layout knows them. */
+export interface Me {
+  id: string;
+  name: string;
+}
+
+/** What the layout's server load hands over (see `routes/w/[ws]/+layout.server.ts`). */
+export interface WorkspaceData {
+  workspaceId: string;
+  workspaceName: string;
+  docName: string;
+  role: Role;
+  me: Me;
+  members: MemberInfo[];
+}
+
+/** One open board document with everything the pages derive from it. */
+export class WorkspaceBoard {
+  readonly connection: DocConnection;
+  readonly view: BoardView;
+  readonly presence: Presence;
+
+  constructor(docName: string, me: Me) {
+    this.connection = connectDoc(docName);
+    this.view = new BoardView(this.connection.doc);
+    this.presence = new Presence(this.connection.awareness, {
+      id: me.id,
+      name: me.name,
+      color: memberColor(me.id)
+    });
+  }
+
+  get doc(): Y.Doc {
+    return this.connection.doc;
+  }
+
+  /**
+   * Runs `change` as one local transaction (one update, one pending change while offline) and
+   * returns the error message instead of throwing, for forms to show. The first edit made
+   * offline, before the server ever sent the columns, seeds the board: `initBoard` uses the
+   * server's stable column ids, so both copies merge into one board.
+   */
+  edit(change: (doc: Y.Doc) => void): string | null {
+    const { doc } = this.connection;
+    try {
+      doc.transact(() => {
+        if (listColumns(doc).length === 0) initBoard(doc);
+        change(doc);
+      });
+      return null;
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  /** Closes the connection and stops every observer; idempotent. */
+  destroy(): void {
+    this.presence.destroy();
+    this.view.destroy();
+    this.connection.destroy();
+  }
+}
+
+/** The workspace as pages see it: server data always, the live board once in the browser. */
+export class WorkspaceContext {
+  data = $state.raw<WorkspaceData>() as WorkspaceData;
+  /** Null during server rendering and before the layout's effect has run. */
+  board = $state.raw<WorkspaceBoard | null>(null);
+
+  readonly canWrite = $derived(can(this.data.role, 'tasks.write'));
+  /** Members by id (active or not: former members still name their old tasks). */
+  readonly membersById: Readonly<Record<string, MemberInfo>> = $derived(
+    Object.fromEntries(this.data.members.map((member) => [member.userId, member]))
+  );
+
+  constructor(data: WorkspaceData) {
+    this.data = data;
+  }
+
+  /** The member's name, or the id itself when the directory does not know it (yet). */
+  memberName(id: string): string {
+    return this.membersById[id]?.name || id;
+  }
+}
+
+const WORKSPACE_CONTEXT = Symbol('runboard.workspace');
+
+/** Makes the workspace available to the layout's pages. */
+export function setWorkspace(context: WorkspaceContext): WorkspaceContext {
+  return setContext(WORKSPACE_CONTEXT, context);
+}
+
+/** The workspace set by `routes/w/[ws]/+layout.svelte`; throws when used outside it. */
+export function getWorkspace(): WorkspaceContext {
+  const context = getContext<WorkspaceContext | undefined>(WORKSPACE_CONTEXT);
+  if (context === undefined) throw new Error('getWorkspace() called outside a workspace layout');
+  return context;
+}
