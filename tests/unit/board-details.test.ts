@@ -221,6 +221,28 @@ describe('description', () => {
     ]);
   });
 
+  it('logs a run of description edits by one person within 10 minutes once', () => {
+    const doc = newBoard();
+    createTask(doc, { title: 'T' }, { id: 't', now: at(0) });
+    setTaskDescription(doc, 't', 'a', { now: at(1), actor: 'm1' });
+    setTaskDescription(doc, 't', 'ab', { now: at(5), actor: 'm1' });
+    updateTask(doc, 't', { description: 'abc' }, { now: at(10), actor: 'm1' });
+    expect(getTask(doc, 't')).toMatchObject({ description: 'abc', updatedAt: iso(10) });
+    setTaskDescription(doc, 't', 'abcd', { now: at(11), actor: 'm1' }); // 10 min after at(1)
+    setTaskDescription(doc, 't', 'abcde', { now: at(12), actor: 'm2' }); // someone else
+    updateTask(doc, 't', { priority: 'low' }, { now: at(13), actor: 'm2' });
+    setTaskDescription(doc, 't', 'abcdef', { now: at(14), actor: 'm2' }); // after another entry
+    const entries = detail(doc, 't').activity.map((e) => [e.at, e.by, e.field ?? e.action]);
+    expect(entries).toEqual([
+      [iso(0), null, 'created'],
+      [iso(1), 'm1', 'description'],
+      [iso(11), 'm1', 'description'],
+      [iso(12), 'm2', 'description'],
+      [iso(13), 'm2', 'priority'],
+      [iso(14), 'm2', 'description']
+    ]);
+  });
+
   it('reads an old plain string and replaces it by a Y.Text on first change', () => {
     const doc = newBoard();
     createTask(doc, { title: 'Old' }, { id: 'old' });

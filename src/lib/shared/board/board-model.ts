@@ -112,6 +112,7 @@ import type {
 } from './schema';
 import {
   appendActivity,
+  continuesDescriptionEdit,
   newActivityArray,
   readActivity,
   type ActivityInput
@@ -854,6 +855,8 @@ function writeUpdate(doc: Y.Doc, plan: UpdatePlan, now: string, actor: string | 
   const current = readTask(map, id);
   const kind = data.kind ?? current.kind;
   const activity: ActivityInput[] = [];
+  // A coalesced description edit changes the task without a new log entry.
+  let changed = false;
 
   for (const field of SCALAR_FIELDS) {
     const value = data[field];
@@ -863,7 +866,10 @@ function writeUpdate(doc: Y.Doc, plan: UpdatePlan, now: string, actor: string | 
   }
   if (data.description !== undefined && writeDescription(map, data.description)) {
     // The text itself can be 100,000 characters: the log only says that it changed.
-    activity.push({ action: 'updated', field: 'description' });
+    if (!continuesDescriptionEdit(map, now, actor)) {
+      activity.push({ action: 'updated', field: 'description' });
+    }
+    changed = true;
   }
   if (data.labels !== undefined && writeLabelSet(map, data.labels)) {
     const to = joinIds(data.labels);
@@ -886,10 +892,8 @@ function writeUpdate(doc: Y.Doc, plan: UpdatePlan, now: string, actor: string | 
     map.set('archivedAt', data.archived ? now : null);
     activity.push({ action: data.archived ? 'archived' : 'restored' });
   }
-  if (activity.length > 0) {
-    map.set('updatedAt', now);
-    appendActivity(map, now, actor, activity);
-  }
+  if (changed || activity.length > 0) map.set('updatedAt', now);
+  appendActivity(map, now, actor, activity);
 }
 
 /** Replaces a task's label set per key (so concurrent edits of other labels merge). */
@@ -990,7 +994,8 @@ export function updateTasks(
 
 /**
  * Replaces a task's description by the minimal diff on its Y.Text, so a concurrent edit at
- * another place of the text survives; records one 'updated' entry (without the text).
+ * another place of the text survives; records one 'updated' entry (without the text), or
+ * none when it continues the actor's description edit of the last 10 minutes.
  */
 export function setTaskDescription(
   doc: Y.Doc,
@@ -1006,7 +1011,9 @@ export function setTaskDescription(
   doc.transact(() => {
     if (!writeDescription(map, value)) return;
     map.set('updatedAt', now);
-    appendActivity(map, now, actor, [{ action: 'updated', field: 'description' }]);
+    if (!continuesDescriptionEdit(map, now, actor)) {
+      appendActivity(map, now, actor, [{ action: 'updated', field: 'description' }]);
+    }
   }, options.origin);
 }
 

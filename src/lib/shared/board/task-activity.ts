@@ -13,6 +13,11 @@ import type { ActivityAction, ActivityEntry } from './schema';
 
 /** Key of the activity array inside a task entry. */
 export const ACTIVITY_KEY = 'activity';
+/**
+ * Description edits by the same person within this time of their previous one are one entry:
+ * an editor that saves as the user types would otherwise push everything else out of the log.
+ */
+export const DESCRIPTION_EDIT_WINDOW_MS = 10 * 60_000;
 
 type ActivityValue = string | number | boolean | null;
 
@@ -69,6 +74,20 @@ function isActivityValue(value: unknown): value is ActivityValue {
     typeof value === 'boolean' ||
     (typeof value === 'number' && Number.isFinite(value))
   );
+}
+
+/**
+ * Whether a description edit by `by` at `at` continues the log's latest entry (a description
+ * edit by the same person less than `DESCRIPTION_EDIT_WINDOW_MS` before), so it needs no entry.
+ */
+export function continuesDescriptionEdit(map: FieldMap, at: string, by: string | null): boolean {
+  const value = map.get(ACTIVITY_KEY);
+  if (!(value instanceof Y.Array) || value.length === 0) return false;
+  const last = readEntry((value as Y.Array<unknown>).get(value.length - 1));
+  if (last === null || last.action !== 'updated' || last.field !== 'description') return false;
+  if (last.by !== by) return false;
+  const elapsed = Date.parse(at) - Date.parse(last.at);
+  return elapsed >= 0 && elapsed < DESCRIPTION_EDIT_WINDOW_MS;
 }
 
 /** Reads one stored entry; null for anything malformed (skipped, never fatal). */
