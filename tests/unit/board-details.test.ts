@@ -718,3 +718,70 @@ describe('updateTasks', () => {
     expect(listTasks(doc).map((t) => t.priority)).toEqual(['none', 'none']);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Convergence
+
+/** Small seeded PRNG (mulberry32) so failures reproduce. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('concurrent detail edits', () => {
+  for (const seed of [1, 2, 3, 99]) {
+    it(`three replicas editing description, checklist and comments converge (seed ${seed})`, () => {
+      const random = mulberry32(seed);
+      const origin = newBoard();
+      createTask(origin, { title: 'T', description: 'alpha beta gamma' }, { id: 't' });
+      const docs = [origin, replicaOf(origin), replicaOf(origin)];
+      const words = ['x', 'yy', 'zzz', '😀', 'line\n'];
+      let inserted = 0;
+      for (let round = 0; round < 30; round++) {
+        docs.forEach((doc, r) => {
+          const actor = `m${r}`;
+          const d = detail(doc, 't');
+          const roll = random();
+          if (roll < 0.3) {
+            const text = d.description;
+            const at = Math.floor(random() * (text.length + 1));
+            const word = words[Math.floor(random() * words.length)] ?? 'w';
+            // Never split a surrogate pair when picking the insertion point.
+            const safe = at > 0 && /[\uD800-\uDBFF]/.test(text.charAt(at - 1)) ? at - 1 : at;
+            setTaskDescription(doc, 't', text.slice(0, safe) + word + text.slice(safe), { actor });
+            inserted += word.length;
+          } else if (roll < 0.5) {
+            const after = d.checklist[Math.floor(random() * d.checklist.length)]?.id;
+            addChecklistItem(doc, 't', `item ${r}.${round}`, { actor, afterId: after });
+          } else if (roll < 0.6 && d.checklist.length > 0) {
+            const item = d.checklist[Math.floor(random() * d.checklist.length)];
+            if (item) updateChecklistItem(doc, 't', item.id, { done: !item.done }, { actor });
+          } else if (roll < 0.7 && d.checklist.length > 1) {
+            const item = d.checklist[Math.floor(random() * d.checklist.length)];
+            if (item) moveChecklistItem(doc, 't', item.id, {}, { actor });
+          } else if (roll < 0.9) {
+            addComment(doc, 't', `comment ${r}.${round}`, { actor });
+          } else {
+            const mine = d.comments.find((c) => c.author === actor);
+            if (mine) deleteComment(doc, 't', mine.id, { actor });
+          }
+        });
+        if (random() < 0.4) syncAll(...docs);
+      }
+      syncAll(...docs);
+      const reference = detail(docs[0]!, 't');
+      for (const doc of docs.slice(1)) expect(detail(doc, 't')).toEqual(reference);
+      expect(taskDetailSchema.safeParse(reference).success).toBe(true);
+      expect(reference.checklistTotal).toBe(reference.checklist.length);
+      expect(reference.commentCount).toBe(reference.comments.length);
+      // Only inserts were made: every replica's insert survived the merge.
+      expect(reference.description.length).toBe('alpha beta gamma'.length + inserted);
+    });
+  }
+});

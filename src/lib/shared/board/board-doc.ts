@@ -40,7 +40,10 @@ export interface MutationOptions {
 export interface TaskMutationOptions extends MutationOptions {
   /** Time of the event; defaults to the current time. */
   now?: Date;
-  /** Member id of whoever acts; recorded as `createdBy` when creating. */
+  /**
+   * Member id of whoever acts (null: the system): recorded as `createdBy` when creating, as
+   * `by` of activity entries, as a comment's author and as `doneBy` of a checklist item.
+   */
   actor?: string | null;
 }
 
