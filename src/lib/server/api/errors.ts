@@ -63,6 +63,7 @@ export class ApiError extends Error {
 const boardStatuses: Readonly<Record<string, number>> = {
   invalid_input: 400,
   not_found: 404,
+  forbidden: 403,
   conflict: 409
 };
 

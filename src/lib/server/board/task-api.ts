@@ -146,23 +146,9 @@ function resolveTask(doc: Y.Doc, ref: string): string {
   return task.id;
 }
 
-/**
- * Runs a board change through the DocStore. The board model says `forbidden` when the actor
- * may not change someone else's comment; that is a 403 like any permission refusal.
- */
-async function writeBoard<T>(board: Board, fn: (doc: Y.Doc) => T): Promise<T> {
-  try {
-    return await board.runtime.docStore.transact(board.docName, fn);
-  } catch (error) {
-    if (
-      error instanceof Error &&
-      error.name === 'BoardError' &&
-      (error as { code?: unknown }).code === 'forbidden'
-    ) {
-      throw new ApiError(403, 'forbidden', error.message);
-    }
-    throw error;
-  }
+/** Runs a board change through the DocStore (a `forbidden` BoardError maps to 403 in errors.ts). */
+function writeBoard<T>(board: Board, fn: (doc: Y.Doc) => T): Promise<T> {
+  return board.runtime.docStore.transact(board.docName, fn);
 }
 
 /** Path of a task in the REST API (for `Location`). */
