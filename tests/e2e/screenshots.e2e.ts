@@ -1,27 +1,82 @@
 /**
  * Documentation screenshots, taken only when asked: `RUNBOARD_SCREENSHOTS=1 npx playwright
- * test screenshots`. The board is seeded through the stock y-websocket provider in Node, the
- * way any other client writes to it (with an API token of the e2e owner); the pages are opened
- * with the owner's saved session (fixtures.ts).
+ * test screenshots`. Two workspaces (English and Chinese) get a realistic board through the
+ * stock y-websocket provider in Node, the way any other client writes to it (with an API token
+ * of the e2e owner); teammates are real members made with the admin CLI, so cards show names.
+ * Writes docs/screenshots/{board,list,task}-{en,zh}-{light,dark}.png and two phone views.
  */
-import { expect, test } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import type * as Y from 'yjs';
 import {
+  acknowledgeIncident,
+  addChecklistItem,
+  addComment,
   createTask,
   initBoard,
   listColumns,
+  updateChecklistItem,
   upsertLabel
 } from '../../src/lib/shared/board/board-model';
+import type { Priority, TaskKind } from '../../src/lib/shared/board/schema';
 import { connectClient, waitFor, whenSynced } from '../helpers/clients';
 import { apiAs, e2eAccounts, newWorkspace, signedIn } from './fixtures';
 
 test.skip(!process.env.RUNBOARD_SCREENSHOTS, 'set RUNBOARD_SCREENSHOTS=1 to take screenshots');
+test.describe.configure({ mode: 'serial' });
+test.setTimeout(180_000);
 
+type Lang = 'en' | 'zh';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 function inDays(days: number): string {
   const date = new Date(Date.now() + days * DAY_MS);
-  date.setUTCHours(17, 0, 0, 0);
+  date.setUTCHours(9, 0, 0, 0);
   return date.toISOString();
+}
+
+const TEAM = [
+  { key: 'wang', email: 'wang.fang@example.com', name: '王芳' },
+  { key: 'sam', email: 'sam.ortiz@example.com', name: 'Sam Ortiz' },
+  { key: 'chen', email: 'chen.lei@example.com', name: '陈磊' },
+  { key: 'ana', email: 'ana.kovac@example.com', name: 'Ana Kovač' }
+] as const;
+type Mate = (typeof TEAM)[number]['key'] | 'me';
+
+/** Runs the admin CLI against the e2e server's data directory; returns its stdout. */
+function admin(...args: string[]): string {
+  return execFileSync('node', ['scripts/admin.mjs', ...args], {
+    env: { ...process.env, DATA_DIR: process.env.RUNBOARD_E2E_DATA_DIR, LOG_LEVEL: 'warn' },
+    encoding: 'utf8'
+  }).trim();
+}
+
+/** Member ids by key: the owner plus four teammates added to `ws`. */
+function addTeam(ws: string, ids: Map<string, string>): Record<Mate, string> {
+  for (const mate of TEAM) {
+    if (!ids.has(mate.key)) {
+      ids.set(
+        mate.key,
+        admin(
+          'create-user',
+          '--email',
+          mate.email,
+          '--password',
+          'screenshot-pass-1',
+          '--name',
+          mate.name
+        )
+      );
+    }
+    admin('add-member', '--workspace', ws, '--email', mate.email, '--role', 'member');
+  }
+  return {
+    me: e2eAccounts().owner.id,
+    wang: ids.get('wang') ?? '',
+    sam: ids.get('sam') ?? '',
+    chen: ids.get('chen') ?? '',
+    ana: ids.get('ana') ?? ''
+  };
 }
 
 /** A websocket token of the owner for `ws`: the sync server needs a session or a token. */
@@ -38,125 +93,266 @@ async function ownerToken(ws: string): Promise<string> {
   }
 }
 
-test('board, light theme, English', async ({ browser, baseURL }) => {
-  const ws = await newWorkspace('shot', { member: null, name: 'Platform Ops' });
-  const emptyWs = await newWorkspace('shot-empty', { member: null });
-  const wsUrl = `${(baseURL ?? '').replace(/^http/, 'ws')}/sync`;
-  const seeder = connectClient(wsUrl, `${ws}.board`, { params: { token: await ownerToken(ws) } });
+interface Seed {
+  title: Record<Lang, string>;
+  kind: TaskKind;
+  priority: Priority;
+  labels: (keyof typeof LABELS)[];
+  assignee: Mate | null;
+  due: number | null;
+  status: string;
+  estimateMinutes?: number;
+  progress?: number;
+}
+
+const LABELS = {
+  network: { en: 'network', zh: '网络', color: '#0ea5e9' },
+  database: { en: 'database', zh: '数据库', color: '#8b5cf6' },
+  customer: { en: 'customer-facing', zh: '影响客户', color: '#ef4444' },
+  maintenance: { en: 'maintenance', zh: '维护', color: '#10b981' },
+  security: { en: 'security', zh: '安全', color: '#f59e0b' }
+} as const;
+
+const FEATURED: Seed = {
+  title: { en: 'Checkout returns 502 for 4% of requests', zh: '结账接口 4% 的请求返回 502' },
+  kind: 'incident',
+  priority: 'urgent',
+  labels: ['customer', 'network'],
+  assignee: 'me',
+  due: 0,
+  status: 'in-progress',
+  estimateMinutes: 120,
+  progress: 40
+};
+
+const SEEDS: Seed[] = [
+  FEATURED,
+  {
+    title: {
+      en: 'Upgrade PostgreSQL 15 → 16 on the reporting replica',
+      zh: '报表副本 PostgreSQL 15 → 16 升级'
+    },
+    kind: 'change',
+    priority: 'medium',
+    labels: ['database', 'maintenance'],
+    assignee: 'chen',
+    due: 9,
+    status: 'backlog'
+  },
+  {
+    title: { en: 'Document the on-call handover checklist', zh: '整理值班交接清单' },
+    kind: 'task',
+    priority: 'low',
+    labels: [],
+    assignee: null,
+    due: null,
+    status: 'backlog'
+  },
+  {
+    title: { en: 'Rotate TLS certificates on the edge proxies', zh: '轮换边缘代理的 TLS 证书' },
+    kind: 'change',
+    priority: 'high',
+    labels: ['network', 'security'],
+    assignee: 'sam',
+    due: 3,
+    status: 'todo'
+  },
+  {
+    title: { en: 'Disk on log-store-3 above 85%', zh: 'log-store-3 磁盘使用率超过 85%' },
+    kind: 'incident',
+    priority: 'high',
+    labels: ['maintenance'],
+    assignee: 'wang',
+    due: -1,
+    status: 'todo'
+  },
+  {
+    title: { en: 'Add disk-usage alert for the log volume', zh: '为日志卷添加磁盘使用告警' },
+    kind: 'task',
+    priority: 'medium',
+    labels: [],
+    assignee: 'ana',
+    due: 5,
+    status: 'in-progress',
+    progress: 60
+  },
+  {
+    title: { en: 'Review firewall rules for the staging VPC', zh: '审查预发环境 VPC 的防火墙规则' },
+    kind: 'task',
+    priority: 'high',
+    labels: ['network', 'security'],
+    assignee: 'sam',
+    due: null,
+    status: 'review'
+  },
+  {
+    title: { en: 'Enable WAL archiving to object storage', zh: '开启 WAL 归档到对象存储' },
+    kind: 'change',
+    priority: 'medium',
+    labels: ['database'],
+    assignee: 'chen',
+    due: null,
+    status: 'done'
+  },
+  {
+    title: { en: 'Renew the status-page domain', zh: '续费状态页域名' },
+    kind: 'task',
+    priority: 'none',
+    labels: [],
+    assignee: 'wang',
+    due: 14,
+    status: 'todo'
+  }
+];
+
+/** Fills `doc` with the seed tasks in `lang`; returns the featured task's id. */
+function seedBoard(doc: Y.Doc, lang: Lang, team: Record<Mate, string>): string {
+  initBoard(doc);
+  const labelIds = Object.fromEntries(
+    Object.entries(LABELS).map(([key, label]) => [
+      key,
+      upsertLabel(doc, { name: label[lang], color: label.color }).id
+    ])
+  );
+  let featuredId = '';
+  for (const seed of SEEDS) {
+    const task = createTask(
+      doc,
+      {
+        title: seed.title[lang],
+        kind: seed.kind,
+        priority: seed.priority,
+        labels: seed.labels.map((key) => labelIds[key] ?? ''),
+        assignee: seed.assignee === null ? null : team[seed.assignee],
+        dueAt: seed.due === null ? null : inDays(seed.due),
+        status: seed.status,
+        estimateMinutes: seed.estimateMinutes ?? null,
+        progress: seed.progress ?? 0,
+        description:
+          seed === FEATURED
+            ? lang === 'en'
+              ? 'Alert `HighErrorRate` fired for `checkout-api` after the **14:00 deploy**.\n\n- Error rate: 4.1% (SLO 0.5%)\n- Only the `eu-west` pool is affected\n\nSee the runbook *Checkout API: elevated 5xx*.'
+              : '`checkout-api` 在 **14:00 发布**后触发 `HighErrorRate` 告警。\n\n- 错误率：4.1%（SLO 0.5%）\n- 仅 `eu-west` 资源池受影响\n\n参见运行手册《结账 API：5xx 升高》。'
+            : undefined
+      },
+      { actor: team.me }
+    );
+    if (seed === FEATURED) featuredId = task.id;
+  }
+  const steps =
+    lang === 'en'
+      ? [
+          'Page the on-call',
+          'Roll back the 14:00 deploy',
+          'Confirm error rate is back under SLO',
+          'Write the post-incident review'
+        ]
+      : ['呼叫值班人员', '回滚 14:00 的发布', '确认错误率回到 SLO 以内', '撰写事后复盘'];
+  const items = steps.map((text) => addChecklistItem(doc, featuredId, text, { actor: team.me }));
+  for (const item of items.slice(0, 2)) {
+    updateChecklistItem(doc, featuredId, item.id, { done: true }, { actor: team.wang });
+  }
+  acknowledgeIncident(doc, featuredId, { actor: team.me });
+  addComment(
+    doc,
+    featuredId,
+    lang === 'en'
+      ? 'Rolled back `checkout-api` to v2.41.3, watching the error rate.'
+      : '已将 `checkout-api` 回滚到 v2.41.3，正在观察错误率。',
+    { actor: team.wang }
+  );
+  addComment(
+    doc,
+    featuredId,
+    lang === 'en'
+      ? 'Error rate is down to 0.3%. Keeping this open for an hour.'
+      : '错误率已降到 0.3%，再观察一小时。',
+    { actor: team.me }
+  );
+  return featuredId;
+}
+
+async function seedWorkspace(
+  lang: Lang,
+  ids: Map<string, string>,
+  baseURL: string
+): Promise<{ ws: string; featuredId: string }> {
+  const ws = await newWorkspace(`shot-${lang}`, {
+    member: null,
+    name: lang === 'en' ? 'Platform Ops' : '平台运维'
+  });
+  const team = addTeam(ws, ids);
+  const seeder = connectClient(`${baseURL.replace(/^http/, 'ws')}/sync`, `${ws}.board`, {
+    params: { token: await ownerToken(ws) }
+  });
   try {
     await whenSynced(seeder);
-    const { doc } = seeder;
-    await waitFor(() => listColumns(doc).length > 0, 5_000, 'columns from the server');
-    initBoard(doc);
-    const net = upsertLabel(doc, { name: 'network', color: '#0ea5e9' });
-    const db = upsertLabel(doc, { name: 'database', color: '#8b5cf6' });
-    const cust = upsertLabel(doc, { name: 'customer-facing', color: '#ef4444' });
-    const maint = upsertLabel(doc, { name: 'maintenance', color: '#10b981' });
-    const seed = [
-      {
-        title: 'Upgrade PostgreSQL 15 → 16 on the reporting replica',
-        kind: 'change',
-        priority: 'medium',
-        labels: [db.id, maint.id],
-        assignee: 'li-wei',
-        dueAt: inDays(9),
-        status: 'backlog'
-      },
-      {
-        title: 'Document the on-call handover checklist',
-        kind: 'task',
-        priority: 'low',
-        labels: [],
-        assignee: null,
-        dueAt: null,
-        status: 'backlog'
-      },
-      {
-        title: 'Rotate TLS certificates on the edge proxies',
-        kind: 'change',
-        priority: 'high',
-        labels: [net.id, maint.id],
-        assignee: 'sam-ortiz',
-        dueAt: inDays(3),
-        status: 'todo'
-      },
-      {
-        title: 'Checkout returns 502 for 4% of requests',
-        kind: 'incident',
-        priority: 'urgent',
-        labels: [cust.id, net.id],
-        assignee: 'li-wei',
-        dueAt: inDays(-1),
-        status: 'in-progress'
-      },
-      {
-        title: 'Add disk-usage alert for the log volume',
-        kind: 'task',
-        priority: 'medium',
-        labels: [],
-        assignee: 'ana-kovac',
-        dueAt: inDays(5),
-        status: 'in-progress'
-      },
-      {
-        title: 'Review firewall rules for the staging VPC',
-        kind: 'task',
-        priority: 'high',
-        labels: [net.id],
-        assignee: 'sam-ortiz',
-        dueAt: null,
-        status: 'review'
-      },
-      {
-        title: 'Enable WAL archiving to object storage',
-        kind: 'change',
-        priority: 'medium',
-        labels: [db.id],
-        assignee: 'ana-kovac',
-        dueAt: null,
-        status: 'done'
-      }
-    ] as const;
-    for (const task of seed) {
-      createTask(doc, { ...task, labels: [...task.labels] });
-    }
-
-    const context = await browser.newContext({
-      ...signedIn(),
-      locale: 'en-US',
-      colorScheme: 'light',
-      viewport: { width: 1440, height: 900 },
-      deviceScaleFactor: 1
-    });
-    const page = await context.newPage();
-    await page.goto(`/w/${ws}/board`);
-    await expect(page.getByTestId('sync-badge')).toHaveAttribute('data-synced', 'true');
-    await expect(page.getByTestId('task-card')).toHaveCount(seed.length);
-    await page.getByTestId('new-task-title').blur();
-    await page.screenshot({ path: 'docs/screenshots/board-minimal.png', fullPage: true });
-
-    // Extra views for reviewing the UI; test-results/ is not committed.
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.screenshot({ path: 'test-results/board-phone.png' });
-    await page.setViewportSize({ width: 1440, height: 900 });
-    await page.emulateMedia({ colorScheme: 'dark' });
-    await page.getByTestId('lang-zh-CN').click();
-    await page.screenshot({ path: 'test-results/board-dark-zh.png' });
-    await context.close();
-
-    const empty = await browser.newContext({
-      ...signedIn(),
-      locale: 'en-US',
-      colorScheme: 'light'
-    });
-    const emptyPage = await empty.newPage();
-    await emptyPage.goto(`/w/${emptyWs}/board`);
-    await expect(emptyPage.getByTestId('board-empty')).toBeVisible();
-    await empty.setOffline(true);
-    await emptyPage.getByTestId('new-task-submit').click();
-    await emptyPage.screenshot({ path: 'test-results/board-empty-offline.png' });
-    await empty.close();
+    await waitFor(() => listColumns(seeder.doc).length > 0, 5_000, 'columns from the server');
+    const featuredId = seedBoard(seeder.doc, lang, team);
+    // Let the server write keys and persist before the pages open.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    return { ws, featuredId };
   } finally {
     seeder.destroy();
+  }
+}
+
+async function openPage(
+  browser: Browser,
+  lang: Lang,
+  theme: 'light' | 'dark',
+  viewport = { width: 1440, height: 900 }
+): Promise<Page> {
+  const context = await browser.newContext({
+    ...signedIn(),
+    locale: lang === 'en' ? 'en-US' : 'zh-CN',
+    colorScheme: theme,
+    viewport,
+    deviceScaleFactor: 1
+  });
+  return context.newPage();
+}
+
+async function settle(page: Page): Promise<void> {
+  await expect(page.getByTestId('sync-badge')).toHaveAttribute('data-synced', 'true');
+  // Blur whatever autofocus picked, so no focus ring lands in the picture.
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.waitForTimeout(300);
+}
+
+test('board, list and task detail in English and Chinese, light and dark', async ({
+  browser,
+  baseURL
+}) => {
+  const ids = new Map<string, string>();
+  for (const lang of ['en', 'zh'] as const) {
+    const { ws, featuredId } = await seedWorkspace(lang, ids, baseURL ?? '');
+    for (const theme of ['light', 'dark'] as const) {
+      const page = await openPage(browser, lang, theme);
+      await page.goto(`/w/${ws}/board`);
+      await settle(page);
+      await expect(page.getByTestId('task-card')).toHaveCount(SEEDS.length);
+      await page.screenshot({ path: `docs/screenshots/board-${lang}-${theme}.png` });
+
+      await page.goto(`/w/${ws}/list`);
+      await settle(page);
+      await expect(page.getByTestId('task-row').first()).toBeVisible();
+      await page.screenshot({ path: `docs/screenshots/list-${lang}-${theme}.png` });
+
+      await page.goto(`/w/${ws}/tasks/${featuredId}`);
+      await settle(page);
+      await page.screenshot({ path: `docs/screenshots/task-${lang}-${theme}.png` });
+      await page.context().close();
+    }
+    if (lang === 'en') {
+      const phone = await openPage(browser, lang, 'light', { width: 390, height: 844 });
+      await phone.goto(`/w/${ws}/board`);
+      await settle(phone);
+      await phone.screenshot({ path: 'docs/screenshots/board-phone.png' });
+      await phone.goto(`/w/${ws}/my`);
+      await settle(phone);
+      await phone.screenshot({ path: 'docs/screenshots/my-tasks-phone.png' });
+      await phone.context().close();
+    }
   }
 });
