@@ -211,6 +211,92 @@ test.describe('task page', () => {
     );
   });
 
+  test('checklist, comments and activity update live on a second page', async ({ browser }) => {
+    const { owner, member } = e2eAccounts();
+    const ws = await newWorkspace('detail-collab');
+    const task = await createTask(ws, {
+      title: 'Drain and reboot the node pool',
+      priority: 'high'
+    });
+    const path = `/w/${ws}/tasks/${task.key}`;
+    const a = await open(await openClient(browser), path);
+    const b = await open(await openClient(browser, { user: member }), path);
+
+    // Checklist: add two items (Enter and the button), check one on the other page.
+    await a.getByTestId('checklist-input').fill('Drain node');
+    await a.getByTestId('checklist-input').press('Enter');
+    await a.getByTestId('checklist-input').fill('Reboot node');
+    await a.getByTestId('checklist-add').click();
+    const itemsB = b.getByTestId('checklist-item');
+    await expect(itemsB).toHaveCount(2);
+    await expect(b.getByTestId('checklist-progress')).toHaveText('0/2');
+    await itemsB.filter({ hasText: 'Drain node' }).getByTestId('checklist-check').check();
+    await expect(a.getByTestId('checklist-progress')).toHaveText('1/2');
+    await expect(
+      a
+        .getByTestId('checklist-item')
+        .filter({ hasText: 'Drain node' })
+        .getByTestId('checklist-check')
+    ).toBeChecked();
+
+    // Reorder with the keyboard buttons, rename in place, remove.
+    await a.getByTestId('checklist-item').first().getByTestId('checklist-down').click();
+    await expect(itemsB.getByTestId('checklist-text')).toHaveText(['Reboot node', 'Drain node']);
+    await expect(a.getByTestId('checklist-item').nth(1).getByTestId('checklist-up')).toBeFocused();
+    await a.getByTestId('checklist-item').first().getByTestId('checklist-text').click();
+    await a.getByTestId('checklist-rename-input').fill('Reboot every node');
+    await a.getByTestId('checklist-rename-input').press('Enter');
+    await expect(itemsB.first()).toContainText('Reboot every node');
+    await a.getByTestId('checklist-item').first().getByTestId('checklist-remove').click();
+    await expect(itemsB).toHaveCount(1);
+    await expect(b.getByTestId('checklist-progress')).toHaveText('1/1');
+
+    // Comments: Ctrl+Enter sends; Markdown renders; only the author may edit or delete.
+    await a.getByTestId('comment-input').fill('Looks **good** to me');
+    await a.getByTestId('comment-input').press('Control+Enter');
+    await expect(a.getByTestId('comment-input')).toHaveValue('');
+    const commentB = b.getByTestId('comment');
+    await expect(commentB).toHaveCount(1);
+    await expect(commentB.getByTestId('comment-body').locator('strong')).toHaveText('good');
+    await expect(commentB.getByTestId('comment-author')).toHaveText(owner.name);
+    await expect(commentB.getByTestId('comment-edit')).toHaveCount(0);
+    await expect(commentB.getByTestId('comment-delete')).toHaveCount(0);
+
+    await a.getByTestId('comment-edit').click();
+    await a.getByTestId('comment-edit-input').fill('Looks great');
+    await a.getByTestId('comment-save').click();
+    await expect(commentB.getByTestId('comment-body')).toHaveText('Looks great');
+    await expect(commentB.getByTestId('comment-edited')).toBeVisible();
+
+    await b.getByTestId('comment-input').fill('Thanks!');
+    await b.getByTestId('comment-submit').click();
+    await expect(a.getByTestId('comment')).toHaveCount(2);
+    await expect(a.getByTestId('comment').nth(1).getByTestId('comment-edit')).toHaveCount(0);
+
+    await a.getByTestId('comment').first().getByTestId('comment-delete').click();
+    await a.getByTestId('comment-delete-confirm').click();
+    await expect(commentB).toHaveCount(1);
+    await expect(commentB).toContainText('Thanks!');
+
+    // Activity: newest first, with names, translated fields and values.
+    await a.getByTestId('detail-priority').selectOption('urgent');
+    await a.getByTestId('detail-status').selectOption('review');
+    const activityB = b.getByTestId('activity-text');
+    await expect(activityB.first()).toHaveText(`${owner.name} moved this from Backlog to Review`);
+    await expect(activityB.nth(1)).toHaveText(`${owner.name} changed priority from High to Urgent`);
+    await expect(activityB.filter({ hasText: 'checked' })).toHaveText([
+      `${member.name} checked “Drain node”`
+    ]);
+    await expect(activityB.filter({ hasText: 'comment' })).toHaveText([
+      `${owner.name} deleted a comment`,
+      `${member.name} commented`,
+      `${owner.name} edited a comment`,
+      `${owner.name} commented`
+    ]);
+    await expect(activityB.last()).toHaveText(`${owner.name} created this task`);
+    await expect(b.getByTestId('activity-entry').first().locator('time')).toHaveText(/now/);
+  });
+
   test('archive shows a banner and restore brings the card back', async ({ browser }) => {
     const ws = await newWorkspace('detail-archive', { member: null });
     const task = await createTask(ws, { title: 'Retire the old VPN', kind: 'incident' });

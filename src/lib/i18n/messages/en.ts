@@ -165,6 +165,9 @@ export const en = {
   'detail.activity.field.progress': 'progress',
   'detail.activity.field.links': 'the links',
   'detail.activity.field.acknowledgedAt': 'acknowledged',
+  'detail.activity.acknowledged': '{name} acknowledged the incident',
+  'detail.activity.checklistRenamed': '{name} renamed checklist item “{from}” to “{to}”',
+  'detail.activity.showAll': 'Show all {count} entries',
   // area end: task detail
 
   // area: offline and PWA (service worker, install, theme) — keys below

@@ -163,6 +163,9 @@ export const zhCN: Messages = {
   'detail.activity.field.progress': '进度',
   'detail.activity.field.links': '关联',
   'detail.activity.field.acknowledgedAt': '确认状态',
+  'detail.activity.acknowledged': '{name} 确认了此事件',
+  'detail.activity.checklistRenamed': '{name} 将检查项“{from}”重命名为“{to}”',
+  'detail.activity.showAll': '显示全部 {count} 条',
   // area end: task detail
 
   // area: offline and PWA (service worker, install, theme) — keys below

@@ -1,51 +1,45 @@
 /**
- * The task a detail page shows, kept current: found by id or human key (case-insensitive),
- * archived ones included, then followed by id — so a page opened by id keeps working when the
- * server assigns the key, and one opened by key keeps its task if the key changes.
+ * The task a detail page shows, kept current with its checklist, comments and activity: found
+ * by id or human key (case-insensitive, `findTask`), archived ones included, then followed by
+ * id — so a page opened by id keeps working when the server assigns the key, and one opened by
+ * key keeps its task if the key changes. A task that is not in the document yet (first sync
+ * still running) is picked up as soon as it arrives.
  */
 import type * as Y from 'yjs';
-import { getTask, listTasks, observeTasks } from '$lib/shared/board/board-model';
-import type { Task } from '$lib/shared/board/schema';
-
-/** The first task whose id is `keyOrId`, else whose key matches it ignoring case. */
-function findTask(doc: Y.Doc, keyOrId: string): Task | null {
-  const byId = getTask(doc, keyOrId);
-  if (byId !== null) return byId;
-  const wanted = keyOrId.toLowerCase();
-  return (
-    listTasks(doc, { includeArchived: true }).find((task) => task.key?.toLowerCase() === wanted) ??
-    null
-  );
-}
+import { findTask, getTaskDetail, observeTask, observeTasks } from '$lib/shared/board/board-model';
+import type { TaskDetail } from '$lib/shared/board/schema';
 
 /** Reactive task of a detail page; call `destroy()` when done. */
 export class LiveTask {
-  /** The task, or null while it is not (or no longer) in the document. */
-  task = $state.raw<Task | null>(null);
+  /** The task with its details, or null while it is not (or no longer) in the document. */
+  detail = $state.raw<TaskDetail | null>(null);
 
-  readonly #keyOrId: string;
-  #id: string | null = null;
-  readonly #unobserve: () => void;
+  readonly #doc: Y.Doc;
+  #unobserve: () => void = () => {};
 
   constructor(doc: Y.Doc, keyOrId: string) {
-    this.#keyOrId = keyOrId;
-    // Subscribe, then read: both synchronous, so no change falls in between.
-    this.#unobserve = observeTasks(doc, ({ upserted, removed }) => {
-      if (this.#id !== null && removed.includes(this.#id)) this.task = null;
-      for (const task of upserted) if (this.#matches(task)) this.#set(task);
-    });
+    this.#doc = doc;
     const found = findTask(doc, keyOrId);
-    if (found !== null) this.#set(found);
+    if (found !== null) {
+      this.#follow(found.id);
+      return;
+    }
+    // Not here yet: watch the tasks that change until one matches, then follow it alone.
+    const wanted = keyOrId.toUpperCase();
+    this.#unobserve = observeTasks(doc, ({ upserted }) => {
+      const match = upserted.find(
+        (task) => task.id === keyOrId || task.key?.toUpperCase() === wanted
+      );
+      if (match === undefined) return;
+      this.#unobserve();
+      this.#follow(match.id);
+    });
   }
 
-  #matches(task: Task): boolean {
-    if (this.#id !== null) return task.id === this.#id;
-    return task.id === this.#keyOrId || task.key?.toLowerCase() === this.#keyOrId.toLowerCase();
-  }
-
-  #set(task: Task): void {
-    this.#id = task.id;
-    this.task = task;
+  #follow(id: string): void {
+    // Subscribe, then read: both synchronous, so no change falls in between.
+    this.#unobserve = observeTask(this.#doc, id, (detail) => (this.detail = detail));
+    this.detail = getTaskDetail(this.#doc, id);
   }
 
   /** Stops observing the document. */
