@@ -414,22 +414,40 @@ test.describe('roles and languages', () => {
       description: 'Some **notes**.',
       priority: 'low'
     });
+    const api = await apiAs(e2eAccounts().owner);
+    try {
+      const base = `/api/v1/workspaces/${ws}/tasks/${task.id}`;
+      const item = await api.post(`${base}/checklist`, { data: { text: 'Check the logs' } });
+      expect(item.status(), await item.text()).toBe(201);
+      const comment = await api.post(`${base}/comments`, { data: { body: 'From the owner' } });
+      expect(comment.status(), await comment.text()).toBe(201);
+    } finally {
+      await api.dispose();
+    }
     const page = await open(
       await openClient(browser, { user: member }),
       `/w/${ws}/tasks/${task.key}`
     );
     await expect(page.getByTestId('detail-title')).toHaveText('Read-only check');
+    await expect(page.getByTestId('checklist-item')).toHaveText('Check the logs');
+    await expect(page.getByTestId('checklist-check')).toBeDisabled();
+    await expect(page.getByTestId('comment-body')).toHaveText('From the owner');
     await expect(page.getByTestId('detail-read-only')).toBeVisible();
     await expect(page.getByTestId('detail-priority')).toHaveText('Low');
     await expect(page.getByTestId('detail-description').locator('strong')).toHaveText('notes');
-    await expect(page.getByTestId('task-detail').locator('input, select, textarea')).toHaveCount(0);
+    await expect(
+      page.getByTestId('task-detail').locator('input:not([disabled]), select, textarea')
+    ).toHaveCount(0);
     for (const id of [
       'detail-archive',
       'detail-description-edit',
       'detail-label-new',
       'detail-link-form',
       'checklist-add',
-      'comment-input'
+      'checklist-remove',
+      'comment-input',
+      'comment-edit',
+      'comment-delete'
     ]) {
       await expect(page.getByTestId(id)).toHaveCount(0);
     }
@@ -457,6 +475,16 @@ test.describe('roles and languages', () => {
     await expect(page.getByTestId('detail-fields')).toContainText('负责人');
     await expect(page.getByTestId('detail-description-edit')).toHaveText('编辑');
     await expect(page.getByRole('button', { name: '添加描述…' })).toBeVisible();
+    await expect(page.getByTestId('checklist')).toContainText('还没有检查项。');
+    await expect(page.getByTestId('comment-submit')).toHaveText('发表评论');
+
+    // The activity reads as Chinese, values included.
+    const { owner } = e2eAccounts();
+    await page.getByTestId('detail-priority').selectOption('high');
+    await expect(page.getByTestId('activity-text').first()).toHaveText(
+      `${owner.name} 将优先级从 紧急 改为 高`
+    );
+    await expect(page.getByTestId('activity-text').last()).toHaveText(`${owner.name} 创建了此任务`);
 
     const missing = await open(
       await openClient(browser, { locale: 'zh-CN' }),
