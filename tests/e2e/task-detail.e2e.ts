@@ -116,6 +116,16 @@ test.describe('task page', () => {
     const a = await open(await openClient(browser), path);
     const b = await open(await openClient(browser, { user: member }), path);
 
+    // Each page shows the other person as here (presence `task:<id>`).
+    await expect(a.getByTestId('presence').getByTestId('avatar')).toHaveAttribute(
+      'data-member-id',
+      member.id
+    );
+    await expect(b.getByTestId('presence').getByTestId('avatar')).toHaveAttribute(
+      'data-member-id',
+      e2eAccounts().owner.id
+    );
+
     // Title: Enter saves, Escape cancels.
     await a.getByTestId('detail-title').getByRole('button').click();
     await a.getByTestId('detail-title-input').fill('Throwaway edit');
