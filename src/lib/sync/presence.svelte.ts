@@ -4,6 +4,7 @@
  * they reach the UI (they come from other clients, so they are outside input), and one person
  * with several tabs shows once.
  */
+import { untrack } from 'svelte';
 import { z } from 'zod';
 import type { Awareness } from 'y-protocols/awareness';
 import { ID_PATTERN } from '$lib/shared/doc-name';
@@ -51,6 +52,8 @@ export class Presence {
 
   /** Tells the others where this tab is (e.g. 'board' or `task:<id>`). */
   setLocation(location: string | null): void {
+    const current = (this.#awareness.getLocalState() as { location?: unknown } | null)?.location;
+    if (current === location) return;
     this.#awareness.setLocalStateField('location', location);
   }
 
@@ -73,7 +76,10 @@ export class Presence {
       byUser[user.id] = peer;
     }
     const next = Object.values(byUser).sort((a, b) => a.user.name.localeCompare(b.user.name));
-    if (JSON.stringify(next) !== JSON.stringify(this.peers)) this.peers = next;
+    // Untracked: this runs synchronously inside setLocation(), which pages call from an
+    // effect; reading `peers` there would make the effect re-run on every peer change, and
+    // two tabs would then echo awareness updates at each other forever.
+    if (JSON.stringify(next) !== untrack(() => JSON.stringify(this.peers))) this.peers = next;
   };
 
   /** Stops listening and withdraws this tab's state. */
