@@ -12,6 +12,7 @@ import { SESSION_TTL_MS } from '$lib/server/accounts/accounts';
 import { clearSessionCookie, setSessionCookie } from '$lib/server/auth/session-cookie';
 import { rememberWorkspace, workspaceOfPath } from '$lib/server/auth/last-workspace';
 import { loginUrl } from '$lib/server/api/page-access';
+import { THEME_COOKIE, themeColors, themeFromCookie } from '$lib/theme/themes';
 
 /**
  * The UI language: the `locale` cookie, else Accept-Language. Rendered into `<html lang>`
@@ -25,6 +26,23 @@ const handleLocale: Handle = ({ event, resolve }) => {
   event.locals.locale = locale;
   return resolve(event, {
     transformPageChunk: ({ html }) => html.replace('%lang%', locale)
+  });
+};
+
+/**
+ * The colour theme from the `theme` cookie, rendered into `<html data-theme>` and the
+ * `theme-color` metas of app.html, so a page never flashes in the other palette before scripts
+ * run. An unknown or missing cookie follows the system (`data-theme="system"`).
+ */
+const handleTheme: Handle = ({ event, resolve }) => {
+  const theme = themeFromCookie(event.cookies.get(THEME_COOKIE));
+  const colors = themeColors(theme);
+  return resolve(event, {
+    transformPageChunk: ({ html }) =>
+      html
+        .replace('%theme%', theme)
+        .replace('%theme-color-light%', colors.light)
+        .replace('%theme-color-dark%', colors.dark)
   });
 };
 
@@ -133,6 +151,7 @@ const handlePageAccess: Handle = ({ event, resolve }) => {
 
 export const handle: Handle = sequence(
   handleLocale,
+  handleTheme,
   handleSecurityHeaders,
   handleSession,
   handlePageAccess
