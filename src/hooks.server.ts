@@ -32,17 +32,20 @@ const handleLocale: Handle = ({ event, resolve }) => {
 /**
  * The colour theme from the `theme` cookie, rendered into `<html data-theme>` and the
  * `theme-color` metas of app.html, so a page never flashes in the other palette before scripts
- * run. An unknown or missing cookie follows the system (`data-theme="system"`).
+ * run. Following the system (no cookie, or an unknown value) needs no attribute at all.
  */
 const handleTheme: Handle = ({ event, resolve }) => {
   const theme = themeFromCookie(event.cookies.get(THEME_COOKIE));
   const colors = themeColors(theme);
   return resolve(event, {
-    transformPageChunk: ({ html }) =>
-      html
-        .replace('%theme%', theme)
+    transformPageChunk: ({ html }) => {
+      const page = html
         .replace('%theme-color-light%', colors.light)
-        .replace('%theme-color-dark%', colors.dark)
+        .replace('%theme-color-dark%', colors.dark);
+      return theme === 'system'
+        ? page
+        : page.replace('<html lang=', `<html data-theme="${theme}" lang=`);
+    }
   });
 };
 
