@@ -104,6 +104,8 @@ test('the service worker activates, controls the app, and Chromium finds it inst
   const profile = mkdtempSync(join(tmpdir(), 'runboard-pwa-profile-'));
   const context = await playwright.chromium.launchPersistentContext(profile, {
     ...launchOptions,
+    // Chromium offers installation (beforeinstallprompt) only after some use of the site.
+    args: [...(launchOptions?.args ?? []), '--bypass-app-banner-engagement-checks'],
     baseURL
   });
   try {
@@ -139,6 +141,11 @@ test('the service worker activates, controls the app, and Chromium finds it inst
         timeout: 10_000
       })
       .toEqual([]);
+
+    // Installable, so the browser offers it and the top bar shows the install button.
+    await page.reload();
+    await expect(page.getByTestId('pwa-install')).toBeVisible({ timeout: 10_000 });
+    await expect(page.getByTestId('pwa-install')).toHaveText('Install');
   } finally {
     await context.close();
     rmSync(profile, { recursive: true, force: true });
