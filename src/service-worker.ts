@@ -37,6 +37,12 @@ const OFFLINE_PAGE = '/offline.html';
 /** How long a page request may take before a kept copy is shown instead. */
 const NETWORK_TIMEOUT_MS = 3_000;
 
+/**
+ * How long a page copy kept after a client-side navigation counts as fresh (it embeds the
+ * layout data, e.g. the language and the member list, of when it was rendered).
+ */
+const KEPT_PAGE_FRESH_MS = 10 * 60_000;
+
 const SHELL_ASSETS = new Set([...build, ...files]);
 
 sw.addEventListener('install', (event) => {
@@ -191,14 +197,16 @@ function dataUnavailable(): Response {
 
 /**
  * Keeps a copy of a page the app showed through client-side navigation (only its data went
- * through the network), so it also opens offline. Pages already kept are left alone: every
- * full load refreshes its copy anyway.
+ * through the network), so it also opens offline. A copy younger than `KEPT_PAGE_FRESH_MS` is
+ * left alone, so moving back and forth between pages does not render each one again and again.
  */
 async function keepPage(href: string): Promise<void> {
   const url = new URL(href, sw.location.origin);
   if (url.origin !== sw.location.origin || isNeverCached(url.pathname)) return;
   if (url.pathname.endsWith(DATA_SUFFIX) || SHELL_ASSETS.has(url.pathname)) return;
-  if ((await cachedPage(url.href)) !== undefined) return;
+  const kept = await cachedPage(url.href);
+  const keptAt = Date.parse(kept?.headers.get('date') ?? '');
+  if (Number.isFinite(keptAt) && Date.now() - keptAt < KEPT_PAGE_FRESH_MS) return;
   try {
     const response = await fetch(url.href, {
       credentials: 'same-origin',
