@@ -14,13 +14,13 @@
  *   workspace's board (or any kept page of the workspace), else `/offline.html`;
  * - never cached: the API, the websocket, sign-in/out and setup (see `NEVER_CACHE_PATHS`),
  *   non-GET requests, answers that are not 200 or say `Cache-Control: no-store`;
- * - sign-out (a POST to /logout or the REST logout) empties the page cache: it holds pages
+ * - signing out or in (form, REST or single sign-on) empties the page cache: it holds pages
  *   rendered for the signed-in user.
  */
 import { build, files, version } from '$service-worker';
 import {
   DATA_SUFFIX,
-  SIGN_OUT_PATHS,
+  changesSession,
   isNeverCached,
   isServiceWorkerMessage,
   workspaceOfPagePath
@@ -73,11 +73,8 @@ sw.addEventListener('fetch', (event) => {
   const url = new URL(request.url);
   if (url.origin !== sw.location.origin) return;
 
-  if (request.method !== 'GET') {
-    if (request.method === 'POST' && (SIGN_OUT_PATHS as readonly string[]).includes(url.pathname))
-      event.waitUntil(clearPages());
-    return;
-  }
+  if (changesSession(request.method, url.pathname)) event.waitUntil(clearPages());
+  if (request.method !== 'GET') return;
   if (isNeverCached(url.pathname)) return;
 
   if (SHELL_ASSETS.has(url.pathname)) {
@@ -219,7 +216,7 @@ async function keepPage(href: string): Promise<void> {
   }
 }
 
-/** Empties the page cache (sign-out): it holds pages rendered for the signed-in user. */
+/** Empties the page cache (sign-in or -out): it holds pages rendered for the signed-in user. */
 async function clearPages(): Promise<void> {
   for (const key of await caches.keys()) {
     if (key.startsWith('pages-')) await caches.delete(key);
