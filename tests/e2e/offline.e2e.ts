@@ -140,6 +140,11 @@ test.describe('offline', () => {
     const { page, context } = a;
     await waitForServiceWorker(page);
     await addTask(page, 'Patch the VPN concentrator');
+    // A page outside the workspace, opened by a full load: kept by the worker as it passes.
+    await page.goto('/account');
+    await expect(page.getByTestId('account-page')).toBeVisible();
+    await expect(page.getByTestId('offline-banner')).toHaveCount(0);
+    await page.goto(`/w/${ws}/board`);
 
     // Reached by client-side navigation: the app asks the worker to keep the page too.
     await page.getByTestId('nav-settings').click();
@@ -171,8 +176,13 @@ test.describe('offline', () => {
     await expect(page).toHaveURL(new RegExp(`/w/${ws}/board$`));
     await expect(card(page, 'Patch the VPN concentrator')).toBeVisible();
 
-    // A page never opened on this device: the offline page, in the browser's language.
+    // Pages without a connection badge say that they are offline in a banner.
     await page.goto('/account');
+    await expect(page.getByTestId('account-page')).toBeVisible();
+    await expect(page.getByTestId('offline-banner')).toContainText('You are offline');
+
+    // A page never opened on this device: the offline page, in the browser's language.
+    await page.goto(`/w/not-opened-${ws}/board`);
     await expect(page.getByTestId('offline-page')).toBeVisible();
     await expect(page.getByRole('heading', { name: 'You are offline' })).toBeVisible();
     await expect(page.getByRole('heading', { name: '当前处于离线状态' })).toBeHidden();
@@ -181,7 +191,8 @@ test.describe('offline', () => {
     await expect(page.evaluate(() => fetch('/api/v1/auth/me'))).rejects.toThrow();
 
     await context.setOffline(false);
-    await page.goto('/account');
+    await page.goto(`/w/${ws}/board`);
+    await expectSynced(page);
     await expect(page.getByTestId('offline-page')).toHaveCount(0);
   });
 
