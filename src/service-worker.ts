@@ -43,6 +43,9 @@ const NETWORK_TIMEOUT_MS = 3_000;
  */
 const KEPT_PAGE_FRESH_MS = 10 * 60_000;
 
+/** Most page and data copies kept; the oldest go first. */
+const MAX_KEPT_PAGES = 300;
+
 const SHELL_ASSETS = new Set([...build, ...files]);
 
 sw.addEventListener('install', (event) => {
@@ -114,10 +117,7 @@ async function networkFirst(
   fallback: () => Promise<Response>
 ): Promise<Response> {
   const network = fetch(request).then(async (response) => {
-    if (isCacheable(response)) {
-      const cache = await caches.open(PAGES_CACHE);
-      await cache.put(request, response.clone());
-    }
+    if (isCacheable(response)) await keep(request, response.clone());
     return response;
   });
   // Refreshing the copy may outlive the response handed to the page.
@@ -136,6 +136,20 @@ async function networkFirst(
     return (await cachedPage(request)) ?? (await fallback());
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * Stores a page or data answer, then drops the oldest copies beyond `MAX_KEPT_PAGES`: every
+ * filter combination in a URL is a page of its own, and the cache must not grow without end.
+ */
+async function keep(request: Request | string, response: Response): Promise<void> {
+  const cache = await caches.open(PAGES_CACHE);
+  await cache.put(request, response);
+  const keys = await cache.keys();
+  // Keys come in the order they were stored; a refreshed copy moves to the end.
+  for (const old of keys.slice(0, Math.max(0, keys.length - MAX_KEPT_PAGES))) {
+    await cache.delete(old);
   }
 }
 
@@ -210,7 +224,7 @@ async function keepPage(href: string): Promise<void> {
       headers: { accept: 'text/html' },
       redirect: 'manual'
     });
-    if (isCacheable(response)) await (await caches.open(PAGES_CACHE)).put(url.href, response);
+    if (isCacheable(response)) await keep(url.href, response);
   } catch {
     // Offline or the server is down: the next visit tries again.
   }
