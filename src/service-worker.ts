@@ -116,12 +116,16 @@ async function networkFirst(
   request: Request,
   fallback: () => Promise<Response>
 ): Promise<Response> {
-  const network = fetch(request).then(async (response) => {
-    if (isCacheable(response)) await keep(request, response.clone());
-    return response;
-  });
-  // Refreshing the copy may outlive the response handed to the page.
-  event.waitUntil(network.catch(() => undefined));
+  const network = fetch(request);
+  // Kept beside the answer, not before it: the page need not wait for the cache write. This
+  // callback runs before the page reads the body (it is registered first), so the clone works.
+  event.waitUntil(
+    network
+      .then(async (response) => {
+        if (isCacheable(response)) await keep(request, response.clone());
+      })
+      .catch(() => undefined)
+  );
 
   let timer: ReturnType<typeof setTimeout> | undefined;
   const slow = new Promise<'slow'>((resolve) => {

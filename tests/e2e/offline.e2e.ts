@@ -196,6 +196,36 @@ test.describe('offline', () => {
     await expect(page.getByTestId('offline-page')).toHaveCount(0);
   });
 
+  test('offline, back and forward reach pages loaded in full and by links', async ({ browser }) => {
+    const { owner } = e2eAccounts();
+    const ws = await newWorkspace('offline-history', { member: null });
+    const a = await openBoard(browser, ws, owner);
+    clients.push(a);
+    const { page, context } = a;
+    await waitForServiceWorker(page);
+    await addTask(page, 'Renew the on-call pager licences');
+    // The account page by a full load, then the board by an in-app link (its data only).
+    await page.goto('/account');
+    await expect(page.getByTestId('account-page')).toBeVisible();
+    await page.getByTestId('workspace-switcher-button').click();
+    await page
+      .locator(`[data-testid="workspace-switcher-item"][data-workspace-id="${ws}"]`)
+      .click();
+    await expect(card(page, 'Renew the on-call pager licences')).toBeVisible();
+
+    await context.setOffline(true);
+    await expect(page.getByTestId('sync-badge')).toHaveAttribute('data-state', 'offline');
+    // Back: the account page's data was never fetched on its own; the kept page is shown.
+    await page.goBack();
+    await expect(page).toHaveURL(/\/account$/);
+    await expect(page.getByTestId('account-page')).toBeVisible();
+    await expect(page.getByTestId('error-page')).toHaveCount(0);
+    await page.goForward();
+    await expect(page).toHaveURL(new RegExp(`/w/${ws}/board$`));
+    await expect(card(page, 'Renew the on-call pager licences')).toBeVisible();
+    await expect(page.getByTestId('error-page')).toHaveCount(0);
+  });
+
   test('signing out empties the page cache', async ({ browser }) => {
     // Its own session: signing out must not end the shared one of the other tests.
     const { baseURL, owner } = e2eAccounts();
