@@ -74,7 +74,7 @@ export const LIST_FILTER_FIELDS: readonly ListFilterField[] = [
 ];
 
 /** The query that shows every open task, most recently changed first. */
-export const DEFAULT_TASK_QUERY: TaskQuery = Object.freeze({
+export const DEFAULT_TASK_QUERY: TaskQuery = Object.freeze<TaskQuery>({
   text: '',
   status: [],
   assignee: [],
@@ -127,9 +127,9 @@ export function resolveMe(query: TaskQuery, userId: string): TaskQuery {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Midnight (local time) at the start of the day of `now`. */
-function startOfDay(now: Date): number {
-  const day = new Date(now.getTime());
+/** Midnight (local time) at the start of the day of `now`, in ms. */
+export function startOfDay(now: Date | number): number {
+  const day = new Date(typeof now === 'number' ? now : now.getTime());
   day.setHours(0, 0, 0, 0);
   return day.getTime();
 }
