@@ -1,4 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { applyBulkChange, bulkPatch } from '../../src/lib/components/list/bulk-edit';
+import {
+  createTask,
+  getTask,
+  initBoard,
+  upsertLabel
+} from '../../src/lib/shared/board/board-model';
 import {
   DEFAULT_TASK_QUERY,
   applyQuery,
@@ -330,5 +338,56 @@ describe('query helpers', () => {
       a
     ]);
     expect(input).toEqual([a, b]);
+  });
+});
+
+describe('bulk edit', () => {
+  it('patches only what differs', () => {
+    const t1 = task({ priority: 'low', labels: ['db'], assignee: 'ada' });
+    expect(bulkPatch(t1, { type: 'priority', priority: 'low' })).toBeNull();
+    expect(bulkPatch(t1, { type: 'priority', priority: 'urgent' })).toEqual({ priority: 'urgent' });
+    expect(bulkPatch(t1, { type: 'addLabel', label: 'db' })).toBeNull();
+    expect(bulkPatch(t1, { type: 'addLabel', label: 'net' })).toEqual({ labels: ['db', 'net'] });
+    expect(bulkPatch(t1, { type: 'assignee', assignee: null })).toEqual({ assignee: null });
+    expect(bulkPatch(t1, { type: 'archived', archived: false })).toBeNull();
+    expect(bulkPatch(t1, { type: 'status', status: 'done' })).toEqual({ status: 'done' });
+  });
+
+  it('changes many tasks in one transaction and counts the changed ones', () => {
+    const doc = new Y.Doc();
+    initBoard(doc);
+    upsertLabel(doc, { id: 'db', name: 'Database', color: '#336699' });
+    const ids = ['a', 'b', 'c'].map(
+      (id, i) =>
+        createTask(doc, { title: id, priority: i === 0 ? 'urgent' : 'low' }, { id, actor: 'ada' })
+          .id
+    );
+    let transactions = 0;
+    doc.on('afterTransaction', () => (transactions += 1));
+    let changed = 0;
+    doc.transact(() => {
+      changed = applyBulkChange(
+        doc,
+        [...ids, 'gone'],
+        { type: 'priority', priority: 'urgent' },
+        'ada'
+      );
+    });
+    expect(changed).toBe(2);
+    expect(transactions).toBe(1);
+    expect(ids.map((id) => getTask(doc, id)?.priority)).toEqual(['urgent', 'urgent', 'urgent']);
+
+    doc.transact(() => {
+      changed = applyBulkChange(doc, ids, { type: 'addLabel', label: 'db' }, 'ada');
+    });
+    expect(changed).toBe(3);
+    expect(getTask(doc, 'b')?.labels).toEqual(['db']);
+
+    doc.transact(() => {
+      changed = applyBulkChange(doc, ids.slice(0, 2), { type: 'archived', archived: true }, 'ada');
+    });
+    expect(changed).toBe(2);
+    expect(getTask(doc, 'a')?.archivedAt).not.toBeNull();
+    expect(getTask(doc, 'c')?.archivedAt).toBeNull();
   });
 });
