@@ -53,6 +53,9 @@ function task(fields: Partial<Task> = {}): Task {
     doneAt: null,
     archivedAt: null,
     links: [],
+    checklistDone: 0,
+    checklistTotal: 0,
+    commentCount: 0,
     ...fields
   });
 }
@@ -389,5 +392,20 @@ describe('bulk edit', () => {
     expect(changed).toBe(2);
     expect(getTask(doc, 'a')?.archivedAt).not.toBeNull();
     expect(getTask(doc, 'c')?.archivedAt).toBeNull();
+  });
+
+  it('changes more tasks than one updateTasks call takes', () => {
+    const doc = new Y.Doc();
+    initBoard(doc);
+    const ids: string[] = [];
+    doc.transact(() => {
+      for (let i = 0; i < 501; i++) ids.push(createTask(doc, { title: `t${i}` }).id);
+    });
+    let changed = 0;
+    doc.transact(() => {
+      changed = applyBulkChange(doc, ids, { type: 'status', status: 'done' }, 'ada');
+    });
+    expect(changed).toBe(501);
+    expect(ids.every((id) => getTask(doc, id)?.status === 'done')).toBe(true);
   });
 });

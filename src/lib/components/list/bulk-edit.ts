@@ -4,8 +4,13 @@
  * while offline.
  */
 import type * as Y from 'yjs';
-import { getTask, updateTask } from '$lib/shared/board/board-model';
-import type { Priority, Task, TaskPatchInput } from '$lib/shared/board/schema';
+import { getTask, updateTask, updateTasks } from '$lib/shared/board/board-model';
+import {
+  MAX_BULK_TASKS,
+  type Priority,
+  type Task,
+  type TaskPatchInput
+} from '$lib/shared/board/schema';
 
 /** One change the bulk bar can make. */
 export type BulkChange =
@@ -32,8 +37,11 @@ export function bulkPatch(task: Task, change: BulkChange): TaskPatchInput | null
 }
 
 /**
- * Applies `change` to the tasks `ids` of `doc` (call inside one transaction) and returns how
- * many actually changed; ids of tasks that no longer exist are skipped.
+ * Applies `change` to the tasks `ids` of `doc` and returns how many actually changed; ids of
+ * tasks that no longer exist and tasks that already have the value are skipped. Call it inside
+ * one transaction (`WorkspaceBoard.edit`): a change shared by all tasks goes through the model's
+ * `updateTasks` in slices of its limit, adding a label (a different label set per task) through
+ * `updateTask` per task; either way it is one update for the other clients.
  */
 export function applyBulkChange(
   doc: Y.Doc,
@@ -41,14 +49,22 @@ export function applyBulkChange(
   change: BulkChange,
   actor: string
 ): number {
-  let changed = 0;
-  for (const id of ids) {
+  const patches = new Map<string, TaskPatchInput>();
+  for (const id of new Set(ids)) {
     const task = getTask(doc, id);
-    if (task === null) continue;
-    const patch = bulkPatch(task, change);
-    if (patch === null) continue;
-    updateTask(doc, id, patch, { actor });
-    changed += 1;
+    const patch = task === null ? null : bulkPatch(task, change);
+    if (patch !== null) patches.set(id, patch);
   }
-  return changed;
+  if (change.type === 'addLabel') {
+    for (const [id, patch] of patches) updateTask(doc, id, patch, { actor });
+    return patches.size;
+  }
+  // Every patch of this change is the same; any of them stands for all.
+  const [patch] = patches.values();
+  if (patch === undefined) return 0;
+  const changing = [...patches.keys()];
+  for (let i = 0; i < changing.length; i += MAX_BULK_TASKS) {
+    updateTasks(doc, changing.slice(i, i + MAX_BULK_TASKS), patch, { actor });
+  }
+  return changing.length;
 }
