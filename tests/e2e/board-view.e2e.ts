@@ -333,6 +333,16 @@ test('swimlanes by assignee: dropping into a lane reassigns the card, and the ch
         data: { title, assignee }
       });
       expect(response.status()).toBe(201);
+      if (title === 'Owner task') {
+        const { id } = (await response.json()) as { id: string };
+        const base = `/api/v1/workspaces/${ws}/tasks/${id}`;
+        for (const text of ['Snapshot the volume', 'Resize the volume']) {
+          const item = await api.post(`${base}/checklist`, { data: { text } });
+          expect(item.status()).toBe(201);
+        }
+        const comment = await api.post(`${base}/comments`, { data: { body: 'On it.' } });
+        expect(comment.status()).toBe(201);
+      }
     }
   } finally {
     await api.dispose();
@@ -340,6 +350,10 @@ test('swimlanes by assignee: dropping into a lane reassigns the card, and the ch
   const page = await openBoard(browser, ws);
   const other = await openBoard(browser, ws, { user: member });
   await expect(page.getByTestId('task-card')).toHaveCount(3);
+  // Checklist progress and comment count show on the card.
+  await expect(card(page, 'Owner task').getByTestId('task-checklist')).toContainText('0/2');
+  await expect(card(page, 'Owner task').getByTestId('task-comments')).toContainText('1');
+  await expect(card(page, 'Member task').getByTestId('task-checklist')).toHaveCount(0);
 
   await page.getByTestId('board-swimlanes').selectOption('assignee');
   // Members by name, the unassigned lane last.

@@ -33,6 +33,9 @@ function task(id: string, fields: Partial<Task> = {}): Task {
     doneAt: null,
     archivedAt: null,
     links: [],
+    checklistDone: 0,
+    checklistTotal: 0,
+    commentCount: 0,
     ...fields
   };
 }

@@ -99,6 +99,9 @@ export const en = {
   'boardView.dnd.cancelled': 'Move cancelled. “{title}” is back where it was.',
   'boardView.dnd.failed': '“{title}” could not be moved: {message}',
   'boardView.dnd.drop': 'Drop here',
+  'boardView.card.checklist': 'Checklist: {done} of {total} done',
+  'boardView.card.comments.one': '{count} comment',
+  'boardView.card.comments.other': '{count} comments',
   // area end: board view
 
   // area: list view (filters, saved filters, bulk edit, my tasks) — keys below

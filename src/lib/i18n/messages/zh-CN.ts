@@ -99,6 +99,9 @@ export const zhCN: Messages = {
   'boardView.dnd.cancelled': '已取消移动，“{title}”回到原位。',
   'boardView.dnd.failed': '无法移动“{title}”：{message}',
   'boardView.dnd.drop': '放到这里',
+  'boardView.card.checklist': '检查清单：已完成 {done} / {total}',
+  'boardView.card.comments.one': '{count} 条评论',
+  'boardView.card.comments.other': '{count} 条评论',
   // area end: board view
 
   // area: list view (filters, saved filters, bulk edit, my tasks) — keys below
