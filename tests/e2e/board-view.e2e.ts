@@ -3,10 +3,13 @@
  * (between and within columns, order kept after a reload), by keyboard alone (seen live in a
  * second context), the same card moved to two columns at once by two people (one card
  * survives, in the same column for both), column management (add, rename, reorder, WIP limit,
- * delete), swimlanes by assignee (dropping into a lane reassigns) and the Chinese board. Each
+ * delete), swimlanes by assignee (dropping into a lane reassigns), the Chinese board, and a
+ * board of 5,000 open cards (rendered a page per column, growing on scroll). Each
  * test makes its own workspace, so tests never see each other's cards.
  */
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { createTask, initBoard, listColumns } from '../../src/lib/shared/board/board-model';
+import { connectClient, whenSynced } from '../helpers/clients';
 import { apiAs, e2eAccounts, newWorkspace, signedIn, type E2eUser } from './fixtures';
 
 interface Client {
@@ -25,7 +28,7 @@ test.afterEach(async () => {
 async function openBoard(
   browser: Browser,
   ws: string,
-  options: { user?: E2eUser; locale?: string } = {}
+  options: { user?: E2eUser; locale?: string; timeout?: number } = {}
 ): Promise<Page> {
   const context = await browser.newContext({
     ...signedIn(options.user ?? e2eAccounts().owner),
@@ -38,14 +41,14 @@ async function openBoard(
   const page = await context.newPage();
   clients.push({ context, page });
   await page.goto(`/w/${ws}/board`);
-  await expectSynced(page);
+  await expectSynced(page, options.timeout);
   return page;
 }
 
-async function expectSynced(page: Page): Promise<void> {
+async function expectSynced(page: Page, timeout = 10_000): Promise<void> {
   const badge = page.getByTestId('sync-badge');
-  await expect(badge).toHaveAttribute('data-state', 'online', { timeout: 10_000 });
-  await expect(badge).toHaveAttribute('data-synced', 'true', { timeout: 10_000 });
+  await expect(badge).toHaveAttribute('data-state', 'online', { timeout });
+  await expect(badge).toHaveAttribute('data-synced', 'true', { timeout });
 }
 
 async function addTask(page: Page, title: string): Promise<void> {
@@ -425,4 +428,66 @@ test('the board renders in Chinese: column names, controls and moves', async ({ 
     '已将“排查磁盘告警”放到“待办”列第 1 位。'
   );
   await expect(titlesIn(page, 'todo', 'priority:none')).toHaveText(['排查磁盘告警']);
+});
+
+test('a board of 5,000 open cards opens with a page of cards per column and grows on scroll', async ({
+  browser
+}) => {
+  // Seeding 5,000 cards one createTask at a time and the first full sync of a 3.5 MB document
+  // take a while on a busy machine; the assertions are about what is rendered, not how fast.
+  test.setTimeout(240_000);
+  const { owner, baseURL } = e2eAccounts();
+  const ws = await newWorkspace('scale', { member: null });
+  // Seed through a stock y-websocket client with an API token, as an integration would.
+  const api = await apiAs(owner);
+  let token: string;
+  try {
+    const created = await api.post('/api/v1/tokens', { data: { name: 'seed', workspaceId: ws } });
+    expect(created.status()).toBe(201);
+    ({ token } = (await created.json()) as { token: string });
+  } finally {
+    await api.dispose();
+  }
+  const client = connectClient(`${baseURL.replace(/^http/, 'ws')}/sync`, `${ws}.board`, {
+    params: { token }
+  });
+  try {
+    await whenSynced(client, 20_000);
+    const spread = { backlog: 2000, todo: 1500, 'in-progress': 1000, review: 500 };
+    for (const [status, count] of Object.entries(spread)) {
+      for (let start = 0; start < count; start += 500) {
+        client.doc.transact(() => {
+          if (listColumns(client.doc).length === 0) initBoard(client.doc);
+          for (let i = start; i < Math.min(count, start + 500); i++) {
+            createTask(client.doc, { title: `${status} card ${i + 1}`, status });
+          }
+        });
+      }
+    }
+    const page = await openBoard(browser, ws, { timeout: 60_000 });
+    await expect(page.getByTestId('task-count')).toHaveText('5000 tasks', { timeout: 60_000 });
+
+    const started = Date.now();
+    await page.reload();
+    await expect(page.getByTestId('task-card').first()).toBeVisible({ timeout: 60_000 });
+    console.log(`5,000 cards: first card visible ${Date.now() - started} ms after reload`);
+
+    // One page of cards per column is rendered, not the whole board.
+    const rendered = () => cell(page, 'backlog').locator('[data-cell-card]').count();
+    expect(await rendered()).toBe(40);
+    expect(await page.locator('[data-cell-card]').count()).toBe(160);
+    await expect(titlesIn(page, 'backlog').first()).toHaveText('backlog card 1');
+
+    // Scrolling to the end of the rendered cards renders the next page.
+    await cell(page, 'backlog').locator('[data-cell-card]').last().scrollIntoViewIfNeeded();
+    await expect.poll(rendered).toBeGreaterThanOrEqual(80);
+
+    // Moves still work on the big board.
+    await page.getByTestId('board-filter').fill('review card 500');
+    await expect(page.getByTestId('task-card')).toHaveCount(1);
+    await card(page, 'review card 500').dragTo(cell(page, 'done'));
+    await expect(titlesIn(page, 'done')).toHaveText(['review card 500']);
+  } finally {
+    client.destroy();
+  }
 });
