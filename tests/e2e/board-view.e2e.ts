@@ -312,12 +312,27 @@ test('columns are added, renamed, reordered, limited and deleted', async ({ brow
   await expect(names()).toHaveText(['Backlog', 'Peer review', 'To do', 'In progress', 'Done']);
   await expect(other.getByTestId('column-name')).toHaveCount(5);
 
-  // Viewers get no column controls.
+  // Viewers get no column controls, and cannot pick cards up.
   const viewerWs = await newWorkspace('columns-viewer', { member: 'viewer' });
+  const ownerApi = await apiAs(e2eAccounts().owner);
+  try {
+    const created = await ownerApi.post(`/api/v1/workspaces/${viewerWs}/tasks`, {
+      data: { title: 'Look, do not touch' }
+    });
+    expect(created.status()).toBe(201);
+  } finally {
+    await ownerApi.dispose();
+  }
   const viewer = await openBoard(browser, viewerWs, { user: member });
   await expect(viewer.getByTestId('column-name')).toHaveCount(5);
   await expect(viewer.getByTestId('column-settings')).toHaveCount(0);
   await expect(viewer.getByTestId('add-column-open')).toHaveCount(0);
+  await expect(card(viewer, 'Look, do not touch')).toBeVisible();
+  await expect(viewer.locator('[data-cell-card][draggable="true"]')).toHaveCount(0);
+  await expect(viewer.getByTestId('card-move-to')).toHaveCount(0);
+  await card(viewer, 'Look, do not touch').locator('[data-card-link]').focus();
+  await viewer.keyboard.press('Space');
+  await expect(viewer.getByTestId('drop-indicator')).toHaveCount(0);
 });
 
 test('swimlanes by assignee: dropping into a lane reassigns the card, and the choice is remembered', async ({
