@@ -443,6 +443,16 @@ test('the board renders in Chinese: column names, controls and moves', async ({ 
     '已将“排查磁盘告警”放到“待办”列第 1 位。'
   );
   await expect(titlesIn(page, 'todo', 'priority:none')).toHaveText(['排查磁盘告警']);
+
+  // Up past the top of its lane: into the lane above, which sets the priority.
+  await page.keyboard.press('Space');
+  await page.keyboard.press('ArrowUp');
+  await expect(page.getByTestId('board-announcer')).toHaveText(
+    '“低”泳道，“待办”列第 1 位，共 1 位。'
+  );
+  await page.keyboard.press('Space');
+  await expect(titlesIn(page, 'todo', 'priority:low')).toHaveText(['排查磁盘告警']);
+  await expect(card(page, '排查磁盘告警')).toHaveAttribute('data-priority', 'low');
 });
 
 test('a board of 5,000 open cards opens with a page of cards per column and grows on scroll', async ({

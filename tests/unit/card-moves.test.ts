@@ -123,4 +123,22 @@ describe('stepSpot', () => {
     expect(stepSpot(at('doing', 0), 'ArrowLeft', columns, lengthOf)).toEqual(at('todo', 0));
     expect(stepSpot(at('todo', 0), 'ArrowLeft', columns, lengthOf)).toEqual(at('todo', 0));
   });
+
+  it('crosses into the lane above or below past the first or last card', () => {
+    const lanes = ['lane-a', 'lane-b', 'lane-c'];
+    const sizes: Record<string, number> = { 'lane-a': 2, 'lane-b': 1, 'lane-c': 0 };
+    const size = (lane: string) => sizes[lane] ?? 0;
+    const spot = (laneId: string, index: number): DropSpot => ({ laneId, columnId: 'todo', index });
+    expect(stepSpot(spot('lane-b', 0), 'ArrowUp', columns, size, lanes)).toEqual(spot('lane-a', 2));
+    expect(stepSpot(spot('lane-b', 1), 'ArrowDown', columns, size, lanes)).toEqual(
+      spot('lane-c', 0)
+    );
+    expect(stepSpot(spot('lane-b', 0), 'ArrowDown', columns, size, lanes)).toEqual(
+      spot('lane-b', 1)
+    );
+    expect(stepSpot(spot('lane-a', 0), 'ArrowUp', columns, size, lanes)).toEqual(spot('lane-a', 0));
+    expect(stepSpot(spot('lane-c', 0), 'ArrowDown', columns, size, lanes)).toEqual(
+      spot('lane-c', 0)
+    );
+  });
 });

@@ -95,19 +95,28 @@ export function isMoveKey(key: string): key is MoveKey {
 }
 
 /**
- * The next spot of a card carried by keyboard: up/down within the cell, left/right to the
- * neighbouring column of the same lane (keeping the index where the new cell allows). Stays
- * put at the edges. `lengthOf` is `cellLength` of a cell; `columnIds` the droppable columns.
+ * The next spot of a card carried by keyboard: up/down within the cell, and past its first or
+ * last card into the same column of the lane above or below (at its end or start); left/right
+ * to the neighbouring column of the same lane, keeping the index where the new cell allows.
+ * Stays put at the edges of the board. `lengthOf` is `cellLength` of a cell; `columnIds` the
+ * droppable columns and `laneIds` the lanes, both in the order shown.
  */
 export function stepSpot(
   spot: DropSpot,
   key: MoveKey,
   columnIds: readonly string[],
-  lengthOf: (laneId: string, columnId: string) => number
+  lengthOf: (laneId: string, columnId: string) => number,
+  laneIds: readonly string[] = [spot.laneId]
 ): DropSpot {
-  if (key === 'ArrowUp') return { ...spot, index: Math.max(0, spot.index - 1) };
-  if (key === 'ArrowDown') {
-    return { ...spot, index: Math.min(lengthOf(spot.laneId, spot.columnId), spot.index + 1) };
+  if (key === 'ArrowUp' || key === 'ArrowDown') {
+    const up = key === 'ArrowUp';
+    const length = lengthOf(spot.laneId, spot.columnId);
+    if (up ? spot.index > 0 : spot.index < length) {
+      return { ...spot, index: Math.min(length, Math.max(0, spot.index + (up ? -1 : 1))) };
+    }
+    const lane = laneIds[laneIds.indexOf(spot.laneId) + (up ? -1 : 1)];
+    if (laneIds.indexOf(spot.laneId) === -1 || lane === undefined) return spot;
+    return { laneId: lane, columnId: spot.columnId, index: up ? lengthOf(lane, spot.columnId) : 0 };
   }
   const column = columnIds.indexOf(spot.columnId);
   const next = columnIds[column + (key === 'ArrowLeft' ? -1 : 1)];

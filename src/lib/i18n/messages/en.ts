@@ -102,6 +102,7 @@ export const en = {
   'boardView.card.checklist': 'Checklist: {done} of {total} done',
   'boardView.card.comments.one': '{count} comment',
   'boardView.card.comments.other': '{count} comments',
+  'boardView.dnd.movedLane': 'Lane {lane}, column {column}, position {position} of {total}.',
   // area end: board view
 
   // area: list view (filters, saved filters, bulk edit, my tasks) — keys below

@@ -102,6 +102,7 @@ export const zhCN: Messages = {
   'boardView.card.checklist': '检查清单：已完成 {done} / {total}',
   'boardView.card.comments.one': '{count} 条评论',
   'boardView.card.comments.other': '{count} 条评论',
+  'boardView.dnd.movedLane': '“{lane}”泳道，“{column}”列第 {position} 位，共 {total} 位。',
   // area end: board view
 
   // area: list view (filters, saved filters, bulk edit, my tasks) — keys below
