@@ -310,6 +310,7 @@ test('columns are added, renamed, reordered, limited and deleted', async ({ brow
   await blocked.getByTestId('column-delete').click();
   await blocked.getByTestId('column-delete-confirm').click();
   await expect(names()).toHaveText(['Backlog', 'Peer review', 'To do', 'In progress', 'Done']);
+  await expect(page.getByTestId('board-announcer')).toHaveText('Column “Blocked” deleted.');
   await expect(other.getByTestId('column-name')).toHaveCount(5);
 
   // Viewers get no column controls, and cannot pick cards up.
