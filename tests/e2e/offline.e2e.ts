@@ -104,9 +104,13 @@ test.describe('offline', () => {
     await expect(card(a.page, 'Check the backup job')).toHaveAttribute('data-priority', 'none');
     await expect(a.page.getByTestId('sync-pending')).toHaveText('2 changes waiting');
     await expect(a.page.getByTestId('task-card')).toHaveCount(3);
-    // Still usable: a third edit after the reload adds to the count.
-    await addTask(a.page, 'Order spare power supplies');
+    // Still usable: a move of an existing card and a new task after the reload add to the count.
+    await card(a.page, 'Check the backup job')
+      .getByTestId('card-move-to')
+      .selectOption('in-progress');
     await expect(a.page.getByTestId('sync-pending')).toHaveText('3 changes waiting');
+    await addTask(a.page, 'Order spare power supplies');
+    await expect(a.page.getByTestId('sync-pending')).toHaveText('4 changes waiting');
 
     await a.context.setOffline(false);
     await expectSynced(a.page);
@@ -119,7 +123,14 @@ test.describe('offline', () => {
     // Both converge: A sees what B did meanwhile, B sees A's offline tasks.
     for (const { page } of [a, b]) {
       await expect(card(page, 'Rotate the on-call schedule')).toBeVisible();
+      // B's priority change and A's offline move touch different fields: both survive.
       await expect(card(page, 'Check the backup job')).toHaveAttribute('data-priority', 'urgent');
+      await expect(
+        page
+          .locator('[data-testid="column"][data-column-id="in-progress"]')
+          .getByTestId('task-card')
+          .filter({ hasText: 'Check the backup job' })
+      ).toHaveCount(1);
       await expect(card(page, 'Swap the failed disk in rack 4')).toHaveAttribute(
         'data-priority',
         'high'
