@@ -10,7 +10,11 @@
 import { getSchema, type JSONContent } from '@tiptap/core';
 import type { Schema } from '@tiptap/pm/model';
 import { MarkdownManager } from '@tiptap/markdown';
-import { prosemirrorJSONToYXmlFragment, yXmlFragmentToProseMirrorRootNode } from '@tiptap/y-tiptap';
+import {
+  prosemirrorJSONToYXmlFragment,
+  yXmlFragmentToProseMirrorRootNode,
+  yXmlFragmentToProsemirrorJSON
+} from '@tiptap/y-tiptap';
 import type * as Y from 'yjs';
 import { emptyRunbookContent, generateStepId, runbookExtensions } from './editor-extensions';
 import { runbookContent } from './runbook-model';
