@@ -127,7 +127,7 @@ test.describe('offline', () => {
       await expect(card(page, 'Check the backup job')).toHaveAttribute('data-priority', 'urgent');
       await expect(
         page
-          .locator('[data-testid="column"][data-column-id="in-progress"]')
+          .locator('[data-testid="cell"][data-column-id="in-progress"]')
           .getByTestId('task-card')
           .filter({ hasText: 'Check the backup job' })
       ).toHaveCount(1);
