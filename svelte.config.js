@@ -21,7 +21,10 @@ const config = {
         'object-src': ['none'],
         'base-uri': ['self'],
         'frame-ancestors': ['none'],
-        'form-action': ['self']
+        'form-action': ['self'],
+        // The service worker (src/service-worker.ts) and the web app manifest come from us.
+        'worker-src': ['self'],
+        'manifest-src': ['self']
       }
     }
   }

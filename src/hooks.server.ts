@@ -12,6 +12,7 @@ import { SESSION_TTL_MS } from '$lib/server/accounts/accounts';
 import { clearSessionCookie, setSessionCookie } from '$lib/server/auth/session-cookie';
 import { rememberWorkspace, workspaceOfPath } from '$lib/server/auth/last-workspace';
 import { loginUrl } from '$lib/server/api/page-access';
+import { THEME_COOKIE, themeColors, themeFromCookie } from '$lib/theme/themes';
 
 /**
  * The UI language: the `locale` cookie, else Accept-Language. Rendered into `<html lang>`
@@ -25,6 +26,26 @@ const handleLocale: Handle = ({ event, resolve }) => {
   event.locals.locale = locale;
   return resolve(event, {
     transformPageChunk: ({ html }) => html.replace('%lang%', locale)
+  });
+};
+
+/**
+ * The colour theme from the `theme` cookie, rendered into `<html data-theme>` and the
+ * `theme-color` metas of app.html, so a page never flashes in the other palette before scripts
+ * run. Following the system (no cookie, or an unknown value) needs no attribute at all.
+ */
+const handleTheme: Handle = ({ event, resolve }) => {
+  const theme = themeFromCookie(event.cookies.get(THEME_COOKIE));
+  const colors = themeColors(theme);
+  return resolve(event, {
+    transformPageChunk: ({ html }) => {
+      const page = html
+        .replace('%theme-color-light%', colors.light)
+        .replace('%theme-color-dark%', colors.dark);
+      return theme === 'system'
+        ? page
+        : page.replace('<html lang=', `<html data-theme="${theme}" lang=`);
+    }
   });
 };
 
@@ -133,6 +154,7 @@ const handlePageAccess: Handle = ({ event, resolve }) => {
 
 export const handle: Handle = sequence(
   handleLocale,
+  handleTheme,
   handleSecurityHeaders,
   handleSession,
   handlePageAccess

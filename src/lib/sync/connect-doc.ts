@@ -12,6 +12,31 @@ import { parseDocName } from '$lib/shared/doc-name';
 import { SYNC_PATH_PREFIX, closeCodeName, isRetryableClose } from '$lib/shared/sync-protocol';
 import { SyncStatus, type SyncError } from './sync-status.svelte';
 
+/** Where the pending count of `docName` survives a reload while offline (localStorage). */
+export function pendingStorageKey(docName: string): string {
+  return `runboard:pending:${docName}`;
+}
+
+/** The stored pending count of `docName`; 0 when none, unreadable or storage is blocked. */
+function loadPending(key: string): number {
+  try {
+    const stored = Number(localStorage.getItem(key));
+    return Number.isSafeInteger(stored) && stored > 0 ? stored : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Stores (or with 0, forgets) the pending count; storage being blocked only loses the count. */
+function savePending(key: string, count: number): void {
+  try {
+    if (count > 0) localStorage.setItem(key, String(count));
+    else localStorage.removeItem(key);
+  } catch {
+    // Private mode or a full quota: the edits themselves are in IndexedDB either way.
+  }
+}
+
 export interface ConnectDocOptions {
   /** Base URL of the sync endpoint; defaults to `syncBaseUrl()` of the current page. */
   wsBaseUrl?: string;
@@ -48,6 +73,10 @@ export function connectDoc(docName: string, options: ConnectDocOptions = {}): Do
   const doc = new Y.Doc();
   const status = new SyncStatus();
   const persistence = options.offlineCopy === false ? null : new IndexeddbPersistence(docName, doc);
+  // Edits made offline before a reload are still waiting (they are in IndexedDB); so is their
+  // count, until the next completed sync. Without an offline copy a reload loses both.
+  const pendingKey = persistence === null ? null : pendingStorageKey(docName);
+  if (pendingKey !== null) status.pendingLocalChanges = loadPending(pendingKey);
   const whenLocalLoaded: Promise<void> =
     persistence === null
       ? Promise.resolve()
@@ -88,6 +117,7 @@ export function connectDoc(docName: string, options: ConnectDocOptions = {}): Do
     if (isSynced) {
       status.pendingLocalChanges = 0;
       status.lastError = null;
+      if (pendingKey !== null) savePending(pendingKey, 0);
     }
   });
 
@@ -95,7 +125,12 @@ export function connectDoc(docName: string, options: ConnectDocOptions = {}): Do
     // Remote updates arrive with the provider as origin, the offline copy with the
     // persistence; everything else was made here.
     if (origin === provider || (persistence !== null && origin === persistence)) return;
-    if (!(provider.wsconnected && provider.synced)) status.pendingLocalChanges++;
+    if (!(provider.wsconnected && provider.synced)) {
+      // Another tab of this document may have counted its own offline edits meanwhile.
+      const stored = pendingKey === null ? 0 : loadPending(pendingKey);
+      status.pendingLocalChanges = Math.max(status.pendingLocalChanges, stored) + 1;
+      if (pendingKey !== null) savePending(pendingKey, status.pendingLocalChanges);
+    }
   };
   doc.on('update', handleUpdate);
 

@@ -27,7 +27,10 @@ export class SyncStatus {
   state = $state<SyncState>('connecting');
   /** True once the server and this client have exchanged what the other was missing. */
   synced = $state(false);
-  /** Local updates made while not connected and synced; reset when a sync completes. */
+  /**
+   * Local updates made while not connected and synced; reset when a sync completes. Kept in
+   * localStorage by `connect-doc.ts`, so a reload while offline still shows them.
+   */
   pendingLocalChanges = $state(0);
   /** Set when a connection ends abnormally; cleared by the next successful sync. */
   lastError = $state<SyncError | null>(null);

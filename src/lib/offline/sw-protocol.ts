@@ -1,0 +1,60 @@
+/**
+ * What the pages and the service worker (src/service-worker.ts) tell each other, and which
+ * requests the worker never caches. Framework-free and dependency-free: it is bundled into the
+ * worker as well as into the app.
+ */
+
+/** A page asks the worker to keep an offline copy of a page it showed (client-side navigation). */
+export interface CachePageMessage {
+  type: 'cache-page';
+  /** Same-origin URL of the page (path and query). */
+  url: string;
+}
+
+/** Every message a page may post to the worker. */
+export type ServiceWorkerMessage = CachePageMessage;
+
+/** True when `value` is a message this protocol knows (the worker checks what it receives). */
+export function isServiceWorkerMessage(value: unknown): value is ServiceWorkerMessage {
+  if (typeof value !== 'object' || value === null) return false;
+  const message = value as Record<string, unknown>;
+  return message.type === 'cache-page' && typeof message.url === 'string';
+}
+
+/**
+ * Paths whose responses are never cached: the API, the websocket endpoint, sign-in and sign-out,
+ * first-run setup, probes and metrics. Prefixes match the path itself, below it (`/api/…`) and
+ * with an extension (`/login.json`).
+ */
+export const NEVER_CACHE_PATHS = [
+  '/api',
+  '/sync',
+  '/auth',
+  '/login',
+  '/logout',
+  '/setup',
+  '/invite',
+  '/healthz',
+  '/readyz',
+  '/metrics'
+] as const;
+
+/** True when `pathname` lies under one of `NEVER_CACHE_PATHS`. */
+export function isNeverCached(pathname: string): boolean {
+  return NEVER_CACHE_PATHS.some(
+    (prefix) =>
+      pathname === prefix || pathname.startsWith(prefix + '/') || pathname.startsWith(prefix + '.')
+  );
+}
+
+/** Requests that end a session: the worker clears its page caches when it sees one. */
+export const SIGN_OUT_PATHS = ['/logout', '/api/v1/auth/logout'] as const;
+
+/** Suffix of SvelteKit's data requests for client-side navigation. */
+export const DATA_SUFFIX = '/__data.json';
+
+/** The workspace id of a `/w/<ws>/…` path, else null. */
+export function workspaceOfPagePath(pathname: string): string | null {
+  const match = /^\/w\/([^/]+)(?:\/|$)/.exec(pathname);
+  return match?.[1] ?? null;
+}
