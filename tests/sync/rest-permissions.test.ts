@@ -30,6 +30,39 @@ const table: Record<string, Cell> = {
   createTask: { method: 'POST', path: '/tasks', body: { title: 'matrix' }, min: 'member' },
   getTask: { method: 'GET', path: '/tasks/nosuch', min: 'viewer' },
   updateTask: { method: 'PATCH', path: '/tasks/nosuch', body: { title: 'x' }, min: 'member' },
+  getTaskDetail: { method: 'GET', path: '/tasks/nosuch/detail', min: 'viewer' },
+  bulkUpdateTasks: {
+    method: 'POST',
+    path: '/tasks/bulk',
+    body: { ids: ['nosuch'], patch: { priority: 'low' } },
+    min: 'member'
+  },
+  createComment: {
+    method: 'POST',
+    path: '/tasks/nosuch/comments',
+    body: { body: 'x' },
+    min: 'member'
+  },
+  updateComment: {
+    method: 'PATCH',
+    path: '/tasks/nosuch/comments/nosuch',
+    body: { body: 'x' },
+    min: 'member'
+  },
+  deleteComment: { method: 'DELETE', path: '/tasks/nosuch/comments/nosuch', min: 'member' },
+  createChecklistItem: {
+    method: 'POST',
+    path: '/tasks/nosuch/checklist',
+    body: { text: 'x' },
+    min: 'member'
+  },
+  updateChecklistItem: {
+    method: 'PATCH',
+    path: '/tasks/nosuch/checklist/nosuch',
+    body: { done: true },
+    min: 'member'
+  },
+  deleteChecklistItem: { method: 'DELETE', path: '/tasks/nosuch/checklist/nosuch', min: 'member' },
   getWorkspace: { method: 'GET', path: '', min: 'viewer' },
   renameWorkspace: { method: 'PATCH', path: '', body: { name: 'Matrix' }, min: 'admin' },
   listMembers: { method: 'GET', path: '/members', min: 'viewer' },

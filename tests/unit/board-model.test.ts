@@ -432,7 +432,10 @@ describe('createTask', () => {
       resolvedAt: null,
       doneAt: null,
       archivedAt: null,
-      links: []
+      links: [],
+      checklistDone: 0,
+      checklistTotal: 0,
+      commentCount: 0
     });
     expect(taskSchema.parse(task)).toEqual(task);
     expect(getTask(doc, task.id)).toEqual(task);

@@ -6,14 +6,29 @@
  * Document layout (schemaVersion 1):
  *
  *   doc.getMap('tasks')    Y.Map<taskId, Y.Map<field, unknown>>, one entry per task:
- *                            id, key, title, description, kind, status (column id),
+ *                            id, key, title, kind, status (column id),
  *                            position (fractional key), assignee, priority, dueAt,
  *                            estimateMinutes, progress, createdAt, createdBy, updatedAt,
  *                            startedAt, acknowledgedAt, resolvedAt, doneAt, archivedAt
  *                              — plain values (string | number | null);
+ *                            description — nested Y.Text, changed by minimal diffs so
+ *                              concurrent edits at different places merge (tasks written
+ *                              before hold a plain string, replaced by a Y.Text on its first
+ *                              change; task-description.ts);
  *                            labels — nested Y.Map<labelId, true>, so a concurrent add and
  *                              remove of different labels both survive;
- *                            links  — nested Y.Map<`${type}:${target}`, { type, target, addedAt }>.
+ *                            links  — nested Y.Map<`${type}:${target}`, { type, target, addedAt }>;
+ *                            checklist — nested Y.Map<itemId, Y.Map{ text, done, position
+ *                              (fractional key), doneBy, doneAt }> (task-checklist.ts);
+ *                            comments — nested Y.Map<commentId, Y.Map{ author, body,
+ *                              createdAt, editedAt }> (task-comments.ts);
+ *                            activity — nested Y.Array of plain { at, by, action, field?,
+ *                              from?, to? }, append-only, trimmed to the newest 500
+ *                              (task-activity.ts).
+ *                          checklist, comments and activity are created with the task, so
+ *                          the first additions on two replicas land in the same container;
+ *                          tasks older than them get theirs on the first write (two
+ *                          replicas doing that concurrently keep one replica's container).
  *   doc.getMap('columns')  Y.Map<columnId, Y.Map>: name, position, category, wipLimit.
  *   doc.getMap('labels')   Y.Map<labelId, Y.Map>: name, color.
  *   doc.getMap('meta')     schemaVersion (1), keyPrefix (e.g. 'OPS').
@@ -27,15 +42,42 @@
  * Rules every mutation follows: validate the input (zod) and check every reference BEFORE
  * touching the document — a Yjs transaction cannot be rolled back, so a throw half-way would
  * leave a half-applied edit on every replica — then write inside one `doc.transact(fn, origin)`.
- * Errors are `BoardError`s with a stable `code`.
+ * Errors are `BoardError`s with a stable `code`. A mutation that changes a task also appends
+ * what changed to the task's activity log in that same transaction (`by` = the actor).
  *
  * Readers are tolerant: a field of the wrong type (an old or buggy client) reads as its
  * default instead of throwing, so one bad entry cannot take the board down.
  */
 import * as Y from 'yjs';
-import type { z } from 'zod';
 import { generateKeyBetween, generateNKeysBetween, isValidKey } from '../fractional-index';
 import {
+  BoardError,
+  columnsOf,
+  compareOrdered,
+  entry,
+  generateId,
+  isoNow,
+  labelsOf,
+  metaOf,
+  parse,
+  parseActor,
+  placeAt,
+  readEnum,
+  readInt,
+  readString,
+  requireTask,
+  setIfChanged,
+  targetIndex,
+  tasksOf,
+  writePositions,
+  type FieldMap,
+  type MutationOptions,
+  type Ordered,
+  type Placement,
+  type TaskMutationOptions
+} from './board-doc';
+import {
+  bulkTaskPatchSchema,
   columnCategorySchema,
   columnCreateSchema,
   columnSchema,
@@ -45,6 +87,7 @@ import {
   moveTargetSchema,
   prioritySchema,
   taskCreateSchema,
+  taskDescriptionSchema,
   taskFilterSchema,
   taskKindSchema,
   taskLinkTypeSchema,
@@ -63,15 +106,44 @@ import type {
   TaskFilter,
   TaskLink,
   TaskLinkInput,
+  TaskDetail,
+  TaskPatch,
   TaskPatchInput
 } from './schema';
+import {
+  appendActivity,
+  continuesDescriptionEdit,
+  newActivityArray,
+  readActivity,
+  type ActivityInput
+} from './task-activity';
+import { checklistCounts, newChecklistMap, readChecklist } from './task-checklist';
+import { commentCount, newCommentsMap, readComments } from './task-comments';
+import {
+  DESCRIPTION_KEY,
+  newDescriptionText,
+  readDescription,
+  writeDescription
+} from './task-description';
+
+export { BoardError, GENERATED_ID_LENGTH, generateId } from './board-doc';
+export type { BoardErrorCode, MutationOptions, TaskMutationOptions } from './board-doc';
+export {
+  addChecklistItem,
+  moveChecklistItem,
+  removeChecklistItem,
+  updateChecklistItem
+} from './task-checklist';
+export type { AddChecklistItemOptions } from './task-checklist';
+export { addComment, deleteComment, editComment } from './task-comments';
+export type { AddCommentOptions } from './task-comments';
+export { textSplice } from './task-description';
+export type { TextSplice } from './task-description';
 
 /** Version of the document layout described above. */
 export const BOARD_SCHEMA_VERSION = 1;
 /** Key prefix used when `initBoard` is not given one. */
 export const DEFAULT_KEY_PREFIX = 'OPS';
-/** Length of generated ids, in characters (62 symbols: about 95 bits). */
-export const GENERATED_ID_LENGTH = 16;
 
 /** Columns of a new board; the ids are stable so concurrent `initBoard` calls merge. */
 export const DEFAULT_COLUMNS: readonly ColumnSeed[] = [
@@ -81,43 +153,11 @@ export const DEFAULT_COLUMNS: readonly ColumnSeed[] = [
   { id: 'review', name: 'Review', category: 'in_progress' },
   { id: 'done', name: 'Done', category: 'done' }
 ];
-
-export type BoardErrorCode = 'invalid_input' | 'not_found' | 'conflict';
-
-/**
- * A refused board operation. `invalid_input`: the input fails its schema or refers to a column,
- * label or task that does not exist; `not_found`: the addressed task/column/label does not
- * exist; `conflict`: the board's current state forbids it (id taken, column not empty, …).
- */
-export class BoardError extends Error {
-  override name = 'BoardError';
-  readonly code: BoardErrorCode;
-  readonly details: unknown;
-
-  constructor(code: BoardErrorCode, message: string, details?: unknown) {
-    super(message);
-    this.code = code;
-    this.details = details;
-  }
-}
-
 export interface ColumnSeed {
   id: string;
   name: string;
   category: ColumnCategory;
   wipLimit?: number | null;
-}
-
-export interface MutationOptions {
-  /** Transaction origin, handed to `doc.transact` (lets providers and observers tell who wrote). */
-  origin?: unknown;
-}
-
-export interface TaskMutationOptions extends MutationOptions {
-  /** Time of the event; defaults to the current time. */
-  now?: Date;
-  /** Member id of whoever acts; recorded as `createdBy` when creating. */
-  actor?: string | null;
 }
 
 export interface CreateTaskOptions extends TaskMutationOptions {
@@ -139,88 +179,7 @@ export interface TaskChanges {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Document access
-
-type FieldMap = Y.Map<unknown>;
-
-function tasksOf(doc: Y.Doc): Y.Map<unknown> {
-  return doc.getMap<unknown>('tasks');
-}
-
-function columnsOf(doc: Y.Doc): Y.Map<unknown> {
-  return doc.getMap<unknown>('columns');
-}
-
-function labelsOf(doc: Y.Doc): Y.Map<unknown> {
-  return doc.getMap<unknown>('labels');
-}
-
-function metaOf(doc: Y.Doc): Y.Map<unknown> {
-  return doc.getMap<unknown>('meta');
-}
-
-function entry(map: Y.Map<unknown>, id: string): FieldMap | null {
-  const value = map.get(id);
-  return value instanceof Y.Map ? (value as FieldMap) : null;
-}
-
-function readString(map: FieldMap, key: string): string | null {
-  const value = map.get(key);
-  return typeof value === 'string' ? value : null;
-}
-
-function readInt(map: FieldMap, key: string): number | null {
-  const value = map.get(key);
-  return typeof value === 'number' && Number.isInteger(value) ? value : null;
-}
-
-function readEnum<T extends string>(value: unknown, options: readonly T[], fallback: T): T {
-  return typeof value === 'string' && (options as readonly string[]).includes(value)
-    ? (value as T)
-    : fallback;
-}
-
-/** Sets `key` only when the value differs, so unchanged fields do not win over remote edits. */
-function setIfChanged(map: FieldMap, key: string, value: unknown): boolean {
-  if (map.get(key) === value) return false;
-  map.set(key, value);
-  return true;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Validation helpers
-
-function parse<T extends z.ZodType>(schema: T, input: unknown, what: string): z.output<T> {
-  const result = schema.safeParse(input);
-  if (!result.success) {
-    const issues = result.error.issues.map((issue) => ({
-      path: issue.path.map(String).join('.'),
-      message: issue.message
-    }));
-    const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
-    throw new BoardError('invalid_input', `invalid ${what}: ${summary}`, { issues });
-  }
-  return result.data;
-}
-
-function isoNow(now: Date | undefined): string {
-  const date = now ?? new Date();
-  if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
-    throw new BoardError('invalid_input', 'invalid time: `now` must be a valid Date');
-  }
-  return date.toISOString();
-}
-
-function parseActor(actor: string | null | undefined): string | null {
-  if (actor === undefined || actor === null) return null;
-  return parse(idSchema, actor, 'actor');
-}
-
-function requireTask(doc: Y.Doc, id: string): FieldMap {
-  const map = typeof id === 'string' ? entry(tasksOf(doc), id) : null;
-  if (map === null) throw new BoardError('not_found', `task ${JSON.stringify(id)} not found`);
-  return map;
-}
+// References
 
 function requireColumn(doc: Y.Doc, id: string): FieldMap {
   const map = typeof id === 'string' ? entry(columnsOf(doc), id) : null;
@@ -247,93 +206,6 @@ function requireLabelsExist(
   if (missing.length > 0) {
     throw new BoardError('invalid_input', `unknown label(s): ${missing.join(', ')}`, { missing });
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Ids
-
-const ID_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-
-/** A random url-safe id (letters and digits, so it always passes `isValidId`). */
-export function generateId(length: number = GENERATED_ID_LENGTH): string {
-  let id = '';
-  const bytes = new Uint8Array(length * 2);
-  while (id.length < length) {
-    globalThis.crypto.getRandomValues(bytes);
-    for (const byte of bytes) {
-      // 248 = 4 * 62: rejecting the rest keeps every symbol equally likely.
-      if (byte < 248 && id.length < length) id += ID_ALPHABET.charAt(byte % 62);
-    }
-  }
-  return id;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Ordering
-
-interface Ordered {
-  id: string;
-  position: string;
-}
-
-function compareOrdered(a: Ordered, b: Ordered): number {
-  if (a.position !== b.position) return a.position < b.position ? -1 : 1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-
-interface Placement {
-  /** Key for the item being placed. */
-  position: string;
-  /** Siblings that had to be re-keyed to make room (ties or malformed keys). */
-  rekeyed: Ordered[];
-}
-
-/**
- * Positions that put a new item at `index` of `siblings` (sorted by position then id, without
- * the item itself). Normally one key between the two neighbours. When the neighbours tie (two
- * replicas generated the same key) or a neighbour's key is malformed, there is no room between
- * them, so the run of tied/malformed siblings is re-keyed along with the item, keeping the
- * visible order.
- */
-function placeAt(siblings: readonly Ordered[], index: number): Placement {
-  let start = index;
-  while (start > 0 && !isValidKey(siblings[start - 1]?.position ?? '')) start--;
-  const lower = start > 0 ? (siblings[start - 1]?.position ?? null) : null;
-  let end = index;
-  for (; end < siblings.length; end++) {
-    const key = siblings[end]?.position ?? '';
-    if (isValidKey(key) && (lower === null || key > lower)) break;
-  }
-  const upper = siblings[end]?.position ?? null;
-  const before = siblings.slice(start, index);
-  const after = siblings.slice(index, end);
-  const keys = generateNKeysBetween(lower, upper, before.length + 1 + after.length);
-  const rekeyed: Ordered[] = [];
-  let k = 0;
-  for (const sibling of before) rekeyed.push({ id: sibling.id, position: keys[k++] ?? '' });
-  const position = keys[k++] ?? '';
-  for (const sibling of after) rekeyed.push({ id: sibling.id, position: keys[k++] ?? '' });
-  return { position, rekeyed };
-}
-
-/** Insertion index from `beforeId`/`afterId` (ids of siblings); end of list when neither. */
-function targetIndex(
-  siblings: readonly Ordered[],
-  beforeId: string | undefined,
-  afterId: string | undefined,
-  describe: (id: string) => BoardError
-): number {
-  if (beforeId !== undefined) {
-    const index = siblings.findIndex((s) => s.id === beforeId);
-    if (index < 0) throw describe(beforeId);
-    return index;
-  }
-  if (afterId !== undefined) {
-    const index = siblings.findIndex((s) => s.id === afterId);
-    if (index < 0) throw describe(afterId);
-    return index + 1;
-  }
-  return siblings.length;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -522,13 +394,6 @@ export function removeColumn(doc: Y.Doc, id: string, options: MutationOptions = 
   doc.transact(() => columnsOf(doc).delete(id), options.origin);
 }
 
-function writePositions(map: Y.Map<unknown>, items: readonly Ordered[]): void {
-  for (const item of items) {
-    const target = entry(map, item.id);
-    if (target !== null) target.set('position', item.position);
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Labels
 
@@ -638,11 +503,12 @@ function readLinks(map: FieldMap): TaskLink[] {
 /** Reads a task entry into the plain `Task` view; `id` defaults to the entry's `id` field. */
 export function readTask(map: Y.Map<unknown>, id?: string): Task {
   const progress = readInt(map, 'progress');
+  const checklist = checklistCounts(map);
   return {
     id: id ?? readString(map, 'id') ?? '',
     key: readString(map, 'key'),
     title: readString(map, 'title') ?? '',
-    description: readString(map, 'description') ?? '',
+    description: readDescription(map),
     kind: readEnum(map.get('kind'), taskKindSchema.options, 'task'),
     status: readString(map, 'status') ?? '',
     position: readString(map, 'position') ?? '',
@@ -660,7 +526,10 @@ export function readTask(map: Y.Map<unknown>, id?: string): Task {
     resolvedAt: readString(map, 'resolvedAt'),
     doneAt: readString(map, 'doneAt'),
     archivedAt: readString(map, 'archivedAt'),
-    links: readLinks(map)
+    links: readLinks(map),
+    checklistDone: checklist.done,
+    checklistTotal: checklist.total,
+    commentCount: commentCount(map)
   };
 }
 
@@ -668,6 +537,39 @@ export function readTask(map: Y.Map<unknown>, id?: string): Task {
 export function getTask(doc: Y.Doc, id: string): Task | null {
   const map = entry(tasksOf(doc), id);
   return map === null ? null : readTask(map, id);
+}
+
+/**
+ * One task with its checklist (by position, then id), comments (oldest first) and activity
+ * (oldest first), or null when there is none with that id.
+ */
+export function getTaskDetail(doc: Y.Doc, id: string): TaskDetail | null {
+  const map = entry(tasksOf(doc), id);
+  if (map === null) return null;
+  return {
+    ...readTask(map, id),
+    checklist: readChecklist(map),
+    comments: readComments(map),
+    activity: readActivity(map)
+  };
+}
+
+/**
+ * A task by id, else by human key (case-insensitive: `ops-12` finds OPS-12), or null. Deep
+ * links carry either; the key lookup scans the board once.
+ */
+export function findTask(doc: Y.Doc, keyOrId: string): Task | null {
+  if (typeof keyOrId !== 'string' || keyOrId === '') return null;
+  const tasks = tasksOf(doc);
+  const byId = entry(tasks, keyOrId);
+  if (byId !== null) return readTask(byId, keyOrId);
+  const wanted = keyOrId.toUpperCase();
+  for (const [id, value] of tasks.entries()) {
+    if (!(value instanceof Y.Map)) continue;
+    const key = readString(value as FieldMap, 'key');
+    if (key !== null && key.toUpperCase() === wanted) return readTask(value as FieldMap, id);
+  }
+  return null;
 }
 
 /**
@@ -873,7 +775,7 @@ export function createTask(
     map.set('id', id);
     map.set('key', null);
     map.set('title', data.title);
-    map.set('description', data.description ?? '');
+    map.set(DESCRIPTION_KEY, newDescriptionText(data.description ?? ''));
     map.set('kind', kind);
     map.set('status', status);
     map.set('position', placement.position);
@@ -897,14 +799,157 @@ export function createTask(
     const linkSet = new Y.Map<unknown>();
     map.set('links', linkSet);
     for (const [key, link] of links) linkSet.set(key, link);
+    // Created with the task, so the first items added on two replicas land in the same map.
+    map.set('checklist', newChecklistMap());
+    map.set('comments', newCommentsMap());
+    map.set('activity', newActivityArray());
+    appendActivity(map, now, actor, [{ action: 'created' }]);
   }, options.origin);
   return readTask(requireTask(doc, id), id);
+}
+
+/** A patch checked against one task, ready to be written (see `writeUpdate`). */
+interface UpdatePlan {
+  id: string;
+  map: FieldMap;
+  data: TaskPatch;
+}
+
+/**
+ * Checks a parsed patch against task `id` without writing: the task exists, a new status is
+ * an existing column, new labels exist (a label the task already carries may be kept even if
+ * it was deleted from the board).
+ */
+function planUpdate(doc: Y.Doc, id: string, data: TaskPatch): UpdatePlan {
+  const map = requireTask(doc, id);
+  if (data.status !== undefined && data.status !== readString(map, 'status')) {
+    referencedColumn(doc, data.status);
+  }
+  if (data.labels !== undefined) requireLabelsExist(doc, data.labels, new Set(readLabelIds(map)));
+  return { id, map, data };
+}
+
+/** Ids as one activity value: sorted and comma-joined. */
+function joinIds(ids: Iterable<string>): string {
+  return [...new Set(ids)].sort().join(',');
+}
+
+/** The scalar fields a patch may set, compared one by one so only real changes are written. */
+const SCALAR_FIELDS = [
+  'title',
+  'kind',
+  'assignee',
+  'priority',
+  'dueAt',
+  'estimateMinutes',
+  'progress'
+] as const;
+
+/**
+ * Writes a planned patch, with one activity entry per field that changed. Call inside a
+ * transaction: the status move reads the column as it is at that point, so several tasks
+ * moved in one transaction (bulk edit) each get their own place at the end.
+ */
+function writeUpdate(doc: Y.Doc, plan: UpdatePlan, now: string, actor: string | null): void {
+  const { id, map, data } = plan;
+  const current = readTask(map, id);
+  const kind = data.kind ?? current.kind;
+  const activity: ActivityInput[] = [];
+  // A coalesced description edit changes the task without a new log entry.
+  let changed = false;
+
+  for (const field of SCALAR_FIELDS) {
+    const value = data[field];
+    if (value !== undefined && setIfChanged(map, field, value)) {
+      activity.push({ action: 'updated', field, from: current[field], to: value });
+    }
+  }
+  if (data.description !== undefined && writeDescription(map, data.description)) {
+    // The text itself can be 100,000 characters: the log only says that it changed.
+    if (!continuesDescriptionEdit(map, now, actor)) {
+      activity.push({ action: 'updated', field: 'description' });
+    }
+    changed = true;
+  }
+  if (data.labels !== undefined && writeLabelSet(map, data.labels)) {
+    const to = joinIds(data.labels);
+    activity.push({ action: 'updated', field: 'labels', from: joinIds(current.labels), to });
+  }
+  if (data.links !== undefined && writeLinkSet(map, dedupeLinks(data.links, now))) {
+    const from = joinIds(current.links.map(linkKey));
+    const to = joinIds(data.links.map(linkKey));
+    activity.push({ action: 'updated', field: 'links', from, to });
+  }
+  if (data.status !== undefined && data.status !== current.status) {
+    const column = getColumn(doc, data.status);
+    if (column !== null) {
+      const placement = placeInColumn(doc, column.id, id);
+      writeMove(doc, map, kind, column.id, column.category, placement, now);
+      activity.push({ action: 'moved', from: current.status, to: column.id });
+    }
+  }
+  if (data.archived !== undefined && data.archived !== (current.archivedAt !== null)) {
+    map.set('archivedAt', data.archived ? now : null);
+    activity.push({ action: data.archived ? 'archived' : 'restored' });
+  }
+  if (changed || activity.length > 0) map.set('updatedAt', now);
+  appendActivity(map, now, actor, activity);
+}
+
+/** Replaces a task's label set per key (so concurrent edits of other labels merge). */
+function writeLabelSet(map: FieldMap, labels: readonly string[]): boolean {
+  let set = map.get('labels');
+  if (!(set instanceof Y.Map)) {
+    set = new Y.Map<unknown>();
+    map.set('labels', set);
+  }
+  const labelSet = set as Y.Map<unknown>;
+  const wanted = new Set(labels);
+  let changed = false;
+  for (const key of [...labelSet.keys()]) {
+    if (!wanted.has(key)) {
+      labelSet.delete(key);
+      changed = true;
+    }
+  }
+  for (const key of wanted) {
+    if (labelSet.get(key) !== true) {
+      labelSet.set(key, true);
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+/** Replaces a task's link set per key; links kept from before keep their addedAt. */
+function writeLinkSet(map: FieldMap, links: ReadonlyMap<string, TaskLink>): boolean {
+  let set = map.get('links');
+  if (!(set instanceof Y.Map)) {
+    set = new Y.Map<unknown>();
+    map.set('links', set);
+  }
+  const linkSet = set as Y.Map<unknown>;
+  let changed = false;
+  for (const key of [...linkSet.keys()]) {
+    if (!links.has(key)) {
+      linkSet.delete(key);
+      changed = true;
+    }
+  }
+  for (const [key, link] of links) {
+    if (!linkSet.has(key)) {
+      linkSet.set(key, link);
+      changed = true;
+    }
+  }
+  return changed;
 }
 
 /**
  * Applies a patch. A status change moves the card to the end of that column (with lifecycle
  * timestamps, as `moveTask`); `archived` sets or clears archivedAt; `labels` and `links`
- * replace their sets, applied per key so concurrent edits of other keys merge.
+ * replace their sets, applied per key so concurrent edits of other keys merge; `description`
+ * is applied as a minimal text diff. Each changed field is recorded in the activity log.
  */
 export function updateTask(
   doc: Y.Doc,
@@ -913,92 +958,63 @@ export function updateTask(
   options: TaskMutationOptions = {}
 ): Task {
   const data = parse(taskPatchSchema, patch, 'task patch');
+  const plan = planUpdate(doc, id, data);
+  const now = isoNow(options.now);
+  const actor = parseActor(options.actor);
+  doc.transact(() => writeUpdate(doc, plan, now, actor), options.origin);
+  return readTask(plan.map, id);
+}
+
+/**
+ * Applies one patch to several tasks, all or nothing: every id and the patch are checked
+ * before anything is written (unknown ids are `invalid_input`, listed in `details.missing`),
+ * then all tasks change in one transaction. Returns the tasks in the order of `ids`.
+ */
+export function updateTasks(
+  doc: Y.Doc,
+  ids: string[],
+  patch: TaskPatchInput,
+  options: TaskMutationOptions = {}
+): Task[] {
+  const idList = parse(bulkTaskPatchSchema.shape.ids, ids, 'task ids');
+  const data = parse(taskPatchSchema, patch, 'task patch');
+  const tasks = tasksOf(doc);
+  const missing = idList.filter((id) => entry(tasks, id) === null);
+  if (missing.length > 0) {
+    throw new BoardError('invalid_input', `unknown task(s): ${missing.join(', ')}`, { missing });
+  }
+  const plans = idList.map((id) => planUpdate(doc, id, data));
+  const now = isoNow(options.now);
+  const actor = parseActor(options.actor);
+  doc.transact(() => {
+    for (const plan of plans) writeUpdate(doc, plan, now, actor);
+  }, options.origin);
+  return plans.map((plan) => readTask(plan.map, plan.id));
+}
+
+/**
+ * Replaces a task's description by the minimal diff on its Y.Text, so a concurrent edit at
+ * another place of the text survives; records one 'updated' entry (without the text), or
+ * none when it continues the actor's description edit of the last 10 minutes.
+ */
+export function setTaskDescription(
+  doc: Y.Doc,
+  id: string,
+  text: string,
+  options: TaskMutationOptions = {}
+): void {
+  const value = parse(taskDescriptionSchema, text, 'description');
   const map = requireTask(doc, id);
   const now = isoNow(options.now);
-  parseActor(options.actor);
-  const current = readTask(map, id);
-  const kind = data.kind ?? current.kind;
-
-  let move: { status: string; category: ColumnCategory; placement: Placement } | null = null;
-  if (data.status !== undefined && data.status !== current.status) {
-    const column = readColumn(referencedColumn(doc, data.status), data.status);
-    const placement = placeInColumn(doc, data.status, id);
-    move = { status: column.id, category: column.category, placement };
-  }
-  if (data.labels !== undefined) requireLabelsExist(doc, data.labels, new Set(current.labels));
-  const links = data.links === undefined ? null : dedupeLinks(data.links, now);
-
-  let changed = false;
+  const actor = parseActor(options.actor);
+  if (readDescription(map) === value) return;
   doc.transact(() => {
-    const scalars = {
-      title: data.title,
-      description: data.description,
-      kind: data.kind,
-      assignee: data.assignee,
-      priority: data.priority,
-      dueAt: data.dueAt,
-      estimateMinutes: data.estimateMinutes,
-      progress: data.progress
-    };
-    for (const [key, value] of Object.entries(scalars)) {
-      if (value !== undefined && setIfChanged(map, key, value)) changed = true;
+    if (!writeDescription(map, value)) return;
+    map.set('updatedAt', now);
+    if (!continuesDescriptionEdit(map, now, actor)) {
+      appendActivity(map, now, actor, [{ action: 'updated', field: 'description' }]);
     }
-    if (data.labels !== undefined) {
-      let set = map.get('labels');
-      if (!(set instanceof Y.Map)) {
-        set = new Y.Map<unknown>();
-        map.set('labels', set);
-      }
-      const labelSet = set as Y.Map<unknown>;
-      const wanted = new Set(data.labels);
-      for (const key of [...labelSet.keys()]) {
-        if (!wanted.has(key)) {
-          labelSet.delete(key);
-          changed = true;
-        }
-      }
-      for (const key of wanted) {
-        if (labelSet.get(key) !== true) {
-          labelSet.set(key, true);
-          changed = true;
-        }
-      }
-    }
-    if (links !== null) {
-      let set = map.get('links');
-      if (!(set instanceof Y.Map)) {
-        set = new Y.Map<unknown>();
-        map.set('links', set);
-      }
-      const linkSet = set as Y.Map<unknown>;
-      for (const key of [...linkSet.keys()]) {
-        if (!links.has(key)) {
-          linkSet.delete(key);
-          changed = true;
-        }
-      }
-      // Links kept from before keep their addedAt.
-      for (const [key, link] of links) {
-        if (!linkSet.has(key)) {
-          linkSet.set(key, link);
-          changed = true;
-        }
-      }
-    }
-    if (move !== null) {
-      writeMove(doc, map, kind, move.status, move.category, move.placement, now);
-      changed = true;
-    }
-    if (data.archived !== undefined) {
-      const archived = current.archivedAt !== null;
-      if (data.archived !== archived) {
-        map.set('archivedAt', data.archived ? now : null);
-        changed = true;
-      }
-    }
-    if (changed) map.set('updatedAt', now);
   }, options.origin);
-  return readTask(map, id);
 }
 
 /**
@@ -1016,16 +1032,20 @@ export function moveTask(
   const data = parse(moveTargetSchema, target, 'move');
   const map = requireTask(doc, id);
   const now = isoNow(options.now);
-  parseActor(options.actor);
+  const actor = parseActor(options.actor);
   if (data.beforeId === id || data.afterId === id) {
     throw new BoardError('invalid_input', 'a task cannot be placed next to itself');
   }
   const column = readColumn(referencedColumn(doc, data.status), data.status);
   const placement = placeInColumn(doc, data.status, id, data.beforeId, data.afterId);
-  const kind = readTask(map, id).kind;
+  const before = readTask(map, id);
   doc.transact(() => {
-    writeMove(doc, map, kind, column.id, column.category, placement, now);
+    writeMove(doc, map, before.kind, column.id, column.category, placement, now);
     map.set('updatedAt', now);
+    // A reorder within the column is not worth a log entry; a change of column is.
+    if (column.id !== before.status) {
+      appendActivity(map, now, actor, [{ action: 'moved', from: before.status, to: column.id }]);
+    }
   }, options.origin);
   return readTask(map, id);
 }
@@ -1038,7 +1058,7 @@ export function acknowledgeIncident(
 ): Task {
   const map = requireTask(doc, id);
   const now = isoNow(options.now);
-  parseActor(options.actor);
+  const actor = parseActor(options.actor);
   const task = readTask(map, id);
   if (task.kind !== 'incident') {
     throw new BoardError('conflict', `task ${JSON.stringify(id)} is not an incident`);
@@ -1047,6 +1067,7 @@ export function acknowledgeIncident(
   doc.transact(() => {
     map.set('acknowledgedAt', now);
     map.set('updatedAt', now);
+    appendActivity(map, now, actor, [{ action: 'updated', field: 'acknowledgedAt', to: now }]);
   }, options.origin);
   return readTask(map, id);
 }
@@ -1098,6 +1119,28 @@ export function observeTasks(doc: Y.Doc, callback: (changes: TaskChanges) => voi
   return () => tasks.unobserveDeep(handler);
 }
 
+/**
+ * Calls `callback` with the task's detail after every transaction that changed anything of
+ * task `id` (its fields, description, checklist, comments or activity), and with null when
+ * its entry is deleted; changes to other tasks do not call it. Returns the unsubscribe
+ * function. Does not call back for the current state: read `getTaskDetail` first.
+ */
+export function observeTask(
+  doc: Y.Doc,
+  id: string,
+  callback: (detail: TaskDetail | null) => void
+): () => void {
+  const tasks = tasksOf(doc);
+  const handler = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>): void => {
+    const touched = events.some((event) =>
+      event.target === tasks ? event.changes.keys.has(id) : event.path[0] === id
+    );
+    if (touched) callback(getTaskDetail(doc, id));
+  };
+  tasks.observeDeep(handler);
+  return () => tasks.unobserveDeep(handler);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Human task keys
 
@@ -1131,6 +1174,10 @@ export function assignTaskKey(doc: Y.Doc, id: string, number: number, origin?: u
   const map = entry(tasksOf(doc), id);
   if (!map || typeof map.get('key') === 'string') return false;
   const key = `${readBoardMeta(doc).keyPrefix}-${number}`;
-  doc.transact(() => map.set('key', key), origin);
+  const now = new Date().toISOString();
+  doc.transact(() => {
+    map.set('key', key);
+    appendActivity(map, now, null, [{ action: 'key_assigned', to: key }]);
+  }, origin);
   return true;
 }

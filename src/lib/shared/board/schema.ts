@@ -29,6 +29,16 @@ export const MAX_LABELS_PER_TASK = 50;
 export const MAX_LINKS_PER_TASK = 100;
 /** Largest WIP limit of a column. */
 export const MAX_WIP_LIMIT = 10_000;
+/** Longest checklist item text, in characters. */
+export const MAX_CHECKLIST_TEXT_LENGTH = 500;
+/** Most checklist items on one task. */
+export const MAX_CHECKLIST_ITEMS = 500;
+/** Longest comment body, in characters. */
+export const MAX_COMMENT_LENGTH = 10_000;
+/** Most activity entries kept per task; older ones are trimmed. */
+export const MAX_ACTIVITY_ENTRIES = 500;
+/** Most tasks one bulk edit may change. */
+export const MAX_BULK_TASKS = 500;
 
 export const idSchema = z
   .string()
@@ -72,7 +82,7 @@ const titleSchema = z
   .min(1)
   .max(MAX_TITLE_LENGTH)
   .describe('Title, 1–300 characters after trimming.');
-const descriptionSchema = z
+export const taskDescriptionSchema = z
   .string()
   .max(MAX_DESCRIPTION_LENGTH)
   .describe('Description (Markdown), up to 100,000 characters.');
@@ -124,7 +134,7 @@ export const taskSchema = z
     id: idSchema.describe('Stable task id.'),
     key: z.string().nullable().describe('Human key such as OPS-142; null until one is assigned.'),
     title: titleSchema,
-    description: descriptionSchema,
+    description: taskDescriptionSchema,
     kind: taskKindSchema,
     status: idSchema.describe('Id of the column the task is in.'),
     position: positionSchema.describe('Order within the column.'),
@@ -150,7 +160,10 @@ export const taskSchema = z
       .nullable()
       .describe('When the task entered a done column; cleared when it leaves.'),
     archivedAt: isoDateTimeSchema.nullable().describe('When the task was archived, or null.'),
-    links: z.array(taskLinkSchema).describe('Links, sorted by type then target.')
+    links: z.array(taskLinkSchema).describe('Links, sorted by type then target.'),
+    checklistDone: z.int().min(0).describe('Checklist items that are done.'),
+    checklistTotal: z.int().min(0).describe('Checklist items in all.'),
+    commentCount: z.int().min(0).describe('Number of comments.')
   })
   .meta({
     id: 'Task',
@@ -161,7 +174,7 @@ export type Task = z.infer<typeof taskSchema>;
 export const taskCreateSchema = z
   .object({
     title: titleSchema,
-    description: descriptionSchema.optional(),
+    description: taskDescriptionSchema.optional(),
     kind: taskKindSchema.optional().describe('Defaults to "task".'),
     status: idSchema.optional().describe('Column id; defaults to the first "todo" column.'),
     assignee: assigneeSchema.optional(),
@@ -181,7 +194,7 @@ export type TaskCreate = z.infer<typeof taskCreateSchema>;
 export const taskPatchSchema = z
   .object({
     title: titleSchema.optional(),
-    description: descriptionSchema.optional(),
+    description: taskDescriptionSchema.optional(),
     kind: taskKindSchema.optional(),
     status: idSchema.optional().describe('Column id; the task moves to the end of that column.'),
     assignee: assigneeSchema.optional(),
@@ -292,3 +305,128 @@ export const taskFilterSchema = z
   .strict()
   .meta({ id: 'TaskFilter', description: 'Which tasks to list; all given conditions must hold.' });
 export type TaskFilter = z.input<typeof taskFilterSchema>;
+
+export const checklistTextSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(MAX_CHECKLIST_TEXT_LENGTH)
+  .describe('Text of the item, 1–500 characters after trimming.');
+
+export const checklistItemSchema = z
+  .object({
+    id: idSchema.describe('Stable item id.'),
+    text: checklistTextSchema,
+    done: z.boolean().describe('Whether the item is ticked off.'),
+    position: positionSchema.describe('Order within the checklist.'),
+    doneBy: idSchema.nullable().describe('Member id of who ticked it off, or null.'),
+    doneAt: isoDateTimeSchema.nullable().describe('When it was ticked off, or null.')
+  })
+  .meta({ id: 'ChecklistItem', description: 'One item of a task checklist.' });
+export type ChecklistItem = z.infer<typeof checklistItemSchema>;
+
+export const checklistItemCreateSchema = z
+  .object({ text: checklistTextSchema })
+  .strict()
+  .meta({ id: 'ChecklistItemCreate', description: 'A new checklist item (added at the end).' });
+
+export const checklistItemPatchSchema = z
+  .object({
+    text: checklistTextSchema.optional(),
+    done: z.boolean().optional().describe('true ticks the item off, false clears it.')
+  })
+  .strict()
+  .refine((patch) => Object.keys(patch).length > 0, 'the patch changes nothing')
+  .meta({ id: 'ChecklistItemPatch', description: 'Changes to a checklist item.' });
+export type ChecklistItemPatchInput = z.input<typeof checklistItemPatchSchema>;
+
+export const commentBodySchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(MAX_COMMENT_LENGTH)
+  .describe('Comment text (Markdown), 1–10,000 characters after trimming.');
+
+export const commentSchema = z
+  .object({
+    id: idSchema.describe('Stable comment id.'),
+    author: idSchema.nullable().describe('Member id of the author, or null (system).'),
+    body: commentBodySchema,
+    createdAt: isoDateTimeSchema.describe('When the comment was written.'),
+    editedAt: isoDateTimeSchema.nullable().describe('When it was last edited, or null.')
+  })
+  .meta({ id: 'Comment', description: 'A comment on a task.' });
+export type Comment = z.infer<typeof commentSchema>;
+
+export const commentInputSchema = z
+  .object({ body: commentBodySchema })
+  .strict()
+  .meta({ id: 'CommentInput', description: 'The text of a new or edited comment.' });
+
+export const activityActionSchema = z
+  .enum([
+    'created',
+    'updated',
+    'moved',
+    'archived',
+    'restored',
+    'commented',
+    'comment_edited',
+    'comment_deleted',
+    'checklist_added',
+    'checklist_checked',
+    'checklist_unchecked',
+    'checklist_removed',
+    'key_assigned'
+  ])
+  .meta({ id: 'ActivityAction', description: 'What happened to a task.' });
+export type ActivityAction = z.infer<typeof activityActionSchema>;
+
+const activityValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+export const activityEntrySchema = z
+  .object({
+    at: isoDateTimeSchema.describe('When it happened.'),
+    by: idSchema.nullable().describe('Member id of who did it, or null (system).'),
+    action: activityActionSchema,
+    field: z.string().optional().describe('Field that changed (action "updated").'),
+    from: activityValueSchema
+      .optional()
+      .describe('Value before (labels: comma-joined sorted ids; moved: column id).'),
+    to: activityValueSchema
+      .optional()
+      .describe('Value after; for checklist actions the item text, for key_assigned the key.')
+  })
+  .meta({ id: 'ActivityEntry', description: 'One entry of the activity log of a task.' });
+export type ActivityEntry = z.infer<typeof activityEntrySchema>;
+
+export const taskDetailSchema = taskSchema
+  .extend({
+    checklist: z.array(checklistItemSchema).describe('Checklist, sorted by position then id.'),
+    comments: z.array(commentSchema).describe('Comments, oldest first.'),
+    activity: z
+      .array(activityEntrySchema)
+      .describe(`Activity, oldest first (the newest ${MAX_ACTIVITY_ENTRIES} entries).`)
+  })
+  .meta({
+    id: 'TaskDetail',
+    description: 'A task with its checklist, comments and activity log.'
+  });
+export type TaskDetail = z.infer<typeof taskDetailSchema>;
+
+export const bulkTaskPatchSchema = z
+  .object({
+    ids: z
+      .array(idSchema)
+      .min(1)
+      .max(MAX_BULK_TASKS)
+      .refine((ids) => new Set(ids).size === ids.length, 'ids must be unique')
+      .describe(`Ids of the tasks to change, 1–${MAX_BULK_TASKS}, each once.`),
+    patch: taskPatchSchema
+  })
+  .strict()
+  .meta({
+    id: 'TaskBulkPatch',
+    description: 'One patch applied to several tasks at once, all or nothing.'
+  });
+export type BulkTaskPatchInput = z.input<typeof bulkTaskPatchSchema>;

@@ -1,0 +1,243 @@
+/**
+ * Low-level access to a board `Y.Doc`, shared by the modules of the board model
+ * (board-model.ts, task-description.ts, task-activity.ts, task-checklist.ts, task-comments.ts):
+ * the top-level maps, tolerant field readers, input validation, `BoardError`, ids and
+ * fractional ordering. Callers import the public parts through board-model.ts.
+ */
+import * as Y from 'yjs';
+import type { z } from 'zod';
+import { generateNKeysBetween, isValidKey } from '../fractional-index';
+import { idSchema } from './schema';
+
+/** Length of generated ids, in characters (62 symbols: about 95 bits). */
+export const GENERATED_ID_LENGTH = 16;
+
+export type BoardErrorCode = 'invalid_input' | 'not_found' | 'conflict' | 'forbidden';
+
+/**
+ * A refused board operation. `invalid_input`: the input fails its schema or refers to a column,
+ * label or task that does not exist; `not_found`: the addressed task/column/label does not
+ * exist; `conflict`: the board's current state forbids it (id taken, column not empty, …);
+ * `forbidden`: the actor may not do this (edit or delete someone else's comment).
+ */
+export class BoardError extends Error {
+  override name = 'BoardError';
+  readonly code: BoardErrorCode;
+  readonly details: unknown;
+
+  constructor(code: BoardErrorCode, message: string, details?: unknown) {
+    super(message);
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export interface MutationOptions {
+  /** Transaction origin, handed to `doc.transact` (lets providers and observers tell who wrote). */
+  origin?: unknown;
+}
+
+export interface TaskMutationOptions extends MutationOptions {
+  /** Time of the event; defaults to the current time. */
+  now?: Date;
+  /**
+   * Member id of whoever acts (null: the system): recorded as `createdBy` when creating, as
+   * `by` of activity entries, as a comment's author and as `doneBy` of a checklist item.
+   */
+  actor?: string | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Document access
+
+/** A task, column or label entry: a Y.Map of its fields. */
+export type FieldMap = Y.Map<unknown>;
+
+/** The tasks map of a board. */
+export function tasksOf(doc: Y.Doc): Y.Map<unknown> {
+  return doc.getMap<unknown>('tasks');
+}
+
+/** The columns map of a board. */
+export function columnsOf(doc: Y.Doc): Y.Map<unknown> {
+  return doc.getMap<unknown>('columns');
+}
+
+/** The labels map of a board. */
+export function labelsOf(doc: Y.Doc): Y.Map<unknown> {
+  return doc.getMap<unknown>('labels');
+}
+
+/** The meta map of a board. */
+export function metaOf(doc: Y.Doc): Y.Map<unknown> {
+  return doc.getMap<unknown>('meta');
+}
+
+/** The entry `id` of `map` when it is a Y.Map, else null (missing or damaged). */
+export function entry(map: Y.Map<unknown>, id: string): FieldMap | null {
+  const value = map.get(id);
+  return value instanceof Y.Map ? (value as FieldMap) : null;
+}
+
+/** A string field, or null when unset or of another type. */
+export function readString(map: FieldMap, key: string): string | null {
+  const value = map.get(key);
+  return typeof value === 'string' ? value : null;
+}
+
+/** An integer field, or null when unset or of another type. */
+export function readInt(map: FieldMap, key: string): number | null {
+  const value = map.get(key);
+  return typeof value === 'number' && Number.isInteger(value) ? value : null;
+}
+
+/** `value` when it is one of `options`, else `fallback`. */
+export function readEnum<T extends string>(value: unknown, options: readonly T[], fallback: T): T {
+  return typeof value === 'string' && (options as readonly string[]).includes(value)
+    ? (value as T)
+    : fallback;
+}
+
+/** Sets `key` only when the value differs, so unchanged fields do not win over remote edits. */
+export function setIfChanged(map: FieldMap, key: string, value: unknown): boolean {
+  if (map.get(key) === value) return false;
+  map.set(key, value);
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation helpers
+
+/** Parses `input` with `schema`; a BoardError `invalid_input` listing the issues otherwise. */
+export function parse<T extends z.ZodType>(schema: T, input: unknown, what: string): z.output<T> {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const issues = result.error.issues.map((issue) => ({
+      path: issue.path.map(String).join('.'),
+      message: issue.message
+    }));
+    const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
+    throw new BoardError('invalid_input', `invalid ${what}: ${summary}`, { issues });
+  }
+  return result.data;
+}
+
+/** `now` (default: the current time) as an ISO string; refuses an invalid Date. */
+export function isoNow(now: Date | undefined): string {
+  const date = now ?? new Date();
+  if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
+    throw new BoardError('invalid_input', 'invalid time: `now` must be a valid Date');
+  }
+  return date.toISOString();
+}
+
+/** The validated actor id, or null for none (system). */
+export function parseActor(actor: string | null | undefined): string | null {
+  if (actor === undefined || actor === null) return null;
+  return parse(idSchema, actor, 'actor');
+}
+
+/** The task entry `id`; BoardError `not_found` when there is none. */
+export function requireTask(doc: Y.Doc, id: string): FieldMap {
+  const map = typeof id === 'string' ? entry(tasksOf(doc), id) : null;
+  if (map === null) throw new BoardError('not_found', `task ${JSON.stringify(id)} not found`);
+  return map;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ids
+
+const ID_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** A random url-safe id (letters and digits, so it always passes `isValidId`). */
+export function generateId(length: number = GENERATED_ID_LENGTH): string {
+  let id = '';
+  const bytes = new Uint8Array(length * 2);
+  while (id.length < length) {
+    globalThis.crypto.getRandomValues(bytes);
+    for (const byte of bytes) {
+      // 248 = 4 * 62: rejecting the rest keeps every symbol equally likely.
+      if (byte < 248 && id.length < length) id += ID_ALPHABET.charAt(byte % 62);
+    }
+  }
+  return id;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ordering
+
+/** Something ordered by a fractional position, ties broken by id. */
+export interface Ordered {
+  id: string;
+  position: string;
+}
+
+/** Sort order of ordered items: position, then id. */
+export function compareOrdered(a: Ordered, b: Ordered): number {
+  if (a.position !== b.position) return a.position < b.position ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** Where an item goes, and which siblings had to move to make room. */
+export interface Placement {
+  /** Key for the item being placed. */
+  position: string;
+  /** Siblings that had to be re-keyed to make room (ties or malformed keys). */
+  rekeyed: Ordered[];
+}
+
+/**
+ * Positions that put a new item at `index` of `siblings` (sorted by position then id, without
+ * the item itself). Normally one key between the two neighbours. When the neighbours tie (two
+ * replicas generated the same key) or a neighbour's key is malformed, there is no room between
+ * them, so the run of tied/malformed siblings is re-keyed along with the item, keeping the
+ * visible order.
+ */
+export function placeAt(siblings: readonly Ordered[], index: number): Placement {
+  let start = index;
+  while (start > 0 && !isValidKey(siblings[start - 1]?.position ?? '')) start--;
+  const lower = start > 0 ? (siblings[start - 1]?.position ?? null) : null;
+  let end = index;
+  for (; end < siblings.length; end++) {
+    const key = siblings[end]?.position ?? '';
+    if (isValidKey(key) && (lower === null || key > lower)) break;
+  }
+  const upper = siblings[end]?.position ?? null;
+  const before = siblings.slice(start, index);
+  const after = siblings.slice(index, end);
+  const keys = generateNKeysBetween(lower, upper, before.length + 1 + after.length);
+  const rekeyed: Ordered[] = [];
+  let k = 0;
+  for (const sibling of before) rekeyed.push({ id: sibling.id, position: keys[k++] ?? '' });
+  const position = keys[k++] ?? '';
+  for (const sibling of after) rekeyed.push({ id: sibling.id, position: keys[k++] ?? '' });
+  return { position, rekeyed };
+}
+
+/** Insertion index from `beforeId`/`afterId` (ids of siblings); end of list when neither. */
+export function targetIndex(
+  siblings: readonly Ordered[],
+  beforeId: string | undefined,
+  afterId: string | undefined,
+  describe: (id: string) => BoardError
+): number {
+  if (beforeId !== undefined) {
+    const index = siblings.findIndex((s) => s.id === beforeId);
+    if (index < 0) throw describe(beforeId);
+    return index;
+  }
+  if (afterId !== undefined) {
+    const index = siblings.findIndex((s) => s.id === afterId);
+    if (index < 0) throw describe(afterId);
+    return index + 1;
+  }
+  return siblings.length;
+}
+
+/** Writes re-keyed positions to the entries of `map`. */
+export function writePositions(map: Y.Map<unknown>, items: readonly Ordered[]): void {
+  for (const item of items) {
+    const target = entry(map, item.id);
+    if (target !== null) target.set('position', item.position);
+  }
+}

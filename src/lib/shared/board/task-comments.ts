@@ -1,0 +1,182 @@
+/**
+ * Comments on a task: a nested `Y.Map<commentId, Y.Map{ author, body, createdAt, editedAt }>`
+ * under the task's `comments` key, so comments written on two replicas at the same time are
+ * both kept. Only a comment's author may edit or delete it (`forbidden` otherwise); the server
+ * enforces the same rule for REST calls by passing the caller as the actor.
+ */
+import * as Y from 'yjs';
+import {
+  BoardError,
+  entry,
+  generateId,
+  isoNow,
+  parse,
+  parseActor,
+  readString,
+  requireTask,
+  type FieldMap,
+  type TaskMutationOptions
+} from './board-doc';
+import { commentBodySchema, idSchema } from './schema';
+import type { Comment } from './schema';
+import { appendActivity, type ActivityInput } from './task-activity';
+
+/** Key of the comments map inside a task entry. */
+export const COMMENTS_KEY = 'comments';
+
+/** Options of `addComment`. */
+export interface AddCommentOptions extends TaskMutationOptions {
+  /** Id of the new comment; generated when absent. */
+  id?: string;
+}
+
+/** A fresh, empty comments map for a new task entry. */
+export function newCommentsMap(): Y.Map<unknown> {
+  return new Y.Map<unknown>();
+}
+
+function commentsOf(task: FieldMap): Y.Map<unknown> | null {
+  const value = task.get(COMMENTS_KEY);
+  return value instanceof Y.Map ? (value as Y.Map<unknown>) : null;
+}
+
+function readComment(map: FieldMap, id: string): Comment {
+  return {
+    id,
+    author: readString(map, 'author'),
+    body: readString(map, 'body') ?? '',
+    createdAt: readString(map, 'createdAt') ?? '',
+    editedAt: readString(map, 'editedAt')
+  };
+}
+
+/** The comments of a task entry, oldest first (by createdAt, then id). */
+export function readComments(task: FieldMap): Comment[] {
+  const comments = commentsOf(task);
+  if (comments === null) return [];
+  const result: Comment[] = [];
+  comments.forEach((value, id) => {
+    if (value instanceof Y.Map) result.push(readComment(value as FieldMap, id));
+  });
+  return result.sort((a, b) =>
+    a.createdAt !== b.createdAt
+      ? a.createdAt < b.createdAt
+        ? -1
+        : 1
+      : a.id < b.id
+        ? -1
+        : a.id > b.id
+          ? 1
+          : 0
+  );
+}
+
+/** Number of comments of a task entry. */
+export function commentCount(task: FieldMap): number {
+  const comments = commentsOf(task);
+  let count = 0;
+  comments?.forEach((value) => {
+    if (value instanceof Y.Map) count++;
+  });
+  return count;
+}
+
+function requireComment(task: FieldMap, taskId: string, commentId: string): FieldMap {
+  const comments = commentsOf(task);
+  const map =
+    comments === null || typeof commentId !== 'string' ? null : entry(comments, commentId);
+  if (map === null) {
+    const where = `${JSON.stringify(commentId)} of task ${JSON.stringify(taskId)}`;
+    throw new BoardError('not_found', `comment ${where} not found`);
+  }
+  return map;
+}
+
+/** Refuses anyone but the author; a comment's text is its author's word. */
+function requireAuthor(comment: FieldMap, commentId: string, actor: string | null): void {
+  if (readString(comment, 'author') !== actor) {
+    throw new BoardError(
+      'forbidden',
+      `only the author may change comment ${JSON.stringify(commentId)}`
+    );
+  }
+}
+
+function record(task: FieldMap, now: string, actor: string | null, input: ActivityInput): void {
+  appendActivity(task, now, actor, [input]);
+  task.set('updatedAt', now);
+}
+
+/** Adds a comment by the actor to a task and returns it. */
+export function addComment(
+  doc: Y.Doc,
+  taskId: string,
+  body: string,
+  options: AddCommentOptions = {}
+): Comment {
+  const text = parse(commentBodySchema, body, 'comment');
+  const id = options.id === undefined ? generateId() : parse(idSchema, options.id, 'comment id');
+  const now = isoNow(options.now);
+  const actor = parseActor(options.actor);
+  const task = requireTask(doc, taskId);
+  if (commentsOf(task)?.has(id)) {
+    throw new BoardError('conflict', `comment ${JSON.stringify(id)} already exists`);
+  }
+  doc.transact(() => {
+    let comments = commentsOf(task);
+    if (comments === null) {
+      // A task older than comments: its map is created with the first one.
+      comments = newCommentsMap();
+      task.set(COMMENTS_KEY, comments);
+    }
+    const map = new Y.Map<unknown>();
+    comments.set(id, map);
+    map.set('author', actor);
+    map.set('body', text);
+    map.set('createdAt', now);
+    map.set('editedAt', null);
+    record(task, now, actor, { action: 'commented' });
+  }, options.origin);
+  return readComment(requireComment(task, taskId, id), id);
+}
+
+/** Replaces the text of a comment; only its author may (`forbidden` otherwise). */
+export function editComment(
+  doc: Y.Doc,
+  taskId: string,
+  commentId: string,
+  body: string,
+  options: TaskMutationOptions = {}
+): Comment {
+  const text = parse(commentBodySchema, body, 'comment');
+  const now = isoNow(options.now);
+  const actor = parseActor(options.actor);
+  const task = requireTask(doc, taskId);
+  const comment = requireComment(task, taskId, commentId);
+  requireAuthor(comment, commentId, actor);
+  if (readString(comment, 'body') === text) return readComment(comment, commentId);
+  doc.transact(() => {
+    comment.set('body', text);
+    comment.set('editedAt', now);
+    record(task, now, actor, { action: 'comment_edited' });
+  }, options.origin);
+  return readComment(comment, commentId);
+}
+
+/** Deletes a comment; only its author may (`forbidden` otherwise). */
+export function deleteComment(
+  doc: Y.Doc,
+  taskId: string,
+  commentId: string,
+  options: TaskMutationOptions = {}
+): void {
+  const now = isoNow(options.now);
+  const actor = parseActor(options.actor);
+  const task = requireTask(doc, taskId);
+  const comment = requireComment(task, taskId, commentId);
+  requireAuthor(comment, commentId, actor);
+  doc.transact(() => {
+    commentsOf(task)?.delete(commentId);
+    record(task, now, actor, { action: 'comment_deleted' });
+  }, options.origin);
+}

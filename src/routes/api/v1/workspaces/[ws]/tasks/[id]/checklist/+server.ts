@@ -1,0 +1,5 @@
+import { methodNotAllowed } from '$lib/server/api/operation';
+import { createChecklistItemOperation } from '$lib/server/board/task-api';
+
+export const POST = createChecklistItemOperation.handle;
+export const fallback = methodNotAllowed(createChecklistItemOperation);

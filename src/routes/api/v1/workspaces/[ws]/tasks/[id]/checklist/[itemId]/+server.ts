@@ -1,0 +1,12 @@
+import { methodNotAllowed } from '$lib/server/api/operation';
+import {
+  deleteChecklistItemOperation,
+  updateChecklistItemOperation
+} from '$lib/server/board/task-api';
+
+export const PATCH = updateChecklistItemOperation.handle;
+export const DELETE = deleteChecklistItemOperation.handle;
+export const fallback = methodNotAllowed(
+  updateChecklistItemOperation,
+  deleteChecklistItemOperation
+);

@@ -1,0 +1,787 @@
+/**
+ * The task detail parts of the board model: the collaborative description, checklist,
+ * comments, activity log, task lookup by key, per-task observation and bulk edits — each with
+ * its refusals, and the concurrent cases on two replicas.
+ */
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { z } from 'zod';
+import {
+  BoardError,
+  addChecklistItem,
+  addComment,
+  archiveTask,
+  assignTaskKey,
+  createTask,
+  deleteComment,
+  editComment,
+  findTask,
+  getTask,
+  getTaskDetail,
+  initBoard,
+  listTasks,
+  moveChecklistItem,
+  moveTask,
+  observeTask,
+  observeTasks,
+  readTask,
+  removeChecklistItem,
+  setTaskDescription,
+  textSplice,
+  unarchiveTask,
+  updateChecklistItem,
+  updateTask,
+  updateTasks,
+  upsertLabel
+} from '../../src/lib/shared/board/board-model';
+import type { BoardErrorCode, TaskChanges } from '../../src/lib/shared/board/board-model';
+import {
+  MAX_ACTIVITY_ENTRIES,
+  MAX_CHECKLIST_ITEMS,
+  activityEntrySchema,
+  bulkTaskPatchSchema,
+  checklistItemSchema,
+  commentSchema,
+  taskDetailSchema
+} from '../../src/lib/shared/board/schema';
+import type { TaskDetail } from '../../src/lib/shared/board/schema';
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+const T0 = Date.parse('2025-03-01T08:00:00.000Z');
+
+function at(minutes: number): Date {
+  return new Date(T0 + minutes * 60_000);
+}
+
+function iso(minutes: number): string {
+  return at(minutes).toISOString();
+}
+
+function newBoard(): Y.Doc {
+  const doc = new Y.Doc();
+  initBoard(doc);
+  return doc;
+}
+
+function replicaOf(doc: Y.Doc): Y.Doc {
+  const copy = new Y.Doc();
+  Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+  return copy;
+}
+
+function syncAll(...docs: Y.Doc[]): void {
+  for (const a of docs) {
+    for (const b of docs) {
+      if (a !== b) Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)));
+    }
+  }
+}
+
+function countUpdates(doc: Y.Doc, fn: () => void): number {
+  let count = 0;
+  const onUpdate = (): void => {
+    count++;
+  };
+  doc.on('update', onUpdate);
+  try {
+    fn();
+  } finally {
+    doc.off('update', onUpdate);
+  }
+  return count;
+}
+
+function expectBoardError(code: BoardErrorCode, fn: () => unknown): BoardError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(BoardError);
+    const boardError = error as BoardError;
+    expect(boardError.code, boardError.message).toBe(code);
+    return boardError;
+  }
+  throw new Error(`expected a BoardError (${code}), nothing was thrown`);
+}
+
+/** Every refusal in `cases` throws its code and leaves the document untouched. */
+function expectRefusals(doc: Y.Doc, cases: Array<[BoardErrorCode, () => unknown]>): void {
+  for (const [code, fn] of cases) {
+    expect(countUpdates(doc, () => expectBoardError(code, fn))).toBe(0);
+  }
+}
+
+function detail(doc: Y.Doc, id: string): TaskDetail {
+  const found = getTaskDetail(doc, id);
+  if (found === null) throw new Error(`no task ${id}`);
+  return found;
+}
+
+function taskMap(doc: Y.Doc, id: string): Y.Map<unknown> {
+  const map = doc.getMap('tasks').get(id);
+  if (!(map instanceof Y.Map)) throw new Error(`no task ${id}`);
+  return map as Y.Map<unknown>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schemas
+
+describe('detail schemas', () => {
+  it('are named components and validate their shapes', () => {
+    const all = z.toJSONSchema(z.globalRegistry, { target: 'draft-2020-12' });
+    for (const name of [
+      'ChecklistItem',
+      'Comment',
+      'ActivityEntry',
+      'ActivityAction',
+      'TaskDetail',
+      'TaskBulkPatch'
+    ]) {
+      expect(all.schemas[name], name).toBeDefined();
+    }
+    const item = {
+      id: 'i1',
+      text: ' Drain node ',
+      done: false,
+      position: 'a0',
+      doneBy: null,
+      doneAt: null
+    };
+    expect(checklistItemSchema.parse(item).text).toBe('Drain node');
+    expect(checklistItemSchema.safeParse({ ...item, text: '  ' }).success).toBe(false);
+    expect(checklistItemSchema.safeParse({ ...item, text: 'x'.repeat(501) }).success).toBe(false);
+    const comment = { id: 'c1', author: 'm1', body: 'ok', createdAt: iso(0), editedAt: null };
+    expect(commentSchema.safeParse(comment).success).toBe(true);
+    expect(commentSchema.safeParse({ ...comment, body: 'x'.repeat(10_001) }).success).toBe(false);
+    expect(
+      activityEntrySchema.safeParse({ at: iso(0), by: null, action: 'moved', from: 'a', to: 'b' })
+        .success
+    ).toBe(true);
+    expect(activityEntrySchema.safeParse({ at: iso(0), by: null, action: 'x' }).success).toBe(
+      false
+    );
+    expect(bulkTaskPatchSchema.safeParse({ ids: ['a'], patch: { priority: 'low' } }).success).toBe(
+      true
+    );
+    for (const bad of [
+      { ids: [], patch: { priority: 'low' } },
+      { ids: ['a', 'a'], patch: { priority: 'low' } },
+      { ids: Array.from({ length: 501 }, (_, i) => `t${i}`), patch: { priority: 'low' } },
+      { ids: ['a'], patch: {} },
+      { ids: ['a'], patch: { priority: 'low' }, extra: 1 }
+    ]) {
+      expect(bulkTaskPatchSchema.safeParse(bad).success, JSON.stringify(bad).slice(0, 80)).toBe(
+        false
+      );
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Description
+
+describe('description', () => {
+  it('computes the minimal splice and never cuts a surrogate pair', () => {
+    expect(textSplice('abc', 'abc')).toBeNull();
+    expect(textSplice('hello world', 'hello brave world')).toEqual({
+      index: 6,
+      deleteCount: 0,
+      insert: 'brave '
+    });
+    expect(textSplice('abcdef', 'abXYef')).toEqual({ index: 2, deleteCount: 2, insert: 'XY' });
+    expect(textSplice('aaa', 'aa')).toEqual({ index: 2, deleteCount: 1, insert: '' });
+    expect(textSplice('', 'new')).toEqual({ index: 0, deleteCount: 0, insert: 'new' });
+    // 😀 and 😃 share their high surrogate: the splice must take the whole character.
+    expect(textSplice('a😀b', 'a😃b')).toEqual({ index: 1, deleteCount: 2, insert: '😃' });
+    // …and the same low surrogate after different high ones.
+    const splice = textSplice('x\u{1F600}', 'x\u{1F700}');
+    expect(splice?.index).toBe(1);
+    expect(splice?.insert).toBe('\u{1F700}');
+  });
+
+  it('is a Y.Text on new tasks, changed by minimal diffs', () => {
+    const doc = newBoard();
+    const task = createTask(doc, { title: 'T', description: 'one two three' }, { id: 't' });
+    const text = taskMap(doc, 't').get('description');
+    expect(text).toBeInstanceOf(Y.Text);
+    expect(task.description).toBe('one two three');
+    const deltas: unknown[] = [];
+    (text as Y.Text).observe((event) => deltas.push(event.delta));
+    setTaskDescription(doc, 't', 'one 2 three', { now: at(1), actor: 'm1' });
+    expect(deltas).toEqual([[{ retain: 4 }, { delete: 3 }, { insert: '2' }]]);
+    expect(getTask(doc, 't')).toMatchObject({ description: 'one 2 three', updatedAt: iso(1) });
+    // The same Y.Text stays in place: no replacement that would drop concurrent edits.
+    expect(taskMap(doc, 't').get('description')).toBe(text);
+    updateTask(doc, 't', { description: 'one 2 three!' });
+    expect(deltas.at(-1)).toEqual([{ retain: 11 }, { insert: '!' }]);
+    expect(detail(doc, 't').activity.filter((e) => e.field === 'description')).toEqual([
+      { at: iso(1), by: 'm1', action: 'updated', field: 'description' },
+      expect.objectContaining({ action: 'updated', field: 'description' })
+    ]);
+  });
+
+  it('logs a run of description edits by one person within 10 minutes once', () => {
+    const doc = newBoard();
+    createTask(doc, { title: 'T' }, { id: 't', now: at(0) });
+    setTaskDescription(doc, 't', 'a', { now: at(1), actor: 'm1' });
+    setTaskDescription(doc, 't', 'ab', { now: at(5), actor: 'm1' });
+    updateTask(doc, 't', { description: 'abc' }, { now: at(10), actor: 'm1' });
+    expect(getTask(doc, 't')).toMatchObject({ description: 'abc', updatedAt: iso(10) });
+    setTaskDescription(doc, 't', 'abcd', { now: at(11), actor: 'm1' }); // 10 min after at(1)
+    setTaskDescription(doc, 't', 'abcde', { now: at(12), actor: 'm2' }); // someone else
+    updateTask(doc, 't', { priority: 'low' }, { now: at(13), actor: 'm2' });
+    setTaskDescription(doc, 't', 'abcdef', { now: at(14), actor: 'm2' }); // after another entry
+    const entries = detail(doc, 't').activity.map((e) => [e.at, e.by, e.field ?? e.action]);
+    expect(entries).toEqual([
+      [iso(0), null, 'created'],
+      [iso(1), 'm1', 'description'],
+      [iso(11), 'm1', 'description'],
+      [iso(12), 'm2', 'description'],
+      [iso(13), 'm2', 'priority'],
+      [iso(14), 'm2', 'description']
+    ]);
+  });
+
+  it('reads an old plain string and replaces it by a Y.Text on first change', () => {
+    const doc = newBoard();
+    createTask(doc, { title: 'Old' }, { id: 'old' });
+    taskMap(doc, 'old').set('description', 'written by an old client');
+    expect(getTask(doc, 'old')?.description).toBe('written by an old client');
+    // Unchanged: stays a string, nothing written.
+    expect(
+      countUpdates(doc, () => setTaskDescription(doc, 'old', 'written by an old client'))
+    ).toBe(0);
+    setTaskDescription(doc, 'old', 'written by a new client');
+    expect(taskMap(doc, 'old').get('description')).toBeInstanceOf(Y.Text);
+    expect(getTask(doc, 'old')?.description).toBe('written by a new client');
+    taskMap(doc, 'old').set('description', 'again old');
+    updateTask(doc, 'old', { description: 'patched' });
+    expect(taskMap(doc, 'old').get('description')).toBeInstanceOf(Y.Text);
+    expect(getTask(doc, 'old')?.description).toBe('patched');
+  });
+
+  it('keeps both of two concurrent edits at different places', () => {
+    const a = newBoard();
+    createTask(a, { title: 'T', description: 'Step 1: drain.\nStep 2: patch.' }, { id: 't' });
+    const b = replicaOf(a);
+    setTaskDescription(a, 't', 'Step 1: drain the node.\nStep 2: patch.');
+    setTaskDescription(b, 't', 'Step 1: drain.\nStep 2: patch and reboot.');
+    syncAll(a, b);
+    const merged = 'Step 1: drain the node.\nStep 2: patch and reboot.';
+    expect(getTask(a, 't')?.description).toBe(merged);
+    expect(getTask(b, 't')?.description).toBe(merged);
+  });
+
+  it('refuses bad input and unknown tasks, and writes nothing when unchanged', () => {
+    const doc = newBoard();
+    createTask(doc, { title: 'T', description: 'same' }, { id: 't' });
+    expectRefusals(doc, [
+      ['invalid_input', () => setTaskDescription(doc, 't', 'x'.repeat(100_001))],
+      ['invalid_input', () => setTaskDescription(doc, 't', 42 as never)],
+      ['invalid_input', () => setTaskDescription(doc, 't', 'ok', { actor: 'a b' })],
+      ['not_found', () => setTaskDescription(doc, 'nope', 'ok')]
+    ]);
+    expect(countUpdates(doc, () => setTaskDescription(doc, 't', 'same'))).toBe(0);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Checklist
+
+describe('checklist', () => {
+  it('adds items at the end or after one, ticks, renames, moves and removes them', () => {
+    const doc = newBoard();
+    createTask(doc, { title: 'Patch' }, { id: 't', now: at(0) });
+    const a = addChecklistItem(doc, 't', ' Drain ', { id: 'a', now: at(1), actor: 'm1' });
+    expect(a).toEqual({
+      id: 'a',
+      text: 'Drain',
+      done: false,
+      position: a.position,
+      doneBy: null,
+      doneAt: null
+    });
+    expect(checklistItemSchema.parse(a)).toEqual(a);
+    addChecklistItem(doc, 't', 'Reboot', { id: 'c' });
+    addChecklistItem(doc, 't', 'Patch', { id: 'b', afterId: 'a' });
+    const order = () => detail(doc, 't').checklist.map((i) => i.id);
+    expect(order()).toEqual(['a', 'b', 'c']);
+
+    const done = updateChecklistItem(doc, 't', 'b', { done: true }, { now: at(2), actor: 'm2' });
+    expect(done).toMatchObject({ done: true, doneBy: 'm2', doneAt: iso(2) });
+    expect(getTask(doc, 't')).toMatchObject({
+      checklistDone: 1,
+      checklistTotal: 3,
+      updatedAt: iso(2)
+    });
+    // Ticking an item that is already done changes nothing.
+    expect(countUpdates(doc, () => updateChecklistItem(doc, 't', 'b', { done: true }))).toBe(0);
+    const undone = updateChecklistItem(doc, 't', 'b', { done: false }, { now: at(3) });
+    expect(undone).toMatchObject({ done: false, doneBy: null, doneAt: null });
+    expect(updateChecklistItem(doc, 't', 'c', { text: ' Reboot twice ' }).text).toBe(
+      'Reboot twice'
+    );
+
+    moveChecklistItem(doc, 't', 'c', { beforeId: 'a' });
+    expect(order()).toEqual(['c', 'a', 'b']);
+    moveChecklistItem(doc, 't', 'c', { afterId: 'a' });
+    expect(order()).toEqual(['a', 'c', 'b']);
+    moveChecklistItem(doc, 't', 'a', {});
+    expect(order()).toEqual(['c', 'b', 'a']);
+
+    removeChecklistItem(doc, 't', 'b', { now: at(4) });
+    expect(order()).toEqual(['c', 'a']);
+    expect(getTask(doc, 't')).toMatchObject({ checklistDone: 0, checklistTotal: 2 });
+
+    const actions = detail(doc, 't').activity.map((e) => [e.action, e.field ?? null, e.to]);
+    expect(actions).toEqual([
+      ['created', null, undefined],
+      ['checklist_added', null, 'Drain'],
+      ['checklist_added', null, 'Reboot'],
+      ['checklist_added', null, 'Patch'],
+      ['checklist_checked', null, 'Patch'],
+      ['checklist_unchecked', null, 'Patch'],
+      ['updated', 'checklist', 'Reboot twice'],
+      ['checklist_removed', null, 'Patch']
+    ]);
+  });
+
+  it('refuses bad input without touching the document', () => {
+    const doc = newBoard();
+    createTask(doc, { title: 'T' }, { id: 't' });
+    addChecklistItem(doc, 't', 'One', { id: 'one' });
+    expectRefusals(doc, [
+      ['invalid_input', () => addChecklistItem(doc, 't', '   ')],
+      ['invalid_input', () => addChecklistItem(doc, 't', 'x'.repeat(501))],
+      ['invalid_input', () => addChecklistItem(doc, 't', 'ok', { id: 'bad id' })],
+      ['invalid_input', () => addChecklistItem(doc, 't', 'ok', { afterId: 'ghost' })],
+      ['invalid_input', () => addChecklistItem(doc, 't', 'ok', { now: new Date('x') })],
+      ['conflict', () => addChecklistItem(doc, 't', 'ok', { id: 'one' })],
+      ['not_found', () => addChecklistItem(doc, 'nope', 'ok')],
+      ['invalid_input', () => updateChecklistItem(doc, 't', 'one', {})],
+      ['invalid_input', () => updateChecklistItem(doc, 't', 'one', { done: 'yes' } as never)],
+      ['invalid_input', () => updateChecklistItem(doc, 't', 'one', { text: '' })],
+      ['not_found', () => updateChecklistItem(doc, 't', 'ghost', { done: true })],
+      ['not_found', () => updateChecklistItem(doc, 'nope', 'one', { done: true })],
+      ['not_found', () => removeChecklistItem(doc, 't', 'ghost')],
+      ['invalid_input', () => moveChecklistItem(doc, 't', 'one', { beforeId: 'one' })],
+      ['invalid_input', () => moveChecklistItem(doc, 't', 'one', { afterId: 'ghost' })],
+      ['not_found', () => moveChecklistItem(doc, 't', 'ghost', {})]
+    ]);
+  });
+
+  it(`holds at most ${MAX_CHECKLIST_ITEMS} items`, () => {
+    const doc = newBoard();
+    createTask(doc, { title: 'T' }, { id: 't' });
+    doc.transact(() => {
+      for (let i = 0; i < MAX_CHECKLIST_ITEMS; i++) addChecklistItem(doc, 't', `item ${i}`);
+    });
+    expectRefusals(doc, [['conflict', () => addChecklistItem(doc, 't', 'one too many')]]);
+  });
+
+  it('keeps both items added concurrently on two replicas, and both ticks', () => {
+    const a = newBoard();
+    createTask(a, { title: 'T' }, { id: 't' });
+    addChecklistItem(a, 't', 'Shared', { id: 's' });
+    const b = replicaOf(a);
+    addChecklistItem(a, 't', 'From A', { id: 'fa' });
+    addChecklistItem(b, 't', 'From B', { id: 'fb' });
+    updateChecklistItem(b, 't', 's', { done: true }, { actor: 'mb' });
+    syncAll(a, b);
+    const items = detail(a, 't').checklist;
+    expect(items.map((i) => i.text)).toEqual(['Shared', 'From A', 'From B']);
+    expect(detail(b, 't').checklist).toEqual(items);
+    expect(getTask(a, 't')).toMatchObject({ checklistDone: 1, checklistTotal: 3 });
+    // Both replicas appended the same tail position: the next insert between them still fits.
+    const middle = addChecklistItem(a, 't', 'Between', { afterId: 'fa' });
+    expect(detail(a, 't').checklist.map((i) => i.id)).toEqual(['s', 'fa', middle.id, 'fb']);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Comments
+
+describe('comments', () => {
+  it('adds, edits and deletes comments; only the author may change one', () => {
+    const doc = newBoard();
+    createTask(doc, { title: 'T' }, { id: 't' });
+    const first = addComment(doc, 't', ' Looking into it ', { id: 'c1', now: at(1), actor: 'm1' });
+    expect(first).toEqual({
+      id: 'c1',
+      author: 'm1',
+      body: 'Looking into it',
+      createdAt: iso(1),
+      editedAt: null
+    });
+    expect(commentSchema.parse(first)).toEqual(first);
+    addComment(doc, 't', 'Earlier, but written later', { id: 'c0', now: at(0), actor: 'm2' });
+    expect(detail(doc, 't').comments.map((c) => c.id)).toEqual(['c0', 'c1']);
+    expect(getTask(doc, 't')?.commentCount).toBe(2);
+
+    const edited = editComment(doc, 't', 'c1', 'Fixed', { now: at(5), actor: 'm1' });
+    expect(edited).toMatchObject({ body: 'Fixed', editedAt: iso(5), createdAt: iso(1) });
+    expect(countUpdates(doc, () => editComment(doc, 't', 'c1', 'Fixed', { actor: 'm1' }))).toBe(0);
+    expectRefusals(doc, [
+      ['forbidden', () => editComment(doc, 't', 'c1', 'Hijacked', { actor: 'm2' })],
+      ['forbidden', () => editComment(doc, 't', 'c1', 'Hijacked')],
+      ['forbidden', () => deleteComment(doc, 't', 'c1', { actor: 'm2' })]
+    ]);
+    deleteComment(doc, 't', 'c1', { now: at(6), actor: 'm1' });
+    expect(detail(doc, 't').comments.map((c) => c.id)).toEqual(['c0']);
+    expect(getTask(doc, 't')).toMatchObject({ commentCount: 1, updatedAt: iso(6) });
+    expect(detail(doc, 't').activity.map((e) => [e.action, e.by])).toEqual([
+      ['created', null],
+      ['commented', 'm1'],
+      ['commented', 'm2'],
+      ['comment_edited', 'm1'],
+      ['comment_deleted', 'm1']
+    ]);
+  });
+
+  it('refuses bad input without touching the document', () => {
+    const doc = newBoard();
+    createTask(doc, { title: 'T' }, { id: 't' });
+    addComment(doc, 't', 'Hi', { id: 'c1', actor: 'm1' });
+    expectRefusals(doc, [
+      ['invalid_input', () => addComment(doc, 't', '  ')],
+      ['invalid_input', () => addComment(doc, 't', 'x'.repeat(10_001))],
+      ['invalid_input', () => addComment(doc, 't', 'ok', { id: 'a/b' })],
+      ['invalid_input', () => addComment(doc, 't', 'ok', { actor: 'a b' })],
+      ['conflict', () => addComment(doc, 't', 'ok', { id: 'c1' })],
+      ['not_found', () => addComment(doc, 'nope', 'ok')],
+      ['invalid_input', () => editComment(doc, 't', 'c1', '', { actor: 'm1' })],
+      ['not_found', () => editComment(doc, 't', 'ghost', 'ok', { actor: 'm1' })],
+      ['not_found', () => deleteComment(doc, 't', 'ghost', { actor: 'm1' })],
+      ['not_found', () => deleteComment(doc, 'nope', 'c1', { actor: 'm1' })]
+    ]);
+  });
+
+  it('keeps comments written concurrently on two replicas', () => {
+    const a = newBoard();
+    createTask(a, { title: 'T' }, { id: 't' });
+    const b = replicaOf(a);
+    addComment(a, 't', 'From A', { now: at(1), actor: 'ma' });
+    addComment(b, 't', 'From B', { now: at(2), actor: 'mb' });
+    syncAll(a, b);
+    expect(detail(a, 't').comments.map((c) => c.body)).toEqual(['From A', 'From B']);
+    expect(detail(b, 't')).toEqual(detail(a, 't'));
+    expect(getTask(b, 't')?.commentCount).toBe(2);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Activity
+
+describe('activity', () => {
+  it('records creation, each changed field, moves, archive, restore and key assignment', () => {
+    const doc = newBoard();
+    upsertLabel(doc, { id: 'db', name: 'db', color: '#111111' });
+    upsertLabel(doc, { id: 'net', name: 'net', color: '#222222' });
+    createTask(doc, { title: 'Old', labels: ['net'] }, { id: 't', now: at(0), actor: 'm1' });
+    createTask(doc, { title: 'Other' }, { id: 'o', now: at(0) });
+    updateTask(
+      doc,
+      't',
+      { title: 'New', priority: 'high', labels: ['net', 'db'], description: 'x', progress: 0 },
+      { now: at(1), actor: 'm2' }
+    );
+    updateTask(doc, 't', { status: 'in-progress' }, { now: at(2), actor: 'm2' });
+    moveTask(doc, 't', { status: 'in-progress' }, { now: at(3) }); // same column: no entry
+    moveTask(doc, 'o', { status: 'in-progress', beforeId: 't' }, { now: at(3) });
+    moveTask(doc, 't', { status: 'done' }, { now: at(4), actor: 'm3' });
+    archiveTask(doc, 't', { now: at(5) });
+    unarchiveTask(doc, 't', { now: at(6) });
+    assignTaskKey(doc, 't', 7);
+    const entries = detail(doc, 't').activity;
+    for (const entry of entries) expect(activityEntrySchema.parse(entry)).toEqual(entry);
+    const keyed = entries.at(-1);
+    expect(keyed).toMatchObject({ by: null, action: 'key_assigned', to: 'OPS-7' });
+    expect(entries.slice(0, -1)).toEqual([
+      { at: iso(0), by: 'm1', action: 'created' },
+      { at: iso(1), by: 'm2', action: 'updated', field: 'title', from: 'Old', to: 'New' },
+      { at: iso(1), by: 'm2', action: 'updated', field: 'priority', from: 'none', to: 'high' },
+      { at: iso(1), by: 'm2', action: 'updated', field: 'description' },
+      { at: iso(1), by: 'm2', action: 'updated', field: 'labels', from: 'net', to: 'db,net' },
+      { at: iso(2), by: 'm2', action: 'moved', from: 'backlog', to: 'in-progress' },
+      { at: iso(4), by: 'm3', action: 'moved', from: 'in-progress', to: 'done' },
+      { at: iso(5), by: null, action: 'archived' },
+      { at: iso(6), by: null, action: 'restored' }
+    ]);
+    // The moved neighbour got its own entry; a reorder did not add one to `t`.
+    expect(detail(doc, 'o').activity.map((e) => e.action)).toEqual(['created', 'moved']);
+  });
+
+  it(`keeps only the newest ${MAX_ACTIVITY_ENTRIES} entries`, () => {
+    const doc = newBoard();
+    createTask(doc, { title: 't0' }, { id: 't', now: at(0) });
+    for (let i = 1; i <= MAX_ACTIVITY_ENTRIES + 20; i++) {
+      updateTask(doc, 't', { title: `t${i}` }, { now: at(i) });
+    }
+    const entries = detail(doc, 't').activity;
+    expect(entries).toHaveLength(MAX_ACTIVITY_ENTRIES);
+    expect(entries[0]).toMatchObject({ from: 't20', to: 't21' });
+    expect(entries.at(-1)).toMatchObject({ to: `t${MAX_ACTIVITY_ENTRIES + 20}` });
+    const stored = taskMap(doc, 't').get('activity') as Y.Array<unknown>;
+    expect(stored.length).toBe(MAX_ACTIVITY_ENTRIES);
+  });
+
+  it('merges entries appended concurrently and skips malformed ones', () => {
+    const a = newBoard();
+    createTask(a, { title: 'T' }, { id: 't', now: at(0) });
+    const b = replicaOf(a);
+    updateTask(a, 't', { priority: 'low' }, { now: at(1), actor: 'ma' });
+    updateTask(b, 't', { progress: 50 }, { now: at(2), actor: 'mb' });
+    syncAll(a, b);
+    const fields = detail(a, 't').activity.map((e) => e.field ?? e.action);
+    // Both kept, after the entry both replicas had; their order is the same everywhere.
+    expect(fields[0]).toBe('created');
+    expect(fields.slice(1).sort()).toEqual(['priority', 'progress']);
+    expect(detail(b, 't').activity).toEqual(detail(a, 't').activity);
+    (taskMap(a, 't').get('activity') as Y.Array<unknown>).push([
+      'junk',
+      { at: 'yesterday', action: 'created' },
+      { at: iso(3), by: 7, action: 'commented', to: { nested: true } }
+    ]);
+    expect(detail(a, 't').activity.at(-1)).toEqual({ at: iso(3), by: null, action: 'commented' });
+    expect(detail(a, 't').activity).toHaveLength(4);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+describe('getTaskDetail and findTask', () => {
+  it('return the task with its parts, or null', () => {
+    const doc = newBoard();
+    createTask(doc, { title: 'T', description: 'd' }, { id: 't', now: at(0) });
+    addChecklistItem(doc, 't', 'Item', { id: 'i', now: at(1) });
+    addComment(doc, 't', 'Note', { id: 'c', now: at(2), actor: 'm1' });
+    const found = detail(doc, 't');
+    expect(taskDetailSchema.parse(found)).toEqual(found);
+    expect(found).toMatchObject({
+      ...getTask(doc, 't'),
+      checklist: [{ id: 'i', text: 'Item' }],
+      comments: [{ id: 'c', body: 'Note', author: 'm1' }]
+    });
+    expect(found.activity.map((e) => e.action)).toEqual([
+      'created',
+      'checklist_added',
+      'commented'
+    ]);
+    expect(getTaskDetail(doc, 'nope')).toBeNull();
+  });
+
+  it('finds a task by id or by human key, case-insensitively', () => {
+    const doc = newBoard();
+    createTask(doc, { title: 'A' }, { id: 'a' });
+    createTask(doc, { title: 'B' }, { id: 'b' });
+    assignTaskKey(doc, 'b', 12);
+    expect(findTask(doc, 'a')?.title).toBe('A');
+    expect(findTask(doc, 'OPS-12')?.id).toBe('b');
+    expect(findTask(doc, 'ops-12')?.id).toBe('b');
+    expect(findTask(doc, 'OPS-13')).toBeNull();
+    expect(findTask(doc, '')).toBeNull();
+  });
+
+  it('reads damaged checklist and comment entries with defaults', () => {
+    const doc = newBoard();
+    createTask(doc, { title: 'T' }, { id: 't' });
+    const map = taskMap(doc, 't');
+    map.set('checklist', 'not a map');
+    map.set('comments', 42);
+    expect(readTask(map, 't')).toMatchObject({
+      checklistDone: 0,
+      checklistTotal: 0,
+      commentCount: 0
+    });
+    expect(detail(doc, 't')).toMatchObject({ checklist: [], comments: [] });
+    // The next write brings the containers back.
+    addChecklistItem(doc, 't', 'Item');
+    addComment(doc, 't', 'Note');
+    expect(getTask(doc, 't')).toMatchObject({ checklistTotal: 1, commentCount: 1 });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Observing
+
+describe('observing', () => {
+  it('observeTask fires for any change of its task only, and null on deletion', () => {
+    const doc = newBoard();
+    createTask(doc, { title: 'Mine' }, { id: 'mine' });
+    createTask(doc, { title: 'Other' }, { id: 'other' });
+    const seen: Array<TaskDetail | null> = [];
+    const stop = observeTask(doc, 'mine', (d) => seen.push(d));
+    updateTask(doc, 'other', { title: 'Other 2' });
+    addComment(doc, 'other', 'Not mine');
+    expect(seen).toHaveLength(0);
+    addChecklistItem(doc, 'mine', 'Step');
+    setTaskDescription(doc, 'mine', 'Text');
+    addComment(doc, 'mine', 'Mine');
+    updateTask(doc, 'mine', { priority: 'high' });
+    expect(seen).toHaveLength(4);
+    expect(seen.at(-1)).toMatchObject({
+      priority: 'high',
+      description: 'Text',
+      checklistTotal: 1,
+      comments: [{ body: 'Mine' }]
+    });
+    doc.getMap('tasks').delete('mine');
+    expect(seen.at(-1)).toBeNull();
+    stop();
+    createTask(doc, { title: 'Again' }, { id: 'mine' });
+    expect(seen).toHaveLength(5);
+  });
+
+  it('observeTask sees remote changes and a task that appears later', () => {
+    const a = newBoard();
+    const b = replicaOf(a);
+    const seen: Array<TaskDetail | null> = [];
+    observeTask(b, 'later', (d) => seen.push(d));
+    createTask(a, { title: 'Later' }, { id: 'later' });
+    syncAll(a, b);
+    addChecklistItem(a, 'later', 'Remote item');
+    syncAll(a, b);
+    expect(seen.map((d) => d?.checklistTotal)).toEqual([0, 1]);
+  });
+
+  it('observeTasks reports a task whose checklist, comments or description changed', () => {
+    const doc = newBoard();
+    for (let i = 0; i < 50; i++) createTask(doc, { title: `t${i}` }, { id: `t${i}` });
+    const calls: TaskChanges[] = [];
+    const stop = observeTasks(doc, (changes) => calls.push(changes));
+    addChecklistItem(doc, 't1', 'Step', { id: 's' });
+    updateChecklistItem(doc, 't1', 's', { done: true });
+    addComment(doc, 't2', 'Hi');
+    setTaskDescription(doc, 't3', 'New text');
+    stop();
+    expect(calls.map((c) => [c.upserted.map((t) => t.id), c.removed])).toEqual([
+      [['t1'], []],
+      [['t1'], []],
+      [['t2'], []],
+      [['t3'], []]
+    ]);
+    expect(calls[1]?.upserted[0]).toMatchObject({ checklistDone: 1, checklistTotal: 1 });
+    expect(calls[2]?.upserted[0]?.commentCount).toBe(1);
+    expect(calls[3]?.upserted[0]?.description).toBe('New text');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Bulk edit
+
+describe('updateTasks', () => {
+  it('applies one patch to every task in one transaction, in order', () => {
+    const doc = newBoard();
+    for (const id of ['a', 'b', 'c']) createTask(doc, { title: id }, { id, now: at(0) });
+    let result: ReturnType<typeof updateTasks> = [];
+    const updates = countUpdates(doc, () => {
+      result = updateTasks(
+        doc,
+        ['c', 'a'],
+        { status: 'in-progress', priority: 'urgent' },
+        { now: at(1), actor: 'm1' }
+      );
+    });
+    expect(updates).toBe(1);
+    expect(result.map((t) => [t.id, t.status, t.priority, t.startedAt])).toEqual([
+      ['c', 'in-progress', 'urgent', iso(1)],
+      ['a', 'in-progress', 'urgent', iso(1)]
+    ]);
+    // Each got its own place at the end of the column, in the order given.
+    expect(listTasks(doc, { status: 'in-progress' }).map((t) => t.id)).toEqual(['c', 'a']);
+    expect(getTask(doc, 'b')?.priority).toBe('none');
+    expect(detail(doc, 'a').activity.slice(1)).toEqual([
+      { at: iso(1), by: 'm1', action: 'updated', field: 'priority', from: 'none', to: 'urgent' },
+      { at: iso(1), by: 'm1', action: 'moved', from: 'backlog', to: 'in-progress' }
+    ]);
+  });
+
+  it('is all or nothing: a bad id or patch changes no task', () => {
+    const doc = newBoard();
+    upsertLabel(doc, { id: 'db', name: 'db', color: '#111111' });
+    for (const id of ['a', 'b']) createTask(doc, { title: id }, { id });
+    const error = expectBoardError('invalid_input', () =>
+      updateTasks(doc, ['a', 'ghost', 'b', 'gone'], { priority: 'low' })
+    );
+    expect(error.details).toEqual({ missing: ['ghost', 'gone'] });
+    expectRefusals(doc, [
+      ['invalid_input', () => updateTasks(doc, ['a', 'ghost'], { priority: 'low' })],
+      ['invalid_input', () => updateTasks(doc, [], { priority: 'low' })],
+      ['invalid_input', () => updateTasks(doc, ['a', 'a'], { priority: 'low' })],
+      ['invalid_input', () => updateTasks(doc, ['a', 'b'], {})],
+      ['invalid_input', () => updateTasks(doc, ['a', 'b'], { status: 'nope' })],
+      ['invalid_input', () => updateTasks(doc, ['a', 'b'], { labels: ['ghost'] })],
+      ['invalid_input', () => updateTasks(doc, ['a'], { priority: 'low' }, { actor: 'x y' })]
+    ]);
+    expect(listTasks(doc).map((t) => t.priority)).toEqual(['none', 'none']);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Convergence
+
+/** Small seeded PRNG (mulberry32) so failures reproduce. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('concurrent detail edits', () => {
+  for (const seed of [1, 2, 3, 99]) {
+    it(`three replicas editing description, checklist and comments converge (seed ${seed})`, () => {
+      const random = mulberry32(seed);
+      const origin = newBoard();
+      createTask(origin, { title: 'T', description: 'alpha beta gamma' }, { id: 't' });
+      const docs = [origin, replicaOf(origin), replicaOf(origin)];
+      const words = ['x', 'yy', 'zzz', '😀', 'line\n'];
+      let inserted = 0;
+      for (let round = 0; round < 30; round++) {
+        docs.forEach((doc, r) => {
+          const actor = `m${r}`;
+          const d = detail(doc, 't');
+          const roll = random();
+          if (roll < 0.3) {
+            const text = d.description;
+            const at = Math.floor(random() * (text.length + 1));
+            const word = words[Math.floor(random() * words.length)] ?? 'w';
+            // Never split a surrogate pair when picking the insertion point.
+            const safe = at > 0 && /[\uD800-\uDBFF]/.test(text.charAt(at - 1)) ? at - 1 : at;
+            setTaskDescription(doc, 't', text.slice(0, safe) + word + text.slice(safe), { actor });
+            inserted += word.length;
+          } else if (roll < 0.5) {
+            const after = d.checklist[Math.floor(random() * d.checklist.length)]?.id;
+            addChecklistItem(doc, 't', `item ${r}.${round}`, { actor, afterId: after });
+          } else if (roll < 0.6 && d.checklist.length > 0) {
+            const item = d.checklist[Math.floor(random() * d.checklist.length)];
+            if (item) updateChecklistItem(doc, 't', item.id, { done: !item.done }, { actor });
+          } else if (roll < 0.7 && d.checklist.length > 1) {
+            const item = d.checklist[Math.floor(random() * d.checklist.length)];
+            if (item) moveChecklistItem(doc, 't', item.id, {}, { actor });
+          } else if (roll < 0.9) {
+            addComment(doc, 't', `comment ${r}.${round}`, { actor });
+          } else {
+            const mine = d.comments.find((c) => c.author === actor);
+            if (mine) deleteComment(doc, 't', mine.id, { actor });
+          }
+        });
+        if (random() < 0.4) syncAll(...docs);
+      }
+      syncAll(...docs);
+      const reference = detail(docs[0]!, 't');
+      for (const doc of docs.slice(1)) expect(detail(doc, 't')).toEqual(reference);
+      expect(taskDetailSchema.safeParse(reference).success).toBe(true);
+      expect(reference.checklistTotal).toBe(reference.checklist.length);
+      expect(reference.commentCount).toBe(reference.comments.length);
+      // Only inserts were made: every replica's insert survived the merge.
+      expect(reference.description.length).toBe('alpha beta gamma'.length + inserted);
+    });
+  }
+});
