@@ -168,7 +168,21 @@ export async function warmUp(context, path, docName, expectOpen) {
     docName,
     { timeout: 30_000, polling: 250 }
   );
-  return page;
+  // With the app-shell service worker: once it controls the page, load the board again through
+  // it, so it keeps a copy of the page for when the server is gone.
+  const sw = await page.evaluate(async () => {
+    if (!('serviceWorker' in navigator)) return false;
+    if (!(await navigator.serviceWorker.getRegistration())) return false;
+    await navigator.serviceWorker.ready;
+    for (let i = 0; i < 100 && !navigator.serviceWorker.controller; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    return navigator.serviceWorker.controller !== null;
+  });
+  if (sw) {
+    await page.reload();
+    await page.waitForSelector(CARD, { timeout: 180_000 });
+  }
+  return { page, serviceWorker: sw };
 }
 
 /**

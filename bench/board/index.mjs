@@ -382,7 +382,7 @@ export async function runBoardBench(argv) {
         const context = await browser.newContext({ baseURL, storageState });
         try {
           await context.addInitScript(firstCardProbe);
-          const page = await warmUp(context, path, seed.docName, seed.open);
+          const { page, serviceWorker } = await warmUp(context, path, seed.docName, seed.open);
           if (o.only.includes('scroll')) {
             log('');
             const listExists = await hasList(page, `/w/${WORKSPACE}/list`);
@@ -427,11 +427,7 @@ export async function runBoardBench(argv) {
           }
           if (o.only.includes('idb')) {
             log('');
-            const sw = await page.evaluate(async () =>
-              'serviceWorker' in navigator
-                ? (await navigator.serviceWorker.getRegistrations()).length > 0
-                : false
-            );
+            const sw = serviceWorker;
             results.idb = { serverStopped: sw };
             if (sw) {
               log(
@@ -486,7 +482,8 @@ export async function runBoardBench(argv) {
         actors: [accounts.memberIds[0], accounts.memberIds[1]],
         edits: o.edits,
         lib,
-        log
+        log,
+        serverPid: server?.pid ?? null
       });
     }
   } catch (err) {

@@ -7,6 +7,7 @@
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
+import { CLK_TCK, cpuMark } from '../sync/proc.mjs';
 
 /**
  * @typedef {object} MergeOptions
@@ -18,6 +19,7 @@ import { WebsocketProvider } from 'y-websocket';
  * @property {number} edits edits per client
  * @property {any} lib the bundled bench/board/board-data.ts
  * @property {(s: string) => void} log
+ * @property {number | null} serverPid the server's pid, for its CPU time during the merge
  */
 
 /**
@@ -100,16 +102,46 @@ export async function runMerge(o) {
     );
 
     // ---- reconnect both at the same moment, wait until all three converge
-    const converged = waitConverged(lib, all, 60_000);
+    // Both clients' edits are in a replica once its state vector covers both offline ones;
+    // recorded per replica to tell the data's arrival from the server's key numbering after it.
+    const target = unionStateVector([Y.encodeStateVector(a.doc), Y.encodeStateVector(b.doc)]);
+    /** @type {Record<string, number>} */
+    const editsIn = {};
+    const names = ['A', 'B', 'online'];
+    const offs = all.map((c, i) => {
+      const onUpdate = () => {
+        const name = /** @type {string} */ (names[i]);
+        if (editsIn[name] === undefined && covers(Y.encodeStateVector(c.doc), target))
+          editsIn[name] = performance.now();
+      };
+      c.doc.on('update', onUpdate);
+      return () => c.doc.off('update', onUpdate);
+    });
+    const converged = waitConverged(lib, all, 120_000);
+    const cpu0 = o.serverPid ? cpuMark([o.serverPid]) : null;
+    const own0 = process.cpuUsage();
     const tr = performance.now();
     a.provider.connect();
     b.provider.connect();
     const r = await converged;
     const mergeMs = r.at - tr;
+    const serverCpuMs = cpu0
+      ? ((cpuMark([o.serverPid ?? 0]).ticks[0] ?? NaN) - (cpu0.ticks[0] ?? NaN)) * (1000 / CLK_TCK)
+      : NaN;
+    const own = process.cpuUsage(own0);
+    const clientsCpuMs = (own.user + own.system) / 1000;
+    for (const off of offs) off();
+    const arrivals = Object.fromEntries(Object.entries(editsIn).map(([k, v]) => [k, v - tr]));
     log(
       `    reconnect -> converged in ${mergeMs.toFixed(0)} ms (${r.checks} checks, ` +
         `first equal state vectors at ${(r.firstSvEqual - tr).toFixed(0)} ms); ` +
         `hash ${r.hash}, ${a.doc.getMap('tasks').size} tasks, all keyed`
+    );
+    log(
+      `    both clients' edits arrived in: ${Object.entries(arrivals)
+        .map(([k, v]) => `${k} ${v.toFixed(0)} ms`)
+        .join(', ')}; CPU during the merge: server ${serverCpuMs.toFixed(0)} ms, ` +
+        `the three clients (this process) ${clientsCpuMs.toFixed(0)} ms`
     );
 
     // ---- pure Yjs merge cost, same updates, in this process
@@ -127,6 +159,9 @@ export async function runMerge(o) {
       pendingBytesA: updA.byteLength,
       pendingBytesB: updB.byteLength,
       mergeMs,
+      editsArrivedMs: arrivals,
+      serverCpuMs,
+      clientsCpuMs,
       firstSvEqualMs: r.firstSvEqual - tr,
       checks: r.checks,
       hash: r.hash,
@@ -138,6 +173,30 @@ export async function runMerge(o) {
       c.doc.destroy();
     }
   }
+}
+
+/**
+ * Per client the highest clock of any of the encoded state vectors.
+ * @param {Uint8Array[]} encoded
+ */
+function unionStateVector(encoded) {
+  /** @type {Map<number, number>} */
+  const out = new Map();
+  for (const e of encoded)
+    for (const [client, clock] of Y.decodeStateVector(e))
+      out.set(client, Math.max(clock, out.get(client) ?? 0));
+  return out;
+}
+
+/**
+ * Whether the encoded state vector `sv` has everything `target` has.
+ * @param {Uint8Array} sv
+ * @param {Map<number, number>} target
+ */
+function covers(sv, target) {
+  const have = Y.decodeStateVector(sv);
+  for (const [client, clock] of target) if ((have.get(client) ?? 0) < clock) return false;
+  return true;
 }
 
 /** @param {Record<string, number>} mix */
