@@ -470,9 +470,7 @@ export async function runBoardBench(argv) {
 
     if (o.only.includes('merge')) {
       log('');
-      log(
-        `== (d) merge: 2 clients x ${o.edits} offline edits, reconnecting at once (plus one client online)`
-      );
+      log(`== (d) merge: 2 clients x ${o.edits} offline edits, reconnecting at once`);
       if (server === null) await start();
       results.merge = await runMerge({
         baseUrl: `ws://127.0.0.1:${o.port}/sync`,
