@@ -14,13 +14,13 @@
  *   workspace's board (or any kept page of the workspace), else `/offline.html`;
  * - never cached: the API, the websocket, sign-in/out and setup (see `NEVER_CACHE_PATHS`),
  *   non-GET requests, answers that are not 200 or say `Cache-Control: no-store`;
- * - sign-out (a POST to /logout or the REST logout) empties the page cache: it holds pages
+ * - signing out or in (form, REST or single sign-on) empties the page cache: it holds pages
  *   rendered for the signed-in user.
  */
 import { build, files, version } from '$service-worker';
 import {
   DATA_SUFFIX,
-  SIGN_OUT_PATHS,
+  changesSession,
   isNeverCached,
   isServiceWorkerMessage,
   workspaceOfPagePath
@@ -42,6 +42,9 @@ const NETWORK_TIMEOUT_MS = 3_000;
  * layout data, e.g. the language and the member list, of when it was rendered).
  */
 const KEPT_PAGE_FRESH_MS = 10 * 60_000;
+
+/** Most page and data copies kept; the oldest go first. */
+const MAX_KEPT_PAGES = 300;
 
 const SHELL_ASSETS = new Set([...build, ...files]);
 
@@ -73,11 +76,8 @@ sw.addEventListener('fetch', (event) => {
   const url = new URL(request.url);
   if (url.origin !== sw.location.origin) return;
 
-  if (request.method !== 'GET') {
-    if (request.method === 'POST' && (SIGN_OUT_PATHS as readonly string[]).includes(url.pathname))
-      event.waitUntil(clearPages());
-    return;
-  }
+  if (changesSession(request.method, url.pathname)) event.waitUntil(clearPages());
+  if (request.method !== 'GET') return;
   if (isNeverCached(url.pathname)) return;
 
   if (SHELL_ASSETS.has(url.pathname)) {
@@ -116,15 +116,16 @@ async function networkFirst(
   request: Request,
   fallback: () => Promise<Response>
 ): Promise<Response> {
-  const network = fetch(request).then(async (response) => {
-    if (isCacheable(response)) {
-      const cache = await caches.open(PAGES_CACHE);
-      await cache.put(request, response.clone());
-    }
-    return response;
-  });
-  // Refreshing the copy may outlive the response handed to the page.
-  event.waitUntil(network.catch(() => undefined));
+  const network = fetch(request);
+  // Kept beside the answer, not before it: the page need not wait for the cache write. This
+  // callback runs before the page reads the body (it is registered first), so the clone works.
+  event.waitUntil(
+    network
+      .then(async (response) => {
+        if (isCacheable(response)) await keep(request, response.clone());
+      })
+      .catch(() => undefined)
+  );
 
   let timer: ReturnType<typeof setTimeout> | undefined;
   const slow = new Promise<'slow'>((resolve) => {
@@ -139,6 +140,20 @@ async function networkFirst(
     return (await cachedPage(request)) ?? (await fallback());
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * Stores a page or data answer, then drops the oldest copies beyond `MAX_KEPT_PAGES`: every
+ * filter combination in a URL is a page of its own, and the cache must not grow without end.
+ */
+async function keep(request: Request | string, response: Response): Promise<void> {
+  const cache = await caches.open(PAGES_CACHE);
+  await cache.put(request, response);
+  const keys = await cache.keys();
+  // Keys come in the order they were stored; a refreshed copy moves to the end.
+  for (const old of keys.slice(0, Math.max(0, keys.length - MAX_KEPT_PAGES))) {
+    await cache.delete(old);
   }
 }
 
@@ -213,13 +228,13 @@ async function keepPage(href: string): Promise<void> {
       headers: { accept: 'text/html' },
       redirect: 'manual'
     });
-    if (isCacheable(response)) await (await caches.open(PAGES_CACHE)).put(url.href, response);
+    if (isCacheable(response)) await keep(url.href, response);
   } catch {
     // Offline or the server is down: the next visit tries again.
   }
 }
 
-/** Empties the page cache (sign-out): it holds pages rendered for the signed-in user. */
+/** Empties the page cache (sign-in or -out): it holds pages rendered for the signed-in user. */
 async function clearPages(): Promise<void> {
   for (const key of await caches.keys()) {
     if (key.startsWith('pages-')) await caches.delete(key);

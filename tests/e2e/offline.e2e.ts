@@ -140,6 +140,11 @@ test.describe('offline', () => {
     const { page, context } = a;
     await waitForServiceWorker(page);
     await addTask(page, 'Patch the VPN concentrator');
+    // A page outside the workspace, opened by a full load: kept by the worker as it passes.
+    await page.goto('/account');
+    await expect(page.getByTestId('account-page')).toBeVisible();
+    await expect(page.getByTestId('offline-banner')).toHaveCount(0);
+    await page.goto(`/w/${ws}/board`);
 
     // Reached by client-side navigation: the app asks the worker to keep the page too.
     await page.getByTestId('nav-settings').click();
@@ -171,8 +176,13 @@ test.describe('offline', () => {
     await expect(page).toHaveURL(new RegExp(`/w/${ws}/board$`));
     await expect(card(page, 'Patch the VPN concentrator')).toBeVisible();
 
-    // A page never opened on this device: the offline page, in the browser's language.
+    // Pages without a connection badge say that they are offline in a banner.
     await page.goto('/account');
+    await expect(page.getByTestId('account-page')).toBeVisible();
+    await expect(page.getByTestId('offline-banner')).toContainText('You are offline');
+
+    // A page never opened on this device: the offline page, in the browser's language.
+    await page.goto(`/w/not-opened-${ws}/board`);
     await expect(page.getByTestId('offline-page')).toBeVisible();
     await expect(page.getByRole('heading', { name: 'You are offline' })).toBeVisible();
     await expect(page.getByRole('heading', { name: '当前处于离线状态' })).toBeHidden();
@@ -181,8 +191,39 @@ test.describe('offline', () => {
     await expect(page.evaluate(() => fetch('/api/v1/auth/me'))).rejects.toThrow();
 
     await context.setOffline(false);
-    await page.goto('/account');
+    await page.goto(`/w/${ws}/board`);
+    await expectSynced(page);
     await expect(page.getByTestId('offline-page')).toHaveCount(0);
+  });
+
+  test('offline, back and forward reach pages loaded in full and by links', async ({ browser }) => {
+    const { owner } = e2eAccounts();
+    const ws = await newWorkspace('offline-history', { member: null });
+    const a = await openBoard(browser, ws, owner);
+    clients.push(a);
+    const { page, context } = a;
+    await waitForServiceWorker(page);
+    await addTask(page, 'Renew the on-call pager licences');
+    // The account page by a full load, then the board by an in-app link (its data only).
+    await page.goto('/account');
+    await expect(page.getByTestId('account-page')).toBeVisible();
+    await page.getByTestId('workspace-switcher-button').click();
+    await page
+      .locator(`[data-testid="workspace-switcher-item"][data-workspace-id="${ws}"]`)
+      .click();
+    await expect(card(page, 'Renew the on-call pager licences')).toBeVisible();
+
+    await context.setOffline(true);
+    await expect(page.getByTestId('sync-badge')).toHaveAttribute('data-state', 'offline');
+    // Back: the account page's data was never fetched on its own; the kept page is shown.
+    await page.goBack();
+    await expect(page).toHaveURL(/\/account$/);
+    await expect(page.getByTestId('account-page')).toBeVisible();
+    await expect(page.getByTestId('error-page')).toHaveCount(0);
+    await page.goForward();
+    await expect(page).toHaveURL(new RegExp(`/w/${ws}/board$`));
+    await expect(card(page, 'Renew the on-call pager licences')).toBeVisible();
+    await expect(page.getByTestId('error-page')).toHaveCount(0);
   });
 
   test('signing out empties the page cache', async ({ browser }) => {

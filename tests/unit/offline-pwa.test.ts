@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  changesSession,
   isNeverCached,
   isServiceWorkerMessage,
   workspaceOfPagePath
@@ -37,6 +38,23 @@ describe('isNeverCached', () => {
     ]) {
       expect(isNeverCached(path), path).toBe(false);
     }
+  });
+});
+
+describe('changesSession', () => {
+  it('is true for sign-in and sign-out, by form, REST or single sign-on', () => {
+    expect(changesSession('POST', '/logout')).toBe(true);
+    expect(changesSession('POST', '/login')).toBe(true);
+    expect(changesSession('POST', '/api/v1/auth/login')).toBe(true);
+    expect(changesSession('POST', '/api/v1/auth/logout')).toBe(true);
+    expect(changesSession('GET', '/auth/oidc/callback')).toBe(true);
+  });
+
+  it('is false for reading those pages and for other posts', () => {
+    expect(changesSession('GET', '/login')).toBe(false);
+    expect(changesSession('GET', '/logout')).toBe(false);
+    expect(changesSession('POST', '/api/v1/workspaces')).toBe(false);
+    expect(changesSession('DELETE', '/api/v1/auth/sessions/abc')).toBe(false);
   });
 });
 

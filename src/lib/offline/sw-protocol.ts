@@ -47,8 +47,27 @@ export function isNeverCached(pathname: string): boolean {
   );
 }
 
-/** Requests that end a session: the worker clears its page caches when it sees one. */
-export const SIGN_OUT_PATHS = ['/logout', '/api/v1/auth/logout'] as const;
+/**
+ * Requests that end or start a session: the worker empties its page cache when it sees one, so
+ * pages rendered for one user are never shown to the next one on a shared device. Sign-in
+ * counts too, since a session may also end by expiring. POSTs, except the single sign-on
+ * callback, which is a GET navigation.
+ */
+export const SESSION_CHANGE_POSTS = [
+  '/login',
+  '/logout',
+  '/api/v1/auth/login',
+  '/api/v1/auth/logout'
+] as const;
+
+/** The single sign-on callback (a GET) that starts a session. */
+export const SESSION_CHANGE_GET = '/auth/oidc/callback';
+
+/** True when `method` on `pathname` signs someone in or out (see `SESSION_CHANGE_POSTS`). */
+export function changesSession(method: string, pathname: string): boolean {
+  if (method === 'GET') return pathname === SESSION_CHANGE_GET;
+  return method === 'POST' && (SESSION_CHANGE_POSTS as readonly string[]).includes(pathname);
+}
 
 /** Suffix of SvelteKit's data requests for client-side navigation. */
 export const DATA_SUFFIX = '/__data.json';
