@@ -344,6 +344,20 @@ test.describe('list view', () => {
     await expect(rows(page).first().getByTestId('row-key')).toHaveText('OPS-1');
 
     const scroller = page.getByTestId('task-list-scroller');
+    // Rows are recycled while scrolling: each must still show the task of its position.
+    await scroller.evaluate((element) => element.scrollTo({ top: element.scrollHeight / 2 }));
+    await expect(rows(page).filter({ has: page.getByText('OPS-1', { exact: true }) })).toHaveCount(
+      0
+    );
+    const mismatched = await page.evaluate(() =>
+      [...document.querySelectorAll('[data-testid="task-row"]')]
+        .map((element) => ({
+          index: Number(element.getAttribute('aria-rowindex')) - 1,
+          key: element.querySelector('[data-testid="row-key"]')?.textContent?.trim()
+        }))
+        .filter(({ index, key }) => key !== `OPS-${index}`)
+    );
+    expect(mismatched).toEqual([]);
     await scroller.evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
     const last = rows(page).filter({ has: page.getByText('OPS-2000', { exact: true }) });
     await expect(last).toBeVisible();
