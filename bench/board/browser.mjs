@@ -89,7 +89,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * (a) cold: a new context each run (no HTTP cache, no IndexedDB, no service worker), the
  * board document unloaded on the server (its room unloads 2 s after the last connection).
  * @param {{ browser: import('@playwright/test').Browser, baseURL: string, path: string,
- *   storageState: any, runs: number, expectOpen: number, log: (s: string) => void }} o
+ *   storageState: any, runs: number, log: (s: string) => void }} o
  */
 export async function coldFirstCard(o) {
   /** @type {any[]} */

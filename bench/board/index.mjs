@@ -354,7 +354,6 @@ export async function runBoardBench(argv) {
           path,
           storageState,
           runs: o.runs,
-          expectOpen: seed.open,
           log
         });
         log(
