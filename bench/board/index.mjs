@@ -30,6 +30,8 @@ const MAIN_ENTRY = join(ROOT, 'build', 'server', 'main.js');
 const ADMIN_ENTRY = join(ROOT, 'build', 'server', 'admin.js');
 const WORKSPACE = 'bench';
 const SCENARIOS = ['cold', 'idb', 'scroll', 'merge'];
+/** Timer jitter allowed before a frame interval counts as over 16.7 / 33.4 ms. */
+const FRAME_JITTER_MS = 1;
 
 /** Targets from the issue, on the 2-core development machine. */
 export const TARGETS = { idbFirstCardMs: 500, mergeMs: 1000 };
@@ -413,8 +415,9 @@ export async function runBoardBench(argv) {
               p95: quantile(f, 0.95),
               p99: quantile(f, 0.99),
               max: Math.max(...f),
-              over16: f.filter((x) => x > 16.7).length / f.length,
-              over33: f.filter((x) => x > 33.4).length / f.length
+              // 1 ms allowance: at 60 Hz a frame that was on time measures 16.6–16.8 ms.
+              over16: f.filter((x) => x > 16.7 + FRAME_JITTER_MS).length / f.length,
+              over33: f.filter((x) => x > 33.4 + FRAME_JITTER_MS).length / f.length
             };
             const s = results.scroll;
             log(
