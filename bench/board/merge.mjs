@@ -117,19 +117,27 @@ export async function runMerge(o) {
       c.doc.on('update', onUpdate);
       return () => c.doc.off('update', onUpdate);
     });
-    const converged = waitConverged(lib, all, 120_000);
-    const cpu0 = o.serverPid ? cpuMark([o.serverPid]) : null;
+    const cpu0 = cpuMark(o.serverPid ? [o.serverPid] : []);
     const own0 = process.cpuUsage();
+    // CPU is read the moment convergence is seen, before the content hashes are computed.
+    /** @type {{ server: ReturnType<typeof cpuMark>, own: NodeJS.CpuUsage } | null} */
+    let cpuAt = null;
+    const converged = waitConverged(lib, all, 120_000, () => {
+      cpuAt = { server: cpuMark(o.serverPid ? [o.serverPid] : []), own: process.cpuUsage(own0) };
+    });
     const tr = performance.now();
     a.provider.connect();
     b.provider.connect();
     const r = await converged;
     const mergeMs = r.at - tr;
-    const serverCpuMs = cpu0
-      ? ((cpuMark([o.serverPid ?? 0]).ticks[0] ?? NaN) - (cpu0.ticks[0] ?? NaN)) * (1000 / CLK_TCK)
-      : NaN;
-    const own = process.cpuUsage(own0);
-    const clientsCpuMs = (own.user + own.system) / 1000;
+    const at = /** @type {{ server: ReturnType<typeof cpuMark>, own: NodeJS.CpuUsage } | null} */ (
+      cpuAt
+    );
+    const serverCpuMs =
+      at && o.serverPid
+        ? ((at.server.ticks[0] ?? NaN) - (cpu0.ticks[0] ?? NaN)) * (1000 / CLK_TCK)
+        : NaN;
+    const clientsCpuMs = at ? (at.own.user + at.own.system) / 1000 : NaN;
     for (const off of offs) off();
     const arrivals = Object.fromEntries(Object.entries(editsIn).map(([k, v]) => [k, v - tr]));
     log(
@@ -228,9 +236,10 @@ const fmtMix = (mix) =>
  * @param {any} lib
  * @param {{ doc: Y.Doc }[]} clients
  * @param {number} timeoutMs
+ * @param {() => void} onConverged called the moment convergence is seen, before hashing
  * @returns {Promise<{ at: number, checks: number, firstSvEqual: number, hash: string }>}
  */
-function waitConverged(lib, clients, timeoutMs) {
+function waitConverged(lib, clients, timeoutMs, onConverged) {
   return new Promise((resolve, reject) => {
     let scheduled = false;
     let checks = 0;
@@ -244,6 +253,7 @@ function waitConverged(lib, clients, timeoutMs) {
       if (Number.isNaN(firstSvEqual)) firstSvEqual = performance.now();
       if (lib.keylessCount(first) > 0) return;
       const at = performance.now();
+      onConverged();
       const hashes = docs.map((d) => lib.contentHash(d));
       if (!hashes.every((h) => h === hashes[0])) return;
       done();
