@@ -20,8 +20,22 @@ import type { Column, Label, Task } from '$lib/shared/board/schema';
 export interface ColumnGroup {
   id: string;
   column: Column | null;
+  /** Cards in board order; right after a big board arrives, only the first ones (see `total`). */
   tasks: Task[];
+  /** Number of cards in the column, also while `tasks` still holds only the first ones. */
+  total: number;
 }
+
+/**
+ * A batch of at least this many new open cards (a board arriving from IndexedDB or its first
+ * sync) is revealed progressively: rendering thousands of cards in one go blocks the page for
+ * seconds before the first card shows (bench/board, docs/scale.md).
+ */
+export const PROGRESSIVE_REVEAL_MIN_CARDS = 300;
+/** Cards per column in the first render of such a batch: more than a screen holds. */
+export const FIRST_REVEAL_CARDS_PER_COLUMN = 25;
+/** Cards per column added per later step; one step renders in about one frame's budget. */
+export const REVEAL_STEP_CARDS_PER_COLUMN = 25;
 
 /** Key under which the "other" group collects tasks whose column no longer exists. */
 export const ORPHAN_GROUP_ID = '';
@@ -42,13 +56,28 @@ export class BoardView {
   labels = $state.raw<Readonly<Record<string, Label>>>({});
   readonly tasks = new SvelteMap<string, Task>();
 
+  /**
+   * Cards per column that `groups` shows while a big board is being revealed; Infinity once
+   * every card is shown. Grows a step per frame after the first render.
+   */
+  #shownPerColumn = $state(Infinity);
+
+  /** Whether some cards are not in `groups` yet (a big board is still being revealed). */
+  get revealing(): boolean {
+    return this.#shownPerColumn !== Infinity;
+  }
+
+  /** Open tasks in board order (kept apart from `groups` so a reveal step does not re-sort). */
+  #sorted: Task[] = $derived.by(() => sortTasks([...this.tasks.values()], this.columns));
+
   /** Columns in board order with their cards; orphaned cards last, in an extra group. */
   groups: ColumnGroup[] = $derived.by(() => {
-    const sorted = sortTasks([...this.tasks.values()], this.columns);
+    const sorted = this.#sorted;
     const groups: ColumnGroup[] = this.columns.map((column) => ({
       id: column.id,
       column,
-      tasks: []
+      tasks: [],
+      total: 0
     }));
     const byId: Record<string, ColumnGroup | undefined> = Object.fromEntries(
       groups.map((group) => [group.id, group])
@@ -57,34 +86,78 @@ export class BoardView {
     for (const task of sorted) {
       let group = byId[task.status];
       if (group === undefined) {
-        orphans ??= { id: ORPHAN_GROUP_ID, column: null, tasks: [] };
+        orphans ??= { id: ORPHAN_GROUP_ID, column: null, tasks: [], total: 0 };
         group = orphans;
       }
-      group.tasks.push(task);
+      if (group.total++ < this.#shownPerColumn) group.tasks.push(task);
     }
     return orphans === null ? groups : [...groups, orphans];
   });
 
   readonly #doc: Y.Doc;
   readonly #unobserveTasks: () => void;
+  #revealScheduled = false;
+  #destroyed = false;
 
   constructor(doc: Y.Doc) {
     this.#doc = doc;
     // Subscribe, then read: both are synchronous, so no change can fall in between.
     this.#unobserveTasks = observeTasks(doc, this.#applyTaskChanges);
-    for (const task of listTasks(doc)) this.tasks.set(task.id, task);
+    const tasks = listTasks(doc);
+    for (const task of tasks) this.tasks.set(task.id, task);
+    if (tasks.length >= PROGRESSIVE_REVEAL_MIN_CARDS) this.#startReveal();
     doc.on('afterTransaction', this.#refreshColumnsAndLabels);
     this.#refreshColumnsAndLabels();
   }
 
   #applyTaskChanges = ({ upserted, removed }: TaskChanges): void => {
     for (const id of removed) this.tasks.delete(id);
+    let added = 0;
     for (const task of upserted) {
       // Archived cards leave the board view (listTasks skips them too).
-      if (task.archivedAt === null) this.tasks.set(task.id, task);
-      else this.tasks.delete(task.id);
+      if (task.archivedAt !== null) {
+        this.tasks.delete(task.id);
+      } else {
+        if (!this.tasks.has(task.id)) added++;
+        this.tasks.set(task.id, task);
+      }
     }
+    if (added >= PROGRESSIVE_REVEAL_MIN_CARDS) this.#startReveal();
   };
+
+  /**
+   * Shows the first cards of every column now and the rest a step at a time, each step after
+   * the browser had a chance to paint and handle input. Edits during the reveal show at once
+   * when they fall within the shown cards and with a later step otherwise.
+   */
+  #startReveal(): void {
+    this.#shownPerColumn = FIRST_REVEAL_CARDS_PER_COLUMN;
+    this.#scheduleRevealStep();
+  }
+
+  #scheduleRevealStep(): void {
+    if (this.#revealScheduled) return;
+    this.#revealScheduled = true;
+    const step = () => {
+      this.#revealScheduled = false;
+      if (this.#destroyed) return;
+      const largest = Math.max(0, ...this.groups.map((group) => group.total));
+      const next = this.#shownPerColumn + REVEAL_STEP_CARDS_PER_COLUMN;
+      if (next >= largest) {
+        this.#shownPerColumn = Infinity;
+      } else {
+        this.#shownPerColumn = next;
+        this.#scheduleRevealStep();
+      }
+    };
+    // After the next paint: an animation frame runs just before it, a timer set there runs
+    // after it. A hidden tab gets no frames, so there a plain timer keeps the reveal going.
+    if (typeof document !== 'undefined' && document.visibilityState === 'visible') {
+      requestAnimationFrame(() => setTimeout(step, 0));
+    } else {
+      setTimeout(step, 0);
+    }
+  }
 
   /**
    * Columns and labels are a handful of entries, so they are simply re-listed after a
@@ -99,6 +172,7 @@ export class BoardView {
 
   /** Stops observing the document. */
   destroy(): void {
+    this.#destroyed = true;
     this.#unobserveTasks();
     this.#doc.off('afterTransaction', this.#refreshColumnsAndLabels);
   }

@@ -1,0 +1,278 @@
+// Browser figures with Debian Chromium through Playwright: time from navigation to the first
+// rendered task card (cold, and from IndexedDB) and frame times while scrolling.
+import { chromium, request } from '@playwright/test';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CARD = '[data-testid="task-card"]';
+
+/**
+ * Runs in every document before the app: records, on the navigation's own clock
+ * (`performance.now()` counts from navigation start), when the first task card is inserted
+ * into the DOM and the next animation frame after it (the frame that paints it).
+ */
+export function firstCardProbe() {
+  /** @type {Record<string, number>} */
+  const marks = {};
+  /** @type {any} */ (window).__benchMarks = marks;
+  const observer = new MutationObserver(() => {
+    if (marks.firstCard !== undefined) return;
+    if (!document.querySelector('[data-testid="task-card"]')) return;
+    marks.firstCard = performance.now();
+    observer.disconnect();
+    requestAnimationFrame(() => {
+      marks.firstCardFrame = performance.now();
+    });
+  });
+  observer.observe(document, { childList: true, subtree: true });
+  document.addEventListener('DOMContentLoaded', () => {
+    marks.domContentLoaded = performance.now();
+  });
+}
+
+/** @param {import('@playwright/test').Page} page */
+async function readMarks(page) {
+  await page.waitForSelector(CARD, { timeout: 180_000 });
+  await page.waitForFunction(() => /** @type {any} */ (window).__benchMarks?.firstCardFrame, null, {
+    timeout: 10_000
+  });
+  return page.evaluate(() => {
+    const m = /** @type {any} */ (window).__benchMarks;
+    const nav = /** @type {PerformanceNavigationTiming | undefined} */ (
+      performance.getEntriesByType('navigation')[0]
+    );
+    return {
+      firstCardMs: m.firstCard,
+      firstCardFrameMs: m.firstCardFrame,
+      domContentLoadedMs: m.domContentLoaded ?? nav?.domContentLoadedEventEnd ?? NaN,
+      responseEndMs: nav?.responseEnd ?? NaN,
+      cards: document.querySelectorAll('[data-testid="task-card"]').length
+    };
+  });
+}
+
+/** Launches Chromium with the flags the e2e tests use. */
+export function launch() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync'
+    ]
+  });
+}
+
+/**
+ * Signs in over REST once and returns the storage state (session cookie) for new contexts, so
+ * the login rate limit is touched once per run.
+ * @param {string} baseURL
+ * @param {string} email
+ * @param {string} password
+ */
+export async function signInState(baseURL, email, password) {
+  const api = await request.newContext({ baseURL });
+  try {
+    const reply = await api.post('/api/v1/auth/login', { data: { email, password } });
+    if (reply.status() !== 200) throw new Error(`sign-in: ${reply.status()} ${await reply.text()}`);
+    return await api.storageState();
+  } finally {
+    await api.dispose();
+  }
+}
+
+/** @param {number} ms */
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * (a) cold: a new context each run (no HTTP cache, no IndexedDB, no service worker), the
+ * board document unloaded on the server (its room unloads 2 s after the last connection).
+ * @param {{ browser: import('@playwright/test').Browser, baseURL: string, path: string,
+ *   storageState: any, runs: number, log: (s: string) => void }} o
+ */
+export async function coldFirstCard(o) {
+  /** @type {any[]} */
+  const runs = [];
+  for (let i = 0; i < o.runs; i++) {
+    // Let the server unload the document after the previous run's connection closed.
+    await sleep(2500);
+    const context = await o.browser.newContext({
+      baseURL: o.baseURL,
+      storageState: o.storageState
+    });
+    try {
+      await context.addInitScript(firstCardProbe);
+      const page = await context.newPage();
+      await page.goto(o.path, { waitUntil: 'commit' });
+      const m = await readMarks(page);
+      runs.push(m);
+      o.log(
+        `    run ${i + 1}: first card ${m.firstCardMs.toFixed(0)} ms (painted frame ${m.firstCardFrameMs.toFixed(0)} ms; ` +
+          `HTML ${m.responseEndMs.toFixed(0)} ms, DOMContentLoaded ${m.domContentLoadedMs.toFixed(0)} ms; ${m.cards} cards in the DOM)`
+      );
+    } finally {
+      await context.close();
+    }
+  }
+  return summarize(runs);
+}
+
+/**
+ * Opens the board once in a fresh context and waits until the full board is shown and stored in
+ * IndexedDB (y-indexeddb's `updates` store of the document holds it).
+ * @param {import('@playwright/test').BrowserContext} context
+ * @param {string} path
+ * @param {string} docName
+ * @param {number} expectOpen
+ */
+export async function warmUp(context, path, docName, expectOpen) {
+  const page = await context.newPage();
+  await page.goto(path);
+  await page.waitForSelector(CARD, { timeout: 180_000 });
+  await page.waitForFunction(
+    (n) => {
+      const el = document.querySelector('[data-testid="task-count"]');
+      return el !== null && (el.textContent ?? '').replace(/[^0-9]/g, '') === String(n);
+    },
+    expectOpen,
+    { timeout: 180_000 }
+  );
+  // y-indexeddb writes each update as it arrives; wait until the store is non-empty and
+  // quiet (its size stops changing) so the reload reads the whole board.
+  await page.waitForFunction(
+    async (name) => {
+      const count = await new Promise((resolve) => {
+        const req = indexedDB.open(name);
+        req.onerror = () => resolve(-1);
+        req.onsuccess = () => {
+          const db = req.result;
+          if (!db.objectStoreNames.contains('updates')) {
+            db.close();
+            resolve(0);
+            return;
+          }
+          const c = db.transaction('updates').objectStore('updates').count();
+          c.onsuccess = () => {
+            db.close();
+            resolve(c.result);
+          };
+          c.onerror = () => {
+            db.close();
+            resolve(-1);
+          };
+        };
+      });
+      return /** @type {number} */ (count) > 0;
+    },
+    docName,
+    { timeout: 30_000, polling: 250 }
+  );
+  // With the app-shell service worker: once it controls the page, load the board again through
+  // it, so it keeps a copy of the page for when the server is gone.
+  const sw = await page.evaluate(async () => {
+    if (!('serviceWorker' in navigator)) return false;
+    if (!(await navigator.serviceWorker.getRegistration())) return false;
+    await navigator.serviceWorker.ready;
+    for (let i = 0; i < 100 && !navigator.serviceWorker.controller; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    return navigator.serviceWorker.controller !== null;
+  });
+  if (sw) {
+    await page.reload();
+    await page.waitForSelector(CARD, { timeout: 180_000 });
+  }
+  return { page, serviceWorker: sw };
+}
+
+/**
+ * (b) from IndexedDB: the same context after a full load, the server unreachable for sync;
+ * reloads the page `runs` times and times the first card of each.
+ * @param {{ page: import('@playwright/test').Page, runs: number, log: (s: string) => void }} o
+ */
+export async function reloadFirstCard(o) {
+  /** @type {any[]} */
+  const runs = [];
+  for (let i = 0; i < o.runs; i++) {
+    await o.page.reload({ waitUntil: 'commit' });
+    const m = await readMarks(o.page);
+    runs.push(m);
+    o.log(
+      `    run ${i + 1}: first card ${m.firstCardMs.toFixed(0)} ms (painted frame ${m.firstCardFrameMs.toFixed(0)} ms; ` +
+        `HTML ${m.responseEndMs.toFixed(0)} ms, DOMContentLoaded ${m.domContentLoadedMs.toFixed(0)} ms; ${m.cards} cards in the DOM)`
+    );
+    await sleep(500);
+  }
+  return summarize(runs);
+}
+
+/**
+ * (c) scrolling: moves the scroller from top to bottom in equal steps, one per animation frame,
+ * for about `durationMs`, and records the interval between consecutive frames.
+ * @param {{ page: import('@playwright/test').Page, scroller: string | null, durationMs: number }} o
+ */
+export async function scrollFrames(o) {
+  return o.page.evaluate(
+    async ({ selector, durationMs }) => {
+      const el = selector
+        ? /** @type {HTMLElement | null} */ (document.querySelector(selector))
+        : /** @type {HTMLElement} */ (document.scrollingElement ?? document.documentElement);
+      if (!el) throw new Error(`no scroller ${selector}`);
+      el.scrollTop = 0;
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const range = el.scrollHeight - el.clientHeight;
+      const steps = Math.max(1, Math.round((durationMs / 1000) * 60));
+      const step = range / steps;
+      /** @type {number[]} */
+      const intervals = [];
+      let last = performance.now();
+      let i = 0;
+      const start = last;
+      await new Promise((resolve) => {
+        const tick = (/** @type {number} */ now) => {
+          intervals.push(now - last);
+          last = now;
+          i++;
+          el.scrollTop = Math.min(range, i * step);
+          if (i >= steps) resolve(undefined);
+          else requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      });
+      return {
+        intervals: intervals.slice(1),
+        wallMs: performance.now() - start,
+        scrollHeight: el.scrollHeight,
+        range,
+        rows: document.querySelectorAll('[data-testid="task-row"], [data-testid="task-card"]')
+          .length
+      };
+    },
+    { selector: o.scroller, durationMs: o.durationMs }
+  );
+}
+
+/**
+ * @param {number[]} values
+ * @param {number} p
+ */
+export function quantile(values, p) {
+  if (!values.length) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  return /** @type {number} */ (
+    s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))]
+  );
+}
+
+/** @param {any[]} runs */
+function summarize(runs) {
+  const first = runs.map((r) => r.firstCardMs);
+  const frame = runs.map((r) => r.firstCardFrameMs);
+  return {
+    runs,
+    medianMs: quantile(first, 0.5),
+    medianFrameMs: quantile(frame, 0.5),
+    minMs: Math.min(...first),
+    maxMs: Math.max(...first)
+  };
+}

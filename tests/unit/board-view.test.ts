@@ -1,0 +1,90 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import * as Y from 'yjs';
+import {
+  BoardView,
+  FIRST_REVEAL_CARDS_PER_COLUMN,
+  PROGRESSIVE_REVEAL_MIN_CARDS
+} from '../../src/lib/board/board-view.svelte';
+import { archiveTask, createTask, initBoard } from '../../src/lib/shared/board/board-model';
+
+/** Adds `count` tasks to column `status` in one transaction (as a board arriving at once). */
+function addTasks(doc: Y.Doc, count: number, status = 'todo'): string[] {
+  const ids: string[] = [];
+  doc.transact(() => {
+    for (let i = 0; i < count; i++) ids.push(createTask(doc, { title: `Task ${i}`, status }).id);
+  });
+  return ids;
+}
+
+function group(view: BoardView, id: string) {
+  const found = view.groups.find((g) => g.id === id);
+  if (!found) throw new Error(`no group ${id}`);
+  return found;
+}
+
+describe('BoardView progressive reveal', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('shows a small board in full at once', () => {
+    const doc = new Y.Doc();
+    initBoard(doc);
+    const view = new BoardView(doc);
+    addTasks(doc, 40);
+    expect(view.revealing).toBe(false);
+    expect(group(view, 'todo').tasks).toHaveLength(40);
+    expect(group(view, 'todo').total).toBe(40);
+    view.destroy();
+  });
+
+  it('reveals a big batch a step at a time, with the full count from the start', async () => {
+    const doc = new Y.Doc();
+    initBoard(doc);
+    const view = new BoardView(doc);
+    const count = PROGRESSIVE_REVEAL_MIN_CARDS + 100;
+    const ids = addTasks(doc, count);
+    expect(view.revealing).toBe(true);
+    expect(view.tasks.size).toBe(count);
+    expect(group(view, 'todo').total).toBe(count);
+    expect(group(view, 'todo').tasks.map((t) => t.id)).toEqual(
+      ids.slice(0, FIRST_REVEAL_CARDS_PER_COLUMN)
+    );
+    await vi.advanceTimersToNextTimerAsync();
+    expect(group(view, 'todo').tasks.length).toBeGreaterThan(FIRST_REVEAL_CARDS_PER_COLUMN);
+    await vi.runAllTimersAsync();
+    expect(view.revealing).toBe(false);
+    expect(group(view, 'todo').tasks.map((t) => t.id)).toEqual(ids);
+    view.destroy();
+  });
+
+  it('reveals progressively when constructed over a big board, and keeps edits current', async () => {
+    const doc = new Y.Doc();
+    initBoard(doc);
+    const ids = addTasks(doc, PROGRESSIVE_REVEAL_MIN_CARDS, 'backlog');
+    const view = new BoardView(doc);
+    expect(view.revealing).toBe(true);
+    expect(group(view, 'backlog').tasks).toHaveLength(FIRST_REVEAL_CARDS_PER_COLUMN);
+    // An edit during the reveal: archiving a shown card takes it off at once.
+    archiveTask(doc, ids[0] ?? '');
+    expect(group(view, 'backlog').total).toBe(PROGRESSIVE_REVEAL_MIN_CARDS - 1);
+    expect(group(view, 'backlog').tasks[0]?.id).toBe(ids[1]);
+    await vi.runAllTimersAsync();
+    expect(view.revealing).toBe(false);
+    expect(group(view, 'backlog').tasks).toHaveLength(PROGRESSIVE_REVEAL_MIN_CARDS - 1);
+    view.destroy();
+  });
+
+  it('stops revealing once destroyed', async () => {
+    const doc = new Y.Doc();
+    initBoard(doc);
+    const view = new BoardView(doc);
+    addTasks(doc, PROGRESSIVE_REVEAL_MIN_CARDS);
+    view.destroy();
+    await vi.runAllTimersAsync();
+    expect(view.revealing).toBe(true);
+  });
+});
