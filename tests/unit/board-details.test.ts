@@ -666,6 +666,23 @@ describe('observing', () => {
     expect(calls[2]?.upserted[0]?.commentCount).toBe(1);
     expect(calls[3]?.upserted[0]?.description).toBe('New text');
   });
+
+  it('observeTasks with openOnly reports archived tasks as removed, open ones as upserted', () => {
+    const doc = newBoard();
+    createTask(doc, { title: 'open' }, { id: 'open' });
+    createTask(doc, { title: 'old' }, { id: 'old' });
+    const calls: TaskChanges[] = [];
+    const stop = observeTasks(doc, (changes) => calls.push(changes), { openOnly: true });
+    archiveTask(doc, 'old');
+    updateTask(doc, 'open', { priority: 'high' });
+    unarchiveTask(doc, 'old');
+    stop();
+    expect(calls.map((c) => [c.upserted.map((t) => t.id), c.removed])).toEqual([
+      [[], ['old']],
+      [['open'], []],
+      [['old'], []]
+    ]);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -102,7 +102,7 @@ export class BoardView {
   constructor(doc: Y.Doc) {
     this.#doc = doc;
     // Subscribe, then read: both are synchronous, so no change can fall in between.
-    this.#unobserveTasks = observeTasks(doc, this.#applyTaskChanges);
+    this.#unobserveTasks = observeTasks(doc, this.#applyTaskChanges, { openOnly: true });
     const tasks = listTasks(doc);
     for (const task of tasks) this.tasks.set(task.id, task);
     if (tasks.length >= PROGRESSIVE_REVEAL_MIN_CARDS) this.#startReveal();

@@ -1087,12 +1087,22 @@ export function unarchiveTask(doc: Y.Doc, id: string, options: TaskMutationOptio
 // ---------------------------------------------------------------------------------------------
 // Observing
 
+/** Options of `observeTasks`. */
+export interface ObserveTasksOptions {
+  /** Report archived tasks in `removed` (unread) instead of `upserted`. */
+  openOnly?: boolean;
+}
+
 /**
  * Calls `callback` after every transaction that changed tasks, with the changed tasks re-read
  * (only those, never the whole board) and the ids of deleted entries. Returns the unsubscribe
  * function. Does not call back for the current state: read `listTasks` first.
  */
-export function observeTasks(doc: Y.Doc, callback: (changes: TaskChanges) => void): () => void {
+export function observeTasks(
+  doc: Y.Doc,
+  callback: (changes: TaskChanges) => void,
+  options: ObserveTasksOptions = {}
+): () => void {
   const tasks = tasksOf(doc);
   const handler = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>): void => {
     const touched = new Set<string>();
@@ -1111,6 +1121,10 @@ export function observeTasks(doc: Y.Doc, callback: (changes: TaskChanges) => voi
     for (const id of touched) {
       const map = entry(tasks, id);
       if (map === null) removed.push(id);
+      // An archived task is reported as removed without reading it: half of a big board is
+      // archived, and the board view would only drop it again.
+      else if (options.openOnly === true && readString(map, 'archivedAt') !== null)
+        removed.push(id);
       else upserted.push(readTask(map, id));
     }
     if (upserted.length > 0 || removed.length > 0) callback({ upserted, removed });
