@@ -6,7 +6,13 @@
  *
  * Importable in Node: nothing here touches the DOM at import time.
  */
-import { Node, mergeAttributes, type AnyExtension, type JSONContent } from '@tiptap/core';
+import {
+  Node,
+  mergeAttributes,
+  type AnyExtension,
+  type JSONContent,
+  type MarkdownRendererHelpers
+} from '@tiptap/core';
 import { Plugin, PluginKey } from '@tiptap/pm/state';
 import type { Node as PmNode } from '@tiptap/pm/model';
 import StarterKit from '@tiptap/starter-kit';
@@ -80,6 +86,18 @@ export const Callout = Node.create({
 
   renderHTML({ HTMLAttributes }) {
     return ['aside', mergeAttributes({ class: 'callout' }, HTMLAttributes), 0];
+  },
+
+  // GitHub alert syntax: `> [!NOTE]` / `> [!WARNING]` and the quoted blocks after it. Parsing
+  // happens in markdown.ts (a blockquote whose first line is the marker becomes a callout).
+  renderMarkdown: (node: JSONContent, helpers: MarkdownRendererHelpers) => {
+    const marker = calloutVariant(node.attrs?.variant) === 'warning' ? '[!WARNING]' : '[!NOTE]';
+    const body = (node.content ?? [])
+      .map((child) => helpers.renderChildren([child]))
+      .join('\n\n')
+      .split('\n')
+      .map((line) => (line.trim() === '' ? '>' : `> ${line}`));
+    return [`> ${marker}`, ...body].join('\n');
   },
 
   addCommands() {
