@@ -61,8 +61,7 @@ export const en = {
   'runbooks.reviewDue': 'Review due',
   'runbooks.notFound': 'This runbook does not exist or was removed.',
   'runbooks.refused': 'The server refused this runbook. Reload the page to try again.',
-  'runbooks.offlineHint':
-    'You are offline. Edits stay on this device and sync when you reconnect.',
+  'runbooks.offlineHint': 'You are offline. Edits stay on this device and sync when you reconnect.',
   'runbooks.offlineUnavailable': 'Not available offline.',
   'runbooks.readOnly': 'Read-only: viewers can read runbooks but not change them.',
   'runbooks.field.title': 'Title',
@@ -138,7 +137,8 @@ export const en = {
   'runbooks.editor.calloutWarning': 'Warning',
   'runbooks.editor.image': 'Insert image',
   'runbooks.editor.uploading': 'Uploading image…',
-  'runbooks.editor.uploadOffline': 'Images cannot be uploaded offline. Try again when you are back online.',
+  'runbooks.editor.uploadOffline':
+    'Images cannot be uploaded offline. Try again when you are back online.',
   'runbooks.editor.uploadType': 'Only PNG, JPEG, GIF and WebP images can be added.',
   'runbooks.editor.uploadTooLarge': 'Images can be at most 5 MB.',
   'runbooks.editor.uploadFailed': 'The image could not be uploaded.',
@@ -163,7 +163,8 @@ export const en = {
   'runbooks.side.exportMd': 'Export Markdown',
   'runbooks.side.exportHtml': 'Print view (HTML)',
   'runbooks.versions.title': 'Version history',
-  'runbooks.versions.hint': 'Named versions and automatic snapshots. Restoring keeps the current state as a snapshot.',
+  'runbooks.versions.hint':
+    'Named versions and automatic snapshots. Restoring keeps the current state as a snapshot.',
   'runbooks.versions.name': 'Version name',
   'runbooks.versions.namePlaceholder': 'e.g. Reviewed after INC-42',
   'runbooks.versions.save': 'Save version',

@@ -70,7 +70,8 @@ export const zhCN: Messages = {
   'runbooks.tags.add': '添加标签',
   'runbooks.tags.remove': '移除 {value}',
   'runbooks.library.subtitle': '团队共同编写和执行的分步操作手册。',
-  'runbooks.library.cached': '离线：显示的是上次访问时的列表。已设为离线可用的手册无需网络即可打开。',
+  'runbooks.library.cached':
+    '离线：显示的是上次访问时的列表。已设为离线可用的手册无需网络即可打开。',
   'runbooks.library.empty': '还没有运行手册',
   'runbooks.library.emptyHint': '从模板新建一份，或导入现有的 Markdown 文件。',
   'runbooks.library.noMatch': '没有符合条件的运行手册',
