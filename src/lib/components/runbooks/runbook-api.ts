@@ -4,24 +4,17 @@
  */
 import { z } from 'zod';
 import { rest } from '$lib/rest-client';
+import {
+  runbookSummarySchema,
+  runbookTemplateSchema,
+  runbookVersionSchema,
+  type RunbookSummary,
+  type RunbookTemplate,
+  type RunbookVersion
+} from '$lib/shared/runbooks/schema';
 
-const summarySchema = z.object({
-  id: z.string(),
-  title: z.string(),
-  tags: z.array(z.string()),
-  ownerId: z.string().nullable(),
-  services: z.array(z.string()),
-  cis: z.array(z.string()),
-  reviewedAt: z.string().nullable(),
-  reviewIntervalDays: z.number().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  archivedAt: z.string().nullable(),
-  reviewDue: z.boolean(),
-  snippet: z.string().optional()
-});
 /** A runbook as lists show it. */
-export type RunbookListItem = z.infer<typeof summarySchema>;
+export type RunbookListItem = RunbookSummary;
 
 const linkedTaskSchema = z.object({
   id: z.string(),
@@ -33,19 +26,13 @@ const linkedTaskSchema = z.object({
 /** An open task that links to the runbook. */
 export type LinkedTask = z.infer<typeof linkedTaskSchema>;
 
-const detailSchema = summarySchema.extend({ linkedTasks: z.array(linkedTaskSchema) });
+const detailSchema = runbookSummarySchema.extend({ linkedTasks: z.array(linkedTaskSchema) });
 /** One runbook with the tasks that link to it. */
 export type RunbookDetail = z.infer<typeof detailSchema>;
 
-const versionSchema = z.object({
-  id: z.string(),
-  name: z.string().nullable(),
-  kind: z.enum(['named', 'auto']),
-  createdAt: z.string(),
-  createdBy: z.string().nullable()
-});
+const versionSchema = runbookVersionSchema;
 /** A saved version (named or automatic snapshot). */
-export type RunbookVersionItem = z.infer<typeof versionSchema>;
+export type RunbookVersionItem = RunbookVersion;
 
 /** ProseMirror JSON as the server sends it; the editor schema validates it further. */
 const jsonContentSchema = z.record(z.string(), z.unknown());
@@ -60,8 +47,8 @@ const importResultSchema = z.object({
 export type ImportResult = z.infer<typeof importResultSchema>;
 
 /** Templates a new runbook can start from (server names). */
-export const TEMPLATES = ['incident-response', 'maintenance', 'oncall-handover'] as const;
-export type TemplateName = (typeof TEMPLATES)[number];
+export const TEMPLATES = runbookTemplateSchema.options;
+export type TemplateName = RunbookTemplate;
 
 /** Filters of the library list. */
 export interface ListQuery {
@@ -82,7 +69,7 @@ export async function listRunbooks(ws: string, query: ListQuery): Promise<Runboo
   if (query.archived) params.set('archived', query.archived);
   params.set('limit', '200');
   const body = await rest('GET', `${base(ws)}?${params}`, {
-    schema: z.object({ runbooks: z.array(summarySchema) })
+    schema: z.object({ runbooks: z.array(runbookSummarySchema) })
   });
   return body.runbooks;
 }
