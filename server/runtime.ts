@@ -21,6 +21,7 @@ import { initBoard } from '../src/lib/shared/board/board-model';
 import type { Config } from '../src/lib/server/config';
 import { Accounts } from '../src/lib/server/accounts/accounts';
 import { createKeyCounter, watchTaskKeys } from '../src/lib/server/board/task-keys';
+import { watchRunbook } from '../src/lib/server/runbooks/runbook-watch';
 import {
   SESSION_COOKIE,
   authenticate,
@@ -129,6 +130,10 @@ export async function createRuntime(
     limits: options.limits,
     hooks: {
       onLoad: ({ name, docName, doc }) => {
+        if (docName.kind === 'runbook') {
+          watchRunbook(doc, name, docName.workspaceId, docName.id, { db, docStore, logger });
+          return;
+        }
         if (docName.kind !== 'board') return;
         initBoard(doc);
         watchTaskKeys(doc, name, docName.workspaceId, { docStore, nextNumber, logger });

@@ -44,7 +44,36 @@ const table: Record<string, Cell> = {
   createInvite: { method: 'POST', path: '/invites', body: { role: 'viewer' }, min: 'admin' },
   listInvites: { method: 'GET', path: '/invites', min: 'admin' },
   revokeInvite: { method: 'DELETE', path: '/invites/nosuch', min: 'admin' },
-  listAudit: { method: 'GET', path: '/audit', min: 'admin' }
+  listAudit: { method: 'GET', path: '/audit', min: 'admin' },
+  listRunbooks: { method: 'GET', path: '/runbooks', min: 'viewer' },
+  createRunbook: { method: 'POST', path: '/runbooks', body: { title: 'matrix' }, min: 'member' },
+  importRunbooks: {
+    method: 'POST',
+    path: '/runbooks/import',
+    body: { files: [{ name: 'matrix.md', markdown: '# Matrix' }] },
+    min: 'member'
+  },
+  matchRunbooks: { method: 'GET', path: '/runbooks/match?service=api', min: 'viewer' },
+  getRunbook: { method: 'GET', path: '/runbooks/nosuch', min: 'viewer' },
+  updateRunbook: { method: 'PATCH', path: '/runbooks/nosuch', body: { title: 'x' }, min: 'member' },
+  duplicateRunbook: { method: 'POST', path: '/runbooks/nosuch/duplicate', min: 'member' },
+  exportRunbook: { method: 'GET', path: '/runbooks/nosuch/export', min: 'viewer' },
+  listRunbookVersions: { method: 'GET', path: '/runbooks/nosuch/versions', min: 'viewer' },
+  createRunbookVersion: {
+    method: 'POST',
+    path: '/runbooks/nosuch/versions',
+    body: { name: 'x' },
+    min: 'member'
+  },
+  getRunbookVersion: { method: 'GET', path: '/runbooks/nosuch/versions/nosuch', min: 'viewer' },
+  restoreRunbookVersion: {
+    method: 'POST',
+    path: '/runbooks/nosuch/versions/nosuch/restore',
+    min: 'member'
+  },
+  // No body: an allowed caller gets 415, a refused one 403 before the body is looked at.
+  uploadFile: { method: 'POST', path: '/files', min: 'member' },
+  getFile: { method: 'GET', path: '/files/nosuch', min: 'viewer' }
 };
 
 let app: TestApp;

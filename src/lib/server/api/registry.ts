@@ -6,6 +6,7 @@ import { authOperations } from '../account-api/auth-api';
 import { setupOperations } from '../account-api/setup-api';
 import { tokenOperations } from '../account-api/token-api';
 import { taskOperations } from '../board/task-api';
+import { runbookOperations } from '../runbooks/runbook-api';
 import { auditOperations } from '../workspaces/audit-api';
 import { inviteOperations } from '../workspaces/invite-api';
 import { workspaceOperations } from '../workspaces/workspace-api';
@@ -15,6 +16,11 @@ import type { Operation } from './operation';
 /** Tags in the order the reference shows them. */
 export const apiTags: readonly TagSpec[] = [
   { name: 'tasks', description: 'Tasks, incidents and change tasks on a workspace board.' },
+  {
+    name: 'runbooks',
+    description: 'Runbooks: library and search, import and export, versions, alert matching.'
+  },
+  { name: 'files', description: 'Images uploaded for runbooks.' },
   { name: 'workspaces', description: 'Your workspaces: list, create, rename.' },
   { name: 'members', description: 'Members of a workspace and their roles.' },
   { name: 'invites', description: 'Invite links with a role and an expiry.' },
@@ -27,6 +33,7 @@ export const apiTags: readonly TagSpec[] = [
 /** All operations; extend with `...runbookOperations` etc. */
 export const operations: readonly Operation[] = [
   ...taskOperations,
+  ...runbookOperations,
   ...workspaceOperations,
   ...inviteOperations,
   ...auditOperations,

@@ -1,6 +1,7 @@
 import { sql as documents } from './0001-documents';
 import { sql as accounts } from './0002-accounts';
 import { sql as taskKeys } from './0003-task-keys';
+import { sql as runbooks } from './0004-runbooks';
 
 export interface Migration {
   version: number;
@@ -15,5 +16,6 @@ export interface Migration {
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'documents', sql: documents },
   { version: 2, name: 'accounts', sql: accounts },
-  { version: 3, name: 'task-keys', sql: taskKeys }
+  { version: 3, name: 'task-keys', sql: taskKeys },
+  { version: 4, name: 'runbooks', sql: runbooks }
 ];

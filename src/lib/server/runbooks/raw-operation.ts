@@ -1,0 +1,53 @@
+/**
+ * Operations whose request or response is not JSON (file upload and download, Markdown and
+ * HTML export). They are declared like every other operation — so they are in the OpenAPI
+ * document and the permission matrix — but their handler builds the `Response` itself.
+ */
+import type { RequestEvent, RequestHandler } from '@sveltejs/kit';
+import type { z } from 'zod';
+import { fromZodError, handleApiError } from '../api/errors';
+import type { Operation, OperationDefinition, ParamsSchema } from '../api/operation';
+
+type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface RawContext<D extends OperationDefinition> {
+  event: RequestEvent;
+  params: Parsed<D['params']>;
+  query: Parsed<D['query']>;
+}
+
+function parsePart(schema: ParamsSchema | undefined, input: unknown, what: string): unknown {
+  if (!schema) return undefined;
+  const result = schema.safeParse(input);
+  if (!result.success) throw fromZodError(result.error, what);
+  return result.data;
+}
+
+function queryObject(url: URL): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  for (const key of new Set(url.searchParams.keys())) {
+    const values = url.searchParams.getAll(key);
+    query[key] = values.length === 1 ? (values[0] ?? '') : values;
+  }
+  return query;
+}
+
+/** Declares an operation whose handler returns its own `Response` (errors stay JSON). */
+export function defineRawOperation<const D extends OperationDefinition>(
+  definition: D,
+  handler: (context: RawContext<D>) => Promise<Response>
+): Operation {
+  const handle: RequestHandler = async (event) => {
+    try {
+      const context = {
+        event,
+        params: parsePart(definition.params, event.params, 'path parameters'),
+        query: parsePart(definition.query, queryObject(event.url), 'query parameters')
+      } as RawContext<D>;
+      return await handler(context);
+    } catch (error) {
+      return handleApiError(error, event);
+    }
+  };
+  return { definition, handle };
+}

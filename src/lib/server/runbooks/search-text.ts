@@ -1,0 +1,132 @@
+/**
+ * Text segmentation for runbook search. SQLite's tokenizers do not split Chinese, so the
+ * server segments before it indexes and before it queries, and FTS5 only sees space-separated
+ * tokens:
+ *
+ * - Chinese (Han) runs: the words of `Intl.Segmenter('zh', { granularity: 'word' })` plus every
+ *   character bigram (and single characters), so a query matches whatever the segmenter did
+ *   with the surrounding text. Queries use the bigrams only: they are context-free.
+ * - Everything else: lower-cased letter/digit runs reduced by a small suffix stemmer, so
+ *   "backups", "backup" and "backing up" meet at "backup"/"back".
+ */
+
+const HAN = /\p{Script=Han}/u;
+const HAN_RUN = /\p{Script=Han}+/gu;
+/** A run of letters or digits that are not Han. */
+const WORD = /[\p{L}\p{N}]+/gu;
+
+/** Longest token indexed, in characters (longer runs are cut, e.g. hashes). */
+const MAX_TOKEN_LENGTH = 40;
+
+let segmenter: Intl.Segmenter | null = null;
+
+function chineseWords(run: string): string[] {
+  segmenter ??= new Intl.Segmenter('zh', { granularity: 'word' });
+  const words: string[] = [];
+  for (const part of segmenter.segment(run)) {
+    if (part.isWordLike && part.segment.length > 1) words.push(part.segment);
+  }
+  return words;
+}
+
+function bigrams(run: string): string[] {
+  const chars = [...run];
+  if (chars.length === 1) return chars;
+  const grams: string[] = [];
+  for (let i = 0; i + 1 < chars.length; i++) grams.push(`${chars[i]}${chars[i + 1]}`);
+  return grams;
+}
+
+/**
+ * A light English stemmer: plural and verb suffixes, then a final "e", so that inflections of
+ * one word share a stem ("restore", "restores", "restored", "restoring" → "restor").
+ */
+export function stem(word: string): string {
+  let w = word;
+  if (w.length <= 3 || /\d/.test(w)) return w;
+  if (w.endsWith('ies') && w.length > 4) w = `${w.slice(0, -3)}y`;
+  else if (w.endsWith('sses')) w = w.slice(0, -2);
+  else if (w.endsWith('ing') && w.length > 5) w = w.slice(0, -3);
+  else if (w.endsWith('ed') && w.length > 4) w = w.slice(0, -2);
+  else if (w.endsWith('s') && !/(ss|us|is)$/.test(w)) w = w.slice(0, -1);
+  // A doubled final consonant left by -ing/-ed ("stopped" → "stopp") is reduced.
+  if (/([^aeiouls])\1$/.test(w) && w.length > 4) w = w.slice(0, -1);
+  if (w.endsWith('e') && w.length > 4) w = w.slice(0, -1);
+  return w;
+}
+
+function englishTokens(text: string): string[] {
+  const tokens: string[] = [];
+  for (const match of text.replace(HAN_RUN, ' ').toLowerCase().matchAll(WORD)) {
+    tokens.push(stem(match[0].slice(0, MAX_TOKEN_LENGTH)));
+  }
+  return tokens;
+}
+
+/** The index form of `text`: space-separated tokens for the FTS5 table. */
+export function segmentForIndex(text: string): string {
+  const tokens = englishTokens(text);
+  for (const match of text.matchAll(HAN_RUN)) {
+    const run = match[0];
+    tokens.push(...chineseWords(run), ...bigrams(run));
+    if ([...run].length > 1) tokens.push(...new Set(run));
+  }
+  return tokens.join(' ');
+}
+
+/** The tokens a query must all match (Chinese bigrams, English stems), without duplicates. */
+export function queryTokens(query: string): string[] {
+  const tokens = englishTokens(query);
+  for (const match of query.matchAll(HAN_RUN)) tokens.push(...bigrams(match[0]));
+  return [...new Set(tokens.filter((t) => t.length > 0))];
+}
+
+/**
+ * An FTS5 MATCH expression for `query`: every token quoted (so no FTS syntax gets through),
+ * AND-ed; English tokens match as prefixes, so a query typed halfway still finds results.
+ * Null when the query has no searchable token.
+ */
+export function ftsQuery(query: string): string | null {
+  const tokens = queryTokens(query);
+  if (tokens.length === 0) return null;
+  return tokens
+    .map((token) => {
+      const quoted = `"${token.replaceAll('"', '""')}"`;
+      return HAN.test(token) ? quoted : `${quoted}*`;
+    })
+    .join(' AND ');
+}
+
+/** Longest snippet, in characters. */
+const SNIPPET_LENGTH = 160;
+
+/**
+ * A short excerpt of `text` around the first match of `query`, matches wrapped in « and ».
+ * Null when nothing of the query occurs literally (e.g. only a stem matched).
+ */
+export function snippetFor(text: string, query: string): string | null {
+  const needles = [
+    ...query.matchAll(HAN_RUN),
+    ...query.replace(HAN_RUN, ' ').toLowerCase().matchAll(WORD)
+  ]
+    .map((m) => m[0].toLowerCase())
+    .flatMap((n) => (HAN.test(n) ? [n, ...bigrams(n)] : [n, stem(n)]))
+    .filter((n) => n.length > 0)
+    .sort((a, b) => b.length - a.length);
+  const lower = text.toLowerCase();
+  let first = -1;
+  for (const needle of needles) {
+    const at = lower.indexOf(needle);
+    if (at >= 0 && (first < 0 || at < first)) first = at;
+  }
+  if (first < 0) return null;
+  const start = Math.max(0, first - 50);
+  const end = Math.min(text.length, start + SNIPPET_LENGTH);
+  const excerpt = text.slice(start, end).replace(/\s+/g, ' ');
+  const pattern = new RegExp(
+    needles.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'),
+    'gi'
+  );
+  const marked = excerpt.replace(pattern, (m) => `«${m}»`);
+  return `${start > 0 ? '…' : ''}${marked}${end < text.length ? '…' : ''}`;
+}

@@ -1,0 +1,5 @@
+import { methodNotAllowed } from '$lib/server/api/operation';
+import { uploadFileOperation } from '$lib/server/runbooks/runbook-api';
+
+export const POST = uploadFileOperation.handle;
+export const fallback = methodNotAllowed(uploadFileOperation);

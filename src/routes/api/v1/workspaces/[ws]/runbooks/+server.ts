@@ -1,0 +1,6 @@
+import { methodNotAllowed } from '$lib/server/api/operation';
+import { createRunbookOperation, listRunbooksOperation } from '$lib/server/runbooks/runbook-api';
+
+export const GET = listRunbooksOperation.handle;
+export const POST = createRunbookOperation.handle;
+export const fallback = methodNotAllowed(listRunbooksOperation, createRunbookOperation);

@@ -1,0 +1,6 @@
+import { methodNotAllowed } from '$lib/server/api/operation';
+import { getRunbookOperation, updateRunbookOperation } from '$lib/server/runbooks/runbook-api';
+
+export const GET = getRunbookOperation.handle;
+export const PATCH = updateRunbookOperation.handle;
+export const fallback = methodNotAllowed(getRunbookOperation, updateRunbookOperation);

@@ -1,0 +1,12 @@
+import { methodNotAllowed } from '$lib/server/api/operation';
+import {
+  createRunbookVersionOperation,
+  listRunbookVersionsOperation
+} from '$lib/server/runbooks/runbook-api';
+
+export const GET = listRunbookVersionsOperation.handle;
+export const POST = createRunbookVersionOperation.handle;
+export const fallback = methodNotAllowed(
+  listRunbookVersionsOperation,
+  createRunbookVersionOperation
+);

@@ -1,0 +1,5 @@
+import { methodNotAllowed } from '$lib/server/api/operation';
+import { getRunbookVersionOperation } from '$lib/server/runbooks/runbook-api';
+
+export const GET = getRunbookVersionOperation.handle;
+export const fallback = methodNotAllowed(getRunbookVersionOperation);

@@ -1,0 +1,5 @@
+import { methodNotAllowed } from '$lib/server/api/operation';
+import { matchRunbooksOperation } from '$lib/server/runbooks/runbook-api';
+
+export const GET = matchRunbooksOperation.handle;
+export const fallback = methodNotAllowed(matchRunbooksOperation);
