@@ -183,9 +183,49 @@ test.describe('runbooks', () => {
     await expect(content.locator('h1, h2').first()).toBeVisible();
     await expect(content.locator('ul[data-type="taskList"] li').first()).toBeVisible();
 
+    // Kept offline: the library marks it.
+    await a.page.getByTestId('keep-offline').check();
     await a.page.getByTestId('runbook-back').click();
     await expect(a.page.getByTestId('runbook-row')).toHaveCount(1);
     await expect(a.page.getByTestId('runbook-link')).toHaveText('Incident response');
+    await expect(a.page.getByTestId('runbook-kept')).toBeVisible();
+
+    // Duplicate and archive from the row menu.
+    await a.page.getByTestId('runbook-row-menu').click();
+    await a.page.getByTestId('runbook-row-duplicate').click();
+    await expect(a.page).toHaveURL(new RegExp(`/w/${ws}/runbooks/[^/]+$`));
+    await a.page.getByTestId('runbook-back').click();
+    await expect(a.page.getByTestId('runbook-row')).toHaveCount(2);
+    const copy = a.page
+      .getByTestId('runbook-row')
+      .filter({ hasNot: a.page.getByTestId('runbook-kept') });
+    await copy.getByTestId('runbook-row-menu').click();
+    await copy.getByTestId('runbook-row-archive').click();
+    await expect(a.page.getByTestId('runbook-row')).toHaveCount(1);
+    await a.page.getByTestId('runbook-archived-filter').selectOption('only');
+    await expect(a.page.getByTestId('runbook-row')).toHaveCount(1);
+    await expect(a.page.getByTestId('runbook-row')).toContainText('Archived');
+  });
+
+  test('viewers read a runbook without a toolbar and cannot type into it', async ({ browser }) => {
+    const { owner, member } = e2eAccounts();
+    const ws = await newWorkspace('rb-viewer', { member: 'viewer' });
+    const id = await createRunbook(owner, ws, {
+      title: 'Read only',
+      markdown: '# Read only\n\nNothing to change here.\n'
+    });
+    const b = await openPage(browser, { user: member });
+    clients.push(b);
+    await openRunbook(b.page, ws, id);
+    const content = b.page.getByTestId('runbook-content');
+    await expect(content).toContainText('Nothing to change here.');
+    await expect(content).toHaveAttribute('contenteditable', 'false');
+    await expect(b.page.getByTestId('editor-toolbar')).toHaveCount(0);
+    await expect(b.page.getByTestId('runbook-read-only')).toBeVisible();
+    await expect(b.page.getByTestId('runbook-title-text')).toHaveText('Read only');
+    await b.page.goto(`/w/${ws}/runbooks`);
+    await expect(b.page.getByTestId('runbook-link')).toHaveText('Read only');
+    await expect(b.page.getByTestId('runbook-new')).toHaveCount(0);
   });
 
   test('Markdown imported with the button comes back out of the export intact', async ({
@@ -345,5 +385,70 @@ test.describe('runbooks', () => {
     );
     await expect(a.page.getByTestId('runbook-link')).toHaveText('数据库备份恢复');
     await expect(a.page.getByTestId('runbook-row')).toContainText('更新于');
+  });
+
+  test('the search box finds runbooks by their text and keeps the query in the address', async ({
+    browser
+  }) => {
+    const { owner } = e2eAccounts();
+    const ws = await newWorkspace('rb-search', { member: null });
+    await createRunbook(owner, ws, {
+      title: '数据库备份恢复',
+      markdown: '# 数据库备份恢复\n\n从对象存储下载最近的备份文件。\n'
+    });
+    await createRunbook(owner, ws, {
+      title: 'Rotate TLS certificates',
+      markdown: '# Rotate TLS certificates\n\nRenew the wildcard certificate before it expires.\n'
+    });
+    const a = await openPage(browser);
+    clients.push(a);
+    await a.page.goto(`/w/${ws}/runbooks`);
+    await expect(a.page.getByTestId('runbook-row')).toHaveCount(2);
+
+    await a.page.getByTestId('runbook-search').fill('wildcard');
+    await expect(a.page).toHaveURL(/[?&]q=wildcard/);
+    await expect(a.page.getByTestId('runbook-link')).toHaveText(['Rotate TLS certificates']);
+
+    await a.page.getByTestId('runbook-search').fill('备份');
+    await expect(a.page.getByTestId('runbook-link')).toHaveText(['数据库备份恢复']);
+
+    // The query survives a reload: it is in the address.
+    await a.page.reload();
+    await expect(a.page.getByTestId('runbook-search')).toHaveValue('备份');
+    await expect(a.page.getByTestId('runbook-link')).toHaveText(['数据库备份恢复']);
+  });
+
+  test('images upload from the toolbar, and are refused with a message while offline', async ({
+    browser
+  }) => {
+    const { owner } = e2eAccounts();
+    const ws = await newWorkspace('rb-image', { member: null });
+    const id = await createRunbook(owner, ws, { title: 'Network diagram' });
+    const a = await openPage(browser);
+    clients.push(a);
+    await openRunbook(a.page, ws, id);
+    await a.page.getByTestId('runbook-content').click();
+    // A 1×1 PNG.
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+      'base64'
+    );
+    await a.page
+      .getByTestId('tb-image-input')
+      .setInputFiles({ name: 'diagram.png', mimeType: 'image/png', buffer: png });
+    const image = a.page.getByTestId('runbook-content').locator('img');
+    await expect(image).toHaveAttribute(
+      'src',
+      new RegExp(`^/api/v1/workspaces/${ws}/files/[0-9a-f]{64}$`)
+    );
+    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1);
+
+    await a.context.setOffline(true);
+    await expect(a.page.getByTestId('runbook-offline')).toBeVisible();
+    await a.page
+      .getByTestId('tb-image-input')
+      .setInputFiles({ name: 'second.png', mimeType: 'image/png', buffer: png });
+    await expect(a.page.getByTestId('upload-error')).toContainText('offline');
+    await expect(image).toHaveCount(1);
   });
 });
