@@ -84,6 +84,9 @@ export function watchRunbook(
   let indexTimer: NodeJS.Timeout | null = null;
   let snapshotTimer: NodeJS.Timeout | null = null;
   let contentChanged = false;
+  // Only a document edited while loaded is snapshotted on unload: opening one to read it
+  // must not add a version.
+  let editedWhileLoaded = false;
   let stopped = false;
 
   const log = (what: string, error: unknown) =>
@@ -120,6 +123,7 @@ export function watchRunbook(
 
   const onUpdate = () => {
     if (stopped) return;
+    editedWhileLoaded = true;
     if (indexTimer) clearTimeout(indexTimer);
     indexTimer = setTimeout(refreshIndex, timings.indexDebounceMs);
     indexTimer.unref();
@@ -153,7 +157,7 @@ export function watchRunbook(
     stop();
     try {
       if (pendingIndex) indexRunbookDoc(index, doc, workspaceId, runbookId);
-      snapshotIfChanged(versions, doc, workspaceId, runbookId);
+      if (editedWhileLoaded) snapshotIfChanged(versions, doc, workspaceId, runbookId);
     } catch (error) {
       log('flush on unload', error);
     }
