@@ -226,6 +226,11 @@ test.describe('runbooks', () => {
     await b.page.goto(`/w/${ws}/runbooks`);
     await expect(b.page.getByTestId('runbook-link')).toHaveText('Read only');
     await expect(b.page.getByTestId('runbook-new')).toHaveCount(0);
+
+    // A runbook that does not exist says so instead of opening an empty editor.
+    await b.page.goto(`/w/${ws}/runbooks/no-such-runbook`);
+    await expect(b.page.getByTestId('runbook-not-found')).toBeVisible();
+    await expect(b.page.getByTestId('runbook-editor')).toHaveCount(0);
   });
 
   test('Markdown imported with the button comes back out of the export intact', async ({
@@ -416,6 +421,12 @@ test.describe('runbooks', () => {
     await a.page.reload();
     await expect(a.page.getByTestId('runbook-search')).toHaveValue('备份');
     await expect(a.page.getByTestId('runbook-link')).toHaveText(['数据库备份恢复']);
+
+    // Offline, the library falls back to the last full list fetched on this device.
+    await a.context.setOffline(true);
+    await a.page.getByTestId('runbook-search').fill('');
+    await expect(a.page.getByTestId('runbooks-cached')).toBeVisible();
+    await expect(a.page.getByTestId('runbook-row')).toHaveCount(2);
   });
 
   test('images upload from the toolbar, and are refused with a message while offline', async ({
