@@ -52,6 +52,8 @@ export const en = {
   'runbooks.loading': 'Loading…',
   'runbooks.loadFailed': 'The runbooks could not be loaded. Try again in a moment.',
   'runbooks.actionFailed': 'That did not work. Check your connection and try again.',
+  'runbooks.invalidChange':
+    'That change was not saved: titles are 1–200 characters, tags at most 60 and 50 tags in all.',
   'runbooks.cancel': 'Cancel',
   'runbooks.close': 'Close',
   'runbooks.duplicate': 'Duplicate',

@@ -53,6 +53,8 @@ export const zhCN: Messages = {
   'runbooks.loading': '加载中…',
   'runbooks.loadFailed': '无法加载运行手册，请稍后重试。',
   'runbooks.actionFailed': '操作未成功，请检查网络连接后重试。',
+  'runbooks.invalidChange':
+    '修改未保存：标题需为 1–200 个字符，每个标签最多 60 个字符，最多 50 个标签。',
   'runbooks.cancel': '取消',
   'runbooks.close': '关闭',
   'runbooks.duplicate': '创建副本',
