@@ -8,8 +8,9 @@ import { runProcess } from './process';
 type Handler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
 
 // adapter-node refuses bodies over its own limit (512K) before our handlers see them; the API's
-// limit (1 MiB, src/lib/server/api/operation.ts) is the one that should answer.
-process.env.BODY_SIZE_LIMIT ??= '1M';
+// limits are the ones that should answer: JSON bodies 1 MiB (src/lib/server/api/operation.ts),
+// image uploads 5 MiB (src/lib/server/runbooks/file-store.ts), so the outer limit sits above both.
+process.env.BODY_SIZE_LIMIT ??= '6M';
 
 // adapter-node builds request URLs as https://<Host> unless ORIGIN or PROTOCOL_HEADER says
 // otherwise. A plain-http install (the default `npm start` on a LAN) would then set Secure

@@ -358,6 +358,15 @@ describe('runbook REST API', () => {
     expect(response.headers.get('cache-control')).toContain('immutable');
     expect(new Uint8Array(await response.arrayBuffer())).toEqual(png);
 
+    // Up to 5 MiB is accepted (more than the 1 MiB of JSON bodies).
+    const big = new Uint8Array(4 * 1024 * 1024);
+    big.set(png);
+    const bigUp = await call<{ id: string }>('POST', `${BASE}/files`, undefined, {
+      raw: big,
+      headers: { 'content-type': 'image/png' }
+    });
+    expect(bigUp.status, bigUp.text).toBe(201);
+
     const wrongType = await call('POST', `${BASE}/files`, undefined, {
       raw: png,
       headers: { 'content-type': 'image/svg+xml' }

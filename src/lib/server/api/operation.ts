@@ -148,6 +148,26 @@ function tooLarge(): ApiError {
 }
 
 /**
+ * Reads and drops the rest of a refused request body. Cancelling the stream instead would
+ * destroy the socket before the error response is written, and leaving it unread stalls the
+ * connection for the next request (Node only discards bodies nobody has started reading).
+ * adapter-node ends the stream with an error at BODY_SIZE_LIMIT, which also ends this.
+ */
+export async function discardBody(
+  reader: ReadableStreamDefaultReader<Uint8Array> | undefined
+): Promise<void> {
+  if (!reader) return;
+  try {
+    for (;;) {
+      const { done } = await reader.read();
+      if (done) return;
+    }
+  } catch {
+    // The stream failed (over BODY_SIZE_LIMIT, or the client went away): nothing left to drop.
+  }
+}
+
+/**
  * Reads and parses a JSON body of at most `maxRequestBodyBytes`, counting bytes as they arrive
  * so an oversized or lying Content-Length cannot make the server buffer more.
  */
@@ -157,7 +177,10 @@ async function readJsonBody(request: Request): Promise<unknown> {
   }
   const limit = apiDefaults.maxRequestBodyBytes;
   const declared = Number(request.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
+  if (Number.isFinite(declared) && declared > limit) {
+    await discardBody(request.body?.getReader());
+    throw tooLarge();
+  }
   const chunks: Uint8Array[] = [];
   let size = 0;
   if (request.body) {
@@ -168,7 +191,7 @@ async function readJsonBody(request: Request): Promise<unknown> {
         if (done) break;
         size += value.byteLength;
         if (size > limit) {
-          await reader.cancel();
+          await discardBody(reader);
           throw tooLarge();
         }
         chunks.push(value);

@@ -8,7 +8,12 @@ import { z } from 'zod';
 import { authorizeWorkspace } from '$lib/server/api/authorize';
 import { ApiError } from '$lib/server/api/errors';
 import { API_BASE_PATH } from '$lib/server/api/openapi';
-import { defineOperation, queryInteger, type Operation } from '$lib/server/api/operation';
+import {
+  defineOperation,
+  discardBody,
+  queryInteger,
+  type Operation
+} from '$lib/server/api/operation';
 import { getRuntime } from '$lib/server/runtime';
 import { ID_PATTERN } from '$lib/shared/doc-name';
 import { fileUrl } from '$lib/shared/runbooks/url-policy';
@@ -471,20 +476,29 @@ export const restoreRunbookVersionOperation = defineOperation(
 async function readRawBody(request: Request, limit: number): Promise<Uint8Array> {
   const tooLarge = () => new ApiError(413, 'payload_too_large', `the file exceeds ${limit} bytes`);
   const declared = Number(request.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
+  if (Number.isFinite(declared) && declared > limit) {
+    await discardBody(request.body?.getReader());
+    throw tooLarge();
+  }
   const chunks: Uint8Array[] = [];
   let size = 0;
   if (request.body) {
     const reader = request.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) {
-        await reader.cancel();
-        throw tooLarge();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.byteLength;
+        if (size > limit) {
+          await discardBody(reader);
+          throw tooLarge();
+        }
+        chunks.push(value);
       }
-      chunks.push(value);
+    } catch (error) {
+      // adapter-node signals its own body limit with a 413 error on the stream.
+      if ((error as { status?: unknown } | null)?.status === 413) throw tooLarge();
+      throw error;
     }
   }
   const bytes = new Uint8Array(size);
