@@ -133,6 +133,15 @@ test.describe('runbooks', () => {
         .getByTestId('avatar')
         .and(a.page.locator(`[data-member-id="${member.id}"]`))
     ).toBeVisible();
+
+    // Title and tags live in the same document and sync the same way (typing there moves
+    // the focus out of the editor, which hides the caret: so this comes last).
+    await a.page.getByTestId('runbook-title').fill('Failover drill, second run');
+    await a.page.getByTestId('runbook-title').press('Enter');
+    await a.page.getByTestId('runbook-tags-input').fill('database');
+    await a.page.getByTestId('runbook-tags-input').press('Enter');
+    await expect(b.page.getByTestId('runbook-title')).toHaveValue('Failover drill, second run');
+    await expect(b.page.getByTestId('runbook-tags-value')).toHaveText(['database']);
   });
 
   test('an edit made offline merges with the other person’s edits once back online', async ({
