@@ -16,6 +16,7 @@ import { seedWorkspace, type SeededUser } from '../helpers/accounts';
 import { startApp, type TestApp } from '../helpers/app-process';
 import { connectClient, waitFor, whenSynced, type TestClient } from '../helpers/clients';
 import { tempDataDir } from '../helpers/sync-server';
+import { openSqlite } from '../../src/lib/server/db/sqlite';
 
 const WS = 'rbrest';
 const BASE = `/api/v1/workspaces/${WS}`;
@@ -415,4 +416,19 @@ describe('runbook REST API', () => {
     const list = await call('GET', `${BASE}/runbooks`, undefined, { token: outsider.token });
     expect(list.status).toBe(404);
   });
+
+  it('[RB1] rebuilds lost index rows from the runbook documents', async () => {
+    const before = await call<Listed>('GET', `${BASE}/runbooks?archived=include&limit=500`);
+    const ids = before.body.runbooks.map((r) => r.id).sort();
+    expect(ids.length).toBeGreaterThan(5);
+    for (const client of clients.splice(0)) client.destroy();
+    await app.stop();
+    const db = openSqlite(app.dataDir);
+    db.exec('DELETE FROM runbooks; DELETE FROM runbook_search;');
+    db.close();
+    app = await startApp({ dataDir: app.dataDir });
+    const after = await call<Listed>('GET', `${BASE}/runbooks?archived=include&limit=500`);
+    expect(after.body.runbooks.map((r) => r.id).sort()).toEqual(ids);
+    expect(await search('数据库 备份')).toHaveLength(1);
+  }, 60_000);
 });

@@ -39,6 +39,7 @@ import {
   linkedTasks,
   listVersions,
   patchRunbook,
+  reconcileIndex,
   restoreVersion,
   saveNamedVersion,
   type RunbookScope
@@ -201,6 +202,7 @@ export const listRunbooksOperation = defineOperation(
   },
   async ({ event, params, query }) => {
     const scope = await scopeFor(event, params.ws, 'read');
+    await reconcileIndex(scope);
     const runbooks = runbookIndexFor(scope.runtime.db).search(scope.workspaceId, query);
     return { status: 200, body: { runbooks } };
   }
@@ -273,6 +275,7 @@ export const matchRunbooksOperation = defineOperation(
   },
   async ({ event, params, query }) => {
     const scope = await scopeFor(event, params.ws, 'read');
+    await reconcileIndex(scope);
     const runbooks = runbookIndexFor(scope.runtime.db).match(scope.workspaceId, query);
     return { status: 200, body: { runbooks } };
   }

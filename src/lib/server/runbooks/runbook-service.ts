@@ -134,6 +134,42 @@ export interface NewRunbook {
   reviewIntervalDays?: number | null;
 }
 
+const reconciled = new WeakMap<object, Set<string>>();
+
+/**
+ * Makes the index whole for a workspace once per process: every runbook document in SQLite
+ * storage that has no index row is loaded (which indexes it, see runbook-watch.ts). The index
+ * is derived data; this is what rebuilds it after its rows were lost or dropped.
+ */
+export async function reconcileIndex(scope: RunbookScope): Promise<number> {
+  const { db, docStore } = scope.runtime;
+  let done = reconciled.get(db);
+  if (!done) {
+    done = new Set();
+    reconciled.set(db, done);
+  }
+  if (done.has(scope.workspaceId)) return 0;
+  done.add(scope.workspaceId);
+  // Runbook ids never contain GLOB specials (ID_PATTERN), and the workspace id is validated.
+  const pattern = `${scope.workspaceId}.runbook.*`;
+  const stored = db
+    .prepare<[string, string], { name: string }>(
+      `SELECT name FROM document_snapshots WHERE name GLOB ?
+       UNION SELECT DISTINCT name FROM document_updates WHERE name GLOB ?`
+    )
+    .all(pattern, pattern)
+    .map((row) => row.name.slice(pattern.length - 1));
+  const indexed = new Set(runbookIndexFor(db).ids(scope.workspaceId));
+  const missing = stored.filter((id) => !indexed.has(id));
+  const index = runbookIndexFor(db);
+  for (const id of missing) {
+    await docStore.read(runbookDocName(scope.workspaceId, id), (doc) =>
+      indexRunbookDoc(index, doc, scope.workspaceId, id)
+    );
+  }
+  return missing.length;
+}
+
 /** Creates a runbook document with `content`; returns its id. */
 export async function createRunbookDoc(scope: RunbookScope, input: NewRunbook): Promise<string> {
   const id = generateId();
