@@ -249,6 +249,8 @@ test.describe('runbooks', () => {
     const a = await openPage(browser);
     clients.push(a);
     await a.page.goto(`/w/${ws}/runbooks`);
+    // The empty state only renders after the client fetched the list, i.e. once hydrated.
+    await expect(a.page.getByTestId('runbooks-empty')).toBeVisible();
     await a.page.getByTestId('runbook-import-input').setInputFiles([
       {
         name: 'restore-postgres.md',
