@@ -184,6 +184,7 @@ export const en = {
   'runbooks.versions.legendAdded': 'Added since',
   'runbooks.versions.line.added': 'Added: ',
   'runbooks.versions.line.removed': 'Removed: ',
+  'runbooks.versions.noChanges': 'No differences: the current content matches this version.',
   'runbooks.versions.restore': 'Restore this version',
   'runbooks.versions.restoreConfirm': 'Replace the current content with “{name}” for everyone?',
   'runbooks.versions.restored': 'Restored “{name}”.',

@@ -182,6 +182,7 @@ export const zhCN: Messages = {
   'runbooks.versions.legendAdded': '之后新增',
   'runbooks.versions.line.added': '新增：',
   'runbooks.versions.line.removed': '删除：',
+  'runbooks.versions.noChanges': '没有差异：当前内容与该版本一致。',
   'runbooks.versions.restore': '恢复此版本',
   'runbooks.versions.restoreConfirm': '要为所有人将当前内容替换为“{name}”吗？',
   'runbooks.versions.restored': '已恢复“{name}”。',
