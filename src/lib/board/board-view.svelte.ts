@@ -15,6 +15,7 @@ import {
   type TaskChanges
 } from '$lib/shared/board/board-model';
 import type { Column, Label, Task } from '$lib/shared/board/schema';
+import { buildPreview, type BoardPreview } from './board-preview';
 
 /** One column of the page with its cards in board order; `column` is null for orphans. */
 export interface ColumnGroup {
@@ -70,8 +71,33 @@ export class BoardView {
   /** Open tasks in board order (kept apart from `groups` so a reveal step does not re-sort). */
   #sorted: Task[] = $derived.by(() => sortTasks([...this.tasks.values()], this.columns));
 
+  /**
+   * The last session's first cards (board-preview.ts), shown while the offline copy loads;
+   * null once the document is loaded or when there was none.
+   */
+  #preview = $state.raw<BoardPreview | null>(null);
+
+  /** Whether `groups` shows the stored preview rather than the document (read-only then). */
+  get previewing(): boolean {
+    return this.#preview !== null;
+  }
+
+  /** Open cards on the board (the preview's count while previewing). */
+  get openCount(): number {
+    const preview = this.#preview;
+    if (preview === null) return this.tasks.size;
+    return preview.groups.reduce((sum, group) => sum + group.total, 0);
+  }
+
   /** Columns in board order with their cards; orphaned cards last, in an extra group. */
   groups: ColumnGroup[] = $derived.by(() => {
+    const preview = this.#preview;
+    if (preview !== null) {
+      return preview.groups.map((group) => ({
+        ...group,
+        column: preview.columns.find((column) => column.id === group.id) ?? null
+      }));
+    }
     const sorted = this.#sorted;
     const groups: ColumnGroup[] = this.columns.map((column) => ({
       id: column.id,
@@ -99,8 +125,13 @@ export class BoardView {
   #revealScheduled = false;
   #destroyed = false;
 
-  constructor(doc: Y.Doc) {
+  constructor(doc: Y.Doc, preview: BoardPreview | null = null) {
     this.#doc = doc;
+    if (preview !== null && listColumns(doc).length === 0) {
+      this.#preview = preview;
+      this.columns = preview.columns;
+      this.labels = preview.labels;
+    }
     // Subscribe, then read: both are synchronous, so no change can fall in between.
     this.#unobserveTasks = observeTasks(doc, this.#applyTaskChanges, { openOnly: true });
     const tasks = listTasks(doc);
@@ -164,11 +195,30 @@ export class BoardView {
    * transaction; the state is replaced only when something changed, so cards do not re-group.
    */
   #refreshColumnsAndLabels = (): void => {
+    // The preview's columns stand until the document has its own.
+    if (this.#preview !== null && listColumns(this.#doc).length === 0) return;
     const columns = listColumns(this.#doc);
     if (!sameJson(columns, this.columns)) this.columns = columns;
     const labels = Object.fromEntries(listLabels(this.#doc).map((label) => [label.id, label]));
     if (!sameJson(labels, this.labels)) this.labels = labels;
   };
+
+  /**
+   * Leaves the preview for the live document: call once the offline copy is loaded (from then
+   * on the document is at least as new as the preview).
+   */
+  endPreview(): void {
+    if (this.#preview === null) return;
+    this.#preview = null;
+    this.#refreshColumnsAndLabels();
+  }
+
+  /** A preview of the board as shown now, for the next start (null for small boards). */
+  snapshotPreview(): BoardPreview | null {
+    if (this.#preview !== null) return this.#preview;
+    // Every card counts, also those a progressive reveal has not shown yet.
+    return buildPreview(this.columns, this.labels, this.groups);
+  }
 
   /** Stops observing the document. */
   destroy(): void {

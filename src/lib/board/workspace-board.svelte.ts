@@ -11,6 +11,7 @@ import { can, type Role } from '$lib/shared/permissions';
 import type { MemberInfo } from '$lib/shared/workspaces/schema';
 import { connectDoc, type DocConnection } from '$lib/sync/connect-doc';
 import { Presence } from '$lib/sync/presence.svelte';
+import { loadPreview, savePreview } from './board-preview';
 import { BoardView } from './board-view.svelte';
 import type * as Y from 'yjs';
 
@@ -38,7 +39,15 @@ export class WorkspaceBoard {
 
   constructor(docName: string, me: Me) {
     this.connection = connectDoc(docName);
-    this.view = new BoardView(this.connection.doc);
+    this.view = new BoardView(this.connection.doc, loadPreview(docName));
+    void this.connection.whenLocalLoaded.then(() => {
+      this.#localLoaded = true;
+      this.view.endPreview();
+    });
+    // Keep the preview of a big board for the next start; `pagehide` also fires on reloads
+    // and when a phone discards the tab.
+    window.addEventListener('pagehide', this.#savePreview);
+    document.addEventListener('visibilitychange', this.#handleVisibility);
     this.presence = new Presence(this.connection.awareness, {
       id: me.id,
       name: me.name,
@@ -69,8 +78,23 @@ export class WorkspaceBoard {
     }
   }
 
+  #localLoaded = false;
+
+  #savePreview = (): void => {
+    // Before the offline copy is loaded the view knows less than the stored preview.
+    if (!this.#localLoaded) return;
+    savePreview(this.connection.docName, this.view.snapshotPreview());
+  };
+
+  #handleVisibility = (): void => {
+    if (document.visibilityState === 'hidden') this.#savePreview();
+  };
+
   /** Closes the connection and stops every observer; idempotent. */
   destroy(): void {
+    this.#savePreview();
+    window.removeEventListener('pagehide', this.#savePreview);
+    document.removeEventListener('visibilitychange', this.#handleVisibility);
     this.presence.destroy();
     this.view.destroy();
     this.connection.destroy();

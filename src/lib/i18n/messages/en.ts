@@ -494,6 +494,7 @@ export const en = {
   'runbooks.versions.restoreFailed': 'The version could not be restored.',
   // area end: runbooks
 
+  'board.previewing': 'Showing this board as you last saw it while it loads…',
   'board.title': 'Board',
   'board.workspace': 'Workspace',
   'board.loading': 'Loading board…',

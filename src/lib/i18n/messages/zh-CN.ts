@@ -486,6 +486,7 @@ export const zhCN: Messages = {
   'runbooks.versions.restoreFailed': '版本恢复失败。',
   // area end: runbooks
 
+  'board.previewing': '看板加载中，先显示你上次看到的内容…',
   'board.title': '看板',
   'board.workspace': '工作区',
   'board.loading': '正在加载看板…',
