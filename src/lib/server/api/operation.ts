@@ -117,7 +117,8 @@ export function defineOperation<
   return { definition, handle };
 }
 
-function parsePart(schema: z.ZodType | undefined, input: unknown, what: string): unknown {
+/** Validates one part of a request (params, query, body) with its schema, if it has one. */
+export function parsePart(schema: z.ZodType | undefined, input: unknown, what: string): unknown {
   if (!schema) return undefined;
   const result = schema.safeParse(input);
   if (!result.success) throw fromZodError(result.error, what);
@@ -125,7 +126,7 @@ function parsePart(schema: z.ZodType | undefined, input: unknown, what: string):
 }
 
 /** Query parameters as an object: one value as a string, a repeated one as an array. */
-function queryObject(url: URL): Record<string, string | string[]> {
+export function queryObject(url: URL): Record<string, string | string[]> {
   const query: Record<string, string | string[]> = {};
   for (const key of new Set(url.searchParams.keys())) {
     const values = url.searchParams.getAll(key);
@@ -168,18 +169,19 @@ export async function discardBody(
 }
 
 /**
- * Reads and parses a JSON body of at most `maxRequestBodyBytes`, counting bytes as they arrive
- * so an oversized or lying Content-Length cannot make the server buffer more.
+ * Reads a request body of at most `limit` bytes, counting bytes as they arrive so an oversized
+ * or lying Content-Length cannot make the server buffer more. Over the limit, the rest is read
+ * and dropped (so the connection stays usable) and `tooLargeError()` is thrown.
  */
-async function readJsonBody(request: Request): Promise<unknown> {
-  if (!isJsonMediaType(request.headers.get('content-type'))) {
-    throw new ApiError(415, 'unsupported_media_type', 'the request body must be application/json');
-  }
-  const limit = apiDefaults.maxRequestBodyBytes;
+export async function readBodyBytes(
+  request: Request,
+  limit: number,
+  tooLargeError: () => ApiError = tooLarge
+): Promise<Uint8Array> {
   const declared = Number(request.headers.get('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > limit) {
     await discardBody(request.body?.getReader());
-    throw tooLarge();
+    throw tooLargeError();
   }
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -192,13 +194,13 @@ async function readJsonBody(request: Request): Promise<unknown> {
         size += value.byteLength;
         if (size > limit) {
           await discardBody(reader);
-          throw tooLarge();
+          throw tooLargeError();
         }
         chunks.push(value);
       }
     } catch (error) {
       // adapter-node signals its own body limit with a 413 error on the stream.
-      if ((error as { status?: unknown } | null)?.status === 413) throw tooLarge();
+      if ((error as { status?: unknown } | null)?.status === 413) throw tooLargeError();
       throw error;
     }
   }
@@ -208,6 +210,15 @@ async function readJsonBody(request: Request): Promise<unknown> {
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
+  return bytes;
+}
+
+/** Reads and parses a JSON body of at most `maxRequestBodyBytes`. */
+async function readJsonBody(request: Request): Promise<unknown> {
+  if (!isJsonMediaType(request.headers.get('content-type'))) {
+    throw new ApiError(415, 'unsupported_media_type', 'the request body must be application/json');
+  }
+  const bytes = await readBodyBytes(request, apiDefaults.maxRequestBodyBytes);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);

@@ -5,8 +5,8 @@
  */
 import type { RequestEvent, RequestHandler } from '@sveltejs/kit';
 import type { z } from 'zod';
-import { fromZodError, handleApiError } from '../api/errors';
-import type { Operation, OperationDefinition, ParamsSchema } from '../api/operation';
+import { handleApiError } from '../api/errors';
+import { parsePart, queryObject, type Operation, type OperationDefinition } from '../api/operation';
 
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
 
@@ -14,22 +14,6 @@ export interface RawContext<D extends OperationDefinition> {
   event: RequestEvent;
   params: Parsed<D['params']>;
   query: Parsed<D['query']>;
-}
-
-function parsePart(schema: ParamsSchema | undefined, input: unknown, what: string): unknown {
-  if (!schema) return undefined;
-  const result = schema.safeParse(input);
-  if (!result.success) throw fromZodError(result.error, what);
-  return result.data;
-}
-
-function queryObject(url: URL): Record<string, string | string[]> {
-  const query: Record<string, string | string[]> = {};
-  for (const key of new Set(url.searchParams.keys())) {
-    const values = url.searchParams.getAll(key);
-    query[key] = values.length === 1 ? (values[0] ?? '') : values;
-  }
-  return query;
 }
 
 /** Declares an operation whose handler returns its own `Response` (errors stay JSON). */

@@ -10,8 +10,8 @@ import { ApiError } from '$lib/server/api/errors';
 import { API_BASE_PATH } from '$lib/server/api/openapi';
 import {
   defineOperation,
-  discardBody,
   queryInteger,
+  readBodyBytes,
   type Operation
 } from '$lib/server/api/operation';
 import { getRuntime } from '$lib/server/runtime';
@@ -475,42 +475,13 @@ export const restoreRunbookVersionOperation = defineOperation(
   }
 );
 
-/** Reads a raw request body of at most `limit` bytes, counting as it arrives. */
-async function readRawBody(request: Request, limit: number): Promise<Uint8Array> {
-  const tooLarge = () => new ApiError(413, 'payload_too_large', `the file exceeds ${limit} bytes`);
-  const declared = Number(request.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(declared) && declared > limit) {
-    await discardBody(request.body?.getReader());
-    throw tooLarge();
-  }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (request.body) {
-    const reader = request.body.getReader();
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        size += value.byteLength;
-        if (size > limit) {
-          await discardBody(reader);
-          throw tooLarge();
-        }
-        chunks.push(value);
-      }
-    } catch (error) {
-      // adapter-node signals its own body limit with a 413 error on the stream.
-      if ((error as { status?: unknown } | null)?.status === 413) throw tooLarge();
-      throw error;
-    }
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+/** Reads a raw request body (a file) of at most `limit` bytes. */
+function readRawBody(request: Request, limit: number): Promise<Uint8Array> {
+  return readBodyBytes(
+    request,
+    limit,
+    () => new ApiError(413, 'payload_too_large', `the file exceeds ${limit} bytes`)
+  );
 }
 
 const fileResult = z
