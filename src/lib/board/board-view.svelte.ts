@@ -50,6 +50,14 @@ export function hasDefaultName(column: Column): boolean {
   return DEFAULT_COLUMNS.some((seed) => seed.id === column.id && seed.name === column.name);
 }
 
+/**
+ * The name to show for `column`: default columns are shown in the UI language (message
+ * `column.<id>`, looked up with `tryT`) until someone renames them.
+ */
+export function columnDisplayName(column: Column, tryT: (key: string) => string | null): string {
+  return (hasDefaultName(column) ? tryT(`column.${column.id}`) : null) ?? column.name;
+}
+
 /** Reactive view of a board document; call `destroy()` when done. */
 export class BoardView {
   columns = $state.raw<Column[]>([]);
