@@ -138,7 +138,7 @@ export {
   updateChecklistItem
 } from './task-checklist';
 export type { AddChecklistItemOptions } from './task-checklist';
-export { readRunSteps, runCounts, setRunStep } from './task-runs';
+export { readRunCounts, readRunSteps, setRunStep } from './task-runs';
 export type { RunStep, SetRunStepOptions } from './task-runs';
 export { addComment, deleteComment, editComment } from './task-comments';
 export type { AddCommentOptions } from './task-comments';

@@ -18,6 +18,7 @@ import {
   parse,
   parseActor,
   requireTask,
+  tasksOf,
   type FieldMap,
   type TaskMutationOptions
 } from './board-doc';
@@ -144,4 +145,10 @@ export function setRunStep(
     task.set('updatedAt', now);
   }, options.origin);
   return next;
+}
+
+/** Ticked-step counts per runbook of task `taskId` (empty when the task is unknown). */
+export function readRunCounts(doc: Y.Doc, taskId: string): Record<string, number> {
+  const task = tasksOf(doc).get(taskId);
+  return task instanceof Y.Map ? runCounts(task as FieldMap) : {};
 }
