@@ -494,6 +494,29 @@ export const en = {
   'runbooks.versions.restoreFailed': 'The version could not be restored.',
   // area end: runbooks
 
+  // area: run mode (runbook opened for a task: steps ticked on the task) — keys below
+  'detail.activity.run_step_checked': '{name} ticked the runbook step “{item}”',
+  'detail.activity.run_step_unchecked': '{name} unticked the runbook step “{item}”',
+  'detail.activity.run_step_checked_plain': '{name} ticked a runbook step',
+  'detail.activity.run_step_unchecked_plain': '{name} unticked a runbook step',
+  'runMode.banner': 'Running for {key} · {title}',
+  'runMode.bannerHint': 'Ticks are recorded on the task; the runbook stays a clean template.',
+  'runMode.leave': 'Leave run mode',
+  'runMode.run': 'Run',
+  'runMode.runLabel': 'Run runbook {target} for this task',
+  'runMode.taskNotFound': 'No task “{key}” was found, so this runbook is not running for any task.',
+  'runMode.loading': 'Loading the task…',
+  'runMode.noSteps': 'This runbook has no checklist steps to tick.',
+  'runMode.steps': 'Steps',
+  'runMode.doneBy': 'Done by {name} {time}',
+  'runMode.stepLabel': 'Step: {text}',
+  'runMode.readOnly':
+    'You can follow this run, but only members who can edit tasks can tick steps.',
+  'runMode.failed': 'The step could not be saved: {message}',
+  'runMode.progressDone.one': '{done} step done',
+  'runMode.progressDone.other': '{done} steps done',
+  // area end: run mode
+
   'board.previewing': 'Showing this board as you last saw it while it loads…',
   'board.title': 'Board',
   'board.workspace': 'Workspace',

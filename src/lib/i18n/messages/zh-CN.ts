@@ -486,6 +486,28 @@ export const zhCN: Messages = {
   'runbooks.versions.restoreFailed': '版本恢复失败。',
   // area end: runbooks
 
+  // area: run mode (runbook opened for a task: steps ticked on the task) — keys below
+  'detail.activity.run_step_checked': '{name} 勾选了操作手册步骤“{item}”',
+  'detail.activity.run_step_unchecked': '{name} 取消勾选了操作手册步骤“{item}”',
+  'detail.activity.run_step_checked_plain': '{name} 勾选了一个操作手册步骤',
+  'detail.activity.run_step_unchecked_plain': '{name} 取消勾选了一个操作手册步骤',
+  'runMode.banner': '正在为 {key} · {title} 执行',
+  'runMode.bannerHint': '勾选记录保存在任务上，操作手册本身保持为干净的模板。',
+  'runMode.leave': '退出执行模式',
+  'runMode.run': '执行',
+  'runMode.runLabel': '为此任务执行操作手册 {target}',
+  'runMode.taskNotFound': '未找到任务“{key}”，此操作手册当前未为任何任务执行。',
+  'runMode.loading': '正在加载任务…',
+  'runMode.noSteps': '此操作手册没有可勾选的检查步骤。',
+  'runMode.steps': '步骤',
+  'runMode.doneBy': '{name} {time}完成',
+  'runMode.stepLabel': '步骤：{text}',
+  'runMode.readOnly': '你可以查看此次执行，但只有能编辑任务的成员才能勾选步骤。',
+  'runMode.failed': '步骤未能保存：{message}',
+  'runMode.progressDone.one': '已完成 {done} 个步骤',
+  'runMode.progressDone.other': '已完成 {done} 个步骤',
+  // area end: run mode
+
   'board.previewing': '看板加载中，先显示你上次看到的内容…',
   'board.title': '看板',
   'board.workspace': '工作区',

@@ -20,6 +20,8 @@
  *                            links  — nested Y.Map<`${type}:${target}`, { type, target, addedAt }>;
  *                            checklist — nested Y.Map<itemId, Y.Map{ text, done, position
  *                              (fractional key), doneBy, doneAt }> (task-checklist.ts);
+ *                            runs — nested Y.Map<`${runbookId}/${stepId}`, { doneBy,
+ *                              doneAt }>: runbook steps ticked for this task (task-runs.ts);
  *                            comments — nested Y.Map<commentId, Y.Map{ author, body,
  *                              createdAt, editedAt }> (task-comments.ts);
  *                            activity — nested Y.Array of plain { at, by, action, field?,
@@ -118,6 +120,7 @@ import {
   type ActivityInput
 } from './task-activity';
 import { checklistCounts, newChecklistMap, readChecklist } from './task-checklist';
+import { newRunsMap } from './task-runs';
 import { commentCount, newCommentsMap, readComments } from './task-comments';
 import {
   DESCRIPTION_KEY,
@@ -135,6 +138,8 @@ export {
   updateChecklistItem
 } from './task-checklist';
 export type { AddChecklistItemOptions } from './task-checklist';
+export { readRunCounts, readRunSteps, setRunStep } from './task-runs';
+export type { RunStep, SetRunStepOptions } from './task-runs';
 export { addComment, deleteComment, editComment } from './task-comments';
 export type { AddCommentOptions } from './task-comments';
 export { textSplice } from './task-description';
@@ -801,6 +806,7 @@ export function createTask(
     for (const [key, link] of links) linkSet.set(key, link);
     // Created with the task, so the first items added on two replicas land in the same map.
     map.set('checklist', newChecklistMap());
+    map.set('runs', newRunsMap());
     map.set('comments', newCommentsMap());
     map.set('activity', newActivityArray());
     appendActivity(map, now, actor, [{ action: 'created' }]);

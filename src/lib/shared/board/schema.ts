@@ -377,7 +377,9 @@ export const activityActionSchema = z
     'checklist_checked',
     'checklist_unchecked',
     'checklist_removed',
-    'key_assigned'
+    'key_assigned',
+    'run_step_checked',
+    'run_step_unchecked'
   ])
   .meta({ id: 'ActivityAction', description: 'What happened to a task.' });
 export type ActivityAction = z.infer<typeof activityActionSchema>;
@@ -395,7 +397,9 @@ export const activityEntrySchema = z
       .describe('Value before (labels: comma-joined sorted ids; moved: column id).'),
     to: activityValueSchema
       .optional()
-      .describe('Value after; for checklist actions the item text, for key_assigned the key.')
+      .describe(
+        'Value after; for checklist and run-step actions the item text, for key_assigned the key.'
+      )
   })
   .meta({ id: 'ActivityEntry', description: 'One entry of the activity log of a task.' });
 export type ActivityEntry = z.infer<typeof activityEntrySchema>;
