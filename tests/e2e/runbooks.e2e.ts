@@ -1,12 +1,13 @@
 /**
  * Runbooks in real Chromium against the production build: two people co-edit one runbook and
- * see each other's carets; an offline edit merges back; a runbook starts from a template;
- * Markdown goes in through the import button and comes back out through the export; a named
+ * see each other's carets; a runbook reloaded offline keeps its edits and merges back; a
+ * runbook starts from a template; Markdown goes in through the import button and comes back out through the export; a named
  * version is restored; pasted HTML cannot run script; the library renders in Chinese. Every
  * test makes its own workspace, so runbooks never leak between tests.
  */
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { apiAs, e2eAccounts, newWorkspace, signedIn, type E2eUser } from './fixtures';
+import { expectPageCached, waitForServiceWorker } from './service-worker';
 
 interface Client {
   context: BrowserContext;
@@ -144,18 +145,26 @@ test.describe('runbooks', () => {
     await expect(b.page.getByTestId('runbook-tags-value')).toHaveText(['database']);
   });
 
-  test('an edit made offline merges with the other person’s edits once back online', async ({
+  test('a runbook reloaded offline still shows and takes edits, and merges once back online', async ({
     browser
   }) => {
+    // Two users, a reload and a reconnect on a shared, busy machine.
+    test.setTimeout(60_000);
     const { owner, member } = e2eAccounts();
     const ws = await newWorkspace('rb-offline');
-    const id = await createRunbook(owner, ws, { title: 'Offline drill' });
+    const id = await createRunbook(owner, ws, {
+      title: 'Offline drill',
+      markdown: '# Offline drill\n\nCheck the replica lag first.\n'
+    });
     const a = await openPage(browser);
     const b = await openPage(browser, { user: member });
     clients.push(a, b);
     await Promise.all([openRunbook(a.page, ws, id), openRunbook(b.page, ws, id)]);
+    // The worker must control the page and keep a copy of it before the network goes away.
+    await waitForServiceWorker(b.page);
+    await expectSynced(b.page);
+    await expectPageCached(b.page, `/w/${ws}/runbooks/${id}`);
 
-    // No service worker on this branch, so the offline edit is made without a reload.
     await b.context.setOffline(true);
     await expect(b.page.getByTestId('runbook-page').getByTestId('sync-badge')).toHaveAttribute(
       'data-state',
@@ -163,6 +172,21 @@ test.describe('runbooks', () => {
     );
     await expect(b.page.getByTestId('runbook-offline')).toBeVisible();
     await appendParagraph(b.page, 'Written while offline');
+
+    // Reload with no network: the worker serves the page, IndexedDB the runbook.
+    await b.page.reload();
+    const offlineContent = b.page.getByTestId('runbook-content');
+    await expect(offlineContent).toContainText('Check the replica lag first.');
+    await expect(offlineContent).toContainText('Written while offline');
+    await expect(b.page.getByTestId('runbook-page').getByTestId('sync-badge')).toHaveAttribute(
+      'data-state',
+      'offline'
+    );
+    await expect(b.page.getByTestId('runbook-offline')).toBeVisible();
+    await expect(b.page.locator('.ProseMirror[contenteditable="true"]')).toBeVisible();
+    await appendParagraph(b.page, 'Written after the offline reload');
+    await expect(offlineContent).toContainText('Written after the offline reload');
+
     await appendParagraph(a.page, 'Written online meanwhile');
     await expect(a.page.getByTestId('runbook-content')).not.toContainText('Written while offline');
 
@@ -171,6 +195,7 @@ test.describe('runbooks', () => {
     for (const { page } of [a, b]) {
       const content = page.getByTestId('runbook-content');
       await expect(content).toContainText('Written while offline', { timeout: 10_000 });
+      await expect(content).toContainText('Written after the offline reload', { timeout: 10_000 });
       await expect(content).toContainText('Written online meanwhile');
     }
   });
