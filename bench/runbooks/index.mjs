@@ -9,8 +9,8 @@ import { cpus, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { request } from '@playwright/test';
 import { untrackDir } from '../sync/cleanup.mjs';
-import { sleep } from '../sync/proc.mjs';
-import { fmt, table } from '../sync/report.mjs';
+import { cpuMark, sleep, systemBusyPercent } from '../sync/proc.mjs';
+import { fmt, pct, table } from '../sync/report.mjs';
 import { ROOT, makeDataDir, startServer, stopServer } from '../sync/servers.mjs';
 import { CHROMIUM, launch, quantile, signInState } from '../board/browser.mjs';
 import { editableProbe, readEditable, readKeyLatencies, startKeyProbe } from './browser.mjs';
@@ -260,6 +260,10 @@ export async function runRunbookBench(argv) {
       log(`${relative(ROOT, f)} is missing: run \`npm run build\` first.`);
       return 2;
     }
+  const q0 = cpuMark([]);
+  await sleep(1000);
+  const idleBusy = systemBusyPercent(q0, cpuMark([]));
+  log(`machine before the run: ${pct(idleBusy)} CPU busy (100% = one core)`);
 
   /** @type {Record<string, any>} */
   const results = {};
@@ -435,6 +439,25 @@ export async function runRunbookBench(argv) {
           )
           .then(() => true)
           .catch(() => false);
+        // On a miss, say what the page lacks and how its connection stands.
+        const pageMissing = pageOk
+          ? []
+          : await page.evaluate(
+              ({ selector, needles }) => {
+                const text = document.querySelector(selector)?.textContent ?? '';
+                const badge = document.querySelector(
+                  '[data-testid="runbook-page"] [data-testid="sync-badge"]'
+                );
+                return [
+                  `sync badge ${badge?.getAttribute('data-state')}/${badge?.getAttribute('data-synced')}`,
+                  ...needles
+                    .filter((n) => !text.includes(n))
+                    .map((n) => `missing ${n.length} chars ending '${n.slice(-24)}'`)
+                ];
+              },
+              { selector: EDITOR, needles: [typed, ...collaborators.map((c) => c.inserted)] }
+            );
+        for (const line of pageMissing) log(`    page: ${line}`);
         const lat = keys.latencies;
         results.typing = {
           chars: typed.length,
@@ -453,7 +476,8 @@ export async function runRunbookBench(argv) {
           // Keys that never showed in the page's DOM; a client lacking the text fails apart.
           dropped: typed.length - Math.min(keys.shown, typed.length),
           convergedNode: nodesOk,
-          convergedPage: pageOk
+          convergedPage: pageOk,
+          pageMissing
         };
         const t = results.typing;
         log(
@@ -496,7 +520,7 @@ export async function runRunbookBench(argv) {
       {
         startedAt: started.toISOString(),
         options: o,
-        machine: { node: process.version, cpus: cpus().length, model: cpus()[0]?.model },
+        machine: { node: process.version, cpus: cpus().length, model: cpus()[0]?.model, idleBusy },
         results,
         targets
       },
