@@ -465,7 +465,7 @@ test.describe('runbooks', () => {
     await expect(a.page.getByTestId('runbook-row')).toHaveCount(2);
   });
 
-  test('images upload from the toolbar, and are refused with a message while offline', async ({
+  test('images upload from the toolbar, still show after an offline reload, and are refused with a message while offline', async ({
     browser
   }) => {
     const { owner } = e2eAccounts();
@@ -474,6 +474,9 @@ test.describe('runbooks', () => {
     const a = await openPage(browser);
     clients.push(a);
     await openRunbook(a.page, ws, id);
+    // The worker must control the page for it to keep the image it loads.
+    await waitForServiceWorker(a.page);
+    await expectSynced(a.page);
     await a.page.getByTestId('runbook-content').click();
     // A 1×1 PNG.
     const png = Buffer.from(
@@ -497,5 +500,22 @@ test.describe('runbooks', () => {
       .setInputFiles({ name: 'second.png', mimeType: 'image/png', buffer: png });
     await expect(a.page.getByTestId('upload-error')).toContainText('offline');
     await expect(image).toHaveCount(1);
+
+    // The worker kept the image (the browser's HTTP cache alone might also show it offline).
+    const src = (await image.getAttribute('src')) ?? '';
+    await expect
+      .poll(() =>
+        a.page.evaluate(async (path) => {
+          const kept = await (await caches.open('files')).match(path);
+          return kept?.status ?? null;
+        }, src)
+      )
+      .toBe(200);
+    // Reloaded offline, the page still shows it.
+    await expectPageCached(a.page, `/w/${ws}/runbooks/${id}`);
+    await a.page.reload();
+    await expect(a.page.getByTestId('runbook-offline')).toBeVisible();
+    await expect(image).toHaveCount(1);
+    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1);
   });
 });
