@@ -12,10 +12,12 @@
  * - pages (navigations) and SvelteKit data requests: network first with a short timeout, every
  *   good GET answer kept per URL (`pages-<version>`); offline, the kept copy of that URL, else the
  *   workspace's board (or any kept page of the workspace), else `/offline.html`;
- * - never cached: the API, the websocket, sign-in/out and setup (see `NEVER_CACHE_PATHS`),
+ * - workspace files (runbook images, `isWorkspaceFile`): cache first from `files`, kept on a
+ *   200. Content-addressed, so the cache outlives versions;
+ * - never cached: the rest of the API, the websocket, sign-in/out and setup (see `NEVER_CACHE_PATHS`),
  *   non-GET requests, answers that are not 200 or say `Cache-Control: no-store`;
- * - signing out or in (form, REST or single sign-on) empties the page cache: it holds pages
- *   rendered for the signed-in user.
+ * - signing out or in (form, REST or single sign-on) empties the page and file caches: they hold
+ *   pages and files only the signed-in user may see.
  */
 import { build, files, version } from '$service-worker';
 import {
@@ -23,6 +25,7 @@ import {
   changesSession,
   isNeverCached,
   isServiceWorkerMessage,
+  isWorkspaceFile,
   workspaceOfPagePath
 } from '$lib/offline/sw-protocol';
 
@@ -32,6 +35,8 @@ const SHELL_CACHE = `shell-${version}`;
 // Versioned too: a kept page names the build's hashed assets, which only its version's shell
 // cache holds.
 const PAGES_CACHE = `pages-${version}`;
+// Not versioned: a file's id is the hash of its bytes, so a copy is right for every version.
+const FILES_CACHE = 'files';
 const OFFLINE_PAGE = '/offline.html';
 
 /** How long a page request may take before a kept copy is shown instead. */
@@ -64,7 +69,8 @@ sw.addEventListener('activate', (event) => {
   event.waitUntil(
     (async () => {
       for (const key of await caches.keys()) {
-        if (key !== SHELL_CACHE && key !== PAGES_CACHE) await caches.delete(key);
+        if (key !== SHELL_CACHE && key !== PAGES_CACHE && key !== FILES_CACHE)
+          await caches.delete(key);
       }
       await sw.clients.claim();
     })()
@@ -78,6 +84,10 @@ sw.addEventListener('fetch', (event) => {
 
   if (changesSession(request.method, url.pathname)) event.waitUntil(clearPages());
   if (request.method !== 'GET') return;
+  if (isWorkspaceFile(url.pathname)) {
+    event.respondWith(cacheFirst(event, request));
+    return;
+  }
   if (isNeverCached(url.pathname)) return;
 
   if (SHELL_ASSETS.has(url.pathname)) {
@@ -104,6 +114,22 @@ sw.addEventListener('message', (event) => {
 async function fromShell(request: Request): Promise<Response> {
   const cached = await caches.match(request, { cacheName: SHELL_CACHE, ignoreVary: true });
   return cached ?? fetch(request);
+}
+
+/**
+ * A workspace file: the kept copy, else the network's answer, kept on a 200 (files are
+ * immutable, so a copy never needs refreshing). A failed fetch rejects as it would without
+ * the worker: the page shows a broken image.
+ */
+async function cacheFirst(event: FetchEvent, request: Request): Promise<Response> {
+  const cached = await caches.match(request, { cacheName: FILES_CACHE, ignoreVary: true });
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (isCacheable(response)) {
+    const copy = response.clone();
+    event.waitUntil(caches.open(FILES_CACHE).then((cache) => cache.put(request, copy)));
+  }
+  return response;
 }
 
 /**
@@ -234,9 +260,12 @@ async function keepPage(href: string): Promise<void> {
   }
 }
 
-/** Empties the page cache (sign-in or -out): it holds pages rendered for the signed-in user. */
+/**
+ * Empties the page and file caches (sign-in or -out): they hold pages rendered for, and files
+ * only readable by, the signed-in user.
+ */
 async function clearPages(): Promise<void> {
   for (const key of await caches.keys()) {
-    if (key.startsWith('pages-')) await caches.delete(key);
+    if (key.startsWith('pages-') || key === FILES_CACHE) await caches.delete(key);
   }
 }

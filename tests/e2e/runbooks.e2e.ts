@@ -1,12 +1,13 @@
 /**
  * Runbooks in real Chromium against the production build: two people co-edit one runbook and
- * see each other's carets; an offline edit merges back; a runbook starts from a template;
- * Markdown goes in through the import button and comes back out through the export; a named
+ * see each other's carets; a runbook reloaded offline keeps its edits and merges back; a
+ * runbook starts from a template; Markdown goes in through the import button and comes back out through the export; a named
  * version is restored; pasted HTML cannot run script; the library renders in Chinese. Every
  * test makes its own workspace, so runbooks never leak between tests.
  */
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { apiAs, e2eAccounts, newWorkspace, signedIn, type E2eUser } from './fixtures';
+import { expectPageCached, waitForServiceWorker } from './service-worker';
 
 interface Client {
   context: BrowserContext;
@@ -144,18 +145,26 @@ test.describe('runbooks', () => {
     await expect(b.page.getByTestId('runbook-tags-value')).toHaveText(['database']);
   });
 
-  test('an edit made offline merges with the other person’s edits once back online', async ({
+  test('a runbook reloaded offline still shows and takes edits, and merges once back online', async ({
     browser
   }) => {
+    // Two users, a reload and a reconnect on a shared, busy machine.
+    test.setTimeout(60_000);
     const { owner, member } = e2eAccounts();
     const ws = await newWorkspace('rb-offline');
-    const id = await createRunbook(owner, ws, { title: 'Offline drill' });
+    const id = await createRunbook(owner, ws, {
+      title: 'Offline drill',
+      markdown: '# Offline drill\n\nCheck the replica lag first.\n'
+    });
     const a = await openPage(browser);
     const b = await openPage(browser, { user: member });
     clients.push(a, b);
     await Promise.all([openRunbook(a.page, ws, id), openRunbook(b.page, ws, id)]);
+    // The worker must control the page and keep a copy of it before the network goes away.
+    await waitForServiceWorker(b.page);
+    await expectSynced(b.page);
+    await expectPageCached(b.page, `/w/${ws}/runbooks/${id}`);
 
-    // No service worker on this branch, so the offline edit is made without a reload.
     await b.context.setOffline(true);
     await expect(b.page.getByTestId('runbook-page').getByTestId('sync-badge')).toHaveAttribute(
       'data-state',
@@ -163,6 +172,21 @@ test.describe('runbooks', () => {
     );
     await expect(b.page.getByTestId('runbook-offline')).toBeVisible();
     await appendParagraph(b.page, 'Written while offline');
+
+    // Reload with no network: the worker serves the page, IndexedDB the runbook.
+    await b.page.reload();
+    const offlineContent = b.page.getByTestId('runbook-content');
+    await expect(offlineContent).toContainText('Check the replica lag first.');
+    await expect(offlineContent).toContainText('Written while offline');
+    await expect(b.page.getByTestId('runbook-page').getByTestId('sync-badge')).toHaveAttribute(
+      'data-state',
+      'offline'
+    );
+    await expect(b.page.getByTestId('runbook-offline')).toBeVisible();
+    await expect(b.page.locator('.ProseMirror[contenteditable="true"]')).toBeVisible();
+    await appendParagraph(b.page, 'Written after the offline reload');
+    await expect(offlineContent).toContainText('Written after the offline reload');
+
     await appendParagraph(a.page, 'Written online meanwhile');
     await expect(a.page.getByTestId('runbook-content')).not.toContainText('Written while offline');
 
@@ -171,6 +195,7 @@ test.describe('runbooks', () => {
     for (const { page } of [a, b]) {
       const content = page.getByTestId('runbook-content');
       await expect(content).toContainText('Written while offline', { timeout: 10_000 });
+      await expect(content).toContainText('Written after the offline reload', { timeout: 10_000 });
       await expect(content).toContainText('Written online meanwhile');
     }
   });
@@ -440,7 +465,7 @@ test.describe('runbooks', () => {
     await expect(a.page.getByTestId('runbook-row')).toHaveCount(2);
   });
 
-  test('images upload from the toolbar, and are refused with a message while offline', async ({
+  test('images upload from the toolbar, still show after an offline reload, and are refused with a message while offline', async ({
     browser
   }) => {
     const { owner } = e2eAccounts();
@@ -449,6 +474,9 @@ test.describe('runbooks', () => {
     const a = await openPage(browser);
     clients.push(a);
     await openRunbook(a.page, ws, id);
+    // The worker must control the page for it to keep the image it loads.
+    await waitForServiceWorker(a.page);
+    await expectSynced(a.page);
     await a.page.getByTestId('runbook-content').click();
     // A 1×1 PNG.
     const png = Buffer.from(
@@ -472,5 +500,22 @@ test.describe('runbooks', () => {
       .setInputFiles({ name: 'second.png', mimeType: 'image/png', buffer: png });
     await expect(a.page.getByTestId('upload-error')).toContainText('offline');
     await expect(image).toHaveCount(1);
+
+    // The worker kept the image (the browser's HTTP cache alone might also show it offline).
+    const src = (await image.getAttribute('src')) ?? '';
+    await expect
+      .poll(() =>
+        a.page.evaluate(async (path) => {
+          const kept = await (await caches.open('files')).match(path);
+          return kept?.status ?? null;
+        }, src)
+      )
+      .toBe(200);
+    // Reloaded offline, the page still shows it.
+    await expectPageCached(a.page, `/w/${ws}/runbooks/${id}`);
+    await a.page.reload();
+    await expect(a.page.getByTestId('runbook-offline')).toBeVisible();
+    await expect(image).toHaveCount(1);
+    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1);
   });
 });

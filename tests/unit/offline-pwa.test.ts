@@ -3,6 +3,7 @@ import {
   changesSession,
   isNeverCached,
   isServiceWorkerMessage,
+  isWorkspaceFile,
   workspaceOfPagePath
 } from '../../src/lib/offline/sw-protocol';
 import { isTheme, themeColors, themeFromCookie } from '../../src/lib/theme/themes';
@@ -37,6 +38,31 @@ describe('isNeverCached', () => {
       '/w/api/board'
     ]) {
       expect(isNeverCached(path), path).toBe(false);
+    }
+  });
+});
+
+describe('isWorkspaceFile', () => {
+  const id = 'a'.repeat(64);
+
+  it('matches exactly a workspace file by its sha256 id', () => {
+    expect(isWorkspaceFile(`/api/v1/workspaces/ops/files/${id}`)).toBe(true);
+    expect(isWorkspaceFile(`/api/v1/workspaces/e2e-1/files/${'0f'.repeat(32)}`)).toBe(true);
+  });
+
+  it('refuses the upload route, other API routes and malformed ids', () => {
+    for (const path of [
+      '/api/v1/workspaces/ops/files',
+      `/api/v1/workspaces/ops/files/${id}/`,
+      `/api/v1/workspaces/ops/files/${id}x`,
+      `/api/v1/workspaces/ops/files/${'a'.repeat(63)}`,
+      `/api/v1/workspaces/ops/files/${'A'.repeat(64)}`,
+      `/api/v1/workspaces/ops/files/../tasks/${id}`,
+      `/api/v1/workspaces/ops/runbooks/${id}`,
+      `/api/v1/workspaces//files/${id}`,
+      `/w/ops/files/${id}`
+    ]) {
+      expect(isWorkspaceFile(path), path).toBe(false);
     }
   });
 });

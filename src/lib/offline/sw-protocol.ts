@@ -48,6 +48,18 @@ export function isNeverCached(pathname: string): boolean {
 }
 
 /**
+ * A workspace file (runbook images): `/api/v1/workspaces/<ws>/files/<sha256>`. The one API route
+ * the worker caches: the bytes under an id never change, so a kept copy is never stale, and
+ * without it a runbook opened offline shows broken images.
+ */
+const FILE_PATH = /^\/api\/v1\/workspaces\/[^/]+\/files\/[0-9a-f]{64}$/;
+
+/** True when `pathname` is a workspace file, which the worker keeps (see `FILE_PATH`). */
+export function isWorkspaceFile(pathname: string): boolean {
+  return FILE_PATH.test(pathname);
+}
+
+/**
  * Requests that end or start a session: the worker empties its page cache when it sees one, so
  * pages rendered for one user are never shown to the next one on a shared device. Sign-in
  * counts too, since a session may also end by expiring. POSTs, except the single sign-on
