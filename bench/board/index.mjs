@@ -2,7 +2,6 @@
 // board with the board model into a temporary DATA_DIR through the server's SQLite storage,
 // starts the production server (build/server/main.js), then measures in Chromium (first card
 // cold and from IndexedDB, frame times while scrolling) and in Node (merge of offline edits).
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
@@ -11,6 +10,7 @@ import { bundleEntryFromSource } from '../../scripts/entry-build-options.mjs';
 import { untrackDir } from '../sync/cleanup.mjs';
 import { cpuMark, sleep, systemBusyPercent } from '../sync/proc.mjs';
 import { fmt, pct, table } from '../sync/report.mjs';
+import { admin as runAdmin } from '../sync/provision.mjs';
 import { ROOT, makeDataDir, startServer, stopServer } from '../sync/servers.mjs';
 import {
   CHROMIUM,
@@ -126,32 +126,12 @@ export function parseBoardArgs(argv) {
 const log = (s) => process.stdout.write(s + '\n');
 
 /**
- * One admin CLI call on `dataDir`; resolves with its stdout.
+ * One admin CLI call on `dataDir` with this build's admin entry; resolves with its stdout.
  * @param {string} dataDir
  * @param {string[]} args
- * @returns {Promise<string>}
  */
 function admin(dataDir, args) {
-  return new Promise((resolve, reject) => {
-    /** @type {NodeJS.ProcessEnv} */
-    const env = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
-    delete env.NODE_OPTIONS;
-    const p = spawn(process.execPath, [ADMIN_ENTRY, ...args], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe']
-    });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (/** @type {Buffer} */ c) => (out += c.toString('utf8')));
-    p.stderr.on('data', (/** @type {Buffer} */ c) => (err += c.toString('utf8')));
-    p.on('error', reject);
-    p.on('exit', (code) =>
-      code === 0
-        ? resolve(out.trim())
-        : reject(new Error(`admin ${args[0]} failed (exit ${code}): ${err.trim() || out.trim()}`))
-    );
-  });
+  return runAdmin(ADMIN_ENTRY, dataDir, args);
 }
 
 /**

@@ -2,7 +2,6 @@
 // imported over REST into the production server (build/server/main.js, temporary DATA_DIR),
 // then measured in Chromium: time to an editable editor from the server (cold) and from
 // IndexedDB with the server stopped, and typing latency while 5 remote collaborators type.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
@@ -11,6 +10,7 @@ import { request } from '@playwright/test';
 import { untrackDir } from '../sync/cleanup.mjs';
 import { cpuMark, sleep, systemBusyPercent } from '../sync/proc.mjs';
 import { fmt, pct, table } from '../sync/report.mjs';
+import { admin as runAdmin } from '../sync/provision.mjs';
 import { ROOT, makeDataDir, startServer, stopServer } from '../sync/servers.mjs';
 import { CHROMIUM, launch, quantile, signInState } from '../board/browser.mjs';
 import { editableProbe, readEditable, readKeyLatencies, startKeyProbe } from './browser.mjs';
@@ -105,32 +105,12 @@ export function parseRunbookArgs(argv) {
 const log = (s) => process.stdout.write(s + '\n');
 
 /**
- * One admin CLI call on `dataDir`; resolves with its stdout.
+ * One admin CLI call on `dataDir` with this build's admin entry; resolves with its stdout.
  * @param {string} dataDir
  * @param {string[]} args
- * @returns {Promise<string>}
  */
 function admin(dataDir, args) {
-  return new Promise((resolve, reject) => {
-    /** @type {NodeJS.ProcessEnv} */
-    const env = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
-    delete env.NODE_OPTIONS;
-    const p = spawn(process.execPath, [ADMIN_ENTRY, ...args], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe']
-    });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (/** @type {Buffer} */ c) => (out += c.toString('utf8')));
-    p.stderr.on('data', (/** @type {Buffer} */ c) => (err += c.toString('utf8')));
-    p.on('error', reject);
-    p.on('exit', (code) =>
-      code === 0
-        ? resolve(out.trim())
-        : reject(new Error(`admin ${args[0]} failed (exit ${code}): ${err.trim() || out.trim()}`))
-    );
-  });
+  return runAdmin(ADMIN_ENTRY, dataDir, args);
 }
 
 /**

@@ -33,12 +33,13 @@ export function adminEntry(oursEntry) {
 }
 
 /**
+ * One admin CLI call (`entry`) on `dataDir`, as an operator would make it; used by every bench.
  * @param {string} entry
  * @param {string} dataDir
  * @param {string[]} args
  * @returns {Promise<string>} stdout, trimmed
  */
-function admin(entry, dataDir, args) {
+export function admin(entry, dataDir, args) {
   return new Promise((res, rej) => {
     /** @type {NodeJS.ProcessEnv} */
     const env = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
