@@ -148,36 +148,9 @@ export async function warmUp(context, path, docName, expectOpen) {
     expectOpen,
     { timeout: 180_000 }
   );
-  // y-indexeddb writes each update as it arrives; wait until the store is non-empty and
-  // quiet (its size stops changing) so the reload reads the whole board.
-  await page.waitForFunction(
-    async (name) => {
-      const count = await new Promise((resolve) => {
-        const req = indexedDB.open(name);
-        req.onerror = () => resolve(-1);
-        req.onsuccess = () => {
-          const db = req.result;
-          if (!db.objectStoreNames.contains('updates')) {
-            db.close();
-            resolve(0);
-            return;
-          }
-          const c = db.transaction('updates').objectStore('updates').count();
-          c.onsuccess = () => {
-            db.close();
-            resolve(c.result);
-          };
-          c.onerror = () => {
-            db.close();
-            resolve(-1);
-          };
-        };
-      });
-      return /** @type {number} */ (count) > 0;
-    },
-    docName,
-    { timeout: 30_000, polling: 250 }
-  );
+  // y-indexeddb writes each update as it arrives; wait until the store holds the board, so the
+  // reload reads it.
+  await waitForOfflineCopy(page, docName);
   // With the app-shell service worker: once it controls the page, load the board again through
   // it, so it keeps a copy of the page for when the server is gone.
   const sw = await page.evaluate(async () => {
@@ -287,4 +260,41 @@ function summarize(runs) {
     minMs: Math.min(...first),
     maxMs: Math.max(...first)
   };
+}
+
+/**
+ * Resolves once y-indexeddb's database for `docName` holds at least one update (the page's
+ * offline copy exists), so a reload can read it.
+ * @param {import('@playwright/test').Page} page
+ * @param {string} docName
+ */
+export async function waitForOfflineCopy(page, docName) {
+  await page.waitForFunction(
+    async (name) => {
+      const count = await new Promise((resolve) => {
+        const req = indexedDB.open(name);
+        req.onerror = () => resolve(-1);
+        req.onsuccess = () => {
+          const db = req.result;
+          if (!db.objectStoreNames.contains('updates')) {
+            db.close();
+            resolve(0);
+            return;
+          }
+          const c = db.transaction('updates').objectStore('updates').count();
+          c.onsuccess = () => {
+            db.close();
+            resolve(c.result);
+          };
+          c.onerror = () => {
+            db.close();
+            resolve(-1);
+          };
+        };
+      });
+      return /** @type {number} */ (count) > 0;
+    },
+    docName,
+    { timeout: 30_000, polling: 250 }
+  );
 }

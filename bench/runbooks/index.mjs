@@ -12,7 +12,7 @@ import { cpuMark, sleep, systemBusyPercent } from '../sync/proc.mjs';
 import { fmt, pct, table } from '../sync/report.mjs';
 import { admin as runAdmin } from '../sync/provision.mjs';
 import { ROOT, makeDataDir, startServer, stopServer } from '../sync/servers.mjs';
-import { CHROMIUM, launch, quantile, signInState } from '../board/browser.mjs';
+import { CHROMIUM, launch, quantile, signInState, waitForOfflineCopy } from '../board/browser.mjs';
 import { editableProbe, readEditable, readKeyLatencies, startKeyProbe } from './browser.mjs';
 import {
   connectCollaborators,
@@ -312,34 +312,7 @@ export async function runRunbookBench(argv) {
         await page.goto(path);
         await readEditable(page);
         // y-indexeddb has stored the runbook, and the worker controls the page and has kept it.
-        await page.waitForFunction(
-          async (name) => {
-            const count = await new Promise((resolve) => {
-              const req = indexedDB.open(name);
-              req.onerror = () => resolve(-1);
-              req.onsuccess = () => {
-                const db = req.result;
-                if (!db.objectStoreNames.contains('updates')) {
-                  db.close();
-                  resolve(0);
-                  return;
-                }
-                const c = db.transaction('updates').objectStore('updates').count();
-                c.onsuccess = () => {
-                  db.close();
-                  resolve(c.result);
-                };
-                c.onerror = () => {
-                  db.close();
-                  resolve(-1);
-                };
-              };
-            });
-            return /** @type {number} */ (count) > 0;
-          },
-          docName,
-          { timeout: 30_000, polling: 250 }
-        );
+        await waitForOfflineCopy(page, docName);
         await page.evaluate(async () => {
           await navigator.serviceWorker.ready;
           for (let i = 0; i < 100 && !navigator.serviceWorker.controller; i++)
