@@ -40,10 +40,7 @@ export class WorkspaceBoard {
   constructor(docName: string, me: Me) {
     this.connection = connectDoc(docName);
     this.view = new BoardView(this.connection.doc, loadPreview(docName));
-    void this.connection.whenLocalLoaded.then(() => {
-      this.#localLoaded = true;
-      this.view.endPreview();
-    });
+    void this.connection.whenLocalLoaded.then(() => this.view.endPreview());
     // Keep the preview of a big board for the next start; `pagehide` also fires on reloads
     // and when a phone discards the tab.
     window.addEventListener('pagehide', this.#savePreview);
@@ -78,11 +75,9 @@ export class WorkspaceBoard {
     }
   }
 
-  #localLoaded = false;
-
   #savePreview = (): void => {
     // Before the offline copy is loaded the view knows less than the stored preview.
-    if (!this.#localLoaded) return;
+    if (!this.connection.status.localLoaded) return;
     savePreview(this.connection.docName, this.view.snapshotPreview());
   };
 

@@ -147,15 +147,13 @@ export function connectDoc(docName: string, options: ConnectDocOptions = {}): Do
     status.synced = false;
     provider.ws?.close();
   };
-  let localLoaded = false;
   let destroyed = false;
   const handleOnline = (): void => {
-    if (status.state !== 'refused' && localLoaded) provider.connect();
+    if (status.state !== 'refused' && status.localLoaded) provider.connect();
   };
   window.addEventListener('offline', handleOffline);
   window.addEventListener('online', handleOnline);
   void whenLocalLoaded.then(() => {
-    localLoaded = true;
     if (!destroyed) provider.connect();
   });
   return {
