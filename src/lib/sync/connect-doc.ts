@@ -11,6 +11,40 @@ import * as Y from 'yjs';
 import { parseDocName } from '$lib/shared/doc-name';
 import { SYNC_PATH_PREFIX, closeCodeName, isRetryableClose } from '$lib/shared/sync-protocol';
 import { SyncStatus, type SyncError } from './sync-status.svelte';
+import { UnsavedJournal, replayJournals, type JournalStorage } from './unsaved-journal';
+
+/** Origin of the edits replayed from an unsaved journal: local edits, stored and sent. */
+const JOURNAL_ORIGIN = Symbol('unsaved journal');
+
+/** `localStorage`, or null where the browser blocks it. */
+function browserStorage(): JournalStorage | null {
+  try {
+    return typeof localStorage === 'undefined' ? null : localStorage;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Resolves once every write y-indexeddb started so far has committed: a read-only transaction
+ * on the same store starts only after the read-write ones created before it have finished.
+ */
+function writesCommitted(persistence: IndexeddbPersistence): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const db = persistence.db;
+    if (db === null) {
+      reject(new Error('offline copy not open yet'));
+      return;
+    }
+    try {
+      const transaction = db.transaction(['updates'], 'readonly');
+      transaction.oncomplete = () => resolve();
+      transaction.onabort = () => reject(transaction.error ?? new Error('aborted'));
+    } catch (error) {
+      reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  });
+}
 
 /** Where the pending count of `docName` survives a reload while offline (localStorage). */
 export function pendingStorageKey(docName: string): string {
@@ -34,6 +68,20 @@ function savePending(key: string, count: number): void {
     else localStorage.removeItem(key);
   } catch {
     // Private mode or a full quota: the edits themselves are in IndexedDB either way.
+  }
+}
+
+/**
+ * True when this device certainly holds no offline copy of `docName` (y-indexeddb names its
+ * database after the document). False when it may, or when the browser cannot list databases.
+ */
+async function noCopyStored(docName: string): Promise<boolean> {
+  if (typeof indexedDB === 'undefined' || typeof indexedDB.databases !== 'function') return false;
+  try {
+    const databases = await indexedDB.databases();
+    return !databases.some((database) => database.name === docName);
+  } catch {
+    return false;
   }
 }
 
@@ -72,6 +120,9 @@ export function connectDoc(docName: string, options: ConnectDocOptions = {}): Do
 
   const doc = new Y.Doc();
   const status = new SyncStatus();
+  // Asked before the persistence below opens (and so creates) the document's database.
+  const noStoredCopy =
+    options.offlineCopy === false ? Promise.resolve(false) : noCopyStored(docName);
   const persistence = options.offlineCopy === false ? null : new IndexeddbPersistence(docName, doc);
   // Edits made offline before a reload are still waiting (they are in IndexedDB); so is their
   // count, until the next completed sync. Without an offline copy a reload loses both.
@@ -86,15 +137,28 @@ export function connectDoc(docName: string, options: ConnectDocOptions = {}): Do
         );
   if (persistence === null) status.localLoaded = true;
   else void whenLocalLoaded.then(() => (status.localLoaded = true));
+  let destroyed = false;
+  // Edits the last page typed just before it went, which IndexedDB had not committed.
+  const storage = persistence === null ? null : browserStorage();
+  const journal =
+    persistence === null || storage === null
+      ? null
+      : new UnsavedJournal({ docName, storage, committed: () => writesCommitted(persistence) });
+  if (storage !== null) {
+    void whenLocalLoaded.then(() => {
+      if (!destroyed) replayJournals(doc, docName, storage, JOURNAL_ORIGIN);
+    });
+  }
 
   const provider = new WebsocketProvider(options.wsBaseUrl ?? syncBaseUrl(), docName, doc, {
     // Same rule as y-websocket's default (44xx is final), named in one place so the UI can
     // tell a refusal (4401/4403) from a transient close (4009 access changed, 4008 idle).
     shouldReconnect: (event) => isRetryableClose(event.code),
-    // Connected once the offline copy is in the doc (below): the first sync step then sends
-    // the local state vector, so the server sends only what this device lacks instead of the
-    // whole document, and the copy loaded from IndexedDB is not posted to every other tab
-    // over the provider's BroadcastChannel (16 MB and ~0.6 s on a 10,000-task board).
+    // Connected once the offline copy is in the doc (below), or at once when there is none:
+    // the first sync step then sends the local state vector, so the server sends only what
+    // this device lacks instead of the whole document, and the copy loaded from IndexedDB is
+    // not posted to every other tab over the provider's BroadcastChannel (16 MB and ~0.6 s on
+    // a 10,000-task board).
     connect: false
   });
 
@@ -126,10 +190,11 @@ export function connectDoc(docName: string, options: ConnectDocOptions = {}): Do
     }
   });
 
-  const handleUpdate = (_update: Uint8Array, origin: unknown): void => {
+  const handleUpdate = (update: Uint8Array, origin: unknown): void => {
     // Remote updates arrive with the provider as origin, the offline copy with the
     // persistence; everything else was made here.
     if (origin === provider || (persistence !== null && origin === persistence)) return;
+    journal?.track(update);
     if (!(provider.wsconnected && provider.synced)) {
       // Another tab of this document may have counted its own offline edits meanwhile.
       const stored = pendingKey === null ? 0 : loadPending(pendingKey);
@@ -147,14 +212,29 @@ export function connectDoc(docName: string, options: ConnectDocOptions = {}): Do
     status.synced = false;
     provider.ws?.close();
   };
-  let destroyed = false;
+  // Hidden may be the last moment a phone gives; pagehide covers reloads and closed tabs.
+  const flushJournal = (): void => journal?.flush();
+  const handleVisibility = (): void => {
+    if (document.visibilityState === 'hidden') flushJournal();
+  };
+  window.addEventListener('pagehide', flushJournal);
+  document.addEventListener('visibilitychange', handleVisibility);
   const handleOnline = (): void => {
     if (status.state !== 'refused' && status.localLoaded) provider.connect();
   };
   window.addEventListener('offline', handleOffline);
   window.addEventListener('online', handleOnline);
-  void whenLocalLoaded.then(() => {
-    if (!destroyed) provider.connect();
+  let connectStarted = false;
+  const connectOnce = (): void => {
+    if (destroyed || connectStarted) return;
+    connectStarted = true;
+    provider.connect();
+  };
+  void whenLocalLoaded.then(connectOnce);
+  // Nothing to load (first open on this device): no reason to wait for IndexedDB, whose
+  // first open costs ~100 ms; the server sends the whole document either way.
+  void noStoredCopy.then((none) => {
+    if (none) connectOnce();
   });
   return {
     docName,
@@ -167,7 +247,10 @@ export function connectDoc(docName: string, options: ConnectDocOptions = {}): Do
       destroyed = true;
       window.removeEventListener('offline', handleOffline);
       window.removeEventListener('online', handleOnline);
+      window.removeEventListener('pagehide', flushJournal);
+      document.removeEventListener('visibilitychange', handleVisibility);
       doc.off('update', handleUpdate);
+      journal?.destroy();
       provider.destroy();
       // The awareness instance has its own timer; the provider does not own it.
       provider.awareness.destroy();
