@@ -10,7 +10,31 @@ export function editableProbe(lastHeading) {
   /** @type {Record<string, number>} */
   const marks = {};
   /** @type {any} */ (window).__benchMarks = marks;
+  const mark = (/** @type {string} */ name) => {
+    if (marks[name] === undefined) marks[name] = performance.now();
+  };
+  // Where the time goes: the runbook's websocket (open, first and last message before the
+  // editor is editable, bytes received) and when the editor element first exists.
+  const NativeWebSocket = window.WebSocket;
+  window.WebSocket = class extends NativeWebSocket {
+    /** @param {string | URL} url @param {string | string[]} [protocols] */
+    constructor(url, protocols) {
+      super(url, protocols);
+      if (!String(url).includes('.runbook.')) return;
+      mark('wsCreated');
+      marks.wsBytes = 0;
+      this.addEventListener('open', () => mark('wsOpen'));
+      this.addEventListener('message', (event) => {
+        mark('wsFirstMessage');
+        if (marks.editable !== undefined) return;
+        marks.wsLastMessage = performance.now();
+        marks.wsBytes += event.data?.byteLength ?? event.data?.length ?? 0;
+      });
+    }
+  };
+  document.addEventListener('DOMContentLoaded', () => mark('domContentLoaded'));
   const observer = new MutationObserver(() => {
+    if (document.querySelector('.ProseMirror')) mark('editorMounted');
     const editor = document.querySelector('.ProseMirror[contenteditable="true"]');
     if (!editor) return;
     const headings = editor.querySelectorAll('h2');
@@ -39,9 +63,21 @@ export async function readEditable(page) {
     const nav = /** @type {PerformanceNavigationTiming | undefined} */ (
       performance.getEntriesByType('navigation')[0]
     );
+    const marks = /** @type {any} */ (window).__benchMarks;
+    const scripts = performance
+      .getEntriesByType('resource')
+      .filter((entry) => entry.name.endsWith('.js') && entry.startTime < marks.editable);
     return {
-      editableMs: /** @type {any} */ (window).__benchMarks.editable,
-      responseEndMs: nav?.responseEnd ?? NaN
+      editableMs: marks.editable,
+      responseEndMs: nav?.responseEnd ?? NaN,
+      scriptsLoadedMs: Math.max(0, ...scripts.map((entry) => entry.responseEnd)),
+      domContentLoadedMs: marks.domContentLoaded ?? NaN,
+      wsCreatedMs: marks.wsCreated ?? NaN,
+      wsOpenMs: marks.wsOpen ?? NaN,
+      wsFirstMessageMs: marks.wsFirstMessage ?? NaN,
+      wsLastMessageMs: marks.wsLastMessage ?? NaN,
+      wsBytes: marks.wsBytes ?? 0,
+      editorMountedMs: marks.editorMounted ?? NaN
     };
   });
 }

@@ -203,6 +203,25 @@ async function importRunbook(baseURL, token, markdown) {
   }
 }
 
+/**
+ * Where one page load's time went, on the navigation's clock: HTML, code, the runbook's
+ * websocket (open, first message, last message before editable, bytes), editor element.
+ * @param {Record<string, number>} m
+ */
+function breakdown(m) {
+  const parts = [
+    `HTML ${fmt(m.responseEndMs)}`,
+    `code ${fmt(m.scriptsLoadedMs)}`,
+    `ws created ${fmt(m.wsCreatedMs)}`,
+    `open ${fmt(m.wsOpenMs)}`,
+    `first message ${fmt(m.wsFirstMessageMs)}`,
+    `last ${fmt(m.wsLastMessageMs)}`,
+    `editor ${fmt(m.editorMountedMs)} ms`
+  ];
+  const received = m.wsBytes > 0 ? `; ${(m.wsBytes / 1024).toFixed(0)} KiB received` : '';
+  return parts.join(', ') + received;
+}
+
 /** @param {number[]} values */
 function spread(values) {
   return {
@@ -293,9 +312,7 @@ export async function runRunbookBench(argv) {
           await page.goto(path, { waitUntil: 'commit' });
           const m = await readEditable(page);
           runs.push(m);
-          log(
-            `    run ${i + 1}: editable ${fmt(m.editableMs)} ms (HTML ${fmt(m.responseEndMs)} ms)`
-          );
+          log(`    run ${i + 1}: editable ${fmt(m.editableMs)} ms (${breakdown(m)})`);
         } finally {
           await context.close();
         }
@@ -331,9 +348,7 @@ export async function runRunbookBench(argv) {
           await page.reload({ waitUntil: 'commit' });
           const m = await readEditable(page);
           runs.push(m);
-          log(
-            `    run ${i + 1}: editable ${fmt(m.editableMs)} ms (HTML ${fmt(m.responseEndMs)} ms)`
-          );
+          log(`    run ${i + 1}: editable ${fmt(m.editableMs)} ms (${breakdown(m)})`);
           await sleep(500);
         }
         results.idb = { runs, ...spread(runs.map((r) => r.editableMs)) };
