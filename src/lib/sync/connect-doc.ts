@@ -12,6 +12,7 @@ import { parseDocName } from '$lib/shared/doc-name';
 import { SYNC_PATH_PREFIX, closeCodeName, isRetryableClose } from '$lib/shared/sync-protocol';
 import { SyncStatus, type SyncError } from './sync-status.svelte';
 import { UnsavedJournal, replayJournals, type JournalStorage } from './unsaved-journal';
+import { batchRemoteUpdates } from './remote-batching';
 
 /** Origin of the edits replayed from an unsaved journal: local edits, stored and sent. */
 const JOURNAL_ORIGIN = Symbol('unsaved journal');
@@ -162,7 +163,11 @@ export function connectDoc(docName: string, options: ConnectDocOptions = {}): Do
     connect: false
   });
 
+  // Remote edits are applied in paced batches (see remote-batching.ts).
+  const batcher = batchRemoteUpdates(provider);
+
   provider.on('status', ({ status: next }) => {
+    if (next === 'disconnected') batcher.flush();
     if (status.state === 'refused') return;
     if (next === 'connected') status.state = 'online';
     else if (next === 'disconnected') status.state = 'offline';
@@ -251,6 +256,7 @@ export function connectDoc(docName: string, options: ConnectDocOptions = {}): Do
       document.removeEventListener('visibilitychange', handleVisibility);
       doc.off('update', handleUpdate);
       journal?.destroy();
+      batcher.destroy();
       provider.destroy();
       // The awareness instance has its own timer; the provider does not own it.
       provider.awareness.destroy();

@@ -30,7 +30,9 @@ const codeCopyKey = new PluginKey<DecorationSet>('runbookCodeCopy');
 function copyDecorations(doc: PmNode, label: string, copied: string): DecorationSet {
   const decorations: Decoration[] = [];
   doc.descendants((node, pos) => {
-    if (node.type.name !== 'codeBlock') return true;
+    // Text blocks hold only inline content: no need to walk every text node of a long runbook
+    // on each change.
+    if (node.type.name !== 'codeBlock') return !node.isTextblock && !node.isAtom;
     const text = node.textContent;
     decorations.push(
       Decoration.widget(
@@ -54,8 +56,9 @@ function copyDecorations(doc: PmNode, label: string, copied: string): Decoration
           holder.append(button);
           return holder;
         },
-        // A new key when the text changes, so the button copies the current text.
-        { side: -1, key: `copy-${pos}-${text.length}-${hashText(text)}`, ignoreSelection: true }
+        // A new key when the text changes, so the button copies the current text; not when
+        // the block only moves (an edit above it), so its button is not drawn again.
+        { side: -1, key: `copy-${text.length}-${hashText(text)}`, ignoreSelection: true }
       )
     );
     return false;
