@@ -356,3 +356,229 @@ test('board, list and task detail in English and Chinese, light and dark', async
     }
   }
 });
+
+/** A realistic runbook, with every kind of block the editor has. */
+const FEATURED_RUNBOOK: Record<Lang, { title: string; markdown: string }> = {
+  en: {
+    title: 'PostgreSQL primary failover',
+    markdown: `# PostgreSQL primary failover
+
+Use this when the primary is down or the replication lag alert has fired for more than 10 minutes.
+
+> [!WARNING]
+> Freeze deploys first: a migration running during the failover leaves the schema half applied.
+
+## Before you start
+
+- [ ] Page the database owner
+- [ ] Announce the failover in #ops-incidents
+- [ ] Check the replica lag on the Grafana "PostgreSQL" board
+
+## Promote the replica
+
+\`\`\`bash
+ssh db-replica-1 'sudo -u postgres pg_ctl promote -D /var/lib/postgresql/16/main'
+psql -h db-replica-1 -c 'select pg_is_in_recovery();'   # expect: f
+\`\`\`
+
+| Step | Owner | Minutes |
+| --- | --- | --- |
+| Promote replica | DBA | 5 |
+| Repoint PgBouncer | On-call | 5 |
+| Rebuild old primary | DBA | 60 |
+
+> [!NOTE]
+> The old primary must not come back as a primary: rebuild it as a replica with \`pg_basebackup\`.
+
+## After
+
+- [ ] Close the incident with the timeline
+- [ ] Book the post-incident review
+`
+  },
+  zh: {
+    title: 'PostgreSQL 主库故障切换',
+    markdown: `# PostgreSQL 主库故障切换
+
+主库宕机，或复制延迟告警持续超过 10 分钟时使用。
+
+> [!WARNING]
+> 先冻结发布：切换期间执行的迁移会让表结构只完成一半。
+
+## 开始之前
+
+- [ ] 呼叫数据库负责人
+- [ ] 在 #ops-incidents 频道通告切换
+- [ ] 在 Grafana「PostgreSQL」面板确认复制延迟
+
+## 提升从库
+
+\`\`\`bash
+ssh db-replica-1 'sudo -u postgres pg_ctl promote -D /var/lib/postgresql/16/main'
+psql -h db-replica-1 -c 'select pg_is_in_recovery();'   # 预期：f
+\`\`\`
+
+| 步骤 | 负责人 | 分钟 |
+| --- | --- | --- |
+| 提升从库 | DBA | 5 |
+| 切换 PgBouncer | 值班 | 5 |
+| 重建旧主库 | DBA | 60 |
+
+> [!NOTE]
+> 旧主库不得以主库身份恢复：用 \`pg_basebackup\` 把它重建为从库。
+
+## 之后
+
+- [ ] 附上时间线并关闭事件
+- [ ] 预约事后复盘
+`
+  }
+};
+
+/** The library's other runbooks: the three templates, tagged, one of them due for review. */
+const LIBRARY: {
+  template: string;
+  title: Record<Lang, string>;
+  tags: Record<Lang, string[]>;
+  services: string[];
+}[] = [
+  {
+    template: 'incident-response',
+    title: { en: 'API outage: incident response', zh: 'API 故障：事件响应' },
+    tags: { en: ['incident', 'sev1'], zh: ['事件', 'sev1'] },
+    services: ['api']
+  },
+  {
+    template: 'maintenance',
+    title: { en: 'Monthly OS patching', zh: '每月系统补丁' },
+    tags: { en: ['maintenance'], zh: ['维护'] },
+    services: ['postgres']
+  },
+  {
+    template: 'oncall-handover',
+    title: { en: 'On-call handover', zh: '值班交接' },
+    tags: { en: ['on-call'], zh: ['值班'] },
+    services: []
+  }
+];
+
+/** Creates the library of `ws` over REST; returns the featured runbook's id and a task key. */
+async function seedRunbooks(ws: string, lang: Lang): Promise<{ id: string; taskKey: string }> {
+  const api = await apiAs(e2eAccounts().owner);
+  const headers = { 'accept-language': lang === 'en' ? 'en-US' : 'zh-CN' };
+  try {
+    const created = async (data: Record<string, unknown>): Promise<string> => {
+      const response = await api.post(`/api/v1/workspaces/${ws}/runbooks`, { data, headers });
+      expect(response.status(), await response.text()).toBe(201);
+      return ((await response.json()) as { id: string }).id;
+    };
+    const patch = async (id: string, data: Record<string, unknown>): Promise<void> => {
+      const response = await api.patch(`/api/v1/workspaces/${ws}/runbooks/${id}`, { data });
+      expect(response.status(), await response.text()).toBe(200);
+    };
+    for (const entry of LIBRARY) {
+      const id = await created({
+        template: entry.template,
+        title: entry.title[lang],
+        tags: entry.tags[lang]
+      });
+      if (entry.services.length > 0) await patch(id, { services: entry.services });
+    }
+    const featured = FEATURED_RUNBOOK[lang];
+    const id = await created({
+      title: featured.title,
+      markdown: featured.markdown,
+      tags: lang === 'en' ? ['database', 'failover'] : ['数据库', '故障切换']
+    });
+    await patch(id, {
+      services: ['postgres'],
+      cis: ['db-primary-1', 'db-replica-1'],
+      alertMatchers: [{ label: 'alertname', value: 'PostgresReplicationLag' }],
+      reviewed: true
+    });
+    const task = await api.post(`/api/v1/workspaces/${ws}/tasks`, {
+      data: {
+        title: lang === 'en' ? 'Fail over db-primary-1' : '切换 db-primary-1',
+        kind: 'incident',
+        priority: 'urgent',
+        links: [{ type: 'runbook', target: id }]
+      }
+    });
+    expect(task.status(), await task.text()).toBe(201);
+    const made = (await task.json()) as { id: string; key: string | null };
+    return { id, taskKey: made.key ?? made.id };
+  } finally {
+    await api.dispose();
+  }
+}
+
+/** The runbook page is loaded and in sync (its own badge; the top bar has the board's). */
+async function settleRunbook(page: Page): Promise<void> {
+  await expect(page.getByTestId('runbook-page').getByTestId('sync-badge')).toHaveAttribute(
+    'data-synced',
+    'true'
+  );
+  await expect(page.locator('.ProseMirror')).toBeVisible();
+  await page.waitForTimeout(300);
+}
+
+test('runbooks: library, a co-edited runbook with a colleague’s caret, run mode, phone', async ({
+  browser
+}) => {
+  const { member } = e2eAccounts();
+  for (const lang of ['en', 'zh'] as const) {
+    const ws = await newWorkspace(`shot-rb-${lang}`, {
+      name: lang === 'en' ? 'Platform Ops' : '平台运维'
+    });
+    const { id, taskKey } = await seedRunbooks(ws, lang);
+
+    const library = await openPage(browser, lang, 'light');
+    await library.goto(`/w/${ws}/runbooks`);
+    await expect(library.getByTestId('runbook-row')).toHaveCount(LIBRARY.length + 1);
+    await library.waitForTimeout(300);
+    await library.screenshot({ path: `docs/screenshots/runbooks-${lang}-light.png` });
+    await library.context().close();
+
+    // A colleague is editing: their caret and name show in the runbook.
+    const colleague = await browser.newContext({ ...signedIn(member), locale: 'en-US' });
+    try {
+      const theirs = await colleague.newPage();
+      await theirs.goto(`/w/${ws}/runbooks/${id}`);
+      await settleRunbook(theirs);
+      await theirs.locator('.ProseMirror h2').nth(1).click();
+      await theirs.keyboard.press('End');
+      for (const theme of ['light', 'dark'] as const) {
+        const page = await openPage(browser, lang, theme);
+        await page.goto(`/w/${ws}/runbooks/${id}`);
+        await settleRunbook(page);
+        await expect(page.locator('.collaboration-carets__label')).toHaveText(member.name);
+        await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+        await page.screenshot({ path: `docs/screenshots/runbook-${lang}-${theme}.png` });
+        await page.context().close();
+      }
+    } finally {
+      await colleague.close();
+    }
+
+    // Run mode for the incident, two steps ticked (recorded on the task).
+    const run = await openPage(browser, lang, 'light');
+    await run.goto(`/w/${ws}/runbooks/${id}?for=${taskKey}`);
+    await settleRunbook(run);
+    const steps = run.getByTestId('run-step');
+    await expect(steps.first()).toBeVisible();
+    for (const index of [0, 1]) await steps.nth(index).getByTestId('run-step-check').check();
+    await expect(steps.nth(1).getByTestId('run-step-done-by')).toBeVisible();
+    await run.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await run.screenshot({ path: `docs/screenshots/run-mode-${lang}-light.png` });
+    await run.context().close();
+
+    // On a phone in the machine room, in Chinese.
+    if (lang === 'zh') {
+      const phone = await openPage(browser, lang, 'light', { width: 390, height: 844 });
+      await phone.goto(`/w/${ws}/runbooks/${id}`);
+      await settleRunbook(phone);
+      await phone.screenshot({ path: 'docs/screenshots/runbook-phone.png' });
+      await phone.context().close();
+    }
+  }
+});
