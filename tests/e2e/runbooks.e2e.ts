@@ -200,6 +200,67 @@ test.describe('runbooks', () => {
     }
   });
 
+  test('text typed as the page goes is kept, though IndexedDB had not saved it yet', async ({
+    browser
+  }) => {
+    const { owner } = e2eAccounts();
+    const ws = await newWorkspace('rb-journal', { member: null });
+    const id = await createRunbook(owner, ws, {
+      title: 'Journal',
+      markdown: '# Journal\n\nFirst line.\n'
+    });
+    const a = await openPage(browser);
+    clients.push(a);
+    await openRunbook(a.page, ws, id);
+    await waitForServiceWorker(a.page);
+    await expectSynced(a.page);
+    await expectPageCached(a.page, `/w/${ws}/runbooks/${id}`);
+    await a.context.setOffline(true);
+    await expect(a.page.getByTestId('runbook-page').getByTestId('sync-badge')).toHaveAttribute(
+      'data-state',
+      'offline'
+    );
+    // Hold the offline copy's store with a transaction that never ends (a request issued from
+    // each one's success): y-indexeddb's writes queue behind it and never commit, as when a
+    // page goes a moment after the keys were typed. Only the unsaved journal (localStorage,
+    // written on pagehide) can bring the text back.
+    await a.page.evaluate(async (name) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open(name);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error ?? new Error('open failed'));
+      });
+      const store = db.transaction(['updates'], 'readwrite').objectStore('updates');
+      const hold = (): void => {
+        store.count().onsuccess = hold;
+      };
+      hold();
+    }, `${ws}.runbook.${id}`);
+    await appendParagraph(a.page, 'Typed as the page went');
+    await a.page.reload();
+    const content = a.page.getByTestId('runbook-content');
+    await expect(content).toContainText('First line.');
+    await expect(content).toContainText('Typed as the page went');
+    // Applied once, then forgotten; and it reaches the server like any offline edit.
+    await expect
+      .poll(() =>
+        a.page.evaluate(
+          () =>
+            Object.keys(localStorage).filter((key) => key.startsWith('runboard:unsaved:')).length
+        )
+      )
+      .toBe(0);
+    await a.context.setOffline(false);
+    await expectSynced(a.page, 15_000);
+    const api = await apiAs(owner);
+    try {
+      const exported = await api.get(`/api/v1/workspaces/${ws}/runbooks/${id}/export?format=md`);
+      expect(await exported.text()).toContain('Typed as the page went');
+    } finally {
+      await api.dispose();
+    }
+  });
+
   test('a new runbook starts from the incident response template', async ({ browser }) => {
     const ws = await newWorkspace('rb-template', { member: null });
     const a = await openPage(browser);
