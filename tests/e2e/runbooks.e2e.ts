@@ -215,6 +215,14 @@ test.describe('runbooks', () => {
     await waitForServiceWorker(a.page);
     await expectSynced(a.page);
     await expectPageCached(a.page, `/w/${ws}/runbooks/${id}`);
+    // The page's badge is the runbook's (the top bar's is the board's), and says so.
+    await expect(a.page.getByTestId('runbook-page').getByTestId('sync-subject')).toHaveText(
+      'Runbook'
+    );
+    await expect(a.page.getByTestId('runbook-page').getByTestId('sync-badge')).toHaveAttribute(
+      'aria-label',
+      'Runbook connection: Online'
+    );
     await a.context.setOffline(true);
     await expect(a.page.getByTestId('runbook-page').getByTestId('sync-badge')).toHaveAttribute(
       'data-state',

@@ -21,6 +21,7 @@ export const en = {
   'sync.pending.one': '{count} change waiting',
   'sync.pending.other': '{count} changes waiting',
   'sync.statusLabel': 'Connection: {state}',
+  'sync.statusLabelOf': '{subject} connection: {state}',
   'sync.offlineHint':
     'You are offline. Changes are kept on this device and sync when you reconnect.',
   'sync.refusedHint': 'The server refused this board ({reason}). Reload the page to try again.',
@@ -353,6 +354,7 @@ export const en = {
   'nav.runbooks': 'Runbooks',
   'runbooks.title': 'Runbooks',
   'runbooks.loading': 'Loading…',
+  'runbooks.syncSubject': 'Runbook',
   'runbooks.loadFailed': 'The runbooks could not be loaded. Try again in a moment.',
   'runbooks.actionFailed': 'That did not work. Check your connection and try again.',
   'runbooks.invalidChange':

@@ -23,6 +23,7 @@ export const zhCN: Messages = {
   'sync.pending.one': '{count} 项更改待同步',
   'sync.pending.other': '{count} 项更改待同步',
   'sync.statusLabel': '连接状态：{state}',
+  'sync.statusLabelOf': '{subject}连接状态：{state}',
   'sync.offlineHint': '当前处于离线状态。更改会保存在本设备上，恢复连接后自动同步。',
   'sync.refusedHint': '服务器拒绝了此看板的连接（{reason}）。请刷新页面重试。',
   'sync.reload': '刷新',
@@ -348,6 +349,7 @@ export const zhCN: Messages = {
   'nav.runbooks': '运行手册',
   'runbooks.title': '运行手册',
   'runbooks.loading': '加载中…',
+  'runbooks.syncSubject': '本手册',
   'runbooks.loadFailed': '无法加载运行手册，请稍后重试。',
   'runbooks.actionFailed': '操作未成功，请检查网络连接后重试。',
   'runbooks.invalidChange':
