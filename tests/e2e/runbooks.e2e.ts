@@ -269,6 +269,38 @@ test.describe('runbooks', () => {
     }
   });
 
+  test('Contents lists the headings, follows edits and jumps to a section', async ({ browser }) => {
+    const { owner } = e2eAccounts();
+    const ws = await newWorkspace('rb-outline', { member: null });
+    const sections = Array.from(
+      { length: 30 },
+      (_, index) =>
+        `## Section ${index + 1}\n\n${'Text to read before the next step. '.repeat(30)}\n`
+    ).join('\n');
+    const id = await createRunbook(owner, ws, {
+      title: 'Long runbook',
+      markdown: `# Long runbook\n\n${sections}`
+    });
+    const a = await openPage(browser);
+    clients.push(a);
+    await openRunbook(a.page, ws, id);
+    const entries = a.page.getByTestId('runbook-outline-entry');
+    // The first heading repeats the title shown above, so it is left out.
+    await expect(entries).toHaveCount(30);
+    await expect(entries.first()).toHaveText('Section 1');
+    const last = a.page.locator('.rb-content h2', { hasText: 'Section 30' });
+    await expect(last).not.toBeInViewport();
+    await entries.last().click();
+    await expect(last).toBeInViewport();
+
+    // A new heading shows in the contents as it is written.
+    await appendParagraph(a.page, 'Afterwards');
+    await a.page.keyboard.press('Home');
+    await a.page.keyboard.press('ControlOrMeta+Alt+2');
+    await expect(entries).toHaveCount(31);
+    await expect(entries.last()).toHaveText('Afterwards');
+  });
+
   test('a new runbook starts from the incident response template', async ({ browser }) => {
     const ws = await newWorkspace('rb-template', { member: null });
     const a = await openPage(browser);

@@ -354,6 +354,7 @@ export const en = {
   'nav.runbooks': 'Runbooks',
   'runbooks.title': 'Runbooks',
   'runbooks.loading': 'Loading…',
+  'runbooks.outline.title': 'Contents',
   'runbooks.syncSubject': 'Runbook',
   'runbooks.loadFailed': 'The runbooks could not be loaded. Try again in a moment.',
   'runbooks.actionFailed': 'That did not work. Check your connection and try again.',

@@ -349,6 +349,7 @@ export const zhCN: Messages = {
   'nav.runbooks': '运行手册',
   'runbooks.title': '运行手册',
   'runbooks.loading': '加载中…',
+  'runbooks.outline.title': '目录',
   'runbooks.syncSubject': '本手册',
   'runbooks.loadFailed': '无法加载运行手册，请稍后重试。',
   'runbooks.actionFailed': '操作未成功，请检查网络连接后重试。',
