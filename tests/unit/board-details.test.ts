@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { z } from 'zod';
 import {
+  followTask,
   BoardError,
   addChecklistItem,
   addComment,
@@ -644,6 +645,34 @@ describe('observing', () => {
     addChecklistItem(a, 'later', 'Remote item');
     syncAll(a, b);
     expect(seen.map((d) => d?.checklistTotal)).toEqual([0, 1]);
+  });
+
+  it('followTask follows a task by id or key, also one that arrives later, until stopped', () => {
+    const a = newBoard();
+    const b = replicaOf(a);
+    const seen: string[] = [];
+    // By id, before the task exists on this replica: nothing until it arrives.
+    const stopById = followTask(b, 'later', (id) => seen.push(`id:${id}`));
+    expect(seen).toEqual([]);
+    createTask(a, { title: 'Later' }, { id: 'later' });
+    syncAll(a, b);
+    expect(seen).toEqual(['id:later']);
+    // By key, once the server has numbered it; then followed by id, also when the key changes.
+    assignTaskKey(a, 'later', 7);
+    syncAll(a, b);
+    const key = getTask(b, 'later')?.key ?? '';
+    expect(key).toMatch(/-7$/);
+    const stopByKey = followTask(b, key.toLowerCase(), (id) => seen.push(`key:${id}`));
+    expect(seen.at(-1)).toBe('key:later');
+    addComment(a, 'later', 'Remote');
+    createTask(a, { title: 'Other' }, { id: 'other' });
+    syncAll(a, b);
+    expect(seen.slice(-2).sort()).toEqual(['id:later', 'key:later']);
+    const before = seen.length;
+    stopById();
+    stopByKey();
+    updateTask(b, 'later', { title: 'After' });
+    expect(seen).toHaveLength(before);
   });
 
   it('observeTasks reports a task whose checklist, comments or description changed', () => {

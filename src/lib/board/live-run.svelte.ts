@@ -1,16 +1,10 @@
 /**
- * The run of one runbook for one task, kept current: the task (found by id or human key,
- * `findTask`, and then followed by id) and the steps ticked for it. A task that is not in the
- * board document yet (first sync still running) is picked up as soon as it arrives.
+ * The run of one runbook for one task, kept current: the task (found by id or human key and
+ * then followed by id, `followTask`, also when it arrives with the first sync) and the steps
+ * ticked for it.
  */
 import type * as Y from 'yjs';
-import {
-  findTask,
-  getTask,
-  observeTask,
-  observeTasks,
-  readRunSteps
-} from '$lib/shared/board/board-model';
+import { followTask, getTask, readRunSteps } from '$lib/shared/board/board-model';
 import type { RunStep } from '$lib/shared/board/board-model';
 import type { Task } from '$lib/shared/board/schema';
 
@@ -21,42 +15,17 @@ export class LiveRun {
   /** Ticked steps by step id. */
   steps = $state.raw<Record<string, RunStep>>({});
 
-  readonly #doc: Y.Doc;
-  readonly #runbookId: string;
-  #unobserve: () => void = () => {};
+  readonly #unfollow: () => void;
 
   constructor(doc: Y.Doc, keyOrId: string, runbookId: string) {
-    this.#doc = doc;
-    this.#runbookId = runbookId;
-    const found = findTask(doc, keyOrId);
-    if (found !== null) {
-      this.#follow(found.id);
-      return;
-    }
-    const wanted = keyOrId.toUpperCase();
-    this.#unobserve = observeTasks(doc, ({ upserted }) => {
-      const match = upserted.find(
-        (task) => task.id === keyOrId || task.key?.toUpperCase() === wanted
-      );
-      if (match === undefined) return;
-      this.#unobserve();
-      this.#follow(match.id);
+    this.#unfollow = followTask(doc, keyOrId, (id) => {
+      this.task = getTask(doc, id);
+      this.steps = this.task === null ? {} : readRunSteps(doc, id, runbookId);
     });
-  }
-
-  #read(id: string): void {
-    this.task = getTask(this.#doc, id);
-    this.steps = this.task === null ? {} : readRunSteps(this.#doc, id, this.#runbookId);
-  }
-
-  #follow(id: string): void {
-    // Subscribe, then read: both synchronous, so no change falls in between.
-    this.#unobserve = observeTask(this.#doc, id, () => this.#read(id));
-    this.#read(id);
   }
 
   /** Stops observing the document. */
   destroy(): void {
-    this.#unobserve();
+    this.#unfollow();
   }
 }

@@ -1150,15 +1150,53 @@ export function observeTask(
   id: string,
   callback: (detail: TaskDetail | null) => void
 ): () => void {
+  return observeTaskChanges(doc, id, () => callback(getTaskDetail(doc, id)));
+}
+
+/** Calls `changed` after every transaction that touched task `id`; reads nothing itself. */
+function observeTaskChanges(doc: Y.Doc, id: string, changed: () => void): () => void {
   const tasks = tasksOf(doc);
   const handler = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>): void => {
     const touched = events.some((event) =>
       event.target === tasks ? event.changes.keys.has(id) : event.path[0] === id
     );
-    if (touched) callback(getTaskDetail(doc, id));
+    if (touched) changed();
   };
   tasks.observeDeep(handler);
   return () => tasks.unobserveDeep(handler);
+}
+
+/**
+ * Follows the task `keyOrId` names (id or human key, case-insensitive, as `findTask`; archived
+ * ones included): `changed(id)` runs at once and after every change to the task, and the
+ * caller reads what it needs. A task not in the document yet (first sync still running) is
+ * followed from when it arrives. Followed by id once found, so a page opened by id keeps
+ * working when the server assigns the key, and one opened by key keeps its task if the key
+ * changes. Returns the unsubscribe function.
+ */
+export function followTask(doc: Y.Doc, keyOrId: string, changed: (id: string) => void): () => void {
+  let stop: () => void = () => {};
+  const follow = (id: string): void => {
+    // Subscribe, then read: both synchronous, so no change falls in between.
+    stop = observeTaskChanges(doc, id, () => changed(id));
+    changed(id);
+  };
+  const found = findTask(doc, keyOrId);
+  if (found !== null) {
+    follow(found.id);
+  } else {
+    // Not here yet: watch the tasks that change until one matches, then follow it alone.
+    const wanted = keyOrId.toUpperCase();
+    stop = observeTasks(doc, ({ upserted }) => {
+      const match = upserted.find(
+        (task) => task.id === keyOrId || task.key?.toUpperCase() === wanted
+      );
+      if (match === undefined) return;
+      stop();
+      follow(match.id);
+    });
+  }
+  return () => stop();
 }
 
 // ---------------------------------------------------------------------------------------------
