@@ -13,6 +13,7 @@ import {
 import type { Logger } from '../../src/lib/server/log';
 import { createTask, initBoard, updateTask } from '../../src/lib/shared/board/board-model';
 import { taskCreateSchema } from '../../src/lib/shared/board/schema';
+import { RunbookError } from '../../src/lib/shared/runbooks/runbook-model';
 import { DocNameError, DocStore, StorageUnavailableError } from '../../sync-server/doc-store';
 import { MemoryStorage } from '../../sync-server/storage/memory-storage';
 
@@ -81,6 +82,18 @@ describe('API error mapping', () => {
       { path: 'title', message: expect.any(String) },
       { path: 'labels.1', message: expect.any(String) }
     ]);
+  });
+
+  it('maps RunbookError codes the same way', async () => {
+    for (const [code, status] of [
+      ['invalid_input', 400],
+      ['not_found', 404],
+      ['conflict', 409]
+    ] as const) {
+      const reply = await respond(new RunbookError(code, `runbook ${code}`));
+      expect(reply.status).toBe(status);
+      expect(reply.body.error).toMatchObject({ code, message: `runbook ${code}` });
+    }
   });
 
   it('maps BoardError codes: invalid_input 400, not_found 404, conflict 409', async () => {

@@ -59,7 +59,10 @@ export class ApiError extends Error {
   }
 }
 
-/** Board model errors (`BoardError.code`) and their statuses. */
+/**
+ * Shared-model errors (`BoardError.code`, `RunbookError.code`; recognised by name so the shared
+ * code needs no server import) and their statuses.
+ */
 const boardStatuses: Readonly<Record<string, number>> = {
   invalid_input: 400,
   not_found: 404,
@@ -176,7 +179,11 @@ export function toApiError(error: unknown): ApiError | null {
     return new ApiError(status, statusCodes[status] ?? 'bad_request', error.body.message);
   }
   const code = codeOf(error);
-  if (error instanceof Error && error.name === 'BoardError' && code !== undefined) {
+  if (
+    error instanceof Error &&
+    (error.name === 'BoardError' || error.name === 'RunbookError') &&
+    code !== undefined
+  ) {
     const status = boardStatuses[code];
     if (status !== undefined) {
       return new ApiError(status, code, error.message, boardDetails(errorDetails(error)));

@@ -56,24 +56,6 @@ export interface LinkedTask {
   status: string;
 }
 
-/** Turns model errors (recognised by name and code, see errors.ts) into API errors. */
-function apiErrorOf(error: unknown): unknown {
-  if (error instanceof Error && error.name === 'RunbookError') {
-    const code = (error as { code?: unknown }).code;
-    const status = code === 'not_found' ? 404 : code === 'conflict' ? 409 : 400;
-    return new ApiError(status, typeof code === 'string' ? code : 'invalid_input', error.message);
-  }
-  return error;
-}
-
-async function guarded<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    throw apiErrorOf(error);
-  }
-}
-
 function notFound(id: string): ApiError {
   return new ApiError(404, 'not_found', `runbook ${JSON.stringify(id)} not found`);
 }
@@ -104,11 +86,12 @@ async function changeRunbook<T>(
   id: string,
   fn: (doc: Y.Doc) => T
 ): Promise<T> {
-  const result = await guarded(() =>
-    scope.runtime.docStore.transact(runbookDocName(scope.workspaceId, id), (doc) => {
+  const result = await scope.runtime.docStore.transact(
+    runbookDocName(scope.workspaceId, id),
+    (doc) => {
       if (!isRunbookInitialised(doc)) throw notFound(id);
       return fn(doc);
-    })
+    }
   );
   await reindex(scope, id);
   return result;
@@ -116,12 +99,10 @@ async function changeRunbook<T>(
 
 /** Reads an existing runbook's document. */
 function readRunbook<T>(scope: RunbookScope, id: string, fn: (doc: Y.Doc) => T): Promise<T> {
-  return guarded(() =>
-    scope.runtime.docStore.read(runbookDocName(scope.workspaceId, id), (doc) => {
-      if (!isRunbookInitialised(doc)) throw notFound(id);
-      return fn(doc);
-    })
-  );
+  return scope.runtime.docStore.read(runbookDocName(scope.workspaceId, id), (doc) => {
+    if (!isRunbookInitialised(doc)) throw notFound(id);
+    return fn(doc);
+  });
 }
 
 export interface NewRunbook {
@@ -173,21 +154,19 @@ export async function reconcileIndex(scope: RunbookScope): Promise<number> {
 /** Creates a runbook document with `content`; returns its id. */
 export async function createRunbookDoc(scope: RunbookScope, input: NewRunbook): Promise<string> {
   const id = generateId();
-  await guarded(() =>
-    scope.runtime.docStore.transact(runbookDocName(scope.workspaceId, id), (doc) => {
-      initRunbook(doc, {
-        id,
-        title: input.title,
-        actor: scope.actorId,
-        tags: input.tags,
-        services: input.services,
-        cis: input.cis,
-        alertMatchers: input.alertMatchers,
-        reviewIntervalDays: input.reviewIntervalDays
-      });
-      fillFragment(doc, input.content);
-    })
-  );
+  await scope.runtime.docStore.transact(runbookDocName(scope.workspaceId, id), (doc) => {
+    initRunbook(doc, {
+      id,
+      title: input.title,
+      actor: scope.actorId,
+      tags: input.tags,
+      services: input.services,
+      cis: input.cis,
+      alertMatchers: input.alertMatchers,
+      reviewIntervalDays: input.reviewIntervalDays
+    });
+    fillFragment(doc, input.content);
+  });
   await reindex(scope, id);
   return id;
 }
