@@ -3,14 +3,14 @@
 // starts the production server (build/server/main.js), then measures in Chromium (first card
 // cold and from IndexedDB, frame times while scrolling) and in Node (merge of offline edits).
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { bundleEntryFromSource } from '../../scripts/entry-build-options.mjs';
 import { untrackDir } from '../sync/cleanup.mjs';
 import { cpuMark, sleep, systemBusyPercent } from '../sync/proc.mjs';
 import { fmt, pct, table } from '../sync/report.mjs';
-import { admin as runAdmin } from '../sync/provision.mjs';
+import { readFlags, scenarioList, wholeNumber } from '../flags.mjs';
+import { provisionWorkspace } from '../sync/provision.mjs';
 import { ROOT, makeDataDir, startServer, stopServer } from '../sync/servers.mjs';
 import {
   CHROMIUM,
@@ -62,46 +62,30 @@ const USAGE = `Usage: node bench/run.mjs board [--board-… flags]
  * @param {string[]} argv
  */
 export function parseBoardArgs(argv) {
-  /** @type {Record<string, string | boolean>} */
-  const a = {};
-  for (const arg of argv) {
-    const m = /^--([a-z0-9-]+)(?:=(.*))?$/.exec(arg);
-    if (!m) throw new Error(`unknown argument: ${arg}\n\n${USAGE}`);
-    a[/** @type {string} */ (m[1])] = m[2] ?? true;
-  }
-  const known = new Set([
-    'board-only',
-    'board-tasks',
-    'board-archived',
-    'board-members',
-    'board-runs',
-    'board-edits',
-    'board-scroll-ms',
-    'board-port',
-    'board-verbose',
-    'board-profile',
-    'board-keep-data',
-    'board-app',
-    'out',
-    'strict',
-    'help'
-  ]);
-  for (const k of Object.keys(a))
-    if (!known.has(k)) throw new Error(`unknown flag --${k}\n\n${USAGE}`);
+  const a = readFlags(
+    argv,
+    [
+      'board-only',
+      'board-tasks',
+      'board-archived',
+      'board-members',
+      'board-runs',
+      'board-edits',
+      'board-scroll-ms',
+      'board-port',
+      'board-verbose',
+      'board-profile',
+      'board-keep-data',
+      'board-app',
+      'out',
+      'strict',
+      'help'
+    ],
+    USAGE
+  );
   /** @param {string} k @param {number} d */
-  const num = (k, d) => {
-    const v = a[k];
-    if (v === undefined || v === true) return d;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`--${k} must be a whole number`);
-    return n;
-  };
-  const only = String(a['board-only'] ?? SCENARIOS.join(','))
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  for (const s of only)
-    if (!SCENARIOS.includes(s)) throw new Error(`--board-only: unknown scenario '${s}'`);
+  const num = (k, d) => wholeNumber(a, k, d);
+  const only = scenarioList(a, 'board-only', SCENARIOS);
   const tasks = num('board-tasks', 10_000);
   return {
     help: !!a.help,
@@ -125,89 +109,37 @@ export function parseBoardArgs(argv) {
 /** @param {string} s */
 const log = (s) => process.stdout.write(s + '\n');
 
-/**
- * One admin CLI call on `dataDir` with this build's admin entry; resolves with its stdout.
- * @param {string} dataDir
- * @param {string[]} args
- */
-function admin(dataDir, args) {
-  return runAdmin(ADMIN_ENTRY, dataDir, args);
-}
+const MEMBER_NAMES = [
+  'Ada Ops',
+  '王芳',
+  'Ben Night',
+  '李伟',
+  'Chloe SRE',
+  '张敏',
+  'Dev Patel',
+  '刘洋',
+  'Eve Oncall',
+  '陈静',
+  'Finn DBA',
+  '杨磊'
+];
 
 /**
- * Members (the first one owns workspace `bench`) and API tokens for the merge clients, made
- * with the admin CLI as an operator would.
+ * Members (the first one owns workspace `bench`) and API tokens for the merge clients.
  * @param {string} dataDir
  * @param {number} members
  */
 async function provision(dataDir, members) {
-  const password = `bench-${randomBytes(18).toString('base64url')}`;
-  const names = [
-    'Ada Ops',
-    '王芳',
-    'Ben Night',
-    '李伟',
-    'Chloe SRE',
-    '张敏',
-    'Dev Patel',
-    '刘洋',
-    'Eve Oncall',
-    '陈静',
-    'Finn DBA',
-    '杨磊'
-  ];
-  const users = Array.from({ length: members }, (_, i) => ({
-    email: `board${i}@example.com`,
-    name: names[i % names.length] ?? `Member ${i}`
-  }));
-  const ids = [];
-  // One at a time: the first creates the database, and the CLI hashes a password each (scrypt).
-  for (const u of users)
-    ids.push(
-      await admin(dataDir, [
-        'create-user',
-        '--email',
-        u.email,
-        '--name',
-        u.name,
-        '--password',
-        password
-      ])
-    );
-  const owner = /** @type {{ email: string }} */ (users[0]);
-  await admin(dataDir, [
-    'create-workspace',
-    '--name',
-    'Bench board',
-    '--owner',
-    owner.email,
-    '--id',
-    WORKSPACE
-  ]);
-  for (const u of users.slice(1))
-    await admin(dataDir, [
-      'add-member',
-      '--workspace',
-      WORKSPACE,
-      '--email',
-      u.email,
-      '--role',
-      'member'
-    ]);
-  const tokens = [];
-  for (const u of users.slice(0, 3))
-    tokens.push(
-      await admin(dataDir, [
-        'create-token',
-        '--email',
-        u.email,
-        '--workspace',
-        WORKSPACE,
-        '--name',
-        'board-bench'
-      ])
-    );
-  return { password, email: owner.email, memberIds: ids, tokens };
+  const { password, email, ids, tokens } = await provisionWorkspace(ADMIN_ENTRY, dataDir, {
+    users: Array.from({ length: members }, (_, i) => ({
+      email: `board${i}@example.com`,
+      name: MEMBER_NAMES[i % MEMBER_NAMES.length] ?? `Member ${i}`
+    })),
+    workspaceName: 'Bench board',
+    tokens: 3,
+    tokenName: 'board-bench'
+  });
+  return { password, email, memberIds: ids, tokens };
 }
 
 /**

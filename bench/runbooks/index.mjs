@@ -3,14 +3,14 @@
 // then measured in Chromium: time to an editable editor from the server (cold) and from
 // IndexedDB with the server stopped, and typing latency while 5 remote collaborators type.
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { request } from '@playwright/test';
 import { untrackDir } from '../sync/cleanup.mjs';
 import { cpuMark, sleep, systemBusyPercent } from '../sync/proc.mjs';
 import { fmt, pct, table } from '../sync/report.mjs';
-import { admin as runAdmin } from '../sync/provision.mjs';
+import { readFlags, scenarioList, wholeNumber } from '../flags.mjs';
+import { provisionWorkspace } from '../sync/provision.mjs';
 import { ROOT, makeDataDir, startServer, stopServer } from '../sync/servers.mjs';
 import { CHROMIUM, launch, quantile, signInState, waitForOfflineCopy } from '../board/browser.mjs';
 import { editableProbe, readEditable, readKeyLatencies, startKeyProbe } from './browser.mjs';
@@ -50,42 +50,26 @@ const USAGE = `Usage: node bench/run.mjs runbooks [--runbooks-… flags]
  * @param {string[]} argv
  */
 export function parseRunbookArgs(argv) {
-  /** @type {Record<string, string | boolean>} */
-  const a = {};
-  for (const arg of argv) {
-    const m = /^--([a-z0-9-]+)(?:=(.*))?$/.exec(arg);
-    if (!m) throw new Error(`unknown argument: ${arg}\n\n${USAGE}`);
-    a[/** @type {string} */ (m[1])] = m[2] ?? true;
-  }
-  const known = new Set([
-    'runbooks-only',
-    'runbooks-pages',
-    'runbooks-runs',
-    'runbooks-collaborators',
-    'runbooks-rate',
-    'runbooks-chars',
-    'runbooks-port',
-    'runbooks-verbose',
-    'out',
-    'strict',
-    'help'
-  ]);
-  for (const k of Object.keys(a))
-    if (!known.has(k)) throw new Error(`unknown flag --${k}\n\n${USAGE}`);
+  const a = readFlags(
+    argv,
+    [
+      'runbooks-only',
+      'runbooks-pages',
+      'runbooks-runs',
+      'runbooks-collaborators',
+      'runbooks-rate',
+      'runbooks-chars',
+      'runbooks-port',
+      'runbooks-verbose',
+      'out',
+      'strict',
+      'help'
+    ],
+    USAGE
+  );
   /** @param {string} k @param {number} d */
-  const num = (k, d) => {
-    const v = a[k];
-    if (v === undefined || v === true) return d;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`--${k} must be a whole number`);
-    return n;
-  };
-  const only = String(a['runbooks-only'] ?? SCENARIOS.join(','))
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  for (const s of only)
-    if (!SCENARIOS.includes(s)) throw new Error(`--runbooks-only: unknown scenario '${s}'`);
+  const num = (k, d) => wholeNumber(a, k, d);
+  const only = scenarioList(a, 'runbooks-only', SCENARIOS);
   return {
     help: !!a.help,
     only,
@@ -105,74 +89,24 @@ export function parseRunbookArgs(argv) {
 const log = (s) => process.stdout.write(s + '\n');
 
 /**
- * One admin CLI call on `dataDir` with this build's admin entry; resolves with its stdout.
- * @param {string} dataDir
- * @param {string[]} args
- */
-function admin(dataDir, args) {
-  return runAdmin(ADMIN_ENTRY, dataDir, args);
-}
-
-/**
  * The owner (who opens the page and imports the runbook) and one member with an API token per
- * collaborator, made with the admin CLI as an operator would.
+ * collaborator.
  * @param {string} dataDir
  * @param {number} collaborators
  */
 async function provision(dataDir, collaborators) {
-  const password = `bench-${randomBytes(18).toString('base64url')}`;
-  const users = Array.from({ length: collaborators + 1 }, (_, i) => ({
-    email: `runbook${i}@example.com`,
-    name: i === 0 ? 'Ada Ops' : `Collaborator ${i}`
-  }));
-  // One at a time: the first creates the database, and the CLI hashes a password each (scrypt).
-  for (const u of users)
-    await admin(dataDir, [
-      'create-user',
-      '--email',
-      u.email,
-      '--name',
-      u.name,
-      '--password',
-      password
-    ]);
-  const owner = /** @type {{ email: string }} */ (users[0]);
-  await admin(dataDir, [
-    'create-workspace',
-    '--name',
-    'Bench runbooks',
-    '--owner',
-    owner.email,
-    '--id',
-    WORKSPACE
-  ]);
-  const tokens = [];
-  for (const u of users) {
-    if (u !== owner)
-      await admin(dataDir, [
-        'add-member',
-        '--workspace',
-        WORKSPACE,
-        '--email',
-        u.email,
-        '--role',
-        'member'
-      ]);
-    tokens.push(
-      await admin(dataDir, [
-        'create-token',
-        '--email',
-        u.email,
-        '--workspace',
-        WORKSPACE,
-        '--name',
-        'runbook-bench'
-      ])
-    );
-  }
+  const { password, email, tokens } = await provisionWorkspace(ADMIN_ENTRY, dataDir, {
+    users: Array.from({ length: collaborators + 1 }, (_, i) => ({
+      email: `runbook${i}@example.com`,
+      name: i === 0 ? 'Ada Ops' : `Collaborator ${i}`
+    })),
+    workspaceName: 'Bench runbooks',
+    tokens: collaborators + 1,
+    tokenName: 'runbook-bench'
+  });
   return {
     password,
-    email: owner.email,
+    email,
     ownerToken: /** @type {string} */ (tokens[0]),
     tokens: tokens.slice(1)
   };

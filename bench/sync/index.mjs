@@ -17,6 +17,7 @@ import {
 } from './report.mjs';
 import { scenarioA, scenarioB, scenarioC, scenarioD, scenarioE, scenarioF } from './scenarios.mjs';
 import { OURS_ENTRY, ROOT, oursAvailable } from './servers.mjs';
+import { readFlags } from '../flags.mjs';
 import { adminEntry, provisionAccounts, removeTemplate } from './provision.mjs';
 
 const USAGE = `Usage: node bench/run.mjs [flags]     (npm run bench -- [flags])
@@ -50,35 +51,30 @@ const USAGE = `Usage: node bench/run.mjs [flags]     (npm run bench -- [flags])
  * @param {string[]} argv
  */
 export function parseArgs(argv) {
-  /** @type {Record<string, string | boolean>} */
-  const a = {};
-  for (const arg of argv) {
-    const m = /^--([a-z0-9-]+)(?:=(.*))?$/.exec(arg);
-    if (!m) throw new Error(`unknown argument: ${arg}\n\n${USAGE}`);
-    a[/** @type {string} */ (m[1])] = m[2] ?? true;
-  }
-  const known = new Set([
-    'server',
-    'only',
-    'duration',
-    'warmup',
-    'step-duration',
-    'ramp',
-    'ramp-p99',
-    'conns',
-    'gen-procs',
-    'per-principal',
-    'ours',
-    'f-reference',
-    'out',
-    'strict',
-    'force',
-    'verbose',
-    'wait-quiet',
-    'help'
-  ]);
-  for (const k of Object.keys(a))
-    if (!known.has(k)) throw new Error(`unknown flag --${k}\n\n${USAGE}`);
+  const a = readFlags(
+    argv,
+    [
+      'server',
+      'only',
+      'duration',
+      'warmup',
+      'step-duration',
+      'ramp',
+      'ramp-p99',
+      'conns',
+      'gen-procs',
+      'per-principal',
+      'ours',
+      'f-reference',
+      'out',
+      'strict',
+      'force',
+      'verbose',
+      'wait-quiet',
+      'help'
+    ],
+    USAGE
+  );
   /** @param {string} k @param {number} d */
   const num = (k, d) => {
     const v = a[k];

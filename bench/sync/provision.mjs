@@ -83,7 +83,45 @@ async function pool(items, n, fn) {
 }
 
 /**
- * Create `users` bench users (members of workspace `bench`) and an API token for each.
+ * Users in `dataDir` made with the admin CLI `entry`, as an operator would: the first owns
+ * workspace `bench`, the others are members, and the first `tokens` users get an API token for
+ * it. The first call creates the database; the rest run four at a time (SQLite WAL; the CLI
+ * hashes each password with scrypt). Used by every benchmark.
+ * @param {string} entry
+ * @param {string} dataDir
+ * @param {{ users: { email: string, name: string }[], workspaceName: string, tokens: number, tokenName: string }} o
+ * @returns {Promise<{ password: string, email: string, ids: string[], tokens: string[] }>}
+ */
+export async function provisionWorkspace(entry, dataDir, o) {
+  const password = `bench-${randomBytes(18).toString('base64url')}`;
+  const run = (/** @type {string[]} */ args) => admin(entry, dataDir, args);
+  const create = (/** @type {{ email: string, name: string }} */ u) =>
+    run(['create-user', '--email', u.email, '--name', u.name, '--password', password]);
+  const [owner, ...members] = o.users;
+  if (!owner) throw new Error('provisionWorkspace: no users');
+  const ids = [await create(owner), ...(await pool(members, 4, create))];
+  await run([
+    'create-workspace',
+    '--name',
+    o.workspaceName,
+    '--owner',
+    owner.email,
+    '--id',
+    WORKSPACE
+  ]);
+  await pool(members, 4, (u) =>
+    run(['add-member', '--workspace', WORKSPACE, '--email', u.email, '--role', 'member'])
+  );
+  const tokens = await pool(o.users.slice(0, o.tokens), 4, (u) =>
+    run(['create-token', '--email', u.email, '--workspace', WORKSPACE, '--name', o.tokenName])
+  );
+  for (const t of tokens) if (!t || /\s/.test(t)) throw new Error(`unexpected token output: ${t}`);
+  return { password, email: owner.email, ids, tokens };
+}
+
+/**
+ * Create `users` bench users (members of workspace `bench`) and an API token for each, in a
+ * template DATA_DIR.
  * @param {string} entry admin CLI
  * @param {number} users
  * @returns {Promise<Accounts>}
@@ -92,39 +130,15 @@ export async function provisionAccounts(entry, users) {
   const t0 = performance.now();
   const dir = makeDataDir('template');
   try {
-    const password = `bench-${randomBytes(18).toString('base64url')}`;
-    const emails = Array.from({ length: users }, (_, i) => `bench${i}@example.com`);
-    const run = (/** @type {string[]} */ args) => admin(entry, dir, args);
-    // the first call creates the database; the rest may run side by side (SQLite WAL)
-    await run([
-      'create-user',
-      '--email',
-      /** @type {string} */ (emails[0]),
-      '--name',
-      'Bench 0',
-      '--password',
-      password
-    ]);
-    await pool(emails.slice(1), 4, (email, i) =>
-      run(['create-user', '--email', email, '--name', `Bench ${i + 1}`, '--password', password])
-    );
-    await run([
-      'create-workspace',
-      '--name',
-      'Bench',
-      '--owner',
-      /** @type {string} */ (emails[0]),
-      '--id',
-      WORKSPACE
-    ]);
-    await pool(emails.slice(1), 4, (email) =>
-      run(['add-member', '--workspace', WORKSPACE, '--email', email, '--role', 'member'])
-    );
-    const tokens = await pool(emails, 4, (email) =>
-      run(['create-token', '--email', email, '--workspace', WORKSPACE, '--name', 'bench'])
-    );
-    for (const t of tokens)
-      if (!t || /\s/.test(t)) throw new Error(`unexpected token output: ${t}`);
+    const { tokens } = await provisionWorkspace(entry, dir, {
+      users: Array.from({ length: users }, (_, i) => ({
+        email: `bench${i}@example.com`,
+        name: `Bench ${i}`
+      })),
+      workspaceName: 'Bench',
+      tokens: users,
+      tokenName: 'bench'
+    });
     return { templateDir: dir, tokens, admin: entry, ms: performance.now() - t0 };
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
