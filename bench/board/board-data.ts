@@ -22,18 +22,8 @@ import { createKeyCounter } from '../../src/lib/server/board/task-keys';
 import { openSqlite } from '../../src/lib/server/db/sqlite';
 import { boardDocName } from '../../src/lib/shared/doc-name';
 import { SqliteStorage } from '../../sync-server/storage/sqlite-storage';
-
-/** A small deterministic PRNG (mulberry32), so every run seeds the same board. */
-export function makeRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The tests' seeded PRNG (mulberry32), so every run seeds the same board.
+import { seededRandom } from '../../tests/helpers/random';
 
 type Random = () => number;
 
@@ -172,7 +162,7 @@ export function seedBoard(options: {
   seed?: number;
 }): SeedResult {
   const t0 = performance.now();
-  const random = makeRandom(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 1);
   const doc = new Y.Doc();
   initBoard(doc);
   for (const label of LABELS) upsertLabel(doc, label);
@@ -286,7 +276,7 @@ export function makeOfflineEdits(
   doc: Y.Doc,
   options: { count: number; seed: number; memberIds: readonly string[]; actor: string }
 ): EditMix {
-  const random = makeRandom(options.seed);
+  const random = seededRandom(options.seed);
   const open: string[] = [];
   doc.getMap('tasks').forEach((value, id) => {
     if (value instanceof Y.Map && value.get('archivedAt') === null) open.push(id);

@@ -9,6 +9,7 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { CLK_TCK, cpuMark } from '../sync/proc.mjs';
+import { whenSynced } from '../provider.mjs';
 
 /**
  * @typedef {object} MergeOptions
@@ -37,25 +38,6 @@ function connect(baseUrl, docName, token) {
     disableBc: true
   });
   return { doc, provider };
-}
-
-/**
- * @param {WebsocketProvider} provider
- * @param {number} timeoutMs
- */
-function whenSynced(provider, timeoutMs) {
-  if (provider.synced) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no sync within ${timeoutMs} ms`)), timeoutMs);
-    /** @param {boolean} synced */
-    const onSync = (synced) => {
-      if (!synced) return;
-      clearTimeout(timer);
-      provider.off('sync', onSync);
-      resolve(undefined);
-    };
-    provider.on('sync', onSync);
-  });
 }
 
 /**

@@ -4,30 +4,12 @@
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
+import { whenSynced } from '../provider.mjs';
 
 /**
  * @typedef {{ doc: Y.Doc, provider: WebsocketProvider, text: Y.XmlText | null,
  *   inserted: string, edits: number, timer: ReturnType<typeof setInterval> | null }} Collaborator
  */
-
-/**
- * @param {WebsocketProvider} provider
- * @param {number} timeoutMs
- */
-function whenSynced(provider, timeoutMs) {
-  if (provider.synced) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no sync within ${timeoutMs} ms`)), timeoutMs);
-    /** @param {boolean} synced */
-    const onSync = (synced) => {
-      if (!synced) return;
-      clearTimeout(timer);
-      provider.off('sync', onSync);
-      resolve(undefined);
-    };
-    provider.on('sync', onSync);
-  });
-}
 
 /**
  * The paragraphs' texts of a runbook document (top-level `paragraph` elements only).
