@@ -3,17 +3,16 @@
 // starts the production server (build/server/main.js), then measures in Chromium (first card
 // cold and from IndexedDB, frame times while scrolling) and in Node (merge of offline edits).
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { bundleEntryFromSource } from '../../scripts/entry-build-options.mjs';
 import { untrackDir } from '../sync/cleanup.mjs';
-import { cpuMark, sleep, systemBusyPercent } from '../sync/proc.mjs';
+import { sleep } from '../sync/proc.mjs';
 import { fmt, pct, table } from '../sync/report.mjs';
+import { finishBrowserBench, log, startBrowserBench } from '../browser-run.mjs';
 import { readFlags, scenarioList, wholeNumber } from '../flags.mjs';
 import { provisionWorkspace } from '../sync/provision.mjs';
 import { ROOT, makeDataDir, startServer, stopServer } from '../sync/servers.mjs';
 import {
-  CHROMIUM,
   coldFirstCard,
   firstCardProbe,
   launch,
@@ -106,9 +105,6 @@ export function parseBoardArgs(argv) {
   };
 }
 
-/** @param {string} s */
-const log = (s) => process.stdout.write(s + '\n');
-
 const MEMBER_NAMES = [
   'Ada Ops',
   '王芳',
@@ -186,33 +182,15 @@ async function seededTemplate(o, lib, dataDir) {
  * @returns {Promise<number>} exit code
  */
 export async function runBoardBench(argv) {
-  let o;
-  try {
-    o = parseBoardArgs(argv);
-  } catch (err) {
-    process.stderr.write(String(/** @type {Error} */ (err).message) + '\n');
-    return 2;
-  }
-  if (o.help) {
-    log(USAGE);
-    return 0;
-  }
-  const started = new Date();
-  const t0 = performance.now();
-  log(`Runboard board benchmark — ${started.toISOString()}`);
-  log(
-    `node ${process.version}, ${cpus().length} CPU(s) (${cpus()[0]?.model ?? '?'}), ` +
-      `${(totalmem() / 2 ** 30).toFixed(1)} GiB; Chromium ${CHROMIUM}`
-  );
-  for (const f of [o.app, ADMIN_ENTRY])
-    if (!existsSync(f)) {
-      log(`${relative(ROOT, f)} is missing: run \`npm run build\` first.`);
-      return 2;
-    }
-  const q0 = cpuMark([]);
-  await sleep(1000);
-  const idleBusy = systemBusyPercent(q0, cpuMark([]));
-  log(`machine before the run: ${pct(idleBusy)} CPU busy (100% = one core)`);
+  const begun = await startBrowserBench({
+    title: 'board benchmark',
+    argv,
+    parse: parseBoardArgs,
+    usage: USAGE,
+    entries: (o) => [o.app, ADMIN_ENTRY]
+  });
+  if ('exit' in begun) return begun.exit;
+  const { o, started, t0, idleBusy } = begun;
 
   /** @type {Record<string, any>} */
   const results = {};
@@ -417,29 +395,16 @@ export async function runBoardBench(argv) {
   log(table(['figure', 'result', 'target', 'status'], summaryRows(results, targets)));
   for (const n of notes) log(`NOTE: ${n}`);
 
-  mkdirSync(o.out, { recursive: true });
-  const file = join(o.out, `board-${started.toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(
-    file,
-    JSON.stringify(
-      {
-        startedAt: started.toISOString(),
-        options: o,
-        machine: { node: process.version, cpus: cpus().length, model: cpus()[0]?.model, idleBusy },
-        results,
-        targets,
-        notes
-      },
-      (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v),
-      2
-    )
-  );
-  log('');
-  log(
-    `results written to ${relative(process.cwd(), file) || file}  (total ${((performance.now() - t0) / 1000).toFixed(0)} s)`
-  );
-  const failed = !!results.error || targets.some((t) => t.status === 'FAIL');
-  return o.strict && failed ? 1 : 0;
+  return finishBrowserBench({
+    kind: 'board',
+    o,
+    started,
+    t0,
+    idleBusy,
+    results,
+    targets,
+    extra: { notes }
+  });
 }
 
 /**

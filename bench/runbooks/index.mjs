@@ -2,17 +2,17 @@
 // imported over REST into the production server (build/server/main.js, temporary DATA_DIR),
 // then measured in Chromium: time to an editable editor from the server (cold) and from
 // IndexedDB with the server stopped, and typing latency while 5 remote collaborators type.
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { join, relative } from 'node:path';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { request } from '@playwright/test';
 import { untrackDir } from '../sync/cleanup.mjs';
-import { cpuMark, sleep, systemBusyPercent } from '../sync/proc.mjs';
-import { fmt, pct, table } from '../sync/report.mjs';
+import { sleep } from '../sync/proc.mjs';
+import { fmt, table } from '../sync/report.mjs';
+import { finishBrowserBench, log, startBrowserBench } from '../browser-run.mjs';
 import { readFlags, scenarioList, wholeNumber } from '../flags.mjs';
 import { provisionWorkspace } from '../sync/provision.mjs';
 import { ROOT, makeDataDir, startServer, stopServer } from '../sync/servers.mjs';
-import { CHROMIUM, launch, quantile, signInState, waitForOfflineCopy } from '../board/browser.mjs';
+import { launch, quantile, signInState, waitForOfflineCopy } from '../board/browser.mjs';
 import { editableProbe, readEditable, readKeyLatencies, startKeyProbe } from './browser.mjs';
 import {
   connectCollaborators,
@@ -84,9 +84,6 @@ export function parseRunbookArgs(argv) {
     strict: !!a.strict
   };
 }
-
-/** @param {string} s */
-const log = (s) => process.stdout.write(s + '\n');
 
 /**
  * The owner (who opens the page and imports the runbook) and one member with an API token per
@@ -170,33 +167,15 @@ function spread(values) {
  * @returns {Promise<number>} exit code
  */
 export async function runRunbookBench(argv) {
-  let o;
-  try {
-    o = parseRunbookArgs(argv);
-  } catch (err) {
-    process.stderr.write(String(/** @type {Error} */ (err).message) + '\n');
-    return 2;
-  }
-  if (o.help) {
-    log(USAGE);
-    return 0;
-  }
-  const started = new Date();
-  const t0 = performance.now();
-  log(`Runboard runbook benchmark — ${started.toISOString()}`);
-  log(
-    `node ${process.version}, ${cpus().length} CPU(s) (${cpus()[0]?.model ?? '?'}), ` +
-      `${(totalmem() / 2 ** 30).toFixed(1)} GiB; Chromium ${CHROMIUM}`
-  );
-  for (const f of [MAIN_ENTRY, ADMIN_ENTRY])
-    if (!existsSync(f)) {
-      log(`${relative(ROOT, f)} is missing: run \`npm run build\` first.`);
-      return 2;
-    }
-  const q0 = cpuMark([]);
-  await sleep(1000);
-  const idleBusy = systemBusyPercent(q0, cpuMark([]));
-  log(`machine before the run: ${pct(idleBusy)} CPU busy (100% = one core)`);
+  const begun = await startBrowserBench({
+    title: 'runbook benchmark',
+    argv,
+    parse: parseRunbookArgs,
+    usage: USAGE,
+    entries: () => [MAIN_ENTRY, ADMIN_ENTRY]
+  });
+  if ('exit' in begun) return begun.exit;
+  const { o, started, t0, idleBusy } = begun;
 
   /** @type {Record<string, any>} */
   const results = {};
@@ -419,28 +398,7 @@ export async function runRunbookBench(argv) {
   log('== Runbooks summary');
   log(table(['figure', 'result', 'target', 'status'], summaryRows(results, targets)));
 
-  mkdirSync(o.out, { recursive: true });
-  const file = join(o.out, `runbooks-${started.toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(
-    file,
-    JSON.stringify(
-      {
-        startedAt: started.toISOString(),
-        options: o,
-        machine: { node: process.version, cpus: cpus().length, model: cpus()[0]?.model, idleBusy },
-        results,
-        targets
-      },
-      (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v),
-      2
-    )
-  );
-  log('');
-  log(
-    `results written to ${relative(process.cwd(), file) || file}  (total ${((performance.now() - t0) / 1000).toFixed(0)} s)`
-  );
-  const failed = !!results.error || targets.some((t) => t.status === 'FAIL');
-  return o.strict && failed ? 1 : 0;
+  return finishBrowserBench({ kind: 'runbooks', o, started, t0, idleBusy, results, targets });
 }
 
 /**
