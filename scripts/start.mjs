@@ -1,14 +1,36 @@
 // `npm start`: runs the production server, building it first when there is no build yet, so
 // `npm install && npm start` works on a fresh checkout. After pulling changes run `npm run build`.
-import { spawnSync } from 'node:child_process';
+//
+// The first-start build runs quietly: a person starting the app wants to know that it is
+// building and how long it took, not Vite's chunk table or SvelteKit's `npm run preview` hint
+// (`npm run build` still prints everything). The full log is printed only when the build fails.
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 const entry =
   process.argv[2] === 'sync-server' ? 'build/server/sync-server.js' : 'build/server/main.js';
+
+/** Runs `npm run build` with its output captured; resolves to the exit code and the output. */
+function buildQuietly() {
+  return new Promise((resolve) => {
+    const child = spawn('npm', ['run', '-s', 'build'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const chunks = [];
+    child.stdout.on('data', (chunk) => chunks.push(chunk));
+    child.stderr.on('data', (chunk) => chunks.push(chunk));
+    child.on('close', (code) => resolve({ code: code ?? 1, output: Buffer.concat(chunks) }));
+  });
+}
+
 if (!existsSync(entry) || !existsSync('build/handler.js')) {
-  console.log('runboard: no production build found; running `npm run build` first…');
-  const result = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
-  if (result.status !== 0) process.exit(result.status ?? 1);
+  const started = Date.now();
+  console.log('runboard: first start, building the app (about a minute)…');
+  const { code, output } = await buildQuietly();
+  if (code !== 0) {
+    process.stderr.write(output);
+    console.error(`runboard: the build failed (exit code ${code}); its output is above.`);
+    process.exit(code);
+  }
+  console.log(`runboard: built in ${Math.round((Date.now() - started) / 1000)} s`);
 }
 await import(pathToFileURL(entry).href);
