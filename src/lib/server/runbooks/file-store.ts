@@ -3,6 +3,9 @@
  * DATA_DIR/files/<first two hex digits>/<sha256>, one row per workspace that uploaded them so a
  * file is served only to members of a workspace that holds it.
  */
+/* eslint-disable security/detect-non-literal-fs-filename -- every path here is
+   DATA_DIR/files/<2 hex>/<sha256 hex>: ids are computed by sha256 on write and checked against
+   FILE_ID on read, so no request text ever reaches a file name. */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
