@@ -1,0 +1,33 @@
+#!/bin/sh
+# Installs the Debian/Ubuntu packages the test suite uses, and nothing else: Chromium for the
+# browser tests (Playwright drives it through executablePath; no browser is downloaded).
+# Works as root (CI, containers) and as a user with sudo. Packages already present are skipped,
+# so it is quick to run again. `.ci/run` calls it too, so the README and CI cannot drift.
+set -eu
+
+packages="chromium"
+
+missing=""
+for pkg in $packages; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" ||
+    missing="$missing $pkg"
+done
+if [ -z "$missing" ]; then
+  echo "test deps: all present ($packages)"
+  exit 0
+fi
+
+if [ "$(id -u)" -eq 0 ]; then
+  as_root=""
+elif command -v sudo >/dev/null 2>&1; then
+  as_root="sudo"
+else
+  echo "test deps: missing:$missing; run this script as root or install sudo" >&2
+  exit 1
+fi
+
+echo "test deps: installing$missing"
+$as_root apt-get update -qq
+# $missing is a list of package names from this file, split on purpose.
+# shellcheck disable=SC2086
+$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
