@@ -51,7 +51,7 @@ export interface RuntimeOptions {
 }
 
 /**
- * Websocket access (DESIGN.md §4), decided on the upgrade before any sync message is read:
+ * Websocket access (docs/design.md §4), decided on the upgrade before any sync message is read:
  * a valid API token (`Authorization: Bearer` or `?token=`) or session cookie (whose Origin must
  * be ours), membership of the document's workspace, and the role's right on the document kind.
  * Read access gives a read-only connection whose updates are never applied.

@@ -31,7 +31,7 @@ type RoomDeps = {
 /**
  * One loaded document: the Y.Doc, its awareness, its connections and its write pipeline.
  *
- * Write pipeline (DESIGN.md §5): an update is applied to the Y.Doc at once, queued, appended
+ * Write pipeline (docs/design.md §5): an update is applied to the Y.Doc at once, queued, appended
  * to storage in one batch per event-loop turn, and only then broadcast. So whatever a client
  * has received from the server is durable. A failed append keeps the batch queued and retries
  * with backoff; broadcasts wait, nothing is dropped, and the room is not unloaded meanwhile.

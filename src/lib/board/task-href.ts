@@ -1,5 +1,5 @@
 /**
- * The task page, `/w/<ws>/tasks/<key or id>`: a deep link of the design contract (DESIGN.md
+ * The task page, `/w/<ws>/tasks/<key or id>`: a deep link of the design contract (docs/design.md
  * §2) that notifications and chat messages rely on. The human key once the server assigned
  * one, the id before that; both are plain `[A-Za-z0-9_-]`, so nothing needs escaping.
  */

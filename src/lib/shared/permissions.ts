@@ -13,7 +13,7 @@ const RANK: Record<Role, number> = { owner: 5, admin: 4, operator: 3, member: 2,
 
 export type DocAccess = 'write' | 'read';
 
-/** Access per document kind and role (DESIGN.md §2). `ledger` is written by the server only. */
+/** Access per document kind and role (docs/design.md §2). `ledger` is written by the server only. */
 const DOC_ACCESS: Record<DocKind, Record<Role, DocAccess | null>> = {
   board: { owner: 'write', admin: 'write', operator: 'write', member: 'write', viewer: 'read' },
   runbook: { owner: 'write', admin: 'write', operator: 'write', member: 'write', viewer: 'read' },

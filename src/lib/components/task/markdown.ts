@@ -1,7 +1,7 @@
 /**
  * Markdown for task descriptions and comments, without HTML injection: `marked` only lexes;
  * this module turns its tokens into a small tree of plain data that Svelte components render
- * as elements and text nodes (DESIGN.md §4: nothing user-written is injected as HTML). Raw
+ * as elements and text nodes (docs/design.md §4: nothing user-written is injected as HTML). Raw
  * HTML in the source becomes literal text, and a link keeps its href only when it is http(s),
  * mailto or relative — `javascript:`, `data:` and friends lose it and render as plain text.
  */

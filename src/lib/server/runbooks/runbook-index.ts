@@ -1,6 +1,6 @@
 /**
  * The runbook library index in SQLite: one row per runbook (metadata and plain text) and its
- * FTS5 row of pre-segmented text. Derived data (DESIGN.md §3): written only from runbook
+ * FTS5 row of pre-segmented text. Derived data (docs/design.md §3): written only from runbook
  * documents — by the watcher on loaded documents and after REST writes — and rebuildable from
  * them at any time.
  */
