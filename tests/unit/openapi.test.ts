@@ -8,7 +8,9 @@ import {
   type OpenApiDocument
 } from '../../src/lib/server/api/openapi';
 import { defineOperation } from '../../src/lib/server/api/operation';
-import { getOpenApiDocument, operations } from '../../src/lib/server/api/registry';
+import { apiTags, getOpenApiDocument, operations } from '../../src/lib/server/api/registry';
+import { en } from '../../src/lib/i18n/messages/en';
+import { zhCN } from '../../src/lib/i18n/messages/zh-CN';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 
@@ -184,6 +186,28 @@ describe('OpenAPI document', () => {
       }
       expect(query, op.operationId).toContain('offset');
       expect(headers, op.operationId).toContain('X-Total-Count');
+    }
+  });
+
+  it('names every operation and tag in the UI messages of /api/docs, English as declared', () => {
+    const messages: Record<string, string> = en;
+    const translated: Record<string, string> = zhCN;
+    for (const { definition } of operations) {
+      const key = `apiDocs.op.${definition.operationId}`;
+      expect(messages[key], key).toBe(definition.summary);
+      expect(translated[key], key).toMatch(/[\u4e00-\u9fff]/);
+    }
+    for (const tag of apiTags) {
+      const key = `apiDocs.tag.${tag.name}`;
+      expect(messages[key], key).toBe(tag.description);
+      expect(translated[key], key).toMatch(/[\u4e00-\u9fff]/);
+    }
+    // No stale names of operations or tags that are gone.
+    const ids = new Set(operations.map((op) => `apiDocs.op.${op.definition.operationId}`));
+    const tags = new Set(apiTags.map((tag) => `apiDocs.tag.${tag.name}`));
+    for (const key of Object.keys(messages)) {
+      if (key.startsWith('apiDocs.op.')) expect(ids.has(key), key).toBe(true);
+      if (key.startsWith('apiDocs.tag.')) expect(tags.has(key), key).toBe(true);
     }
   });
 
