@@ -15,7 +15,7 @@ import type { Operation, OperationAuth, OperationDefinition, ParamsSchema } from
 /** OpenAPI version of the document. */
 export const OPENAPI_VERSION = '3.1.0';
 /** Version of the API description (`info.version`); bump with every API change. */
-export const API_VERSION = '0.1.0';
+export const API_VERSION = '0.2.0';
 /** Base path of the REST API; operation paths are relative to it. */
 export const API_BASE_PATH = '/api/v1';
 
