@@ -14,8 +14,10 @@ const config = {
     // The production entry (server/main.ts) imports build/handler.js and adds the
     // websocket endpoint on the same port; adapter-node's own index.js is unused.
     adapter: adapter({ out: 'build', precompress: true }),
-    // Cross-site form posts are refused (SvelteKit's default origin check).
-    csrf: { trustedOrigins: [] },
+    // Cross-site form posts are refused by our own origin check (src/lib/server/auth/csrf.ts,
+    // first step of hooks.server.ts), which answers the API in its JSON error shape and lets
+    // `Authorization: Bearer` scripts through; SvelteKit's built-in check is off for that.
+    csrf: { trustedOrigins: ['*'] },
     // Scripts only from our origin; SvelteKit adds hashes/nonces for its inline bootstrap.
     csp: {
       mode: 'auto',

@@ -12,7 +12,16 @@ import { SESSION_TTL_MS } from '$lib/server/accounts/accounts';
 import { clearSessionCookie, setSessionCookie } from '$lib/server/auth/session-cookie';
 import { rememberWorkspace, workspaceOfPath } from '$lib/server/auth/last-workspace';
 import { loginUrl } from '$lib/server/api/page-access';
+import { refuseCrossSiteForm } from '$lib/server/auth/csrf';
 import { THEME_COOKIE, themeColors, themeFromCookie } from '$lib/theme/themes';
+
+/**
+ * Cross-site form posts are refused before the session is even looked at (SvelteKit's own check is off in
+ * svelte.config.js; this one replaces it, with JSON errors under /api/ and a pass for bearer
+ * tokens, which no browser attaches cross-site).
+ */
+const handleCsrf: Handle = ({ event, resolve }) =>
+  refuseCrossSiteForm(event.request, event.url) ?? resolve(event);
 
 /**
  * The UI language: the `locale` cookie, else Accept-Language. Rendered into `<html lang>`
@@ -156,6 +165,7 @@ export const handle: Handle = sequence(
   handleLocale,
   handleTheme,
   handleSecurityHeaders,
+  handleCsrf,
   handleSession,
   handlePageAccess
 );

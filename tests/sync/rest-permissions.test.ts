@@ -26,6 +26,8 @@ interface Cell {
 
 /** One row per workspace-scoped operation, keyed by operationId. */
 const table: Record<string, Cell> = {
+  listColumns: { method: 'GET', path: '/columns', min: 'viewer' },
+  listLabels: { method: 'GET', path: '/labels', min: 'viewer' },
   listTasks: { method: 'GET', path: '/tasks', min: 'viewer' },
   createTask: { method: 'POST', path: '/tasks', body: { title: 'matrix' }, min: 'member' },
   getTask: { method: 'GET', path: '/tasks/nosuch', min: 'viewer' },

@@ -279,12 +279,19 @@ describe('task REST API', () => {
     const missing = expectError(await call('GET', `${tasksPath}/no-such-task`), 404, 'not_found');
     expect(missing.message).toContain('no-such-task');
     expectError(await call('PATCH', `${tasksPath}/no-such-task`, { title: 'x' }), 404, 'not_found');
-    expectError(await call('GET', '/api/v1/workspaces/bad.ws/tasks'), 400, 'invalid_workspace');
+    const signedIn = { token: tokens[WS] };
     expectError(
-      await call('POST', '/api/v1/workspaces/bad.ws/tasks', { title: 'x' }),
+      await call('GET', '/api/v1/workspaces/bad.ws/tasks', undefined, signedIn),
       400,
       'invalid_workspace'
     );
+    expectError(
+      await call('POST', '/api/v1/workspaces/bad.ws/tasks', { title: 'x' }, signedIn),
+      400,
+      'invalid_workspace'
+    );
+    // Anonymous callers are turned away before their input is looked at.
+    expectError(await call('GET', '/api/v1/workspaces/bad.ws/tasks'), 401, 'unauthorized');
     expectError(await call('GET', '/api/v1/nothing/here'), 404, 'not_found');
     expectError(await call('POST', '/api/v2/tasks', { title: 'x' }), 404, 'not_found');
     // Without credentials, and with a token of another workspace (ids do not leak: 404).

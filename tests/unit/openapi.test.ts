@@ -8,7 +8,9 @@ import {
   type OpenApiDocument
 } from '../../src/lib/server/api/openapi';
 import { defineOperation } from '../../src/lib/server/api/operation';
-import { getOpenApiDocument, operations } from '../../src/lib/server/api/registry';
+import { apiTags, getOpenApiDocument, operations } from '../../src/lib/server/api/registry';
+import { en } from '../../src/lib/i18n/messages/en';
+import { zhCN } from '../../src/lib/i18n/messages/zh-CN';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 
@@ -120,6 +122,93 @@ describe('OpenAPI document', () => {
     expect(doc.paths['/workspaces/{ws}/tasks/{id}']?.patch?.requestBody?.content).toEqual({
       'application/json': { schema: { $ref: '#/components/schemas/TaskPatch' } }
     });
+  });
+
+  it('declares bearer tokens and the session cookie as security schemes', () => {
+    expect(doc.components.securitySchemes).toEqual({
+      bearerAuth: expect.objectContaining({
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'rbt_…'
+      }),
+      cookieAuth: expect.objectContaining({ type: 'apiKey', in: 'cookie', name: 'rb_session' })
+    });
+  });
+
+  it('gives every operation a security entry that matches its declared auth', () => {
+    const byId = new Map(operations.map(({ definition }) => [definition.operationId, definition]));
+    const expected = {
+      public: [],
+      session: [{ cookieAuth: [] }],
+      caller: [{ bearerAuth: [] }, { cookieAuth: [] }]
+    };
+    const seen = new Set<string>();
+    for (const { op } of allOperations(doc)) {
+      const auth = byId.get(op.operationId)?.auth ?? 'caller';
+      seen.add(auth);
+      expect(op.security, op.operationId).toEqual(expected[auth]);
+      // Every scheme named is declared.
+      for (const requirement of op.security) {
+        for (const name of Object.keys(requirement)) {
+          expect(doc.components.securitySchemes, name).toHaveProperty(name);
+        }
+      }
+    }
+    expect([...seen].sort()).toEqual(['caller', 'public', 'session']);
+    // The few that need no credentials, by name: adding one is a deliberate act.
+    const open = allOperations(doc).filter(({ op }) => op.security.length === 0);
+    expect(open.map(({ op }) => op.operationId).sort()).toEqual(['login', 'logout', 'setup']);
+  });
+
+  it('pages every list the same way: limit and offset in, X-Total-Count and Link out', () => {
+    const lists = allOperations(doc).filter(
+      ({ method, op }) => method === 'get' && /^(list|match)[A-Z]/.test(op.operationId)
+    );
+    expect(lists.map(({ op }) => op.operationId)).toEqual(
+      expect.arrayContaining([
+        'listTasks',
+        'listColumns',
+        'listLabels',
+        'listMembers',
+        'listWorkspaces',
+        'listRunbooks'
+      ])
+    );
+    for (const { op } of lists) {
+      const query = (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
+      const headers = Object.keys(op.responses['200']?.headers ?? {});
+      expect(headers, op.operationId).toContain('Link');
+      expect(query, op.operationId).toContain('limit');
+      if (op.operationId === 'listAudit') {
+        // Append-only and newest first: paged by the `before` cursor, not by offset.
+        expect(query).toContain('before');
+        continue;
+      }
+      expect(query, op.operationId).toContain('offset');
+      expect(headers, op.operationId).toContain('X-Total-Count');
+    }
+  });
+
+  it('names every operation and tag in the UI messages of /api/docs, English as declared', () => {
+    const messages: Record<string, string> = en;
+    const translated: Record<string, string> = zhCN;
+    for (const { definition } of operations) {
+      const key = `apiDocs.op.${definition.operationId}`;
+      expect(messages[key], key).toBe(definition.summary);
+      expect(translated[key], key).toMatch(/[\u4e00-\u9fff]/);
+    }
+    for (const tag of apiTags) {
+      const key = `apiDocs.tag.${tag.name}`;
+      expect(messages[key], key).toBe(tag.description);
+      expect(translated[key], key).toMatch(/[\u4e00-\u9fff]/);
+    }
+    // No stale names of operations or tags that are gone.
+    const ids = new Set(operations.map((op) => `apiDocs.op.${op.definition.operationId}`));
+    const tags = new Set(apiTags.map((tag) => `apiDocs.tag.${tag.name}`));
+    for (const key of Object.keys(messages)) {
+      if (key.startsWith('apiDocs.op.')) expect(ids.has(key), key).toBe(true);
+      if (key.startsWith('apiDocs.tag.')) expect(tags.has(key), key).toBe(true);
+    }
   });
 
   it('serves every operation from the route file its path names', async () => {

@@ -20,6 +20,7 @@ import {
   updateProfile
 } from '$lib/server/accounts/auth-service';
 import { requireCaller, requireSession } from '$lib/server/api/authorize';
+import { SMALL_LIST_LIMITS, offsetPage, pageQuery, pageResponse } from '$lib/server/api/list-page';
 import { defineOperation, type Operation } from '$lib/server/api/operation';
 import { requestOrigin } from '$lib/server/api/request-origin';
 import { clearSessionCookie, setSessionCookie } from '$lib/server/auth/session-cookie';
@@ -51,6 +52,7 @@ export const loginOperation = defineOperation(
     method: 'POST',
     path: '/auth/login',
     operationId: 'login',
+    auth: 'public',
     summary: 'Sign in',
     description:
       'Checks email and password and starts a new session (session cookie). Unknown email and ' +
@@ -82,6 +84,7 @@ export const logoutOperation = defineOperation(
     method: 'POST',
     path: '/auth/logout',
     operationId: 'logout',
+    auth: 'public',
     summary: 'Sign out',
     description:
       'Ends the session of the request, closes its websockets and clears the cookie. Without ' +
@@ -121,6 +124,7 @@ export const updateMeOperation = defineOperation(
     method: 'PATCH',
     path: '/auth/me',
     operationId: 'updateMe',
+    auth: 'session',
     summary: 'Change my name',
     tags: TAGS,
     body: profilePatchSchema,
@@ -143,6 +147,7 @@ export const changePasswordOperation = defineOperation(
     method: 'POST',
     path: '/auth/password',
     operationId: 'changePassword',
+    auth: 'session',
     summary: 'Change my password',
     description:
       'Needs the current password. Ends every other session of the user and closes their ' +
@@ -174,19 +179,22 @@ export const listSessionsOperation = defineOperation(
     method: 'GET',
     path: '/auth/sessions',
     operationId: 'listSessions',
+    auth: 'session',
     summary: 'List my sessions',
     description: 'The signed-in devices of the user, most recently used first.',
     tags: TAGS,
+    query: z.object(pageQuery(SMALL_LIST_LIMITS)),
     responses: {
-      200: { description: 'The sessions.', schema: z.array(sessionInfoSchema) },
+      200: pageResponse('The sessions.', z.array(sessionInfoSchema)),
       401: unauthorized,
       403: sessionOnly
     }
   },
-  async ({ event }) => {
+  async ({ event, query }) => {
     const caller = requireSession(event);
     const sessions = await listOwnSessions(await getRuntime(), caller.user.id, caller.session.id);
-    return { status: 200, body: sessions.map(toSessionInfo) };
+    const page = offsetPage(sessions.map(toSessionInfo), query, event.url);
+    return { status: 200, body: page.body, headers: page.headers };
   }
 );
 
@@ -195,6 +203,7 @@ export const revokeSessionOperation = defineOperation(
     method: 'DELETE',
     path: '/auth/sessions/{id}',
     operationId: 'revokeSession',
+    auth: 'session',
     summary: 'End one of my sessions',
     description:
       'Signs that device out and closes its websockets. Ending the current session also ' +
@@ -221,6 +230,7 @@ export const revokeOtherSessionsOperation = defineOperation(
     method: 'POST',
     path: '/auth/sessions/revoke-others',
     operationId: 'revokeOtherSessions',
+    auth: 'session',
     summary: 'Sign out my other devices',
     description: 'Ends every session of the user except the current one.',
     tags: TAGS,

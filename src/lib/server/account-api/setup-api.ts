@@ -17,6 +17,7 @@ export const setupOperation = defineOperation(
     method: 'POST',
     path: '/setup',
     operationId: 'setup',
+    auth: 'public',
     summary: 'Set up a fresh install',
     description:
       'Creates the owner account and the first workspace, and signs the caller in (session ' +

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { tokenCreateSchema } from '$lib/server/accounts/account-schemas';
 import { createApiToken, listApiTokens, revokeApiToken } from '$lib/server/accounts/token-service';
 import { requireCaller, requireSession } from '$lib/server/api/authorize';
+import { SMALL_LIST_LIMITS, offsetPage, pageQuery, pageResponse } from '$lib/server/api/list-page';
 import { ApiError } from '$lib/server/api/errors';
 import { defineOperation, type Operation } from '$lib/server/api/operation';
 import { requestOrigin } from '$lib/server/api/request-origin';
@@ -21,6 +22,7 @@ export const createTokenOperation = defineOperation(
     method: 'POST',
     path: '/tokens',
     operationId: 'createToken',
+    auth: 'session',
     summary: 'Create an API token',
     description:
       'A token acts as the calling user, in one workspace the user belongs to, with the ' +
@@ -56,19 +58,22 @@ export const listTokensOperation = defineOperation(
     method: 'GET',
     path: '/tokens',
     operationId: 'listTokens',
+    auth: 'session',
     summary: 'List my API tokens',
     description: 'Newest first, revoked ones included; never the secrets.',
     tags: TAGS,
+    query: z.object(pageQuery(SMALL_LIST_LIMITS)),
     responses: {
-      200: { description: 'The tokens.', schema: z.array(tokenInfoSchema) },
+      200: pageResponse('The tokens.', z.array(tokenInfoSchema)),
       401: unauthorized,
       403: { description: 'Called with an API token (`forbidden`).' }
     }
   },
-  async ({ event }) => {
+  async ({ event, query }) => {
     const caller = requireSession(event);
     const tokens = await listApiTokens(await getRuntime(), caller.user.id);
-    return { status: 200, body: tokens.map(toTokenInfo) };
+    const page = offsetPage(tokens.map(toTokenInfo), query, event.url);
+    return { status: 200, body: page.body, headers: page.headers };
   }
 );
 

@@ -7,13 +7,15 @@
  * named `<id>Input`.
  */
 import { z } from 'zod';
+import { API_TOKEN_PREFIX } from '../accounts/accounts';
+import { SESSION_COOKIE } from '../auth/authenticate';
 import { apiErrorSchema } from './errors';
-import type { Operation, OperationDefinition, ParamsSchema } from './operation';
+import type { Operation, OperationAuth, OperationDefinition, ParamsSchema } from './operation';
 
 /** OpenAPI version of the document. */
 export const OPENAPI_VERSION = '3.1.0';
 /** Version of the API description (`info.version`); bump with every API change. */
-export const API_VERSION = '0.1.0';
+export const API_VERSION = '0.2.0';
 /** Base path of the REST API; operation paths are relative to it. */
 export const API_BASE_PATH = '/api/v1';
 
@@ -42,11 +44,55 @@ export interface OpenApiResponse {
   content?: Record<string, OpenApiMediaType>;
 }
 
+/** Names of the security schemes in `components.securitySchemes`. */
+export type SecuritySchemeName = 'bearerAuth' | 'cookieAuth';
+
+/** An OpenAPI security requirement: `{}` or `{ bearerAuth: [] }`. */
+export type SecurityRequirement = Partial<Record<SecuritySchemeName, string[]>>;
+
+export type SecurityScheme =
+  | { type: 'http'; scheme: 'bearer'; bearerFormat: string; description: string }
+  | { type: 'apiKey'; in: 'cookie'; name: string; description: string };
+
+/** How callers authenticate: an API token as a bearer token, or the browser's session cookie. */
+export const securitySchemes: Record<SecuritySchemeName, SecurityScheme> = {
+  bearerAuth: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: `${API_TOKEN_PREFIX}…`,
+    description:
+      `An API token (\`${API_TOKEN_PREFIX}…\`), scoped to one workspace: create one on the ` +
+      'account page or with `npm run admin -- create-token`, and send ' +
+      '`Authorization: Bearer <token>`.'
+  },
+  cookieAuth: {
+    type: 'apiKey',
+    in: 'cookie',
+    name: SESSION_COOKIE,
+    description:
+      'The session cookie the browser gets from signing in (`POST /auth/login`). Cross-site ' +
+      'form posts are refused (403 `cross_site_request`).'
+  }
+};
+
+/** The `security` of an operation with the given auth (`[]`: no credentials needed). */
+export function securityOf(auth: OperationAuth = 'caller'): SecurityRequirement[] {
+  switch (auth) {
+    case 'public':
+      return [];
+    case 'session':
+      return [{ cookieAuth: [] }];
+    case 'caller':
+      return [{ bearerAuth: [] }, { cookieAuth: [] }];
+  }
+}
+
 export interface OpenApiOperation {
   operationId: string;
   summary: string;
   description?: string;
   tags: string[];
+  security: SecurityRequirement[];
   parameters?: OpenApiParameter[];
   requestBody?: { required: boolean; content: Record<string, OpenApiMediaType> };
   responses: Record<string, OpenApiResponse>;
@@ -65,7 +111,10 @@ export interface OpenApiDocument {
   servers: { url: string }[];
   tags: TagSpec[];
   paths: Record<string, Partial<Record<OpenApiMethod, OpenApiOperation>>>;
-  components: { schemas: Record<string, JsonSchema> };
+  components: {
+    schemas: Record<string, JsonSchema>;
+    securitySchemes: Record<SecuritySchemeName, SecurityScheme>;
+  };
 }
 
 type Io = 'input' | 'output';
@@ -263,6 +312,7 @@ function operationObject(
     summary: definition.summary,
     ...(definition.description ? { description: definition.description } : {}),
     tags: [...definition.tags],
+    security: securityOf(definition.auth),
     ...(parameterList.length > 0 ? { parameters: parameterList } : {}),
     ...(definition.body
       ? {
@@ -318,14 +368,16 @@ export function buildOpenApiDocument(
       title: 'Runboard',
       version: API_VERSION,
       description:
-        'REST API of Runboard, a local-first operations workspace. Errors are JSON ' +
-        '`{ "error": { "code", "message", "details"? } }`.',
+        'REST API of Runboard, a local-first operations workspace. Authenticate with an API ' +
+        'token (`Authorization: Bearer rbt_…`) or the session cookie. Errors are JSON ' +
+        '`{ "error": { "code", "message", "details"? } }`. Lists are JSON arrays paged with ' +
+        '`limit` and `offset`, with `X-Total-Count` and a `Link` header (`rel="next"`).',
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' }
     },
     servers: [{ url: API_BASE_PATH }],
     tags: tagList,
     paths,
-    components: { schemas: sortKeys(collector.schemas) }
+    components: { schemas: sortKeys(collector.schemas), securitySchemes }
   };
 }
 

@@ -7,6 +7,7 @@
  */
 import { json, type RequestEvent, type RequestHandler } from '@sveltejs/kit';
 import { z } from 'zod';
+import { requireCaller, requireSession } from './authorize';
 import { ApiError, errorResponse, fromZodError, handleApiError } from './errors';
 
 /** Limits of the REST layer, with units in the names. */
@@ -38,6 +39,13 @@ export interface ResponseSpec {
 
 export type ResponseMap = Readonly<Record<number, ResponseSpec>>;
 
+/**
+ * Who may call an operation, checked before the input is read and declared in OpenAPI as the
+ * operation's `security`: `caller` (the default) an API token or a session cookie, `session`
+ * only a signed-in browser session (account management), `public` anyone.
+ */
+export type OperationAuth = 'caller' | 'session' | 'public';
+
 /** A REST operation as declared; `path` is relative to `/api/v1`, OpenAPI style (`{ws}`). */
 export interface OperationDefinition {
   method: HttpMethod;
@@ -46,6 +54,8 @@ export interface OperationDefinition {
   summary: string;
   description?: string;
   tags: readonly string[];
+  /** Who may call it (default `caller`); handlers still check what the caller may do. */
+  auth?: OperationAuth;
   params?: ParamsSchema;
   query?: ParamsSchema;
   body?: z.ZodType;
@@ -100,6 +110,7 @@ export function defineOperation<
 >(definition: D, handler: H): Operation {
   const handle: RequestHandler = async (event) => {
     try {
+      requireAuth(definition, event);
       const context = {
         event,
         params: parsePart(definition.params, event.params, 'path parameters'),
@@ -115,6 +126,20 @@ export function defineOperation<
     }
   };
   return { definition, handle };
+}
+
+/**
+ * Checks the operation's declared `auth` (401 without credentials, 403 for a token where a
+ * session is needed). It runs before the input is read, so an anonymous caller learns nothing
+ * about the input rules, and it is what the OpenAPI `security` of the operation states.
+ */
+export function requireAuth(
+  definition: Pick<OperationDefinition, 'auth'>,
+  event: Pick<RequestEvent, 'locals'>
+): void {
+  const auth = definition.auth ?? 'caller';
+  if (auth === 'caller') requireCaller(event);
+  else if (auth === 'session') requireSession(event);
 }
 
 /** Validates one part of a request (params, query, body) with its schema, if it has one. */

@@ -17,6 +17,10 @@ import type { Operation } from './operation';
 export const apiTags: readonly TagSpec[] = [
   { name: 'tasks', description: 'Tasks, incidents and change tasks on a workspace board.' },
   {
+    name: 'board',
+    description: 'Columns and labels of a workspace board: the ids that tasks refer to.'
+  },
+  {
     name: 'runbooks',
     description: 'Runbooks: library and search, import and export, versions, alert matching.'
   },

@@ -10,12 +10,8 @@ import { z } from 'zod';
 import { authorizeWorkspace, type WorkspaceAccessMode } from '$lib/server/api/authorize';
 import { ApiError } from '$lib/server/api/errors';
 import { API_BASE_PATH } from '$lib/server/api/openapi';
-import {
-  defineOperation,
-  queryBoolean,
-  queryInteger,
-  type Operation
-} from '$lib/server/api/operation';
+import { SMALL_LIST_LIMITS, offsetPage, pageQuery, pageResponse } from '$lib/server/api/list-page';
+import { defineOperation, queryBoolean, type Operation } from '$lib/server/api/operation';
 import { getRuntime, type Runtime } from '$lib/server/runtime';
 import type * as Y from 'yjs';
 import {
@@ -25,11 +21,13 @@ import {
   createTask,
   deleteComment,
   editComment,
-  findTask,
   getTask,
   getTaskDetail,
+  listColumns,
+  listLabels,
   listTasks,
   removeChecklistItem,
+  resolveTaskIds,
   updateChecklistItem,
   updateTask,
   updateTasks
@@ -41,9 +39,12 @@ import {
   checklistItemCreateSchema,
   checklistItemPatchSchema,
   checklistItemSchema,
+  columnCategorySchema,
+  columnSchema,
   commentInputSchema,
   commentSchema,
   idSchema,
+  labelSchema,
   taskCreateSchema,
   taskDetailSchema,
   taskFilterSchema,
@@ -57,15 +58,15 @@ export const TASK_LIST_DEFAULT_LIMIT = 100;
 export const TASK_LIST_MAX_LIMIT = 1000;
 
 const TAGS = ['tasks'] as const;
+const BOARD_TAGS = ['board'] as const;
 
 // The workspace id is checked by `authorizeWorkspace` (400 `invalid_workspace`), not by the
 // schema, so the pattern is only documented here.
 const workspaceParam = z
   .string()
   .meta({ description: 'Workspace id.', pattern: ID_PATTERN.source, examples: ['acme'] });
-// Any string: a task id that cannot exist is simply not found (404).
-const taskIdParam = z.string().meta({ description: 'Task id.', pattern: ID_PATTERN.source });
-// Reads and the detail sub-resources also take the human key, as deep links do.
+// Any string: a task that cannot exist is simply not found (404). Every path that names a task
+// takes its id or its human key, as deep links do (resolved by `resolveTask`).
 const taskRefParam = z
   .string()
   .meta({ description: 'Task id, or its human key (e.g. OPS-12, case-insensitive).' });
@@ -75,7 +76,6 @@ const itemIdParam = z
   .meta({ description: 'Checklist item id.', pattern: ID_PATTERN.source });
 
 const workspaceParams = z.object({ ws: workspaceParam });
-const taskParams = z.object({ ws: workspaceParam, id: taskIdParam });
 const taskRefParams = z.object({ ws: workspaceParam, id: taskRefParam });
 const commentParams = z.object({ ws: workspaceParam, id: taskRefParam, commentId: commentIdParam });
 const itemParams = z.object({ ws: workspaceParam, id: taskRefParam, itemId: itemIdParam });
@@ -88,12 +88,7 @@ const listQuery = taskFilterSchema
       .optional()
       .describe('Member id of the assignee; empty (`assignee=`) lists unassigned tasks.'),
     includeArchived: queryBoolean().optional().describe('Include archived tasks (default false).'),
-    limit: queryInteger(1, TASK_LIST_MAX_LIMIT)
-      .default(TASK_LIST_DEFAULT_LIMIT)
-      .describe(`Most tasks to return (default ${TASK_LIST_DEFAULT_LIMIT}).`),
-    offset: queryInteger(0, Number.MAX_SAFE_INTEGER)
-      .default(0)
-      .describe('Tasks to skip, for paging (default 0).')
+    ...pageQuery({ defaultLimit: TASK_LIST_DEFAULT_LIMIT, maxLimit: TASK_LIST_MAX_LIMIT })
   })
   .strict();
 
@@ -101,7 +96,6 @@ const errorResponses = {
   invalid: {
     description: 'Invalid workspace id (`invalid_workspace`) or input (`invalid_input`).'
   },
-  notFound: { description: 'No task with this id (`not_found`).' },
   notFoundPart: {
     description: 'No task with this id or key, or no such comment or item in it (`not_found`).'
   },
@@ -114,10 +108,16 @@ const bulkResultSchema = z
   .object({ tasks: z.array(taskSchema).describe('The changed tasks, in the order of `ids`.') })
   .meta({ id: 'TaskBulkResult', description: 'The tasks after a bulk edit.' });
 
-const totalHeader = {
-  description: 'Number of matching tasks before `limit` and `offset` apply.',
-  schema: z.int().min(0)
-};
+const smallListQuery = z.object(pageQuery(SMALL_LIST_LIMITS));
+
+// `kind` is the name DESIGN.md's contract gives the column's lifecycle stage; `category` is the
+// board model's name for it. Both are sent so neither kind of script breaks.
+const boardColumnSchema = columnSchema
+  .extend({ kind: columnCategorySchema.describe('Lifecycle stage; the same as `category`.') })
+  .meta({
+    id: 'BoardColumn',
+    description: 'A column of the board; its `id` is what tasks carry as `status`.'
+  });
 
 interface Board {
   runtime: Runtime;
@@ -141,9 +141,9 @@ async function boardFor(
 
 /** The id of the task addressed by id or human key; 404 `not_found` when there is none. */
 function resolveTask(doc: Y.Doc, ref: string): string {
-  const task = findTask(doc, ref);
-  if (!task) throw new ApiError(404, 'not_found', `task ${JSON.stringify(ref)} not found`);
-  return task.id;
+  const id = resolveTaskIds(doc, [ref])[0];
+  if (!id) throw new ApiError(404, 'not_found', `task ${JSON.stringify(ref)} not found`);
+  return id;
 }
 
 /** Runs a board change through the DocStore (a `forbidden` BoardError maps to 403 in errors.ts). */
@@ -170,11 +170,7 @@ export const listTasksOperation = defineOperation(
     params: workspaceParams,
     query: listQuery,
     responses: {
-      200: {
-        description: 'The page of matching tasks.',
-        schema: z.array(taskSchema),
-        headers: { 'X-Total-Count': totalHeader }
-      },
+      200: pageResponse('The page of matching tasks.', z.array(taskSchema)),
       400: errorResponses.invalid
     }
   },
@@ -187,11 +183,60 @@ export const listTasksOperation = defineOperation(
         ...(assignee === undefined ? {} : { assignee: assignee === '' ? null : assignee })
       })
     );
-    return {
-      status: 200,
-      body: tasks.slice(offset, offset + limit),
-      headers: { 'x-total-count': String(tasks.length) }
-    };
+    const page = offsetPage(tasks, { limit, offset }, event.url);
+    return { status: 200, body: page.body, headers: page.headers };
+  }
+);
+
+export const listColumnsOperation = defineOperation(
+  {
+    method: 'GET',
+    path: '/workspaces/{ws}/columns',
+    operationId: 'listColumns',
+    summary: 'List board columns',
+    description:
+      'The columns of the board in board order. A column id is what a task carries as ' +
+      '`status`: filter the task list by it and write it to move a task. Any member may read it.',
+    tags: BOARD_TAGS,
+    params: workspaceParams,
+    query: smallListQuery,
+    responses: {
+      200: pageResponse('The columns, in board order.', z.array(boardColumnSchema)),
+      400: errorResponses.invalid
+    }
+  },
+  async ({ event, params, query }) => {
+    const { runtime, docName } = await boardFor(event, params.ws, 'read');
+    const columns = await runtime.docStore.read(docName, (doc) =>
+      listColumns(doc).map((column) => ({ ...column, kind: column.category }))
+    );
+    const page = offsetPage(columns, query, event.url);
+    return { status: 200, body: page.body, headers: page.headers };
+  }
+);
+
+export const listLabelsOperation = defineOperation(
+  {
+    method: 'GET',
+    path: '/workspaces/{ws}/labels',
+    operationId: 'listLabels',
+    summary: 'List board labels',
+    description:
+      'The labels of the board, by name. A label id is what tasks carry in `labels` and what ' +
+      'the task list filters by (`label=`). Any member may read it.',
+    tags: BOARD_TAGS,
+    params: workspaceParams,
+    query: smallListQuery,
+    responses: {
+      200: pageResponse('The labels, by name.', z.array(labelSchema)),
+      400: errorResponses.invalid
+    }
+  },
+  async ({ event, params, query }) => {
+    const { runtime, docName } = await boardFor(event, params.ws, 'read');
+    const labels = await runtime.docStore.read(docName, (doc) => listLabels(doc));
+    const page = offsetPage(labels, query, event.url);
+    return { status: 200, body: page.body, headers: page.headers };
   }
 );
 
@@ -251,7 +296,9 @@ export const getTaskOperation = defineOperation(
   },
   async ({ event, params }) => {
     const { runtime, docName } = await boardFor(event, params.ws, 'read');
-    const task = await runtime.docStore.read(docName, (doc) => findTask(doc, params.id));
+    const task = await runtime.docStore.read(docName, (doc) =>
+      getTask(doc, resolveTask(doc, params.id))
+    );
     if (!task) throw new ApiError(404, 'not_found', `task ${JSON.stringify(params.id)} not found`);
     return { status: 200, body: task };
   }
@@ -264,11 +311,12 @@ export const updateTaskOperation = defineOperation(
     operationId: 'updateTask',
     summary: 'Change a task',
     description:
-      'Applies the given fields to the task as one edit of the board document, so connected ' +
+      'Applies the given fields to the task (by id or human key) as one edit of the board ' +
+      'document, so connected ' +
       'clients see it at once and concurrent edits of other fields merge. A new `status` ' +
       'moves the card to the end of that column and records started/done/resolved times.',
     tags: TAGS,
-    params: taskParams,
+    params: taskRefParams,
     body: taskPatchSchema,
     responses: {
       200: { description: 'The task after the change.', schema: taskSchema },
@@ -276,7 +324,7 @@ export const updateTaskOperation = defineOperation(
         description:
           'Invalid workspace id, body, or a reference to a column or label that does not exist.'
       },
-      404: errorResponses.notFound,
+      404: { description: 'No task with this id or key (`not_found`).' },
       413: { description: 'Body larger than 1 MiB (`payload_too_large`).' },
       415: { description: 'Body is not `application/json` (`unsupported_media_type`).' }
     }
@@ -284,7 +332,7 @@ export const updateTaskOperation = defineOperation(
   async ({ event, params, body }) => {
     const { runtime, docName, actorId } = await boardFor(event, params.ws, 'write');
     const task = await runtime.docStore.transact(docName, (doc) =>
-      updateTask(doc, params.id, body, { actor: actorId })
+      updateTask(doc, resolveTask(doc, params.id), body, { actor: actorId })
     );
     return { status: 200, body: task };
   }
@@ -309,10 +357,9 @@ export const getTaskDetailOperation = defineOperation(
   },
   async ({ event, params }) => {
     const { runtime, docName } = await boardFor(event, params.ws, 'read');
-    const detail = await runtime.docStore.read(docName, (doc) => {
-      const task = findTask(doc, params.id);
-      return task ? getTaskDetail(doc, task.id) : null;
-    });
+    const detail = await runtime.docStore.read(docName, (doc) =>
+      getTaskDetail(doc, resolveTask(doc, params.id))
+    );
     if (!detail) {
       throw new ApiError(404, 'not_found', `task ${JSON.stringify(params.id)} not found`);
     }
@@ -329,7 +376,8 @@ export const bulkUpdateTasksOperation = defineOperation(
     description:
       'Applies one patch to every listed task in one edit of the board document, all or ' +
       'nothing: when an id is unknown or the patch is invalid for any task, no task changes ' +
-      '(400 `invalid_input`, unknown ids in `details.missing`). Tasks moved to a column by ' +
+      '(400 `invalid_input`, unknown ids in `details.missing`). `ids` may be task ids or human ' +
+      'keys (`OPS-12`). Tasks moved to a column by ' +
       'status go to its end in the order of `ids`.',
     tags: TAGS,
     params: workspaceParams,
@@ -348,7 +396,13 @@ export const bulkUpdateTasksOperation = defineOperation(
   async ({ event, params, body }) => {
     const board = await boardFor(event, params.ws, 'write');
     const tasks = await writeBoard(board, (doc) =>
-      updateTasks(doc, body.ids, body.patch, { actor: board.actorId })
+      updateTasks(
+        doc,
+        // Keys become ids; an unknown reference stays as given, so `missing` names it.
+        resolveTaskIds(doc, body.ids).map((id, i) => id ?? body.ids[i] ?? ''),
+        body.patch,
+        { actor: board.actorId }
+      )
     );
     return { status: 200, body: { tasks } };
   }
@@ -522,6 +576,8 @@ export const deleteChecklistItemOperation = defineOperation(
 
 /** The task operations, for the registry. */
 export const taskOperations: readonly Operation[] = [
+  listColumnsOperation,
+  listLabelsOperation,
   listTasksOperation,
   createTaskOperation,
   getTaskOperation,

@@ -6,7 +6,13 @@
 import type { RequestEvent, RequestHandler } from '@sveltejs/kit';
 import type { z } from 'zod';
 import { handleApiError } from '../api/errors';
-import { parsePart, queryObject, type Operation, type OperationDefinition } from '../api/operation';
+import {
+  parsePart,
+  queryObject,
+  requireAuth,
+  type Operation,
+  type OperationDefinition
+} from '../api/operation';
 
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
 
@@ -23,6 +29,7 @@ export function defineRawOperation<const D extends OperationDefinition>(
 ): Operation {
   const handle: RequestHandler = async (event) => {
     try {
+      requireAuth(definition, event);
       const context = {
         event,
         params: parsePart(definition.params, event.params, 'path parameters'),

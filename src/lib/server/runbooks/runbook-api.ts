@@ -8,12 +8,8 @@ import { z } from 'zod';
 import { authorizeWorkspace } from '$lib/server/api/authorize';
 import { ApiError } from '$lib/server/api/errors';
 import { API_BASE_PATH } from '$lib/server/api/openapi';
-import {
-  defineOperation,
-  queryInteger,
-  readBodyBytes,
-  type Operation
-} from '$lib/server/api/operation';
+import { offsetPage, pageHeaders, pageQuery, pageResponse } from '$lib/server/api/list-page';
+import { defineOperation, readBodyBytes, type Operation } from '$lib/server/api/operation';
 import { getRuntime } from '$lib/server/runtime';
 import { ID_PATTERN } from '$lib/shared/doc-name';
 import { fileUrl } from '$lib/shared/runbooks/url-policy';
@@ -140,18 +136,19 @@ const listQuery = z
       .enum(['exclude', 'include', 'only'])
       .default('exclude')
       .describe('Archived runbooks: left out (default), included, or only those.'),
-    limit: queryInteger(1, RUNBOOK_LIST_MAX_LIMIT)
-      .default(100)
-      .describe('Most runbooks to return (default 100).')
+    ...pageQuery({ defaultLimit: 100, maxLimit: RUNBOOK_LIST_MAX_LIMIT })
   })
   .strict();
 
 const matchQuery = z
   .object({
     service: alertMatcherSchema.shape.value.optional().describe("The alert's service label."),
-    alertname: alertMatcherSchema.shape.value.optional().describe("The alert's alertname label.")
+    alertname: alertMatcherSchema.shape.value.optional().describe("The alert's alertname label."),
+    ...pageQuery({ defaultLimit: 100, maxLimit: RUNBOOK_LIST_MAX_LIMIT })
   })
   .strict();
+
+const versionListQuery = z.object(pageQuery({ defaultLimit: 100, maxLimit: 1000 }));
 
 const errors = {
   invalid: { description: 'Invalid workspace id or input (`invalid_input`).' },
@@ -191,20 +188,24 @@ export const listRunbooksOperation = defineOperation(
     description:
       'The runbook library, most recently updated first. With `q`, a full-text search over ' +
       'title, tags, services and content (Chinese and English), best match first, each with a ' +
-      '`snippet`.',
+      '`snippet`. Paged like every list; the page is wrapped as `{ runbooks: [...] }`.',
     tags: TAGS,
     params: workspaceParams,
     query: listQuery,
     responses: {
-      200: { description: 'Matching runbooks.', schema: runbookListSchema },
+      200: pageResponse('Matching runbooks.', runbookListSchema),
       400: errors.invalid
     }
   },
   async ({ event, params, query }) => {
     const scope = await scopeFor(event, params.ws, 'read');
     await reconcileIndex(scope);
-    const runbooks = runbookIndexFor(scope.runtime.db).search(scope.workspaceId, query);
-    return { status: 200, body: { runbooks } };
+    const index = runbookIndexFor(scope.runtime.db);
+    const runbooks = index.search(scope.workspaceId, query);
+    const total = index.count(scope.workspaceId, query);
+    const end = query.offset + runbooks.length;
+    const next = end < total && runbooks.length > 0 ? { offset: String(end) } : null;
+    return { status: 200, body: { runbooks }, headers: pageHeaders(event.url, { total, next }) };
   }
 );
 
@@ -264,20 +265,23 @@ export const matchRunbooksOperation = defineOperation(
     summary: 'Runbooks for an alert',
     description:
       "Runbooks (not archived) whose alert matchers equal the alert's `service` or " +
-      '`alertname` label (case-insensitive); runbooks matching both come first.',
+      '`alertname` label (case-insensitive); runbooks matching both come first. Paged like ' +
+      'every list; the page is wrapped as `{ runbooks: [...] }`.',
     tags: TAGS,
     params: workspaceParams,
     query: matchQuery,
     responses: {
-      200: { description: 'Matching runbooks.', schema: runbookListSchema },
+      200: pageResponse('Matching runbooks.', runbookListSchema),
       400: errors.invalid
     }
   },
   async ({ event, params, query }) => {
     const scope = await scopeFor(event, params.ws, 'read');
     await reconcileIndex(scope);
-    const runbooks = runbookIndexFor(scope.runtime.db).match(scope.workspaceId, query);
-    return { status: 200, body: { runbooks } };
+    const { limit, offset, ...labels } = query;
+    const all = runbookIndexFor(scope.runtime.db).match(scope.workspaceId, labels);
+    const page = offsetPage(all, { limit, offset }, event.url);
+    return { status: 200, body: { runbooks: page.body }, headers: page.headers };
   }
 );
 
@@ -398,17 +402,21 @@ export const listRunbookVersionsOperation = defineOperation(
     path: '/workspaces/{ws}/runbooks/{id}/versions',
     operationId: 'listRunbookVersions',
     summary: 'List versions',
-    description: 'Named versions and automatic snapshots, newest first.',
+    description:
+      'Named versions and automatic snapshots, newest first. Paged like every list; the page ' +
+      'is wrapped as `{ versions: [...] }`.',
     tags: TAGS,
     params: runbookParams,
+    query: versionListQuery,
     responses: {
-      200: { description: 'The versions.', schema: versionListSchema },
+      200: pageResponse('The versions.', versionListSchema),
       404: errors.notFound
     }
   },
-  async ({ event, params }) => {
+  async ({ event, params, query }) => {
     const scope = await scopeFor(event, params.ws, 'read');
-    return { status: 200, body: { versions: await listVersions(scope, params.id) } };
+    const page = offsetPage(await listVersions(scope, params.id), query, event.url);
+    return { status: 200, body: { versions: page.body }, headers: page.headers };
   }
 );
 

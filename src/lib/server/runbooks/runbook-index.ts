@@ -16,6 +16,8 @@ export interface RunbookSearch {
   tag?: string;
   archived?: ArchivedFilter;
   limit?: number;
+  /** Matching runbooks to skip, for paging. */
+  offset?: number;
 }
 
 interface Row {
@@ -165,36 +167,56 @@ export class RunbookIndex {
     search: RunbookSearch = {},
     now: Date = new Date()
   ): RunbookSummary[] {
+    const query = this.searchQuery(workspaceId, search);
+    if (query === null) return [];
     const limit = Math.min(Math.max(1, search.limit ?? 100), RUNBOOK_LIST_MAX_LIMIT);
-    const archived = ARCHIVED_CONDITION[search.archived ?? 'exclude'];
-    const params: Record<string, string | number> = { ws: workspaceId, limit };
-    const conditions = ['r.workspace_id = @ws', archived];
+    const offset = Math.max(0, search.offset ?? 0);
+    const order = query.q
+      ? 'bm25(runbook_search, 10.0, 1.0), r.updated_at DESC'
+      : 'r.updated_at DESC, r.id';
+    const rows = this.db
+      .prepare<Record<string, string | number>, Row>(
+        `SELECT r.* ${query.from} WHERE ${query.where} ORDER BY ${order}
+         LIMIT @limit OFFSET @offset`
+      )
+      .all({ ...query.params, limit, offset });
+    return rows.map((row) => summaryOfRow(row, now, query.q || undefined));
+  }
+
+  /** How many runbooks `search` would find without `limit` and `offset`. */
+  count(workspaceId: string, search: RunbookSearch = {}): number {
+    const query = this.searchQuery(workspaceId, search);
+    if (query === null) return 0;
+    const row = this.db
+      .prepare<Record<string, string | number>, { n: number }>(
+        `SELECT COUNT(*) AS n ${query.from} WHERE ${query.where}`
+      )
+      .get(query.params);
+    return row?.n ?? 0;
+  }
+
+  /** FROM and WHERE of a library search; null when the text can match nothing. */
+  private searchQuery(
+    workspaceId: string,
+    search: RunbookSearch
+  ): { from: string; where: string; params: Record<string, string>; q: string } | null {
+    const params: Record<string, string> = { ws: workspaceId };
+    const conditions = ['r.workspace_id = @ws', ARCHIVED_CONDITION[search.archived ?? 'exclude']];
     if (search.tag !== undefined && search.tag !== '') {
       conditions.push('EXISTS (SELECT 1 FROM json_each(r.tags) t WHERE t.value = @tag)');
       params.tag = search.tag;
     }
     const q = search.q?.trim() ?? '';
-    if (q !== '') {
-      const match = ftsQuery(q);
-      if (match === null) return [];
-      params.match = match;
-      const rows = this.db
-        .prepare<Record<string, string | number>, Row>(
-          `SELECT r.* FROM runbook_search s JOIN runbooks r ON r.row_id = s.rowid
-           WHERE runbook_search MATCH @match AND ${conditions.join(' AND ')}
-           ORDER BY bm25(runbook_search, 10.0, 1.0), r.updated_at DESC
-           LIMIT @limit`
-        )
-        .all(params);
-      return rows.map((row) => summaryOfRow(row, now, q));
-    }
-    const rows = this.db
-      .prepare<Record<string, string | number>, Row>(
-        `SELECT r.* FROM runbooks r WHERE ${conditions.join(' AND ')}
-         ORDER BY r.updated_at DESC, r.id LIMIT @limit`
-      )
-      .all(params);
-    return rows.map((row) => summaryOfRow(row, now));
+    if (q === '') return { from: 'FROM runbooks r', where: conditions.join(' AND '), params, q };
+    const match = ftsQuery(q);
+    if (match === null) return null;
+    params.match = match;
+    return {
+      from: 'FROM runbook_search s JOIN runbooks r ON r.row_id = s.rowid',
+      where: ['runbook_search MATCH @match', ...conditions].join(' AND '),
+      params,
+      q
+    };
   }
 
   /**

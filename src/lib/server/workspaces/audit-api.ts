@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { AuditEntry } from '$lib/server/accounts/types';
 import { authorizeWorkspace } from '$lib/server/api/authorize';
+import { nextLinkHeader, pageHeaders } from '$lib/server/api/list-page';
 import { defineOperation, queryInteger, type Operation } from '$lib/server/api/operation';
 import { getRuntime } from '$lib/server/runtime';
 import { idSchema } from '$lib/shared/board/schema';
@@ -62,12 +63,18 @@ export const listAuditOperation = defineOperation(
     summary: 'Read the audit log',
     description:
       'Admins and owners. Who changed names, roles, members and invites (and more as features ' +
-      'add actions), newest first. All given filters must match.',
+      'add actions), newest first. All given filters must match. The log grows at the top, so ' +
+      'it is paged with the `before` cursor rather than `offset`: the `Link` header ' +
+      '(`rel="next"`) names the next page while entries remain; no `X-Total-Count`.',
     tags: ['audit'],
     params: workspaceParams,
     query: auditQuery,
     responses: {
-      200: { description: 'A page of entries.', schema: z.array(auditEntrySchema) },
+      200: {
+        description: 'A page of entries.',
+        schema: z.array(auditEntrySchema),
+        headers: { Link: nextLinkHeader }
+      },
       400: { description: 'Invalid workspace id or query (`invalid_workspace`, `invalid_input`).' },
       403: { description: 'Your role may not read the audit log (`forbidden`).' },
       404: { description: 'Not a member of this workspace (`not_found`).' }
@@ -83,9 +90,13 @@ export const listAuditOperation = defineOperation(
       since: query.since,
       until: query.until,
       before: query.before,
-      limit: query.limit
+      // One more than asked tells whether a next page exists.
+      limit: query.limit + 1
     });
-    return { status: 200, body: entries.map(auditJson) };
+    const page = entries.slice(0, query.limit);
+    const last = page.at(-1);
+    const next = entries.length > query.limit && last ? { before: String(last.seq) } : null;
+    return { status: 200, body: page.map(auditJson), headers: pageHeaders(event.url, { next }) };
   }
 );
 

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { authorizeWorkspace, requireSession } from '$lib/server/api/authorize';
+import { SMALL_LIST_LIMITS, offsetPage, pageQuery, pageResponse } from '$lib/server/api/list-page';
 import { requestOrigin } from '$lib/server/api/request-origin';
 import { defineOperation, type Operation } from '$lib/server/api/operation';
 import { acceptInvite, createInvite, revokeInvite } from '$lib/server/accounts/workspace-service';
@@ -89,18 +90,24 @@ export const listInvitesOperation = defineOperation(
     description: 'Admins and owners. Newest first, with their state; never the secret.',
     tags: TAGS,
     params: workspaceParams,
+    query: z.object(pageQuery(SMALL_LIST_LIMITS)),
     responses: {
-      200: { description: 'The invites.', schema: z.array(inviteSchema) },
+      200: pageResponse('The invites.', z.array(inviteSchema)),
       400: badInput,
       403: forbidden,
       404: notFound
     }
   },
-  async ({ event, params }) => {
+  async ({ event, params, query }) => {
     const access = await authorizeWorkspace(event, params.ws, 'invites.manage');
     const invites = await (await getRuntime()).accounts.listInvites(access.workspaceId);
     const now = Date.now();
-    return { status: 200, body: invites.map((invite) => inviteJson(invite, now)) };
+    const page = offsetPage(
+      invites.map((invite) => inviteJson(invite, now)),
+      query,
+      event.url
+    );
+    return { status: 200, body: page.body, headers: page.headers };
   }
 );
 
@@ -132,6 +139,7 @@ export const acceptInviteOperation = defineOperation(
     method: 'POST',
     path: '/invites/{token}/accept',
     operationId: 'acceptInvite',
+    auth: 'session',
     summary: 'Accept an invite',
     description:
       'Joins the workspace of the invite as the signed-in user, with the invite’s role. Needs a ' +

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { authorizeWorkspace, requireCaller, requireSession } from '$lib/server/api/authorize';
 import { ApiError } from '$lib/server/api/errors';
+import { SMALL_LIST_LIMITS, offsetPage, pageQuery, pageResponse } from '$lib/server/api/list-page';
 import { defineOperation, type Operation } from '$lib/server/api/operation';
 import {
   changeMemberRole,
@@ -42,6 +43,8 @@ const memberParams = z.object({
   userId: z.string().meta({ description: 'User id of the member.', pattern: ID_PATTERN.source })
 });
 
+const smallListQuery = z.object(pageQuery(SMALL_LIST_LIMITS));
+
 const notFound = {
   description: 'Not a member of this workspace, or no such member (`not_found`).'
 };
@@ -56,19 +59,25 @@ export const listWorkspacesOperation = defineOperation(
       "The caller's workspaces with their role, by name. An API token sees only the workspace " +
       'it is scoped to.',
     tags: WORKSPACE_TAGS,
+    query: smallListQuery,
     responses: {
-      200: { description: 'The workspaces.', schema: z.array(workspaceSummarySchema) },
+      200: pageResponse('The workspaces.', z.array(workspaceSummarySchema)),
       401: { description: 'Not signed in (`unauthorized`).' }
     }
   },
-  async ({ event }) => {
+  async ({ event, query }) => {
     const caller = requireCaller(event);
     const runtime = await getRuntime();
     const all = await runtime.accounts.listWorkspaces(caller.user.id);
     // A token is scoped to one workspace; naming the others would leak beyond that scope.
     const visible =
       caller.kind === 'token' ? all.filter((w) => w.id === caller.apiToken.workspaceId) : all;
-    return { status: 200, body: visible.map(({ id, name, role }) => ({ id, name, role })) };
+    const page = offsetPage(
+      visible.map(({ id, name, role }) => ({ id, name, role })),
+      query,
+      event.url
+    );
+    return { status: 200, body: page.body, headers: page.headers };
   }
 );
 
@@ -77,6 +86,7 @@ export const createWorkspaceOperation = defineOperation(
     method: 'POST',
     path: '/workspaces',
     operationId: 'createWorkspace',
+    auth: 'session',
     summary: 'Create a workspace',
     description:
       'Creates a workspace with the caller as owner. The id is derived from the name. Needs a ' +
@@ -161,16 +171,18 @@ export const listMembersOperation = defineOperation(
     description: 'Every member with their role, by name. Any member may read it.',
     tags: MEMBER_TAGS,
     params: workspaceParams,
+    query: smallListQuery,
     responses: {
-      200: { description: 'The members.', schema: z.array(memberSchema) },
+      200: pageResponse('The members.', z.array(memberSchema)),
       400: badInput,
       404: notFound
     }
   },
-  async ({ event, params }) => {
+  async ({ event, params, query }) => {
     const access = await authorizeWorkspace(event, params.ws, 'read');
     const members = await (await getRuntime()).accounts.listMembers(access.workspaceId);
-    return { status: 200, body: members.map(memberJson) };
+    const page = offsetPage(members.map(memberJson), query, event.url);
+    return { status: 200, body: page.body, headers: page.headers };
   }
 );
 

@@ -560,21 +560,34 @@ export function getTaskDetail(doc: Y.Doc, id: string): TaskDetail | null {
 }
 
 /**
- * A task by id, else by human key (case-insensitive: `ops-12` finds OPS-12), or null. Deep
- * links carry either; the key lookup scans the board once.
+ * The ids of the tasks `refs` address, each by id, else by human key (case-insensitive: `ops-12`
+ * finds OPS-12); null where none matches. The one resolver of task references: deep links and
+ * every REST path or body that names a task carry either form. Keys are indexed at most once
+ * per call, and only when some reference is not an id.
  */
-export function findTask(doc: Y.Doc, keyOrId: string): Task | null {
-  if (typeof keyOrId !== 'string' || keyOrId === '') return null;
+export function resolveTaskIds(doc: Y.Doc, refs: readonly string[]): Array<string | null> {
   const tasks = tasksOf(doc);
-  const byId = entry(tasks, keyOrId);
-  if (byId !== null) return readTask(byId, keyOrId);
-  const wanted = keyOrId.toUpperCase();
-  for (const [id, value] of tasks.entries()) {
-    if (!(value instanceof Y.Map)) continue;
-    const key = readString(value as FieldMap, 'key');
-    if (key !== null && key.toUpperCase() === wanted) return readTask(value as FieldMap, id);
-  }
-  return null;
+  let byKey: Map<string, string> | null = null;
+  return refs.map((ref) => {
+    if (typeof ref !== 'string' || ref === '') return null;
+    if (entry(tasks, ref) !== null) return ref;
+    if (byKey === null) {
+      byKey = new Map();
+      for (const [id, value] of tasks.entries()) {
+        if (!(value instanceof Y.Map)) continue;
+        const key = readString(value as FieldMap, 'key');
+        const upper = key?.toUpperCase();
+        if (upper !== undefined && !byKey.has(upper)) byKey.set(upper, id);
+      }
+    }
+    return byKey.get(ref.toUpperCase()) ?? null;
+  });
+}
+
+/** A task by id, else by human key (see `resolveTaskIds`), or null. */
+export function findTask(doc: Y.Doc, keyOrId: string): Task | null {
+  const id = resolveTaskIds(doc, [keyOrId])[0] ?? null;
+  return id === null ? null : getTask(doc, id);
 }
 
 /**
