@@ -53,7 +53,8 @@ export const zhCN: Messages = {
   'boardView.filter.noMatch': '没有符合筛选条件的卡片。',
   'boardView.column.count.one': '{count} 张卡片',
   'boardView.column.count.other': '{count} 张卡片',
-  'boardView.column.wipCount': '{count} 张卡片，WIP 上限 {limit}',
+  'boardView.column.wipCount.one': '{count} 张卡片，WIP 上限 {limit}',
+  'boardView.column.wipCount.other': '{count} 张卡片，WIP 上限 {limit}',
   'boardView.column.overLimit': '已超出 WIP 上限（{count} / {limit}）',
   'boardView.column.settings': '列设置：{name}',
   'boardView.column.settingsTitle': '列设置',
@@ -272,7 +273,8 @@ export const zhCN: Messages = {
   'detail.md.copyFailed': '复制失败',
   'detail.checklist.title': '检查清单',
   'detail.checklist.progress': '{done}/{total}',
-  'detail.checklist.progressLabel': '已完成 {done} 项，共 {total} 项',
+  'detail.checklist.progressLabel.one': '已完成 {done} 项，共 {count} 项',
+  'detail.checklist.progressLabel.other': '已完成 {done} 项，共 {count} 项',
   'detail.checklist.empty': '还没有检查项。',
   'detail.checklist.newItem': '新检查项',
   'detail.checklist.placeholder': '添加检查项…',
@@ -330,7 +332,8 @@ export const zhCN: Messages = {
   'detail.activity.field.acknowledgedAt': '确认状态',
   'detail.activity.acknowledged': '{name} 确认了此事件',
   'detail.activity.checklistRenamed': '{name} 将检查项“{from}”重命名为“{to}”',
-  'detail.activity.showAll': '显示全部 {count} 条',
+  'detail.activity.showAll.one': '显示 {count} 条',
+  'detail.activity.showAll.other': '显示全部 {count} 条',
   // area end: task detail
 
   // area: offline and PWA (service worker, install, theme) — keys below
@@ -507,8 +510,8 @@ export const zhCN: Messages = {
   'runMode.stepLabel': '步骤：{text}',
   'runMode.readOnly': '你可以查看此次执行，但只有能编辑任务的成员才能勾选步骤。',
   'runMode.failed': '步骤未能保存：{message}',
-  'runMode.progressDone.one': '已完成 {done} 个步骤',
-  'runMode.progressDone.other': '已完成 {done} 个步骤',
+  'runMode.progressDone.one': '已完成 {count} 个步骤',
+  'runMode.progressDone.other': '已完成 {count} 个步骤',
   // area end: run mode
 
   'board.previewing': '看板加载中，先显示你上次看到的内容…',
@@ -792,7 +795,8 @@ export const zhCN: Messages = {
   'invites.expiry.720h': '30 天',
   'invites.maxUses': '可使用次数',
   'invites.maxUses.unlimited': '不限次数',
-  'invites.maxUses.n': '最多 {count} 次',
+  'invites.maxUses.n.one': '仅限一次',
+  'invites.maxUses.n.other': '最多 {count} 次',
   'invites.create': '创建链接',
   'invites.adminNote': '只有所有者可以邀请管理员。',
   'invites.created.title': '邀请链接已创建',
