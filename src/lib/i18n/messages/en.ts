@@ -416,6 +416,7 @@ export const en = {
   'runbooks.editor.toolbar': 'Formatting',
   'runbooks.editor.contentLabel': 'Runbook content',
   'runbooks.editor.placeholder': 'Write the steps… Type @ to mention someone, # to link a task.',
+  'runbooks.editor.stepEmpty': 'Empty step',
   'runbooks.editor.blockType': 'Text style',
   'runbooks.editor.paragraph': 'Text',
   'runbooks.editor.heading': 'Heading {level}',

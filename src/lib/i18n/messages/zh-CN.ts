@@ -410,6 +410,7 @@ export const zhCN: Messages = {
   'runbooks.editor.toolbar': '格式',
   'runbooks.editor.contentLabel': '运行手册正文',
   'runbooks.editor.placeholder': '在这里编写步骤… 输入 @ 提及成员，输入 # 关联任务。',
+  'runbooks.editor.stepEmpty': '空步骤',
   'runbooks.editor.blockType': '文本样式',
   'runbooks.editor.paragraph': '正文',
   'runbooks.editor.heading': '标题 {level}',
