@@ -742,6 +742,8 @@ export const en = {
   'workspace.switcher.heading': 'Your workspaces',
   'workspace.switcher.none': 'You are not in any workspace yet.',
   'workspace.switcher.settings': 'Workspace settings',
+  'workspace.switcher.toBoardShort': 'Back to board',
+  'workspace.switcher.toBoard': 'Back to the board of {name}',
   'workspace.new': 'New workspace',
   'workspace.new.title': 'Create a workspace',
   'workspace.new.body': 'You become its owner. Its board starts with the default columns.',

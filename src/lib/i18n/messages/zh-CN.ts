@@ -728,6 +728,8 @@ export const zhCN: Messages = {
   'workspace.switcher.heading': '我的工作区',
   'workspace.switcher.none': '你还没有加入任何工作区。',
   'workspace.switcher.settings': '工作区设置',
+  'workspace.switcher.toBoardShort': '返回看板',
+  'workspace.switcher.toBoard': '返回「{name}」的看板',
   'workspace.new': '新建工作区',
   'workspace.new.title': '创建工作区',
   'workspace.new.body': '你将成为它的所有者。看板会带有默认的列。',
