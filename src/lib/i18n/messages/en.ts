@@ -304,6 +304,7 @@ export const en = {
   'detail.activity.title': 'Activity',
   'detail.activity.empty': 'Nothing has happened yet.',
   'detail.activity.system': 'Runboard',
+  'detail.activity.systemAvatar': 'Runboard (automatic)',
   'detail.activity.empty-value': 'none',
   'detail.activity.created': '{name} created this task',
   'detail.activity.changed': '{name} changed {field} from {from} to {to}',

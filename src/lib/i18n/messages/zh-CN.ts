@@ -301,6 +301,7 @@ export const zhCN: Messages = {
   'detail.activity.title': '动态',
   'detail.activity.empty': '暂无动态。',
   'detail.activity.system': 'Runboard',
+  'detail.activity.systemAvatar': 'Runboard（系统自动）',
   'detail.activity.empty-value': '无',
   'detail.activity.created': '{name} 创建了此任务',
   'detail.activity.changed': '{name} 将{field}从 {from} 改为 {to}',
