@@ -529,6 +529,23 @@ test.describe('runbooks', () => {
     await expect(a.page.getByTestId('runbook-row')).toContainText('更新于');
   });
 
+  test('step checkboxes carry a screen-reader label in the UI language', async ({ browser }) => {
+    const { owner } = e2eAccounts();
+    const ws = await newWorkspace('rb-steps', { member: null });
+    const id = await createRunbook(owner, ws, {
+      title: '切换数据库',
+      markdown: '- [ ] 检查复制延迟\n- [x] 提升副本\n'
+    });
+    const a = await openPage(browser, { locale: 'zh-CN' });
+    clients.push(a);
+    await openRunbook(a.page, ws, id);
+    const boxes = a.page.getByTestId('runbook-content').locator('input[type="checkbox"]');
+    await expect(boxes).toHaveCount(2);
+    // tiptap's own label would be "Task item checkbox for 检查复制延迟".
+    await expect(boxes.nth(0)).toHaveAttribute('aria-label', '步骤：检查复制延迟');
+    await expect(boxes.nth(1)).toHaveAttribute('aria-label', '步骤：提升副本');
+  });
+
   test('the search box finds runbooks by their text and keeps the query in the address', async ({
     browser
   }) => {

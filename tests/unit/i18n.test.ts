@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LOCALES, negotiateLocale } from '../../src/lib/i18n/locales';
+import { LOCALES, negotiateLocale, pluralForm } from '../../src/lib/i18n/locales';
 import { en } from '../../src/lib/i18n/messages/en';
 import { zhCN } from '../../src/lib/i18n/messages/zh-CN';
 
@@ -40,5 +40,47 @@ describe('messages', () => {
     for (const [key, text] of Object.entries(en)) {
       expect(params(zhCN[key as keyof typeof en]), key).toEqual(params(text));
     }
+  });
+});
+
+/** Messages that show a bare number (no noun to inflect), so they need no plural forms. */
+const NUMBER_ONLY = new Set([
+  'boardView.column.overLimit', // "Over the WIP limit (7 of 5)"
+  'list.moreLabels', // "+2"
+  'list.filter.selected', // "2 selected"
+  'invites.showInactive' // "… revoked links (3)"
+]);
+
+describe('plurals', () => {
+  it('picks the form by the CLDR plural rules of each locale', () => {
+    expect([0, 1, 2, 1.5, 21].map((n) => pluralForm('en', n))).toEqual([
+      'other',
+      'one',
+      'other',
+      'other',
+      'other'
+    ]);
+    expect([0, 1, 2].map((n) => pluralForm('zh-CN', n))).toEqual(['other', 'other', 'other']);
+  });
+
+  it('gives every plural message both forms, with {count} in the other form, in every locale', () => {
+    for (const catalog of [en, zhCN] as Record<string, string>[]) {
+      const keys = Object.keys(catalog);
+      for (const key of keys) {
+        const base = /^(.*)\.(one|other)$/.exec(key)?.[1];
+        if (base === undefined) continue;
+        expect(keys, `${base}.one`).toContain(`${base}.one`);
+        expect(keys, `${base}.other`).toContain(`${base}.other`);
+        expect(params(catalog[`${base}.other`] ?? ''), key).toContain('count');
+      }
+    }
+  });
+
+  it('has no count message outside the plural forms (so no "1 times")', () => {
+    const stray = Object.entries(en)
+      .filter(([key, text]) => params(text).includes('count') && !/\.(one|other)$/.test(key))
+      .map(([key]) => key)
+      .filter((key) => !NUMBER_ONLY.has(key));
+    expect(stray).toEqual([]);
   });
 });

@@ -4,13 +4,21 @@
  * its own (no module-level state shared between users).
  */
 import { getContext, setContext } from 'svelte';
-import { LOCALE_COOKIE, LOCALE_COOKIE_MAX_AGE_SECONDS, type Locale } from './locales';
+import {
+  LOCALE_COOKIE,
+  LOCALE_COOKIE_MAX_AGE_SECONDS,
+  pluralForm,
+  type Locale,
+  type PluralForm
+} from './locales';
 import {
   en,
   type MessageKey,
   type MessageParams,
   type Messages,
-  type ParamNames
+  type ParamNames,
+  type PluralKey,
+  type PluralParams
 } from './messages/en';
 import { zhCN } from './messages/zh-CN';
 
@@ -67,16 +75,26 @@ export class I18n {
     return interpolate(template, params);
   };
 
+  /**
+   * The plural message `key` in the form that fits `params.count` in the current locale
+   * (`key.one` or `key.other`, by `Intl.PluralRules`), with `{params}` filled in. Every message
+   * that shows a count of something goes through here, never through a fixed noun form.
+   */
+  tn = <B extends PluralKey>(key: B, params: PluralParams<B>): string => {
+    const form = pluralForm(this.locale, params.count);
+    const template: string = catalogs[this.locale][`${key}.${form}` as MessageKey];
+    return interpolate(template, params as Record<string, string | number>);
+  };
+
   /** The message `key` if there is one (for keys built at run time, e.g. from an id), else null. */
   tryT = (key: string): string | null =>
     isMessageKey(key) ? interpolate(catalogs[this.locale][key], undefined) : null;
 
   /**
-   * The plural form of `count` in the current locale, folded into the two forms the messages
-   * carry (`*.one`, `*.other`); Chinese has only 'other'.
+   * The plural form of `count` in the current locale (`*.one` or `*.other`); Chinese has only
+   * 'other'. Messages are better picked with `tn`, which also checks the `count` parameter.
    */
-  plural = (count: number): 'one' | 'other' =>
-    new Intl.PluralRules(this.locale).select(count) === 'one' ? 'one' : 'other';
+  plural = (count: number): PluralForm => pluralForm(this.locale, count);
 
   /** A date (ISO string or Date) in the current locale, e.g. "Jan 31, 2025" / "2025年1月31日". */
   formatDate = (

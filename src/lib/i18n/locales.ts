@@ -15,6 +15,24 @@ export const LOCALE_COOKIE = 'locale';
 /** One year, in seconds: how long the choice is remembered. */
 export const LOCALE_COOKIE_MAX_AGE_SECONDS = 365 * 24 * 60 * 60;
 
+/** The plural forms messages carry: `<key>.one` and `<key>.other`. */
+export type PluralForm = 'one' | 'other';
+
+const pluralRules = new Map<Locale, Intl.PluralRules>();
+
+/**
+ * The form of `count` in `locale` by the CLDR plural rules, folded into the two forms the
+ * messages carry: English has 'one' (1) and 'other' (0, 2, 1.5 …); Chinese has only 'other'.
+ */
+export function pluralForm(locale: Locale, count: number): PluralForm {
+  let rules = pluralRules.get(locale);
+  if (rules === undefined) {
+    rules = new Intl.PluralRules(locale);
+    pluralRules.set(locale, rules);
+  }
+  return rules.select(count) === 'one' ? 'one' : 'other';
+}
+
 /** True when `value` is one of `LOCALES` (exact spelling). */
 export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);

@@ -52,7 +52,8 @@ export const en = {
   'boardView.filter.noMatch': 'No card matches the filter.',
   'boardView.column.count.one': '{count} card',
   'boardView.column.count.other': '{count} cards',
-  'boardView.column.wipCount': '{count} cards, WIP limit {limit}',
+  'boardView.column.wipCount.one': '{count} card, WIP limit {limit}',
+  'boardView.column.wipCount.other': '{count} cards, WIP limit {limit}',
   'boardView.column.overLimit': 'Over the WIP limit ({count} of {limit})',
   'boardView.column.settings': 'Column settings: {name}',
   'boardView.column.settingsTitle': 'Column settings',
@@ -275,7 +276,8 @@ export const en = {
   'detail.md.copyFailed': 'Copy failed',
   'detail.checklist.title': 'Checklist',
   'detail.checklist.progress': '{done}/{total}',
-  'detail.checklist.progressLabel': '{done} of {total} items done',
+  'detail.checklist.progressLabel.one': '{done} of {count} item done',
+  'detail.checklist.progressLabel.other': '{done} of {count} items done',
   'detail.checklist.empty': 'No items yet.',
   'detail.checklist.newItem': 'New checklist item',
   'detail.checklist.placeholder': 'Add an item…',
@@ -302,6 +304,7 @@ export const en = {
   'detail.activity.title': 'Activity',
   'detail.activity.empty': 'Nothing has happened yet.',
   'detail.activity.system': 'Runboard',
+  'detail.activity.systemAvatar': 'Runboard (automatic)',
   'detail.activity.empty-value': 'none',
   'detail.activity.created': '{name} created this task',
   'detail.activity.changed': '{name} changed {field} from {from} to {to}',
@@ -333,7 +336,8 @@ export const en = {
   'detail.activity.field.acknowledgedAt': 'acknowledged',
   'detail.activity.acknowledged': '{name} acknowledged the incident',
   'detail.activity.checklistRenamed': '{name} renamed checklist item “{from}” to “{to}”',
-  'detail.activity.showAll': 'Show all {count} entries',
+  'detail.activity.showAll.one': 'Show {count} entry',
+  'detail.activity.showAll.other': 'Show all {count} entries',
   // area end: task detail
 
   // area: offline and PWA (service worker, install, theme) — keys below
@@ -413,6 +417,7 @@ export const en = {
   'runbooks.editor.toolbar': 'Formatting',
   'runbooks.editor.contentLabel': 'Runbook content',
   'runbooks.editor.placeholder': 'Write the steps… Type @ to mention someone, # to link a task.',
+  'runbooks.editor.stepEmpty': 'Empty step',
   'runbooks.editor.blockType': 'Text style',
   'runbooks.editor.paragraph': 'Text',
   'runbooks.editor.heading': 'Heading {level}',
@@ -516,8 +521,8 @@ export const en = {
   'runMode.readOnly':
     'You can follow this run, but only members who can edit tasks can tick steps.',
   'runMode.failed': 'The step could not be saved: {message}',
-  'runMode.progressDone.one': '{done} step done',
-  'runMode.progressDone.other': '{done} steps done',
+  'runMode.progressDone.one': '{count} step done',
+  'runMode.progressDone.other': '{count} steps done',
   // area end: run mode
 
   'board.previewing': 'Showing this board as you last saw it while it loads…',
@@ -818,6 +823,8 @@ export const en = {
   'workspace.switcher.heading': 'Your workspaces',
   'workspace.switcher.none': 'You are not in any workspace yet.',
   'workspace.switcher.settings': 'Workspace settings',
+  'workspace.switcher.toBoardShort': 'Back to board',
+  'workspace.switcher.toBoard': 'Back to the board of {name}',
   'workspace.new': 'New workspace',
   'workspace.new.title': 'Create a workspace',
   'workspace.new.body': 'You become its owner. Its board starts with the default columns.',
@@ -890,7 +897,8 @@ export const en = {
   'invites.expiry.720h': '30 days',
   'invites.maxUses': 'Can be used',
   'invites.maxUses.unlimited': 'Any number of times',
-  'invites.maxUses.n': 'Up to {count} times',
+  'invites.maxUses.n.one': 'Once only',
+  'invites.maxUses.n.other': 'Up to {count} times',
   'invites.create': 'Create link',
   'invites.adminNote': 'Only owners can invite admins.',
   'invites.created.title': 'Invite link created',
@@ -995,6 +1003,22 @@ export type MessageParams<K extends MessageKey> = Record<
   ParamNames<(typeof en)[K]>,
   string | number
 >;
+
+/**
+ * Base keys of messages that come in plural forms: `<base>.one` and `<base>.other`, chosen by
+ * the `count` parameter (see `I18n.tn`).
+ */
+export type PluralKey = {
+  [K in MessageKey]: K extends `${infer B}.other`
+    ? `${B}.one` extends MessageKey
+      ? B
+      : never
+    : never;
+}[MessageKey];
+
+/** The parameters of plural message `B`: those of both forms, with `count` a number. */
+export type PluralParams<B extends PluralKey> = MessageParams<`${B}.one`> &
+  MessageParams<`${B}.other`> & { count: number };
 
 type AllOf<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void
   ? I

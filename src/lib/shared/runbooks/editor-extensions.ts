@@ -46,6 +46,11 @@ export interface RunbookExtensionOptions {
     provider?: unknown;
     user?: { name: string; color: string };
   };
+  /**
+   * The screen-reader label of a step's checkbox, from the step's text (browser only; the
+   * UI passes a translated one, since tiptap's default is English).
+   */
+  stepCheckboxLabel?: (text: string, checked: boolean) => string;
 }
 
 declare module '@tiptap/core' {
@@ -222,6 +227,7 @@ function mentionExtension(suggestion: Partial<SuggestionOptions> | undefined): A
 
 /** The runbook extension list: the one schema of runbook content. */
 export function runbookExtensions(options: RunbookExtensionOptions = {}): AnyExtension[] {
+  const label = options.stepCheckboxLabel;
   const extensions: AnyExtension[] = [
     StarterKit.configure({
       // Collaboration brings its own (Yjs) undo manager; two histories would fight.
@@ -238,7 +244,12 @@ export function runbookExtensions(options: RunbookExtensionOptions = {}): AnyExt
       codeBlock: { defaultLanguage: null, HTMLAttributes: { spellcheck: 'false' } }
     }),
     TaskList,
-    RunbookTaskItem,
+    label === undefined
+      ? RunbookTaskItem
+      : RunbookTaskItem.configure({
+          nested: true,
+          a11y: { checkboxLabel: (node, checked) => label(node.textContent, checked) }
+        }),
     TableKit.configure({ table: { resizable: false } }),
     RunbookImage,
     Callout,
