@@ -205,7 +205,11 @@ describe('workspaces', () => {
     const chinese = workspaceCreatedSchema.parse(
       expectStatus(await call('POST', '/workspaces', as(owner, 'session'), { name: '运维组' }), 201)
     );
-    expect(chinese.id).toMatch(/^ws-[a-z2-9]{8}$/);
+    expect(chinese.id).toBe('yun-wei-zu');
+    const symbols = workspaceCreatedSchema.parse(
+      expectStatus(await call('POST', '/workspaces', as(owner, 'session'), { name: '！！！' }), 201)
+    );
+    expect(symbols.id).toMatch(/^ws-[a-z2-9]{8}$/);
 
     const list = z
       .array(workspaceSummarySchema)
