@@ -217,4 +217,25 @@ test.describe('shared e2e server', () => {
     await expect(page).toHaveURL(/\/login\?next=%2Fw%2Fe2e%2Fboard$/);
     await expect(page.getByTestId('login-form')).toBeVisible();
   });
+
+  test('"Forgot your password?" says who can reset it, in English and Chinese', async ({
+    browser
+  }) => {
+    for (const [locale, summary, who] of [
+      ['en-US', 'Forgot your password?', 'Ask an owner or admin of your workspace'],
+      ['zh-CN', '忘记密码？', '请联系工作区的所有者或管理员']
+    ] as const) {
+      const context = await browser.newContext({ locale });
+      const page = await context.newPage();
+      await page.goto('/login');
+      const forgot = page.getByTestId('login-forgot');
+      await expect(forgot.getByText(who)).toBeHidden();
+      await forgot.getByText(summary).click();
+      await expect(forgot.getByText(who)).toBeVisible();
+      await expect(forgot.locator('code')).toHaveText(
+        'npm run admin -- reset-password --email you@example.com'
+      );
+      await context.close();
+    }
+  });
 });

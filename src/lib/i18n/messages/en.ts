@@ -631,6 +631,11 @@ export const en = {
   'auth.login.sso': 'Sign in with {name}',
   'auth.login.or': 'or',
   'auth.login.signedOut': 'You are signed out.',
+  'auth.forgot.summary': 'Forgot your password?',
+  'auth.forgot.body':
+    'Runboard does not send email yet, so a password cannot be reset from this page. Ask an owner or admin of your workspace: whoever runs the Runboard server can set a new password with this command on the server host.',
+  'auth.forgot.after':
+    'It prints a new password to pass on to you and signs you out on every device. Change it on your account page after you sign in.',
   'auth.error.invalidCredentials': 'Wrong email or password.',
   'auth.error.rateLimited': 'Too many attempts. Try again in {minutes} min.',
   'auth.error.oidc': 'Single sign-on failed. Try again, or sign in with your password.',

@@ -621,6 +621,11 @@ export const zhCN: Messages = {
   'auth.login.sso': '使用 {name} 登录',
   'auth.login.or': '或',
   'auth.login.signedOut': '你已退出登录。',
+  'auth.forgot.summary': '忘记密码？',
+  'auth.forgot.body':
+    'Runboard 暂时还不能发送邮件，所以无法在此页面自助重置密码。请联系工作区的所有者或管理员：负责运维 Runboard 服务器的人可以在服务器上运行以下命令，为你设置新密码。',
+  'auth.forgot.after':
+    '命令会输出一个新密码，由对方转交给你，同时你在所有设备上的登录都会失效。登录后请在账户设置中改成你自己的密码。',
   'auth.error.invalidCredentials': '邮箱或密码错误。',
   'auth.error.rateLimited': '尝试次数过多，请 {minutes} 分钟后再试。',
   'auth.error.oidc': '单点登录失败。请重试，或使用密码登录。',
