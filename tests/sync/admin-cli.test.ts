@@ -305,6 +305,8 @@ describe('admin CLI', () => {
       'user.created',
       'workspace.created',
       'workspace.created',
+      'workspace.created',
+      'workspace.created',
       'user.created',
       'member.added',
       'token.created',
