@@ -550,6 +550,11 @@ export const en = {
   'form.errorTitleTooLong': 'Keep the title under {max} characters.',
   'form.errorFailed': 'The task could not be added: {message}',
   'form.added': 'Added “{title}”.',
+  'board.created.text': 'Task {key} created',
+  'board.created.textNoKey': 'Task “{title}” created',
+  'board.created.filtered': 'The current filter hides it.',
+  'board.created.open': 'Open',
+  'board.created.dismiss': 'Dismiss',
 
   'kind.task': 'Task',
   'kind.incident': 'Incident',

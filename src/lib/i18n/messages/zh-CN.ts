@@ -540,6 +540,11 @@ export const zhCN: Messages = {
   'form.errorTitleTooLong': '标题不能超过 {max} 个字符。',
   'form.errorFailed': '无法添加任务：{message}',
   'form.added': '已添加“{title}”。',
+  'board.created.text': '已创建任务 {key}',
+  'board.created.textNoKey': '已创建任务「{title}」',
+  'board.created.filtered': '当前筛选条件下不显示该任务。',
+  'board.created.open': '打开',
+  'board.created.dismiss': '关闭',
 
   'kind.task': '任务',
   'kind.incident': '事件',
