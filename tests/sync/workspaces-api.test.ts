@@ -412,9 +412,10 @@ describe('members', () => {
     expect(await roleOf('roles', member.userId)).toBeUndefined();
 
     const removals = await audit(ws, as(who('roles', 'owner')), '?action=member.removed');
+    // The removed person is named in the entry, since the log cannot look them up afterwards.
     expect(removals.map((e) => e.details)).toEqual([
-      { role: 'member', left: true },
-      { role: 'viewer' }
+      { role: 'member', name: `member ${ws}`, email: member.email, left: true },
+      { role: 'viewer', name: `viewer ${ws}`, email: viewer.email }
     ]);
   });
 });

@@ -8,6 +8,7 @@
  * the API layer and to messages by the pages.
  */
 import { canChangeRole, type Role } from '../../shared/permissions';
+import type { WorkspaceAuditAction } from '../../shared/workspaces/audit-actions';
 import type { InviteRole, InviteStatus } from '../../shared/workspaces/schema';
 import type { Runtime } from '../runtime';
 import { hashPassword } from '../auth/password';
@@ -178,9 +179,12 @@ export async function removeMember(
       );
     }
     await refuseLastOwner(runtime, target, 'removed');
+    // Named in the entry: once removed, the log can no longer look the person up as a member.
+    const removed = await runtime.accounts.getUser(targetUserId);
     await runtime.accounts.removeMember(workspaceId, targetUserId);
     await audit(runtime, actor, workspaceId, 'member.removed', `user:${targetUserId}`, {
       role: target.role,
+      ...(removed ? { name: removed.name, email: removed.email } : {}),
       ...(leaving ? { left: true } : {})
     });
     closeConnections(runtime, { userId: targetUserId, workspaceId });
@@ -333,7 +337,7 @@ async function audit(
   runtime: Runtime,
   actor: Actor,
   workspaceId: string,
-  action: string,
+  action: WorkspaceAuditAction,
   target: string,
   details: Record<string, unknown>
 ): Promise<void> {

@@ -22,7 +22,10 @@ const auditQuery = z
   .object({
     action: auditActionSchema
       .optional()
-      .describe('An action (`member.removed`) or a group of them (`member`).'),
+      .describe(
+        'An action (`member.removed`, `token.created`) or a group of them (`setup`, ' +
+          '`workspace`, `member`, `invite`, `token`).'
+      ),
     actor: idSchema.optional().describe('User id of the actor.'),
     since: queryTimeSchema
       .optional()
@@ -61,8 +64,9 @@ export const listAuditOperation = defineOperation(
     operationId: 'listAudit',
     summary: 'Read the audit log',
     description:
-      'Admins and owners. Who changed names, roles, members and invites (and more as features ' +
-      'add actions), newest first. All given filters must match.',
+      'Admins and owners. Who set the workspace up, changed its name, members, roles and ' +
+      'invites, and made or revoked API tokens for it (and more as features add actions), ' +
+      'newest first. All given filters must match.',
     tags: ['audit'],
     params: workspaceParams,
     query: auditQuery,
