@@ -16,7 +16,7 @@ export interface DemoRunbook {
   title: Text;
   tags: Record<Locale, readonly string[]>;
   services: readonly string[];
-  alertMatchers: readonly AlertMatcher[];
+  alertMatchers: AlertMatcher[];
   reviewIntervalDays: number;
   markdown: Text;
 }
