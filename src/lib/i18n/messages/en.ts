@@ -668,7 +668,7 @@ export const en = {
   'setup.workspacePlaceholder': 'e.g. Platform Team',
   'setup.demo': 'Fill the board with demo data',
   'setup.demoHint':
-    'A dozen example incidents, changes and tasks to look around with. Archive them any time.',
+    'A dozen example incidents, changes and tasks, and three runbooks they link to, to look around with. Archive them any time.',
   'setup.submit': 'Create account and workspace',
   'setup.submitting': 'Setting up…',
   'setup.error.done': 'Runboard is set up already. Sign in instead.',

@@ -657,7 +657,8 @@ export const zhCN: Messages = {
   'setup.workspaceName': '工作区名称',
   'setup.workspacePlaceholder': '例如：平台组',
   'setup.demo': '用示例数据填充看板',
-  'setup.demoHint': '约十几个示例事件、变更和任务，方便上手体验，随时可以归档。',
+  'setup.demoHint':
+    '约十几个示例事件、变更和任务，以及与之关联的三份运行手册，方便上手体验，随时可以归档。',
   'setup.submit': '创建账户和工作区',
   'setup.submitting': '正在设置…',
   'setup.error.done': 'Runboard 已完成设置，请直接登录。',
@@ -894,7 +895,7 @@ export const zhCN: Messages = {
   'audit.action.token.revoked': '撤销 API 令牌',
   'audit.sentence.setup.completed': '{actor} 完成了 Runboard 的初始设置，创建了此工作区',
   'audit.sentence.setup.completedDemo':
-    '{actor} 完成了 Runboard 的初始设置，创建了此工作区并填充了演示数据',
+    '{actor} 完成了 Runboard 的初始设置，创建了此工作区并填充了示例数据',
   'audit.sentence.workspace.created': '{actor} 创建了工作区「{name}」',
   'audit.sentence.workspace.createdFor': '{actor} 为 {owner} 创建了工作区「{name}」',
   'audit.sentence.workspace.renamed': '{actor} 将工作区「{from}」重命名为「{to}」',
