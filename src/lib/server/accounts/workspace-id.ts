@@ -7,9 +7,10 @@
  * `运维平台` → `yun-wei-ping-tai`, `SRE 值班组` → `sre-zhi-ban-zu`. Syllables are not joined
  * into words (`yunwei-pingtai`) because that needs word segmentation that guesses; one syllable
  * per word is predictable, and anyone can type it. `ü` is written `v` (`绿` → `lv`), as pinyin
- * keyboards do. Server only: pinyin-pro carries a dictionary of several hundred kilobytes.
+ * keyboards do. Server only: pinyin-pro carries a dictionary of several hundred kilobytes, and it
+ * is loaded on the first Chinese name only (importing it costs ~50 ms and ~10 MB of heap, which a
+ * server whose workspaces have English names should not pay).
  */
-import { pinyin } from 'pinyin-pro';
 import type { DocumentStorage } from '../../../../sync-server/storage/types';
 import { generateId } from '../../shared/board/board-model';
 import { boardDocName } from '../../shared/doc-name';
@@ -24,8 +25,9 @@ const SUFFIX_ATTEMPTS = 5;
 const HAN = /[\u3400-\u4dbf\u4e00-\u9fff]/;
 
 /** Spells the Han characters of `name` in pinyin, one syllable per word; other text is kept. */
-function romanize(name: string): string {
+async function romanize(name: string): Promise<string> {
   if (!HAN.test(name)) return name;
+  const { pinyin } = await import('pinyin-pro');
   return pinyin(name, { toneType: 'none', type: 'array', nonZh: 'consecutive', v: true }).join(' ');
 }
 
@@ -34,8 +36,8 @@ function romanize(name: string): string {
  * `yun-wei-ping-tai`; '' when nothing readable is left (`！！！`). At most SLUG_MAX_LENGTH
  * characters, cut between words where there is one.
  */
-export function slugFromName(name: string): string {
-  const slug = romanize(name)
+export async function slugFromName(name: string): Promise<string> {
+  const slug = (await romanize(name))
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
@@ -59,7 +61,7 @@ export async function allocateWorkspaceId(
   name: string,
   isFree: (id: string) => Promise<boolean>
 ): Promise<string> {
-  const slug = slugFromName(name);
+  const slug = await slugFromName(name);
   if (slug !== '' && (await isFree(slug))) return slug;
   for (let attempt = 0; attempt < SUFFIX_ATTEMPTS; attempt++) {
     const id = slug === '' ? `ws-${randomToken(8)}` : `${slug}-${randomToken(4)}`;
