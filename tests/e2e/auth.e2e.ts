@@ -5,6 +5,7 @@
  */
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { DEMO_TASK_COUNT } from '../../src/lib/server/demo/demo-data';
+import { DEMO_RUNBOOKS } from '../../src/lib/server/demo/demo-runbooks';
 import { startAppProcess, type ServerProcess } from '../helpers/server-process';
 import { tempDataDir } from '../helpers/sync-server';
 import { e2eAccounts, newWorkspace, signIn, signedIn } from './fixtures';
@@ -94,6 +95,10 @@ test.describe('first run on a fresh server', () => {
     const assignees = page.getByTestId('task-assignee');
     await expect(assignees.filter({ hasText: 'Unassigned' }).first()).toBeVisible();
     await expect(assignees.filter({ hasNotText: 'Unassigned' }).first()).toBeVisible();
+    // The runbook library has the demo runbooks, in the language of the setup page.
+    await page.goto('/w/platform-team/runbooks');
+    await expect(page.getByTestId('runbook-row')).toHaveCount(DEMO_RUNBOOKS.length);
+    await expect(page.getByTestId('runbook-list')).toContainText('Rotate TLS certificates');
     await page.getByTestId('user-menu').locator('summary').click();
     await expect(page.getByTestId('user-menu-name')).toHaveText(OWNER.name);
 
