@@ -19,13 +19,12 @@ import {
   tokenNameSchema,
   userNameSchema
 } from '../src/lib/server/accounts/account-schemas';
-import { slugFromName } from '../src/lib/server/accounts/workspace-service';
+import { allocateWorkspaceId, workspaceIdIsFree } from '../src/lib/server/accounts/workspace-id';
 import { hashPassword } from '../src/lib/server/auth/password';
 import { randomToken } from '../src/lib/server/auth/secrets';
 import { ConfigError, loadConfig } from '../src/lib/server/config';
 import { openSqlite, type SqliteDatabase } from '../src/lib/server/db/sqlite';
-import { generateId } from '../src/lib/shared/board/board-model';
-import { boardDocName, isValidId } from '../src/lib/shared/doc-name';
+import { isValidId } from '../src/lib/shared/doc-name';
 import { ROLES } from '../src/lib/shared/permissions';
 import { workspaceNameSchema } from '../src/lib/shared/workspaces/schema';
 
@@ -131,23 +130,6 @@ async function requireWorkspace(accounts: Accounts, id: string) {
   return workspace;
 }
 
-/** A free workspace id for `name`: its slug when no workspace or document uses it. */
-async function newWorkspaceId(db: SqliteDatabase, accounts: Accounts, name: string) {
-  const storage = new SqliteStorage(db);
-  const isFree = async (id: string) => {
-    if (await accounts.getWorkspace(id)) return false;
-    const stored = await storage.load(boardDocName(id));
-    return stored.snapshot === null && stored.lastSeq === 0;
-  };
-  const slug = slugFromName(name);
-  if (slug !== '' && (await isFree(slug))) return slug;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const id = slug === '' ? `ws-${randomToken(8)}` : `${slug}-${randomToken(4)}`;
-    if (await isFree(id)) return id;
-  }
-  return generateId();
-}
-
 async function readPasswordFromStdin(): Promise<string> {
   // One line: what `echo "$PASSWORD" | … --password-stdin` sends.
   return readFileSync(0, 'utf8').replace(/\r?\n$/, '');
@@ -202,7 +184,10 @@ async function run(command: string, values: Values, db: SqliteDatabase): Promise
         id = givenId;
         if (await accounts.getWorkspace(id)) throw new CliError(`workspace ${id} exists already`);
       } else {
-        id = await newWorkspaceId(db, accounts, name);
+        const storage = new SqliteStorage(db);
+        id = await allocateWorkspaceId(name, (candidate) =>
+          workspaceIdIsFree(accounts, storage, candidate)
+        );
       }
       const workspace = await accounts.createWorkspace(name, owner.id, id);
       await accounts.audit({

@@ -5,6 +5,7 @@
  */
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { DEMO_TASK_COUNT } from '../../src/lib/server/demo/demo-data';
+import { DEMO_RUNBOOKS } from '../../src/lib/server/demo/demo-runbooks';
 import { startAppProcess, type ServerProcess } from '../helpers/server-process';
 import { tempDataDir } from '../helpers/sync-server';
 import { e2eAccounts, newWorkspace, signIn, signedIn } from './fixtures';
@@ -94,6 +95,10 @@ test.describe('first run on a fresh server', () => {
     const assignees = page.getByTestId('task-assignee');
     await expect(assignees.filter({ hasText: 'Unassigned' }).first()).toBeVisible();
     await expect(assignees.filter({ hasNotText: 'Unassigned' }).first()).toBeVisible();
+    // The runbook library has the demo runbooks, in the language of the setup page.
+    await page.goto('/w/platform-team/runbooks');
+    await expect(page.getByTestId('runbook-row')).toHaveCount(DEMO_RUNBOOKS.length);
+    await expect(page.getByTestId('runbook-list')).toContainText('Rotate TLS certificates');
     await page.getByTestId('user-menu').locator('summary').click();
     await expect(page.getByTestId('user-menu-name')).toHaveText(OWNER.name);
 
@@ -216,5 +221,26 @@ test.describe('shared e2e server', () => {
     await page.goto('/w/e2e/board');
     await expect(page).toHaveURL(/\/login\?next=%2Fw%2Fe2e%2Fboard$/);
     await expect(page.getByTestId('login-form')).toBeVisible();
+  });
+
+  test('"Forgot your password?" says who can reset it, in English and Chinese', async ({
+    browser
+  }) => {
+    for (const [locale, summary, who] of [
+      ['en-US', 'Forgot your password?', 'Ask an owner or admin of your workspace'],
+      ['zh-CN', '忘记密码？', '请联系工作区的所有者或管理员']
+    ] as const) {
+      const context = await browser.newContext({ locale });
+      const page = await context.newPage();
+      await page.goto('/login');
+      const forgot = page.getByTestId('login-forgot');
+      await expect(forgot.getByText(who)).toBeHidden();
+      await forgot.getByText(summary).click();
+      await expect(forgot.getByText(who)).toBeVisible();
+      await expect(forgot.locator('code')).toHaveText(
+        'npm run admin -- reset-password --email you@example.com'
+      );
+      await context.close();
+    }
   });
 });

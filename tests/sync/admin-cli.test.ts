@@ -133,6 +133,23 @@ describe('admin CLI', () => {
     ]);
     expect(ws.code, ws.stderr).toBe(0);
     expect(ws.stdout).toBe('platform-team\n');
+    // The same ids as the REST API: pinyin for Chinese names, a suffix when taken.
+    const chinese = await admin([
+      'create-workspace',
+      '--name',
+      '运维平台',
+      '--owner',
+      'ops@example.test'
+    ]);
+    expect(chinese.stdout).toBe('yun-wei-ping-tai\n');
+    const taken = await admin([
+      'create-workspace',
+      '--name',
+      '运维平台',
+      '--owner',
+      'ops@example.test'
+    ]);
+    expect(taken.stdout).toMatch(/^yun-wei-ping-tai-[a-z2-9]{4}\n$/);
     const named = await admin([
       'create-workspace',
       '--name',
@@ -286,6 +303,8 @@ describe('admin CLI', () => {
       .all() as { action: string; actor_label: string; actor_id: string | null }[];
     expect(audit.map((a) => a.action)).toEqual([
       'user.created',
+      'workspace.created',
+      'workspace.created',
       'workspace.created',
       'workspace.created',
       'user.created',

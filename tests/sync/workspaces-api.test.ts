@@ -205,7 +205,11 @@ describe('workspaces', () => {
     const chinese = workspaceCreatedSchema.parse(
       expectStatus(await call('POST', '/workspaces', as(owner, 'session'), { name: '运维组' }), 201)
     );
-    expect(chinese.id).toMatch(/^ws-[a-z2-9]{8}$/);
+    expect(chinese.id).toBe('yun-wei-zu');
+    const symbols = workspaceCreatedSchema.parse(
+      expectStatus(await call('POST', '/workspaces', as(owner, 'session'), { name: '！！！' }), 201)
+    );
+    expect(symbols.id).toMatch(/^ws-[a-z2-9]{8}$/);
 
     const list = z
       .array(workspaceSummarySchema)
@@ -408,9 +412,10 @@ describe('members', () => {
     expect(await roleOf('roles', member.userId)).toBeUndefined();
 
     const removals = await audit(ws, as(who('roles', 'owner')), '?action=member.removed');
+    // The removed person is named in the entry, since the log cannot look them up afterwards.
     expect(removals.map((e) => e.details)).toEqual([
-      { role: 'member', left: true },
-      { role: 'viewer' }
+      { role: 'member', name: `member ${ws}`, email: member.email, left: true },
+      { role: 'viewer', name: `viewer ${ws}`, email: viewer.email }
     ]);
   });
 });

@@ -25,6 +25,8 @@ import {
   secretMatches
 } from '../../src/lib/server/auth/secrets';
 import { DEMO_TASK_COUNT, fillDemoBoard } from '../../src/lib/server/demo/demo-data';
+import { DEMO_RUNBOOKS } from '../../src/lib/server/demo/demo-runbooks';
+import { parseMarkdown } from '../../src/lib/server/runbooks/runbook-service';
 import { AuthError } from '../../src/lib/server/accounts/auth-service';
 import { AccountError } from '../../src/lib/server/accounts/types';
 import { toApiError } from '../../src/lib/server/api/errors';
@@ -319,6 +321,40 @@ describe('demo board', () => {
     fillDemoBoard(doc, 'owner-1', 'zh-CN');
     expect(listTasks(doc).some((t) => /[\u4e00-\u9fff]/.test(t.title))).toBe(true);
     expect(listLabels(doc).some((l) => l.name === '数据库')).toBe(true);
+  });
+
+  it('links tasks to the demo runbooks it is given, and to none otherwise', () => {
+    const doc = new Y.Doc();
+    fillDemoBoard(doc, 'owner-1', 'en', Date.now(), { tls: 'rb-tls', failover: 'rb-failover' });
+    const targets = listTasks(doc).flatMap((t) => t.links.map((l) => `${l.type}:${l.target}`));
+    expect(new Set(targets)).toEqual(new Set(['runbook:rb-tls', 'runbook:rb-failover']));
+    const bare = new Y.Doc();
+    fillDemoBoard(bare, 'owner-1', 'en');
+    expect(listTasks(bare).every((t) => t.links.length === 0)).toBe(true);
+  });
+
+  it('has runbooks with steps, code blocks and callouts in both languages', () => {
+    expect(DEMO_RUNBOOKS.length).toBeGreaterThanOrEqual(2);
+    for (const runbook of DEMO_RUNBOOKS) {
+      for (const locale of ['en', 'zh-CN'] as const) {
+        const types = new Set<string>();
+        const walk = (node: { type?: string; content?: unknown[] }) => {
+          if (node.type) types.add(node.type);
+          for (const child of node.content ?? []) walk(child as typeof node);
+        };
+        walk(parseMarkdown(runbook.markdown[locale]));
+        expect([...types], `${runbook.key} ${locale}`).toEqual(
+          expect.arrayContaining(['heading', 'taskList', 'taskItem', 'codeBlock', 'callout'])
+        );
+      }
+      expect(/[\u4e00-\u9fff]/.test(runbook.title['zh-CN'])).toBe(true);
+    }
+    // Every demo runbook is linked from some demo task.
+    const doc = new Y.Doc();
+    const ids = Object.fromEntries(DEMO_RUNBOOKS.map((r) => [r.key, `rb-${r.key}`]));
+    fillDemoBoard(doc, 'owner-1', 'en', Date.now(), ids);
+    const linked = new Set(listTasks(doc).flatMap((t) => t.links.map((l) => l.target)));
+    expect(linked).toEqual(new Set(Object.values(ids)));
   });
 });
 

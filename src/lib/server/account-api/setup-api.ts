@@ -22,7 +22,9 @@ export const setupOperation = defineOperation(
     description:
       'Creates the owner account and the first workspace, and signs the caller in (session ' +
       'cookie). Only works while no user exists; afterwards it answers 409 `setup_done`. ' +
-      'With `demo: true` the first board is filled with demo tasks.',
+      'With `demo: true` the first board is filled with demo tasks and the runbook library with ' +
+      'demo runbooks linked from them, in the language of the request (`locale` cookie, else ' +
+      '`Accept-Language`).',
     tags: ['setup'],
     body: setupInputSchema,
     responses: {

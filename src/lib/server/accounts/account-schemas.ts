@@ -49,7 +49,10 @@ export const setupInputSchema = z
     password: newPasswordSchema,
     name: userNameSchema,
     workspaceName: workspaceNameSchema,
-    demo: z.boolean().optional().describe('Fill the first board with demo tasks.')
+    demo: z
+      .boolean()
+      .optional()
+      .describe('Fill the first board with demo tasks and the library with demo runbooks.')
   })
   .strict()
   .meta({ id: 'Setup', description: 'The owner account and the first workspace.' });

@@ -6,6 +6,7 @@
  */
 import { generateId } from '../../shared/board/board-model';
 import { isRole, type Role } from '../../shared/permissions';
+import type { AuditAction } from '../../shared/workspaces/audit-actions';
 import { hashSecret, newCredential, parseCredential, secretMatches } from '../auth/secrets';
 import type { SqliteDatabase } from '../db/sqlite';
 import {
@@ -129,7 +130,8 @@ export interface AuditRecord {
   workspaceId: string | null;
   actorId: string | null;
   actorLabel?: string | null;
-  action: string;
+  /** One of the listed actions, so the audit log can say each in words. */
+  action: AuditAction;
   target?: string | null;
   details?: Record<string, unknown> | null;
   origin?: RequestOrigin | null;

@@ -4,7 +4,7 @@
  */
 import type { Locale } from '../../i18n/locales';
 import { hashPassword } from '../auth/password';
-import { seedDemoBoard } from '../demo/demo-data';
+import { seedDemoWorkspace } from '../demo/demo-data';
 import type { Runtime } from '../runtime';
 import type { SetupInput } from './account-schemas';
 import { authLimiters, ipKey, rateLimited, type NewSession } from './auth-service';
@@ -64,7 +64,7 @@ export async function setUp(
     details: { demo: input.demo === true },
     origin
   });
-  if (input.demo) await seedDemoBoard(runtime, workspace.id, user.id, locale);
+  if (input.demo) await seedDemoWorkspace(runtime, workspace.id, user.id, locale);
   const session = await accounts.createSession(user.id, origin);
   await accounts.audit({
     workspaceId: null,

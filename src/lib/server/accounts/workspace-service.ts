@@ -7,9 +7,8 @@
  * Framework-free: failures are AccountErrors with a stable `code`, mapped to HTTP statuses by
  * the API layer and to messages by the pages.
  */
-import { generateId } from '../../shared/board/board-model';
-import { boardDocName } from '../../shared/doc-name';
 import { canChangeRole, type Role } from '../../shared/permissions';
+import type { WorkspaceAuditAction } from '../../shared/workspaces/audit-actions';
 import type { InviteRole, InviteStatus } from '../../shared/workspaces/schema';
 import type { Runtime } from '../runtime';
 import { hashPassword } from '../auth/password';
@@ -17,6 +16,7 @@ import { RateLimiter, authLimits } from '../auth/rate-limit';
 import { INVITE_TTL_MAX_MS } from './accounts';
 import { AuthError } from './auth-service';
 import { closeConnections } from './access-changes';
+import { allocateWorkspaceId, workspaceIdIsFree } from './workspace-id';
 import {
   AccountError,
   type Invite,
@@ -36,9 +36,6 @@ export interface Actor {
 }
 
 const HOUR_MS = 60 * 60 * 1000;
-/** Longest id derived from a workspace name, before a random suffix. */
-const SLUG_MAX_LENGTH = 40;
-const SUFFIX_ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
 
 /**
  * Membership changes of one workspace run one after another. The check ("is this the last
@@ -61,53 +58,15 @@ function serialized<T>(workspaceId: string, task: () => Promise<T>): Promise<T> 
   return run;
 }
 
-function randomSuffix(length: number): string {
-  let out = '';
-  const bytes = new Uint8Array(length);
-  globalThis.crypto.getRandomValues(bytes);
-  for (const byte of bytes) out += SUFFIX_ALPHABET.charAt(byte & 31);
-  return out;
-}
-
-/** A readable workspace id from a name: `Platform Team` → `platform-team`; '' when none fits. */
-export function slugFromName(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, SLUG_MAX_LENGTH)
-    .replace(/-+$/, '');
-}
-
-/**
- * Whether `id` is free: no workspace has it and no document was ever stored under it (documents
- * of an id that existed before accounts must not become part of a new workspace).
- */
-async function idIsFree(runtime: Runtime, id: string): Promise<boolean> {
-  if (await runtime.accounts.getWorkspace(id)) return false;
-  const stored = await runtime.storage.load(boardDocName(id));
-  return stored.snapshot === null && stored.lastSeq === 0;
-}
-
-async function newWorkspaceId(runtime: Runtime, name: string): Promise<string> {
-  const slug = slugFromName(name);
-  if (slug !== '' && (await idIsFree(runtime, slug))) return slug;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const id = slug === '' ? `ws-${randomSuffix(8)}` : `${slug}-${randomSuffix(4)}`;
-    if (await idIsFree(runtime, id)) return id;
-  }
-  return generateId();
-}
-
 /** Creates a workspace owned by the actor; its board gets default columns when first loaded. */
 export async function createWorkspace(
   runtime: Runtime,
   actor: Actor,
   name: string
 ): Promise<Workspace> {
-  const id = await newWorkspaceId(runtime, name);
+  const id = await allocateWorkspaceId(name, (candidate) =>
+    workspaceIdIsFree(runtime.accounts, runtime.storage, candidate)
+  );
   const workspace = await runtime.accounts.createWorkspace(name, actor.userId, id);
   await audit(runtime, actor, workspace.id, 'workspace.created', `workspace:${workspace.id}`, {
     name: workspace.name
@@ -220,9 +179,12 @@ export async function removeMember(
       );
     }
     await refuseLastOwner(runtime, target, 'removed');
+    // Named in the entry: once removed, the log can no longer look the person up as a member.
+    const removed = await runtime.accounts.getUser(targetUserId);
     await runtime.accounts.removeMember(workspaceId, targetUserId);
     await audit(runtime, actor, workspaceId, 'member.removed', `user:${targetUserId}`, {
       role: target.role,
+      ...(removed ? { name: removed.name, email: removed.email } : {}),
       ...(leaving ? { left: true } : {})
     });
     closeConnections(runtime, { userId: targetUserId, workspaceId });
@@ -375,7 +337,7 @@ async function audit(
   runtime: Runtime,
   actor: Actor,
   workspaceId: string,
-  action: string,
+  action: WorkspaceAuditAction,
   target: string,
   details: Record<string, unknown>
 ): Promise<void> {

@@ -1,8 +1,10 @@
 /**
  * Demo data for a fresh install (setup with "fill with demo data"): a realistic operations board
  * with incidents, changes and plain tasks across every column, labels, priorities, due dates and
- * a history of moves, so the board and its KPIs have something to show. Written through the
- * DocStore like any server-side edit, in the language the owner set up in.
+ * a history of moves, so the board and its KPIs have something to show, and a runbook library
+ * (demo-runbooks.ts) whose runbooks are linked from the tasks they serve. Written through the
+ * DocStore and the runbook service like any server-side edit, in the language the owner set up
+ * in.
  */
 import type * as Y from 'yjs';
 import type { Locale } from '../../i18n/locales';
@@ -16,6 +18,8 @@ import {
 import type { Priority, TaskKind } from '../../shared/board/schema';
 import { boardDocName } from '../../shared/doc-name';
 import type { Runtime } from '../runtime';
+import { createRunbookDoc, parseMarkdown } from '../runbooks/runbook-service';
+import { DEMO_RUNBOOKS, type DemoRunbookKey } from './demo-runbooks';
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
@@ -48,6 +52,8 @@ interface DemoTask {
   path: { status: string; hoursAgo: number }[];
   /** Incident acknowledged this many hours ago. */
   acknowledgedHoursAgo?: number;
+  /** Demo runbooks the task links to. */
+  runbooks?: DemoRunbookKey[];
 }
 
 const TASKS: readonly DemoTask[] = [
@@ -79,6 +85,7 @@ const TASKS: readonly DemoTask[] = [
     labels: ['database'],
     mine: false,
     createdHoursAgo: 0.5,
+    runbooks: ['failover'],
     path: [{ status: 'todo', hoursAgo: 0.5 }]
   },
   {
@@ -92,6 +99,7 @@ const TASKS: readonly DemoTask[] = [
     mine: true,
     createdHoursAgo: 50,
     acknowledgedHoursAgo: 49,
+    runbooks: ['tls'],
     path: [
       { status: 'in-progress', hoursAgo: 48 },
       { status: 'done', hoursAgo: 46 }
@@ -109,6 +117,7 @@ const TASKS: readonly DemoTask[] = [
     dueInDays: 3,
     estimateMinutes: 90,
     createdHoursAgo: 72,
+    runbooks: ['tls'],
     path: [{ status: 'todo', hoursAgo: 30 }]
   },
   {
@@ -127,6 +136,7 @@ const TASKS: readonly DemoTask[] = [
     dueInDays: 9,
     estimateMinutes: 240,
     createdHoursAgo: 120,
+    runbooks: ['failover'],
     path: []
   },
   {
@@ -158,6 +168,7 @@ const TASKS: readonly DemoTask[] = [
     dueInDays: -1,
     estimateMinutes: 45,
     createdHoursAgo: 100,
+    runbooks: ['disk'],
     path: [{ status: 'in-progress', hoursAgo: 28 }]
   },
   {
@@ -236,8 +247,23 @@ const TASKS: readonly DemoTask[] = [
 /** Number of tasks the demo board holds. */
 export const DEMO_TASK_COUNT = TASKS.length;
 
-/** Fills a board document with the demo labels and tasks; `now` anchors the history. */
-export function fillDemoBoard(doc: Y.Doc, ownerId: string, locale: Locale, now = Date.now()): void {
+/** Number of runbooks the demo library holds. */
+export const DEMO_RUNBOOK_COUNT = DEMO_RUNBOOKS.length;
+
+/** Ids of the demo runbooks, by key; a task links only to those given. */
+export type DemoRunbookIds = Partial<Record<DemoRunbookKey, string>>;
+
+/**
+ * Fills a board document with the demo labels and tasks; `now` anchors the history. Tasks link
+ * to the runbooks in `runbookIds` (created first by `seedDemoRunbooks`).
+ */
+export function fillDemoBoard(
+  doc: Y.Doc,
+  ownerId: string,
+  locale: Locale,
+  now = Date.now(),
+  runbookIds: DemoRunbookIds = {}
+): void {
   const at = (hoursAgo: number) => new Date(now - hoursAgo * HOUR_MS);
   initBoard(doc);
   const labelIds = {} as Record<LabelKey, string>;
@@ -263,7 +289,11 @@ export function fillDemoBoard(doc: Y.Doc, ownerId: string, locale: Locale, now =
         labels: task.labels.map((key) => labelIds[key]),
         assignee: task.mine ? ownerId : null,
         dueAt,
-        estimateMinutes: task.estimateMinutes ?? null
+        estimateMinutes: task.estimateMinutes ?? null,
+        links: (task.runbooks ?? []).flatMap((key) => {
+          const target = runbookIds[key];
+          return target === undefined ? [] : [{ type: 'runbook' as const, target }];
+        })
       },
       options
     );
@@ -281,14 +311,40 @@ export function fillDemoBoard(doc: Y.Doc, ownerId: string, locale: Locale, now =
   }
 }
 
-/** Seeds the demo board of `workspaceId` through the DocStore (stored and broadcast). */
-export async function seedDemoBoard(
+/** Creates the demo runbooks in `locale` through the runbook service; returns their ids. */
+export async function seedDemoRunbooks(
+  runtime: Runtime,
+  workspaceId: string,
+  ownerId: string,
+  locale: Locale
+): Promise<DemoRunbookIds> {
+  const scope = { runtime, workspaceId, actorId: ownerId, locale };
+  const ids: DemoRunbookIds = {};
+  for (const runbook of DEMO_RUNBOOKS) {
+    ids[runbook.key] = await createRunbookDoc(scope, {
+      title: runbook.title[locale],
+      content: parseMarkdown(runbook.markdown[locale]),
+      tags: runbook.tags[locale],
+      services: runbook.services,
+      alertMatchers: runbook.alertMatchers,
+      reviewIntervalDays: runbook.reviewIntervalDays
+    });
+  }
+  return ids;
+}
+
+/**
+ * Seeds the demo workspace: the runbooks, then the board whose tasks link to them, through the
+ * DocStore (stored and broadcast).
+ */
+export async function seedDemoWorkspace(
   runtime: Runtime,
   workspaceId: string,
   ownerId: string,
   locale: Locale
 ): Promise<void> {
+  const runbookIds = await seedDemoRunbooks(runtime, workspaceId, ownerId, locale);
   await runtime.docStore.transact(boardDocName(workspaceId), (doc) =>
-    fillDemoBoard(doc, ownerId, locale)
+    fillDemoBoard(doc, ownerId, locale, Date.now(), runbookIds)
   );
 }

@@ -23,7 +23,10 @@ const auditQuery = z
   .object({
     action: auditActionSchema
       .optional()
-      .describe('An action (`member.removed`) or a group of them (`member`).'),
+      .describe(
+        'An action (`member.removed`, `token.created`) or a group of them (`setup`, ' +
+          '`workspace`, `member`, `invite`, `token`).'
+      ),
     actor: idSchema.optional().describe('User id of the actor.'),
     since: queryTimeSchema
       .optional()
@@ -62,10 +65,11 @@ export const listAuditOperation = defineOperation(
     operationId: 'listAudit',
     summary: 'Read the audit log',
     description:
-      'Admins and owners. Who changed names, roles, members and invites (and more as features ' +
-      'add actions), newest first. All given filters must match. The log grows at the top, so ' +
-      'it is paged with the `before` cursor rather than `offset`: the `Link` header ' +
-      '(`rel="next"`) names the next page while entries remain; no `X-Total-Count`.',
+      'Admins and owners. Who set the workspace up, changed its name, members, roles and ' +
+      'invites, and made or revoked API tokens for it (and more as features add actions), ' +
+      'newest first. All given filters must match. The log grows at the top, so it is paged ' +
+      'with the `before` cursor rather than `offset`: the `Link` header (`rel="next"`) names ' +
+      'the next page while entries remain; no `X-Total-Count`.',
     tags: ['audit'],
     params: workspaceParams,
     query: auditQuery,

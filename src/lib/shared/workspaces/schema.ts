@@ -139,16 +139,8 @@ export const inviteAcceptedSchema = z
   .object({ workspaceId: idSchema, role: inviteRoleSchema })
   .meta({ id: 'InviteAccepted', description: 'The membership the invite created.' });
 
-/** Audit actions written by the workspace features (other features add their own). */
-export const WORKSPACE_AUDIT_ACTIONS = [
-  'workspace.created',
-  'workspace.renamed',
-  'member.role_changed',
-  'member.removed',
-  'invite.created',
-  'invite.revoked',
-  'invite.accepted'
-] as const;
+// The audit actions themselves are listed in one place, audit-actions.ts.
+export { WORKSPACE_AUDIT_ACTIONS } from './audit-actions';
 
 export const auditActionSchema = z
   .string()
@@ -158,7 +150,12 @@ export const auditActionSchema = z
 export const auditEntrySchema = z
   .object({
     seq: z.int().min(1).describe('Position in the log; pass as `before` to page back.'),
-    action: z.string().describe('What happened, e.g. member.role_changed.'),
+    action: z
+      .string()
+      .describe(
+        'What happened, e.g. member.role_changed; one of the actions in audit-actions.ts (an ' +
+          'older or newer version may have written others).'
+      ),
     actorId: z.string().nullable().describe('User id of who did it; null for the system.'),
     actorLabel: z.string().nullable().describe('How the actor was known at the time.'),
     target: z

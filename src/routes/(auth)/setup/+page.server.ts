@@ -6,6 +6,7 @@ import { requestOrigin } from '$lib/server/api/request-origin';
 import { PASSWORD_MIN_LENGTH } from '$lib/server/auth/password';
 import { setSessionCookie } from '$lib/server/auth/session-cookie';
 import { getRuntime } from '$lib/server/runtime';
+import { isLocale } from '$lib/i18n/locales';
 import { fieldErrorsOf, type FieldErrors } from '$lib/shared/form-errors';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -44,9 +45,13 @@ export const actions: Actions = {
       return fail(400, { values, errors, formError: null });
     }
     const runtime = await getRuntime();
+    // The page's language (sent by the form) wins over the negotiated one: the switcher may have
+    // changed it in a browser that keeps no cookie.
+    const shown = form.get('locale');
+    const locale = isLocale(shown) ? shown : event.locals.locale;
     let workspaceId: string;
     try {
-      const result = await setUp(runtime, parsed.data, requestOrigin(event), event.locals.locale);
+      const result = await setUp(runtime, parsed.data, requestOrigin(event), locale);
       setSessionCookie(event.cookies, result.token, result.session.expiresAt, event.url);
       workspaceId = result.workspace.id;
     } catch (error) {

@@ -1,0 +1,200 @@
+/**
+ * An audit entry as a sentence in the UI language: "Ana created the API token “ci” (no expiry)"
+ * / "Ana 创建了 API 令牌「ci」（永不过期）". One function per action, in a record over every
+ * `AuditAction`, so an action added to audit-actions.ts without a sentence fails the type check.
+ * Details are read defensively: the log is append-only, and old entries may lack a field.
+ */
+import type { I18n } from '$lib/i18n/i18n.svelte';
+import { isRole } from '$lib/shared/permissions';
+import { isAuditAction, type AuditAction } from '$lib/shared/workspaces/audit-actions';
+import type { AuditEntryInfo } from '$lib/shared/workspaces/schema';
+
+/** What a sentence needs from the page. */
+export interface AuditSentenceContext {
+  t: I18n['t'];
+  /** A date (ISO string) in the UI language. */
+  formatDate: (iso: string) => string;
+  /** The current name of a member, or null when they are no longer one. */
+  memberName: (userId: string) => string | null;
+}
+
+/** The facts of one entry, already put in words where they are names. */
+interface Facts {
+  actor: string;
+  details: Record<string, unknown>;
+  /** Who a `user:…` target is: the member's name, else the name or email recorded, else "a former member". */
+  targetUser: string;
+  ctx: AuditSentenceContext;
+}
+
+/** Label the admin CLI writes as its actor. */
+const CLI_ACTOR_LABEL = 'cli';
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+function role(facts: Facts, value: unknown): string {
+  return typeof value === 'string' && isRole(value)
+    ? facts.ctx.t(`members.role.${value}`)
+    : String(value ?? '?');
+}
+
+/** An expiry as recorded: epoch milliseconds (API tokens), an ISO string (invites), or none. */
+function expiry(facts: Facts, value: unknown): string {
+  const at =
+    typeof value === 'number' && Number.isFinite(value)
+      ? new Date(value).toISOString()
+      : text(value);
+  return at === null
+    ? facts.ctx.t('audit.expiry.never')
+    : facts.ctx.t('audit.expiry.on', { date: facts.ctx.formatDate(at) });
+}
+
+function uses(facts: Facts, value: unknown): string {
+  if (typeof value !== 'number') return facts.ctx.t('audit.uses.unlimited');
+  if (value === 1) return facts.ctx.t('audit.uses.once');
+  return facts.ctx.t('audit.uses.many', { count: value });
+}
+
+/** Who did it: the member's current name, the admin CLI, the system, or what was recorded. */
+export function auditActor(entry: AuditEntryInfo, ctx: AuditSentenceContext): string {
+  if (entry.actorId === null) {
+    if (entry.actorLabel === CLI_ACTOR_LABEL) return ctx.t('audit.actor.cli');
+    return entry.actorLabel ?? ctx.t('audit.system');
+  }
+  return ctx.memberName(entry.actorId) ?? entry.actorLabel ?? entry.actorId;
+}
+
+const SENTENCES: { readonly [A in AuditAction]: (facts: Facts) => string } = {
+  'setup.completed': ({ actor, details, ctx }) =>
+    ctx.t(
+      details.demo === true
+        ? 'audit.sentence.setup.completedDemo'
+        : 'audit.sentence.setup.completed',
+      {
+        actor
+      }
+    ),
+  'workspace.created': ({ actor, details, ctx }) => {
+    const name = text(details.name) ?? '?';
+    const owner = text(details.owner);
+    return owner === null
+      ? ctx.t('audit.sentence.workspace.created', { actor, name })
+      : ctx.t('audit.sentence.workspace.createdFor', { actor, name, owner });
+  },
+  'workspace.renamed': ({ actor, details, ctx }) =>
+    ctx.t('audit.sentence.workspace.renamed', {
+      actor,
+      from: text(details.from) ?? '?',
+      to: text(details.to) ?? '?'
+    }),
+  'member.added': (facts) =>
+    facts.ctx.t('audit.sentence.member.added', {
+      actor: facts.actor,
+      member: facts.targetUser,
+      role: role(facts, facts.details.role)
+    }),
+  'member.role_changed': (facts) =>
+    facts.ctx.t('audit.sentence.member.role_changed', {
+      actor: facts.actor,
+      member: facts.targetUser,
+      from: role(facts, facts.details.from),
+      to: role(facts, facts.details.to)
+    }),
+  'member.removed': (facts) =>
+    facts.details.left === true
+      ? facts.ctx.t('audit.sentence.member.left', { actor: facts.actor })
+      : facts.ctx.t('audit.sentence.member.removed', {
+          actor: facts.actor,
+          member: facts.targetUser,
+          role: role(facts, facts.details.role)
+        }),
+  'invite.created': (facts) =>
+    facts.ctx.t('audit.sentence.invite.created', {
+      actor: facts.actor,
+      role: role(facts, facts.details.role),
+      uses: uses(facts, facts.details.maxUses),
+      expiry: expiry(facts, facts.details.expiresAt)
+    }),
+  'invite.revoked': (facts) =>
+    text(facts.details.role) === null
+      ? facts.ctx.t('audit.sentence.invite.revokedUnknown', { actor: facts.actor })
+      : facts.ctx.t('audit.sentence.invite.revoked', {
+          actor: facts.actor,
+          role: role(facts, facts.details.role)
+        }),
+  'invite.accepted': (facts) =>
+    facts.ctx.t('audit.sentence.invite.accepted', {
+      actor: facts.actor,
+      role: role(facts, facts.details.role)
+    }),
+  'token.created': (facts) => {
+    const name = text(facts.details.name) ?? '?';
+    const user = text(facts.details.user);
+    const when = expiry(facts, facts.details.expiresAt);
+    return user === null
+      ? facts.ctx.t('audit.sentence.token.created', { actor: facts.actor, name, expiry: when })
+      : facts.ctx.t('audit.sentence.token.createdFor', {
+          actor: facts.actor,
+          name,
+          user,
+          expiry: when
+        });
+  },
+  'token.revoked': ({ actor, details, ctx }) =>
+    ctx.t('audit.sentence.token.revoked', { actor, name: text(details.name) ?? '?' }),
+  'user.created': ({ actor, details, ctx, targetUser }) =>
+    ctx.t('audit.sentence.user.created', { actor, email: text(details.email) ?? targetUser }),
+  'account.updated': ({ actor, ctx }) => ctx.t('audit.sentence.account.updated', { actor }),
+  'auth.signup': ({ actor, ctx }) => ctx.t('audit.sentence.auth.signup', { actor }),
+  'auth.login': ({ actor, details, ctx }) =>
+    ctx.t(
+      details.method === 'oidc' ? 'audit.sentence.auth.loginSso' : 'audit.sentence.auth.login',
+      {
+        actor
+      }
+    ),
+  'auth.login_failed': ({ actor, details, ctx }) => {
+    const email = text(details.email);
+    return email === null
+      ? ctx.t('audit.sentence.auth.login_failedSso', { actor })
+      : ctx.t('audit.sentence.auth.login_failed', { email });
+  },
+  'auth.logout': ({ actor, ctx }) => ctx.t('audit.sentence.auth.logout', { actor }),
+  'auth.oidc.linked': ({ actor, ctx }) => ctx.t('audit.sentence.auth.oidc.linked', { actor }),
+  'auth.oidc.signup': ({ actor, ctx }) => ctx.t('audit.sentence.auth.oidc.signup', { actor }),
+  'auth.password_changed': ({ actor, ctx }) =>
+    ctx.t('audit.sentence.auth.password_changed', { actor }),
+  'auth.password_change_failed': ({ actor, ctx }) =>
+    ctx.t('audit.sentence.auth.password_change_failed', { actor }),
+  'auth.password_reset': ({ actor, details, ctx, targetUser }) =>
+    ctx.t('audit.sentence.auth.password_reset', {
+      actor,
+      email: text(details.email) ?? targetUser
+    }),
+  'auth.session_revoked': ({ actor, ctx }) =>
+    ctx.t('audit.sentence.auth.session_revoked', { actor }),
+  'auth.sessions_revoked': ({ actor, details, ctx }) =>
+    ctx.t('audit.sentence.auth.sessions_revoked', {
+      actor,
+      count: typeof details.count === 'number' ? details.count : 0
+    })
+};
+
+/** The entry as one sentence in the UI language; an action this version does not know is named. */
+export function auditSentence(entry: AuditEntryInfo, ctx: AuditSentenceContext): string {
+  const actor = auditActor(entry, ctx);
+  if (!isAuditAction(entry.action)) {
+    return ctx.t('audit.sentence.unknown', { actor, action: entry.action });
+  }
+  const target = entry.target ?? '';
+  const userId = target.startsWith('user:') ? target.slice('user:'.length) : null;
+  const details = entry.details ?? {};
+  const targetUser =
+    (userId === null ? null : ctx.memberName(userId)) ??
+    text(details.name) ??
+    text(details.email) ??
+    ctx.t('audit.formerMember');
+  return SENTENCES[entry.action]({ actor, details, targetUser, ctx });
+}
