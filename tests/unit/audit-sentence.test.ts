@@ -115,6 +115,7 @@ function context(locale: Locale): AuditSentenceContext {
   const names: Record<string, string> = { [ANA]: 'Ana', [BO]: 'Bo' };
   return {
     t: i18n.t,
+    tn: i18n.tn,
     formatDate: (value) => i18n.formatDate(value, { dateStyle: 'medium' }),
     memberName: (id) => names[id] ?? null
   };

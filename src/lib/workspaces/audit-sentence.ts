@@ -12,6 +12,8 @@ import type { AuditEntryInfo } from '$lib/shared/workspaces/schema';
 /** What a sentence needs from the page. */
 export interface AuditSentenceContext {
   t: I18n['t'];
+  /** Plural messages: the form for `count` in the UI language. */
+  tn: I18n['tn'];
   /** A date (ISO string) in the UI language. */
   formatDate: (iso: string) => string;
   /** The current name of a member, or null when they are no longer one. */
@@ -53,8 +55,7 @@ function expiry(facts: Facts, value: unknown): string {
 
 function uses(facts: Facts, value: unknown): string {
   if (typeof value !== 'number') return facts.ctx.t('audit.uses.unlimited');
-  if (value === 1) return facts.ctx.t('audit.uses.once');
-  return facts.ctx.t('audit.uses.many', { count: value });
+  return facts.ctx.tn('audit.uses', { count: value });
 }
 
 /** Who did it: the member's current name, the admin CLI, the system, or what was recorded. */
@@ -176,7 +177,7 @@ const SENTENCES: { readonly [A in AuditAction]: (facts: Facts) => string } = {
   'auth.session_revoked': ({ actor, ctx }) =>
     ctx.t('audit.sentence.auth.session_revoked', { actor }),
   'auth.sessions_revoked': ({ actor, details, ctx }) =>
-    ctx.t('audit.sentence.auth.sessions_revoked', {
+    ctx.tn('audit.sentence.auth.sessions_revoked', {
       actor,
       count: typeof details.count === 'number' ? details.count : 0
     })

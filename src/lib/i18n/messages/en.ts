@@ -988,8 +988,8 @@ export const en = {
   'audit.expiry.never': 'no expiry',
   'audit.expiry.on': 'expires {date}',
   'audit.uses.unlimited': 'any number of uses',
-  'audit.uses.once': 'single use',
-  'audit.uses.many': 'up to {count} uses',
+  'audit.uses.one': 'single use',
+  'audit.uses.other': 'up to {count} uses',
   'audit.action.setup.completed': 'Setup completed',
   'audit.action.workspace.created': 'Workspace created',
   'audit.action.workspace.renamed': 'Workspace renamed',
@@ -1034,7 +1034,9 @@ export const en = {
     '{actor} tried to change their password but gave a wrong current password',
   'audit.sentence.auth.password_reset': '{actor} reset the password of {email}',
   'audit.sentence.auth.session_revoked': '{actor} signed out one of their devices',
-  'audit.sentence.auth.sessions_revoked': '{actor} signed out all their other devices ({count})',
+  'audit.sentence.auth.sessions_revoked.one': '{actor} signed out their other device',
+  'audit.sentence.auth.sessions_revoked.other':
+    '{actor} signed out all their other devices ({count})',
   'audit.sentence.unknown': '{actor}: {action}'
 } as const;
 

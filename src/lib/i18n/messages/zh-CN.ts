@@ -966,8 +966,8 @@ export const zhCN: Messages = {
   'audit.expiry.never': '永不过期',
   'audit.expiry.on': '{date}过期',
   'audit.uses.unlimited': '不限次数',
-  'audit.uses.once': '仅限一次',
-  'audit.uses.many': '最多 {count} 次',
+  'audit.uses.one': '仅限一次',
+  'audit.uses.other': '最多 {count} 次',
   'audit.action.setup.completed': '完成初始设置',
   'audit.action.workspace.created': '创建工作区',
   'audit.action.workspace.renamed': '重命名工作区',
@@ -1010,6 +1010,8 @@ export const zhCN: Messages = {
   'audit.sentence.auth.password_change_failed': '{actor} 修改密码时输入的当前密码有误',
   'audit.sentence.auth.password_reset': '{actor} 重置了 {email} 的密码',
   'audit.sentence.auth.session_revoked': '{actor} 退出了自己一台设备上的登录',
-  'audit.sentence.auth.sessions_revoked': '{actor} 退出了自己其他所有设备上的登录（{count} 台）',
+  'audit.sentence.auth.sessions_revoked.one': '{actor} 退出了自己另一台设备上的登录',
+  'audit.sentence.auth.sessions_revoked.other':
+    '{actor} 退出了自己其他所有设备上的登录（{count} 台）',
   'audit.sentence.unknown': '{actor}：{action}'
 };
