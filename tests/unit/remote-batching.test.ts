@@ -209,4 +209,64 @@ describe('batchRemoteUpdates', () => {
     expect(provider.messageHandlers[messageSync]).toBe(stock);
     expect(clock.pending()).toHaveLength(0);
   });
+
+  it('runs beforeApply listeners before remote edits apply, outside any transaction', () => {
+    const provider = offlineProvider();
+    const clock = manualClock();
+    const batcher = batchRemoteUpdates(provider, clock);
+    const seen: string[] = [];
+    const doc = provider.doc;
+    const remove = batcher.beforeApply(() => {
+      // What an editor does here (read pending input) becomes a local edit, sent as usual.
+      seen.push(
+        `${doc.getText('t').toString()}|${doc._transaction === null ? 'outside' : 'inside'}`
+      );
+      doc.getText('local').insert(0, 'x');
+    });
+    const origins: unknown[] = [];
+    doc.on('update', (_update: Uint8Array, origin: unknown) => origins.push(origin));
+    const peer = remotePeer();
+    receive(provider, (e) => syncProtocol.writeUpdate(e, peer.type('a')));
+    expect(seen).toEqual(['|outside']);
+    expect(origins).toEqual([null, provider]);
+
+    // A queued batch: once, when it is applied, not per update.
+    receive(provider, (e) => syncProtocol.writeUpdate(e, peer.type('b')));
+    receive(provider, (e) => syncProtocol.writeUpdate(e, peer.type('c')));
+    expect(seen).toHaveLength(1);
+    clock.advance(MAX_BATCH_GAP_MS);
+    expect(seen).toEqual(['|outside', 'a|outside']);
+
+    // Step 1 changes nothing here; step 2 carries edits.
+    peer.type('d');
+    receive(provider, (e) => syncProtocol.writeSyncStep1(e, peer.doc));
+    expect(seen).toHaveLength(2);
+    receive(provider, (e) => syncProtocol.writeSyncStep2(e, peer.doc, Y.encodeStateVector(doc)));
+    expect(seen).toEqual(['|outside', 'a|outside', 'abc|outside']);
+    expect(doc.getText('t').toString()).toBe('abcd');
+
+    remove();
+    receive(provider, (e) => syncProtocol.writeUpdate(e, peer.type('e')));
+    clock.advance(MAX_BATCH_GAP_MS);
+    expect(doc.getText('t').toString()).toBe('abcde');
+    expect(seen).toHaveLength(3);
+  });
+
+  it('applies remote edits even when a beforeApply listener throws', () => {
+    const provider = offlineProvider();
+    const batcher = batchRemoteUpdates(provider, manualClock());
+    batcher.beforeApply(() => {
+      throw new Error('editor gone');
+    });
+    const errors: unknown[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => void errors.push(args);
+    try {
+      receive(provider, (e) => syncProtocol.writeUpdate(e, remotePeer().type('a')));
+    } finally {
+      console.error = original;
+    }
+    expect(provider.doc.getText('t').toString()).toBe('a');
+    expect(errors).toHaveLength(1);
+  });
 });

@@ -103,6 +103,11 @@ export interface DocConnection {
   readonly awareness: Awareness;
   /** Resolves once the offline copy is loaded into `doc` (at once without one). */
   readonly whenLocalLoaded: Promise<void>;
+  /**
+   * Calls `listener` right before edits from the server are applied to `doc`, outside any
+   * transaction, e.g. for an editor to take in input it has not read yet; returns the remover.
+   */
+  readonly beforeRemoteChanges: (listener: () => void) => () => void;
   /** Closes the connection, releases IndexedDB and destroys the doc; idempotent. */
   destroy(): void;
 }
@@ -247,6 +252,7 @@ export function connectDoc(docName: string, options: ConnectDocOptions = {}): Do
     status,
     awareness: provider.awareness,
     whenLocalLoaded,
+    beforeRemoteChanges: (listener) => batcher.beforeApply(listener),
     destroy() {
       if (destroyed) return;
       destroyed = true;

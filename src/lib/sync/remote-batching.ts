@@ -12,10 +12,15 @@
  *
  * Only plain updates are batched. Sync steps 1 and 2 (the handshake) flush what is queued and
  * are handled by y-websocket's own handler at once, so `synced` means what it always meant.
+ *
+ * Right before remote edits are applied (a batch, or a sync step 2), outside any transaction,
+ * the `beforeApply` listeners run: an editor uses them to read what the browser changed that it
+ * has not read yet (see `readPendingInput` in the runbook editor). The editor binding restores
+ * the caret from the editor's own state after applying, so that state must be current then.
  */
 import * as decoding from 'lib0/decoding';
 import type * as encoding from 'lib0/encoding';
-import { messageYjsUpdate } from 'y-protocols/sync';
+import { messageYjsSyncStep2, messageYjsUpdate } from 'y-protocols/sync';
 import { messageSync, type WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 
@@ -29,6 +34,11 @@ export interface RemoteBatcher {
   flush(): void;
   /** Updates received and not applied yet. */
   readonly queued: number;
+  /**
+   * Calls `listener` right before remote edits are applied, outside any Yjs transaction (so
+   * edits it makes are local ones); returns the function that removes it.
+   */
+  beforeApply(listener: () => void): () => void;
   /** Puts y-websocket's own handler back and applies what is queued. */
   destroy(): void;
 }
@@ -59,11 +69,25 @@ export function batchRemoteUpdates(
   let cancelTimer: (() => void) | null = null;
   /** When the next batch may run (clock ms). */
   let notBefore = 0;
+  const listeners = new Set<() => void>();
+
+  const runBeforeApply = (): void => {
+    for (const listener of [...listeners]) {
+      try {
+        listener();
+      } catch (error) {
+        // A failing listener must not keep remote edits out.
+        console.error('Caught error before applying remote updates', error);
+      }
+    }
+  };
 
   const flush = (): void => {
     cancelTimer?.();
     cancelTimer = null;
     if (queue.length === 0) return;
+    runBeforeApply();
+    // A listener's edit is sent, not queued; the queue is only taken now.
     const batch = queue;
     queue = [];
     const started = clock.now();
@@ -90,8 +114,11 @@ export function batchRemoteUpdates(
   ) => {
     // Peek at the sync message's type without consuming it from `decoder`.
     const peek = decoding.clone(decoder);
-    if (decoding.readVarUint(peek) !== messageYjsUpdate) {
+    const syncType = decoding.readVarUint(peek);
+    if (syncType !== messageYjsUpdate) {
       flush();
+      // Step 2 carries the edits this copy lacks (on every reconnect, maybe many).
+      if (syncType === messageYjsSyncStep2) runBeforeApply();
       original(encoder, decoder, target, emitSynced, messageType);
       return;
     }
@@ -109,11 +136,18 @@ export function batchRemoteUpdates(
     get queued() {
       return queue.length;
     },
+    beforeApply(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
     destroy() {
       if (provider.messageHandlers[messageSync] === handler) {
         provider.messageHandlers[messageSync] = original;
       }
       flush();
+      listeners.clear();
     }
   };
 }
