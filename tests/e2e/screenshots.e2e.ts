@@ -582,3 +582,45 @@ test('runbooks: library, a co-edited runbook with a colleague’s caret, run mod
     }
   }
 });
+
+test('settings with the audit log, and the API reference, in English and Chinese', async ({
+  browser
+}) => {
+  for (const lang of ['en', 'zh'] as const) {
+    const ws = await newWorkspace('shots', {
+      name: lang === 'en' ? 'Platform Team' : '运维平台'
+    });
+    // A few entries worth reading: tokens made and revoked, as a script writer would.
+    const api = await apiAs(e2eAccounts().owner);
+    try {
+      const tokens = await Promise.all(
+        ['ci', 'nightly-backup'].map(async (name) => {
+          const reply = await api.post('/api/v1/tokens', {
+            data: { name, workspaceId: ws, expiresAt: name === 'ci' ? null : inDays(90) }
+          });
+          expect(reply.status()).toBe(201);
+          return ((await reply.json()) as { id: string }).id;
+        })
+      );
+      expect((await api.delete(`/api/v1/tokens/${tokens[1]}`)).status()).toBe(204);
+    } finally {
+      await api.dispose();
+    }
+    const theme = lang === 'en' ? 'light' : 'dark';
+    const page = await openPage(browser, lang, theme);
+    await page.goto(`/w/${ws}/settings`);
+    await settle(page);
+    const audit = page.getByTestId('audit-filters');
+    await audit.scrollIntoViewIfNeeded();
+    await expect(page.getByTestId('audit-sentence').first()).toBeVisible();
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await page.waitForTimeout(200);
+    await page.screenshot({ path: `docs/screenshots/audit-${lang}-${theme}.png` });
+
+    await page.goto('/api/docs');
+    await expect(page.locator('h1')).toBeVisible();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: `docs/screenshots/api-docs-${lang}-${theme}.png` });
+    await page.context().close();
+  }
+});

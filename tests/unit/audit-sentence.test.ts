@@ -162,6 +162,16 @@ describe('audit sentences', () => {
     expect(auditSentence(expiring, context('en'))).toBe(
       'Ana created the API token “ci” (expires Jan 31, 2027)'
     );
+    // A single-use invite is "single use" / "仅限一次" in both languages, not "at most 1".
+    const invite = (maxUses: number) =>
+      entry('invite.created', {
+        target: 'invite:abc',
+        details: { role: 'member', expiresAt: null, maxUses }
+      });
+    expect(auditSentence(invite(1), context('en'))).toContain('single use');
+    expect(auditSentence(invite(1), context('zh-CN'))).toContain('仅限一次');
+    expect(auditSentence(invite(5), context('en'))).toContain('up to 5 uses');
+    expect(auditSentence(invite(5), context('zh-CN'))).toContain('最多 5 次');
     const role = entry('member.role_changed', {
       target: `user:${BO}`,
       details: { from: 'member', to: 'admin' }

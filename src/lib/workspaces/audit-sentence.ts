@@ -55,7 +55,10 @@ function expiry(facts: Facts, value: unknown): string {
 
 function uses(facts: Facts, value: unknown): string {
   if (typeof value !== 'number') return facts.ctx.t('audit.uses.unlimited');
-  return facts.ctx.tn('audit.uses', { count: value });
+  // "Single use" is its own phrase, not a plural form: Chinese has one form for every count
+  // and would otherwise say "at most 1 time".
+  if (value === 1) return facts.ctx.t('audit.uses.once');
+  return facts.ctx.tn('audit.uses.many', { count: value });
 }
 
 /** Who did it: the member's current name, the admin CLI, the system, or what was recorded. */
