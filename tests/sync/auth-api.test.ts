@@ -13,15 +13,9 @@ import { authLimits } from '../../src/lib/server/auth/rate-limit';
 import { CloseCode } from '../../src/lib/shared/sync-protocol';
 import { startApp, type TestApp } from '../helpers/app-process';
 import { rawClient } from '../helpers/clients';
+import { errorShape } from '../helpers/rest';
 
 const PASSWORD = 'correct horse battery staple';
-const errorShape = z
-  .object({
-    error: z
-      .object({ code: z.string(), message: z.string().min(1), details: z.unknown().optional() })
-      .strict()
-  })
-  .strict();
 
 let app: TestApp;
 let db: SqliteDatabase;

@@ -15,16 +15,10 @@ import { seedWorkspace, type SeededUser } from '../helpers/accounts';
 import { startApp, type TestApp } from '../helpers/app-process';
 import { connectClient, whenSynced, type TestClient } from '../helpers/clients';
 import { tempDataDir } from '../helpers/sync-server';
+import { errorShape } from '../helpers/rest';
 
 const WS = 'contract';
 const EVIL = 'http://evil.example';
-const errorShape = z
-  .object({
-    error: z
-      .object({ code: z.string(), message: z.string().min(1), details: z.unknown().optional() })
-      .strict()
-  })
-  .strict();
 
 let app: TestApp;
 let users: Record<string, SeededUser>;

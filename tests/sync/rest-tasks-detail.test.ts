@@ -17,12 +17,10 @@ import { seedWorkspace, type SeededUser } from '../helpers/accounts';
 import { startApp, type TestApp } from '../helpers/app-process';
 import { connectClient, waitFor, whenSynced, type TestClient } from '../helpers/clients';
 import { tempDataDir } from '../helpers/sync-server';
+import { errorShape } from '../helpers/rest';
 
 const WS = 'restdetail';
 const tasksPath = `/api/v1/workspaces/${WS}/tasks`;
-const errorShape = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() })
-});
 
 let app: TestApp;
 let users: Record<string, SeededUser>;

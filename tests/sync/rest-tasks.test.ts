@@ -10,15 +10,9 @@ import { startApp, type TestApp } from '../helpers/app-process';
 import { seedWorkspace } from '../helpers/accounts';
 import { connectClient, waitFor, whenSynced, type TestClient } from '../helpers/clients';
 import { tempDataDir } from '../helpers/sync-server';
+import { errorShape } from '../helpers/rest';
 
 const WS = 'resttest';
-const errorShape = z
-  .object({
-    error: z
-      .object({ code: z.string(), message: z.string().min(1), details: z.unknown().optional() })
-      .strict()
-  })
-  .strict();
 
 let app: TestApp;
 const clients: TestClient[] = [];

@@ -25,12 +25,7 @@ import { seedWorkspace, type SeededUser } from '../helpers/accounts';
 import { startApp, type TestApp } from '../helpers/app-process';
 import { connectClient, waitFor, whenSynced, type TestClient } from '../helpers/clients';
 import { tempDataDir } from '../helpers/sync-server';
-
-const errorShape = z.object({
-  error: z
-    .object({ code: z.string(), message: z.string().min(1), details: z.unknown().optional() })
-    .strict()
-});
+import { errorShape } from '../helpers/rest';
 
 /** A seeded account with both an API token (for its workspace) and a browser session. */
 interface Person extends SeededUser {
