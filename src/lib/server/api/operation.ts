@@ -137,9 +137,16 @@ export function requireAuth(
   definition: Pick<OperationDefinition, 'auth'>,
   event: Pick<RequestEvent, 'locals'>
 ): void {
-  const auth = definition.auth ?? 'caller';
-  if (auth === 'caller') requireCaller(event);
-  else if (auth === 'session') requireSession(event);
+  switch (definition.auth ?? 'caller') {
+    case 'caller':
+      requireCaller(event);
+      break;
+    case 'session':
+      requireSession(event);
+      break;
+    case 'public':
+      break;
+  }
 }
 
 /** Validates one part of a request (params, query, body) with its schema, if it has one. */
