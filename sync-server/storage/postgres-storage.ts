@@ -1,4 +1,4 @@
-import { Pool, type PoolClient } from 'pg';
+import { Pool, type PoolClient, type QueryResult, type QueryResultRow } from 'pg';
 import type { Logger } from '../hooks';
 import type { DocumentStorage, StoredDocument } from './types';
 
@@ -130,7 +130,7 @@ export class PostgresStorage implements DocumentStorage {
    * statements could see the snapshot from before a compaction and the log from after it.
    */
   async load(name: string): Promise<StoredDocument> {
-    const { rows } = await this.pool.query<{ is_snapshot: boolean; seq: string; data: Buffer }>(
+    const { rows } = await this.query<{ is_snapshot: boolean; seq: string; data: Buffer }>(
       `WITH snap AS (
          SELECT snapshot, through_seq FROM document_snapshots WHERE name = $1
        )
@@ -203,7 +203,7 @@ export class PostgresStorage implements DocumentStorage {
 
   /** @inheritdoc */
   async ping(): Promise<void> {
-    await this.pool.query('SELECT 1');
+    await this.query('SELECT 1');
   }
 
   /** @inheritdoc */
@@ -217,34 +217,74 @@ export class PostgresStorage implements DocumentStorage {
   private async transaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
     return runTransaction(this.pool, fn);
   }
+
+  /**
+   * A read-only query, run again on another connection when it failed only because the pooled
+   * connection it got had died while idle (the pool learns of that asynchronously). Without
+   * this, the first calls after a database restart fail once per stale connection, and /readyz
+   * would report an outage that is over. Bounded: every stale connection that fails is dropped.
+   */
+  private async query<R extends QueryResultRow>(
+    text: string,
+    values?: unknown[]
+  ): Promise<QueryResult<R>> {
+    for (let spare = this.pool.idleCount; ; spare--) {
+      try {
+        return await this.pool.query<R>(text, values);
+      } catch (error) {
+        if (spare <= 0 || !isConnectionLost(error)) throw error;
+      }
+    }
+  }
+}
+
+/** SQLSTATEs of a server that ended the session (admin_shutdown, crash_shutdown, idle timeout). */
+const sessionEndedCodes = new Set(['57P01', '57P02', '57P05']);
+/** Socket errors of a connection the other end already closed. */
+const socketLostCodes = new Set(['ECONNRESET', 'EPIPE']);
+
+/** Whether `error` says the connection was gone, rather than that the statement failed. */
+function isConnectionLost(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as Error & { code?: unknown }).code;
+  if (typeof code === 'string') {
+    return sessionEndedCodes.has(code) || socketLostCodes.has(code) || code.startsWith('08');
+  }
+  return error.message === 'Connection terminated unexpectedly';
 }
 
 /**
  * Runs `fn` in a transaction on a client of `pool`. While the client is checked out the pool
  * does not listen for its errors, so a connection dying between two queries would be an
  * uncaught 'error' event: listen here, and hand a failed client back with its error so the pool
- * discards it instead of reusing a connection in an unknown state.
+ * discards it instead of reusing a connection in an unknown state. A connection found dead on
+ * BEGIN has done nothing yet, so another one is tried (as in `PostgresStorage.query`).
  */
 async function runTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  const onError = (error: Error) => {
-    broken ??= error;
-  };
-  client.on('error', onError);
-  try {
-    await client.query('BEGIN');
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    broken ??= error instanceof Error ? error : new Error(String(error));
-    // Best effort: a dead connection rolls back on the server by itself.
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.off('error', onError);
-    client.release(broken);
+  for (let spare = pool.idleCount; ; spare--) {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    let begun = false;
+    const onError = (error: Error) => {
+      broken ??= error;
+    };
+    client.on('error', onError);
+    try {
+      await client.query('BEGIN');
+      begun = true;
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      broken ??= error instanceof Error ? error : new Error(String(error));
+      // Best effort: a dead connection rolls back on the server by itself.
+      if (begun) await client.query('ROLLBACK').catch(() => {});
+      if (!begun && spare > 0 && isConnectionLost(error)) continue;
+      throw error;
+    } finally {
+      client.off('error', onError);
+      client.release(broken);
+    }
   }
 }
 

@@ -47,13 +47,24 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       if (dropped) return;
       dropped = true;
       await withAdmin(async (client) => {
-        // A test may have closed the database to simulate an outage; DROP needs it open.
-        await client.query(`ALTER DATABASE ${escapeIdentifier(name)} ALLOW_CONNECTIONS true`);
         await terminateConnections(client, name);
         await client.query(`DROP DATABASE IF EXISTS ${escapeIdentifier(name)} WITH (FORCE)`);
       });
     }
   };
+}
+
+/**
+ * Opens or closes `database` to new connections (an outage that refuses every login, superusers
+ * included, while the server itself stays up).
+ */
+export async function allowConnections(database: string, allow: boolean): Promise<void> {
+  // Identifiers cannot be query parameters; names come from createTestDatabase.
+  await withAdmin((client) =>
+    client.query(
+      `ALTER DATABASE ${escapeIdentifier(database)} ALLOW_CONNECTIONS ${allow ? 'true' : 'false'}`
+    )
+  );
 }
 
 /** Terminates every backend connected to `database` (other than `client`'s own). */
