@@ -44,11 +44,11 @@ const MIGRATION_LOCK = 0;
 export interface PostgresStorageOptions {
   /** Where connection errors of idle clients are reported (they never crash the process). */
   logger: Logger;
-  /** Connections in the pool (created from a URL only). */
+  /** Connections in the pool. This and the two timeouts apply to a pool made from a URL. */
   poolSize?: number;
-  /** A connection attempt fails after this long, so `ping` rejects instead of hanging. */
+  /** A connection attempt fails after this long (default 5 s), so `ping` rejects, never hangs. */
   connectionTimeoutMs?: number;
-  /** A query fails after this long; its connection is then discarded. */
+  /** A query fails after this long (default 30 s); its connection is then discarded. */
   queryTimeoutMs?: number;
   /** End the pool on `close` (default true; false when the pool is shared with records). */
   closePool?: boolean;
@@ -72,7 +72,8 @@ export type PostgresTarget = string | Pool;
  * and committed in the same order, and every seq committed later is higher than every seq a
  * load or append has reported. An advisory lock rather than a counter row: it needs no third
  * table and no row per document, costs no write, and a hash collision between two names only
- * makes their appends wait for each other. Compactions need no lock: they only delete rows
+ * makes their appends wait for each other (and `hashtext` only has to agree with itself on
+ * one server, which every node shares). Compactions need no lock: they only delete rows
  * with seq ≤ a seq the caller saw committed.
  *
  * Outage. A connection the server drops (restart, `pg_terminate_backend`, network) is removed
