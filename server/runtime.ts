@@ -42,8 +42,11 @@ import {
 } from '../src/lib/server/runtime';
 
 export interface RuntimeOptions {
-  /** 'memory' keeps nothing on disk (tests); default 'sqlite' in DATA_DIR. */
-  storage?: 'sqlite' | 'memory';
+  /**
+   * 'memory' keeps nothing on disk (tests); default 'sqlite' in DATA_DIR. An opened backend
+   * (tests run the sync core on PostgreSQL this way) is used as it is and closed with the runtime.
+   */
+  storage?: 'sqlite' | 'memory' | DocumentStorage;
   limits?: Partial<Limits>;
   logger?: Logger;
   /** Replaces the account-based websocket check (sync-core tests that have no accounts). */
@@ -122,7 +125,11 @@ export async function createRuntime(
   const db = openSqlite(config.dataDir);
   const accounts = new Accounts(db);
   const storage: DocumentStorage =
-    options.storage === 'memory' ? new MemoryStorage() : new SqliteStorage(db);
+    typeof options.storage === 'object'
+      ? options.storage
+      : options.storage === 'memory'
+        ? new MemoryStorage()
+        : new SqliteStorage(db);
   const nextNumber = createKeyCounter(db);
   const docStore: DocStore = new DocStore({
     storage,

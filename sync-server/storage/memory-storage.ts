@@ -41,8 +41,12 @@ export class MemoryStorage implements DocumentStorage {
       doc = { snapshot: null, throughSeq: 0, log: [] };
       this.docs.set(name, doc);
     }
-    doc.snapshot = snapshot.slice();
-    doc.throughSeq = Math.max(doc.throughSeq, throughSeq);
+    // An older snapshot (lower throughSeq) never replaces a newer one: the log it relies on
+    // may already be gone.
+    if (throughSeq >= doc.throughSeq) {
+      doc.snapshot = snapshot.slice();
+      doc.throughSeq = throughSeq;
+    }
     doc.log = doc.log.filter((entry) => entry.seq > throughSeq);
   }
 

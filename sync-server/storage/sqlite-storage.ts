@@ -26,7 +26,8 @@ export class SqliteStorage implements DocumentStorage {
         `INSERT INTO document_snapshots (name, snapshot, through_seq, updated_at)
          VALUES (?, ?, ?, ?)
          ON CONFLICT (name) DO UPDATE SET snapshot = excluded.snapshot,
-           through_seq = MAX(through_seq, excluded.through_seq), updated_at = excluded.updated_at`
+           through_seq = MAX(through_seq, excluded.through_seq), updated_at = excluded.updated_at
+         WHERE document_snapshots.through_seq <= excluded.through_seq`
       ),
       deleteThrough: db.prepare<[string, number]>(
         'DELETE FROM document_updates WHERE name = ? AND seq <= ?'

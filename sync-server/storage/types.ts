@@ -1,6 +1,6 @@
 /**
- * The storage contract of the sync server. Every backend (in-memory, SQLite, later
- * PostgreSQL) passes the same contract suite in tests/sync/storage-contract.test.ts.
+ * The storage contract of the sync server. Every backend (in-memory, SQLite, PostgreSQL)
+ * passes the same contract suite in tests/sync/storage-contract.test.ts.
  *
  * A document is stored as an optional snapshot (a Yjs update holding the merged state up to
  * `throughSeq`) plus an append-only log of updates with increasing sequence numbers.
@@ -28,7 +28,9 @@ export interface DocumentStorage {
   /**
    * Replaces the snapshot with `snapshot` and drops logged updates with seq ≤ `throughSeq`,
    * atomically. Updates appended with a higher seq (also while compaction ran) are kept.
-   * The caller guarantees `snapshot` contains every update with seq ≤ `throughSeq`.
+   * The caller guarantees `snapshot` contains every update with seq ≤ `throughSeq`. A snapshot
+   * whose `throughSeq` is lower than the stored one's (a slower compaction finishing last) is
+   * ignored: the updates it lacks may already be gone from the log.
    */
   compact(name: string, snapshot: Uint8Array, throughSeq: number): Promise<void>;
   /** Resolves when the backend is reachable (used by /readyz). */
