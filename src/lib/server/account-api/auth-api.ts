@@ -20,7 +20,7 @@ import {
   updateProfile
 } from '$lib/server/accounts/auth-service';
 import { requireCaller, requireSession } from '$lib/server/api/authorize';
-import { SMALL_LIST_LIMITS, offsetPage, pageQuery, pageResponse } from '$lib/server/api/list-page';
+import { SMALL_LIST_LIMITS, pageReply, pageQuery, pageResponse } from '$lib/server/api/list-page';
 import { defineOperation, type Operation } from '$lib/server/api/operation';
 import { requestOrigin } from '$lib/server/api/request-origin';
 import { clearSessionCookie, setSessionCookie } from '$lib/server/auth/session-cookie';
@@ -193,8 +193,7 @@ export const listSessionsOperation = defineOperation(
   async ({ event, query }) => {
     const caller = requireSession(event);
     const sessions = await listOwnSessions(await getRuntime(), caller.user.id, caller.session.id);
-    const page = offsetPage(sessions.map(toSessionInfo), query, event.url);
-    return { status: 200, body: page.body, headers: page.headers };
+    return pageReply(sessions.map(toSessionInfo), query, event.url);
   }
 );
 

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { tokenCreateSchema } from '$lib/server/accounts/account-schemas';
 import { createApiToken, listApiTokens, revokeApiToken } from '$lib/server/accounts/token-service';
 import { requireCaller, requireSession } from '$lib/server/api/authorize';
-import { SMALL_LIST_LIMITS, offsetPage, pageQuery, pageResponse } from '$lib/server/api/list-page';
+import { SMALL_LIST_LIMITS, pageReply, pageQuery, pageResponse } from '$lib/server/api/list-page';
 import { ApiError } from '$lib/server/api/errors';
 import { defineOperation, type Operation } from '$lib/server/api/operation';
 import { requestOrigin } from '$lib/server/api/request-origin';
@@ -72,8 +72,7 @@ export const listTokensOperation = defineOperation(
   async ({ event, query }) => {
     const caller = requireSession(event);
     const tokens = await listApiTokens(await getRuntime(), caller.user.id);
-    const page = offsetPage(tokens.map(toTokenInfo), query, event.url);
-    return { status: 200, body: page.body, headers: page.headers };
+    return pageReply(tokens.map(toTokenInfo), query, event.url);
   }
 );
 

@@ -100,3 +100,9 @@ export function offsetPage<T>(
   const next = end < items.length && body.length > 0 ? { offset: String(end) } : null;
   return { body, headers: pageHeaders(url, { total: items.length, next }) };
 }
+
+/** The 200 reply of a list operation: one page of `items` with its paging headers. */
+export function pageReply<T>(items: readonly T[], params: PageParams, url: URL) {
+  const page = offsetPage(items, params, url);
+  return { status: 200 as const, body: page.body, headers: page.headers };
+}

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { authorizeWorkspace, type WorkspaceAccessMode } from '$lib/server/api/authorize';
 import { ApiError } from '$lib/server/api/errors';
 import { API_BASE_PATH } from '$lib/server/api/openapi';
-import { SMALL_LIST_LIMITS, offsetPage, pageQuery, pageResponse } from '$lib/server/api/list-page';
+import { SMALL_LIST_LIMITS, pageReply, pageQuery, pageResponse } from '$lib/server/api/list-page';
 import { defineOperation, queryBoolean, type Operation } from '$lib/server/api/operation';
 import { getRuntime, type Runtime } from '$lib/server/runtime';
 import type * as Y from 'yjs';
@@ -183,8 +183,7 @@ export const listTasksOperation = defineOperation(
         ...(assignee === undefined ? {} : { assignee: assignee === '' ? null : assignee })
       })
     );
-    const page = offsetPage(tasks, { limit, offset }, event.url);
-    return { status: 200, body: page.body, headers: page.headers };
+    return pageReply(tasks, { limit, offset }, event.url);
   }
 );
 
@@ -210,8 +209,7 @@ export const listColumnsOperation = defineOperation(
     const columns = await runtime.docStore.read(docName, (doc) =>
       listColumns(doc).map((column) => ({ ...column, kind: column.category }))
     );
-    const page = offsetPage(columns, query, event.url);
-    return { status: 200, body: page.body, headers: page.headers };
+    return pageReply(columns, query, event.url);
   }
 );
 
@@ -235,8 +233,7 @@ export const listLabelsOperation = defineOperation(
   async ({ event, params, query }) => {
     const { runtime, docName } = await boardFor(event, params.ws, 'read');
     const labels = await runtime.docStore.read(docName, (doc) => listLabels(doc));
-    const page = offsetPage(labels, query, event.url);
-    return { status: 200, body: page.body, headers: page.headers };
+    return pageReply(labels, query, event.url);
   }
 );
 

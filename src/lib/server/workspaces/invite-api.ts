@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { authorizeWorkspace, requireSession } from '$lib/server/api/authorize';
-import { SMALL_LIST_LIMITS, offsetPage, pageQuery, pageResponse } from '$lib/server/api/list-page';
+import { SMALL_LIST_LIMITS, pageReply, pageQuery, pageResponse } from '$lib/server/api/list-page';
 import { requestOrigin } from '$lib/server/api/request-origin';
 import { defineOperation, type Operation } from '$lib/server/api/operation';
 import { acceptInvite, createInvite, revokeInvite } from '$lib/server/accounts/workspace-service';
@@ -102,12 +102,11 @@ export const listInvitesOperation = defineOperation(
     const access = await authorizeWorkspace(event, params.ws, 'invites.manage');
     const invites = await (await getRuntime()).accounts.listInvites(access.workspaceId);
     const now = Date.now();
-    const page = offsetPage(
+    return pageReply(
       invites.map((invite) => inviteJson(invite, now)),
       query,
       event.url
     );
-    return { status: 200, body: page.body, headers: page.headers };
   }
 );
 

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { authorizeWorkspace, requireCaller, requireSession } from '$lib/server/api/authorize';
 import { ApiError } from '$lib/server/api/errors';
-import { SMALL_LIST_LIMITS, offsetPage, pageQuery, pageResponse } from '$lib/server/api/list-page';
+import { SMALL_LIST_LIMITS, pageReply, pageQuery, pageResponse } from '$lib/server/api/list-page';
 import { defineOperation, type Operation } from '$lib/server/api/operation';
 import {
   changeMemberRole,
@@ -72,12 +72,11 @@ export const listWorkspacesOperation = defineOperation(
     // A token is scoped to one workspace; naming the others would leak beyond that scope.
     const visible =
       caller.kind === 'token' ? all.filter((w) => w.id === caller.apiToken.workspaceId) : all;
-    const page = offsetPage(
+    return pageReply(
       visible.map(({ id, name, role }) => ({ id, name, role })),
       query,
       event.url
     );
-    return { status: 200, body: page.body, headers: page.headers };
   }
 );
 
@@ -181,8 +180,7 @@ export const listMembersOperation = defineOperation(
   async ({ event, params, query }) => {
     const access = await authorizeWorkspace(event, params.ws, 'read');
     const members = await (await getRuntime()).accounts.listMembers(access.workspaceId);
-    const page = offsetPage(members.map(memberJson), query, event.url);
-    return { status: 200, body: page.body, headers: page.headers };
+    return pageReply(members.map(memberJson), query, event.url);
   }
 );
 
