@@ -6,9 +6,9 @@ import { loadMessages } from '$lib/i18n/load-messages';
 import { isLocale } from '$lib/i18n/locales';
 
 /**
- * Starts fetching the page's messages while the route's code loads, instead of after it: the
- * root layout's load awaits the same promise, so hydration waits one request less on a cold
- * cache. `<html lang>` is the locale the server rendered (hooks.server.ts).
+ * Starts fetching the page's messages as soon as the client runs, so the request overlaps with
+ * evaluating the route's modules instead of following them: the root layout's load awaits the
+ * same promise. `<html lang>` is the locale the server rendered (hooks.server.ts).
  */
 export const init: ClientInit = () => {
   const locale = document.documentElement.lang;
