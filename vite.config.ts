@@ -14,7 +14,20 @@ export default defineConfig({
       enforce: 'post',
       config(config) {
         if (config.build?.ssr) return {};
-        return { build: { rollupOptions: { output: { experimentalMinChunkSize: 20_000 } } } };
+        return {
+          build: {
+            rollupOptions: {
+              output: {
+                experimentalMinChunkSize: 20_000,
+                // Each locale's messages in a chunk of their own, loaded only when shown (see
+                // src/lib/i18n/load-messages.ts). Without this, the merge above treats a catalog
+                // (data, no side effects) as a free home for small shared chunks, and the page's
+                // own code then imports the other language's text statically.
+                manualChunks: (id) => /\/src\/lib\/i18n\/messages\/(en|zh-CN)\//.exec(id)?.[1]
+              }
+            }
+          }
+        };
       }
     },
     {

@@ -207,6 +207,41 @@ test.describe('offline', () => {
     await expect(page.getByTestId('offline-page')).toHaveCount(0);
   });
 
+  test('a page loads only the language it shows; offline, the other one comes from the cache', async ({
+    browser
+  }) => {
+    const { owner } = e2eAccounts();
+    const ws = await newWorkspace('offline-language', { member: null });
+    const context = await browser.newContext({ ...signedIn(owner), locale: 'en-US' });
+    const page = await context.newPage();
+    clients.push({ context, page });
+    // The text of every script the page runs, from the network or from the worker.
+    const scripts: Promise<string>[] = [];
+    page.on('response', (response) => {
+      if (response.request().resourceType() === 'script') scripts.push(response.text());
+    });
+    const loaded = async (text: string) =>
+      (await Promise.all(scripts)).some((script) => script.includes(text));
+    await page.goto(`/w/${ws}/board`);
+    await expectSynced(page);
+    await expect(page.getByTestId('new-task-submit')).toHaveText('Add task');
+    // Phrases found only in the English and the Chinese messages.
+    expect(await loaded('Skip to content')).toBe(true);
+    expect(await loaded('跳到主要内容')).toBe(false);
+
+    await waitForServiceWorker(page);
+    await context.setOffline(true);
+    await expect(page.getByTestId('sync-badge')).toHaveAttribute('data-state', 'offline');
+    await page.getByTestId('lang-zh-CN').click();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('看板');
+    await expect(page.getByTestId('new-task-submit')).toHaveText('添加任务');
+    await expect.poll(() => loaded('跳到主要内容')).toBe(true);
+    // And back: English is loaded already.
+    await page.getByTestId('lang-en').click();
+    await expect(page.getByTestId('new-task-submit')).toHaveText('Add task');
+  });
+
   test('offline, back and forward reach pages loaded in full and by links', async ({ browser }) => {
     const { owner } = e2eAccounts();
     const ws = await newWorkspace('offline-history', { member: null });

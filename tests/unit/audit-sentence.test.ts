@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { I18n } from '../../src/lib/i18n/i18n.svelte';
 import type { Locale } from '../../src/lib/i18n/locales';
+import { en, type Messages } from '../../src/lib/i18n/messages/en';
+import { zhCN } from '../../src/lib/i18n/messages/zh-CN';
 import {
   AUDIT_ACTIONS,
   AUDIT_ACTION_SCOPES,
@@ -110,8 +112,10 @@ function entry(action: string, sample: Partial<AuditEntryInfo>): AuditEntryInfo 
   };
 }
 
+const catalogs: Record<Locale, Messages> = { en, 'zh-CN': zhCN };
+
 function context(locale: Locale): AuditSentenceContext {
-  const i18n = new I18n(locale);
+  const i18n = new I18n(locale, catalogs[locale]);
   const names: Record<string, string> = { [ANA]: 'Ana', [BO]: 'Bo' };
   return {
     t: i18n.t,

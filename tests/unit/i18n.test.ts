@@ -1,7 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import { LOCALES, negotiateLocale, pluralForm } from '../../src/lib/i18n/locales';
+import { loadMessages } from '../../src/lib/i18n/load-messages';
 import { en } from '../../src/lib/i18n/messages/en';
 import { zhCN } from '../../src/lib/i18n/messages/zh-CN';
+
+type Area = Readonly<Record<string, string>>;
+
+/**
+ * Every area module of a locale by file name (`common`, `board`, …), read from the folder
+ * rather than from the index, so an area the index forgets to compose is caught too.
+ */
+function areasOf(modules: Record<string, Record<string, Area>>): Map<string, Area> {
+  const areas = new Map<string, Area>();
+  for (const [path, exports] of Object.entries(modules)) {
+    const name = /\/([\w-]+)\.ts$/.exec(path)?.[1] ?? path;
+    if (name === 'index') continue;
+    const values = Object.values(exports);
+    expect(values, `${path} exports one area`).toHaveLength(1);
+    areas.set(name, values[0] as Area);
+  }
+  return areas;
+}
+
+const areasByLocale = {
+  en: areasOf(import.meta.glob('../../src/lib/i18n/messages/en/*.ts', { eager: true })),
+  'zh-CN': areasOf(import.meta.glob('../../src/lib/i18n/messages/zh-CN/*.ts', { eager: true }))
+};
 
 const params = (text: string): string[] =>
   [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? '').sort();
@@ -40,6 +64,42 @@ describe('messages', () => {
     for (const [key, text] of Object.entries(en)) {
       expect(params(zhCN[key as keyof typeof en]), key).toEqual(params(text));
     }
+  });
+
+  it('splits every locale into the same areas, each with the same keys as its English one', () => {
+    const enAreas = areasByLocale.en;
+    const zhAreas = areasByLocale['zh-CN'];
+    expect(enAreas.size).toBeGreaterThan(5);
+    expect([...zhAreas.keys()].sort()).toEqual([...enAreas.keys()].sort());
+    for (const [name, area] of enAreas) {
+      expect(Object.keys(zhAreas.get(name) ?? {}).sort(), name).toEqual(Object.keys(area).sort());
+    }
+  });
+
+  it('puts every key in exactly one area, and composes every area into the catalog', () => {
+    for (const [locale, catalog] of [
+      ['en', en],
+      ['zh-CN', zhCN]
+    ] as const) {
+      const areaOf = new Map<string, string>();
+      const twice: string[] = [];
+      for (const [name, area] of areasByLocale[locale]) {
+        for (const key of Object.keys(area)) {
+          const first = areaOf.get(key);
+          if (first !== undefined) twice.push(`${key} (${first}, ${name})`);
+          areaOf.set(key, name);
+        }
+      }
+      expect(twice, locale).toEqual([]);
+      expect([...areaOf.keys()].sort(), locale).toEqual(Object.keys(catalog).sort());
+    }
+  });
+
+  it('loads each locale on demand, once', async () => {
+    const [english, chinese] = await Promise.all([loadMessages('en'), loadMessages('zh-CN')]);
+    expect(english).toBe(en);
+    expect(chinese).toBe(zhCN);
+    expect(await loadMessages('zh-CN')).toBe(chinese);
   });
 });
 

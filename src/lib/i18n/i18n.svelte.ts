@@ -11,18 +11,16 @@ import {
   type Locale,
   type PluralForm
 } from './locales';
-import {
+import { loadMessages } from './load-messages';
+import type {
   en,
-  type MessageKey,
-  type MessageParams,
-  type Messages,
-  type ParamNames,
-  type PluralKey,
-  type PluralParams
+  MessageKey,
+  MessageParams,
+  Messages,
+  ParamNames,
+  PluralKey,
+  PluralParams
 } from './messages/en';
-import { zhCN } from './messages/zh-CN';
-
-const catalogs: Record<Locale, Messages> = { en, 'zh-CN': zhCN };
 
 /** Arguments after the key: the parameters object exactly when the message has `{params}`. */
 export type TranslateArgs<K extends MessageKey> = [ParamNames<(typeof en)[K]>] extends [never]
@@ -55,22 +53,32 @@ function dateFormat(locale: Locale, options: Intl.DateTimeFormatOptions): Intl.D
   return (dateFormats[key] ??= new Intl.DateTimeFormat(locale, options));
 }
 
-/** True when `key` is a message key (for keys built at run time, e.g. from a column id). */
-export function isMessageKey(key: string): key is MessageKey {
-  return Object.hasOwn(en, key);
-}
-
-/** Reactive translator: reading `t()` in markup re-renders when the locale changes. */
+/**
+ * Reactive translator: reading `t()` in markup re-renders when the locale changes. It holds the
+ * messages of one locale at a time, loaded by `loadMessages` before it is built or switched.
+ */
 export class I18n {
-  locale = $state<Locale>('en');
+  locale: Locale;
+  #messages: Messages;
+  // Which `setLocale` call is the latest, so a slow load cannot undo a later choice.
+  #switching = 0;
 
-  constructor(locale: Locale) {
-    this.locale = locale;
+  /** `messages` must be the catalog of `locale` (see `loadMessages`). */
+  constructor(locale: Locale, messages: Messages) {
+    this.locale = $state(locale);
+    // Raw: a catalog is replaced whole, never changed in place, so deep proxies would only cost.
+    this.#messages = $state.raw(messages);
+  }
+
+  /** True when `key` is a message key (for keys built at run time, e.g. from a column id). */
+  #isMessageKey(key: string): key is MessageKey {
+    // Every catalog has exactly the English keys (checked by type and by tests/unit/i18n.test.ts).
+    return Object.hasOwn(this.#messages, key);
   }
 
   /** The message `key` in the current locale, with `{params}` filled in. */
   t = <K extends MessageKey>(key: K, ...args: TranslateArgs<K>): string => {
-    const template: string = catalogs[this.locale][key];
+    const template: string = this.#messages[key];
     const params = args[0] as Record<string, string | number> | undefined;
     return interpolate(template, params);
   };
@@ -82,13 +90,13 @@ export class I18n {
    */
   tn = <B extends PluralKey>(key: B, params: PluralParams<B>): string => {
     const form = pluralForm(this.locale, params.count);
-    const template: string = catalogs[this.locale][`${key}.${form}` as MessageKey];
+    const template: string = this.#messages[`${key}.${form}` as MessageKey];
     return interpolate(template, params as Record<string, string | number>);
   };
 
   /** The message `key` if there is one (for keys built at run time, e.g. from an id), else null. */
   tryT = (key: string): string | null =>
-    isMessageKey(key) ? interpolate(catalogs[this.locale][key], undefined) : null;
+    this.#isMessageKey(key) ? interpolate(this.#messages[key], undefined) : null;
 
   /**
    * The plural form of `count` in the current locale (`*.one` or `*.other`); Chinese has only
@@ -107,23 +115,34 @@ export class I18n {
   };
 
   /**
-   * Switches the language: remembered for a year in the `locale` cookie (read by the server
-   * hook on the next request) and reflected in `<html lang>` for screen readers and fonts.
+   * Switches the language: remembered at once for a year in the `locale` cookie (read by the
+   * server hook on the next request); shown, and reflected in `<html lang>` for screen readers
+   * and fonts, once its messages are loaded, so the page never mixes two languages. Rejects
+   * when the messages cannot be loaded (offline with no cached copy).
    */
-  setLocale = (locale: Locale): void => {
+  setLocale = async (locale: Locale): Promise<void> => {
+    const call = ++this.#switching;
+    if (typeof document !== 'undefined') {
+      const secure = location.protocol === 'https:' ? '; Secure' : '';
+      document.cookie =
+        `${LOCALE_COOKIE}=${locale}; Path=/; Max-Age=${LOCALE_COOKIE_MAX_AGE_SECONDS}` +
+        `; SameSite=Lax${secure}`;
+    }
+    const messages = await loadMessages(locale);
+    // A later call won while this one loaded: its choice stands.
+    if (call !== this.#switching) return;
+    this.#messages = messages;
     this.locale = locale;
-    if (typeof document === 'undefined') return;
-    const secure = location.protocol === 'https:' ? '; Secure' : '';
-    document.cookie =
-      `${LOCALE_COOKIE}=${locale}; Path=/; Max-Age=${LOCALE_COOKIE_MAX_AGE_SECONDS}` +
-      `; SameSite=Lax${secure}`;
-    document.documentElement.lang = locale;
+    if (typeof document !== 'undefined') document.documentElement.lang = locale;
   };
 }
 
-/** Creates the i18n store for one app instance (one per request during SSR). */
-export function createI18n(locale: Locale): I18n {
-  return new I18n(locale);
+/**
+ * Creates the i18n store for one app instance (one per request during SSR) from the catalog of
+ * `locale`, loaded beforehand with `loadMessages`.
+ */
+export function createI18n(locale: Locale, messages: Messages): I18n {
+  return new I18n(locale, messages);
 }
 
 const I18N_CONTEXT = Symbol('runboard.i18n');

@@ -1,0 +1,50 @@
+/** English messages for signing in and the first-run setup. */
+export const auth = {
+  'auth.email': 'Email',
+  'auth.password': 'Password',
+  'auth.passwordHint': 'At least {min} characters. A long phrase beats symbols.',
+  'auth.login.pageTitle': 'Sign in',
+  'auth.login.title': 'Sign in to Runboard',
+  'auth.login.intro': 'Welcome back. Sign in to open your workspaces.',
+  'auth.login.submit': 'Sign in',
+  'auth.login.submitting': 'Signing in…',
+  'auth.login.sso': 'Sign in with {name}',
+  'auth.login.or': 'or',
+  'auth.login.signedOut': 'You are signed out.',
+  'auth.forgot.summary': 'Forgot your password?',
+  'auth.forgot.body':
+    'Runboard does not send email yet, so a password cannot be reset from this page. Ask an owner or admin of your workspace: whoever runs the Runboard server can set a new password with this command on the server host.',
+  'auth.forgot.after':
+    'It prints a new password to pass on to you and signs you out on every device. Change it on your account page after you sign in.',
+  'auth.error.invalidCredentials': 'Wrong email or password.',
+  'auth.error.rateLimited': 'Too many attempts. Try again in {minutes} min.',
+  'auth.error.oidc': 'Single sign-on failed. Try again, or sign in with your password.',
+  'auth.error.required': 'Fill in this field.',
+  'auth.error.emailInvalid': 'Enter an email address such as name@example.com.',
+  'auth.error.tooShort': 'Use at least {min} characters.',
+  'auth.error.tooLong': 'Use at most {max} characters.',
+  'auth.error.mismatch': 'The two passwords differ.',
+  'auth.error.emailTaken': 'An account with this email exists already.',
+  'auth.error.failed': 'That did not work. Try again.',
+  'auth.menu.label': 'Account menu',
+  'auth.menu.signedInAs': 'Signed in as',
+  'auth.menu.account': 'Account settings',
+  'auth.menu.signOut': 'Sign out',
+
+  'setup.pageTitle': 'Set up',
+  'setup.title': 'Set up Runboard',
+  'setup.intro':
+    'Create the owner account and the first workspace. There is no default password: this account is the way in, so keep its password safe.',
+  'setup.section.account': 'Owner account',
+  'setup.section.workspace': 'First workspace',
+  'setup.name': 'Your name',
+  'setup.confirmPassword': 'Repeat the password',
+  'setup.workspaceName': 'Workspace name',
+  'setup.workspacePlaceholder': 'e.g. Platform Team',
+  'setup.demo': 'Fill the board with demo data',
+  'setup.demoHint':
+    'A dozen example incidents, changes and tasks, and three runbooks they link to, to look around with. Archive them any time.',
+  'setup.submit': 'Create account and workspace',
+  'setup.submitting': 'Setting up…',
+  'setup.error.done': 'Runboard is set up already. Sign in instead.'
+} as const;

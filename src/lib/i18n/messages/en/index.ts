@@ -1,0 +1,63 @@
+/**
+ * English UI messages, composed from one module per area: the source of keys. Every other
+ * locale is typed against the English areas, so a missing or extra key is a compile error.
+ * `{name}` marks a parameter filled by `t()`. Loaded on demand (see `loadMessages` in
+ * ../../load-messages.ts); elsewhere import only types from here.
+ */
+import type { ParamNames, Translation } from '../types';
+import { account } from './account';
+import { apiDocs } from './api-docs';
+import { audit } from './audit';
+import { auth } from './auth';
+import { board } from './board';
+import { common } from './common';
+import { list } from './list';
+import { offline } from './offline';
+import { runbooks } from './runbooks';
+import { task } from './task';
+import { workspace } from './workspace';
+
+export type { ParamNames } from '../types';
+
+/** The English catalog: every area in one object, the source of `MessageKey`. */
+export const en = {
+  ...common,
+  ...board,
+  ...list,
+  ...task,
+  ...offline,
+  ...runbooks,
+  ...apiDocs,
+  ...auth,
+  ...account,
+  ...workspace,
+  ...audit
+} as const;
+
+/** Keys of the UI messages. */
+export type MessageKey = keyof typeof en;
+
+/** The parameters of message `K`, by name. */
+export type MessageParams<K extends MessageKey> = Record<
+  ParamNames<(typeof en)[K]>,
+  string | number
+>;
+
+/**
+ * Base keys of messages that come in plural forms: `<base>.one` and `<base>.other`, chosen by
+ * the `count` parameter (see `I18n.tn`).
+ */
+export type PluralKey = {
+  [K in MessageKey]: K extends `${infer B}.other`
+    ? `${B}.one` extends MessageKey
+      ? B
+      : never
+    : never;
+}[MessageKey];
+
+/** The parameters of plural message `B`: those of both forms, with `count` a number. */
+export type PluralParams<B extends PluralKey> = MessageParams<`${B}.one`> &
+  MessageParams<`${B}.other`> & { count: number };
+
+/** The shape every locale's messages must have: exactly the English keys, same parameters. */
+export type Messages = Translation<typeof en>;

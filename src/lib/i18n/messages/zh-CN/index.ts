@@ -1,0 +1,32 @@
+/**
+ * Simplified Chinese UI messages, composed from one module per area. Each area is typed against
+ * its English counterpart, so a missing or extra key, or a dropped `{param}`, fails the type
+ * check in the area where it happens. Loaded on demand (see ../../load-messages.ts).
+ */
+import type { Messages } from '../en';
+import { account } from './account';
+import { apiDocs } from './api-docs';
+import { audit } from './audit';
+import { auth } from './auth';
+import { board } from './board';
+import { common } from './common';
+import { list } from './list';
+import { offline } from './offline';
+import { runbooks } from './runbooks';
+import { task } from './task';
+import { workspace } from './workspace';
+
+/** The Chinese catalog: every area in one object. */
+export const zhCN: Messages = {
+  ...common,
+  ...board,
+  ...list,
+  ...task,
+  ...offline,
+  ...runbooks,
+  ...apiDocs,
+  ...auth,
+  ...account,
+  ...workspace,
+  ...audit
+};
