@@ -11,6 +11,22 @@ const frameworkImports = [
   { group: ['$app/*', '@sveltejs/kit', '@sveltejs/kit/*'], message: 'no SvelteKit here' }
 ];
 
+/** UI code, which no server code imports. */
+const uiImports = [
+  { group: ['**/routes/**', '$lib/components/*'], message: 'no UI code on the server' }
+];
+
+/**
+ * The server's SvelteKit-aware layer (request events, cookies, JSON responses), kept visible in
+ * file names; everything else on the server must not import SvelteKit.
+ */
+const sveltekitLayer = [
+  'src/lib/server/api/**',
+  'src/lib/server/**/*-api.ts',
+  'src/lib/server/**/*-context.ts',
+  'src/lib/server/runbooks/raw-operation.ts'
+];
+
 export default ts.config(
   {
     ignores: [
@@ -76,21 +92,55 @@ export default ts.config(
     }
   },
   {
-    // The sync server is framework-free: it may use src/lib/shared and framework-free server code.
-    files: ['sync-server/**', 'server/**', 'src/lib/server/**'],
-    ignores: ['src/lib/server/api/**', 'src/lib/server/board/**', 'src/lib/server/workspaces/**'],
+    // The server core is framework-free: the sync server, the process entries and everything
+    // in src/lib/server except its SvelteKit-aware REST layer (below). Each file gets exactly
+    // one `no-restricted-imports` block: in a flat config a later block for the same rule
+    // replaces an earlier one, it does not add to it.
+    files: ['server/**', 'src/lib/server/**'],
+    ignores: sveltekitLayer,
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [...frameworkImports, ...uiImports] }]
+    }
+  },
+  {
+    // The sync core depends on nothing of the app: only src/lib/shared, its own files and
+    // libraries. The app hands it what it needs (logger, storage, hooks) in the composition root.
+    files: ['sync-server/**'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             ...frameworkImports,
+            ...uiImports,
             {
-              group: ['**/routes/**', '$lib/components/*'],
-              message: 'no UI code on the server core'
+              group: [
+                '$lib/server/*',
+                '**/src/lib/server/**',
+                '**/server/**',
+                '!**/sync-server/**'
+              ],
+              message: 'the sync core imports nothing from the app server'
             }
           ]
         }
+      ]
+    }
+  },
+  {
+    // The SvelteKit-aware layer of the server, visible in file names: the REST conventions in
+    // src/lib/server/api/, each domain's `*-api.ts` and the request contexts `*-context.ts`.
+    files: sveltekitLayer,
+    rules: { 'no-restricted-imports': ['error', { patterns: uiImports }] }
+  },
+  {
+    // Browser-side library code (components, sync, board state) never imports routes.
+    files: ['src/lib/**'],
+    ignores: ['src/lib/shared/**', 'src/lib/server/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/routes/**'], message: 'routes import lib, never the reverse' }] }
       ]
     }
   },
@@ -119,16 +169,5 @@ export default ts.config(
     // Build and maintenance scripts read and write paths of the checkout, never request input.
     files: ['scripts/**'],
     rules: { 'security/detect-non-literal-fs-filename': 'off' }
-  },
-  {
-    // Library code never imports routes.
-    files: ['src/lib/**'],
-    ignores: ['src/lib/shared/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['**/routes/**'], message: 'routes import lib, never the reverse' }] }
-      ]
-    }
   }
 );

@@ -12,7 +12,7 @@ import { SESSION_TTL_MS } from '$lib/server/accounts/accounts';
 import { clearSessionCookie, setSessionCookie } from '$lib/server/auth/session-cookie';
 import { rememberWorkspace, workspaceOfPath } from '$lib/server/auth/last-workspace';
 import { loginUrl } from '$lib/server/api/page-access';
-import { refuseCrossSiteForm } from '$lib/server/auth/csrf';
+import { refuseCrossSiteForm } from '$lib/server/api/cross-site';
 import { THEME_COOKIE, themeColors, themeFromCookie } from '$lib/theme/themes';
 
 /**

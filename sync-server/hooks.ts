@@ -83,4 +83,4 @@ export interface SyncHooks {
 }
 
 /** The logger the sync core writes to; the composition root passes the app's logger. */
-export type { Logger } from '../src/lib/server/log';
+export type { Logger } from './logger';

@@ -1,4 +1,4 @@
-import type { SqliteDatabase } from '../../src/lib/server/db/sqlite';
+import type { Database as SqliteDatabase } from 'better-sqlite3';
 import type { DocumentStorage, StoredDocument } from './types';
 
 /**

@@ -11,9 +11,9 @@ import { bundleEntryFromSource } from '../../scripts/entry-build-options.mjs';
 const root = resolve(import.meta.dirname, '../..');
 let bundled: Promise<string> | null = null;
 
-/** Bundles sync-server/main.ts once per test process; returns the file path. */
+/** Bundles server/sync-main.ts once per test process; returns the file path. */
 function bundleSyncEntry(): Promise<string> {
-  bundled ??= bundleEntryFromSource('sync-server/main.ts').then((file) => {
+  bundled ??= bundleEntryFromSource('server/sync-main.ts').then((file) => {
     if (!file) throw new Error('esbuild is needed to bundle the sync entry for tests');
     return file;
   });

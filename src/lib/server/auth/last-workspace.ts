@@ -2,8 +2,8 @@
  * The workspace a user opened last, remembered in a cookie so `/` can open it again. Only a
  * hint: `/` still checks membership before it redirects anywhere.
  */
-import type { Cookies } from '@sveltejs/kit';
 import { isValidId } from '../../shared/doc-name';
+import type { CookieJar } from './cookie-jar';
 
 /** Name of the cookie holding the last opened workspace id. */
 export const LAST_WORKSPACE_COOKIE = 'rb_last_ws';
@@ -17,7 +17,7 @@ export function workspaceOfPath(pathname: string): string | null {
 }
 
 /** Remembers `workspaceId` as the last opened one (no write when it already is). */
-export function rememberWorkspace(cookies: Cookies, workspaceId: string, url: URL): void {
+export function rememberWorkspace(cookies: CookieJar, workspaceId: string, url: URL): void {
   if (cookies.get(LAST_WORKSPACE_COOKIE) === workspaceId) return;
   cookies.set(LAST_WORKSPACE_COOKIE, workspaceId, {
     path: '/',
@@ -29,7 +29,7 @@ export function rememberWorkspace(cookies: Cookies, workspaceId: string, url: UR
 }
 
 /** The remembered workspace id, if it is a valid id at all. */
-export function lastWorkspace(cookies: Cookies): string | null {
+export function lastWorkspace(cookies: CookieJar): string | null {
   const value = cookies.get(LAST_WORKSPACE_COOKIE);
   return value !== undefined && isValidId(value) ? value : null;
 }

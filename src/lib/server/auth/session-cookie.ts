@@ -1,12 +1,12 @@
-import type { Cookies } from '@sveltejs/kit';
 import { SESSION_COOKIE } from './authenticate';
+import type { CookieJar } from './cookie-jar';
 
 /**
  * Sets the session cookie: HttpOnly, SameSite=Lax, Secure over TLS, expiring with the session.
  * A new cookie is issued on every sign-in (a fresh session id), so a planted id is worthless.
  */
 export function setSessionCookie(
-  cookies: Cookies,
+  cookies: CookieJar,
   token: string,
   expiresAt: number,
   url: URL
@@ -21,7 +21,7 @@ export function setSessionCookie(
 }
 
 /** Removes the session cookie. */
-export function clearSessionCookie(cookies: Cookies, url: URL): void {
+export function clearSessionCookie(cookies: CookieJar, url: URL): void {
   cookies.delete(SESSION_COOKIE, {
     path: '/',
     httpOnly: true,

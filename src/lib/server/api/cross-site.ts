@@ -13,7 +13,7 @@
  */
 import { json, text } from '@sveltejs/kit';
 import { errorBody } from '$lib/server/api/errors';
-import { bearerToken } from './authenticate';
+import { bearerToken } from '../auth/authenticate';
 
 /** Content types a cross-site page can send without a preflight (form enctypes). */
 const FORM_CONTENT_TYPES = new Set([

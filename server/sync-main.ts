@@ -3,8 +3,8 @@
  * deployments where pages and the REST API run elsewhere. `npm run start:sync`.
  */
 import { createServer } from 'node:http';
-import { runProcess } from '../server/process';
 import { checkReadiness } from '../src/lib/server/probes';
+import { runProcess } from './process';
 
 await runProcess('sync-server', (runtime) => {
   const server = createServer((request, response) => {
