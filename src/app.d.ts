@@ -1,5 +1,5 @@
 // See https://svelte.dev/docs/kit/types#app.d.ts
-import type { Locale } from '$lib/i18n/locales';
+import type { Locale } from '$lib/shared/locale';
 import type { Caller } from '$lib/server/auth/authenticate';
 
 declare global {

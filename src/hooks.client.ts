@@ -3,7 +3,7 @@
  */
 import type { ClientInit } from '@sveltejs/kit';
 import { loadMessages } from '$lib/i18n/load-messages';
-import { isLocale } from '$lib/i18n/locales';
+import { isLocale } from '$lib/shared/locale';
 
 /**
  * Starts fetching the page's messages as soon as the client runs, so the request overlaps with

@@ -4,7 +4,7 @@
  */
 import { redirect, type Handle, type HandleServerError } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
-import { LOCALE_COOKIE, negotiateLocale } from '$lib/i18n/locales';
+import { LOCALE_COOKIE, negotiateLocale } from '$lib/shared/locale';
 import { createLogger, type Logger } from '$lib/server/log';
 import { getRuntime } from '$lib/server/runtime';
 import { SESSION_COOKIE, authenticate, bearerToken } from '$lib/server/auth/authenticate';

@@ -7,7 +7,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { I18n } from '../../src/lib/i18n/i18n.svelte';
-import type { Locale } from '../../src/lib/i18n/locales';
+import type { Locale } from '../../src/lib/shared/locale';
 import { en, type Messages } from '../../src/lib/i18n/messages/en';
 import { zhCN } from '../../src/lib/i18n/messages/zh-CN';
 import {

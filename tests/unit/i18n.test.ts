@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LOCALES, negotiateLocale, pluralForm } from '../../src/lib/i18n/locales';
+import { LOCALES, negotiateLocale, pluralForm } from '../../src/lib/shared/locale';
 import { loadMessages } from '../../src/lib/i18n/load-messages';
 import { en } from '../../src/lib/i18n/messages/en';
 import { zhCN } from '../../src/lib/i18n/messages/zh-CN';

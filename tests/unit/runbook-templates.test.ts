@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { templateMarkdown } from '../../src/lib/server/runbooks/templates';
 import { docToMarkdown, markdownToDoc } from '../../src/lib/shared/runbooks/markdown';
 import { runbookTemplateSchema } from '../../src/lib/shared/runbooks/schema';
-import { LOCALES } from '../../src/lib/i18n/locales';
+import { LOCALES } from '../../src/lib/shared/locale';
 
 describe('runbook templates', () => {
   for (const locale of LOCALES) {

@@ -10,7 +10,7 @@ import {
   pluralForm,
   type Locale,
   type PluralForm
-} from './locales';
+} from '../shared/locale';
 import { loadMessages } from './load-messages';
 import type {
   en,

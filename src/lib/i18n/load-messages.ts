@@ -4,7 +4,7 @@
  * layout's load function awaits the request's locale before the first render (server and
  * hydration alike), and the language switcher awaits the other one before it switches.
  */
-import type { Locale } from './locales';
+import type { Locale } from '../shared/locale';
 import type { Messages } from './messages/en';
 
 const loaders: Record<Locale, () => Promise<Messages>> = {

@@ -2,7 +2,7 @@
  * First run: the owner account and the first workspace, created while no user exists, then the
  * owner is signed in. Shared by `POST /api/v1/setup` and the setup page.
  */
-import type { Locale } from '../../i18n/locales';
+import type { Locale } from '../../shared/locale';
 import { hashPassword } from '../auth/password';
 import { seedDemoWorkspace } from '../demo/demo-data';
 import type { Runtime } from '../runtime';

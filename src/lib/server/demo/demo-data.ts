@@ -7,7 +7,7 @@
  * in.
  */
 import type * as Y from 'yjs';
-import type { Locale } from '../../i18n/locales';
+import type { Locale } from '../../shared/locale';
 import {
   acknowledgeIncident,
   createTask,

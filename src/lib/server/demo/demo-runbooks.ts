@@ -3,7 +3,7 @@
  * callouts, tables and code blocks, as Markdown in each UI language. demo-data.ts creates them
  * through the runbook service and links them to the demo tasks they belong to.
  */
-import type { Locale } from '../../i18n/locales';
+import type { Locale } from '../../shared/locale';
 import type { AlertMatcher } from '../../shared/runbooks/schema';
 
 /** The demo runbooks, by a stable key the demo tasks link with. */

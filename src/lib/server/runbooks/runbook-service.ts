@@ -7,7 +7,7 @@ import type { JSONContent } from '@tiptap/core';
 import type * as Y from 'yjs';
 import { generateId, listColumns, listTasks } from '../../shared/board/board-model';
 import { boardDocName, runbookDocName } from '../../shared/doc-name';
-import type { Locale } from '../../i18n/locales';
+import type { Locale } from '../../shared/locale';
 import { emptyRunbookContent } from '../../shared/runbooks/editor-extensions';
 import {
   docToHtmlDocument,

@@ -2,7 +2,7 @@
  * The built-in runbook templates, as Markdown in each UI language. A new runbook created from a
  * template gets the text of the request's locale; after that it is ordinary content.
  */
-import type { Locale } from '../../i18n/locales';
+import type { Locale } from '../../shared/locale';
 import type { RunbookTemplate } from '../../shared/runbooks/schema';
 
 const en: Record<RunbookTemplate, string> = {

@@ -6,7 +6,7 @@ import { requestOrigin } from '$lib/server/api/request-origin';
 import { PASSWORD_MIN_LENGTH } from '$lib/server/auth/password';
 import { setSessionCookie } from '$lib/server/auth/session-cookie';
 import { getRuntime } from '$lib/server/runtime';
-import { isLocale } from '$lib/i18n/locales';
+import { isLocale } from '$lib/shared/locale';
 import { fieldErrorsOf, type FieldErrors } from '$lib/shared/form-errors';
 import type { Actions, PageServerLoad } from './$types';
 
