@@ -19,7 +19,6 @@ import {
   findTask,
   getTask,
   getTaskDetail,
-  initBoard,
   listTasks,
   moveChecklistItem,
   moveTask,
@@ -46,53 +45,10 @@ import {
   taskDetailSchema
 } from '../../src/lib/shared/board/schema';
 import type { TaskDetail } from '../../src/lib/shared/board/schema';
+import { at, countUpdates, iso, newBoard, replicaOf, syncAll } from '../fixtures/board';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-const T0 = Date.parse('2025-03-01T08:00:00.000Z');
-
-function at(minutes: number): Date {
-  return new Date(T0 + minutes * 60_000);
-}
-
-function iso(minutes: number): string {
-  return at(minutes).toISOString();
-}
-
-function newBoard(): Y.Doc {
-  const doc = new Y.Doc();
-  initBoard(doc);
-  return doc;
-}
-
-function replicaOf(doc: Y.Doc): Y.Doc {
-  const copy = new Y.Doc();
-  Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
-  return copy;
-}
-
-function syncAll(...docs: Y.Doc[]): void {
-  for (const a of docs) {
-    for (const b of docs) {
-      if (a !== b) Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)));
-    }
-  }
-}
-
-function countUpdates(doc: Y.Doc, fn: () => void): number {
-  let count = 0;
-  const onUpdate = (): void => {
-    count++;
-  };
-  doc.on('update', onUpdate);
-  try {
-    fn();
-  } finally {
-    doc.off('update', onUpdate);
-  }
-  return count;
-}
 
 function expectBoardError(code: BoardErrorCode, fn: () => unknown): BoardError {
   try {

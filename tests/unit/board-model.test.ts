@@ -40,58 +40,10 @@ import {
 import type { Task } from '../../src/lib/shared/board/schema';
 import { isValidId } from '../../src/lib/shared/doc-name';
 import { isValidKey } from '../../src/lib/shared/fractional-index';
+import { at, countUpdates, iso, newBoard, replicaOf, syncAll, syncOneWay } from '../fixtures/board';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-const T0 = Date.parse('2025-03-01T08:00:00.000Z');
-
-/** A fixed point in time, `minutes` after T0. */
-function at(minutes: number): Date {
-  return new Date(T0 + minutes * 60_000);
-}
-
-function iso(minutes: number): string {
-  return at(minutes).toISOString();
-}
-
-function newBoard(): Y.Doc {
-  const doc = new Y.Doc();
-  initBoard(doc);
-  return doc;
-}
-
-/** A second replica with the same state as `doc`. */
-function replicaOf(doc: Y.Doc): Y.Doc {
-  const copy = new Y.Doc();
-  Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
-  return copy;
-}
-
-/** Sends what `to` is missing from `from`. */
-function syncOneWay(from: Y.Doc, to: Y.Doc): void {
-  Y.applyUpdate(to, Y.encodeStateAsUpdate(from, Y.encodeStateVector(to)));
-}
-
-/** Exchanges updates until every doc has seen everything. */
-function syncAll(...docs: Y.Doc[]): void {
-  for (const a of docs) for (const b of docs) if (a !== b) syncOneWay(a, b);
-}
-
-/** Counts document updates while `fn` runs. */
-function countUpdates(doc: Y.Doc, fn: () => void): number {
-  let count = 0;
-  const onUpdate = (): void => {
-    count++;
-  };
-  doc.on('update', onUpdate);
-  try {
-    fn();
-  } finally {
-    doc.off('update', onUpdate);
-  }
-  return count;
-}
 
 /** Runs `fn`, expects a BoardError with `code`, and returns it. */
 function expectBoardError(code: BoardErrorCode, fn: () => unknown): BoardError {

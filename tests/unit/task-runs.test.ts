@@ -15,26 +15,13 @@ import {
 } from '../../src/lib/shared/board/board-model';
 import { runCounts } from '../../src/lib/shared/board/task-runs';
 import { tasksOf } from '../../src/lib/shared/board/board-doc';
-
-const T0 = Date.parse('2025-03-01T08:00:00.000Z');
-
-function at(minutes: number): Date {
-  return new Date(T0 + minutes * 60_000);
-}
+import { at, syncAll } from '../fixtures/board';
 
 function newBoardWithTask(): { doc: Y.Doc; taskId: string } {
   const doc = new Y.Doc();
   initBoard(doc);
   const task = createTask(doc, { title: 'Restart db-1' }, { actor: 'alice', now: at(0) });
   return { doc, taskId: task.id };
-}
-
-function syncAll(...docs: Y.Doc[]): void {
-  for (const a of docs) {
-    for (const b of docs) {
-      if (a !== b) Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)));
-    }
-  }
 }
 
 function codeOf(fn: () => unknown): string | null {
