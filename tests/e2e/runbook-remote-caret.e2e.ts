@@ -264,4 +264,32 @@ test.describe('runbook caret before the editor has read a caret move', () => {
       .poll(() => documentText(page))
       .toEqual(['Before Rotate certificates', 'Remote: Renew the wildcard certificate.']);
   });
+
+  test('the first letter typed into a new line keeps the caret after it, even when the browser reports it late', async ({
+    browser
+  }) => {
+    const { page } = await setUp(browser, { remoteClient: false });
+    await page.getByTestId('runbook-content').click();
+    await page.keyboard.press('ControlOrMeta+End');
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await editorCaret(page)).head).toBeGreaterThan(30);
+
+    // What Chrome does on a busy machine when the first letter goes into an empty block: by the
+    // time ProseMirror reads the typed text, the DOM selection still sits in front of it. A
+    // listener that runs before ProseMirror's (capturing on window) puts it there, once.
+    await page.evaluate(() => {
+      const putCaretBeforeLetter = () => {
+        window.removeEventListener('input', putCaretBeforeLetter, true);
+        const selection = document.getSelection();
+        const text = selection?.anchorNode;
+        if (selection && text && text.nodeType === Node.TEXT_NODE) selection.collapse(text, 0);
+      };
+      window.addEventListener('input', putCaretBeforeLetter, true);
+    });
+    await page.keyboard.type('Owner writes step one');
+
+    await expect
+      .poll(() => documentText(page))
+      .toEqual(['Rotate certificates', 'Renew the wildcard certificate.', 'Owner writes step one']);
+  });
 });
