@@ -6,6 +6,7 @@
  */
 import * as Y from 'yjs';
 import { generateNKeysBetween, isValidKey } from '../fractional-index';
+import type { ActedMutationOptions } from '../model/actor';
 import { DomainError } from '../model/domain-error';
 import { readString, type FieldMap } from '../model/fields';
 
@@ -17,20 +18,9 @@ export { parseInput as parse } from '../model/parse';
 export { isoNow } from '../model/time';
 export { readString, type FieldMap };
 
-export interface MutationOptions {
-  /** Transaction origin, handed to `doc.transact` (lets providers and observers tell who wrote). */
-  origin?: unknown;
-}
-
-export interface TaskMutationOptions extends MutationOptions {
-  /** Time of the event; defaults to the current time. */
-  now?: Date;
-  /**
-   * Member id of whoever acts (null: the system): recorded as `createdBy` when creating, as
-   * `by` of activity entries, as a comment's author and as `doneBy` of a checklist item.
-   */
-  actor?: string | null;
-}
+export type { MutationOptions } from '../model/actor';
+/** Options of a task mutation: who acts and when (see `ActedMutationOptions`). */
+export type TaskMutationOptions = ActedMutationOptions;
 
 // ---------------------------------------------------------------------------------------------
 // Document access

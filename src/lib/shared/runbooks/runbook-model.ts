@@ -19,7 +19,7 @@
  * as its default.
  */
 import * as Y from 'yjs';
-import { parseActor } from '../model/actor';
+import { parseActor, type ActedMutationOptions } from '../model/actor';
 import { DomainError } from '../model/domain-error';
 import { readString, type FieldMap } from '../model/fields';
 import { idSchema } from '../model/ids';
@@ -39,14 +39,8 @@ export const RUNBOOK_SCHEMA_VERSION = 1;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export interface RunbookMutationOptions {
-  /** Member id of whoever acts, or null for the server. */
-  actor?: string | null;
-  /** Time of the change; defaults to now. */
-  now?: Date;
-  /** Transaction origin handed to `doc.transact`. */
-  origin?: unknown;
-}
+/** Options of a runbook mutation: who acts and when (see `ActedMutationOptions`). */
+export type RunbookMutationOptions = ActedMutationOptions;
 
 export interface InitRunbookOptions extends RunbookMutationOptions {
   id: string;
