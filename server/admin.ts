@@ -25,6 +25,7 @@ import { randomToken } from '../src/lib/server/auth/secrets';
 import { ConfigError, loadConfig } from '../src/lib/server/config';
 import { openSqlite, type SqliteDatabase } from '../src/lib/server/db/sqlite';
 import { isValidId } from '../src/lib/shared/doc-name';
+import { domainErrorCode } from '../src/lib/shared/model/domain-error';
 import { ROLES } from '../src/lib/shared/permissions';
 import { workspaceNameSchema } from '../src/lib/shared/workspaces/schema';
 
@@ -328,8 +329,8 @@ export async function main(argv: string[]): Promise<number> {
       note(`runboard admin: ${error.message}`);
       return EXIT_CONFIG;
     }
-    // An AccountError from the store (e.g. a race on a unique email) is a refusal, not a crash.
-    if (error instanceof Error && error.name === 'AccountError') {
+    // A DomainError from a service (e.g. a race on a unique email) is a refusal, not a crash.
+    if (error instanceof Error && domainErrorCode(error) !== undefined) {
       note(`runboard admin: ${error.message}`);
       return EXIT_REFUSED;
     }

@@ -1,27 +1,39 @@
 import * as Y from 'yjs';
 import { parseDocName, type DocName } from '../src/lib/shared/doc-name';
+import { DomainError } from '../src/lib/shared/model/domain-error';
 import { defaults, type Limits } from './defaults';
 import type { Logger, SyncHooks } from './hooks';
 import { Room } from './room';
 import type { DocumentStorage } from './storage/types';
 
-/** A document name that `parseDocName` refuses. */
-export class DocNameError extends Error {
-  readonly code = 'bad_document_name';
+/**
+ * A document name that `parseDocName` refuses. A DomainError (code `bad_document_name`), so a
+ * REST call that names a bad document gets its status and translated message like any other.
+ */
+export class DocNameError extends DomainError {
   constructor(
     readonly rawName: string,
     readonly reason: string
   ) {
-    super(`invalid document name (${reason})`);
+    super('bad_document_name', `invalid document name (${reason})`);
     this.name = 'DocNameError';
   }
 }
 
-/** Storage did not confirm a save in time; the change stays in memory and is retried. */
-export class StorageUnavailableError extends Error {
-  readonly code = 'storage_unavailable';
+/** How long a client should wait before retrying after `storage_unavailable`. */
+const STORAGE_RETRY_AFTER_MS = 5_000;
+
+/**
+ * Storage did not confirm a save in time; the change stays in memory and is retried. A
+ * DomainError (code `storage_unavailable`) that tells REST clients when to retry.
+ */
+export class StorageUnavailableError extends DomainError {
   constructor(name: string) {
-    super(`saving ${name} is taking too long; the change is kept and retried`);
+    super(
+      'storage_unavailable',
+      `saving ${name} is taking too long; the change is kept and retried`,
+      { retryAfterMs: STORAGE_RETRY_AFTER_MS }
+    );
     this.name = 'StorageUnavailableError';
   }
 }

@@ -28,6 +28,24 @@ export interface RestOptions<S extends z.ZodType> {
   fetch?: typeof globalThis.fetch;
 }
 
+/**
+ * What the UI shows for a failure, in the UI language: the translated message of its error code
+ * (`error.<code>`) when it has one we know — a RestError from the API, or a DomainError thrown
+ * by a model in the browser — else the server's (English) message, else the error as text.
+ * `tryT` is the I18n store's `tryT`, so the text follows the current locale.
+ */
+export function errorMessage(tryT: (key: string) => string | null, failure: unknown): string {
+  const code =
+    typeof failure === 'object' && failure !== null && 'code' in failure
+      ? (failure as { code: unknown }).code
+      : undefined;
+  if (typeof code === 'string') {
+    const translated = tryT(`error.${code}`);
+    if (translated !== null) return translated;
+  }
+  return failure instanceof Error ? failure.message : String(failure);
+}
+
 /** `method path` under `/api/v1`; resolves with the parsed body, rejects with a RestError. */
 export async function rest<S extends z.ZodType = z.ZodUndefined>(
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE',

@@ -13,7 +13,7 @@ import {
 import type { Logger } from '../../src/lib/server/log';
 import { createTask, initBoard, updateTask } from '../../src/lib/shared/board/board-model';
 import { taskCreateSchema } from '../../src/lib/shared/board/schema';
-import { RunbookError } from '../../src/lib/shared/runbooks/runbook-model';
+import { DomainError } from '../../src/lib/shared/model/domain-error';
 import { DocNameError, DocStore, StorageUnavailableError } from '../../sync-server/doc-store';
 import { MemoryStorage } from '../../sync-server/storage/memory-storage';
 
@@ -84,19 +84,34 @@ describe('API error mapping', () => {
     ]);
   });
 
-  it('maps RunbookError codes the same way', async () => {
+  it('maps a DomainError by its code, keeping message and details', async () => {
     for (const [code, status] of [
       ['invalid_input', 400],
       ['not_found', 404],
       ['conflict', 409]
     ] as const) {
-      const reply = await respond(new RunbookError(code, `runbook ${code}`));
+      const reply = await respond(new DomainError(code, `runbook ${code}`));
       expect(reply.status).toBe(status);
-      expect(reply.body.error).toMatchObject({ code, message: `runbook ${code}` });
+      expect(reply.body.error).toEqual({ code, message: `runbook ${code}` });
     }
+    const detailed = await respond(
+      new DomainError('conflict', 'column still holds 2 task(s)', { details: { tasks: 2 } })
+    );
+    expect(detailed.body.error).toEqual({
+      code: 'conflict',
+      message: 'column still holds 2 task(s)',
+      details: { tasks: 2 }
+    });
+    // A wait becomes Retry-After in whole seconds; the params stay on the server.
+    const limited = await respond(
+      new DomainError('rate_limited', 'slow down', { retryAfterMs: 60_500, params: { n: 1 } })
+    );
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('61');
+    expect(limited.body.error).toEqual({ code: 'rate_limited', message: 'slow down' });
   });
 
-  it('maps BoardError codes: invalid_input 400, not_found 404, conflict 409', async () => {
+  it('maps board model errors: invalid_input 400, not_found 404, conflict 409', async () => {
     const doc = boardDoc();
     createTask(doc, { title: 'one' }, { id: 't1' });
 

@@ -27,12 +27,11 @@ import {
 import { DEMO_TASK_COUNT, fillDemoBoard } from '../../src/lib/server/demo/demo-data';
 import { DEMO_RUNBOOKS } from '../../src/lib/server/demo/demo-runbooks';
 import { parseMarkdown } from '../../src/lib/server/runbooks/runbook-service';
-import { AuthError } from '../../src/lib/server/accounts/auth-service';
-import { AccountError } from '../../src/lib/server/accounts/types';
 import { toApiError } from '../../src/lib/server/api/errors';
 import { listLabels, listTasks } from '../../src/lib/shared/board/board-model';
 import { taskSchema } from '../../src/lib/shared/board/schema';
 import { fieldErrorsOf } from '../../src/lib/shared/form-errors';
+import { DomainError } from '../../src/lib/shared/model/domain-error';
 import { describeUserAgent } from '../../src/routes/(app)/account/user-agent';
 
 // A pass-through spy: proves the secret check goes through crypto.timingSafeEqual.
@@ -256,7 +255,7 @@ describe('account input schemas', () => {
 });
 
 describe('account errors over HTTP', () => {
-  it('maps AccountError codes to their statuses', () => {
+  it('maps account error codes to their statuses', () => {
     const cases = {
       email_taken: 409,
       not_found: 404,
@@ -268,27 +267,29 @@ describe('account errors over HTTP', () => {
       invalid_input: 400
     } as const;
     for (const [code, status] of Object.entries(cases)) {
-      const mapped = toApiError(new AccountError(code as keyof typeof cases, 'because'));
+      const mapped = toApiError(new DomainError(code as keyof typeof cases, 'because'));
       expect(mapped?.status, code).toBe(status);
       expect(mapped?.code).toBe(code);
     }
   });
 
   it('maps sign-in errors, with Retry-After in whole seconds', () => {
-    expect(toApiError(new AuthError('invalid_credentials', 'no'))?.status).toBe(401);
-    expect(toApiError(new AuthError('wrong_password', 'no'))?.status).toBe(403);
-    const limited = toApiError(new AuthError('rate_limited', 'slow down', 1_500));
+    expect(toApiError(new DomainError('invalid_credentials', 'no'))?.status).toBe(401);
+    expect(toApiError(new DomainError('wrong_password', 'no'))?.status).toBe(403);
+    const limited = toApiError(
+      new DomainError('rate_limited', 'slow down', { retryAfterMs: 1_500 })
+    );
     expect(limited?.status).toBe(429);
     expect(limited?.headers).toEqual({ 'retry-after': '2' });
   });
 
-  it('recognises them by name and code, not class (another bundle has another class)', () => {
+  it('recognises them by code, not class (another bundle has another class)', () => {
     const foreign = Object.assign(new Error('already set up'), {
-      name: 'AccountError',
+      name: 'DomainError',
       code: 'setup_done'
     });
     expect(toApiError(foreign)?.status).toBe(409);
-    const unknown = Object.assign(new Error('x'), { name: 'AccountError', code: 'weird' });
+    const unknown = Object.assign(new Error('x'), { name: 'DomainError', code: 'weird' });
     expect(toApiError(unknown)).toBeNull();
   });
 });

@@ -8,7 +8,7 @@ import * as Y from 'yjs';
 import { z } from 'zod';
 import {
   followTask,
-  BoardError,
+  DomainError,
   addChecklistItem,
   addComment,
   archiveTask,
@@ -34,7 +34,8 @@ import {
   updateTasks,
   upsertLabel
 } from '../../src/lib/shared/board/board-model';
-import type { BoardErrorCode, TaskChanges } from '../../src/lib/shared/board/board-model';
+import type { TaskChanges } from '../../src/lib/shared/board/board-model';
+import type { DomainErrorCode } from '../../src/lib/shared/model/domain-error';
 import {
   MAX_ACTIVITY_ENTRIES,
   MAX_CHECKLIST_ITEMS,
@@ -50,20 +51,20 @@ import { at, countUpdates, iso, newBoard, replicaOf, syncAll } from '../fixtures
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-function expectBoardError(code: BoardErrorCode, fn: () => unknown): BoardError {
+function expectBoardError(code: DomainErrorCode, fn: () => unknown): DomainError {
   try {
     fn();
   } catch (error) {
-    expect(error).toBeInstanceOf(BoardError);
-    const boardError = error as BoardError;
+    expect(error).toBeInstanceOf(DomainError);
+    const boardError = error as DomainError;
     expect(boardError.code, boardError.message).toBe(code);
     return boardError;
   }
-  throw new Error(`expected a BoardError (${code}), nothing was thrown`);
+  throw new Error(`expected a DomainError (${code}), nothing was thrown`);
 }
 
 /** Every refusal in `cases` throws its code and leaves the document untouched. */
-function expectRefusals(doc: Y.Doc, cases: Array<[BoardErrorCode, () => unknown]>): void {
+function expectRefusals(doc: Y.Doc, cases: Array<[DomainErrorCode, () => unknown]>): void {
   for (const [code, fn] of cases) {
     expect(countUpdates(doc, () => expectBoardError(code, fn))).toBe(0);
   }

@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { z } from 'zod';
 import {
   BOARD_SCHEMA_VERSION,
-  BoardError,
+  DomainError,
   acknowledgeIncident,
   addColumn,
   archiveTask,
@@ -28,7 +28,7 @@ import {
   updateTask,
   upsertLabel
 } from '../../src/lib/shared/board/board-model';
-import type { BoardErrorCode } from '../../src/lib/shared/board/board-model';
+import type { DomainErrorCode } from '../../src/lib/shared/model/domain-error';
 import {
   ID_PATTERN,
   columnSchema,
@@ -45,17 +45,16 @@ import { at, countUpdates, iso, newBoard, replicaOf, syncAll, syncOneWay } from 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-/** Runs `fn`, expects a BoardError with `code`, and returns it. */
-function expectBoardError(code: BoardErrorCode, fn: () => unknown): BoardError {
+function expectBoardError(code: DomainErrorCode, fn: () => unknown): DomainError {
   try {
     fn();
   } catch (error) {
-    expect(error).toBeInstanceOf(BoardError);
-    const boardError = error as BoardError;
+    expect(error).toBeInstanceOf(DomainError);
+    const boardError = error as DomainError;
     expect(boardError.code, boardError.message).toBe(code);
     return boardError;
   }
-  throw new Error(`expected a BoardError (${code}), nothing was thrown`);
+  throw new Error(`expected a DomainError (${code}), nothing was thrown`);
 }
 
 function ids(tasks: readonly Task[]): string[] {
@@ -459,7 +458,7 @@ describe('createTask', () => {
     const doc = newBoard();
     upsertLabel(doc, { id: 'db', name: 'db', color: '#111111' });
     createTask(doc, { title: 'Existing' }, { id: 'taken' });
-    const bad: Array<[BoardErrorCode, () => unknown]> = [
+    const bad: Array<[DomainErrorCode, () => unknown]> = [
       ['invalid_input', () => createTask(doc, { title: '' })],
       ['invalid_input', () => createTask(doc, { title: '   ' })],
       ['invalid_input', () => createTask(doc, { title: 'x'.repeat(301) })],
@@ -773,7 +772,7 @@ describe('moveTask', () => {
   it('refuses bad moves without touching the document', () => {
     const { doc } = boardWithTasks();
     moveTask(doc, 'd', { status: 'review' });
-    const bad: Array<[BoardErrorCode, () => unknown]> = [
+    const bad: Array<[DomainErrorCode, () => unknown]> = [
       ['not_found', () => moveTask(doc, 'nope', { status: 'todo' })],
       ['invalid_input', () => moveTask(doc, 'a', { status: 'nope' })],
       ['invalid_input', () => moveTask(doc, 'a', { status: 'todo', beforeId: 'a' })],

@@ -8,12 +8,12 @@ import {
   markReviewed,
   observeRunbookMeta,
   readRunbookMeta,
-  RunbookError,
   runbookContent,
   runbookPlainText,
   setRunbookArchived,
   updateRunbookMeta
 } from '../../src/lib/shared/runbooks/runbook-model';
+import { DomainError } from '../../src/lib/shared/model/domain-error';
 import { runbookExtensions } from '../../src/lib/shared/runbooks/editor-extensions';
 import {
   fileUrl,
@@ -54,7 +54,7 @@ describe('runbook model', () => {
       updatedAt: t0.toISOString(),
       archivedAt: null
     });
-    expect(() => initRunbook(doc, { id: 'rb1', title: 'again', now: t0 })).toThrow(RunbookError);
+    expect(() => initRunbook(doc, { id: 'rb1', title: 'again', now: t0 })).toThrow(DomainError);
   });
 
   test('refuses invalid input before writing', () => {
@@ -63,7 +63,7 @@ describe('runbook model', () => {
     expect(() => initRunbook(doc, { id: 'rb', title: '   ' })).toThrow(/title/);
     expect(doc.getMap('meta').size).toBe(0);
     initRunbook(doc, { id: 'rb', title: 'ok', now: t0 });
-    expect(() => updateRunbookMeta(doc, { reviewIntervalDays: 0 })).toThrow(RunbookError);
+    expect(() => updateRunbookMeta(doc, { reviewIntervalDays: 0 })).toThrow(DomainError);
     expect(readRunbookMeta(doc, 'rb').reviewIntervalDays).toBe(90);
   });
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
-  BoardError,
+  DomainError,
   createTask,
   getTaskDetail,
   initBoard,
@@ -29,7 +29,7 @@ function codeOf(fn: () => unknown): string | null {
     fn();
     return null;
   } catch (error) {
-    return error instanceof BoardError ? error.code : 'not a BoardError';
+    return error instanceof DomainError ? error.code : 'not a DomainError';
   }
 }
 

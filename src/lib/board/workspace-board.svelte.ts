@@ -37,7 +37,11 @@ export class WorkspaceBoard {
   readonly view: BoardView;
   readonly presence: Presence;
 
-  constructor(docName: string, me: Me) {
+  readonly #describeError: (error: unknown) => string;
+
+  /** `describeError` turns a refused edit into the message shown (in the UI language). */
+  constructor(docName: string, me: Me, describeError: (error: unknown) => string) {
+    this.#describeError = describeError;
     this.connection = connectDoc(docName);
     this.view = new BoardView(this.connection.doc, loadPreview(docName));
     void this.connection.whenLocalLoaded.then(() => this.view.endPreview());
@@ -58,9 +62,9 @@ export class WorkspaceBoard {
 
   /**
    * Runs `change` as one local transaction (one update, one pending change while offline) and
-   * returns the error message instead of throwing, for forms to show. The first edit made
-   * offline, before the server ever sent the columns, seeds the board: `initBoard` uses the
-   * server's stable column ids, so both copies merge into one board.
+   * returns the error message (translated by its code) instead of throwing, for forms to show.
+   * The first edit made offline, before the server ever sent the columns, seeds the board:
+   * `initBoard` uses the server's stable column ids, so both copies merge into one board.
    */
   edit(change: (doc: Y.Doc) => void): string | null {
     const { doc } = this.connection;
@@ -71,7 +75,7 @@ export class WorkspaceBoard {
       });
       return null;
     } catch (error) {
-      return error instanceof Error ? error.message : String(error);
+      return this.#describeError(error);
     }
   }
 

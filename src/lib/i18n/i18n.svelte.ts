@@ -11,35 +11,11 @@ import {
   type Locale,
   type PluralForm
 } from '../shared/locale';
+import { interpolate, pluralKey } from '../shared/message-format';
 import { loadMessages } from './load-messages';
-import type {
-  en,
-  MessageKey,
-  MessageParams,
-  Messages,
-  ParamNames,
-  PluralKey,
-  PluralParams
-} from './messages/en';
+import type { MessageKey, Messages, PluralKey, PluralParams, TranslateArgs } from './messages/en';
 
-/** Arguments after the key: the parameters object exactly when the message has `{params}`. */
-export type TranslateArgs<K extends MessageKey> = [ParamNames<(typeof en)[K]>] extends [never]
-  ? []
-  : [params: MessageParams<K>];
-
-const PARAM = /\{(\w+)\}/g;
-
-/** Fills `{name}` placeholders; an unknown name is left as is, so a mistake stays visible. */
-function interpolate(
-  template: string,
-  params: Record<string, string | number> | undefined
-): string {
-  if (params === undefined) return template;
-  return template.replace(PARAM, (match, name: string) => {
-    const value = params[name];
-    return value === undefined ? match : String(value);
-  });
-}
+export type { TranslateArgs } from './messages/en';
 
 // A plain record (not reactive state): formatters never change once built.
 const dateFormats: Record<string, Intl.DateTimeFormat> = {};
@@ -89,8 +65,8 @@ export class I18n {
    * that shows a count of something goes through here, never through a fixed noun form.
    */
   tn = <B extends PluralKey>(key: B, params: PluralParams<B>): string => {
-    const form = pluralForm(this.locale, params.count);
-    const template: string = this.#messages[`${key}.${form}` as MessageKey];
+    const template: string =
+      this.#messages[pluralKey(key, this.locale, params.count) as MessageKey];
     return interpolate(template, params as Record<string, string | number>);
   };
 

@@ -4,13 +4,13 @@
  * call it (./service.ts). Methods are async so another backend (PostgreSQL) can implement the
  * same surface.
  */
-import { generateId } from '../../shared/board/board-model';
+import { DomainError } from '../../shared/model/domain-error';
+import { generateId } from '../../shared/model/ids';
 import { isRole, type Role } from '../../shared/permissions';
 import type { AuditAction } from '../../shared/workspaces/audit-actions';
 import { hashSecret, newCredential, parseCredential, secretMatches } from '../auth/secrets';
 import type { SqliteDatabase } from '../db/sqlite';
 import {
-  AccountError,
   type ApiToken,
   type AuditEntry,
   type Invite,
@@ -189,7 +189,7 @@ export class Accounts {
         );
     } catch (error) {
       if (String(error).includes('UNIQUE')) {
-        throw new AccountError('email_taken', 'an account with this email already exists');
+        throw new DomainError('email_taken', 'an account with this email already exists');
       }
       throw error;
     }
@@ -221,7 +221,7 @@ export class Accounts {
     const result = this.db
       .prepare('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?')
       .run(passwordHash, this.now(), userId);
-    if (result.changes === 0) throw new AccountError('not_found', 'no such user');
+    if (result.changes === 0) throw new DomainError('not_found', 'no such user');
   }
 
   /** Activates a placeholder user (e.g. one created by a history import) when they sign up. */
@@ -230,7 +230,7 @@ export class Accounts {
     patch: { name?: string; active?: boolean; emailVerified?: boolean }
   ): Promise<User> {
     const user = await this.getUser(userId);
-    if (!user) throw new AccountError('not_found', 'no such user');
+    if (!user) throw new DomainError('not_found', 'no such user');
     this.db
       .prepare(
         'UPDATE users SET name = ?, active = ?, email_verified = ?, updated_at = ? WHERE id = ?'
@@ -380,7 +380,7 @@ export class Accounts {
     const result = this.db
       .prepare('UPDATE workspaces SET name = ? WHERE id = ?')
       .run(name.trim(), id);
-    if (result.changes === 0) throw new AccountError('not_found', 'no such workspace');
+    if (result.changes === 0) throw new DomainError('not_found', 'no such workspace');
   }
 
   /** The workspaces a user belongs to, with their role, by name. */
@@ -454,10 +454,10 @@ export class Accounts {
         .run(workspaceId, userId, role, now);
     } catch (error) {
       if (String(error).includes('UNIQUE') || String(error).includes('PRIMARY')) {
-        throw new AccountError('already_member', 'already a member of this workspace');
+        throw new DomainError('already_member', 'already a member of this workspace');
       }
       if (String(error).includes('FOREIGN KEY'))
-        throw new AccountError('not_found', 'no such workspace or user');
+        throw new DomainError('not_found', 'no such workspace or user');
       throw error;
     }
     return { workspaceId, userId, role, createdAt: now };
@@ -477,7 +477,7 @@ export class Accounts {
     const result = this.db
       .prepare('UPDATE memberships SET role = ? WHERE workspace_id = ? AND user_id = ?')
       .run(role, workspaceId, userId);
-    if (result.changes === 0) throw new AccountError('not_found', 'not a member');
+    if (result.changes === 0) throw new DomainError('not_found', 'not a member');
   }
 
   /** Removes a member. */
@@ -485,7 +485,7 @@ export class Accounts {
     const result = this.db
       .prepare('DELETE FROM memberships WHERE workspace_id = ? AND user_id = ?')
       .run(workspaceId, userId);
-    if (result.changes === 0) throw new AccountError('not_found', 'not a member');
+    if (result.changes === 0) throw new DomainError('not_found', 'not a member');
   }
 
   // ── invites ────────────────────────────────────────────────────────────────────────────
@@ -550,12 +550,11 @@ export class Accounts {
         row.revoked_at === null &&
         row.expires_at > this.now() &&
         (row.max_uses === null || row.uses < row.max_uses);
-      if (!usable || !row)
-        throw new AccountError('invite_invalid', 'this invite link is not valid');
+      if (!usable || !row) throw new DomainError('invite_invalid', 'this invite link is not valid');
       const existing = this.db
         .prepare('SELECT 1 FROM memberships WHERE workspace_id = ? AND user_id = ?')
         .get(row.workspace_id, userId);
-      if (existing) throw new AccountError('already_member', 'already a member of this workspace');
+      if (existing) throw new DomainError('already_member', 'already a member of this workspace');
       const now = this.now();
       this.db.prepare('UPDATE invites SET uses = uses + 1 WHERE id = ?').run(row.id);
       this.db
@@ -586,7 +585,7 @@ export class Accounts {
         'UPDATE invites SET revoked_at = ? WHERE id = ? AND workspace_id = ? AND revoked_at IS NULL'
       )
       .run(this.now(), inviteId, workspaceId);
-    if (result.changes === 0) throw new AccountError('not_found', 'no such invite');
+    if (result.changes === 0) throw new DomainError('not_found', 'no such invite');
   }
 
   // ── API tokens ─────────────────────────────────────────────────────────────────────────
@@ -670,7 +669,7 @@ export class Accounts {
     const result = this.db
       .prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
       .run(this.now(), tokenId);
-    if (result.changes === 0) throw new AccountError('not_found', 'no such token');
+    if (result.changes === 0) throw new DomainError('not_found', 'no such token');
   }
 
   // ── OIDC identities ────────────────────────────────────────────────────────────────────

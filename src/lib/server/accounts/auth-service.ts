@@ -8,22 +8,8 @@ import { RateLimiter, authLimits, type RateLimit } from '../auth/rate-limit';
 import type { Runtime } from '../runtime';
 import { closeConnections } from './access-changes';
 import { accountKey, type LoginInput, type PasswordChangeInput } from './account-schemas';
-import { AccountError, type RequestOrigin, type Session, type User } from './types';
-
-export type AuthErrorCode = 'invalid_credentials' | 'rate_limited' | 'wrong_password';
-
-/** A refused sign-in or password check, with a stable code (mapped to HTTP by errors.ts). */
-export class AuthError extends Error {
-  override name = 'AuthError';
-  constructor(
-    readonly code: AuthErrorCode,
-    message: string,
-    /** For `rate_limited`: milliseconds until the next attempt may succeed. */
-    readonly retryAfterMs = 0
-  ) {
-    super(message);
-  }
-}
+import { DomainError } from '../../shared/model/domain-error';
+import { type RequestOrigin, type Session, type User } from './types';
 
 /** A new session: the token goes into the cookie once and is never stored. */
 export interface NewSession {
@@ -78,8 +64,10 @@ export function ipKey(origin: RequestOrigin): string {
 }
 
 /** The error of a refused attempt, carrying how long to wait. */
-export function rateLimited(waitMs: number): AuthError {
-  return new AuthError('rate_limited', 'too many attempts; try again later', waitMs);
+export function rateLimited(waitMs: number): DomainError {
+  return new DomainError('rate_limited', 'too many attempts; try again later', {
+    retryAfterMs: waitMs
+  });
 }
 
 /**
@@ -127,7 +115,7 @@ export async function signIn(
       details: { email: input.email.slice(0, 254), reason },
       origin
     });
-    throw new AuthError('invalid_credentials', 'wrong email or password');
+    throw new DomainError('invalid_credentials', 'wrong email or password');
   }
   limiters.loginPerAccount.reset(key);
   if (previousSessionId !== null) await endSessions(runtime, [previousSessionId]);
@@ -193,7 +181,7 @@ export async function changePassword(
       action: 'auth.password_change_failed',
       origin
     });
-    throw new AuthError('wrong_password', 'the current password is wrong');
+    throw new DomainError('wrong_password', 'the current password is wrong');
   }
   limiter.reset(user.id);
   await accounts.setPasswordHash(user.id, await hashPassword(input.newPassword));
@@ -248,7 +236,7 @@ export async function revokeOwnSession(
 ): Promise<void> {
   const own = await runtime.accounts.listSessions(user.id);
   if (!own.some((session) => session.id === sessionId)) {
-    throw new AccountError('not_found', 'no such session');
+    throw new DomainError('not_found', 'no such session');
   }
   await endSessions(runtime, [sessionId]);
   await runtime.accounts.audit({

@@ -2,13 +2,14 @@
  * First run: the owner account and the first workspace, created while no user exists, then the
  * owner is signed in. Shared by `POST /api/v1/setup` and the setup page.
  */
+import { DomainError } from '../../shared/model/domain-error';
 import type { Locale } from '../../shared/locale';
 import { hashPassword } from '../auth/password';
 import { seedDemoWorkspace } from '../demo/demo-data';
 import type { Runtime } from '../runtime';
 import type { SetupInput } from './account-schemas';
 import { authLimiters, ipKey, rateLimited, type NewSession } from './auth-service';
-import { AccountError, type RequestOrigin, type User, type Workspace } from './types';
+import { type RequestOrigin, type User, type Workspace } from './types';
 import { createWorkspace } from './workspace-service';
 
 /** Whether the first-run setup has been done (some user exists). */
@@ -24,8 +25,8 @@ function serialized<T>(fn: () => Promise<T>): Promise<T> {
   return run;
 }
 
-function setupDone(): AccountError {
-  return new AccountError('setup_done', 'setup is already done');
+function setupDone(): DomainError {
+  return new DomainError('setup_done', 'setup is already done');
 }
 
 /**

@@ -3,10 +3,11 @@
  * without secrets, revoked by their owner. A revoked token stops working at once, including on
  * websockets that are already open.
  */
+import { DomainError } from '../../shared/model/domain-error';
 import type { Runtime } from '../runtime';
 import { closeConnections } from './access-changes';
 import type { TokenCreateInput } from './account-schemas';
-import { AccountError, type ApiToken, type RequestOrigin, type User } from './types';
+import { type ApiToken, type RequestOrigin, type User } from './types';
 
 /** A token as listed to its owner, with the workspace's name. */
 export interface ListedToken extends ApiToken {
@@ -24,12 +25,12 @@ export async function createApiToken(
   const { accounts } = runtime;
   // Not a member looks the same as no such workspace, so workspace ids do not leak.
   const membership = await accounts.getMembership(input.workspaceId, user.id);
-  if (!membership) throw new AccountError('not_found', 'no such workspace');
+  if (!membership) throw new DomainError('not_found', 'no such workspace');
   let expiresAt: number | null = null;
   if (input.expiresAt) {
     expiresAt = Date.parse(input.expiresAt);
     if (!(expiresAt > Date.now())) {
-      throw new AccountError('invalid_input', 'expiresAt must be in the future');
+      throw new DomainError('invalid_input', 'expiresAt must be in the future');
     }
   }
   const created = await accounts.createToken({
@@ -73,7 +74,7 @@ export async function revokeApiToken(
   const { accounts } = runtime;
   const token = await accounts.getToken(tokenId);
   if (!token || token.userId !== user.id || token.revokedAt !== null) {
-    throw new AccountError('not_found', 'no such token');
+    throw new DomainError('not_found', 'no such token');
   }
   await accounts.revokeToken(tokenId);
   closeConnections(runtime, { tokenId });

@@ -81,22 +81,3 @@ export interface RequestOrigin {
   ip: string | null;
   userAgent: string | null;
 }
-
-/** A failed account operation with a stable code (mapped to HTTP by the API layer). */
-export class AccountError extends Error {
-  constructor(
-    readonly code:
-      | 'email_taken'
-      | 'not_found'
-      | 'forbidden'
-      | 'last_owner'
-      | 'invite_invalid'
-      | 'already_member'
-      | 'setup_done'
-      | 'invalid_input',
-    message: string
-  ) {
-    super(message);
-    this.name = 'AccountError';
-  }
-}

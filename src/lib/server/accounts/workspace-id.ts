@@ -12,7 +12,7 @@
  * server whose workspaces have English names should not pay).
  */
 import type { DocumentStorage } from '../../../../sync-server/storage/types';
-import { generateId } from '../../shared/board/board-model';
+import { generateId } from '../../shared/model/ids';
 import { boardDocName } from '../../shared/doc-name';
 import { randomToken } from '../auth/secrets';
 import type { Accounts } from './accounts';

@@ -4,9 +4,14 @@
  * writes to the audit log. Every membership change closes the member's live websockets, so
  * they reconnect with their new rights at once (access-changes.ts).
  *
- * Framework-free: failures are AccountErrors with a stable `code`, mapped to HTTP statuses by
+ * Framework-free: failures are DomainErrors with a stable `code`, mapped to HTTP statuses by
  * the API layer and to messages by the pages.
  */
+import {
+  DomainError,
+  domainErrorCode,
+  type DomainErrorCode
+} from '../../shared/model/domain-error';
 import { canChangeRole, type Role } from '../../shared/permissions';
 import type { WorkspaceAuditAction } from '../../shared/workspaces/audit-actions';
 import type { InviteRole, InviteStatus } from '../../shared/workspaces/schema';
@@ -14,11 +19,9 @@ import type { Runtime } from '../runtime';
 import { hashPassword } from '../auth/password';
 import { RateLimiter, authLimits } from '../auth/rate-limit';
 import { INVITE_TTL_MAX_MS } from './accounts';
-import { AuthError } from './auth-service';
 import { closeConnections } from './access-changes';
 import { allocateWorkspaceId, workspaceIdIsFree } from './workspace-id';
 import {
-  AccountError,
   type Invite,
   type Member,
   type Membership,
@@ -82,7 +85,7 @@ export async function renameWorkspace(
   name: string
 ): Promise<Workspace> {
   const before = await runtime.accounts.getWorkspace(workspaceId);
-  if (!before) throw new AccountError('not_found', 'no such workspace');
+  if (!before) throw new DomainError('not_found', 'no such workspace');
   const trimmed = name.trim();
   if (before.name === trimmed) return before;
   await runtime.accounts.renameWorkspace(workspaceId, trimmed);
@@ -96,7 +99,7 @@ export async function renameWorkspace(
 async function currentRole(runtime: Runtime, workspaceId: string, userId: string): Promise<Role> {
   // Read again inside the queue: the actor may have been demoted since the request began.
   const membership = await runtime.accounts.getMembership(workspaceId, userId);
-  if (!membership) throw new AccountError('not_found', 'no such workspace');
+  if (!membership) throw new DomainError('not_found', 'no such workspace');
   return membership.role;
 }
 
@@ -106,14 +109,14 @@ async function targetMembership(
   userId: string
 ): Promise<Membership> {
   const membership = await runtime.accounts.getMembership(workspaceId, userId);
-  if (!membership) throw new AccountError('not_found', 'no such member');
+  if (!membership) throw new DomainError('not_found', 'no such member');
   return membership;
 }
 
 async function refuseLastOwner(runtime: Runtime, target: Membership, what: string): Promise<void> {
   if (target.role !== 'owner') return;
   if ((await runtime.accounts.countOwners(target.workspaceId)) <= 1) {
-    throw new AccountError(
+    throw new DomainError(
       'last_owner',
       `the last owner cannot be ${what}; make someone else owner first`
     );
@@ -136,7 +139,7 @@ export async function changeMemberRole(
     const target = await targetMembership(runtime, workspaceId, targetUserId);
     if (target.role !== next) {
       if (!canChangeRole(actorRole, target.role, next)) {
-        throw new AccountError(
+        throw new DomainError(
           'forbidden',
           `your role (${actorRole}) may not change a ${target.role} to ${next}`
         );
@@ -152,7 +155,7 @@ export async function changeMemberRole(
     const member = (await runtime.accounts.listMembers(workspaceId)).find(
       (m) => m.userId === targetUserId
     );
-    if (!member) throw new AccountError('not_found', 'no such member');
+    if (!member) throw new DomainError('not_found', 'no such member');
     return member;
   });
 }
@@ -173,7 +176,7 @@ export async function removeMember(
     const target = await targetMembership(runtime, workspaceId, targetUserId);
     const leaving = targetUserId === actor.userId;
     if (!leaving && !canChangeRole(actorRole, target.role, null)) {
-      throw new AccountError(
+      throw new DomainError(
         'forbidden',
         `your role (${actorRole}) may not remove a ${target.role}`
       );
@@ -210,10 +213,7 @@ export async function createInvite(
 ): Promise<{ token: string; invite: Invite }> {
   const actorRole = await currentRole(runtime, workspaceId, actor.userId);
   if (!canChangeRole(actorRole, 'viewer', request.role)) {
-    throw new AccountError(
-      'forbidden',
-      `your role (${actorRole}) may not invite a ${request.role}`
-    );
+    throw new DomainError('forbidden', `your role (${actorRole}) may not invite a ${request.role}`);
   }
   const ttlMs = Math.min(request.expiresInHours * HOUR_MS, INVITE_TTL_MAX_MS);
   const created = await runtime.accounts.createInvite({
@@ -289,10 +289,14 @@ export async function signUpWithInvite(
   origin: RequestOrigin
 ): Promise<{ user: User; workspaceId: string | null; sessionToken: string; expiresAt: number }> {
   if (!(await runtime.accounts.findInvite(token))) {
-    throw new AccountError('invite_invalid', 'this invite link is not valid');
+    throw new DomainError('invite_invalid', 'this invite link is not valid');
   }
   const wait = signupLimiter.take(origin.ip ?? 'unknown');
-  if (wait > 0) throw new AuthError('rate_limited', 'too many new accounts; try again later', wait);
+  if (wait > 0) {
+    throw new DomainError('rate_limited', 'too many new accounts; try again later', {
+      retryAfterMs: wait
+    });
+  }
   const passwordHash = await hashPassword(input.password);
   const user = await runtime.accounts.createUser({
     email: input.email,
@@ -318,11 +322,9 @@ export async function signUpWithInvite(
   return { user, workspaceId, sessionToken, expiresAt: session.expiresAt };
 }
 
-/** The stable `code` of an error, if it has one (errors are matched by code, not class). */
-export function codeOf(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
-  const { code } = error as { code: unknown };
-  return typeof code === 'string' ? code : undefined;
+/** The domain code of an error, if it has one (errors are matched by code, not class). */
+export function codeOf(error: unknown): DomainErrorCode | undefined {
+  return domainErrorCode(error);
 }
 
 /** Whether an invite still works, and if not, why. */

@@ -1,13 +1,21 @@
 /**
  * Errors of the REST API. Every failure leaves the server as
  * `{ "error": { "code": "…", "message": "…", "details"?: … } }` with a fitting status, built
- * here and nowhere else. Errors of the DocStore and the board model are recognised by their
- * stable `code` (the SvelteKit bundle only has type imports of the DocStore, so `instanceof`
- * would fail there); anything unknown becomes a 500 with a generic message, and its stack is
+ * here and nowhere else. Services and models throw a `DomainError` (shared/model/domain-error.ts),
+ * never an HTTP error; its `code` picks the status in the one table below. Errors are recognised
+ * by that `code`, not by `instanceof`: the SvelteKit bundle and the process entry (which builds
+ * the DocStore) each load their own copy of the shared modules, so a class check would fail
+ * across the two. Anything unknown becomes a 500 with a generic message, and its stack is
  * logged, never returned.
  */
 import { isHttpError, json, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
+import {
+  domainErrorCode,
+  type DomainErrorCode,
+  type ErrorCode
+} from '../../shared/model/domain-error';
+import { inputIssues, summariseIssues, type InputIssue } from '../../shared/model/parse';
 import { getRuntime } from '../runtime';
 
 export const apiErrorSchema = z
@@ -30,10 +38,7 @@ export const apiErrorSchema = z
 export type ApiErrorBody = z.infer<typeof apiErrorSchema>;
 
 /** One problem with the input: dot-separated path of the field ('' for the whole input). */
-export interface IssueDetail {
-  path: string;
-  message: string;
-}
+export type IssueDetail = InputIssue;
 
 /** An error with an HTTP status and a stable `code`, turned into the JSON error body. */
 export class ApiError extends Error {
@@ -60,40 +65,34 @@ export class ApiError extends Error {
 }
 
 /**
- * Shared-model errors (`BoardError.code`, `RunbookError.code`; recognised by name so the shared
- * code needs no server import) and their statuses.
+ * The one table of domain codes and their HTTP statuses. Typed by the code list in
+ * shared/model/domain-error.ts, so a new code without a status fails the type check.
  */
-const boardStatuses: Readonly<Record<string, number>> = {
+export const domainErrorStatus: Readonly<Record<DomainErrorCode, number>> = {
   invalid_input: 400,
   not_found: 404,
   forbidden: 403,
-  conflict: 409
-};
-
-/**
- * Account errors (`AccountError.code`, accounts/types.ts) and sign-in errors (`AuthError.code`,
- * accounts/auth-service.ts) and their statuses.
- */
-const accountStatuses: Readonly<Record<string, number>> = {
+  conflict: 409,
   email_taken: 409,
-  not_found: 404,
-  forbidden: 403,
   last_owner: 409,
+  // Gone: the link was used up, revoked or expired, and will not come back.
   invite_invalid: 410,
   already_member: 409,
   setup_done: 409,
-  invalid_input: 400
-};
-const authStatuses: Readonly<Record<string, number>> = {
   // The same answer for unknown email and wrong password: nothing tells which accounts exist.
   invalid_credentials: 401,
   // 403, not 401: the caller is signed in; only the password they re-entered is wrong.
   wrong_password: 403,
-  rate_limited: 429
+  rate_limited: 429,
+  unsupported_media_type: 415,
+  payload_too_large: 413,
+  bad_document_name: 400,
+  // The change is kept in memory and retried by the DocStore; the client may retry too.
+  storage_unavailable: 503
 };
 
 /** Codes for statuses raised by SvelteKit itself (`error(…)`, body limits). */
-const statusCodes: Readonly<Record<number, string>> = {
+const statusCodes: Readonly<Record<number, ErrorCode>> = {
   400: 'bad_request',
   401: 'unauthorized',
   403: 'forbidden',
@@ -105,9 +104,6 @@ const statusCodes: Readonly<Record<number, string>> = {
   429: 'rate_limited',
   503: 'unavailable'
 };
-
-/** Seconds a client should wait before retrying after `storage_unavailable`. */
-const STORAGE_RETRY_AFTER_SECONDS = 5;
 
 /** The JSON error body. */
 export function errorBody(code: string, message: string, details?: unknown): ApiErrorBody {
@@ -134,36 +130,34 @@ function isZodError(error: unknown): error is z.core.$ZodError {
 
 /** The issues of a zod error as `{ path, message }`, paths joined with dots. */
 export function issuesOf(error: z.core.$ZodError): IssueDetail[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.'),
-    message: issue.message
-  }));
+  return inputIssues(error);
 }
 
 /** A 400 `invalid_input` for a zod error; `what` names the input ('request body', …). */
 export function fromZodError(error: z.core.$ZodError, what = 'input'): ApiError {
-  const issues = issuesOf(error);
-  const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
-  return new ApiError(400, 'invalid_input', `invalid ${what}: ${summary}`, issues);
-}
-
-function codeOf(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
-  const { code } = error as { code: unknown };
-  return typeof code === 'string' ? code : undefined;
+  const issues = inputIssues(error);
+  return new ApiError(400, 'invalid_input', `invalid ${what}: ${summariseIssues(issues)}`, issues);
 }
 
 function messageOf(error: unknown, fallback: string): string {
   return error instanceof Error && error.message ? error.message : fallback;
 }
 
-/** Board errors keep their details, with zod issues flattened to the same list as ours. */
-function boardDetails(details: unknown): unknown {
+/** Domain errors keep their details, with zod issues flattened to the same list as ours. */
+function domainDetails(details: unknown): unknown {
   if (typeof details === 'object' && details !== null && 'issues' in details) {
     const { issues } = details as { issues: unknown };
     if (Array.isArray(issues)) return issues;
   }
   return details;
+}
+
+/** `Retry-After` in whole seconds (at least 1) when the error says when to retry. */
+function retryHeaders(error: unknown): Record<string, string> {
+  const waitMs = (error as { retryAfterMs?: unknown }).retryAfterMs;
+  return typeof waitMs === 'number' && waitMs > 0
+    ? { 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))) }
+    : {};
 }
 
 /**
@@ -178,50 +172,19 @@ export function toApiError(error: unknown): ApiError | null {
     if (status >= 500) return null;
     return new ApiError(status, statusCodes[status] ?? 'bad_request', error.body.message);
   }
-  const code = codeOf(error);
-  if (
-    error instanceof Error &&
-    (error.name === 'BoardError' || error.name === 'RunbookError') &&
-    code !== undefined
-  ) {
-    const status = boardStatuses[code];
-    if (status !== undefined) {
-      return new ApiError(status, code, error.message, boardDetails(errorDetails(error)));
-    }
-  }
-  if (error instanceof Error && error.name === 'AccountError' && code !== undefined) {
-    const status = accountStatuses[code];
-    if (status !== undefined) return new ApiError(status, code, error.message);
-  }
-  if (error instanceof Error && error.name === 'AuthError' && code !== undefined) {
-    const status = authStatuses[code];
-    if (status !== undefined) {
-      const waitMs = (error as { retryAfterMs?: unknown }).retryAfterMs;
-      const headers: Record<string, string> =
-        code === 'rate_limited' && typeof waitMs === 'number'
-          ? { 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))) }
-          : {};
-      return new ApiError(status, code, error.message, undefined, headers);
-    }
-  }
-  if (code === 'bad_document_name') {
-    return new ApiError(400, 'bad_document_name', messageOf(error, 'invalid document name'));
-  }
-  if (code === 'storage_unavailable') {
-    // The change is kept in memory and retried by the DocStore; the client may retry too.
+  // By code, never by class: see the module comment.
+  const code = domainErrorCode(error);
+  if (code !== undefined) {
+    const details = domainDetails((error as { details?: unknown }).details);
     return new ApiError(
-      503,
-      'storage_unavailable',
-      'storage did not confirm the change in time; it is kept and retried',
-      undefined,
-      { 'retry-after': String(STORAGE_RETRY_AFTER_SECONDS) }
+      domainErrorStatus[code],
+      code,
+      messageOf(error, code),
+      details,
+      retryHeaders(error)
     );
   }
   return null;
-}
-
-function errorDetails(error: Error): unknown {
-  return 'details' in error ? (error as { details: unknown }).details : undefined;
 }
 
 /** Logs through the runtime's logger, or stderr when the runtime is not started (tests). */

@@ -10,7 +10,8 @@ import * as client from 'openid-client';
 import { z } from 'zod';
 import type { Accounts } from '../accounts/accounts';
 import { closeConnections } from '../accounts/access-changes';
-import { AccountError, type RequestOrigin, type Session, type User } from '../accounts/types';
+import { domainErrorCode } from '../../shared/model/domain-error';
+import { type RequestOrigin, type Session, type User } from '../accounts/types';
 import type { OidcConfig } from '../config';
 import type { Logger } from '../log';
 import { getRuntime, type Runtime } from '../runtime';
@@ -375,7 +376,7 @@ export class OidcSignIn {
         emailVerified: verified
       });
     } catch (error) {
-      if (error instanceof AccountError && error.code === 'email_taken') {
+      if (domainErrorCode(error) === 'email_taken') {
         throw new OidcError('email_taken', 'an account with this email was created meanwhile');
       }
       throw error;

@@ -146,7 +146,7 @@ function resolveTask(doc: Y.Doc, ref: string): string {
   return id;
 }
 
-/** Runs a board change through the DocStore (a `forbidden` BoardError maps to 403 in errors.ts). */
+/** Runs a board change through the DocStore (a `forbidden` DomainError maps to 403 in errors.ts). */
 function writeBoard<T>(board: Board, fn: (doc: Y.Doc) => T): Promise<T> {
   return board.runtime.docStore.transact(board.docName, fn);
 }

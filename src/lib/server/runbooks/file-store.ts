@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DomainError } from '../../shared/model/domain-error';
 import type { SqliteDatabase } from '../db/sqlite';
 
 /** Image types accepted for upload; anything else could be rendered as a page by a browser. */
@@ -44,17 +45,6 @@ export interface StoredFile {
   bytes: number;
 }
 
-/** A stored file refused: wrong type, content not matching it, or too large. */
-export class FileError extends Error {
-  override name = 'FileError';
-  constructor(
-    readonly code: 'unsupported_media_type' | 'payload_too_large' | 'invalid_input',
-    message: string
-  ) {
-    super(message);
-  }
-}
-
 /** The file store of one DATA_DIR and database. */
 export class FileStore {
   private readonly root: string;
@@ -79,17 +69,17 @@ export class FileStore {
     now: Date = new Date()
   ): StoredFile {
     if (!isAllowedFileType(mime)) {
-      throw new FileError(
+      throw new DomainError(
         'unsupported_media_type',
         `files must be ${ALLOWED_FILE_TYPES.join(', ')}`
       );
     }
     if (bytes.byteLength > MAX_FILE_BYTES) {
-      throw new FileError('payload_too_large', `files are limited to ${MAX_FILE_BYTES} bytes`);
+      throw new DomainError('payload_too_large', `files are limited to ${MAX_FILE_BYTES} bytes`);
     }
-    if (bytes.byteLength === 0) throw new FileError('invalid_input', 'the file is empty');
+    if (bytes.byteLength === 0) throw new DomainError('invalid_input', 'the file is empty');
     if (sniff(bytes) !== mime) {
-      throw new FileError('invalid_input', `the content is not a ${mime} image`);
+      throw new DomainError('invalid_input', `the content is not a ${mime} image`);
     }
     const id = createHash('sha256').update(bytes).digest('hex');
     const path = this.pathOf(id);

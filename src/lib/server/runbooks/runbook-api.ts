@@ -22,7 +22,7 @@ import {
   runbookVersionCreateSchema,
   runbookVersionSchema
 } from '$lib/shared/runbooks/schema';
-import { FileError, MAX_FILE_BYTES, fileStoreFor, isAllowedFileType } from './file-store';
+import { MAX_FILE_BYTES, fileStoreFor, isAllowedFileType } from './file-store';
 import { defineRawOperation } from './raw-operation';
 import { RUNBOOK_LIST_MAX_LIMIT, runbookIndexFor } from './runbook-index';
 import {
@@ -530,21 +530,13 @@ export const uploadFileOperation = defineRawOperation(
     }
     const bytes = await readRawBody(event.request, MAX_FILE_BYTES);
     const store = fileStoreFor(scope.runtime.db, scope.runtime.config.dataDir);
-    try {
-      const stored = store.put(scope.workspaceId, mime.toLowerCase(), bytes, scope.actorId);
-      const url = fileUrl(scope.workspaceId, stored.id);
-      return Response.json(
-        { id: stored.id, url },
-        { status: 201, headers: { location: url, 'cache-control': 'no-store' } }
-      );
-    } catch (error) {
-      if (error instanceof FileError) {
-        const status =
-          error.code === 'payload_too_large' ? 413 : error.code === 'invalid_input' ? 400 : 415;
-        throw new ApiError(status, error.code, error.message);
-      }
-      throw error;
-    }
+    // A refused file is a DomainError (415, 413 or 400 by its code in errors.ts).
+    const stored = store.put(scope.workspaceId, mime.toLowerCase(), bytes, scope.actorId);
+    const url = fileUrl(scope.workspaceId, stored.id);
+    return Response.json(
+      { id: stored.id, url },
+      { status: 201, headers: { location: url, 'cache-control': 'no-store' } }
+    );
   }
 );
 

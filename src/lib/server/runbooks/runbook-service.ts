@@ -5,7 +5,9 @@
  */
 import type { JSONContent } from '@tiptap/core';
 import type * as Y from 'yjs';
-import { generateId, listColumns, listTasks } from '../../shared/board/board-model';
+import { listColumns, listTasks } from '../../shared/board/board-model';
+import { DomainError } from '../../shared/model/domain-error';
+import { generateId } from '../../shared/model/ids';
 import { boardDocName, runbookDocName } from '../../shared/doc-name';
 import type { Locale } from '../../shared/locale';
 import { emptyRunbookContent } from '../../shared/runbooks/editor-extensions';
@@ -33,7 +35,6 @@ import {
   type RunbookSummary,
   type RunbookVersion
 } from '../../shared/runbooks/schema';
-import { ApiError } from '../api/errors';
 import type { Runtime } from '../runtime';
 import { runbookIndexFor } from './runbook-index';
 import { docFromState, runbookVersionsFor } from './runbook-versions';
@@ -56,17 +57,16 @@ export interface LinkedTask {
   status: string;
 }
 
-function notFound(id: string): ApiError {
-  return new ApiError(404, 'not_found', `runbook ${JSON.stringify(id)} not found`);
+function notFound(id: string): DomainError {
+  return new DomainError('not_found', `runbook ${JSON.stringify(id)} not found`);
 }
 
-/** Parses Markdown for a runbook; a 400 when it cannot become runbook content. */
+/** Parses Markdown for a runbook; `invalid_input` when it cannot become runbook content. */
 export function parseMarkdown(markdown: string): JSONContent {
   try {
     return markdownToDoc(markdown);
   } catch (error) {
-    throw new ApiError(
-      400,
+    throw new DomainError(
       'invalid_input',
       `the Markdown could not be converted: ${error instanceof Error ? error.message : 'unknown'}`
     );
@@ -347,8 +347,8 @@ export async function listVersions(scope: RunbookScope, id: string): Promise<Run
   return runbookVersionsFor(scope.runtime.db).list(scope.workspaceId, id);
 }
 
-function versionNotFound(versionId: string): ApiError {
-  return new ApiError(404, 'not_found', `version ${JSON.stringify(versionId)} not found`);
+function versionNotFound(versionId: string): DomainError {
+  return new DomainError('not_found', `version ${JSON.stringify(versionId)} not found`);
 }
 
 /** A past version with its content as JSON and Markdown. */

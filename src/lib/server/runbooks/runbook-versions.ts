@@ -4,7 +4,7 @@
  * viewed, compared and restored without replaying history.
  */
 import * as Y from 'yjs';
-import { generateId } from '../../shared/board/board-model';
+import { generateId } from '../../shared/model/ids';
 import type { RunbookVersion, RunbookVersionKind } from '../../shared/runbooks/schema';
 import type { SqliteDatabase } from '../db/sqlite';
 

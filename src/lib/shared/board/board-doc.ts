@@ -1,57 +1,29 @@
 /**
  * Low-level access to a board `Y.Doc`, shared by the modules of the board model
  * (board-model.ts, task-description.ts, task-activity.ts, task-checklist.ts, task-comments.ts):
- * the top-level maps, tolerant field readers, input validation, `BoardError`, ids and
- * fractional ordering. Callers import the public parts through board-model.ts.
+ * the top-level maps, tolerant field readers, and fractional ordering; the
+ * model kit (ids, parsing, actor, time, `DomainError`) is re-exported from ../model. Callers import the public parts through board-model.ts.
  */
 import * as Y from 'yjs';
-import type { z } from 'zod';
 import { generateNKeysBetween, isValidKey } from '../fractional-index';
-import { idSchema } from './schema';
+import type { ActedMutationOptions } from '../model/actor';
+import { DomainError } from '../model/domain-error';
+import { readString, type FieldMap } from '../model/fields';
 
-/** Length of generated ids, in characters (62 symbols: about 95 bits). */
-export const GENERATED_ID_LENGTH = 16;
+// The model kit, re-exported so the board modules keep one import site.
+export { DomainError } from '../model/domain-error';
+export { GENERATED_ID_LENGTH, generateId } from '../model/ids';
+export { parseActor } from '../model/actor';
+export { parseInput as parse } from '../model/parse';
+export { isoNow } from '../model/time';
+export { readString, type FieldMap };
 
-export type BoardErrorCode = 'invalid_input' | 'not_found' | 'conflict' | 'forbidden';
-
-/**
- * A refused board operation. `invalid_input`: the input fails its schema or refers to a column,
- * label or task that does not exist; `not_found`: the addressed task/column/label does not
- * exist; `conflict`: the board's current state forbids it (id taken, column not empty, …);
- * `forbidden`: the actor may not do this (edit or delete someone else's comment).
- */
-export class BoardError extends Error {
-  override name = 'BoardError';
-  readonly code: BoardErrorCode;
-  readonly details: unknown;
-
-  constructor(code: BoardErrorCode, message: string, details?: unknown) {
-    super(message);
-    this.code = code;
-    this.details = details;
-  }
-}
-
-export interface MutationOptions {
-  /** Transaction origin, handed to `doc.transact` (lets providers and observers tell who wrote). */
-  origin?: unknown;
-}
-
-export interface TaskMutationOptions extends MutationOptions {
-  /** Time of the event; defaults to the current time. */
-  now?: Date;
-  /**
-   * Member id of whoever acts (null: the system): recorded as `createdBy` when creating, as
-   * `by` of activity entries, as a comment's author and as `doneBy` of a checklist item.
-   */
-  actor?: string | null;
-}
+export type { MutationOptions } from '../model/actor';
+/** Options of a task mutation: who acts and when (see `ActedMutationOptions`). */
+export type TaskMutationOptions = ActedMutationOptions;
 
 // ---------------------------------------------------------------------------------------------
 // Document access
-
-/** A task, column or label entry: a Y.Map of its fields. */
-export type FieldMap = Y.Map<unknown>;
 
 /** The tasks map of a board. */
 export function tasksOf(doc: Y.Doc): Y.Map<unknown> {
@@ -79,12 +51,6 @@ export function entry(map: Y.Map<unknown>, id: string): FieldMap | null {
   return value instanceof Y.Map ? (value as FieldMap) : null;
 }
 
-/** A string field, or null when unset or of another type. */
-export function readString(map: FieldMap, key: string): string | null {
-  const value = map.get(key);
-  return typeof value === 'string' ? value : null;
-}
-
 /** An integer field, or null when unset or of another type. */
 export function readInt(map: FieldMap, key: string): number | null {
   const value = map.get(key);
@@ -108,59 +74,11 @@ export function setIfChanged(map: FieldMap, key: string, value: unknown): boolea
 // ---------------------------------------------------------------------------------------------
 // Validation helpers
 
-/** Parses `input` with `schema`; a BoardError `invalid_input` listing the issues otherwise. */
-export function parse<T extends z.ZodType>(schema: T, input: unknown, what: string): z.output<T> {
-  const result = schema.safeParse(input);
-  if (!result.success) {
-    const issues = result.error.issues.map((issue) => ({
-      path: issue.path.map(String).join('.'),
-      message: issue.message
-    }));
-    const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
-    throw new BoardError('invalid_input', `invalid ${what}: ${summary}`, { issues });
-  }
-  return result.data;
-}
-
-/** `now` (default: the current time) as an ISO string; refuses an invalid Date. */
-export function isoNow(now: Date | undefined): string {
-  const date = now ?? new Date();
-  if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
-    throw new BoardError('invalid_input', 'invalid time: `now` must be a valid Date');
-  }
-  return date.toISOString();
-}
-
-/** The validated actor id, or null for none (system). */
-export function parseActor(actor: string | null | undefined): string | null {
-  if (actor === undefined || actor === null) return null;
-  return parse(idSchema, actor, 'actor');
-}
-
-/** The task entry `id`; BoardError `not_found` when there is none. */
+/** The task entry `id`; DomainError `not_found` when there is none. */
 export function requireTask(doc: Y.Doc, id: string): FieldMap {
   const map = typeof id === 'string' ? entry(tasksOf(doc), id) : null;
-  if (map === null) throw new BoardError('not_found', `task ${JSON.stringify(id)} not found`);
+  if (map === null) throw new DomainError('not_found', `task ${JSON.stringify(id)} not found`);
   return map;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Ids
-
-const ID_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-
-/** A random url-safe id (letters and digits, so it always passes `isValidId`). */
-export function generateId(length: number = GENERATED_ID_LENGTH): string {
-  let id = '';
-  const bytes = new Uint8Array(length * 2);
-  while (id.length < length) {
-    globalThis.crypto.getRandomValues(bytes);
-    for (const byte of bytes) {
-      // 248 = 4 * 62: rejecting the rest keeps every symbol equally likely.
-      if (byte < 248 && id.length < length) id += ID_ALPHABET.charAt(byte % 62);
-    }
-  }
-  return id;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -219,7 +137,7 @@ export function targetIndex(
   siblings: readonly Ordered[],
   beforeId: string | undefined,
   afterId: string | undefined,
-  describe: (id: string) => BoardError
+  describe: (id: string) => DomainError
 ): number {
   if (beforeId !== undefined) {
     const index = siblings.findIndex((s) => s.id === beforeId);

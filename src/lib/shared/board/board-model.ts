@@ -44,7 +44,7 @@
  * Rules every mutation follows: validate the input (zod) and check every reference BEFORE
  * touching the document — a Yjs transaction cannot be rolled back, so a throw half-way would
  * leave a half-applied edit on every replica — then write inside one `doc.transact(fn, origin)`.
- * Errors are `BoardError`s with a stable `code`. A mutation that changes a task also appends
+ * Errors are `DomainError`s with a stable `code`. A mutation that changes a task also appends
  * what changed to the task's activity log in that same transaction (`by` = the actor).
  *
  * Readers are tolerant: a field of the wrong type (an old or buggy client) reads as its
@@ -53,7 +53,7 @@
 import * as Y from 'yjs';
 import { generateKeyBetween, generateNKeysBetween, isValidKey } from '../fractional-index';
 import {
-  BoardError,
+  DomainError,
   columnsOf,
   compareOrdered,
   entry,
@@ -129,8 +129,8 @@ import {
   writeDescription
 } from './task-description';
 
-export { BoardError, GENERATED_ID_LENGTH, generateId } from './board-doc';
-export type { BoardErrorCode, MutationOptions, TaskMutationOptions } from './board-doc';
+export { DomainError, GENERATED_ID_LENGTH, generateId } from './board-doc';
+export type { MutationOptions, TaskMutationOptions } from './board-doc';
 export {
   addChecklistItem,
   moveChecklistItem,
@@ -188,7 +188,7 @@ export interface TaskChanges {
 
 function requireColumn(doc: Y.Doc, id: string): FieldMap {
   const map = typeof id === 'string' ? entry(columnsOf(doc), id) : null;
-  if (map === null) throw new BoardError('not_found', `column ${JSON.stringify(id)} not found`);
+  if (map === null) throw new DomainError('not_found', `column ${JSON.stringify(id)} not found`);
   return map;
 }
 
@@ -196,7 +196,7 @@ function requireColumn(doc: Y.Doc, id: string): FieldMap {
 function referencedColumn(doc: Y.Doc, id: string): FieldMap {
   const map = entry(columnsOf(doc), id);
   if (map === null) {
-    throw new BoardError('invalid_input', `column ${JSON.stringify(id)} does not exist`);
+    throw new DomainError('invalid_input', `column ${JSON.stringify(id)} does not exist`);
   }
   return map;
 }
@@ -209,7 +209,9 @@ function requireLabelsExist(
   const labels = labelsOf(doc);
   const missing = ids.filter((id) => !allowed.has(id) && entry(labels, id) === null);
   if (missing.length > 0) {
-    throw new BoardError('invalid_input', `unknown label(s): ${missing.join(', ')}`, { missing });
+    throw new DomainError('invalid_input', `unknown label(s): ${missing.join(', ')}`, {
+      details: { missing }
+    });
   }
 }
 
@@ -235,10 +237,11 @@ export function initBoard(doc: Y.Doc, options: InitBoardOptions = {}): void {
     parse(columnSeedSchema, seed, 'column')
   );
   if (seeds.length === 0) {
-    throw new BoardError('invalid_input', 'a board needs at least one column');
+    throw new DomainError('invalid_input', 'a board needs at least one column');
   }
   const ids = new Set(seeds.map((s) => s.id));
-  if (ids.size !== seeds.length) throw new BoardError('invalid_input', 'column ids must be unique');
+  if (ids.size !== seeds.length)
+    throw new DomainError('invalid_input', 'column ids must be unique');
   const meta = metaOf(doc);
   const columns = columnsOf(doc);
   const needsColumns = columns.size === 0;
@@ -303,8 +306,8 @@ export function getColumn(doc: Y.Doc, id: string): Column | null {
   return map === null ? null : readColumn(map, id);
 }
 
-function columnNeighbourError(id: string): BoardError {
-  return new BoardError('invalid_input', `column ${JSON.stringify(id)} does not exist`);
+function columnNeighbourError(id: string): DomainError {
+  return new DomainError('invalid_input', `column ${JSON.stringify(id)} does not exist`);
 }
 
 /** Adds a column (at the end unless `beforeId`/`afterId` is given) and returns it. */
@@ -317,7 +320,7 @@ export function addColumn(
   const id = data.id ?? generateId();
   const columns = columnsOf(doc);
   if (columns.has(id)) {
-    throw new BoardError('conflict', `column ${JSON.stringify(id)} already exists`);
+    throw new DomainError('conflict', `column ${JSON.stringify(id)} already exists`);
   }
   const siblings = listColumns(doc);
   const index = targetIndex(siblings, data.beforeId, data.afterId, columnNeighbourError);
@@ -357,7 +360,7 @@ export function moveColumn(
   const data = parse(neighbourSchema, target, 'column move');
   const map = requireColumn(doc, id);
   if (data.beforeId === id || data.afterId === id) {
-    throw new BoardError('invalid_input', 'a column cannot be placed next to itself');
+    throw new DomainError('invalid_input', 'a column cannot be placed next to itself');
   }
   const siblings = listColumns(doc).filter((c) => c.id !== id);
   const index = targetIndex(siblings, data.beforeId, data.afterId, columnNeighbourError);
@@ -392,8 +395,8 @@ export function removeColumn(doc: Y.Doc, id: string, options: MutationOptions = 
     if (map.get('status') === id && readString(map, 'archivedAt') === null) held++;
   });
   if (held > 0) {
-    throw new BoardError('conflict', `column ${JSON.stringify(id)} still holds ${held} task(s)`, {
-      tasks: held
+    throw new DomainError('conflict', `column ${JSON.stringify(id)} still holds ${held} task(s)`, {
+      details: { tasks: held }
     });
   }
   doc.transact(() => columnsOf(doc).delete(id), options.origin);
@@ -440,7 +443,7 @@ export function upsertLabel(
     setIfChanged(map, 'color', data.color);
   }, options.origin);
   const map = entry(labels, id);
-  if (map === null) throw new BoardError('conflict', `label ${JSON.stringify(id)} vanished`);
+  if (map === null) throw new DomainError('conflict', `label ${JSON.stringify(id)} vanished`);
   return readLabel(map, id);
 }
 
@@ -448,7 +451,7 @@ export function upsertLabel(
 export function removeLabel(doc: Y.Doc, id: string, options: TaskMutationOptions = {}): void {
   const labels = labelsOf(doc);
   if (entry(labels, id) === null) {
-    throw new BoardError('not_found', `label ${JSON.stringify(id)} not found`);
+    throw new DomainError('not_found', `label ${JSON.stringify(id)} not found`);
   }
   const now = isoNow(options.now);
   const carriers: FieldMap[] = [];
@@ -662,11 +665,11 @@ function placeInColumn(
   if (anchorId !== undefined) {
     const anchor = entry(tasks, anchorId);
     if (anchor === null) {
-      throw new BoardError('invalid_input', `task ${JSON.stringify(anchorId)} does not exist`);
+      throw new DomainError('invalid_input', `task ${JSON.stringify(anchorId)} does not exist`);
     }
     if (anchor.get('status') !== status) {
       const where = `${JSON.stringify(anchorId)} is not in column ${JSON.stringify(status)}`;
-      throw new BoardError('conflict', `task ${where}`);
+      throw new DomainError('conflict', `task ${where}`);
     }
     const ordered = { id: anchorId, position: readString(anchor, 'position') ?? '' };
     if (beforeId !== undefined) upper = ordered;
@@ -700,7 +703,7 @@ function placeInColumn(
   if (roomy) return { position: generateKeyBetween(low, high), rekeyed: [] };
   const siblings = columnSiblings(doc, status, excludeId);
   const index = targetIndex(siblings, beforeId, afterId, (missing) => {
-    return new BoardError('conflict', `task ${JSON.stringify(missing)} vanished`);
+    return new DomainError('conflict', `task ${JSON.stringify(missing)} vanished`);
   });
   return placeAt(siblings, index);
 }
@@ -772,12 +775,12 @@ export function createTask(
   const now = isoNow(options.now);
   const actor = parseActor(options.actor);
   const tasks = tasksOf(doc);
-  if (tasks.has(id)) throw new BoardError('conflict', `task ${JSON.stringify(id)} already exists`);
+  if (tasks.has(id)) throw new DomainError('conflict', `task ${JSON.stringify(id)} already exists`);
   let status = data.status;
   if (status === undefined) {
     const columns = listColumns(doc);
     const first = columns.find((c) => c.category === 'todo') ?? columns[0];
-    if (first === undefined) throw new BoardError('conflict', 'the board has no columns');
+    if (first === undefined) throw new DomainError('conflict', 'the board has no columns');
     status = first.id;
   }
   const column = readColumn(referencedColumn(doc, status), status);
@@ -1000,7 +1003,9 @@ export function updateTasks(
   const tasks = tasksOf(doc);
   const missing = idList.filter((id) => entry(tasks, id) === null);
   if (missing.length > 0) {
-    throw new BoardError('invalid_input', `unknown task(s): ${missing.join(', ')}`, { missing });
+    throw new DomainError('invalid_input', `unknown task(s): ${missing.join(', ')}`, {
+      details: { missing }
+    });
   }
   const plans = idList.map((id) => planUpdate(doc, id, data));
   const now = isoNow(options.now);
@@ -1053,7 +1058,7 @@ export function moveTask(
   const now = isoNow(options.now);
   const actor = parseActor(options.actor);
   if (data.beforeId === id || data.afterId === id) {
-    throw new BoardError('invalid_input', 'a task cannot be placed next to itself');
+    throw new DomainError('invalid_input', 'a task cannot be placed next to itself');
   }
   const column = readColumn(referencedColumn(doc, data.status), data.status);
   const placement = placeInColumn(doc, data.status, id, data.beforeId, data.afterId);
@@ -1080,7 +1085,7 @@ export function acknowledgeIncident(
   const actor = parseActor(options.actor);
   const task = readTask(map, id);
   if (task.kind !== 'incident') {
-    throw new BoardError('conflict', `task ${JSON.stringify(id)} is not an incident`);
+    throw new DomainError('conflict', `task ${JSON.stringify(id)} is not an incident`);
   }
   if (task.acknowledgedAt !== null) return task;
   doc.transact(() => {

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { ID_PATTERN } from '../doc-name';
 import { isValidKey } from '../fractional-index';
+import { idSchema } from '../model/ids';
 
 /** Ids of tasks, columns, labels and members follow the document-name id rule. */
 export { ID_PATTERN };
@@ -40,10 +41,8 @@ export const MAX_ACTIVITY_ENTRIES = 500;
 /** Most tasks one bulk edit may change. */
 export const MAX_BULK_TASKS = 500;
 
-export const idSchema = z
-  .string()
-  .regex(ID_PATTERN, 'must be 1–64 letters, digits, "_" or "-", starting with a letter or digit')
-  .meta({ id: 'Id', description: 'Stable id: 1–64 of [A-Za-z0-9_-], starting alphanumeric.' });
+// One id schema for every model (its OpenAPI name `Id` must be registered once).
+export { idSchema };
 
 export const isoDateTimeSchema = z.iso.datetime().meta({
   id: 'DateTime',

@@ -8,7 +8,7 @@
 import * as Y from 'yjs';
 import { z } from 'zod';
 import {
-  BoardError,
+  DomainError,
   compareOrdered,
   entry,
   generateId,
@@ -117,13 +117,13 @@ function requireItem(task: FieldMap, taskId: string, itemId: string): FieldMap {
   const item = checklist === null || typeof itemId !== 'string' ? null : entry(checklist, itemId);
   if (item === null) {
     const where = `${JSON.stringify(itemId)} of task ${JSON.stringify(taskId)}`;
-    throw new BoardError('not_found', `checklist item ${where} not found`);
+    throw new DomainError('not_found', `checklist item ${where} not found`);
   }
   return item;
 }
 
-function neighbourError(id: string): BoardError {
-  return new BoardError('invalid_input', `checklist item ${JSON.stringify(id)} does not exist`);
+function neighbourError(id: string): DomainError {
+  return new DomainError('invalid_input', `checklist item ${JSON.stringify(id)} does not exist`);
 }
 
 function record(task: FieldMap, now: string, actor: string | null, input: ActivityInput): void {
@@ -147,11 +147,11 @@ export function addChecklistItem(
   const task = requireTask(doc, taskId);
   const existing = checklistOf(task);
   if (existing !== null && existing.has(id)) {
-    throw new BoardError('conflict', `checklist item ${JSON.stringify(id)} already exists`);
+    throw new DomainError('conflict', `checklist item ${JSON.stringify(id)} already exists`);
   }
   const siblings = siblingsOf(task, null);
   if (siblings.length >= MAX_CHECKLIST_ITEMS) {
-    throw new BoardError('conflict', `a checklist holds at most ${MAX_CHECKLIST_ITEMS} items`);
+    throw new DomainError('conflict', `a checklist holds at most ${MAX_CHECKLIST_ITEMS} items`);
   }
   const index = targetIndex(siblings, undefined, afterId, neighbourError);
   const placement = placeAt(siblings, index);
@@ -245,7 +245,7 @@ export function moveChecklistItem(
   const task = requireTask(doc, taskId);
   const item = requireItem(task, taskId, itemId);
   if (data.beforeId === itemId || data.afterId === itemId) {
-    throw new BoardError('invalid_input', 'an item cannot be placed next to itself');
+    throw new DomainError('invalid_input', 'an item cannot be placed next to itself');
   }
   const siblings = siblingsOf(task, itemId);
   const index = targetIndex(siblings, data.beforeId, data.afterId, neighbourError);

@@ -6,7 +6,7 @@
  */
 import * as Y from 'yjs';
 import {
-  BoardError,
+  DomainError,
   entry,
   generateId,
   isoNow,
@@ -87,7 +87,7 @@ function requireComment(task: FieldMap, taskId: string, commentId: string): Fiel
     comments === null || typeof commentId !== 'string' ? null : entry(comments, commentId);
   if (map === null) {
     const where = `${JSON.stringify(commentId)} of task ${JSON.stringify(taskId)}`;
-    throw new BoardError('not_found', `comment ${where} not found`);
+    throw new DomainError('not_found', `comment ${where} not found`);
   }
   return map;
 }
@@ -95,7 +95,7 @@ function requireComment(task: FieldMap, taskId: string, commentId: string): Fiel
 /** Refuses anyone but the author; a comment's text is its author's word. */
 function requireAuthor(comment: FieldMap, commentId: string, actor: string | null): void {
   if (readString(comment, 'author') !== actor) {
-    throw new BoardError(
+    throw new DomainError(
       'forbidden',
       `only the author may change comment ${JSON.stringify(commentId)}`
     );
@@ -120,7 +120,7 @@ export function addComment(
   const actor = parseActor(options.actor);
   const task = requireTask(doc, taskId);
   if (commentsOf(task)?.has(id)) {
-    throw new BoardError('conflict', `comment ${JSON.stringify(id)} already exists`);
+    throw new DomainError('conflict', `comment ${JSON.stringify(id)} already exists`);
   }
   doc.transact(() => {
     let comments = commentsOf(task);

@@ -13,7 +13,7 @@
 import * as Y from 'yjs';
 import { z } from 'zod';
 import {
-  BoardError,
+  DomainError,
   isoNow,
   parse,
   parseActor,
@@ -116,7 +116,7 @@ export function setRunStep(
 ): RunStep | null {
   const runbook = parse(idSchema, runbookId, 'runbook id');
   const step = parse(idSchema, stepId, 'step id');
-  if (typeof done !== 'boolean') throw new BoardError('invalid_input', 'done must be a boolean');
+  if (typeof done !== 'boolean') throw new DomainError('invalid_input', 'done must be a boolean');
   const stepText =
     options.stepText === undefined
       ? undefined

@@ -19,8 +19,12 @@
  * as its default.
  */
 import * as Y from 'yjs';
-import type { z } from 'zod';
-import { idSchema } from '../board/schema';
+import { parseActor, type ActedMutationOptions } from '../model/actor';
+import { DomainError } from '../model/domain-error';
+import { readString, type FieldMap } from '../model/fields';
+import { idSchema } from '../model/ids';
+import { parseInput as parse } from '../model/parse';
+import { isoNow } from '../model/time';
 import {
   alertMatcherSchema,
   DEFAULT_REVIEW_INTERVAL_DAYS,
@@ -35,29 +39,8 @@ export const RUNBOOK_SCHEMA_VERSION = 1;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export type RunbookErrorCode = 'invalid_input' | 'not_found' | 'conflict';
-
-/** A refused runbook operation, with a stable `code`. */
-export class RunbookError extends Error {
-  override name = 'RunbookError';
-  readonly code: RunbookErrorCode;
-  readonly details: unknown;
-
-  constructor(code: RunbookErrorCode, message: string, details?: unknown) {
-    super(message);
-    this.code = code;
-    this.details = details;
-  }
-}
-
-export interface RunbookMutationOptions {
-  /** Member id of whoever acts, or null for the server. */
-  actor?: string | null;
-  /** Time of the change; defaults to now. */
-  now?: Date;
-  /** Transaction origin handed to `doc.transact`. */
-  origin?: unknown;
-}
+/** Options of a runbook mutation: who acts and when (see `ActedMutationOptions`). */
+export type RunbookMutationOptions = ActedMutationOptions;
 
 export interface InitRunbookOptions extends RunbookMutationOptions {
   id: string;
@@ -70,8 +53,6 @@ export interface InitRunbookOptions extends RunbookMutationOptions {
   reviewIntervalDays?: number | null;
 }
 
-type FieldMap = Y.Map<unknown>;
-
 /** The content fragment the editor is bound to. */
 export function runbookContent(doc: Y.Doc): Y.XmlFragment {
   return doc.getXmlFragment(RUNBOOK_CONTENT_FIELD);
@@ -79,37 +60,6 @@ export function runbookContent(doc: Y.Doc): Y.XmlFragment {
 
 function metaOf(doc: Y.Doc): FieldMap {
   return doc.getMap<unknown>('meta');
-}
-
-function parse<T extends z.ZodType>(schema: T, input: unknown, what: string): z.output<T> {
-  const result = schema.safeParse(input);
-  if (!result.success) {
-    const issues = result.error.issues.map((issue) => ({
-      path: issue.path.map(String).join('.'),
-      message: issue.message
-    }));
-    const summary = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
-    throw new RunbookError('invalid_input', `invalid ${what}: ${summary}`, { issues });
-  }
-  return result.data;
-}
-
-function isoNow(now: Date | undefined): string {
-  const date = now ?? new Date();
-  if (Number.isNaN(date.getTime())) {
-    throw new RunbookError('invalid_input', 'invalid time: `now` must be a valid Date');
-  }
-  return date.toISOString();
-}
-
-function parseActor(actor: string | null | undefined): string | null {
-  if (actor === undefined || actor === null) return null;
-  return parse(idSchema, actor, 'actor');
-}
-
-function readString(map: FieldMap, key: string): string | null {
-  const value = map.get(key);
-  return typeof value === 'string' ? value : null;
 }
 
 function readSet(map: FieldMap, key: string): string[] {
@@ -201,7 +151,7 @@ export function initRunbook(doc: Y.Doc, options: InitRunbookOptions): void {
   const actor = parseActor(options.actor);
   const now = isoNow(options.now);
   if (isRunbookInitialised(doc)) {
-    throw new RunbookError('conflict', `runbook ${JSON.stringify(id)} already exists`);
+    throw new DomainError('conflict', `runbook ${JSON.stringify(id)} already exists`);
   }
   doc.transact(() => {
     const meta = metaOf(doc);

@@ -5,7 +5,8 @@
  * component names in the OpenAPI document.
  */
 import { z } from 'zod';
-import { idSchema, isoDateTimeSchema } from '../board/schema';
+import { isoDateTimeSchema } from '../board/schema';
+import { idSchema } from '../model/ids';
 
 /** Longest runbook title, in characters. */
 export const MAX_RUNBOOK_TITLE_LENGTH = 200;

@@ -11,6 +11,7 @@ import { audit } from './audit';
 import { auth } from './auth';
 import { board } from './board';
 import { common } from './common';
+import { errors } from './errors';
 import { list } from './list';
 import { offline } from './offline';
 import { runbooks } from './runbooks';
@@ -31,7 +32,8 @@ export const en = {
   ...auth,
   ...account,
   ...workspace,
-  ...audit
+  ...audit,
+  ...errors
 } as const;
 
 /** Keys of the UI messages. */
@@ -58,6 +60,11 @@ export type PluralKey = {
 /** The parameters of plural message `B`: those of both forms, with `count` a number. */
 export type PluralParams<B extends PluralKey> = MessageParams<`${B}.one`> &
   MessageParams<`${B}.other`> & { count: number };
+
+/** Arguments after the key: the parameters object exactly when the message has `{params}`. */
+export type TranslateArgs<K extends MessageKey> = [ParamNames<(typeof en)[K]>] extends [never]
+  ? []
+  : [params: MessageParams<K>];
 
 /** The shape every locale's messages must have: exactly the English keys, same parameters. */
 export type Messages = Translation<typeof en>;

@@ -29,9 +29,6 @@ export const workspace = {
   'workspace.general.save': 'Save',
   'workspace.general.saved': 'Saved.',
   'workspace.general.readOnly': 'Only admins and owners can rename the workspace.',
-  'workspace.error.failed': 'That did not work: {message}',
-  'workspace.error.forbidden': 'Your role does not allow this.',
-  'workspace.error.network': 'The server could not be reached. Check the connection and try again.',
 
   'members.title': 'Members',
   'members.body': 'Who has access, and what they may do.',
@@ -52,8 +49,6 @@ export const workspace = {
   'members.confirmLeave': 'Leave this workspace? You need a new invite to come back.',
   'members.roleChanged': '{name} is now {role}.',
   'members.removed': '{name} was removed.',
-  'members.lastOwner':
-    'The last owner cannot be demoted or removed. Make someone else owner first.',
   'members.rolesLegend': 'What each role may do',
   'members.role.owner': 'Owner',
   'members.role.admin': 'Admin',

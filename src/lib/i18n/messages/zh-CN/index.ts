@@ -10,6 +10,7 @@ import { audit } from './audit';
 import { auth } from './auth';
 import { board } from './board';
 import { common } from './common';
+import { errors } from './errors';
 import { list } from './list';
 import { offline } from './offline';
 import { runbooks } from './runbooks';
@@ -28,5 +29,6 @@ export const zhCN: Messages = {
   ...auth,
   ...account,
   ...workspace,
-  ...audit
+  ...audit,
+  ...errors
 };

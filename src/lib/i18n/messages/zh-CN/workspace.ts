@@ -34,9 +34,6 @@ export const workspace: Translation<typeof en> = {
   'workspace.general.save': '保存',
   'workspace.general.saved': '已保存。',
   'workspace.general.readOnly': '只有管理员和所有者可以重命名工作区。',
-  'workspace.error.failed': '操作失败：{message}',
-  'workspace.error.forbidden': '你的角色无权执行此操作。',
-  'workspace.error.network': '无法连接服务器。请检查网络后重试。',
 
   'members.title': '成员',
   'members.body': '谁可以访问，以及各自能做什么。',
@@ -57,7 +54,6 @@ export const workspace: Translation<typeof en> = {
   'members.confirmLeave': '确定退出此工作区？之后需要新的邀请才能回来。',
   'members.roleChanged': '{name} 现在是{role}。',
   'members.removed': '已移除 {name}。',
-  'members.lastOwner': '不能降级或移除最后一位所有者。请先让其他人成为所有者。',
   'members.rolesLegend': '各角色的权限',
   'members.role.owner': '所有者',
   'members.role.admin': '管理员',
