@@ -1,7 +1,6 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import * as Y from 'yjs';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { parseDocName, type DocName } from '../src/lib/shared/doc-name';
 import {
@@ -21,6 +20,7 @@ import {
   encodeSyncStep2
 } from './messages';
 import type { Room, RoomConnection } from './room';
+import { clientOrigin } from './update-origin';
 
 export interface SyncServerOptions {
   docStore: DocStore;
@@ -255,7 +255,7 @@ export class SyncServer {
             return;
           }
           assertValidUpdate(message.update);
-          Y.applyUpdate(room.doc, message.update, conn);
+          room.applyUpdate(message.update, clientOrigin(conn));
           break;
         }
         case 'awareness':
