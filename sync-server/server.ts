@@ -29,6 +29,9 @@ export interface SyncServerOptions {
   logger: Logger;
 }
 
+/** Connections checked by `recheck` between two turns of the event loop. */
+const RECHECK_BATCH = 50;
+
 /** One websocket bound to one document. */
 class Connection implements RoomConnection {
   readonly awarenessIds = new Set<number>();
@@ -40,18 +43,35 @@ class Connection implements RoomConnection {
 
   constructor(
     readonly ws: WebSocket,
+    /** The TCP socket under `ws`, corked around a batch so its frames go out in one write. */
+    private readonly socket: Duplex,
     readonly rawName: string,
     readonly grant: Grant,
     private readonly server: SyncServer
   ) {}
 
   send(message: Uint8Array): void {
-    if (this.ws.readyState !== WebSocket.OPEN) return;
+    if (this.canSend()) this.ws.send(message);
+  }
+
+  sendAll(messages: readonly Uint8Array[]): void {
+    if (messages.length === 0 || !this.canSend()) return;
+    // ws corks and uncorks around each frame; the outer cork holds them all until the end.
+    this.socket.cork();
+    try {
+      for (const message of messages) this.ws.send(message);
+    } finally {
+      this.socket.uncork();
+    }
+  }
+
+  private canSend(): boolean {
+    if (this.ws.readyState !== WebSocket.OPEN) return false;
     if (this.ws.bufferedAmount > this.server.docStore.limits.maxBufferedBytes) {
       this.close(CloseCode.SlowConsumer, 'send buffer full');
-      return;
+      return false;
     }
-    this.ws.send(message);
+    return true;
   }
 
   close(code: CloseCodeValue, reason: string): void {
@@ -149,7 +169,7 @@ export class SyncServer {
     if (count >= this.docStore.limits.maxConnectionsPerPrincipal) {
       return refuse(CloseCode.TooManyConnections, 'connection limit for this principal');
     }
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.open(ws, rawName, grant));
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.open(ws, socket, rawName, grant));
   }
 
   private async authenticate(
@@ -178,8 +198,8 @@ export class SyncServer {
     }
   }
 
-  private open(ws: WebSocket, rawName: string, grant: Grant): void {
-    const conn = new Connection(ws, rawName, grant, this);
+  private open(ws: WebSocket, socket: Duplex, rawName: string, grant: Grant): void {
+    const conn = new Connection(ws, socket, rawName, grant, this);
     this.connections.add(conn);
     const principalId = grant.principal.id;
     this.perPrincipal.set(principalId, (this.perPrincipal.get(principalId) ?? 0) + 1);
@@ -341,7 +361,11 @@ export class SyncServer {
     code: CloseCodeValue
   ): Promise<number> {
     let closed = 0;
+    let checked = 0;
     for (const conn of [...this.connections]) {
+      // A synchronous store answers every check within one macrotask; let the updates waiting
+      // meanwhile through every so often instead of stalling all rooms for the whole pass.
+      if (++checked % RECHECK_BATCH === 0) await new Promise((resolve) => setImmediate(resolve));
       if (conn.closed) continue;
       if (!(await stillAllowed({ rawName: conn.rawName, grant: conn.grant }))) {
         conn.close(code, closeCodeName(code));

@@ -28,6 +28,9 @@ class RecordingConnection implements RoomConnection {
     Y.applyUpdate(doc, decoded.update);
     this.received.push({ text: doc.getText('text').toString(), storedWhenSent: this.stored() });
   }
+  sendAll(messages: readonly Uint8Array[]): void {
+    for (const message of messages) this.send(message);
+  }
 }
 
 /** An update inserting `text` at the start of `text`, made on a private document. */
