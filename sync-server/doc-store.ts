@@ -5,6 +5,9 @@ import { defaults, type Limits } from './defaults';
 import type { Logger, SyncHooks } from './hooks';
 import { Room } from './room';
 import type { DocumentStorage } from './storage/types';
+import { SERVER_ORIGIN, type UpdateOrigin } from './update-origin';
+
+export { SERVER_ORIGIN } from './update-origin';
 
 /**
  * A document name that `parseDocName` refuses. A DomainError (code `bad_document_name`), so a
@@ -37,9 +40,6 @@ export class StorageUnavailableError extends DomainError {
     this.name = 'StorageUnavailableError';
   }
 }
-
-/** The origin of changes made by server code through `DocStore.transact`. */
-export const SERVER_ORIGIN = Symbol.for('runboard.server-origin');
 
 export interface DocStoreOptions {
   storage: DocumentStorage;
@@ -111,7 +111,11 @@ export class DocStore {
    * (and therefore broadcast). `fn` must validate before it mutates: whatever it changed before
    * throwing stays changed, as in any Yjs transaction.
    */
-  async transact<T>(rawName: string, fn: (doc: Y.Doc) => T, origin: unknown = SERVER_ORIGIN) {
+  async transact<T>(
+    rawName: string,
+    fn: (doc: Y.Doc) => T,
+    origin: UpdateOrigin = SERVER_ORIGIN
+  ): Promise<T> {
     const room = await this.acquire(rawName);
     try {
       let result!: T;

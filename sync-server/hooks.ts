@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type * as Y from 'yjs';
 import type { DocName } from '../src/lib/shared/doc-name';
 import type { CloseCodeValue } from '../src/lib/shared/sync-protocol';
+import type { UpdateOrigin } from './update-origin';
 
 /** Who is behind a connection or a server-side change. */
 export interface Principal {
@@ -56,7 +57,8 @@ export interface ChangeContext {
   name: string;
   doc: Y.Doc;
   update: Uint8Array;
-  origin: unknown;
+  /** Who made the change: a client of this node, server code, or a peer node. */
+  origin: UpdateOrigin;
 }
 
 export interface DisconnectContext {
@@ -76,7 +78,7 @@ export interface SyncHooks {
   onLoad?(ctx: LoadContext): Promise<void> | void;
   /** After a batch of updates is durable, before it is broadcast. */
   onStore?(ctx: StoreContext): void;
-  /** After an update is applied to a loaded document (client or server origin). */
+  /** After an update is applied to a loaded document (any origin, see update-origin.ts). */
   onChange?(ctx: ChangeContext): void;
   /** After a connection closed. */
   onDisconnect?(ctx: DisconnectContext): void;

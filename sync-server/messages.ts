@@ -73,7 +73,10 @@ function frame(type: number, sub: number | null, payload: Uint8Array): Uint8Arra
   encoding.writeVarUint(encoder, type);
   if (sub !== null) encoding.writeVarUint(encoder, sub);
   encoding.writeVarUint8Array(encoder, payload);
-  return encoding.toUint8Array(encoder);
+  const bytes = encoding.toUint8Array(encoder);
+  // A Buffer view (no copy): ws would otherwise wrap a plain Uint8Array in a new Buffer for
+  // every recipient of a broadcast.
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** `[Sync, Update, update]`. */

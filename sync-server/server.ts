@@ -1,7 +1,6 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import * as Y from 'yjs';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { parseDocName, type DocName } from '../src/lib/shared/doc-name';
 import {
@@ -21,6 +20,7 @@ import {
   encodeSyncStep2
 } from './messages';
 import type { Room, RoomConnection } from './room';
+import { clientOrigin } from './update-origin';
 
 export interface SyncServerOptions {
   docStore: DocStore;
@@ -29,9 +29,38 @@ export interface SyncServerOptions {
   logger: Logger;
 }
 
+/** Connections checked by `recheck` between two turns of the event loop. */
+const RECHECK_BATCH = 50;
+
+/**
+ * The connection behind each open websocket. The socket event handlers below are shared by all
+ * connections and find theirs here: one set of closures per socket cost ~0.3 KB a connection.
+ */
+const connectionOf = new WeakMap<WebSocket, Connection>();
+
+function handleSocketMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  const conn = connectionOf.get(this);
+  if (conn) conn.server.receive(conn, data, isBinary);
+}
+
+function handleSocketPong(this: WebSocket): void {
+  const conn = connectionOf.get(this);
+  if (conn) conn.lastSeenAt = Date.now();
+}
+
+function handleSocketError(this: WebSocket, error: Error): void {
+  const conn = connectionOf.get(this);
+  conn?.server.logger.debug('sync: websocket error', { doc: conn.rawName, error: String(error) });
+}
+
+function handleSocketClose(this: WebSocket, code: number): void {
+  const conn = connectionOf.get(this);
+  if (conn) conn.server.handleClose(conn, code);
+}
+
 /** One websocket bound to one document. */
 class Connection implements RoomConnection {
-  readonly awarenessIds = new Set<number>();
+  private ownAwarenessIds: Set<number> | null = null;
   room: Room | null = null;
   /** Frames received while the room was loading, replayed in order once it is ready. */
   queue: Buffer[] | null = [];
@@ -40,18 +69,41 @@ class Connection implements RoomConnection {
 
   constructor(
     readonly ws: WebSocket,
+    /** The TCP socket under `ws`, corked around a batch so its frames go out in one write. */
+    private readonly socket: Duplex,
     readonly rawName: string,
     readonly grant: Grant,
-    private readonly server: SyncServer
+    readonly server: SyncServer
   ) {}
 
+  /** Created on first use: most connections never own an awareness state on the server. */
+  get awarenessIds(): Set<number> {
+    this.ownAwarenessIds ??= new Set();
+    return this.ownAwarenessIds;
+  }
+
   send(message: Uint8Array): void {
-    if (this.ws.readyState !== WebSocket.OPEN) return;
+    if (this.canSend()) this.ws.send(message);
+  }
+
+  sendAll(messages: readonly Uint8Array[]): void {
+    if (messages.length === 0 || !this.canSend()) return;
+    // ws corks and uncorks around each frame; the outer cork holds them all until the end.
+    this.socket.cork();
+    try {
+      for (const message of messages) this.ws.send(message);
+    } finally {
+      this.socket.uncork();
+    }
+  }
+
+  private canSend(): boolean {
+    if (this.ws.readyState !== WebSocket.OPEN) return false;
     if (this.ws.bufferedAmount > this.server.docStore.limits.maxBufferedBytes) {
       this.close(CloseCode.SlowConsumer, 'send buffer full');
-      return;
+      return false;
     }
-    this.ws.send(message);
+    return true;
   }
 
   close(code: CloseCodeValue, reason: string): void {
@@ -72,7 +124,7 @@ export class SyncServer {
   readonly docStore: DocStore;
   private readonly wss: WebSocketServer;
   private readonly hooks: Pick<SyncHooks, 'onAuthenticate' | 'onDisconnect'>;
-  private readonly logger: Logger;
+  readonly logger: Logger;
   private readonly connections = new Set<Connection>();
   private readonly perPrincipal = new Map<string, number>();
   private readonly heartbeat: NodeJS.Timeout;
@@ -110,13 +162,15 @@ export class SyncServer {
     });
   }
 
+  private readonly handleUpgradeSocketError = (error: Error): void => {
+    this.logger.debug('sync: socket error', { error: String(error) });
+  };
+
   /** Takes an upgrade request if it is for `/sync/…`; returns false otherwise. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     const url = request.url ?? '';
     if (!url.startsWith(SYNC_PATH_PREFIX)) return false;
-    socket.on('error', (error) =>
-      this.logger.debug('sync: socket error', { error: String(error) })
-    );
+    socket.on('error', this.handleUpgradeSocketError);
     const query = url.indexOf('?');
     const rawName = url.slice(SYNC_PATH_PREFIX.length, query === -1 ? undefined : query);
     void this.admit(request, socket, head, rawName);
@@ -149,7 +203,7 @@ export class SyncServer {
     if (count >= this.docStore.limits.maxConnectionsPerPrincipal) {
       return refuse(CloseCode.TooManyConnections, 'connection limit for this principal');
     }
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.open(ws, rawName, grant));
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.open(ws, socket, rawName, grant));
   }
 
   private async authenticate(
@@ -178,28 +232,17 @@ export class SyncServer {
     }
   }
 
-  private open(ws: WebSocket, rawName: string, grant: Grant): void {
-    const conn = new Connection(ws, rawName, grant, this);
+  private open(ws: WebSocket, socket: Duplex, rawName: string, grant: Grant): void {
+    const conn = new Connection(ws, socket, rawName, grant, this);
     this.connections.add(conn);
     const principalId = grant.principal.id;
     this.perPrincipal.set(principalId, (this.perPrincipal.get(principalId) ?? 0) + 1);
 
-    ws.on('message', (data: RawData, isBinary: boolean) => {
-      conn.lastSeenAt = Date.now();
-      if (!isBinary || !Buffer.isBuffer(data)) {
-        conn.close(CloseCode.MalformedMessage, 'binary frames only');
-        return;
-      }
-      if (conn.queue) conn.queue.push(data);
-      else this.handleFrame(conn, data);
-    });
-    ws.on('pong', () => {
-      conn.lastSeenAt = Date.now();
-    });
-    ws.on('error', (error) => {
-      this.logger.debug('sync: websocket error', { doc: rawName, error: String(error) });
-    });
-    ws.on('close', (code: number) => this.handleClose(conn, code));
+    connectionOf.set(ws, conn);
+    ws.on('message', handleSocketMessage);
+    ws.on('pong', handleSocketPong);
+    ws.on('error', handleSocketError);
+    ws.on('close', handleSocketClose);
 
     this.docStore.acquire(rawName).then(
       (room) => {
@@ -232,6 +275,17 @@ export class SyncServer {
     );
   }
 
+  /** A frame from `conn`'s socket (called by the shared socket handlers). */
+  receive(conn: Connection, data: RawData, isBinary: boolean): void {
+    conn.lastSeenAt = Date.now();
+    if (!isBinary || !Buffer.isBuffer(data)) {
+      conn.close(CloseCode.MalformedMessage, 'binary frames only');
+      return;
+    }
+    if (conn.queue) conn.queue.push(data);
+    else this.handleFrame(conn, data);
+  }
+
   private handleFrame(conn: Connection, data: Buffer): void {
     const room = conn.room;
     if (!room || conn.closed) return;
@@ -255,7 +309,7 @@ export class SyncServer {
             return;
           }
           assertValidUpdate(message.update);
-          Y.applyUpdate(room.doc, message.update, conn);
+          room.applyUpdate(message.update, clientOrigin(conn));
           break;
         }
         case 'awareness':
@@ -287,7 +341,8 @@ export class SyncServer {
     }
   }
 
-  private handleClose(conn: Connection, code: number): void {
+  /** `conn`'s socket closed (called by the shared socket handlers). */
+  handleClose(conn: Connection, code: number): void {
     conn.closed = true;
     if (!this.connections.delete(conn)) return;
     const principalId = conn.grant.principal.id;
@@ -341,7 +396,11 @@ export class SyncServer {
     code: CloseCodeValue
   ): Promise<number> {
     let closed = 0;
+    let checked = 0;
     for (const conn of [...this.connections]) {
+      // A synchronous store answers every check within one macrotask; let the updates waiting
+      // meanwhile through every so often instead of stalling all rooms for the whole pass.
+      if (++checked % RECHECK_BATCH === 0) await new Promise((resolve) => setImmediate(resolve));
       if (conn.closed) continue;
       if (!(await stillAllowed({ rawName: conn.rawName, grant: conn.grant }))) {
         conn.close(code, closeCodeName(code));

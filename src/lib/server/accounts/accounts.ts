@@ -9,6 +9,7 @@ import { generateId } from '../../shared/model/ids';
 import { isRole, type Role } from '../../shared/permissions';
 import type { AuditAction } from '../../shared/workspaces/audit-actions';
 import { hashSecret, newCredential, parseCredential, secretMatches } from '../auth/secrets';
+import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from '../db/sqlite';
 import {
   type ApiToken,
@@ -149,10 +150,28 @@ export interface AuditQuery {
 
 /** The account store on SQLite. */
 export class Accounts {
+  /** Statements of the per-connection checks, prepared once (see `prepared`). */
+  private readonly statements = new Map<string, Statement<unknown[]>>();
+
   constructor(
     private readonly db: SqliteDatabase,
     private readonly now: () => number = Date.now
   ) {}
+
+  /**
+   * `sql` prepared once and reused. For the checks every websocket makes on connect and on each
+   * access recheck: preparing costs ~100× the lookup, and each prepared statement holds ~7 KB of
+   * native memory until V8 happens to collect its wrapper. Only for plain get/run statements
+   * (no pluck/raw/iterate, which would change or lock the shared statement).
+   */
+  private prepared(sql: string): Statement<unknown[]> {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare<unknown[]>(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
 
   // ── users ──────────────────────────────────────────────────────────────────────────────
 
@@ -282,7 +301,7 @@ export class Accounts {
   async validateSession(token: string): Promise<{ session: Session; user: User } | null> {
     const parsed = parseCredential(token);
     if (!parsed) return null;
-    const row = this.db.prepare('SELECT * FROM sessions WHERE id = ?').get(parsed.id) as
+    const row = this.prepared('SELECT * FROM sessions WHERE id = ?').get(parsed.id) as
       SessionRow | undefined;
     if (!row || !secretMatches(parsed.secret, row.secret_hash)) return null;
     const now = this.now();
@@ -290,7 +309,7 @@ export class Accounts {
       this.db.prepare('DELETE FROM sessions WHERE id = ?').run(row.id);
       return null;
     }
-    const userRow = this.db.prepare('SELECT * FROM users WHERE id = ?').get(row.user_id) as
+    const userRow = this.prepared('SELECT * FROM users WHERE id = ?').get(row.user_id) as
       UserRow | undefined;
     if (!userRow || userRow.active !== 1) return null;
     if (
@@ -299,9 +318,11 @@ export class Accounts {
     ) {
       const expiresAt =
         row.expires_at - now < SESSION_REFRESH_BELOW_MS ? now + SESSION_TTL_MS : row.expires_at;
-      this.db
-        .prepare('UPDATE sessions SET expires_at = ?, last_seen_at = ? WHERE id = ?')
-        .run(expiresAt, now, row.id);
+      this.prepared('UPDATE sessions SET expires_at = ?, last_seen_at = ? WHERE id = ?').run(
+        expiresAt,
+        now,
+        row.id
+      );
       row.expires_at = expiresAt;
       row.last_seen_at = now;
     }
@@ -310,12 +331,10 @@ export class Accounts {
 
   /** Whether a session still exists, has not expired and belongs to an active user. */
   async isSessionLive(sessionId: string): Promise<boolean> {
-    const row = this.db
-      .prepare(
-        `SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.id = ? AND s.expires_at > ? AND u.active = 1`
-      )
-      .get(sessionId, this.now());
+    const row = this.prepared(
+      `SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id
+       WHERE s.id = ? AND s.expires_at > ? AND u.active = 1`
+    ).get(sessionId, this.now());
     return row !== undefined;
   }
 
@@ -401,9 +420,9 @@ export class Accounts {
 
   /** A user's membership of a workspace, or null. */
   async getMembership(workspaceId: string, userId: string): Promise<Membership | null> {
-    const row = this.db
-      .prepare('SELECT * FROM memberships WHERE workspace_id = ? AND user_id = ?')
-      .get(workspaceId, userId) as
+    const row = this.prepared(
+      'SELECT * FROM memberships WHERE workspace_id = ? AND user_id = ?'
+    ).get(workspaceId, userId) as
       { workspace_id: string; user_id: string; role: string; created_at: number } | undefined;
     return row
       ? {
@@ -622,16 +641,16 @@ export class Accounts {
   async validateToken(token: string): Promise<{ apiToken: ApiToken; user: User } | null> {
     const parsed = parseCredential(token, API_TOKEN_PREFIX);
     if (!parsed) return null;
-    const row = this.db.prepare('SELECT * FROM api_tokens WHERE id = ?').get(parsed.id) as
+    const row = this.prepared('SELECT * FROM api_tokens WHERE id = ?').get(parsed.id) as
       TokenRow | undefined;
     if (!row || !secretMatches(parsed.secret, row.secret_hash)) return null;
     const now = this.now();
     if (row.revoked_at !== null || (row.expires_at !== null && row.expires_at <= now)) return null;
-    const userRow = this.db.prepare('SELECT * FROM users WHERE id = ?').get(row.user_id) as
+    const userRow = this.prepared('SELECT * FROM users WHERE id = ?').get(row.user_id) as
       UserRow | undefined;
     if (!userRow || userRow.active !== 1) return null;
     if (row.last_used_at === null || now - row.last_used_at > SESSION_TOUCH_MS) {
-      this.db.prepare('UPDATE api_tokens SET last_used_at = ? WHERE id = ?').run(now, row.id);
+      this.prepared('UPDATE api_tokens SET last_used_at = ? WHERE id = ?').run(now, row.id);
       row.last_used_at = now;
     }
     return { apiToken: toToken(row), user: toUser(userRow) };
@@ -654,13 +673,11 @@ export class Accounts {
 
   /** Whether a token is neither revoked nor expired and belongs to an active user. */
   async isTokenLive(tokenId: string): Promise<boolean> {
-    const row = this.db
-      .prepare(
-        `SELECT 1 FROM api_tokens t JOIN users u ON u.id = t.user_id
-         WHERE t.id = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)
-           AND u.active = 1`
-      )
-      .get(tokenId, this.now());
+    const row = this.prepared(
+      `SELECT 1 FROM api_tokens t JOIN users u ON u.id = t.user_id
+       WHERE t.id = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)
+         AND u.active = 1`
+    ).get(tokenId, this.now());
     return row !== undefined;
   }
 

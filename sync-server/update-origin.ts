@@ -1,0 +1,67 @@
+/**
+ * Where an update to a room's document came from. Persistence and fan-out depend on it:
+ *
+ * | origin   | appended to storage     | broadcast to                  | published to other nodes |
+ * | -------- | ----------------------- | ----------------------------- | ------------------------ |
+ * | `client` | yes, before broadcast   | every other local connection  | yes (once a bus exists)  |
+ * | `server` | yes, before broadcast   | every local connection        | yes (once a bus exists)  |
+ * | `peer`   | no: its node stored it  | every local connection        | no: it came from there   |
+ *
+ * The origin is the Yjs transaction origin of the change, so it reaches the room's `update`
+ * handler as it was given; any other transaction origin (a hook's own `doc.transact`) is a
+ * server change.
+ */
+import type { RoomConnection } from './room';
+
+/** An update sent by a websocket client of this node; never echoed back to it. */
+export interface ClientOrigin {
+  readonly kind: 'client';
+  readonly connection: RoomConnection;
+}
+
+/** A change made by server code on this node (`DocStore.transact`, load hooks, jobs). */
+export interface ServerOrigin {
+  readonly kind: 'server';
+}
+
+/**
+ * An update another node has already made durable and relays (the multi-node bus, not built
+ * yet): applied and sent to local clients, neither stored again nor published again.
+ */
+export interface PeerOrigin {
+  readonly kind: 'peer';
+  readonly nodeId: string;
+}
+
+export type UpdateOrigin = ClientOrigin | ServerOrigin | PeerOrigin;
+
+/** The origin of every server-side change; one shared object, compared by `kind`. */
+export const SERVER_ORIGIN: ServerOrigin = Object.freeze({ kind: 'server' });
+
+/** The origin of an update received from `connection`. */
+export function clientOrigin(connection: RoomConnection): ClientOrigin {
+  return { kind: 'client', connection };
+}
+
+/** The origin of an update relayed by node `nodeId`. */
+export function peerOrigin(nodeId: string): PeerOrigin {
+  return { kind: 'peer', nodeId };
+}
+
+/** Reads a Yjs transaction origin as an UpdateOrigin; anything unknown is the server. */
+export function toUpdateOrigin(transactionOrigin: unknown): UpdateOrigin {
+  if (typeof transactionOrigin === 'object' && transactionOrigin !== null) {
+    const kind = (transactionOrigin as { kind?: unknown }).kind;
+    if (kind === 'client' || kind === 'server' || kind === 'peer') {
+      return transactionOrigin as UpdateOrigin;
+    }
+  }
+  return SERVER_ORIGIN;
+}
+
+/** Whether an update of this origin is appended to this node's storage. */
+export const isStoredHere = (origin: UpdateOrigin): boolean => origin.kind !== 'peer';
+
+/** Whether `connection` receives an update of this origin (a client never gets its own back). */
+export const isSentTo = (origin: UpdateOrigin, connection: RoomConnection): boolean =>
+  origin.kind !== 'client' || origin.connection !== connection;
