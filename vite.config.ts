@@ -58,7 +58,7 @@ export default defineConfig({
     }
   ],
   test: {
-    include: ['tests/unit/**/*.test.ts', 'tests/sync/**/*.test.ts'],
+    include: ['tests/unit/**/*.test.ts', 'tests/sync/**/*.test.ts', 'tests/api/**/*.test.ts'],
     environment: 'node',
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -1,6 +1,6 @@
 /**
  * The part of `oidc-provider` (a test-only devDependency that ships no types) that
- * tests/sync/oidc.test.ts uses.
+ * tests/api/oidc.test.ts uses.
  */
 declare module 'oidc-provider' {
   import type { IncomingMessage, Server, ServerResponse } from 'node:http';
