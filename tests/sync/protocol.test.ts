@@ -196,6 +196,38 @@ describe('persistence rules', () => {
     expect(violations).toEqual([]);
   });
 
+  it('[PERSIST2] the sync step 2 reply waits until everything it contains is durable', async () => {
+    const s = await server();
+    const storage = s.runtime.storage;
+    const writer = client(s, 'd2.board');
+    await whenSynced(writer);
+    // From here on, appends wait at a gate the test opens.
+    const append = storage.append.bind(storage);
+    let openGate: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    let appendsWaiting = 0;
+    storage.append = async (name, updates) => {
+      appendsWaiting++;
+      await gate;
+      return append(name, updates);
+    };
+    writer.doc.getText('text').insert(0, 'not yet on disk');
+    await waitFor(() => appendsWaiting > 0, 2_000, 'append started');
+    // The room holds the edit in memory, but a newcomer's handshake must not hand it out yet.
+    const late = client(s, 'd2.board');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(late.provider.synced).toBe(false);
+    expect(late.doc.getText('text').toString()).toBe('');
+    openGate();
+    await whenSynced(late);
+    expect(late.doc.getText('text').toString()).toBe('not yet on disk');
+    const stored = await storage.load('d2.board');
+    const check = new Y.Doc();
+    if (stored.snapshot) Y.applyUpdate(check, stored.snapshot);
+    stored.updates.forEach((u) => Y.applyUpdate(check, u));
+    expect(check.getText('text').toString()).toBe('not yet on disk');
+  });
+
   it('[PERSIST5] a failing store keeps updates, retries, and broadcasts once saved', async () => {
     const s = await server({
       limits: { unloadDelayMs: 0, saveRetryBaseMs: 20, saveRetryMaxMs: 50 }
