@@ -168,7 +168,10 @@ export class Room {
         this.broadcast(batch);
         this.markSaved(batch.at(-1)!.generation);
         if (this.pending.length > 0) this.scheduleFlush();
-        else this.maybeCompact();
+        // Also while more is queued: under a steady burst the queue is never empty (always so on
+        // PostgreSQL, where an append takes longer than a turn), and the log would grow until
+        // the burst ends. Compacting through `lastSeq` is safe with updates still queued.
+        this.maybeCompact();
         this.maybeIdle();
       },
       (error: unknown) => {
@@ -231,7 +234,8 @@ export class Room {
    * Compacts the log into a snapshot when it grows past the limits. Safe under concurrent
    * writes: every update with seq ≤ `throughSeq` was applied to the doc before it was
    * appended, so the snapshot (taken later) contains it; updates appended after `throughSeq`
-   * stay in the log and are re-applied (idempotently) on the next load.
+   * stay in the log and are re-applied (idempotently) on the next load. Updates still queued
+   * are in the doc too, so the snapshot may hold more than `throughSeq`: never less.
    */
   private maybeCompact(): void {
     const { compactAfterUpdates, compactAfterBytes } = this.deps.limits;
