@@ -1,15 +1,19 @@
 import * as Y from 'yjs';
 import { openSqlite } from '../../src/lib/server/db/sqlite';
 import { SqliteStorage } from '../../sync-server/storage/sqlite-storage';
-import type { DocumentStorage } from '../../sync-server/storage/types';
+import type { DocumentStorage, StoredDocument } from '../../sync-server/storage/types';
 
-/** Rebuilds a document from what a storage backend holds. */
-export async function loadStoredDoc(storage: DocumentStorage, name: string): Promise<Y.Doc> {
-  const stored = await storage.load(name);
+/** A document rebuilt from a stored snapshot and the updates after it. */
+export function docFromStored(stored: Pick<StoredDocument, 'snapshot' | 'updates'>): Y.Doc {
   const doc = new Y.Doc();
   if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
   for (const update of stored.updates) Y.applyUpdate(doc, update);
   return doc;
+}
+
+/** Rebuilds a document from what a storage backend holds. */
+export async function loadStoredDoc(storage: DocumentStorage, name: string): Promise<Y.Doc> {
+  return docFromStored(await storage.load(name));
 }
 
 /** Opens the SQLite store in `dataDir` read-side, rebuilds `name`, and closes it again. */
@@ -20,4 +24,15 @@ export async function readSqliteDoc(dataDir: string, name: string): Promise<Y.Do
   } finally {
     await storage.close();
   }
+}
+
+/** The update that appends `text` to the Y.Text `t` of `doc` (applied to `doc` too). */
+export function textUpdate(doc: Y.Doc, text: string): Uint8Array {
+  let captured: Uint8Array | null = null;
+  const capture = (u: Uint8Array) => (captured = u);
+  doc.on('update', capture);
+  doc.getText('t').insert(doc.getText('t').length, text);
+  doc.off('update', capture);
+  if (captured === null) throw new Error('the insert produced no update');
+  return captured;
 }

@@ -20,7 +20,7 @@ import {
   withAdmin,
   type TestDatabase
 } from '../helpers/postgres';
-import { loadStoredDoc } from '../helpers/store';
+import { loadStoredDoc, textUpdate } from '../helpers/store';
 import { startSyncServer, type TestSyncServer } from '../helpers/sync-server';
 
 interface LogLine {
@@ -41,15 +41,6 @@ function recordingLogger(): { logger: Logger; lines: LogLine[] } {
     lines,
     logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }
   };
-}
-
-function textUpdate(doc: Y.Doc, text: string): Uint8Array {
-  let captured: Uint8Array | null = null;
-  const capture = (u: Uint8Array) => (captured = u);
-  doc.on('update', capture);
-  doc.getText('t').insert(doc.getText('t').length, text);
-  doc.off('update', capture);
-  return captured!;
 }
 
 const pgSkip = await postgresSkipReason();

@@ -1,10 +1,12 @@
 import * as encoding from 'lib0/encoding';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CloseCode, MessageType, SyncMessageType } from '../../src/lib/shared/sync-protocol';
 import type { DocumentStorage } from '../../sync-server/storage/types';
 import { MemoryStorage } from '../../sync-server/storage/memory-storage';
 import { connectClient, rawClient, waitFor, whenSynced, type TestClient } from '../helpers/clients';
+import { durableBackends } from '../helpers/storage-backends';
+import { loadStoredDoc } from '../helpers/store';
 import { startSyncServer, type TestSyncServer } from '../helpers/sync-server';
 
 const servers: TestSyncServer[] = [];
@@ -148,10 +150,7 @@ describe('rooms and the DocStore', () => {
     await whenSynced(a);
     const started = Date.now();
     await s.runtime.docStore.transact('r2.board', (doc) => doc.getMap('map').set('from', 'server'));
-    const stored = await s.runtime.storage.load('r2.board');
-    const check = new Y.Doc();
-    if (stored.snapshot) Y.applyUpdate(check, stored.snapshot);
-    stored.updates.forEach((u) => Y.applyUpdate(check, u));
+    const check = await loadStoredDoc(s.runtime.storage, 'r2.board');
     expect(check.getMap('map').get('from')).toBe('server');
     await waitFor(() => a.doc.getMap('map').get('from') === 'server', 1_000, 'server change');
     expect(Date.now() - started).toBeLessThan(1_000);
@@ -171,102 +170,108 @@ describe('rooms and the DocStore', () => {
   });
 });
 
-describe('persistence rules', () => {
-  it('[PERSIST1] every update a client receives is already in the store', async () => {
-    const s = await server();
-    const writer = client(s, 'd1.board');
-    const reader = client(s, 'd1.board');
-    await Promise.all([whenSynced(writer), whenSynced(reader)]);
-    const violations: string[] = [];
-    const storage = s.runtime.storage;
-    reader.doc.on('update', () => {
-      // Everything the reader holds must be reconstructible from the store right now.
-      void storage.load('d1.board').then((stored) => {
-        const check = new Y.Doc();
-        if (stored.snapshot) Y.applyUpdate(check, stored.snapshot);
-        stored.updates.forEach((u) => Y.applyUpdate(check, u));
-        const have = reader.doc.getArray('array').length;
-        if (check.getArray('array').length < have)
-          violations.push(`${check.getArray('array').length} < ${have}`);
+// The persistence rules hold on every durable backend: SQLite and PostgreSQL.
+for (const makeBackend of durableBackends) {
+  const backend = makeBackend();
+  describe.skipIf(Boolean(backend.skip))(`persistence rules: ${backend.name}`, () => {
+    beforeAll(async () => {
+      await backend.setup?.();
+    });
+    afterAll(async () => {
+      await backend.teardown?.();
+    });
+    /** A server storing documents in this backend. */
+    const durableServer = async (options: Parameters<typeof startSyncServer>[0] = {}) =>
+      server({ ...options, storage: await backend.open() });
+
+    it('[PERSIST1] every update a client receives is already in the store', async () => {
+      const s = await durableServer();
+      const writer = client(s, 'd1.board');
+      const reader = client(s, 'd1.board');
+      await Promise.all([whenSynced(writer), whenSynced(reader)]);
+      const violations: string[] = [];
+      const storage = s.runtime.storage;
+      reader.doc.on('update', () => {
+        // Everything the reader holds must be reconstructible from the store right now.
+        void loadStoredDoc(storage, 'd1.board').then((check) => {
+          const have = reader.doc.getArray('array').length;
+          if (check.getArray('array').length < have)
+            violations.push(`${check.getArray('array').length} < ${have}`);
+        });
       });
+      for (let i = 0; i < 200; i++) writer.doc.getArray('array').push([i]);
+      await waitFor(() => reader.doc.getArray('array').length === 200, 5_000, 'reader');
+      await new Promise((r) => setTimeout(r, 50));
+      expect(violations).toEqual([]);
     });
-    for (let i = 0; i < 200; i++) writer.doc.getArray('array').push([i]);
-    await waitFor(() => reader.doc.getArray('array').length === 200, 5_000, 'reader');
-    await new Promise((r) => setTimeout(r, 50));
-    expect(violations).toEqual([]);
-  });
 
-  it('[PERSIST2] the sync step 2 reply waits until everything it contains is durable', async () => {
-    const s = await server();
-    const storage = s.runtime.storage;
-    const writer = client(s, 'd2.board');
-    await whenSynced(writer);
-    // From here on, appends wait at a gate the test opens.
-    const append = storage.append.bind(storage);
-    let openGate: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => (openGate = resolve));
-    let appendsWaiting = 0;
-    storage.append = async (name, updates) => {
-      appendsWaiting++;
-      await gate;
-      return append(name, updates);
-    };
-    writer.doc.getText('text').insert(0, 'not yet on disk');
-    await waitFor(() => appendsWaiting > 0, 2_000, 'append started');
-    // The room holds the edit in memory, but a newcomer's handshake must not hand it out yet.
-    const late = client(s, 'd2.board');
-    await new Promise((r) => setTimeout(r, 300));
-    expect(late.provider.synced).toBe(false);
-    expect(late.doc.getText('text').toString()).toBe('');
-    openGate();
-    await whenSynced(late);
-    expect(late.doc.getText('text').toString()).toBe('not yet on disk');
-    const stored = await storage.load('d2.board');
-    const check = new Y.Doc();
-    if (stored.snapshot) Y.applyUpdate(check, stored.snapshot);
-    stored.updates.forEach((u) => Y.applyUpdate(check, u));
-    expect(check.getText('text').toString()).toBe('not yet on disk');
-  });
-
-  it('[PERSIST5] a failing store keeps updates, retries, and broadcasts once saved', async () => {
-    const s = await server({
-      limits: { unloadDelayMs: 0, saveRetryBaseMs: 20, saveRetryMaxMs: 50 }
+    it('[PERSIST2] the sync step 2 reply waits until everything it contains is durable', async () => {
+      const s = await durableServer();
+      const storage = s.runtime.storage;
+      const writer = client(s, 'd2.board');
+      await whenSynced(writer);
+      // From here on, appends wait at a gate the test opens.
+      const append = storage.append.bind(storage);
+      let openGate: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => (openGate = resolve));
+      let appendsWaiting = 0;
+      storage.append = async (name, updates) => {
+        appendsWaiting++;
+        await gate;
+        return append(name, updates);
+      };
+      writer.doc.getText('text').insert(0, 'not yet on disk');
+      await waitFor(() => appendsWaiting > 0, 2_000, 'append started');
+      // The room holds the edit in memory, but a newcomer's handshake must not hand it out yet.
+      const late = client(s, 'd2.board');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(late.provider.synced).toBe(false);
+      expect(late.doc.getText('text').toString()).toBe('');
+      openGate();
+      await whenSynced(late);
+      expect(late.doc.getText('text').toString()).toBe('not yet on disk');
+      const check = await loadStoredDoc(storage, 'd2.board');
+      expect(check.getText('text').toString()).toBe('not yet on disk');
     });
-    const storage = s.runtime.storage;
-    const append = storage.append.bind(storage);
-    let failing = true;
-    let failures = 0;
-    storage.append = async (name, updates) => {
-      if (failing) {
-        failures++;
-        throw new Error('disk on fire');
-      }
-      return append(name, updates);
-    };
-    const writer = client(s, 'd5.board');
-    const reader = client(s, 'd5.board');
-    // Sync step 2 waits for durability too, so start healthy, then break the store.
-    failing = false;
-    await Promise.all([whenSynced(writer), whenSynced(reader)]);
-    failing = true;
-    writer.doc.getText('text').insert(0, 'precious');
-    await waitFor(() => failures >= 3, 3_000, 'retries');
-    // Not broadcast while not durable.
-    expect(reader.doc.getText('text').toString()).toBe('');
-    writer.provider.disconnect();
-    reader.provider.disconnect();
-    await new Promise((r) => setTimeout(r, 50));
-    // Not unloaded while unsaved.
-    expect(s.runtime.docStore.isLoaded('d5.board')).toBe(true);
-    failing = false;
-    reader.provider.connect();
-    await waitFor(() => reader.doc.getText('text').toString() === 'precious', 3_000, 'recovery');
-    const stored = await storage.load('d5.board');
-    const check = new Y.Doc();
-    stored.updates.forEach((u) => Y.applyUpdate(check, u));
-    expect(check.getText('text').toString()).toBe('precious');
+
+    it('[PERSIST5] a failing store keeps updates, retries, and broadcasts once saved', async () => {
+      const s = await durableServer({
+        limits: { unloadDelayMs: 0, saveRetryBaseMs: 20, saveRetryMaxMs: 50 }
+      });
+      const storage = s.runtime.storage;
+      const append = storage.append.bind(storage);
+      let failing = true;
+      let failures = 0;
+      storage.append = async (name, updates) => {
+        if (failing) {
+          failures++;
+          throw new Error('disk on fire');
+        }
+        return append(name, updates);
+      };
+      const writer = client(s, 'd5.board');
+      const reader = client(s, 'd5.board');
+      // Sync step 2 waits for durability too, so start healthy, then break the store.
+      failing = false;
+      await Promise.all([whenSynced(writer), whenSynced(reader)]);
+      failing = true;
+      writer.doc.getText('text').insert(0, 'precious');
+      await waitFor(() => failures >= 3, 3_000, 'retries');
+      // Not broadcast while not durable.
+      expect(reader.doc.getText('text').toString()).toBe('');
+      writer.provider.disconnect();
+      reader.provider.disconnect();
+      await new Promise((r) => setTimeout(r, 50));
+      // Not unloaded while unsaved.
+      expect(s.runtime.docStore.isLoaded('d5.board')).toBe(true);
+      failing = false;
+      reader.provider.connect();
+      await waitFor(() => reader.doc.getText('text').toString() === 'precious', 3_000, 'recovery');
+      const check = await loadStoredDoc(storage, 'd5.board');
+      expect(check.getText('text').toString()).toBe('precious');
+    });
   });
-});
+}
 
 describe('limits', () => {
   it('[LIMIT2] a frame over maxMessageBytes closes with 1009; others carry on', async () => {

@@ -4,77 +4,19 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { openSqlite } from '../../src/lib/server/db/sqlite';
-import { createLogger } from '../../src/lib/server/log';
 import { MemoryStorage } from '../../sync-server/storage/memory-storage';
-import { PostgresStorage } from '../../sync-server/storage/postgres-storage';
-import { SqliteStorage } from '../../sync-server/storage/sqlite-storage';
 import type { DocumentStorage } from '../../sync-server/storage/types';
-import { createTestDatabase, postgresSkipReason, type TestDatabase } from '../helpers/postgres';
-import { tempDataDir } from '../helpers/sync-server';
+import { postgresBackend, sqliteBackend, type StorageBackend } from '../helpers/storage-backends';
+import { docFromStored, textUpdate } from '../helpers/store';
 
-interface Backend {
-  name: string;
-  /** Set when the backend cannot run on this machine (never under CI). */
-  skip?: string | null;
-  setup?: () => Promise<void>;
-  teardown?: () => Promise<void>;
-  open(): Promise<DocumentStorage>;
-  /** Opens another handle on the same store (durable backends only). */
-  reopen?: () => Promise<DocumentStorage>;
-}
-
-function sqliteBackend(): Backend {
-  const dir = tempDataDir('runboard-store-');
-  return {
-    name: 'sqlite',
-    open: async () => new SqliteStorage(openSqlite(dir)),
-    reopen: async () => new SqliteStorage(openSqlite(dir))
-  };
-}
-
-const pgSkip = await postgresSkipReason();
-
-function postgresBackend(): Backend {
-  let database: TestDatabase | null = null;
-  const open = () => {
-    if (!database) throw new Error('the PostgreSQL test database was not created');
-    return PostgresStorage.open(database.url, { logger: createLogger('error') });
-  };
-  return {
-    name: 'postgres',
-    skip: pgSkip,
-    setup: async () => {
-      database = await createTestDatabase();
-    },
-    teardown: async () => {
-      await database?.drop();
-    },
-    open,
-    reopen: open
-  };
-}
-
-const backends: (() => Backend)[] = [
+const backends: (() => StorageBackend)[] = [
   () => ({ name: 'memory', open: async () => new MemoryStorage() }),
   sqliteBackend,
   postgresBackend
 ];
 
-function textUpdate(doc: Y.Doc, text: string): Uint8Array {
-  let captured: Uint8Array | null = null;
-  const capture = (u: Uint8Array) => (captured = u);
-  doc.on('update', capture);
-  doc.getText('t').insert(doc.getText('t').length, text);
-  doc.off('update', capture);
-  return captured!;
-}
-
 function materialise(stored: { snapshot: Uint8Array | null; updates: Uint8Array[] }): string {
-  const doc = new Y.Doc();
-  if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
-  for (const u of stored.updates) Y.applyUpdate(doc, u);
-  return doc.getText('t').toString();
+  return docFromStored(stored).getText('t').toString();
 }
 
 for (const makeBackend of backends) {
