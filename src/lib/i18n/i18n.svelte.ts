@@ -4,13 +4,7 @@
  * its own (no module-level state shared between users).
  */
 import { getContext, setContext } from 'svelte';
-import {
-  LOCALE_COOKIE,
-  LOCALE_COOKIE_MAX_AGE_SECONDS,
-  pluralForm,
-  type Locale,
-  type PluralForm
-} from '../shared/locale';
+import { LOCALE_COOKIE, LOCALE_COOKIE_MAX_AGE_SECONDS, type Locale } from '../shared/locale';
 import { interpolate, pluralKey } from '../shared/message-format';
 import { loadMessages } from './load-messages';
 import type { MessageKey, Messages, PluralKey, PluralParams, TranslateArgs } from './messages/en';
@@ -73,12 +67,6 @@ export class I18n {
   /** The message `key` if there is one (for keys built at run time, e.g. from an id), else null. */
   tryT = (key: string): string | null =>
     this.#isMessageKey(key) ? interpolate(this.#messages[key], undefined) : null;
-
-  /**
-   * The plural form of `count` in the current locale (`*.one` or `*.other`); Chinese has only
-   * 'other'. Messages are better picked with `tn`, which also checks the `count` parameter.
-   */
-  plural = (count: number): PluralForm => pluralForm(this.locale, count);
 
   /** A date (ISO string or Date) in the current locale, e.g. "Jan 31, 2025" / "2025年1月31日". */
   formatDate = (
