@@ -59,6 +59,7 @@ export default defineConfig({
   ],
   test: {
     include: ['tests/unit/**/*.test.ts', 'tests/sync/**/*.test.ts', 'tests/api/**/*.test.ts'],
+    setupFiles: ['tests/setup/databases.ts'],
     environment: 'node',
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -13,15 +13,19 @@ import {
   type SyncHooks
 } from '../sync-server/hooks';
 import { SyncServer } from '../sync-server/server';
+import { extensionHooks } from '../sync-server/extensions';
 import { MemoryStorage } from '../sync-server/storage/memory-storage';
-import { SqliteStorage } from '../sync-server/storage/sqlite-storage';
 import type { DocumentStorage } from '../sync-server/storage/types';
 import type { Limits } from '../sync-server/defaults';
-import { initBoard } from '../src/lib/shared/board/board-model';
 import type { Config } from '../src/lib/server/config';
 import { Accounts } from '../src/lib/server/accounts/accounts';
-import { createKeyCounter, watchTaskKeys } from '../src/lib/server/board/task-keys';
-import { watchRunbook } from '../src/lib/server/runbooks/runbook-watch';
+import { boardExtension } from '../src/lib/server/board/board-extension';
+import { BoardService } from '../src/lib/server/board/board-service';
+import { BoardStore } from '../src/lib/server/board/board-store';
+import { FileStore } from '../src/lib/server/runbooks/file-store';
+import { runbookExtension } from '../src/lib/server/runbooks/runbook-extension';
+import { RunbookIndex } from '../src/lib/server/runbooks/runbook-index';
+import { RunbookVersions } from '../src/lib/server/runbooks/runbook-versions';
 import {
   SESSION_COOKIE,
   authenticate,
@@ -30,7 +34,7 @@ import {
   readCookie,
   workspaceRole
 } from '../src/lib/server/auth/authenticate';
-import { openSqlite } from '../src/lib/server/db/sqlite';
+import { openDatabase, type DatabaseTarget } from '../src/lib/server/db/records';
 import { parseDocName } from '../src/lib/shared/doc-name';
 import { docAccess } from '../src/lib/shared/permissions';
 import { CloseCode } from '../src/lib/shared/sync-protocol';
@@ -40,13 +44,15 @@ import {
   type Runtime,
   type RuntimeHolder as Holder
 } from '../src/lib/server/runtime';
+import type { Records } from '../src/lib/server/db/records';
 
 export interface RuntimeOptions {
   /**
-   * 'memory' keeps nothing on disk (tests); default 'sqlite' in DATA_DIR. An opened backend
-   * (tests run the sync core on PostgreSQL this way) is used as it is and closed with the runtime.
+   * Documents: by default in the records' database (SQLite in DATA_DIR, or DATABASE_URL);
+   * 'memory' keeps them in memory (sync-core tests). An opened backend (tests run the sync core
+   * on PostgreSQL this way) is used as it is and closed with the runtime.
    */
-  storage?: 'sqlite' | 'memory' | DocumentStorage;
+  storage?: 'database' | 'memory' | DocumentStorage;
   limits?: Partial<Limits>;
   logger?: Logger;
   /** Replaces the account-based websocket check (sync-core tests that have no accounts). */
@@ -116,43 +122,66 @@ function createAccessCheck(accounts: Accounts) {
   };
 }
 
+/** Where `config` keeps its records and documents. */
+export function databaseTarget(config: Config): DatabaseTarget {
+  return config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir };
+}
+
+/** The services built on the records: stores, then the services that use them. */
+export type Services = Pick<
+  Runtime,
+  'accounts' | 'boardStore' | 'runbookIndex' | 'runbookVersions' | 'files'
+>;
+
+/**
+ * The stores of every domain on `records`: what the server, the admin CLI and the sync-only
+ * node share, so none of them builds a store its own way.
+ */
+export function createStores(records: Records, config: Pick<Config, 'dataDir'>): Services {
+  return {
+    accounts: new Accounts(records),
+    boardStore: new BoardStore(records),
+    runbookIndex: new RunbookIndex(records),
+    runbookVersions: new RunbookVersions(records),
+    files: new FileStore(records, config.dataDir)
+  };
+}
+
 /** Builds every service of the process from `config`. Prefer `startRuntime`. */
 export async function createRuntime(
   config: Config,
   options: RuntimeOptions = {}
 ): Promise<Runtime> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const db = openSqlite(config.dataDir);
-  const accounts = new Accounts(db);
+  const { records, documents } = await openDatabase(databaseTarget(config), { logger });
+  const stores = createStores(records, config);
   const storage: DocumentStorage =
     typeof options.storage === 'object'
       ? options.storage
       : options.storage === 'memory'
         ? new MemoryStorage()
-        : new SqliteStorage(db);
-  const nextNumber = createKeyCounter(db);
+        : documents;
+  // The sync extensions, in order, each for the document kinds it watches (sync-server/extensions.ts).
+  const docs = () => docStore;
+  const extensions = [
+    boardExtension({ store: stores.boardStore, docs, logger }),
+    runbookExtension({ index: stores.runbookIndex, versions: stores.runbookVersions, docs, logger })
+  ];
   const docStore: DocStore = new DocStore({
     storage,
     logger,
     limits: options.limits,
-    hooks: {
-      onLoad: ({ name, docName, doc }) => {
-        if (docName.kind === 'runbook') {
-          watchRunbook(doc, name, docName.workspaceId, docName.id, { db, docStore, logger });
-          return;
-        }
-        if (docName.kind !== 'board') return;
-        initBoard(doc);
-        watchTaskKeys(doc, name, docName.workspaceId, { docStore, nextNumber, logger });
-      }
-    }
+    hooks: extensionHooks(extensions, logger)
   });
+  const board = new BoardService({ store: stores.boardStore, docs });
   const syncServer = new SyncServer({
     docStore,
     logger,
-    hooks: { onAuthenticate: options.onAuthenticate ?? createAuthenticateHook(accounts, config) }
+    hooks: {
+      onAuthenticate: options.onAuthenticate ?? createAuthenticateHook(stores.accounts, config)
+    }
   });
-  const accessCheck = createAccessCheck(accounts);
+  const accessCheck = createAccessCheck(stores.accounts);
   const recheck = setInterval(() => {
     syncServer.recheck(accessCheck, CloseCode.AccessChanged).catch((error: unknown) => {
       logger.error('sync: access recheck failed', { error: String(error) });
@@ -163,8 +192,9 @@ export async function createRuntime(
   return {
     config,
     logger,
-    db,
-    accounts,
+    records,
+    ...stores,
+    board,
     storage,
     docStore,
     syncServer,
@@ -173,8 +203,8 @@ export async function createRuntime(
         clearInterval(recheck);
         await syncServer.close();
         await docStore.close();
-        await storage.close();
-        if (db.open) db.close();
+        if (storage !== documents) await storage.close();
+        await records.close();
       })();
       return closed;
     }

@@ -55,6 +55,7 @@ export interface StoreContext {
 
 export interface ChangeContext {
   name: string;
+  docName: DocName;
   doc: Y.Doc;
   update: Uint8Array;
   /** Who made the change: a client of this node, server code, or a peer node. */

@@ -115,7 +115,13 @@ export class Room {
   private readonly handleDocUpdate = (update: Uint8Array, transactionOrigin: unknown): void => {
     const origin = toUpdateOrigin(transactionOrigin);
     this.bytesHeld += update.byteLength;
-    this.deps.hooks.onChange?.({ name: this.name, doc: this.doc, update, origin });
+    this.deps.hooks.onChange?.({
+      name: this.name,
+      docName: this.docName,
+      doc: this.doc,
+      update,
+      origin
+    });
     if (!isStoredHere(origin)) {
       // Durable on the node it came from: nothing to wait for, nothing to append here.
       this.broadcast([{ update, origin, generation: this.appliedGeneration }]);

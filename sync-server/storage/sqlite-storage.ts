@@ -1,9 +1,18 @@
 import type { Database as SqliteDatabase } from 'better-sqlite3';
 import type { DocumentStorage, StoredDocument } from './types';
 
+export interface SqliteStorageOptions {
+  /**
+   * Runs a write when no other user of the same connection is inside a transaction that spans
+   * awaits (the app's records layer shares the connection). Without it, an append made while
+   * such a transaction is open would join it as a savepoint, and vanish if it rolled back.
+   */
+  exclusive?: <T>(fn: () => T) => Promise<T>;
+}
+
 /**
  * DocumentStorage on SQLite (better-sqlite3). Calls are synchronous underneath, so an append
- * is durable when `append` returns, before the promise even settles.
+ * is durable when its write runs, before the promise even settles.
  */
 export class SqliteStorage implements DocumentStorage {
   readonly kind = 'sqlite';
@@ -11,7 +20,13 @@ export class SqliteStorage implements DocumentStorage {
   private readonly appendMany: (name: string, updates: readonly Uint8Array[]) => number;
   private readonly compactTx: (name: string, snapshot: Uint8Array, throughSeq: number) => void;
 
-  constructor(private readonly db: SqliteDatabase) {
+  private readonly exclusive: <T>(fn: () => T) => Promise<T>;
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    options: SqliteStorageOptions = {}
+  ) {
+    this.exclusive = options.exclusive ?? (async (fn) => fn());
     this.statements = {
       snapshot: db.prepare<[string], { snapshot: Buffer; through_seq: number }>(
         'SELECT snapshot, through_seq FROM document_snapshots WHERE name = ?'
@@ -62,12 +77,12 @@ export class SqliteStorage implements DocumentStorage {
 
   /** @inheritdoc */
   async append(name: string, updates: readonly Uint8Array[]): Promise<number> {
-    return this.appendMany(name, updates);
+    return this.exclusive(() => this.appendMany(name, updates));
   }
 
   /** @inheritdoc */
   async compact(name: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
-    this.compactTx(name, snapshot, throughSeq);
+    await this.exclusive(() => this.compactTx(name, snapshot, throughSeq));
   }
 
   /** @inheritdoc */

@@ -1,7 +1,7 @@
 /** Seeds accounts straight into a DATA_DIR's database, for tests that need credentials. */
 import { Accounts } from '../../src/lib/server/accounts/accounts';
 import { hashPassword } from '../../src/lib/server/auth/password';
-import { openSqlite } from '../../src/lib/server/db/sqlite';
+import { openTestDatabase } from './database';
 import type { Role } from '../../src/lib/shared/permissions';
 
 export interface SeededUser {
@@ -21,9 +21,9 @@ export async function seedWorkspace(
   workspaceId: string,
   roles: Role[] = ['owner']
 ): Promise<Record<string, SeededUser>> {
-  const db = openSqlite(dataDir);
+  const { records } = await openTestDatabase(dataDir);
   try {
-    const accounts = new Accounts(db);
+    const accounts = new Accounts(records);
     const password = 'correct horse battery';
     const passwordHash = await hashPassword(password);
     const out: Record<string, SeededUser> = {};
@@ -52,6 +52,6 @@ export async function seedWorkspace(
     }
     return out;
   } finally {
-    db.close();
+    await records.close();
   }
 }

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { bundleEntryFromSource } from '../../scripts/entry-build-options.mjs';
+import { databaseEnvFor } from './database';
 
 const root = resolve(import.meta.dirname, '../..');
 let bundled: Promise<string> | null = null;
@@ -84,7 +85,12 @@ export async function startSyncProcess(
   const entry = await bundleSyncEntry();
   return spawnEntry(
     entry,
-    { PORT: String(options.port ?? 0), DATA_DIR: dataDir, ...options.env },
+    {
+      PORT: String(options.port ?? 0),
+      DATA_DIR: dataDir,
+      ...(await databaseEnvFor(dataDir)),
+      ...options.env
+    },
     root
   );
 }
@@ -100,7 +106,12 @@ export async function startAppProcess(
   }
   return spawnEntry(
     entry,
-    { PORT: String(options.port ?? 0), DATA_DIR: dataDir, ...options.env },
+    {
+      PORT: String(options.port ?? 0),
+      DATA_DIR: dataDir,
+      ...(await databaseEnvFor(dataDir)),
+      ...options.env
+    },
     root
   );
 }

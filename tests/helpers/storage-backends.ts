@@ -4,10 +4,9 @@
  * `teardown`; see tests/helpers/postgres.ts). Outside CI, PostgreSQL is skipped with a reason
  * when it is not reachable; under CI it always runs.
  */
-import { openSqlite } from '../../src/lib/server/db/sqlite';
+import { openDatabase } from '../../src/lib/server/db/records';
 import { createLogger } from '../../src/lib/server/log';
 import { PostgresStorage } from '../../sync-server/storage/postgres-storage';
-import { SqliteStorage } from '../../sync-server/storage/sqlite-storage';
 import type { DocumentStorage } from '../../sync-server/storage/types';
 import { createTestDatabase, postgresSkipReason, type TestDatabase } from './postgres';
 import { tempDataDir } from './sync-server';
@@ -26,7 +25,8 @@ export interface StorageBackend {
 /** SQLite in a fresh data directory. */
 export function sqliteBackend(): StorageBackend {
   const dir = tempDataDir('runboard-store-');
-  const open = async () => new SqliteStorage(openSqlite(dir));
+  const open = async () =>
+    (await openDatabase({ dataDir: dir }, { logger: createLogger('error') })).documents;
   return { name: 'sqlite', open, reopen: open };
 }
 

@@ -1,6 +1,5 @@
 import * as Y from 'yjs';
-import { openSqlite } from '../../src/lib/server/db/sqlite';
-import { SqliteStorage } from '../../sync-server/storage/sqlite-storage';
+import { openTestDatabase } from './database';
 import type { DocumentStorage, StoredDocument } from '../../sync-server/storage/types';
 
 /** A document rebuilt from a stored snapshot and the updates after it. */
@@ -16,13 +15,13 @@ export async function loadStoredDoc(storage: DocumentStorage, name: string): Pro
   return docFromStored(await storage.load(name));
 }
 
-/** Opens the SQLite store in `dataDir` read-side, rebuilds `name`, and closes it again. */
-export async function readSqliteDoc(dataDir: string, name: string): Promise<Y.Doc> {
-  const storage = new SqliteStorage(openSqlite(dataDir));
+/** Opens the database of `dataDir` (this run's backend), rebuilds `name`, and closes it again. */
+export async function readStoredDoc(dataDir: string, name: string): Promise<Y.Doc> {
+  const { records, documents } = await openTestDatabase(dataDir);
   try {
-    return await loadStoredDoc(storage, name);
+    return await loadStoredDoc(documents, name);
   } finally {
-    await storage.close();
+    await records.close();
   }
 }
 

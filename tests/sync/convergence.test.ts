@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type * as Y from 'yjs';
 import { connectClient, docJson, waitFor, whenSynced, type TestClient } from '../helpers/clients';
 import { randomInt, seededRandom } from '../helpers/random';
-import { readSqliteDoc } from '../helpers/store';
+import { readStoredDoc } from '../helpers/store';
 import { startSyncServer, tempDataDir, type TestSyncServer } from '../helpers/sync-server';
 
 const SEEDS = [1, 7, 42, 1337, 20261125];
@@ -96,7 +96,7 @@ describe('convergence', () => {
     for (const client of clients) client.provider.disconnect();
     await server.stop();
     server = null;
-    const stored = await readSqliteDoc(dataDir, name);
+    const stored = await readStoredDoc(dataDir, name);
     expect(JSON.stringify(docJson(stored))).toBe(expected);
     expect(disconnects).toBeGreaterThan(0);
     expect(restarts).toBeGreaterThan(0);

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { seedWorkspace } from '../helpers/accounts';
 import { connectClient, waitFor, whenSynced, type TestClient } from '../helpers/clients';
 import { startSyncProcess, type ServerProcess } from '../helpers/server-process';
-import { readSqliteDoc } from '../helpers/store';
+import { readStoredDoc } from '../helpers/store';
 import { tempDataDir } from '../helpers/sync-server';
 
 const procs: ServerProcess[] = [];
@@ -59,7 +59,7 @@ describe('crash durability', () => {
     // What each client had received from the server at the moment of the kill.
     const received = new Set(clients.flatMap((c, i) => receivedFromServer(c, i)));
     expect(received.size).toBeGreaterThan(0);
-    const stored = await readSqliteDoc(dataDir, DOC);
+    const stored = await readStoredDoc(dataDir, DOC);
     const inStore = new Set(stored.getArray<string>('array').toArray());
     const missing = [...received].filter((entry) => !inStore.has(entry));
     expect(missing).toEqual([]);
@@ -81,7 +81,7 @@ describe('crash durability', () => {
     }
     // And the store holds everything after a graceful stop.
     await second.kill('SIGTERM');
-    const final = await readSqliteDoc(dataDir, DOC);
+    const final = await readStoredDoc(dataDir, DOC);
     expect(final.getArray('array').length).toBe(all.size);
   });
 });

@@ -28,19 +28,25 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATA_DIR: z.string().min(1).default('./data'),
-  DATABASE_URL: z
-    .string()
-    .optional()
-    .refine((value) => value === undefined || value === '', {
-      message:
-        'PostgreSQL storage is not available in this version yet; unset DATABASE_URL to use ' +
-        'the embedded SQLite store in DATA_DIR'
-    }),
+  // Checked for its scheme only: the driver reports what else is wrong when it connects, and
+  // the value (which may hold a password) never appears in a message.
+  DATABASE_URL: blankIsUnset(
+    z
+      .string()
+      .refine((value) => /^postgres(ql)?:\/\//.test(value), {
+        message:
+          'must be a PostgreSQL connection URL (postgres://user:password@host:5432/database); ' +
+          'unset it to use the embedded SQLite store in DATA_DIR'
+      })
+      .optional()
+  ),
   REDIS_URL: z
     .string()
     .optional()
     .refine((value) => value === undefined || value === '', {
-      message: 'Redis fan-out is not available in this version yet; unset REDIS_URL'
+      message:
+        'Redis fan-out (several nodes) is not available in this version yet; unset REDIS_URL ' +
+        'and run one node (DATABASE_URL works without it)'
     }),
   LOG_LEVEL: z.enum(logLevels).default('info'),
   ORIGIN: z.url().optional(),
@@ -75,6 +81,8 @@ export interface Config {
   host: string;
   /** Absolute path of the data directory. */
   dataDir: string;
+  /** PostgreSQL connection URL; absent when the embedded SQLite in `dataDir` is used. Secret. */
+  databaseUrl?: string;
   logLevel: LogLevel;
   origin: string | undefined;
   /** OpenID Connect sign-in; absent when single sign-on is off. Holds a secret: never log it. */
@@ -144,7 +152,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     dataDir: resolve(e.DATA_DIR),
     logLevel: e.LOG_LEVEL,
-    origin: e.ORIGIN
+    origin: e.ORIGIN,
+    ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {})
   };
   if (e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET && e.ORIGIN) {
     config.oidc = {

@@ -12,7 +12,8 @@ export async function checkReadiness(runtime: Runtime): Promise<Readiness> {
   let ok = true;
   let error: string | undefined;
   try {
-    await runtime.storage.ping();
+    // The documents' storage and the records; the same database unless documents are in memory.
+    await Promise.all([runtime.storage.ping(), runtime.records.ping()]);
   } catch (e) {
     ok = false;
     error = e instanceof Error ? e.name : 'unreachable';

@@ -9,16 +9,26 @@ import type { DocStore } from '../../../sync-server/doc-store';
 import type { SyncServer } from '../../../sync-server/server';
 import type { DocumentStorage } from '../../../sync-server/storage/types';
 import type { Accounts } from './accounts/accounts';
+import type { BoardService } from './board/board-service';
+import type { BoardStore } from './board/board-store';
 import type { Config } from './config';
-import type { SqliteDatabase } from './db/sqlite';
+import type { Records } from './db/records';
 import type { Logger } from './log';
+import type { FileStore } from './runbooks/file-store';
+import type { RunbookIndex } from './runbooks/runbook-index';
+import type { RunbookVersions } from './runbooks/runbook-versions';
 
 export interface Runtime {
   config: Config;
   logger: Logger;
-  /** The SQLite database (records; documents too unless storage is in memory). */
-  db: SqliteDatabase;
+  /** The records (SQLite in DATA_DIR, or PostgreSQL with DATABASE_URL); stores only. */
+  records: Records;
   accounts: Accounts;
+  boardStore: BoardStore;
+  board: BoardService;
+  runbookIndex: RunbookIndex;
+  runbookVersions: RunbookVersions;
+  files: FileStore;
   storage: DocumentStorage;
   docStore: DocStore;
   syncServer: SyncServer;

@@ -17,8 +17,6 @@ import type * as Y from 'yjs';
 import {
   addChecklistItem,
   addComment,
-  assignTaskKey,
-  createTask,
   deleteComment,
   editComment,
   getTask,
@@ -32,7 +30,6 @@ import {
   updateTask,
   updateTasks
 } from '$lib/shared/board/board-model';
-import { createKeyCounter } from '$lib/server/board/task-keys';
 import {
   ID_PATTERN,
   bulkTaskPatchSchema,
@@ -264,14 +261,9 @@ export const createTaskOperation = defineOperation(
     }
   },
   async ({ event, params, body }) => {
-    const { runtime, docName, actorId } = await boardFor(event, params.ws, 'write');
-    // Over REST the key is known at once: numbered in the same transaction as the creation.
-    const nextNumber = createKeyCounter(runtime.db);
-    const task = await runtime.docStore.transact(docName, (doc) => {
-      const created = createTask(doc, body, { actor: actorId });
-      assignTaskKey(doc, created.id, nextNumber(params.ws));
-      return getTask(doc, created.id) ?? created;
-    });
+    const { runtime, actorId } = await boardFor(event, params.ws, 'write');
+    // Over REST the key is known at once.
+    const task = await runtime.board.createTask(params.ws, body, actorId);
     return { status: 201, body: task, headers: { location: taskUrl(params.ws, task.id) } };
   }
 );

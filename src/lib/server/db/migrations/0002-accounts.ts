@@ -2,83 +2,87 @@
  * Accounts and tenancy: users, sessions, workspaces, memberships, invites, API tokens, OIDC
  * identities and the append-only audit log. Secrets are stored only as SHA-256 hashes.
  */
-export const sql = `
+import type { DialectSql } from '../dialect';
+
+export const sql = (d: DialectSql) => `
 CREATE TABLE users (
   id             TEXT PRIMARY KEY,
-  email          TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  ${d.caseInsensitiveText('email')},
   name           TEXT NOT NULL,
   password_hash  TEXT,
   email_verified INTEGER NOT NULL DEFAULT 0,
   active         INTEGER NOT NULL DEFAULT 1,
-  created_at     INTEGER NOT NULL,
-  updated_at     INTEGER NOT NULL
-) STRICT;
+  created_at     ${d.bigint} NOT NULL,
+  updated_at     ${d.bigint} NOT NULL
+${d.tableEnd};
+
+${d.caseInsensitiveUnique('users', 'email')}
 
 CREATE TABLE sessions (
   id           TEXT PRIMARY KEY,
-  secret_hash  BLOB NOT NULL,
+  secret_hash  ${d.blob} NOT NULL,
   user_id      TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-  created_at   INTEGER NOT NULL,
-  expires_at   INTEGER NOT NULL,
-  last_seen_at INTEGER NOT NULL,
+  created_at   ${d.bigint} NOT NULL,
+  expires_at   ${d.bigint} NOT NULL,
+  last_seen_at ${d.bigint} NOT NULL,
   ip           TEXT,
   user_agent   TEXT
-) STRICT;
+${d.tableEnd};
 CREATE INDEX sessions_by_user ON sessions (user_id);
 
 CREATE TABLE workspaces (
   id         TEXT PRIMARY KEY,
   name       TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
+  created_at ${d.bigint} NOT NULL,
   created_by TEXT REFERENCES users (id) ON DELETE SET NULL
-) STRICT;
+${d.tableEnd};
 
 CREATE TABLE memberships (
   workspace_id TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
   user_id      TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
   role         TEXT NOT NULL CHECK (role IN ('owner', 'admin', 'operator', 'member', 'viewer')),
-  created_at   INTEGER NOT NULL,
+  created_at   ${d.bigint} NOT NULL,
   PRIMARY KEY (workspace_id, user_id)
-) STRICT;
+${d.tableEnd};
 CREATE INDEX memberships_by_user ON memberships (user_id);
 
 CREATE TABLE invites (
   id           TEXT PRIMARY KEY,
-  secret_hash  BLOB NOT NULL,
+  secret_hash  ${d.blob} NOT NULL,
   workspace_id TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
   role         TEXT NOT NULL CHECK (role IN ('admin', 'operator', 'member', 'viewer')),
   created_by   TEXT REFERENCES users (id) ON DELETE SET NULL,
-  created_at   INTEGER NOT NULL,
-  expires_at   INTEGER NOT NULL,
+  created_at   ${d.bigint} NOT NULL,
+  expires_at   ${d.bigint} NOT NULL,
   max_uses     INTEGER,
   uses         INTEGER NOT NULL DEFAULT 0,
-  revoked_at   INTEGER
-) STRICT;
+  revoked_at   ${d.bigint}
+${d.tableEnd};
 CREATE INDEX invites_by_workspace ON invites (workspace_id);
 
 CREATE TABLE api_tokens (
   id           TEXT PRIMARY KEY,
-  secret_hash  BLOB NOT NULL,
+  secret_hash  ${d.blob} NOT NULL,
   user_id      TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
   workspace_id TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
   name         TEXT NOT NULL,
-  created_at   INTEGER NOT NULL,
-  expires_at   INTEGER,
-  revoked_at   INTEGER,
-  last_used_at INTEGER
-) STRICT;
+  created_at   ${d.bigint} NOT NULL,
+  expires_at   ${d.bigint},
+  revoked_at   ${d.bigint},
+  last_used_at ${d.bigint}
+${d.tableEnd};
 CREATE INDEX api_tokens_by_user ON api_tokens (user_id);
 
 CREATE TABLE oidc_identities (
   issuer     TEXT NOT NULL,
   subject    TEXT NOT NULL,
   user_id    TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-  created_at INTEGER NOT NULL,
+  created_at ${d.bigint} NOT NULL,
   PRIMARY KEY (issuer, subject)
-) STRICT;
+${d.tableEnd};
 
 CREATE TABLE audit_log (
-  seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq          ${d.serialKey},
   workspace_id TEXT,
   actor_id     TEXT,
   actor_label  TEXT,
@@ -87,11 +91,10 @@ CREATE TABLE audit_log (
   details      TEXT,
   ip           TEXT,
   user_agent   TEXT,
-  created_at   INTEGER NOT NULL
-) STRICT;
+  created_at   ${d.bigint} NOT NULL
+${d.tableEnd};
 CREATE INDEX audit_log_by_workspace ON audit_log (workspace_id, seq);
-CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
-  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+${d.appendOnly('audit_log')}
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
   BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 `;

@@ -3,9 +3,11 @@
  * rebuildable), saved versions (Yjs states), and uploaded files (bytes on disk in
  * DATA_DIR/files, addressed by their sha256).
  */
-export const sql = `
+import type { DialectSql } from '../dialect';
+
+export const sql = (d: DialectSql) => `
 CREATE TABLE runbooks (
-  row_id               INTEGER PRIMARY KEY,
+  row_id               ${d.rowKey},
   workspace_id         TEXT NOT NULL,
   id                   TEXT NOT NULL,
   title                TEXT NOT NULL,
@@ -22,17 +24,13 @@ CREATE TABLE runbooks (
   archived_at          TEXT,
   plain_text           TEXT NOT NULL,
   UNIQUE (workspace_id, id)
-) STRICT;
+${d.tableEnd};
 
 CREATE INDEX runbooks_by_updated ON runbooks (workspace_id, updated_at);
 
 -- Pre-segmented text (see runbooks/search-text.ts): Chinese words and character bigrams,
 -- English lower-cased stems, separated by spaces. rowid = runbooks.row_id.
-CREATE VIRTUAL TABLE runbook_search USING fts5(
-  title,
-  body,
-  tokenize = 'unicode61 remove_diacritics 2'
-);
+${d.fullTextTable('runbook_search', 'runbooks', ['title', 'body'])}
 
 CREATE TABLE runbook_versions (
   id           TEXT PRIMARY KEY,
@@ -42,8 +40,8 @@ CREATE TABLE runbook_versions (
   kind         TEXT NOT NULL CHECK (kind IN ('named', 'auto')),
   created_at   TEXT NOT NULL,
   created_by   TEXT,
-  state        BLOB NOT NULL
-) STRICT;
+  state        ${d.blob} NOT NULL
+${d.tableEnd};
 
 CREATE INDEX runbook_versions_by_runbook
   ON runbook_versions (workspace_id, runbook_id, created_at);
@@ -52,9 +50,9 @@ CREATE TABLE files (
   workspace_id TEXT NOT NULL,
   id           TEXT NOT NULL,
   mime         TEXT NOT NULL,
-  bytes        INTEGER NOT NULL,
+  bytes        ${d.bigint} NOT NULL,
   created_at   TEXT NOT NULL,
   created_by   TEXT,
   PRIMARY KEY (workspace_id, id)
-) STRICT;
+${d.tableEnd};
 `;

@@ -1,3 +1,4 @@
+import type { DialectSql } from '../dialect';
 import { sql as documents } from './0001-documents';
 import { sql as accounts } from './0002-accounts';
 import { sql as taskKeys } from './0003-task-keys';
@@ -6,12 +7,15 @@ import { sql as runbooks } from './0004-runbooks';
 export interface Migration {
   version: number;
   name: string;
-  sql: string;
+  /** The migration's SQL in the given dialect (see ../dialect.ts for what differs). */
+  sql: (dialect: DialectSql) => string;
 }
 
 /**
- * The numbered migrations, applied in order at start. A migration is never edited once it
- * has shipped: add a new numbered file instead.
+ * The numbered migrations, one history for SQLite and PostgreSQL, applied in order at start.
+ * A migration is never edited once it has shipped: add a new numbered file instead. (Versions
+ * 1–4 were rewritten against dialect.ts when PostgreSQL arrived; on SQLite they render the
+ * same schema as before.)
  */
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'documents', sql: documents },

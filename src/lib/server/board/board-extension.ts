@@ -1,0 +1,103 @@
+/**
+ * The board's sync extension: sets up a new board, and numbers tasks. Clients create tasks
+ * with no key, so two devices working offline can never pick the same number; when a keyless
+ * task reaches the server (live, after an offline merge, or found on load) it gets the next
+ * numbers of the workspace's counter, written to the board like any server change.
+ *
+ * Order, so a crash cannot leave it half done: numbers are reserved in the database first
+ * (outside any Yjs transaction), then written into the document. A crash in between leaves a
+ * gap in the numbering and the task keyless, and the next load numbers it again; a number is
+ * never given twice.
+ */
+import type * as Y from 'yjs';
+import type { SyncExtension } from '../../../../sync-server/extensions';
+import { assignTaskKey, initBoard, tasksWithoutKey } from '../../shared/board/board-model';
+import type { Logger } from '../log';
+import type { BoardStore } from './board-store';
+
+/** What the extension needs of the DocStore. */
+export interface BoardDocs {
+  read<T>(name: string, fn: (doc: Y.Doc) => T): Promise<T>;
+  transact<T>(name: string, fn: (doc: Y.Doc) => T): Promise<T>;
+}
+
+export interface BoardExtensionDeps {
+  store: Pick<BoardStore, 'reserveTaskNumbers'>;
+  docs: () => BoardDocs;
+  logger: Logger;
+}
+
+export function boardExtension(deps: BoardExtensionDeps): SyncExtension {
+  return {
+    name: 'board',
+    kinds: ['board'],
+    onLoad({ name, docName, doc }) {
+      initBoard(doc);
+      watchTaskKeys(doc, name, docName.workspaceId, deps);
+    }
+  };
+}
+
+/**
+ * Watches a loaded board document and numbers keyless tasks, in batches: the ids added since
+ * the last batch are collected, numbers reserved for those still keyless, then written in one
+ * server transaction. Returns a function that stops watching.
+ */
+export function watchTaskKeys(
+  doc: Y.Doc,
+  docName: string,
+  workspaceId: string,
+  deps: BoardExtensionDeps
+): () => void {
+  // Tasks added since the last assignment: only these are looked at, never the whole board.
+  let pending = new Set<string>(tasksWithoutKey(doc));
+  let running = false;
+  /** One batch; false when it failed (its ids are pending again). */
+  const assign = async (): Promise<boolean> => {
+    const batch = pending;
+    pending = new Set();
+    const docs = deps.docs();
+    try {
+      const keyless = await docs.read(docName, (current) => tasksWithoutKey(current, batch));
+      if (keyless.length === 0) return true;
+      const first = await deps.store.reserveTaskNumbers(workspaceId, keyless.length);
+      await docs.transact(docName, (current) => {
+        // Between the read and now, another writer may have numbered some (a REST create).
+        const still = new Set(tasksWithoutKey(current, keyless));
+        keyless.forEach((id, i) => {
+          if (still.has(id)) assignTaskKey(current, id, first + i);
+        });
+      });
+      return true;
+    } catch (error) {
+      // Kept for the next change (or the next load, which scans the board once).
+      for (const id of batch) pending.add(id);
+      deps.logger.error('board: assigning task keys failed', {
+        doc: docName,
+        error: String(error)
+      });
+      return false;
+    }
+  };
+  // One batch at a time, after the current transaction; what arrives meanwhile is the next.
+  const run = () => {
+    if (running || pending.size === 0) return;
+    running = true;
+    setImmediate(() => {
+      void assign().then((ok) => {
+        running = false;
+        if (ok) run();
+      });
+    });
+  };
+  const tasks = doc.getMap('tasks');
+  const onChange = (event: Y.YMapEvent<unknown>) => {
+    for (const [id, change] of event.changes.keys) {
+      if (change.action === 'add') pending.add(id);
+    }
+    run();
+  };
+  tasks.observe(onChange);
+  run();
+  return () => tasks.unobserve(onChange);
+}

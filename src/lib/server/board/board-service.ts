@@ -1,0 +1,34 @@
+/**
+ * The board's rules that need more than the document: a task created through the API gets its
+ * key at once. Permission checks happen before (the REST layer's `authorizeWorkspace`, the
+ * websocket grant); this is called with a writer already established.
+ */
+import type * as Y from 'yjs';
+import { assignTaskKey, createTask, getTask } from '../../shared/board/board-model';
+import type { TaskCreateInput } from '../../shared/board/schema';
+import { boardDocName } from '../../shared/doc-name';
+import type { BoardDocs } from './board-extension';
+import type { BoardStore } from './board-store';
+
+export class BoardService {
+  constructor(
+    private readonly deps: {
+      store: Pick<BoardStore, 'reserveTaskNumbers'>;
+      docs: () => Pick<BoardDocs, 'transact'>;
+    }
+  ) {}
+
+  /**
+   * Creates a task with its key. The number is reserved in the database first, outside the
+   * Yjs transaction, then the task is written with it: a failure in between costs a number,
+   * never a duplicate.
+   */
+  async createTask(workspaceId: string, input: TaskCreateInput, actorId: string) {
+    const number = await this.deps.store.reserveTaskNumbers(workspaceId);
+    return this.deps.docs().transact(boardDocName(workspaceId), (doc: Y.Doc) => {
+      const created = createTask(doc, input, { actor: actorId });
+      assignTaskKey(doc, created.id, number);
+      return getTask(doc, created.id) ?? created;
+    });
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * The record tables as the query builder sees them (one row type per table, column names as in
+ * the migrations). Times are epoch milliseconds (`number`) in the account tables and ISO
+ * strings in the runbook tables, as each was first written; flags are 0/1 on both databases.
+ */
+import type { Generated } from 'kysely';
+
+export interface DocumentSnapshotsTable {
+  name: string;
+  snapshot: Uint8Array;
+  through_seq: number;
+  updated_at: number;
+}
+
+export interface DocumentUpdatesTable {
+  seq: Generated<number>;
+  name: string;
+  data: Uint8Array;
+  created_at: number;
+}
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string | null;
+  email_verified: Generated<number>;
+  active: Generated<number>;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SessionsTable {
+  id: string;
+  secret_hash: Uint8Array;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+  last_seen_at: number;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface WorkspacesTable {
+  id: string;
+  name: string;
+  created_at: number;
+  created_by: string | null;
+}
+
+export interface MembershipsTable {
+  workspace_id: string;
+  user_id: string;
+  role: string;
+  created_at: number;
+}
+
+export interface InvitesTable {
+  id: string;
+  secret_hash: Uint8Array;
+  workspace_id: string;
+  role: string;
+  created_by: string | null;
+  created_at: number;
+  expires_at: number;
+  max_uses: number | null;
+  uses: Generated<number>;
+  revoked_at: number | null;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  secret_hash: Uint8Array;
+  user_id: string;
+  workspace_id: string;
+  name: string;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+
+export interface OidcIdentitiesTable {
+  issuer: string;
+  subject: string;
+  user_id: string;
+  created_at: number;
+}
+
+export interface AuditLogTable {
+  seq: Generated<number>;
+  workspace_id: string | null;
+  actor_id: string | null;
+  actor_label: string | null;
+  action: string;
+  target: string | null;
+  details: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: number;
+}
+
+export interface TaskKeyCountersTable {
+  workspace_id: string;
+  last_number: number;
+}
+
+export interface RunbooksTable {
+  row_id: Generated<number>;
+  workspace_id: string;
+  id: string;
+  title: string;
+  tags: string;
+  owner_id: string | null;
+  services: string;
+  cis: string;
+  alert_matchers: string;
+  reviewed_at: string | null;
+  review_interval_days: number | null;
+  created_at: string;
+  created_by: string | null;
+  updated_at: string;
+  archived_at: string | null;
+  plain_text: string;
+}
+
+export interface RunbookSearchTable {
+  rowid: number;
+  title: string;
+  body: string;
+}
+
+export interface RunbookVersionsTable {
+  id: string;
+  workspace_id: string;
+  runbook_id: string;
+  name: string | null;
+  kind: string;
+  created_at: string;
+  created_by: string | null;
+  state: Uint8Array;
+}
+
+export interface FilesTable {
+  workspace_id: string;
+  id: string;
+  mime: string;
+  bytes: number;
+  created_at: string;
+  created_by: string | null;
+}
+
+export interface SchemaMigrationsTable {
+  version: number;
+  name: string;
+  applied_at: number;
+}
+
+export interface RecordsSchema {
+  document_snapshots: DocumentSnapshotsTable;
+  document_updates: DocumentUpdatesTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  workspaces: WorkspacesTable;
+  memberships: MembershipsTable;
+  invites: InvitesTable;
+  api_tokens: ApiTokensTable;
+  oidc_identities: OidcIdentitiesTable;
+  audit_log: AuditLogTable;
+  task_key_counters: TaskKeyCountersTable;
+  runbooks: RunbooksTable;
+  runbook_search: RunbookSearchTable;
+  runbook_versions: RunbookVersionsTable;
+  files: FilesTable;
+  schema_migrations: SchemaMigrationsTable;
+}
