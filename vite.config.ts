@@ -58,7 +58,12 @@ export default defineConfig({
     }
   ],
   test: {
-    include: ['tests/unit/**/*.test.ts', 'tests/sync/**/*.test.ts', 'tests/api/**/*.test.ts'],
+    include: [
+      'tests/unit/**/*.test.ts',
+      'tests/records/**/*.test.ts',
+      'tests/sync/**/*.test.ts',
+      'tests/api/**/*.test.ts'
+    ],
     setupFiles: ['tests/setup/databases.ts'],
     environment: 'node',
     testTimeout: 60_000,

@@ -146,3 +146,15 @@ export const dialectQueries: Readonly<Record<DialectName, DialectQueries>> = {
       sql<boolean>`lower(${sql.ref(column)}) = lower(${value})`
   }
 };
+
+/** Whether `error` is a unique-constraint violation, on either database. */
+export function isUniqueViolation(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as Error & { code?: unknown }).code;
+  // PostgreSQL's SQLSTATE, better-sqlite3's extended result codes.
+  return (
+    code === '23505' ||
+    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  );
+}
