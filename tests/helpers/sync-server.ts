@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createRuntime, type RuntimeOptions } from '../../server/runtime';
 import type { Runtime } from '../../src/lib/server/runtime';
 import { createLogger } from '../../src/lib/server/log';
+import { databaseTargetFor } from './database';
 
 export interface TestSyncServer {
   runtime: Runtime;
@@ -47,8 +48,17 @@ export async function startSyncServer(
 ): Promise<TestSyncServer> {
   const dataDir = options.dataDir ?? tempDataDir();
   const { accounts, ...runtimeOptions } = options;
+  // The run's backend: SQLite in dataDir, or a PostgreSQL database made for it.
+  const target = await databaseTargetFor(dataDir);
   const runtime = await createRuntime(
-    { port: 0, host: '127.0.0.1', dataDir, logLevel: 'error', origin: undefined },
+    {
+      port: 0,
+      host: '127.0.0.1',
+      dataDir,
+      logLevel: 'error',
+      origin: undefined,
+      ...('databaseUrl' in target ? { databaseUrl: target.databaseUrl } : {})
+    },
     {
       logger: createLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'error'),
       onAuthenticate: accounts ? undefined : openAccess,

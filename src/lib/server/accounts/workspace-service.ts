@@ -38,6 +38,12 @@ export interface Actor {
   origin: RequestOrigin;
 }
 
+/** An actor that may be no user: the admin CLI (label `cli`, no origin). */
+export type AuditActor = Omit<Actor, 'userId' | 'origin'> & {
+  userId: string | null;
+  origin: RequestOrigin | null;
+};
+
 const HOUR_MS = 60 * 60 * 1000;
 
 /**
@@ -61,18 +67,32 @@ function serialized<T>(workspaceId: string, task: () => Promise<T>): Promise<T> 
   return run;
 }
 
-/** Creates a workspace owned by the actor; its board gets default columns when first loaded. */
+/**
+ * Creates a workspace; its board gets default columns when first loaded. The owner is the actor,
+ * or `options.owner` (the admin CLI creates workspaces for someone). Without `options.id` the
+ * id is derived from the name (workspace-id.ts); a given id must be free of workspaces, and
+ * documents already stored under it (from before accounts) become the workspace's.
+ */
 export async function createWorkspace(
-  runtime: Runtime,
-  actor: Actor,
-  name: string
+  runtime: Pick<Runtime, 'accounts' | 'storage'>,
+  actor: AuditActor,
+  name: string,
+  options: { id?: string; owner?: Pick<User, 'id' | 'email'> } = {}
 ): Promise<Workspace> {
-  const id = await allocateWorkspaceId(name, (candidate) =>
-    workspaceIdIsFree(runtime.accounts, runtime.storage, candidate)
-  );
-  const workspace = await runtime.accounts.createWorkspace(name, actor.userId, id);
+  const ownerId = options.owner?.id ?? actor.userId;
+  if (ownerId === null) throw new DomainError('invalid_input', 'a workspace needs an owner');
+  let id = options.id;
+  if (id === undefined) {
+    id = await allocateWorkspaceId(name, (candidate) =>
+      workspaceIdIsFree(runtime.accounts, runtime.storage, candidate)
+    );
+  } else if (await runtime.accounts.getWorkspace(id)) {
+    throw new DomainError('conflict', `workspace ${id} exists already`);
+  }
+  const workspace = await runtime.accounts.createWorkspace(name, ownerId, id);
   await audit(runtime, actor, workspace.id, 'workspace.created', `workspace:${workspace.id}`, {
-    name: workspace.name
+    name: workspace.name,
+    ...(options.owner ? { owner: options.owner.email } : {})
   });
   return workspace;
 }
@@ -336,8 +356,8 @@ export function inviteStatus(invite: Invite, now: number = Date.now()): InviteSt
 }
 
 async function audit(
-  runtime: Runtime,
-  actor: Actor,
+  runtime: Pick<Runtime, 'accounts'>,
+  actor: AuditActor,
   workspaceId: string,
   action: WorkspaceAuditAction,
   target: string,
