@@ -273,11 +273,12 @@ describe('admin CLI', () => {
     const expiresAt = stored.find((t) => t.workspaceId === 'e2e')?.expiresAt ?? 0;
     expect(Math.abs(expiresAt - (Date.now() + 7 * 86_400_000))).toBeLessThan(60_000);
 
-    const audit = db
-      .prepare(
-        `SELECT action, actor_label, actor_id FROM audit_log WHERE actor_label = 'cli' ORDER BY seq`
-      )
-      .all() as { action: string; actor_label: string; actor_id: string | null }[];
+    const audit = await db.records.db
+      .selectFrom('audit_log')
+      .select(['action', 'actor_label', 'actor_id'])
+      .where('actor_label', '=', 'cli')
+      .orderBy('seq')
+      .execute();
     expect(audit.map((a) => a.action)).toEqual([
       'user.created',
       'workspace.created',
