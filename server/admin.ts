@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { SqliteStorage } from '../sync-server/storage/sqlite-storage';
-import { Accounts } from '../src/lib/server/accounts/accounts';
+import { Accounts } from '../src/lib/server/accounts/accounts-store';
 import {
   emailSchema,
   newPasswordSchema,

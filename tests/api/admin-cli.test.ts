@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Accounts } from '../../src/lib/server/accounts/accounts';
+import { Accounts } from '../../src/lib/server/accounts/accounts-store';
 import { verifyPassword } from '../../src/lib/server/auth/password';
 import { openSqlite, type SqliteDatabase } from '../../src/lib/server/db/sqlite';
 import { startApp, type TestApp } from '../helpers/app-process';

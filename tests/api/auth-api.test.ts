@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { Accounts } from '../../src/lib/server/accounts/accounts';
+import { Accounts } from '../../src/lib/server/accounts/accounts-store';
 import { hashPassword } from '../../src/lib/server/auth/password';
 import { openSqlite, type SqliteDatabase } from '../../src/lib/server/db/sqlite';
 import { authLimits } from '../../src/lib/server/auth/rate-limit';

@@ -5,7 +5,7 @@
  * routes must state who may call them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Accounts } from '../../src/lib/server/accounts/accounts';
+import { Accounts } from '../../src/lib/server/accounts/accounts-store';
 import { operations } from '../../src/lib/server/api/registry';
 import { openSqlite } from '../../src/lib/server/db/sqlite';
 import { ROLES, atLeast, type Role } from '../../src/lib/shared/permissions';

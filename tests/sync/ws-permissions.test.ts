@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { closeConnections } from '../../src/lib/server/accounts/access-changes';
 import { openSqlite } from '../../src/lib/server/db/sqlite';
-import { Accounts } from '../../src/lib/server/accounts/accounts';
+import { Accounts } from '../../src/lib/server/accounts/accounts-store';
 import { SESSION_COOKIE } from '../../src/lib/server/auth/authenticate';
 import { docAccess, ROLES } from '../../src/lib/shared/permissions';
 import { CloseCode, MessageType, SyncMessageType } from '../../src/lib/shared/sync-protocol';

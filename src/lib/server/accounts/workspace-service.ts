@@ -18,7 +18,7 @@ import type { InviteRole, InviteStatus } from '../../shared/workspaces/schema';
 import type { Runtime } from '../runtime';
 import { hashPassword } from '../auth/password';
 import { RateLimiter, authLimits } from '../auth/rate-limit';
-import { INVITE_TTL_MAX_MS } from './accounts';
+import { INVITE_TTL_MAX_MS } from './accounts-store';
 import { closeConnections } from './access-changes';
 import { allocateWorkspaceId, workspaceIdIsFree } from './workspace-id';
 import {

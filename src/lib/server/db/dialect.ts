@@ -107,6 +107,13 @@ export interface DialectQueries {
   fullTextRankAscending(table: string, terms: readonly string[]): RawBuilder<number>;
   /** `column = value`, ignoring ASCII case. */
   equalsIgnoringCase(column: string, value: string): RawBuilder<boolean>;
+  /**
+   * `column` as a sort key in byte order, as SQLite's default BINARY collation sorts; on
+   * PostgreSQL the database's locale (e.g. en_US) would sort differently from server to server.
+   */
+  byteOrder(column: string): RawBuilder<string>;
+  /** A case-insensitive column (see `DialectSql.caseInsensitiveText`) as a sort key ignoring case. */
+  caseInsensitiveOrder(column: string): RawBuilder<string>;
 }
 
 function quoteFtsTerm(term: string): string {
@@ -133,7 +140,10 @@ export const dialectQueries: Readonly<Record<DialectName, DialectQueries>> = {
     fullTextMatch: (table, terms) =>
       terms.length === 0 ? null : sql<boolean>`${sql.table(table)} MATCH ${ftsQueryOf(terms)}`,
     fullTextRankAscending: (table) => sql<number>`bm25(${sql.table(table)})`,
-    equalsIgnoringCase: (column, value) => sql<boolean>`${sql.ref(column)} = ${value}`
+    equalsIgnoringCase: (column, value) => sql<boolean>`${sql.ref(column)} = ${value}`,
+    byteOrder: (column) => sql<string>`${sql.ref(column)}`,
+    // The column's NOCASE collation.
+    caseInsensitiveOrder: (column) => sql<string>`${sql.ref(column)}`
   },
   postgres: {
     fullTextMatch: (table, terms) =>
@@ -143,7 +153,10 @@ export const dialectQueries: Readonly<Record<DialectName, DialectQueries>> = {
     fullTextRankAscending: (table, terms) =>
       sql<number>`-ts_rank(${sql.ref(`${table}.words`)}, to_tsquery('simple', ${tsqueryOf(terms)}))`,
     equalsIgnoringCase: (column, value) =>
-      sql<boolean>`lower(${sql.ref(column)}) = lower(${value})`
+      sql<boolean>`lower(${sql.ref(column)}) = lower(${value})`,
+    byteOrder: (column) => sql<string>`${sql.ref(column)} COLLATE "C"`,
+    // ASCII-only folding under "C", as NOCASE folds.
+    caseInsensitiveOrder: (column) => sql<string>`lower(${sql.ref(column)} COLLATE "C")`
   }
 };
 
@@ -157,4 +170,11 @@ export function isUniqueViolation(error: unknown): boolean {
     code === 'SQLITE_CONSTRAINT_UNIQUE' ||
     code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
   );
+}
+
+/** Whether `error` is a foreign-key violation (a row refers to one that does not exist). */
+export function isForeignKeyViolation(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as Error & { code?: unknown }).code;
+  return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
 }
