@@ -7,8 +7,9 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Accounts } from '../../src/lib/server/accounts/accounts-store';
 import { verifyPassword } from '../../src/lib/server/auth/password';
-import { openSqlite, type SqliteDatabase } from '../../src/lib/server/db/sqlite';
+import type { Records } from '../../src/lib/server/db/records';
 import { startApp, type TestApp } from '../helpers/app-process';
+import { databaseEnvFor, openTestDatabase } from '../helpers/database';
 import { tempDataDir } from '../helpers/sync-server';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -22,7 +23,9 @@ interface Run {
 
 let dataDir: string;
 let app: TestApp;
-let db: SqliteDatabase;
+let records: Records;
+/** DATABASE_URL in the PostgreSQL run, so the CLI works on the app's database. */
+let databaseEnv: Record<string, string> = {};
 let accounts: Accounts;
 const outputs: Run[] = [];
 
@@ -32,7 +35,7 @@ function admin(args: string[], env: Record<string, string> = {}): Promise<Run> {
     const child = execFile(
       process.execPath,
       ['scripts/admin.mjs', ...args],
-      { cwd: root, env: { ...process.env, DATA_DIR: dataDir, ...env } },
+      { cwd: root, env: { ...process.env, DATA_DIR: dataDir, ...databaseEnv, ...env } },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         const run = { code, stdout, stderr };
@@ -48,13 +51,14 @@ function admin(args: string[], env: Record<string, string> = {}): Promise<Run> {
 beforeAll(async () => {
   dataDir = tempDataDir('runboard-cli-');
   app = await startApp({ dataDir });
-  db = openSqlite(dataDir);
-  accounts = new Accounts(db);
+  databaseEnv = await databaseEnvFor(dataDir);
+  ({ records } = await openTestDatabase(dataDir));
+  accounts = new Accounts(records);
 });
 
 afterAll(async () => {
   await app?.stop();
-  db?.close();
+  await records?.close();
 });
 
 describe('admin CLI', () => {
@@ -296,11 +300,12 @@ describe('admin CLI', () => {
     const expiresAt = stored.find((t) => t.workspaceId === 'e2e')?.expiresAt ?? 0;
     expect(Math.abs(expiresAt - (Date.now() + 7 * 86_400_000))).toBeLessThan(60_000);
 
-    const audit = db
-      .prepare(
-        `SELECT action, actor_label, actor_id FROM audit_log WHERE actor_label = 'cli' ORDER BY seq`
-      )
-      .all() as { action: string; actor_label: string; actor_id: string | null }[];
+    const audit = await records.db
+      .selectFrom('audit_log')
+      .select(['action', 'actor_label', 'actor_id'])
+      .where('actor_label', '=', 'cli')
+      .orderBy('seq')
+      .execute();
     expect(audit.map((a) => a.action)).toEqual([
       'user.created',
       'workspace.created',

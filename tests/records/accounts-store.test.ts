@@ -14,9 +14,12 @@ import {
   Accounts,
   SESSION_TTL_MS
 } from '../../src/lib/server/accounts/accounts-store';
+import { allocateWorkspaceId, workspaceIdIsFree } from '../../src/lib/server/accounts/workspace-id';
 import { openDatabase, type Records } from '../../src/lib/server/db/records';
 import { createLogger } from '../../src/lib/server/log';
+import { boardDocName } from '../../src/lib/shared/doc-name';
 import type { Role } from '../../src/lib/shared/permissions';
+import type { DocumentStorage } from '../../sync-server/storage/types';
 import { databaseTargetFor, type TestBackendName } from '../helpers/database';
 import { postgresSkipReason } from '../helpers/postgres';
 
@@ -37,13 +40,16 @@ const DAY = 24 * 60 * MINUTE;
 const origin = { ip: '192.0.2.7', userAgent: 'vitest' };
 
 /** A fresh, migrated database of `backend` (dropped with the others after this file). */
-async function openFresh(backend: TestBackendName, dataDir?: string): Promise<Records> {
+async function openFreshDatabase(backend: TestBackendName, dataDir?: string) {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'runboard-accounts-'));
-  const { records } = await openDatabase(await databaseTargetFor(dir, backend), {
+  return openDatabase(await databaseTargetFor(dir, backend), {
     logger: createLogger('error'),
     poolSize: 8
   });
-  return records;
+}
+
+async function openFresh(backend: TestBackendName, dataDir?: string): Promise<Records> {
+  return (await openFreshDatabase(backend, dataDir)).records;
 }
 
 /** A clock the test moves by hand. */
@@ -71,11 +77,12 @@ for (const backend of backends) {
   describe.skipIf(Boolean(backend.skip))(`accounts store: ${backend.name}`, () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'runboard-accounts-'));
     let records: Records;
+    let documents: DocumentStorage;
     let clock: ReturnType<typeof testClock>;
     let accounts: Accounts;
 
     beforeAll(async () => {
-      records = await openFresh(backend.name, dataDir);
+      ({ records, documents } = await openFreshDatabase(backend.name, dataDir));
     });
     afterAll(async () => {
       await records?.close();
@@ -264,6 +271,23 @@ for (const backend of backends) {
         await accounts.renameWorkspace(ws.id, ' Platform Team ');
         expect((await accounts.getWorkspace(ws.id))?.name).toBe('Platform Team');
         expect(await codeOf(accounts.renameWorkspace('no-such-ws', 'x'))).toBe('not_found');
+      });
+
+      it('allocates workspace ids that no workspace and no stored document uses', async () => {
+        const owner = await user();
+        const isFree = (id: string) => workspaceIdIsFree(accounts, documents, id);
+        const taken = `taken-${backend.name}`;
+        await accounts.createWorkspace('Taken', owner.id, taken);
+        const legacy = `legacy-${backend.name}`;
+        await documents.append(boardDocName(legacy), [new Uint8Array([0, 0])]);
+        expect(await isFree(taken)).toBe(false);
+        expect(await isFree(legacy)).toBe(false);
+        expect(await isFree(`fresh-${backend.name}`)).toBe(true);
+        expect(await allocateWorkspaceId('Fresh Team', isFree)).toBe('fresh-team');
+        expect(await allocateWorkspaceId(`Taken ${backend.name}`, isFree)).toMatch(
+          new RegExp(`^${taken}-[a-z2-9]{4}$`)
+        );
+        expect(await allocateWorkspaceId(`Legacy ${backend.name}`, isFree)).not.toBe(legacy);
       });
 
       it('writes a workspace and its owner membership together or not at all', async () => {
