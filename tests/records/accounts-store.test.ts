@@ -273,6 +273,52 @@ for (const backend of backends) {
         expect(await codeOf(accounts.renameWorkspace('no-such-ws', 'x'))).toBe('not_found');
       });
 
+      it('keeps an owner when asked: the last owner is neither demoted nor removed', async () => {
+        const owner = await user();
+        const ws = await workspace(owner.id);
+        const keep = { keepAnOwner: true };
+        expect(await codeOf(accounts.setRole(ws.id, owner.id, 'admin', keep))).toBe('last_owner');
+        expect(await codeOf(accounts.removeMember(ws.id, owner.id, keep))).toBe('last_owner');
+        expect(await accounts.getMembership(ws.id, owner.id)).toMatchObject({ role: 'owner' });
+        expect(await codeOf(accounts.setRole(ws.id, 'nobody', 'admin', keep))).toBe('not_found');
+
+        const second = await user();
+        await accounts.addMember(ws.id, second.id, 'owner');
+        await accounts.setRole(ws.id, owner.id, 'admin', keep);
+        expect(await accounts.countOwners(ws.id)).toBe(1);
+        // Members who are not owners come and go whatever the owner count.
+        await accounts.setRole(ws.id, second.id, 'viewer');
+        expect(await accounts.countOwners(ws.id)).toBe(0);
+        await accounts.removeMember(ws.id, owner.id, keep);
+        expect(await accounts.getMembership(ws.id, owner.id)).toBeNull();
+      });
+
+      it('lets only one of two owners demoting each other at once through', async () => {
+        const nodes = [records];
+        if (backend.name === 'postgres') nodes.push(await openFresh(backend.name, dataDir));
+        try {
+          const [here, there] = [accounts, new Accounts(nodes.at(-1)!, () => clock.now)];
+          for (let round = 0; round < 5; round++) {
+            const a = await user();
+            const b = await user();
+            const ws = await workspace(a.id);
+            await accounts.addMember(ws.id, b.id, 'owner');
+            const results = await Promise.allSettled([
+              here.setRole(ws.id, a.id, 'admin', { keepAnOwner: true }),
+              round % 2 === 0
+                ? there.setRole(ws.id, b.id, 'admin', { keepAnOwner: true })
+                : there.removeMember(ws.id, b.id, { keepAnOwner: true })
+            ]);
+            expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+            const rejected = results.find((r) => r.status === 'rejected');
+            expect((rejected?.reason as { code?: string }).code).toBe('last_owner');
+            expect(await accounts.countOwners(ws.id)).toBe(1);
+          }
+        } finally {
+          if (nodes.length > 1) await nodes[1]!.close();
+        }
+      });
+
       it('allocates workspace ids that no workspace and no stored document uses', async () => {
         const owner = await user();
         const isFree = (id: string) => workspaceIdIsFree(accounts, documents, id);

@@ -11,7 +11,7 @@ import { isRole, type Role } from '../../shared/permissions';
 import type { AuditAction } from '../../shared/workspaces/audit-actions';
 import { hashSecret, newCredential, parseCredential, secretMatches } from '../auth/secrets';
 import { isForeignKeyViolation, isUniqueViolation } from '../db/dialect';
-import type { Records, RecordsDb, RecordsTransaction } from '../db/records';
+import type { Records, RecordsDb } from '../db/records';
 import type { ApiTokensTable, InvitesTable, SessionsTable, UsersTable } from '../db/schema';
 import {
   type ApiToken,
@@ -178,7 +178,7 @@ export class Accounts {
     return row ? toUser(row) : null;
   }
 
-  private userRow(db: RecordsDb | RecordsTransaction, id: string): Promise<UserRow | undefined> {
+  private userRow(db: RecordsDb, id: string): Promise<UserRow | undefined> {
     return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
@@ -467,7 +467,11 @@ export class Accounts {
 
   /** Number of owners of a workspace. */
   async countOwners(workspaceId: string): Promise<number> {
-    const row = await this.db
+    return this.ownerCount(this.db, workspaceId);
+  }
+
+  private async ownerCount(db: RecordsDb, workspaceId: string): Promise<number> {
+    const row = await db
       .selectFrom('memberships')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('workspace_id', '=', workspaceId)
@@ -476,25 +480,80 @@ export class Accounts {
     return Number(row.n);
   }
 
-  /** Changes a member's role. */
-  async setRole(workspaceId: string, userId: string, role: Role): Promise<void> {
-    const result = await this.db
-      .updateTable('memberships')
-      .set({ role })
-      .where('workspace_id', '=', workspaceId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    if (!changed(result)) throw new DomainError('not_found', 'not a member');
+  /**
+   * Changes a member's role. With `keepAnOwner`, refuses (`last_owner`) to demote the last
+   * owner (see `changeMembership`).
+   */
+  async setRole(
+    workspaceId: string,
+    userId: string,
+    role: Role,
+    options: { keepAnOwner?: boolean } = {}
+  ): Promise<void> {
+    await this.changeMembership(workspaceId, userId, options, 'demoted', (db) =>
+      db
+        .updateTable('memberships')
+        .set({ role })
+        .where('workspace_id', '=', workspaceId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst()
+    );
   }
 
-  /** Removes a member. */
-  async removeMember(workspaceId: string, userId: string): Promise<void> {
-    const result = await this.db
-      .deleteFrom('memberships')
-      .where('workspace_id', '=', workspaceId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    if (!changed(result)) throw new DomainError('not_found', 'not a member');
+  /** Removes a member; with `keepAnOwner`, never the last owner (see `changeMembership`). */
+  async removeMember(
+    workspaceId: string,
+    userId: string,
+    options: { keepAnOwner?: boolean } = {}
+  ): Promise<void> {
+    await this.changeMembership(workspaceId, userId, options, 'removed', (db) =>
+      db
+        .deleteFrom('memberships')
+        .where('workspace_id', '=', workspaceId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst()
+    );
+  }
+
+  /**
+   * Writes one change of `userId`'s membership (`not_found` when there is none). With
+   * `keepAnOwner`, an owner's change that leaves no owner is refused (`last_owner`): the check
+   * and the write are one transaction that first locks the workspace row (a no-op update), so
+   * membership changes of one workspace run one after another on every node and two owners
+   * demoting each other at once cannot both pass.
+   */
+  private async changeMembership(
+    workspaceId: string,
+    userId: string,
+    options: { keepAnOwner?: boolean },
+    what: string,
+    write: (db: RecordsDb) => Promise<{ numUpdatedRows?: bigint; numDeletedRows?: bigint }>
+  ): Promise<void> {
+    const notMember = () => new DomainError('not_found', 'not a member');
+    if (!options.keepAnOwner) {
+      if (!changed(await write(this.db))) throw notMember();
+      return;
+    }
+    await this.records.transaction(async (trx) => {
+      await trx
+        .updateTable('workspaces')
+        .set((eb) => ({ name: eb.ref('name') }))
+        .where('id', '=', workspaceId)
+        .execute();
+      const before = await trx
+        .selectFrom('memberships')
+        .select('role')
+        .where('workspace_id', '=', workspaceId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      if (!before || !changed(await write(trx))) throw notMember();
+      if (before.role === 'owner' && (await this.ownerCount(trx, workspaceId)) === 0) {
+        throw new DomainError(
+          'last_owner',
+          `the last owner cannot be ${what}; make someone else owner first`
+        );
+      }
+    });
   }
 
   // ── invites ────────────────────────────────────────────────────────────────────────────
