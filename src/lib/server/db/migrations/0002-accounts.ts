@@ -95,6 +95,4 @@ CREATE TABLE audit_log (
 ${d.tableEnd};
 CREATE INDEX audit_log_by_workspace ON audit_log (workspace_id, seq);
 ${d.appendOnly('audit_log')}
-CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
-  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 `;
