@@ -13,7 +13,7 @@ import {
   type SyncHooks
 } from '../sync-server/hooks';
 import { SyncServer } from '../sync-server/server';
-import { extensionHooks } from '../sync-server/extensions';
+import { closeExtensions, extensionHooks } from '../sync-server/extensions';
 import { MemoryStorage } from '../sync-server/storage/memory-storage';
 import type { DocumentStorage } from '../sync-server/storage/types';
 import type { Limits } from '../sync-server/defaults';
@@ -203,6 +203,8 @@ export async function createRuntime(
         clearInterval(recheck);
         await syncServer.close();
         await docStore.close();
+        // Records the extensions write on unload land before the database closes.
+        await closeExtensions(extensions, logger);
         if (storage !== documents) await storage.close();
         await records.close();
       })();
