@@ -13,7 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import type { Accounts } from '../src/lib/server/accounts/accounts';
+import type { Accounts } from '../src/lib/server/accounts/accounts-store';
 import {
   emailSchema,
   newPasswordSchema,
@@ -27,7 +27,7 @@ import { ConfigError, loadConfig } from '../src/lib/server/config';
 import { restoreBackup, writeBackup, type Progress } from '../src/lib/server/db/backup';
 import { openDatabase, targetDialect, type OpenedDatabase } from '../src/lib/server/db/records';
 import { createLogger } from '../src/lib/server/log';
-import { indexRunbookDoc } from '../src/lib/server/runbooks/runbook-extension';
+import { indexEntryOf, writeIndexEntry } from '../src/lib/server/runbooks/runbook-extension';
 import { parseDocName } from '../src/lib/shared/doc-name';
 import { createStores, databaseTarget, type Services } from './runtime';
 import * as Y from 'yjs';
@@ -179,7 +179,11 @@ async function rebuildRunbookIndex(
     try {
       if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
       for (const update of stored.updates) Y.applyUpdate(doc, update);
-      await indexRunbookDoc(services.runbookIndex, doc, parsed.name.workspaceId, parsed.name.id);
+      await writeIndexEntry(
+        services.runbookIndex,
+        parsed.name.workspaceId,
+        indexEntryOf(doc, parsed.name.id)
+      );
     } finally {
       doc.destroy();
     }

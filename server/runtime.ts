@@ -13,12 +13,12 @@ import {
   type SyncHooks
 } from '../sync-server/hooks';
 import { SyncServer } from '../sync-server/server';
-import { extensionHooks } from '../sync-server/extensions';
+import { closeExtensions, extensionHooks } from '../sync-server/extensions';
 import { MemoryStorage } from '../sync-server/storage/memory-storage';
 import type { DocumentStorage } from '../sync-server/storage/types';
 import type { Limits } from '../sync-server/defaults';
 import type { Config } from '../src/lib/server/config';
-import { Accounts } from '../src/lib/server/accounts/accounts';
+import { Accounts } from '../src/lib/server/accounts/accounts-store';
 import { boardExtension } from '../src/lib/server/board/board-extension';
 import { BoardService } from '../src/lib/server/board/board-service';
 import { BoardStore } from '../src/lib/server/board/board-store';
@@ -203,6 +203,8 @@ export async function createRuntime(
         clearInterval(recheck);
         await syncServer.close();
         await docStore.close();
+        // Records the extensions write on unload land before the database closes.
+        await closeExtensions(extensions, logger);
         if (storage !== documents) await storage.close();
         await records.close();
       })();

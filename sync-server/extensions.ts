@@ -18,6 +18,31 @@ export interface SyncExtension {
   onChange?(ctx: ChangeContext): void;
   /** After a batch of updates is durable, before it is broadcast. */
   onStore?(ctx: StoreContext): void;
+  /**
+   * At shutdown, after every document was unloaded: resolves when the work the extension
+   * started (e.g. records written on unload) is done, before the database closes.
+   */
+  onClose?(): Promise<void> | void;
+}
+
+/** Waits for every extension's `onClose`; a failure is logged and the others still finish. */
+export async function closeExtensions(
+  extensions: readonly SyncExtension[],
+  logger: Logger
+): Promise<void> {
+  await Promise.all(
+    extensions.map(async (extension) => {
+      try {
+        await extension.onClose?.();
+      } catch (error) {
+        logger.error('sync: extension failed', {
+          extension: extension.name,
+          hook: 'onClose',
+          error: String(error)
+        });
+      }
+    })
+  );
 }
 
 /**

@@ -3,7 +3,7 @@
  * a real process on a temp DATA_DIR, while the production app serves the same directory.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Accounts } from '../../src/lib/server/accounts/accounts';
+import { Accounts } from '../../src/lib/server/accounts/accounts-store';
 import { verifyPassword } from '../../src/lib/server/auth/password';
 import type { OpenedDatabase } from '../../src/lib/server/db/records';
 import { runAdmin, type CliRun } from '../helpers/admin-cli';

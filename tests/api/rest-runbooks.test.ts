@@ -15,8 +15,8 @@ import { runbookDocName } from '../../src/lib/shared/doc-name';
 import { seedWorkspace, type SeededUser } from '../helpers/accounts';
 import { startApp, type TestApp } from '../helpers/app-process';
 import { connectClient, waitFor, whenSynced, type TestClient } from '../helpers/clients';
+import { openTestDatabase } from '../helpers/database';
 import { tempDataDir } from '../helpers/sync-server';
-import { openSqlite } from '../../src/lib/server/db/sqlite';
 
 const WS = 'rbrest';
 const BASE = `/api/v1/workspaces/${WS}`;
@@ -423,9 +423,12 @@ describe('runbook REST API', () => {
     expect(ids.length).toBeGreaterThan(5);
     for (const client of clients.splice(0)) client.destroy();
     await app.stop();
-    const db = openSqlite(app.dataDir);
-    db.exec('DELETE FROM runbooks; DELETE FROM runbook_search;');
-    db.close();
+    const { records } = await openTestDatabase(app.dataDir);
+    await records.transaction(async (trx) => {
+      await trx.deleteFrom('runbook_search').execute();
+      await trx.deleteFrom('runbooks').execute();
+    });
+    await records.close();
     app = await startApp({ dataDir: app.dataDir });
     const after = await call<Listed>('GET', `${BASE}/runbooks?archived=include&limit=500`);
     expect(after.body.runbooks.map((r) => r.id).sort()).toEqual(ids);

@@ -1,6 +1,7 @@
 /**
  * A real sync server in the test process: the composition root on an HTTP server bound to
- * 127.0.0.1 port 0, with SQLite in a fresh temp DATA_DIR (or in-memory storage).
+ * 127.0.0.1 port 0, with SQLite in a fresh temp DATA_DIR (or in-memory storage); in the
+ * PostgreSQL run, on the DATA_DIR's database (tests/helpers/database.ts).
  */
 import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';

@@ -18,7 +18,7 @@ import type { InviteRole, InviteStatus } from '../../shared/workspaces/schema';
 import type { Runtime } from '../runtime';
 import { hashPassword } from '../auth/password';
 import { RateLimiter, authLimits } from '../auth/rate-limit';
-import { INVITE_TTL_MAX_MS } from './accounts';
+import { INVITE_TTL_MAX_MS } from './accounts-store';
 import { closeConnections } from './access-changes';
 import { allocateWorkspaceId, workspaceIdIsFree } from './workspace-id';
 import {
@@ -47,9 +47,10 @@ export type AuditActor = Omit<Actor, 'userId' | 'origin'> & {
 const HOUR_MS = 60 * 60 * 1000;
 
 /**
- * Membership changes of one workspace run one after another. The check ("is this the last
- * owner?") and the write are separate statements, so two owners demoting each other at the same
- * moment could otherwise both pass the check and leave the workspace without an owner.
+ * Membership changes of one workspace run one after another in this process, so the checks
+ * below read what the previous change wrote. The last-owner rule itself is enforced by the
+ * store (`keepAnOwner`: check and write in one transaction on the locked workspace row), which
+ * also holds between app nodes sharing one PostgreSQL.
  */
 const workspaceQueues = new Map<string, Promise<unknown>>();
 
@@ -165,7 +166,7 @@ export async function changeMemberRole(
         );
       }
       if (next !== 'owner') await refuseLastOwner(runtime, target, 'demoted');
-      await runtime.accounts.setRole(workspaceId, targetUserId, next);
+      await runtime.accounts.setRole(workspaceId, targetUserId, next, { keepAnOwner: true });
       await audit(runtime, actor, workspaceId, 'member.role_changed', `user:${targetUserId}`, {
         from: target.role,
         to: next
@@ -204,7 +205,7 @@ export async function removeMember(
     await refuseLastOwner(runtime, target, 'removed');
     // Named in the entry: once removed, the log can no longer look the person up as a member.
     const removed = await runtime.accounts.getUser(targetUserId);
-    await runtime.accounts.removeMember(workspaceId, targetUserId);
+    await runtime.accounts.removeMember(workspaceId, targetUserId, { keepAnOwner: true });
     await audit(runtime, actor, workspaceId, 'member.removed', `user:${targetUserId}`, {
       role: target.role,
       ...(removed ? { name: removed.name, email: removed.email } : {}),

@@ -7,7 +7,7 @@
  * named `<id>Input`.
  */
 import { z } from 'zod';
-import { API_TOKEN_PREFIX } from '../accounts/accounts';
+import { API_TOKEN_PREFIX } from '../accounts/accounts-store';
 import { SESSION_COOKIE } from '../auth/authenticate';
 import { apiErrorSchema } from './errors';
 import type { Operation, OperationAuth, OperationDefinition, ParamsSchema } from './operation';

@@ -34,7 +34,8 @@ export interface DialectSql {
   /**
    * A full-text table over pre-segmented text (runbooks/search-text.ts): one row per `keyTable`
    * row (same integer key), with the given text columns. FTS5 on SQLite; on PostgreSQL a table
-   * with a `simple` tsvector of the same words and a GIN index, so both match the same tokens.
+   * with a tsvector of the same words, taken verbatim, and a GIN index, so both match the same
+   * tokens.
    */
   fullTextTable(table: string, keyTable: string, columns: readonly string[]): string;
 }
@@ -62,6 +63,11 @@ CREATE VIRTUAL TABLE ${table} USING fts5(
 );`
 };
 
+/** PostgreSQL: the space-separated words of a text expression as a tsvector, verbatim. */
+function lexemesOf(expression: string): string {
+  return `array_to_tsvector(array_remove(string_to_array(${expression}, ' '), ''))`;
+}
+
 const postgres: DialectSql = {
   name: 'postgres',
   text: 'text',
@@ -83,11 +89,15 @@ CREATE TRIGGER ${table}_no_change BEFORE UPDATE OR DELETE ON ${table}
   FOR EACH ROW EXECUTE FUNCTION ${table}_append_only();
 CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table}
   FOR EACH STATEMENT EXECUTE FUNCTION ${table}_append_only();`,
+  // The text is already segmented (runbooks/search-text.ts): the words go into the tsvector
+  // as they are (array_to_tsvector, no parser, no dictionary), exactly the tokens FTS5 sees.
+  // to_tsvector's parser would split some of them again ("1e5x" → "1e5", "x") or drop others
+  // ("①"), and the two databases would then disagree on what matches.
   fullTextTable: (table, keyTable, columns) => `
 CREATE TABLE ${table} (
   rowid bigint PRIMARY KEY REFERENCES ${keyTable} (row_id) ON DELETE CASCADE,
   ${columns.map((column) => `${column} text NOT NULL`).join(',\n  ')},
-  words tsvector GENERATED ALWAYS AS (to_tsvector('simple', ${columns.join(" || ' ' || ")})) STORED
+  words tsvector GENERATED ALWAYS AS (${lexemesOf(columns.join(" || ' ' || "))}) STORED
 );
 CREATE INDEX ${table}_words ON ${table} USING gin (words);`
 };
@@ -95,55 +105,110 @@ CREATE INDEX ${table}_words ON ${table} USING gin (words);`
 export const dialects: Readonly<Record<DialectName, DialectSql>> = { sqlite, postgres };
 
 /**
- * Query-time differences. `terms` are already segmented and lower-cased
- * (runbooks/search-text.ts), each a run of letters and digits: the same terms go to FTS5 and
- * to the tsquery, so both match the same rows. Every term must occur (AND); the last one may
- * be a prefix of a word, for search while typing.
+ * One search term: already segmented and lower-cased (runbooks/search-text.ts), a run of
+ * letters and digits. A prefix term also matches longer words that start with it.
+ */
+export interface SearchTerm {
+  readonly text: string;
+  readonly prefix: boolean;
+}
+
+/**
+ * Query-time differences. The same terms go to FTS5 and to the tsquery, and both tables hold
+ * the same words, so both databases match the same rows. Every term must occur (AND).
  */
 export interface DialectQueries {
   /** `table` rows whose text holds every term; null when there are no terms. */
-  fullTextMatch(table: string, terms: readonly string[]): RawBuilder<boolean> | null;
-  /** Relevance of a matching row, higher first... expressed as an ORDER BY expression (ascending). */
-  fullTextRankAscending(table: string, terms: readonly string[]): RawBuilder<number>;
+  fullTextMatch(table: string, terms: readonly SearchTerm[]): RawBuilder<boolean> | null;
+  /**
+   * Relevance of a matching row as an ascending ORDER BY expression (best first), each column
+   * of `weights` counting that many times (FTS5 bm25; ts_rank on PostgreSQL). The order of
+   * equally relevant rows, and of rows the two measures weigh differently, may differ.
+   */
+  fullTextRankAscending(
+    table: string,
+    terms: readonly SearchTerm[],
+    weights: Readonly<Record<string, number>>
+  ): RawBuilder<number>;
   /** `column = value`, ignoring ASCII case. */
   equalsIgnoringCase(column: string, value: string): RawBuilder<boolean>;
+  /**
+   * `column` as a sort key in byte order, as SQLite's default BINARY collation sorts; on
+   * PostgreSQL the database's locale (e.g. en_US) would sort differently from server to server.
+   */
+  byteOrder(column: string): RawBuilder<string>;
+  /** A case-insensitive column (see `DialectSql.caseInsensitiveText`) as a sort key ignoring case. */
+  caseInsensitiveOrder(column: string): RawBuilder<string>;
+  /** Whether the JSON array of strings in the text `column` holds `value`. */
+  jsonArrayContains(column: string, value: string): RawBuilder<boolean>;
 }
 
-function quoteFtsTerm(term: string): string {
-  return `"${term.replaceAll('"', '""')}"`;
-}
-
-function tsqueryOf(terms: readonly string[]): string {
+/** FTS5 query syntax: every term quoted (no operator gets through), AND-ed. */
+export function ftsQueryOf(terms: readonly SearchTerm[]): string {
   return terms
-    .map((term, i) => {
-      const quoted = `'${term.replaceAll("'", "''").replaceAll('\\', '\\\\')}'`;
-      return i === terms.length - 1 ? `${quoted}:*` : quoted;
+    .map(({ text, prefix }) => `"${text.replaceAll('"', '""')}"${prefix ? '*' : ''}`)
+    .join(' AND ');
+}
+
+/**
+ * tsquery input syntax (cast, not to_tsquery: the lexemes are taken verbatim, as the table
+ * holds them): every term quoted, AND-ed.
+ */
+export function tsqueryOf(terms: readonly SearchTerm[]): string {
+  return terms
+    .map(({ text, prefix }) => {
+      const quoted = `'${text.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
+      return prefix ? `${quoted}:*` : quoted;
     })
     .join(' & ');
 }
 
-function ftsQueryOf(terms: readonly string[]): string {
-  return terms
-    .map((term, i) => (i === terms.length - 1 ? `${quoteFtsTerm(term)}*` : quoteFtsTerm(term)))
-    .join(' ');
+function tsquery(terms: readonly SearchTerm[]): RawBuilder<unknown> {
+  return sql`CAST(${tsqueryOf(terms)} AS tsquery)`;
 }
 
 export const dialectQueries: Readonly<Record<DialectName, DialectQueries>> = {
   sqlite: {
     fullTextMatch: (table, terms) =>
       terms.length === 0 ? null : sql<boolean>`${sql.table(table)} MATCH ${ftsQueryOf(terms)}`,
-    fullTextRankAscending: (table) => sql<number>`bm25(${sql.table(table)})`,
-    equalsIgnoringCase: (column, value) => sql<boolean>`${sql.ref(column)} = ${value}`
+    // bm25 takes one weight per column, in the table's column order (the weights' key order).
+    fullTextRankAscending: (table, _terms, weights) =>
+      sql<number>`bm25(${sql.table(table)}, ${sql.join(
+        Object.values(weights).map((weight) => sql.lit(weight))
+      )})`,
+    equalsIgnoringCase: (column, value) => sql<boolean>`${sql.ref(column)} = ${value}`,
+    jsonArrayContains: (column, value) =>
+      sql<boolean>`EXISTS (SELECT 1 FROM json_each(${sql.ref(column)}) WHERE value = ${value})`,
+    byteOrder: (column) => sql<string>`${sql.ref(column)}`,
+    // The column's NOCASE collation.
+    caseInsensitiveOrder: (column) => sql<string>`${sql.ref(column)}`
   },
   postgres: {
     fullTextMatch: (table, terms) =>
-      terms.length === 0
-        ? null
-        : sql<boolean>`${sql.ref(`${table}.words`)} @@ to_tsquery('simple', ${tsqueryOf(terms)})`,
-    fullTextRankAscending: (table, terms) =>
-      sql<number>`-ts_rank(${sql.ref(`${table}.words`)}, to_tsquery('simple', ${tsqueryOf(terms)}))`,
+      terms.length === 0 ? null : sql<boolean>`${sql.ref(`${table}.words`)} @@ ${tsquery(terms)}`,
+    // ts_rank over all the words, plus (weight − 1) times over each heavier column's own words
+    // (computed for the matching rows only; columns of weight 1, the long body, never are).
+    fullTextRankAscending: (table, terms, weights) => {
+      const query = tsquery(terms);
+      const extra = Object.entries(weights)
+        .filter(([, weight]) => weight > 1)
+        .map(
+          ([column, weight]) =>
+            sql`${sql.lit(weight - 1)} * ts_rank(${sql.raw(
+              lexemesOf(`${table}.${column}`)
+            )}, ${query})`
+        );
+      return sql<number>`-(${sql.join(
+        [sql`ts_rank(${sql.ref(`${table}.words`)}, ${query})`, ...extra],
+        sql` + `
+      )})`;
+    },
     equalsIgnoringCase: (column, value) =>
-      sql<boolean>`lower(${sql.ref(column)}) = lower(${value})`
+      sql<boolean>`lower(${sql.ref(column)}) = lower(${value})`,
+    jsonArrayContains: (column, value) => sql<boolean>`(${sql.ref(column)})::jsonb ? ${value}`,
+    byteOrder: (column) => sql<string>`${sql.ref(column)} COLLATE "C"`,
+    // ASCII-only folding under "C", as NOCASE folds.
+    caseInsensitiveOrder: (column) => sql<string>`lower(${sql.ref(column)} COLLATE "C")`
   }
 };
 
@@ -157,4 +222,11 @@ export function isUniqueViolation(error: unknown): boolean {
     code === 'SQLITE_CONSTRAINT_UNIQUE' ||
     code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
   );
+}
+
+/** Whether `error` is a foreign-key violation (a row refers to one that does not exist). */
+export function isForeignKeyViolation(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as Error & { code?: unknown }).code;
+  return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
 }

@@ -150,6 +150,12 @@ export interface FilesTable {
   created_by: string | null;
 }
 
+export interface FileContentsTable {
+  workspace_id: string;
+  id: string;
+  data: Uint8Array;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -172,5 +178,6 @@ export interface RecordsSchema {
   runbook_search: RunbookSearchTable;
   runbook_versions: RunbookVersionsTable;
   files: FilesTable;
+  file_contents: FileContentsTable;
   schema_migrations: SchemaMigrationsTable;
 }

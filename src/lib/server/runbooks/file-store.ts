@@ -1,16 +1,18 @@
 /**
- * Uploaded files (runbook images): content-addressed by sha256, bytes on disk under
- * DATA_DIR/files/<first two hex digits>/<sha256>, one row per workspace that uploaded them so a
- * file is served only to members of a workspace that holds it.
+ * Uploaded files (runbook images): addressed by their sha256, one row per workspace that
+ * uploaded them so a file is served only to members of a workspace that holds it. The bytes
+ * live in the database (`file_contents`), so every node serves every file and, with
+ * DATABASE_URL, nothing lives in DATA_DIR. Files uploaded before that kept their bytes on disk
+ * under DATA_DIR/files/<first two hex digits>/<sha256>; reading still finds them there.
  */
-/* eslint-disable security/detect-non-literal-fs-filename -- every path here is
-   DATA_DIR/files/<2 hex>/<sha256 hex>: ids are computed by sha256 on write and checked against
-   FILE_ID on read, so no request text ever reaches a file name. */
+/* eslint-disable security/detect-non-literal-fs-filename -- the one path here is
+   DATA_DIR/files/<2 hex>/<sha256 hex>, with the id checked against FILE_ID first, so no
+   request text ever reaches a file name. */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DomainError } from '../../shared/model/domain-error';
-import type { SqliteDatabase } from '../db/sqlite';
+import type { Records } from '../db/records';
 
 /** Image types accepted for upload; anything else could be rendered as a page by a browser. */
 export const ALLOWED_FILE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
@@ -45,29 +47,26 @@ export interface StoredFile {
   bytes: number;
 }
 
-/** The file store of one DATA_DIR and database. */
+/** The file store of one database (and the DATA_DIR of files uploaded before). */
 export class FileStore {
-  private readonly root: string;
+  private readonly legacyRoot: string;
 
+  /** `dataDir`: where files uploaded before the bytes moved into the database still are. */
   constructor(
-    private readonly db: SqliteDatabase,
+    private readonly records: Records,
     dataDir: string
   ) {
-    this.root = join(dataDir, 'files');
-  }
-
-  private pathOf(id: string): string {
-    return join(this.root, id.slice(0, 2), id);
+    this.legacyRoot = join(dataDir, 'files');
   }
 
   /** Stores `bytes` for a workspace; the same content twice is stored once. */
-  put(
+  async put(
     workspaceId: string,
     mime: string,
     bytes: Uint8Array,
     createdBy: string | null,
     now: Date = new Date()
-  ): StoredFile {
+  ): Promise<StoredFile> {
     if (!isAllowedFileType(mime)) {
       throw new DomainError(
         'unsupported_media_type',
@@ -82,46 +81,58 @@ export class FileStore {
       throw new DomainError('invalid_input', `the content is not a ${mime} image`);
     }
     const id = createHash('sha256').update(bytes).digest('hex');
-    const path = this.pathOf(id);
-    if (!existsSync(path)) {
-      mkdirSync(join(this.root, id.slice(0, 2)), { recursive: true });
-      // Write then rename: a crash never leaves a half-written file under the final name.
-      const temp = `${path}.${process.pid}.tmp`;
-      writeFileSync(temp, bytes);
-      renameSync(temp, path);
-    }
-    this.db
-      .prepare(
-        `INSERT INTO files (workspace_id, id, mime, bytes, created_at, created_by)
-         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (workspace_id, id) DO NOTHING`
-      )
-      .run(workspaceId, id, mime, bytes.byteLength, now.toISOString(), createdBy);
+    await this.records.transaction(async (trx) => {
+      await trx
+        .insertInto('files')
+        .values({
+          workspace_id: workspaceId,
+          id,
+          mime,
+          bytes: bytes.byteLength,
+          created_at: now.toISOString(),
+          created_by: createdBy
+        })
+        .onConflict((oc) => oc.columns(['workspace_id', 'id']).doNothing())
+        .execute();
+      // Also for a file uploaded before, whose bytes were on disk: they move in now.
+      await trx
+        .insertInto('file_contents')
+        .values({ workspace_id: workspaceId, id, data: bytes })
+        .onConflict((oc) => oc.columns(['workspace_id', 'id']).doNothing())
+        .execute();
+    });
     return { id, mime, bytes: bytes.byteLength };
   }
 
   /** A file of the workspace with its bytes, or null. */
-  get(workspaceId: string, id: string): (StoredFile & { data: Buffer }) | null {
+  async get(workspaceId: string, id: string): Promise<(StoredFile & { data: Buffer }) | null> {
     if (!FILE_ID.test(id)) return null;
-    const row = this.db
-      .prepare<[string, string], { mime: string; bytes: number }>(
-        'SELECT mime, bytes FROM files WHERE workspace_id = ? AND id = ?'
+    const row = await this.records.db
+      .selectFrom('files as f')
+      .leftJoin('file_contents as c', (join) =>
+        join.onRef('c.workspace_id', '=', 'f.workspace_id').onRef('c.id', '=', 'f.id')
       )
-      .get(workspaceId, id);
+      .select(['f.mime', 'f.bytes', 'c.data'])
+      .where('f.workspace_id', '=', workspaceId)
+      .where('f.id', '=', id)
+      .executeTakeFirst();
     if (!row || !isAllowedFileType(row.mime)) return null;
-    const path = this.pathOf(id);
-    if (!existsSync(path)) return null;
-    return { id, mime: row.mime, bytes: row.bytes, data: readFileSync(path) };
+    const data = row.data
+      ? Buffer.isBuffer(row.data)
+        ? row.data
+        : Buffer.from(row.data)
+      : await this.readLegacy(id);
+    if (!data) return null;
+    return { id, mime: row.mime, bytes: row.bytes, data };
   }
-}
 
-const stores = new WeakMap<SqliteDatabase, FileStore>();
-
-/** The file store of `db` in `dataDir` (one instance per database). */
-export function fileStoreFor(db: SqliteDatabase, dataDir: string): FileStore {
-  let store = stores.get(db);
-  if (!store) {
-    store = new FileStore(db, dataDir);
-    stores.set(db, store);
+  /** The bytes of a file uploaded before they moved into the database, or null. */
+  private async readLegacy(id: string): Promise<Buffer | null> {
+    try {
+      return await readFile(join(this.legacyRoot, id.slice(0, 2), id));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
   }
-  return store;
 }

@@ -22,9 +22,9 @@ import {
   runbookVersionCreateSchema,
   runbookVersionSchema
 } from '$lib/shared/runbooks/schema';
-import { MAX_FILE_BYTES, fileStoreFor, isAllowedFileType } from './file-store';
+import { MAX_FILE_BYTES, isAllowedFileType } from './file-store';
 import { defineRawOperation } from './raw-operation';
-import { RUNBOOK_LIST_MAX_LIMIT, runbookIndexFor } from './runbook-index';
+import { RUNBOOK_LIST_MAX_LIMIT } from './runbook-index';
 import {
   createRunbook,
   duplicateRunbook,
@@ -200,9 +200,11 @@ export const listRunbooksOperation = defineOperation(
   async ({ event, params, query }) => {
     const scope = await scopeFor(event, params.ws, 'read');
     await reconcileIndex(scope);
-    const index = runbookIndexFor(scope.runtime.db);
-    const runbooks = index.search(scope.workspaceId, query);
-    const total = index.count(scope.workspaceId, query);
+    const index = scope.runtime.runbookIndex;
+    const [runbooks, total] = await Promise.all([
+      index.search(scope.workspaceId, query),
+      index.count(scope.workspaceId, query)
+    ]);
     const end = query.offset + runbooks.length;
     const next = end < total && runbooks.length > 0 ? { offset: String(end) } : null;
     return { status: 200, body: { runbooks }, headers: pageHeaders(event.url, { total, next }) };
@@ -279,7 +281,7 @@ export const matchRunbooksOperation = defineOperation(
     const scope = await scopeFor(event, params.ws, 'read');
     await reconcileIndex(scope);
     const { limit, offset, ...labels } = query;
-    const all = runbookIndexFor(scope.runtime.db).match(scope.workspaceId, labels);
+    const all = await scope.runtime.runbookIndex.match(scope.workspaceId, labels);
     const page = offsetPage(all, { limit, offset }, event.url);
     return { status: 200, body: { runbooks: page.body }, headers: page.headers };
   }
@@ -457,7 +459,7 @@ export const getRunbookVersionOperation = defineOperation(
   },
   async ({ event, params }) => {
     const scope = await scopeFor(event, params.ws, 'read');
-    return { status: 200, body: getVersion(scope, params.id, params.vid) };
+    return { status: 200, body: await getVersion(scope, params.id, params.vid) };
   }
 );
 
@@ -529,9 +531,13 @@ export const uploadFileOperation = defineRawOperation(
       );
     }
     const bytes = await readRawBody(event.request, MAX_FILE_BYTES);
-    const store = fileStoreFor(scope.runtime.db, scope.runtime.config.dataDir);
     // A refused file is a DomainError (415, 413 or 400 by its code in errors.ts).
-    const stored = store.put(scope.workspaceId, mime.toLowerCase(), bytes, scope.actorId);
+    const stored = await scope.runtime.files.put(
+      scope.workspaceId,
+      mime.toLowerCase(),
+      bytes,
+      scope.actorId
+    );
     const url = fileUrl(scope.workspaceId, stored.id);
     return Response.json(
       { id: stored.id, url },
@@ -561,10 +567,7 @@ export const getFileOperation = defineRawOperation(
   },
   async ({ event, params }) => {
     const scope = await scopeFor(event, params.ws, 'read');
-    const file = fileStoreFor(scope.runtime.db, scope.runtime.config.dataDir).get(
-      scope.workspaceId,
-      params.id
-    );
+    const file = await scope.runtime.files.get(scope.workspaceId, params.id);
     if (!file) throw new ApiError(404, 'not_found', 'no such file');
     const etag = `"${file.id}"`;
     const headers = {

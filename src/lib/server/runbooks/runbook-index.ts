@@ -1,13 +1,16 @@
 /**
- * The runbook library index in SQLite: one row per runbook (metadata and plain text) and its
- * FTS5 row of pre-segmented text. Derived data (docs/design.md §3): written only from runbook
- * documents — by the watcher on loaded documents and after REST writes — and rebuildable from
- * them at any time.
+ * The runbook library index in the records database: one row per runbook (metadata and plain
+ * text) and its full-text row of pre-segmented text (FTS5 on SQLite, a tsvector on
+ * PostgreSQL; see db/dialect.ts). Derived data (docs/design.md §3): written only from runbook
+ * documents — by the sync extension on loaded documents and after REST writes — and
+ * rebuildable from them at any time.
  */
+import { sql, type Selectable } from 'kysely';
 import { isReviewDue } from '../../shared/runbooks/runbook-model';
 import type { AlertMatcher, RunbookMeta, RunbookSummary } from '../../shared/runbooks/schema';
-import type { SqliteDatabase } from '../db/sqlite';
-import { ftsQuery, segmentForIndex, snippetFor } from './search-text';
+import type { Records } from '../db/records';
+import type { RunbooksTable } from '../db/schema';
+import { searchTerms, segmentForIndex, snippetFor } from './search-text';
 
 export type ArchivedFilter = 'exclude' | 'include' | 'only';
 
@@ -20,23 +23,7 @@ export interface RunbookSearch {
   offset?: number;
 }
 
-interface Row {
-  row_id: number;
-  id: string;
-  title: string;
-  tags: string;
-  owner_id: string | null;
-  services: string;
-  cis: string;
-  alert_matchers: string;
-  reviewed_at: string | null;
-  review_interval_days: number | null;
-  created_at: string;
-  created_by: string | null;
-  updated_at: string;
-  archived_at: string | null;
-  plain_text: string;
-}
+type Row = Selectable<RunbooksTable>;
 
 function parseList<T>(raw: string): T[] {
   try {
@@ -76,168 +63,198 @@ function summaryOfRow(row: Row, now: Date, q?: string): RunbookSummary {
   return summary;
 }
 
-const ARCHIVED_CONDITION: Record<ArchivedFilter, string> = {
-  exclude: 'r.archived_at IS NULL',
-  include: '1 = 1',
-  only: 'r.archived_at IS NOT NULL'
-};
-
 /** Longest page of a library listing. */
 export const RUNBOOK_LIST_MAX_LIMIT = 500;
 
+/**
+ * Longest segmented body indexed, in characters; the rest of a very long runbook is not
+ * searchable (on both databases alike). Keeps a row well inside PostgreSQL's 1 MB tsvector.
+ */
+export const MAX_INDEXED_BODY_CHARS = 200_000;
+
+/** Column weights of the relevance order: a title word counts ten times a body word. */
+const SEARCH_WEIGHTS = { title: 10, body: 1 } as const;
+
+/** `text` cut to at most `max` characters at a token boundary. */
+function cutAtToken(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const end = text.lastIndexOf(' ', max);
+  return text.slice(0, end < 0 ? 0 : end);
+}
+
 /** The runbook index of one database. */
 export class RunbookIndex {
-  constructor(private readonly db: SqliteDatabase) {}
+  /** The last write of each runbook: writes of one runbook land in the order they were made. */
+  private readonly writes = new Map<string, Promise<void>>();
+
+  constructor(private readonly records: Records) {}
+
+  /** Runs `write` after the earlier writes of the same runbook (this process). */
+  private serialized(workspaceId: string, id: string, write: () => Promise<void>): Promise<void> {
+    const key = `${workspaceId}\u0000${id}`;
+    const previous = this.writes.get(key) ?? Promise.resolve();
+    const run = previous.then(write, write);
+    const settled = run.catch(() => {});
+    this.writes.set(key, settled);
+    void settled.then(() => {
+      if (this.writes.get(key) === settled) this.writes.delete(key);
+    });
+    return run;
+  }
 
   /** Writes (or replaces) the index entry of one runbook. */
-  upsert(workspaceId: string, meta: RunbookMeta, plainText: string): void {
-    const { db } = this;
-    db.transaction(() => {
-      const row = db
-        .prepare<Record<string, string | number | null>, { row_id: number }>(
-          `INSERT INTO runbooks (workspace_id, id, title, tags, owner_id, services, cis,
-             alert_matchers, reviewed_at, review_interval_days, created_at, created_by,
-             updated_at, archived_at, plain_text)
-           VALUES (@ws, @id, @title, @tags, @ownerId, @services, @cis, @alertMatchers,
-             @reviewedAt, @interval, @createdAt, @createdBy, @updatedAt, @archivedAt,
-             @plainText)
-           ON CONFLICT (workspace_id, id) DO UPDATE SET
-             title = excluded.title, tags = excluded.tags, owner_id = excluded.owner_id,
-             services = excluded.services, cis = excluded.cis,
-             alert_matchers = excluded.alert_matchers, reviewed_at = excluded.reviewed_at,
-             review_interval_days = excluded.review_interval_days,
-             created_at = excluded.created_at, created_by = excluded.created_by,
-             updated_at = excluded.updated_at, archived_at = excluded.archived_at,
-             plain_text = excluded.plain_text
-           RETURNING row_id`
-        )
-        .get({
-          ws: workspaceId,
-          id: meta.id,
-          title: meta.title,
-          tags: JSON.stringify(meta.tags),
-          ownerId: meta.ownerId,
-          services: JSON.stringify(meta.services),
-          cis: JSON.stringify(meta.cis),
-          alertMatchers: JSON.stringify(meta.alertMatchers),
-          reviewedAt: meta.reviewedAt,
-          interval: meta.reviewIntervalDays,
-          createdAt: meta.createdAt,
-          createdBy: meta.createdBy,
-          updatedAt: meta.updatedAt,
-          archivedAt: meta.archivedAt,
-          plainText
-        })!;
-      db.prepare('DELETE FROM runbook_search WHERE rowid = ?').run(row.row_id);
-      db.prepare('INSERT INTO runbook_search (rowid, title, body) VALUES (?, ?, ?)').run(
-        row.row_id,
-        segmentForIndex([meta.title, ...meta.tags, ...meta.services].join(' ')),
-        segmentForIndex(plainText)
-      );
-    })();
+  upsert(workspaceId: string, meta: RunbookMeta, plainText: string): Promise<void> {
+    const row = {
+      workspace_id: workspaceId,
+      id: meta.id,
+      title: meta.title,
+      tags: JSON.stringify(meta.tags),
+      owner_id: meta.ownerId,
+      services: JSON.stringify(meta.services),
+      cis: JSON.stringify(meta.cis),
+      alert_matchers: JSON.stringify(meta.alertMatchers),
+      reviewed_at: meta.reviewedAt,
+      review_interval_days: meta.reviewIntervalDays,
+      created_at: meta.createdAt,
+      created_by: meta.createdBy,
+      updated_at: meta.updatedAt,
+      archived_at: meta.archivedAt,
+      plain_text: plainText
+    };
+    // Segmented before the transaction: it is the slow part, and needs no database.
+    const title = segmentForIndex([meta.title, ...meta.tags, ...meta.services].join(' '));
+    const body = cutAtToken(segmentForIndex(plainText), MAX_INDEXED_BODY_CHARS);
+    return this.serialized(workspaceId, meta.id, () =>
+      this.records.transaction(async (trx) => {
+        const { workspace_id: _ws, id: _id, ...changes } = row;
+        const { row_id } = await trx
+          .insertInto('runbooks')
+          .values(row)
+          .onConflict((oc) => oc.columns(['workspace_id', 'id']).doUpdateSet(changes))
+          .returning('row_id')
+          .executeTakeFirstOrThrow();
+        await trx.deleteFrom('runbook_search').where('rowid', '=', row_id).execute();
+        await trx.insertInto('runbook_search').values({ rowid: row_id, title, body }).execute();
+      })
+    );
   }
 
   /** Removes the index entry of one runbook. */
-  remove(workspaceId: string, id: string): void {
-    const { db } = this;
-    db.transaction(() => {
-      const row = db
-        .prepare<[string, string], { row_id: number }>(
-          'DELETE FROM runbooks WHERE workspace_id = ? AND id = ? RETURNING row_id'
-        )
-        .get(workspaceId, id);
-      if (row) db.prepare('DELETE FROM runbook_search WHERE rowid = ?').run(row.row_id);
-    })();
+  remove(workspaceId: string, id: string): Promise<void> {
+    return this.serialized(workspaceId, id, () =>
+      this.records.transaction(async (trx) => {
+        const row = await trx
+          .deleteFrom('runbooks')
+          .where('workspace_id', '=', workspaceId)
+          .where('id', '=', id)
+          .returning('row_id')
+          .executeTakeFirst();
+        // On PostgreSQL the foreign key already took it; FTS5 has none.
+        if (row) await trx.deleteFrom('runbook_search').where('rowid', '=', row.row_id).execute();
+      })
+    );
   }
 
   /** One indexed runbook, or null. */
-  get(workspaceId: string, id: string, now: Date = new Date()): RunbookSummary | null {
-    const row = this.db
-      .prepare<[string, string], Row>('SELECT * FROM runbooks WHERE workspace_id = ? AND id = ?')
-      .get(workspaceId, id);
+  async get(
+    workspaceId: string,
+    id: string,
+    now: Date = new Date()
+  ): Promise<RunbookSummary | null> {
+    const row = await this.records.db
+      .selectFrom('runbooks')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row ? summaryOfRow(row, now) : null;
   }
 
   /**
-   * The library: newest first, or best match first when `q` is given (FTS5 bm25, title ten
-   * times the weight of the body).
+   * The library: newest first, or best match first when `q` is given (title ten times the
+   * weight of the body).
    */
-  search(
+  async search(
     workspaceId: string,
     search: RunbookSearch = {},
     now: Date = new Date()
-  ): RunbookSummary[] {
-    const query = this.searchQuery(workspaceId, search);
-    if (query === null) return [];
+  ): Promise<RunbookSummary[]> {
     const limit = Math.min(Math.max(1, search.limit ?? 100), RUNBOOK_LIST_MAX_LIMIT);
     const offset = Math.max(0, search.offset ?? 0);
-    const order = query.q
-      ? 'bm25(runbook_search, 10.0, 1.0), r.updated_at DESC'
-      : 'r.updated_at DESC, r.id';
-    const rows = this.db
-      .prepare<Record<string, string | number>, Row>(
-        `SELECT r.* ${query.from} WHERE ${query.where} ORDER BY ${order}
-         LIMIT @limit OFFSET @offset`
-      )
-      .all({ ...query.params, limit, offset });
-    return rows.map((row) => summaryOfRow(row, now, query.q || undefined));
+    const q = search.q?.trim() ?? '';
+    const terms = searchTerms(q);
+    const { queries } = this.records;
+    let query = this.filtered(workspaceId, search);
+    if (query === null) return [];
+    query = q
+      ? query.orderBy(queries.fullTextRankAscending('runbook_search', terms, SEARCH_WEIGHTS))
+      : query;
+    const rows = await query
+      .selectAll('r')
+      .orderBy('r.updated_at', 'desc')
+      .orderBy('r.id')
+      .limit(limit)
+      .offset(offset)
+      .execute();
+    return rows.map((row) => summaryOfRow(row, now, q || undefined));
   }
 
   /** How many runbooks `search` would find without `limit` and `offset`. */
-  count(workspaceId: string, search: RunbookSearch = {}): number {
-    const query = this.searchQuery(workspaceId, search);
+  async count(workspaceId: string, search: RunbookSearch = {}): Promise<number> {
+    const query = this.filtered(workspaceId, search);
     if (query === null) return 0;
-    const row = this.db
-      .prepare<Record<string, string | number>, { n: number }>(
-        `SELECT COUNT(*) AS n ${query.from} WHERE ${query.where}`
-      )
-      .get(query.params);
-    return row?.n ?? 0;
+    const row = await query
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
   }
 
-  /** FROM and WHERE of a library search; null when the text can match nothing. */
-  private searchQuery(
-    workspaceId: string,
-    search: RunbookSearch
-  ): { from: string; where: string; params: Record<string, string>; q: string } | null {
-    const params: Record<string, string> = { ws: workspaceId };
-    const conditions = ['r.workspace_id = @ws', ARCHIVED_CONDITION[search.archived ?? 'exclude']];
-    if (search.tag !== undefined && search.tag !== '') {
-      conditions.push('EXISTS (SELECT 1 FROM json_each(r.tags) t WHERE t.value = @tag)');
-      params.tag = search.tag;
-    }
+  /**
+   * The runbooks a library search selects (workspace, archived state, tag, text), joined with
+   * their search rows when there is text; null when the text can match nothing.
+   */
+  private filtered(workspaceId: string, search: RunbookSearch) {
+    const { queries } = this.records;
+    const archived = search.archived ?? 'exclude';
+    const tag = search.tag;
     const q = search.q?.trim() ?? '';
-    if (q === '') return { from: 'FROM runbooks r', where: conditions.join(' AND '), params, q };
-    const match = ftsQuery(q);
+    let query = this.records.db
+      .selectFrom('runbooks as r')
+      .where('r.workspace_id', '=', workspaceId)
+      .$if(archived === 'exclude', (qb) => qb.where('r.archived_at', 'is', null))
+      .$if(archived === 'only', (qb) => qb.where('r.archived_at', 'is not', null))
+      .$if(tag !== undefined && tag !== '', (qb) =>
+        qb.where(queries.jsonArrayContains('r.tags', tag ?? ''))
+      );
+    if (q === '') return query;
+    const match = queries.fullTextMatch('runbook_search', searchTerms(q));
     if (match === null) return null;
-    params.match = match;
-    return {
-      from: 'FROM runbook_search s JOIN runbooks r ON r.row_id = s.rowid',
-      where: ['runbook_search MATCH @match', ...conditions].join(' AND '),
-      params,
-      q
-    };
+    query = query.innerJoin('runbook_search', 'runbook_search.rowid', 'r.row_id').where(match);
+    return query;
   }
 
   /**
    * Runbooks (not archived) with a matcher equal to the alert's `service` or `alertname`
    * (case-insensitive); runbooks matching both labels come first.
    */
-  match(
+  async match(
     workspaceId: string,
     labels: { service?: string; alertname?: string },
     now: Date = new Date()
-  ): RunbookSummary[] {
+  ): Promise<RunbookSummary[]> {
     const wanted: Array<[string, string]> = [];
     if (labels.service) wanted.push(['service', labels.service.toLowerCase()]);
     if (labels.alertname) wanted.push(['alertname', labels.alertname.toLowerCase()]);
     if (wanted.length === 0) return [];
-    const rows = this.db
-      .prepare<[string], Row>(
-        `SELECT * FROM runbooks WHERE workspace_id = ? AND archived_at IS NULL
-         AND alert_matchers <> '[]' ORDER BY updated_at DESC`
-      )
-      .all(workspaceId);
+    const rows = await this.records.db
+      .selectFrom('runbooks')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('archived_at', 'is', null)
+      .where('alert_matchers', '<>', '[]')
+      .orderBy('updated_at', 'desc')
+      .orderBy('id')
+      .execute();
     const scored: Array<{ row: Row; score: number }> = [];
     for (const row of rows) {
       const matchers = parseList<AlertMatcher>(row.alert_matchers);
@@ -252,22 +269,32 @@ export class RunbookIndex {
   }
 
   /** Ids of every indexed runbook of a workspace. */
-  ids(workspaceId: string): string[] {
-    return this.db
-      .prepare<[string], { id: string }>('SELECT id FROM runbooks WHERE workspace_id = ?')
-      .all(workspaceId)
-      .map((row) => row.id);
+  async ids(workspaceId: string): Promise<string[]> {
+    const rows = await this.records.db
+      .selectFrom('runbooks')
+      .select('id')
+      .where('workspace_id', '=', workspaceId)
+      .execute();
+    return rows.map((row) => row.id);
   }
-}
 
-const indexes = new WeakMap<SqliteDatabase, RunbookIndex>();
-
-/** The runbook index of `db` (one instance per database). */
-export function runbookIndexFor(db: SqliteDatabase): RunbookIndex {
-  let index = indexes.get(db);
-  if (!index) {
-    index = new RunbookIndex(db);
-    indexes.set(db, index);
+  /**
+   * Ids of the runbook documents of a workspace in the database's document storage that have
+   * no index row (what `reconcileIndex` loads to rebuild the index).
+   */
+  async unindexedIds(workspaceId: string): Promise<string[]> {
+    const prefix = `${workspaceId}.runbook.`;
+    const { db } = this.records;
+    // substr, not LIKE: ids contain "_", and SQLite's LIKE ignores case.
+    const named = (table: 'document_snapshots' | 'document_updates') =>
+      db
+        .selectFrom(table)
+        .select('name')
+        .where(sql<boolean>`substr(name, 1, ${prefix.length}) = ${prefix}`);
+    const stored = await named('document_snapshots').union(named('document_updates')).execute();
+    const indexed = new Set(await this.ids(workspaceId));
+    return stored
+      .map((row) => row.name.slice(prefix.length))
+      .filter((id) => id !== '' && !indexed.has(id));
   }
-  return index;
 }

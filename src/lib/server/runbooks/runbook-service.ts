@@ -36,9 +36,8 @@ import {
   type RunbookVersion
 } from '../../shared/runbooks/schema';
 import type { Runtime } from '../runtime';
-import { runbookIndexFor } from './runbook-index';
-import { docFromState, runbookVersionsFor } from './runbook-versions';
-import { indexRunbookDoc, snapshotIfChanged } from './runbook-watch';
+import { indexEntryOf, snapshotIfChanged, stateOf, writeIndexEntry } from './runbook-extension';
+import { docFromState } from './runbook-versions';
 import { templateMarkdown } from './templates';
 
 /** Who acts where, as established by the permission check. */
@@ -73,11 +72,12 @@ export function parseMarkdown(markdown: string): JSONContent {
   }
 }
 
-function reindex(scope: RunbookScope, id: string): Promise<void> {
-  const index = runbookIndexFor(scope.runtime.db);
-  return scope.runtime.docStore.read(runbookDocName(scope.workspaceId, id), (doc) =>
-    indexRunbookDoc(index, doc, scope.workspaceId, id)
+/** Rewrites the index entry of a runbook from its document (read first, written after). */
+async function reindex(scope: RunbookScope, id: string): Promise<void> {
+  const entry = await scope.runtime.docStore.read(runbookDocName(scope.workspaceId, id), (doc) =>
+    indexEntryOf(doc, id)
   );
+  await writeIndexEntry(scope.runtime.runbookIndex, scope.workspaceId, entry);
 }
 
 /** Runs `fn` on an existing runbook's document in one transaction, then re-indexes it. */
@@ -118,36 +118,21 @@ export interface NewRunbook {
 const reconciled = new WeakMap<object, Set<string>>();
 
 /**
- * Makes the index whole for a workspace once per process: every runbook document in SQLite
- * storage that has no index row is loaded (which indexes it, see runbook-watch.ts). The index
- * is derived data; this is what rebuilds it after its rows were lost or dropped.
+ * Makes the index whole for a workspace once per process: every runbook document in the
+ * database's document storage that has no index row is read and indexed. The index is derived
+ * data; this is what rebuilds it after its rows were lost or dropped.
  */
 export async function reconcileIndex(scope: RunbookScope): Promise<number> {
-  const { db, docStore } = scope.runtime;
-  let done = reconciled.get(db);
+  const { records, runbookIndex } = scope.runtime;
+  let done = reconciled.get(records);
   if (!done) {
     done = new Set();
-    reconciled.set(db, done);
+    reconciled.set(records, done);
   }
   if (done.has(scope.workspaceId)) return 0;
   done.add(scope.workspaceId);
-  // Runbook ids never contain GLOB specials (ID_PATTERN), and the workspace id is validated.
-  const pattern = `${scope.workspaceId}.runbook.*`;
-  const stored = db
-    .prepare<[string, string], { name: string }>(
-      `SELECT name FROM document_snapshots WHERE name GLOB ?
-       UNION SELECT DISTINCT name FROM document_updates WHERE name GLOB ?`
-    )
-    .all(pattern, pattern)
-    .map((row) => row.name.slice(pattern.length - 1));
-  const indexed = new Set(runbookIndexFor(db).ids(scope.workspaceId));
-  const missing = stored.filter((id) => !indexed.has(id));
-  const index = runbookIndexFor(db);
-  for (const id of missing) {
-    await docStore.read(runbookDocName(scope.workspaceId, id), (doc) =>
-      indexRunbookDoc(index, doc, scope.workspaceId, id)
-    );
-  }
+  const missing = await runbookIndex.unindexedIds(scope.workspaceId);
+  for (const id of missing) await reindex(scope, id);
   return missing.length;
 }
 
@@ -323,28 +308,34 @@ export async function importRunbooks(
   return { imported, errors };
 }
 
+/** The state of an existing runbook's document, for a version. */
+async function currentState(
+  scope: RunbookScope,
+  id: string
+): Promise<NonNullable<ReturnType<typeof stateOf>>> {
+  return readRunbook(scope, id, (doc) => stateOf(doc)!);
+}
+
 /** Saves a named version of the current state. */
-export function saveNamedVersion(
+export async function saveNamedVersion(
   scope: RunbookScope,
   id: string,
   name: string
 ): Promise<RunbookVersion> {
-  const versions = runbookVersionsFor(scope.runtime.db);
-  return readRunbook(scope, id, (doc) =>
-    versions.save(doc, {
-      workspaceId: scope.workspaceId,
-      runbookId: id,
-      kind: 'named',
-      name,
-      createdBy: scope.actorId
-    })
-  );
+  const state = await currentState(scope, id);
+  return scope.runtime.runbookVersions.save(state.update, {
+    workspaceId: scope.workspaceId,
+    runbookId: id,
+    kind: 'named',
+    name,
+    createdBy: scope.actorId
+  });
 }
 
 /** Versions of a runbook, newest first. */
 export async function listVersions(scope: RunbookScope, id: string): Promise<RunbookVersion[]> {
   await readRunbook(scope, id, () => undefined);
-  return runbookVersionsFor(scope.runtime.db).list(scope.workspaceId, id);
+  return scope.runtime.runbookVersions.list(scope.workspaceId, id);
 }
 
 function versionNotFound(versionId: string): DomainError {
@@ -352,12 +343,12 @@ function versionNotFound(versionId: string): DomainError {
 }
 
 /** A past version with its content as JSON and Markdown. */
-export function getVersion(
+export async function getVersion(
   scope: RunbookScope,
   id: string,
   versionId: string
-): { version: RunbookVersion; content: JSONContent; markdown: string } {
-  const found = runbookVersionsFor(scope.runtime.db).get(scope.workspaceId, id, versionId);
+): Promise<{ version: RunbookVersion; content: JSONContent; markdown: string }> {
+  const found = await scope.runtime.runbookVersions.get(scope.workspaceId, id, versionId);
   if (!found) throw versionNotFound(versionId);
   const doc = docFromState(found.state);
   try {
@@ -370,19 +361,26 @@ export function getVersion(
 
 /**
  * Sets the content back to a version's, as a new change (history is kept, concurrent edits
- * merge). The current state is snapshotted first; returns that snapshot (null when unchanged).
+ * merge). The current state is snapshotted first (read, saved, then the content replaced: the
+ * database is never written inside the document's transaction); returns that snapshot (null
+ * when unchanged).
  */
 export async function restoreVersion(
   scope: RunbookScope,
   id: string,
   versionId: string
 ): Promise<RunbookVersion | null> {
-  const { content } = getVersion(scope, id, versionId);
-  const versions = runbookVersionsFor(scope.runtime.db);
-  return changeRunbook(scope, id, (doc) => {
-    const snapshot = snapshotIfChanged(versions, doc, scope.workspaceId, id);
+  const { content } = await getVersion(scope, id, versionId);
+  const state = await currentState(scope, id);
+  const snapshot = await snapshotIfChanged(
+    scope.runtime.runbookVersions,
+    state,
+    scope.workspaceId,
+    id
+  );
+  await changeRunbook(scope, id, (doc) => {
     fillFragment(doc, content);
     touchRunbook(doc);
-    return snapshot;
   });
+  return snapshot;
 }

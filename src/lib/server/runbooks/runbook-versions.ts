@@ -6,7 +6,7 @@
 import * as Y from 'yjs';
 import { generateId } from '../../shared/model/ids';
 import type { RunbookVersion, RunbookVersionKind } from '../../shared/runbooks/schema';
-import type { SqliteDatabase } from '../db/sqlite';
+import type { Records, RecordsTransaction } from '../db/records';
 
 /** Automatic snapshots kept per runbook; older ones are pruned (named versions never are). */
 export const MAX_AUTO_VERSIONS_PER_RUNBOOK = 100;
@@ -14,7 +14,7 @@ export const MAX_AUTO_VERSIONS_PER_RUNBOOK = 100;
 interface Row {
   id: string;
   name: string | null;
-  kind: RunbookVersionKind;
+  kind: string;
   created_at: string;
   created_by: string | null;
 }
@@ -23,7 +23,7 @@ function toVersion(row: Row): RunbookVersion {
   return {
     id: row.id,
     name: row.name,
-    kind: row.kind,
+    kind: row.kind as RunbookVersionKind,
     createdAt: row.created_at,
     createdBy: row.created_by
   };
@@ -40,97 +40,97 @@ export interface SaveVersionInput {
 
 /** The version store of one database. */
 export class RunbookVersions {
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(private readonly records: Records) {}
 
-  /** Saves the current state of `doc` as a version. */
-  save(doc: Y.Doc, input: SaveVersionInput): RunbookVersion {
-    const row: Row = {
-      id: generateId(),
-      name: input.name ?? null,
-      kind: input.kind,
-      created_at: (input.now ?? new Date()).toISOString(),
-      created_by: input.createdBy ?? null
-    };
-    const state = Y.encodeStateAsUpdate(doc);
-    this.db.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT INTO runbook_versions
-             (id, workspace_id, runbook_id, name, kind, created_at, created_by, state)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
-        )
-        .run(
-          row.id,
-          input.workspaceId,
-          input.runbookId,
-          row.name,
-          row.kind,
-          row.created_at,
-          row.created_by,
+  /** Versions of one runbook, newest first (the order every read uses). */
+  private ofRunbook(
+    db: RecordsTransaction | Records['db'],
+    workspaceId: string,
+    runbookId: string
+  ) {
+    return db
+      .selectFrom('runbook_versions')
+      .where('workspace_id', '=', workspaceId)
+      .where('runbook_id', '=', runbookId)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc');
+  }
+
+  /**
+   * Saves `state` (a whole document as one Yjs update, `Y.encodeStateAsUpdate`) as a version;
+   * an automatic one prunes the oldest automatic ones beyond the limit, in the same
+   * transaction.
+   */
+  async save(state: Uint8Array, input: SaveVersionInput): Promise<RunbookVersion> {
+    return this.records.transaction(async (trx) => {
+      const latest = await this.ofRunbook(trx, input.workspaceId, input.runbookId)
+        .select('created_at')
+        .limit(1)
+        .executeTakeFirst();
+      // Newest first is by time; a version saved in the same millisecond as the newest (or
+      // behind a clock step back) is stamped a millisecond after it, so the order of saving
+      // holds on both databases without a sequence column.
+      let at = (input.now ?? new Date()).getTime();
+      if (latest) at = Math.max(at, Date.parse(latest.created_at) + 1);
+      const row: Row = {
+        id: generateId(),
+        name: input.name ?? null,
+        kind: input.kind,
+        created_at: new Date(at).toISOString(),
+        created_by: input.createdBy ?? null
+      };
+      await trx
+        .insertInto('runbook_versions')
+        .values({
+          ...row,
+          workspace_id: input.workspaceId,
+          runbook_id: input.runbookId,
           state
-        );
+        })
+        .execute();
       if (row.kind === 'auto') {
-        this.db
-          .prepare(
-            `DELETE FROM runbook_versions WHERE id IN (
-               SELECT id FROM runbook_versions
-               WHERE workspace_id = ? AND runbook_id = ? AND kind = 'auto'
-               ORDER BY created_at DESC, rowid DESC LIMIT -1 OFFSET ?)`
-          )
-          .run(input.workspaceId, input.runbookId, MAX_AUTO_VERSIONS_PER_RUNBOOK);
+        const autos = await this.ofRunbook(trx, input.workspaceId, input.runbookId)
+          .select('id')
+          .where('kind', '=', 'auto')
+          .execute();
+        const pruned = autos.slice(MAX_AUTO_VERSIONS_PER_RUNBOOK).map((version) => version.id);
+        if (pruned.length > 0) {
+          await trx.deleteFrom('runbook_versions').where('id', 'in', pruned).execute();
+        }
       }
-    })();
-    return toVersion(row);
+      return toVersion(row);
+    });
   }
 
   /** Versions of a runbook, newest first. */
-  list(workspaceId: string, runbookId: string): RunbookVersion[] {
-    return this.db
-      .prepare<[string, string], Row>(
-        `SELECT id, name, kind, created_at, created_by FROM runbook_versions
-         WHERE workspace_id = ? AND runbook_id = ? ORDER BY created_at DESC, rowid DESC`
-      )
-      .all(workspaceId, runbookId)
-      .map(toVersion);
+  async list(workspaceId: string, runbookId: string): Promise<RunbookVersion[]> {
+    const rows = await this.ofRunbook(this.records.db, workspaceId, runbookId)
+      .select(['id', 'name', 'kind', 'created_at', 'created_by'])
+      .execute();
+    return rows.map(toVersion);
   }
 
   /** One version with its state (a Yjs update), or null. */
-  get(
+  async get(
     workspaceId: string,
     runbookId: string,
     versionId: string
-  ): { version: RunbookVersion; state: Uint8Array } | null {
-    const row = this.db
-      .prepare<[string, string, string], Row & { state: Buffer }>(
-        `SELECT id, name, kind, created_at, created_by, state FROM runbook_versions
-         WHERE workspace_id = ? AND runbook_id = ? AND id = ?`
-      )
-      .get(workspaceId, runbookId, versionId);
+  ): Promise<{ version: RunbookVersion; state: Uint8Array } | null> {
+    const row = await this.ofRunbook(this.records.db, workspaceId, runbookId)
+      .select(['id', 'name', 'kind', 'created_at', 'created_by', 'state'])
+      .where('id', '=', versionId)
+      .executeTakeFirst();
     return row ? { version: toVersion(row), state: new Uint8Array(row.state) } : null;
   }
 
   /** The state vector of the newest version (any kind), or null when there is none. */
-  latestStateVector(workspaceId: string, runbookId: string): Uint8Array | null {
-    const row = this.db
-      .prepare<[string, string], { state: Buffer }>(
-        `SELECT state FROM runbook_versions WHERE workspace_id = ? AND runbook_id = ?
-         ORDER BY created_at DESC, rowid DESC LIMIT 1`
-      )
-      .get(workspaceId, runbookId);
+  async latestStateVector(workspaceId: string, runbookId: string): Promise<Uint8Array | null> {
+    const row = await this.ofRunbook(this.records.db, workspaceId, runbookId)
+      .select('state')
+      .limit(1)
+      .executeTakeFirst();
     return row ? Y.encodeStateVectorFromUpdate(new Uint8Array(row.state)) : null;
   }
-}
-
-const stores = new WeakMap<SqliteDatabase, RunbookVersions>();
-
-/** The version store of `db` (one instance per database). */
-export function runbookVersionsFor(db: SqliteDatabase): RunbookVersions {
-  let store = stores.get(db);
-  if (!store) {
-    store = new RunbookVersions(db);
-    stores.set(db, store);
-  }
-  return store;
 }
 
 /** True when two state vectors are byte-equal (nothing changed between them). */

@@ -1,19 +1,23 @@
 /**
- * Text segmentation for runbook search. SQLite's tokenizers do not split Chinese, so the
- * server segments before it indexes and before it queries, and FTS5 only sees space-separated
- * tokens:
+ * Text segmentation for runbook search, the one segmenter of both databases. Neither SQLite's
+ * tokenizers nor PostgreSQL's parser split Chinese, so the server segments before it indexes
+ * and before it queries, and the database only sees space-separated tokens (FTS5 on SQLite, a
+ * verbatim tsvector on PostgreSQL: see db/dialect.ts), so both find the same runbooks:
  *
  * - Chinese (Han) runs: the words of `Intl.Segmenter('zh', { granularity: 'word' })` plus every
  *   character bigram (and single characters), so a query matches whatever the segmenter did
  *   with the surrounding text. Queries use the bigrams only: they are context-free.
- * - Everything else: lower-cased letter/digit runs reduced by a small suffix stemmer, so
- *   "backups", "backup" and "backing up" meet at "backup"/"back".
+ * - Everything else: letter/digit runs, without diacritics ("café" → "cafe", as FTS5's
+ *   remove_diacritics did), lower-cased and reduced by a small suffix stemmer, so "backups",
+ *   "backup" and "backing up" meet at "backup"/"back".
  */
+import type { SearchTerm } from '../db/dialect';
 
 const HAN = /\p{Script=Han}/u;
 const HAN_RUN = /\p{Script=Han}+/gu;
 /** A run of letters or digits that are not Han. */
 const WORD = /[\p{L}\p{N}]+/gu;
+const MARKS = /\p{M}/gu;
 
 /** Longest token indexed, in characters (longer runs are cut, e.g. hashes). */
 const MAX_TOKEN_LENGTH = 40;
@@ -55,9 +59,19 @@ export function stem(word: string): string {
   return w;
 }
 
+/** `text` without Han, diacritics and upper case: what English tokens are cut from. */
+function foldedText(text: string): string {
+  return text
+    .replace(HAN_RUN, ' ')
+    .normalize('NFD')
+    .replace(MARKS, '')
+    .normalize('NFC')
+    .toLowerCase();
+}
+
 function englishTokens(text: string): string[] {
   const tokens: string[] = [];
-  for (const match of text.replace(HAN_RUN, ' ').toLowerCase().matchAll(WORD)) {
+  for (const match of foldedText(text).matchAll(WORD)) {
     tokens.push(stem(match[0].slice(0, MAX_TOKEN_LENGTH)));
   }
   return tokens;
@@ -82,19 +96,12 @@ export function queryTokens(query: string): string[] {
 }
 
 /**
- * An FTS5 MATCH expression for `query`: every token quoted (so no FTS syntax gets through),
- * AND-ed; English tokens match as prefixes, so a query typed halfway still finds results.
- * Null when the query has no searchable token.
+ * The search terms of `query` for the database (db/dialect.ts turns them into FTS5 or tsquery
+ * syntax). English terms match as prefixes, so a query typed halfway still finds results;
+ * Chinese bigrams match whole tokens. Empty when the query has no searchable token.
  */
-export function ftsQuery(query: string): string | null {
-  const tokens = queryTokens(query);
-  if (tokens.length === 0) return null;
-  return tokens
-    .map((token) => {
-      const quoted = `"${token.replaceAll('"', '""')}"`;
-      return HAN.test(token) ? quoted : `${quoted}*`;
-    })
-    .join(' AND ');
+export function searchTerms(query: string): SearchTerm[] {
+  return queryTokens(query).map((text) => ({ text, prefix: !HAN.test(text) }));
 }
 
 /** Longest snippet, in characters. */

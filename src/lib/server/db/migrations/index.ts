@@ -3,6 +3,7 @@ import { sql as documents } from './0001-documents';
 import { sql as accounts } from './0002-accounts';
 import { sql as taskKeys } from './0003-task-keys';
 import { sql as runbooks } from './0004-runbooks';
+import { sql as fileContents } from './0005-file-contents';
 
 export interface Migration {
   version: number;
@@ -21,5 +22,6 @@ export const migrations: readonly Migration[] = [
   { version: 1, name: 'documents', sql: documents },
   { version: 2, name: 'accounts', sql: accounts },
   { version: 3, name: 'task-keys', sql: taskKeys },
-  { version: 4, name: 'runbooks', sql: runbooks }
+  { version: 4, name: 'runbooks', sql: runbooks },
+  { version: 5, name: 'file-contents', sql: fileContents }
 ];
