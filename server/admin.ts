@@ -330,7 +330,12 @@ async function run(command: string, values: Values, opened: OpenedDatabase): Pro
     case 'backup': {
       const file = option(values, 'out', z.string().min(1));
       note(`backing up the ${opened.records.dialect} store to ${file}`);
-      const summary = await writeBackup(opened.records, file, progress).catch((error: unknown) => {
+      const summary = await writeBackup(opened.records, file, {
+        onProgress: progress,
+        // Files uploaded before their bytes moved into the database are still on disk.
+        fileBytes: async (workspaceId, id) =>
+          (await services.files.get(workspaceId, id))?.data ?? null
+      }).catch((error: unknown) => {
         if ((error as { code?: unknown }).code === 'EEXIST') {
           throw new CliError(`${file} exists already; choose another file`);
         }

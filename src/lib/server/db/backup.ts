@@ -56,7 +56,8 @@ export const BACKUP_TABLES: readonly TableSpec[] = [
   { table: 'audit_log', orderBy: ['seq'], generated: ['seq'] },
   { table: 'task_key_counters', orderBy: ['workspace_id'] },
   { table: 'runbook_versions', orderBy: ['id'] },
-  { table: 'files', orderBy: ['workspace_id', 'id'] }
+  { table: 'files', orderBy: ['workspace_id', 'id'] },
+  { table: 'file_contents', orderBy: ['workspace_id', 'id'] }
 ];
 
 /** Tables that are not copied row by row, and why. */
@@ -140,12 +141,39 @@ async function* tableRows(trx: RecordsTransaction, spec: TableSpec): AsyncGenera
   }
 }
 
+export interface WriteBackupOptions {
+  onProgress?: Progress;
+  /**
+   * The bytes of a file that has a `files` row but no `file_contents` row: one uploaded before
+   * file bytes moved into the database, still on disk in DATA_DIR. They go into the backup as
+   * `file_contents` rows, so a restore elsewhere (PostgreSQL) has every file.
+   */
+  fileBytes?: (workspaceId: string, id: string) => Promise<Uint8Array | null>;
+}
+
+/** `files` rows without their bytes in the database (uploaded before migration 5). */
+async function filesWithoutContents(trx: RecordsTransaction) {
+  return trx
+    .selectFrom('files')
+    .leftJoin('file_contents', (join) =>
+      join
+        .onRef('file_contents.workspace_id', '=', 'files.workspace_id')
+        .onRef('file_contents.id', '=', 'files.id')
+    )
+    .where('file_contents.id', 'is', null)
+    .select(['files.workspace_id', 'files.id'])
+    .orderBy('files.workspace_id')
+    .orderBy('files.id')
+    .execute();
+}
+
 /** Writes a backup of everything in `records`' database to `file`. */
 export async function writeBackup(
   records: Records,
   file: string,
-  onProgress: Progress = () => {}
+  options: WriteBackupOptions = {}
 ): Promise<BackupSummary> {
+  const onProgress = options.onProgress ?? (() => {});
   const gzip = createGzip();
   const lines = new PassThrough();
   // The file comes from the operator's command line, never from a request.
@@ -173,6 +201,17 @@ export async function writeBackup(
           }
           await write({ table: spec.table, row: out });
           count++;
+        }
+        if (spec.table === 'file_contents' && options.fileBytes) {
+          for (const missing of await filesWithoutContents(trx)) {
+            const data = await options.fileBytes(missing.workspace_id, missing.id);
+            if (!data) continue; // Lost from disk: the restored file answers 404, as it does here.
+            await write({
+              table: 'file_contents',
+              row: { workspace_id: missing.workspace_id, id: missing.id, data: encodeValue(data) }
+            });
+            count++;
+          }
         }
         summary.counts[spec.table] = count;
         onProgress({ phase: 'records', name: spec.table, done: count });
