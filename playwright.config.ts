@@ -1,6 +1,8 @@
 /**
  * End-to-end tests: real Chromium against the production build (`npm run build` first), on a
- * server started with a fresh data directory, so every run starts from an empty store.
+ * server started with a fresh data directory, so every run starts from an empty store. With
+ * RUNBOARD_E2E_DATABASE_URL (an empty PostgreSQL database; scripts/test-postgres.mjs makes one
+ * for the smoke run) the server keeps its store there instead of in SQLite.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,6 +67,7 @@ export default defineConfig({
       PORT: String(PORT),
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
+      DATABASE_URL: process.env.RUNBOARD_E2E_DATABASE_URL ?? '',
       LOG_LEVEL: 'warn'
     }
   }

@@ -1,8 +1,10 @@
 /**
  * The admin CLI (`npm run admin -- <command> …`): accounts, workspaces, memberships and API
- * tokens straight on the database in DATA_DIR, for provisioning and for getting back in when
- * nobody can sign in. Works while the server runs (SQLite WAL, busy timeout). Every change is
- * audited with the actor label `cli`.
+ * tokens straight on the configured database (SQLite in DATA_DIR, or DATABASE_URL), for
+ * provisioning and for getting back in when nobody can sign in; and the store itself: migrate,
+ * backup, restore. Works while the server runs (SQLite WAL, busy timeout; PostgreSQL). Every
+ * change is audited with the actor label `cli`. It builds its stores with the composition
+ * root's `createStores` and calls the same services as the server: no copied logic.
  *
  * Output: what a script may capture (an id, a token, a password) is the only thing on stdout;
  * messages go to stderr. Exit codes: 0 done, 1 refused (not found, taken, …), 2 bad usage,
@@ -11,19 +13,24 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { SqliteStorage } from '../sync-server/storage/sqlite-storage';
-import { Accounts } from '../src/lib/server/accounts/accounts';
+import type { Accounts } from '../src/lib/server/accounts/accounts-store';
 import {
   emailSchema,
   newPasswordSchema,
   tokenNameSchema,
   userNameSchema
 } from '../src/lib/server/accounts/account-schemas';
-import { allocateWorkspaceId, workspaceIdIsFree } from '../src/lib/server/accounts/workspace-id';
+import { createWorkspace } from '../src/lib/server/accounts/workspace-service';
 import { hashPassword } from '../src/lib/server/auth/password';
 import { randomToken } from '../src/lib/server/auth/secrets';
 import { ConfigError, loadConfig } from '../src/lib/server/config';
-import { openSqlite, type SqliteDatabase } from '../src/lib/server/db/sqlite';
+import { restoreBackup, writeBackup, type Progress } from '../src/lib/server/db/backup';
+import { openDatabase, targetDialect, type OpenedDatabase } from '../src/lib/server/db/records';
+import { createLogger } from '../src/lib/server/log';
+import { indexEntryOf, writeIndexEntry } from '../src/lib/server/runbooks/runbook-extension';
+import { parseDocName } from '../src/lib/shared/doc-name';
+import { createStores, databaseTarget, type Services } from './runtime';
+import * as Y from 'yjs';
 import { isValidId } from '../src/lib/shared/doc-name';
 import { domainErrorCode } from '../src/lib/shared/model/domain-error';
 import { ROLES } from '../src/lib/shared/permissions';
@@ -68,11 +75,21 @@ Commands:
                     Creates an API token for E in W; prints only the token.
   reset-password    --email E
                     Sets a new random password for E, prints it, and ends E's sessions.
+  migrate           Applies pending database migrations (the server also does on start);
+                    prints the versions applied.
+  backup            --out FILE
+                    Writes a consistent copy of every document and record to FILE (gzip'd
+                    JSON lines; FILE must not exist). Safe while the server runs.
+  restore           --in FILE
+                    Restores FILE into the configured store, which must be empty; checks
+                    every record count and document hash against the backup. Stop the server
+                    first. Moving from SQLite to PostgreSQL: backup with DATA_DIR, restore
+                    with DATABASE_URL.
 
 Options:
   -h, --help        Show this help.
 
-Reads DATA_DIR (default ./data) like the server. With npm, pass -s so that npm's own banner
+Reads DATA_DIR (default ./data) or DATABASE_URL like the server. With npm, pass -s so that npm's own banner
 does not end up in captured output. Sessions ended here stop working at once; websockets that
 a running server already holds stay open until they reconnect.
 `;
@@ -87,6 +104,8 @@ const commandOptions = {
   workspace: { type: 'string' },
   role: { type: 'string' },
   'expires-in-days': { type: 'string' },
+  out: { type: 'string' },
+  in: { type: 'string' },
   help: { type: 'boolean', short: 'h' }
 } as const;
 
@@ -98,7 +117,10 @@ const COMMANDS: Record<string, { required: string[]; optional: string[] }> = {
   'create-workspace': { required: ['name', 'owner'], optional: ['id'] },
   'add-member': { required: ['workspace', 'email', 'role'], optional: [] },
   'create-token': { required: ['email', 'workspace', 'name'], optional: ['expires-in-days'] },
-  'reset-password': { required: ['email'], optional: [] }
+  'reset-password': { required: ['email'], optional: [] },
+  migrate: { required: [], optional: [] },
+  backup: { required: ['out'], optional: [] },
+  restore: { required: ['in'], optional: [] }
 };
 
 /** Parses one option with a schema; a bad value is a usage error naming the option. */
@@ -136,8 +158,43 @@ async function readPasswordFromStdin(): Promise<string> {
   return readFileSync(0, 'utf8').replace(/\r?\n$/, '');
 }
 
-async function run(command: string, values: Values, db: SqliteDatabase): Promise<void> {
-  const accounts = new Accounts(db);
+/** Progress of a backup or restore on stderr: one line per table, every 100 documents. */
+const progress: Progress = ({ phase, name, done }) => {
+  if (phase === 'records') note(`  ${name}: ${done}`);
+  else if (done % 100 === 0) note(`  ${phase}: ${done} documents`);
+};
+
+/** Rebuilds the runbook index from restored runbook documents (the index is derived data). */
+async function rebuildRunbookIndex(
+  opened: OpenedDatabase,
+  services: Services,
+  names: readonly string[]
+): Promise<void> {
+  let done = 0;
+  for (const name of names) {
+    const parsed = parseDocName(name);
+    if (!parsed.ok || parsed.name.kind !== 'runbook' || !parsed.name.id) continue;
+    const stored = await opened.documents.load(name);
+    const doc = new Y.Doc();
+    try {
+      if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+      for (const update of stored.updates) Y.applyUpdate(doc, update);
+      await writeIndexEntry(
+        services.runbookIndex,
+        parsed.name.workspaceId,
+        indexEntryOf(doc, parsed.name.id)
+      );
+    } finally {
+      doc.destroy();
+    }
+    progress({ phase: 'rebuild', name, done: ++done });
+  }
+  if (done > 0) note(`  runbook index: ${done} runbooks`);
+}
+
+async function run(command: string, values: Values, opened: OpenedDatabase): Promise<void> {
+  const services = createStores(opened.records, loadConfig());
+  const accounts = services.accounts;
   const cli = { actorId: null, actorLabel: ACTOR_LABEL, origin: null };
 
   switch (command) {
@@ -180,24 +237,12 @@ async function run(command: string, values: Values, db: SqliteDatabase): Promise
           ? null
           : option(values, 'id', z.string().refine(isValidId, 'not a valid workspace id'));
       const owner = await userByEmail(accounts, ownerEmail);
-      let id: string;
-      if (givenId !== null) {
-        id = givenId;
-        if (await accounts.getWorkspace(id)) throw new CliError(`workspace ${id} exists already`);
-      } else {
-        const storage = new SqliteStorage(db);
-        id = await allocateWorkspaceId(name, (candidate) =>
-          workspaceIdIsFree(accounts, storage, candidate)
-        );
-      }
-      const workspace = await accounts.createWorkspace(name, owner.id, id);
-      await accounts.audit({
-        ...cli,
-        workspaceId: workspace.id,
-        action: 'workspace.created',
-        target: `workspace:${workspace.id}`,
-        details: { name: workspace.name, owner: owner.email }
-      });
+      const workspace = await createWorkspace(
+        { accounts, storage: opened.documents },
+        { userId: null, label: ACTOR_LABEL, origin: null },
+        name,
+        { owner, ...(givenId === null ? {} : { id: givenId }) }
+      );
       note(`created workspace "${workspace.name}" owned by ${owner.email}`);
       out(workspace.id);
       return;
@@ -272,6 +317,54 @@ async function run(command: string, values: Values, db: SqliteDatabase): Promise
       return;
     }
 
+    case 'migrate': {
+      // openDatabase has migrated; say what it did.
+      note(
+        opened.migrated.length === 0
+          ? `database (${opened.records.dialect}) is up to date`
+          : `applied migrations ${opened.migrated.join(', ')} (${opened.records.dialect})`
+      );
+      return;
+    }
+
+    case 'backup': {
+      const file = option(values, 'out', z.string().min(1));
+      note(`backing up the ${opened.records.dialect} store to ${file}`);
+      const summary = await writeBackup(opened.records, file, {
+        onProgress: progress,
+        // Files uploaded before their bytes moved into the database are still on disk.
+        fileBytes: async (workspaceId, id) =>
+          (await services.files.get(workspaceId, id))?.data ?? null
+      }).catch((error: unknown) => {
+        if ((error as { code?: unknown }).code === 'EEXIST') {
+          throw new CliError(`${file} exists already; choose another file`);
+        }
+        throw error;
+      });
+      note(
+        `done: ${Object.values(summary.counts).reduce((a, b) => a + b, 0)} records, ` +
+          `${Object.keys(summary.documents).length} documents`
+      );
+      return;
+    }
+
+    case 'restore': {
+      const file = option(values, 'in', z.string().min(1));
+      note(`restoring ${file} into the ${opened.records.dialect} store`);
+      const summary = await restoreBackup(opened.records, opened.documents, file, {
+        onProgress: progress,
+        rebuild: (names) => rebuildRunbookIndex(opened, services, names)
+      }).catch((error: unknown) => {
+        if ((error as { code?: unknown }).code === 'ENOENT') throw new CliError(`no file ${file}`);
+        throw error;
+      });
+      note(
+        `done and verified: ${Object.values(summary.counts).reduce((a, b) => a + b, 0)} ` +
+          `records, ${Object.keys(summary.documents).length} documents`
+      );
+      return;
+    }
+
     default:
       throw new CliError(`unknown command: ${command}`, EXIT_USAGE);
   }
@@ -312,11 +405,20 @@ export async function main(argv: string[]): Promise<number> {
       throw new CliError(`${command} needs ${missing.map((m) => `--${m}`).join(', ')}`, EXIT_USAGE);
     }
     const config = loadConfig();
-    const db = openSqlite(config.dataDir);
+    const target = databaseTarget(config);
+    const opened = await openDatabase(target, { logger: createLogger('warn'), poolSize: 2 }).catch(
+      (error: unknown) => {
+        throw new CliError(
+          `cannot open the ${targetDialect(target)} database: ${
+            error instanceof Error ? error.message : String(error)
+          }`
+        );
+      }
+    );
     try {
-      await run(command, values, db);
+      await run(command, values, opened);
     } finally {
-      db.close();
+      await opened.records.close();
     }
     return 0;
   } catch (error) {

@@ -18,7 +18,7 @@ import { MemoryStorage } from '../sync-server/storage/memory-storage';
 import type { DocumentStorage } from '../sync-server/storage/types';
 import type { Limits } from '../sync-server/defaults';
 import type { Config } from '../src/lib/server/config';
-import { Accounts } from '../src/lib/server/accounts/accounts';
+import { Accounts } from '../src/lib/server/accounts/accounts-store';
 import { boardExtension } from '../src/lib/server/board/board-extension';
 import { BoardService } from '../src/lib/server/board/board-service';
 import { BoardStore } from '../src/lib/server/board/board-store';

@@ -8,7 +8,7 @@ import { LOCALE_COOKIE, negotiateLocale } from '$lib/shared/locale';
 import { createLogger, type Logger } from '$lib/server/log';
 import { getRuntime } from '$lib/server/runtime';
 import { SESSION_COOKIE, authenticate, bearerToken } from '$lib/server/auth/authenticate';
-import { SESSION_TTL_MS } from '$lib/server/accounts/accounts';
+import { SESSION_TTL_MS } from '$lib/server/accounts/accounts-store';
 import { clearSessionCookie, setSessionCookie } from '$lib/server/auth/session-cookie';
 import { rememberWorkspace, workspaceOfPath } from '$lib/server/auth/last-workspace';
 import { loginUrl } from '$lib/server/api/page-access';

@@ -18,10 +18,10 @@ import {
   upsertLabel
 } from '../../src/lib/shared/board/board-model';
 import type { Priority, TaskKind } from '../../src/lib/shared/board/schema';
-import { createKeyCounter } from '../../src/lib/server/board/task-keys';
-import { openSqlite } from '../../src/lib/server/db/sqlite';
+import { BoardStore } from '../../src/lib/server/board/board-store';
+import { openDatabase } from '../../src/lib/server/db/records';
+import { createLogger } from '../../src/lib/server/log';
 import { boardDocName } from '../../src/lib/shared/doc-name';
-import { SqliteStorage } from '../../sync-server/storage/sqlite-storage';
 // The tests' seeded PRNG (mulberry32), so every run seeds the same board.
 import { seededRandom } from '../../tests/helpers/random';
 
@@ -153,22 +153,29 @@ export interface SeedResult {
  * workspace's key counter to match), and stores the board as a snapshot in DATA_DIR's SQLite
  * database through `SqliteStorage`, exactly where the server will load it from.
  */
-export function seedBoard(options: {
+export async function seedBoard(options: {
   dataDir: string;
   workspaceId: string;
   memberIds: readonly string[];
   tasks: number;
   archived: number;
   seed?: number;
-}): SeedResult {
+}): Promise<SeedResult> {
   const t0 = performance.now();
   const random = seededRandom(options.seed ?? 1);
   const doc = new Y.Doc();
   initBoard(doc);
   for (const label of LABELS) upsertLabel(doc, label);
   const columns = listColumns(doc).map((c) => c.id);
-  const db = openSqlite(options.dataDir);
-  const nextNumber = createKeyCounter(db);
+  const { records, documents } = await openDatabase(
+    { dataDir: options.dataDir },
+    { logger: createLogger('error') }
+  );
+  // Every number at once: one reservation instead of one per task.
+  let nextNumber = await new BoardStore(records).reserveTaskNumbers(
+    options.workspaceId,
+    options.tasks
+  );
   const start = Date.parse('2026-01-05T08:00:00.000Z');
   const ids: string[] = [];
   // One transaction per 500 tasks: the creates are the model's own, the batching only saves
@@ -195,7 +202,7 @@ export function seedBoard(options: {
           },
           { id: randomId(random), now, actor: assignee ?? options.memberIds[0] }
         );
-        assignTaskKey(doc, task.id, nextNumber(options.workspaceId));
+        assignTaskKey(doc, task.id, nextNumber++);
         ids.push(task.id);
       }
     });
@@ -210,9 +217,8 @@ export function seedBoard(options: {
   const buildMs = performance.now() - t0;
   const t1 = performance.now();
   const docName = boardDocName(options.workspaceId);
-  const storage = new SqliteStorage(db);
-  void storage.compact(docName, snapshot, 0);
-  db.close();
+  await documents.compact(docName, snapshot, 0);
+  await records.close();
   doc.destroy();
   return {
     docName,

@@ -159,13 +159,13 @@ async function seededTemplate(o, lib, dataDir) {
   const accounts = await provision(dataDir, o.members);
   const provisionMs = performance.now() - ts;
   const seed = {
-    ...lib.seedBoard({
+    ...(await lib.seedBoard({
       dataDir,
       workspaceId: WORKSPACE,
       memberIds: accounts.memberIds,
       tasks: o.tasks,
       archived: o.archived
-    }),
+    })),
     provisionMs,
     reused: false
   };

@@ -2,59 +2,46 @@
  * The admin CLI (`npm run admin -- …`, here `node scripts/admin.mjs …`) as an operator runs it:
  * a real process on a temp DATA_DIR, while the production app serves the same directory.
  */
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Accounts } from '../../src/lib/server/accounts/accounts';
+import { Accounts } from '../../src/lib/server/accounts/accounts-store';
 import { verifyPassword } from '../../src/lib/server/auth/password';
-import { openSqlite, type SqliteDatabase } from '../../src/lib/server/db/sqlite';
+import type { OpenedDatabase } from '../../src/lib/server/db/records';
+import { runAdmin, type CliRun } from '../helpers/admin-cli';
 import { startApp, type TestApp } from '../helpers/app-process';
+import { databaseEnvFor, openTestDatabase } from '../helpers/database';
 import { tempDataDir } from '../helpers/sync-server';
 
-const root = resolve(import.meta.dirname, '../..');
 const PASSWORD = 'correct horse battery staple';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
 let dataDir: string;
 let app: TestApp;
-let db: SqliteDatabase;
+let db: OpenedDatabase;
 let accounts: Accounts;
 const outputs: Run[] = [];
 
-/** Runs the CLI with `args` on the test's DATA_DIR. */
-function admin(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((done) => {
-    const child = execFile(
-      process.execPath,
-      ['scripts/admin.mjs', ...args],
-      { cwd: root, env: { ...process.env, DATA_DIR: dataDir, ...env } },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        const run = { code, stdout, stderr };
-        outputs.push(run);
-        done(run);
-      }
-    );
-    // Nothing on stdin: --password-stdin then reads an empty password.
-    child.stdin?.end();
+/** Runs the CLI with `args` on the test's DATA_DIR (and database). */
+async function admin(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const run = await runAdmin(args, {
+    DATA_DIR: dataDir,
+    ...(await databaseEnvFor(dataDir)),
+    ...env
   });
+  outputs.push(run);
+  return run;
 }
 
 beforeAll(async () => {
   dataDir = tempDataDir('runboard-cli-');
   app = await startApp({ dataDir });
-  db = openSqlite(dataDir);
-  accounts = new Accounts(db);
+  db = await openTestDatabase(dataDir);
+  accounts = new Accounts(db.records);
 });
 
 afterAll(async () => {
   await app?.stop();
-  db?.close();
+  await db?.records.close();
 });
 
 describe('admin CLI', () => {
@@ -188,23 +175,13 @@ describe('admin CLI', () => {
     ]);
     // No stdin given: an empty password is refused.
     expect(member.code).toBe(2);
-    const devId = await new Promise<string>((done, fail) => {
-      const child = execFile(
-        process.execPath,
-        [
-          'scripts/admin.mjs',
-          'create-user',
-          '--email',
-          'dev@example.test',
-          '--name',
-          'Dev',
-          '--password-stdin'
-        ],
-        { cwd: root, env: { ...process.env, DATA_DIR: dataDir } },
-        (error, stdout) => (error ? fail(error) : done(stdout.trim()))
-      );
-      child.stdin!.end(`${PASSWORD}\n`);
-    });
+    const dev = await runAdmin(
+      ['create-user', '--email', 'dev@example.test', '--name', 'Dev', '--password-stdin'],
+      { DATA_DIR: dataDir, ...(await databaseEnvFor(dataDir)) },
+      `${PASSWORD}\n`
+    );
+    expect(dev.code, dev.stderr).toBe(0);
+    const devId = dev.stdout.trim();
     const added = await admin([
       'add-member',
       '--workspace',
@@ -296,11 +273,12 @@ describe('admin CLI', () => {
     const expiresAt = stored.find((t) => t.workspaceId === 'e2e')?.expiresAt ?? 0;
     expect(Math.abs(expiresAt - (Date.now() + 7 * 86_400_000))).toBeLessThan(60_000);
 
-    const audit = db
-      .prepare(
-        `SELECT action, actor_label, actor_id FROM audit_log WHERE actor_label = 'cli' ORDER BY seq`
-      )
-      .all() as { action: string; actor_label: string; actor_id: string | null }[];
+    const audit = await db.records.db
+      .selectFrom('audit_log')
+      .select(['action', 'actor_label', 'actor_id'])
+      .where('actor_label', '=', 'cli')
+      .orderBy('seq')
+      .execute();
     expect(audit.map((a) => a.action)).toEqual([
       'user.created',
       'workspace.created',

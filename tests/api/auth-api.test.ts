@@ -1,24 +1,26 @@
 /**
  * Setup, sign-in, sessions and API tokens against the real production app (build/server/main.js
- * in a child process, SQLite in a temp DATA_DIR). The app trusts X-Forwarded-For here
- * (ADDRESS_HEADER), so each test speaks from its own address and the per-address limits of one
- * test do not spill into another.
+ * in a child process, on a temp DATA_DIR's database: SQLite, or PostgreSQL in that run). The app
+ * trusts X-Forwarded-For here (ADDRESS_HEADER), so each test speaks from its own address and the
+ * per-address limits of one test do not spill into another.
  */
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { Accounts } from '../../src/lib/server/accounts/accounts';
+import { Accounts } from '../../src/lib/server/accounts/accounts-store';
 import { hashPassword } from '../../src/lib/server/auth/password';
-import { openSqlite, type SqliteDatabase } from '../../src/lib/server/db/sqlite';
+import type { Records } from '../../src/lib/server/db/records';
 import { authLimits } from '../../src/lib/server/auth/rate-limit';
 import { CloseCode } from '../../src/lib/shared/sync-protocol';
 import { startApp, type TestApp } from '../helpers/app-process';
+import { openTestDatabase } from '../helpers/database';
 import { rawClient } from '../helpers/clients';
 import { errorShape } from '../helpers/rest';
 
 const PASSWORD = 'correct horse battery staple';
 
 let app: TestApp;
-let db: SqliteDatabase;
+let records: Records;
 let accounts: Accounts;
 /** Every password and token the tests use: none may appear in an error body or the logs. */
 const secrets = new Set<string>([PASSWORD]);
@@ -113,10 +115,15 @@ async function createUser(
   return user.id;
 }
 
-function auditRows(action: string): { actor_id: string | null; details: string | null }[] {
-  return db
-    .prepare('SELECT actor_id, details, workspace_id FROM audit_log WHERE action = ? ORDER BY seq')
-    .all(action) as { actor_id: string | null; details: string | null }[];
+function auditRows(
+  action: string
+): Promise<{ actor_id: string | null; details: string | null; workspace_id: string | null }[]> {
+  return records.db
+    .selectFrom('audit_log')
+    .select(['actor_id', 'details', 'workspace_id'])
+    .where('action', '=', action)
+    .orderBy('seq')
+    .execute();
 }
 
 /** A websocket on the board of `ws`, authenticated by session cookie or token. */
@@ -143,13 +150,13 @@ const owner = new Client();
 
 beforeAll(async () => {
   app = await startApp({ env: { ADDRESS_HEADER: 'x-forwarded-for', XFF_DEPTH: '1' } });
-  db = openSqlite(app.dataDir);
-  accounts = new Accounts(db);
+  ({ records } = await openTestDatabase(app.dataDir));
+  accounts = new Accounts(records);
 });
 
 afterAll(async () => {
   await app?.stop();
-  db?.close();
+  await records?.close();
 });
 
 describe('first run', () => {
@@ -198,10 +205,12 @@ describe('first run', () => {
     workspaceId = body.workspaceId;
     ownerEmail = `owner${replies.indexOf(created[0]!)}@example.test`;
     expect(workspaceId).toBe('platform-team');
-    const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
-    expect(count('SELECT COUNT(*) AS n FROM users')).toBe(1);
-    expect(count('SELECT COUNT(*) AS n FROM workspaces')).toBe(1);
-    expect(count(`SELECT COUNT(*) AS n FROM memberships WHERE role = 'owner'`)).toBe(1);
+    const n = sql<number>`COUNT(*)`.as('n');
+    const { db } = records;
+    expect((await db.selectFrom('users').select(n).executeTakeFirstOrThrow()).n).toBe(1);
+    expect((await db.selectFrom('workspaces').select(n).executeTakeFirstOrThrow()).n).toBe(1);
+    const owners = db.selectFrom('memberships').select(n).where('role', '=', 'owner');
+    expect((await owners.executeTakeFirstOrThrow()).n).toBe(1);
 
     // Setup signed the owner in: an HttpOnly, SameSite=Lax cookie, not Secure over plain http.
     const cookie = created[0]!.headers.getSetCookie().find((c) => c.startsWith('rb_session='));
@@ -231,7 +240,7 @@ describe('first run', () => {
       409,
       'setup_done'
     );
-    expect(auditRows('setup.completed')).toHaveLength(1);
+    expect(await auditRows('setup.completed')).toHaveLength(1);
   });
 
   it('[AUTH3] setup is rate limited per address too', async () => {
@@ -265,7 +274,7 @@ describe('sign-in', () => {
     expect(firstSession).toBeTruthy();
     expect(firstSession).not.toBe(owner.session);
     expect((await client.call('GET', '/auth/me')).status).toBe(200);
-    expect(auditRows('auth.login').some((r) => r.actor_id === ownerId)).toBe(true);
+    expect((await auditRows('auth.login')).some((r) => r.actor_id === ownerId)).toBe(true);
 
     // The session a request brings along is never the one it leaves with: it is
     // replaced and ended, so a planted cookie is worthless.
@@ -294,7 +303,7 @@ describe('sign-in', () => {
       401,
       'unauthorized'
     );
-    expect(auditRows('auth.logout').length).toBeGreaterThanOrEqual(1);
+    expect((await auditRows('auth.logout')).length).toBeGreaterThanOrEqual(1);
     // Signing out twice is harmless.
     expect((await client.call('POST', '/auth/logout')).status).toBe(204);
   });
@@ -321,7 +330,7 @@ describe('sign-in', () => {
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1]!;
     expect(median(timings.unknown)).toBeGreaterThan(median(timings.wrong) * 0.5);
     expect(median(timings.wrong)).toBeGreaterThan(median(timings.unknown) * 0.5);
-    const failed = auditRows('auth.login_failed');
+    const failed = await auditRows('auth.login_failed');
     expect(failed.some((r) => r.details?.includes(email))).toBe(true);
     for (const row of failed) expect(row.details ?? '').not.toContain('not the right password');
   });
@@ -369,7 +378,11 @@ describe('sign-in', () => {
     await client.login(ownerEmail);
     const token = client.session!;
     const id = token.split('.')[0]!;
-    db.prepare('UPDATE sessions SET expires_at = ? WHERE id = ?').run(Date.now() - 1_000, id);
+    await records.db
+      .updateTable('sessions')
+      .set({ expires_at: Date.now() - 1_000 })
+      .where('id', '=', id)
+      .execute();
     const reply = await client.call('GET', '/auth/me');
     expectError(reply, 401, 'unauthorized');
     expect(client.session).toBeNull();
@@ -415,7 +428,7 @@ describe('account', () => {
     expect((await here.call('GET', '/auth/me')).status).toBe(200);
     expectError(await new Client().login(email), 401, 'invalid_credentials');
     expect((await new Client().login(email, newPassword)).status).toBe(200);
-    expect(auditRows('auth.password_changed').length).toBe(1);
+    expect((await auditRows('auth.password_changed')).length).toBe(1);
   });
 
   it('[AUTH5] lists sessions with the current one marked, and ends others', async () => {
@@ -506,9 +519,12 @@ describe('API tokens', () => {
     );
     expectError(await owner.call('DELETE', `/tokens/${id}`), 404, 'not_found');
 
-    const audit = db
-      .prepare(`SELECT action, workspace_id FROM audit_log WHERE target = ? ORDER BY seq`)
-      .all(`token:${id}`);
+    const audit = await records.db
+      .selectFrom('audit_log')
+      .select(['action', 'workspace_id'])
+      .where('target', '=', `token:${id}`)
+      .orderBy('seq')
+      .execute();
     expect(audit).toEqual([
       { action: 'token.created', workspace_id: workspaceId },
       { action: 'token.revoked', workspace_id: workspaceId }
@@ -540,7 +556,11 @@ describe('API tokens', () => {
     const { id, token } = soon.body as { id: string; token: string };
     secrets.add(token);
     // Once past its expiry the token stops working.
-    db.prepare('UPDATE api_tokens SET expires_at = ? WHERE id = ?').run(Date.now() - 1, id);
+    await records.db
+      .updateTable('api_tokens')
+      .set({ expires_at: Date.now() - 1 })
+      .where('id', '=', id)
+      .execute();
     expectError(
       await new Client().call('GET', '/auth/me', undefined, { token }),
       401,
@@ -585,11 +605,11 @@ describe('contract', () => {
     }
   });
 
-  it('[AUTH8] never writes a password or token to the logs', () => {
+  it('[AUTH8] never writes a password or token to the logs', async () => {
     const output = app.process.output();
     expect(output).toContain('listening');
     for (const secret of secrets) expect(output).not.toContain(secret);
-    for (const row of db.prepare('SELECT details FROM audit_log').all() as { details: string }[]) {
+    for (const row of await records.db.selectFrom('audit_log').select('details').execute()) {
       for (const secret of secrets) expect(row.details ?? '').not.toContain(secret);
     }
   });

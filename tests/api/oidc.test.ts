@@ -9,11 +9,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import Provider, { type AccountClaims } from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Accounts } from '../../src/lib/server/accounts/accounts';
+import { Accounts } from '../../src/lib/server/accounts/accounts-store';
 import { SESSION_COOKIE } from '../../src/lib/server/auth/authenticate';
 import { OIDC_FLOW_COOKIE } from '../../src/lib/server/auth/oidc';
-import { openSqlite, type SqliteDatabase } from '../../src/lib/server/db/sqlite';
+import type { Records } from '../../src/lib/server/db/records';
 import { seedWorkspace, type SeededUser } from '../helpers/accounts';
+import { openTestDatabase } from '../helpers/database';
 import { startAppProcess, type ServerProcess } from '../helpers/server-process';
 import { tempDataDir } from '../helpers/sync-server';
 
@@ -119,7 +120,7 @@ let opServer: Server;
 let app: ServerProcess;
 let appOrigin: string;
 let opIssuer: string;
-let db: SqliteDatabase;
+let records: Records;
 let accounts: Accounts;
 let owner: SeededUser;
 let operator: SeededUser;
@@ -132,15 +133,18 @@ beforeAll(async () => {
   const seeded = await seedWorkspace(dataDir, WS, ['owner', 'operator']);
   owner = seeded.owner!;
   operator = seeded.operator!;
-  const seedDb = openSqlite(dataDir);
-  await new Accounts(seedDb).createUser({
-    email: 'gone@example.test',
-    name: 'Gone',
-    passwordHash: null,
-    emailVerified: true,
-    active: false
-  });
-  seedDb.close();
+  const seed = await openTestDatabase(dataDir);
+  try {
+    await new Accounts(seed.records).createUser({
+      email: 'gone@example.test',
+      name: 'Gone',
+      passwordHash: null,
+      emailVerified: true,
+      active: false
+    });
+  } finally {
+    await seed.records.close();
+  }
 
   people.set('newcomer', {
     sub: 'newcomer',
@@ -215,13 +219,13 @@ beforeAll(async () => {
       OIDC_NAME: 'Test IdP'
     }
   });
-  db = openSqlite(dataDir);
-  accounts = new Accounts(db);
+  ({ records } = await openTestDatabase(dataDir));
+  accounts = new Accounts(records);
 });
 
 afterAll(async () => {
   await app?.kill('SIGTERM');
-  db?.close();
+  await records?.close();
   await new Promise<void>((resolve) => (opServer ? opServer.close(() => resolve()) : resolve()));
 });
 
@@ -259,10 +263,17 @@ async function sessionUser(jar: CookieJar): Promise<string | null> {
   return (await accounts.validateSession(decodeURIComponent(token)))?.user.id ?? null;
 }
 
-function loginAudits(userId: string): { details: string | null }[] {
-  return db
-    .prepare(`SELECT details FROM audit_log WHERE actor_id = ? AND action = 'auth.login'`)
-    .all(userId) as { details: string | null }[];
+function audits(userId: string, action: string): Promise<{ details: string | null }[]> {
+  return records.db
+    .selectFrom('audit_log')
+    .select('details')
+    .where('actor_id', '=', userId)
+    .where('action', '=', action)
+    .execute();
+}
+
+function loginAudits(userId: string): Promise<{ details: string | null }[]> {
+  return audits(userId, 'auth.login');
 }
 
 describe('OIDC sign-in', () => {
@@ -286,7 +297,7 @@ describe('OIDC sign-in', () => {
     expect(await sessionUser(attempt.jar)).toBe(user!.id);
     // The flow cookie is gone once used.
     expect(attempt.jar.get(attempt.callback, OIDC_FLOW_COOKIE)).toBeUndefined();
-    expect(loginAudits(user!.id).map((a) => JSON.parse(a.details ?? '{}'))).toEqual([
+    expect((await loginAudits(user!.id)).map((a) => JSON.parse(a.details ?? '{}'))).toEqual([
       { method: 'oidc' }
     ]);
   });
@@ -298,7 +309,7 @@ describe('OIDC sign-in', () => {
     expect(await finish(attempt)).toBe('/');
     expect(await sessionUser(attempt.jar)).toBe(first!.id);
     expect(await accounts.countUsers()).toBe(usersBefore);
-    expect(loginAudits(first!.id)).toHaveLength(2);
+    expect(await loginAudits(first!.id)).toHaveLength(2);
 
     // Signing in again in the same browser replaces its session rather than adding one.
     const oldToken = attempt.jar.get(new URL('/', appOrigin), SESSION_COOKIE)!;
@@ -335,12 +346,10 @@ describe('OIDC sign-in', () => {
     expect(await sessionUser(attempt.jar)).toBeNull();
     expect(await accounts.findIdentity(opIssuer, 'impostor')).toBeNull();
     expect(await accounts.countUsers()).toBe(before);
-    expect(loginAudits(operator.userId)).toHaveLength(0);
+    expect(await loginAudits(operator.userId)).toHaveLength(0);
     // The attempt on the account is on record, as a failed password sign-in would be.
-    const failed = db
-      .prepare(`SELECT details FROM audit_log WHERE actor_id = ? AND action = 'auth.login_failed'`)
-      .all(operator.userId) as { details: string }[];
-    expect(failed.map((row) => JSON.parse(row.details))).toEqual([
+    const failed = await audits(operator.userId, 'auth.login_failed');
+    expect(failed.map((row) => JSON.parse(row.details ?? 'null'))).toEqual([
       { method: 'oidc', reason: 'email_unverified' }
     ]);
   });

@@ -5,14 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { Accounts } from '../../src/lib/server/accounts/accounts';
+import { Accounts } from '../../src/lib/server/accounts/accounts-store';
 import { SESSION_COOKIE } from '../../src/lib/server/auth/authenticate';
-import { openSqlite } from '../../src/lib/server/db/sqlite';
 import { upsertLabel } from '../../src/lib/shared/board/board-model';
 import { taskSchema, type Task } from '../../src/lib/shared/board/schema';
 import { memberSchema } from '../../src/lib/shared/workspaces/schema';
 import { seedWorkspace, type SeededUser } from '../helpers/accounts';
 import { startApp, type TestApp } from '../helpers/app-process';
+import { openTestDatabase } from '../helpers/database';
 import { connectClient, whenSynced, type TestClient } from '../helpers/clients';
 import { tempDataDir } from '../helpers/sync-server';
 import { errorShape } from '../helpers/rest';
@@ -29,13 +29,13 @@ const clients: TestClient[] = [];
 beforeAll(async () => {
   const dataDir = tempDataDir('runboard-contract-');
   users = await seedWorkspace(dataDir, WS, ['owner', 'viewer']);
-  const db = openSqlite(dataDir);
+  const { records } = await openTestDatabase(dataDir);
   try {
-    const accounts = new Accounts(db);
+    const accounts = new Accounts(records);
     const origin = { ip: '127.0.0.1', userAgent: 'vitest' };
     session = (await accounts.createSession(users.owner!.userId, origin)).token;
   } finally {
-    db.close();
+    await records.close();
   }
   app = await startApp({ dataDir });
 }, 60_000);

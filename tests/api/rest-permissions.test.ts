@@ -5,12 +5,12 @@
  * routes must state who may call them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Accounts } from '../../src/lib/server/accounts/accounts';
+import { Accounts } from '../../src/lib/server/accounts/accounts-store';
 import { operations } from '../../src/lib/server/api/registry';
-import { openSqlite } from '../../src/lib/server/db/sqlite';
 import { ROLES, atLeast, type Role } from '../../src/lib/shared/permissions';
 import { seedWorkspace, type SeededUser } from '../helpers/accounts';
 import { startApp, type TestApp } from '../helpers/app-process';
+import { openTestDatabase } from '../helpers/database';
 import { tempDataDir } from '../helpers/sync-server';
 
 const WS = 'restmatrix';
@@ -144,26 +144,29 @@ beforeAll(async () => {
   users = await seedWorkspace(dataDir, WS, [...ROLES]);
   outsider = (await seedWorkspace(dataDir, `${WS}-other`, ['owner'])).owner!;
   // A token of the workspace's member, revoked before the app starts.
-  const db = openSqlite(dataDir);
-  const accounts = new Accounts(db);
-  const created = await accounts.createToken({
-    userId: users.member!.userId,
-    workspaceId: WS,
-    name: 'revoked',
-    expiresAt: null
-  });
-  await accounts.revokeToken(created.apiToken.id);
-  for (const role of ROLES) {
-    const user = await accounts.createUser({
-      email: `bystander-${role}@example.test`,
-      name: `Bystander ${role}`,
-      passwordHash: null
+  const { records } = await openTestDatabase(dataDir);
+  try {
+    const accounts = new Accounts(records);
+    const created = await accounts.createToken({
+      userId: users.member!.userId,
+      workspaceId: WS,
+      name: 'revoked',
+      expiresAt: null
     });
-    await accounts.addMember(WS, user.id, 'viewer');
-    bystanders[role] = user.id;
+    await accounts.revokeToken(created.apiToken.id);
+    for (const role of ROLES) {
+      const user = await accounts.createUser({
+        email: `bystander-${role}@example.test`,
+        name: `Bystander ${role}`,
+        passwordHash: null
+      });
+      await accounts.addMember(WS, user.id, 'viewer');
+      bystanders[role] = user.id;
+    }
+    revokedToken = created.token;
+  } finally {
+    await records.close();
   }
-  db.close();
-  revokedToken = created.token;
   app = await startApp({ dataDir });
 }, 60_000);
 

@@ -6,10 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { Accounts } from '../../src/lib/server/accounts/accounts';
+import { Accounts } from '../../src/lib/server/accounts/accounts-store';
 import { SESSION_COOKIE } from '../../src/lib/server/auth/authenticate';
 import { hashPassword } from '../../src/lib/server/auth/password';
-import { openSqlite } from '../../src/lib/server/db/sqlite';
 import { createTask, listTasks } from '../../src/lib/shared/board/board-model';
 import { taskSchema } from '../../src/lib/shared/board/schema';
 import { CloseCode } from '../../src/lib/shared/sync-protocol';
@@ -23,6 +22,7 @@ import {
 } from '../../src/lib/shared/workspaces/schema';
 import { seedWorkspace, type SeededUser } from '../helpers/accounts';
 import { startApp, type TestApp } from '../helpers/app-process';
+import { openTestDatabase } from '../helpers/database';
 import { connectClient, waitFor, whenSynced, type TestClient } from '../helpers/clients';
 import { tempDataDir } from '../helpers/sync-server';
 import { errorShape } from '../helpers/rest';
@@ -50,9 +50,9 @@ const WORKSPACES = {
 } as const;
 
 async function seedSessions(dataDir: string): Promise<void> {
-  const db = openSqlite(dataDir);
+  const { records } = await openTestDatabase(dataDir);
   try {
-    const accounts = new Accounts(db);
+    const accounts = new Accounts(records);
     const origin = { ip: '127.0.0.1', userAgent: 'vitest' };
     for (const group of Object.values(people)) {
       for (const person of Object.values(group)) {
@@ -82,7 +82,7 @@ async function seedSessions(dataDir: string): Promise<void> {
     });
     expiredInviteToken = expired.token;
   } finally {
-    db.close();
+    await records.close();
   }
 }
 

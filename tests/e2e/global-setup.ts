@@ -63,7 +63,12 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
   const cli = (args: string[]) =>
     execFileSync(process.execPath, ['scripts/admin.mjs', ...args], {
       cwd: root,
-      env: { ...process.env, DATA_DIR: dataDir },
+      // The server's store: DATA_DIR, or the PostgreSQL database of the smoke run.
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        DATABASE_URL: process.env.RUNBOARD_E2E_DATABASE_URL ?? ''
+      },
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe']
     }).trim();

@@ -1,5 +1,5 @@
 /** Seeds accounts straight into a DATA_DIR's database, for tests that need credentials. */
-import { Accounts } from '../../src/lib/server/accounts/accounts';
+import { Accounts } from '../../src/lib/server/accounts/accounts-store';
 import { hashPassword } from '../../src/lib/server/auth/password';
 import { openTestDatabase } from './database';
 import type { Role } from '../../src/lib/shared/permissions';

@@ -5,7 +5,11 @@
  * which seeding and inspection helpers open too. Databases are dropped after each test file
  * (tests/setup/databases.ts).
  */
-import { openDatabase, type DatabaseTarget, type OpenedDatabase } from '../../src/lib/server/db/records';
+import {
+  openDatabase,
+  type DatabaseTarget,
+  type OpenedDatabase
+} from '../../src/lib/server/db/records';
 import { createLogger } from '../../src/lib/server/log';
 import { createTestDatabase, type TestDatabase } from './postgres';
 

@@ -9,9 +9,8 @@ import * as Y from 'yjs';
 import { decodeMessage } from '../../sync-server/messages';
 import { DocStore } from '../../sync-server/doc-store';
 import type { Room, RoomConnection } from '../../sync-server/room';
-import { SqliteStorage } from '../../sync-server/storage/sqlite-storage';
 import { clientOrigin, peerOrigin } from '../../sync-server/update-origin';
-import { openSqlite } from '../../src/lib/server/db/sqlite';
+import { openDatabase } from '../../src/lib/server/db/records';
 import { createLogger } from '../../src/lib/server/log';
 import { loadStoredDoc } from '../helpers/store';
 import { tempDataDir } from '../helpers/sync-server';
@@ -46,7 +45,10 @@ afterEach(async () => {
 });
 
 async function setUp() {
-  const storage = new SqliteStorage(openSqlite(tempDataDir('runboard-origins-')));
+  const { documents: storage } = await openDatabase(
+    { dataDir: tempDataDir('runboard-origins-') },
+    { logger: createLogger('error') }
+  );
   let storedUpdates = 0;
   const append = storage.append.bind(storage);
   storage.append = async (name, updates) => {

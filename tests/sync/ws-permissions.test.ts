@@ -7,13 +7,13 @@ import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { closeConnections } from '../../src/lib/server/accounts/access-changes';
-import { openSqlite } from '../../src/lib/server/db/sqlite';
-import { Accounts } from '../../src/lib/server/accounts/accounts';
+import { Accounts } from '../../src/lib/server/accounts/accounts-store';
 import { SESSION_COOKIE } from '../../src/lib/server/auth/authenticate';
 import { docAccess, ROLES } from '../../src/lib/shared/permissions';
 import { CloseCode, MessageType, SyncMessageType } from '../../src/lib/shared/sync-protocol';
 import type { DocKind } from '../../src/lib/shared/doc-name';
 import { seedWorkspace, type SeededUser } from '../helpers/accounts';
+import { openTestDatabase } from '../helpers/database';
 import { rawClient, waitFor } from '../helpers/clients';
 import { startSyncServer, tempDataDir, type TestSyncServer } from '../helpers/sync-server';
 
@@ -152,7 +152,7 @@ describe('websocket permission matrix', () => {
       closed: CloseCode.Forbidden
     });
     // A session created 31 days ago has expired.
-    const past = new Accounts(server.runtime.db, () => Date.now() - 31 * 24 * 3600 * 1000);
+    const past = new Accounts(server.runtime.records, () => Date.now() - 31 * 24 * 3600 * 1000);
     const expired = await past.createSession(users.member!.userId, { ip: null, userAgent: null });
     expect(
       await probe(DOCS.board, 'cookie-expired', {
@@ -196,7 +196,7 @@ describe('websocket permission matrix', () => {
       });
       await browser.opened;
       // Another process demotes the member: nothing in this process calls closeConnections.
-      const other = openSqlite(dataDir);
+      const other = (await openTestDatabase(dataDir)).records;
       await new Accounts(other).setRole('recheck', member.userId, 'viewer');
       expect(await live.closed).toBe(CloseCode.AccessChanged);
       expect(await browser.closed).toBe(CloseCode.AccessChanged);
@@ -222,7 +222,7 @@ describe('websocket permission matrix', () => {
       });
       await ownerBrowser.opened;
       await new Accounts(other).deleteUserSessions(owner.userId);
-      other.close();
+      await other.close();
       expect(await ownerBrowser.closed).toBe(CloseCode.AccessChanged);
       again.ws.close();
     } finally {

@@ -140,13 +140,19 @@ describe('OpenAPI document', () => {
     const expected = {
       public: [],
       session: [{ cookieAuth: [] }],
-      caller: [{ bearerAuth: [] }, { cookieAuth: [] }]
+      caller: [{ bearerAuth: [] }, { cookieAuth: [] }],
+      member: [{ bearerAuth: [] }, { cookieAuth: [] }]
     };
     const seen = new Set<string>();
     for (const { op } of allOperations(doc)) {
       const auth = byId.get(op.operationId)?.auth ?? 'caller';
-      seen.add(auth);
-      expect(op.security, op.operationId).toEqual(expected[auth]);
+      const kind = typeof auth === 'object' ? 'member' : auth;
+      seen.add(kind);
+      expect(op.security, op.operationId).toEqual(expected[kind]);
+      // A member operation names the right it needs; the others name none.
+      expect(op['x-permission'], op.operationId).toEqual(
+        typeof auth === 'object' ? expect.any(String) : undefined
+      );
       // Every scheme named is declared.
       for (const requirement of op.security) {
         for (const name of Object.keys(requirement)) {
@@ -154,7 +160,7 @@ describe('OpenAPI document', () => {
         }
       }
     }
-    expect([...seen].sort()).toEqual(['caller', 'public', 'session']);
+    expect([...seen].sort()).toEqual(['caller', 'member', 'public', 'session']);
     // The few that need no credentials, by name: adding one is a deliberate act.
     const open = allOperations(doc).filter(({ op }) => op.security.length === 0);
     expect(open.map(({ op }) => op.operationId).sort()).toEqual(['login', 'logout', 'setup']);

@@ -8,7 +8,7 @@
 import type { DocStore } from '../../../sync-server/doc-store';
 import type { SyncServer } from '../../../sync-server/server';
 import type { DocumentStorage } from '../../../sync-server/storage/types';
-import type { Accounts } from './accounts/accounts';
+import type { Accounts } from './accounts/accounts-store';
 import type { BoardService } from './board/board-service';
 import type { BoardStore } from './board/board-store';
 import type { Config } from './config';

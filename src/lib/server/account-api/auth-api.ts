@@ -19,7 +19,6 @@ import {
   signOut,
   updateProfile
 } from '$lib/server/accounts/auth-service';
-import { requireCaller, requireSession } from '$lib/server/api/authorize';
 import { SMALL_LIST_LIMITS, pageReply, pageQuery, pageResponse } from '$lib/server/api/list-page';
 import { defineOperation, type Operation } from '$lib/server/api/operation';
 import { requestOrigin } from '$lib/server/api/request-origin';
@@ -34,7 +33,6 @@ import {
   toSessionInfo,
   unauthorizedResponse as unauthorized
 } from './responses';
-import { sessionContext } from './session-context';
 
 const TAGS = ['auth'] as const;
 const sessionOnly = {
@@ -71,9 +69,9 @@ export const loginOperation = defineOperation(
       429: rateLimitedResponse
     }
   },
-  async ({ event, body }) => {
-    const runtime = await getRuntime();
-    const result = await signIn(runtime, body, requestOrigin(event), currentSessionId(event));
+  async ({ event, request, body }) => {
+    const { runtime, origin } = request;
+    const result = await signIn(runtime, body, origin, currentSessionId(event));
     setSessionCookie(event.cookies, result.token, result.session.expiresAt, event.url);
     return { status: 200, body: { userId: result.user.id } };
   }
@@ -113,8 +111,8 @@ export const getMeOperation = defineOperation(
     tags: TAGS,
     responses: { 200: { description: 'The calling user.', schema: meSchema }, 401: unauthorized }
   },
-  async ({ event }) => {
-    const caller = requireCaller(event);
+  async ({ request }) => {
+    const { caller } = request;
     return { status: 200, body: toMe(caller.user, caller) };
   }
 );
@@ -135,8 +133,8 @@ export const updateMeOperation = defineOperation(
       403: sessionOnly
     }
   },
-  async ({ event, body }) => {
-    const { caller, runtime, origin } = await sessionContext(event);
+  async ({ request, body }) => {
+    const { caller, runtime, origin } = request;
     const user = await updateProfile(runtime, caller.user, body, origin);
     return { status: 200, body: toMe(user, caller) };
   }
@@ -167,8 +165,8 @@ export const changePasswordOperation = defineOperation(
       429: rateLimitedResponse
     }
   },
-  async ({ event, body }) => {
-    const { caller, runtime, origin } = await sessionContext(event);
+  async ({ request, body }) => {
+    const { caller, runtime, origin } = request;
     const result = await changePassword(runtime, caller.user, caller.session.id, body, origin);
     return { status: 200, body: result };
   }
@@ -190,9 +188,9 @@ export const listSessionsOperation = defineOperation(
       403: sessionOnly
     }
   },
-  async ({ event, query }) => {
-    const caller = requireSession(event);
-    const sessions = await listOwnSessions(await getRuntime(), caller.user.id, caller.session.id);
+  async ({ request, event, query }) => {
+    const { caller } = request;
+    const sessions = await listOwnSessions(request.runtime, caller.user.id, caller.session.id);
     return pageReply(sessions.map(toSessionInfo), query, event.url);
   }
 );
@@ -216,8 +214,8 @@ export const revokeSessionOperation = defineOperation(
       404: { description: 'No such session of yours (`not_found`).' }
     }
   },
-  async ({ event, params }) => {
-    const { caller, runtime, origin } = await sessionContext(event);
+  async ({ request, event, params }) => {
+    const { caller, runtime, origin } = request;
     await revokeOwnSession(runtime, caller.user, params.id, origin);
     if (params.id === caller.session.id) clearSessionCookie(event.cookies, event.url);
     return { status: 204, body: undefined };
@@ -244,8 +242,8 @@ export const revokeOtherSessionsOperation = defineOperation(
       403: sessionOnly
     }
   },
-  async ({ event }) => {
-    const { caller, runtime, origin } = await sessionContext(event);
+  async ({ request }) => {
+    const { caller, runtime, origin } = request;
     const revoked = await revokeOtherSessions(runtime, caller.user, caller.session.id, origin);
     return { status: 200, body: { revoked } };
   }

@@ -7,9 +7,7 @@ import { z } from 'zod';
 import { setupInputSchema } from '$lib/server/accounts/account-schemas';
 import { setUp } from '$lib/server/accounts/setup-service';
 import { defineOperation, type Operation } from '$lib/server/api/operation';
-import { requestOrigin } from '$lib/server/api/request-origin';
 import { setSessionCookie } from '$lib/server/auth/session-cookie';
-import { getRuntime } from '$lib/server/runtime';
 import { rateLimitedResponse, sessionCookieHeader } from './responses';
 
 export const setupOperation = defineOperation(
@@ -43,9 +41,9 @@ export const setupOperation = defineOperation(
       429: rateLimitedResponse
     }
   },
-  async ({ event, body }) => {
-    const runtime = await getRuntime();
-    const result = await setUp(runtime, body, requestOrigin(event), event.locals.locale);
+  async ({ event, request, body }) => {
+    const { runtime, origin } = request;
+    const result = await setUp(runtime, body, origin, event.locals.locale);
     setSessionCookie(event.cookies, result.token, result.session.expiresAt, event.url);
     return { status: 201, body: { userId: result.user.id, workspaceId: result.workspace.id } };
   }

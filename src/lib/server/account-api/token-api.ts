@@ -6,14 +6,10 @@
 import { z } from 'zod';
 import { tokenCreateSchema } from '$lib/server/accounts/account-schemas';
 import { createApiToken, listApiTokens, revokeApiToken } from '$lib/server/accounts/token-service';
-import { requireCaller, requireSession } from '$lib/server/api/authorize';
 import { SMALL_LIST_LIMITS, pageReply, pageQuery, pageResponse } from '$lib/server/api/list-page';
 import { ApiError } from '$lib/server/api/errors';
 import { defineOperation, type Operation } from '$lib/server/api/operation';
-import { requestOrigin } from '$lib/server/api/request-origin';
-import { getRuntime } from '$lib/server/runtime';
 import { tokenInfoSchema, toTokenInfo, unauthorizedResponse as unauthorized } from './responses';
-import { sessionContext } from './session-context';
 
 const TAGS = ['tokens'] as const;
 
@@ -46,8 +42,8 @@ export const createTokenOperation = defineOperation(
       404: { description: 'Not a member of that workspace (`not_found`).' }
     }
   },
-  async ({ event, body }) => {
-    const { caller, runtime, origin } = await sessionContext(event);
+  async ({ request, body }) => {
+    const { caller, runtime, origin } = request;
     const { token, apiToken } = await createApiToken(runtime, caller.user, body, origin);
     return { status: 201, body: { id: apiToken.id, token } };
   }
@@ -69,9 +65,9 @@ export const listTokensOperation = defineOperation(
       403: { description: 'Called with an API token (`forbidden`).' }
     }
   },
-  async ({ event, query }) => {
-    const caller = requireSession(event);
-    const tokens = await listApiTokens(await getRuntime(), caller.user.id);
+  async ({ request, event, query }) => {
+    const { caller } = request;
+    const tokens = await listApiTokens(request.runtime, caller.user.id);
     return pageReply(tokens.map(toTokenInfo), query, event.url);
   }
 );
@@ -91,12 +87,12 @@ export const revokeTokenOperation = defineOperation(
       404: { description: 'No such token of yours, or already revoked (`not_found`).' }
     }
   },
-  async ({ event, params }) => {
-    const caller = requireCaller(event);
+  async ({ request, params }) => {
+    const { caller } = request;
     if (caller.kind === 'token' && caller.apiToken.id !== params.id) {
       throw new ApiError(404, 'not_found', 'no such token');
     }
-    await revokeApiToken(await getRuntime(), caller.user, params.id, requestOrigin(event));
+    await revokeApiToken(request.runtime, caller.user, params.id, request.origin);
     return { status: 204, body: undefined };
   }
 );

@@ -15,7 +15,7 @@ import type { DocumentStorage } from '../../../../sync-server/storage/types';
 import { generateId } from '../../shared/model/ids';
 import { boardDocName } from '../../shared/doc-name';
 import { randomToken } from '../auth/secrets';
-import type { Accounts } from './accounts';
+import type { Accounts } from './accounts-store';
 
 /** Longest id derived from a workspace name, before a random suffix. */
 export const SLUG_MAX_LENGTH = 40;

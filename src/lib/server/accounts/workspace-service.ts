@@ -18,7 +18,7 @@ import type { InviteRole, InviteStatus } from '../../shared/workspaces/schema';
 import type { Runtime } from '../runtime';
 import { hashPassword } from '../auth/password';
 import { RateLimiter, authLimits } from '../auth/rate-limit';
-import { INVITE_TTL_MAX_MS } from './accounts';
+import { INVITE_TTL_MAX_MS } from './accounts-store';
 import { closeConnections } from './access-changes';
 import { allocateWorkspaceId, workspaceIdIsFree } from './workspace-id';
 import {
@@ -38,12 +38,19 @@ export interface Actor {
   origin: RequestOrigin;
 }
 
+/** An actor that may be no user: the admin CLI (label `cli`, no origin). */
+export type AuditActor = Omit<Actor, 'userId' | 'origin'> & {
+  userId: string | null;
+  origin: RequestOrigin | null;
+};
+
 const HOUR_MS = 60 * 60 * 1000;
 
 /**
- * Membership changes of one workspace run one after another. The check ("is this the last
- * owner?") and the write are separate statements, so two owners demoting each other at the same
- * moment could otherwise both pass the check and leave the workspace without an owner.
+ * Membership changes of one workspace run one after another in this process, so the checks
+ * below read what the previous change wrote. The last-owner rule itself is enforced by the
+ * store (`keepAnOwner`: check and write in one transaction on the locked workspace row), which
+ * also holds between app nodes sharing one PostgreSQL.
  */
 const workspaceQueues = new Map<string, Promise<unknown>>();
 
@@ -61,18 +68,32 @@ function serialized<T>(workspaceId: string, task: () => Promise<T>): Promise<T> 
   return run;
 }
 
-/** Creates a workspace owned by the actor; its board gets default columns when first loaded. */
+/**
+ * Creates a workspace; its board gets default columns when first loaded. The owner is the actor,
+ * or `options.owner` (the admin CLI creates workspaces for someone). Without `options.id` the
+ * id is derived from the name (workspace-id.ts); a given id must be free of workspaces, and
+ * documents already stored under it (from before accounts) become the workspace's.
+ */
 export async function createWorkspace(
-  runtime: Runtime,
-  actor: Actor,
-  name: string
+  runtime: Pick<Runtime, 'accounts' | 'storage'>,
+  actor: AuditActor,
+  name: string,
+  options: { id?: string; owner?: Pick<User, 'id' | 'email'> } = {}
 ): Promise<Workspace> {
-  const id = await allocateWorkspaceId(name, (candidate) =>
-    workspaceIdIsFree(runtime.accounts, runtime.storage, candidate)
-  );
-  const workspace = await runtime.accounts.createWorkspace(name, actor.userId, id);
+  const ownerId = options.owner?.id ?? actor.userId;
+  if (ownerId === null) throw new DomainError('invalid_input', 'a workspace needs an owner');
+  let id = options.id;
+  if (id === undefined) {
+    id = await allocateWorkspaceId(name, (candidate) =>
+      workspaceIdIsFree(runtime.accounts, runtime.storage, candidate)
+    );
+  } else if (await runtime.accounts.getWorkspace(id)) {
+    throw new DomainError('conflict', `workspace ${id} exists already`);
+  }
+  const workspace = await runtime.accounts.createWorkspace(name, ownerId, id);
   await audit(runtime, actor, workspace.id, 'workspace.created', `workspace:${workspace.id}`, {
-    name: workspace.name
+    name: workspace.name,
+    ...(options.owner ? { owner: options.owner.email } : {})
   });
   return workspace;
 }
@@ -145,7 +166,7 @@ export async function changeMemberRole(
         );
       }
       if (next !== 'owner') await refuseLastOwner(runtime, target, 'demoted');
-      await runtime.accounts.setRole(workspaceId, targetUserId, next);
+      await runtime.accounts.setRole(workspaceId, targetUserId, next, { keepAnOwner: true });
       await audit(runtime, actor, workspaceId, 'member.role_changed', `user:${targetUserId}`, {
         from: target.role,
         to: next
@@ -184,7 +205,7 @@ export async function removeMember(
     await refuseLastOwner(runtime, target, 'removed');
     // Named in the entry: once removed, the log can no longer look the person up as a member.
     const removed = await runtime.accounts.getUser(targetUserId);
-    await runtime.accounts.removeMember(workspaceId, targetUserId);
+    await runtime.accounts.removeMember(workspaceId, targetUserId, { keepAnOwner: true });
     await audit(runtime, actor, workspaceId, 'member.removed', `user:${targetUserId}`, {
       role: target.role,
       ...(removed ? { name: removed.name, email: removed.email } : {}),
@@ -336,8 +357,8 @@ export function inviteStatus(invite: Invite, now: number = Date.now()): InviteSt
 }
 
 async function audit(
-  runtime: Runtime,
-  actor: Actor,
+  runtime: Pick<Runtime, 'accounts'>,
+  actor: AuditActor,
   workspaceId: string,
   action: WorkspaceAuditAction,
   target: string,

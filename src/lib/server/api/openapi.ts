@@ -7,7 +7,7 @@
  * named `<id>Input`.
  */
 import { z } from 'zod';
-import { API_TOKEN_PREFIX } from '../accounts/accounts';
+import { API_TOKEN_PREFIX } from '../accounts/accounts-store';
 import { SESSION_COOKIE } from '../auth/authenticate';
 import { apiErrorSchema } from './errors';
 import type { Operation, OperationAuth, OperationDefinition, ParamsSchema } from './operation';
@@ -77,14 +77,25 @@ export const securitySchemes: Record<SecuritySchemeName, SecurityScheme> = {
 
 /** The `security` of an operation with the given auth (`[]`: no credentials needed). */
 export function securityOf(auth: OperationAuth = 'caller'): SecurityRequirement[] {
-  switch (auth) {
+  switch (typeof auth === 'object' ? 'member' : auth) {
     case 'public':
       return [];
     case 'session':
       return [{ cookieAuth: [] }];
-    case 'caller':
+    default:
+      // A caller, or a member of the path's workspace (the right needed is in `x-permission`).
       return [{ bearerAuth: [] }, { cookieAuth: [] }];
   }
+}
+
+/** The workspace right an operation needs, for `x-permission` (absent: none beyond `security`). */
+export function permissionOf(auth: OperationAuth = 'caller'): string | undefined {
+  if (typeof auth !== 'object') return undefined;
+  return auth.member === 'read'
+    ? 'workspace.read'
+    : auth.member === 'write'
+      ? 'tasks.write'
+      : auth.member;
 }
 
 export interface OpenApiOperation {
@@ -93,6 +104,8 @@ export interface OpenApiOperation {
   description?: string;
   tags: string[];
   security: SecurityRequirement[];
+  /** The workspace right the caller's role must include (shared/permissions.ts). */
+  'x-permission'?: string;
   parameters?: OpenApiParameter[];
   requestBody?: { required: boolean; content: Record<string, OpenApiMediaType> };
   responses: Record<string, OpenApiResponse>;
@@ -313,6 +326,7 @@ function operationObject(
     ...(definition.description ? { description: definition.description } : {}),
     tags: [...definition.tags],
     security: securityOf(definition.auth),
+    ...(permissionOf(definition.auth) ? { 'x-permission': permissionOf(definition.auth) } : {}),
     ...(parameterList.length > 0 ? { parameters: parameterList } : {}),
     ...(definition.body
       ? {

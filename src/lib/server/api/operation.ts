@@ -7,8 +7,15 @@
  */
 import { json, type RequestEvent, type RequestHandler } from '@sveltejs/kit';
 import { z } from 'zod';
-import { requireCaller, requireSession } from './authorize';
 import { ApiError, errorResponse, fromZodError, handleApiError } from './errors';
+import {
+  requestContext,
+  requireAuth,
+  type OperationAuth,
+  type RequestContextOf
+} from './request-context';
+
+export type { OperationAuth } from './request-context';
 
 /** Limits of the REST layer, with units in the names. */
 export const apiDefaults = {
@@ -39,13 +46,6 @@ export interface ResponseSpec {
 
 export type ResponseMap = Readonly<Record<number, ResponseSpec>>;
 
-/**
- * Who may call an operation, checked before the input is read and declared in OpenAPI as the
- * operation's `security`: `caller` (the default) an API token or a session cookie, `session`
- * only a signed-in browser session (account management), `public` anyone.
- */
-export type OperationAuth = 'caller' | 'session' | 'public';
-
 /** A REST operation as declared; `path` is relative to `/api/v1`, OpenAPI style (`{ws}`). */
 export interface OperationDefinition {
   method: HttpMethod;
@@ -54,7 +54,10 @@ export interface OperationDefinition {
   summary: string;
   description?: string;
   tags: readonly string[];
-  /** Who may call it (default `caller`); handlers still check what the caller may do. */
+  /**
+   * Who may call it (default `caller`; request-context.ts): checked before the input is read,
+   * stated as the OpenAPI `security`, and turned into the handler's `request` context.
+   */
   auth?: OperationAuth;
   params?: ParamsSchema;
   query?: ParamsSchema;
@@ -68,9 +71,11 @@ type Parsed<D, K extends 'params' | 'query' | 'body'> = D extends {
   ? z.output<S>
   : undefined;
 
-/** What a handler receives: the request event and the parsed input. */
+/** What a handler receives: the request event, its checked context and the parsed input. */
 export interface OperationContext<D extends OperationDefinition> {
   event: RequestEvent;
+  /** Caller, runtime, workspace access and actor, as the declared `auth` establishes them. */
+  request: RequestContextOf<D['auth']>;
   params: Parsed<D, 'params'>;
   query: Parsed<D, 'query'>;
   body: Parsed<D, 'body'>;
@@ -110,10 +115,13 @@ export function defineOperation<
 >(definition: D, handler: H): Operation {
   const handle: RequestHandler = async (event) => {
     try {
-      requireAuth(definition, event);
+      requireAuth(definition.auth, event);
+      const params = parsePart(definition.params, event.params, 'path parameters');
+      const request = await requestContext(definition.auth, event);
       const context = {
         event,
-        params: parsePart(definition.params, event.params, 'path parameters'),
+        request,
+        params,
         query: parsePart(definition.query, queryObject(event.url), 'query parameters'),
         body: definition.body
           ? parsePart(definition.body, await readJsonBody(event.request), 'request body')
@@ -126,27 +134,6 @@ export function defineOperation<
     }
   };
   return { definition, handle };
-}
-
-/**
- * Checks the operation's declared `auth` (401 without credentials, 403 for a token where a
- * session is needed). It runs before the input is read, so an anonymous caller learns nothing
- * about the input rules, and it is what the OpenAPI `security` of the operation states.
- */
-export function requireAuth(
-  definition: Pick<OperationDefinition, 'auth'>,
-  event: Pick<RequestEvent, 'locals'>
-): void {
-  switch (definition.auth ?? 'caller') {
-    case 'caller':
-      requireCaller(event);
-      break;
-    case 'session':
-      requireSession(event);
-      break;
-    case 'public':
-      break;
-  }
 }
 
 /** Validates one part of a request (params, query, body) with its schema, if it has one. */

@@ -3,7 +3,7 @@
  * `?token=` on the websocket for clients that cannot set headers). Framework-free: used by
  * hooks.server.ts for pages and REST, and by the websocket upgrade.
  */
-import type { Accounts } from '../accounts/accounts';
+import type { Accounts } from '../accounts/accounts-store';
 import type { ApiToken, Session, User } from '../accounts/types';
 import type { Role } from '../../shared/permissions';
 

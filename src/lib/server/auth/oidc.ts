@@ -8,7 +8,7 @@
  */
 import * as client from 'openid-client';
 import { z } from 'zod';
-import type { Accounts } from '../accounts/accounts';
+import type { Accounts } from '../accounts/accounts-store';
 import { closeConnections } from '../accounts/access-changes';
 import { domainErrorCode } from '../../shared/model/domain-error';
 import { type RequestOrigin, type Session, type User } from '../accounts/types';

@@ -23,7 +23,7 @@ export class BoardService {
    * Yjs transaction, then the task is written with it: a failure in between costs a number,
    * never a duplicate.
    */
-  async createTask(workspaceId: string, input: TaskCreateInput, actorId: string) {
+  async createTask(workspaceId: string, input: TaskCreateInput, actorId: string | null) {
     const number = await this.deps.store.reserveTaskNumbers(workspaceId);
     return this.deps.docs().transact(boardDocName(workspaceId), (doc: Y.Doc) => {
       const created = createTask(doc, input, { actor: actorId });

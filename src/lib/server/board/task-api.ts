@@ -5,14 +5,13 @@
  * clients are connected to, so a REST edit is applied, stored and broadcast like any client's
  * edit, with the caller's member id as the actor of the change.
  */
-import type { RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
-import { authorizeWorkspace, type WorkspaceAccessMode } from '$lib/server/api/authorize';
 import { ApiError } from '$lib/server/api/errors';
 import { API_BASE_PATH } from '$lib/server/api/openapi';
 import { SMALL_LIST_LIMITS, pageReply, pageQuery, pageResponse } from '$lib/server/api/list-page';
 import { defineOperation, queryBoolean, type Operation } from '$lib/server/api/operation';
-import { getRuntime, type Runtime } from '$lib/server/runtime';
+import type { MemberContext } from '$lib/server/api/request-context';
+import type { Runtime } from '$lib/server/runtime';
 import type * as Y from 'yjs';
 import {
   addChecklistItem,
@@ -122,17 +121,12 @@ interface Board {
   actorId: string | null;
 }
 
-/** Authorises the caller and addresses the workspace's board document. */
-async function boardFor(
-  event: RequestEvent,
-  ws: string,
-  mode: WorkspaceAccessMode
-): Promise<Board> {
-  const access = await authorizeWorkspace(event, ws, mode);
+/** The workspace's board document, for a caller whose access the operation's `auth` checked. */
+function boardOf(request: MemberContext): Board {
   return {
-    runtime: await getRuntime(),
-    docName: boardDocName(access.workspaceId),
-    actorId: access.actorId
+    runtime: request.runtime,
+    docName: boardDocName(request.workspaceId),
+    actorId: request.access.actorId
   };
 }
 
@@ -164,6 +158,7 @@ export const listTasksOperation = defineOperation(
       'then position. All given filters must match. Archived tasks are left out unless ' +
       '`includeArchived=true`.',
     tags: TAGS,
+    auth: { member: 'read' },
     params: workspaceParams,
     query: listQuery,
     responses: {
@@ -171,8 +166,8 @@ export const listTasksOperation = defineOperation(
       400: errorResponses.invalid
     }
   },
-  async ({ event, params, query }) => {
-    const { runtime, docName } = await boardFor(event, params.ws, 'read');
+  async ({ event, request, query }) => {
+    const { runtime, docName } = boardOf(request);
     const { limit, offset, assignee, ...filter } = query;
     const tasks = await runtime.docStore.read(docName, (doc) =>
       listTasks(doc, {
@@ -194,6 +189,7 @@ export const listColumnsOperation = defineOperation(
       'The columns of the board in board order. A column id is what a task carries as ' +
       '`status`: filter the task list by it and write it to move a task. Any member may read it.',
     tags: BOARD_TAGS,
+    auth: { member: 'read' },
     params: workspaceParams,
     query: smallListQuery,
     responses: {
@@ -201,8 +197,8 @@ export const listColumnsOperation = defineOperation(
       400: errorResponses.invalid
     }
   },
-  async ({ event, params, query }) => {
-    const { runtime, docName } = await boardFor(event, params.ws, 'read');
+  async ({ event, request, query }) => {
+    const { runtime, docName } = boardOf(request);
     const columns = await runtime.docStore.read(docName, (doc) =>
       listColumns(doc).map((column) => ({ ...column, kind: column.category }))
     );
@@ -220,6 +216,7 @@ export const listLabelsOperation = defineOperation(
       'The labels of the board, by name. A label id is what tasks carry in `labels` and what ' +
       'the task list filters by (`label=`). Any member may read it.',
     tags: BOARD_TAGS,
+    auth: { member: 'read' },
     params: workspaceParams,
     query: smallListQuery,
     responses: {
@@ -227,8 +224,8 @@ export const listLabelsOperation = defineOperation(
       400: errorResponses.invalid
     }
   },
-  async ({ event, params, query }) => {
-    const { runtime, docName } = await boardFor(event, params.ws, 'read');
+  async ({ event, request, query }) => {
+    const { runtime, docName } = boardOf(request);
     const labels = await runtime.docStore.read(docName, (doc) => listLabels(doc));
     return pageReply(labels, query, event.url);
   }
@@ -244,6 +241,7 @@ export const createTaskOperation = defineOperation(
       'Creates a task at the end of its column (default: the first "todo" column). Connected ' +
       'clients see it at once.',
     tags: TAGS,
+    auth: { member: 'write' },
     params: workspaceParams,
     body: taskCreateSchema,
     responses: {
@@ -260,8 +258,8 @@ export const createTaskOperation = defineOperation(
       415: { description: 'Body is not `application/json` (`unsupported_media_type`).' }
     }
   },
-  async ({ event, params, body }) => {
-    const { runtime, actorId } = await boardFor(event, params.ws, 'write');
+  async ({ request, params, body }) => {
+    const { runtime, actorId } = boardOf(request);
     // Over REST the key is known at once.
     const task = await runtime.board.createTask(params.ws, body, actorId);
     return { status: 201, body: task, headers: { location: taskUrl(params.ws, task.id) } };
@@ -276,6 +274,7 @@ export const getTaskOperation = defineOperation(
     summary: 'Get a task',
     description: 'One task, addressed by its id or by its human key (`OPS-12`).',
     tags: TAGS,
+    auth: { member: 'read' },
     params: taskRefParams,
     responses: {
       200: { description: 'The task.', schema: taskSchema },
@@ -283,8 +282,8 @@ export const getTaskOperation = defineOperation(
       404: { description: 'No task with this id or key (`not_found`).' }
     }
   },
-  async ({ event, params }) => {
-    const { runtime, docName } = await boardFor(event, params.ws, 'read');
+  async ({ request, params }) => {
+    const { runtime, docName } = boardOf(request);
     const task = await runtime.docStore.read(docName, (doc) =>
       getTask(doc, resolveTask(doc, params.id))
     );
@@ -305,6 +304,7 @@ export const updateTaskOperation = defineOperation(
       'clients see it at once and concurrent edits of other fields merge. A new `status` ' +
       'moves the card to the end of that column and records started/done/resolved times.',
     tags: TAGS,
+    auth: { member: 'write' },
     params: taskRefParams,
     body: taskPatchSchema,
     responses: {
@@ -318,8 +318,8 @@ export const updateTaskOperation = defineOperation(
       415: { description: 'Body is not `application/json` (`unsupported_media_type`).' }
     }
   },
-  async ({ event, params, body }) => {
-    const { runtime, docName, actorId } = await boardFor(event, params.ws, 'write');
+  async ({ request, params, body }) => {
+    const { runtime, docName, actorId } = boardOf(request);
     const task = await runtime.docStore.transact(docName, (doc) =>
       updateTask(doc, resolveTask(doc, params.id), body, { actor: actorId })
     );
@@ -337,6 +337,7 @@ export const getTaskDetailOperation = defineOperation(
       'The task (by id or human key) with its checklist (in order), comments (oldest first) ' +
       'and activity log (oldest first, the newest 500 entries).',
     tags: TAGS,
+    auth: { member: 'read' },
     params: taskRefParams,
     responses: {
       200: { description: 'The task and its parts.', schema: taskDetailSchema },
@@ -344,8 +345,8 @@ export const getTaskDetailOperation = defineOperation(
       404: errorResponses.notFoundPart
     }
   },
-  async ({ event, params }) => {
-    const { runtime, docName } = await boardFor(event, params.ws, 'read');
+  async ({ request, params }) => {
+    const { runtime, docName } = boardOf(request);
     const detail = await runtime.docStore.read(docName, (doc) =>
       getTaskDetail(doc, resolveTask(doc, params.id))
     );
@@ -369,6 +370,7 @@ export const bulkUpdateTasksOperation = defineOperation(
       'keys (`OPS-12`). Tasks moved to a column by ' +
       'status go to its end in the order of `ids`.',
     tags: TAGS,
+    auth: { member: 'write' },
     params: workspaceParams,
     body: bulkTaskPatchSchema,
     responses: {
@@ -382,8 +384,8 @@ export const bulkUpdateTasksOperation = defineOperation(
       415: errorResponses.mediaType
     }
   },
-  async ({ event, params, body }) => {
-    const board = await boardFor(event, params.ws, 'write');
+  async ({ request, body }) => {
+    const board = boardOf(request);
     const tasks = await writeBoard(board, (doc) =>
       updateTasks(
         doc,
@@ -405,6 +407,7 @@ export const createCommentOperation = defineOperation(
     summary: 'Comment on a task',
     description: 'Adds a comment written by the caller; connected clients see it at once.',
     tags: TAGS,
+    auth: { member: 'write' },
     params: taskRefParams,
     body: commentInputSchema,
     responses: {
@@ -415,8 +418,8 @@ export const createCommentOperation = defineOperation(
       415: errorResponses.mediaType
     }
   },
-  async ({ event, params, body }) => {
-    const board = await boardFor(event, params.ws, 'write');
+  async ({ request, params, body }) => {
+    const board = boardOf(request);
     const comment = await writeBoard(board, (doc) =>
       addComment(doc, resolveTask(doc, params.id), body.body, { actor: board.actorId })
     );
@@ -432,6 +435,7 @@ export const updateCommentOperation = defineOperation(
     summary: 'Edit a comment',
     description: "Replaces the comment's text; only its author may.",
     tags: TAGS,
+    auth: { member: 'write' },
     params: commentParams,
     body: commentInputSchema,
     responses: {
@@ -443,8 +447,8 @@ export const updateCommentOperation = defineOperation(
       415: errorResponses.mediaType
     }
   },
-  async ({ event, params, body }) => {
-    const board = await boardFor(event, params.ws, 'write');
+  async ({ request, params, body }) => {
+    const board = boardOf(request);
     const comment = await writeBoard(board, (doc) =>
       editComment(doc, resolveTask(doc, params.id), params.commentId, body.body, {
         actor: board.actorId
@@ -462,6 +466,7 @@ export const deleteCommentOperation = defineOperation(
     summary: 'Delete a comment',
     description: 'Deletes the comment; only its author may.',
     tags: TAGS,
+    auth: { member: 'write' },
     params: commentParams,
     responses: {
       204: { description: 'Deleted.' },
@@ -470,8 +475,8 @@ export const deleteCommentOperation = defineOperation(
       404: errorResponses.notFoundPart
     }
   },
-  async ({ event, params }) => {
-    const board = await boardFor(event, params.ws, 'write');
+  async ({ request, params }) => {
+    const board = boardOf(request);
     await writeBoard(board, (doc) =>
       deleteComment(doc, resolveTask(doc, params.id), params.commentId, { actor: board.actorId })
     );
@@ -487,6 +492,7 @@ export const createChecklistItemOperation = defineOperation(
     summary: 'Add a checklist item',
     description: "Adds an item at the end of the task's checklist (at most 500 items).",
     tags: TAGS,
+    auth: { member: 'write' },
     params: taskRefParams,
     body: checklistItemCreateSchema,
     responses: {
@@ -498,8 +504,8 @@ export const createChecklistItemOperation = defineOperation(
       415: errorResponses.mediaType
     }
   },
-  async ({ event, params, body }) => {
-    const board = await boardFor(event, params.ws, 'write');
+  async ({ request, params, body }) => {
+    const board = boardOf(request);
     const item = await writeBoard(board, (doc) =>
       addChecklistItem(doc, resolveTask(doc, params.id), body.text, { actor: board.actorId })
     );
@@ -517,6 +523,7 @@ export const updateChecklistItemOperation = defineOperation(
       'Changes the text and/or ticks the item off (`done: true` records the caller and the ' +
       'time) or clears it.',
     tags: TAGS,
+    auth: { member: 'write' },
     params: itemParams,
     body: checklistItemPatchSchema,
     responses: {
@@ -527,8 +534,8 @@ export const updateChecklistItemOperation = defineOperation(
       415: errorResponses.mediaType
     }
   },
-  async ({ event, params, body }) => {
-    const board = await boardFor(event, params.ws, 'write');
+  async ({ request, params, body }) => {
+    const board = boardOf(request);
     const item = await writeBoard(board, (doc) =>
       updateChecklistItem(doc, resolveTask(doc, params.id), params.itemId, body, {
         actor: board.actorId
@@ -545,6 +552,7 @@ export const deleteChecklistItemOperation = defineOperation(
     operationId: 'deleteChecklistItem',
     summary: 'Remove a checklist item',
     tags: TAGS,
+    auth: { member: 'write' },
     params: itemParams,
     responses: {
       204: { description: 'Removed.' },
@@ -552,8 +560,8 @@ export const deleteChecklistItemOperation = defineOperation(
       404: errorResponses.notFoundPart
     }
   },
-  async ({ event, params }) => {
-    const board = await boardFor(event, params.ws, 'write');
+  async ({ request, params }) => {
+    const board = boardOf(request);
     await writeBoard(board, (doc) =>
       removeChecklistItem(doc, resolveTask(doc, params.id), params.itemId, {
         actor: board.actorId

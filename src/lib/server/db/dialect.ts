@@ -132,6 +132,13 @@ export interface DialectQueries {
   ): RawBuilder<number>;
   /** `column = value`, ignoring ASCII case. */
   equalsIgnoringCase(column: string, value: string): RawBuilder<boolean>;
+  /**
+   * `column` as a sort key in byte order, as SQLite's default BINARY collation sorts; on
+   * PostgreSQL the database's locale (e.g. en_US) would sort differently from server to server.
+   */
+  byteOrder(column: string): RawBuilder<string>;
+  /** A case-insensitive column (see `DialectSql.caseInsensitiveText`) as a sort key ignoring case. */
+  caseInsensitiveOrder(column: string): RawBuilder<string>;
   /** Whether the JSON array of strings in the text `column` holds `value`. */
   jsonArrayContains(column: string, value: string): RawBuilder<boolean>;
 }
@@ -171,7 +178,10 @@ export const dialectQueries: Readonly<Record<DialectName, DialectQueries>> = {
       )})`,
     equalsIgnoringCase: (column, value) => sql<boolean>`${sql.ref(column)} = ${value}`,
     jsonArrayContains: (column, value) =>
-      sql<boolean>`EXISTS (SELECT 1 FROM json_each(${sql.ref(column)}) WHERE value = ${value})`
+      sql<boolean>`EXISTS (SELECT 1 FROM json_each(${sql.ref(column)}) WHERE value = ${value})`,
+    byteOrder: (column) => sql<string>`${sql.ref(column)}`,
+    // The column's NOCASE collation.
+    caseInsensitiveOrder: (column) => sql<string>`${sql.ref(column)}`
   },
   postgres: {
     fullTextMatch: (table, terms) =>
@@ -195,7 +205,10 @@ export const dialectQueries: Readonly<Record<DialectName, DialectQueries>> = {
     },
     equalsIgnoringCase: (column, value) =>
       sql<boolean>`lower(${sql.ref(column)}) = lower(${value})`,
-    jsonArrayContains: (column, value) => sql<boolean>`(${sql.ref(column)})::jsonb ? ${value}`
+    jsonArrayContains: (column, value) => sql<boolean>`(${sql.ref(column)})::jsonb ? ${value}`,
+    byteOrder: (column) => sql<string>`${sql.ref(column)} COLLATE "C"`,
+    // ASCII-only folding under "C", as NOCASE folds.
+    caseInsensitiveOrder: (column) => sql<string>`lower(${sql.ref(column)} COLLATE "C")`
   }
 };
 
@@ -209,4 +222,11 @@ export function isUniqueViolation(error: unknown): boolean {
     code === 'SQLITE_CONSTRAINT_UNIQUE' ||
     code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
   );
+}
+
+/** Whether `error` is a foreign-key violation (a row refers to one that does not exist). */
+export function isForeignKeyViolation(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as Error & { code?: unknown }).code;
+  return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
 }

@@ -57,6 +57,8 @@ export type DatabaseTarget = { dataDir: string } | { databaseUrl: string };
 
 export interface OpenedDatabase {
   records: Records;
+  /** Versions of the migrations this open applied (empty when the schema was current). */
+  migrated: number[];
   /** The documents' storage on the same database. */
   documents: DocumentStorage;
 }
@@ -141,8 +143,9 @@ async function openSqliteDatabase(dataDir: string, options: OpenOptions): Promis
   handle.pragma('synchronous = NORMAL');
   handle.pragma('foreign_keys = ON');
   handle.pragma('busy_timeout = 5000');
+  let migrated: number[];
   try {
-    migrateSqlite(handle, options.migrations ?? allMigrations);
+    migrated = migrateSqlite(handle, options.migrations ?? allMigrations);
   } catch (error) {
     handle.close();
     throw error;
@@ -163,7 +166,7 @@ async function openSqliteDatabase(dataDir: string, options: OpenOptions): Promis
       if (handle.open) await db.destroy();
     }
   };
-  return { records, documents: new SqliteStorage(handle, { exclusive }) };
+  return { records, migrated, documents: new SqliteStorage(handle, { exclusive }) };
 }
 
 /** Applies every migration newer than the database's version, each in its own transaction. */
@@ -221,8 +224,9 @@ async function openPostgres(url: string, options: OpenOptions): Promise<OpenedDa
     types: pgTypes
   });
   let documents: PostgresStorage;
+  let migrated: number[];
   try {
-    await migratePostgres(pool, options.migrations ?? allMigrations);
+    migrated = await migratePostgres(pool, options.migrations ?? allMigrations);
     // Its own migrations find version 1 applied; it shares the pool (and adds the listener for
     // errors of idle connections, which would otherwise end the process).
     documents = await PostgresStorage.open(pool, { logger: options.logger, closePool: false });
@@ -246,7 +250,7 @@ async function openPostgres(url: string, options: OpenOptions): Promise<OpenedDa
       return closed;
     }
   };
-  return { records, documents };
+  return { records, migrated, documents };
 }
 
 /** Applies the migrations this database lacks, once, even when several nodes start at once. */

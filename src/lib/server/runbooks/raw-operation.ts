@@ -6,18 +6,14 @@
 import type { RequestEvent, RequestHandler } from '@sveltejs/kit';
 import type { z } from 'zod';
 import { handleApiError } from '../api/errors';
-import {
-  parsePart,
-  queryObject,
-  requireAuth,
-  type Operation,
-  type OperationDefinition
-} from '../api/operation';
+import { parsePart, queryObject, type Operation, type OperationDefinition } from '../api/operation';
+import { requestContext, requireAuth, type RequestContextOf } from '../api/request-context';
 
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
 
 export interface RawContext<D extends OperationDefinition> {
   event: RequestEvent;
+  request: RequestContextOf<D['auth']>;
   params: Parsed<D['params']>;
   query: Parsed<D['query']>;
 }
@@ -29,10 +25,13 @@ export function defineRawOperation<const D extends OperationDefinition>(
 ): Operation {
   const handle: RequestHandler = async (event) => {
     try {
-      requireAuth(definition, event);
+      requireAuth(definition.auth, event);
+      const params = parsePart(definition.params, event.params, 'path parameters');
+      const request = await requestContext(definition.auth, event);
       const context = {
         event,
-        params: parsePart(definition.params, event.params, 'path parameters'),
+        request,
+        params,
         query: parsePart(definition.query, queryObject(event.url), 'query parameters')
       } as RawContext<D>;
       return await handler(context);

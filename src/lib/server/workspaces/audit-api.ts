@@ -4,7 +4,6 @@
  */
 import { z } from 'zod';
 import type { AuditEntry } from '$lib/server/accounts/types';
-import { authorizeWorkspace } from '$lib/server/api/authorize';
 import { nextLinkHeader, pageHeaders } from '$lib/server/api/list-page';
 import { defineOperation, queryInteger, type Operation } from '$lib/server/api/operation';
 import { getRuntime } from '$lib/server/runtime';
@@ -17,7 +16,7 @@ import {
   queryTimeSchema,
   type AuditEntryInfo
 } from '$lib/shared/workspaces/schema';
-import { workspaceParams } from './rest-context';
+import { workspaceParams } from './workspace-json';
 
 const auditQuery = z
   .object({
@@ -71,6 +70,7 @@ export const listAuditOperation = defineOperation(
       'with the `before` cursor rather than `offset`: the `Link` header (`rel="next"`) names ' +
       'the next page while entries remain; no `X-Total-Count`.',
     tags: ['audit'],
+    auth: { member: 'audit.read' },
     params: workspaceParams,
     query: auditQuery,
     responses: {
@@ -84,8 +84,8 @@ export const listAuditOperation = defineOperation(
       404: { description: 'Not a member of this workspace (`not_found`).' }
     }
   },
-  async ({ event, params, query }) => {
-    const access = await authorizeWorkspace(event, params.ws, 'audit.read');
+  async ({ request, event, query }) => {
+    const { access } = request;
     const entries = await (
       await getRuntime()
     ).accounts.listAudit(access.workspaceId, {

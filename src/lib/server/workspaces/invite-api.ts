@@ -4,12 +4,9 @@
  * its hash is stored, and it never appears in lists or the audit log.
  */
 import { z } from 'zod';
-import { authorizeWorkspace, requireSession } from '$lib/server/api/authorize';
 import { SMALL_LIST_LIMITS, pageReply, pageQuery, pageResponse } from '$lib/server/api/list-page';
-import { requestOrigin } from '$lib/server/api/request-origin';
 import { defineOperation, type Operation } from '$lib/server/api/operation';
 import { acceptInvite, createInvite, revokeInvite } from '$lib/server/accounts/workspace-service';
-import { getRuntime } from '$lib/server/runtime';
 import { ID_PATTERN } from '$lib/shared/board/schema';
 import {
   inviteAcceptedSchema,
@@ -18,14 +15,13 @@ import {
   inviteSchema
 } from '$lib/shared/workspaces/schema';
 import {
-  authorizeChange,
   badInputResponse as badInput,
   forbiddenResponse as forbidden,
   inviteJson,
   invitePath,
   workspaceParam,
   workspaceParams
-} from './rest-context';
+} from './workspace-json';
 
 const TAGS = ['invites'] as const;
 
@@ -54,6 +50,7 @@ export const createInviteOperation = defineOperation(
       'Admins and owners. The link grants `role` (never owner; only owners invite admins) until ' +
       'it expires or has been used `maxUses` times. The URL is shown once.',
     tags: TAGS,
+    auth: { member: 'invites.manage' },
     params: workspaceParams,
     body: inviteCreateSchema,
     responses: {
@@ -63,8 +60,8 @@ export const createInviteOperation = defineOperation(
       404: notFound
     }
   },
-  async ({ event, params, body }) => {
-    const { access, runtime, actor } = await authorizeChange(event, params.ws, 'invites.manage');
+  async ({ request, body }) => {
+    const { access, runtime, actor } = request;
     const { token, invite } = await createInvite(runtime, actor, access.workspaceId, {
       role: body.role,
       expiresInHours: body.expiresInHours,
@@ -89,6 +86,7 @@ export const listInvitesOperation = defineOperation(
     summary: 'List invite links',
     description: 'Admins and owners. Newest first, with their state; never the secret.',
     tags: TAGS,
+    auth: { member: 'invites.manage' },
     params: workspaceParams,
     query: z.object(pageQuery(SMALL_LIST_LIMITS)),
     responses: {
@@ -98,9 +96,9 @@ export const listInvitesOperation = defineOperation(
       404: notFound
     }
   },
-  async ({ event, params, query }) => {
-    const access = await authorizeWorkspace(event, params.ws, 'invites.manage');
-    const invites = await (await getRuntime()).accounts.listInvites(access.workspaceId);
+  async ({ request, event, query }) => {
+    const { access } = request;
+    const invites = await request.runtime.accounts.listInvites(access.workspaceId);
     const now = Date.now();
     return pageReply(
       invites.map((invite) => inviteJson(invite, now)),
@@ -118,6 +116,7 @@ export const revokeInviteOperation = defineOperation(
     summary: 'Revoke an invite link',
     description: 'Admins and owners. The link stops working at once; members who joined stay.',
     tags: TAGS,
+    auth: { member: 'invites.manage' },
     params: inviteParams,
     responses: {
       204: { description: 'Revoked.' },
@@ -126,8 +125,8 @@ export const revokeInviteOperation = defineOperation(
       404: { description: 'No such invite, or already revoked (`not_found`).' }
     }
   },
-  async ({ event, params }) => {
-    const { access, runtime, actor } = await authorizeChange(event, params.ws, 'invites.manage');
+  async ({ request, params }) => {
+    const { access, runtime, actor } = request;
     await revokeInvite(runtime, actor, access.workspaceId, params.id);
     return { status: 204, body: undefined };
   }
@@ -153,14 +152,9 @@ export const acceptInviteOperation = defineOperation(
       410: { description: 'The link is unknown, expired, used up or revoked (`invite_invalid`).' }
     }
   },
-  async ({ event, params }) => {
-    const caller = requireSession(event);
-    const joined = await acceptInvite(
-      await getRuntime(),
-      caller.user,
-      params.token,
-      requestOrigin(event)
-    );
+  async ({ request, params }) => {
+    const { caller } = request;
+    const joined = await acceptInvite(request.runtime, caller.user, params.token, request.origin);
     return { status: 200, body: joined };
   }
 );

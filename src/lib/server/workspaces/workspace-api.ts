@@ -4,7 +4,6 @@
  * (who may change whose role, the last owner); every change is audited.
  */
 import { z } from 'zod';
-import { authorizeWorkspace, requireCaller, requireSession } from '$lib/server/api/authorize';
 import { ApiError } from '$lib/server/api/errors';
 import { SMALL_LIST_LIMITS, pageReply, pageQuery, pageResponse } from '$lib/server/api/list-page';
 import { defineOperation, type Operation } from '$lib/server/api/operation';
@@ -25,14 +24,12 @@ import {
   workspaceSummarySchema
 } from '$lib/shared/workspaces/schema';
 import {
-  actorOf,
-  authorizeChange,
   badInputResponse as badInput,
   forbiddenResponse as forbidden,
   memberJson,
   workspaceParam,
   workspaceParams
-} from './rest-context';
+} from './workspace-json';
 
 const WORKSPACE_TAGS = ['workspaces'] as const;
 const MEMBER_TAGS = ['members'] as const;
@@ -65,9 +62,8 @@ export const listWorkspacesOperation = defineOperation(
       401: { description: 'Not signed in (`unauthorized`).' }
     }
   },
-  async ({ event, query }) => {
-    const caller = requireCaller(event);
-    const runtime = await getRuntime();
+  async ({ request, event, query }) => {
+    const { caller, runtime } = request;
     const all = await runtime.accounts.listWorkspaces(caller.user.id);
     // A token is scoped to one workspace; naming the others would leak beyond that scope.
     const visible =
@@ -103,10 +99,9 @@ export const createWorkspaceOperation = defineOperation(
       403: { description: 'Called with an API token (`forbidden`).' }
     }
   },
-  async ({ event, body }) => {
-    const caller = requireSession(event);
-    const runtime = await getRuntime();
-    const workspace = await createWorkspace(runtime, actorOf(event, caller), body.name);
+  async ({ request, body }) => {
+    const { runtime } = request;
+    const workspace = await createWorkspace(runtime, request.actor, body.name);
     return {
       status: 201,
       body: { id: workspace.id },
@@ -122,6 +117,7 @@ export const getWorkspaceOperation = defineOperation(
     operationId: 'getWorkspace',
     summary: 'Get a workspace',
     tags: WORKSPACE_TAGS,
+    auth: { member: 'read' },
     params: workspaceParams,
     responses: {
       200: { description: 'The workspace and your role.', schema: workspaceSummarySchema },
@@ -129,8 +125,8 @@ export const getWorkspaceOperation = defineOperation(
       404: notFound
     }
   },
-  async ({ event, params }) => {
-    const access = await authorizeWorkspace(event, params.ws, 'read');
+  async ({ request }) => {
+    const { access } = request;
     const workspace = await (await getRuntime()).accounts.getWorkspace(access.workspaceId);
     if (!workspace) throw new ApiError(404, 'not_found', 'no such workspace');
     return { status: 200, body: { id: workspace.id, name: workspace.name, role: access.role } };
@@ -145,6 +141,7 @@ export const renameWorkspaceOperation = defineOperation(
     summary: 'Rename a workspace',
     description: 'Admins and owners only. The id (and every URL) stays the same.',
     tags: WORKSPACE_TAGS,
+    auth: { member: 'workspace.rename' },
     params: workspaceParams,
     body: workspaceRenameSchema,
     responses: {
@@ -154,8 +151,8 @@ export const renameWorkspaceOperation = defineOperation(
       404: notFound
     }
   },
-  async ({ event, params, body }) => {
-    const { access, runtime, actor } = await authorizeChange(event, params.ws, 'workspace.rename');
+  async ({ request, body }) => {
+    const { access, runtime, actor } = request;
     const workspace = await renameWorkspace(runtime, actor, access.workspaceId, body.name);
     return { status: 200, body: { id: workspace.id, name: workspace.name, role: access.role } };
   }
@@ -169,6 +166,7 @@ export const listMembersOperation = defineOperation(
     summary: 'List members',
     description: 'Every member with their role, by name. Any member may read it.',
     tags: MEMBER_TAGS,
+    auth: { member: 'read' },
     params: workspaceParams,
     query: smallListQuery,
     responses: {
@@ -177,8 +175,8 @@ export const listMembersOperation = defineOperation(
       404: notFound
     }
   },
-  async ({ event, params, query }) => {
-    const access = await authorizeWorkspace(event, params.ws, 'read');
+  async ({ request, event, query }) => {
+    const { access } = request;
     const members = await (await getRuntime()).accounts.listMembers(access.workspaceId);
     return pageReply(members.map(memberJson), query, event.url);
   }
@@ -195,6 +193,7 @@ export const changeMemberRoleOperation = defineOperation(
       'owner. The last owner cannot be demoted. The member’s open connections are closed at ' +
       'once (AccessChanged) and reconnect with the new role.',
     tags: MEMBER_TAGS,
+    auth: { member: 'members.manage' },
     params: memberParams,
     body: memberPatchSchema,
     responses: {
@@ -205,8 +204,8 @@ export const changeMemberRoleOperation = defineOperation(
       409: { description: 'This is the last owner (`last_owner`).' }
     }
   },
-  async ({ event, params, body }) => {
-    const { access, runtime, actor } = await authorizeChange(event, params.ws, 'members.manage');
+  async ({ request, params, body }) => {
+    const { access, runtime, actor } = request;
     const member = await changeMemberRole(
       runtime,
       actor,
@@ -228,6 +227,7 @@ export const removeMemberOperation = defineOperation(
       'Removes a member (same rules as role changes), or the caller themselves (leaving). The ' +
       'last owner can neither be removed nor leave. Their open connections are closed at once.',
     tags: MEMBER_TAGS,
+    auth: { member: 'read' },
     params: memberParams,
     responses: {
       204: { description: 'Removed.' },
@@ -237,9 +237,9 @@ export const removeMemberOperation = defineOperation(
       409: { description: 'This is the last owner (`last_owner`).' }
     }
   },
-  async ({ event, params }) => {
+  async ({ request, params }) => {
     // Any member may leave; removing someone else is checked by the service.
-    const { access, runtime, actor } = await authorizeChange(event, params.ws, 'read');
+    const { access, runtime, actor } = request;
     await removeMember(runtime, actor, access.workspaceId, params.userId);
     return { status: 204, body: undefined };
   }

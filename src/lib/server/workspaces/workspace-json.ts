@@ -1,17 +1,11 @@
 /**
- * Pieces shared by the workspace REST modules: the path parameter, shared response specs, the
- * actor of a change as the audit log records it, and the JSON forms of account records.
+ * Pieces shared by the workspace REST modules: the path parameter, shared response specs and
+ * the JSON forms of account records.
  */
-import type { RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Invite, Member } from '$lib/server/accounts/types';
-import { inviteStatus, type Actor } from '$lib/server/accounts/workspace-service';
-import { authorizeWorkspace, type WorkspaceAccess } from '$lib/server/api/authorize';
-import { requestOrigin } from '$lib/server/api/request-origin';
-import type { Caller } from '$lib/server/auth/authenticate';
-import { getRuntime, type Runtime } from '$lib/server/runtime';
+import { inviteStatus } from '$lib/server/accounts/workspace-service';
 import { ID_PATTERN } from '$lib/shared/board/schema';
-import type { WorkspaceAction } from '$lib/shared/permissions';
 import type { InviteInfo, MemberInfo } from '$lib/shared/workspaces/schema';
 
 // The workspace id is checked by `authorizeWorkspace` (400 `invalid_workspace`), not by the
@@ -29,31 +23,6 @@ export const forbiddenResponse = { description: 'Your role may not do this (`for
 export const badInputResponse = {
   description: 'Invalid workspace id or body (`invalid_workspace`, `invalid_input`).'
 };
-
-/** The caller as the actor of a change: email, plus the token name for API tokens. */
-export function actorOf(
-  event: Pick<RequestEvent, 'getClientAddress' | 'request'>,
-  caller: Caller
-): Actor {
-  const label =
-    caller.kind === 'token'
-      ? `${caller.user.email} (token: ${caller.apiToken.name})`
-      : caller.user.email;
-  return { userId: caller.user.id, label, origin: requestOrigin(event) };
-}
-
-/**
- * What a handler that changes workspace `ws` needs: the checked access (`need`, as for
- * `authorizeWorkspace`), the runtime and the audited actor.
- */
-export async function authorizeChange(
-  event: Pick<RequestEvent, 'getClientAddress' | 'request' | 'locals'>,
-  ws: string,
-  need: 'read' | WorkspaceAction
-): Promise<{ access: WorkspaceAccess; runtime: Runtime; actor: Actor }> {
-  const access = await authorizeWorkspace(event, ws, need);
-  return { access, runtime: await getRuntime(), actor: actorOf(event, access.caller) };
-}
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();

@@ -1,0 +1,85 @@
+// `npm run test:postgres`: the suites that touch storage, again on PostgreSQL. The record-store,
+// sync and REST suites run with RUNBOARD_TEST_DATABASE=postgres (every test data directory gets
+// a fresh database, dropped after its file; tests/helpers/database.ts), then a browser smoke
+// run (first-run setup, the live board, runbook co-editing) against the production build on a
+// fresh PostgreSQL database. Needs the server of RUNBOARD_TEST_PG_ADMIN_URL (default
+// postgres://postgres@127.0.0.1:5432/postgres, trust auth); without it the pass is skipped
+// with a message, except under CI, where it fails.
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+const adminUrl =
+  process.env.RUNBOARD_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** Runs `sql` on the admin database; null when the server cannot be reached. */
+async function admin(sql) {
+  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5_000 });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    return await client.query(sql);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+try {
+  await admin('SELECT 1');
+} catch (error) {
+  const message = `PostgreSQL at ${new URL(adminUrl).host} is not reachable (${error.message})`;
+  if (process.env.CI) {
+    console.error(`test:postgres: ${message}; CI must prove both backends`);
+    process.exit(1);
+  }
+  console.warn(`test:postgres: skipped: ${message}`);
+  process.exit(0);
+}
+
+const env = { ...process.env, TZ: 'UTC' };
+/** Runs a command; returns its exit status. */
+function run(command, args, extraEnv = {}) {
+  console.log(`test:postgres: ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, { stdio: 'inherit', env: { ...env, ...extraEnv } });
+  return result.status ?? 1;
+}
+
+const suites = run(
+  'npx',
+  [
+    'vitest',
+    'run',
+    'tests/records',
+    'tests/sync',
+    'tests/api',
+    // Moves between the two databases itself; once is enough.
+    '--exclude',
+    'tests/api/backup-restore.test.ts'
+  ],
+  { RUNBOARD_TEST_DATABASE: 'postgres' }
+);
+if (suites !== 0) process.exit(suites);
+
+// The browser smoke run, on a database made for it and dropped after.
+const name = `runboard_e2e_${process.pid}_${randomBytes(4).toString('hex')}`;
+await admin(`CREATE DATABASE ${name}`);
+const url = new URL(adminUrl);
+url.pathname = `/${name}`;
+let smoke = 1;
+try {
+  smoke = run(
+    'npx',
+    [
+      'playwright',
+      'test',
+      'tests/e2e/board-live.e2e.ts',
+      'tests/e2e/runbooks.e2e.ts',
+      '--grep',
+      'a task added on one page|two people edit one runbook'
+    ],
+    { RUNBOARD_E2E_DATABASE_URL: url.toString() }
+  );
+} finally {
+  await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+}
+process.exit(smoke);
