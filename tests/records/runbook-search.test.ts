@@ -110,6 +110,19 @@ for (const backend of recordsBackends) {
       expect(await index.get('ws', 'a')).toBeNull();
     });
 
+    test('a very long runbook is indexed up to a limit, on both databases alike', async () => {
+      const index = await freshIndex();
+      // Pseudo-random Han text: every bigram new, the worst case for the size of the index row.
+      let seed = 7;
+      const han = Array.from({ length: 120_000 }, () => {
+        seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+        return String.fromCodePoint(0x4e00 + (seed % 20_000));
+      }).join('');
+      await index.upsert('ws', meta('long', 'Long'), `开头标记 ${han} 结尾标记`);
+      expect((await index.search('ws', { q: '开头标记' })).map((r) => r.id)).toEqual(['long']);
+      expect(await index.search('ws', { q: '结尾标记' })).toEqual([]);
+    });
+
     test('writes of one runbook land in the order they were made', async () => {
       const index = await freshIndex();
       await Promise.all(
