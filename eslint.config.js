@@ -20,12 +20,7 @@ const uiImports = [
  * The server's SvelteKit-aware layer (request events, cookies, JSON responses), kept visible in
  * file names; everything else on the server must not import SvelteKit.
  */
-const sveltekitLayer = [
-  'src/lib/server/api/**',
-  'src/lib/server/**/*-api.ts',
-  'src/lib/server/**/*-context.ts',
-  'src/lib/server/runbooks/raw-operation.ts'
-];
+const sveltekitLayer = ['src/lib/server/api/**', 'src/lib/server/**/*-api.ts'];
 
 export default ts.config(
   {
@@ -129,7 +124,7 @@ export default ts.config(
   },
   {
     // The SvelteKit-aware layer of the server, visible in file names: the REST conventions in
-    // src/lib/server/api/, each domain's `*-api.ts` and the request contexts `*-context.ts`.
+    // src/lib/server/api/ and each domain's `<domain>-api.ts`.
     files: sveltekitLayer,
     rules: { 'no-restricted-imports': ['error', { patterns: uiImports }] }
   },

@@ -73,9 +73,10 @@ describe.skipIf(pgSkip !== null)('the app on PostgreSQL', () => {
     });
     expect(after.status).toBe(201);
     const list = (await (await fetch(tasks, { headers: auth })).json()) as {
-      tasks: { key: string; title: string }[];
-    };
-    expect(list.tasks.map((t) => [t.key, t.title])).toEqual([
+      key: string;
+      title: string;
+    }[];
+    expect(list.map((t) => [t.key, t.title])).toEqual([
       ['PG-1', 'Before the outage'],
       ['PG-2', 'After the outage']
     ]);

@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { Records } from '../../src/lib/server/db/records';
-import { RunbookIndex } from '../../src/lib/server/runbooks/runbook-index';
+import { RunbookIndex } from '../../src/lib/server/runbooks/runbooks-store';
 import type { RunbookMeta } from '../../src/lib/shared/runbooks/schema';
 import { openTestRecords, recordsBackends } from '../helpers/records';
 

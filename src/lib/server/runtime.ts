@@ -14,9 +14,9 @@ import type { BoardStore } from './board/board-store';
 import type { Config } from './config';
 import type { Records } from './db/records';
 import type { Logger } from './log';
-import type { FileStore } from './runbooks/file-store';
-import type { RunbookIndex } from './runbooks/runbook-index';
-import type { RunbookVersions } from './runbooks/runbook-versions';
+import type { FileStore } from './runbooks/files-store';
+import type { RunbookIndex } from './runbooks/runbooks-store';
+import type { RunbookVersions } from './runbooks/versions-store';
 
 export interface Runtime {
   config: Config;

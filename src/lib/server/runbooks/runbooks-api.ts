@@ -1,7 +1,7 @@
 /**
  * REST operations on runbooks (`/api/v1/workspaces/{ws}/runbooks…`) and uploaded files
  * (`…/files`). Reads need membership; writes need `runbooks.write`. Documents change through
- * the runtime DocStore (runbook-service.ts), so REST edits reach open editors at once.
+ * the runtime DocStore (runbooks-service.ts), so REST edits reach open editors at once.
  */
 import type { RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
@@ -22,9 +22,9 @@ import {
   runbookVersionCreateSchema,
   runbookVersionSchema
 } from '$lib/shared/runbooks/schema';
-import { MAX_FILE_BYTES, isAllowedFileType } from './file-store';
-import { defineRawOperation } from './raw-operation';
-import { RUNBOOK_LIST_MAX_LIMIT } from './runbook-index';
+import { MAX_FILE_BYTES, isAllowedFileType } from './files-store';
+import { defineRawOperation } from '../api/raw-operation';
+import { RUNBOOK_LIST_MAX_LIMIT } from './runbooks-store';
 import {
   createRunbook,
   duplicateRunbook,
@@ -39,7 +39,7 @@ import {
   restoreVersion,
   saveNamedVersion,
   type RunbookScope
-} from './runbook-service';
+} from './runbooks-service';
 
 const TAGS = ['runbooks'] as const;
 const FILE_TAGS = ['files'] as const;

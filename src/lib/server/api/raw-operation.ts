@@ -5,9 +5,9 @@
  */
 import type { RequestEvent, RequestHandler } from '@sveltejs/kit';
 import type { z } from 'zod';
-import { handleApiError } from '../api/errors';
-import { parsePart, queryObject, type Operation, type OperationDefinition } from '../api/operation';
-import { requestContext, requireAuth, type RequestContextOf } from '../api/request-context';
+import { handleApiError } from './errors';
+import { parsePart, queryObject, type Operation, type OperationDefinition } from './operation';
+import { requestContext, requireAuth, type RequestContextOf } from './request-context';
 
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
 
