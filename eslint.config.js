@@ -73,7 +73,7 @@ export default ts.config(
           patterns: [
             ...frameworkImports,
             {
-              group: ['$lib/server/*', '**/server/**', '**/sync-server/**'],
+              group: ['$lib/server/*', '**/server/**', '**/entries/**', '**/sync-server/**'],
               message: 'shared code imports no server code'
             },
             {
@@ -87,11 +87,11 @@ export default ts.config(
     }
   },
   {
-    // The server core is framework-free: the sync server, the process entries and everything
-    // in src/lib/server except its SvelteKit-aware REST layer (below). Each file gets exactly
-    // one `no-restricted-imports` block: in a flat config a later block for the same rule
-    // replaces an earlier one, it does not add to it.
-    files: ['server/**', 'src/lib/server/**'],
+    // The server core is framework-free: the process entries and the composition root
+    // (entries/), and everything in src/lib/server except its SvelteKit-aware REST layer
+    // (below). Each file gets exactly one `no-restricted-imports` block: in a flat config a
+    // later block for the same rule replaces an earlier one, it does not add to it.
+    files: ['entries/**', 'src/lib/server/**'],
     ignores: sveltekitLayer,
     rules: {
       'no-restricted-imports': ['error', { patterns: [...frameworkImports, ...uiImports] }]
@@ -112,6 +112,7 @@ export default ts.config(
               group: [
                 '$lib/server/*',
                 '**/src/lib/server/**',
+                '**/entries/**',
                 '**/server/**',
                 '!**/sync-server/**'
               ],
@@ -143,7 +144,7 @@ export default ts.config(
     // Static security lint of the code that runs on the server: eslint-plugin-security's
     // recommended rules, as errors. Each suppression in the code says why it is safe.
     files: [
-      'server/**',
+      'entries/**',
       'sync-server/**',
       'src/lib/server/**',
       'src/hooks.server.ts',

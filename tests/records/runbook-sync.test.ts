@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRuntime } from '../../server/runtime';
+import { createRuntime } from '../../entries/composition-root';
 import { RunbookVersions } from '../../src/lib/server/runbooks/versions-store';
 import { createLogger } from '../../src/lib/server/log';
 import type { Runtime } from '../../src/lib/server/runtime';

@@ -1,5 +1,5 @@
 /**
- * The hand-over point of the process-wide services. The composition root (server/runtime.ts)
+ * The hand-over point of the process-wide services. The composition root (entries/composition-root.ts)
  * creates them once, in the process entry or the Vite dev plugin, and parks them on
  * `globalThis`; SvelteKit code reads them here. Only types are imported, so the SvelteKit
  * bundle never contains a second copy of the DocStore or the sync server. Because of that,

@@ -1,7 +1,8 @@
 /**
- * The composition root: builds storage, the DocStore and the sync server from the config and
- * wires the sync hooks. Created once per process and handed over through `globalThis`, because
- * the SvelteKit server bundle and the process entry (server/main.ts, or the Vite dev plugin)
+ * The composition root: from the config it opens the database (records and documents), builds
+ * every domain's stores (`createStores`, shared with the admin CLI and the sync-only entry),
+ * the services, the ordered sync extensions, the DocStore and the sync server. Created once per process and handed over through `globalThis`, because
+ * the SvelteKit server bundle and the process entry (entries/main.ts, or the Vite dev plugin)
  * are separate module graphs: importing this file twice must not create two DocStores.
  */
 import { DocStore } from '../sync-server/doc-store';

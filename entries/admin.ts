@@ -30,7 +30,7 @@ import { openDatabase, targetDialect, type OpenedDatabase } from '../src/lib/ser
 import { createLogger } from '../src/lib/server/log';
 import { indexEntryOf, writeIndexEntry } from '../src/lib/server/runbooks/runbooks-extension';
 import { parseDocName, isValidId } from '../src/lib/shared/doc-name';
-import { createStores, databaseTarget, type Services } from './runtime';
+import { createStores, databaseTarget, type Services } from './composition-root';
 import { domainErrorCode } from '../src/lib/shared/model/domain-error';
 import { ROLES } from '../src/lib/shared/permissions';
 import { workspaceNameSchema } from '../src/lib/shared/workspaces/schema';
