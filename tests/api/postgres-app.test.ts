@@ -77,8 +77,8 @@ describe.skipIf(pgSkip !== null)('the app on PostgreSQL', () => {
       title: string;
     }[];
     expect(list.map((t) => [t.key, t.title])).toEqual([
-      ['PG-1', 'Before the outage'],
-      ['PG-2', 'After the outage']
+      ['OPS-1', 'Before the outage'],
+      ['OPS-2', 'After the outage']
     ]);
     // Nothing of the store in DATA_DIR.
     expect(readdirSync(dataDir)).toEqual([]);
