@@ -77,6 +77,8 @@ test('an invite link brings a new person in; demoting them closes their live boa
       if (socket.url().includes(`/sync/${ws}.board`)) sockets.push(socket);
     });
     await page.goto(link);
+    // Typed into before hydration, a server-rendered field can be reset by it.
+    await page.locator('html[data-hydrated]').waitFor();
     await expect(page.getByTestId('invite-workspace')).toContainText('Join invite-');
     await expect(page.getByTestId('invite-role')).toHaveText('Member');
     const email = `guest-${Date.now().toString(36)}@example.test`;
