@@ -3,7 +3,8 @@ import { Generator } from './generator.mjs';
 import { nowMs } from './protocol.mjs';
 import { RssSampler, cpuMark, cpuPercent, medianRssKb, sleep, systemBusyPercent } from './proc.mjs';
 import { removeDataDir, startServer, stopServer } from './servers.mjs';
-import { cloneDataDir, WORKSPACE } from './provision.mjs';
+import { cloneTarget, WORKSPACE } from './provision.mjs';
+import { createBenchDatabase } from '../pg.mjs';
 import { quantile } from './stats.mjs';
 import { fmt } from './report.mjs';
 
@@ -49,7 +50,20 @@ let tokens = null;
  */
 function setIdentities(ctx) {
   perPrincipal = ctx.opts.perPrincipal;
-  tokens = ctx.kind === 'ours' ? (ctx.accounts?.tokens ?? null) : null;
+  tokens = ctx.kind !== 'reference' ? (ctx.accounts?.tokens ?? null) : null;
+}
+
+/**
+ * Where one run of the server keeps its data: for ours a copy of the accounts' template (a
+ * DATA_DIR, or a database for ours-pg), without accounts an empty one; the reference has none.
+ * @param {Ctx} ctx
+ * @returns {Promise<{ dataDir: string | undefined, db: import('../pg.mjs').BenchDatabase | null }>}
+ */
+async function runTarget(ctx) {
+  if (ctx.kind === 'reference') return { dataDir: undefined, db: null };
+  if (ctx.accounts) return cloneTarget(ctx.accounts);
+  if (ctx.kind === 'ours-pg') return { dataDir: undefined, db: await createBenchDatabase('run') };
+  return { dataDir: undefined, db: null };
 }
 
 /** @param {number} id */
@@ -125,11 +139,20 @@ function assertConnected(conn, total, tolerance) {
  */
 async function withServer(ctx, fn) {
   setIdentities(ctx);
-  const srv = await startServer(ctx.kind, {
-    entry: ctx.opts.oursEntry,
-    verbose: ctx.opts.verbose,
-    dataDir: ctx.kind === 'ours' && ctx.accounts ? cloneDataDir(ctx.accounts) : undefined
-  });
+  const target = await runTarget(ctx);
+  /** @type {import('./servers.mjs').ServerHandle} */
+  let srv;
+  try {
+    srv = await startServer(ctx.kind, {
+      entry: ctx.opts.oursEntry,
+      verbose: ctx.opts.verbose,
+      dataDir: target.dataDir,
+      databaseUrl: target.db?.url
+    });
+  } catch (err) {
+    await target.db?.drop();
+    throw err;
+  }
   const gen = new Generator(ctx.opts.genProcs);
   const rss = new RssSampler(srv.pid);
   try {
@@ -139,6 +162,7 @@ async function withServer(ctx, fn) {
     rss.stop();
     await stopServer(srv);
     removeDataDir(srv);
+    await target.db?.drop();
   }
 }
 
@@ -449,11 +473,20 @@ export async function scenarioF(ctx) {
   setIdentities(ctx);
   const n = ctx.opts.conns;
   const docs = Math.max(1, Math.round(n / 10));
-  let srv = await startServer(ctx.kind, {
-    entry: ctx.opts.oursEntry,
-    verbose: ctx.opts.verbose,
-    dataDir: ctx.kind === 'ours' && ctx.accounts ? cloneDataDir(ctx.accounts) : undefined
-  });
+  const target = await runTarget(ctx);
+  /** @type {import('./servers.mjs').ServerHandle} */
+  let srv;
+  try {
+    srv = await startServer(ctx.kind, {
+      entry: ctx.opts.oursEntry,
+      verbose: ctx.opts.verbose,
+      dataDir: target.dataDir,
+      databaseUrl: target.db?.url
+    });
+  } catch (err) {
+    await target.db?.drop();
+    throw err;
+  }
   const dataDir = srv.dataDir;
   const gen = new Generator(ctx.opts.genProcs);
   try {
@@ -475,6 +508,7 @@ export async function scenarioF(ctx) {
       entry: ctx.opts.oursEntry,
       verbose: ctx.opts.verbose,
       dataDir,
+      databaseUrl: target.db?.url,
       port
     });
     const readyAt = srv.readyAt;
@@ -522,5 +556,6 @@ export async function scenarioF(ctx) {
     await gen.close();
     await stopServer(srv);
     removeDataDir(srv);
+    await target.db?.drop();
   }
 }
