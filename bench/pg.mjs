@@ -147,3 +147,18 @@ function dropDetached(names) {
   });
   p.unref();
 }
+
+/**
+ * The process ids of the PostgreSQL backends connected to `database` (to sample their CPU the
+ * way the harness samples the server's; empty when PostgreSQL runs on another host).
+ * @param {string} database
+ * @returns {Promise<number[]>}
+ */
+export async function backendPids(database) {
+  const { rows } = await withAdmin((c) =>
+    c.query('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [
+      database
+    ])
+  );
+  return rows.map((r) => Number(r.pid));
+}

@@ -146,7 +146,7 @@ export function parseArgs(argv) {
  * @param {number} [maxBusy]
  * @returns {Promise<{ waitedMs: number, busy: number, quiet: boolean }>}
  */
-async function waitQuiet(timeoutMs, maxBusy = 30) {
+export async function waitQuiet(timeoutMs, maxBusy = 30) {
   const t0 = performance.now();
   let busy = NaN;
   for (;;) {
