@@ -1,7 +1,7 @@
 // Storage benchmark: backup and restore of a 10,000-task workspace with the admin CLI
 // (build/server/admin.js), across both stores: backup from SQLite, restore into a fresh
 // PostgreSQL database, backup from PostgreSQL, restore into a fresh SQLite DATA_DIR.
-import { statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleEntryFromSource } from '../../scripts/entry-build-options.mjs';
 import { ADMIN_ENTRY, availableBackends, freshStore } from '../backends.mjs';
@@ -10,9 +10,9 @@ import { dropAllBenchDatabases } from '../pg.mjs';
 import { finishRun, log, startRun } from '../run-frame.mjs';
 import { untrackDir } from '../sync/cleanup.mjs';
 import { admin, provisionWorkspace, WORKSPACE } from '../sync/provision.mjs';
-import { fmt, table } from '../sync/report.mjs';
+import { fmt, pct, table } from '../sync/report.mjs';
+import { cpuMark, systemBusyPercent } from '../sync/proc.mjs';
 import { ROOT, makeDataDir } from '../sync/servers.mjs';
-import { rmSync } from 'node:fs';
 
 const USAGE = `Usage: node bench/run.mjs storage [flags]
 
@@ -122,6 +122,7 @@ export async function runStorageBench(argv) {
      */
     const step = async (label, store, args) => {
       let stderr = '';
+      const m0 = cpuMark([]);
       const t0 = performance.now();
       try {
         await admin(ADMIN_ENTRY, store.dataDir, args, {
@@ -134,8 +135,11 @@ export async function runStorageBench(argv) {
         throw err;
       }
       const ms = performance.now() - t0;
+      // the whole machine, the CLI (and PostgreSQL) included: 100% = one core
+      const busy = systemBusyPercent(m0, cpuMark([]));
       const last = stderr.trim().split('\n').pop() ?? '';
-      const r = { label, backend: store.backend, ms, last };
+      /** @type {{ label: string, backend: string, ms: number, busy: number, last: string, bytes?: number, verified?: boolean }} */
+      const r = { label, backend: store.backend, ms, busy, last };
       results.steps.push(r);
       return r;
     };
@@ -178,12 +182,12 @@ export async function runStorageBench(argv) {
     const b1 = await backup(source, f1);
     const mid = await freshStore(backends.includes('postgres') ? 'postgres' : 'sqlite', 'stor');
     stores.push(mid);
-    await restore(mid, f1, b1.bytes);
+    await restore(mid, f1, b1.bytes ?? 0);
     const f2 = join(filesDir, `from-${mid.backend}.rbk`);
     const b2 = await backup(mid, f2);
     const last = await freshStore('sqlite', 'stor');
     stores.push(last);
-    await restore(last, f2, b2.bytes);
+    await restore(last, f2, b2.bytes ?? 0);
   } catch (err) {
     const msg = String(/** @type {Error} */ (err)?.stack ?? err);
     results.error = msg;
@@ -199,11 +203,12 @@ export async function runStorageBench(argv) {
   log('== Summary');
   log(
     table(
-      ['step', 'time', 'file', 'CLI said'],
+      ['step', 'time', 'file', 'machine CPU', 'CLI said'],
       results.steps.map((/** @type {any} */ r) => [
         r.label,
         r.error ? 'error' : r.ms < 5000 ? `${fmt(r.ms)} ms` : `${fmt(r.ms / 1000)} s`,
         r.bytes ? fmtBytes(r.bytes) : '',
+        r.error ? '' : pct(r.busy),
         r.error ? r.error.split('\n')[0].slice(0, 80) : r.last.slice(0, 80)
       ])
     )
