@@ -388,7 +388,7 @@ export async function runSyncBench(argv) {
         log(`    ERROR: ${msg.split('\n').slice(0, 6).join('\n    ')}`);
       }
     }
-    if (sc === 'f' && !servers.includes('ours'))
+    if (sc === 'f' && servers.every((s) => s === 'reference'))
       log('  (f) needs our server (persistence); skipped');
     const ro = results.ours?.[sc];
     const rr = results.reference?.[sc];
