@@ -569,7 +569,7 @@ function printSummary(results, ratios, pgRatios, servers, rampP99) {
         fmt(r.latency.max),
         int(r.deliveriesPerSec),
         fmt(r.editRate),
-        pct(r.serverCpu),
+        pct(r.serverCpu) + (r.pgCpu != null ? ` +pg ${pct(r.pgCpu)}` : ''),
         `${mb(r.serverRssPeakKb)}/${mb(r.serverRssEndKb)}`,
         r.genCpuPerProc.map(pct).join('+'),
         pct(r.otherCpu)
@@ -626,7 +626,9 @@ function printSummary(results, ratios, pgRatios, servers, rampP99) {
         kind,
         `max ${c.maxPassRate} edits/s @ p99<=${rampP99}ms`,
         best
-          ? `p99 ${fmt(best.latency.p99)} ms, srv CPU ${pct(best.serverCpu)}, gen ${pct(best.genCpu)}`
+          ? `p99 ${fmt(best.latency.p99)} ms, srv CPU ${pct(best.serverCpu)}` +
+            (best.pgCpu != null ? ` +pg ${pct(best.pgCpu)}` : '') +
+            `, gen ${pct(best.genCpu)}`
           : '-',
         c.firstFail
           ? `fails @${c.firstFail.rate}: ${c.firstFail.reasons.join('; ')}${c.firstFail.genSaturated ? ' [gen sat.]' : ''}`

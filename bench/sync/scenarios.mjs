@@ -4,7 +4,7 @@ import { nowMs } from './protocol.mjs';
 import { RssSampler, cpuMark, cpuPercent, medianRssKb, sleep, systemBusyPercent } from './proc.mjs';
 import { removeDataDir, startServer, stopServer } from './servers.mjs';
 import { cloneTarget, WORKSPACE } from './provision.mjs';
-import { createBenchDatabase } from '../pg.mjs';
+import { backendPids, createBenchDatabase } from '../pg.mjs';
 import { quantile } from './stats.mjs';
 import { fmt } from './report.mjs';
 
@@ -153,6 +153,7 @@ async function withServer(ctx, fn) {
     await target.db?.drop();
     throw err;
   }
+  srv.pgDatabase = target.db?.name;
   const gen = new Generator(ctx.opts.genProcs);
   const rss = new RssSampler(srv.pid);
   try {
@@ -183,18 +184,23 @@ async function measuredPhase(srv, gen, rss, p) {
   const tEnd = tStart + p.durationMs;
   const runP = gen.run({ warmupStart, tStart, tEnd, rates: p.rates });
   runP.catch(() => {}); // awaited below
+  // ours-pg: PostgreSQL's backends for this database (the server's pool, open by now) are
+  // sampled like the server, so that they do not count as other processes
+  const pgPids = srv.pgDatabase ? await backendPids(srv.pgDatabase).catch(() => []) : [];
   await sleepUntil(tStart);
   rss.resetPeak();
-  const m0 = cpuMark([srv.pid, ...gen.pids]);
+  const pids = [srv.pid, ...gen.pids, ...pgPids];
+  const m0 = cpuMark(pids);
   await sleepUntil(tEnd);
-  const m1 = cpuMark([srv.pid, ...gen.pids]);
+  const m1 = cpuMark(pids);
   const rssEndKb = rss.sample() ?? rss.lastKb;
   const rssPeakKb = rss.peakKb;
   const r = await runP;
   const cpu = cpuPercent(m0, m1);
   const windowS = r.windowMs / 1000;
-  const genCpuPerProc = cpu.slice(1);
+  const genCpuPerProc = cpu.slice(1, 1 + gen.pids.length);
   const genCpu = genCpuPerProc.reduce((a, b) => a + b, 0);
+  const pgCpu = srv.pgDatabase ? cpu.slice(1 + gen.pids.length).reduce((a, b) => a + b, 0) : null;
   const machineBusy = systemBusyPercent(m0, m1);
   return {
     latency: r.latency,
@@ -207,8 +213,10 @@ async function measuredPhase(srv, gen, rss, p) {
     serverCpu: /** @type {number} */ (cpu[0]),
     genCpu,
     genCpuPerProc,
+    pgCpu,
+    pgBackends: pgPids.length,
     machineBusyCpu: machineBusy,
-    otherCpu: Math.max(0, machineBusy - /** @type {number} */ (cpu[0]) - genCpu),
+    otherCpu: Math.max(0, machineBusy - /** @type {number} */ (cpu[0]) - genCpu - (pgCpu ?? 0)),
     serverRssPeakKb: rssPeakKb,
     serverRssEndKb: rssEndKb,
     genLoopDelayP99Ms: r.loopP99,
@@ -351,7 +359,9 @@ export async function scenarioC(ctx) {
       ctx.log(
         `    step ${String(total).padStart(5)} edits/s: p50 ${fmt(m.latency.p50)} p99 ${fmt(m.latency.p99)} ms, ` +
           `${Math.round(m.deliveriesPerSec)} deliv/s (${(m.deliveryRatio * 100).toFixed(1)}%), ` +
-          `srv CPU ${m.serverCpu.toFixed(0)}%, gen CPU ${m.genCpu.toFixed(0)}%, other ${m.otherCpu.toFixed(0)}%` +
+          `srv CPU ${m.serverCpu.toFixed(0)}%` +
+          (m.pgCpu != null ? ` + pg ${m.pgCpu.toFixed(0)}%` : '') +
+          `, gen CPU ${m.genCpu.toFixed(0)}%, other ${m.otherCpu.toFixed(0)}%` +
           (step.pass ? '  ok' : `  FAIL (${reasons.join(', ')})`) +
           (genSaturated ? '  [generator saturated]' : '') +
           (disturbed ? '  [machine busy with other processes]' : '')

@@ -29,6 +29,7 @@ export const REFERENCE_ENTRY = join(
  * @property {number} port
  * @property {string} dataDir
  * @property {string | undefined} databaseUrl ours-pg: its DATABASE_URL
+ * @property {string | undefined} [pgDatabase] ours-pg: the database's name (to sample its backends)
  * @property {number} readyAt shared-clock ms when the ready line was seen
  * @property {number} startMs ms from spawn to ready
  * @property {(docName: string) => string} url
