@@ -200,7 +200,10 @@ async function measuredPhase(srv, gen, rss, p) {
   const windowS = r.windowMs / 1000;
   const genCpuPerProc = cpu.slice(1, 1 + gen.pids.length);
   const genCpu = genCpuPerProc.reduce((a, b) => a + b, 0);
-  const pgCpu = srv.pgDatabase ? cpu.slice(1 + gen.pids.length).reduce((a, b) => a + b, 0) : null;
+  // a backend the pool closed during the window (NaN) counts as 0
+  const pgCpu = srv.pgDatabase
+    ? cpu.slice(1 + gen.pids.length).reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0)
+    : null;
   const machineBusy = systemBusyPercent(m0, m1);
   return {
     latency: r.latency,
