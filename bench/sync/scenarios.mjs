@@ -184,8 +184,10 @@ async function measuredPhase(srv, gen, rss, p) {
   const tEnd = tStart + p.durationMs;
   const runP = gen.run({ warmupStart, tStart, tEnd, rates: p.rates });
   runP.catch(() => {}); // awaited below
-  // ours-pg: PostgreSQL's backends for this database (the server's pool, open by now) are
-  // sampled like the server, so that they do not count as other processes
+  // ours-pg: PostgreSQL's backends for this database are sampled like the server, so that they
+  // do not count as other processes. Listed halfway into the warm-up: the server's pool closes
+  // idle connections, and reopens them once the edits come in.
+  await sleepUntil(warmupStart + Math.min(500, p.warmupMs / 2));
   const pgPids = srv.pgDatabase ? await backendPids(srv.pgDatabase).catch(() => []) : [];
   await sleepUntil(tStart);
   rss.resetPeak();
