@@ -20,12 +20,7 @@ const uiImports = [
  * The server's SvelteKit-aware layer (request events, cookies, JSON responses), kept visible in
  * file names; everything else on the server must not import SvelteKit.
  */
-const sveltekitLayer = [
-  'src/lib/server/api/**',
-  'src/lib/server/**/*-api.ts',
-  'src/lib/server/**/*-context.ts',
-  'src/lib/server/runbooks/raw-operation.ts'
-];
+const sveltekitLayer = ['src/lib/server/api/**', 'src/lib/server/**/*-api.ts'];
 
 export default ts.config(
   {
@@ -78,7 +73,7 @@ export default ts.config(
           patterns: [
             ...frameworkImports,
             {
-              group: ['$lib/server/*', '**/server/**', '**/sync-server/**'],
+              group: ['$lib/server/*', '**/server/**', '**/entries/**', '**/sync-server/**'],
               message: 'shared code imports no server code'
             },
             {
@@ -92,11 +87,11 @@ export default ts.config(
     }
   },
   {
-    // The server core is framework-free: the sync server, the process entries and everything
-    // in src/lib/server except its SvelteKit-aware REST layer (below). Each file gets exactly
-    // one `no-restricted-imports` block: in a flat config a later block for the same rule
-    // replaces an earlier one, it does not add to it.
-    files: ['server/**', 'src/lib/server/**'],
+    // The server core is framework-free: the process entries and the composition root
+    // (entries/), and everything in src/lib/server except its SvelteKit-aware REST layer
+    // (below). Each file gets exactly one `no-restricted-imports` block: in a flat config a
+    // later block for the same rule replaces an earlier one, it does not add to it.
+    files: ['entries/**', 'src/lib/server/**'],
     ignores: sveltekitLayer,
     rules: {
       'no-restricted-imports': ['error', { patterns: [...frameworkImports, ...uiImports] }]
@@ -117,6 +112,7 @@ export default ts.config(
               group: [
                 '$lib/server/*',
                 '**/src/lib/server/**',
+                '**/entries/**',
                 '**/server/**',
                 '!**/sync-server/**'
               ],
@@ -129,7 +125,7 @@ export default ts.config(
   },
   {
     // The SvelteKit-aware layer of the server, visible in file names: the REST conventions in
-    // src/lib/server/api/, each domain's `*-api.ts` and the request contexts `*-context.ts`.
+    // src/lib/server/api/ and each domain's `<domain>-api.ts`.
     files: sveltekitLayer,
     rules: { 'no-restricted-imports': ['error', { patterns: uiImports }] }
   },
@@ -148,7 +144,7 @@ export default ts.config(
     // Static security lint of the code that runs on the server: eslint-plugin-security's
     // recommended rules, as errors. Each suppression in the code says why it is safe.
     files: [
-      'server/**',
+      'entries/**',
       'sync-server/**',
       'src/lib/server/**',
       'src/hooks.server.ts',

@@ -11,7 +11,7 @@ const config = {
     // Registered by OfflineSupport.svelte once the first page has settled
     // (src/lib/offline/register-worker.ts), not on `load`.
     serviceWorker: { register: false },
-    // The production entry (server/main.ts) imports build/handler.js and adds the
+    // The production entry (entries/main.ts) imports build/handler.js and adds the
     // websocket endpoint on the same port; adapter-node's own index.js is unused.
     adapter: adapter({ out: 'build', precompress: true }),
     // Cross-site form posts are refused by our own origin check (src/lib/server/auth/csrf.ts,

@@ -1,6 +1,6 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
-import { syncDevServer } from './server/vite-plugin';
+import { syncDevServer } from './entries/vite-plugin';
 
 export default defineConfig({
   plugins: [

@@ -1,4 +1,4 @@
-// How a process entry (server/main.ts, server/sync-main.ts, server/admin.ts) is bundled, shared
+// How a process entry (entries/main.ts, entries/sync-main.ts, entries/admin.ts) is bundled, shared
 // by the build, the admin CLI runner and the tests: one ESM file for Node 20 with every
 // dependency left external, so packages load from node_modules at run time.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';

@@ -61,7 +61,7 @@ const handleTheme: Handle = ({ event, resolve }) => {
 /**
  * Headers for every page and API response. The Content-Security-Policy comes from `kit.csp` in
  * svelte.config.js (SvelteKit hashes its inline bootstrap); static assets get the first two from
- * server/main.ts.
+ * entries/main.ts.
  */
 const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'X-Content-Type-Options': 'nosniff',

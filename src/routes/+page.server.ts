@@ -1,5 +1,5 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { createWorkspace } from '$lib/server/accounts/workspace-service';
+import { createWorkspace } from '$lib/server/workspaces/workspaces-service';
 import { requestOrigin } from '$lib/server/api/request-origin';
 import { lastWorkspace } from '$lib/server/auth/last-workspace';
 import { getRuntime } from '$lib/server/runtime';

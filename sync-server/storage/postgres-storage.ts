@@ -9,7 +9,7 @@ import type { DocumentStorage, StoredDocument } from './types';
  * `schema_migrations` as on SQLite, where version 1 is the documents too; the records'
  * migrations will continue that history.
  */
-const migrations: readonly { version: number; name: string; sql: string }[] = [
+const migrations: readonly PostgresMigration[] = [
   {
     version: 1,
     name: 'documents',
@@ -117,7 +117,7 @@ export class PostgresStorage implements DocumentStorage {
       });
     });
     try {
-      await migrate(pool);
+      await applyMigrations(pool);
     } catch (error) {
       if (ownPool) await pool.end().catch(() => {});
       throw error;
@@ -289,9 +289,23 @@ async function runTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise
   }
 }
 
-/** Applies the migrations this database lacks, once, even when several nodes start at once. */
-async function migrate(pool: Pool): Promise<void> {
-  await runTransaction(pool, async (client) => {
+/** A numbered schema change, recorded in `schema_migrations` once applied. */
+export interface PostgresMigration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * Applies the migrations this database lacks, in version order, once, even when several nodes
+ * start at once (under an advisory lock, in one transaction); returns the versions applied.
+ * The app's records layer applies its whole history through this too.
+ */
+export async function applyMigrations(
+  pool: Pool,
+  list: readonly PostgresMigration[] = migrations
+): Promise<number[]> {
+  return runTransaction(pool, async (client) => {
     // Taken before CREATE TABLE IF NOT EXISTS, which itself races between sessions.
     await client.query('SELECT pg_advisory_xact_lock($1, $2)', [
       DOCUMENT_LOCK_CLASS,
@@ -305,14 +319,17 @@ async function migrate(pool: Pool): Promise<void> {
     const { rows } = await client.query<{ version: number }>(
       'SELECT version FROM schema_migrations'
     );
-    const applied = new Set(rows.map((row) => row.version));
-    for (const migration of migrations) {
-      if (applied.has(migration.version)) continue;
+    const done = new Set(rows.map((row) => row.version));
+    const applied: number[] = [];
+    for (const migration of [...list].sort((a, b) => a.version - b.version)) {
+      if (done.has(migration.version)) continue;
       await client.query(migration.sql);
       await client.query(
         'INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)',
         [migration.version, migration.name, Date.now()]
       );
+      applied.push(migration.version);
     }
+    return applied;
   });
 }

@@ -120,8 +120,10 @@ describe.skipIf(pgSkip !== null)('backup and restore across databases', () => {
     expect(upload.status).toBe(201);
     const { url: fileUrl } = (await upload.json()) as { url: string };
     const tasksBefore = (await (await api(app, token, '/tasks')).json()) as {
-      tasks: { key: string; title: string }[];
-    };
+      key: string;
+      title: string;
+    }[];
+    expect(tasksBefore.map((t) => t.key).sort()).toEqual(['OPS-1', 'OPS-2', 'OPS-3']);
     await app.stop();
     apps.pop();
 
@@ -167,7 +169,7 @@ describe.skipIf(pgSkip !== null)('backup and restore across databases', () => {
     const moved = await startApp({ dataDir: target, env: { DATABASE_URL: '' } });
     apps.push(moved);
     const tasksAfter = (await (await api(moved, token, '/tasks')).json()) as typeof tasksBefore;
-    expect(tasksAfter.tasks).toEqual(tasksBefore.tasks);
+    expect(tasksAfter).toEqual(tasksBefore);
     const found = (await (
       await api(moved, token, `/runbooks?q=${encodeURIComponent('主从')}`)
     ).json()) as {

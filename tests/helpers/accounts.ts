@@ -1,6 +1,8 @@
 /** Seeds accounts straight into a DATA_DIR's database, for tests that need credentials. */
 import { Accounts } from '../../src/lib/server/accounts/accounts-store';
 import { hashPassword } from '../../src/lib/server/auth/password';
+import { openDatabase, type DatabaseTarget } from '../../src/lib/server/db/records';
+import { createLogger } from '../../src/lib/server/log';
 import { openTestDatabase } from './database';
 import type { Role } from '../../src/lib/shared/permissions';
 
@@ -19,9 +21,13 @@ export interface SeededUser {
 export async function seedWorkspace(
   dataDir: string,
   workspaceId: string,
-  roles: Role[] = ['owner']
+  roles: Role[] = ['owner'],
+  /** Another database than this run's for `dataDir` (a test that picks its own). */
+  target?: DatabaseTarget
 ): Promise<Record<string, SeededUser>> {
-  const { records } = await openTestDatabase(dataDir);
+  const { records } = target
+    ? await openDatabase(target, { logger: createLogger('error'), poolSize: 2 })
+    : await openTestDatabase(dataDir);
   try {
     const accounts = new Accounts(records);
     const password = 'correct horse battery';

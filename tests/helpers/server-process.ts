@@ -12,9 +12,9 @@ import { databaseEnvFor } from './database';
 const root = resolve(import.meta.dirname, '../..');
 let bundled: Promise<string> | null = null;
 
-/** Bundles server/sync-main.ts once per test process; returns the file path. */
+/** Bundles entries/sync-main.ts once per test process; returns the file path. */
 function bundleSyncEntry(): Promise<string> {
-  bundled ??= bundleEntryFromSource('server/sync-main.ts').then((file) => {
+  bundled ??= bundleEntryFromSource('entries/sync-main.ts').then((file) => {
     if (!file) throw new Error('esbuild is needed to bundle the sync entry for tests');
     return file;
   });

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRuntime, type RuntimeOptions } from '../../server/runtime';
+import { createRuntime, type RuntimeOptions } from '../../entries/composition-root';
 import type { Runtime } from '../../src/lib/server/runtime';
 import { createLogger } from '../../src/lib/server/log';
 import { databaseTargetFor } from './database';

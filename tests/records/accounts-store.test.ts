@@ -14,7 +14,10 @@ import {
   Accounts,
   SESSION_TTL_MS
 } from '../../src/lib/server/accounts/accounts-store';
-import { allocateWorkspaceId, workspaceIdIsFree } from '../../src/lib/server/accounts/workspace-id';
+import {
+  allocateWorkspaceId,
+  workspaceIdIsFree
+} from '../../src/lib/server/workspaces/workspace-id';
 import { openDatabase, type Records } from '../../src/lib/server/db/records';
 import { createLogger } from '../../src/lib/server/log';
 import { boardDocName } from '../../src/lib/shared/doc-name';

@@ -2,16 +2,16 @@
  * The runbooks' sync extension on both databases: debounced indexing, automatic snapshots, the
  * flush on unload, and database errors that are logged and never reach Yjs.
  */
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import * as Y from 'yjs';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import type { Logger } from '../../src/lib/server/log';
 import {
   runbookExtension,
   watchRunbook,
   type RunbookDocs
-} from '../../src/lib/server/runbooks/runbook-extension';
-import { RunbookIndex } from '../../src/lib/server/runbooks/runbook-index';
-import { RunbookVersions } from '../../src/lib/server/runbooks/runbook-versions';
+} from '../../src/lib/server/runbooks/runbooks-extension';
+import { RunbookIndex } from '../../src/lib/server/runbooks/runbooks-store';
+import { RunbookVersions } from '../../src/lib/server/runbooks/versions-store';
 import { parseDocName } from '../../src/lib/shared/doc-name';
 import { fillFragment, markdownToDoc } from '../../src/lib/shared/runbooks/markdown';
 import {

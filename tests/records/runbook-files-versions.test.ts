@@ -3,16 +3,16 @@
  * file bytes in the database (nothing written to DATA_DIR), files uploaded before still read
  * from disk.
  */
+import * as Y from 'yjs';
 import { describe, expect, test } from 'vitest';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as Y from 'yjs';
-import { FileStore, MAX_FILE_BYTES } from '../../src/lib/server/runbooks/file-store';
+import { FileStore, MAX_FILE_BYTES } from '../../src/lib/server/runbooks/files-store';
 import {
   MAX_AUTO_VERSIONS_PER_RUNBOOK,
   RunbookVersions
-} from '../../src/lib/server/runbooks/runbook-versions';
+} from '../../src/lib/server/runbooks/versions-store';
 import { initRunbook } from '../../src/lib/shared/runbooks/runbook-model';
 import { openTestRecords, recordsBackends } from '../helpers/records';
 

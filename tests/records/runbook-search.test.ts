@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { Records } from '../../src/lib/server/db/records';
-import { RunbookIndex } from '../../src/lib/server/runbooks/runbook-index';
+import { RunbookIndex } from '../../src/lib/server/runbooks/runbooks-store';
 import type { RunbookMeta } from '../../src/lib/shared/runbooks/schema';
 import { openTestRecords, recordsBackends } from '../helpers/records';
 
@@ -108,6 +108,19 @@ for (const backend of recordsBackends) {
       expect(await index.search('ws', {})).toEqual([]);
       expect(await index.search('ws', { q: 'beta' })).toEqual([]);
       expect(await index.get('ws', 'a')).toBeNull();
+    });
+
+    test('a very long runbook is indexed up to a limit, on both databases alike', async () => {
+      const index = await freshIndex();
+      // Pseudo-random Han text: every bigram new, the worst case for the size of the index row.
+      let seed = 7;
+      const han = Array.from({ length: 120_000 }, () => {
+        seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+        return String.fromCodePoint(0x4e00 + (seed % 20_000));
+      }).join('');
+      await index.upsert('ws', meta('long', 'Long'), `开头标记 ${han} 结尾标记`);
+      expect((await index.search('ws', { q: '开头标记' })).map((r) => r.id)).toEqual(['long']);
+      expect(await index.search('ws', { q: '结尾标记' })).toEqual([]);
     });
 
     test('writes of one runbook land in the order they were made', async () => {

@@ -6,8 +6,8 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRuntime } from '../../server/runtime';
-import { RunbookVersions } from '../../src/lib/server/runbooks/runbook-versions';
+import { createRuntime } from '../../entries/composition-root';
+import { RunbookVersions } from '../../src/lib/server/runbooks/versions-store';
 import { createLogger } from '../../src/lib/server/log';
 import type { Runtime } from '../../src/lib/server/runtime';
 import { fillFragment, markdownToDoc } from '../../src/lib/shared/runbooks/markdown';

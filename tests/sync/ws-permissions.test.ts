@@ -4,9 +4,9 @@
  * a wrong Origin). Each cell is asserted against the server's copy of the document.
  */
 import * as encoding from 'lib0/encoding';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { closeConnections } from '../../src/lib/server/accounts/access-changes';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeConnections } from '../../src/lib/server/workspaces/access-changes';
 import { Accounts } from '../../src/lib/server/accounts/accounts-store';
 import { SESSION_COOKIE } from '../../src/lib/server/auth/authenticate';
 import { docAccess, ROLES } from '../../src/lib/shared/permissions';

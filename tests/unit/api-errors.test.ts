@@ -2,7 +2,7 @@ import { error as kitError } from '@sveltejs/kit';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { z } from 'zod';
-import { startRuntime, stopRuntime } from '../../server/runtime';
+import { startRuntime, stopRuntime } from '../../entries/composition-root';
 import {
   ApiError,
   apiErrorSchema,

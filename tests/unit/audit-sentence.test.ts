@@ -233,7 +233,7 @@ describe('audit actions', () => {
       }
     };
     walk('src/lib/server');
-    walk('server');
+    walk('entries');
     expect(written.size).toBeGreaterThan(15);
     expect([...written].sort()).toEqual([...AUDIT_ACTIONS].sort());
   });

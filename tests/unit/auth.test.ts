@@ -3,8 +3,8 @@
  * secret checks, the rate limiter, the account input schemas and the demo board.
  */
 import * as crypto from 'node:crypto';
-import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
+import { describe, expect, it, vi } from 'vitest';
 import {
   loginInputSchema,
   setupInputSchema,
@@ -26,7 +26,7 @@ import {
 } from '../../src/lib/server/auth/secrets';
 import { DEMO_TASK_COUNT, fillDemoBoard } from '../../src/lib/server/demo/demo-data';
 import { DEMO_RUNBOOKS } from '../../src/lib/server/demo/demo-runbooks';
-import { parseMarkdown } from '../../src/lib/server/runbooks/runbook-service';
+import { parseMarkdown } from '../../src/lib/server/runbooks/runbooks-service';
 import { toApiError } from '../../src/lib/server/api/errors';
 import { listLabels, listTasks } from '../../src/lib/shared/board/board-model';
 import { taskSchema } from '../../src/lib/shared/board/schema';

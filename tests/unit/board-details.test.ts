@@ -8,7 +8,6 @@ import * as Y from 'yjs';
 import { z } from 'zod';
 import {
   followTask,
-  DomainError,
   addChecklistItem,
   addComment,
   archiveTask,
@@ -46,22 +45,19 @@ import {
   taskDetailSchema
 } from '../../src/lib/shared/board/schema';
 import type { TaskDetail } from '../../src/lib/shared/board/schema';
-import { at, countUpdates, iso, newBoard, replicaOf, syncAll } from '../fixtures/board';
+import {
+  at,
+  countUpdates,
+  iso,
+  newBoard,
+  replicaOf,
+  syncAll,
+  expectBoardError
+} from '../fixtures/board';
+import { seededRandom } from '../helpers/random';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-function expectBoardError(code: DomainErrorCode, fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DomainError);
-    const boardError = error as DomainError;
-    expect(boardError.code, boardError.message).toBe(code);
-    return boardError;
-  }
-  throw new Error(`expected a DomainError (${code}), nothing was thrown`);
-}
 
 /** Every refusal in `cases` throws its code and leaves the document untouched. */
 function expectRefusals(doc: Y.Doc, cases: Array<[DomainErrorCode, () => unknown]>): void {
@@ -725,22 +721,10 @@ describe('updateTasks', () => {
 // ---------------------------------------------------------------------------------------------
 // Convergence
 
-/** Small seeded PRNG (mulberry32) so failures reproduce. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('concurrent detail edits', () => {
   for (const seed of [1, 2, 3, 99]) {
     it(`three replicas editing description, checklist and comments converge (seed ${seed})`, () => {
-      const random = mulberry32(seed);
+      const random = seededRandom(seed);
       const origin = newBoard();
       createTask(origin, { title: 'T', description: 'alpha beta gamma' }, { id: 't' });
       const docs = [origin, replicaOf(origin), replicaOf(origin)];

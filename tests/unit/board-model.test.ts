@@ -3,7 +3,6 @@ import * as Y from 'yjs';
 import { z } from 'zod';
 import {
   BOARD_SCHEMA_VERSION,
-  DomainError,
   acknowledgeIncident,
   addColumn,
   archiveTask,
@@ -40,22 +39,20 @@ import {
 import type { Task } from '../../src/lib/shared/board/schema';
 import { isValidId } from '../../src/lib/shared/doc-name';
 import { isValidKey } from '../../src/lib/shared/fractional-index';
-import { at, countUpdates, iso, newBoard, replicaOf, syncAll, syncOneWay } from '../fixtures/board';
+import {
+  at,
+  countUpdates,
+  iso,
+  newBoard,
+  replicaOf,
+  syncAll,
+  syncOneWay,
+  expectBoardError
+} from '../fixtures/board';
+import { seededRandom } from '../helpers/random';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-function expectBoardError(code: DomainErrorCode, fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DomainError);
-    const boardError = error as DomainError;
-    expect(boardError.code, boardError.message).toBe(code);
-    return boardError;
-  }
-  throw new Error(`expected a DomainError (${code}), nothing was thrown`);
-}
 
 function ids(tasks: readonly Task[]): string[] {
   return tasks.map((t) => t.id);
@@ -63,18 +60,6 @@ function ids(tasks: readonly Task[]): string[] {
 
 function columnIds(doc: Y.Doc, status: string): string[] {
   return ids(listTasks(doc, { status, includeArchived: true }));
-}
-
-/** Small seeded PRNG (mulberry32) so failures reproduce. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function pick<T>(random: () => number, items: readonly T[]): T | undefined {
@@ -810,7 +795,7 @@ describe('moveTask', () => {
 
   it('keeps positions valid and ordered over many moves', () => {
     const doc = newBoard();
-    const random = mulberry32(7);
+    const random = seededRandom(7);
     const all = Array.from({ length: 40 }, (_, i) => createTask(doc, { title: `t${i}` }).id);
     const statuses = listColumns(doc).map((c) => c.id);
     for (let i = 0; i < 500; i++) {
@@ -1021,7 +1006,7 @@ describe('concurrent edits', () => {
   const seeds = [1, 2, 3, 4, 5, 6, 7, 8, 42, 1337];
   for (const seed of seeds) {
     it(`three replicas doing random edits converge (seed ${seed})`, () => {
-      const random = mulberry32(seed);
+      const random = seededRandom(seed);
       const origin = newBoard();
       for (const id of ['l1', 'l2', 'l3']) upsertLabel(origin, { id, name: id, color: '#000000' });
       addColumn(origin, { id: 'blocked', name: 'Blocked', category: 'in_progress' });

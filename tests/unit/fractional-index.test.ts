@@ -8,18 +8,7 @@ import {
   generateNKeysBetween,
   isValidKey
 } from '../../src/lib/shared/fractional-index';
-
-/** Small seeded PRNG (mulberry32) so failures reproduce. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../helpers/random';
 
 const SMALLEST = 'A' + '0'.repeat(26);
 const LARGEST = 'z'.repeat(27);
@@ -85,7 +74,7 @@ describe('generateKeyBetween', () => {
   });
 
   it('keeps order through thousands of random insertions', () => {
-    const random = mulberry32(42);
+    const random = seededRandom(42);
     const list: string[] = [];
     for (let i = 0; i < 5000; i++) {
       const index = Math.floor(random() * (list.length + 1));

@@ -38,6 +38,13 @@ describe('segmentation', () => {
     for (const word of words) expect(tokens).toContain(word.segment);
   });
 
+  test('a long Chinese run keeps every bigram (the segmenter works on pieces of it)', () => {
+    const run = '数据库备份与恢复主从切换证书轮换'.repeat(40);
+    const tokens = new Set(segmentForIndex(run).split(' '));
+    const chars = [...run];
+    for (let i = 0; i + 1 < chars.length; i++) expect(tokens).toContain(chars[i]! + chars[i + 1]!);
+  });
+
   test('mixed text keeps both scripts; queries use bigrams and stems', () => {
     expect(queryTokens('数据库 备份 backups')).toEqual(['backup', '数据', '据库', '备份']);
     expect(queryTokens('库')).toEqual(['库']);

@@ -8,36 +8,10 @@ import {
   lanePatch
 } from '../../src/lib/board/swimlanes';
 import type { Task } from '../../src/lib/shared/board/schema';
+import { taskFixture } from '../fixtures/board';
 
 function task(id: string, fields: Partial<Task> = {}): Task {
-  return {
-    id,
-    key: null,
-    title: id,
-    description: '',
-    kind: 'task',
-    status: 'todo',
-    position: 'a0',
-    assignee: null,
-    priority: 'none',
-    labels: [],
-    dueAt: null,
-    estimateMinutes: null,
-    progress: 0,
-    createdAt: '2025-01-01T00:00:00.000Z',
-    createdBy: null,
-    updatedAt: '2025-01-01T00:00:00.000Z',
-    startedAt: null,
-    acknowledgedAt: null,
-    resolvedAt: null,
-    doneAt: null,
-    archivedAt: null,
-    links: [],
-    checklistDone: 0,
-    checklistTotal: 0,
-    commentCount: 0,
-    ...fields
-  };
+  return taskFixture({ id, ...fields });
 }
 
 const names: Record<string, string> = { u1: 'Zhao Lei', u2: 'Ada', u3: 'Grace' };

@@ -23,6 +23,7 @@ import {
   type TaskQuery
 } from '../../src/lib/shared/board/task-query';
 import { taskSchema, type Task } from '../../src/lib/shared/board/schema';
+import { taskFixture } from '../fixtures/board';
 
 const NOW = new Date('2025-03-10T12:00:00.000Z');
 
@@ -30,34 +31,16 @@ let seq = 0;
 /** A valid task (checked against the schema) with `fields` overriding the defaults. */
 function task(fields: Partial<Task> = {}): Task {
   seq += 1;
-  return taskSchema.parse({
-    id: `t${seq}`,
-    key: `OPS-${seq}`,
-    title: `Task ${seq}`,
-    description: '',
-    kind: 'task',
-    status: 'todo',
-    position: 'a0',
-    assignee: null,
-    priority: 'none',
-    labels: [],
-    dueAt: null,
-    estimateMinutes: null,
-    progress: 0,
-    createdAt: '2025-03-01T00:00:00.000Z',
-    createdBy: null,
-    updatedAt: '2025-03-01T00:00:00.000Z',
-    startedAt: null,
-    acknowledgedAt: null,
-    resolvedAt: null,
-    doneAt: null,
-    archivedAt: null,
-    links: [],
-    checklistDone: 0,
-    checklistTotal: 0,
-    commentCount: 0,
-    ...fields
-  });
+  return taskSchema.parse(
+    taskFixture({
+      id: `t${seq}`,
+      key: `OPS-${seq}`,
+      title: `Task ${seq}`,
+      createdAt: '2025-03-01T00:00:00.000Z',
+      updatedAt: '2025-03-01T00:00:00.000Z',
+      ...fields
+    })
+  );
 }
 
 function query(fields: Partial<TaskQuery> = {}): TaskQuery {

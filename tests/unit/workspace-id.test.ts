@@ -7,7 +7,7 @@ import {
   SLUG_MAX_LENGTH,
   allocateWorkspaceId,
   slugFromName
-} from '../../src/lib/server/accounts/workspace-id';
+} from '../../src/lib/server/workspaces/workspace-id';
 import { isValidId } from '../../src/lib/shared/doc-name';
 
 describe('slugFromName', () => {

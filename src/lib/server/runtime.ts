@@ -1,5 +1,5 @@
 /**
- * The hand-over point of the process-wide services. The composition root (server/runtime.ts)
+ * The hand-over point of the process-wide services. The composition root (entries/composition-root.ts)
  * creates them once, in the process entry or the Vite dev plugin, and parks them on
  * `globalThis`; SvelteKit code reads them here. Only types are imported, so the SvelteKit
  * bundle never contains a second copy of the DocStore or the sync server. Because of that,
@@ -14,9 +14,9 @@ import type { BoardStore } from './board/board-store';
 import type { Config } from './config';
 import type { Records } from './db/records';
 import type { Logger } from './log';
-import type { FileStore } from './runbooks/file-store';
-import type { RunbookIndex } from './runbooks/runbook-index';
-import type { RunbookVersions } from './runbooks/runbook-versions';
+import type { FileStore } from './runbooks/files-store';
+import type { RunbookIndex } from './runbooks/runbooks-store';
+import type { RunbookVersions } from './runbooks/versions-store';
 
 export interface Runtime {
   config: Config;

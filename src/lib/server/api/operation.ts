@@ -113,27 +113,44 @@ export function defineOperation<
   // statuses (`status: 201`) then keep their types instead of widening to number.
   H extends OperationHandler<D> = OperationHandler<D>
 >(definition: D, handler: H): Operation {
-  const handle: RequestHandler = async (event) => {
+  const handle = operationHandler(definition, async (input) => {
+    const body = definition.body
+      ? parsePart(definition.body, await readJsonBody(input.event.request), 'request body')
+      : undefined;
+    const result = await handler({ ...input, body } as OperationContext<D>);
+    return toResponse(result.status, result.body, result.headers);
+  });
+  return { definition, handle };
+}
+
+/** What every operation's handler starts from, before any body is read. */
+export interface OperationInput {
+  event: RequestEvent;
+  request: Awaited<ReturnType<typeof requestContext>>;
+  params: unknown;
+  query: unknown;
+}
+
+/**
+ * The request handling every operation shares, JSON or raw: the declared auth is checked (before
+ * the input is read), the path and query parsed, the request context built; `run` answers, and
+ * whatever it throws becomes the JSON error response of its code (errors.ts).
+ */
+export function operationHandler(
+  definition: Pick<OperationDefinition, 'auth' | 'params' | 'query'>,
+  run: (input: OperationInput) => Promise<Response>
+): RequestHandler {
+  return async (event) => {
     try {
       requireAuth(definition.auth, event);
       const params = parsePart(definition.params, event.params, 'path parameters');
       const request = await requestContext(definition.auth, event);
-      const context = {
-        event,
-        request,
-        params,
-        query: parsePart(definition.query, queryObject(event.url), 'query parameters'),
-        body: definition.body
-          ? parsePart(definition.body, await readJsonBody(event.request), 'request body')
-          : undefined
-      } as OperationContext<D>;
-      const result = await handler(context);
-      return toResponse(result.status, result.body, result.headers);
+      const query = parsePart(definition.query, queryObject(event.url), 'query parameters');
+      return await run({ event, request, params, query });
     } catch (error) {
       return handleApiError(error, event);
     }
   };
-  return { definition, handle };
 }
 
 /** Validates one part of a request (params, query, body) with its schema, if it has one. */

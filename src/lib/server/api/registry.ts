@@ -2,14 +2,14 @@
  * Every REST operation of the API, in one list: the OpenAPI document and its tests read it.
  * A feature adds its operations here (and exports each `handle` from its route file).
  */
-import { authOperations } from '../account-api/auth-api';
-import { setupOperations } from '../account-api/setup-api';
-import { tokenOperations } from '../account-api/token-api';
-import { taskOperations } from '../board/task-api';
-import { runbookOperations } from '../runbooks/runbook-api';
-import { auditOperations } from '../workspaces/audit-api';
-import { inviteOperations } from '../workspaces/invite-api';
-import { workspaceOperations } from '../workspaces/workspace-api';
+import { authOperations, setupOperations, tokenOperations } from '../accounts/accounts-api';
+import { taskOperations } from '../board/board-api';
+import { runbookOperations } from '../runbooks/runbooks-api';
+import {
+  auditOperations,
+  inviteOperations,
+  workspaceOperations
+} from '../workspaces/workspaces-api';
 import { buildOpenApiDocument, type OpenApiDocument, type TagSpec } from './openapi';
 import type { Operation } from './operation';
 

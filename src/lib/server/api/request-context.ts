@@ -16,7 +16,7 @@
  * need them.
  */
 import type { RequestEvent } from '@sveltejs/kit';
-import type { Actor } from '$lib/server/accounts/workspace-service';
+import type { Actor } from '$lib/server/workspaces/workspaces-service';
 import type { RequestOrigin } from '$lib/server/accounts/types';
 import type { Caller } from '$lib/server/auth/authenticate';
 import { getRuntime, type Runtime } from '$lib/server/runtime';
@@ -32,10 +32,7 @@ import { requestOrigin } from './request-origin';
 
 /** Who may call an operation (see the file comment). */
 export type OperationAuth =
-  | 'public'
-  | 'caller'
-  | 'session'
-  | { readonly member: WorkspaceAccessMode | WorkspaceAction };
+  'public' | 'caller' | 'session' | { readonly member: WorkspaceAccessMode | WorkspaceAction };
 
 export interface PublicContext {
   runtime: Runtime;

@@ -9,9 +9,9 @@
 import * as client from 'openid-client';
 import { z } from 'zod';
 import type { Accounts } from '../accounts/accounts-store';
-import { closeConnections } from '../accounts/access-changes';
+import { closeConnections } from '../workspaces/access-changes';
 import { domainErrorCode } from '../../shared/model/domain-error';
-import { type RequestOrigin, type Session, type User } from '../accounts/types';
+import type { RequestOrigin, Session, User } from '../accounts/types';
 import type { OidcConfig } from '../config';
 import type { Logger } from '../log';
 import { getRuntime, type Runtime } from '../runtime';

@@ -12,10 +12,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'k
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import {
-  DOCUMENT_LOCK_CLASS,
-  PostgresStorage
-} from '../../../../sync-server/storage/postgres-storage';
+import { applyMigrations, PostgresStorage } from '../../../../sync-server/storage/postgres-storage';
 import { SqliteStorage } from '../../../../sync-server/storage/sqlite-storage';
 import type { DocumentStorage } from '../../../../sync-server/storage/types';
 import type { Logger } from '../log';
@@ -194,16 +191,11 @@ function migrateSqlite(db: Database.Database, migrations: readonly Migration[]):
   return applied;
 }
 
-function pending(migrations: readonly Migration[], current: number | Set<number>): Migration[] {
-  return [...migrations]
-    .sort((a, b) => a.version - b.version)
-    .filter((m) => (typeof current === 'number' ? m.version > current : !current.has(m.version)));
+function pending(migrations: readonly Migration[], current: number): Migration[] {
+  return [...migrations].sort((a, b) => a.version - b.version).filter((m) => m.version > current);
 }
 
 // ── PostgreSQL ─────────────────────────────────────────────────────────────────────────────
-
-/** Second key of the migration advisory lock; the same one PostgresStorage takes. */
-const MIGRATION_LOCK = 0;
 
 /** 64-bit integers (epoch ms, sequence numbers) as numbers: they stay far below 2^53. */
 const INT8_OID = 20;
@@ -226,7 +218,10 @@ async function openPostgres(url: string, options: OpenOptions): Promise<OpenedDa
   let documents: PostgresStorage;
   let migrated: number[];
   try {
-    migrated = await migratePostgres(pool, options.migrations ?? allMigrations);
+    migrated = await applyMigrations(
+      pool,
+      (options.migrations ?? allMigrations).map((m) => ({ ...m, sql: m.sql(dialects.postgres) }))
+    );
     // Its own migrations find version 1 applied; it shares the pool (and adds the listener for
     // errors of idle connections, which would otherwise end the process).
     documents = await PostgresStorage.open(pool, { logger: options.logger, closePool: false });
@@ -251,42 +246,6 @@ async function openPostgres(url: string, options: OpenOptions): Promise<OpenedDa
     }
   };
   return { records, migrated, documents };
-}
-
-/** Applies the migrations this database lacks, once, even when several nodes start at once. */
-async function migratePostgres(pool: pg.Pool, migrations: readonly Migration[]): Promise<number[]> {
-  const client = await pool.connect();
-  const applied: number[] = [];
-  try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1, $2)', [
-      DOCUMENT_LOCK_CLASS,
-      MIGRATION_LOCK
-    ]);
-    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
-      version    integer PRIMARY KEY,
-      name       text NOT NULL,
-      applied_at bigint NOT NULL
-    )`);
-    const { rows } = await client.query<{ version: number }>(
-      'SELECT version FROM schema_migrations'
-    );
-    for (const migration of pending(migrations, new Set(rows.map((row) => row.version)))) {
-      await client.query(migration.sql(dialects.postgres));
-      await client.query(
-        'INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)',
-        [migration.version, migration.name, Date.now()]
-      );
-      applied.push(migration.version);
-    }
-    await client.query('COMMIT');
-    return applied;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
 }
 
 export type { DialectName, DialectSql };

@@ -18,7 +18,7 @@ import {
 import type { Priority, TaskKind } from '../../shared/board/schema';
 import { boardDocName } from '../../shared/doc-name';
 import type { Runtime } from '../runtime';
-import { createRunbookDoc, parseMarkdown } from '../runbooks/runbook-service';
+import { createRunbookDoc, parseMarkdown } from '../runbooks/runbooks-service';
 import { DEMO_RUNBOOKS, type DemoRunbookKey } from './demo-runbooks';
 
 const HOUR_MS = 60 * 60 * 1000;

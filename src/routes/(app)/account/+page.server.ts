@@ -9,10 +9,12 @@ import {
   listOwnSessions,
   revokeOtherSessions,
   revokeOwnSession,
-  updateProfile
-} from '$lib/server/accounts/auth-service';
-import { createApiToken, listApiTokens, revokeApiToken } from '$lib/server/accounts/token-service';
-import { codeOf } from '$lib/server/accounts/workspace-service';
+  updateProfile,
+  createApiToken,
+  listApiTokens,
+  revokeApiToken
+} from '$lib/server/accounts/accounts-service';
+import { codeOf } from '$lib/server/workspaces/workspaces-service';
 import { requestOrigin } from '$lib/server/api/request-origin';
 import { loginUrl } from '$lib/server/api/page-access';
 import { PASSWORD_MIN_LENGTH } from '$lib/server/auth/password';

@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { loginInputSchema } from '$lib/server/accounts/account-schemas';
-import { signIn } from '$lib/server/accounts/auth-service';
-import { codeOf } from '$lib/server/accounts/workspace-service';
+import { signIn } from '$lib/server/accounts/accounts-service';
+import { codeOf } from '$lib/server/workspaces/workspaces-service';
 import { requestOrigin } from '$lib/server/api/request-origin';
 import { oidcLoginOption, safeNextPath } from '$lib/server/auth/oidc';
 import { setSessionCookie } from '$lib/server/auth/session-cookie';

@@ -1,5 +1,5 @@
 import { redirect } from '@sveltejs/kit';
-import { signOut } from '$lib/server/accounts/auth-service';
+import { signOut } from '$lib/server/accounts/accounts-service';
 import { requestOrigin } from '$lib/server/api/request-origin';
 import { clearSessionCookie } from '$lib/server/auth/session-cookie';
 import { getRuntime } from '$lib/server/runtime';

@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { setupInputSchema } from '$lib/server/accounts/account-schemas';
-import { isSetUp, setUp } from '$lib/server/accounts/setup-service';
-import { codeOf } from '$lib/server/accounts/workspace-service';
+import { isSetUp, setUp } from '$lib/server/accounts/accounts-service';
+import { codeOf } from '$lib/server/workspaces/workspaces-service';
 import { requestOrigin } from '$lib/server/api/request-origin';
 import { PASSWORD_MIN_LENGTH } from '$lib/server/auth/password';
 import { setSessionCookie } from '$lib/server/auth/session-cookie';

@@ -5,7 +5,7 @@ import {
   newPasswordSchema,
   userNameSchema
 } from '$lib/server/accounts/account-schemas';
-import { acceptInvite, codeOf, signUpWithInvite } from '$lib/server/accounts/workspace-service';
+import { acceptInvite, codeOf, signUpWithInvite } from '$lib/server/workspaces/workspaces-service';
 import { loginUrl } from '$lib/server/api/page-access';
 import { requestOrigin } from '$lib/server/api/request-origin';
 import { PASSWORD_MIN_LENGTH } from '$lib/server/auth/password';

@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { authorizeWorkspacePage } from '$lib/server/api/page-access';
 import { getRuntime } from '$lib/server/runtime';
-import { memberJson } from '$lib/server/workspaces/workspace-json';
+import { memberJson } from '$lib/server/workspaces/workspaces-json';
 import { boardDocName, isValidId } from '$lib/shared/doc-name';
 import type { LayoutServerLoad } from './$types';
 

@@ -1,5 +1,5 @@
 import { methodNotAllowed } from '$lib/server/api/operation';
-import { createTokenOperation, listTokensOperation } from '$lib/server/account-api/token-api';
+import { createTokenOperation, listTokensOperation } from '$lib/server/accounts/accounts-api';
 
 export const GET = listTokensOperation.handle;
 export const POST = createTokenOperation.handle;

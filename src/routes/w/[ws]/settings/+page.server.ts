@@ -1,5 +1,5 @@
-import { auditJson } from '$lib/server/workspaces/audit-api';
-import { inviteJson, memberJson } from '$lib/server/workspaces/workspace-json';
+import { auditJson } from '$lib/server/workspaces/workspaces-api';
+import { inviteJson, memberJson } from '$lib/server/workspaces/workspaces-json';
 import { authorizeWorkspacePage } from '$lib/server/api/page-access';
 import { getRuntime } from '$lib/server/runtime';
 import { can } from '$lib/shared/permissions';

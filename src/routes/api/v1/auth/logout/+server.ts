@@ -1,5 +1,5 @@
 import { methodNotAllowed } from '$lib/server/api/operation';
-import { logoutOperation } from '$lib/server/account-api/auth-api';
+import { logoutOperation } from '$lib/server/accounts/accounts-api';
 
 export const POST = logoutOperation.handle;
 export const fallback = methodNotAllowed(logoutOperation);

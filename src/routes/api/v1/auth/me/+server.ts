@@ -1,5 +1,5 @@
 import { methodNotAllowed } from '$lib/server/api/operation';
-import { getMeOperation, updateMeOperation } from '$lib/server/account-api/auth-api';
+import { getMeOperation, updateMeOperation } from '$lib/server/accounts/accounts-api';
 
 export const GET = getMeOperation.handle;
 export const PATCH = updateMeOperation.handle;

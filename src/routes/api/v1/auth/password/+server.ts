@@ -1,5 +1,5 @@
 import { methodNotAllowed } from '$lib/server/api/operation';
-import { changePasswordOperation } from '$lib/server/account-api/auth-api';
+import { changePasswordOperation } from '$lib/server/accounts/accounts-api';
 
 export const POST = changePasswordOperation.handle;
 export const fallback = methodNotAllowed(changePasswordOperation);

@@ -2,7 +2,7 @@ import { methodNotAllowed } from '$lib/server/api/operation';
 import {
   getWorkspaceOperation,
   renameWorkspaceOperation
-} from '$lib/server/workspaces/workspace-api';
+} from '$lib/server/workspaces/workspaces-api';
 
 export const GET = getWorkspaceOperation.handle;
 export const PATCH = renameWorkspaceOperation.handle;

@@ -1,5 +1,5 @@
 import { methodNotAllowed } from '$lib/server/api/operation';
-import { revokeSessionOperation } from '$lib/server/account-api/auth-api';
+import { revokeSessionOperation } from '$lib/server/accounts/accounts-api';
 
 export const DELETE = revokeSessionOperation.handle;
 export const fallback = methodNotAllowed(revokeSessionOperation);

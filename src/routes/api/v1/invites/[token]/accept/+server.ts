@@ -1,5 +1,5 @@
 import { methodNotAllowed } from '$lib/server/api/operation';
-import { acceptInviteOperation } from '$lib/server/workspaces/invite-api';
+import { acceptInviteOperation } from '$lib/server/workspaces/workspaces-api';
 
 export const POST = acceptInviteOperation.handle;
 export const fallback = methodNotAllowed(acceptInviteOperation);

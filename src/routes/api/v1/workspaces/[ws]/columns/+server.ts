@@ -1,5 +1,5 @@
 import { methodNotAllowed } from '$lib/server/api/operation';
-import { listColumnsOperation } from '$lib/server/board/task-api';
+import { listColumnsOperation } from '$lib/server/board/board-api';
 
 export const GET = listColumnsOperation.handle;
 export const fallback = methodNotAllowed(listColumnsOperation);

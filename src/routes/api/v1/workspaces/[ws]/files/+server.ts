@@ -1,5 +1,5 @@
 import { methodNotAllowed } from '$lib/server/api/operation';
-import { uploadFileOperation } from '$lib/server/runbooks/runbook-api';
+import { uploadFileOperation } from '$lib/server/runbooks/runbooks-api';
 
 export const POST = uploadFileOperation.handle;
 export const fallback = methodNotAllowed(uploadFileOperation);

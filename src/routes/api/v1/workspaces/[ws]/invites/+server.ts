@@ -1,5 +1,5 @@
 import { methodNotAllowed } from '$lib/server/api/operation';
-import { createInviteOperation, listInvitesOperation } from '$lib/server/workspaces/invite-api';
+import { createInviteOperation, listInvitesOperation } from '$lib/server/workspaces/workspaces-api';
 
 export const GET = listInvitesOperation.handle;
 export const POST = createInviteOperation.handle;

@@ -1,5 +1,5 @@
 import { methodNotAllowed } from '$lib/server/api/operation';
-import { listLabelsOperation } from '$lib/server/board/task-api';
+import { listLabelsOperation } from '$lib/server/board/board-api';
 
 export const GET = listLabelsOperation.handle;
 export const fallback = methodNotAllowed(listLabelsOperation);

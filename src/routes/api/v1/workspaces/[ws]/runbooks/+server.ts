@@ -1,5 +1,5 @@
 import { methodNotAllowed } from '$lib/server/api/operation';
-import { createRunbookOperation, listRunbooksOperation } from '$lib/server/runbooks/runbook-api';
+import { createRunbookOperation, listRunbooksOperation } from '$lib/server/runbooks/runbooks-api';
 
 export const GET = listRunbooksOperation.handle;
 export const POST = createRunbookOperation.handle;

@@ -1,5 +1,5 @@
 import { methodNotAllowed } from '$lib/server/api/operation';
-import { getFileOperation } from '$lib/server/runbooks/runbook-api';
+import { getFileOperation } from '$lib/server/runbooks/runbooks-api';
 
 export const GET = getFileOperation.handle;
 export const fallback = methodNotAllowed(getFileOperation);

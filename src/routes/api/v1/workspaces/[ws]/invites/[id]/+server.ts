@@ -1,5 +1,5 @@
 import { methodNotAllowed } from '$lib/server/api/operation';
-import { revokeInviteOperation } from '$lib/server/workspaces/invite-api';
+import { revokeInviteOperation } from '$lib/server/workspaces/workspaces-api';
 
 export const DELETE = revokeInviteOperation.handle;
 export const fallback = methodNotAllowed(revokeInviteOperation);

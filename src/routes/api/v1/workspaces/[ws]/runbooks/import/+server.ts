@@ -1,5 +1,5 @@
 import { methodNotAllowed } from '$lib/server/api/operation';
-import { importRunbooksOperation } from '$lib/server/runbooks/runbook-api';
+import { importRunbooksOperation } from '$lib/server/runbooks/runbooks-api';
 
 export const POST = importRunbooksOperation.handle;
 export const fallback = methodNotAllowed(importRunbooksOperation);

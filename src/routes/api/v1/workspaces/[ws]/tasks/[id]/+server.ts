@@ -1,5 +1,5 @@
 import { methodNotAllowed } from '$lib/server/api/operation';
-import { getTaskOperation, updateTaskOperation } from '$lib/server/board/task-api';
+import { getTaskOperation, updateTaskOperation } from '$lib/server/board/board-api';
 
 export const GET = getTaskOperation.handle;
 export const PATCH = updateTaskOperation.handle;

@@ -1,5 +1,5 @@
 import { methodNotAllowed } from '$lib/server/api/operation';
-import { bulkUpdateTasksOperation } from '$lib/server/board/task-api';
+import { bulkUpdateTasksOperation } from '$lib/server/board/board-api';
 
 export const POST = bulkUpdateTasksOperation.handle;
 export const fallback = methodNotAllowed(bulkUpdateTasksOperation);

@@ -1,5 +1,5 @@
 import { methodNotAllowed } from '$lib/server/api/operation';
-import { duplicateRunbookOperation } from '$lib/server/runbooks/runbook-api';
+import { duplicateRunbookOperation } from '$lib/server/runbooks/runbooks-api';
 
 export const POST = duplicateRunbookOperation.handle;
 export const fallback = methodNotAllowed(duplicateRunbookOperation);

@@ -2,7 +2,7 @@ import { methodNotAllowed } from '$lib/server/api/operation';
 import {
   createRunbookVersionOperation,
   listRunbookVersionsOperation
-} from '$lib/server/runbooks/runbook-api';
+} from '$lib/server/runbooks/runbooks-api';
 
 export const GET = listRunbookVersionsOperation.handle;
 export const POST = createRunbookVersionOperation.handle;

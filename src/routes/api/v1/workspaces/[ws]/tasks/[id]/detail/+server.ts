@@ -1,5 +1,5 @@
 import { methodNotAllowed } from '$lib/server/api/operation';
-import { getTaskDetailOperation } from '$lib/server/board/task-api';
+import { getTaskDetailOperation } from '$lib/server/board/board-api';
 
 export const GET = getTaskDetailOperation.handle;
 export const fallback = methodNotAllowed(getTaskDetailOperation);

@@ -2,7 +2,7 @@ import { methodNotAllowed } from '$lib/server/api/operation';
 import {
   deleteChecklistItemOperation,
   updateChecklistItemOperation
-} from '$lib/server/board/task-api';
+} from '$lib/server/board/board-api';
 
 export const PATCH = updateChecklistItemOperation.handle;
 export const DELETE = deleteChecklistItemOperation.handle;

@@ -7,7 +7,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig } from '../src/lib/server/config';
 import type { Runtime } from '../src/lib/server/runtime';
-import { startRuntime } from './runtime';
+import { startRuntime } from './composition-root';
 
 /** Starts `name`'s HTTP server built by `build`; exits the process with a readable error. */
 export async function runProcess(

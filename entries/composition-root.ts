@@ -1,7 +1,8 @@
 /**
- * The composition root: builds storage, the DocStore and the sync server from the config and
- * wires the sync hooks. Created once per process and handed over through `globalThis`, because
- * the SvelteKit server bundle and the process entry (server/main.ts, or the Vite dev plugin)
+ * The composition root: from the config it opens the database (records and documents), builds
+ * every domain's stores (`createStores`, shared with the admin CLI and the sync-only entry),
+ * the services, the ordered sync extensions, the DocStore and the sync server. Created once per process and handed over through `globalThis`, because
+ * the SvelteKit server bundle and the process entry (entries/main.ts, or the Vite dev plugin)
  * are separate module graphs: importing this file twice must not create two DocStores.
  */
 import { DocStore } from '../sync-server/doc-store';
@@ -22,10 +23,10 @@ import { Accounts } from '../src/lib/server/accounts/accounts-store';
 import { boardExtension } from '../src/lib/server/board/board-extension';
 import { BoardService } from '../src/lib/server/board/board-service';
 import { BoardStore } from '../src/lib/server/board/board-store';
-import { FileStore } from '../src/lib/server/runbooks/file-store';
-import { runbookExtension } from '../src/lib/server/runbooks/runbook-extension';
-import { RunbookIndex } from '../src/lib/server/runbooks/runbook-index';
-import { RunbookVersions } from '../src/lib/server/runbooks/runbook-versions';
+import { FileStore } from '../src/lib/server/runbooks/files-store';
+import { runbookExtension } from '../src/lib/server/runbooks/runbooks-extension';
+import { RunbookIndex } from '../src/lib/server/runbooks/runbooks-store';
+import { RunbookVersions } from '../src/lib/server/runbooks/versions-store';
 import {
   SESSION_COOKIE,
   authenticate,
@@ -34,7 +35,7 @@ import {
   readCookie,
   workspaceRole
 } from '../src/lib/server/auth/authenticate';
-import { openDatabase, type DatabaseTarget } from '../src/lib/server/db/records';
+import { openDatabase, type DatabaseTarget, type Records } from '../src/lib/server/db/records';
 import { parseDocName } from '../src/lib/shared/doc-name';
 import { docAccess } from '../src/lib/shared/permissions';
 import { CloseCode } from '../src/lib/shared/sync-protocol';
@@ -44,7 +45,6 @@ import {
   type Runtime,
   type RuntimeHolder as Holder
 } from '../src/lib/server/runtime';
-import type { Records } from '../src/lib/server/db/records';
 
 export interface RuntimeOptions {
   /**

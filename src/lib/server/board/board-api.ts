@@ -5,6 +5,7 @@
  * clients are connected to, so a REST edit is applied, stored and broadcast like any client's
  * edit, with the caller's member id as the actor of the change.
  */
+import type * as Y from 'yjs';
 import { z } from 'zod';
 import { ApiError } from '$lib/server/api/errors';
 import { API_BASE_PATH } from '$lib/server/api/openapi';
@@ -12,7 +13,6 @@ import { SMALL_LIST_LIMITS, pageReply, pageQuery, pageResponse } from '$lib/serv
 import { defineOperation, queryBoolean, type Operation } from '$lib/server/api/operation';
 import type { MemberContext } from '$lib/server/api/request-context';
 import type { Runtime } from '$lib/server/runtime';
-import type * as Y from 'yjs';
 import {
   addChecklistItem,
   addComment,

@@ -1,16 +1,15 @@
 /**
  * REST operations on runbooks (`/api/v1/workspaces/{ws}/runbooks…`) and uploaded files
  * (`…/files`). Reads need membership; writes need `runbooks.write`. Documents change through
- * the runtime DocStore (runbook-service.ts), so REST edits reach open editors at once.
+ * the runtime DocStore (runbooks-service.ts), so REST edits reach open editors at once.
  */
 import type { RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
-import { authorizeWorkspace } from '$lib/server/api/authorize';
 import { ApiError } from '$lib/server/api/errors';
 import { API_BASE_PATH } from '$lib/server/api/openapi';
 import { offsetPage, pageHeaders, pageQuery, pageResponse } from '$lib/server/api/list-page';
 import { defineOperation, readBodyBytes, type Operation } from '$lib/server/api/operation';
-import { getRuntime } from '$lib/server/runtime';
+import type { MemberContext } from '$lib/server/api/request-context';
 import { ID_PATTERN } from '$lib/shared/doc-name';
 import { fileUrl } from '$lib/shared/runbooks/url-policy';
 import {
@@ -22,9 +21,9 @@ import {
   runbookVersionCreateSchema,
   runbookVersionSchema
 } from '$lib/shared/runbooks/schema';
-import { MAX_FILE_BYTES, isAllowedFileType } from './file-store';
-import { defineRawOperation } from './raw-operation';
-import { RUNBOOK_LIST_MAX_LIMIT } from './runbook-index';
+import { MAX_FILE_BYTES, isAllowedFileType } from './files-store';
+import { defineRawOperation } from '$lib/server/api/raw-operation';
+import { RUNBOOK_LIST_MAX_LIMIT } from './runbooks-store';
 import {
   createRunbook,
   duplicateRunbook,
@@ -39,7 +38,7 @@ import {
   restoreVersion,
   saveNamedVersion,
   type RunbookScope
-} from './runbook-service';
+} from './runbooks-service';
 
 const TAGS = ['runbooks'] as const;
 const FILE_TAGS = ['files'] as const;
@@ -155,17 +154,12 @@ const errors = {
   notFound: { description: 'No such runbook or version (`not_found`).' }
 } as const;
 
-/** Checks access and returns the scope of the runbook service. */
-async function scopeFor(
-  event: RequestEvent,
-  ws: string,
-  need: 'read' | 'runbooks.write'
-): Promise<RunbookScope> {
-  const access = await authorizeWorkspace(event, ws, need);
+/** The scope of the runbook service, for a caller whose access the operation's `auth` checked. */
+function scopeOf(request: MemberContext, event: Pick<RequestEvent, 'locals'>): RunbookScope {
   return {
-    runtime: await getRuntime(),
-    workspaceId: access.workspaceId,
-    actorId: access.actorId,
+    runtime: request.runtime,
+    workspaceId: request.workspaceId,
+    actorId: request.access.actorId,
     locale: event.locals.locale
   };
 }
@@ -190,6 +184,7 @@ export const listRunbooksOperation = defineOperation(
       'title, tags, services and content (Chinese and English), best match first, each with a ' +
       '`snippet`. Paged like every list; the page is wrapped as `{ runbooks: [...] }`.',
     tags: TAGS,
+    auth: { member: 'read' },
     params: workspaceParams,
     query: listQuery,
     responses: {
@@ -197,8 +192,8 @@ export const listRunbooksOperation = defineOperation(
       400: errors.invalid
     }
   },
-  async ({ event, params, query }) => {
-    const scope = await scopeFor(event, params.ws, 'read');
+  async ({ event, request, query }) => {
+    const scope = scopeOf(request, event);
     await reconcileIndex(scope);
     const index = scope.runtime.runbookIndex;
     const [runbooks, total] = await Promise.all([
@@ -221,6 +216,7 @@ export const createRunbookOperation = defineOperation(
       "Creates a runbook, empty, from Markdown, or from a template written in the request's " +
       'language (the `locale` cookie, else Accept-Language; English or Chinese).',
     tags: TAGS,
+    auth: { member: 'runbooks.write' },
     params: workspaceParams,
     body: runbookCreateSchema,
     responses: {
@@ -228,8 +224,8 @@ export const createRunbookOperation = defineOperation(
       400: errors.invalid
     }
   },
-  async ({ event, params, body }) => {
-    const scope = await scopeFor(event, params.ws, 'runbooks.write');
+  async ({ event, request, params, body }) => {
+    const scope = scopeOf(request, event);
     const id = await createRunbook(scope, body);
     return { status: 201, body: { id }, headers: { location: runbookUrl(params.ws, id) } };
   }
@@ -246,6 +242,7 @@ export const importRunbooksOperation = defineOperation(
       'is the first heading, else the file name. A file that fails is listed in `errors`; the ' +
       'others are still imported.',
     tags: TAGS,
+    auth: { member: 'runbooks.write' },
     params: workspaceParams,
     body: importSchema,
     responses: {
@@ -253,8 +250,8 @@ export const importRunbooksOperation = defineOperation(
       400: errors.invalid
     }
   },
-  async ({ event, params, body }) => {
-    const scope = await scopeFor(event, params.ws, 'runbooks.write');
+  async ({ event, request, body }) => {
+    const scope = scopeOf(request, event);
     return { status: 201, body: await importRunbooks(scope, body.files) };
   }
 );
@@ -270,6 +267,7 @@ export const matchRunbooksOperation = defineOperation(
       '`alertname` label (case-insensitive); runbooks matching both come first. Paged like ' +
       'every list; the page is wrapped as `{ runbooks: [...] }`.',
     tags: TAGS,
+    auth: { member: 'read' },
     params: workspaceParams,
     query: matchQuery,
     responses: {
@@ -277,8 +275,8 @@ export const matchRunbooksOperation = defineOperation(
       400: errors.invalid
     }
   },
-  async ({ event, params, query }) => {
-    const scope = await scopeFor(event, params.ws, 'read');
+  async ({ event, request, query }) => {
+    const scope = scopeOf(request, event);
     await reconcileIndex(scope);
     const { limit, offset, ...labels } = query;
     const all = await scope.runtime.runbookIndex.match(scope.workspaceId, labels);
@@ -295,14 +293,15 @@ export const getRunbookOperation = defineOperation(
     summary: 'Get a runbook',
     description: 'Metadata of a runbook and the open tasks of the board that link to it.',
     tags: TAGS,
+    auth: { member: 'read' },
     params: runbookParams,
     responses: {
       200: { description: 'The runbook.', schema: runbookDetailSchema },
       404: errors.notFound
     }
   },
-  async ({ event, params }) => {
-    const scope = await scopeFor(event, params.ws, 'read');
+  async ({ event, request, params }) => {
+    const scope = scopeOf(request, event);
     const runbook = await getRunbook(scope, params.id);
     return { status: 200, body: { ...runbook, linkedTasks: await linkedTasks(scope, params.id) } };
   }
@@ -318,6 +317,7 @@ export const updateRunbookOperation = defineOperation(
       'Changes metadata (title, tags, owner, services, CIs, alert matchers, review interval), ' +
       'archives or restores it (`archived`), or records a review (`reviewed: true`).',
     tags: TAGS,
+    auth: { member: 'runbooks.write' },
     params: runbookParams,
     body: runbookPatchSchema,
     responses: {
@@ -326,8 +326,8 @@ export const updateRunbookOperation = defineOperation(
       404: errors.notFound
     }
   },
-  async ({ event, params, body }) => {
-    const scope = await scopeFor(event, params.ws, 'runbooks.write');
+  async ({ event, request, params, body }) => {
+    const scope = scopeOf(request, event);
     return { status: 200, body: await patchRunbook(scope, params.id, body) };
   }
 );
@@ -340,14 +340,15 @@ export const duplicateRunbookOperation = defineOperation(
     summary: 'Duplicate a runbook',
     description: 'Copies content and metadata into a new runbook owned by the caller.',
     tags: TAGS,
+    auth: { member: 'runbooks.write' },
     params: runbookParams,
     responses: {
       201: { description: 'The copy.', schema: idResult, headers: locationHeader },
       404: errors.notFound
     }
   },
-  async ({ event, params }) => {
-    const scope = await scopeFor(event, params.ws, 'runbooks.write');
+  async ({ event, request, params }) => {
+    const scope = scopeOf(request, event);
     const id = await duplicateRunbook(scope, params.id);
     return { status: 201, body: { id }, headers: { location: runbookUrl(params.ws, id) } };
   }
@@ -370,6 +371,7 @@ export const exportRunbookOperation = defineRawOperation(
       'Downloads the runbook as Markdown (`format=md`, `text/markdown`) or as a printable ' +
       'HTML page (`format=html`, `text/html`, no scripts).',
     tags: TAGS,
+    auth: { member: 'read' },
     params: runbookParams,
     query: z
       .object({ format: z.enum(['md', 'html']).default('md').describe('md (default) or html.') })
@@ -379,8 +381,8 @@ export const exportRunbookOperation = defineRawOperation(
       404: errors.notFound
     }
   },
-  async ({ event, params, query }) => {
-    const scope = await scopeFor(event, params.ws, 'read');
+  async ({ event, request, params, query }) => {
+    const scope = scopeOf(request, event);
     const { title, text } = await exportRunbook(scope, params.id, query.format);
     const html = query.format === 'html';
     return new Response(text, {
@@ -408,6 +410,7 @@ export const listRunbookVersionsOperation = defineOperation(
       'Named versions and automatic snapshots, newest first. Paged like every list; the page ' +
       'is wrapped as `{ versions: [...] }`.',
     tags: TAGS,
+    auth: { member: 'read' },
     params: runbookParams,
     query: versionListQuery,
     responses: {
@@ -415,8 +418,8 @@ export const listRunbookVersionsOperation = defineOperation(
       404: errors.notFound
     }
   },
-  async ({ event, params, query }) => {
-    const scope = await scopeFor(event, params.ws, 'read');
+  async ({ event, request, params, query }) => {
+    const scope = scopeOf(request, event);
     const page = offsetPage(await listVersions(scope, params.id), query, event.url);
     return { status: 200, body: { versions: page.body }, headers: page.headers };
   }
@@ -429,6 +432,7 @@ export const createRunbookVersionOperation = defineOperation(
     operationId: 'createRunbookVersion',
     summary: 'Save a named version',
     tags: TAGS,
+    auth: { member: 'runbooks.write' },
     params: runbookParams,
     body: runbookVersionCreateSchema,
     responses: {
@@ -437,8 +441,8 @@ export const createRunbookVersionOperation = defineOperation(
       404: errors.notFound
     }
   },
-  async ({ event, params, body }) => {
-    const scope = await scopeFor(event, params.ws, 'runbooks.write');
+  async ({ event, request, params, body }) => {
+    const scope = scopeOf(request, event);
     return { status: 201, body: await saveNamedVersion(scope, params.id, body.name) };
   }
 );
@@ -451,14 +455,15 @@ export const getRunbookVersionOperation = defineOperation(
     summary: 'Get a version',
     description: "A past version's content as tiptap JSON and as Markdown (to view or compare).",
     tags: TAGS,
+    auth: { member: 'read' },
     params: versionParams,
     responses: {
       200: { description: 'The version.', schema: versionContentSchema },
       404: errors.notFound
     }
   },
-  async ({ event, params }) => {
-    const scope = await scopeFor(event, params.ws, 'read');
+  async ({ event, request, params }) => {
+    const scope = scopeOf(request, event);
     return { status: 200, body: await getVersion(scope, params.id, params.vid) };
   }
 );
@@ -473,14 +478,15 @@ export const restoreRunbookVersionOperation = defineOperation(
       "Sets the content to the version's as a new change: open editors see it at once and " +
       'nothing is lost, because the current state is saved as an automatic snapshot first.',
     tags: TAGS,
+    auth: { member: 'runbooks.write' },
     params: versionParams,
     responses: {
       200: { description: 'Restored.', schema: restoreResultSchema },
       404: errors.notFound
     }
   },
-  async ({ event, params }) => {
-    const scope = await scopeFor(event, params.ws, 'runbooks.write');
+  async ({ event, request, params }) => {
+    const scope = scopeOf(request, event);
     return { status: 200, body: { snapshot: await restoreVersion(scope, params.id, params.vid) } };
   }
 );
@@ -512,6 +518,7 @@ export const uploadFileOperation = defineRawOperation(
       'with its Content-Type. Files are addressed by their sha256: the same image uploaded ' +
       'twice is stored once.',
     tags: FILE_TAGS,
+    auth: { member: 'runbooks.write' },
     params: workspaceParams,
     responses: {
       201: { description: 'Stored.', schema: fileResult },
@@ -520,8 +527,8 @@ export const uploadFileOperation = defineRawOperation(
       415: { description: 'Not image/png, image/jpeg, image/gif or image/webp.' }
     }
   },
-  async ({ event, params }) => {
-    const scope = await scopeFor(event, params.ws, 'runbooks.write');
+  async ({ event, request }) => {
+    const scope = scopeOf(request, event);
     const mime = (event.request.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '';
     if (!isAllowedFileType(mime.toLowerCase())) {
       throw new ApiError(
@@ -556,6 +563,7 @@ export const getFileOperation = defineRawOperation(
       'The bytes of an uploaded file, for members of the workspace. Content never changes ' +
       'under an id, so responses may be cached for a year.',
     tags: FILE_TAGS,
+    auth: { member: 'read' },
     params: z.object({
       ws: workspaceParam,
       id: z.string().meta({ description: 'File id (sha256, hex).' })
@@ -565,8 +573,8 @@ export const getFileOperation = defineRawOperation(
       404: { description: 'No such file in this workspace (`not_found`).' }
     }
   },
-  async ({ event, params }) => {
-    const scope = await scopeFor(event, params.ws, 'read');
+  async ({ event, request, params }) => {
+    const scope = scopeOf(request, event);
     const file = await scope.runtime.files.get(scope.workspaceId, params.id);
     if (!file) throw new ApiError(404, 'not_found', 'no such file');
     const etag = `"${file.id}"`;

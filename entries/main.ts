@@ -9,7 +9,7 @@ type Handler = (req: IncomingMessage, res: ServerResponse, next?: () => void) =>
 
 // adapter-node refuses bodies over its own limit (512K) before our handlers see them; the API's
 // limits are the ones that should answer: JSON bodies 1 MiB (src/lib/server/api/operation.ts),
-// image uploads 5 MiB (src/lib/server/runbooks/file-store.ts), so the outer limit sits above both.
+// image uploads 5 MiB (src/lib/server/runbooks/files-store.ts), so the outer limit sits above both.
 process.env.BODY_SIZE_LIMIT ??= '6M';
 
 // adapter-node builds request URLs as https://<Host> unless ORIGIN or PROTOCOL_HEADER says

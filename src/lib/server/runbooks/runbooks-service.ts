@@ -3,8 +3,8 @@
  * `DocStore.transact` on the runbook's document (the room websocket clients are in), and the
  * library index is rewritten right after, so a list that follows a write sees it.
  */
-import type { JSONContent } from '@tiptap/core';
 import type * as Y from 'yjs';
+import type { JSONContent } from '@tiptap/core';
 import { listColumns, listTasks } from '../../shared/board/board-model';
 import { DomainError } from '../../shared/model/domain-error';
 import { generateId } from '../../shared/model/ids';
@@ -36,8 +36,8 @@ import {
   type RunbookVersion
 } from '../../shared/runbooks/schema';
 import type { Runtime } from '../runtime';
-import { indexEntryOf, snapshotIfChanged, stateOf, writeIndexEntry } from './runbook-extension';
-import { docFromState } from './runbook-versions';
+import { indexEntryOf, snapshotIfChanged, stateOf, writeIndexEntry } from './runbooks-extension';
+import { docFromState } from './versions-store';
 import { templateMarkdown } from './templates';
 
 /** Who acts where, as established by the permission check. */

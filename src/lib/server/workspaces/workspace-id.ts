@@ -1,7 +1,7 @@
 /**
  * How a new workspace gets its id (the `<ws>` of every URL and document name): a readable slug
  * of its name, made unique with a short random suffix. One function for every door that creates
- * workspaces (the REST API and pages through workspace-service.ts, and the admin CLI).
+ * workspaces (the REST API and pages through workspaces-service.ts, and the admin CLI).
  *
  * Chinese names are spelled in pinyin, one syllable per word, without tones:
  * `运维平台` → `yun-wei-ping-tai`, `SRE 值班组` → `sre-zhi-ban-zu`. Syllables are not joined
@@ -15,7 +15,7 @@ import type { DocumentStorage } from '../../../../sync-server/storage/types';
 import { generateId } from '../../shared/model/ids';
 import { boardDocName } from '../../shared/doc-name';
 import { randomToken } from '../auth/secrets';
-import type { Accounts } from './accounts-store';
+import type { Accounts } from '../accounts/accounts-store';
 
 /** Longest id derived from a workspace name, before a random suffix. */
 export const SLUG_MAX_LENGTH = 40;

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { Invite, Member } from '$lib/server/accounts/types';
-import { inviteStatus } from '$lib/server/accounts/workspace-service';
+import { inviteStatus } from '$lib/server/workspaces/workspaces-service';
 import { ID_PATTERN } from '$lib/shared/board/schema';
 import type { InviteInfo, MemberInfo } from '$lib/shared/workspaces/schema';
 

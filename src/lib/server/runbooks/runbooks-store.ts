@@ -123,7 +123,12 @@ export class RunbookIndex {
     };
     // Segmented before the transaction: it is the slow part, and needs no database.
     const title = segmentForIndex([meta.title, ...meta.tags, ...meta.services].join(' '));
-    const body = cutAtToken(segmentForIndex(plainText), MAX_INDEXED_BODY_CHARS);
+    // Cut before segmenting too: a huge runbook costs no more work than about the part that
+    // can be indexed.
+    const body = cutAtToken(
+      segmentForIndex(plainText.slice(0, MAX_INDEXED_BODY_CHARS)),
+      MAX_INDEXED_BODY_CHARS
+    );
     return this.serialized(workspaceId, meta.id, () =>
       this.records.transaction(async (trx) => {
         const { workspace_id: _ws, id: _id, ...changes } = row;

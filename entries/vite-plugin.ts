@@ -14,7 +14,7 @@ export function syncDevServer(): Plugin {
       if (!httpServer || process.env.VITEST) return;
       // Loaded lazily so `vite build` and vitest never open the database.
       const { loadConfig } = await import('../src/lib/server/config');
-      const { startRuntime } = await import('./runtime');
+      const { startRuntime } = await import('./composition-root');
       const runtime = await startRuntime(loadConfig());
       runtime.syncServer.attach(httpServer as Server);
       httpServer.once('close', () => void runtime.close());

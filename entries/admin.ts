@@ -10,6 +10,7 @@
  * messages go to stderr. Exit codes: 0 done, 1 refused (not found, taken, …), 2 bad usage,
  * 78 bad configuration.
  */
+import * as Y from 'yjs';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -20,18 +21,16 @@ import {
   tokenNameSchema,
   userNameSchema
 } from '../src/lib/server/accounts/account-schemas';
-import { createWorkspace } from '../src/lib/server/accounts/workspace-service';
+import { createWorkspace } from '../src/lib/server/workspaces/workspaces-service';
 import { hashPassword } from '../src/lib/server/auth/password';
 import { randomToken } from '../src/lib/server/auth/secrets';
 import { ConfigError, loadConfig } from '../src/lib/server/config';
 import { restoreBackup, writeBackup, type Progress } from '../src/lib/server/db/backup';
 import { openDatabase, targetDialect, type OpenedDatabase } from '../src/lib/server/db/records';
 import { createLogger } from '../src/lib/server/log';
-import { indexEntryOf, writeIndexEntry } from '../src/lib/server/runbooks/runbook-extension';
-import { parseDocName } from '../src/lib/shared/doc-name';
-import { createStores, databaseTarget, type Services } from './runtime';
-import * as Y from 'yjs';
-import { isValidId } from '../src/lib/shared/doc-name';
+import { indexEntryOf, writeIndexEntry } from '../src/lib/server/runbooks/runbooks-extension';
+import { parseDocName, isValidId } from '../src/lib/shared/doc-name';
+import { createStores, databaseTarget, type Services } from './composition-root';
 import { domainErrorCode } from '../src/lib/shared/model/domain-error';
 import { ROLES } from '../src/lib/shared/permissions';
 import { workspaceNameSchema } from '../src/lib/shared/workspaces/schema';

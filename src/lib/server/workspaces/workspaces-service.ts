@@ -18,17 +18,10 @@ import type { InviteRole, InviteStatus } from '../../shared/workspaces/schema';
 import type { Runtime } from '../runtime';
 import { hashPassword } from '../auth/password';
 import { RateLimiter, authLimits } from '../auth/rate-limit';
-import { INVITE_TTL_MAX_MS } from './accounts-store';
+import { INVITE_TTL_MAX_MS } from '../accounts/accounts-store';
 import { closeConnections } from './access-changes';
 import { allocateWorkspaceId, workspaceIdIsFree } from './workspace-id';
-import {
-  type Invite,
-  type Member,
-  type Membership,
-  type RequestOrigin,
-  type User,
-  type Workspace
-} from './types';
+import type { Invite, Member, Membership, RequestOrigin, User, Workspace } from '../accounts/types';
 
 /** Who makes a change: recorded in the audit log. */
 export interface Actor {

@@ -1,15 +1,30 @@
 /**
- * Sign-in and the signed-in user's own account: password, profile, sessions.
- * Framework-free and shared by the REST operations and the form actions, so a page and its API
- * can never disagree. Every change that reduces access closes the affected websockets at once.
+ * The rules of accounts, framework-free and shared by the REST operations, the form actions and
+ * the admin CLI, so a page and its API can never disagree:
+ * - sign-in and the signed-in user's own account: password, profile, sessions. Every change
+ *   that reduces access closes the affected websockets at once;
+ * - personal API tokens: created by a signed-in member for one workspace, shown once, listed
+ *   without secrets, revoked by their owner. A revoked token stops working at once, including
+ *   on websockets that are already open;
+ * - first run: the owner account and the first workspace, created while no user exists, then
+ *   the owner is signed in.
  */
 import { hashPassword, verifyPassword, dummyPasswordHash } from '../auth/password';
 import { RateLimiter, authLimits, type RateLimit } from '../auth/rate-limit';
 import type { Runtime } from '../runtime';
-import { closeConnections } from './access-changes';
-import { accountKey, type LoginInput, type PasswordChangeInput } from './account-schemas';
+import { closeConnections } from '../workspaces/access-changes';
+import {
+  accountKey,
+  type LoginInput,
+  type PasswordChangeInput,
+  type TokenCreateInput,
+  type SetupInput
+} from './account-schemas';
 import { DomainError } from '../../shared/model/domain-error';
-import { type RequestOrigin, type Session, type User } from './types';
+import type { RequestOrigin, Session, User, ApiToken, Workspace } from './types';
+import type { Locale } from '../../shared/locale';
+import { seedDemoWorkspace } from '../demo/demo-data';
+import { createWorkspace } from '../workspaces/workspaces-service';
 
 /** A new session: the token goes into the cookie once and is never stored. */
 export interface NewSession {
@@ -267,4 +282,149 @@ export async function revokeOtherSessions(
     origin
   });
   return ended.length;
+}
+
+/** A token as listed to its owner, with the workspace's name. */
+export interface ListedToken extends ApiToken {
+  workspaceName: string | null;
+}
+
+/** Creates a token for `user` in a workspace they belong to; the token string is returned once. */
+export async function createApiToken(
+  runtime: Runtime,
+  user: User,
+  input: TokenCreateInput,
+  origin: RequestOrigin,
+  actorLabel: string | null = null
+): Promise<{ token: string; apiToken: ApiToken }> {
+  const { accounts } = runtime;
+  // Not a member looks the same as no such workspace, so workspace ids do not leak.
+  const membership = await accounts.getMembership(input.workspaceId, user.id);
+  if (!membership) throw new DomainError('not_found', 'no such workspace');
+  let expiresAt: number | null = null;
+  if (input.expiresAt) {
+    expiresAt = Date.parse(input.expiresAt);
+    if (!(expiresAt > Date.now())) {
+      throw new DomainError('invalid_input', 'expiresAt must be in the future');
+    }
+  }
+  const created = await accounts.createToken({
+    userId: user.id,
+    workspaceId: input.workspaceId,
+    name: input.name,
+    expiresAt
+  });
+  await accounts.audit({
+    workspaceId: input.workspaceId,
+    actorId: user.id,
+    actorLabel: actorLabel ?? user.email,
+    action: 'token.created',
+    target: `token:${created.apiToken.id}`,
+    details: { name: created.apiToken.name, expiresAt },
+    origin
+  });
+  return created;
+}
+
+/** The user's tokens, newest first, without secrets (they are not stored). */
+export async function listApiTokens(runtime: Runtime, userId: string): Promise<ListedToken[]> {
+  const [tokens, workspaces] = await Promise.all([
+    runtime.accounts.listTokens(userId),
+    runtime.accounts.listWorkspaces(userId)
+  ]);
+  const names = new Map(workspaces.map((w) => [w.id, w.name]));
+  return tokens.map((token) => ({ ...token, workspaceName: names.get(token.workspaceId) ?? null }));
+}
+
+/**
+ * Revokes one of the user's own tokens (anyone else's, or an already revoked one, is
+ * `not_found`) and closes the websockets that authenticated with it.
+ */
+export async function revokeApiToken(
+  runtime: Runtime,
+  user: User,
+  tokenId: string,
+  origin: RequestOrigin
+): Promise<void> {
+  const { accounts } = runtime;
+  const token = await accounts.getToken(tokenId);
+  if (!token || token.userId !== user.id || token.revokedAt !== null) {
+    throw new DomainError('not_found', 'no such token');
+  }
+  await accounts.revokeToken(tokenId);
+  closeConnections(runtime, { tokenId });
+  await accounts.audit({
+    workspaceId: token.workspaceId,
+    actorId: user.id,
+    actorLabel: user.email,
+    action: 'token.revoked',
+    target: `token:${tokenId}`,
+    details: { name: token.name },
+    origin
+  });
+}
+
+/** Whether the first-run setup has been done (some user exists). */
+export async function isSetUp(runtime: Runtime): Promise<boolean> {
+  return (await runtime.accounts.countUsers()) > 0;
+}
+
+/** Runs `fn` after every earlier call has finished (a process-wide lock). */
+function serialized<T>(fn: () => Promise<T>): Promise<T> {
+  const limiters = authLimiters();
+  const run = limiters.setupQueue.then(fn, fn);
+  limiters.setupQueue = run.catch(() => undefined);
+  return run;
+}
+
+function setupDone(): DomainError {
+  return new DomainError('setup_done', 'setup is already done');
+}
+
+/**
+ * Creates the owner and the first workspace (filled with demo tasks when asked, in `locale`) and
+ * signs the owner in. Refused with `setup_done` once any user exists. Concurrent calls run one
+ * after another, so two racing requests can never both see "no users" and create two owners.
+ */
+export async function setUp(
+  runtime: Runtime,
+  input: SetupInput,
+  origin: RequestOrigin,
+  locale: Locale
+): Promise<{ user: User; workspace: Workspace } & NewSession> {
+  const wait = authLimiters().setupPerIp.take(ipKey(origin));
+  if (wait > 0) throw rateLimited(wait);
+  const { accounts } = runtime;
+  // A cheap refusal first, so a finished install does not pay for a password hash per request.
+  if (await isSetUp(runtime)) throw setupDone();
+  const passwordHash = await hashPassword(input.password);
+  const { user, workspace } = await serialized(async () => {
+    if (await isSetUp(runtime)) throw setupDone();
+    const owner = await accounts.createUser({
+      email: input.email,
+      name: input.name,
+      passwordHash
+    });
+    const actor = { userId: owner.id, label: owner.email, origin };
+    return { user: owner, workspace: await createWorkspace(runtime, actor, input.workspaceName) };
+  });
+  await accounts.audit({
+    workspaceId: workspace.id,
+    actorId: user.id,
+    actorLabel: user.email,
+    action: 'setup.completed',
+    target: `workspace:${workspace.id}`,
+    details: { demo: input.demo === true },
+    origin
+  });
+  if (input.demo) await seedDemoWorkspace(runtime, workspace.id, user.id, locale);
+  const session = await accounts.createSession(user.id, origin);
+  await accounts.audit({
+    workspaceId: null,
+    actorId: user.id,
+    actorLabel: user.email,
+    action: 'auth.login',
+    origin
+  });
+  return { user, workspace, ...session };
 }

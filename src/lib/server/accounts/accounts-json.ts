@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { ApiToken, Session, User } from '$lib/server/accounts/types';
-import type { ListedToken } from '$lib/server/accounts/token-service';
+import type { ListedToken } from '$lib/server/accounts/accounts-service';
 import type { ResponseSpec } from '$lib/server/api/operation';
 
 /** An epoch-milliseconds time as an ISO 8601 string. */

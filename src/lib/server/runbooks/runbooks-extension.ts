@@ -21,8 +21,8 @@ import {
 } from '../../shared/runbooks/runbook-model';
 import type { RunbookMeta, RunbookVersion } from '../../shared/runbooks/schema';
 import type { Logger } from '../log';
-import type { RunbookIndex } from './runbook-index';
-import { sameStateVector, type RunbookVersions } from './runbook-versions';
+import type { RunbookIndex } from './runbooks-store';
+import { sameStateVector, type RunbookVersions } from './versions-store';
 
 /** Timings of the watcher, with units in the names. */
 export const runbookWatchDefaults = {

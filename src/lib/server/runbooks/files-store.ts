@@ -5,6 +5,7 @@
  * DATABASE_URL, nothing lives in DATA_DIR. Files uploaded before that kept their bytes on disk
  * under DATA_DIR/files/<first two hex digits>/<sha256>; reading still finds them there.
  */
+
 /* eslint-disable security/detect-non-literal-fs-filename -- the one path here is
    DATA_DIR/files/<2 hex>/<sha256 hex>, with the id checked against FILE_ID first, so no
    request text ever reaches a file name. */
