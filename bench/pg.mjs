@@ -74,7 +74,8 @@ export async function pgVersion() {
  * An empty database (or a copy of `template`: PostgreSQL copies it file by file, the way the
  * SQLite variant copies its template DATA_DIR). The template must have no open connections.
  * @param {string} prefix a short lowercase word
- * @param {{ template?: string }} [opts]
+ * @param {{ template?: string, settings?: Record<string, string> }} [opts] settings: per-database
+ *   defaults (`ALTER DATABASE … SET name = value`), e.g. `{ synchronous_commit: 'off' }`
  * @returns {Promise<BenchDatabase>}
  */
 export async function createBenchDatabase(prefix, opts = {}) {
@@ -86,6 +87,14 @@ export async function createBenchDatabase(prefix, opts = {}) {
         (opts.template ? ` TEMPLATE ${escapeIdentifier(opts.template)}` : '')
     )
   );
+  for (const [key, value] of Object.entries(opts.settings ?? {})) {
+    if (!/^[a-z_]+$/.test(key) || !/^[a-z0-9_]+$/.test(value))
+      throw new Error(`bad PostgreSQL setting ${key}=${value}`);
+    // checked above: lowercase words only
+    await withAdmin((c) =>
+      c.query(`ALTER DATABASE ${escapeIdentifier(name)} SET ${key} = ${value}`)
+    );
+  }
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
   let dropped = false;

@@ -32,6 +32,9 @@ const USAGE = `Usage: node bench/run.mjs [flags]     (npm run bench -- [flags])
                                  and the reference. ours needs build/server/sync-server.js;
                                  ours-pg a fresh database on RUNBOARD_BENCH_PG_ADMIN_URL
                                  (default postgres://postgres@127.0.0.1:5432/postgres)
+  --pg-synchronous-commit=on|off ours-pg: PostgreSQL's synchronous_commit for the bench
+                                 databases (default on, PostgreSQL's default: WAL flushed
+                                 at each commit; off is closer to SQLite's synchronous=NORMAL)
   --only=a,b,c,d,e,f             scenarios to run (default all)
   --duration=SECONDS             measured window per latency scenario (default 10)
   --warmup=SECONDS               warm-up before measuring in (a)/(b) (default 2)
@@ -63,6 +66,7 @@ export function parseArgs(argv) {
     argv,
     [
       'server',
+      'pg-synchronous-commit',
       'only',
       'duration',
       'warmup',
@@ -114,6 +118,9 @@ export function parseArgs(argv) {
       ? a.ramp.split(',').map((s) => Number(s))
       : [50, 100, 200, 400, 800, 1600];
   if (ramp.some((r) => !Number.isFinite(r) || r <= 0)) throw new Error('--ramp: positive numbers');
+  const syncCommit = String(a['pg-synchronous-commit'] ?? 'on');
+  if (!['on', 'off'].includes(syncCommit))
+    throw new Error('--pg-synchronous-commit must be on or off');
   const genProcs = num('gen-procs', 1);
   const perPrincipal = a['per-principal'] === '0' ? 0 : Math.round(num('per-principal', 100));
   if (genProcs !== 1 && genProcs !== 2) throw new Error('--gen-procs must be 1 or 2');
@@ -121,6 +128,7 @@ export function parseArgs(argv) {
     help: !!a.help,
     server,
     servers: kinds.filter((k) => serverList.includes(/** @type {any} */ (k))),
+    pgSynchronousCommit: syncCommit,
     only: [...new Set(only)].sort(),
     durationMs: duration * 1000,
     warmupMs: num('warmup', 2) * 1000,
@@ -233,7 +241,10 @@ export async function runSyncBench(argv) {
       if (!servers.length) servers = ['reference'];
     } else {
       postgres = await pgVersion();
-      log(`PostgreSQL: ${postgres} at ${pgAdminLabel()} (a fresh database per run, dropped after)`);
+      log(
+        `PostgreSQL: ${postgres} at ${pgAdminLabel()} (a fresh database per run, dropped after; ` +
+          `synchronous_commit ${o.pgSynchronousCommit})`
+      );
     }
   }
 
@@ -265,7 +276,9 @@ export async function runSyncBench(argv) {
     conns: o.conns,
     perPrincipal: o.perPrincipal,
     oursEntry: o.oursEntry,
-    verbose: o.verbose
+    verbose: o.verbose,
+    // PostgreSQL's default is left alone unless asked
+    pgSettings: o.pgSynchronousCommit === 'off' ? { synchronous_commit: 'off' } : {}
   };
   log(
     `servers: ${servers.join(', ')}; scenarios: ${selected.join(',') || '(none)'}; ` +

@@ -179,11 +179,12 @@ export function cloneDataDir(accounts) {
  * Where one run of our server keeps its data: a copy of the template DATA_DIR, or with a
  * template database a fresh copy of it (CREATE DATABASE … TEMPLATE) plus an empty DATA_DIR.
  * @param {Accounts} accounts
+ * @param {Record<string, string>} [settings] PostgreSQL per-database settings
  * @returns {Promise<{ dataDir: string, db: import('../pg.mjs').BenchDatabase | null }>}
  */
-export async function cloneTarget(accounts) {
+export async function cloneTarget(accounts, settings) {
   if (!accounts.templateDb) return { dataDir: cloneDataDir(accounts), db: null };
-  const db = await createBenchDatabase('run', { template: accounts.templateDb.name });
+  const db = await createBenchDatabase('run', { template: accounts.templateDb.name, settings });
   return { dataDir: makeDataDir('ours-pg'), db };
 }
 

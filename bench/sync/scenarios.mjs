@@ -20,6 +20,7 @@ import { fmt } from './report.mjs';
  * @property {number} perPrincipal clients per source address / bench user (0: one identity)
  * @property {string | undefined} oursEntry
  * @property {boolean} verbose
+ * @property {Record<string, string>} [pgSettings] per-database settings of ours-pg's databases
  */
 
 /**
@@ -61,8 +62,10 @@ function setIdentities(ctx) {
  */
 async function runTarget(ctx) {
   if (ctx.kind === 'reference') return { dataDir: undefined, db: null };
-  if (ctx.accounts) return cloneTarget(ctx.accounts);
-  if (ctx.kind === 'ours-pg') return { dataDir: undefined, db: await createBenchDatabase('run') };
+  const settings = ctx.opts.pgSettings;
+  if (ctx.accounts) return cloneTarget(ctx.accounts, settings);
+  if (ctx.kind === 'ours-pg')
+    return { dataDir: undefined, db: await createBenchDatabase('run', { settings }) };
   return { dataDir: undefined, db: null };
 }
 
