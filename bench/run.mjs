@@ -1,20 +1,28 @@
 #!/usr/bin/env node
 // `npm run bench` entry. Plain JavaScript (ESM + JSDoc) so it runs without a build step.
-// Runs the sync-server benchmark (bench/sync/), the board benchmark (bench/board/) and the
-// runbook benchmark (bench/runbooks/); a first argument `sync`, `board` or `runbooks` runs only
-// that part. Flags starting with `--board-` go to the board benchmark, `--runbooks-` to the
-// runbook one, the others to the sync benchmark (`--out` and `--strict` to all).
+// Runs the sync-server benchmark (bench/sync/), the board benchmark (bench/board/), the
+// runbook benchmark (bench/runbooks/), the REST benchmark (bench/rest/) and the storage
+// benchmark (bench/storage/); a first argument `sync`, `board`, `runbooks`, `rest` or `storage`
+// runs only that part. Flags starting with `--board-` go to the board benchmark, `--runbooks-`
+// to the runbook one, `--rest-` and `--storage-` to theirs, the others to the sync benchmark
+// (`--out` and `--strict` to all).
 // See bench/README.md for the scenarios and flags.
 import { runBoardBench } from './board/index.mjs';
 import { runRunbookBench } from './runbooks/index.mjs';
 import { runSyncBench } from './sync/index.mjs';
+import { runRestBench } from './rest/index.mjs';
+import { runStorageBench } from './storage/index.mjs';
+import { dropAllBenchDatabases } from './pg.mjs';
 
 const args = process.argv.slice(2);
-const part = ['sync', 'board', 'runbooks'].includes(args[0] ?? '') ? args.shift() : 'all';
+const PARTS = ['sync', 'board', 'runbooks', 'rest', 'storage'];
+const part = PARTS.includes(args[0] ?? '') ? args.shift() : 'all';
 const shared = (/** @type {string} */ a) => /^--(out|strict|help)(=|$)/.test(a);
 const boardArgs = args.filter((a) => a.startsWith('--board-') || shared(a));
 const runbookArgs = args.filter((a) => a.startsWith('--runbooks-') || shared(a));
-const syncArgs = args.filter((a) => !a.startsWith('--board-') && !a.startsWith('--runbooks-'));
+const restArgs = args.filter((a) => a.startsWith('--rest-') || shared(a));
+const storageArgs = args.filter((a) => a.startsWith('--storage-') || shared(a));
+const syncArgs = args.filter((a) => !/^--(board|runbooks|rest|storage)-/.test(a));
 
 let code = 0;
 if (part === 'all' || part === 'sync') code = Math.max(code, await runSyncBench(syncArgs));
@@ -25,5 +33,18 @@ if (part === 'all' || part === 'board') {
 if (part === 'all' || part === 'runbooks') {
   if (part === 'all') process.stdout.write('\n');
   code = Math.max(code, await runRunbookBench(runbookArgs));
+}
+try {
+  if (part === 'all' || part === 'rest') {
+    if (part === 'all') process.stdout.write('\n');
+    code = Math.max(code, await runRestBench(restArgs));
+  }
+  if (part === 'all' || part === 'storage') {
+    if (part === 'all') process.stdout.write('\n');
+    code = Math.max(code, await runStorageBench(storageArgs));
+  }
+} finally {
+  // every part drops its databases; this catches one that threw
+  await dropAllBenchDatabases();
 }
 process.exit(code);

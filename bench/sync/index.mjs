@@ -19,11 +19,22 @@ import { scenarioA, scenarioB, scenarioC, scenarioD, scenarioE, scenarioF } from
 import { OURS_ENTRY, ROOT, oursAvailable } from './servers.mjs';
 import { readFlags } from '../flags.mjs';
 import { adminEntry, provisionAccounts, removeTemplate } from './provision.mjs';
+import { dropAllBenchDatabases, pgAdminLabel, pgSkipReason, pgVersion } from '../pg.mjs';
+
+/** PostgreSQL's p99 may be at most this many times SQLite's in (a) and (b). */
+const PG_P99_LIMIT = 1.5;
 
 const USAGE = `Usage: node bench/run.mjs [flags]     (npm run bench -- [flags])
 
-  --server=ours|reference|both   which server(s) to run (default both; ours needs
-                                 build/server/sync-server.js, else reference only)
+  --server=all|both|ours|ours-pg|reference   which server(s) to run, or a list
+                                 (ours,ours-pg). all (default): ours on SQLite, ours on
+                                 PostgreSQL (when reachable) and the reference; both: ours
+                                 and the reference. ours needs build/server/sync-server.js;
+                                 ours-pg a fresh database on RUNBOARD_BENCH_PG_ADMIN_URL
+                                 (default postgres://postgres@127.0.0.1:5432/postgres)
+  --pg-synchronous-commit=on|off ours-pg: PostgreSQL's synchronous_commit for the bench
+                                 databases (default on, PostgreSQL's default: WAL flushed
+                                 at each commit; off is closer to SQLite's synchronous=NORMAL)
   --only=a,b,c,d,e,f             scenarios to run (default all)
   --duration=SECONDS             measured window per latency scenario (default 10)
   --warmup=SECONDS               warm-up before measuring in (a)/(b) (default 2)
@@ -55,6 +66,7 @@ export function parseArgs(argv) {
     argv,
     [
       'server',
+      'pg-synchronous-commit',
       'only',
       'duration',
       'warmup',
@@ -83,9 +95,17 @@ export function parseArgs(argv) {
     if (!Number.isFinite(n) || n <= 0) throw new Error(`--${k} must be a positive number`);
     return n;
   };
-  const server = String(a.server ?? 'both');
-  if (!['ours', 'reference', 'both'].includes(server))
-    throw new Error(`--server must be ours, reference or both`);
+  const server = String(a.server ?? 'all');
+  const kinds = ['ours', 'ours-pg', 'reference'];
+  /** @type {('ours' | 'ours-pg' | 'reference')[]} */
+  const serverList =
+    server === 'all'
+      ? ['ours', 'ours-pg', 'reference']
+      : server === 'both'
+        ? ['ours', 'reference']
+        : /** @type {any[]} */ (server.split(',').map((x) => x.trim()));
+  if (!serverList.length || serverList.some((x) => !kinds.includes(x)))
+    throw new Error(`--server must be all, both, ours, ours-pg, reference or a list of them`);
   const only = String(a.only ?? 'a,b,c,d,e,f')
     .split(',')
     .map((s) => s.trim().toLowerCase())
@@ -98,12 +118,17 @@ export function parseArgs(argv) {
       ? a.ramp.split(',').map((s) => Number(s))
       : [50, 100, 200, 400, 800, 1600];
   if (ramp.some((r) => !Number.isFinite(r) || r <= 0)) throw new Error('--ramp: positive numbers');
+  const syncCommit = String(a['pg-synchronous-commit'] ?? 'on');
+  if (!['on', 'off'].includes(syncCommit))
+    throw new Error('--pg-synchronous-commit must be on or off');
   const genProcs = num('gen-procs', 1);
   const perPrincipal = a['per-principal'] === '0' ? 0 : Math.round(num('per-principal', 100));
   if (genProcs !== 1 && genProcs !== 2) throw new Error('--gen-procs must be 1 or 2');
   return {
     help: !!a.help,
     server,
+    servers: kinds.filter((k) => serverList.includes(/** @type {any} */ (k))),
+    pgSynchronousCommit: syncCommit,
     only: [...new Set(only)].sort(),
     durationMs: duration * 1000,
     warmupMs: num('warmup', 2) * 1000,
@@ -129,7 +154,7 @@ export function parseArgs(argv) {
  * @param {number} [maxBusy]
  * @returns {Promise<{ waitedMs: number, busy: number, quiet: boolean }>}
  */
-async function waitQuiet(timeoutMs, maxBusy = 30) {
+export async function waitQuiet(timeoutMs, maxBusy = 30) {
   const t0 = performance.now();
   let busy = NaN;
   for (;;) {
@@ -196,15 +221,31 @@ export async function runSyncBench(argv) {
 
   // ---- servers
   const oursEntry = o.oursEntry ?? OURS_ENTRY;
-  /** @type {('ours' | 'reference')[]} */
-  let servers = o.server === 'both' ? ['ours', 'reference'] : [/** @type {any} */ (o.server)];
-  if (servers.includes('ours') && !oursAvailable(oursEntry)) {
+  /** @type {('ours' | 'ours-pg' | 'reference')[]} */
+  let servers = /** @type {any[]} */ (o.servers);
+  if (servers.some((s) => s !== 'reference') && !oursAvailable(oursEntry)) {
     note(
       `our server is not built (${relative(ROOT, oursEntry) || oursEntry} missing): ` +
         `running the reference server only. Build it with \`npm run build\`.`
     );
-    servers = servers.filter((s) => s !== 'ours');
+    servers = servers.filter((s) => s === 'reference');
     if (!servers.length) servers = ['reference'];
+  }
+  /** @type {string | null} */
+  let postgres = null;
+  if (servers.includes('ours-pg')) {
+    const why = await pgSkipReason();
+    if (why) {
+      note(`ours on PostgreSQL skipped: ${why}`);
+      servers = servers.filter((s) => s !== 'ours-pg');
+      if (!servers.length) servers = ['reference'];
+    } else {
+      postgres = await pgVersion();
+      log(
+        `PostgreSQL: ${postgres} at ${pgAdminLabel()} (a fresh database per run, dropped after; ` +
+          `synchronous_commit ${o.pgSynchronousCommit})`
+      );
+    }
   }
 
   // ---- scenario selection + fd limit
@@ -235,7 +276,9 @@ export async function runSyncBench(argv) {
     conns: o.conns,
     perPrincipal: o.perPrincipal,
     oursEntry: o.oursEntry,
-    verbose: o.verbose
+    verbose: o.verbose,
+    // PostgreSQL's default is left alone unless asked
+    pgSettings: o.pgSynchronousCommit === 'off' ? { synchronous_commit: 'off' } : {}
   };
   log(
     `servers: ${servers.join(', ')}; scenarios: ${selected.join(',') || '(none)'}; ` +
@@ -246,43 +289,51 @@ export async function runSyncBench(argv) {
         : 'all clients from 127.0.0.1')
   );
 
-  // ---- bench users for our server (its websocket wants an API token of a workspace member)
-  /** @type {import('./provision.mjs').Accounts | null} */
-  let accounts = null;
-  /** @type {Record<string, any>} */
-  const accountsInfo = {};
-  if (servers.includes('ours') && selected.length) {
+  // ---- bench users for our server (its websocket wants an API token of a workspace member):
+  // one template per store, made with the admin CLI on that store (SQLite DATA_DIR or a
+  // PostgreSQL database); every run starts on a copy of it
+  /** @type {Record<string, import('./provision.mjs').Accounts | null>} */
+  const accountsOf = { ours: null, 'ours-pg': null };
+  /** @type {Record<string, Record<string, any>>} */
+  const accountsInfoOf = { ours: {}, 'ours-pg': {} };
+  for (const kind of /** @type {const} */ (['ours', 'ours-pg'])) {
+    if (!servers.includes(kind) || !selected.length) continue;
+    const accountsInfo = /** @type {Record<string, any>} */ (accountsInfoOf[kind]);
     const entry = adminEntry(oursEntry);
     if (!entry) {
       note(
         'no admin CLI found (build/server/admin.js, scripts/admin.mjs): connecting without tokens'
       );
-    } else {
-      const needed = Math.max(200, selected.some((x) => 'def'.includes(x)) ? o.conns : 0);
-      const users = o.perPrincipal ? Math.ceil(needed / o.perPrincipal) : 1;
-      try {
-        accounts = await provisionAccounts(entry, users);
-        accountsInfo.users = users;
-        accountsInfo.admin = relative(ROOT, entry);
-        accountsInfo.ms = accounts.ms;
-        log(
-          `provisioned ${users} bench user(s) with API tokens in workspace 'bench' ` +
-            `(${relative(ROOT, entry)}, ${fmt(accounts.ms / 1000)} s)`
-        );
-      } catch (err) {
-        accountsInfo.error = String(/** @type {Error} */ (err).message);
-        note(
-          `could not provision bench users for our server (${accountsInfo.error.split('\n')[0]}); ` +
-            'connecting without tokens'
-        );
-      }
+      break;
+    }
+    const needed = Math.max(200, selected.some((x) => 'def'.includes(x)) ? o.conns : 0);
+    const users = o.perPrincipal ? Math.ceil(needed / o.perPrincipal) : 1;
+    const store = kind === 'ours-pg' ? 'a PostgreSQL template database' : 'a SQLite DATA_DIR';
+    try {
+      const accounts = await provisionAccounts(entry, users, { postgres: kind === 'ours-pg' });
+      accountsOf[kind] = accounts;
+      accountsInfo.users = users;
+      accountsInfo.admin = relative(ROOT, entry);
+      accountsInfo.ms = accounts.ms;
+      log(
+        `provisioned ${users} bench user(s) with API tokens in workspace 'bench' in ${store} ` +
+          `(${relative(ROOT, entry)}, ${fmt(accounts.ms / 1000)} s)`
+      );
+    } catch (err) {
+      accountsInfo.error = String(/** @type {Error} */ (err).message);
+      note(
+        `could not provision bench users in ${store} (${accountsInfo.error.split('\n')[0]}); ` +
+          'connecting without tokens'
+      );
     }
   }
 
   /** @type {Record<string, Record<string, any>>} */
-  const results = { ours: {}, reference: {} };
+  const results = { ours: {}, 'ours-pg': {}, reference: {} };
   /** @type {Record<string, any>} */
   const ratios = {};
+  /** @type {Record<string, any>} PostgreSQL / SQLite (both ours) */
+  const pgRatios = {};
 
   const titles = {
     a: '(a) 1 doc x 200 clients, 20 editors @ 2 Hz',
@@ -308,7 +359,7 @@ export async function runSyncBench(argv) {
         kind,
         opts,
         log,
-        accounts,
+        accounts: kind === 'reference' ? null : accountsOf[kind],
         // ramp steps wait for a quiet machine too
         waitQuiet: o.waitQuietMs
           ? async () => {
@@ -350,7 +401,7 @@ export async function runSyncBench(argv) {
         log(`    ERROR: ${msg.split('\n').slice(0, 6).join('\n    ')}`);
       }
     }
-    if (sc === 'f' && !servers.includes('ours'))
+    if (sc === 'f' && servers.every((s) => s === 'reference'))
       log('  (f) needs our server (persistence); skipped');
     const ro = results.ours?.[sc];
     const rr = results.reference?.[sc];
@@ -358,14 +409,21 @@ export async function runSyncBench(argv) {
       ratios[sc] = scenarioRatios(sc, ro, rr);
       log(`  ours/reference: ${formatRatios(ratios[sc])}`);
     }
+    const rp = results['ours-pg']?.[sc];
+    if (ro && rp && !ro.error && !rp.error) {
+      pgRatios[sc] = scenarioRatios(sc, rp, ro);
+      log(`  PostgreSQL/SQLite: ${formatRatios(pgRatios[sc])}`);
+    }
   }
 
-  removeTemplate(accounts);
+  await removeTemplate(accountsOf.ours);
+  await removeTemplate(accountsOf['ours-pg']);
+  await dropAllBenchDatabases();
 
   // ---- summary
   log('');
   log('== Summary');
-  printSummary(results, ratios, servers, o.rampP99Ms);
+  printSummary(results, ratios, pgRatios, servers, o.rampP99Ms);
   const targets = evaluateTargets(results);
   log('');
   log('== Targets (apply to our server)');
@@ -389,11 +447,14 @@ export async function runSyncBench(argv) {
       clkTck: CLK_TCK
     },
     servers,
-    oursAccounts: accountsInfo,
+    postgres,
+    oursAccounts: accountsInfoOf.ours,
+    oursPgAccounts: accountsInfoOf['ours-pg'],
     scenarios: selected,
     notes,
     results,
     ratios,
+    pgRatios,
     targets
   };
   writeFileSync(
@@ -497,11 +558,12 @@ const formatRatios = (r) =>
 
 /**
  * @param {Record<string, Record<string, any>>} results
- * @param {Record<string, any>} ratios
+ * @param {Record<string, any>} ratios ours / reference
+ * @param {Record<string, any>} pgRatios ours on PostgreSQL / ours on SQLite
  * @param {string[]} servers
  * @param {number} rampP99
  */
-function printSummary(results, ratios, servers, rampP99) {
+function printSummary(results, ratios, pgRatios, servers, rampP99) {
   /** @type {(string | number)[][]} */
   const lat = [];
   for (const sc of ['a', 'b']) {
@@ -520,27 +582,30 @@ function printSummary(results, ratios, servers, rampP99) {
         fmt(r.latency.max),
         int(r.deliveriesPerSec),
         fmt(r.editRate),
-        pct(r.serverCpu),
+        pct(r.serverCpu) + (r.pgCpu != null ? ` +pg ${pct(r.pgCpu)}` : ''),
         `${mb(r.serverRssPeakKb)}/${mb(r.serverRssEndKb)}`,
         r.genCpuPerProc.map(pct).join('+'),
         pct(r.otherCpu)
       ]);
     }
-    const q = ratios[sc];
-    if (q)
-      lat.push([
-        `(${sc})`,
-        'ours/ref',
-        fmtRatio(q.p50),
-        fmtRatio(q.p99),
-        '',
-        fmtRatio(q.deliveriesPerSec),
-        '',
-        fmtRatio(q.serverCpu),
-        fmtRatio(q.serverRssPeak),
-        '',
-        ''
-      ]);
+    for (const [label, q] of [
+      ['ours/ref', ratios[sc]],
+      ['pg/sqlite', pgRatios[sc]]
+    ])
+      if (q)
+        lat.push([
+          `(${sc})`,
+          label,
+          fmtRatio(q.p50),
+          fmtRatio(q.p99),
+          '',
+          fmtRatio(q.deliveriesPerSec),
+          '',
+          fmtRatio(q.serverCpu),
+          fmtRatio(q.serverRssPeak),
+          '',
+          ''
+        ]);
   }
   if (lat.length) {
     log(
@@ -574,7 +639,9 @@ function printSummary(results, ratios, servers, rampP99) {
         kind,
         `max ${c.maxPassRate} edits/s @ p99<=${rampP99}ms`,
         best
-          ? `p99 ${fmt(best.latency.p99)} ms, srv CPU ${pct(best.serverCpu)}, gen ${pct(best.genCpu)}`
+          ? `p99 ${fmt(best.latency.p99)} ms, srv CPU ${pct(best.serverCpu)}` +
+            (best.pgCpu != null ? ` +pg ${pct(best.pgCpu)}` : '') +
+            `, gen ${pct(best.genCpu)}`
           : '-',
         c.firstFail
           ? `fails @${c.firstFail.rate}: ${c.firstFail.reasons.join('; ')}${c.firstFail.genSaturated ? ' [gen sat.]' : ''}`
@@ -583,6 +650,7 @@ function printSummary(results, ratios, servers, rampP99) {
     } else if (c?.error) other.push(['(c) ramp', kind, 'error', '', '']);
   }
   if (ratios.c) other.push(['(c) ramp', 'ours/ref', fmtRatio(ratios.c.maxPassRate), '', '']);
+  if (pgRatios.c) other.push(['(c) ramp', 'pg/sqlite', fmtRatio(pgRatios.c.maxPassRate), '', '']);
   for (const kind of servers) {
     const d = results[kind]?.d;
     if (d && !d.error)
@@ -596,6 +664,8 @@ function printSummary(results, ratios, servers, rampP99) {
     else if (d?.error) other.push(['(d) idle conn', kind, 'error', '', '']);
   }
   if (ratios.d) other.push(['(d) idle conn', 'ours/ref', fmtRatio(ratios.d.perIdleConnKb), '', '']);
+  if (pgRatios.d)
+    other.push(['(d) idle conn', 'pg/sqlite', fmtRatio(pgRatios.d.perIdleConnKb), '', '']);
   for (const kind of servers) {
     const e = results[kind]?.e;
     if (e && !e.error)
@@ -609,6 +679,8 @@ function printSummary(results, ratios, servers, rampP99) {
     else if (e?.error) other.push(['(e) loaded doc', kind, 'error', '', '']);
   }
   if (ratios.e) other.push(['(e) loaded doc', 'ours/ref', fmtRatio(ratios.e.perDocKb), '', '']);
+  if (pgRatios.e)
+    other.push(['(e) loaded doc', 'pg/sqlite', fmtRatio(pgRatios.e.perDocKb), '', '']);
   for (const kind of servers) {
     const f = results[kind]?.f;
     if (f && !f.error)
@@ -707,5 +779,32 @@ function evaluateTargets(results) {
       ref.d
     )
   );
+  // PostgreSQL against SQLite, both ours, same run
+  const pg = results['ours-pg'] ?? {};
+  for (const sc of ['a', 'b']) {
+    const name = `(${sc}) PostgreSQL p99 <= ${PG_P99_LIMIT}x SQLite`;
+    const p = pg[sc];
+    const s = ours[sc];
+    if (!p || !s || s.error) {
+      list.push({
+        name,
+        status: p?.error ? 'FAIL' : 'n/a',
+        detail: p?.error ? 'ours-pg: error' : 'needs ours and ours-pg'
+      });
+      continue;
+    }
+    if (p.error) {
+      list.push({ name, status: 'FAIL', detail: 'ours-pg: error' });
+      continue;
+    }
+    const r = ratio(p.latency.p99, s.latency.p99);
+    list.push({
+      name,
+      status: r <= PG_P99_LIMIT && p.deliveryRatio >= 0.99 ? 'PASS' : 'FAIL',
+      detail:
+        `PostgreSQL p99 ${fmt(p.latency.p99)} ms vs SQLite ${fmt(s.latency.p99)} ms: ${fmtRatio(r)}` +
+        (p.deliveryRatio < 0.99 ? `; only ${pct(p.deliveryRatio * 100)} delivered` : '')
+    });
+  }
   return list;
 }

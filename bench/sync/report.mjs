@@ -68,6 +68,7 @@ export function describeLatency(m) {
     `deliveries ${int(m.deliveriesPerSec)}/s (${(m.deliveryRatio * 100).toFixed(2)}% of expected, ` +
       `${int(m.undelivered)} undelivered, ${int(m.duplicates)} dup), edits ${fmt(m.editRate)}/s of ${fmt(m.targetEditRate)} target`,
     `server CPU ${pct(m.serverCpu)}, RSS peak ${mb(m.serverRssPeakKb)} MB / end ${mb(m.serverRssEndKb)} MB; ` +
+      (m.pgCpu != null ? `PostgreSQL backends ${pct(m.pgCpu)} (${m.pgBackends}); ` : '') +
       `load-gen CPU ${m.genCpuPerProc.map(pct).join(' + ')} (event-loop delay p99 ${fmt(m.genLoopDelayP99Ms)} ms); ` +
       `other processes ${pct(m.otherCpu)}`
   ];

@@ -3,7 +3,8 @@ import { Generator } from './generator.mjs';
 import { nowMs } from './protocol.mjs';
 import { RssSampler, cpuMark, cpuPercent, medianRssKb, sleep, systemBusyPercent } from './proc.mjs';
 import { removeDataDir, startServer, stopServer } from './servers.mjs';
-import { cloneDataDir, WORKSPACE } from './provision.mjs';
+import { cloneTarget, WORKSPACE } from './provision.mjs';
+import { backendPids, createBenchDatabase } from '../pg.mjs';
 import { quantile } from './stats.mjs';
 import { fmt } from './report.mjs';
 
@@ -19,6 +20,7 @@ import { fmt } from './report.mjs';
  * @property {number} perPrincipal clients per source address / bench user (0: one identity)
  * @property {string | undefined} oursEntry
  * @property {boolean} verbose
+ * @property {Record<string, string>} [pgSettings] per-database settings of ours-pg's databases
  */
 
 /**
@@ -49,7 +51,22 @@ let tokens = null;
  */
 function setIdentities(ctx) {
   perPrincipal = ctx.opts.perPrincipal;
-  tokens = ctx.kind === 'ours' ? (ctx.accounts?.tokens ?? null) : null;
+  tokens = ctx.kind !== 'reference' ? (ctx.accounts?.tokens ?? null) : null;
+}
+
+/**
+ * Where one run of the server keeps its data: for ours a copy of the accounts' template (a
+ * DATA_DIR, or a database for ours-pg), without accounts an empty one; the reference has none.
+ * @param {Ctx} ctx
+ * @returns {Promise<{ dataDir: string | undefined, db: import('../pg.mjs').BenchDatabase | null }>}
+ */
+async function runTarget(ctx) {
+  if (ctx.kind === 'reference') return { dataDir: undefined, db: null };
+  const settings = ctx.opts.pgSettings;
+  if (ctx.accounts) return cloneTarget(ctx.accounts, settings);
+  if (ctx.kind === 'ours-pg')
+    return { dataDir: undefined, db: await createBenchDatabase('run', { settings }) };
+  return { dataDir: undefined, db: null };
 }
 
 /** @param {number} id */
@@ -125,11 +142,21 @@ function assertConnected(conn, total, tolerance) {
  */
 async function withServer(ctx, fn) {
   setIdentities(ctx);
-  const srv = await startServer(ctx.kind, {
-    entry: ctx.opts.oursEntry,
-    verbose: ctx.opts.verbose,
-    dataDir: ctx.kind === 'ours' && ctx.accounts ? cloneDataDir(ctx.accounts) : undefined
-  });
+  const target = await runTarget(ctx);
+  /** @type {import('./servers.mjs').ServerHandle} */
+  let srv;
+  try {
+    srv = await startServer(ctx.kind, {
+      entry: ctx.opts.oursEntry,
+      verbose: ctx.opts.verbose,
+      dataDir: target.dataDir,
+      databaseUrl: target.db?.url
+    });
+  } catch (err) {
+    await target.db?.drop();
+    throw err;
+  }
+  srv.pgDatabase = target.db?.name;
   const gen = new Generator(ctx.opts.genProcs);
   const rss = new RssSampler(srv.pid);
   try {
@@ -139,6 +166,7 @@ async function withServer(ctx, fn) {
     rss.stop();
     await stopServer(srv);
     removeDataDir(srv);
+    await target.db?.drop();
   }
 }
 
@@ -159,18 +187,28 @@ async function measuredPhase(srv, gen, rss, p) {
   const tEnd = tStart + p.durationMs;
   const runP = gen.run({ warmupStart, tStart, tEnd, rates: p.rates });
   runP.catch(() => {}); // awaited below
+  // ours-pg: PostgreSQL's backends for this database are sampled like the server, so that they
+  // do not count as other processes. Listed halfway into the warm-up: the server's pool closes
+  // idle connections, and reopens them once the edits come in.
+  await sleepUntil(warmupStart + Math.min(500, p.warmupMs / 2));
+  const pgPids = srv.pgDatabase ? await backendPids(srv.pgDatabase).catch(() => []) : [];
   await sleepUntil(tStart);
   rss.resetPeak();
-  const m0 = cpuMark([srv.pid, ...gen.pids]);
+  const pids = [srv.pid, ...gen.pids, ...pgPids];
+  const m0 = cpuMark(pids);
   await sleepUntil(tEnd);
-  const m1 = cpuMark([srv.pid, ...gen.pids]);
+  const m1 = cpuMark(pids);
   const rssEndKb = rss.sample() ?? rss.lastKb;
   const rssPeakKb = rss.peakKb;
   const r = await runP;
   const cpu = cpuPercent(m0, m1);
   const windowS = r.windowMs / 1000;
-  const genCpuPerProc = cpu.slice(1);
+  const genCpuPerProc = cpu.slice(1, 1 + gen.pids.length);
   const genCpu = genCpuPerProc.reduce((a, b) => a + b, 0);
+  // a backend the pool closed during the window (NaN) counts as 0
+  const pgCpu = srv.pgDatabase
+    ? cpu.slice(1 + gen.pids.length).reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0)
+    : null;
   const machineBusy = systemBusyPercent(m0, m1);
   return {
     latency: r.latency,
@@ -183,8 +221,10 @@ async function measuredPhase(srv, gen, rss, p) {
     serverCpu: /** @type {number} */ (cpu[0]),
     genCpu,
     genCpuPerProc,
+    pgCpu,
+    pgBackends: pgPids.length,
     machineBusyCpu: machineBusy,
-    otherCpu: Math.max(0, machineBusy - /** @type {number} */ (cpu[0]) - genCpu),
+    otherCpu: Math.max(0, machineBusy - /** @type {number} */ (cpu[0]) - genCpu - (pgCpu ?? 0)),
     serverRssPeakKb: rssPeakKb,
     serverRssEndKb: rssEndKb,
     genLoopDelayP99Ms: r.loopP99,
@@ -327,7 +367,9 @@ export async function scenarioC(ctx) {
       ctx.log(
         `    step ${String(total).padStart(5)} edits/s: p50 ${fmt(m.latency.p50)} p99 ${fmt(m.latency.p99)} ms, ` +
           `${Math.round(m.deliveriesPerSec)} deliv/s (${(m.deliveryRatio * 100).toFixed(1)}%), ` +
-          `srv CPU ${m.serverCpu.toFixed(0)}%, gen CPU ${m.genCpu.toFixed(0)}%, other ${m.otherCpu.toFixed(0)}%` +
+          `srv CPU ${m.serverCpu.toFixed(0)}%` +
+          (m.pgCpu != null ? ` + pg ${m.pgCpu.toFixed(0)}%` : '') +
+          `, gen CPU ${m.genCpu.toFixed(0)}%, other ${m.otherCpu.toFixed(0)}%` +
           (step.pass ? '  ok' : `  FAIL (${reasons.join(', ')})`) +
           (genSaturated ? '  [generator saturated]' : '') +
           (disturbed ? '  [machine busy with other processes]' : '')
@@ -449,11 +491,20 @@ export async function scenarioF(ctx) {
   setIdentities(ctx);
   const n = ctx.opts.conns;
   const docs = Math.max(1, Math.round(n / 10));
-  let srv = await startServer(ctx.kind, {
-    entry: ctx.opts.oursEntry,
-    verbose: ctx.opts.verbose,
-    dataDir: ctx.kind === 'ours' && ctx.accounts ? cloneDataDir(ctx.accounts) : undefined
-  });
+  const target = await runTarget(ctx);
+  /** @type {import('./servers.mjs').ServerHandle} */
+  let srv;
+  try {
+    srv = await startServer(ctx.kind, {
+      entry: ctx.opts.oursEntry,
+      verbose: ctx.opts.verbose,
+      dataDir: target.dataDir,
+      databaseUrl: target.db?.url
+    });
+  } catch (err) {
+    await target.db?.drop();
+    throw err;
+  }
   const dataDir = srv.dataDir;
   const gen = new Generator(ctx.opts.genProcs);
   try {
@@ -475,6 +526,7 @@ export async function scenarioF(ctx) {
       entry: ctx.opts.oursEntry,
       verbose: ctx.opts.verbose,
       dataDir,
+      databaseUrl: target.db?.url,
       port
     });
     const readyAt = srv.readyAt;
@@ -522,5 +574,6 @@ export async function scenarioF(ctx) {
     await gen.close();
     await stopServer(srv);
     removeDataDir(srv);
+    await target.db?.drop();
   }
 }

@@ -19,7 +19,7 @@ export const REFERENCE_ENTRY = join(
   'server.js'
 );
 
-/** @typedef {'ours' | 'reference'} ServerKind */
+/** @typedef {'ours' | 'ours-pg' | 'reference'} ServerKind ours-pg: our server on PostgreSQL */
 
 /**
  * @typedef {object} ServerHandle
@@ -28,6 +28,8 @@ export const REFERENCE_ENTRY = join(
  * @property {number} pid
  * @property {number} port
  * @property {string} dataDir
+ * @property {string | undefined} databaseUrl ours-pg: its DATABASE_URL
+ * @property {string | undefined} [pgDatabase] ours-pg: the database's name (to sample its backends)
  * @property {number} readyAt shared-clock ms when the ready line was seen
  * @property {number} startMs ms from spawn to ready
  * @property {(docName: string) => string} url
@@ -59,23 +61,28 @@ export const makeDataDir = (prefix) =>
 /**
  * Start a server and wait for its ready line.
  * @param {ServerKind} kind
- * @param {{ entry?: string, dataDir?: string, port?: number, verbose?: boolean, timeoutMs?: number }} [opts]
+ * @param {{ entry?: string, dataDir?: string, databaseUrl?: string, port?: number, verbose?: boolean, timeoutMs?: number }} [opts]
+ *   databaseUrl: run our server on that PostgreSQL database (DATABASE_URL) instead of SQLite
  * @returns {Promise<ServerHandle>}
  */
 export async function startServer(kind, opts = {}) {
-  const entry = kind === 'ours' ? (opts.entry ?? OURS_ENTRY) : REFERENCE_ENTRY;
+  const ours = kind !== 'reference';
+  const entry = ours ? (opts.entry ?? OURS_ENTRY) : REFERENCE_ENTRY;
   const dataDir = opts.dataDir ?? makeDataDir(kind);
-  const port = opts.port ?? (kind === 'ours' ? 0 : await freePort());
+  const port = opts.port ?? (ours ? 0 : await freePort());
   /** @type {NodeJS.ProcessEnv} */
   const env = { ...process.env, HOST: '127.0.0.1', PORT: String(port) };
   // The reference server must run without persistence; ours gets its data dir.
   delete env.YPERSISTENCE;
   delete env.NODE_OPTIONS;
-  if (kind === 'ours') env.DATA_DIR = dataDir;
-  const ready =
-    kind === 'ours'
-      ? /listening on http:\/\/127\.0\.0\.1:(\d+)/
-      : /running at '127\.0\.0\.1' on port (\d+)/;
+  // The store is chosen by the harness, never inherited from the shell.
+  delete env.DATABASE_URL;
+  if (ours) env.DATA_DIR = dataDir;
+  if (ours && opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
+  if (kind === 'ours-pg' && !opts.databaseUrl) throw new Error('ours-pg needs a databaseUrl');
+  const ready = ours
+    ? /listening on http:\/\/127\.0\.0\.1:(\d+)/
+    : /running at '127\.0\.0\.1' on port (\d+)/;
 
   const t0 = performance.now();
   const proc = track(
@@ -92,12 +99,11 @@ export async function startServer(kind, opts = {}) {
     pid: /** @type {number} */ (proc.pid),
     port: 0,
     dataDir,
+    databaseUrl: opts.databaseUrl,
     readyAt: 0,
     startMs: 0,
     url: (docName) =>
-      kind === 'ours'
-        ? `ws://127.0.0.1:${h.port}/sync/${docName}`
-        : `ws://127.0.0.1:${h.port}/${docName}`,
+      ours ? `ws://127.0.0.1:${h.port}/sync/${docName}` : `ws://127.0.0.1:${h.port}/${docName}`,
     log: [],
     exited: false,
     exitCode: null,
