@@ -153,29 +153,29 @@ export class PostgresStorage implements DocumentStorage {
     };
   }
 
-  /** @inheritdoc */
+  /**
+   * @inheritdoc
+   * One statement, so one round trip (an implicit transaction): the advisory lock is taken in a
+   * one-row subquery that every inserted row joins, so it is held before the first seq is drawn
+   * and until the statement commits (see the class comment). Not retried here: a failure
+   * rejects, and the Room retries the batch with backoff (if a lost answer hid a commit, the
+   * retry logs the updates twice, which Yjs applies idempotently; see "Outage").
+   */
   async append(name: string, updates: readonly Uint8Array[]): Promise<number> {
     if (updates.length === 0) return 0;
-    return this.transaction(async (client) => {
-      // Serialises appends to this document until commit (see the class comment).
-      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
-        DOCUMENT_LOCK_CLASS,
-        name
-      ]);
-      // The ordered subquery hands rows to the insert in array order, so the identity
-      // values are drawn in that order too.
-      const { rows } = await client.query<{ last: string }>(
-        `WITH inserted AS (
-           INSERT INTO document_updates (name, data, created_at)
-           SELECT $1, u.data, $3 FROM unnest($2::bytea[]) WITH ORDINALITY AS u(data, ord)
-           ORDER BY u.ord
-           RETURNING seq
-         )
-         SELECT max(seq)::text AS last FROM inserted`,
-        [name, updates, Date.now()]
-      );
-      return Number(rows[0]!.last);
-    });
+    const { rows } = await this.pool.query<{ last: string }>(
+      `WITH inserted AS (
+         INSERT INTO document_updates (name, data, created_at)
+         SELECT $1, u.data, $3
+           FROM (SELECT pg_advisory_xact_lock($4, hashtext($1))) AS serialised,
+                unnest($2::bytea[]) WITH ORDINALITY AS u(data, ord)
+          ORDER BY u.ord
+         RETURNING seq
+       )
+       SELECT max(seq)::text AS last FROM inserted`,
+      [name, updates, Date.now(), DOCUMENT_LOCK_CLASS]
+    );
+    return Number(rows[0]!.last);
   }
 
   /**
@@ -184,22 +184,21 @@ export class PostgresStorage implements DocumentStorage {
    * already holds everything up to its higher through_seq, whose updates may be gone from the log.
    */
   async compact(name: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
-    await this.transaction(async (client) => {
-      await client.query(
-        `INSERT INTO document_snapshots (name, snapshot, through_seq, updated_at)
+    // One statement (both parts commit together), so one round trip.
+    await this.pool.query(
+      `WITH snap AS (
+         INSERT INTO document_snapshots (name, snapshot, through_seq, updated_at)
          VALUES ($1, $2, $3, $4)
          ON CONFLICT (name) DO UPDATE
            SET snapshot = excluded.snapshot,
                through_seq = GREATEST(document_snapshots.through_seq, excluded.through_seq),
                updated_at = excluded.updated_at
-         WHERE document_snapshots.through_seq <= excluded.through_seq`,
-        [name, snapshot, throughSeq, Date.now()]
-      );
-      await client.query('DELETE FROM document_updates WHERE name = $1 AND seq <= $2', [
-        name,
-        throughSeq
-      ]);
-    });
+         WHERE document_snapshots.through_seq <= excluded.through_seq
+         RETURNING 1
+       )
+       DELETE FROM document_updates WHERE name = $1 AND seq <= $3`,
+      [name, snapshot, throughSeq, Date.now()]
+    );
   }
 
   /** @inheritdoc */
@@ -212,11 +211,6 @@ export class PostgresStorage implements DocumentStorage {
     if (this.closed) return;
     this.closed = true;
     if (this.closePool) await this.pool.end();
-  }
-
-  /** Runs `fn` in BEGIN … COMMIT on one pooled client; all or nothing. */
-  private async transaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
-    return runTransaction(this.pool, fn);
   }
 
   /**
