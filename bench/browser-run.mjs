@@ -16,10 +16,10 @@ export const log = (s) => process.stdout.write(s + '\n');
  * a missing build) to return at once. Then prints the header and measures how busy the machine
  * is over one second.
  * @template {{ help: boolean }} O
- * @param {{ title: string, argv: string[], parse: (argv: string[]) => O, usage: string, entries: (o: O) => string[] }} spec
+ * @param {{ title: string, argv: string[], parse: (argv: string[]) => O, usage: string, entries: (o: O) => string[], machineNote?: string }} spec
  * @returns {Promise<{ exit: number } | { o: O, started: Date, t0: number, idleBusy: number }>}
  */
-export async function startBrowserBench(spec) {
+export async function startBench(spec) {
   /** @type {O} */
   let o;
   try {
@@ -37,7 +37,7 @@ export async function startBrowserBench(spec) {
   log(`Runboard ${spec.title} — ${started.toISOString()}`);
   log(
     `node ${process.version}, ${cpus().length} CPU(s) (${cpus()[0]?.model ?? '?'}), ` +
-      `${(totalmem() / 2 ** 30).toFixed(1)} GiB; Chromium ${CHROMIUM}`
+      `${(totalmem() / 2 ** 30).toFixed(1)} GiB${spec.machineNote ?? ''}`
   );
   for (const f of spec.entries(o))
     if (!existsSync(f)) {
@@ -50,6 +50,14 @@ export async function startBrowserBench(spec) {
   log(`machine before the run: ${pct(idleBusy)} CPU busy (100% = one core)`);
   return { o, started, t0, idleBusy };
 }
+
+/**
+ * `startBench` for the browser benchmarks: the header names the Chromium used.
+ * @template {{ help: boolean }} O
+ * @param {{ title: string, argv: string[], parse: (argv: string[]) => O, usage: string, entries: (o: O) => string[] }} spec
+ */
+export const startBrowserBench = (spec) =>
+  startBench({ ...spec, machineNote: `; Chromium ${CHROMIUM}` });
 
 /**
  * Writes `<out>/<kind>-<start time>.json` (non-finite numbers as null), says where, and returns

@@ -5,8 +5,9 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { withPgAdmin } from '../scripts/pg-admin.mjs';
 
-const { Client, escapeIdentifier } = pg;
+const { escapeIdentifier } = pg;
 
 /** The maintenance database the bench databases are created from. */
 export const PG_ADMIN_URL =
@@ -32,16 +33,7 @@ let installed = false;
  * @param {(client: import('pg').Client) => Promise<T>} fn
  * @returns {Promise<T>}
  */
-async function withAdmin(fn) {
-  const client = new Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 5000 });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
+const withAdmin = (fn) => withPgAdmin(PG_ADMIN_URL, fn);
 
 /**
  * Why the PostgreSQL variants cannot run (the server is not reachable), or null when they can.

@@ -7,22 +7,13 @@
 // with a message, except under CI, where it fails.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { withPgAdmin } from './pg-admin.mjs';
 
 const adminUrl =
   process.env.RUNBOARD_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-/** Runs `sql` on the admin database; null when the server cannot be reached. */
-async function admin(sql) {
-  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5_000 });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    return await client.query(sql);
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
+/** Runs `sql` on the admin database. */
+const admin = (sql) => withPgAdmin(adminUrl, (client) => client.query(sql));
 
 try {
   await admin('SELECT 1');

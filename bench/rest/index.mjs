@@ -3,9 +3,8 @@
 // and on PostgreSQL, in the same run: N concurrent keep-alive clients for a fixed window.
 import { Agent, request } from 'node:http';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
 import { readFlags, wholeNumber } from '../flags.mjs';
-import { finishRun, log, startRun } from '../run-frame.mjs';
+import { finishRun, log, noteCollector, outputFlags, startRun } from '../run-frame.mjs';
 import {
   ADMIN_ENTRY,
   MAIN_ENTRY,
@@ -17,7 +16,7 @@ import { backendPids, dropAllBenchDatabases } from '../pg.mjs';
 import { cpuMark, cpuPercent, RssSampler, sleep, systemBusyPercent } from '../sync/proc.mjs';
 import { provisionWorkspace, WORKSPACE } from '../sync/provision.mjs';
 import { fmt, fmtRatio, int, mb, pct, ratio, table } from '../sync/report.mjs';
-import { ROOT, startServer, stopServer } from '../sync/servers.mjs';
+import { startServer, stopServer } from '../sync/servers.mjs';
 import { quantile } from '../sync/stats.mjs';
 import { waitQuiet } from '../sync/index.mjs';
 
@@ -70,8 +69,7 @@ export function parseRestArgs(argv) {
     waitQuietMs:
       a['rest-wait-quiet'] === undefined ? 0 : wholeNumber(a, 'rest-wait-quiet', 60) * 1000,
     verbose: !!a['rest-verbose'],
-    out: typeof a.out === 'string' ? a.out : join(ROOT, 'bench', 'results'),
-    strict: !!a.strict
+    ...outputFlags(a)
   };
 }
 
@@ -90,13 +88,7 @@ export async function runRestBench(argv) {
   });
   if ('exit' in begun) return begun.exit;
   const { o } = begun;
-  /** @type {string[]} */
-  const notes = [];
-  /** @param {string} s */
-  const note = (s) => {
-    notes.push(s);
-    log(`NOTE: ${s}`);
-  };
+  const { notes, note } = noteCollector();
   const { backends, postgres } = await availableBackends(o.backends, note);
   if (postgres) log(`PostgreSQL: ${postgres} (a fresh database per backend run, dropped after)`);
   log(

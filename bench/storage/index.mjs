@@ -7,12 +7,12 @@ import { bundleEntryFromSource } from '../../scripts/entry-build-options.mjs';
 import { ADMIN_ENTRY, availableBackends, freshStore } from '../backends.mjs';
 import { readFlags, wholeNumber } from '../flags.mjs';
 import { dropAllBenchDatabases } from '../pg.mjs';
-import { finishRun, log, startRun } from '../run-frame.mjs';
+import { finishRun, log, noteCollector, outputFlags, startRun } from '../run-frame.mjs';
 import { untrackDir } from '../sync/cleanup.mjs';
 import { admin, provisionWorkspace, WORKSPACE } from '../sync/provision.mjs';
 import { fmt, pct, table } from '../sync/report.mjs';
 import { cpuMark, systemBusyPercent } from '../sync/proc.mjs';
-import { ROOT, makeDataDir } from '../sync/servers.mjs';
+import { makeDataDir } from '../sync/servers.mjs';
 
 const USAGE = `Usage: node bench/run.mjs storage [flags]
 
@@ -45,8 +45,7 @@ export function parseStorageArgs(argv) {
     tasks,
     archived: Math.min(tasks, wholeNumber(a, 'storage-archived', Math.floor(tasks / 2))),
     members,
-    out: typeof a.out === 'string' ? a.out : join(ROOT, 'bench', 'results'),
-    strict: !!a.strict
+    ...outputFlags(a)
   };
 }
 
@@ -65,13 +64,7 @@ export async function runStorageBench(argv) {
   });
   if ('exit' in begun) return begun.exit;
   const { o } = begun;
-  /** @type {string[]} */
-  const notes = [];
-  /** @param {string} s */
-  const note = (s) => {
-    notes.push(s);
-    log(`NOTE: ${s}`);
-  };
+  const { notes, note } = noteCollector();
   const { backends, postgres } = await availableBackends(['sqlite', 'postgres'], note);
   if (postgres) log(`PostgreSQL: ${postgres} (fresh databases, dropped after)`);
 

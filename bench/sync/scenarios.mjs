@@ -69,6 +69,27 @@ async function runTarget(ctx) {
   return { dataDir: undefined, db: null };
 }
 
+/**
+ * Starts the run's server on a fresh target (its own PostgreSQL database for ours-pg); the
+ * database is dropped again if the server does not start.
+ * @param {any} ctx
+ */
+async function startOnTarget(ctx) {
+  const target = await runTarget(ctx);
+  try {
+    const srv = await startServer(ctx.kind, {
+      entry: ctx.opts.oursEntry,
+      verbose: ctx.opts.verbose,
+      dataDir: target.dataDir,
+      databaseUrl: target.db?.url
+    });
+    return { target, srv };
+  } catch (err) {
+    await target.db?.drop();
+    throw err;
+  }
+}
+
 /** @param {number} id */
 const identity = (id) => (perPrincipal ? Math.floor(id / perPrincipal) : 0);
 
@@ -142,20 +163,7 @@ function assertConnected(conn, total, tolerance) {
  */
 async function withServer(ctx, fn) {
   setIdentities(ctx);
-  const target = await runTarget(ctx);
-  /** @type {import('./servers.mjs').ServerHandle} */
-  let srv;
-  try {
-    srv = await startServer(ctx.kind, {
-      entry: ctx.opts.oursEntry,
-      verbose: ctx.opts.verbose,
-      dataDir: target.dataDir,
-      databaseUrl: target.db?.url
-    });
-  } catch (err) {
-    await target.db?.drop();
-    throw err;
-  }
+  const { target, srv } = await startOnTarget(ctx);
   srv.pgDatabase = target.db?.name;
   const gen = new Generator(ctx.opts.genProcs);
   const rss = new RssSampler(srv.pid);
@@ -491,20 +499,9 @@ export async function scenarioF(ctx) {
   setIdentities(ctx);
   const n = ctx.opts.conns;
   const docs = Math.max(1, Math.round(n / 10));
-  const target = await runTarget(ctx);
-  /** @type {import('./servers.mjs').ServerHandle} */
-  let srv;
-  try {
-    srv = await startServer(ctx.kind, {
-      entry: ctx.opts.oursEntry,
-      verbose: ctx.opts.verbose,
-      dataDir: target.dataDir,
-      databaseUrl: target.db?.url
-    });
-  } catch (err) {
-    await target.db?.drop();
-    throw err;
-  }
+  const started = await startOnTarget(ctx);
+  const { target } = started;
+  let { srv } = started;
   const dataDir = srv.dataDir;
   const gen = new Generator(ctx.opts.genProcs);
   try {

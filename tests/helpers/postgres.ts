@@ -4,7 +4,8 @@
  * fail under CI (CI must prove both backends).
  */
 import { randomBytes } from 'node:crypto';
-import { Client, escapeIdentifier } from 'pg';
+import { escapeIdentifier, type Client } from 'pg';
+import { withPgAdmin } from '../../scripts/pg-admin.mjs';
 
 /** The maintenance database the test databases are created from. */
 export const adminUrl =
@@ -20,16 +21,8 @@ export interface TestDatabase {
 }
 
 /** Runs `fn` on a fresh connection to the admin database. */
-export async function withAdmin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: adminUrl, connectionTimeoutMillis: 5_000 });
-  // A connection the server ends (e.g. a test terminating backends) must not crash the run.
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end().catch(() => {});
-  }
+export function withAdmin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
+  return withPgAdmin(adminUrl, fn);
 }
 
 /** Creates an empty database for one suite. */
