@@ -23,6 +23,7 @@ import { Accounts } from '../src/lib/server/accounts/accounts-store';
 import { boardExtension } from '../src/lib/server/board/board-extension';
 import { BoardService } from '../src/lib/server/board/board-service';
 import { BoardStore } from '../src/lib/server/board/board-store';
+import { TaskActivityStore } from '../src/lib/server/board/activity-store';
 import { FileStore } from '../src/lib/server/runbooks/files-store';
 import { runbookExtension } from '../src/lib/server/runbooks/runbooks-extension';
 import { RunbookIndex } from '../src/lib/server/runbooks/runbooks-store';
@@ -130,7 +131,7 @@ export function databaseTarget(config: Config): DatabaseTarget {
 /** The services built on the records: stores, then the services that use them. */
 export type Services = Pick<
   Runtime,
-  'accounts' | 'boardStore' | 'runbookIndex' | 'runbookVersions' | 'files'
+  'accounts' | 'boardStore' | 'taskActivity' | 'runbookIndex' | 'runbookVersions' | 'files'
 >;
 
 /**
@@ -141,6 +142,7 @@ export function createStores(records: Records, config: Pick<Config, 'dataDir'>):
   return {
     accounts: new Accounts(records),
     boardStore: new BoardStore(records),
+    taskActivity: new TaskActivityStore(records),
     runbookIndex: new RunbookIndex(records),
     runbookVersions: new RunbookVersions(records),
     files: new FileStore(records, config.dataDir)
@@ -164,7 +166,7 @@ export async function createRuntime(
   // The sync extensions, in order, each for the document kinds it watches (sync-server/extensions.ts).
   const docs = () => docStore;
   const extensions = [
-    boardExtension({ store: stores.boardStore, docs, logger }),
+    boardExtension({ store: stores.boardStore, activity: stores.taskActivity, docs, logger }),
     runbookExtension({ index: stores.runbookIndex, versions: stores.runbookVersions, docs, logger })
   ];
   const docStore: DocStore = new DocStore({

@@ -7,6 +7,7 @@ import type * as Y from 'yjs';
 import { assignTaskKey, createTask, getTask } from '../../shared/board/board-model';
 import type { TaskCreateInput } from '../../shared/board/schema';
 import { boardDocName } from '../../shared/doc-name';
+import { serverOrigin } from '../../../../sync-server/update-origin';
 import type { BoardDocs } from './board-extension';
 import type { BoardStore } from './board-store';
 
@@ -25,10 +26,15 @@ export class BoardService {
    */
   async createTask(workspaceId: string, input: TaskCreateInput, actorId: string | null) {
     const number = await this.deps.store.reserveTaskNumbers(workspaceId);
-    return this.deps.docs().transact(boardDocName(workspaceId), (doc: Y.Doc) => {
-      const created = createTask(doc, input, { actor: actorId });
-      assignTaskKey(doc, created.id, number);
-      return getTask(doc, created.id) ?? created;
-    });
+    // The origin names the caller, so the task's activity says who created it.
+    return this.deps.docs().transact(
+      boardDocName(workspaceId),
+      (doc: Y.Doc) => {
+        const created = createTask(doc, input, { actor: actorId });
+        assignTaskKey(doc, created.id, number);
+        return getTask(doc, created.id) ?? created;
+      },
+      serverOrigin(actorId)
+    );
   }
 }
