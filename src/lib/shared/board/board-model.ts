@@ -952,6 +952,7 @@ export function updateTask(
   const data = parse(taskPatchSchema, patch, 'task patch');
   const plan = planUpdate(doc, id, data);
   const now = isoNow(options.now);
+  parseActor(options.actor); // checked, as every mutation's actor: the server records who
   doc.transact(() => writeUpdate(doc, plan, now), options.origin);
   return readTask(plan.map, id);
 }
@@ -978,6 +979,7 @@ export function updateTasks(
   }
   const plans = idList.map((id) => planUpdate(doc, id, data));
   const now = isoNow(options.now);
+  parseActor(options.actor);
   doc.transact(() => {
     for (const plan of plans) writeUpdate(doc, plan, now);
   }, options.origin);
@@ -997,6 +999,7 @@ export function setTaskDescription(
   const value = parse(taskDescriptionSchema, text, 'description');
   const map = requireTask(doc, id);
   const now = isoNow(options.now);
+  parseActor(options.actor);
   if (readDescription(map) === value) return;
   doc.transact(() => {
     if (!writeDescription(map, value)) return;
@@ -1019,6 +1022,7 @@ export function moveTask(
   const data = parse(moveTargetSchema, target, 'move');
   const map = requireTask(doc, id);
   const now = isoNow(options.now);
+  parseActor(options.actor);
   if (data.beforeId === id || data.afterId === id) {
     throw new DomainError('invalid_input', 'a task cannot be placed next to itself');
   }
@@ -1040,6 +1044,7 @@ export function acknowledgeIncident(
 ): Task {
   const map = requireTask(doc, id);
   const now = isoNow(options.now);
+  parseActor(options.actor);
   const task = readTask(map, id);
   if (task.kind !== 'incident') {
     throw new DomainError('conflict', `task ${JSON.stringify(id)} is not an incident`);

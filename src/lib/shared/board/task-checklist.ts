@@ -141,6 +141,7 @@ export function addChecklistItem(
   const afterId =
     options.afterId === undefined ? undefined : parse(idSchema, options.afterId, 'afterId');
   const now = isoNow(options.now);
+  parseActor(options.actor);
   const task = requireTask(doc, taskId);
   const existing = checklistOf(task);
   if (existing !== null && existing.has(id)) {
@@ -208,6 +209,7 @@ export function removeChecklistItem(
   options: TaskMutationOptions = {}
 ): void {
   const now = isoNow(options.now);
+  parseActor(options.actor);
   const task = requireTask(doc, taskId);
   requireItem(task, taskId, itemId);
   doc.transact(() => {
