@@ -19,6 +19,7 @@ export type ActivityFeedState =
   | { kind: 'error'; offline: boolean };
 
 /** Entries loaded in this tab, by `<ws>/<task id>`: what an offline page can still show. */
+// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a cache, never rendered from
 const lastLoaded = new Map<string, { entries: ActivityEntry[]; total: number }>();
 
 function isOffline(): boolean {

@@ -340,7 +340,11 @@ export class ActivityRecorder {
           const key = `${taskId}\u0000${by ?? ''}`;
           const last = lastDescriptionEdit.get(key);
           lastDescriptionEdit.set(key, nowMs);
-          if (last !== undefined && nowMs - last >= 0 && nowMs - last < DESCRIPTION_EDIT_WINDOW_MS) {
+          if (
+            last !== undefined &&
+            nowMs - last >= 0 &&
+            nowMs - last < DESCRIPTION_EDIT_WINDOW_MS
+          ) {
             continue;
           }
           records.push({ taskId, at, by, action: 'updated', field: 'description' });
