@@ -24,6 +24,7 @@ import { boardExtension } from '../src/lib/server/board/board-extension';
 import { BoardService } from '../src/lib/server/board/board-service';
 import { BoardStore } from '../src/lib/server/board/board-store';
 import { TaskActivityStore } from '../src/lib/server/board/activity-store';
+import { ActivityRecorder } from '../src/lib/server/board/activity-recorder';
 import { FileStore } from '../src/lib/server/runbooks/files-store';
 import { runbookExtension } from '../src/lib/server/runbooks/runbooks-extension';
 import { RunbookIndex } from '../src/lib/server/runbooks/runbooks-store';
@@ -165,8 +166,9 @@ export async function createRuntime(
         : documents;
   // The sync extensions, in order, each for the document kinds it watches (sync-server/extensions.ts).
   const docs = () => docStore;
+  const activityRecorder = new ActivityRecorder({ store: stores.taskActivity, docs, logger });
   const extensions = [
-    boardExtension({ store: stores.boardStore, activity: stores.taskActivity, docs, logger }),
+    boardExtension({ store: stores.boardStore, recorder: activityRecorder, docs, logger }),
     runbookExtension({ index: stores.runbookIndex, versions: stores.runbookVersions, docs, logger })
   ];
   const docStore: DocStore = new DocStore({
@@ -175,7 +177,7 @@ export async function createRuntime(
     limits: options.limits,
     hooks: extensionHooks(extensions, logger)
   });
-  const board = new BoardService({ store: stores.boardStore, docs });
+  const board = new BoardService({ store: stores.boardStore, docs, recorder: activityRecorder });
   const syncServer = new SyncServer({
     docStore,
     logger,
@@ -197,6 +199,7 @@ export async function createRuntime(
     records,
     ...stores,
     board,
+    activityRecorder,
     storage,
     docStore,
     syncServer,

@@ -362,6 +362,17 @@ export class ActivityRecorder {
     return () => tasks.unobserveDeep(observer);
   }
 
+  /**
+   * Resolves when the entries queued so far for `docName` are written (or their failure
+   * logged): a REST call answers after its change's activity is readable.
+   */
+  settled(docName: string): Promise<void> {
+    const queue = this.queues.get(docName);
+    if (!queue) return Promise.resolve();
+    if (queue.entries.length > 0) this.write(docName, queue);
+    return queue.writing;
+  }
+
   /** Resolves when every entry queued so far is written (or its failure logged). */
   async flush(): Promise<void> {
     for (const [docName, queue] of this.queues) {

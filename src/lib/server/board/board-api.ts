@@ -151,8 +151,15 @@ function resolveTask(doc: Y.Doc, ref: string): string {
  * Runs a board change through the DocStore (a `forbidden` DomainError maps to 403 in errors.ts),
  * as a server change made for the caller: the task activity names them.
  */
-function writeBoard<T>(board: Board, fn: (doc: Y.Doc) => T): Promise<T> {
-  return board.runtime.docStore.transact(board.docName, fn, serverOrigin(board.actorId));
+async function writeBoard<T>(board: Board, fn: (doc: Y.Doc) => T): Promise<T> {
+  const result = await board.runtime.docStore.transact(
+    board.docName,
+    fn,
+    serverOrigin(board.actorId)
+  );
+  // Answered once the change's activity is written, so the caller can read it right away.
+  await board.runtime.activityRecorder.settled(board.docName);
+  return result;
 }
 
 /** Path of a task in the REST API (for `Location`). */

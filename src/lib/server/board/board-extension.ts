@@ -15,8 +15,7 @@ import type { SyncExtension } from '../../../../sync-server/extensions';
 import type { UpdateOrigin } from '../../../../sync-server/update-origin';
 import { assignTaskKey, initBoard, tasksWithoutKey } from '../../shared/board/board-model';
 import type { Logger } from '../log';
-import { ActivityRecorder } from './activity-recorder';
-import type { TaskActivityStore } from './activity-store';
+import type { ActivityRecorder } from './activity-recorder';
 import type { BoardStore } from './board-store';
 
 /** What the extension needs of the DocStore. */
@@ -27,8 +26,8 @@ export interface BoardDocs {
 
 export interface BoardExtensionDeps {
   store: Pick<BoardStore, 'reserveTaskNumbers'>;
-  /** Where task activity is recorded. */
-  activity: Pick<TaskActivityStore, 'append' | 'importLegacy' | 'isImported'>;
+  /** Records task activity (activity-recorder.ts). */
+  recorder: ActivityRecorder;
   docs: () => BoardDocs;
   logger: Logger;
 }
@@ -40,11 +39,7 @@ export interface BoardExtension extends SyncExtension {
 }
 
 export function boardExtension(deps: BoardExtensionDeps): BoardExtension {
-  const recorder = new ActivityRecorder({
-    store: deps.activity,
-    docs: deps.docs,
-    logger: deps.logger
-  });
+  const { recorder } = deps;
   return {
     name: 'board',
     kinds: ['board'],
