@@ -22,7 +22,6 @@ import { ACTIVITY_KEY, readLegacyActivity } from '../../shared/board/task-activi
 import type { ActivityEntry } from '../../shared/board/schema';
 import type { Logger } from '../log';
 import type { ActivityRecord, TaskActivityStore } from './activity-store';
-import type { BoardDocs } from './board-extension';
 
 /**
  * Description edits by the same person within this time of their previous one are one entry:
@@ -259,9 +258,14 @@ export function actorOf(origin: UpdateOrigin): string | null | undefined {
   }
 }
 
+/** What the recorder needs of the DocStore: a server transaction on a loaded board. */
+export interface ActivityDocs {
+  transact<T>(name: string, fn: (doc: Y.Doc) => T): Promise<T>;
+}
+
 export interface ActivityRecorderDeps {
   store: Pick<TaskActivityStore, 'append' | 'importLegacy' | 'isImported'>;
-  docs: () => Pick<BoardDocs, 'transact'>;
+  docs: () => ActivityDocs;
   logger: Logger;
   /** The clock (tests). */
   now?: () => number;
