@@ -336,9 +336,12 @@ test.describe('task page', () => {
     );
     await expect(texts.last()).toHaveText(`${owner.name} created this task`);
     await client.context.setOffline(false);
-    await expect(texts.first()).toHaveText(`${owner.name} changed priority from None to Urgent`, {
-      timeout: 10_000
-    });
+    await expect(texts.first()).toHaveText(
+      `${owner.name} changed priority from No priority to Urgent`,
+      {
+        timeout: 10_000
+      }
+    );
     await expect(page.getByTestId('activity-error')).toHaveCount(0);
   });
 
