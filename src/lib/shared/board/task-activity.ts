@@ -42,11 +42,6 @@ function readEntry(value: unknown): ActivityEntry | null {
   return entry;
 }
 
-/** Whether a task entry still holds something under the old `activity` key. */
-export function hasLegacyActivity(map: FieldMap): boolean {
-  return map.has(ACTIVITY_KEY);
-}
-
 /** The old log of a task entry, oldest first (in the order it was appended); for the import. */
 export function readLegacyActivity(map: FieldMap): ActivityEntry[] {
   const value = map.get(ACTIVITY_KEY);
