@@ -23,6 +23,8 @@ import { Accounts } from '../src/lib/server/accounts/accounts-store';
 import { boardExtension } from '../src/lib/server/board/board-extension';
 import { BoardService } from '../src/lib/server/board/board-service';
 import { BoardStore } from '../src/lib/server/board/board-store';
+import { TaskActivityStore } from '../src/lib/server/board/activity-store';
+import { ActivityRecorder } from '../src/lib/server/board/activity-recorder';
 import { FileStore } from '../src/lib/server/runbooks/files-store';
 import { runbookExtension } from '../src/lib/server/runbooks/runbooks-extension';
 import { RunbookIndex } from '../src/lib/server/runbooks/runbooks-store';
@@ -130,7 +132,7 @@ export function databaseTarget(config: Config): DatabaseTarget {
 /** The services built on the records: stores, then the services that use them. */
 export type Services = Pick<
   Runtime,
-  'accounts' | 'boardStore' | 'runbookIndex' | 'runbookVersions' | 'files'
+  'accounts' | 'boardStore' | 'taskActivity' | 'runbookIndex' | 'runbookVersions' | 'files'
 >;
 
 /**
@@ -141,6 +143,7 @@ export function createStores(records: Records, config: Pick<Config, 'dataDir'>):
   return {
     accounts: new Accounts(records),
     boardStore: new BoardStore(records),
+    taskActivity: new TaskActivityStore(records),
     runbookIndex: new RunbookIndex(records),
     runbookVersions: new RunbookVersions(records),
     files: new FileStore(records, config.dataDir)
@@ -163,8 +166,9 @@ export async function createRuntime(
         : documents;
   // The sync extensions, in order, each for the document kinds it watches (sync-server/extensions.ts).
   const docs = () => docStore;
+  const activityRecorder = new ActivityRecorder({ store: stores.taskActivity, docs, logger });
   const extensions = [
-    boardExtension({ store: stores.boardStore, docs, logger }),
+    boardExtension({ store: stores.boardStore, recorder: activityRecorder, docs, logger }),
     runbookExtension({ index: stores.runbookIndex, versions: stores.runbookVersions, docs, logger })
   ];
   const docStore: DocStore = new DocStore({
@@ -173,7 +177,7 @@ export async function createRuntime(
     limits: options.limits,
     hooks: extensionHooks(extensions, logger)
   });
-  const board = new BoardService({ store: stores.boardStore, docs });
+  const board = new BoardService({ store: stores.boardStore, docs, recorder: activityRecorder });
   const syncServer = new SyncServer({
     docStore,
     logger,
@@ -195,6 +199,7 @@ export async function createRuntime(
     records,
     ...stores,
     board,
+    activityRecorder,
     storage,
     docStore,
     syncServer,

@@ -7,7 +7,7 @@ import { Room } from './room';
 import type { DocumentStorage } from './storage/types';
 import { SERVER_ORIGIN, type UpdateOrigin } from './update-origin';
 
-export { SERVER_ORIGIN } from './update-origin';
+export { SERVER_ORIGIN, serverOrigin } from './update-origin';
 
 /**
  * A document name that `parseDocName` refuses. A DomainError (code `bad_document_name`), so a

@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { DocName } from '../src/lib/shared/doc-name';
 import type { Limits } from './defaults';
-import type { Logger, SyncHooks } from './hooks';
+import type { Grant, Logger, SyncHooks } from './hooks';
 import { encodeAwarenessMessage, encodeUpdateMessage } from './messages';
 import type { DocumentStorage } from './storage/types';
 import { isSentTo, isStoredHere, toUpdateOrigin, type UpdateOrigin } from './update-origin';
@@ -15,6 +15,8 @@ export interface RoomConnection {
   sendAll(messages: readonly Uint8Array[]): void;
   /** Awareness client ids this connection controls (removed when it leaves). */
   readonly awarenessIds: Set<number>;
+  /** What the connection was granted (who is behind it); absent for connections of tests. */
+  readonly grant?: Grant;
 }
 
 interface PendingUpdate {

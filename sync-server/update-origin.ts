@@ -19,9 +19,14 @@ export interface ClientOrigin {
   readonly connection: RoomConnection;
 }
 
-/** A change made by server code on this node (`DocStore.transact`, load hooks, jobs). */
+/**
+ * A change made by server code on this node (`DocStore.transact`, load hooks, jobs). A change
+ * made on behalf of a user (a REST call) names that user as `actorId`, for the records that
+ * say who did what (task activity); `SERVER_ORIGIN` has none: the server itself.
+ */
 export interface ServerOrigin {
   readonly kind: 'server';
+  readonly actorId?: string | null;
 }
 
 /**
@@ -37,6 +42,11 @@ export type UpdateOrigin = ClientOrigin | ServerOrigin | PeerOrigin;
 
 /** The origin of every server-side change; one shared object, compared by `kind`. */
 export const SERVER_ORIGIN: ServerOrigin = Object.freeze({ kind: 'server' });
+
+/** The origin of a server change made on behalf of user `actorId` (null: the server itself). */
+export function serverOrigin(actorId: string | null): ServerOrigin {
+  return actorId === null ? SERVER_ORIGIN : Object.freeze({ kind: 'server', actorId });
+}
 
 /** The origin of an update received from `connection`. */
 export function clientOrigin(connection: RoomConnection): ClientOrigin {

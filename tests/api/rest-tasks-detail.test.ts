@@ -191,8 +191,12 @@ describe('task detail REST API', () => {
       1_000,
       'deleted comment on the client'
     );
-    const activity = getTaskDetail(c.doc, task.id)?.activity.map((e) => [e.action, e.by]);
-    expect(activity?.slice(-3)).toEqual([
+    // Activity is the server's record (never in the document): read it from the detail.
+    const detail = taskDetailSchema.parse(
+      (await call('GET', `${tasksPath}/${task.id}/detail`)).body
+    );
+    const activity = detail.activity.map((e) => [e.action, e.by]);
+    expect(activity.slice(-3)).toEqual([
       ['commented', users.member!.userId],
       ['comment_edited', users.member!.userId],
       ['comment_deleted', users.member!.userId]
@@ -219,7 +223,8 @@ describe('task detail REST API', () => {
       1_000,
       'bulk edit on the client'
     );
-    expect(getTaskDetail(c.doc, a.id)?.activity.at(-1)).toMatchObject({
+    const detailA = taskDetailSchema.parse((await call('GET', `${tasksPath}/${a.id}/detail`)).body);
+    expect(detailA.activity.at(-1)).toMatchObject({
       action: 'moved',
       by: users.owner!.userId,
       to: 'in-progress'

@@ -307,6 +307,44 @@ test.describe('task page', () => {
     await expect(b.getByTestId('activity-entry').first().locator('time')).toHaveText(/now/);
   });
 
+  test('activity comes from the server: exported as CSV; offline the page says so', async ({
+    browser
+  }) => {
+    const { owner } = e2eAccounts();
+    const ws = await newWorkspace('detail-activity', { member: null });
+    const task = await createTask(ws, { title: 'Renew the wildcard certificate' });
+    const client = await openClient(browser);
+    const page = await open(client, `/w/${ws}/tasks/${task.key}`);
+    const texts = page.getByTestId('activity-text');
+    await expect(texts.last()).toHaveText(`${owner.name} created this task`);
+
+    // The export is the server's CSV of the same entries.
+    const exportLink = page.getByTestId('activity-export');
+    await expect(exportLink).toHaveText('Export CSV');
+    const href = await exportLink.getAttribute('href');
+    expect(href).toBe(`/api/v1/workspaces/${ws}/tasks/${task.id}/activity/export?format=csv`);
+    const csv = await page.request.get(href!);
+    expect(csv.headers()['content-type']).toBe('text/csv; charset=utf-8');
+    expect(await csv.text()).toContain(`,${owner.name},created,`);
+
+    // Offline, an edit still applies locally; the activity cannot be refreshed and says so,
+    // keeping what was loaded. Back online it catches up.
+    await client.context.setOffline(true);
+    await page.getByTestId('detail-priority').selectOption('urgent');
+    await expect(page.getByTestId('activity-error')).toHaveText(
+      /Offline: showing the activity loaded earlier\./
+    );
+    await expect(texts.last()).toHaveText(`${owner.name} created this task`);
+    await client.context.setOffline(false);
+    await expect(texts.first()).toHaveText(
+      `${owner.name} changed priority from No priority to Urgent`,
+      {
+        timeout: 10_000
+      }
+    );
+    await expect(page.getByTestId('activity-error')).toHaveCount(0);
+  });
+
   test('archive shows a banner and restore brings the card back', async ({ browser }) => {
     const ws = await newWorkspace('detail-archive', { member: null });
     const task = await createTask(ws, { title: 'Retire the old VPN', kind: 'incident' });

@@ -36,7 +36,6 @@ import {
 import type { TaskChanges } from '../../src/lib/shared/board/board-model';
 import type { DomainErrorCode } from '../../src/lib/shared/model/domain-error';
 import {
-  MAX_ACTIVITY_ENTRIES,
   MAX_CHECKLIST_ITEMS,
   activityEntrySchema,
   bulkTaskPatchSchema,
@@ -76,6 +75,12 @@ function taskMap(doc: Y.Doc, id: string): Y.Map<unknown> {
   const map = doc.getMap('tasks').get(id);
   if (!(map instanceof Y.Map)) throw new Error(`no task ${id}`);
   return map as Y.Map<unknown>;
+}
+
+/** The model wrote no activity: no `activity` key in the task, none in its detail. */
+function expectNoActivity(doc: Y.Doc, id: string): void {
+  expect(taskMap(doc, id).has('activity')).toBe(false);
+  expect(detail(doc, id).activity).toEqual([]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -169,32 +174,17 @@ describe('description', () => {
     expect(taskMap(doc, 't').get('description')).toBe(text);
     updateTask(doc, 't', { description: 'one 2 three!' });
     expect(deltas.at(-1)).toEqual([{ retain: 11 }, { insert: '!' }]);
-    expect(detail(doc, 't').activity.filter((e) => e.field === 'description')).toEqual([
-      { at: iso(1), by: 'm1', action: 'updated', field: 'description' },
-      expect.objectContaining({ action: 'updated', field: 'description' })
-    ]);
+    // Activity is the server's record (tests/unit/activity-derive.test.ts): none in the doc.
+    expectNoActivity(doc, 't');
   });
 
-  it('logs a run of description edits by one person within 10 minutes once', () => {
+  it('changes updatedAt on each description edit and writes no activity', () => {
     const doc = newBoard();
     createTask(doc, { title: 'T' }, { id: 't', now: at(0) });
     setTaskDescription(doc, 't', 'a', { now: at(1), actor: 'm1' });
-    setTaskDescription(doc, 't', 'ab', { now: at(5), actor: 'm1' });
     updateTask(doc, 't', { description: 'abc' }, { now: at(10), actor: 'm1' });
     expect(getTask(doc, 't')).toMatchObject({ description: 'abc', updatedAt: iso(10) });
-    setTaskDescription(doc, 't', 'abcd', { now: at(11), actor: 'm1' }); // 10 min after at(1)
-    setTaskDescription(doc, 't', 'abcde', { now: at(12), actor: 'm2' }); // someone else
-    updateTask(doc, 't', { priority: 'low' }, { now: at(13), actor: 'm2' });
-    setTaskDescription(doc, 't', 'abcdef', { now: at(14), actor: 'm2' }); // after another entry
-    const entries = detail(doc, 't').activity.map((e) => [e.at, e.by, e.field ?? e.action]);
-    expect(entries).toEqual([
-      [iso(0), null, 'created'],
-      [iso(1), 'm1', 'description'],
-      [iso(11), 'm1', 'description'],
-      [iso(12), 'm2', 'description'],
-      [iso(13), 'm2', 'priority'],
-      [iso(14), 'm2', 'description']
-    ]);
+    expectNoActivity(doc, 't');
   });
 
   it('reads an old plain string and replaces it by a Y.Text on first change', () => {
@@ -288,17 +278,7 @@ describe('checklist', () => {
     expect(order()).toEqual(['c', 'a']);
     expect(getTask(doc, 't')).toMatchObject({ checklistDone: 0, checklistTotal: 2 });
 
-    const actions = detail(doc, 't').activity.map((e) => [e.action, e.field ?? null, e.to]);
-    expect(actions).toEqual([
-      ['created', null, undefined],
-      ['checklist_added', null, 'Drain'],
-      ['checklist_added', null, 'Reboot'],
-      ['checklist_added', null, 'Patch'],
-      ['checklist_checked', null, 'Patch'],
-      ['checklist_unchecked', null, 'Patch'],
-      ['updated', 'checklist', 'Reboot twice'],
-      ['checklist_removed', null, 'Patch']
-    ]);
+    expectNoActivity(doc, 't');
   });
 
   it('refuses bad input without touching the document', () => {
@@ -384,13 +364,7 @@ describe('comments', () => {
     deleteComment(doc, 't', 'c1', { now: at(6), actor: 'm1' });
     expect(detail(doc, 't').comments.map((c) => c.id)).toEqual(['c0']);
     expect(getTask(doc, 't')).toMatchObject({ commentCount: 1, updatedAt: iso(6) });
-    expect(detail(doc, 't').activity.map((e) => [e.action, e.by])).toEqual([
-      ['created', null],
-      ['commented', 'm1'],
-      ['commented', 'm2'],
-      ['comment_edited', 'm1'],
-      ['comment_deleted', 'm1']
-    ]);
+    expectNoActivity(doc, 't');
   });
 
   it('refuses bad input without touching the document', () => {
@@ -428,77 +402,32 @@ describe('comments', () => {
 // Activity
 
 describe('activity', () => {
-  it('records creation, each changed field, moves, archive, restore and key assignment', () => {
+  it('is never written by the model: the server records it (activity-derive.test.ts)', () => {
     const doc = newBoard();
     upsertLabel(doc, { id: 'db', name: 'db', color: '#111111' });
-    upsertLabel(doc, { id: 'net', name: 'net', color: '#222222' });
-    createTask(doc, { title: 'Old', labels: ['net'] }, { id: 't', now: at(0), actor: 'm1' });
-    createTask(doc, { title: 'Other' }, { id: 'o', now: at(0) });
+    createTask(doc, { title: 'Old' }, { id: 't', now: at(0), actor: 'm1' });
     updateTask(
       doc,
       't',
-      { title: 'New', priority: 'high', labels: ['net', 'db'], description: 'x', progress: 0 },
+      { title: 'New', priority: 'high', labels: ['db'], description: 'x', progress: 0 },
       { now: at(1), actor: 'm2' }
     );
-    updateTask(doc, 't', { status: 'in-progress' }, { now: at(2), actor: 'm2' });
-    moveTask(doc, 't', { status: 'in-progress' }, { now: at(3) }); // same column: no entry
-    moveTask(doc, 'o', { status: 'in-progress', beforeId: 't' }, { now: at(3) });
     moveTask(doc, 't', { status: 'done' }, { now: at(4), actor: 'm3' });
+    addChecklistItem(doc, 't', 'Item', { id: 'i', now: at(5), actor: 'm1' });
+    addComment(doc, 't', 'Note', { id: 'c', now: at(5), actor: 'm1' });
     archiveTask(doc, 't', { now: at(5) });
     unarchiveTask(doc, 't', { now: at(6) });
     assignTaskKey(doc, 't', 7);
-    const entries = detail(doc, 't').activity;
-    for (const entry of entries) expect(activityEntrySchema.parse(entry)).toEqual(entry);
-    const keyed = entries.at(-1);
-    expect(keyed).toMatchObject({ by: null, action: 'key_assigned', to: 'OPS-7' });
-    expect(entries.slice(0, -1)).toEqual([
-      { at: iso(0), by: 'm1', action: 'created' },
-      { at: iso(1), by: 'm2', action: 'updated', field: 'title', from: 'Old', to: 'New' },
-      { at: iso(1), by: 'm2', action: 'updated', field: 'priority', from: 'none', to: 'high' },
-      { at: iso(1), by: 'm2', action: 'updated', field: 'description' },
-      { at: iso(1), by: 'm2', action: 'updated', field: 'labels', from: 'net', to: 'db,net' },
-      { at: iso(2), by: 'm2', action: 'moved', from: 'backlog', to: 'in-progress' },
-      { at: iso(4), by: 'm3', action: 'moved', from: 'in-progress', to: 'done' },
-      { at: iso(5), by: null, action: 'archived' },
-      { at: iso(6), by: null, action: 'restored' }
-    ]);
-    // The moved neighbour got its own entry; a reorder did not add one to `t`.
-    expect(detail(doc, 'o').activity.map((e) => e.action)).toEqual(['created', 'moved']);
+    expectNoActivity(doc, 't');
   });
 
-  it(`keeps only the newest ${MAX_ACTIVITY_ENTRIES} entries`, () => {
+  it('ignores an activity array a client wrote into the task', () => {
     const doc = newBoard();
-    createTask(doc, { title: 't0' }, { id: 't', now: at(0) });
-    for (let i = 1; i <= MAX_ACTIVITY_ENTRIES + 20; i++) {
-      updateTask(doc, 't', { title: `t${i}` }, { now: at(i) });
-    }
-    const entries = detail(doc, 't').activity;
-    expect(entries).toHaveLength(MAX_ACTIVITY_ENTRIES);
-    expect(entries[0]).toMatchObject({ from: 't20', to: 't21' });
-    expect(entries.at(-1)).toMatchObject({ to: `t${MAX_ACTIVITY_ENTRIES + 20}` });
-    const stored = taskMap(doc, 't').get('activity') as Y.Array<unknown>;
-    expect(stored.length).toBe(MAX_ACTIVITY_ENTRIES);
-  });
-
-  it('merges entries appended concurrently and skips malformed ones', () => {
-    const a = newBoard();
-    createTask(a, { title: 'T' }, { id: 't', now: at(0) });
-    const b = replicaOf(a);
-    updateTask(a, 't', { priority: 'low' }, { now: at(1), actor: 'ma' });
-    updateTask(b, 't', { progress: 50 }, { now: at(2), actor: 'mb' });
-    syncAll(a, b);
-    const fields = detail(a, 't').activity.map((e) => e.field ?? e.action);
-    // Both kept, after the entry both replicas had; their order is the same everywhere.
-    expect(fields[0]).toBe('created');
-    expect(fields.slice(1).sort()).toEqual(['priority', 'progress']);
-    expect(detail(b, 't').activity).toEqual(detail(a, 't').activity);
-    (taskMap(a, 't').get('activity') as Y.Array<unknown>).push([
-      'junk',
-      { at: 'yesterday', action: 'created' },
-      { at: iso(3), by: 7, action: 'commented', to: { nested: true } }
-    ]);
-    expect(detail(a, 't').activity.at(-1)).toEqual({ at: iso(3), by: null, action: 'commented' });
-    expect(detail(a, 't').activity).toHaveLength(4);
+    createTask(doc, { title: 'T' }, { id: 't', now: at(0) });
+    const forged = new Y.Array<unknown>();
+    taskMap(doc, 't').set('activity', forged);
+    forged.push([{ at: iso(1), by: 'boss', action: 'archived' }]);
+    expect(detail(doc, 't').activity).toEqual([]);
   });
 });
 
@@ -518,11 +447,7 @@ describe('getTaskDetail and findTask', () => {
       checklist: [{ id: 'i', text: 'Item' }],
       comments: [{ id: 'c', body: 'Note', author: 'm1' }]
     });
-    expect(found.activity.map((e) => e.action)).toEqual([
-      'created',
-      'checklist_added',
-      'commented'
-    ]);
+    expect(found.activity).toEqual([]);
     expect(getTaskDetail(doc, 'nope')).toBeNull();
   });
 
@@ -691,10 +616,7 @@ describe('updateTasks', () => {
     // Each got its own place at the end of the column, in the order given.
     expect(listTasks(doc, { status: 'in-progress' }).map((t) => t.id)).toEqual(['c', 'a']);
     expect(getTask(doc, 'b')?.priority).toBe('none');
-    expect(detail(doc, 'a').activity.slice(1)).toEqual([
-      { at: iso(1), by: 'm1', action: 'updated', field: 'priority', from: 'none', to: 'urgent' },
-      { at: iso(1), by: 'm1', action: 'moved', from: 'backlog', to: 'in-progress' }
-    ]);
+    expectNoActivity(doc, 'a');
   });
 
   it('is all or nothing: a bad id or patch changes no task', () => {

@@ -9,6 +9,8 @@ import type { DocStore } from '../../../sync-server/doc-store';
 import type { SyncServer } from '../../../sync-server/server';
 import type { DocumentStorage } from '../../../sync-server/storage/types';
 import type { Accounts } from './accounts/accounts-store';
+import type { ActivityRecorder } from './board/activity-recorder';
+import type { TaskActivityStore } from './board/activity-store';
 import type { BoardService } from './board/board-service';
 import type { BoardStore } from './board/board-store';
 import type { Config } from './config';
@@ -25,7 +27,11 @@ export interface Runtime {
   records: Records;
   accounts: Accounts;
   boardStore: BoardStore;
+  /** Task activity records (written by the board's sync extension). */
+  taskActivity: TaskActivityStore;
   board: BoardService;
+  /** Records task activity from the board transactions (the board extension's). */
+  activityRecorder: ActivityRecorder;
   runbookIndex: RunbookIndex;
   runbookVersions: RunbookVersions;
   files: FileStore;

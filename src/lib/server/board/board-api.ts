@@ -9,8 +9,15 @@ import type * as Y from 'yjs';
 import { z } from 'zod';
 import { ApiError } from '$lib/server/api/errors';
 import { API_BASE_PATH } from '$lib/server/api/openapi';
-import { SMALL_LIST_LIMITS, pageReply, pageQuery, pageResponse } from '$lib/server/api/list-page';
+import {
+  SMALL_LIST_LIMITS,
+  pageHeaders,
+  pageReply,
+  pageQuery,
+  pageResponse
+} from '$lib/server/api/list-page';
 import { defineOperation, queryBoolean, type Operation } from '$lib/server/api/operation';
+import { defineRawOperation } from '$lib/server/api/raw-operation';
 import type { MemberContext } from '$lib/server/api/request-context';
 import type { Runtime } from '$lib/server/runtime';
 import {
@@ -31,6 +38,8 @@ import {
 } from '$lib/shared/board/board-model';
 import {
   ID_PATTERN,
+  MAX_ACTIVITY_ENTRIES,
+  activityEntrySchema,
   bulkTaskPatchSchema,
   checklistItemCreateSchema,
   checklistItemPatchSchema,
@@ -48,6 +57,7 @@ import {
   taskSchema
 } from '$lib/shared/board/schema';
 import { boardDocName } from '$lib/shared/doc-name';
+import { serverOrigin } from '../../../../sync-server/update-origin';
 
 /** Default and largest page size of the task list. */
 export const TASK_LIST_DEFAULT_LIMIT = 100;
@@ -137,9 +147,19 @@ function resolveTask(doc: Y.Doc, ref: string): string {
   return id;
 }
 
-/** Runs a board change through the DocStore (a `forbidden` DomainError maps to 403 in errors.ts). */
-function writeBoard<T>(board: Board, fn: (doc: Y.Doc) => T): Promise<T> {
-  return board.runtime.docStore.transact(board.docName, fn);
+/**
+ * Runs a board change through the DocStore (a `forbidden` DomainError maps to 403 in errors.ts),
+ * as a server change made for the caller: the task activity names them.
+ */
+async function writeBoard<T>(board: Board, fn: (doc: Y.Doc) => T): Promise<T> {
+  const result = await board.runtime.docStore.transact(
+    board.docName,
+    fn,
+    serverOrigin(board.actorId)
+  );
+  // Answered once the change's activity is written, so the caller can read it right away.
+  await board.runtime.activityRecorder.settled(board.docName);
+  return result;
 }
 
 /** Path of a task in the REST API (for `Location`). */
@@ -319,9 +339,9 @@ export const updateTaskOperation = defineOperation(
     }
   },
   async ({ request, params, body }) => {
-    const { runtime, docName, actorId } = boardOf(request);
-    const task = await runtime.docStore.transact(docName, (doc) =>
-      updateTask(doc, resolveTask(doc, params.id), body, { actor: actorId })
+    const board = boardOf(request);
+    const task = await writeBoard(board, (doc) =>
+      updateTask(doc, resolveTask(doc, params.id), body, { actor: board.actorId })
     );
     return { status: 200, body: task };
   }
@@ -353,7 +373,151 @@ export const getTaskDetailOperation = defineOperation(
     if (!detail) {
       throw new ApiError(404, 'not_found', `task ${JSON.stringify(params.id)} not found`);
     }
-    return { status: 200, body: detail };
+    // Activity is a server record, never read from the document.
+    const rows = await runtime.taskActivity.latest(
+      request.workspaceId,
+      detail.id,
+      MAX_ACTIVITY_ENTRIES
+    );
+    const activity = rows.map(({ id: _id, taskId: _taskId, ...entry }) => entry);
+    return { status: 200, body: { ...detail, activity } };
+  }
+);
+
+/** Default and largest page size of a task's activity. */
+export const ACTIVITY_DEFAULT_LIMIT = 100;
+export const ACTIVITY_MAX_LIMIT = 1000;
+/** Most rows of one activity export. */
+export const ACTIVITY_EXPORT_MAX_ROWS = 100_000;
+
+const taskActivityEntrySchema = activityEntrySchema
+  .extend({
+    id: z.string().describe('Entry id.'),
+    taskId: idSchema.describe('Id of the task.')
+  })
+  .meta({
+    id: 'TaskActivityEntry',
+    description:
+      'One recorded change of a task: who (`by`, a member id; null for the server itself), ' +
+      'what and when. Recorded by the server from the changes it applies; clients cannot ' +
+      'write it.'
+  });
+
+/** The id of the task addressed by `ref` on the caller's board; 404 when there is none. */
+async function resolveTaskId(board: Board, ref: string): Promise<string> {
+  return board.runtime.docStore.read(board.docName, (doc) => resolveTask(doc, ref));
+}
+
+export const listTaskActivityOperation = defineOperation(
+  {
+    method: 'GET',
+    path: '/workspaces/{ws}/tasks/{id}/activity',
+    operationId: 'listTaskActivity',
+    summary: "List a task's activity",
+    description:
+      'Who changed what on the task (by id or human key), and when, oldest first. Recorded by ' +
+      'the server as it applies each change, from the websocket connection or the REST caller ' +
+      'behind it. Paged like every list.',
+    tags: TAGS,
+    auth: { member: 'read' },
+    params: taskRefParams,
+    query: z
+      .object(pageQuery({ defaultLimit: ACTIVITY_DEFAULT_LIMIT, maxLimit: ACTIVITY_MAX_LIMIT }))
+      .strict(),
+    responses: {
+      200: pageResponse('The page of entries, oldest first.', z.array(taskActivityEntrySchema)),
+      400: errorResponses.invalid,
+      404: { description: 'No task with this id or key (`not_found`).' }
+    }
+  },
+  async ({ event, request, params, query }) => {
+    const board = boardOf(request);
+    const taskId = await resolveTaskId(board, params.id);
+    const { limit, offset } = query;
+    const page = await board.runtime.taskActivity.page(request.workspaceId, taskId, {
+      limit,
+      offset
+    });
+    const end = offset + page.entries.length;
+    const next = end < page.total && page.entries.length > 0 ? { offset: String(end) } : null;
+    return {
+      status: 200,
+      body: page.entries,
+      headers: pageHeaders(event.url, { total: page.total, next })
+    };
+  }
+);
+
+/** One CSV field (RFC 4180), with a leading `'` before what a spreadsheet would run as a formula. */
+export function csvField(value: string | number | boolean | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  let text = String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+export const exportTaskActivityOperation = defineRawOperation(
+  {
+    method: 'GET',
+    path: '/workspaces/{ws}/tasks/{id}/activity/export',
+    operationId: 'exportTaskActivity',
+    summary: "Export a task's activity",
+    description:
+      `Downloads the task's activity as CSV (\`format=csv\`, UTF-8, oldest first, at most ` +
+      `${ACTIVITY_EXPORT_MAX_ROWS} rows): at, by (member id), by_name, action, field, from, to.`,
+    tags: TAGS,
+    auth: { member: 'read' },
+    params: taskRefParams,
+    query: z
+      .object({ format: z.enum(['csv']).default('csv').describe('csv (the default).') })
+      .strict(),
+    responses: {
+      200: { description: 'The CSV file (text/csv attachment).' },
+      400: errorResponses.invalid,
+      404: { description: 'No task with this id or key (`not_found`).' }
+    }
+  },
+  async ({ request, params }) => {
+    const board = boardOf(request);
+    const task = await board.runtime.docStore.read(board.docName, (doc) =>
+      getTask(doc, resolveTask(doc, params.id))
+    );
+    if (!task) throw new ApiError(404, 'not_found', `task ${JSON.stringify(params.id)} not found`);
+    const [page, members] = await Promise.all([
+      board.runtime.taskActivity.page(request.workspaceId, task.id, {
+        limit: ACTIVITY_EXPORT_MAX_ROWS,
+        offset: 0
+      }),
+      board.runtime.accounts.listMembers(request.workspaceId)
+    ]);
+    const names = new Map(members.map((member) => [member.userId, member.name]));
+    const lines = [['at', 'by', 'by_name', 'action', 'field', 'from', 'to'].join(',')];
+    for (const entry of page.entries) {
+      lines.push(
+        [
+          entry.at,
+          entry.by,
+          entry.by === null ? '' : (names.get(entry.by) ?? ''),
+          entry.action,
+          entry.field,
+          entry.from,
+          entry.to
+        ]
+          .map(csvField)
+          .join(',')
+      );
+    }
+    const name = (task.key ?? task.id).replace(/[^A-Za-z0-9._-]+/g, '-');
+    // A byte order mark, so spreadsheets read the UTF-8 (names, Chinese text) as UTF-8.
+    return new Response(`\uFEFF${lines.join('\r\n')}\r\n`, {
+      status: 200,
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="${name}-activity.csv"`,
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff'
+      }
+    });
   }
 );
 
@@ -580,6 +744,8 @@ export const taskOperations: readonly Operation[] = [
   getTaskOperation,
   updateTaskOperation,
   getTaskDetailOperation,
+  listTaskActivityOperation,
+  exportTaskActivityOperation,
   bulkUpdateTasksOperation,
   createCommentOperation,
   updateCommentOperation,

@@ -1,5 +1,6 @@
 /**
- * The board's sync extension: sets up a new board, and numbers tasks. Clients create tasks
+ * The board's sync extension: sets up a new board, numbers tasks, and records task activity
+ * (activity-recorder.ts). Clients create tasks
  * with no key, so two devices working offline can never pick the same number; when a keyless
  * task reaches the server (live, after an offline merge, or found on load) it gets the next
  * numbers of the workspace's counter, written to the board like any server change.
@@ -11,29 +12,46 @@
  */
 import type * as Y from 'yjs';
 import type { SyncExtension } from '../../../../sync-server/extensions';
+import type { UpdateOrigin } from '../../../../sync-server/update-origin';
 import { assignTaskKey, initBoard, tasksWithoutKey } from '../../shared/board/board-model';
 import type { Logger } from '../log';
+import type { ActivityRecorder } from './activity-recorder';
 import type { BoardStore } from './board-store';
 
 /** What the extension needs of the DocStore. */
 export interface BoardDocs {
   read<T>(name: string, fn: (doc: Y.Doc) => T): Promise<T>;
-  transact<T>(name: string, fn: (doc: Y.Doc) => T): Promise<T>;
+  transact<T>(name: string, fn: (doc: Y.Doc) => T, origin?: UpdateOrigin): Promise<T>;
 }
 
 export interface BoardExtensionDeps {
   store: Pick<BoardStore, 'reserveTaskNumbers'>;
+  /** Records task activity (activity-recorder.ts). */
+  recorder: ActivityRecorder;
   docs: () => BoardDocs;
   logger: Logger;
 }
 
-export function boardExtension(deps: BoardExtensionDeps): SyncExtension {
+/** The board's sync extension, with the wait for its outstanding activity writes. */
+export interface BoardExtension extends SyncExtension {
+  /** Resolves when every activity entry recorded so far is written (shutdown, tests). */
+  onClose(): Promise<void>;
+}
+
+export function boardExtension(deps: BoardExtensionDeps): BoardExtension {
+  const { recorder } = deps;
   return {
     name: 'board',
     kinds: ['board'],
-    onLoad({ name, docName, doc }) {
+    async onLoad({ name, docName, doc }) {
       initBoard(doc);
+      // Old in-document logs become rows before the recorder starts (it ignores their removal).
+      await recorder.importLegacy(doc, name, docName.workspaceId);
+      recorder.watch(doc, name, docName.workspaceId);
       watchTaskKeys(doc, name, docName.workspaceId, deps);
+    },
+    onClose() {
+      return recorder.flush();
     }
   };
 }

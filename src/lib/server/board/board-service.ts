@@ -7,6 +7,8 @@ import type * as Y from 'yjs';
 import { assignTaskKey, createTask, getTask } from '../../shared/board/board-model';
 import type { TaskCreateInput } from '../../shared/board/schema';
 import { boardDocName } from '../../shared/doc-name';
+import { serverOrigin } from '../../../../sync-server/update-origin';
+import type { ActivityRecorder } from './activity-recorder';
 import type { BoardDocs } from './board-extension';
 import type { BoardStore } from './board-store';
 
@@ -15,6 +17,8 @@ export class BoardService {
     private readonly deps: {
       store: Pick<BoardStore, 'reserveTaskNumbers'>;
       docs: () => Pick<BoardDocs, 'transact'>;
+      /** When given, `createTask` resolves after the task's activity is recorded. */
+      recorder?: Pick<ActivityRecorder, 'settled'>;
     }
   ) {}
 
@@ -25,10 +29,18 @@ export class BoardService {
    */
   async createTask(workspaceId: string, input: TaskCreateInput, actorId: string | null) {
     const number = await this.deps.store.reserveTaskNumbers(workspaceId);
-    return this.deps.docs().transact(boardDocName(workspaceId), (doc: Y.Doc) => {
-      const created = createTask(doc, input, { actor: actorId });
-      assignTaskKey(doc, created.id, number);
-      return getTask(doc, created.id) ?? created;
-    });
+    // The origin names the caller, so the task's activity says who created it.
+    const docName = boardDocName(workspaceId);
+    const task = await this.deps.docs().transact(
+      docName,
+      (doc: Y.Doc) => {
+        const created = createTask(doc, input, { actor: actorId });
+        assignTaskKey(doc, created.id, number);
+        return getTask(doc, created.id) ?? created;
+      },
+      serverOrigin(actorId)
+    );
+    await this.deps.recorder?.settled(docName);
+    return task;
   }
 }

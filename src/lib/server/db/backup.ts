@@ -57,7 +57,9 @@ export const BACKUP_TABLES: readonly TableSpec[] = [
   { table: 'task_key_counters', orderBy: ['workspace_id'] },
   { table: 'runbook_versions', orderBy: ['id'] },
   { table: 'files', orderBy: ['workspace_id', 'id'] },
-  { table: 'file_contents', orderBy: ['workspace_id', 'id'] }
+  { table: 'file_contents', orderBy: ['workspace_id', 'id'] },
+  { table: 'task_activity', orderBy: ['workspace_id', 'id'] },
+  { table: 'task_activity_imports', orderBy: ['workspace_id'] }
 ];
 
 /** Tables that are not copied row by row, and why. */

@@ -156,6 +156,24 @@ export interface FileContentsTable {
   data: Uint8Array;
 }
 
+export interface TaskActivityTable {
+  workspace_id: string;
+  id: string;
+  task_id: string;
+  at: string;
+  actor_id: string | null;
+  action: string;
+  field: string | null;
+  from_value: string | null;
+  to_value: string | null;
+}
+
+export interface TaskActivityImportsTable {
+  workspace_id: string;
+  imported_at: string;
+  entries: number;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -179,5 +197,7 @@ export interface RecordsSchema {
   runbook_versions: RunbookVersionsTable;
   files: FilesTable;
   file_contents: FileContentsTable;
+  task_activity: TaskActivityTable;
+  task_activity_imports: TaskActivityImportsTable;
   schema_migrations: SchemaMigrationsTable;
 }

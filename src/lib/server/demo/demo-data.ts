@@ -17,6 +17,7 @@ import {
 } from '../../shared/board/board-model';
 import type { Priority, TaskKind } from '../../shared/board/schema';
 import { boardDocName } from '../../shared/doc-name';
+import { serverOrigin } from '../../../../sync-server/update-origin';
 import type { Runtime } from '../runtime';
 import { createRunbookDoc, parseMarkdown } from '../runbooks/runbooks-service';
 import { DEMO_RUNBOOKS, type DemoRunbookKey } from './demo-runbooks';
@@ -344,7 +345,9 @@ export async function seedDemoWorkspace(
   locale: Locale
 ): Promise<void> {
   const runbookIds = await seedDemoRunbooks(runtime, workspaceId, ownerId, locale);
-  await runtime.docStore.transact(boardDocName(workspaceId), (doc) =>
-    fillDemoBoard(doc, ownerId, locale, Date.now(), runbookIds)
+  await runtime.docStore.transact(
+    boardDocName(workspaceId),
+    (doc) => fillDemoBoard(doc, ownerId, locale, Date.now(), runbookIds),
+    serverOrigin(ownerId)
   );
 }

@@ -24,10 +24,10 @@
  *                              doneAt }>: runbook steps ticked for this task (task-runs.ts);
  *                            comments — nested Y.Map<commentId, Y.Map{ author, body,
  *                              createdAt, editedAt }> (task-comments.ts);
- *                            activity — nested Y.Array of plain { at, by, action, field?,
- *                              from?, to? }, append-only, trimmed to the newest 500
- *                              (task-activity.ts).
- *                          checklist, comments and activity are created with the task, so
+ *                            activity — written by clients before 0.x (a nested Y.Array);
+ *                              never read any more: the server records activity as rows
+ *                              (server/board/activity-recorder.ts) and removes old arrays.
+ *                          checklist and comments are created with the task, so
  *                          the first additions on two replicas land in the same container;
  *                          tasks older than them get theirs on the first write (two
  *                          replicas doing that concurrently keep one replica's container).
@@ -44,8 +44,9 @@
  * Rules every mutation follows: validate the input (zod) and check every reference BEFORE
  * touching the document — a Yjs transaction cannot be rolled back, so a throw half-way would
  * leave a half-applied edit on every replica — then write inside one `doc.transact(fn, origin)`.
- * Errors are `DomainError`s with a stable `code`. A mutation that changes a task also appends
- * what changed to the task's activity log in that same transaction (`by` = the actor).
+ * Errors are `DomainError`s with a stable `code`. Mutations write no activity: the server
+ * derives who changed what from the transactions it applies (server/board/activity-recorder.ts),
+ * so a client can neither forge the log nor grow the document with it.
  *
  * Readers are tolerant: a field of the wrong type (an old or buggy client) reads as its
  * default instead of throwing, so one bad entry cannot take the board down.
@@ -112,13 +113,6 @@ import type {
   TaskPatch,
   TaskPatchInput
 } from './schema';
-import {
-  appendActivity,
-  continuesDescriptionEdit,
-  newActivityArray,
-  readActivity,
-  type ActivityInput
-} from './task-activity';
 import { checklistCounts, newChecklistMap, readChecklist } from './task-checklist';
 import { newRunsMap } from './task-runs';
 import { commentCount, newCommentsMap, readComments } from './task-comments';
@@ -548,8 +542,9 @@ export function getTask(doc: Y.Doc, id: string): Task | null {
 }
 
 /**
- * One task with its checklist (by position, then id), comments (oldest first) and activity
- * (oldest first), or null when there is none with that id.
+ * One task with its checklist (by position, then id) and comments (oldest first), or null when
+ * there is none with that id. `activity` is always empty here: it lives in the server's records
+ * (the REST detail fills it from there), never in the document.
  */
 export function getTaskDetail(doc: Y.Doc, id: string): TaskDetail | null {
   const map = entry(tasksOf(doc), id);
@@ -558,7 +553,7 @@ export function getTaskDetail(doc: Y.Doc, id: string): TaskDetail | null {
     ...readTask(map, id),
     checklist: readChecklist(map),
     comments: readComments(map),
-    activity: readActivity(map)
+    activity: []
   };
 }
 
@@ -824,8 +819,6 @@ export function createTask(
     map.set('checklist', newChecklistMap());
     map.set('runs', newRunsMap());
     map.set('comments', newCommentsMap());
-    map.set('activity', newActivityArray());
-    appendActivity(map, now, actor, [{ action: 'created' }]);
   }, options.origin);
   return readTask(requireTask(doc, id), id);
 }
@@ -851,11 +844,6 @@ function planUpdate(doc: Y.Doc, id: string, data: TaskPatch): UpdatePlan {
   return { id, map, data };
 }
 
-/** Ids as one activity value: sorted and comma-joined. */
-function joinIds(ids: Iterable<string>): string {
-  return [...new Set(ids)].sort().join(',');
-}
-
 /** The scalar fields a patch may set, compared one by one so only real changes are written. */
 const SCALAR_FIELDS = [
   'title',
@@ -868,54 +856,36 @@ const SCALAR_FIELDS = [
 ] as const;
 
 /**
- * Writes a planned patch, with one activity entry per field that changed. Call inside a
+ * Writes a planned patch, touching `updatedAt` when anything changed. Call inside a
  * transaction: the status move reads the column as it is at that point, so several tasks
  * moved in one transaction (bulk edit) each get their own place at the end.
  */
-function writeUpdate(doc: Y.Doc, plan: UpdatePlan, now: string, actor: string | null): void {
+function writeUpdate(doc: Y.Doc, plan: UpdatePlan, now: string): void {
   const { id, map, data } = plan;
   const current = readTask(map, id);
   const kind = data.kind ?? current.kind;
-  const activity: ActivityInput[] = [];
-  // A coalesced description edit changes the task without a new log entry.
   let changed = false;
 
   for (const field of SCALAR_FIELDS) {
     const value = data[field];
-    if (value !== undefined && setIfChanged(map, field, value)) {
-      activity.push({ action: 'updated', field, from: current[field], to: value });
-    }
+    if (value !== undefined && setIfChanged(map, field, value)) changed = true;
   }
-  if (data.description !== undefined && writeDescription(map, data.description)) {
-    // The text itself can be 100,000 characters: the log only says that it changed.
-    if (!continuesDescriptionEdit(map, now, actor)) {
-      activity.push({ action: 'updated', field: 'description' });
-    }
-    changed = true;
-  }
-  if (data.labels !== undefined && writeLabelSet(map, data.labels)) {
-    const to = joinIds(data.labels);
-    activity.push({ action: 'updated', field: 'labels', from: joinIds(current.labels), to });
-  }
-  if (data.links !== undefined && writeLinkSet(map, dedupeLinks(data.links, now))) {
-    const from = joinIds(current.links.map(linkKey));
-    const to = joinIds(data.links.map(linkKey));
-    activity.push({ action: 'updated', field: 'links', from, to });
-  }
+  if (data.description !== undefined && writeDescription(map, data.description)) changed = true;
+  if (data.labels !== undefined && writeLabelSet(map, data.labels)) changed = true;
+  if (data.links !== undefined && writeLinkSet(map, dedupeLinks(data.links, now))) changed = true;
   if (data.status !== undefined && data.status !== current.status) {
     const column = getColumn(doc, data.status);
     if (column !== null) {
       const placement = placeInColumn(doc, column.id, id);
       writeMove(doc, map, kind, column.id, column.category, placement, now);
-      activity.push({ action: 'moved', from: current.status, to: column.id });
+      changed = true;
     }
   }
   if (data.archived !== undefined && data.archived !== (current.archivedAt !== null)) {
     map.set('archivedAt', data.archived ? now : null);
-    activity.push({ action: data.archived ? 'archived' : 'restored' });
+    changed = true;
   }
-  if (changed || activity.length > 0) map.set('updatedAt', now);
-  appendActivity(map, now, actor, activity);
+  if (changed) map.set('updatedAt', now);
 }
 
 /** Replaces a task's label set per key (so concurrent edits of other labels merge). */
@@ -982,8 +952,8 @@ export function updateTask(
   const data = parse(taskPatchSchema, patch, 'task patch');
   const plan = planUpdate(doc, id, data);
   const now = isoNow(options.now);
-  const actor = parseActor(options.actor);
-  doc.transact(() => writeUpdate(doc, plan, now, actor), options.origin);
+  parseActor(options.actor); // checked, as every mutation's actor: the server records who
+  doc.transact(() => writeUpdate(doc, plan, now), options.origin);
   return readTask(plan.map, id);
 }
 
@@ -1009,17 +979,16 @@ export function updateTasks(
   }
   const plans = idList.map((id) => planUpdate(doc, id, data));
   const now = isoNow(options.now);
-  const actor = parseActor(options.actor);
+  parseActor(options.actor);
   doc.transact(() => {
-    for (const plan of plans) writeUpdate(doc, plan, now, actor);
+    for (const plan of plans) writeUpdate(doc, plan, now);
   }, options.origin);
   return plans.map((plan) => readTask(plan.map, plan.id));
 }
 
 /**
  * Replaces a task's description by the minimal diff on its Y.Text, so a concurrent edit at
- * another place of the text survives; records one 'updated' entry (without the text), or
- * none when it continues the actor's description edit of the last 10 minutes.
+ * another place of the text survives.
  */
 export function setTaskDescription(
   doc: Y.Doc,
@@ -1030,14 +999,11 @@ export function setTaskDescription(
   const value = parse(taskDescriptionSchema, text, 'description');
   const map = requireTask(doc, id);
   const now = isoNow(options.now);
-  const actor = parseActor(options.actor);
+  parseActor(options.actor);
   if (readDescription(map) === value) return;
   doc.transact(() => {
     if (!writeDescription(map, value)) return;
     map.set('updatedAt', now);
-    if (!continuesDescriptionEdit(map, now, actor)) {
-      appendActivity(map, now, actor, [{ action: 'updated', field: 'description' }]);
-    }
   }, options.origin);
 }
 
@@ -1056,7 +1022,7 @@ export function moveTask(
   const data = parse(moveTargetSchema, target, 'move');
   const map = requireTask(doc, id);
   const now = isoNow(options.now);
-  const actor = parseActor(options.actor);
+  parseActor(options.actor);
   if (data.beforeId === id || data.afterId === id) {
     throw new DomainError('invalid_input', 'a task cannot be placed next to itself');
   }
@@ -1066,10 +1032,6 @@ export function moveTask(
   doc.transact(() => {
     writeMove(doc, map, before.kind, column.id, column.category, placement, now);
     map.set('updatedAt', now);
-    // A reorder within the column is not worth a log entry; a change of column is.
-    if (column.id !== before.status) {
-      appendActivity(map, now, actor, [{ action: 'moved', from: before.status, to: column.id }]);
-    }
   }, options.origin);
   return readTask(map, id);
 }
@@ -1082,7 +1044,7 @@ export function acknowledgeIncident(
 ): Task {
   const map = requireTask(doc, id);
   const now = isoNow(options.now);
-  const actor = parseActor(options.actor);
+  parseActor(options.actor);
   const task = readTask(map, id);
   if (task.kind !== 'incident') {
     throw new DomainError('conflict', `task ${JSON.stringify(id)} is not an incident`);
@@ -1091,7 +1053,6 @@ export function acknowledgeIncident(
   doc.transact(() => {
     map.set('acknowledgedAt', now);
     map.set('updatedAt', now);
-    appendActivity(map, now, actor, [{ action: 'updated', field: 'acknowledgedAt', to: now }]);
   }, options.origin);
   return readTask(map, id);
 }
@@ -1250,10 +1211,8 @@ export function assignTaskKey(doc: Y.Doc, id: string, number: number, origin?: u
   const map = entry(tasksOf(doc), id);
   if (!map || typeof map.get('key') === 'string') return false;
   const key = `${readBoardMeta(doc).keyPrefix}-${number}`;
-  const now = new Date().toISOString();
   doc.transact(() => {
     map.set('key', key);
-    appendActivity(map, now, null, [{ action: 'key_assigned', to: key }]);
   }, origin);
   return true;
 }

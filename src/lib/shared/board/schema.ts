@@ -36,7 +36,7 @@ export const MAX_CHECKLIST_TEXT_LENGTH = 500;
 export const MAX_CHECKLIST_ITEMS = 500;
 /** Longest comment body, in characters. */
 export const MAX_COMMENT_LENGTH = 10_000;
-/** Most activity entries kept per task; older ones are trimmed. */
+/** Most activity entries in a task detail (the newest; the activity list pages through all). */
 export const MAX_ACTIVITY_ENTRIES = 500;
 /** Most tasks one bulk edit may change. */
 export const MAX_BULK_TASKS = 500;

@@ -32,7 +32,6 @@ import {
   idSchema
 } from './schema';
 import type { ChecklistItem, ChecklistItemPatchInput } from './schema';
-import { appendActivity, type ActivityInput } from './task-activity';
 
 /** Key of the checklist map inside a task entry. */
 export const CHECKLIST_KEY = 'checklist';
@@ -126,8 +125,7 @@ function neighbourError(id: string): DomainError {
   return new DomainError('invalid_input', `checklist item ${JSON.stringify(id)} does not exist`);
 }
 
-function record(task: FieldMap, now: string, actor: string | null, input: ActivityInput): void {
-  appendActivity(task, now, actor, [input]);
+function touch(task: FieldMap, now: string): void {
   task.set('updatedAt', now);
 }
 
@@ -143,7 +141,7 @@ export function addChecklistItem(
   const afterId =
     options.afterId === undefined ? undefined : parse(idSchema, options.afterId, 'afterId');
   const now = isoNow(options.now);
-  const actor = parseActor(options.actor);
+  parseActor(options.actor);
   const task = requireTask(doc, taskId);
   const existing = checklistOf(task);
   if (existing !== null && existing.has(id)) {
@@ -165,7 +163,7 @@ export function addChecklistItem(
     map.set('doneBy', null);
     map.set('doneAt', null);
     writePositions(checklist, placement.rekeyed);
-    record(task, now, actor, { action: 'checklist_added', to: value });
+    touch(task, now);
   }, options.origin);
   return readItem(requireItem(task, taskId, id), id);
 }
@@ -188,15 +186,9 @@ export function updateChecklistItem(
   const task = requireTask(doc, taskId);
   const item = requireItem(task, taskId, itemId);
   const current = readItem(item, itemId);
-  const text = data.text ?? current.text;
-  const activity: ActivityInput[] = [];
-  if (data.text !== undefined && data.text !== current.text) {
-    activity.push({ action: 'updated', field: 'checklist', from: current.text, to: data.text });
-  }
-  if (data.done !== undefined && data.done !== current.done) {
-    activity.push({ action: data.done ? 'checklist_checked' : 'checklist_unchecked', to: text });
-  }
-  if (activity.length === 0) return current;
+  const textChanged = data.text !== undefined && data.text !== current.text;
+  const doneChanged = data.done !== undefined && data.done !== current.done;
+  if (!textChanged && !doneChanged) return current;
   doc.transact(() => {
     if (data.text !== undefined) setIfChanged(item, 'text', data.text);
     if (data.done !== undefined && data.done !== current.done) {
@@ -204,7 +196,6 @@ export function updateChecklistItem(
       item.set('doneBy', data.done ? actor : null);
       item.set('doneAt', data.done ? now : null);
     }
-    appendActivity(task, now, actor, activity);
     task.set('updatedAt', now);
   }, options.origin);
   return readItem(item, itemId);
@@ -218,13 +209,12 @@ export function removeChecklistItem(
   options: TaskMutationOptions = {}
 ): void {
   const now = isoNow(options.now);
-  const actor = parseActor(options.actor);
+  parseActor(options.actor);
   const task = requireTask(doc, taskId);
-  const item = requireItem(task, taskId, itemId);
-  const text = readItem(item, itemId).text;
+  requireItem(task, taskId, itemId);
   doc.transact(() => {
     checklistOf(task)?.delete(itemId);
-    record(task, now, actor, { action: 'checklist_removed', to: text });
+    touch(task, now);
   }, options.origin);
 }
 

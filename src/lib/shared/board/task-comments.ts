@@ -19,7 +19,6 @@ import {
 } from './board-doc';
 import { commentBodySchema, idSchema } from './schema';
 import type { Comment } from './schema';
-import { appendActivity, type ActivityInput } from './task-activity';
 
 /** Key of the comments map inside a task entry. */
 export const COMMENTS_KEY = 'comments';
@@ -102,8 +101,7 @@ function requireAuthor(comment: FieldMap, commentId: string, actor: string | nul
   }
 }
 
-function record(task: FieldMap, now: string, actor: string | null, input: ActivityInput): void {
-  appendActivity(task, now, actor, [input]);
+function touch(task: FieldMap, now: string): void {
   task.set('updatedAt', now);
 }
 
@@ -135,7 +133,7 @@ export function addComment(
     map.set('body', text);
     map.set('createdAt', now);
     map.set('editedAt', null);
-    record(task, now, actor, { action: 'commented' });
+    touch(task, now);
   }, options.origin);
   return readComment(requireComment(task, taskId, id), id);
 }
@@ -158,7 +156,7 @@ export function editComment(
   doc.transact(() => {
     comment.set('body', text);
     comment.set('editedAt', now);
-    record(task, now, actor, { action: 'comment_edited' });
+    touch(task, now);
   }, options.origin);
   return readComment(comment, commentId);
 }
@@ -177,6 +175,6 @@ export function deleteComment(
   requireAuthor(comment, commentId, actor);
   doc.transact(() => {
     commentsOf(task)?.delete(commentId);
-    record(task, now, actor, { action: 'comment_deleted' });
+    touch(task, now);
   }, options.origin);
 }

@@ -23,7 +23,6 @@ import {
   type TaskMutationOptions
 } from './board-doc';
 import { idSchema } from './schema';
-import { appendActivity } from './task-activity';
 
 /** Key of the runs map inside a task entry. */
 export const RUNS_KEY = 'runs';
@@ -38,7 +37,10 @@ export interface RunStep {
 
 /** Options of `setRunStep`. */
 export interface SetRunStepOptions extends TaskMutationOptions {
-  /** The step's text as shown in the runbook, recorded in the activity entry. */
+  /**
+   * The step's text as shown in the runbook, kept with the tick (`text`) so the server's
+   * activity record of it can name the step.
+   */
   stepText?: string;
 }
 
@@ -104,7 +106,7 @@ export function runCounts(task: FieldMap): Record<string, number> {
 
 /**
  * Ticks (done = true) or clears a step of a runbook's run on a task, recording who and when
- * and an activity entry. Setting a step to the state it already has writes nothing.
+ * (the server records the activity). Setting a step to the state it already has writes nothing.
  */
 export function setRunStep(
   doc: Y.Doc,
@@ -127,6 +129,7 @@ export function setRunStep(
   const current = readRunStepsOf(task, runbook)[step] ?? null;
   if ((current !== null) === done) return current;
   const next: RunStep | null = done ? { doneBy: actor, doneAt: now } : null;
+  const stored = next === null ? null : stepText === undefined ? next : { ...next, text: stepText };
   doc.transact(() => {
     let runs = runsOf(task);
     if (runs === null) {
@@ -135,13 +138,7 @@ export function setRunStep(
       task.set(RUNS_KEY, runs);
     }
     if (next === null) runs.delete(runKey(runbook, step));
-    else runs.set(runKey(runbook, step), next);
-    appendActivity(task, now, actor, [
-      {
-        action: done ? 'run_step_checked' : 'run_step_unchecked',
-        ...(stepText === undefined ? {} : { to: stepText })
-      }
-    ]);
+    else runs.set(runKey(runbook, step), stored);
     task.set('updatedAt', now);
   }, options.origin);
   return next;

@@ -61,6 +61,8 @@ export const apiDocs = {
   'apiDocs.op.getTask': 'Get a task',
   'apiDocs.op.updateTask': 'Change a task',
   'apiDocs.op.getTaskDetail': 'Get a task with checklist, comments and activity',
+  'apiDocs.op.listTaskActivity': "List a task's activity",
+  'apiDocs.op.exportTaskActivity': "Export a task's activity",
   'apiDocs.op.bulkUpdateTasks': 'Change several tasks at once',
   'apiDocs.op.createComment': 'Comment on a task',
   'apiDocs.op.updateComment': 'Edit a comment',

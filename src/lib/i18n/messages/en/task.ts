@@ -128,6 +128,13 @@ export const task = {
   'detail.activity.field.acknowledgedAt': 'acknowledged',
   'detail.activity.acknowledged': '{name} acknowledged the incident',
   'detail.activity.checklistRenamed': '{name} renamed checklist item “{from}” to “{to}”',
+  'detail.activity.loading': 'Loading activity…',
+  'detail.activity.error': 'Activity could not be loaded.',
+  'detail.activity.errorStale': 'Activity could not be refreshed; showing what was loaded earlier.',
+  'detail.activity.offline': 'Activity needs a connection: it is kept on the server.',
+  'detail.activity.offlineStale': 'Offline: showing the activity loaded earlier.',
+  'detail.activity.retry': 'Try again',
+  'detail.activity.export': 'Export CSV',
   'detail.activity.showAll.one': 'Show {count} entry',
   'detail.activity.showAll.other': 'Show all {count} entries'
 } as const;

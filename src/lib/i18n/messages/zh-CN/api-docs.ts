@@ -65,6 +65,8 @@ export const apiDocs: Translation<typeof en> = {
   'apiDocs.op.getTask': '获取任务',
   'apiDocs.op.updateTask': '修改任务',
   'apiDocs.op.getTaskDetail': '获取任务及其检查清单、评论和动态',
+  'apiDocs.op.listTaskActivity': '列出任务动态',
+  'apiDocs.op.exportTaskActivity': '导出任务动态',
   'apiDocs.op.bulkUpdateTasks': '批量修改任务',
   'apiDocs.op.createComment': '评论任务',
   'apiDocs.op.updateComment': '编辑评论',

@@ -131,6 +131,13 @@ export const task: Translation<typeof en> = {
   'detail.activity.field.acknowledgedAt': '确认状态',
   'detail.activity.acknowledged': '{name} 确认了此事件',
   'detail.activity.checklistRenamed': '{name} 将检查项“{from}”重命名为“{to}”',
+  'detail.activity.loading': '正在加载动态…',
+  'detail.activity.error': '无法加载动态。',
+  'detail.activity.errorStale': '无法刷新动态，显示的是之前加载的内容。',
+  'detail.activity.offline': '查看动态需要联网：动态保存在服务器上。',
+  'detail.activity.offlineStale': '离线：显示的是之前加载的动态。',
+  'detail.activity.retry': '重试',
+  'detail.activity.export': '导出 CSV',
   'detail.activity.showAll.one': '显示 {count} 条',
   'detail.activity.showAll.other': '显示全部 {count} 条'
 };

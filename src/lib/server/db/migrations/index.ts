@@ -4,6 +4,7 @@ import { sql as accounts } from './0002-accounts';
 import { sql as taskKeys } from './0003-task-keys';
 import { sql as runbooks } from './0004-runbooks';
 import { sql as fileContents } from './0005-file-contents';
+import { sql as taskActivity } from './0006-task-activity';
 
 export interface Migration {
   version: number;
@@ -23,5 +24,6 @@ export const migrations: readonly Migration[] = [
   { version: 2, name: 'accounts', sql: accounts },
   { version: 3, name: 'task-keys', sql: taskKeys },
   { version: 4, name: 'runbooks', sql: runbooks },
-  { version: 5, name: 'file-contents', sql: fileContents }
+  { version: 5, name: 'file-contents', sql: fileContents },
+  { version: 6, name: 'task-activity', sql: taskActivity }
 ];

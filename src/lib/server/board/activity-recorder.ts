@@ -1,0 +1,446 @@
+/**
+ * Task activity as a server fact. The server knows who is behind every change it applies (the
+ * user of the websocket connection, or the REST caller named by the transaction's origin) and
+ * what the change did, so it records "who changed what, and when" itself, as `task_activity`
+ * rows: clients write no activity, so it can neither be forged nor grow the board document.
+ *
+ * Per loaded board: `observeDeep` on the tasks map turns each applied transaction into entries
+ * (`deriveActivity`), queued per document and inserted in batches after the transaction, never
+ * inside it (a Yjs observer must not wait for a database). A failed insert is logged, never
+ * thrown into Yjs. `flush` (the extension's `onClose`) waits until every queued entry is
+ * written, so a clean shutdown loses none.
+ *
+ * Old boards: clients used to append entries to an `activity` array in each task. On the first
+ * load after the upgrade those arrays become rows (with their original `at` and `by`, once per
+ * workspace: a marker row says it is done), then they are removed from the document. Any array
+ * a client still writes after that (an old client, or a forger) is never read: it is removed.
+ */
+import * as Y from 'yjs';
+import type { UpdateOrigin } from '../../../../sync-server/update-origin';
+import { SERVER_ORIGIN, toUpdateOrigin } from '../../../../sync-server/update-origin';
+import { ACTIVITY_KEY, readLegacyActivity } from '../../shared/board/task-activity';
+import type { ActivityEntry } from '../../shared/board/schema';
+import type { Logger } from '../log';
+import type { ActivityRecord, TaskActivityStore } from './activity-store';
+
+/**
+ * Description edits by the same person within this time of their previous one are one entry:
+ * an editor that saves as the user types would otherwise write a row per keystroke.
+ */
+export const DESCRIPTION_EDIT_WINDOW_MS = 10 * 60_000;
+
+type Value = string | number | boolean | null;
+
+/** Plain task fields whose change is recorded as `updated` with its old and new value. */
+const RECORDED_FIELDS = new Set([
+  'title',
+  'kind',
+  'assignee',
+  'priority',
+  'dueAt',
+  'estimateMinutes',
+  'progress'
+]);
+
+/** Nested containers a task has from its creation: replacing one is not worth an entry. */
+const CONTAINERS = new Set(['checklist', 'comments', 'runs']);
+
+function plain(value: unknown): Value {
+  if (
+    value === null ||
+    typeof value === 'string' ||
+    typeof value === 'boolean' ||
+    (typeof value === 'number' && Number.isFinite(value))
+  ) {
+    return value;
+  }
+  return null;
+}
+
+/** Ids as one value: sorted and comma-joined (labels, links). */
+function joinIds(ids: Iterable<string>): string {
+  return [...new Set(ids)].sort().join(',');
+}
+
+/**
+ * A field of a Y.Map removed in this transaction. Its content is still there until the
+ * transaction's garbage collection, which runs after the observers; read defensively.
+ */
+function removedField(map: unknown, key: string): unknown {
+  if (!(map instanceof Y.Map)) return undefined;
+  try {
+    const item = (map as unknown as { _map: Map<string, Y.Item> })._map.get(key);
+    const content = item?.content.getContent();
+    return content?.[content.length - 1];
+  } catch {
+    return undefined;
+  }
+}
+
+/** A field of a map entry, live or (when the entry was removed in this transaction) removed. */
+function fieldOf(map: unknown, key: string): unknown {
+  if (!(map instanceof Y.Map)) return undefined;
+  const value: unknown = map.get(key);
+  return value !== undefined ? value : removedField(map, key);
+}
+
+/** The text of a run tick (`{ doneBy, doneAt, text? }`), when it carries one. */
+function runText(value: unknown): Value | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const text = (value as { text?: unknown }).text;
+  return typeof text === 'string' ? text : undefined;
+}
+
+/** The keys of a map before the event, from its keys now and the event's key changes. */
+function keysBefore(event: Y.YEvent<Y.AbstractType<unknown>>): string[] {
+  const map = event.target as Y.Map<unknown>;
+  const keys = new Set(map.keys());
+  for (const [key, change] of event.changes.keys) {
+    if (change.action === 'add') keys.delete(key);
+    else if (change.action === 'delete') keys.add(key);
+  }
+  return [...keys];
+}
+
+/** What one transaction did to the tasks, as entries without `at` and `by`. */
+export interface DerivedActivity {
+  entries: Omit<ActivityRecord, 'at' | 'by'>[];
+  /** Tasks holding an `activity` array written by a client: removed, never read. */
+  legacyWrites: Set<string>;
+  /** Tasks whose description changed (coalesced per person by the recorder). */
+  descriptionEdits: Set<string>;
+}
+
+/**
+ * Derives the activity of one transaction from the `observeDeep` events of the tasks map. A
+ * task created in the transaction is one `created` entry (plus `key_assigned` when it was
+ * created with its key, as over REST); changes inside an existing task are one entry each.
+ */
+export function deriveActivity(
+  events: readonly Y.YEvent<Y.AbstractType<unknown>>[],
+  tasks: Y.Map<unknown>
+): DerivedActivity {
+  const entries: DerivedActivity['entries'] = [];
+  const legacyWrites = new Set<string>();
+  const descriptionEdits = new Set<string>();
+  const created = new Set<string>();
+  for (const event of events) {
+    const path = event.path;
+    if (event.target === tasks) {
+      for (const [taskId, change] of event.changes.keys) {
+        if (change.action !== 'add') continue;
+        created.add(taskId);
+        entries.push({ taskId, action: 'created' });
+        const task = tasks.get(taskId);
+        if (task instanceof Y.Map) {
+          const key: unknown = task.get('key');
+          if (typeof key === 'string') entries.push({ taskId, action: 'key_assigned', to: key });
+          if (task.has(ACTIVITY_KEY)) legacyWrites.add(taskId);
+        }
+      }
+      continue;
+    }
+    const taskId = path[0];
+    if (typeof taskId !== 'string' || created.has(taskId)) continue;
+    const part = path[1];
+    if (part === ACTIVITY_KEY) {
+      legacyWrites.add(taskId);
+      continue;
+    }
+    if (path.length === 1) {
+      const task = event.target as Y.Map<unknown>;
+      for (const [field, change] of event.changes.keys) {
+        const to = plain(task.get(field));
+        const from = change.action === 'add' ? null : plain(change.oldValue);
+        if (field === ACTIVITY_KEY) {
+          if (change.action !== 'delete') legacyWrites.add(taskId);
+        } else if (field === 'key') {
+          if (typeof to === 'string') entries.push({ taskId, action: 'key_assigned', to });
+        } else if (field === 'status') {
+          if (typeof to === 'string' && to !== from) {
+            entries.push({ taskId, action: 'moved', from, to });
+          }
+        } else if (field === 'archivedAt') {
+          if ((from === null) !== (to === null)) {
+            entries.push({ taskId, action: to === null ? 'restored' : 'archived' });
+          }
+        } else if (field === 'acknowledgedAt') {
+          if (to !== null && from === null) {
+            entries.push({ taskId, action: 'updated', field, to });
+          }
+        } else if (RECORDED_FIELDS.has(field)) {
+          if (from !== to) entries.push({ taskId, action: 'updated', field, from, to });
+        } else if (field === 'description') {
+          descriptionEdits.add(taskId);
+        } else if ((field === 'labels' || field === 'links') && change.action !== 'delete') {
+          const now = task.get(field);
+          const keys = now instanceof Y.Map ? [...now.keys()] : [];
+          entries.push({ taskId, action: 'updated', field, to: joinIds(keys) });
+        } else if (CONTAINERS.has(field)) {
+          // A container set up for a task older than it: nothing happened to the task.
+        }
+      }
+      continue;
+    }
+    if (part === 'description') {
+      descriptionEdits.add(taskId);
+    } else if ((part === 'labels' || part === 'links') && path.length === 2) {
+      const map = event.target as Y.Map<unknown>;
+      const from = joinIds(keysBefore(event));
+      const to = joinIds(map.keys());
+      if (from !== to) entries.push({ taskId, action: 'updated', field: part, from, to });
+    } else if (part === 'checklist' && path.length === 2) {
+      const checklist = event.target as Y.Map<unknown>;
+      for (const [itemId, change] of event.changes.keys) {
+        if (change.action === 'add') {
+          const to = plain(fieldOf(checklist.get(itemId), 'text'));
+          entries.push({ taskId, action: 'checklist_added', to });
+        } else if (change.action === 'delete') {
+          const to = plain(fieldOf(change.oldValue, 'text'));
+          entries.push({ taskId, action: 'checklist_removed', to });
+        }
+      }
+    } else if (part === 'checklist' && path.length === 3) {
+      const item = event.target as Y.Map<unknown>;
+      const text = plain(item.get('text'));
+      for (const [field, change] of event.changes.keys) {
+        const from = change.action === 'add' ? null : plain(change.oldValue);
+        if (field === 'text' && from !== text) {
+          entries.push({ taskId, action: 'updated', field: 'checklist', from, to: text });
+        } else if (field === 'done' && from !== plain(item.get('done'))) {
+          const done = item.get('done') === true;
+          entries.push({
+            taskId,
+            action: done ? 'checklist_checked' : 'checklist_unchecked',
+            to: text
+          });
+        }
+      }
+    } else if (part === 'comments' && path.length === 2) {
+      for (const [, change] of event.changes.keys) {
+        if (change.action === 'add') entries.push({ taskId, action: 'commented' });
+        else if (change.action === 'delete') entries.push({ taskId, action: 'comment_deleted' });
+      }
+    } else if (part === 'comments' && path.length === 3) {
+      if (event.changes.keys.has('body')) entries.push({ taskId, action: 'comment_edited' });
+    } else if (part === 'runs' && path.length === 2) {
+      const runs = event.target as Y.Map<unknown>;
+      for (const [key, change] of event.changes.keys) {
+        if (change.action === 'delete') {
+          const to = runText(change.oldValue);
+          entries.push({
+            taskId,
+            action: 'run_step_unchecked',
+            ...(to === undefined ? {} : { to })
+          });
+        } else {
+          const to = runText(runs.get(key));
+          entries.push({ taskId, action: 'run_step_checked', ...(to === undefined ? {} : { to }) });
+        }
+      }
+    }
+  }
+  return { entries, legacyWrites, descriptionEdits };
+}
+
+/**
+ * Who made a change: the user of a client connection, the user a server change was made for,
+ * null for the server itself; undefined for a peer node's update (that node records it).
+ */
+export function actorOf(origin: UpdateOrigin): string | null | undefined {
+  switch (origin.kind) {
+    case 'client':
+      return origin.connection.grant?.principal.userId ?? null;
+    case 'server':
+      return origin.actorId ?? null;
+    case 'peer':
+      return undefined;
+  }
+}
+
+/** What the recorder needs of the DocStore: a server transaction on a loaded board. */
+export interface ActivityDocs {
+  transact<T>(name: string, fn: (doc: Y.Doc) => T): Promise<T>;
+}
+
+export interface ActivityRecorderDeps {
+  store: Pick<TaskActivityStore, 'append' | 'importLegacy' | 'isImported'>;
+  docs: () => ActivityDocs;
+  logger: Logger;
+  /** The clock (tests). */
+  now?: () => number;
+}
+
+/** One board's queue of entries not yet written. */
+interface Queue {
+  workspaceId: string;
+  entries: ActivityRecord[];
+  scheduled: boolean;
+  /** The write in progress (writes of one board run one after another, in order). */
+  writing: Promise<void>;
+}
+
+export class ActivityRecorder {
+  private readonly queues = new Map<string, Queue>();
+
+  constructor(private readonly deps: ActivityRecorderDeps) {}
+
+  private now(): number {
+    return this.deps.now?.() ?? Date.now();
+  }
+
+  /**
+   * Converts the board's old in-document activity arrays into rows (once per workspace), then
+   * removes every such array from the document. Called on load, before any client sees the
+   * board; a database failure is logged and the arrays stay for the next load.
+   */
+  async importLegacy(doc: Y.Doc, docName: string, workspaceId: string): Promise<void> {
+    const tasks = doc.getMap<unknown>('tasks');
+    const logs = new Map<string, ActivityEntry[]>();
+    tasks.forEach((task, id) => {
+      if (task instanceof Y.Map && task.has(ACTIVITY_KEY)) {
+        logs.set(id, readLegacyActivity(task as Y.Map<unknown>));
+      }
+    });
+    try {
+      if (await this.deps.store.isImported(workspaceId)) {
+        // Imported before: whatever arrays are here were written since, and are not facts.
+      } else {
+        await this.deps.store.importLegacy(workspaceId, logs);
+      }
+    } catch (error) {
+      this.deps.logger.error('board: importing task activity failed', {
+        doc: docName,
+        error: String(error)
+      });
+      return;
+    }
+    if (logs.size === 0) return;
+    doc.transact(() => {
+      for (const id of logs.keys()) {
+        const task = tasks.get(id);
+        if (task instanceof Y.Map) task.delete(ACTIVITY_KEY);
+      }
+    }, SERVER_ORIGIN);
+  }
+
+  /** Records the activity of every transaction on a loaded board; returns a function that stops. */
+  watch(doc: Y.Doc, docName: string, workspaceId: string): () => void {
+    const tasks = doc.getMap<unknown>('tasks');
+    // Last recorded description edit per task and person (ms), for coalescing.
+    const lastDescriptionEdit = new Map<string, number>();
+    const observer = (
+      events: Y.YEvent<Y.AbstractType<unknown>>[],
+      transaction: Y.Transaction
+    ): void => {
+      try {
+        const by = actorOf(toUpdateOrigin(transaction.origin));
+        if (by === undefined) return;
+        const derived = deriveActivity(events, tasks);
+        const nowMs = this.now();
+        const at = new Date(nowMs).toISOString();
+        const records: ActivityRecord[] = derived.entries.map((entry) => ({ ...entry, at, by }));
+        for (const taskId of derived.descriptionEdits) {
+          const key = `${taskId}\u0000${by ?? ''}`;
+          const last = lastDescriptionEdit.get(key);
+          lastDescriptionEdit.set(key, nowMs);
+          if (
+            last !== undefined &&
+            nowMs - last >= 0 &&
+            nowMs - last < DESCRIPTION_EDIT_WINDOW_MS
+          ) {
+            continue;
+          }
+          records.push({ taskId, at, by, action: 'updated', field: 'description' });
+        }
+        if (records.length > 0) this.enqueue(docName, workspaceId, records);
+        if (derived.legacyWrites.size > 0) this.removeLegacy(docName, derived.legacyWrites);
+      } catch (error) {
+        this.deps.logger.error('board: deriving task activity failed', {
+          doc: docName,
+          error: String(error)
+        });
+      }
+    };
+    tasks.observeDeep(observer);
+    return () => tasks.unobserveDeep(observer);
+  }
+
+  /**
+   * Resolves when the entries queued so far for `docName` are written (or their failure
+   * logged): a REST call answers after its change's activity is readable.
+   */
+  settled(docName: string): Promise<void> {
+    const queue = this.queues.get(docName);
+    if (!queue) return Promise.resolve();
+    if (queue.entries.length > 0) this.write(docName, queue);
+    return queue.writing;
+  }
+
+  /** Resolves when every entry queued so far is written (or its failure logged). */
+  async flush(): Promise<void> {
+    for (const [docName, queue] of this.queues) {
+      if (queue.entries.length > 0) this.write(docName, queue);
+    }
+    await Promise.all([...this.queues.values()].map((queue) => queue.writing));
+  }
+
+  private enqueue(docName: string, workspaceId: string, records: ActivityRecord[]): void {
+    let queue = this.queues.get(docName);
+    if (!queue) {
+      queue = { workspaceId, entries: [], scheduled: false, writing: Promise.resolve() };
+      this.queues.set(docName, queue);
+    }
+    queue.entries.push(...records);
+    if (queue.scheduled) return;
+    queue.scheduled = true;
+    // After the transaction and whatever else this turn applies: one insert for all of it.
+    setImmediate(() => this.write(docName, queue));
+  }
+
+  /** Starts writing what is queued, after the board's previous write. */
+  private write(docName: string, queue: Queue): void {
+    queue.scheduled = false;
+    if (queue.entries.length === 0) return;
+    const batch = queue.entries;
+    queue.entries = [];
+    const written = queue.writing.then(async () => {
+      try {
+        await this.deps.store.append(queue.workspaceId, batch);
+      } catch (error) {
+        this.deps.logger.error('board: recording task activity failed', {
+          doc: docName,
+          entries: batch.length,
+          error: String(error)
+        });
+      }
+    });
+    queue.writing = written;
+    void written.then(() => {
+      if (queue.writing === written && queue.entries.length === 0 && !queue.scheduled) {
+        this.queues.delete(docName);
+      }
+    });
+  }
+
+  /** Removes client-written `activity` arrays from tasks, in a server transaction after this one. */
+  private removeLegacy(docName: string, taskIds: ReadonlySet<string>): void {
+    setImmediate(() => {
+      this.deps
+        .docs()
+        .transact(docName, (doc) => {
+          const tasks = doc.getMap<unknown>('tasks');
+          for (const id of taskIds) {
+            const task = tasks.get(id);
+            if (task instanceof Y.Map && task.has(ACTIVITY_KEY)) task.delete(ACTIVITY_KEY);
+          }
+        })
+        .catch((error: unknown) => {
+          this.deps.logger.error('board: removing client-written activity failed', {
+            doc: docName,
+            error: String(error)
+          });
+        });
+    });
+  }
+}
