@@ -4,7 +4,7 @@
  * `activity`, and exports as CSV; a stock y-websocket client's changes are recorded for its
  * user, and an `activity` array it writes is ignored.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { getTask, updateTask } from '../../src/lib/shared/board/board-model';
@@ -13,11 +13,8 @@ import {
   taskDetailSchema,
   taskSchema
 } from '../../src/lib/shared/board/schema';
-import { seedWorkspace, type SeededUser } from '../helpers/accounts';
-import { startApp, type TestApp } from '../helpers/app-process';
-import { connectClient, waitFor, whenSynced, type TestClient } from '../helpers/clients';
-import { errorShape } from '../helpers/rest';
-import { tempDataDir } from '../helpers/sync-server';
+import { connectClient, waitFor, whenSynced } from '../helpers/clients';
+import { errorShape, useRestApp, type RestReply } from '../helpers/rest';
 
 const WS = 'restactivity';
 const tasksPath = `/api/v1/workspaces/${WS}/tasks`;
@@ -25,45 +22,9 @@ const tasksPath = `/api/v1/workspaces/${WS}/tasks`;
 const entrySchema = activityEntrySchema.extend({ id: z.string(), taskId: z.string() });
 const pageSchema = z.array(entrySchema);
 
-let app: TestApp;
-let users: Record<string, SeededUser>;
-const clients: TestClient[] = [];
-
-beforeAll(async () => {
-  const dataDir = tempDataDir('runboard-rest-activity-');
-  users = await seedWorkspace(dataDir, WS, ['owner', 'member', 'viewer']);
-  app = await startApp({ dataDir });
-}, 60_000);
-
-afterAll(async () => {
-  for (const client of clients) client.destroy();
-  await app?.stop();
-});
-
-interface Reply {
-  status: number;
-  headers: Headers;
-  text: string;
-  body: unknown;
-}
-
-async function call(method: string, path: string, body?: unknown, as = 'owner'): Promise<Reply> {
-  const headers: Record<string, string> = { authorization: `Bearer ${users[as]!.token}` };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${app.baseUrl}${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body)
-  });
-  const text = await response.text();
-  const json = response.headers.get('content-type')?.includes('json') && text !== '';
-  return {
-    status: response.status,
-    headers: response.headers,
-    text,
-    body: json ? (JSON.parse(text) as unknown) : undefined
-  };
-}
+const rest = useRestApp(WS, ['owner', 'member', 'viewer'], 'runboard-rest-activity-');
+const { clients, call } = rest;
+type Reply = RestReply;
 
 function expectOk(reply: Reply, status = 200) {
   expect(reply.status, reply.text).toBe(status);
@@ -88,10 +49,10 @@ describe('task activity over REST', () => {
     // Readable as soon as each call has answered: no waiting.
     const { reply, entries } = await activity(created.key!, '', 'viewer');
     expect(entries.map((e) => [e.action, e.by, e.field ?? null])).toEqual([
-      ['created', users.member!.userId, null],
-      ['key_assigned', users.member!.userId, null],
-      ['updated', users.owner!.userId, 'priority'],
-      ['commented', users.member!.userId, null]
+      ['created', rest.users.member!.userId, null],
+      ['key_assigned', rest.users.member!.userId, null],
+      ['updated', rest.users.owner!.userId, 'priority'],
+      ['commented', rest.users.member!.userId, null]
     ]);
     expect(entries[2]).toMatchObject({ from: 'none', to: 'high', taskId: created.id });
     expect(reply.headers.get('x-total-count')).toBe('4');
@@ -125,19 +86,19 @@ describe('task activity over REST', () => {
     const task = taskSchema.parse(
       expectOk(await call('POST', tasksPath, { title: 'Failover drill' }), 201).body
     );
-    const member = connectClient(app.wsUrl, `${WS}.board`, {
-      params: { token: users.member!.token }
+    const member = connectClient(rest.app.wsUrl, `${WS}.board`, {
+      params: { token: rest.users.member!.token }
     });
     clients.push(member);
     await whenSynced(member);
     await waitFor(() => getTask(member.doc, task.id) !== null, 3_000, 'task on the client');
-    updateTask(member.doc, task.id, { status: 'in-progress' }, { actor: users.owner!.userId });
+    updateTask(member.doc, task.id, { status: 'in-progress' }, { actor: rest.users.owner!.userId });
     const map = member.doc.getMap('tasks').get(task.id) as Y.Map<unknown>;
     member.doc.transact(() =>
       map.set(
         'activity',
         Y.Array.from([
-          { at: '2020-01-01T00:00:00.000Z', by: users.owner!.userId, action: 'archived' }
+          { at: '2020-01-01T00:00:00.000Z', by: rest.users.owner!.userId, action: 'archived' }
         ])
       )
     );
@@ -148,9 +109,9 @@ describe('task activity over REST', () => {
       entries = (await activity(task.id)).entries;
     }
     expect(entries.map((e) => [e.action, e.by])).toEqual([
-      ['created', users.owner!.userId],
-      ['key_assigned', users.owner!.userId],
-      ['moved', users.member!.userId]
+      ['created', rest.users.owner!.userId],
+      ['key_assigned', rest.users.owner!.userId],
+      ['moved', rest.users.member!.userId]
     ]);
     const detail = taskDetailSchema.parse(
       expectOk(await call('GET', `${tasksPath}/${task.id}/detail`)).body
@@ -178,10 +139,10 @@ describe('task activity over REST', () => {
     expect(lines).toHaveLength(4);
     const [at, by, , action] = lines[1]!.split(',');
     expect(Date.parse(at!)).toBeGreaterThan(0);
-    expect([by, action]).toEqual([users.member!.userId, 'created']);
+    expect([by, action]).toEqual([rest.users.member!.userId, 'created']);
     expect(lines[3]).toMatch(
       new RegExp(
-        `^[^,]+,${users.owner!.userId},[^,]*,updated,title,"'=HYPERLINK\\(""x""\\)","Plain, ""quoted"""$`
+        `^[^,]+,${rest.users.owner!.userId},[^,]*,updated,title,"'=HYPERLINK\\(""x""\\)","Plain, ""quoted"""$`
       )
     );
     const missing = await call('GET', `${tasksPath}/OPS-99999/activity/export`);

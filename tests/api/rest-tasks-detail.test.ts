@@ -3,7 +3,7 @@
  * comments (author only), checklist items and bulk edits — written through the DocStore with
  * the caller as actor and seen by a connected websocket client.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { getTaskDetail } from '../../src/lib/shared/board/board-model';
 import {
@@ -13,47 +13,15 @@ import {
   taskSchema,
   type Task
 } from '../../src/lib/shared/board/schema';
-import { seedWorkspace, type SeededUser } from '../helpers/accounts';
-import { startApp, type TestApp } from '../helpers/app-process';
 import { connectClient, waitFor, whenSynced, type TestClient } from '../helpers/clients';
-import { tempDataDir } from '../helpers/sync-server';
-import { errorShape } from '../helpers/rest';
+import { errorShape, useRestApp, type RestReply } from '../helpers/rest';
 
 const WS = 'restdetail';
 const tasksPath = `/api/v1/workspaces/${WS}/tasks`;
 
-let app: TestApp;
-let users: Record<string, SeededUser>;
-const clients: TestClient[] = [];
-
-beforeAll(async () => {
-  const dataDir = tempDataDir('runboard-rest-detail-');
-  users = await seedWorkspace(dataDir, WS, ['owner', 'member', 'viewer']);
-  app = await startApp({ dataDir });
-}, 60_000);
-
-afterAll(async () => {
-  for (const client of clients) client.destroy();
-  await app?.stop();
-});
-
-interface Reply {
-  status: number;
-  body: unknown;
-}
-
-/** Calls the API as `as` (a seeded role; default the owner). */
-async function call(method: string, path: string, body?: unknown, as = 'owner'): Promise<Reply> {
-  const headers: Record<string, string> = { authorization: `Bearer ${users[as]!.token}` };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${app.baseUrl}${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body)
-  });
-  const text = await response.text();
-  return { status: response.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
-}
+const rest = useRestApp(WS, ['owner', 'member', 'viewer'], 'runboard-rest-detail-');
+const { clients, call } = rest;
+type Reply = RestReply;
 
 function expectError(reply: Reply, status: number, code: string) {
   expect(reply.status, JSON.stringify(reply.body)).toBe(status);
@@ -69,7 +37,9 @@ async function create(title: string): Promise<Task> {
 }
 
 function client(): TestClient {
-  const c = connectClient(app.wsUrl, `${WS}.board`, { params: { token: users.owner!.token } });
+  const c = connectClient(rest.app.wsUrl, `${WS}.board`, {
+    params: { token: rest.users.owner!.token }
+  });
   clients.push(c);
   return c;
 }
@@ -86,7 +56,7 @@ describe('task detail REST API', () => {
     const parsed = taskDetailSchema.parse(detail.body);
     expect(parsed).toMatchObject({ ...task, checklist: [], comments: [] });
     expect(parsed.activity.map((e) => e.action)).toEqual(['created', 'key_assigned']);
-    expect(parsed.activity[0]?.by).toBe(users.owner!.userId);
+    expect(parsed.activity[0]?.by).toBe(rest.users.owner!.userId);
     expectError(await call('GET', `${tasksPath}/OPS-99999/detail`), 404, 'not_found');
     expectError(await call('GET', `${tasksPath}/OPS-99999`), 404, 'not_found');
   });
@@ -104,7 +74,7 @@ describe('task detail REST API', () => {
 
     const ticked = await call('PATCH', `${path}/${item.id}`, { done: true }, 'member');
     expect(ticked.status, JSON.stringify(ticked.body)).toBe(200);
-    expect(ticked.body).toMatchObject({ done: true, doneBy: users.member!.userId });
+    expect(ticked.body).toMatchObject({ done: true, doneBy: rest.users.member!.userId });
     await waitFor(
       () => getTaskDetail(c.doc, task.id)?.checklist[0]?.done === true,
       1_000,
@@ -124,7 +94,7 @@ describe('task detail REST API', () => {
     expect(detail.checklist.map((i) => i.text)).toEqual(['Reboot']);
     expect(detail.activity.map((e) => [e.action, e.by])).toContainEqual([
       'checklist_checked',
-      users.member!.userId
+      rest.users.member!.userId
     ]);
 
     expectError(await call('POST', path, { text: '' }), 400, 'invalid_input');
@@ -149,7 +119,7 @@ describe('task detail REST API', () => {
     expect(posted.status, JSON.stringify(posted.body)).toBe(201);
     const comment = commentSchema.parse(posted.body);
     expect(comment).toMatchObject({
-      author: users.member!.userId,
+      author: rest.users.member!.userId,
       body: 'Primary is back',
       editedAt: null
     });
@@ -197,9 +167,9 @@ describe('task detail REST API', () => {
     );
     const activity = detail.activity.map((e) => [e.action, e.by]);
     expect(activity.slice(-3)).toEqual([
-      ['commented', users.member!.userId],
-      ['comment_edited', users.member!.userId],
-      ['comment_deleted', users.member!.userId]
+      ['commented', rest.users.member!.userId],
+      ['comment_edited', rest.users.member!.userId],
+      ['comment_deleted', rest.users.member!.userId]
     ]);
   });
 
@@ -226,7 +196,7 @@ describe('task detail REST API', () => {
     const detailA = taskDetailSchema.parse((await call('GET', `${tasksPath}/${a.id}/detail`)).body);
     expect(detailA.activity.at(-1)).toMatchObject({
       action: 'moved',
-      by: users.owner!.userId,
+      by: rest.users.owner!.userId,
       to: 'in-progress'
     });
 

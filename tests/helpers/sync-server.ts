@@ -4,6 +4,7 @@
  * PostgreSQL run, on the DATA_DIR's database (tests/helpers/database.ts).
  */
 import { mkdtempSync } from 'node:fs';
+import { afterEach } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { createRuntime, type RuntimeOptions } from '../../entries/composition-root';
 import type { Runtime } from '../../src/lib/server/runtime';
 import { createLogger } from '../../src/lib/server/log';
+import type { TestClient } from './clients';
 import { databaseTargetFor } from './database';
 
 export interface TestSyncServer {
@@ -84,4 +86,18 @@ export async function startSyncServer(
       await runtime.close();
     }
   };
+}
+
+/**
+ * A test file's sync server and clients: after each test the clients are destroyed and the
+ * server (when one runs) is stopped and forgotten. Set `server`, push to `clients`.
+ */
+export function useSyncServer(): { server: TestSyncServer | null; clients: TestClient[] } {
+  const run = { server: null as TestSyncServer | null, clients: [] as TestClient[] };
+  afterEach(async () => {
+    for (const c of run.clients.splice(0)) c.destroy();
+    await run.server?.stop();
+    run.server = null;
+  });
+  return run;
 }

@@ -3,24 +3,19 @@
  * and arrays, disconnect and reconnect at random, and the server restarts in the middle; in the
  * end every client and the store hold the same state. Each seed replays exactly.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type * as Y from 'yjs';
-import { connectClient, docJson, waitFor, whenSynced, type TestClient } from '../helpers/clients';
+import { connectClient, docJson, waitFor, whenSynced } from '../helpers/clients';
 import { randomInt, seededRandom } from '../helpers/random';
 import { readStoredDoc } from '../helpers/store';
-import { startSyncServer, tempDataDir, type TestSyncServer } from '../helpers/sync-server';
+import { startSyncServer, tempDataDir, useSyncServer } from '../helpers/sync-server';
 
 const SEEDS = [1, 7, 42, 1337, 20261125];
 const CLIENTS = 6;
 const STEPS = 3_000;
 
-let server: TestSyncServer | null = null;
-const clients: TestClient[] = [];
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.destroy();
-  await server?.stop();
-  server = null;
-});
+const run = useSyncServer();
+const { clients } = run;
 
 function randomEdit(doc: Y.Doc, rand: () => number, tag: string): void {
   const text = doc.getText('text');
@@ -50,9 +45,9 @@ describe('convergence', () => {
     const rand = seededRandom(seed);
     const dataDir = tempDataDir('runboard-conv-');
     const name = `conv${seed}.board`;
-    server = await startSyncServer({ dataDir, limits: { compactAfterUpdates: 200 } });
-    const port = server.port;
-    for (let i = 0; i < CLIENTS; i++) clients.push(connectClient(server.wsUrl, name));
+    run.server = await startSyncServer({ dataDir, limits: { compactAfterUpdates: 200 } });
+    const port = run.server.port;
+    for (let i = 0; i < CLIENTS; i++) clients.push(connectClient(run.server.wsUrl, name));
     await Promise.all(clients.map((c) => whenSynced(c)));
 
     let restarts = 0;
@@ -69,16 +64,16 @@ describe('convergence', () => {
       } else if (roll < 0.082 && restarts < 2) {
         // Graceful restart on the same port and DATA_DIR while clients keep editing.
         restarts++;
-        await server.stop();
-        server = await startSyncServer({ dataDir, port, limits: { compactAfterUpdates: 200 } });
+        await run.server.stop();
+        run.server = await startSyncServer({ dataDir, port, limits: { compactAfterUpdates: 200 } });
       } else {
         randomEdit(client.doc, rand, `${i}.${step}`);
       }
       if (step % 25 === 0) await new Promise((r) => setTimeout(r, randomInt(rand, 4)));
     }
     if (restarts === 0) {
-      await server.stop();
-      server = await startSyncServer({ dataDir, port, limits: { compactAfterUpdates: 200 } });
+      await run.server.stop();
+      run.server = await startSyncServer({ dataDir, port, limits: { compactAfterUpdates: 200 } });
       restarts++;
     }
 
@@ -92,10 +87,10 @@ describe('convergence', () => {
       `convergence of seed ${seed}`
     );
     const expected = JSON.stringify(docJson(clients[0]!.doc));
-    await server.runtime.docStore.flushAll();
+    await run.server.runtime.docStore.flushAll();
     for (const client of clients) client.provider.disconnect();
-    await server.stop();
-    server = null;
+    await run.server.stop();
+    run.server = null;
     const stored = await readStoredDoc(dataDir, name);
     expect(JSON.stringify(docJson(stored))).toBe(expected);
     expect(disconnects).toBeGreaterThan(0);

@@ -4,7 +4,7 @@
  * A real sync server in this process, stock y-websocket clients, and the run's database
  * (SQLite, or PostgreSQL with RUNBOARD_TEST_DATABASE=postgres).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { RuntimeOptions } from '../../entries/composition-root';
 import { TaskActivityStore } from '../../src/lib/server/board/activity-store';
@@ -20,15 +20,15 @@ import {
 import { connectClient, waitFor, whenSynced, type TestClient } from '../helpers/clients';
 import { openTestDatabase } from '../helpers/database';
 import { readStoredDoc } from '../helpers/store';
-import { startSyncServer, tempDataDir, type TestSyncServer } from '../helpers/sync-server';
+import {
+  startSyncServer,
+  tempDataDir,
+  useSyncServer,
+  type TestSyncServer
+} from '../helpers/sync-server';
 
-let server: TestSyncServer | null = null;
-const clients: TestClient[] = [];
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.destroy();
-  await server?.stop();
-  server = null;
-});
+const run = useSyncServer();
+const { clients } = run;
 
 /** Grants each connection the user named by its `user` query parameter. */
 const userFromQuery: NonNullable<RuntimeOptions['onAuthenticate']> = ({ request }) => {
@@ -82,15 +82,15 @@ async function rowsWhen(
 
 describe('task activity', () => {
   it('[ACT1] each change is recorded for the user behind its connection', async () => {
-    server = await start(tempDataDir('runboard-act1-'));
-    const ada = await connect(server, 'act1.board', 'ada');
-    const bob = await connect(server, 'act1.board', 'bob');
+    run.server = await start(tempDataDir('runboard-act1-'));
+    const ada = await connect(run.server, 'act1.board', 'ada');
+    const bob = await connect(run.server, 'act1.board', 'bob');
     const task = createTask(ada.doc, { title: 'Rotate keys' }, { actor: 'bob' }); // a claimed actor
     await waitFor(() => getTask(bob.doc, task.id)?.key != null, 3_000, 'key on bob');
     updateTask(bob.doc, task.id, { priority: 'high', status: 'in-progress' }, { actor: 'ada' });
     addComment(bob.doc, task.id, 'On it', { actor: 'bob' });
     const entries = await rowsWhen(
-      server,
+      run.server,
       'act1',
       task.id,
       (e) => e.some((entry) => entry.action === 'commented'),
@@ -114,8 +114,8 @@ describe('task activity', () => {
   });
 
   it('[ACT2] an activity array written by a client is never read, and is removed', async () => {
-    server = await start(tempDataDir('runboard-act2-'));
-    const mallory = await connect(server, 'act2.board', 'mallory');
+    run.server = await start(tempDataDir('runboard-act2-'));
+    const mallory = await connect(run.server, 'act2.board', 'mallory');
     const task = createTask(mallory.doc, { title: 'Audit' });
     await waitFor(() => getTask(mallory.doc, task.id)?.key != null, 3_000, 'key');
     // An old client (or a forger) appends "history" to the task.
@@ -136,7 +136,7 @@ describe('task activity', () => {
     // … and records nothing of it: only what mallory really did.
     updateTask(mallory.doc, task.id, { title: 'Audit logs' });
     const entries = await rowsWhen(
-      server,
+      run.server,
       'act2',
       task.id,
       (e) => e.some((entry) => entry.field === 'title'),
@@ -147,7 +147,7 @@ describe('task activity', () => {
       ['key_assigned', null],
       ['updated', 'mallory']
     ]);
-    const detail = await server.runtime.taskActivity.latest('act2', task.id, 500);
+    const detail = await run.server.runtime.taskActivity.latest('act2', task.id, 500);
     expect(detail.some((e) => e.by === 'ceo')).toBe(false);
   });
 
@@ -179,9 +179,9 @@ describe('task activity', () => {
     await opened.documents.append('act3.board', [Y.encodeStateAsUpdate(old)]);
     await opened.records.close();
 
-    server = await start(dataDir);
-    const port = server.port;
-    const client = await connect(server, 'act3.board', 'ada');
+    run.server = await start(dataDir);
+    const port = run.server.port;
+    const client = await connect(run.server, 'act3.board', 'ada');
     expect(
       listTasks(client.doc)
         .map((t) => t.id)
@@ -196,13 +196,13 @@ describe('task activity', () => {
     ];
     const shape = (entries: Awaited<ReturnType<typeof rows>>) =>
       entries.map((e) => [e.at, e.by, e.action, e.field ?? null, e.from ?? null, e.to ?? null]);
-    expect(shape(await rows(server, 'act3', 'legacy1'))).toEqual(expected);
-    expect(await rows(server, 'act3', 'legacy2')).toEqual([]);
+    expect(shape(await rows(run.server, 'act3', 'legacy1'))).toEqual(expected);
+    expect(await rows(run.server, 'act3', 'legacy2')).toEqual([]);
 
     // A restart finds an array written while the server was down: it imports nothing again
     // (the workspace is marked imported) and removes it.
     client.destroy();
-    await server.stop();
+    await run.server.stop();
     const stored = await readStoredDoc(dataDir, 'act3.board');
     const updates: Uint8Array[] = [];
     stored.on('update', (update: Uint8Array) => updates.push(update));
@@ -211,18 +211,18 @@ describe('task activity', () => {
     const reopened = await openTestDatabase(dataDir);
     await reopened.documents.append('act3.board', updates);
     await reopened.records.close();
-    server = await start(dataDir, port);
-    const again = await connect(server, 'act3.board', 'ada');
+    run.server = await start(dataDir, port);
+    const again = await connect(run.server, 'act3.board', 'ada');
     expect(taskMapOf(again.doc, 'legacy2').has('activity')).toBe(false);
-    expect(shape(await rows(server, 'act3', 'legacy1'))).toEqual(expected);
-    expect(await rows(server, 'act3', 'legacy2')).toEqual([]);
+    expect(shape(await rows(run.server, 'act3', 'legacy1'))).toEqual(expected);
+    expect(await rows(run.server, 'act3', 'legacy2')).toEqual([]);
   });
 
   it('[ACT4] a clean shutdown writes every recorded entry before the database closes', async () => {
     const dataDir = tempDataDir('runboard-act4-');
-    server = await start(dataDir);
-    const port = server.port;
-    const client = await connect(server, 'act4.board', 'ada');
+    run.server = await start(dataDir);
+    const port = run.server.port;
+    const client = await connect(run.server, 'act4.board', 'ada');
     const ids: string[] = [];
     client.doc.transact(() => {
       for (let i = 0; i < 50; i++) ids.push(createTask(client.doc, { title: `t${i}` }).id);
@@ -234,8 +234,8 @@ describe('task activity', () => {
       'keys of the burst'
     );
     client.destroy();
-    await server.stop();
-    server = null;
+    await run.server.stop();
+    run.server = null;
     const opened = await openTestDatabase(dataDir);
     try {
       const store = new TaskActivityStore(opened.records);
@@ -249,6 +249,6 @@ describe('task activity', () => {
     } finally {
       await opened.records.close();
     }
-    server = await start(dataDir, port);
+    run.server = await start(dataDir, port);
   });
 });

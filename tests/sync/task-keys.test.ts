@@ -2,18 +2,13 @@
  * [KEY1] Human task keys are assigned by the server, unique per workspace even when tasks are
  * created offline on two devices at once, and never change afterwards.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTask, listTasks } from '../../src/lib/shared/board/board-model';
 import { connectClient, waitFor, whenSynced, type TestClient } from '../helpers/clients';
-import { startSyncServer, tempDataDir, type TestSyncServer } from '../helpers/sync-server';
+import { startSyncServer, tempDataDir, useSyncServer } from '../helpers/sync-server';
 
-let server: TestSyncServer | null = null;
-const clients: TestClient[] = [];
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.destroy();
-  await server?.stop();
-  server = null;
-});
+const run = useSyncServer();
+const { clients } = run;
 
 const DOC = 'keys.board';
 
@@ -24,10 +19,10 @@ function keys(client: TestClient): Map<string, string | null> {
 describe('task keys', () => {
   it('[KEY1] offline creations on two devices get distinct keys; numbering survives a restart', async () => {
     const dataDir = tempDataDir('runboard-keys-');
-    server = await startSyncServer({ dataDir });
-    const port = server.port;
-    const a = connectClient(server.wsUrl, DOC);
-    const b = connectClient(server.wsUrl, DOC);
+    run.server = await startSyncServer({ dataDir });
+    const port = run.server.port;
+    const a = connectClient(run.server.wsUrl, DOC);
+    const b = connectClient(run.server.wsUrl, DOC);
     clients.push(a, b);
     await Promise.all([whenSynced(a), whenSynced(b)]);
     await waitFor(() => a.doc.getMap('columns').size > 0, 3_000, 'columns');
@@ -54,8 +49,8 @@ describe('task keys', () => {
     expect(keys(b)).toEqual(first);
 
     // Restart: the counter lives in the database, and assigned keys never change.
-    await server.stop();
-    server = await startSyncServer({ dataDir, port });
+    await run.server.stop();
+    run.server = await startSyncServer({ dataDir, port });
     createTask(a.doc, { title: 'after restart' });
     await waitFor(
       () => keys(a).size === 7 && [...keys(a).values()].every((k) => k !== null),

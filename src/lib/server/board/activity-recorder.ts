@@ -18,6 +18,7 @@
 import * as Y from 'yjs';
 import type { UpdateOrigin } from '../../../../sync-server/update-origin';
 import { SERVER_ORIGIN, toUpdateOrigin } from '../../../../sync-server/update-origin';
+import { SCALAR_FIELDS } from '../../shared/board/board-model';
 import { ACTIVITY_KEY, readLegacyActivity } from '../../shared/board/task-activity';
 import type { ActivityEntry } from '../../shared/board/schema';
 import type { Logger } from '../log';
@@ -31,16 +32,11 @@ export const DESCRIPTION_EDIT_WINDOW_MS = 10 * 60_000;
 
 type Value = string | number | boolean | null;
 
-/** Plain task fields whose change is recorded as `updated` with its old and new value. */
-const RECORDED_FIELDS = new Set([
-  'title',
-  'kind',
-  'assignee',
-  'priority',
-  'dueAt',
-  'estimateMinutes',
-  'progress'
-]);
+/**
+ * Plain task fields whose change is recorded as `updated` with its old and new value: the
+ * scalar fields a patch may set.
+ */
+const RECORDED_FIELDS = new Set<string>(SCALAR_FIELDS);
 
 /** Nested containers a task has from its creation: replacing one is not worth an entry. */
 const CONTAINERS = new Set(['checklist', 'comments', 'runs']);

@@ -845,7 +845,7 @@ function planUpdate(doc: Y.Doc, id: string, data: TaskPatch): UpdatePlan {
 }
 
 /** The scalar fields a patch may set, compared one by one so only real changes are written. */
-const SCALAR_FIELDS = [
+export const SCALAR_FIELDS = [
   'title',
   'kind',
   'assignee',
