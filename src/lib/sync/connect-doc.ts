@@ -205,7 +205,10 @@ export function connectDoc(docName: string, options: ConnectDocOptions = {}): Do
     // persistence; everything else was made here.
     if (origin === provider || (persistence !== null && origin === persistence)) return;
     journal?.track(update);
-    if (!(provider.wsconnected && provider.synced)) {
+    // The browser knows it is offline before the socket's close arrives; an edit made in
+    // between is not confirmed either.
+    const online = typeof navigator === 'undefined' || navigator.onLine !== false;
+    if (!(online && provider.wsconnected && provider.synced)) {
       // Another tab of this document may have counted its own offline edits meanwhile.
       const stored = pendingKey === null ? 0 : loadPending(pendingKey);
       status.pendingLocalChanges = Math.max(status.pendingLocalChanges, stored) + 1;
