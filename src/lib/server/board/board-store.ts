@@ -24,14 +24,4 @@ export class BoardStore {
       .executeTakeFirstOrThrow();
     return row.last_number - count + 1;
   }
-
-  /** The last number handed out in `workspaceId` (0 before the first task). */
-  async lastTaskNumber(workspaceId: string): Promise<number> {
-    const row = await this.records.db
-      .selectFrom('task_key_counters')
-      .select('last_number')
-      .where('workspace_id', '=', workspaceId)
-      .executeTakeFirst();
-    return row?.last_number ?? 0;
-  }
 }

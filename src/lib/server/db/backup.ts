@@ -71,18 +71,6 @@ export const NOT_BACKED_UP: Readonly<Record<string, string>> = {
   runbook_search: 'derived from the runbook documents; rebuilt on restore'
 };
 
-/** Extra tables (later migrations) register here: see `registerBackupTable`. */
-const extraTables: TableSpec[] = [];
-
-/** Adds a table of a later migration to backups, after the built-in ones. */
-export function registerBackupTable(spec: TableSpec): void {
-  if (!extraTables.some((t) => t.table === spec.table)) extraTables.push(spec);
-}
-
-export function backupTables(): readonly TableSpec[] {
-  return [...BACKUP_TABLES, ...extraTables];
-}
-
 export interface BackupSummary {
   /** Rows per table. */
   counts: Record<string, number>;
@@ -130,7 +118,7 @@ async function schemaVersion(db: Records['db'] | RecordsTransaction): Promise<nu
   return Number(row?.v ?? 0);
 }
 
-/** Reads a table page by page in key order (keyset paging on the first order column). */
+/** Reads a table page by page, in the order of its key columns. */
 async function* tableRows(trx: RecordsTransaction, spec: TableSpec): AsyncGenerator<Row> {
   let offset = 0;
   for (;;) {
@@ -194,7 +182,7 @@ export async function writeBackup(
         source: records.dialect,
         schemaVersion: await schemaVersion(trx)
       });
-      for (const spec of backupTables()) {
+      for (const spec of BACKUP_TABLES) {
         let count = 0;
         for await (const row of tableRows(trx, spec)) {
           const out: Row = {};
@@ -266,7 +254,7 @@ export async function writeBackup(
 /** Rows of every backed-up table and documents; what `restore` refuses to overwrite. */
 export async function storeIsEmpty(records: Records): Promise<boolean> {
   for (const table of [
-    ...backupTables().map((t) => t.table),
+    ...BACKUP_TABLES.map((t) => t.table),
     'document_snapshots',
     'document_updates'
   ] as TableName[]) {
@@ -308,7 +296,7 @@ export async function restoreBackup(
       'the target store is not empty; restore only into an empty one'
     );
   }
-  const known = new Map(backupTables().map((spec) => [spec.table, spec]));
+  const known = new Map(BACKUP_TABLES.map((spec) => [spec.table, spec]));
   const target = await schemaVersion(records.db);
   // The file comes from the operator's command line, never from a request.
   // eslint-disable-next-line security/detect-non-literal-fs-filename

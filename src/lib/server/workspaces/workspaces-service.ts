@@ -127,16 +127,6 @@ async function targetMembership(
   return membership;
 }
 
-async function refuseLastOwner(runtime: Runtime, target: Membership, what: string): Promise<void> {
-  if (target.role !== 'owner') return;
-  if ((await runtime.accounts.countOwners(target.workspaceId)) <= 1) {
-    throw new DomainError(
-      'last_owner',
-      `the last owner cannot be ${what}; make someone else owner first`
-    );
-  }
-}
-
 /**
  * Gives a member another role, within `canChangeRole` of the actor's role. The last owner is
  * never demoted. The member's open connections close at once and reconnect with the new role.
@@ -158,7 +148,6 @@ export async function changeMemberRole(
           `your role (${actorRole}) may not change a ${target.role} to ${next}`
         );
       }
-      if (next !== 'owner') await refuseLastOwner(runtime, target, 'demoted');
       await runtime.accounts.setRole(workspaceId, targetUserId, next, { keepAnOwner: true });
       await audit(runtime, actor, workspaceId, 'member.role_changed', `user:${targetUserId}`, {
         from: target.role,
@@ -195,7 +184,6 @@ export async function removeMember(
         `your role (${actorRole}) may not remove a ${target.role}`
       );
     }
-    await refuseLastOwner(runtime, target, 'removed');
     // Named in the entry: once removed, the log can no longer look the person up as a member.
     const removed = await runtime.accounts.getUser(targetUserId);
     await runtime.accounts.removeMember(workspaceId, targetUserId, { keepAnOwner: true });
