@@ -298,3 +298,63 @@ export async function waitForOfflineCopy(page, docName) {
     { timeout: 30_000, polling: 250 }
   );
 }
+
+/** Comments the benchmark's long task carries (bench/board/legacy-seed.mjs). */
+export const TASK_PAGE_COMMENTS = 200;
+
+/**
+ * Runs in every document before the app: records, on the navigation's clock, when the task
+ * page shows its description and all of the long task's comments.
+ */
+export function taskPageProbe() {
+  /** @type {Record<string, number>} */
+  const marks = {};
+  /** @type {any} */ (window).__benchTaskMarks = marks;
+  const observer = new MutationObserver(() => {
+    if (document.querySelectorAll('[data-testid="comment"]').length < 200) return;
+    if (!document.querySelector('[data-testid="task-detail"]')) return;
+    marks.shown = performance.now();
+    observer.disconnect();
+  });
+  observer.observe(document, { childList: true, subtree: true });
+}
+
+/**
+ * Opens (or reloads) a task page `runs` times and times, from navigation start, until its
+ * description and 200 comments are on the page. With `fresh`, every run is a new context (no
+ * cache, no offline copy: cold); otherwise `page` is reused (its offline copy answers).
+ * @param {{ page?: import('@playwright/test').Page, browser?: import('@playwright/test').Browser,
+ *   contextOptions?: any, path: string, runs: number, log: (s: string) => void, label: string }} o
+ */
+export async function timeTaskPage(o) {
+  /** @type {number[]} */
+  const times = [];
+  for (let i = 0; i < o.runs; i++) {
+    let context = null;
+    let page = o.page;
+    if (!page) {
+      await sleep(2500);
+      context = await /** @type {import('@playwright/test').Browser} */ (o.browser).newContext(
+        o.contextOptions
+      );
+      await context.addInitScript(taskPageProbe);
+      page = await context.newPage();
+    }
+    try {
+      await page.goto(o.path, { waitUntil: 'commit' });
+      await page.waitForFunction(() => /** @type {any} */ (window).__benchTaskMarks?.shown, null, {
+        timeout: 180_000,
+        polling: 50
+      });
+      const ms = await page.evaluate(() => /** @type {any} */ (window).__benchTaskMarks.shown);
+      times.push(ms);
+      o.log(
+        `    ${o.label} run ${i + 1}: description and ${TASK_PAGE_COMMENTS} comments in ${ms.toFixed(0)} ms`
+      );
+    } finally {
+      if (context) await context.close();
+    }
+    await sleep(300);
+  }
+  return { runs: times, medianMs: quantile(times, 0.5) };
+}

@@ -1,8 +1,11 @@
-// Board benchmark (`node bench/run.mjs board`): a 10,000-task board in the real app. Seeds the
-// board with the board model into a temporary DATA_DIR through the server's SQLite storage,
-// starts the production server (build/server/main.js), then measures in Chromium (first card
-// cold and from IndexedDB, frame times while scrolling) and in Node (merge of offline edits).
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// Board benchmark (`node bench/run.mjs board`): a 10,000-task board in the real app, before and
+// after the board-scale work, side by side in one run. The reference version (bench/board/
+// reference.mjs, built once from git) seeds the board with its own code into a DATA_DIR; each
+// build then runs on its own copy of that data: the reference as it was ("before"), and this
+// checkout's production build ("after"), which upgrades the data on start (migration, archive).
+// Measured: the board document's size, the live board cold and from IndexedDB, list scrolling,
+// a merge of offline edits, and a task page with a long description and 200 comments.
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleEntryFromSource } from '../../scripts/entry-build-options.mjs';
 import { untrackDir } from '../sync/cleanup.mjs';
@@ -20,40 +23,51 @@ import {
   reloadFirstCard,
   scrollFrames,
   signInState,
+  taskPageProbe,
+  timeTaskPage,
   warmUp
 } from './browser.mjs';
 import { runMerge } from './merge.mjs';
-import { profileAction, reportProfile } from './profile.mjs';
+import { REFERENCE_COMMIT, ensureReference } from './reference.mjs';
 
 const MAIN_ENTRY = join(ROOT, 'build', 'server', 'main.js');
 const ADMIN_ENTRY = join(ROOT, 'build', 'server', 'admin.js');
 const WORKSPACE = 'bench';
 const SCENARIOS = ['cold', 'idb', 'scroll', 'merge'];
+const BUILDS = ['before', 'after'];
 /** Timer jitter allowed before a frame interval counts as over 16.7 / 33.4 ms. */
 const FRAME_JITTER_MS = 1;
 
-/** Targets from the issue, on the 2-core development machine. */
-export const TARGETS = { idbFirstCardMs: 500, mergeMs: 1000 };
+/** Targets from issue 12 (board scale), for the "after" pass, on the 2-core development machine. */
+export const TARGETS = {
+  boardBytes: 3 * 2 ** 20,
+  idbLiveMs: 500,
+  coldLiveMs: 1200,
+  mergeMs: 250,
+  taskIdbMs: 300,
+  taskColdMs: 600
+};
 
 const USAGE = `Usage: node bench/run.mjs board [--board-… flags]
 
   --board-only=cold,idb,scroll,merge  scenarios (default all)
+  --board-builds=before,after  which passes to run (default both, side by side)
+  --board-reference=COMMIT the "before" version (default ${REFERENCE_COMMIT.slice(0, 10)}, the last
+                           commit before the board-scale work); built once into
+                           node_modules/.cache/runboard-reference/
   --board-tasks=N          tasks on the board (default 10000)
   --board-archived=N       of them archived (default half)
   --board-members=N        workspace members / assignees (default 12)
-  --board-runs=N           runs per first-card figure, median reported (default 5)
+  --board-runs=N           runs per browser figure, median reported (default 5)
   --board-edits=N          offline edits per client in the merge (default 1000)
   --board-scroll-ms=MS     length of the scroll (default 3000)
   --board-port=P           port of the app server (default 4180; the origin must stay the same
                            across a server restart for IndexedDB and the service worker)
   --board-verbose          echo the server's output
-  --board-app=PATH         app server entry (default build/server/main.js); a copy of another
-                           build inside the checkout compares two builds on the same data
+  --board-app=PATH         the "after" server entry (default build/server/main.js)
   --board-keep-data=DIR    keep the seeded DATA_DIR (accounts + board) in DIR and reuse it on
-                           later runs with the same --board-tasks/-archived/-members (seeding
-                           takes ~30 s); every run still works on a fresh copy
-  --board-profile=DIR      one extra run of (a) and (b) under the V8 profiler: writes
-                           DIR/<figure>.cpuprofile and prints the costliest functions
+                           later runs with the same --board-tasks/-archived/-members/-reference
+                           (seeding takes one to two minutes); every pass works on a fresh copy
   --out=DIR                results directory (default bench/results)
   --strict                 exit 1 if a target FAILs`;
 
@@ -65,6 +79,8 @@ export function parseBoardArgs(argv) {
     argv,
     [
       'board-only',
+      'board-builds',
+      'board-reference',
       'board-tasks',
       'board-archived',
       'board-members',
@@ -73,7 +89,6 @@ export function parseBoardArgs(argv) {
       'board-scroll-ms',
       'board-port',
       'board-verbose',
-      'board-profile',
       'board-keep-data',
       'board-app',
       'out',
@@ -85,10 +100,17 @@ export function parseBoardArgs(argv) {
   /** @param {string} k @param {number} d */
   const num = (k, d) => wholeNumber(a, k, d);
   const only = scenarioList(a, 'board-only', SCENARIOS);
+  const builds = scenarioList(a, 'board-builds', BUILDS);
   const tasks = num('board-tasks', 10_000);
+  const reference =
+    typeof a['board-reference'] === 'string' ? a['board-reference'] : REFERENCE_COMMIT;
+  if (!/^[0-9a-f]{40}$/.test(reference))
+    throw new Error('--board-reference needs a full 40-digit commit id');
   return {
     help: !!a.help,
     only,
+    builds,
+    reference,
     tasks,
     archived: Math.min(tasks, num('board-archived', Math.floor(tasks / 2))),
     members: Math.max(2, num('board-members', 12)),
@@ -99,7 +121,6 @@ export function parseBoardArgs(argv) {
     verbose: !!a['board-verbose'],
     app: typeof a['board-app'] === 'string' ? a['board-app'] : MAIN_ENTRY,
     keepData: typeof a['board-keep-data'] === 'string' ? a['board-keep-data'] : null,
-    profileDir: typeof a['board-profile'] === 'string' ? a['board-profile'] : null,
     out: typeof a.out === 'string' ? a.out : join(ROOT, 'bench', 'results'),
     strict: !!a.strict
   };
@@ -122,11 +143,12 @@ const MEMBER_NAMES = [
 
 /**
  * Members (the first one owns workspace `bench`) and API tokens for the merge clients.
+ * @param {string} adminEntry the reference's admin CLI (its schema is the one upgraded)
  * @param {string} dataDir
  * @param {number} members
  */
-async function provision(dataDir, members) {
-  const { password, email, ids, tokens } = await provisionWorkspace(ADMIN_ENTRY, dataDir, {
+async function provision(adminEntry, dataDir, members) {
+  const { password, email, ids, tokens } = await provisionWorkspace(adminEntry, dataDir, {
     users: Array.from({ length: members }, (_, i) => ({
       email: `board${i}@example.com`,
       name: MEMBER_NAMES[i % MEMBER_NAMES.length] ?? `Member ${i}`
@@ -142,11 +164,17 @@ async function provision(dataDir, members) {
  * Provisions accounts and seeds the board into `dataDir`; with --board-keep-data, copies a kept
  * template instead when it matches the options, or keeps the new one for next time.
  * @param {ReturnType<typeof parseBoardArgs>} o
- * @param {any} lib
+ * @param {any} lib the reference's legacy seeder (bench/board/legacy-seed.mjs)
  * @param {string} dataDir
+ * @param {string} adminEntry
  */
-async function seededTemplate(o, lib, dataDir) {
-  const wanted = { tasks: o.tasks, archived: o.archived, members: o.members };
+async function seededTemplate(o, lib, dataDir, adminEntry) {
+  const wanted = {
+    tasks: o.tasks,
+    archived: o.archived,
+    members: o.members,
+    reference: o.reference
+  };
   const infoFile = o.keepData ? join(o.keepData, 'board-bench.json') : null;
   if (o.keepData && infoFile && existsSync(infoFile)) {
     const info = JSON.parse(readFileSync(infoFile, 'utf8'));
@@ -156,10 +184,10 @@ async function seededTemplate(o, lib, dataDir) {
     }
   }
   const ts = performance.now();
-  const accounts = await provision(dataDir, o.members);
+  const accounts = await provision(adminEntry, dataDir, o.members);
   const provisionMs = performance.now() - ts;
   const seed = {
-    ...(await lib.seedBoard({
+    ...(await lib.seedLegacyBoard({
       dataDir,
       workspaceId: WORKSPACE,
       memberIds: accounts.memberIds,
@@ -178,179 +206,173 @@ async function seededTemplate(o, lib, dataDir) {
 }
 
 /**
- * @param {string[]} argv
- * @returns {Promise<number>} exit code
+ * The board as a Node client sees it right after the server started: the time until the first
+ * sync (an upgraded server migrates the board on that load), then, once the server's own work
+ * on it has settled (no change for 3 s), the document's size and the tasks on the live board.
+ * @param {string} baseUrl
+ * @param {string} docName
+ * @param {string} token
  */
-export async function runBoardBench(argv) {
-  const begun = await startBrowserBench({
-    title: 'board benchmark',
-    argv,
-    parse: parseBoardArgs,
-    usage: USAGE,
-    entries: (o) => [o.app, ADMIN_ENTRY]
+async function inspectBoard(baseUrl, docName, token) {
+  const [{ WebsocketProvider }, Y, { default: WebSocket }] = await Promise.all([
+    import('y-websocket'),
+    import('yjs'),
+    import('ws')
+  ]);
+  const { whenSynced } = await import('../provider.mjs');
+  const doc = new Y.Doc();
+  const t0 = performance.now();
+  const provider = new WebsocketProvider(baseUrl, docName, doc, {
+    WebSocketPolyfill: /** @type {any} */ (WebSocket),
+    params: { token },
+    disableBc: true
   });
-  if ('exit' in begun) return begun.exit;
-  const { o, started, t0, idleBusy } = begun;
+  try {
+    await whenSynced(provider, 600_000);
+    const firstSyncMs = performance.now() - t0;
+    let last = performance.now();
+    doc.on('update', () => {
+      last = performance.now();
+    });
+    const settleStart = performance.now();
+    while (performance.now() - last < 3000 && performance.now() - settleStart < 600_000) {
+      await sleep(250);
+    }
+    const tasks = doc.getMap('tasks');
+    let live = 0;
+    tasks.forEach((value) => {
+      if (value instanceof Y.Map && (value.get('archivedAt') ?? null) === null) live++;
+    });
+    return {
+      firstSyncMs,
+      settledMs: last - t0,
+      bytes: Y.encodeStateAsUpdate(doc).byteLength,
+      entries: tasks.size,
+      live
+    };
+  } finally {
+    provider.destroy();
+    doc.destroy();
+  }
+}
 
+/**
+ * One build measured on its own copy of the seeded data: the reference ("before") or this
+ * checkout ("after"). Every figure of the summary comes from here.
+ * @param {{ name: string, app: string, lib: any, template: string, accounts: any, seed: any,
+ *   o: ReturnType<typeof parseBoardArgs>, notes: string[] }} p
+ */
+async function runPass(p) {
+  const { o, accounts, seed } = p;
   /** @type {Record<string, any>} */
-  const results = {};
-  /** @type {string[]} */
-  const notes = [];
-  const dataDir = makeDataDir('board');
+  const r = { build: p.name };
+  const dataDir = makeDataDir(`board-${p.name}`);
+  cpSync(p.template, dataDir, { recursive: true });
   /** @type {import('../sync/servers.mjs').ServerHandle | null} */
   let server = null;
   /** @type {import('@playwright/test').Browser | null} */
   let browser = null;
+  const start = async () => {
+    server = await startServer('ours', {
+      entry: p.app,
+      dataDir,
+      port: o.port,
+      verbose: o.verbose,
+      timeoutMs: 600_000
+    });
+    return server;
+  };
   try {
-    // ---- seed (or copy a kept seeded template)
-    const bundle = await bundleEntryFromSource('bench/board/board-data.ts');
-    if (!bundle) throw new Error('esbuild is needed to bundle bench/board/board-data.ts');
-    const lib = await import(bundle);
-    const { accounts, seed } = await seededTemplate(o, lib, dataDir);
-    results.seed = { ...seed, members: o.members };
-    log(
-      `${seed.reused ? `reused the seeded board in ${o.keepData}` : 'seeded'} ${seed.docName}: ` +
-        `${seed.tasks} tasks (${seed.archived} archived, ${seed.open} open), ` +
-        `${o.members} members, ${(seed.bytes / 2 ** 20).toFixed(1)} MB as one update` +
-        (seed.reused
-          ? ''
-          : `; accounts ${fmt(seed.provisionMs / 1000)} s, board built in ${fmt(seed.buildMs / 1000)} s, stored in ${fmt(seed.storeMs)} ms`)
-    );
-
-    const start = async () => {
-      server = await startServer('ours', {
-        entry: o.app,
-        dataDir,
-        port: o.port,
-        verbose: o.verbose,
-        timeoutMs: 30_000
-      });
-      return server;
-    };
     await start();
+    r.startMs = server?.startMs;
     const baseURL = `http://127.0.0.1:${o.port}`;
     const path = `/w/${WORKSPACE}/board`;
-    log(`app server: ${baseURL} (pid ${server?.pid}, ready in ${fmt(server?.startMs ?? NaN)} ms)`);
+    const taskPath = `/w/${WORKSPACE}/tasks/${seed.longTask.key}`;
+    log(`app server (${p.name}): ${baseURL}, pid ${server?.pid}, ready in ${fmt(r.startMs)} ms`);
+    r.board = await inspectBoard(
+      `ws://127.0.0.1:${o.port}/sync`,
+      seed.docName,
+      /** @type {string} */ (accounts.tokens[2])
+    );
+    log(
+      `    board first synced in ${fmt(r.board.firstSyncMs)} ms (settled at ${fmt(r.board.settledMs)} ms): ` +
+        `${(r.board.bytes / 2 ** 20).toFixed(2)} MB, ${r.board.entries} task entries, ${r.board.live} on the live board`
+    );
 
     const wantBrowser = o.only.some((s) => s !== 'merge');
     if (wantBrowser) {
       browser = await launch();
       const storageState = await signInState(baseURL, accounts.email, accounts.password);
-
       if (o.only.includes('cold')) {
-        log('');
-        log(`== (a) first card, cold: new browser context, navigation to ${path}`);
-        results.cold = await coldFirstCard({
+        log(`  (a) cold: new browser context, navigation to ${path}`);
+        r.cold = await coldFirstCard({ browser, baseURL, path, storageState, runs: o.runs, log });
+        log(`  (e) task page cold: new browser context, navigation to ${taskPath}`);
+        r.taskCold = await timeTaskPage({
           browser,
-          baseURL,
-          path,
-          storageState,
+          contextOptions: { baseURL, storageState },
+          path: taskPath,
           runs: o.runs,
-          log
+          log,
+          label: 'cold'
         });
-        log(
-          `    median ${fmt(results.cold.medianMs)} ms (min ${fmt(results.cold.minMs)}, max ${fmt(results.cold.maxMs)})`
-        );
-        if (o.profileDir) {
-          mkdirSync(o.profileDir, { recursive: true });
-          await sleep(2500);
-          const context = await browser.newContext({ baseURL, storageState });
-          try {
-            await context.addInitScript(firstCardProbe);
-            const page = await context.newPage();
-            const profile = await profileAction(page, async () => {
-              await page.goto(path, { waitUntil: 'commit' });
-              await page.waitForSelector('[data-testid="task-card"]', { timeout: 180_000 });
-            });
-            results.cold.profile = reportProfile(o.profileDir, 'cold', profile, log);
-          } finally {
-            await context.close();
-          }
-        }
       }
-
       if (o.only.includes('scroll') || o.only.includes('idb')) {
         const context = await browser.newContext({ baseURL, storageState });
         try {
           await context.addInitScript(firstCardProbe);
-          const { page, serviceWorker } = await warmUp(context, path, seed.docName, seed.open);
+          await context.addInitScript(taskPageProbe);
+          const { page, serviceWorker } = await warmUp(context, path, seed.docName, r.board.live);
           if (o.only.includes('scroll')) {
-            log('');
-            const listExists = await hasList(page, `/w/${WORKSPACE}/list`);
-            const target = listExists
-              ? { path: `/w/${WORKSPACE}/list`, scroller: '[data-testid="task-list-scroller"]' }
-              : { path, scroller: null };
-            log(
-              `== (c) scrolling ${listExists ? 'the list view' : 'the board (no list view on this branch yet: the page scrolls over all columns)'} ` +
-                `top to bottom in ${o.scrollMs} ms`
-            );
-            if (listExists) {
-              await page.goto(target.path);
-              await page.waitForSelector('[data-testid="task-row"]', { timeout: 180_000 });
-            }
+            log(`  (c) scrolling the list view top to bottom in ${o.scrollMs} ms`);
+            await page.goto(`/w/${WORKSPACE}/list`);
+            await page.waitForSelector('[data-testid="task-row"]', { timeout: 180_000 });
             await sleep(500);
-            const r = await scrollFrames({
+            const s = await scrollFrames({
               page,
-              scroller: target.scroller,
+              scroller: '[data-testid="task-list-scroller"]',
               durationMs: o.scrollMs
             });
-            const f = r.intervals;
-            results.scroll = {
-              view: listExists ? 'list' : 'board',
+            const f = s.intervals;
+            r.scroll = {
               frames: f.length,
-              wallMs: r.wallMs,
-              scrollHeight: r.scrollHeight,
-              rowsInDom: r.rows,
               p50: quantile(f, 0.5),
               p95: quantile(f, 0.95),
               p99: quantile(f, 0.99),
-              max: Math.max(...f),
               // 1 ms allowance: at 60 Hz a frame that was on time measures 16.6–16.8 ms.
-              over16: f.filter((x) => x > 16.7 + FRAME_JITTER_MS).length / f.length,
-              over33: f.filter((x) => x > 33.4 + FRAME_JITTER_MS).length / f.length
+              over16: f.filter((x) => x > 16.7 + FRAME_JITTER_MS).length / f.length
             };
-            const s = results.scroll;
             log(
-              `    ${s.frames} frames in ${fmt(s.wallMs)} ms over ${s.scrollHeight} px (${s.rowsInDom} rows/cards in the DOM): ` +
-                `frame p50 ${fmt(s.p50)} / p95 ${fmt(s.p95)} / p99 ${fmt(s.p99)} / max ${fmt(s.max)} ms; ` +
-                `${pct(s.over16 * 100)} over 16.7 ms, ${pct(s.over33 * 100)} over 33 ms`
+              `    frame p50 ${fmt(r.scroll.p50)} / p95 ${fmt(r.scroll.p95)} / p99 ${fmt(r.scroll.p99)} ms; ` +
+                `${pct(r.scroll.over16 * 100)} over 16.7 ms`
             );
-            if (listExists) await page.goto(path);
+            await page.goto(path);
           }
           if (o.only.includes('idb')) {
-            log('');
-            const sw = serviceWorker;
-            results.idb = { serverStopped: sw };
-            if (sw) {
-              log(
-                `== (b) first card from IndexedDB, server STOPPED (service worker serves the app shell)`
-              );
-              await stopServer(/** @type {any} */ (server));
-              server = null;
-            } else {
-              log(
-                `== (b) first card from IndexedDB, server running but the websocket blocked ` +
-                  `(no service worker on this branch yet, so the page itself still comes from the server)`
-              );
-              notes.push(
-                '(b) ran with the websocket blocked, not with the server stopped (no service worker)'
-              );
-              await context.routeWebSocket(/\/sync\//, (ws) =>
-                ws.close({ code: 1001, reason: 'bench: offline' })
-              );
-            }
-            Object.assign(results.idb, await reloadFirstCard({ page, runs: o.runs, log }));
-            log(
-              `    median ${fmt(results.idb.medianMs)} ms (min ${fmt(results.idb.minMs)}, max ${fmt(results.idb.maxMs)})`
+            // The task page once online, so this device keeps its copy, then the server stops.
+            await page.goto(taskPath);
+            await page.waitForFunction(
+              () => /** @type {any} */ (window).__benchTaskMarks?.shown,
+              null,
+              {
+                timeout: 180_000
+              }
             );
-            if (o.profileDir) {
-              mkdirSync(o.profileDir, { recursive: true });
-              const profile = await profileAction(page, async () => {
-                await page.reload({ waitUntil: 'commit' });
-                await page.waitForSelector('[data-testid="task-card"]', { timeout: 180_000 });
-              });
-              results.idb.profile = reportProfile(o.profileDir, 'idb', profile, log);
-            }
+            await sleep(1500);
+            await page.goto(path);
+            await page.waitForSelector('[data-testid="task-card"]', { timeout: 180_000 });
+            if (!serviceWorker) throw new Error('no service worker: the offline figures need one');
+            await stopServer(/** @type {any} */ (server));
+            server = null;
+            log(`  (b) board from IndexedDB, server STOPPED (the service worker serves the app)`);
+            r.idb = await reloadFirstCard({ page, runs: o.runs, log });
+            log(`  (f) task page from IndexedDB, server stopped`);
+            r.taskIdb = await timeTaskPage({
+              page,
+              path: taskPath,
+              runs: o.runs,
+              log,
+              label: 'offline'
+            });
           }
         } finally {
           await context.close();
@@ -361,25 +383,24 @@ export async function runBoardBench(argv) {
     }
 
     if (o.only.includes('merge')) {
-      log('');
-      log(`== (d) merge: 2 clients x ${o.edits} offline edits, reconnecting at once`);
+      log(`  (d) merge: 2 clients x ${o.edits} offline edits, reconnecting at once`);
       if (server === null) await start();
-      results.merge = await runMerge({
+      r.merge = await runMerge({
         baseUrl: `ws://127.0.0.1:${o.port}/sync`,
         docName: seed.docName,
         tokens: accounts.tokens,
         memberIds: accounts.memberIds,
         actors: [accounts.memberIds[0], accounts.memberIds[1]],
         edits: o.edits,
-        lib,
+        lib: p.lib,
         log,
         serverPid: server?.pid ?? null
       });
     }
   } catch (err) {
     const msg = String(/** @type {Error} */ (err)?.stack ?? err);
-    results.error = msg;
-    log(`ERROR: ${msg.split('\n').slice(0, 8).join('\n    ')}`);
+    r.error = msg;
+    log(`ERROR (${p.name}): ${msg.split('\n').slice(0, 8).join('\n    ')}`);
     if (server) log(`server output:\n${/** @type {any} */ (server).log.join('\n')}`);
   } finally {
     if (browser) await /** @type {any} */ (browser).close();
@@ -387,12 +408,87 @@ export async function runBoardBench(argv) {
     rmSync(dataDir, { recursive: true, force: true });
     untrackDir(dataDir);
   }
+  return r;
+}
 
-  // ---- summary
+/**
+ * @param {string[]} argv
+ * @returns {Promise<number>} exit code
+ */
+export async function runBoardBench(argv) {
+  const begun = await startBrowserBench({
+    title: 'board benchmark',
+    argv,
+    parse: parseBoardArgs,
+    usage: USAGE,
+    entries: () => [MAIN_ENTRY, ADMIN_ENTRY]
+  });
+  if ('exit' in begun) return begun.exit;
+  const { o, started, t0, idleBusy } = begun;
+
+  /** @type {Record<string, any>} */
+  const results = { passes: {} };
+  /** @type {string[]} */
+  const notes = [];
+  const template = makeDataDir('board-template');
+  try {
+    const reference = await ensureReference(o.reference, log);
+    results.reference = reference.commit;
+    const legacy = await reference.seeder();
+    const { accounts, seed } = await seededTemplate(o, legacy, template, reference.admin);
+    results.seed = { ...seed, members: o.members };
+    log(
+      `${seed.reused ? `reused the seeded board in ${o.keepData}` : 'seeded'} ${seed.docName} with the reference's code: ` +
+        `${seed.tasks} tasks (${seed.archived} archived, ${seed.open} open) and ${seed.longTask.key} ` +
+        `(${seed.longTask.descriptionChars} characters, ${seed.longTask.comments} comments), ` +
+        `${o.members} members, ${(seed.bytes / 2 ** 20).toFixed(1)} MB as one update`
+    );
+    const bundle = await bundleEntryFromSource('bench/board/board-data.ts');
+    if (!bundle) throw new Error('esbuild is needed to bundle bench/board/board-data.ts');
+    const current = await import(bundle);
+    const builds = {
+      before: {
+        app: reference.app,
+        lib: legacy,
+        label: `reference ${reference.commit.slice(0, 10)}`
+      },
+      after: { app: o.app, lib: current, label: 'this checkout' }
+    };
+    for (const name of o.builds) {
+      const build = builds[/** @type {'before' | 'after'} */ (name)];
+      log('');
+      log(`== ${name}: ${build.label}`);
+      results.passes[name] = await runPass({
+        name,
+        app: build.app,
+        lib: build.lib,
+        template,
+        accounts,
+        seed,
+        o,
+        notes
+      });
+    }
+  } catch (err) {
+    const msg = String(/** @type {Error} */ (err)?.stack ?? err);
+    results.error = msg;
+    log(`ERROR: ${msg.split('\n').slice(0, 8).join('\n    ')}`);
+  } finally {
+    rmSync(template, { recursive: true, force: true });
+    untrackDir(template);
+  }
+
   const targets = evaluateTargets(results);
   log('');
-  log('== Board summary');
-  log(table(['figure', 'result', 'target', 'status'], summaryRows(results, targets)));
+  log(
+    `== Board summary (before: reference ${String(results.reference ?? '?').slice(0, 10)}; after: this checkout)`
+  );
+  log(
+    table(
+      ['figure', 'before', 'after', 'after/before', 'target', 'status'],
+      summaryRows(results, targets)
+    )
+  );
   for (const n of notes) log(`NOTE: ${n}`);
 
   return finishBrowserBench({
@@ -408,94 +504,155 @@ export async function runBoardBench(argv) {
 }
 
 /**
- * Whether this build has the list view (another branch adds it).
- * @param {import('@playwright/test').Page} page
- * @param {string} path
- */
-async function hasList(page, path) {
-  const reply = await page.request.get(path);
-  return reply.status() === 200;
-}
-
-/**
+ * The issue's targets, judged on the "after" pass.
  * @param {Record<string, any>} results
  * @returns {{ name: string, status: 'PASS' | 'FAIL' | 'n/a', detail: string }[]}
  */
 function evaluateTargets(results) {
+  const after = results.passes?.after;
   /** @type {{ name: string, status: 'PASS' | 'FAIL' | 'n/a', detail: string }[]} */
   const list = [];
-  const idb = results.idb;
-  list.push({
-    name: `(b) first card from IndexedDB < ${TARGETS.idbFirstCardMs} ms`,
-    status:
-      !idb || idb.medianMs === undefined
-        ? results.error
-          ? 'FAIL'
-          : 'n/a'
-        : idb.medianMs < TARGETS.idbFirstCardMs
-          ? 'PASS'
-          : 'FAIL',
-    detail: idb?.medianMs !== undefined ? `median ${fmt(idb.medianMs)} ms` : 'not run'
-  });
-  const m = results.merge;
-  list.push({
-    name: `(d) merge of 2 x ${m?.edits ?? 1000} offline edits < ${TARGETS.mergeMs} ms`,
-    status: !m ? (results.error ? 'FAIL' : 'n/a') : m.mergeMs < TARGETS.mergeMs ? 'PASS' : 'FAIL',
-    detail: m ? `${fmt(m.mergeMs)} ms` : 'not run'
-  });
+  /**
+   * @param {string} name
+   * @param {number | undefined} value
+   * @param {number} limit
+   * @param {(v: number) => string} show
+   */
+  const check = (name, value, limit, show) =>
+    list.push({
+      name,
+      status:
+        value === undefined || !Number.isFinite(value)
+          ? results.error || after?.error
+            ? 'FAIL'
+            : 'n/a'
+          : value <= limit
+            ? 'PASS'
+            : 'FAIL',
+      detail: value === undefined ? 'not run' : show(value)
+    });
+  const mb = (/** @type {number} */ v) => `${(v / 2 ** 20).toFixed(2)} MB`;
+  const ms = (/** @type {number} */ v) => `${fmt(v)} ms`;
+  check(`board document <= ${mb(TARGETS.boardBytes)}`, after?.board?.bytes, TARGETS.boardBytes, mb);
+  check(
+    `live board from IndexedDB < ${TARGETS.idbLiveMs} ms`,
+    after?.idb?.medianLiveMs,
+    TARGETS.idbLiveMs,
+    ms
+  );
+  check(
+    `live board cold < ${TARGETS.coldLiveMs} ms`,
+    after?.cold?.medianLiveMs,
+    TARGETS.coldLiveMs,
+    ms
+  );
+  check(
+    `merge 2 x 1,000 offline edits < ${TARGETS.mergeMs} ms`,
+    after?.merge?.mergeMs,
+    TARGETS.mergeMs,
+    ms
+  );
+  check(
+    `task page from IndexedDB < ${TARGETS.taskIdbMs} ms`,
+    after?.taskIdb?.medianMs,
+    TARGETS.taskIdbMs,
+    ms
+  );
+  check(
+    `task page cold < ${TARGETS.taskColdMs} ms`,
+    after?.taskCold?.medianMs,
+    TARGETS.taskColdMs,
+    ms
+  );
   return list;
 }
 
 /**
+ * Figure | before | after | ratio | target | status, one row per figure.
  * @param {Record<string, any>} r
  * @param {ReturnType<typeof evaluateTargets>} targets
  */
 function summaryRows(r, targets) {
+  const before = r.passes?.before ?? {};
+  const after = r.passes?.after ?? {};
   /** @type {string[][]} */
   const rows = [];
-  if (r.cold)
+  /**
+   * @param {string} name
+   * @param {(p: any) => number | undefined} get
+   * @param {(v: number) => string} show
+   * @param {{ name: string, status: string } | undefined} target
+   * @param {string} targetText
+   */
+  const row = (name, get, show, target, targetText) => {
+    const b = get(before);
+    const a = get(after);
+    const has = (/** @type {number | undefined} */ v) => v !== undefined && Number.isFinite(v);
     rows.push([
-      '(a) first card, cold (median)',
-      `${fmt(r.cold.medianMs)} ms (painted ${fmt(r.cold.medianFrameMs)} ms; live ${fmt(r.cold.medianLiveMs)} ms)`,
-      '-',
-      'info'
+      name,
+      has(b) ? show(/** @type {number} */ (b)) : '-',
+      has(a) ? show(/** @type {number} */ (a)) : '-',
+      has(a) && has(b) && b
+        ? `${/** @type {number} */ ((a) / /** @type {number} */ (b)).toFixed(2)}x`
+        : '-',
+      targetText,
+      target?.status ?? 'info'
     ]);
-  if (r.idb?.medianMs !== undefined)
-    rows.push([
-      `(b) first card from IndexedDB${r.idb.serverStopped ? ', server stopped' : ', ws blocked'} (median)`,
-      `${fmt(r.idb.medianMs)} ms (painted ${fmt(r.idb.medianFrameMs)} ms)`,
-      `< ${TARGETS.idbFirstCardMs} ms`,
-      targets[0]?.status ?? 'n/a'
-    ]);
-  if (r.idb?.medianLiveMs !== undefined)
-    rows.push([
-      '    live board (document loaded, editable; median)',
-      `${fmt(r.idb.medianLiveMs)} ms`,
-      '-',
-      'info'
-    ]);
-  if (r.scroll)
-    rows.push([
-      `(c) scroll frame time (${r.scroll.view})`,
-      `p50 ${fmt(r.scroll.p50)} / p95 ${fmt(r.scroll.p95)} / p99 ${fmt(r.scroll.p99)} ms; ` +
-        `${pct(r.scroll.over16 * 100)} > 16.7 ms, ${pct(r.scroll.over33 * 100)} > 33 ms`,
-      '-',
-      'info'
-    ]);
-  if (r.merge) {
-    rows.push([
-      `(d) merge 2 x ${r.merge.edits} offline edits`,
-      `${fmt(r.merge.mergeMs)} ms`,
-      `< ${TARGETS.mergeMs} ms`,
-      targets[1]?.status ?? 'n/a'
-    ]);
-    rows.push([
-      '    reference: Y.applyUpdate in-process',
-      `B into A ${fmt(r.merge.reference.applyIntoAMs)} ms, both into base ${fmt(r.merge.reference.applyBothMs)} ms`,
-      '-',
-      'info'
-    ]);
+  };
+  const mb = (/** @type {number} */ v) => `${(v / 2 ** 20).toFixed(2)} MB`;
+  const ms = (/** @type {number} */ v) => `${fmt(v)} ms`;
+  const n = (/** @type {number} */ v) => String(v);
+  row(
+    'board document (after start-up)',
+    (p) => p.board?.bytes,
+    mb,
+    targets[0],
+    `<= ${mb(TARGETS.boardBytes)}`
+  );
+  row('    task entries in it', (p) => p.board?.entries, n, undefined, '-');
+  row('first load after start (migration)', (p) => p.board?.firstSyncMs, ms, undefined, '-');
+  row(
+    '(b) live board from IndexedDB, server stopped (median)',
+    (p) => p.idb?.medianLiveMs,
+    ms,
+    targets[1],
+    `< ${TARGETS.idbLiveMs} ms`
+  );
+  row('    first card from IndexedDB (median)', (p) => p.idb?.medianMs, ms, undefined, '-');
+  row(
+    '(a) live board cold (median)',
+    (p) => p.cold?.medianLiveMs,
+    ms,
+    targets[2],
+    `< ${TARGETS.coldLiveMs} ms`
+  );
+  row('    first card cold (median)', (p) => p.cold?.medianMs, ms, undefined, '-');
+  row('(c) list scroll frame p95', (p) => p.scroll?.p95, ms, undefined, '-');
+  row(
+    '(d) merge 2 x 1,000 offline edits',
+    (p) => p.merge?.mergeMs,
+    ms,
+    targets[3],
+    `< ${TARGETS.mergeMs} ms`
+  );
+  row(
+    '(f) task page from IndexedDB (median)',
+    (p) => p.taskIdb?.medianMs,
+    ms,
+    targets[4],
+    `< ${TARGETS.taskIdbMs} ms`
+  );
+  row(
+    '(e) task page cold (median)',
+    (p) => p.taskCold?.medianMs,
+    ms,
+    targets[5],
+    `< ${TARGETS.taskColdMs} ms`
+  );
+  for (const [name, p] of Object.entries(r.passes ?? {})) {
+    if (p.error)
+      rows.push([`error (${name})`, String(p.error).split('\n')[0] ?? '', '', '', '', 'FAIL']);
   }
-  if (r.error) rows.push(['error', String(r.error).split('\n')[0] ?? '', '', 'FAIL']);
+  if (r.error) rows.push(['error', String(r.error).split('\n')[0] ?? '', '', '', '', 'FAIL']);
   return rows;
 }
