@@ -2,9 +2,10 @@
 // `npm run bench` entry. Plain JavaScript (ESM + JSDoc) so it runs without a build step.
 // Runs the sync-server benchmark (bench/sync/), the board benchmark (bench/board/), the
 // runbook benchmark (bench/runbooks/), the REST benchmark (bench/rest/) and the storage
-// benchmark (bench/storage/); a first argument `sync`, `board`, `runbooks`, `rest` or `storage`
-// runs only that part. Flags starting with `--board-` go to the board benchmark, `--runbooks-`
-// to the runbook one, `--rest-` and `--storage-` to theirs, the others to the sync benchmark
+// benchmark (bench/storage/) and the archive benchmark (bench/archive/); a first argument `sync`,
+// `board`, `runbooks`, `rest`, `storage` or `archive` runs only that part. Flags starting with
+// `--board-` go to the board benchmark, `--runbooks-` to the runbook one, `--rest-`,
+// `--storage-` and `--archive-` to theirs, the others to the sync benchmark
 // (`--out` and `--strict` to all).
 // See bench/README.md for the scenarios and flags.
 import { runBoardBench } from './board/index.mjs';
@@ -12,17 +13,19 @@ import { runRunbookBench } from './runbooks/index.mjs';
 import { runSyncBench } from './sync/index.mjs';
 import { runRestBench } from './rest/index.mjs';
 import { runStorageBench } from './storage/index.mjs';
+import { runArchiveBench } from './archive/index.mjs';
 import { dropAllBenchDatabases } from './pg.mjs';
 
 const args = process.argv.slice(2);
-const PARTS = ['sync', 'board', 'runbooks', 'rest', 'storage'];
+const PARTS = ['sync', 'board', 'runbooks', 'rest', 'storage', 'archive'];
 const part = PARTS.includes(args[0] ?? '') ? args.shift() : 'all';
 const shared = (/** @type {string} */ a) => /^--(out|strict|help)(=|$)/.test(a);
 const boardArgs = args.filter((a) => a.startsWith('--board-') || shared(a));
 const runbookArgs = args.filter((a) => a.startsWith('--runbooks-') || shared(a));
 const restArgs = args.filter((a) => a.startsWith('--rest-') || shared(a));
 const storageArgs = args.filter((a) => a.startsWith('--storage-') || shared(a));
-const syncArgs = args.filter((a) => !/^--(board|runbooks|rest|storage)-/.test(a));
+const archiveArgs = args.filter((a) => a.startsWith('--archive-') || shared(a));
+const syncArgs = args.filter((a) => !/^--(board|runbooks|rest|storage|archive)-/.test(a));
 
 let code = 0;
 if (part === 'all' || part === 'sync') code = Math.max(code, await runSyncBench(syncArgs));
@@ -42,6 +45,10 @@ try {
   if (part === 'all' || part === 'storage') {
     if (part === 'all') process.stdout.write('\n');
     code = Math.max(code, await runStorageBench(storageArgs));
+  }
+  if (part === 'all' || part === 'archive') {
+    if (part === 'all') process.stdout.write('\n');
+    code = Math.max(code, await runArchiveBench(archiveArgs));
   }
 } finally {
   // every part drops its databases; this catches one that threw

@@ -27,6 +27,7 @@ import {
   timeTaskPage,
   warmUp
 } from './browser.mjs';
+import { inspectBoard } from './inspect.mjs';
 import { runMerge } from './merge.mjs';
 import { REFERENCE_COMMIT, ensureReference } from './reference.mjs';
 
@@ -203,57 +204,6 @@ async function seededTemplate(o, lib, dataDir, adminEntry) {
     writeFileSync(join(o.keepData, 'board-bench.json'), JSON.stringify({ wanted, accounts, seed }));
   }
   return { accounts, seed };
-}
-
-/**
- * The board as a Node client sees it right after the server started: the time until the first
- * sync (an upgraded server migrates the board on that load), then, once the server's own work
- * on it has settled (no change for 3 s), the document's size and the tasks on the live board.
- * @param {string} baseUrl
- * @param {string} docName
- * @param {string} token
- */
-async function inspectBoard(baseUrl, docName, token) {
-  const [{ WebsocketProvider }, Y, { default: WebSocket }] = await Promise.all([
-    import('y-websocket'),
-    import('yjs'),
-    import('ws')
-  ]);
-  const { whenSynced } = await import('../provider.mjs');
-  const doc = new Y.Doc();
-  const t0 = performance.now();
-  const provider = new WebsocketProvider(baseUrl, docName, doc, {
-    WebSocketPolyfill: /** @type {any} */ (WebSocket),
-    params: { token },
-    disableBc: true
-  });
-  try {
-    await whenSynced(provider, 600_000);
-    const firstSyncMs = performance.now() - t0;
-    let last = performance.now();
-    doc.on('update', () => {
-      last = performance.now();
-    });
-    const settleStart = performance.now();
-    while (performance.now() - last < 3000 && performance.now() - settleStart < 600_000) {
-      await sleep(250);
-    }
-    const tasks = doc.getMap('tasks');
-    let live = 0;
-    tasks.forEach((value) => {
-      if (value instanceof Y.Map && (value.get('archivedAt') ?? null) === null) live++;
-    });
-    return {
-      firstSyncMs,
-      settledMs: last - t0,
-      bytes: Y.encodeStateAsUpdate(doc).byteLength,
-      entries: tasks.size,
-      live
-    };
-  } finally {
-    provider.destroy();
-    doc.destroy();
-  }
 }
 
 /**
@@ -593,7 +543,7 @@ function summaryRows(r, targets) {
       has(b) ? show(/** @type {number} */ (b)) : '-',
       has(a) ? show(/** @type {number} */ (a)) : '-',
       has(a) && has(b) && b
-        ? `${/** @type {number} */ ((a) / /** @type {number} */ (b)).toFixed(2)}x`
+        ? `${/** @type {number} */ (a / /** @type {number} */ (b)).toFixed(2)}x`
         : '-',
       targetText,
       target?.status ?? 'info'
