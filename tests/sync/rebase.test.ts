@@ -241,6 +241,10 @@ describe('document rebase', () => {
     await docStore.transact(DOC, (doc) => seedBoard(doc, 2));
     await docStore.transact(DOC, (doc) => churn(doc, 20_000));
     const rebasing = rebaseBoard(docStore, WS);
+    // A client that connects while the rebase runs waits for it and gets the fresh document.
+    const joining = connectClient(run.server.wsUrl, DOC);
+    clients.push(joining);
+    const joiningCodes = closeCodes(joining);
     const writes = [
       docStore.transact(DOC, (doc) => createTask(doc, { title: 'same tick' })),
       new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
@@ -262,5 +266,9 @@ describe('document rebase', () => {
     for (const update of stored.updates) Y.applyUpdate(reloaded, update);
     expect(listTasks(reloaded)).toHaveLength(5);
     expect(generationOf(reloaded)).toBe(result.generation);
+    await whenSynced(joining);
+    await waitFor(() => listTasks(joining.doc).length === 5, 5_000, 'joining client content');
+    expect(generationOf(joining.doc)).toBe(result.generation);
+    expect(joiningCodes).toEqual([]);
   });
 });
