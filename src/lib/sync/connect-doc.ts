@@ -343,7 +343,7 @@ export function connectDoc(docName: string, options: ConnectDocOptions = {}): Do
   window.addEventListener('pagehide', flushJournal);
   document.addEventListener('visibilitychange', handleVisibility);
   const handleOnline = (): void => {
-    if (status.state !== 'refused' && status.localLoaded) provider.connect();
+    if (status.state !== 'refused' && !resetting && status.localLoaded) provider.connect();
   };
   window.addEventListener('offline', handleOffline);
   window.addEventListener('online', handleOnline);
