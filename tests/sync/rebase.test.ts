@@ -25,7 +25,9 @@ import {
 import { boardTombstones, copyBoard, rebaseBoard } from '../../src/lib/server/board/board-rebase';
 import { CloseCode } from '../../src/lib/shared/sync-protocol';
 import { connectClient, waitFor, whenSynced, type TestClient } from '../helpers/clients';
+import { openTestDatabase } from '../helpers/database';
 import { startSyncServer, tempDataDir, useSyncServer } from '../helpers/sync-server';
+import { DocumentGenerations } from '../../src/lib/server/db/document-generations';
 
 const run = useSyncServer();
 const { clients } = run;
@@ -270,5 +272,49 @@ describe('document rebase', () => {
     await waitFor(() => listTasks(joining.doc).length === 5, 5_000, 'joining client content');
     expect(generationOf(joining.doc)).toBe(result.generation);
     expect(joiningCodes).toEqual([]);
+  });
+
+  it('[GEN3] a rebase that stopped between recording the retired generation and storing the fresh document refuses nobody', async () => {
+    const dataDir = tempDataDir('runboard-gen-stale-');
+    run.server = await startSyncServer({ dataDir });
+    const port = run.server.port;
+    const client = connectClient(run.server.wsUrl, DOC);
+    clients.push(client);
+    const codes = closeCodes(client);
+    await whenSynced(client);
+    await waitFor(() => client.doc.getMap('columns').size > 0, 3_000, 'columns');
+    createTask(client.doc, { title: 'still here' });
+    await waitFor(() => listTasks(client.doc)[0]?.key != null, 5_000, 'key');
+    client.provider.disconnect();
+    await run.server.stop();
+    run.server = null;
+
+    // What a crash right after `generations.add` leaves: a record, and the old document stored.
+    const db = await openTestDatabase(dataDir);
+    try {
+      await new DocumentGenerations(db.records).add(DOC, {
+        generation: 'never-stored',
+        stateVector: Y.encodeStateVector(client.doc),
+        retiredAt: Date.now()
+      });
+    } finally {
+      await db.records.close();
+    }
+
+    run.server = await startSyncServer({ dataDir, port });
+    client.provider.connect();
+    await whenSynced(client);
+    createTask(client.doc, { title: 'after the restart' });
+    // Numbered by the server: the edit reached it, and came back.
+    await waitFor(
+      () => listTasks(client.doc).filter((t) => t.key !== null).length === 2,
+      8_000,
+      'the new task numbered by the server'
+    );
+    const titles = await run.server.runtime.docStore.read(DOC, (doc) =>
+      listTasks(doc).map((t) => t.title)
+    );
+    expect(titles.sort()).toEqual(['after the restart', 'still here']);
+    expect(codes).not.toContain(CloseCode.DocumentReset);
   });
 });
