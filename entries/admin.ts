@@ -31,6 +31,9 @@ import { createLogger } from '../src/lib/server/log';
 import { indexEntryOf, writeIndexEntry } from '../src/lib/server/runbooks/runbooks-extension';
 import { parseDocName, isValidId } from '../src/lib/shared/doc-name';
 import { createStores, databaseTarget, type Services } from './composition-root';
+import { DocStore } from '../sync-server/doc-store';
+import { DocumentGenerations } from '../src/lib/server/db/document-generations';
+import { boardTombstones, rebaseBoard } from '../src/lib/server/board/board-rebase';
 import { domainErrorCode } from '../src/lib/shared/model/domain-error';
 import { ROLES } from '../src/lib/shared/permissions';
 import { workspaceNameSchema } from '../src/lib/shared/workspaces/schema';
@@ -79,6 +82,12 @@ Commands:
   backup            --out FILE
                     Writes a consistent copy of every document and record to FILE (gzip'd
                     JSON lines; FILE must not exist). Safe while the server runs.
+  compact-board     --workspace W
+                    Rebases the board of W: a fresh document with the same content and no
+                    history of deleted entries (docs/ARCHITECTURE.md, "Rebasing a document").
+                    Devices holding the old copy save their unsynced edits and reload. Stop
+                    the server first: a running server keeps the old copy in memory. Prints
+                    the sizes before and after.
   restore           --in FILE
                     Restores FILE into the configured store, which must be empty; checks
                     every record count and document hash against the backup. Stop the server
@@ -119,7 +128,8 @@ const COMMANDS: Record<string, { required: string[]; optional: string[] }> = {
   'reset-password': { required: ['email'], optional: [] },
   migrate: { required: [], optional: [] },
   backup: { required: ['out'], optional: [] },
-  restore: { required: ['in'], optional: [] }
+  restore: { required: ['in'], optional: [] },
+  'compact-board': { required: ['workspace'], optional: [] }
 };
 
 /** Parses one option with a schema; a bad value is a usage error naming the option. */
@@ -361,6 +371,33 @@ async function run(command: string, values: Values, opened: OpenedDatabase): Pro
         `done and verified: ${Object.values(summary.counts).reduce((a, b) => a + b, 0)} ` +
           `records, ${Object.keys(summary.documents).length} documents`
       );
+      return;
+    }
+
+    case 'compact-board': {
+      const workspaceId = option(values, 'workspace', z.string().min(1));
+      await requireWorkspace(accounts, workspaceId);
+      // A DocStore of its own on the database, without the server's extensions: the rebase
+      // copies the board as it is stored.
+      const docStore = new DocStore({
+        storage: opened.documents,
+        generations: new DocumentGenerations(opened.records),
+        logger: createLogger('warn')
+      });
+      try {
+        const before = await boardTombstones(docStore, workspaceId);
+        note(
+          `board of ${workspaceId}: ${before.bytes} bytes, ${before.deletedItems} deleted items`
+        );
+        const result = await rebaseBoard(docStore, workspaceId);
+        note(
+          `compacted: ${result.bytesBefore} → ${result.bytesAfter} bytes in ${result.ms} ms ` +
+            `(generation ${result.generation})`
+        );
+        out(String(result.bytesAfter));
+      } finally {
+        await docStore.close();
+      }
       return;
     }
 

@@ -38,6 +38,7 @@ import {
   workspaceRole
 } from '../src/lib/server/auth/authenticate';
 import { openDatabase, type DatabaseTarget, type Records } from '../src/lib/server/db/records';
+import { DocumentGenerations } from '../src/lib/server/db/document-generations';
 import { parseDocName } from '../src/lib/shared/doc-name';
 import { docAccess } from '../src/lib/shared/permissions';
 import { CloseCode } from '../src/lib/shared/sync-protocol';
@@ -173,6 +174,8 @@ export async function createRuntime(
   ];
   const docStore: DocStore = new DocStore({
     storage,
+    // Retired generations of rebased documents live in the records (also with 'memory' storage).
+    generations: new DocumentGenerations(records),
     logger,
     limits: options.limits,
     hooks: extensionHooks(extensions, logger)

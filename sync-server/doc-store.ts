@@ -1,7 +1,10 @@
 import * as Y from 'yjs';
 import { parseDocName, type DocName } from '../src/lib/shared/doc-name';
 import { DomainError } from '../src/lib/shared/model/domain-error';
+import { CloseCode, GENERATION_KEY, GENERATION_MAP } from '../src/lib/shared/sync-protocol';
 import { defaults, type Limits } from './defaults';
+import { tombstoneEstimate, type TombstoneEstimate } from './doc-copy';
+import { newGenerationId, type GenerationStore } from './generations';
 import type { Logger, SyncHooks } from './hooks';
 import { Room } from './room';
 import type { DocumentStorage } from './storage/types';
@@ -41,8 +44,22 @@ export class StorageUnavailableError extends DomainError {
   }
 }
 
+/** What a rebase did (docs/ARCHITECTURE.md, "Rebasing a document"). */
+export interface RebaseResult {
+  /** The new generation id (in the document's meta, see `GENERATION_KEY`). */
+  generation: string;
+  /** The encoded document before and after. */
+  bytesBefore: number;
+  bytesAfter: number;
+  /** Connections closed with `CloseCode.DocumentReset`. */
+  closedConnections: number;
+  ms: number;
+}
+
 export interface DocStoreOptions {
   storage: DocumentStorage;
+  /** Where rebases record retired generations; without it `rebase` is refused. */
+  generations?: GenerationStore;
   hooks?: SyncHooks;
   limits?: Partial<Limits>;
   logger: Logger;
@@ -61,10 +78,14 @@ export class DocStore {
   private readonly rooms = new Map<string, Room>();
   private readonly loading = new Map<string, Promise<Room>>();
   private readonly unloadTimers = new Map<Room, NodeJS.Timeout>();
+  /** Documents being rebased: every `acquire` of one waits for its promise. */
+  private readonly rebasing = new Map<string, Promise<void>>();
   private closed = false;
+  readonly generations: GenerationStore | undefined;
 
   constructor(options: DocStoreOptions) {
     this.storage = options.storage;
+    this.generations = options.generations;
     this.hooks = options.hooks ?? {};
     this.limits = { ...defaults, ...options.limits };
     this.logger = options.logger;
@@ -92,12 +113,119 @@ export class DocStore {
    * pair it with `release` (server code) or `detach` (connections).
    */
   async acquire(rawName: string): Promise<Room> {
-    if (this.closed) throw new Error('DocStore is closed');
     const docName = this.parse(rawName);
-    const room = this.rooms.get(rawName) ?? (await this.load(rawName, docName));
-    this.cancelUnload(room);
-    room.holds++;
-    return room;
+    for (;;) {
+      if (this.closed) throw new Error('DocStore is closed');
+      // A document being rebased is served again once its fresh generation is stored.
+      const rebase = this.rebasing.get(rawName);
+      if (rebase) {
+        await rebase;
+        continue;
+      }
+      const room = this.rooms.get(rawName) ?? (await this.load(rawName, docName));
+      if (room.frozen || this.rebasing.has(rawName)) continue;
+      this.cancelUnload(room);
+      room.holds++;
+      return room;
+    }
+  }
+
+  /** Resolves once a rebase of `rawName` in progress (if any) has ended. */
+  async whenNotRebasing(rawName: string): Promise<void> {
+    await this.rebasing.get(rawName);
+  }
+
+  /**
+   * Rebases a document: replaces it by a fresh Y.Doc with the same content and no history, a new
+   * generation (docs/ARCHITECTURE.md, "Rebasing a document"). While it runs the document takes
+   * no writes: its connections are closed with `CloseCode.DocumentReset` at once, and server
+   * writes (`transact`) and new connections wait and then reach the fresh document. Steps:
+   * everything applied is saved; `build(source, target)` copies the content into the fresh doc
+   * (inside one transaction of `target`; `source` must only be read); the fresh doc gets its
+   * generation id; the old state vector is recorded as retired; the fresh doc replaces the
+   * stored snapshot and log (`storage.compact` through the last stored seq, so nothing older
+   * survives); the room is dropped, and the next `acquire` loads the fresh doc.
+   *
+   * Clients holding a copy of the old generation are refused from then on (server.ts).
+   * Single-node: another node holding the document loaded would not know (issue 18).
+   */
+  async rebase(
+    rawName: string,
+    build: (source: Y.Doc, target: Y.Doc) => void
+  ): Promise<RebaseResult> {
+    const generations = this.generations;
+    if (!generations) throw new Error('rebase needs a generation store');
+    const room = await this.acquire(rawName);
+    if (this.rebasing.has(rawName)) {
+      // Another rebase started between our acquire and now: let it finish, then run ours.
+      this.release(room);
+      return this.rebase(rawName, build);
+    }
+    let finish!: () => void;
+    this.rebasing.set(rawName, new Promise<void>((resolve) => (finish = resolve)));
+    room.frozen = true;
+    const started = Date.now();
+    let dropRoom = false;
+    try {
+      const closedConnections = room.closeConnections(CloseCode.DocumentReset, 'document reset');
+      await room.whenQuiet(this.limits.saveWaitTimeoutMs).catch(() => {
+        throw new StorageUnavailableError(rawName);
+      });
+      const throughSeq = room.storedSeq;
+      const retiredVector = Y.encodeStateVector(room.doc);
+      const bytesBefore = Y.encodeStateAsUpdate(room.doc).byteLength;
+      const fresh = new Y.Doc({ gc: true });
+      const generation = newGenerationId();
+      let snapshot: Uint8Array;
+      try {
+        fresh.transact(() => {
+          build(room.doc, fresh);
+          fresh.getMap<unknown>(GENERATION_MAP).set(GENERATION_KEY, generation);
+        });
+        snapshot = Y.encodeStateAsUpdate(fresh);
+      } finally {
+        fresh.destroy();
+      }
+      // From here the stored document may change: whatever happens, the room is reloaded.
+      dropRoom = true;
+      // Recorded first: if the snapshot then fails, the record names a generation the stored
+      // document does not have, and a load ignores it (generations.ts, RetiredClients).
+      await generations.add(rawName, {
+        generation,
+        stateVector: retiredVector,
+        retiredAt: started
+      });
+      await this.storage.compact(rawName, snapshot, throughSeq);
+      const result: RebaseResult = {
+        generation,
+        bytesBefore,
+        bytesAfter: snapshot.byteLength,
+        closedConnections,
+        ms: Date.now() - started
+      };
+      this.logger.info('sync: document rebased', { doc: rawName, ...result });
+      return result;
+    } finally {
+      room.holds = Math.max(0, room.holds - 1);
+      if (dropRoom) {
+        if (this.rooms.get(rawName) === room) this.rooms.delete(rawName);
+        this.cancelUnload(room);
+        room.destroy();
+      } else {
+        room.frozen = false;
+        room.maybeIdle();
+      }
+      this.rebasing.delete(rawName);
+      finish();
+    }
+  }
+
+  /** What deleted content costs a loaded (or loadable) document: see `tombstoneEstimate`. */
+  async tombstones(rawName: string): Promise<TombstoneEstimate & { bytes: number }> {
+    return this.read(rawName, (doc) => ({
+      ...tombstoneEstimate(doc),
+      bytes: Y.encodeStateAsUpdate(doc).byteLength
+    }));
   }
 
   /** Ends a hold taken by `acquire`. */
@@ -116,7 +244,13 @@ export class DocStore {
     fn: (doc: Y.Doc) => T,
     origin: UpdateOrigin = SERVER_ORIGIN
   ): Promise<T> {
-    const room = await this.acquire(rawName);
+    let room = await this.acquire(rawName);
+    // A rebase may have frozen the room between `acquire` and now: write to the fresh one.
+    while (room.frozen) {
+      this.release(room);
+      await this.whenNotRebasing(rawName);
+      room = await this.acquire(rawName);
+    }
     try {
       let result!: T;
       Y.transact(
@@ -187,6 +321,7 @@ export class DocStore {
     if (inFlight) return inFlight;
     const room = new Room(rawName, docName, {
       storage: this.storage,
+      generations: this.generations,
       hooks: this.hooks,
       limits: this.limits,
       logger: this.logger,

@@ -58,11 +58,11 @@ export function decodeMessage(data: Uint8Array): IncomingMessage {
 /**
  * Fully decodes a Yjs update without applying it. Applying a malformed update could throw
  * half way through a transaction and leave (and persist) a partial change, so a payload must
- * pass this first.
+ * pass this first. Returns the decoded update.
  */
-export function assertValidUpdate(update: Uint8Array): void {
+export function assertValidUpdate(update: Uint8Array): ReturnType<typeof Y.decodeUpdate> {
   try {
-    Y.decodeUpdate(update);
+    return Y.decodeUpdate(update);
   } catch (error) {
     throw new MalformedMessageError(`invalid Yjs update: ${String(error)}`);
   }

@@ -1,7 +1,9 @@
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { DocName } from '../src/lib/shared/doc-name';
+import type { CloseCodeValue } from '../src/lib/shared/sync-protocol';
 import type { Limits } from './defaults';
+import { RetiredClients, generationOf, type GenerationStore } from './generations';
 import type { Grant, Logger, SyncHooks } from './hooks';
 import { encodeAwarenessMessage, encodeUpdateMessage } from './messages';
 import type { DocumentStorage } from './storage/types';
@@ -17,6 +19,8 @@ export interface RoomConnection {
   readonly awarenessIds: Set<number>;
   /** What the connection was granted (who is behind it); absent for connections of tests. */
   readonly grant?: Grant;
+  /** Closes the connection with `code` (a rebase closes every connection of the document). */
+  close?(code: CloseCodeValue, reason: string): void;
 }
 
 interface PendingUpdate {
@@ -27,6 +31,8 @@ interface PendingUpdate {
 
 type RoomDeps = {
   storage: DocumentStorage;
+  /** Retired generations (absent: the document can never have been rebased here). */
+  generations?: GenerationStore;
   hooks: SyncHooks;
   limits: Limits;
   logger: Logger;
@@ -51,6 +57,13 @@ export class Room {
   holds = 0;
   /** Update bytes held: snapshot plus log since load; bounded by `maxDocumentBytes`. */
   bytesHeld = 0;
+  /**
+   * Set when a rebase starts: nothing may change this doc any more (connections are closed,
+   * server writes wait for the fresh room). The DocStore drops the room when the rebase ends.
+   */
+  frozen = false;
+  /** Clients of generations retired by earlier rebases (generations.ts); read once on load. */
+  retired = new RetiredClients([], null);
   /** Updates logged since the last snapshot (drives compaction). */
   private logCount = 0;
   private logBytes = 0;
@@ -78,11 +91,24 @@ export class Room {
 
   /** Loads stored state into the doc, then starts listening for changes. */
   async load(): Promise<void> {
-    const stored = await this.deps.storage.load(this.name);
+    const [stored, generations] = await Promise.all([
+      this.deps.storage.load(this.name),
+      this.deps.generations?.list(this.name) ?? Promise.resolve([])
+    ]);
     Y.transact(this.doc, () => {
       if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot);
       for (const update of stored.updates) Y.applyUpdate(this.doc, update);
     });
+    if (generations.length > 0) {
+      const current = generationOf(this.doc);
+      this.retired = new RetiredClients(generations, current);
+      if (generations.at(-1)!.generation !== current) {
+        this.deps.logger.warn('sync: the last rebase of this document did not complete', {
+          doc: this.name,
+          generation: generations.at(-1)!.generation
+        });
+      }
+    }
     this.lastSeq = stored.lastSeq;
     this.logCount = stored.updates.length;
     this.logBytes = stored.updates.reduce((sum, u) => sum + u.byteLength, 0);
@@ -91,6 +117,35 @@ export class Room {
     this.awareness.on('update', this.handleAwarenessUpdate);
     await this.deps.hooks.onLoad?.({ name: this.name, docName: this.docName, doc: this.doc });
     this.maybeCompact();
+  }
+
+  /** Sequence number of the last update durable in storage (what a rebase compacts through). */
+  get storedSeq(): number {
+    return this.lastSeq;
+  }
+
+  /**
+   * Resolves when nothing is queued, written, retried or compacted; rejects after `timeoutMs`.
+   * Used by a rebase on a frozen room, where nothing new can arrive.
+   */
+  async whenQuiet(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.saved || this.retryTimer !== null || this.compacting) {
+      if (Date.now() > deadline) throw new Error(`${this.name} did not finish saving`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  /** Closes every connection with `code`; returns how many. */
+  closeConnections(code: CloseCodeValue, reason: string): number {
+    let closed = 0;
+    for (const conn of this.connections) {
+      if (conn.close) {
+        conn.close(code, reason);
+        closed++;
+      }
+    }
+    return closed;
   }
 
   /** True when nothing is queued or being written. */
@@ -111,6 +166,7 @@ export class Room {
    * origin requires. The update must have passed `assertValidUpdate`.
    */
   applyUpdate(update: Uint8Array, origin: UpdateOrigin): void {
+    if (this.frozen) throw new Error(`${this.name} is being rebased`);
     Y.applyUpdate(this.doc, update, origin);
   }
 

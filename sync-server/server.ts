@@ -66,6 +66,8 @@ class Connection implements RoomConnection {
   queue: Buffer[] | null = [];
   lastSeenAt = Date.now();
   closed = false;
+  /** Whether the peer's first sync step 1 was checked against the retired generations. */
+  checkedStateVector = false;
 
   constructor(
     readonly ws: WebSocket,
@@ -244,35 +246,43 @@ export class SyncServer {
     ws.on('error', handleSocketError);
     ws.on('close', handleSocketClose);
 
-    this.docStore.acquire(rawName).then(
-      (room) => {
-        if (conn.closed || ws.readyState !== WebSocket.OPEN) {
-          this.docStore.release(room);
-          return;
-        }
-        conn.room = room;
-        room.addConnection(conn);
-        conn.send(encodeSyncStep1(room.doc));
-        const states = room.awareness.getStates();
-        if (states.size > 0) {
-          conn.send(
-            encodeAwarenessMessage(
-              awarenessProtocol.encodeAwarenessUpdate(room.awareness, [...states.keys()])
-            )
-          );
-        }
-        const queued = conn.queue ?? [];
-        conn.queue = null;
-        for (const frame of queued) {
-          if (conn.closed) break;
-          this.handleFrame(conn, frame);
-        }
-      },
-      (error: unknown) => {
-        this.logger.error('sync: loading document failed', { doc: rawName, error: String(error) });
-        conn.close(CloseCode.ServerError, 'document unavailable');
+    const attach = (): void => {
+      this.docStore.acquire(rawName).then(bind, fail);
+    };
+    const fail = (error: unknown) => {
+      this.logger.error('sync: loading document failed', { doc: rawName, error: String(error) });
+      conn.close(CloseCode.ServerError, 'document unavailable');
+    };
+    const bind = (room: Room) => {
+      if (conn.closed || ws.readyState !== WebSocket.OPEN) {
+        this.docStore.release(room);
+        return;
       }
-    );
+      if (room.frozen) {
+        // A rebase began after the room was handed out: join the fresh document instead.
+        this.docStore.release(room);
+        void this.docStore.whenNotRebasing(rawName).then(attach);
+        return;
+      }
+      conn.room = room;
+      room.addConnection(conn);
+      conn.send(encodeSyncStep1(room.doc));
+      const states = room.awareness.getStates();
+      if (states.size > 0) {
+        conn.send(
+          encodeAwarenessMessage(
+            awarenessProtocol.encodeAwarenessUpdate(room.awareness, [...states.keys()])
+          )
+        );
+      }
+      const queued = conn.queue ?? [];
+      conn.queue = null;
+      for (const frame of queued) {
+        if (conn.closed) break;
+        this.handleFrame(conn, frame);
+      }
+    };
+    attach();
   }
 
   /** A frame from `conn`'s socket (called by the shared socket handlers). */
@@ -293,6 +303,15 @@ export class SyncServer {
       const message = decodeMessage(data);
       switch (message.type) {
         case 'sync-step1': {
+          // The first state vector tells whether the peer holds a copy from before a rebase of
+          // the document (generations.ts): refused before anything of it is applied.
+          if (!conn.checkedStateVector) {
+            conn.checkedStateVector = true;
+            if (room.retired.inStateVector(message.stateVector)) {
+              this.refuseRetired(conn, 'copy from before a rebase');
+              return;
+            }
+          }
           // Reply only once everything the reply may contain is durable.
           void room.whenSaved().then(() => {
             if (!conn.closed) conn.send(encodeSyncStep2(room.doc, message.stateVector));
@@ -308,7 +327,13 @@ export class SyncServer {
             conn.close(CloseCode.DocumentTooLarge, 'document size limit');
             return;
           }
-          assertValidUpdate(message.update);
+          const decoded = assertValidUpdate(message.update);
+          // Also for updates sent without (or before) a sync step 1: nothing of a retired
+          // generation may reach the fresh document.
+          if (room.retired.size > 0 && room.retired.inUpdate(decoded)) {
+            this.refuseRetired(conn, 'update from before a rebase');
+            return;
+          }
           room.applyUpdate(message.update, clientOrigin(conn));
           break;
         }
@@ -339,6 +364,15 @@ export class SyncServer {
       else this.logger.error('sync: message failed', context);
       conn.close(CloseCode.MalformedMessage, 'bad message');
     }
+  }
+
+  private refuseRetired(conn: Connection, reason: string): void {
+    this.logger.info('sync: refused a copy of a retired generation', {
+      doc: conn.rawName,
+      principal: conn.grant.principal.id,
+      reason
+    });
+    conn.close(CloseCode.DocumentReset, reason);
   }
 
   /** `conn`'s socket closed (called by the shared socket handlers). */

@@ -28,7 +28,10 @@ export interface DocumentStorage {
   /**
    * Replaces the snapshot with `snapshot` and drops logged updates with seq ≤ `throughSeq`,
    * atomically. Updates appended with a higher seq (also while compaction ran) are kept.
-   * The caller guarantees `snapshot` contains every update with seq ≤ `throughSeq`. A snapshot
+   * The caller guarantees `snapshot` contains every update with seq ≤ `throughSeq`, or, in a
+   * rebase (`DocStore.rebase`), their content as a fresh document that replaces the whole
+   * history on purpose (`throughSeq` is then the last seq, and nothing may be appended while it
+   * runs). A `throughSeq` equal to the stored one replaces the snapshot too. A snapshot
    * whose `throughSeq` is lower than the stored one's (a slower compaction finishing last) is
    * ignored: the updates it lacks may already be gone from the log.
    */

@@ -67,6 +67,7 @@ const table: Record<string, Cell> = {
     min: 'member'
   },
   deleteChecklistItem: { method: 'DELETE', path: '/tasks/nosuch/checklist/nosuch', min: 'member' },
+  compactBoard: { method: 'POST', path: '/board/compact', min: 'admin' },
   getWorkspace: { method: 'GET', path: '', min: 'viewer' },
   renameWorkspace: { method: 'PATCH', path: '', body: { name: 'Matrix' }, min: 'admin' },
   listMembers: { method: 'GET', path: '/members', min: 'viewer' },

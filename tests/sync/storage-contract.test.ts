@@ -91,6 +91,32 @@ for (const makeBackend of backends) {
       expect(stored.lastSeq).toBe(seqY);
     });
 
+    it('[STORE3] a rebase: an unrelated snapshot through the current lastSeq replaces all history', async () => {
+      const storage = await open();
+      const old = new Y.Doc();
+      await storage.append('w3c.board', [textUpdate(old, 'old')]);
+      const firstThrough = (await storage.load('w3c.board')).lastSeq;
+      await storage.compact('w3c.board', Y.encodeStateAsUpdate(old), firstThrough);
+      const lastSeq = await storage.append('w3c.board', [textUpdate(old, '!')]);
+      // The fresh generation: same text, written by a new client, none of the old items.
+      const fresh = new Y.Doc();
+      fresh.getText('t').insert(0, 'old!');
+      await storage.compact('w3c.board', Y.encodeStateAsUpdate(fresh), lastSeq);
+      const stored = await storage.load('w3c.board');
+      expect(stored.updates).toHaveLength(0);
+      expect(stored.lastSeq).toBe(lastSeq);
+      const loaded = docFromStored(stored);
+      expect(loaded.getText('t').toString()).toBe('old!');
+      expect([...Y.decodeStateVector(Y.encodeStateVector(loaded)).keys()]).toEqual([
+        fresh.clientID
+      ]);
+      // The same throughSeq again (a second rebase with nothing appended between) also replaces.
+      const again = new Y.Doc();
+      again.getText('t').insert(0, 'again');
+      await storage.compact('w3c.board', Y.encodeStateAsUpdate(again), lastSeq);
+      expect(materialise(await storage.load('w3c.board'))).toBe('again');
+    });
+
     it('[STORE4] documents are independent', async () => {
       const storage = await open();
       const a = new Y.Doc();

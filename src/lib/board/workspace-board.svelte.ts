@@ -9,7 +9,8 @@ import { initBoard, listColumns } from '$lib/shared/board/board-model';
 import { memberColor } from '$lib/shared/member-color';
 import { can, type Role } from '$lib/shared/permissions';
 import type { MemberInfo } from '$lib/shared/workspaces/schema';
-import { connectDoc, type DocConnection } from '$lib/sync/connect-doc';
+import { connectDoc, readLastSyncedAt, type DocConnection } from '$lib/sync/connect-doc';
+import { reapplyBoardChanges, saveBoardChanges } from './board-reset';
 import { Presence } from '$lib/sync/presence.svelte';
 import { loadPreview, savePreview } from './board-preview';
 import { BoardView } from './board-view.svelte';
@@ -38,11 +39,19 @@ export class WorkspaceBoard {
   readonly presence: Presence;
 
   readonly #describeError: (error: unknown) => string;
+  #destroyed = false;
 
   /** `describeError` turns a refused edit into the message shown (in the UI language). */
   constructor(docName: string, me: Me, describeError: (error: unknown) => string) {
     this.#describeError = describeError;
-    this.connection = connectDoc(docName);
+    // After a rebase of the board on the server (docs/ARCHITECTURE.md, "Rebasing a document"):
+    // keep what this device changed, and re-apply it once the fresh board is synced.
+    this.connection = connectDoc(docName, {
+      onReset: (doc) => saveBoardChanges(doc, docName, readLastSyncedAt(docName), localStorage)
+    });
+    void this.connection.whenSynced.then(() => {
+      if (!this.#destroyed) reapplyBoardChanges(this.connection.doc, docName, localStorage);
+    });
     this.view = new BoardView(this.connection.doc, loadPreview(docName));
     void this.connection.whenLocalLoaded.then(() => this.view.endPreview());
     // Keep the preview of a big board for the next start; `pagehide` also fires on reloads
@@ -91,6 +100,7 @@ export class WorkspaceBoard {
 
   /** Closes the connection and stops every observer; idempotent. */
   destroy(): void {
+    this.#destroyed = true;
     this.#savePreview();
     window.removeEventListener('pagehide', this.#savePreview);
     document.removeEventListener('visibilitychange', this.#handleVisibility);

@@ -36,6 +36,7 @@ const ACTION_MIN_ROLE = {
   'members.manage': 'admin',
   'invites.manage': 'admin',
   'integrations.manage': 'admin',
+  'board.compact': 'admin',
   'audit.read': 'admin',
   'workspace.delete': 'owner'
 } as const satisfies Record<string, Role>;

@@ -52,8 +52,22 @@ export const CloseCode = {
   /** Unexpected server failure while handling this connection. */
   ServerError: 4500,
   /** Applying the update would grow the document past `maxDocumentBytes`. */
-  DocumentTooLarge: 4413
+  DocumentTooLarge: 4413,
+  /**
+   * The server rebased the document (a new generation, see "Rebasing a document" in
+   * docs/ARCHITECTURE.md), or this client holds a copy from before a rebase. Final as it is:
+   * the client must drop its copy and open the document afresh (connect-doc.ts does, after
+   * saving its unsynced task edits).
+   */
+  DocumentReset: 4410
 } as const;
+
+/**
+ * Where a rebased document names its generation: the root map `meta`, key `generation` (a
+ * random id, new on every rebase). Absent on a document that was never rebased.
+ */
+export const GENERATION_MAP = 'meta';
+export const GENERATION_KEY = 'generation';
 
 export type CloseCodeName = keyof typeof CloseCode;
 export type CloseCodeValue = (typeof CloseCode)[CloseCodeName];

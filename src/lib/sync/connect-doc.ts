@@ -9,9 +9,19 @@ import { WebsocketProvider } from 'y-websocket';
 import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { parseDocName } from '$lib/shared/doc-name';
-import { SYNC_PATH_PREFIX, closeCodeName, isRetryableClose } from '$lib/shared/sync-protocol';
+import {
+  CloseCode,
+  SYNC_PATH_PREFIX,
+  closeCodeName,
+  isRetryableClose
+} from '$lib/shared/sync-protocol';
 import { SyncStatus, type SyncError } from './sync-status.svelte';
-import { UnsavedJournal, replayJournals, type JournalStorage } from './unsaved-journal';
+import {
+  UnsavedJournal,
+  forgetJournals,
+  replayJournals,
+  type JournalStorage
+} from './unsaved-journal';
 import { batchRemoteUpdates } from './remote-batching';
 
 /** Origin of the edits replayed from an unsaved journal: local edits, stored and sent. */
@@ -72,6 +82,52 @@ function savePending(key: string, count: number): void {
   }
 }
 
+/** Where the time of the last completed sync of `docName` is kept (localStorage, ISO). */
+export function lastSyncedStorageKey(docName: string): string {
+  return `runboard:last-synced:${docName}`;
+}
+
+/** When this device last completed a sync of `docName` (ISO), or null when never/unknown. */
+export function readLastSyncedAt(docName: string): string | null {
+  try {
+    return localStorage.getItem(lastSyncedStorageKey(docName));
+  } catch {
+    return null;
+  }
+}
+
+function saveLastSyncedAt(docName: string, at: string): void {
+  try {
+    localStorage.setItem(lastSyncedStorageKey(docName), at);
+  } catch {
+    // Blocked storage: a reset then saves every task changed, which is only more work.
+  }
+}
+
+/** Resets of one document within this window count towards `MAX_RESETS`. */
+const RESET_WINDOW_MS = 60_000;
+/**
+ * More resets than this within `RESET_WINDOW_MS` (the copy keeps being refused, e.g. another
+ * tab keeps feeding the old generation over the cross-tab channel): stop reloading and show the
+ * refusal instead of looping.
+ */
+const MAX_RESETS = 3;
+
+/** Counts a reset of `docName` in this tab's session; false when there were too many. */
+function mayReset(docName: string): boolean {
+  try {
+    const key = `runboard:resets:${docName}`;
+    const now = Date.now();
+    const recent = (JSON.parse(sessionStorage.getItem(key) ?? '[]') as unknown[])
+      .filter((at): at is number => typeof at === 'number' && now - at < RESET_WINDOW_MS)
+      .concat(now);
+    sessionStorage.setItem(key, JSON.stringify(recent));
+    return recent.length <= MAX_RESETS;
+  } catch {
+    return true;
+  }
+}
+
 /**
  * True when this device certainly holds no offline copy of `docName` (y-indexeddb names its
  * database after the document). False when it may, or when the browser cannot list databases.
@@ -93,6 +149,15 @@ export interface ConnectDocOptions {
   offlineCopy?: boolean;
   /** Called once when the server refuses the document for good (see `isRetryableClose`). */
   onRefused?: (error: SyncError) => void;
+  /**
+   * Called when the server reset the document (`CloseCode.DocumentReset`: it was rebased, or
+   * this copy is from before a rebase), before the offline copy and unsaved journals are
+   * cleared and the page reloads: the moment to save what this device changed since it was
+   * last in sync (`readLastSyncedAt`). Synchronous; a throw is logged and the reset goes on.
+   */
+  onReset?: (doc: Y.Doc) => void;
+  /** Replaces `location.reload()` after a reset (tests). */
+  reload?: () => void;
 }
 
 export interface DocConnection {
@@ -103,6 +168,8 @@ export interface DocConnection {
   readonly awareness: Awareness;
   /** Resolves once the offline copy is loaded into `doc` (at once without one). */
   readonly whenLocalLoaded: Promise<void>;
+  /** Resolves after the first completed sync with the server. */
+  readonly whenSynced: Promise<void>;
   /**
    * Calls `listener` right before edits from the server are applied to `doc`, outside any
    * transaction, e.g. for an editor to take in input it has not read yet; returns the remover.
@@ -183,7 +250,44 @@ export function connectDoc(docName: string, options: ConnectDocOptions = {}): Do
     if (event !== null) status.recordClose(event.code, event.reason);
     if (status.state === 'connecting') status.state = 'offline';
   });
+  let resetting = false;
+  /**
+   * The server reset the document: keep what this device changed (the caller's `onReset`),
+   * forget the offline copy and the unsaved journals (their updates belong to the retired
+   * generation and would be refused again), and reload to open the fresh document.
+   */
+  const handleReset = async (): Promise<void> => {
+    resetting = true;
+    status.resetting = true;
+    // No old update may reach another tab (or come back from one) over the cross-tab channel.
+    provider.disconnectBc();
+    doc.off('update', handleUpdate);
+    journal?.discard();
+    try {
+      options.onReset?.(doc);
+    } catch (error) {
+      console.warn(`sync: saving the changes of ${docName} before its reset failed`, error);
+    }
+    if (storage !== null) forgetJournals(docName, storage);
+    if (pendingKey !== null) savePending(pendingKey, 0);
+    if (persistence !== null) {
+      // Another tab still holding the database blocks the deletion; it is reset too and lets
+      // go when it reloads. Reload after a while either way.
+      await Promise.race([
+        persistence.clearData().catch(() => undefined),
+        new Promise((resolve) => setTimeout(resolve, 3_000))
+      ]);
+    }
+    console.info(`sync: ${docName} was reset by the server; reloading`);
+    (options.reload ?? (() => location.reload()))();
+  };
+
   provider.on('closed', ({ code, reason }) => {
+    if (code === CloseCode.DocumentReset && !resetting && mayReset(docName)) {
+      void handleReset();
+      return;
+    }
+    if (resetting) return;
     const error: SyncError = { code, name: closeCodeName(code), reason };
     status.state = 'refused';
     status.synced = false;
@@ -191,9 +295,13 @@ export function connectDoc(docName: string, options: ConnectDocOptions = {}): Do
     console.warn(`sync: ${docName} refused by the server (${code} ${error.name}) ${reason}`);
     options.onRefused?.(error);
   });
+  let markSynced!: () => void;
+  const whenSynced = new Promise<void>((resolve) => (markSynced = resolve));
   provider.on('sync', (isSynced) => {
     status.synced = isSynced;
     if (isSynced) {
+      markSynced();
+      saveLastSyncedAt(docName, new Date().toISOString());
       status.pendingLocalChanges = 0;
       status.lastError = null;
       if (pendingKey !== null) savePending(pendingKey, 0);
@@ -226,14 +334,16 @@ export function connectDoc(docName: string, options: ConnectDocOptions = {}): Do
     provider.ws?.close();
   };
   // Hidden may be the last moment a phone gives; pagehide covers reloads and closed tabs.
-  const flushJournal = (): void => journal?.flush();
+  const flushJournal = (): void => {
+    if (!resetting) journal?.flush();
+  };
   const handleVisibility = (): void => {
     if (document.visibilityState === 'hidden') flushJournal();
   };
   window.addEventListener('pagehide', flushJournal);
   document.addEventListener('visibilitychange', handleVisibility);
   const handleOnline = (): void => {
-    if (status.state !== 'refused' && status.localLoaded) provider.connect();
+    if (status.state !== 'refused' && !resetting && status.localLoaded) provider.connect();
   };
   window.addEventListener('offline', handleOffline);
   window.addEventListener('online', handleOnline);
@@ -255,6 +365,7 @@ export function connectDoc(docName: string, options: ConnectDocOptions = {}): Do
     status,
     awareness: provider.awareness,
     whenLocalLoaded,
+    whenSynced,
     beforeRemoteChanges: (listener) => batcher.beforeApply(listener),
     destroy() {
       if (destroyed) return;

@@ -36,6 +36,11 @@ export class SyncStatus {
   lastError = $state<SyncError | null>(null);
   /** True once the offline copy (IndexedDB) has been loaded into the document. */
   localLoaded = $state(false);
+  /**
+   * True while the document is being reset after a rebase on the server: the page saves its
+   * unsynced changes, drops its copy and reloads (connect-doc.ts).
+   */
+  resetting = $state(false);
 
   /** Records a close event as `lastError`, unless it was a clean close. */
   recordClose(code: number, reason: string): void {

@@ -145,4 +145,25 @@ export class UnsavedJournal {
     this.flush();
     this.#destroyed = true;
   }
+
+  /**
+   * Stops tracking and drops what is uncommitted, writing nothing: the document was reset by
+   * the server (a rebase), and its old updates must never be replayed.
+   */
+  discard(): void {
+    this.#destroyed = true;
+    this.#pending = [];
+    this.#forget();
+  }
+}
+
+/** Removes every journal of `docName` from `storage` (after a reset of the document). */
+export function forgetJournals(docName: string, storage: JournalStorage): void {
+  const prefix = journalPrefix(docName);
+  const keys: string[] = [];
+  for (let index = 0; index < storage.length; index++) {
+    const key = storage.key(index);
+    if (key?.startsWith(prefix)) keys.push(key);
+  }
+  for (const key of keys) storage.removeItem(key);
 }

@@ -20,6 +20,7 @@ import { defineOperation, queryBoolean, type Operation } from '$lib/server/api/o
 import { defineRawOperation } from '$lib/server/api/raw-operation';
 import type { MemberContext } from '$lib/server/api/request-context';
 import type { Runtime } from '$lib/server/runtime';
+import { rebaseBoard } from './board-rebase';
 import {
   addChecklistItem,
   addComment,
@@ -736,6 +737,49 @@ export const deleteChecklistItemOperation = defineOperation(
 );
 
 /** The task operations, for the registry. */
+const compactResultSchema = z
+  .object({
+    generation: z.string().describe('Id of the new generation of the board document.'),
+    bytesBefore: z.int().describe('Size of the board document before, in bytes.'),
+    bytesAfter: z.int().describe('Size of the board document after, in bytes.'),
+    ms: z.int().describe('How long the rebase took, in milliseconds.')
+  })
+  .meta({ id: 'BoardCompactResult', description: 'What compacting the board did.' });
+
+export const compactBoardOperation = defineOperation(
+  {
+    method: 'POST',
+    path: '/workspaces/{ws}/board/compact',
+    operationId: 'compactBoard',
+    summary: 'Compact the board document',
+    description:
+      'Admins and owners only. Rebases the board document: a fresh document with the same ' +
+      'columns, labels and tasks, and none of the history of deleted entries (tasks moved to ' +
+      'the archive), so the board loads as fast as its content allows. Open pages save their ' +
+      'unsynced changes, reload and re-apply them; edits sent meanwhile are kept.',
+    tags: BOARD_TAGS,
+    auth: { member: 'board.compact' },
+    params: workspaceParams,
+    responses: {
+      200: { description: 'The board was compacted.', schema: compactResultSchema },
+      400: errorResponses.invalid
+    }
+  },
+  async ({ request }) => {
+    const { runtime } = boardOf(request);
+    const result = await rebaseBoard(runtime.docStore, request.workspaceId);
+    return {
+      status: 200,
+      body: {
+        generation: result.generation,
+        bytesBefore: result.bytesBefore,
+        bytesAfter: result.bytesAfter,
+        ms: result.ms
+      }
+    };
+  }
+);
+
 export const taskOperations: readonly Operation[] = [
   listColumnsOperation,
   listLabelsOperation,
@@ -752,5 +796,6 @@ export const taskOperations: readonly Operation[] = [
   deleteCommentOperation,
   createChecklistItemOperation,
   updateChecklistItemOperation,
-  deleteChecklistItemOperation
+  deleteChecklistItemOperation,
+  compactBoardOperation
 ];

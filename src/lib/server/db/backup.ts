@@ -59,7 +59,8 @@ export const BACKUP_TABLES: readonly TableSpec[] = [
   { table: 'files', orderBy: ['workspace_id', 'id'] },
   { table: 'file_contents', orderBy: ['workspace_id', 'id'] },
   { table: 'task_activity', orderBy: ['workspace_id', 'id'] },
-  { table: 'task_activity_imports', orderBy: ['workspace_id'] }
+  { table: 'task_activity_imports', orderBy: ['workspace_id'] },
+  { table: 'document_generations', orderBy: ['name', 'generation'] }
 ];
 
 /** Tables that are not copied row by row, and why. */

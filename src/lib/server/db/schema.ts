@@ -19,6 +19,13 @@ export interface DocumentUpdatesTable {
   created_at: number;
 }
 
+export interface DocumentGenerationsTable {
+  name: string;
+  generation: string;
+  state_vector: Uint8Array;
+  retired_at: number;
+}
+
 export interface UsersTable {
   id: string;
   email: string;
@@ -199,5 +206,6 @@ export interface RecordsSchema {
   file_contents: FileContentsTable;
   task_activity: TaskActivityTable;
   task_activity_imports: TaskActivityImportsTable;
+  document_generations: DocumentGenerationsTable;
   schema_migrations: SchemaMigrationsTable;
 }

@@ -56,6 +56,7 @@ export const apiDocs = {
   'apiDocs.tag.tokens': 'Personal API tokens, each scoped to one workspace.',
   'apiDocs.op.listColumns': 'List board columns',
   'apiDocs.op.listLabels': 'List board labels',
+  'apiDocs.op.compactBoard': 'Compact the board document',
   'apiDocs.op.listTasks': 'List tasks',
   'apiDocs.op.createTask': 'Create a task',
   'apiDocs.op.getTask': 'Get a task',

@@ -14,6 +14,7 @@ import { common } from './common';
 import { errors } from './errors';
 import { list } from './list';
 import { offline } from './offline';
+import { rebase } from './rebase';
 import { runbooks } from './runbooks';
 import { task } from './task';
 import { workspace } from './workspace';
@@ -33,6 +34,7 @@ export const en = {
   ...account,
   ...workspace,
   ...audit,
+  ...rebase,
   ...errors
 } as const;
 

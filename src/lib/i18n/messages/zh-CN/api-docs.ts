@@ -60,6 +60,7 @@ export const apiDocs: Translation<typeof en> = {
   'apiDocs.tag.tokens': '个人 API 令牌，每个令牌限定于一个工作区。',
   'apiDocs.op.listColumns': '列出看板列',
   'apiDocs.op.listLabels': '列出看板标签',
+  'apiDocs.op.compactBoard': '压缩看板文档',
   'apiDocs.op.listTasks': '列出任务',
   'apiDocs.op.createTask': '创建任务',
   'apiDocs.op.getTask': '获取任务',

@@ -13,6 +13,7 @@ import { common } from './common';
 import { errors } from './errors';
 import { list } from './list';
 import { offline } from './offline';
+import { rebase } from './rebase';
 import { runbooks } from './runbooks';
 import { task } from './task';
 import { workspace } from './workspace';
@@ -30,5 +31,6 @@ export const zhCN: Messages = {
   ...account,
   ...workspace,
   ...audit,
+  ...rebase,
   ...errors
 };
