@@ -111,6 +111,13 @@ export class Room {
    * origin requires. The update must have passed `assertValidUpdate`.
    */
   applyUpdate(update: Uint8Array, origin: UpdateOrigin): void {
+    this.deps.hooks.onApply?.({
+      name: this.name,
+      docName: this.docName,
+      doc: this.doc,
+      update,
+      origin
+    });
     Y.applyUpdate(this.doc, update, origin);
   }
 

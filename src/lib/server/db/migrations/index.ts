@@ -5,6 +5,7 @@ import { sql as taskKeys } from './0003-task-keys';
 import { sql as runbooks } from './0004-runbooks';
 import { sql as fileContents } from './0005-file-contents';
 import { sql as taskActivity } from './0006-task-activity';
+import { sql as taskArchive } from './0007-task-archive';
 
 export interface Migration {
   version: number;
@@ -25,5 +26,6 @@ export const migrations: readonly Migration[] = [
   { version: 3, name: 'task-keys', sql: taskKeys },
   { version: 4, name: 'runbooks', sql: runbooks },
   { version: 5, name: 'file-contents', sql: fileContents },
-  { version: 6, name: 'task-activity', sql: taskActivity }
+  { version: 6, name: 'task-activity', sql: taskActivity },
+  { version: 7, name: 'task-archive', sql: taskArchive }
 ];
