@@ -1,5 +1,5 @@
 /**
- * [ARC1–ARC6] The archive sweep (server/board/archive-sweeper.ts): finished tasks past the
+ * [ARC1–ARC6] The archive sweep (server/archive/archive-service.ts): finished tasks past the
  * window leave the live board for `archived_tasks` rows, idempotently and safely with crashes
  * and concurrent edits; an edit a client made offline to a task the server moved meanwhile is
  * applied to its row, or brings the task back when it reopens it; un-archiving restores the

@@ -52,7 +52,7 @@ const envSchema = z.object({
         'and run one node (DATABASE_URL works without it)'
     }),
   LOG_LEVEL: z.enum(logLevels).default('info'),
-  // Finished tasks older than this leave the live board for the archive (board/archive-sweeper.ts).
+  // Finished tasks older than this leave the live board for the archive (archive/archive-service.ts).
   ARCHIVE_AFTER_DAYS: blankIsUnset(
     z.coerce
       .number()

@@ -174,7 +174,7 @@ export interface TaskActivityImportsTable {
   entries: number;
 }
 
-/** A finished task moved out of the live board (board/archive-store.ts). */
+/** A finished task moved out of the live board (archive/archive-store.ts). */
 export interface ArchivedTasksTable {
   row_id: Generated<number>;
   workspace_id: string;

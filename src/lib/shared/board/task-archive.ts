@@ -1,7 +1,7 @@
 /**
  * The board side of the task archive (docs/ARCHITECTURE.md, "Board scale", point 2): when a
  * task counts as finished, and how an archived card is written back into the board. The
- * server moves finished tasks out (server/board/archive-sweeper.ts); these rules are shared so
+ * server moves finished tasks out (server/archive/archive-service.ts); these rules are shared so
  * the browser can tell the same.
  */
 import * as Y from 'yjs';

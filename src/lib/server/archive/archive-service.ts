@@ -18,8 +18,18 @@
  */
 import * as Y from 'yjs';
 import type { ChangeContext } from '../../../../sync-server/hooks';
-import { SERVER_ORIGIN, serverOrigin } from '../../../../sync-server/update-origin';
-import { getTask, readTask } from '../../shared/board/board-model';
+import {
+  SERVER_ORIGIN,
+  serverOrigin,
+  type ServerOrigin,
+  type UpdateOrigin
+} from '../../../../sync-server/update-origin';
+import {
+  getTask,
+  readTask,
+  resolveTaskIds,
+  unarchiveTask as unarchiveLiveTask
+} from '../../shared/board/board-model';
 import type { Task } from '../../shared/board/schema';
 import {
   columnCategories,
@@ -30,16 +40,18 @@ import {
 } from '../../shared/board/task-archive';
 import { boardDocName } from '../../shared/doc-name';
 import type { Logger } from '../log';
-import type { BoardDocs } from './board-extension';
 import type { ArchiveStore, ArchivedTask, FieldItemId } from './archive-store';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** What the archive needs of the DocStore. */
+export interface ArchiveDocs {
+  read<T>(name: string, fn: (doc: Y.Doc) => T): Promise<T>;
+  transact<T>(name: string, fn: (doc: Y.Doc) => T, origin?: UpdateOrigin): Promise<T>;
+}
+
 /** Entries moved per Yjs transaction (and rows written per records transaction). */
 export const ARCHIVE_BATCH_SIZE = 500;
-
-/** How often a loaded board is swept again. */
-export const ARCHIVE_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 
 /**
  * The plain fields of a task entry whose writes are applied to an archived row: what the card
@@ -65,7 +77,7 @@ export const RESCUED_FIELDS: ReadonlySet<string> = new Set([
 
 export interface TaskArchiverDeps {
   store: Pick<ArchiveStore, 'upsert' | 'get' | 'find' | 'delete' | 'movedEntries'>;
-  docs: () => BoardDocs;
+  docs: () => ArchiveDocs;
   logger: Logger;
   /** `ARCHIVE_AFTER_DAYS`. */
   afterDays: number;
@@ -468,11 +480,32 @@ export class TaskArchiver {
     state: BoardState,
     archived: ArchivedTask,
     task: Task,
-    origin: typeof SERVER_ORIGIN
+    origin: ServerOrigin
   ): Promise<void> {
     await this.deps.docs().transact(docName, (doc) => writeArchivedCard(doc, task), origin);
     await this.deps.store.delete(state.workspaceId, [archived.task.id]);
     this.forget(state, archived);
+  }
+
+  /**
+   * Un-archives the task `keyOrId` names: an archived card still on the board is restored
+   * (archivedAt cleared), else one moved to the archive comes back (`unarchive`). Null when
+   * there is no such task, live or archived.
+   */
+  async unarchiveTask(
+    workspaceId: string,
+    keyOrId: string,
+    actorId: string | null
+  ): Promise<Task | null> {
+    const live = await this.deps.docs().transact(
+      boardDocName(workspaceId),
+      (doc) => {
+        const id = resolveTaskIds(doc, [keyOrId])[0];
+        return id ? unarchiveLiveTask(doc, id, { actor: actorId }) : null;
+      },
+      serverOrigin(actorId)
+    );
+    return live ?? this.unarchive(workspaceId, keyOrId, actorId);
   }
 
   /**

@@ -3,7 +3,7 @@
  * `archived_tasks` row per finished task moved out of the live board, with the card as JSON
  * (as `readTask` read it when it moved), the columns lists filter and sort by, the Yjs ids of
  * the moved entry and of its field values (so an offline edit to it can still be applied here:
- * archive-sweeper.ts), and pre-segmented search text in `archived_task_search` (FTS5 on
+ * archive-service.ts), and pre-segmented search text in `archived_task_search` (FTS5 on
  * SQLite, a verbatim tsvector on PostgreSQL; the segmentation of runbook search).
  *
  * Not derived data: the row is the only copy of the card once its entry left the board, so
@@ -64,7 +64,7 @@ export interface ArchivePage {
   total: number;
 }
 
-/** The moved entries of a workspace, for the rescue of offline edits (archive-sweeper.ts). */
+/** The moved entries of a workspace, for the rescue of offline edits (archive-service.ts). */
 export interface MovedEntry {
   taskId: string;
   item: ItemId | null;
