@@ -352,9 +352,7 @@ export class TaskArchiver {
       const finished = entryFinishedAt(map, categories);
       const updated = map.get('updatedAt');
       const eligible =
-        finished !== null &&
-        finished < cutoff &&
-        (typeof updated !== 'string' || updated < cutoff);
+        finished !== null && finished < cutoff && (typeof updated !== 'string' || updated < cutoff);
       if (!eligible) {
         if (state.rows.has(id)) live.add(id);
         return;
@@ -398,7 +396,7 @@ export class TaskArchiver {
     const writes = new Map<string, Record<string, Plain>>();
     const pending = structs.filter((s): s is Y.Item => s instanceof Y.Item);
     // Passes until nothing new matches: a value may sit on another client's new value.
-    for (let found = true; found && pending.length > 0; ) {
+    for (let found = true; found && pending.length > 0;) {
       found = false;
       for (let i = 0; i < pending.length; i++) {
         const item = pending[i]!;
