@@ -18,13 +18,16 @@ import { closeExtensions, extensionHooks } from '../sync-server/extensions';
 import { MemoryStorage } from '../sync-server/storage/memory-storage';
 import type { DocumentStorage } from '../sync-server/storage/types';
 import type { Limits } from '../sync-server/defaults';
-import type { Config } from '../src/lib/server/config';
+import { DEFAULT_ARCHIVE_AFTER_DAYS, type Config } from '../src/lib/server/config';
 import { Accounts } from '../src/lib/server/accounts/accounts-store';
 import { boardExtension } from '../src/lib/server/board/board-extension';
 import { BoardService } from '../src/lib/server/board/board-service';
 import { BoardStore } from '../src/lib/server/board/board-store';
 import { TaskActivityStore } from '../src/lib/server/board/activity-store';
 import { ActivityRecorder } from '../src/lib/server/board/activity-recorder';
+import { ArchiveStore } from '../src/lib/server/archive/archive-store';
+import { archiveExtension } from '../src/lib/server/archive/archive-extension';
+import { TaskArchiver } from '../src/lib/server/archive/archive-service';
 import { FileStore } from '../src/lib/server/runbooks/files-store';
 import { runbookExtension } from '../src/lib/server/runbooks/runbooks-extension';
 import { RunbookIndex } from '../src/lib/server/runbooks/runbooks-store';
@@ -60,6 +63,8 @@ export interface RuntimeOptions {
   logger?: Logger;
   /** Replaces the account-based websocket check (sync-core tests that have no accounts). */
   onAuthenticate?: SyncHooks['onAuthenticate'];
+  /** The archive sweeper's clock and pace (tests). */
+  archive?: { now?: () => number; intervalMs?: number; batchSize?: number };
 }
 
 /**
@@ -133,7 +138,13 @@ export function databaseTarget(config: Config): DatabaseTarget {
 /** The services built on the records: stores, then the services that use them. */
 export type Services = Pick<
   Runtime,
-  'accounts' | 'boardStore' | 'taskActivity' | 'runbookIndex' | 'runbookVersions' | 'files'
+  | 'accounts'
+  | 'boardStore'
+  | 'taskActivity'
+  | 'archive'
+  | 'runbookIndex'
+  | 'runbookVersions'
+  | 'files'
 >;
 
 /**
@@ -145,6 +156,7 @@ export function createStores(records: Records, config: Pick<Config, 'dataDir'>):
     accounts: new Accounts(records),
     boardStore: new BoardStore(records),
     taskActivity: new TaskActivityStore(records),
+    archive: new ArchiveStore(records),
     runbookIndex: new RunbookIndex(records),
     runbookVersions: new RunbookVersions(records),
     files: new FileStore(records, config.dataDir)
@@ -168,8 +180,18 @@ export async function createRuntime(
   // The sync extensions, in order, each for the document kinds it watches (sync-server/extensions.ts).
   const docs = () => docStore;
   const activityRecorder = new ActivityRecorder({ store: stores.taskActivity, docs, logger });
+  const archiver = new TaskArchiver({
+    store: stores.archive,
+    docs,
+    logger,
+    afterDays: config.archiveAfterDays ?? DEFAULT_ARCHIVE_AFTER_DAYS,
+    ...(options.archive?.now ? { now: options.archive.now } : {}),
+    ...(options.archive?.batchSize ? { batchSize: options.archive.batchSize } : {})
+  });
   const extensions = [
     boardExtension({ store: stores.boardStore, recorder: activityRecorder, docs, logger }),
+    // After the board's: keys and activity are set up before the sweep deletes entries.
+    archiveExtension({ archiver, logger, intervalMs: options.archive?.intervalMs }),
     runbookExtension({ index: stores.runbookIndex, versions: stores.runbookVersions, docs, logger })
   ];
   const docStore: DocStore = new DocStore({
@@ -203,6 +225,7 @@ export async function createRuntime(
     ...stores,
     board,
     activityRecorder,
+    archiver,
     storage,
     docStore,
     syncServer,

@@ -16,6 +16,8 @@ export interface SyncExtension {
   onLoad?(ctx: LoadContext): Promise<void> | void;
   /** After an update is applied (any origin). */
   onChange?(ctx: ChangeContext): void;
+  /** Before a client's or peer's update is applied, with its bytes as they arrived. */
+  onApply?(ctx: ChangeContext): void;
   /** After a batch of updates is durable, before it is broadcast. */
   onStore?(ctx: StoreContext): void;
   /**
@@ -74,6 +76,16 @@ export function extensionHooks(extensions: readonly SyncExtension[], logger: Log
           extension.onChange(ctx);
         } catch (error) {
           report(extension, 'onChange', ctx.name, error);
+        }
+      }
+    },
+    onApply(ctx) {
+      for (const extension of extensions) {
+        if (!extension.onApply || !watches(extension, ctx.docName.kind)) continue;
+        try {
+          extension.onApply(ctx);
+        } catch (error) {
+          report(extension, 'onApply', ctx.name, error);
         }
       }
     },

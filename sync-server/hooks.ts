@@ -81,6 +81,12 @@ export interface SyncHooks {
   onStore?(ctx: StoreContext): void;
   /** After an update is applied to a loaded document (any origin, see update-origin.ts). */
   onChange?(ctx: ChangeContext): void;
+  /**
+   * Before an update of a client or a peer is applied, with its bytes as they arrived.
+   * `onChange` gets what Yjs re-encodes after applying: parts it dropped (writes into a map
+   * that was deleted meanwhile) are not in it; the task archive reads them here.
+   */
+  onApply?(ctx: ChangeContext): void;
   /** After a connection closed. */
   onDisconnect?(ctx: DisconnectContext): void;
 }

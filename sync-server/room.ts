@@ -167,6 +167,13 @@ export class Room {
    */
   applyUpdate(update: Uint8Array, origin: UpdateOrigin): void {
     if (this.frozen) throw new Error(`${this.name} is being rebased`);
+    this.deps.hooks.onApply?.({
+      name: this.name,
+      docName: this.docName,
+      doc: this.doc,
+      update,
+      origin
+    });
     Y.applyUpdate(this.doc, update, origin);
   }
 

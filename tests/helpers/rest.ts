@@ -33,13 +33,20 @@ export interface RestReply {
  * (started before the file's tests, stopped after, with any websocket client pushed to
  * `clients`), and `call` to use the API as one of them.
  */
-export function useRestApp(ws: string, roles: Role[], dataDirPrefix: string) {
+export function useRestApp(
+  ws: string,
+  roles: Role[],
+  dataDirPrefix: string,
+  /** `beforeStart`: seeds more into the store before the app starts. */
+  options: { beforeStart?: (dataDir: string) => Promise<void> } = {}
+) {
   let app: TestApp | undefined;
   let users: Record<string, SeededUser> = {};
   const clients: TestClient[] = [];
   beforeAll(async () => {
     const dataDir = tempDataDir(dataDirPrefix);
     users = await seedWorkspace(dataDir, ws, roles);
+    await options.beforeStart?.(dataDir);
     app = await startApp({ dataDir });
   }, 60_000);
   afterAll(async () => {

@@ -24,7 +24,8 @@ async function columnsOf(db: OpenedDatabase): Promise<Record<string, string[]>> 
   if (db.records.dialect === 'sqlite') {
     const tables = await sql<{ name: string }>`
       SELECT name FROM sqlite_master WHERE type = 'table'
-        AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'runbook_search_%'`.execute(db.records.db);
+        AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'runbook_search_%'
+        AND name NOT LIKE 'archived_task_search_%'`.execute(db.records.db);
     for (const { name } of tables.rows) {
       const columns = await sql<{
         name: string;
@@ -53,10 +54,12 @@ describe('the migration history', () => {
     async () => {
       const sqlite = await columnsOf(await open('sqlite'));
       const postgres = await columnsOf(await open('postgres'));
-      // PostgreSQL's full-text table carries its generated tsvector; FTS5 keeps it inside.
-      postgres.runbook_search = postgres.runbook_search!.filter((c) => c !== 'words');
-      // FTS5 reports its own columns only; the row id is implicit there.
-      sqlite.runbook_search = [...sqlite.runbook_search!, 'rowid'].sort();
+      for (const table of ['runbook_search', 'archived_task_search']) {
+        // PostgreSQL's full-text table carries its generated tsvector; FTS5 keeps it inside.
+        postgres[table] = postgres[table]!.filter((c) => c !== 'words');
+        // FTS5 reports its own columns only; the row id is implicit there.
+        sqlite[table] = [...sqlite[table]!, 'rowid'].sort();
+      }
       expect(postgres).toEqual(sqlite);
     }
   );

@@ -190,6 +190,12 @@ describe('OpenAPI document', () => {
         expect(query).toContain('before');
         continue;
       }
+      if (op.operationId === 'listArchivedTasks') {
+        // Grows by thousands a year, newest first: paged by `cursor`, the total in the body too.
+        expect(query).toContain('cursor');
+        expect(headers).toContain('X-Total-Count');
+        continue;
+      }
       expect(query, op.operationId).toContain('offset');
       expect(headers, op.operationId).toContain('X-Total-Count');
     }

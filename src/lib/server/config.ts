@@ -7,6 +7,9 @@ import { z } from 'zod';
 
 const logLevels = ['debug', 'info', 'warn', 'error'] as const;
 
+/** Days a finished task stays on the live board before it moves to the archive. */
+export const DEFAULT_ARCHIVE_AFTER_DAYS = 14;
+
 /** Path of the OIDC redirect URI: register `<ORIGIN>/auth/oidc/callback` at the provider. */
 export const OIDC_CALLBACK_PATH = '/auth/oidc/callback';
 /** The variables that turn single sign-on on: all of them, or none. */
@@ -49,6 +52,14 @@ const envSchema = z.object({
         'and run one node (DATABASE_URL works without it)'
     }),
   LOG_LEVEL: z.enum(logLevels).default('info'),
+  // Finished tasks older than this leave the live board for the archive (archive/archive-service.ts).
+  ARCHIVE_AFTER_DAYS: blankIsUnset(
+    z.coerce
+      .number()
+      .int({ message: 'must be a whole number of days' })
+      .min(1, { message: 'must be at least 1 (day)' })
+      .default(DEFAULT_ARCHIVE_AFTER_DAYS)
+  ),
   ORIGIN: z.url().optional(),
   // Tokens and the client secret cross this connection, so plain http is for a provider on the
   // same host only (a local Keycloak while trying things out, the test suite).
@@ -85,6 +96,12 @@ export interface Config {
   databaseUrl?: string;
   logLevel: LogLevel;
   origin: string | undefined;
+  /**
+   * Days a task stays on the live board after it was finished (done, resolved or archived)
+   * before it moves to the archive (`ARCHIVE_AFTER_DAYS`); `DEFAULT_ARCHIVE_AFTER_DAYS` when
+   * absent.
+   */
+  archiveAfterDays?: number;
   /** OpenID Connect sign-in; absent when single sign-on is off. Holds a secret: never log it. */
   oidc?: OidcConfig;
 }
@@ -153,6 +170,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: resolve(e.DATA_DIR),
     logLevel: e.LOG_LEVEL,
     origin: e.ORIGIN,
+    archiveAfterDays: e.ARCHIVE_AFTER_DAYS,
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {})
   };
   if (e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET && e.ORIGIN) {

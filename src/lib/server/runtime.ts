@@ -11,6 +11,8 @@ import type { DocumentStorage } from '../../../sync-server/storage/types';
 import type { Accounts } from './accounts/accounts-store';
 import type { ActivityRecorder } from './board/activity-recorder';
 import type { TaskActivityStore } from './board/activity-store';
+import type { ArchiveStore } from './archive/archive-store';
+import type { TaskArchiver } from './archive/archive-service';
 import type { BoardService } from './board/board-service';
 import type { BoardStore } from './board/board-store';
 import type { Config } from './config';
@@ -32,6 +34,10 @@ export interface Runtime {
   board: BoardService;
   /** Records task activity from the board transactions (the board extension's). */
   activityRecorder: ActivityRecorder;
+  /** Finished tasks moved out of the live boards (archive/archive-store.ts). */
+  archive: ArchiveStore;
+  /** Moves finished tasks to the archive and back (the archive extension's). */
+  archiver: TaskArchiver;
   runbookIndex: RunbookIndex;
   runbookVersions: RunbookVersions;
   files: FileStore;

@@ -84,6 +84,7 @@ export const domainErrorStatus: Readonly<Record<DomainErrorCode, number>> = {
   // 403, not 401: the caller is signed in; only the password they re-entered is wrong.
   wrong_password: 403,
   rate_limited: 429,
+  task_archived: 409,
   unsupported_media_type: 415,
   payload_too_large: 413,
   bad_document_name: 400,

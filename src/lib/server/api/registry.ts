@@ -3,6 +3,7 @@
  * A feature adds its operations here (and exports each `handle` from its route file).
  */
 import { authOperations, setupOperations, tokenOperations } from '../accounts/accounts-api';
+import { archiveOperations } from '../archive/archive-api';
 import { taskOperations } from '../board/board-api';
 import { runbookOperations } from '../runbooks/runbooks-api';
 import {
@@ -37,6 +38,7 @@ export const apiTags: readonly TagSpec[] = [
 /** All operations; extend with `...runbookOperations` etc. */
 export const operations: readonly Operation[] = [
   ...taskOperations,
+  ...archiveOperations,
   ...runbookOperations,
   ...workspaceOperations,
   ...inviteOperations,

@@ -59,6 +59,7 @@ import {
 } from '$lib/shared/board/schema';
 import { boardDocName } from '$lib/shared/doc-name';
 import { serverOrigin } from '../../../../sync-server/update-origin';
+import { archivedTaskBody, taskLookupSchema } from '../archive/archive-api';
 
 /** Default and largest page size of the task list. */
 export const TASK_LIST_DEFAULT_LIMIT = 100;
@@ -161,6 +162,18 @@ async function writeBoard<T>(board: Board, fn: (doc: Y.Doc) => T): Promise<T> {
   // Answered once the change's activity is written, so the caller can read it right away.
   await board.runtime.activityRecorder.settled(board.docName);
   return result;
+}
+
+/** 409 `task_archived` when `ref` names a task moved to the archive: un-archive it first. */
+async function refuseArchived(request: MemberContext, ref: string): Promise<void> {
+  const archived = await request.runtime.archive.find(request.workspaceId, ref);
+  if (archived) {
+    throw new ApiError(
+      409,
+      'task_archived',
+      `task ${JSON.stringify(ref)} is in the archive; un-archive it first`
+    );
+  }
 }
 
 /** Path of a task in the REST API (for `Location`). */
@@ -298,18 +311,28 @@ export const getTaskOperation = defineOperation(
     auth: { member: 'read' },
     params: taskRefParams,
     responses: {
-      200: { description: 'The task.', schema: taskSchema },
+      200: {
+        description:
+          'The task; one moved to the archive answers with `archived: true` (read-only).',
+        schema: taskLookupSchema
+      },
       400: errorResponses.invalid,
-      404: { description: 'No task with this id or key (`not_found`).' }
+      404: { description: 'No task with this id or key, live or archived (`not_found`).' }
     }
   },
   async ({ request, params }) => {
     const { runtime, docName } = boardOf(request);
-    const task = await runtime.docStore.read(docName, (doc) =>
-      getTask(doc, resolveTask(doc, params.id))
-    );
-    if (!task) throw new ApiError(404, 'not_found', `task ${JSON.stringify(params.id)} not found`);
-    return { status: 200, body: task };
+    const task = await runtime.docStore.read(docName, (doc) => {
+      const id = resolveTaskIds(doc, [params.id])[0];
+      return id ? getTask(doc, id) : null;
+    });
+    if (task) return { status: 200, body: task };
+    // A live task wins; only then the archive (deep links to archived tasks keep working).
+    const archived = await runtime.archive.find(request.workspaceId, params.id);
+    if (!archived) {
+      throw new ApiError(404, 'not_found', `task ${JSON.stringify(params.id)} not found`);
+    }
+    return { status: 200, body: archivedTaskBody(archived) };
   }
 );
 
@@ -335,16 +358,24 @@ export const updateTaskOperation = defineOperation(
           'Invalid workspace id, body, or a reference to a column or label that does not exist.'
       },
       404: { description: 'No task with this id or key (`not_found`).' },
+      409: {
+        description:
+          'The task is in the archive (`task_archived`): un-archive it first ' +
+          '(`POST …/tasks/{id}/unarchive`).'
+      },
       413: { description: 'Body larger than 1 MiB (`payload_too_large`).' },
       415: { description: 'Body is not `application/json` (`unsupported_media_type`).' }
     }
   },
   async ({ request, params, body }) => {
     const board = boardOf(request);
-    const task = await writeBoard(board, (doc) =>
-      updateTask(doc, resolveTask(doc, params.id), body, { actor: board.actorId })
-    );
-    return { status: 200, body: task };
+    const task = await writeBoard(board, (doc) => {
+      const id = resolveTaskIds(doc, [params.id])[0];
+      return id ? updateTask(doc, id, body, { actor: board.actorId }) : null;
+    });
+    if (task) return { status: 200, body: task };
+    await refuseArchived(request, params.id);
+    throw new ApiError(404, 'not_found', `task ${JSON.stringify(params.id)} not found`);
   }
 );
 

@@ -60,7 +60,8 @@ export const BACKUP_TABLES: readonly TableSpec[] = [
   { table: 'file_contents', orderBy: ['workspace_id', 'id'] },
   { table: 'task_activity', orderBy: ['workspace_id', 'id'] },
   { table: 'task_activity_imports', orderBy: ['workspace_id'] },
-  { table: 'document_generations', orderBy: ['name', 'generation'] }
+  { table: 'document_generations', orderBy: ['name', 'generation'] },
+  { table: 'archived_tasks', orderBy: ['row_id'], generated: ['row_id'] }
 ];
 
 /** Tables that are not copied row by row, and why. */
@@ -69,7 +70,8 @@ export const NOT_BACKED_UP: Readonly<Record<string, string>> = {
   document_snapshots: 'documents are copied as their merged state',
   document_updates: 'documents are copied as their merged state',
   runbooks: 'derived from the runbook documents; rebuilt on restore',
-  runbook_search: 'derived from the runbook documents; rebuilt on restore'
+  runbook_search: 'derived from the runbook documents; rebuilt on restore',
+  archived_task_search: 'derived from archived_tasks.search_text; rebuilt as its rows are restored'
 };
 
 export interface BackupSummary {
@@ -334,10 +336,23 @@ export async function restoreBackup(
         }
         const row: Row = {};
         for (const [column, value] of Object.entries(entry.row)) row[column] = decodeValue(value);
-        await trx
-          .insertInto(spec.table)
-          .values(row as never)
-          .execute();
+        if (spec.table === 'archived_tasks') {
+          // Its full-text row is derived from the row itself, under the row's new key.
+          const { row_id } = await trx
+            .insertInto('archived_tasks')
+            .values(row as never)
+            .returning('row_id')
+            .executeTakeFirstOrThrow();
+          await trx
+            .insertInto('archived_task_search')
+            .values({ rowid: row_id, body: String(row.search_text) })
+            .execute();
+        } else {
+          await trx
+            .insertInto(spec.table)
+            .values(row as never)
+            .execute();
+        }
         counts[spec.table] = (counts[spec.table] ?? 0) + 1;
         if (counts[spec.table]! % PAGE_ROWS === 0) {
           onProgress({ phase: 'records', name: spec.table, done: counts[spec.table]! });

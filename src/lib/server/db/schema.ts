@@ -181,6 +181,35 @@ export interface TaskActivityImportsTable {
   entries: number;
 }
 
+/** A finished task moved out of the live board (archive/archive-store.ts). */
+export interface ArchivedTasksTable {
+  row_id: Generated<number>;
+  workspace_id: string;
+  task_id: string;
+  task_key: string | null;
+  title: string;
+  kind: string;
+  status: string;
+  assignee: string | null;
+  /** JSON array of label ids. */
+  labels: string;
+  finished_at: string;
+  archived_at: string;
+  updated_at: string;
+  /** JSON of the card as `readTask` read it. */
+  card: string;
+  item_client: number | null;
+  item_clock: number | null;
+  /** JSON `[[client, clock, length, field], …]`: Yjs ids of the moved entry's field values. */
+  item_ids: string;
+  search_text: string;
+}
+
+export interface ArchivedTaskSearchTable {
+  rowid: number;
+  body: string;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -207,5 +236,7 @@ export interface RecordsSchema {
   task_activity: TaskActivityTable;
   task_activity_imports: TaskActivityImportsTable;
   document_generations: DocumentGenerationsTable;
+  archived_tasks: ArchivedTasksTable;
+  archived_task_search: ArchivedTaskSearchTable;
   schema_migrations: SchemaMigrationsTable;
 }

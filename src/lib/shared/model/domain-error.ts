@@ -27,6 +27,8 @@ export const DOMAIN_ERROR_CODES = [
   'invalid_credentials',
   'wrong_password',
   'rate_limited',
+  // Tasks: a change to a task that moved to the archive (un-archive it first).
+  'task_archived',
   // Files.
   'unsupported_media_type',
   'payload_too_large',

@@ -60,6 +60,8 @@ export const apiDocs = {
   'apiDocs.op.listTasks': 'List tasks',
   'apiDocs.op.createTask': 'Create a task',
   'apiDocs.op.getTask': 'Get a task',
+  'apiDocs.op.listArchivedTasks': 'List and search the task archive',
+  'apiDocs.op.unarchiveTask': 'Un-archive a task',
   'apiDocs.op.updateTask': 'Change a task',
   'apiDocs.op.getTaskDetail': 'Get a task with checklist, comments and activity',
   'apiDocs.op.listTaskActivity': "List a task's activity",

@@ -19,6 +19,7 @@ export const errors = {
   'error.invalid_credentials': 'Wrong email or password.',
   'error.wrong_password': 'The current password is wrong.',
   'error.rate_limited': 'Too many attempts. Wait a few minutes and try again.',
+  'error.task_archived': 'This task is in the archive. Un-archive it first to change it.',
   'error.unsupported_media_type':
     'This file type is not supported. Upload a PNG, JPEG, GIF or WebP image.',
   'error.payload_too_large': 'The file or the request is too large.',

@@ -7,6 +7,7 @@
 import type { ParamNames, Translation } from '../types';
 import { account } from './account';
 import { apiDocs } from './api-docs';
+import { archive } from './archive';
 import { audit } from './audit';
 import { auth } from './auth';
 import { board } from './board';
@@ -26,6 +27,7 @@ export const en = {
   ...common,
   ...board,
   ...list,
+  ...archive,
   ...task,
   ...offline,
   ...runbooks,

@@ -64,6 +64,8 @@ export const apiDocs: Translation<typeof en> = {
   'apiDocs.op.listTasks': '列出任务',
   'apiDocs.op.createTask': '创建任务',
   'apiDocs.op.getTask': '获取任务',
+  'apiDocs.op.listArchivedTasks': '列出和搜索任务归档',
+  'apiDocs.op.unarchiveTask': '取消归档任务',
   'apiDocs.op.updateTask': '修改任务',
   'apiDocs.op.getTaskDetail': '获取任务及其检查清单、评论和动态',
   'apiDocs.op.listTaskActivity': '列出任务动态',

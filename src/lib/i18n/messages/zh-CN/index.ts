@@ -6,6 +6,7 @@
 import type { Messages } from '../en';
 import { account } from './account';
 import { apiDocs } from './api-docs';
+import { archive } from './archive';
 import { audit } from './audit';
 import { auth } from './auth';
 import { board } from './board';
@@ -23,6 +24,7 @@ export const zhCN: Messages = {
   ...common,
   ...board,
   ...list,
+  ...archive,
   ...task,
   ...offline,
   ...runbooks,

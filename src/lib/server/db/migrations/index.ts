@@ -5,6 +5,7 @@ import { sql as taskKeys } from './0003-task-keys';
 import { sql as runbooks } from './0004-runbooks';
 import { sql as fileContents } from './0005-file-contents';
 import { sql as taskActivity } from './0006-task-activity';
+import { sql as taskArchive } from './0007-task-archive';
 import { sql as documentGenerations } from './0008-document-generations';
 
 export interface Migration {
@@ -27,6 +28,6 @@ export const migrations: readonly Migration[] = [
   { version: 4, name: 'runbooks', sql: runbooks },
   { version: 5, name: 'file-contents', sql: fileContents },
   { version: 6, name: 'task-activity', sql: taskActivity },
-  // 7 is taken by another branch (the archive); 8 lands either way, the versions are not a range.
+  { version: 7, name: 'task-archive', sql: taskArchive },
   { version: 8, name: 'document-generations', sql: documentGenerations }
 ];
