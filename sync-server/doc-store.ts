@@ -164,47 +164,12 @@ export class DocStore {
     let finish!: () => void;
     this.rebasing.set(rawName, new Promise<void>((resolve) => (finish = resolve)));
     room.frozen = true;
-    const started = Date.now();
     let dropRoom = false;
     try {
       const closedConnections = room.closeConnections(CloseCode.DocumentReset, 'document reset');
-      await room.whenQuiet(this.limits.saveWaitTimeoutMs).catch(() => {
-        throw new StorageUnavailableError(rawName);
+      return await this.rebaseRoom(room, build, closedConnections, () => {
+        dropRoom = true;
       });
-      const throughSeq = room.storedSeq;
-      const retiredVector = Y.encodeStateVector(room.doc);
-      const bytesBefore = Y.encodeStateAsUpdate(room.doc).byteLength;
-      const fresh = new Y.Doc({ gc: true });
-      const generation = newGenerationId();
-      let snapshot: Uint8Array;
-      try {
-        fresh.transact(() => {
-          build(room.doc, fresh);
-          fresh.getMap<unknown>(GENERATION_MAP).set(GENERATION_KEY, generation);
-        });
-        snapshot = Y.encodeStateAsUpdate(fresh);
-      } finally {
-        fresh.destroy();
-      }
-      // From here the stored document may change: whatever happens, the room is reloaded.
-      dropRoom = true;
-      // Recorded first: if the snapshot then fails, the record names a generation the stored
-      // document does not have, and a load ignores it (generations.ts, RetiredClients).
-      await generations.add(rawName, {
-        generation,
-        stateVector: retiredVector,
-        retiredAt: started
-      });
-      await this.storage.compact(rawName, snapshot, throughSeq);
-      const result: RebaseResult = {
-        generation,
-        bytesBefore,
-        bytesAfter: snapshot.byteLength,
-        closedConnections,
-        ms: Date.now() - started
-      };
-      this.logger.info('sync: document rebased', { doc: rawName, ...result });
-      return result;
     } finally {
       room.holds = Math.max(0, room.holds - 1);
       if (dropRoom) {
@@ -218,6 +183,60 @@ export class DocStore {
       this.rebasing.delete(rawName);
       finish();
     }
+  }
+
+  /**
+   * The steps of a rebase on a frozen room nobody writes to any more: waits until everything
+   * applied is saved, copies the content into a fresh generation, records the old state vector
+   * as retired and replaces the stored document. `committed` is called once the stored document
+   * may have changed: from then on the room must be dropped, whatever happens.
+   */
+  private async rebaseRoom(
+    room: Room,
+    build: (source: Y.Doc, target: Y.Doc) => void,
+    closedConnections: number,
+    committed: () => void
+  ): Promise<RebaseResult> {
+    const generations = this.generations;
+    if (!generations) throw new Error('rebase needs a generation store');
+    const rawName = room.name;
+    const started = Date.now();
+    await room.whenQuiet(this.limits.saveWaitTimeoutMs).catch(() => {
+      throw new StorageUnavailableError(rawName);
+    });
+    const throughSeq = room.storedSeq;
+    const retiredVector = Y.encodeStateVector(room.doc);
+    const bytesBefore = Y.encodeStateAsUpdate(room.doc).byteLength;
+    const fresh = new Y.Doc({ gc: true });
+    const generation = newGenerationId();
+    let snapshot: Uint8Array;
+    try {
+      fresh.transact(() => {
+        build(room.doc, fresh);
+        fresh.getMap<unknown>(GENERATION_MAP).set(GENERATION_KEY, generation);
+      });
+      snapshot = Y.encodeStateAsUpdate(fresh);
+    } finally {
+      fresh.destroy();
+    }
+    committed();
+    // Recorded first: if the snapshot then fails, the record names a generation the stored
+    // document does not have, and a load ignores it (generations.ts, RetiredClients).
+    await generations.add(rawName, {
+      generation,
+      stateVector: retiredVector,
+      retiredAt: started
+    });
+    await this.storage.compact(rawName, snapshot, throughSeq);
+    const result: RebaseResult = {
+      generation,
+      bytesBefore,
+      bytesAfter: snapshot.byteLength,
+      closedConnections,
+      ms: Date.now() - started
+    };
+    this.logger.info('sync: document rebased', { doc: rawName, ...result });
+    return result;
   }
 
   /** What deleted content costs a loaded (or loadable) document: see `tombstoneEstimate`. */
@@ -319,7 +338,23 @@ export class DocStore {
   private load(rawName: string, docName: DocName): Promise<Room> {
     const inFlight = this.loading.get(rawName);
     if (inFlight) return inFlight;
-    const room = new Room(rawName, docName, {
+    const promise = this.loadRoom(rawName, docName).then(
+      (room) => {
+        this.loading.delete(rawName);
+        this.rooms.set(rawName, room);
+        return room;
+      },
+      (error: unknown) => {
+        this.loading.delete(rawName);
+        throw error;
+      }
+    );
+    this.loading.set(rawName, promise);
+    return promise;
+  }
+
+  private newRoom(rawName: string, docName: DocName): Room {
+    return new Room(rawName, docName, {
       storage: this.storage,
       generations: this.generations,
       hooks: this.hooks,
@@ -327,20 +362,38 @@ export class DocStore {
       logger: this.logger,
       onIdle: (r) => this.scheduleUnload(r)
     });
-    const promise = room.load().then(
-      () => {
-        this.loading.delete(rawName);
-        this.rooms.set(rawName, room);
-        return room;
-      },
-      (error: unknown) => {
-        this.loading.delete(rawName);
-        room.destroy();
-        throw error;
-      }
-    );
-    this.loading.set(rawName, promise);
-    return promise;
+  }
+
+  /**
+   * Loads a room. When an onLoad hook asked for a rebase (an upgrade that deleted much), the
+   * document is rebased before anyone sees it (nobody can hold the room yet: it is not in
+   * `rooms`), and the fresh generation loaded instead; a request from that second load is
+   * ignored, so a hook that always asks cannot loop.
+   */
+  private async loadRoom(rawName: string, docName: DocName): Promise<Room> {
+    const room = this.newRoom(rawName, docName);
+    try {
+      await room.load();
+      const build = room.rebaseRequest;
+      if (!build || !this.generations) return room;
+      room.frozen = true;
+      await this.rebaseRoom(room, build, 0, () => {});
+    } catch (error) {
+      room.destroy();
+      throw error;
+    }
+    room.destroy();
+    const fresh = this.newRoom(rawName, docName);
+    try {
+      await fresh.load();
+    } catch (error) {
+      fresh.destroy();
+      throw error;
+    }
+    if (fresh.rebaseRequest) {
+      this.logger.warn('sync: a second rebase asked on load was ignored', { doc: rawName });
+    }
+    return fresh;
   }
 
   private scheduleUnload(room: Room): void {

@@ -45,6 +45,14 @@ export interface LoadContext {
   name: string;
   docName: DocName;
   doc: Y.Doc;
+  /**
+   * Asks for the document to be rebased (DocStore.rebase) before any client or server code
+   * sees it: after every onLoad hook has run and its changes are stored, the content is copied
+   * by `build` into a fresh generation and the document loaded again (its onLoad hooks run once
+   * more, on the fresh document). For changes that leave many deleted entries behind, e.g. an
+   * upgrade that moves content out. The last request wins.
+   */
+  requestRebase(build: (source: Y.Doc, target: Y.Doc) => void): void;
 }
 
 export interface StoreContext {

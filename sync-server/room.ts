@@ -115,9 +115,19 @@ export class Room {
     this.bytesHeld = (stored.snapshot?.byteLength ?? 0) + this.logBytes;
     this.doc.on('update', this.handleDocUpdate);
     this.awareness.on('update', this.handleAwarenessUpdate);
-    await this.deps.hooks.onLoad?.({ name: this.name, docName: this.docName, doc: this.doc });
+    await this.deps.hooks.onLoad?.({
+      name: this.name,
+      docName: this.docName,
+      doc: this.doc,
+      requestRebase: (build) => {
+        this.rebaseRequest = build;
+      }
+    });
     this.maybeCompact();
   }
+
+  /** Set by an onLoad hook that asked for a rebase before the document is served (hooks.ts). */
+  rebaseRequest: ((source: Y.Doc, target: Y.Doc) => void) | null = null;
 
   /** Sequence number of the last update durable in storage (what a rebase compacts through). */
   get storedSeq(): number {

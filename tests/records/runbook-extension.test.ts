@@ -180,7 +180,12 @@ for (const backend of recordsBackends) {
       expect(extension.kinds).toEqual(['runbook']);
       const parsed = parseDocName('ws.runbook.rb2');
       if (!parsed.ok) throw new Error('bad name');
-      await extension.onLoad?.({ name: 'ws.runbook.rb2', docName: parsed.name, doc });
+      await extension.onLoad?.({
+        name: 'ws.runbook.rb2',
+        docName: parsed.name,
+        doc,
+        requestRebase: () => {}
+      });
       initRunbook(doc, { id: 'rb2', title: 'Loaded', now: new Date() });
       fillFragment(doc, markdownToDoc('Written on unload.'));
       doc.destroy();

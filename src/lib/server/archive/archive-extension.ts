@@ -4,11 +4,13 @@
  * once (on the document itself, before any client sees it, so a board that grew big for years
  * is served small); then every `intervalMs` while the board stays loaded. Every client update
  * goes through the rescue before it is applied (`onApply`: Yjs would drop the part written into
- * a deleted entry), so an edit to a task moved meanwhile is applied to its row.
+ * a deleted entry), so an edit to a task moved meanwhile is applied to its row. A board left
+ * carrying many deleted entries is rebased on load, before any client sees it.
  */
 import type * as Y from 'yjs';
 import type { SyncExtension } from '../../../../sync-server/extensions';
 import type { ChangeContext } from '../../../../sync-server/hooks';
+import { boardNeedsRebase, copyBoard } from '../board/board-rebase';
 import type { Logger } from '../log';
 
 /** How often a loaded board is swept again. */
@@ -37,10 +39,13 @@ export function archiveExtension(deps: ArchiveExtensionDeps): SyncExtension {
   return {
     name: 'archive',
     kinds: ['board'],
-    async onLoad({ name, docName, doc }) {
+    async onLoad({ name, docName, doc, requestRebase }) {
       await archiver.attach(doc, name, docName.workspaceId);
       // A failed sweep leaves the board as it was (bigger): served anyway, tried again later.
       await archiver.sweep(name, { doc }).catch((error: unknown) => report(name, error));
+      // What the sweep (or an upgrade before it) deleted still weighs on every load: a board
+      // carrying many deleted entries is rebased before anyone sees it (board-rebase.ts).
+      if (boardNeedsRebase(doc)) requestRebase(copyBoard);
       const timer = setInterval(() => {
         archiver.sweep(name).catch((error: unknown) => report(name, error));
       }, intervalMs);
