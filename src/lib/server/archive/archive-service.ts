@@ -190,8 +190,15 @@ export class TaskArchiver {
       rows: new Set(),
       queue: Promise.resolve()
     };
+    // Only ids of clients this generation of the board knows: after a rebase, a copy holding
+    // older ids is refused before it is applied (sync-server/generations.ts), so remembering
+    // them would only cost memory (tens of bytes per field of every task ever archived).
+    const known = Y.decodeStateVector(Y.encodeStateVector(doc));
     for (const moved of await this.deps.store.movedEntries(workspaceId)) {
-      this.remember(state, moved.taskId, moved.item, moved.itemIds);
+      const itemIds = moved.itemIds.filter(([client]) => known.has(client));
+      const item = moved.item !== null && known.has(moved.item[0]) ? moved.item : null;
+      if (item === null && itemIds.length === 0) state.rows.add(moved.taskId);
+      else this.remember(state, moved.taskId, item, itemIds);
     }
     this.boards.set(docName, state);
     doc.once('destroy', () => {
