@@ -20,6 +20,7 @@ import type { DocumentStorage } from '../sync-server/storage/types';
 import type { Limits } from '../sync-server/defaults';
 import type { Config } from '../src/lib/server/config';
 import { Accounts } from '../src/lib/server/accounts/accounts-store';
+import { taskDocExtension } from '../src/lib/server/board/task-doc-extension';
 import { boardExtension } from '../src/lib/server/board/board-extension';
 import { BoardService } from '../src/lib/server/board/board-service';
 import { BoardStore } from '../src/lib/server/board/board-store';
@@ -167,8 +168,10 @@ export async function createRuntime(
   // The sync extensions, in order, each for the document kinds it watches (sync-server/extensions.ts).
   const docs = () => docStore;
   const activityRecorder = new ActivityRecorder({ store: stores.taskActivity, docs, logger });
+  const taskDocs = taskDocExtension({ recorder: activityRecorder, docs, logger });
   const extensions = [
     boardExtension({ store: stores.boardStore, recorder: activityRecorder, docs, logger }),
+    taskDocs,
     runbookExtension({ index: stores.runbookIndex, versions: stores.runbookVersions, docs, logger })
   ];
   const docStore: DocStore = new DocStore({
@@ -200,6 +203,7 @@ export async function createRuntime(
     ...stores,
     board,
     activityRecorder,
+    taskDocs,
     storage,
     docStore,
     syncServer,

@@ -10,6 +10,7 @@ import type { SyncServer } from '../../../sync-server/server';
 import type { DocumentStorage } from '../../../sync-server/storage/types';
 import type { Accounts } from './accounts/accounts-store';
 import type { ActivityRecorder } from './board/activity-recorder';
+import type { TaskDocExtension } from './board/task-doc-extension';
 import type { TaskActivityStore } from './board/activity-store';
 import type { BoardService } from './board/board-service';
 import type { BoardStore } from './board/board-store';
@@ -32,6 +33,8 @@ export interface Runtime {
   board: BoardService;
   /** Records task activity from the board transactions (the board extension's). */
   activityRecorder: ActivityRecorder;
+  /** Task documents' extension: `settled()` waits for the card summaries it writes. */
+  taskDocs: TaskDocExtension;
   runbookIndex: RunbookIndex;
   runbookVersions: RunbookVersions;
   files: FileStore;
