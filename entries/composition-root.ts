@@ -211,6 +211,8 @@ export async function createRuntime(
       closed ??= (async () => {
         clearInterval(recheck);
         await syncServer.close();
+        // Card summaries still waiting are written while the documents are there.
+        await taskDocs.settled();
         await docStore.close();
         // Records the extensions write on unload land before the database closes.
         await closeExtensions(extensions, logger);

@@ -570,8 +570,13 @@ export function getTaskDetail(doc: Y.Doc, id: string, taskDoc?: Y.Doc): TaskDeta
   const legacy = readTaskContent(map);
   const content = taskDoc === undefined ? legacy : mergeContent(readTaskContent(taskContentOf(taskDoc)), legacy, map);
   const task = readTask(map, id);
+  // The content's last change counts as the task's (the server mirrors it into the card).
+  const contentUpdated = taskDoc === undefined ? null : readString(taskContentOf(taskDoc), 'updatedAt');
   return {
     ...task,
+    ...(contentUpdated !== null && contentUpdated > task.updatedAt
+      ? { updatedAt: contentUpdated }
+      : {}),
     description: content.description,
     ...(taskDoc === undefined
       ? {}
@@ -600,7 +605,8 @@ function mergeContent(
   const comments = new Map(legacy.comments.map((comment) => [comment.id, comment]));
   for (const comment of content.comments) comments.set(comment.id, comment);
   return {
-    description: map.has(DESCRIPTION_KEY) ? legacy.description : content.description,
+    // The server moves an entry's text into the document within moments; until then it shows.
+    description: content.description === '' ? legacy.description : content.description,
     checklist: [...items.values()].sort(compareOrdered),
     comments: [...comments.values()].sort((a, b) =>
       a.createdAt !== b.createdAt ? (a.createdAt < b.createdAt ? -1 : 1) : a.id < b.id ? -1 : 1
