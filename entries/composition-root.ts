@@ -20,7 +20,7 @@ import type { DocumentStorage } from '../sync-server/storage/types';
 import type { Limits } from '../sync-server/defaults';
 import type { Config } from '../src/lib/server/config';
 import { Accounts } from '../src/lib/server/accounts/accounts-store';
-import { taskDocExtension } from '../src/lib/server/board/task-doc-extension';
+import { taskDocExtension } from '../src/lib/server/board/task-doc-sync';
 import { boardExtension } from '../src/lib/server/board/board-extension';
 import { BoardService } from '../src/lib/server/board/board-service';
 import { BoardStore } from '../src/lib/server/board/board-store';

@@ -10,7 +10,7 @@ import type { SyncServer } from '../../../sync-server/server';
 import type { DocumentStorage } from '../../../sync-server/storage/types';
 import type { Accounts } from './accounts/accounts-store';
 import type { ActivityRecorder } from './board/activity-recorder';
-import type { TaskDocExtension } from './board/task-doc-extension';
+import type { TaskDocExtension } from './board/task-doc-sync';
 import type { TaskActivityStore } from './board/activity-store';
 import type { BoardService } from './board/board-service';
 import type { BoardStore } from './board/board-store';

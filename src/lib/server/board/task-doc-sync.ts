@@ -1,5 +1,6 @@
 /**
- * The sync extension of task documents (`<ws>.task.<taskId>`, see task-doc.ts):
+ * The sync extension of task documents (`<ws>.task.<taskId>`, see task-doc.ts), a helper of the
+ * board domain (whose extension file is board-extension.ts), registered next to it:
  *
  * - On load, before any client sees it, the document gets its containers (description text,
  *   checklist, comments and runs maps), so the first items two clients add land in the same
