@@ -159,9 +159,7 @@ describe('task documents', () => {
       description: ''
     });
     const entry = ada.doc.getMap('tasks').get(task.id) as Y.Map<unknown>;
-    expect(entry.has('checklist') || entry.has('comments') || entry.has('description')).toBe(
-      false
-    );
+    expect(entry.has('checklist') || entry.has('comments') || entry.has('description')).toBe(false);
   });
 
   it('[TDOC2] activity on a task document is recorded for the user behind each connection', async () => {
@@ -179,10 +177,12 @@ describe('task documents', () => {
     const deadline = Date.now() + 5_000;
     let entries: Awaited<ReturnType<typeof run.server.runtime.taskActivity.page>>['entries'] = [];
     while (Date.now() < deadline) {
-      entries = (await run.server.runtime.taskActivity.page('tdoc2', task.id, {
-        limit: 100,
-        offset: 0
-      })).entries;
+      entries = (
+        await run.server.runtime.taskActivity.page('tdoc2', task.id, {
+          limit: 100,
+          offset: 0
+        })
+      ).entries;
       if (entries.length >= 4) break;
       await new Promise((r) => setTimeout(r, 20));
     }

@@ -279,9 +279,7 @@ describe('checklist', () => {
     expect(countUpdates(doc, () => updateChecklistItem(doc, 'b', { done: true }))).toBe(0);
     const undone = updateChecklistItem(doc, 'b', { done: false }, { now: at(3) });
     expect(undone).toMatchObject({ done: false, doneBy: null, doneAt: null });
-    expect(updateChecklistItem(doc, 'c', { text: ' Reboot twice ' }).text).toBe(
-      'Reboot twice'
-    );
+    expect(updateChecklistItem(doc, 'c', { text: ' Reboot twice ' }).text).toBe('Reboot twice');
 
     moveChecklistItem(doc, 'c', { beforeId: 'a' });
     expect(order()).toEqual(['c', 'a', 'b']);
@@ -663,7 +661,7 @@ describe('concurrent detail edits', () => {
       const random = seededRandom(seed);
       const origin = newBoard();
       createTask(origin, { title: 'T' }, { id: 't' });
-    setTaskDescription(origin, 'alpha beta gamma');
+      setTaskDescription(origin, 'alpha beta gamma');
       const docs = [origin, replicaOf(origin), replicaOf(origin)];
       const words = ['x', 'yy', 'zzz', '😀', 'line\n'];
       let inserted = 0;

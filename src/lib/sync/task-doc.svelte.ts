@@ -99,6 +99,7 @@ interface Held {
   holders: number;
 }
 
+// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a registry, never rendered from
 const open = new Map<string, Held>();
 
 /** A hold on a shared task document; `release` once done (idempotent). */

@@ -410,8 +410,7 @@ export const updateTaskOperation = defineOperation(
       );
       // The card's updatedAt follows the description (written by the task document's extension).
       task =
-        (await board.runtime.docStore.read(board.docName, (doc) => getTask(doc, task.id))) ??
-        task;
+        (await board.runtime.docStore.read(board.docName, (doc) => getTask(doc, task.id))) ?? task;
     }
     const [filled = task] = await withDescriptions(board.runtime, request.workspaceId, [task]);
     return { status: 200, body: filled };

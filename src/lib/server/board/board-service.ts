@@ -52,11 +52,13 @@ export class BoardService {
     );
     if (description !== '') {
       // Part of the creation, already recorded as `created`: no activity of its own.
-      await this.deps.docs().transact(
-        taskDocName(workspaceId, task.id),
-        (taskDoc: Y.Doc) => setTaskDescription(taskDoc, description, { actor: actorId }),
-        UNRECORDED_ORIGIN
-      );
+      await this.deps
+        .docs()
+        .transact(
+          taskDocName(workspaceId, task.id),
+          (taskDoc: Y.Doc) => setTaskDescription(taskDoc, description, { actor: actorId }),
+          UNRECORDED_ORIGIN
+        );
     }
     await this.deps.recorder?.settled(docName);
     return { ...task, description };

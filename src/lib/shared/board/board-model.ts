@@ -568,10 +568,14 @@ export function getTaskDetail(doc: Y.Doc, id: string, taskDoc?: Y.Doc): TaskDeta
   const map = entry(tasksOf(doc), id);
   if (map === null) return null;
   const legacy = readTaskContent(map);
-  const content = taskDoc === undefined ? legacy : mergeContent(readTaskContent(taskContentOf(taskDoc)), legacy, map);
+  const content =
+    taskDoc === undefined
+      ? legacy
+      : mergeContent(readTaskContent(taskContentOf(taskDoc)), legacy, map);
   const task = readTask(map, id);
   // The content's last change counts as the task's (the server mirrors it into the card).
-  const contentUpdated = taskDoc === undefined ? null : readString(taskContentOf(taskDoc), 'updatedAt');
+  const contentUpdated =
+    taskDoc === undefined ? null : readString(taskContentOf(taskDoc), 'updatedAt');
   return {
     ...task,
     ...(contentUpdated !== null && contentUpdated > task.updatedAt

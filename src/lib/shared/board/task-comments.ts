@@ -110,11 +110,7 @@ function touch(task: FieldMap, now: string): void {
 }
 
 /** Adds a comment by the actor to a task and returns it. */
-export function addComment(
-  doc: Y.Doc,
-  body: string,
-  options: AddCommentOptions = {}
-): Comment {
+export function addComment(doc: Y.Doc, body: string, options: AddCommentOptions = {}): Comment {
   const text = parse(commentBodySchema, body, 'comment');
   const id = options.id === undefined ? generateId() : parse(idSchema, options.id, 'comment id');
   const now = isoNow(options.now);
