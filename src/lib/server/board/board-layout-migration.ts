@@ -178,18 +178,8 @@ export async function migrateBoardLayout(
     });
     await options.afterBatch?.(done, total);
   }
-  board.transact(() => {
-    // Entries added while the last batches ran are moved by the live watcher.
-    metaOf(board).set(LAYOUT_KEY, BOARD_LAYOUT);
-    // Cards of tasks with nothing to move still need their badges.
-    tasksOf(board).forEach((value) => {
-      if (!(value instanceof Y.Map)) return;
-      const map = value as FieldMap;
-      if (map.get('checklistTotal') === undefined && !hasBoardContent(map)) {
-        writeSummary(map, { checklistDone: 0, checklistTotal: 0, commentCount: 0 });
-      }
-    });
-  }, UNRECORDED_ORIGIN);
+  // Entries added while the last batches ran are moved by the live watcher.
+  board.transact(() => metaOf(board).set(LAYOUT_KEY, BOARD_LAYOUT), UNRECORDED_ORIGIN);
   if (total > 0) {
     options.logger.info('board: layout 2 reached', {
       doc: boardName,

@@ -116,7 +116,7 @@ import {
   readDescription,
   writeDescription
 } from './task-description';
-import { readTaskContent, storedSummary, taskContentOf } from './task-doc';
+import { hasBoardContent, readTaskContent, storedSummary, taskContentOf } from './task-doc';
 
 export { DomainError, GENERATED_ID_LENGTH, generateId } from './board-doc';
 export type { MutationOptions, TaskMutationOptions } from './board-doc';
@@ -516,11 +516,11 @@ function readLinks(map: FieldMap): TaskLink[] {
 export function readTask(map: Y.Map<unknown>, id?: string): Task {
   const progress = readInt(map, 'progress');
   // The server-written summaries; an old-layout entry (content not moved yet) counts its own.
+  const legacy = hasBoardContent(map);
   const summary = storedSummary(map);
-  const checklist =
-    summary === null
-      ? checklistCounts(map)
-      : { done: summary.checklistDone, total: summary.checklistTotal };
+  const checklist = legacy
+    ? checklistCounts(map)
+    : { done: summary.checklistDone, total: summary.checklistTotal };
   return {
     id: id ?? readString(map, 'id') ?? '',
     key: readString(map, 'key'),
@@ -546,7 +546,7 @@ export function readTask(map: Y.Map<unknown>, id?: string): Task {
     links: readLinks(map),
     checklistDone: checklist.done,
     checklistTotal: checklist.total,
-    commentCount: summary === null ? commentCount(map) : summary.commentCount
+    commentCount: legacy ? commentCount(map) : summary.commentCount
   };
 }
 
@@ -880,9 +880,6 @@ export function createTask(
     const linkSet = new Y.Map<unknown>();
     map.set('links', linkSet);
     for (const [key, link] of links) linkSet.set(key, link);
-    map.set('checklistDone', 0);
-    map.set('checklistTotal', 0);
-    map.set('commentCount', 0);
   }, options.origin);
   return readTask(requireTask(doc, id), id);
 }

@@ -66,15 +66,20 @@ export function contentSummary(map: FieldMap): TaskSummary {
   return { checklistDone: done, checklistTotal: total, commentCount: commentCount(map) };
 }
 
-/** The summary fields stored in a board task entry, or null when it has none (old layout). */
-export function storedSummary(entry: FieldMap): TaskSummary | null {
-  const done = entry.get('checklistDone');
-  const total = entry.get('checklistTotal');
-  const comments = entry.get('commentCount');
-  if (typeof done !== 'number' || typeof total !== 'number' || typeof comments !== 'number') {
-    return null;
-  }
-  return { checklistDone: done, checklistTotal: total, commentCount: comments };
+/**
+ * The summary fields stored in a board task entry; an absent field is 0 (zeros are not stored:
+ * most cards have no checklist or comments, and every byte of a card counts on a big board).
+ */
+export function storedSummary(entry: FieldMap): TaskSummary {
+  const count = (key: (typeof SUMMARY_KEYS)[number]) => {
+    const value = entry.get(key);
+    return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : 0;
+  };
+  return {
+    checklistDone: count('checklistDone'),
+    checklistTotal: count('checklistTotal'),
+    commentCount: count('commentCount')
+  };
 }
 
 /** Whether a board task entry still holds content (old layout, or an old client's write). */
@@ -82,12 +87,21 @@ export function hasBoardContent(entry: FieldMap): boolean {
   return CONTENT_KEYS.some((key) => entry.has(key));
 }
 
-/** Writes `summary` into a board task entry, setting only what differs; whether anything did. */
+/**
+ * Writes `summary` into a board task entry, setting only what differs (a 0 is stored as no
+ * field); whether anything changed.
+ */
 export function writeSummary(entry: FieldMap, summary: TaskSummary): boolean {
   let changed = false;
   for (const key of SUMMARY_KEYS) {
-    if (entry.get(key) !== summary[key]) {
-      entry.set(key, summary[key]);
+    const value = summary[key];
+    if (value === 0) {
+      if (entry.has(key)) {
+        entry.delete(key);
+        changed = true;
+      }
+    } else if (entry.get(key) !== value) {
+      entry.set(key, value);
       changed = true;
     }
   }
