@@ -20,6 +20,7 @@ import type { DocumentStorage } from '../sync-server/storage/types';
 import type { Limits } from '../sync-server/defaults';
 import { DEFAULT_ARCHIVE_AFTER_DAYS, type Config } from '../src/lib/server/config';
 import { Accounts } from '../src/lib/server/accounts/accounts-store';
+import { taskDocExtension } from '../src/lib/server/board/task-doc-sync';
 import { boardExtension } from '../src/lib/server/board/board-extension';
 import { BoardService } from '../src/lib/server/board/board-service';
 import { BoardStore } from '../src/lib/server/board/board-store';
@@ -188,10 +189,12 @@ export async function createRuntime(
     ...(options.archive?.now ? { now: options.archive.now } : {}),
     ...(options.archive?.batchSize ? { batchSize: options.archive.batchSize } : {})
   });
+  const taskDocs = taskDocExtension({ recorder: activityRecorder, docs, logger });
   const extensions = [
     boardExtension({ store: stores.boardStore, recorder: activityRecorder, docs, logger }),
     // After the board's: keys and activity are set up before the sweep deletes entries.
     archiveExtension({ archiver, logger, intervalMs: options.archive?.intervalMs }),
+    taskDocs,
     runbookExtension({ index: stores.runbookIndex, versions: stores.runbookVersions, docs, logger })
   ];
   const docStore: DocStore = new DocStore({
@@ -226,6 +229,7 @@ export async function createRuntime(
     board,
     activityRecorder,
     archiver,
+    taskDocs,
     storage,
     docStore,
     syncServer,
@@ -233,6 +237,8 @@ export async function createRuntime(
       closed ??= (async () => {
         clearInterval(recheck);
         await syncServer.close();
+        // Card summaries still waiting are written while the documents are there.
+        await taskDocs.settled();
         await docStore.close();
         // Records the extensions write on unload land before the database closes.
         await closeExtensions(extensions, logger);

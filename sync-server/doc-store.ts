@@ -296,6 +296,20 @@ export class DocStore {
     }
   }
 
+  /**
+   * Unloads `rawName` now when it is idle (no connection, no hold, everything saved), instead
+   * of after `unloadDelayMs`: for server jobs that touch many documents once (a migration), so
+   * they do not all stay in memory. Returns whether it was unloaded.
+   */
+  unloadIfIdle(rawName: string): boolean {
+    const room = this.rooms.get(rawName);
+    if (!room || !room.isIdle()) return false;
+    this.cancelUnload(room);
+    this.rooms.delete(rawName);
+    room.destroy();
+    return true;
+  }
+
   /** Resolves when every loaded document has nothing unsaved. */
   async flushAll(): Promise<void> {
     await Promise.all([...this.rooms.values()].map((room) => room.whenSaved()));

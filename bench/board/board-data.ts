@@ -1,7 +1,8 @@
 /**
  * Board benchmark data, in Node: a realistic board `Y.Doc` built with the board model (the same
  * functions the browser and the server use), stored in DATA_DIR through the server's own
- * SQLite storage before the server starts; offline edit batches for the merge scenario; and a
+ * SQLite storage before the server starts (layout 2: descriptions in task documents); offline
+ * edit batches for the merge scenario; and a
  * content hash to tell whether two replicas hold the same board. Bundled from source by
  * bench/board/index.mjs (esbuild, packages external, so Yjs is the one in node_modules).
  */
@@ -21,7 +22,9 @@ import type { Priority, TaskKind } from '../../src/lib/shared/board/schema';
 import { BoardStore } from '../../src/lib/server/board/board-store';
 import { openDatabase } from '../../src/lib/server/db/records';
 import { createLogger } from '../../src/lib/server/log';
-import { boardDocName } from '../../src/lib/shared/doc-name';
+import { boardDocName, taskDocName } from '../../src/lib/shared/doc-name';
+import { initTaskContent } from '../../src/lib/shared/board/task-doc';
+import { BOARD_LAYOUT, LAYOUT_KEY } from '../../src/lib/server/board/board-layout-migration';
 // The tests' seeded PRNG (mulberry32), so every run seeds the same board.
 import { seededRandom } from '../../tests/helpers/random';
 
@@ -178,6 +181,7 @@ export async function seedBoard(options: {
   );
   const start = Date.parse('2026-01-05T08:00:00.000Z');
   const ids: string[] = [];
+  const descriptions = new Map<string, string>();
   // One transaction per 500 tasks: the creates are the model's own, the batching only saves
   // the observers' work (there are none here) and keeps the stored update compact.
   for (let n = 0; n < options.tasks;) {
@@ -186,11 +190,13 @@ export async function seedBoard(options: {
         const now = new Date(start + n * 37 * 60_000);
         const due = random() < 0.4 ? new Date(now.getTime() + random() * 30 * 86_400_000) : null;
         const assignee = random() < 0.85 ? pick(random, options.memberIds) : null;
+        // Drawn in the order they always were, so the same seed gives the same board.
+        const taskTitle = title(random, n + 1);
+        const text = description(random);
         const task = createTask(
           doc,
           {
-            title: title(random, n + 1),
-            description: description(random),
+            title: taskTitle,
             kind: pick(random, KINDS),
             status: pick(random, columns),
             assignee,
@@ -204,6 +210,7 @@ export async function seedBoard(options: {
         );
         assignTaskKey(doc, task.id, nextNumber++);
         ids.push(task.id);
+        descriptions.set(task.id, text);
       }
     });
   }
@@ -213,11 +220,22 @@ export async function seedBoard(options: {
       archiveTask(doc, id, { now: new Date(start + options.tasks * 37 * 60_000) });
     }
   });
+  // Board layout 2 (ARCHITECTURE "Board scale"): each description in its task's document, as
+  // the server's start-up migration leaves a board; the board itself marked migrated.
+  doc.getMap('meta').set(LAYOUT_KEY, BOARD_LAYOUT);
+  const contents: Array<[string, Uint8Array]> = [];
+  for (const [id, text] of descriptions) {
+    const taskDoc = new Y.Doc();
+    taskDoc.transact(() => initTaskContent(taskDoc, text));
+    contents.push([taskDocName(options.workspaceId, id), Y.encodeStateAsUpdate(taskDoc)]);
+    taskDoc.destroy();
+  }
   const snapshot = Y.encodeStateAsUpdate(doc);
   const buildMs = performance.now() - t0;
   const t1 = performance.now();
   const docName = boardDocName(options.workspaceId);
   await documents.compact(docName, snapshot, 0);
+  for (const [name, update] of contents) await documents.compact(name, update, 0);
   await records.close();
   doc.destroy();
   return {

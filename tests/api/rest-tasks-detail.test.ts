@@ -36,8 +36,10 @@ async function create(title: string): Promise<Task> {
   return taskSchema.parse(reply.body);
 }
 
-function client(): TestClient {
-  const c = connectClient(rest.app.wsUrl, `${WS}.board`, {
+/** A client of the board, or of a task's document (`taskId`: its checklist and comments). */
+function client(taskId?: string): TestClient {
+  const name = taskId === undefined ? `${WS}.board` : `${WS}.task.${taskId}`;
+  const c = connectClient(rest.app.wsUrl, name, {
     params: { token: rest.users.owner!.token }
   });
   clients.push(c);
@@ -72,13 +74,21 @@ describe('task detail REST API', () => {
     expect(item).toMatchObject({ text: 'Drain node', done: false, doneBy: null });
     await call('POST', path, { text: 'Reboot' });
 
+    const content = client(task.id);
+    await whenSynced(content);
     const ticked = await call('PATCH', `${path}/${item.id}`, { done: true }, 'member');
     expect(ticked.status, JSON.stringify(ticked.body)).toBe(200);
     expect(ticked.body).toMatchObject({ done: true, doneBy: rest.users.member!.userId });
     await waitFor(
-      () => getTaskDetail(c.doc, task.id)?.checklist[0]?.done === true,
+      () => getTaskDetail(c.doc, task.id, content.doc)?.checklist[0]?.done === true,
       1_000,
       'checked item on the client'
+    );
+    // The card's summary, written by the server into the board.
+    await waitFor(
+      () => getTaskDetail(c.doc, task.id)?.checklistDone === 1,
+      1_000,
+      'summary on the board'
     );
     expect(getTaskDetail(c.doc, task.id)).toMatchObject({ checklistDone: 1, checklistTotal: 2 });
 

@@ -206,7 +206,11 @@ const SEEDS: Seed[] = [
 ];
 
 /** Fills `doc` with the seed tasks in `lang`; returns the featured task's id. */
-function seedBoard(doc: Y.Doc, lang: Lang, team: Record<Mate, string>): string {
+function seedBoard(
+  doc: Y.Doc,
+  lang: Lang,
+  team: Record<Mate, string>
+): { featuredId: string; seedContent: (taskDoc: Y.Doc) => void } {
   initBoard(doc);
   const labelIds = Object.fromEntries(
     Object.entries(LABELS).map(([key, label]) => [
@@ -248,28 +252,32 @@ function seedBoard(doc: Y.Doc, lang: Lang, team: Record<Mate, string>): string {
           'Write the post-incident review'
         ]
       : ['呼叫值班人员', '回滚 14:00 的发布', '确认错误率回到 SLO 以内', '撰写事后复盘'];
-  const items = steps.map((text) => addChecklistItem(doc, featuredId, text, { actor: team.me }));
-  for (const item of items.slice(0, 2)) {
-    updateChecklistItem(doc, featuredId, item.id, { done: true }, { actor: team.wang });
-  }
   acknowledgeIncident(doc, featuredId, { actor: team.me });
-  addComment(
-    doc,
-    featuredId,
-    lang === 'en'
-      ? 'Rolled back `checkout-api` to v2.41.3, watching the error rate.'
-      : '已将 `checkout-api` 回滚到 v2.41.3，正在观察错误率。',
-    { actor: team.wang }
-  );
-  addComment(
-    doc,
-    featuredId,
-    lang === 'en'
-      ? 'Error rate is down to 0.3%. Keeping this open for an hour.'
-      : '错误率已降到 0.3%，再观察一小时。',
-    { actor: team.me }
-  );
-  return featuredId;
+  // The checklist and comments live in the task's own document.
+  const seedContent = (taskDoc: Y.Doc) => {
+    const items = steps.map((text) => addChecklistItem(taskDoc, text, { actor: team.me }));
+    for (const item of items.slice(0, 2)) {
+      updateChecklistItem(taskDoc, item.id, { done: true }, { actor: team.wang });
+    }
+    seedComments(taskDoc);
+  };
+  const seedComments = (taskDoc: Y.Doc) => {
+    addComment(
+      taskDoc,
+      lang === 'en'
+        ? 'Rolled back `checkout-api` to v2.41.3, watching the error rate.'
+        : '已将 `checkout-api` 回滚到 v2.41.3，正在观察错误率。',
+      { actor: team.wang }
+    );
+    addComment(
+      taskDoc,
+      lang === 'en'
+        ? 'Error rate is down to 0.3%. Keeping this open for an hour.'
+        : '错误率已降到 0.3%，再观察一小时。',
+      { actor: team.me }
+    );
+  };
+  return { featuredId, seedContent };
 }
 
 async function seedWorkspace(
@@ -288,9 +296,21 @@ async function seedWorkspace(
   try {
     await whenSynced(seeder);
     await waitFor(() => listColumns(seeder.doc).length > 0, 5_000, 'columns from the server');
-    const featuredId = seedBoard(seeder.doc, lang, team);
-    // Let the server write keys and persist before the pages open.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    const { featuredId, seedContent } = seedBoard(seeder.doc, lang, team);
+    const content = connectClient(
+      `${baseURL.replace(/^http/, 'ws')}/sync`,
+      `${ws}.task.${featuredId}`,
+      { params: { token: await ownerToken(ws) } }
+    );
+    try {
+      await whenSynced(content);
+      await waitFor(() => content.doc.getMap('task').has('checklist'), 5_000, 'task document');
+      seedContent(content.doc);
+      // Let the server write keys, summaries and persist before the pages open.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    } finally {
+      content.destroy();
+    }
     return { ws, featuredId };
   } finally {
     seeder.destroy();

@@ -88,7 +88,14 @@ describe('task activity', () => {
     const task = createTask(ada.doc, { title: 'Rotate keys' }, { actor: 'bob' }); // a claimed actor
     await waitFor(() => getTask(bob.doc, task.id)?.key != null, 3_000, 'key on bob');
     updateTask(bob.doc, task.id, { priority: 'high', status: 'in-progress' }, { actor: 'ada' });
-    addComment(bob.doc, task.id, 'On it', { actor: 'bob' });
+    // Comments live in the task's own document; bob writes there.
+    const bobContent = connectClient(run.server.wsUrl, `act1.task.${task.id}`, {
+      params: { user: 'bob' }
+    });
+    clients.push(bobContent);
+    await whenSynced(bobContent);
+    await waitFor(() => bobContent.doc.getMap('task').has('comments'), 3_000, 'task document');
+    addComment(bobContent.doc, 'On it', { actor: 'bob' });
     const entries = await rowsWhen(
       run.server,
       'act1',

@@ -22,6 +22,7 @@ const OTHER = 'elsewhere';
 const DOCS: Record<DocKind, string> = {
   board: `${WS}.board`,
   runbook: `${WS}.runbook.rb1`,
+  task: `${WS}.task.t1`,
   cmdb: `${WS}.cmdb`,
   ledger: `${WS}.ledger`
 };

@@ -5,6 +5,8 @@
  * never read. The records themselves (database, REST, websocket) are in
  * tests/api/task-activity.test.ts.
  */
+import { initTaskContent } from '../../src/lib/shared/board/task-doc';
+import { TASK_CONTENT_MAP } from '../../src/lib/shared/board/task-doc-name';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
@@ -58,6 +60,20 @@ function record(doc: Y.Doc) {
   return { entries, legacy, descriptions };
 }
 
+/** Records what `deriveActivity` makes of a task document's transactions (`taskId`'s content). */
+function recordTask(doc: Y.Doc, taskId: string) {
+  const entries: Entry[] = [];
+  const descriptions: Array<[string, string | null | undefined]> = [];
+  const content = doc.getMap<unknown>(TASK_CONTENT_MAP);
+  content.observeDeep((events, transaction) => {
+    const by = actorOf(toUpdateOrigin(transaction.origin));
+    const derived = deriveActivity(events, content, taskId);
+    for (const entry of derived.entries) entries.push({ ...entry, by });
+    for (const id of derived.descriptionEdits) descriptions.push([id, by]);
+  });
+  return { entries, descriptions };
+}
+
 const as = (actor: string | null) => ({ origin: serverOrigin(actor), actor });
 
 describe('deriveActivity', () => {
@@ -109,23 +125,25 @@ describe('deriveActivity', () => {
     ]);
   });
 
-  it('records checklist, comment and run-step changes with their text', () => {
-    const doc = newBoard();
-    createTask(doc, { title: 'T' }, { id: 't', now: at(0) });
-    const log = record(doc);
+  it('records checklist, comment, description and run-step changes of a task document', () => {
+    const doc = new Y.Doc();
+    doc.transact(() => initTaskContent(doc));
+    const log = recordTask(doc, 't');
     const o = { now: at(1), ...as('m1') };
-    addChecklistItem(doc, 't', 'Drain', { id: 'a', ...o });
-    addChecklistItem(doc, 't', 'Patch', { id: 'c', ...o });
-    updateChecklistItem(doc, 't', 'c', { done: true }, o);
-    updateChecklistItem(doc, 't', 'c', { done: false }, o);
-    updateChecklistItem(doc, 't', 'a', { text: 'Drain twice' }, o);
-    removeChecklistItem(doc, 't', 'c', o);
-    addComment(doc, 't', 'Note', { id: 'k', ...o });
-    editComment(doc, 't', 'k', 'Fixed', o);
-    deleteComment(doc, 't', 'k', o);
-    setRunStep(doc, 't', 'rb1', 's1', true, { ...o, stepText: 'Drain node' });
-    setRunStep(doc, 't', 'rb1', 's1', false, o);
-    setRunStep(doc, 't', 'rb1', 's2', true, o);
+    addChecklistItem(doc, 'Drain', { id: 'a', ...o });
+    addChecklistItem(doc, 'Patch', { id: 'c', ...o });
+    updateChecklistItem(doc, 'c', { done: true }, o);
+    updateChecklistItem(doc, 'c', { done: false }, o);
+    updateChecklistItem(doc, 'a', { text: 'Drain twice' }, o);
+    removeChecklistItem(doc, 'c', o);
+    addComment(doc, 'Note', { id: 'k', ...o });
+    editComment(doc, 'k', 'Fixed', o);
+    deleteComment(doc, 'k', o);
+    setRunStep(doc, 'rb1', 's1', true, { ...o, stepText: 'Drain node' });
+    setRunStep(doc, 'rb1', 's1', false, o);
+    setRunStep(doc, 'rb1', 's2', true, o);
+    setTaskDescription(doc, 'Text', as('m2'));
+    expect(log.descriptions).toEqual([['t', 'm2']]);
     expect(log.entries.map((e) => [e.action, e.field ?? null, e.to ?? null, e.by])).toEqual([
       ['checklist_added', null, 'Drain', 'm1'],
       ['checklist_added', null, 'Patch', 'm1'],
@@ -150,7 +168,6 @@ describe('deriveActivity', () => {
     const log = record(doc);
     updateTasks(doc, ['a', 'b'], { priority: 'urgent' }, as('m1'));
     moveTask(doc, 'a', { status: 'backlog', beforeId: 'b' }, as('m1'));
-    setTaskDescription(doc, 'b', 'text', as('m2'));
     doc.transact(() => doc.getMap('tasks').size, serverOrigin('m3'));
     updateTask(doc, 'b', { title: 'b' }, as('m1')); // unchanged: no transaction content
     const task = doc.getMap<Y.Map<unknown>>('tasks').get('b');
@@ -166,7 +183,7 @@ describe('deriveActivity', () => {
         to: at(9).toISOString()
       }
     ]);
-    expect(log.descriptions).toEqual([['b', 'm2']]);
+    expect(log.descriptions).toEqual([]);
   });
 
   it('flags an activity array written by a client, and records nothing from it', () => {

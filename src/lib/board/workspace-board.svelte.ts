@@ -11,6 +11,9 @@ import { can, type Role } from '$lib/shared/permissions';
 import type { MemberInfo } from '$lib/shared/workspaces/schema';
 import { connectDoc, readLastSyncedAt, type DocConnection } from '$lib/sync/connect-doc';
 import { reapplyBoardChanges, saveBoardChanges } from './board-reset';
+import { parseDocName } from '$lib/shared/doc-name';
+import { isTaskDocOpen } from '$lib/sync/task-doc.svelte';
+import { startTaskPrefetch } from '$lib/sync/task-prefetch';
 import { Presence } from '$lib/sync/presence.svelte';
 import { loadPreview, savePreview } from './board-preview';
 import { BoardView } from './board-view.svelte';
@@ -40,6 +43,8 @@ export class WorkspaceBoard {
 
   readonly #describeError: (error: unknown) => string;
   #destroyed = false;
+  /** Stops the task-document prefetch (task-prefetch.ts). */
+  #stopPrefetch: () => void = () => {};
 
   /** `describeError` turns a refused edit into the message shown (in the UI language). */
   constructor(docName: string, me: Me, describeError: (error: unknown) => string) {
@@ -63,6 +68,30 @@ export class WorkspaceBoard {
       name: me.name,
       color: memberColor(me.id)
     });
+    this.#startPrefetch(docName, me.id);
+  }
+
+  /** Once the board is live (first sync), keeps offline copies of likely task documents. */
+  #startPrefetch(docName: string, meId: string): void {
+    const parsed = parseDocName(docName);
+    if (!parsed.ok) return;
+    const workspaceId = parsed.name.workspaceId;
+    const status = this.connection.status;
+    let stopRun: (() => void) | null = null;
+    const stopWatch = $effect.root(() => {
+      $effect(() => {
+        if (!status.synced || stopRun !== null) return;
+        stopRun = startTaskPrefetch(
+          workspaceId,
+          () => ({ tasks: this.view.tasks.values(), columns: this.view.columns, meId }),
+          (taskId) => isTaskDocOpen(workspaceId, taskId)
+        );
+      });
+    });
+    this.#stopPrefetch = () => {
+      stopWatch();
+      stopRun?.();
+    };
   }
 
   get doc(): Y.Doc {
@@ -88,6 +117,11 @@ export class WorkspaceBoard {
     }
   }
 
+  /** The message shown for a refused edit (in the UI language), e.g. of a task document. */
+  describeError(error: unknown): string {
+    return this.#describeError(error);
+  }
+
   #savePreview = (): void => {
     // Before the offline copy is loaded the view knows less than the stored preview.
     if (!this.connection.status.localLoaded) return;
@@ -101,6 +135,7 @@ export class WorkspaceBoard {
   /** Closes the connection and stops every observer; idempotent. */
   destroy(): void {
     this.#destroyed = true;
+    this.#stopPrefetch();
     this.#savePreview();
     window.removeEventListener('pagehide', this.#savePreview);
     document.removeEventListener('visibilitychange', this.#handleVisibility);

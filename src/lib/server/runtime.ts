@@ -10,6 +10,7 @@ import type { SyncServer } from '../../../sync-server/server';
 import type { DocumentStorage } from '../../../sync-server/storage/types';
 import type { Accounts } from './accounts/accounts-store';
 import type { ActivityRecorder } from './board/activity-recorder';
+import type { TaskDocExtension } from './board/task-doc-sync';
 import type { TaskActivityStore } from './board/activity-store';
 import type { ArchiveStore } from './archive/archive-store';
 import type { TaskArchiver } from './archive/archive-service';
@@ -38,6 +39,8 @@ export interface Runtime {
   archive: ArchiveStore;
   /** Moves finished tasks to the archive and back (the archive extension's). */
   archiver: TaskArchiver;
+  /** Task documents' extension: `settled()` waits for the card summaries it writes. */
+  taskDocs: TaskDocExtension;
   runbookIndex: RunbookIndex;
   runbookVersions: RunbookVersions;
   files: FileStore;

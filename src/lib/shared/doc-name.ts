@@ -7,11 +7,12 @@
  * anything touches storage.
  */
 
-export const DOC_KINDS = ['board', 'runbook', 'cmdb', 'ledger'] as const;
+export const DOC_KINDS = ['board', 'runbook', 'task', 'cmdb', 'ledger'] as const;
 export type DocKind = (typeof DOC_KINDS)[number];
 
-/** Kinds whose name carries a third part (`<ws>.runbook.<id>`). */
-const KINDS_WITH_ID: ReadonlySet<DocKind> = new Set(['runbook']);
+/** Kinds whose name carries a third part (`<ws>.runbook.<id>`, `<ws>.task.<taskId>`). */
+export type DocKindWithId = 'runbook' | 'task';
+const KINDS_WITH_ID: ReadonlySet<DocKind> = new Set<DocKind>(['runbook', 'task']);
 
 /** Longest accepted document name, in characters (all ASCII). */
 export const MAX_DOC_NAME_LENGTH = 160;
@@ -23,8 +24,8 @@ export const MAX_DOC_NAME_LENGTH = 160;
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 export type DocName =
-  | { workspaceId: string; kind: Exclude<DocKind, 'runbook'>; id?: undefined }
-  | { workspaceId: string; kind: 'runbook'; id: string };
+  | { workspaceId: string; kind: Exclude<DocKind, DocKindWithId>; id?: undefined }
+  | { workspaceId: string; kind: DocKindWithId; id: string };
 
 export type DocNameError =
   'empty' | 'too-long' | 'bad-shape' | 'bad-workspace' | 'bad-kind' | 'bad-id';
@@ -51,17 +52,17 @@ export function parseDocName(raw: string): DocNameResult {
   if (!isDocKind(kind)) return { ok: false, reason: 'bad-kind' };
   if (KINDS_WITH_ID.has(kind)) {
     if (id === undefined || !isValidId(id)) return { ok: false, reason: 'bad-id' };
-    return { ok: true, name: { workspaceId, kind: 'runbook', id } };
+    return { ok: true, name: { workspaceId, kind: kind as DocKindWithId, id } };
   }
   if (id !== undefined) return { ok: false, reason: 'bad-shape' };
-  return { ok: true, name: { workspaceId, kind: kind as Exclude<DocKind, 'runbook'> } };
+  return { ok: true, name: { workspaceId, kind: kind as Exclude<DocKind, DocKindWithId> } };
 }
 
 /** Builds the canonical string of a document name; throws on invalid parts. */
 export function formatDocName(name: DocName): string {
   const raw =
-    name.kind === 'runbook'
-      ? `${name.workspaceId}.runbook.${name.id}`
+    name.kind === 'runbook' || name.kind === 'task'
+      ? `${name.workspaceId}.${name.kind}.${name.id}`
       : `${name.workspaceId}.${name.kind}`;
   const parsed = parseDocName(raw);
   if (!parsed.ok) throw new Error(`invalid document name parts (${parsed.reason})`);
@@ -76,4 +77,12 @@ export function boardDocName(workspaceId: string): string {
 /** A runbook document. */
 export function runbookDocName(workspaceId: string, id: string): string {
   return formatDocName({ workspaceId, kind: 'runbook', id });
+}
+
+/**
+ * The content document of a task (`<ws>.task.<taskId>`): its description, checklist, comments
+ * and runbook run steps, with the board's permissions (ARCHITECTURE "Board scale").
+ */
+export function taskDocName(workspaceId: string, taskId: string): string {
+  return formatDocName({ workspaceId, kind: 'task', id: taskId });
 }

@@ -13,10 +13,15 @@ const RANK: Record<Role, number> = { owner: 5, admin: 4, operator: 3, member: 2,
 
 export type DocAccess = 'write' | 'read';
 
-/** Access per document kind and role (docs/design.md §2). `ledger` is written by the server only. */
+/**
+ * Access per document kind and role (docs/design.md §2). `ledger` is written by the server only;
+ * `task` (a task's content) has the board's rights.
+ */
 const DOC_ACCESS: Record<DocKind, Record<Role, DocAccess | null>> = {
   board: { owner: 'write', admin: 'write', operator: 'write', member: 'write', viewer: 'read' },
   runbook: { owner: 'write', admin: 'write', operator: 'write', member: 'write', viewer: 'read' },
+  // A task's content document has exactly the board's rights (it is part of the board).
+  task: { owner: 'write', admin: 'write', operator: 'write', member: 'write', viewer: 'read' },
   cmdb: { owner: 'write', admin: 'write', operator: 'write', member: 'read', viewer: 'read' },
   ledger: { owner: 'read', admin: 'read', operator: 'read', member: 'read', viewer: 'read' }
 };

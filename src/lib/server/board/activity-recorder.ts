@@ -21,8 +21,16 @@ import { SERVER_ORIGIN, toUpdateOrigin } from '../../../../sync-server/update-or
 import { SCALAR_FIELDS } from '../../shared/board/board-model';
 import { ACTIVITY_KEY, readLegacyActivity } from '../../shared/board/task-activity';
 import type { ActivityEntry } from '../../shared/board/schema';
+import { TASK_CONTENT_MAP } from '../../shared/board/task-doc-name';
 import type { Logger } from '../log';
 import type { ActivityRecord, TaskActivityStore } from './activity-store';
+
+/**
+ * The origin of server changes that record no activity: a task's content moved from its board
+ * entry into its task document (board-layout-migration.ts) and the card summaries written back.
+ * Nothing happened to the task; the change that put the content there was recorded already.
+ */
+export const UNRECORDED_ORIGIN: UpdateOrigin = Object.freeze({ kind: 'server' as const });
 
 /**
  * Description edits by the same person within this time of their previous one are one entry:
@@ -108,21 +116,24 @@ export interface DerivedActivity {
 }
 
 /**
- * Derives the activity of one transaction from the `observeDeep` events of the tasks map. A
+ * Derives the activity of one transaction from the `observeDeep` events of the tasks map, or,
+ * with `ownTaskId`, of a task document's root map (`tasks` is then that map: the task itself). A
  * task created in the transaction is one `created` entry (plus `key_assigned` when it was
  * created with its key, as over REST); changes inside an existing task are one entry each.
  */
 export function deriveActivity(
   events: readonly Y.YEvent<Y.AbstractType<unknown>>[],
-  tasks: Y.Map<unknown>
+  tasks: Y.Map<unknown>,
+  ownTaskId?: string
 ): DerivedActivity {
   const entries: DerivedActivity['entries'] = [];
   const legacyWrites = new Set<string>();
   const descriptionEdits = new Set<string>();
   const created = new Set<string>();
   for (const event of events) {
-    const path = event.path;
-    if (event.target === tasks) {
+    // On a task document (`taskId` given) `tasks` is its root map, which is the task itself.
+    const path = ownTaskId === undefined ? event.path : [ownTaskId, ...event.path];
+    if (ownTaskId === undefined && event.target === tasks) {
       for (const [taskId, change] of event.changes.keys) {
         if (change.action !== 'add') continue;
         created.add(taskId);
@@ -278,6 +289,11 @@ interface Queue {
 
 export class ActivityRecorder {
   private readonly queues = new Map<string, Queue>();
+  /**
+   * Last recorded description edit per task and person (ms) on task documents, kept across
+   * loads of the document (it is unloaded when idle; the window is longer than that).
+   */
+  private readonly lastTaskDescriptionEdit = new Map<string, number>();
 
   constructor(private readonly deps: ActivityRecorderDeps) {}
 
@@ -330,6 +346,7 @@ export class ActivityRecorder {
       transaction: Y.Transaction
     ): void => {
       try {
+        if (transaction.origin === UNRECORDED_ORIGIN) return;
         const by = actorOf(toUpdateOrigin(transaction.origin));
         if (by === undefined) return;
         const derived = deriveActivity(events, tasks);
@@ -360,6 +377,58 @@ export class ActivityRecorder {
     };
     tasks.observeDeep(observer);
     return () => tasks.unobserveDeep(observer);
+  }
+
+  /**
+   * Records the activity of every transaction on a loaded task document (`<ws>.task.<id>`):
+   * its description, checklist, comments and run steps, derived as on the board. Returns a
+   * function that stops.
+   */
+  watchTask(doc: Y.Doc, docName: string, workspaceId: string, taskId: string): () => void {
+    const content = doc.getMap<unknown>(TASK_CONTENT_MAP);
+    const observer = (
+      events: Y.YEvent<Y.AbstractType<unknown>>[],
+      transaction: Y.Transaction
+    ): void => {
+      try {
+        if (transaction.origin === UNRECORDED_ORIGIN) return;
+        const by = actorOf(toUpdateOrigin(transaction.origin));
+        if (by === undefined) return;
+        const derived = deriveActivity(events, content, taskId);
+        const nowMs = this.now();
+        const at = new Date(nowMs).toISOString();
+        const records: ActivityRecord[] = derived.entries.map((entry) => ({ ...entry, at, by }));
+        if (derived.descriptionEdits.size > 0) {
+          const key = `${taskId}\u0000${by ?? ''}`;
+          const last = this.lastTaskDescriptionEdit.get(key);
+          this.rememberDescriptionEdit(key, nowMs);
+          if (
+            last === undefined ||
+            !(nowMs - last >= 0 && nowMs - last < DESCRIPTION_EDIT_WINDOW_MS)
+          ) {
+            records.push({ taskId, at, by, action: 'updated', field: 'description' });
+          }
+        }
+        if (records.length > 0) this.enqueue(docName, workspaceId, records);
+      } catch (error) {
+        this.deps.logger.error('board: deriving task activity failed', {
+          doc: docName,
+          error: String(error)
+        });
+      }
+    };
+    content.observeDeep(observer);
+    return () => content.unobserveDeep(observer);
+  }
+
+  /** Notes a recorded description edit; forgets those past the window once there are many. */
+  private rememberDescriptionEdit(key: string, nowMs: number): void {
+    const edits = this.lastTaskDescriptionEdit;
+    edits.set(key, nowMs);
+    if (edits.size <= 10_000) return;
+    for (const [other, at] of edits) {
+      if (nowMs - at >= DESCRIPTION_EDIT_WINDOW_MS) edits.delete(other);
+    }
   }
 
   /**

@@ -3,7 +3,9 @@
  * their detail (checklist, comments, activity), comments, checklist items and bulk edits.
  * Every write goes through `DocStore.transact` on the board document, the same room websocket
  * clients are connected to, so a REST edit is applied, stored and broadcast like any client's
- * edit, with the caller's member id as the actor of the change.
+ * edit, with the caller's member id as the actor of the change. A task's description,
+ * checklist and comments live in its own document (`<ws>.task.<id>`, task-doc.ts): those
+ * reads and writes go to it the same way, with the same paths and shapes as before.
  */
 import type * as Y from 'yjs';
 import { z } from 'zod';
@@ -32,11 +34,15 @@ import {
   listLabels,
   listTasks,
   removeChecklistItem,
+  readTaskContent,
   resolveTaskIds,
+  setTaskDescription,
+  taskContentOf,
   updateChecklistItem,
   updateTask,
   updateTasks
 } from '$lib/shared/board/board-model';
+import type { Task } from '$lib/shared/board/schema';
 import {
   ID_PATTERN,
   MAX_ACTIVITY_ENTRIES,
@@ -57,7 +63,7 @@ import {
   taskPatchSchema,
   taskSchema
 } from '$lib/shared/board/schema';
-import { boardDocName } from '$lib/shared/doc-name';
+import { boardDocName, taskDocName } from '$lib/shared/doc-name';
 import { serverOrigin } from '../../../../sync-server/update-origin';
 import { archivedTaskBody, taskLookupSchema } from '../archive/archive-api';
 
@@ -176,6 +182,51 @@ async function refuseArchived(request: MemberContext, ref: string): Promise<void
   }
 }
 
+/** The id of the task addressed by `ref` on the caller's board; 404 when there is none. */
+async function resolveTaskId(board: Board, ref: string): Promise<string> {
+  return board.runtime.docStore.read(board.docName, (doc) => resolveTask(doc, ref));
+}
+
+/**
+ * Runs a change of task `ref`'s document (description, checklist, comments) as a server change
+ * made for the caller; answers once its activity and the card's summary are written.
+ */
+async function writeTaskDoc<T>(
+  board: Board,
+  request: MemberContext,
+  ref: string,
+  fn: (taskDoc: Y.Doc) => T
+): Promise<T> {
+  const id = await resolveTaskId(board, ref);
+  const name = taskDocName(request.workspaceId, id);
+  const result = await board.runtime.docStore.transact(name, fn, serverOrigin(board.actorId));
+  await board.runtime.activityRecorder.settled(name);
+  await board.runtime.taskDocs.settled(request.workspaceId);
+  return result;
+}
+
+/** `tasks` with the descriptions their task documents hold (read one document at a time). */
+async function withDescriptions(
+  runtime: Runtime,
+  workspaceId: string,
+  tasks: readonly Task[]
+): Promise<Task[]> {
+  const result: Task[] = [];
+  for (const task of tasks) {
+    const name = taskDocName(workspaceId, task.id);
+    const loaded = runtime.docStore.isLoaded(name);
+    const description = await runtime.docStore.read(
+      name,
+      (doc) => readTaskContent(taskContentOf(doc)).description
+    );
+    // A list of many tasks must not keep all their documents in memory.
+    if (!loaded) runtime.docStore.unloadIfIdle(name);
+    // An entry not moved yet holds the description itself.
+    result.push(description === '' ? task : { ...task, description });
+  }
+  return result;
+}
+
 /** Path of a task in the REST API (for `Location`). */
 export function taskUrl(ws: string, id: string): string {
   return `${API_BASE_PATH}/workspaces/${encodeURIComponent(ws)}/tasks/${encodeURIComponent(id)}`;
@@ -209,7 +260,15 @@ export const listTasksOperation = defineOperation(
         ...(assignee === undefined ? {} : { assignee: assignee === '' ? null : assignee })
       })
     );
-    return pageReply(tasks, { limit, offset }, event.url);
+    // Descriptions live in the task documents: read for the page only.
+    const page = await withDescriptions(
+      runtime,
+      request.workspaceId,
+      tasks.slice(offset, offset + limit)
+    );
+    const filled = [...tasks];
+    filled.splice(offset, page.length, ...page);
+    return pageReply(filled, { limit, offset }, event.url);
   }
 );
 
@@ -326,7 +385,10 @@ export const getTaskOperation = defineOperation(
       const id = resolveTaskIds(doc, [params.id])[0];
       return id ? getTask(doc, id) : null;
     });
-    if (task) return { status: 200, body: task };
+    if (task) {
+      const [filled = task] = await withDescriptions(runtime, request.workspaceId, [task]);
+      return { status: 200, body: filled };
+    }
     // A live task wins; only then the archive (deep links to archived tasks keep working).
     const archived = await runtime.archive.find(request.workspaceId, params.id);
     if (!archived) {
@@ -369,13 +431,25 @@ export const updateTaskOperation = defineOperation(
   },
   async ({ request, params, body }) => {
     const board = boardOf(request);
-    const task = await writeBoard(board, (doc) => {
+    const { description, ...cardPatch } = body;
+    let task = await writeBoard(board, (doc) => {
       const id = resolveTaskIds(doc, [params.id])[0];
-      return id ? updateTask(doc, id, body, { actor: board.actorId }) : null;
+      return id ? updateTask(doc, id, cardPatch, { actor: board.actorId }) : null;
     });
-    if (task) return { status: 200, body: task };
-    await refuseArchived(request, params.id);
-    throw new ApiError(404, 'not_found', `task ${JSON.stringify(params.id)} not found`);
+    if (!task) {
+      await refuseArchived(request, params.id);
+      throw new ApiError(404, 'not_found', `task ${JSON.stringify(params.id)} not found`);
+    }
+    if (description !== undefined) {
+      const id = task.id;
+      await writeTaskDoc(board, request, id, (taskDoc) =>
+        setTaskDescription(taskDoc, description, { actor: board.actorId })
+      );
+      // The card's updatedAt follows the description (written by the task document's extension).
+      task = (await board.runtime.docStore.read(board.docName, (doc) => getTask(doc, id))) ?? task;
+    }
+    const [filled = task] = await withDescriptions(board.runtime, request.workspaceId, [task]);
+    return { status: 200, body: filled };
   }
 );
 
@@ -399,9 +473,15 @@ export const getTaskDetailOperation = defineOperation(
   },
   async ({ request, params }) => {
     const { runtime, docName } = boardOf(request);
-    const detail = await runtime.docStore.read(docName, (doc) =>
-      getTaskDetail(doc, resolveTask(doc, params.id))
-    );
+    const id = await runtime.docStore.read(docName, (doc) => resolveTask(doc, params.id));
+    // The content comes from the task's document, the card from the board.
+    const room = await runtime.docStore.acquire(taskDocName(request.workspaceId, id));
+    let detail;
+    try {
+      detail = await runtime.docStore.read(docName, (doc) => getTaskDetail(doc, id, room.doc));
+    } finally {
+      runtime.docStore.release(room);
+    }
     if (!detail) {
       throw new ApiError(404, 'not_found', `task ${JSON.stringify(params.id)} not found`);
     }
@@ -434,11 +514,6 @@ const taskActivityEntrySchema = activityEntrySchema
       'what and when. Recorded by the server from the changes it applies; clients cannot ' +
       'write it.'
   });
-
-/** The id of the task addressed by `ref` on the caller's board; 404 when there is none. */
-async function resolveTaskId(board: Board, ref: string): Promise<string> {
-  return board.runtime.docStore.read(board.docName, (doc) => resolveTask(doc, ref));
-}
 
 export const listTaskActivityOperation = defineOperation(
   {
@@ -582,15 +657,27 @@ export const bulkUpdateTasksOperation = defineOperation(
   },
   async ({ request, body }) => {
     const board = boardOf(request);
-    const tasks = await writeBoard(board, (doc) =>
+    const { description, ...cardPatch } = body.patch;
+    let tasks = await writeBoard(board, (doc) =>
       updateTasks(
         doc,
         // Keys become ids; an unknown reference stays as given, so `missing` names it.
         resolveTaskIds(doc, body.ids).map((id, i) => id ?? body.ids[i] ?? ''),
-        body.patch,
+        cardPatch,
         { actor: board.actorId }
       )
     );
+    if (description !== undefined) {
+      for (const task of tasks) {
+        await writeTaskDoc(board, request, task.id, (taskDoc) =>
+          setTaskDescription(taskDoc, description, { actor: board.actorId })
+        );
+      }
+      tasks = await board.runtime.docStore.read(board.docName, (doc) =>
+        tasks.map((task) => getTask(doc, task.id) ?? task)
+      );
+    }
+    tasks = await withDescriptions(board.runtime, request.workspaceId, tasks);
     return { status: 200, body: { tasks } };
   }
 );
@@ -616,8 +703,8 @@ export const createCommentOperation = defineOperation(
   },
   async ({ request, params, body }) => {
     const board = boardOf(request);
-    const comment = await writeBoard(board, (doc) =>
-      addComment(doc, resolveTask(doc, params.id), body.body, { actor: board.actorId })
+    const comment = await writeTaskDoc(board, request, params.id, (doc) =>
+      addComment(doc, body.body, { actor: board.actorId })
     );
     return { status: 201, body: comment };
   }
@@ -645,10 +732,8 @@ export const updateCommentOperation = defineOperation(
   },
   async ({ request, params, body }) => {
     const board = boardOf(request);
-    const comment = await writeBoard(board, (doc) =>
-      editComment(doc, resolveTask(doc, params.id), params.commentId, body.body, {
-        actor: board.actorId
-      })
+    const comment = await writeTaskDoc(board, request, params.id, (doc) =>
+      editComment(doc, params.commentId, body.body, { actor: board.actorId })
     );
     return { status: 200, body: comment };
   }
@@ -673,8 +758,8 @@ export const deleteCommentOperation = defineOperation(
   },
   async ({ request, params }) => {
     const board = boardOf(request);
-    await writeBoard(board, (doc) =>
-      deleteComment(doc, resolveTask(doc, params.id), params.commentId, { actor: board.actorId })
+    await writeTaskDoc(board, request, params.id, (doc) =>
+      deleteComment(doc, params.commentId, { actor: board.actorId })
     );
     return { status: 204, body: undefined };
   }
@@ -702,8 +787,8 @@ export const createChecklistItemOperation = defineOperation(
   },
   async ({ request, params, body }) => {
     const board = boardOf(request);
-    const item = await writeBoard(board, (doc) =>
-      addChecklistItem(doc, resolveTask(doc, params.id), body.text, { actor: board.actorId })
+    const item = await writeTaskDoc(board, request, params.id, (doc) =>
+      addChecklistItem(doc, body.text, { actor: board.actorId })
     );
     return { status: 201, body: item };
   }
@@ -732,10 +817,8 @@ export const updateChecklistItemOperation = defineOperation(
   },
   async ({ request, params, body }) => {
     const board = boardOf(request);
-    const item = await writeBoard(board, (doc) =>
-      updateChecklistItem(doc, resolveTask(doc, params.id), params.itemId, body, {
-        actor: board.actorId
-      })
+    const item = await writeTaskDoc(board, request, params.id, (doc) =>
+      updateChecklistItem(doc, params.itemId, body, { actor: board.actorId })
     );
     return { status: 200, body: item };
   }
@@ -758,10 +841,8 @@ export const deleteChecklistItemOperation = defineOperation(
   },
   async ({ request, params }) => {
     const board = boardOf(request);
-    await writeBoard(board, (doc) =>
-      removeChecklistItem(doc, resolveTask(doc, params.id), params.itemId, {
-        actor: board.actorId
-      })
+    await writeTaskDoc(board, request, params.id, (doc) =>
+      removeChecklistItem(doc, params.itemId, { actor: board.actorId })
     );
     return { status: 204, body: undefined };
   }

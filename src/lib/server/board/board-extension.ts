@@ -1,5 +1,6 @@
 /**
- * The board's sync extension: sets up a new board, numbers tasks, and records task activity
+ * The board's sync extension: sets up a new board, moves task content out of the board into
+ * task documents (board-layout-migration.ts), numbers tasks, and records task activity
  * (activity-recorder.ts). Clients create tasks
  * with no key, so two devices working offline can never pick the same number; when a keyless
  * task reaches the server (live, after an offline merge, or found on load) it gets the next
@@ -17,11 +18,13 @@ import { assignTaskKey, initBoard, tasksWithoutKey } from '../../shared/board/bo
 import type { Logger } from '../log';
 import type { ActivityRecorder } from './activity-recorder';
 import type { BoardStore } from './board-store';
+import { migrateBoardLayout, watchBoardContent } from './board-layout-migration';
 
 /** What the extension needs of the DocStore. */
 export interface BoardDocs {
   read<T>(name: string, fn: (doc: Y.Doc) => T): Promise<T>;
   transact<T>(name: string, fn: (doc: Y.Doc) => T, origin?: UpdateOrigin): Promise<T>;
+  unloadIfIdle(name: string): boolean;
 }
 
 export interface BoardExtensionDeps {
@@ -47,8 +50,14 @@ export function boardExtension(deps: BoardExtensionDeps): BoardExtension {
       initBoard(doc);
       // Old in-document logs become rows before the recorder starts (it ignores their removal).
       await recorder.importLegacy(doc, name, docName.workspaceId);
+      // Content still in task entries moves into task documents (board-layout-migration.ts).
+      await migrateBoardLayout(doc, name, docName.workspaceId, {
+        docs: deps.docs(),
+        logger: deps.logger
+      });
       recorder.watch(doc, name, docName.workspaceId);
       watchTaskKeys(doc, name, docName.workspaceId, deps);
+      watchBoardContent(doc, name, docName.workspaceId, deps);
     },
     onClose() {
       return recorder.flush();

@@ -4,11 +4,17 @@
  * websocket grant); this is called with a writer already established.
  */
 import type * as Y from 'yjs';
-import { assignTaskKey, createTask, getTask } from '../../shared/board/board-model';
-import type { TaskCreateInput } from '../../shared/board/schema';
-import { boardDocName } from '../../shared/doc-name';
+import {
+  assignTaskKey,
+  createTask,
+  getTask,
+  setTaskDescription
+} from '../../shared/board/board-model';
+import { taskDescriptionSchema, type TaskCreateInput } from '../../shared/board/schema';
+import { parseInput } from '../../shared/model/parse';
+import { boardDocName, taskDocName } from '../../shared/doc-name';
 import { serverOrigin } from '../../../../sync-server/update-origin';
-import type { ActivityRecorder } from './activity-recorder';
+import { UNRECORDED_ORIGIN, type ActivityRecorder } from './activity-recorder';
 import type { BoardDocs } from './board-extension';
 import type { BoardStore } from './board-store';
 
@@ -31,16 +37,30 @@ export class BoardService {
     const number = await this.deps.store.reserveTaskNumbers(workspaceId);
     // The origin names the caller, so the task's activity says who created it.
     const docName = boardDocName(workspaceId);
+    // The description goes to the task's own document (task-doc.ts), not the board entry.
+    const { description: given, ...card } = input;
+    // Checked before anything is written, like every other field.
+    const description = parseInput(taskDescriptionSchema, given ?? '', 'description');
     const task = await this.deps.docs().transact(
       docName,
       (doc: Y.Doc) => {
-        const created = createTask(doc, input, { actor: actorId });
+        const created = createTask(doc, card, { actor: actorId });
         assignTaskKey(doc, created.id, number);
         return getTask(doc, created.id) ?? created;
       },
       serverOrigin(actorId)
     );
+    if (description !== '') {
+      // Part of the creation, already recorded as `created`: no activity of its own.
+      await this.deps
+        .docs()
+        .transact(
+          taskDocName(workspaceId, task.id),
+          (taskDoc: Y.Doc) => setTaskDescription(taskDoc, description, { actor: actorId }),
+          UNRECORDED_ORIGIN
+        );
+    }
     await this.deps.recorder?.settled(docName);
-    return task;
+    return { ...task, description };
   }
 }

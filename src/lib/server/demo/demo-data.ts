@@ -13,10 +13,12 @@ import {
   createTask,
   initBoard,
   moveTask,
+  setTaskDescription,
   upsertLabel
 } from '../../shared/board/board-model';
 import type { Priority, TaskKind } from '../../shared/board/schema';
-import { boardDocName } from '../../shared/doc-name';
+import { boardDocName, taskDocName } from '../../shared/doc-name';
+import { UNRECORDED_ORIGIN } from '../board/activity-recorder';
 import { serverOrigin } from '../../../../sync-server/update-origin';
 import type { Runtime } from '../runtime';
 import { createRunbookDoc, parseMarkdown } from '../runbooks/runbooks-service';
@@ -256,7 +258,8 @@ export type DemoRunbookIds = Partial<Record<DemoRunbookKey, string>>;
 
 /**
  * Fills a board document with the demo labels and tasks; `now` anchors the history. Tasks link
- * to the runbooks in `runbookIds` (created first by `seedDemoRunbooks`).
+ * to the runbooks in `runbookIds` (created first by `seedDemoRunbooks`). Returns the tasks'
+ * descriptions by task id, for the caller to write into their task documents.
  */
 export function fillDemoBoard(
   doc: Y.Doc,
@@ -264,8 +267,10 @@ export function fillDemoBoard(
   locale: Locale,
   now = Date.now(),
   runbookIds: DemoRunbookIds = {}
-): void {
+): Map<string, string> {
   const at = (hoursAgo: number) => new Date(now - hoursAgo * HOUR_MS);
+  // Descriptions go to each task's own document (task-doc.ts), written by the caller.
+  const descriptions = new Map<string, string>();
   initBoard(doc);
   const labelIds = {} as Record<LabelKey, string>;
   for (const [key, label] of Object.entries(LABELS) as [LabelKey, (typeof LABELS)[LabelKey]][]) {
@@ -283,7 +288,6 @@ export function fillDemoBoard(
       doc,
       {
         title: task.title[locale],
-        description: task.description?.[locale] ?? '',
         kind: task.kind,
         status: 'backlog',
         priority: task.priority,
@@ -298,6 +302,8 @@ export function fillDemoBoard(
       },
       options
     );
+    const text = task.description?.[locale] ?? '';
+    if (text !== '') descriptions.set(created.id, text);
     if (task.acknowledgedHoursAgo !== undefined) {
       acknowledgeIncident(doc, created.id, { actor: ownerId, now: at(task.acknowledgedHoursAgo) });
     }
@@ -310,6 +316,7 @@ export function fillDemoBoard(
       );
     }
   }
+  return descriptions;
 }
 
 /** Creates the demo runbooks in `locale` through the runbook service; returns their ids. */
@@ -345,9 +352,17 @@ export async function seedDemoWorkspace(
   locale: Locale
 ): Promise<void> {
   const runbookIds = await seedDemoRunbooks(runtime, workspaceId, ownerId, locale);
-  await runtime.docStore.transact(
+  const descriptions = await runtime.docStore.transact(
     boardDocName(workspaceId),
     (doc) => fillDemoBoard(doc, ownerId, locale, Date.now(), runbookIds),
     serverOrigin(ownerId)
   );
+  // Part of each task's creation (recorded as `created`): no activity of their own.
+  for (const [taskId, text] of descriptions) {
+    await runtime.docStore.transact(
+      taskDocName(workspaceId, taskId),
+      (doc) => setTaskDescription(doc, text, { actor: ownerId }),
+      UNRECORDED_ORIGIN
+    );
+  }
 }

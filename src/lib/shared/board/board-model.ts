@@ -11,29 +11,24 @@
  *                            estimateMinutes, progress, createdAt, createdBy, updatedAt,
  *                            startedAt, acknowledgedAt, resolvedAt, doneAt, archivedAt
  *                              — plain values (string | number | null);
- *                            description — nested Y.Text, changed by minimal diffs so
- *                              concurrent edits at different places merge (tasks written
- *                              before hold a plain string, replaced by a Y.Text on its first
- *                              change; task-description.ts);
  *                            labels — nested Y.Map<labelId, true>, so a concurrent add and
  *                              remove of different labels both survive;
  *                            links  — nested Y.Map<`${type}:${target}`, { type, target, addedAt }>;
- *                            checklist — nested Y.Map<itemId, Y.Map{ text, done, position
- *                              (fractional key), doneBy, doneAt }> (task-checklist.ts);
- *                            runs — nested Y.Map<`${runbookId}/${stepId}`, { doneBy,
- *                              doneAt }>: runbook steps ticked for this task (task-runs.ts);
- *                            comments — nested Y.Map<commentId, Y.Map{ author, body,
- *                              createdAt, editedAt }> (task-comments.ts);
+ *                            checklistDone, checklistTotal, commentCount — card badges,
+ *                              written by the server from the task's document;
  *                            activity — written by clients before 0.x (a nested Y.Array);
  *                              never read any more: the server records activity as rows
  *                              (server/board/activity-recorder.ts) and removes old arrays.
- *                          checklist and comments are created with the task, so
- *                          the first additions on two replicas land in the same container;
- *                          tasks older than them get theirs on the first write (two
- *                          replicas doing that concurrently keep one replica's container).
+ *                          The heavy content (description, checklist, comments, runbook runs)
+ *                          lives in the task's own document `<ws>.task.<id>` (task-doc.ts).
+ *                          Boards of layout 1 held it in the entry, in the same shapes; the
+ *                          server moves it out on load (board-layout-migration.ts) and moves
+ *                          whatever an old client still writes there. Until then `readTask`
+ *                          and `getTaskDetail` read it from the entry.
  *   doc.getMap('columns')  Y.Map<columnId, Y.Map>: name, position, category, wipLimit.
  *   doc.getMap('labels')   Y.Map<labelId, Y.Map>: name, color.
- *   doc.getMap('meta')     schemaVersion (1), keyPrefix (e.g. 'OPS').
+ *   doc.getMap('meta')     schemaVersion (1), keyPrefix (e.g. 'OPS'), layout (2 once the
+ *                          content is moved out of the entries).
  *
  * Why this shape: a task is exactly one entry of the tasks map and its order is a field, so a
  * concurrent move of the same card on two replicas can never duplicate or lose it — the last
@@ -113,15 +108,15 @@ import type {
   TaskPatch,
   TaskPatchInput
 } from './schema';
-import { checklistCounts, newChecklistMap, readChecklist } from './task-checklist';
-import { newRunsMap } from './task-runs';
-import { commentCount, newCommentsMap, readComments } from './task-comments';
+import { checklistCounts } from './task-checklist';
+import { commentCount } from './task-comments';
 import {
   DESCRIPTION_KEY,
   newDescriptionText,
   readDescription,
   writeDescription
 } from './task-description';
+import { hasBoardContent, readTaskContent, storedSummary, taskContentOf } from './task-doc';
 
 export { DomainError, GENERATED_ID_LENGTH, generateId } from './board-doc';
 export type { MutationOptions, TaskMutationOptions } from './board-doc';
@@ -137,6 +132,21 @@ export type { RunStep, SetRunStepOptions } from './task-runs';
 export { addComment, deleteComment, editComment } from './task-comments';
 export type { AddCommentOptions } from './task-comments';
 export { textSplice } from './task-description';
+export {
+  CONTENT_KEYS,
+  SUMMARY_KEYS,
+  TASK_CONTENT_MAP,
+  contentSummary,
+  copyBoardContent,
+  hasBoardContent,
+  initTaskContent,
+  readTaskContent,
+  removeBoardContent,
+  storedSummary,
+  taskContentOf,
+  writeSummary
+} from './task-doc';
+export type { TaskContent, TaskSummary } from './task-doc';
 export type { TextSplice } from './task-description';
 
 /** Version of the document layout described above. */
@@ -505,7 +515,12 @@ function readLinks(map: FieldMap): TaskLink[] {
 /** Reads a task entry into the plain `Task` view; `id` defaults to the entry's `id` field. */
 export function readTask(map: Y.Map<unknown>, id?: string): Task {
   const progress = readInt(map, 'progress');
-  const checklist = checklistCounts(map);
+  // The server-written summaries; an old-layout entry (content not moved yet) counts its own.
+  const legacy = hasBoardContent(map);
+  const summary = storedSummary(map);
+  const checklist = legacy
+    ? checklistCounts(map)
+    : { done: summary.checklistDone, total: summary.checklistTotal };
   return {
     id: id ?? readString(map, 'id') ?? '',
     key: readString(map, 'key'),
@@ -531,7 +546,7 @@ export function readTask(map: Y.Map<unknown>, id?: string): Task {
     links: readLinks(map),
     checklistDone: checklist.done,
     checklistTotal: checklist.total,
-    commentCount: commentCount(map)
+    commentCount: legacy ? commentCount(map) : summary.commentCount
   };
 }
 
@@ -543,17 +558,63 @@ export function getTask(doc: Y.Doc, id: string): Task | null {
 
 /**
  * One task with its checklist (by position, then id) and comments (oldest first), or null when
- * there is none with that id. `activity` is always empty here: it lives in the server's records
- * (the REST detail fills it from there), never in the document.
+ * there is none with that id. The content comes from the task document (`taskDoc`, see
+ * task-doc.ts); content an old-layout entry still holds (not moved by the server yet) is
+ * merged in, so a task reads the same before and after the move. Without `taskDoc`, only the
+ * entry is read. `activity` is always empty here: it lives in the server's records (the REST
+ * detail fills it from there), never in a document.
  */
-export function getTaskDetail(doc: Y.Doc, id: string): TaskDetail | null {
+export function getTaskDetail(doc: Y.Doc, id: string, taskDoc?: Y.Doc): TaskDetail | null {
   const map = entry(tasksOf(doc), id);
   if (map === null) return null;
+  const legacy = readTaskContent(map);
+  const content =
+    taskDoc === undefined
+      ? legacy
+      : mergeContent(readTaskContent(taskContentOf(taskDoc)), legacy, map);
+  const task = readTask(map, id);
+  // The content's last change counts as the task's (the server mirrors it into the card).
+  const contentUpdated =
+    taskDoc === undefined ? null : readString(taskContentOf(taskDoc), 'updatedAt');
   return {
-    ...readTask(map, id),
-    checklist: readChecklist(map),
-    comments: readComments(map),
+    ...task,
+    ...(contentUpdated !== null && contentUpdated > task.updatedAt
+      ? { updatedAt: contentUpdated }
+      : {}),
+    description: content.description,
+    ...(taskDoc === undefined
+      ? {}
+      : {
+          checklistDone: content.checklist.filter((item) => item.done).length,
+          checklistTotal: content.checklist.length,
+          commentCount: content.comments.length
+        }),
+    checklist: content.checklist,
+    comments: content.comments,
     activity: []
+  };
+}
+
+/** A task document's content with what its old-layout entry still holds (by id; doc wins). */
+function mergeContent(
+  content: ReturnType<typeof readTaskContent>,
+  legacy: ReturnType<typeof readTaskContent>,
+  map: FieldMap
+): ReturnType<typeof readTaskContent> {
+  if (legacy.checklist.length === 0 && legacy.comments.length === 0 && !map.has(DESCRIPTION_KEY)) {
+    return content;
+  }
+  const items = new Map(legacy.checklist.map((item) => [item.id, item]));
+  for (const item of content.checklist) items.set(item.id, item);
+  const comments = new Map(legacy.comments.map((comment) => [comment.id, comment]));
+  for (const comment of content.comments) comments.set(comment.id, comment);
+  return {
+    // The server moves an entry's text into the document within moments; until then it shows.
+    description: content.description === '' ? legacy.description : content.description,
+    checklist: [...items.values()].sort(compareOrdered),
+    comments: [...comments.values()].sort((a, b) =>
+      a.createdAt !== b.createdAt ? (a.createdAt < b.createdAt ? -1 : 1) : a.id < b.id ? -1 : 1
+    )
   };
 }
 
@@ -791,7 +852,11 @@ export function createTask(
     map.set('id', id);
     map.set('key', null);
     map.set('title', data.title);
-    map.set(DESCRIPTION_KEY, newDescriptionText(data.description ?? ''));
+    // The content lives in the task's own document (task-doc.ts). A description given here
+    // is written into the entry, the old layout, and the server moves it there.
+    if (data.description !== undefined && data.description !== '') {
+      map.set(DESCRIPTION_KEY, newDescriptionText(data.description));
+    }
     map.set('kind', kind);
     map.set('status', status);
     map.set('position', placement.position);
@@ -815,10 +880,6 @@ export function createTask(
     const linkSet = new Y.Map<unknown>();
     map.set('links', linkSet);
     for (const [key, link] of links) linkSet.set(key, link);
-    // Created with the task, so the first items added on two replicas land in the same map.
-    map.set('checklist', newChecklistMap());
-    map.set('runs', newRunsMap());
-    map.set('comments', newCommentsMap());
   }, options.origin);
   return readTask(requireTask(doc, id), id);
 }
@@ -988,20 +1049,19 @@ export function updateTasks(
 
 /**
  * Replaces a task's description by the minimal diff on its Y.Text, so a concurrent edit at
- * another place of the text survives.
+ * another place of the text survives. `taskDoc` is the task's document (`<ws>.task.<id>`).
  */
 export function setTaskDescription(
-  doc: Y.Doc,
-  id: string,
+  taskDoc: Y.Doc,
   text: string,
   options: TaskMutationOptions = {}
 ): void {
   const value = parse(taskDescriptionSchema, text, 'description');
-  const map = requireTask(doc, id);
+  const map = taskContentOf(taskDoc);
   const now = isoNow(options.now);
   parseActor(options.actor);
-  if (readDescription(map) === value) return;
-  doc.transact(() => {
+  if (readDescription(map) === value && map.get(DESCRIPTION_KEY) instanceof Y.Text) return;
+  taskDoc.transact(() => {
     if (!writeDescription(map, value)) return;
     map.set('updatedAt', now);
   }, options.origin);

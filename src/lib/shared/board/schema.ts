@@ -298,7 +298,7 @@ export const taskFilterSchema = z
       .string()
       .max(200)
       .optional()
-      .describe('Case-insensitive text in key, title or description.'),
+      .describe('Case-insensitive text in key or title.'),
     includeArchived: z.boolean().optional().describe('Include archived tasks (default false).')
   })
   .strict()

@@ -17,7 +17,6 @@ import {
   parseActor,
   placeAt,
   readString,
-  requireTask,
   setIfChanged,
   targetIndex,
   writePositions,
@@ -32,6 +31,12 @@ import {
   idSchema
 } from './schema';
 import type { ChecklistItem, ChecklistItemPatchInput } from './schema';
+import { TASK_CONTENT_MAP } from './task-doc-name';
+
+/** The root map of a task document (see task-doc.ts). */
+function contentOf(doc: Y.Doc): FieldMap {
+  return doc.getMap<unknown>(TASK_CONTENT_MAP) as FieldMap;
+}
 
 /** Key of the checklist map inside a task entry. */
 export const CHECKLIST_KEY = 'checklist';
@@ -111,12 +116,11 @@ function siblingsOf(task: FieldMap, excludeId: string | null): Ordered[] {
   return siblings.sort(compareOrdered);
 }
 
-function requireItem(task: FieldMap, taskId: string, itemId: string): FieldMap {
+function requireItem(task: FieldMap, itemId: string): FieldMap {
   const checklist = checklistOf(task);
   const item = checklist === null || typeof itemId !== 'string' ? null : entry(checklist, itemId);
   if (item === null) {
-    const where = `${JSON.stringify(itemId)} of task ${JSON.stringify(taskId)}`;
-    throw new DomainError('not_found', `checklist item ${where} not found`);
+    throw new DomainError('not_found', `checklist item ${JSON.stringify(itemId)} not found`);
   }
   return item;
 }
@@ -129,10 +133,13 @@ function touch(task: FieldMap, now: string): void {
   task.set('updatedAt', now);
 }
 
+/**
+ * The mutations take the task document (`<ws>.task.<id>`): its root map holds the checklist.
+ */
+
 /** Adds an item to a task's checklist (at the end, or after `afterId`) and returns it. */
 export function addChecklistItem(
   doc: Y.Doc,
-  taskId: string,
   text: string,
   options: AddChecklistItemOptions = {}
 ): ChecklistItem {
@@ -142,7 +149,7 @@ export function addChecklistItem(
     options.afterId === undefined ? undefined : parse(idSchema, options.afterId, 'afterId');
   const now = isoNow(options.now);
   parseActor(options.actor);
-  const task = requireTask(doc, taskId);
+  const task = contentOf(doc);
   const existing = checklistOf(task);
   if (existing !== null && existing.has(id)) {
     throw new DomainError('conflict', `checklist item ${JSON.stringify(id)} already exists`);
@@ -165,7 +172,7 @@ export function addChecklistItem(
     writePositions(checklist, placement.rekeyed);
     touch(task, now);
   }, options.origin);
-  return readItem(requireItem(task, taskId, id), id);
+  return readItem(requireItem(task, id), id);
 }
 
 /**
@@ -175,7 +182,6 @@ export function addChecklistItem(
  */
 export function updateChecklistItem(
   doc: Y.Doc,
-  taskId: string,
   itemId: string,
   patch: ChecklistItemPatchInput,
   options: TaskMutationOptions = {}
@@ -183,8 +189,8 @@ export function updateChecklistItem(
   const data = parse(checklistItemPatchSchema, patch, 'checklist item patch');
   const now = isoNow(options.now);
   const actor = parseActor(options.actor);
-  const task = requireTask(doc, taskId);
-  const item = requireItem(task, taskId, itemId);
+  const task = contentOf(doc);
+  const item = requireItem(task, itemId);
   const current = readItem(item, itemId);
   const textChanged = data.text !== undefined && data.text !== current.text;
   const doneChanged = data.done !== undefined && data.done !== current.done;
@@ -204,14 +210,13 @@ export function updateChecklistItem(
 /** Removes an item from a task's checklist. */
 export function removeChecklistItem(
   doc: Y.Doc,
-  taskId: string,
   itemId: string,
   options: TaskMutationOptions = {}
 ): void {
   const now = isoNow(options.now);
   parseActor(options.actor);
-  const task = requireTask(doc, taskId);
-  requireItem(task, taskId, itemId);
+  const task = contentOf(doc);
+  requireItem(task, itemId);
   doc.transact(() => {
     checklistOf(task)?.delete(itemId);
     touch(task, now);
@@ -224,7 +229,6 @@ export function removeChecklistItem(
  */
 export function moveChecklistItem(
   doc: Y.Doc,
-  taskId: string,
   itemId: string,
   target: { beforeId?: string; afterId?: string },
   options: TaskMutationOptions = {}
@@ -232,8 +236,8 @@ export function moveChecklistItem(
   const data = parse(checklistMoveSchema, target, 'checklist move');
   const now = isoNow(options.now);
   parseActor(options.actor);
-  const task = requireTask(doc, taskId);
-  const item = requireItem(task, taskId, itemId);
+  const task = contentOf(doc);
+  const item = requireItem(task, itemId);
   if (data.beforeId === itemId || data.afterId === itemId) {
     throw new DomainError('invalid_input', 'an item cannot be placed next to itself');
   }

@@ -13,12 +13,17 @@ import {
   parse,
   parseActor,
   readString,
-  requireTask,
   type FieldMap,
   type TaskMutationOptions
 } from './board-doc';
 import { commentBodySchema, idSchema } from './schema';
 import type { Comment } from './schema';
+import { TASK_CONTENT_MAP } from './task-doc-name';
+
+/** The root map of a task document (see task-doc.ts), where the mutations below write. */
+function contentOf(doc: Y.Doc): FieldMap {
+  return doc.getMap<unknown>(TASK_CONTENT_MAP) as FieldMap;
+}
 
 /** Key of the comments map inside a task entry. */
 export const COMMENTS_KEY = 'comments';
@@ -80,13 +85,12 @@ export function commentCount(task: FieldMap): number {
   return count;
 }
 
-function requireComment(task: FieldMap, taskId: string, commentId: string): FieldMap {
+function requireComment(task: FieldMap, commentId: string): FieldMap {
   const comments = commentsOf(task);
   const map =
     comments === null || typeof commentId !== 'string' ? null : entry(comments, commentId);
   if (map === null) {
-    const where = `${JSON.stringify(commentId)} of task ${JSON.stringify(taskId)}`;
-    throw new DomainError('not_found', `comment ${where} not found`);
+    throw new DomainError('not_found', `comment ${JSON.stringify(commentId)} not found`);
   }
   return map;
 }
@@ -106,17 +110,12 @@ function touch(task: FieldMap, now: string): void {
 }
 
 /** Adds a comment by the actor to a task and returns it. */
-export function addComment(
-  doc: Y.Doc,
-  taskId: string,
-  body: string,
-  options: AddCommentOptions = {}
-): Comment {
+export function addComment(doc: Y.Doc, body: string, options: AddCommentOptions = {}): Comment {
   const text = parse(commentBodySchema, body, 'comment');
   const id = options.id === undefined ? generateId() : parse(idSchema, options.id, 'comment id');
   const now = isoNow(options.now);
   const actor = parseActor(options.actor);
-  const task = requireTask(doc, taskId);
+  const task = contentOf(doc);
   if (commentsOf(task)?.has(id)) {
     throw new DomainError('conflict', `comment ${JSON.stringify(id)} already exists`);
   }
@@ -135,13 +134,12 @@ export function addComment(
     map.set('editedAt', null);
     touch(task, now);
   }, options.origin);
-  return readComment(requireComment(task, taskId, id), id);
+  return readComment(requireComment(task, id), id);
 }
 
 /** Replaces the text of a comment; only its author may (`forbidden` otherwise). */
 export function editComment(
   doc: Y.Doc,
-  taskId: string,
   commentId: string,
   body: string,
   options: TaskMutationOptions = {}
@@ -149,8 +147,8 @@ export function editComment(
   const text = parse(commentBodySchema, body, 'comment');
   const now = isoNow(options.now);
   const actor = parseActor(options.actor);
-  const task = requireTask(doc, taskId);
-  const comment = requireComment(task, taskId, commentId);
+  const task = contentOf(doc);
+  const comment = requireComment(task, commentId);
   requireAuthor(comment, commentId, actor);
   if (readString(comment, 'body') === text) return readComment(comment, commentId);
   doc.transact(() => {
@@ -164,14 +162,13 @@ export function editComment(
 /** Deletes a comment; only its author may (`forbidden` otherwise). */
 export function deleteComment(
   doc: Y.Doc,
-  taskId: string,
   commentId: string,
   options: TaskMutationOptions = {}
 ): void {
   const now = isoNow(options.now);
   const actor = parseActor(options.actor);
-  const task = requireTask(doc, taskId);
-  const comment = requireComment(task, taskId, commentId);
+  const task = contentOf(doc);
+  const comment = requireComment(task, commentId);
   requireAuthor(comment, commentId, actor);
   doc.transact(() => {
     commentsOf(task)?.delete(commentId);

@@ -180,7 +180,8 @@ function matchesArchived(task: Task, archived: ArchivedFilter): boolean {
 /**
  * Whether `task` passes every filter of `query` at time `now`. Within a list filter any value
  * matches; between filters all must hold. The text matches when each whitespace-separated term
- * is a substring of the key, title or description (case-insensitive). `due` ranges are local
+ * is a substring of the key, title or description (case-insensitive; descriptions live in task
+ * documents now, so on a card the description is empty once moved). `due` ranges are local
  * days: 'today' is today, 'week' today and the six days after; 'overdue' excludes done tasks.
  */
 export function matchesQuery(task: Task, query: TaskQuery, now: Date): boolean {

@@ -17,12 +17,16 @@ import {
   isoNow,
   parse,
   parseActor,
-  requireTask,
-  tasksOf,
   type FieldMap,
   type TaskMutationOptions
 } from './board-doc';
 import { idSchema } from './schema';
+import { TASK_CONTENT_MAP } from './task-doc-name';
+
+/** The root map of a task document (see task-doc.ts), where the runs live. */
+function contentOf(doc: Y.Doc): FieldMap {
+  return doc.getMap<unknown>(TASK_CONTENT_MAP) as FieldMap;
+}
 
 /** Key of the runs map inside a task entry. */
 export const RUNS_KEY = 'runs';
@@ -83,13 +87,9 @@ export function readRunStepsOf(task: FieldMap, runbookId: string): Record<string
   return steps;
 }
 
-/** Steps of `runbookId`'s run on task `taskId`, keyed by step id (empty when none). */
-export function readRunSteps(
-  doc: Y.Doc,
-  taskId: string,
-  runbookId: string
-): Record<string, RunStep> {
-  return readRunStepsOf(requireTask(doc, taskId), runbookId);
+/** Steps of `runbookId`'s run on a task document, keyed by step id (empty when none). */
+export function readRunSteps(doc: Y.Doc, runbookId: string): Record<string, RunStep> {
+  return readRunStepsOf(contentOf(doc), runbookId);
 }
 
 /** Ticked-step counts per runbook of a task entry (runbooks with no ticked step are left out). */
@@ -110,7 +110,6 @@ export function runCounts(task: FieldMap): Record<string, number> {
  */
 export function setRunStep(
   doc: Y.Doc,
-  taskId: string,
   runbookId: string,
   stepId: string,
   done: boolean,
@@ -125,7 +124,7 @@ export function setRunStep(
       : parse(stepTextSchema, options.stepText, 'step text');
   const now = isoNow(options.now);
   const actor = parseActor(options.actor);
-  const task = requireTask(doc, taskId);
+  const task = contentOf(doc);
   const current = readRunStepsOf(task, runbook)[step] ?? null;
   if ((current !== null) === done) return current;
   const next: RunStep | null = done ? { doneBy: actor, doneAt: now } : null;
@@ -144,8 +143,7 @@ export function setRunStep(
   return next;
 }
 
-/** Ticked-step counts per runbook of task `taskId` (empty when the task is unknown). */
-export function readRunCounts(doc: Y.Doc, taskId: string): Record<string, number> {
-  const task = tasksOf(doc).get(taskId);
-  return task instanceof Y.Map ? runCounts(task as FieldMap) : {};
+/** Ticked-step counts per runbook of a task document. */
+export function readRunCounts(doc: Y.Doc): Record<string, number> {
+  return runCounts(contentOf(doc));
 }

@@ -36,7 +36,7 @@ export const list = {
   'list.moreLabels': '+{count}',
   'list.filters': 'Filters',
   'list.filter.search': 'Search',
-  'list.filter.searchPlaceholder': 'Search key, title or description',
+  'list.filter.searchPlaceholder': 'Search key or title',
   'list.filter.status': 'Status',
   'list.filter.assignee': 'Assignee',
   'list.filter.label': 'Label',

@@ -42,7 +42,7 @@ export const list: Translation<typeof en> = {
   'list.moreLabels': '+{count}',
   'list.filters': '筛选',
   'list.filter.search': '搜索',
-  'list.filter.searchPlaceholder': '搜索编号、标题或描述',
+  'list.filter.searchPlaceholder': '搜索编号或标题',
   'list.filter.status': '状态',
   'list.filter.assignee': '负责人',
   'list.filter.label': '标签',
