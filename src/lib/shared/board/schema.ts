@@ -294,11 +294,7 @@ export const taskFilterSchema = z
     status: idSchema.optional().describe('Column id.'),
     assignee: idSchema.nullable().optional().describe('Member id; null means unassigned.'),
     label: idSchema.optional().describe('Label id the task must carry.'),
-    q: z
-      .string()
-      .max(200)
-      .optional()
-      .describe('Case-insensitive text in key or title.'),
+    q: z.string().max(200).optional().describe('Case-insensitive text in key or title.'),
     includeArchived: z.boolean().optional().describe('Include archived tasks (default false).')
   })
   .strict()
