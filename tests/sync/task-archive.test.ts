@@ -225,6 +225,11 @@ describe('the archive sweep', () => {
     expect(back?.archivedAt).toBeNull();
     expect(await server.runtime.archive.get(WS, id!)).toBeNull();
     await waitFor(() => getTask(a.doc, id!) !== null, 5_000, 'the card on the client');
+    // Its history goes on: one "restored", not a second "created".
+    await server.runtime.activityRecorder.settled(DOC);
+    const actions = (await server.runtime.taskActivity.latest(WS, id!, 50)).map((e) => e.action);
+    expect(actions.filter((a) => a === 'created')).toHaveLength(1);
+    expect(actions).toContain('restored');
     // Changed just now: the next sweep leaves it for a whole window.
     expect((await server.runtime.archiver.sweep(DOC)).moved).toBe(0);
     expect(await server.runtime.archiver.unarchive(WS, 'OPS-999', null)).toBeNull();

@@ -461,7 +461,8 @@ export class TaskArchiver {
       const finished = finishedAt(task, categories as ReadonlyMap<string, 'done'>);
       if (finished === null) {
         // Reopened: back on the board, with the edit.
-        await this.restore(docName, state, archived, task, SERVER_ORIGIN);
+        const origin: ServerOrigin = Object.freeze({ kind: 'server', reason: 'unarchive' });
+        await this.restore(docName, state, archived, task, origin);
         this.deps.logger.info('archive: a reopened task is back on the board', {
           doc: docName,
           task: taskId
@@ -526,7 +527,8 @@ export class TaskArchiver {
       if (!archived) return null;
       const now = new Date(this.now()).toISOString();
       const task: Task = { ...archived.task, archivedAt: null, updatedAt: now };
-      await this.restore(docName, state, archived, task, serverOrigin(actorId));
+      const origin: ServerOrigin = Object.freeze({ ...serverOrigin(actorId), reason: 'unarchive' });
+      await this.restore(docName, state, archived, task, origin);
       return this.deps.docs().read(docName, (doc) => getTask(doc, archived.task.id));
     });
   }
