@@ -394,7 +394,13 @@ export class TaskArchiver {
       return;
     }
     const writes = new Map<string, Record<string, Plain>>();
-    const pending = structs.filter((s): s is Y.Item => s instanceof Y.Item);
+    // Structs the document already holds were seen (and rescued) when they first arrived: a
+    // duplicate sent again must not put an older value back over a newer one.
+    const store = ctx.doc.store;
+    const pending = structs.filter(
+      (s): s is Y.Item =>
+        s instanceof Y.Item && s.id.clock + s.length > Y.getState(store, s.id.client)
+    );
     // Passes until nothing new matches: a value may sit on another client's new value.
     for (let found = true; found && pending.length > 0;) {
       found = false;
