@@ -27,6 +27,11 @@ export interface ClientOrigin {
 export interface ServerOrigin {
   readonly kind: 'server';
   readonly actorId?: string | null;
+  /**
+   * Why, when records depend on it: `unarchive` writes a task back from the archive (its
+   * activity says "restored", not "created").
+   */
+  readonly reason?: 'unarchive';
 }
 
 /**

@@ -33,6 +33,8 @@ const table: Record<string, Cell> = {
   getTask: { method: 'GET', path: '/tasks/nosuch', min: 'viewer' },
   updateTask: { method: 'PATCH', path: '/tasks/nosuch', body: { title: 'x' }, min: 'member' },
   getTaskDetail: { method: 'GET', path: '/tasks/nosuch/detail', min: 'viewer' },
+  listArchivedTasks: { method: 'GET', path: '/archive/tasks', min: 'viewer' },
+  unarchiveTask: { method: 'POST', path: '/tasks/nosuch/unarchive', min: 'member' },
   listTaskActivity: { method: 'GET', path: '/tasks/nosuch/activity', min: 'viewer' },
   exportTaskActivity: { method: 'GET', path: '/tasks/nosuch/activity/export', min: 'viewer' },
   bulkUpdateTasks: {

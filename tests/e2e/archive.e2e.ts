@@ -3,7 +3,7 @@
  * (written through a stock y-websocket client with an API token, as an integration would)
  * leaves the board when the board is next loaded; its deep link shows it read-only with the
  * archive banner, the list view's Archive tab finds it, and "Un-archive" brings it back to the
- * board as a live card with its key.
+ * board as a live card with its key. Offline, the page shows the copy the device kept.
  */
 import { expect, test } from '@playwright/test';
 import {
@@ -14,6 +14,7 @@ import {
 } from '../../src/lib/shared/board/board-model';
 import { connectClient, waitFor, whenSynced } from '../helpers/clients';
 import { apiAs, e2eAccounts, newWorkspace, signedIn } from './fixtures';
+import { waitForServiceWorker } from './service-worker';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -67,12 +68,25 @@ test('a deep link shows an archived task; un-archiving brings it back to the boa
     const context = await browser.newContext({ ...signedIn(owner), locale: 'en-US' });
     try {
       const page = await context.newPage();
+      await page.goto(`/w/${ws}/board`);
+      await waitForServiceWorker(page);
       await page.goto(`/w/${ws}/tasks/${key}`);
       await expect(page.getByTestId('archived-banner')).toContainText('Archived on');
       await expect(page.getByTestId('archived-title')).toHaveText(
         'Certificate expired on the edge proxy'
       );
       await expect(page.getByTestId('archived-key')).toHaveText(key);
+      await expect(page.getByTestId('archived-offline')).toHaveCount(0);
+
+      // Offline, the device's copy of what it showed: read-only, without Un-archive.
+      await context.setOffline(true);
+      await page.reload();
+      await expect(page.getByTestId('archived-offline')).toBeVisible({ timeout: 10_000 });
+      await expect(page.getByTestId('archived-title')).toHaveText(
+        'Certificate expired on the edge proxy'
+      );
+      await expect(page.getByTestId('archived-unarchive')).toHaveCount(0);
+      await context.setOffline(false);
 
       // The list view's Archive tab finds it by a word of its title.
       await page.goto(`/w/${ws}/list?in=archive`);

@@ -4,7 +4,9 @@
  * bigrams), cursor paging without gaps or repeats, delete, the moved entries' Yjs ids, and a
  * search over 50,000 archived incidents within the target time.
  */
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { restoreBackup, writeBackup } from '../../src/lib/server/db/backup';
 import { ArchiveStore, type ArchivedTask } from '../../src/lib/server/archive/archive-store';
 import type { Task } from '../../src/lib/shared/board/schema';
 import { openTestRecords, recordsBackends } from '../helpers/records';
@@ -114,6 +116,27 @@ for (const backend of recordsBackends) {
       const moved = await store.movedEntries('ws');
       expect(moved).toHaveLength(58);
       expect(moved.find((m) => m.taskId === tasks[5]!.id)?.item).toEqual([1005, 50]);
+    });
+
+    test('a backup keeps the rows, and a restore makes them searchable again', async () => {
+      const source = await openTestRecords(backend.name);
+      await new ArchiveStore(source.records).upsert([
+        entry('ws', card(1, { title: '证书过期 certificate expired' }), 1),
+        entry('ws', card(2), 2)
+      ]);
+      const file = join(source.dataDir, 'backup.jsonl.gz');
+      await writeBackup(source.records, file);
+      const target = await openTestRecords(backend.name);
+      await restoreBackup(target.records, target.documents, file);
+      const restored = new ArchiveStore(target.records);
+      expect(await restored.count('ws')).toBe(2);
+      expect((await restored.list('ws', { q: '证书' })).items.map((t) => t.task.key)).toEqual([
+        'OPS-2'
+      ]);
+      expect((await restored.get('ws', card(2).id))?.item).toEqual([1002, 20]);
+      // New rows after a restore get keys of their own.
+      await restored.upsert([entry('ws', card(3), 3)]);
+      expect((await restored.list('ws', { q: 'number' })).total).toBe(2);
     });
 
     test('searches 50,000 archived incidents in under 200 ms', { timeout: 240_000 }, async () => {

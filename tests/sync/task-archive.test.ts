@@ -14,7 +14,8 @@ import {
   moveTask,
   updateTask
 } from '../../src/lib/shared/board/board-model';
-import { connectClient, waitFor, whenSynced } from '../helpers/clients';
+import { connectClient, waitFor, whenSynced, type TestClient } from '../helpers/clients';
+import { randomInt, seededRandom } from '../helpers/random';
 import { startSyncServer, useSyncServer, type TestSyncServer } from '../helpers/sync-server';
 
 const run = useSyncServer();
@@ -225,6 +226,11 @@ describe('the archive sweep', () => {
     expect(back?.archivedAt).toBeNull();
     expect(await server.runtime.archive.get(WS, id!)).toBeNull();
     await waitFor(() => getTask(a.doc, id!) !== null, 5_000, 'the card on the client');
+    // Its history goes on: one "restored", not a second "created".
+    await server.runtime.activityRecorder.settled(DOC);
+    const actions = (await server.runtime.taskActivity.latest(WS, id!, 50)).map((e) => e.action);
+    expect(actions.filter((a) => a === 'created')).toHaveLength(1);
+    expect(actions).toContain('restored');
     // Changed just now: the next sweep leaves it for a whole window.
     expect((await server.runtime.archiver.sweep(DOC)).moved).toBe(0);
     expect(await server.runtime.archiver.unarchive(WS, 'OPS-999', null)).toBeNull();
@@ -243,4 +249,71 @@ describe('the archive sweep', () => {
     // What is left is the deleted entries' ids (a few bytes each), not their content.
     expect(withArchive.byteLength).toBeLessThan(300 * 60);
   });
+
+  it.each([3, 11, 2026])(
+    '[ARC8] seed %i: edits, moves, sweeps, un-archiving and reconnects converge; no task is lost',
+    async (runSeed) => {
+      const rand = seededRandom(runSeed);
+      const begin = Date.now();
+      const clock = { now: begin };
+      const server = await start(clock);
+      const ids = await seed(server, begin - 20 * DAY, 12, 6);
+      await keyed(server);
+      const peers: TestClient[] = [];
+      for (let i = 0; i < 3; i++) peers.push(connectClient(server.wsUrl, DOC));
+      clients.push(...peers);
+      await Promise.all(peers.map((c) => whenSynced(c)));
+      await waitFor(() => peers.every((c) => c.doc.getMap('tasks').size === 18), 5_000, 'seed');
+      let moved = 0;
+      let unarchived = 0;
+      for (let step = 0; step < 150; step++) {
+        const peer = peers[randomInt(rand, peers.length)]!;
+        const roll = rand();
+        const id = ids[randomInt(rand, ids.length)]!;
+        if (roll < 0.1) {
+          if (peer.provider.wsconnected) peer.provider.disconnect();
+          else peer.provider.connect();
+        } else if (roll < 0.2) {
+          moved += (await server.runtime.archiver.sweep(DOC)).moved;
+        } else if (roll < 0.25) {
+          clock.now += 15 * DAY;
+        } else if (roll < 0.3) {
+          if (await server.runtime.archiver.unarchive(WS, id, null)) unarchived++;
+        } else if (getTask(peer.doc, id) !== null) {
+          if (roll < 0.75) updateTask(peer.doc, id, { title: `t${step}` });
+          else moveTask(peer.doc, id, { status: rand() < 0.5 ? 'done' : 'todo' });
+        }
+        if (step % 10 === 0) await new Promise((r) => setTimeout(r, 5));
+      }
+      for (const peer of peers) if (!peer.provider.wsconnected) peer.provider.connect();
+      await Promise.all(peers.map((c) => whenSynced(c)));
+      await server.runtime.archiver.settled(DOC);
+      const liveOnServer = () =>
+        server.runtime.docStore.read(DOC, (doc) =>
+          JSON.stringify(listTasks(doc, { includeArchived: true }))
+        );
+      // Everyone ends with the server's board.
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        await server.runtime.archiver.settled(DOC);
+        const want = await liveOnServer();
+        const have = peers.map((c) => JSON.stringify(listTasks(c.doc, { includeArchived: true })));
+        if (have.every((h) => h === want)) break;
+        if (Date.now() > deadline) expect(have).toEqual(peers.map(() => want));
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      // Every task is exactly once: on the board or in the archive.
+      const live = await server.runtime.docStore.read(DOC, (doc) => [
+        ...doc.getMap('tasks').keys()
+      ]);
+      const archived = (await server.runtime.archive.list(WS, { limit: 500 })).items.map(
+        (a) => a.task.id
+      );
+      expect([...live, ...archived].sort()).toEqual([...ids].sort());
+      // The run did what it is about.
+      expect(moved).toBeGreaterThan(0);
+      expect(unarchived).toBeGreaterThan(0);
+    },
+    60_000
+  );
 });

@@ -401,7 +401,13 @@ export class TaskArchiver {
       return;
     }
     const writes = new Map<string, Record<string, Plain>>();
-    const pending = structs.filter((s): s is Y.Item => s instanceof Y.Item);
+    // Structs the document already holds were seen (and rescued) when they first arrived: a
+    // duplicate sent again must not put an older value back over a newer one.
+    const store = ctx.doc.store;
+    const pending = structs.filter(
+      (s): s is Y.Item =>
+        s instanceof Y.Item && s.id.clock + s.length > Y.getState(store, s.id.client)
+    );
     // Passes until nothing new matches: a value may sit on another client's new value.
     for (let found = true; found && pending.length > 0;) {
       found = false;
@@ -468,7 +474,8 @@ export class TaskArchiver {
       const finished = finishedAt(task, categories as ReadonlyMap<string, 'done'>);
       if (finished === null) {
         // Reopened: back on the board, with the edit.
-        await this.restore(docName, state, archived, task, SERVER_ORIGIN);
+        const origin: ServerOrigin = Object.freeze({ kind: 'server', reason: 'unarchive' });
+        await this.restore(docName, state, archived, task, origin);
         this.deps.logger.info('archive: a reopened task is back on the board', {
           doc: docName,
           task: taskId
@@ -533,7 +540,8 @@ export class TaskArchiver {
       if (!archived) return null;
       const now = new Date(this.now()).toISOString();
       const task: Task = { ...archived.task, archivedAt: null, updatedAt: now };
-      await this.restore(docName, state, archived, task, serverOrigin(actorId));
+      const origin: ServerOrigin = Object.freeze({ ...serverOrigin(actorId), reason: 'unarchive' });
+      await this.restore(docName, state, archived, task, origin);
       return this.deps.docs().read(docName, (doc) => getTask(doc, archived.task.id));
     });
   }

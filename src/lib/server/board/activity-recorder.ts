@@ -347,9 +347,18 @@ export class ActivityRecorder {
     ): void => {
       try {
         if (transaction.origin === UNRECORDED_ORIGIN) return;
-        const by = actorOf(toUpdateOrigin(transaction.origin));
+        const origin = toUpdateOrigin(transaction.origin);
+        const by = actorOf(origin);
         if (by === undefined) return;
         const derived = deriveActivity(events, tasks);
+        if (origin.kind === 'server' && origin.reason === 'unarchive') {
+          // A card back from the archive (archive-service.ts): restored, not created anew.
+          derived.entries = derived.entries
+            .filter((entry) => entry.action !== 'key_assigned')
+            .map((entry) =>
+              entry.action === 'created' ? { ...entry, action: 'restored' } : entry
+            );
+        }
         const nowMs = this.now();
         const at = new Date(nowMs).toISOString();
         const records: ActivityRecord[] = derived.entries.map((entry) => ({ ...entry, at, by }));

@@ -301,15 +301,17 @@ export async function restoreBackup(
   }
   const known = new Map(BACKUP_TABLES.map((spec) => [spec.table, spec]));
   const target = await schemaVersion(records.db);
-  // The file comes from the operator's command line, never from a request.
-  // eslint-disable-next-line security/detect-non-literal-fs-filename
-  const input = createReadStream(file).pipe(createGunzip());
-  const reader = createInterface({ input, crlfDelay: Infinity });
   const counts: Record<string, number> = {};
   const states = new Map<string, Uint8Array>();
   let expected: BackupSummary | null = null;
   let header = false;
   await records.transaction(async (trx) => {
+    // Opened once the transaction has started: lines read before the loop below began (while
+    // PostgreSQL handed out a connection) would be lost to it.
+    // The file comes from the operator's command line, never from a request.
+    // eslint-disable-next-line security/detect-non-literal-fs-filename
+    const input = createReadStream(file).pipe(createGunzip());
+    const reader = createInterface({ input, crlfDelay: Infinity });
     for await (const line of reader) {
       if (line.trim() === '') continue;
       let entry: Record<string, unknown>;
