@@ -21,6 +21,7 @@ import {
   upsertLabel
 } from '../../src/lib/shared/board/board-model';
 import { boardTombstones, copyBoard, rebaseBoard } from '../../src/lib/server/board/board-rebase';
+import { tasksWithBoardContent } from '../../src/lib/server/board/board-layout-migration';
 import { CloseCode } from '../../src/lib/shared/sync-protocol';
 import { connectClient, waitFor, whenSynced, type TestClient } from '../helpers/clients';
 import { openTestDatabase } from '../helpers/database';
@@ -142,6 +143,18 @@ describe('document rebase', () => {
     const { docStore } = run.server.runtime;
     const ids = await docStore.transact(DOC, (doc) => seedBoard(doc));
     await docStore.transact(DOC, (doc) => churn(doc, 10_000));
+    // The server moves the descriptions written into the cards to the task documents first.
+    let moved = false;
+    await waitFor(
+      () => {
+        void docStore.read(DOC, (doc) => tasksWithBoardContent(doc).length === 0).then((done) => {
+          moved = done;
+        });
+        return moved;
+      },
+      10_000,
+      'descriptions moved to the task documents'
+    );
     const before = await docStore.read(DOC, (doc) => boardView(doc));
     const estimate = await boardTombstones(docStore, WS);
     expect(estimate.deletedItems).toBeGreaterThanOrEqual(10_000);

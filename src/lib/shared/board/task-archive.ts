@@ -7,10 +7,6 @@
 import * as Y from 'yjs';
 import { columnsOf, entry, readString, tasksOf, type FieldMap } from './board-doc';
 import type { Column, Task } from './schema';
-import { newChecklistMap } from './task-checklist';
-import { newCommentsMap } from './task-comments';
-import { DESCRIPTION_KEY, newDescriptionText } from './task-description';
-import { newRunsMap } from './task-runs';
 
 /** Category of every column, by id. */
 export function columnCategories(doc: Y.Doc): Map<string, Column['category']> {
@@ -98,38 +94,42 @@ export function writeArchivedCard(doc: Y.Doc, task: Task): boolean {
       [...categories.keys()][0] ??
       status;
   }
+  // The card in the compact layout (board-rebase.ts): unset fields are left out; the content
+  // (description, checklist, comments, run steps) stayed in the task's document all along, the
+  // summaries the card shows of it come back with it.
   const map = new Y.Map<unknown>();
   tasks.set(task.id, map);
-  map.set('id', task.id);
-  map.set('key', task.key);
-  map.set('title', task.title);
-  if (typeof task.description === 'string') {
-    map.set(DESCRIPTION_KEY, newDescriptionText(task.description));
+  const fields: Record<string, unknown> = {
+    key: task.key,
+    title: task.title,
+    kind: task.kind,
+    status,
+    position: task.position,
+    assignee: task.assignee,
+    priority: task.priority,
+    dueAt: task.dueAt,
+    estimateMinutes: task.estimateMinutes,
+    progress: task.progress,
+    createdAt: task.createdAt,
+    createdBy: task.createdBy,
+    updatedAt: task.updatedAt,
+    startedAt: task.startedAt,
+    acknowledgedAt: task.acknowledgedAt,
+    resolvedAt: task.resolvedAt,
+    doneAt: task.doneAt,
+    archivedAt: task.archivedAt,
+    checklistDone: task.checklistDone || null,
+    checklistTotal: task.checklistTotal || null,
+    commentCount: task.commentCount || null
+  };
+  for (const [key, value] of Object.entries(fields)) {
+    if (value !== null && value !== undefined) map.set(key, value);
   }
-  map.set('kind', task.kind);
-  map.set('status', status);
-  map.set('position', task.position);
-  map.set('assignee', task.assignee);
-  map.set('priority', task.priority);
   const labels = new Y.Map<unknown>();
   map.set('labels', labels);
   for (const label of task.labels) labels.set(label, true);
-  map.set('dueAt', task.dueAt);
-  map.set('estimateMinutes', task.estimateMinutes);
-  map.set('progress', task.progress);
-  map.set('createdAt', task.createdAt);
-  map.set('createdBy', task.createdBy);
-  map.set('updatedAt', task.updatedAt);
-  map.set('startedAt', task.startedAt);
-  map.set('acknowledgedAt', task.acknowledgedAt);
-  map.set('resolvedAt', task.resolvedAt);
-  map.set('doneAt', task.doneAt);
-  map.set('archivedAt', task.archivedAt);
   const links = new Y.Map<unknown>();
   map.set('links', links);
   for (const link of task.links) links.set(`${link.type}:${link.target}`, link);
-  map.set('checklist', newChecklistMap());
-  map.set('runs', newRunsMap());
-  map.set('comments', newCommentsMap());
   return true;
 }
