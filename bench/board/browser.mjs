@@ -155,6 +155,10 @@ export async function warmUp(context, path, docName, expectOpen) {
   // it, so it keeps a copy of the page for when the server is gone.
   const sw = await page.evaluate(async () => {
     if (!('serviceWorker' in navigator)) return false;
+    // The app registers its worker once the page has settled (register-worker.ts): a board that
+    // is live quickly is checked before that, so wait for the registration too.
+    for (let i = 0; i < 200 && !(await navigator.serviceWorker.getRegistration()); i++)
+      await new Promise((r) => setTimeout(r, 100));
     if (!(await navigator.serviceWorker.getRegistration())) return false;
     await navigator.serviceWorker.ready;
     for (let i = 0; i < 100 && !navigator.serviceWorker.controller; i++)

@@ -3,10 +3,17 @@
  * human key and then followed by id (`followTask`: archived ones included, also when it arrives
  * with the first sync), and its description, checklist and comments from the task's own
  * document (`<ws>.task.<id>`, opened once the id is known; see sync/task-doc.svelte.ts).
+ *
+ * The page does not wait for the board: a card this device showed lately (or, with nothing
+ * kept, the card the server answers for the key) gives the id at once, so the task document
+ * opens beside the board, and the page shows that card read-only (`cardLive` false) until the
+ * live board has the task.
  */
 import type * as Y from 'yjs';
+import { cachedTaskCard, fetchTaskCard, rememberTaskCard } from '$lib/board/task-card-cache';
 import { followTask, getTaskDetail } from '$lib/shared/board/board-model';
-import type { TaskDetail } from '$lib/shared/board/schema';
+import type { Task, TaskDetail } from '$lib/shared/board/schema';
+import { readTaskContent, taskContentOf } from '$lib/shared/board/task-doc';
 import { openTaskDoc, type TaskDoc, type TaskDocHold } from '$lib/sync/task-doc.svelte';
 
 /** Reactive task of a detail page; call `destroy()` when done. */
@@ -16,6 +23,10 @@ export class LiveTask {
   #id = $state<string | null>(null);
   /** Bumped on every change of the card. */
   #cardVersion = $state(0);
+  /** The kept or fetched card, shown until the live board has the task. */
+  #seed = $state.raw<Task | null>(null);
+  /** Whether the card shown is the live board's (editable) rather than the kept one. */
+  cardLive = $state(false);
 
   /**
    * The task with its details, or null while it is not (or no longer) in the board. Its
@@ -27,7 +38,18 @@ export class LiveTask {
     if (id === null) return null;
     const taskDoc = this.taskDoc;
     void taskDoc?.version;
-    return getTaskDetail(this.#board, id, taskDoc?.ready ? taskDoc.doc : undefined);
+    const ready = taskDoc?.ready ? taskDoc.doc : undefined;
+    const live = getTaskDetail(this.#board, id, ready);
+    const seed = this.#seed;
+    if (live !== null || seed === null || seed.id !== id) return live;
+    const content = ready ? readTaskContent(taskContentOf(ready)) : null;
+    return {
+      ...seed,
+      description: content?.description ?? seed.description,
+      checklist: content?.checklist ?? [],
+      comments: content?.comments ?? [],
+      activity: []
+    };
   });
 
   /** Whether the description, checklist and comments are loaded (offline copy or server). */
@@ -37,23 +59,54 @@ export class LiveTask {
 
   readonly #board: Y.Doc;
   readonly #unfollow: () => void;
+  readonly #workspaceId: string;
   #hold: TaskDocHold | null = null;
+  #destroyed = false;
 
   constructor(board: Y.Doc, keyOrId: string, workspaceId: string) {
     this.#board = board;
+    this.#workspaceId = workspaceId;
+    const kept = cachedTaskCard(workspaceId, keyOrId);
+    if (kept !== null) this.#seedWith(kept);
     this.#unfollow = followTask(board, keyOrId, (id) => {
-      if (this.#id !== id) {
-        this.#hold?.release();
-        this.#hold = openTaskDoc(workspaceId, id);
-        this.taskDoc = this.#hold.doc;
-        this.#id = id;
-      }
+      this.#open(id);
       this.#cardVersion++;
+      if (!this.cardLive) {
+        this.cardLive = true;
+        // Kept for the next visit, which can then open before the board is loaded.
+        queueMicrotask(() => this.remember());
+      }
     });
+    if (kept === null && !this.cardLive) {
+      void fetchTaskCard(workspaceId, keyOrId).then((card) => {
+        if (card !== null && !this.#destroyed && this.#id === null) this.#seedWith(card);
+      });
+    }
+  }
+
+  #seedWith(card: Task): void {
+    this.#seed = card;
+    this.#open(card.id);
+  }
+
+  #open(id: string): void {
+    if (this.#id === id) return;
+    this.#hold?.release();
+    this.#hold = openTaskDoc(this.#workspaceId, id);
+    this.taskDoc = this.#hold.doc;
+    this.#id = id;
+  }
+
+  /** Keeps the card shown for the next visit (task-card-cache.ts). */
+  remember(): void {
+    const detail = this.detail;
+    if (detail !== null && this.cardLive) rememberTaskCard(this.#workspaceId, detail);
   }
 
   /** Stops observing and releases the task document. */
   destroy(): void {
+    this.remember();
+    this.#destroyed = true;
     this.#unfollow();
     this.#hold?.release();
     this.#hold = null;
