@@ -377,10 +377,7 @@ test.describe('list view', () => {
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('列表');
     await expect(page.getByTestId('nav-my')).toHaveText('我的任务');
     await expect(page.getByRole('columnheader', { name: '优先级' })).toBeVisible();
-    await expect(page.getByTestId('filter-text')).toHaveAttribute(
-      'placeholder',
-      '搜索编号、标题或描述'
-    );
+    await expect(page.getByTestId('filter-text')).toHaveAttribute('placeholder', '搜索编号或标题');
     await expect(row(page, '数据库主从延迟').getByTestId('row-priority')).toHaveText('紧急');
     await expect(row(page, '数据库主从延迟').getByTestId('row-assignee')).toHaveText('未分配');
     await expect(page.getByTestId('list-count')).toHaveText('1 个任务');

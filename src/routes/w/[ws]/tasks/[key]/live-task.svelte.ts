@@ -6,8 +6,9 @@
  *
  * The page does not wait for the board: a card this device showed lately (or, with nothing
  * kept, the card the server answers for the key) gives the id at once, so the task document
- * opens beside the board, and the page shows that card read-only (`cardLive` false) until the
- * live board has the task.
+ * opens beside the board, and the page shows that card (`cardLive` false) until the live board
+ * has the task; an edit of a card field made in that moment is refused with the model's
+ * not-found message, content edits go to the task document as always.
  */
 import type * as Y from 'yjs';
 import { cachedTaskCard, fetchTaskCard, rememberTaskCard } from '$lib/board/task-card-cache';
