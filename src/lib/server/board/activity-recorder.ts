@@ -287,6 +287,24 @@ interface Queue {
   writing: Promise<void>;
 }
 
+/**
+ * Notes a description edit of `taskId` by `by` at `nowMs` in `edits` and says whether it starts
+ * a new activity entry: the same person's edits within `DESCRIPTION_EDIT_WINDOW_MS` of their
+ * previous one are one entry (an editor that saves as the user types would otherwise flood the
+ * log). Shared by the board and the task documents.
+ */
+function startsDescriptionEdit(
+  edits: Map<string, number>,
+  taskId: string,
+  by: string | null,
+  nowMs: number
+): boolean {
+  const key = `${taskId}\u0000${by ?? ''}`;
+  const last = edits.get(key);
+  edits.set(key, nowMs);
+  return last === undefined || !(nowMs - last >= 0 && nowMs - last < DESCRIPTION_EDIT_WINDOW_MS);
+}
+
 export class ActivityRecorder {
   private readonly queues = new Map<string, Queue>();
   /**
@@ -363,16 +381,7 @@ export class ActivityRecorder {
         const at = new Date(nowMs).toISOString();
         const records: ActivityRecord[] = derived.entries.map((entry) => ({ ...entry, at, by }));
         for (const taskId of derived.descriptionEdits) {
-          const key = `${taskId}\u0000${by ?? ''}`;
-          const last = lastDescriptionEdit.get(key);
-          lastDescriptionEdit.set(key, nowMs);
-          if (
-            last !== undefined &&
-            nowMs - last >= 0 &&
-            nowMs - last < DESCRIPTION_EDIT_WINDOW_MS
-          ) {
-            continue;
-          }
+          if (!startsDescriptionEdit(lastDescriptionEdit, taskId, by, nowMs)) continue;
           records.push({ taskId, at, by, action: 'updated', field: 'description' });
         }
         if (records.length > 0) this.enqueue(docName, workspaceId, records);
@@ -408,15 +417,11 @@ export class ActivityRecorder {
         const at = new Date(nowMs).toISOString();
         const records: ActivityRecord[] = derived.entries.map((entry) => ({ ...entry, at, by }));
         if (derived.descriptionEdits.size > 0) {
-          const key = `${taskId}\u0000${by ?? ''}`;
-          const last = this.lastTaskDescriptionEdit.get(key);
-          this.rememberDescriptionEdit(key, nowMs);
-          if (
-            last === undefined ||
-            !(nowMs - last >= 0 && nowMs - last < DESCRIPTION_EDIT_WINDOW_MS)
-          ) {
+          const edits = this.lastTaskDescriptionEdit;
+          if (startsDescriptionEdit(edits, taskId, by, nowMs)) {
             records.push({ taskId, at, by, action: 'updated', field: 'description' });
           }
+          this.forgetOldDescriptionEdits(nowMs);
         }
         if (records.length > 0) this.enqueue(docName, workspaceId, records);
       } catch (error) {
@@ -430,10 +435,9 @@ export class ActivityRecorder {
     return () => content.unobserveDeep(observer);
   }
 
-  /** Notes a recorded description edit; forgets those past the window once there are many. */
-  private rememberDescriptionEdit(key: string, nowMs: number): void {
+  /** Forgets the description edits past the window once there are many. */
+  private forgetOldDescriptionEdits(nowMs: number): void {
     const edits = this.lastTaskDescriptionEdit;
-    edits.set(key, nowMs);
     if (edits.size <= 10_000) return;
     for (const [other, at] of edits) {
       if (nowMs - at >= DESCRIPTION_EDIT_WINDOW_MS) edits.delete(other);
