@@ -30,6 +30,17 @@ export function tempDataDir(prefix = 'runboard-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
+/** Grants each connection the user named by its `user` query parameter. */
+export const userFromQuery: NonNullable<RuntimeOptions['onAuthenticate']> = ({ request }) => {
+  const user = new URL(request.url ?? '/', 'http://x').searchParams.get('user');
+  return {
+    principal: user
+      ? { id: `user:${user}`, kind: 'session', userId: user }
+      : { id: 'ip:anonymous', kind: 'anonymous' },
+    readOnly: false
+  };
+};
+
 /**
  * Admits every connection as writable, except `ledger` documents (read-only). Sync-core tests use
  * it so they exercise the protocol, not accounts; access control has its own tests.

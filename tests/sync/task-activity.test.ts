@@ -6,7 +6,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import type { RuntimeOptions } from '../../entries/composition-root';
 import { TaskActivityStore } from '../../src/lib/server/board/activity-store';
 import {
   addComment,
@@ -23,23 +22,13 @@ import { readStoredDoc } from '../helpers/store';
 import {
   startSyncServer,
   tempDataDir,
+  userFromQuery,
   useSyncServer,
   type TestSyncServer
 } from '../helpers/sync-server';
 
 const run = useSyncServer();
 const { clients } = run;
-
-/** Grants each connection the user named by its `user` query parameter. */
-const userFromQuery: NonNullable<RuntimeOptions['onAuthenticate']> = ({ request }) => {
-  const user = new URL(request.url ?? '/', 'http://x').searchParams.get('user');
-  return {
-    principal: user
-      ? { id: `user:${user}`, kind: 'session', userId: user }
-      : { id: 'ip:anonymous', kind: 'anonymous' },
-    readOnly: false
-  };
-};
 
 function start(dataDir: string, port?: number): Promise<TestSyncServer> {
   return startSyncServer({ dataDir, port, onAuthenticate: userFromQuery });

@@ -7,7 +7,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import type { RuntimeOptions } from '../../entries/composition-root';
 import {
   BOARD_LAYOUT,
   CONTENT_COPIED_MARKER,
@@ -33,23 +32,13 @@ import { openTestDatabase } from '../helpers/database';
 import {
   startSyncServer,
   tempDataDir,
+  userFromQuery,
   useSyncServer,
   type TestSyncServer
 } from '../helpers/sync-server';
 
 const run = useSyncServer();
 const { clients } = run;
-
-/** Grants each connection the user named by its `user` query parameter. */
-const userFromQuery: NonNullable<RuntimeOptions['onAuthenticate']> = ({ request }) => {
-  const user = new URL(request.url ?? '/', 'http://x').searchParams.get('user');
-  return {
-    principal: user
-      ? { id: `user:${user}`, kind: 'session', userId: user }
-      : { id: 'ip:anonymous', kind: 'anonymous' },
-    readOnly: false
-  };
-};
 
 function start(dataDir: string): Promise<TestSyncServer> {
   return startSyncServer({ dataDir, onAuthenticate: userFromQuery });
