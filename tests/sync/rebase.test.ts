@@ -147,9 +147,11 @@ describe('document rebase', () => {
     let moved = false;
     await waitFor(
       () => {
-        void docStore.read(DOC, (doc) => tasksWithBoardContent(doc).length === 0).then((done) => {
-          moved = done;
-        });
+        void docStore
+          .read(DOC, (doc) => tasksWithBoardContent(doc).length === 0)
+          .then((done) => {
+            moved = done;
+          });
         return moved;
       },
       10_000,
