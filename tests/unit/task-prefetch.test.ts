@@ -19,6 +19,7 @@ import {
   type PrefetchStorage
 } from '../../src/lib/sync/task-prefetch';
 import type { Column, Task } from '../../src/lib/shared/board/schema';
+import { taskFixture } from '../fixtures/board';
 
 class MemoryStorage implements PrefetchStorage {
   readonly map = new Map<string, string>();
@@ -45,34 +46,7 @@ const columns: Column[] = [
 ];
 
 function task(id: string, fields: Partial<Task> = {}): Task {
-  return {
-    id,
-    key: null,
-    title: id,
-    description: '',
-    kind: 'task',
-    status: 'todo',
-    position: 'a0',
-    assignee: null,
-    priority: 'none',
-    labels: [],
-    dueAt: null,
-    estimateMinutes: null,
-    progress: 0,
-    createdAt: '2026-01-01T00:00:00.000Z',
-    createdBy: null,
-    updatedAt: '2026-01-01T00:00:00.000Z',
-    startedAt: null,
-    acknowledgedAt: null,
-    resolvedAt: null,
-    doneAt: null,
-    archivedAt: null,
-    links: [],
-    checklistDone: 0,
-    checklistTotal: 0,
-    commentCount: 0,
-    ...fields
-  };
+  return taskFixture({ ...fields, id });
 }
 
 /** A fake opener: each connection syncs when the test resolves it; records what happens. */

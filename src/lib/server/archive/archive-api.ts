@@ -10,13 +10,8 @@ import { ApiError } from '$lib/server/api/errors';
 import { pageHeaders, pageResponseHeaders } from '$lib/server/api/list-page';
 import { defineOperation, queryInteger, type Operation } from '$lib/server/api/operation';
 import { boardDocName } from '$lib/shared/doc-name';
-import {
-  ID_PATTERN,
-  idSchema,
-  isoDateTimeSchema,
-  taskKindSchema,
-  taskSchema
-} from '$lib/shared/board/schema';
+import { workspaceParam, workspaceParams } from '../workspaces/workspaces-json';
+import { idSchema, isoDateTimeSchema, taskKindSchema, taskSchema } from '$lib/shared/board/schema';
 import {
   ARCHIVE_LIST_DEFAULT_LIMIT,
   ARCHIVE_LIST_MAX_LIMIT,
@@ -25,9 +20,6 @@ import {
 
 const TAGS = ['tasks'] as const;
 
-const workspaceParam = z
-  .string()
-  .meta({ description: 'Workspace id.', pattern: ID_PATTERN.source, examples: ['acme'] });
 const taskRefParam = z
   .string()
   .meta({ description: 'Task id, or its human key (e.g. OPS-12, case-insensitive).' });
@@ -125,7 +117,7 @@ export const listArchivedTasksOperation = defineOperation(
       'does (unlike the offsets of the live lists).',
     tags: TAGS,
     auth: { member: 'read' },
-    params: z.object({ ws: workspaceParam }),
+    params: workspaceParams,
     query: archiveListQuery,
     responses: {
       200: {
