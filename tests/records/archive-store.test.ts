@@ -116,6 +116,15 @@ for (const backend of recordsBackends) {
       const moved = await store.movedEntries('ws');
       expect(moved).toHaveLength(58);
       expect(moved.find((m) => m.taskId === tasks[5]!.id)?.item).toEqual([1005, 50]);
+
+      // After a rebase the ids are forgotten; the rows stay (listed, searchable).
+      await store.forgetMovedIds('ws', [tasks[5]!.id]);
+      const after = (await store.movedEntries('ws')).find((m) => m.taskId === tasks[5]!.id);
+      expect(after).toEqual({ taskId: tasks[5]!.id, item: null, itemIds: [] });
+      expect(await store.get('ws', tasks[5]!.id)).not.toBeNull();
+      expect((await store.movedEntries('ws')).find((m) => m.taskId === tasks[6]!.id)?.item).toEqual(
+        [1006, 60]
+      );
     });
 
     test('a backup keeps the rows, and a restore makes them searchable again', async () => {

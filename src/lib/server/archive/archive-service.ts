@@ -76,7 +76,10 @@ export const RESCUED_FIELDS: ReadonlySet<string> = new Set([
 ]);
 
 export interface TaskArchiverDeps {
-  store: Pick<ArchiveStore, 'upsert' | 'get' | 'find' | 'delete' | 'movedEntries'>;
+  store: Pick<
+    ArchiveStore,
+    'upsert' | 'get' | 'find' | 'delete' | 'movedEntries' | 'forgetMovedIds'
+  >;
   docs: () => ArchiveDocs;
   logger: Logger;
   /** `ARCHIVE_AFTER_DAYS`. */
@@ -194,12 +197,17 @@ export class TaskArchiver {
     // older ids is refused before it is applied (sync-server/generations.ts), so remembering
     // them would only cost memory (tens of bytes per field of every task ever archived).
     const known = Y.decodeStateVector(Y.encodeStateVector(doc));
+    const stale: string[] = [];
     for (const moved of await this.deps.store.movedEntries(workspaceId)) {
       const itemIds = moved.itemIds.filter(([client]) => known.has(client));
       const item = moved.item !== null && known.has(moved.item[0]) ? moved.item : null;
-      if (item === null && itemIds.length === 0) state.rows.add(moved.taskId);
-      else this.remember(state, moved.taskId, item, itemIds);
+      if (item === null && itemIds.length === 0) {
+        state.rows.add(moved.taskId);
+        // Ids of an earlier generation, read once more here and then dropped for good.
+        if (moved.item !== null || moved.itemIds.length > 0) stale.push(moved.taskId);
+      } else this.remember(state, moved.taskId, item, itemIds);
     }
+    if (stale.length > 0) await this.deps.store.forgetMovedIds(workspaceId, stale);
     this.boards.set(docName, state);
     doc.once('destroy', () => {
       if (this.boards.get(docName) === state) this.boards.delete(docName);

@@ -337,6 +337,21 @@ export class ArchiveStore {
   }
 
   /** The Yjs ids of every moved entry of a workspace (loaded once per board load). */
+  /**
+   * Forgets the Yjs ids kept for `taskIds` (their rows stay): after a rebase of the board no
+   * client can write under them any more, and a load need not read them again.
+   */
+  async forgetMovedIds(workspaceId: string, taskIds: readonly string[]): Promise<void> {
+    for (let i = 0; i < taskIds.length; i += 500) {
+      await this.records.db
+        .updateTable('archived_tasks')
+        .set({ item_client: null, item_clock: null, item_ids: '[]' })
+        .where('workspace_id', '=', workspaceId)
+        .where('task_id', 'in', taskIds.slice(i, i + 500))
+        .execute();
+    }
+  }
+
   async movedEntries(workspaceId: string): Promise<MovedEntry[]> {
     const rows = await this.records.db
       .selectFrom('archived_tasks')
