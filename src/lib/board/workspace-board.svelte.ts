@@ -46,13 +46,22 @@ export class WorkspaceBoard {
   /** Stops the task-document prefetch (task-prefetch.ts). */
   #stopPrefetch: () => void = () => {};
 
-  /** `describeError` turns a refused edit into the message shown (in the UI language). */
-  constructor(docName: string, me: Me, describeError: (error: unknown) => string) {
+  /**
+   * `describeError` turns a refused edit into the message shown (in the UI language); the
+   * board opens its offline copy and connects once `startAfter` settles (at once without it).
+   */
+  constructor(
+    docName: string,
+    me: Me,
+    describeError: (error: unknown) => string,
+    startAfter?: Promise<unknown>
+  ) {
     this.#describeError = describeError;
     // After a rebase of the board on the server (docs/ARCHITECTURE.md, "Rebasing a document"):
     // keep what this device changed, and re-apply it once the fresh board is synced.
     this.connection = connectDoc(docName, {
-      onReset: (doc) => saveBoardChanges(doc, docName, readLastSyncedAt(docName), localStorage)
+      onReset: (doc) => saveBoardChanges(doc, docName, readLastSyncedAt(docName), localStorage),
+      startAfter
     });
     void this.connection.whenSynced.then(() => {
       if (!this.#destroyed) reapplyBoardChanges(this.connection.doc, docName, localStorage);
@@ -159,6 +168,33 @@ export class WorkspaceContext {
 
   constructor(data: WorkspaceData) {
     this.data = data;
+  }
+
+  #boardHolds = 0;
+  #boardWaiters: (() => void)[] = [];
+
+  /**
+   * Asks the board to wait before it loads (a page that can show itself without the board, so
+   * the board's decoding does not hold it up: the task page). Only a board created while held
+   * waits. Returns the release; idempotent.
+   */
+  holdBoardLoad(): () => void {
+    this.#boardHolds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--this.#boardHolds > 0) return;
+      const waiters = this.#boardWaiters;
+      this.#boardWaiters = [];
+      for (const resume of waiters) resume();
+    };
+  }
+
+  /** Settles once no page holds the board (at once when none does); see `holdBoardLoad`. */
+  boardMayLoad(): Promise<void> | undefined {
+    if (this.#boardHolds === 0) return undefined;
+    return new Promise((resolve) => this.#boardWaiters.push(resolve));
   }
 
   /** The member's name, or the id itself when the directory does not know it (yet). */

@@ -5,7 +5,6 @@
  * the connection comes back (the provider resyncs by state vector on every connect).
  */
 import { IndexeddbPersistence } from 'y-indexeddb';
-import { WebsocketProvider } from 'y-websocket';
 import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { parseDocName } from '$lib/shared/doc-name';
@@ -23,6 +22,7 @@ import {
   type JournalStorage
 } from './unsaved-journal';
 import { batchRemoteUpdates } from './remote-batching';
+import { LeanWebsocketProvider, quietLoad } from './lean-provider';
 
 /** Origin of the edits replayed from an unsaved journal: local edits, stored and sent. */
 const JOURNAL_ORIGIN = Symbol('unsaved journal');
@@ -158,6 +158,11 @@ export interface ConnectDocOptions {
   onReset?: (doc: Y.Doc) => void;
   /** Replaces `location.reload()` after a reset (tests). */
   reload?: () => void;
+  /**
+   * Opens nothing (offline copy, websocket) before this settles, e.g. so that a task page shows
+   * its own document before the board's decoding takes the main thread. Default: at once.
+   */
+  startAfter?: Promise<unknown>;
 }
 
 export interface DocConnection {
@@ -193,37 +198,56 @@ export function connectDoc(docName: string, options: ConnectDocOptions = {}): Do
 
   const doc = new Y.Doc();
   const status = new SyncStatus();
+  const offline = options.offlineCopy !== false;
+  const started = options.startAfter?.then(
+    () => undefined,
+    () => undefined
+  );
   // Asked before the persistence below opens (and so creates) the document's database.
-  const noStoredCopy =
-    options.offlineCopy === false ? Promise.resolve(false) : noCopyStored(docName);
-  const persistence = options.offlineCopy === false ? null : new IndexeddbPersistence(docName, doc);
+  const noStoredCopy = offline ? noCopyStored(docName) : Promise.resolve(false);
+  // Created once started; edits made before are written into it when it loads (y-indexeddb
+  // stores the document's state first).
+  let persistence: IndexeddbPersistence | null = null;
+  let stopQuietLoad = (): void => {};
+  const openCopy = (): Promise<void> => {
+    if (destroyed) return Promise.resolve();
+    persistence = new IndexeddbPersistence(docName, doc);
+    stopQuietLoad = quietLoad(doc, persistence);
+    return persistence.whenSynced.then(() => stopQuietLoad());
+  };
   // Edits made offline before a reload are still waiting (they are in IndexedDB); so is their
   // count, until the next completed sync. Without an offline copy a reload loses both.
-  const pendingKey = persistence === null ? null : pendingStorageKey(docName);
+  const pendingKey = offline ? pendingStorageKey(docName) : null;
   if (pendingKey !== null) status.pendingLocalChanges = loadPending(pendingKey);
-  const whenLocalLoaded: Promise<void> =
-    persistence === null
-      ? Promise.resolve()
-      : persistence.whenSynced.then(
-          () => undefined,
-          () => undefined
-        );
-  if (persistence === null) status.localLoaded = true;
+  const whenLocalLoaded: Promise<void> = !offline
+    ? Promise.resolve()
+    : (started ?? Promise.resolve()).then(openCopy).then(
+        () => undefined,
+        () => undefined
+      );
+  if (!offline) status.localLoaded = true;
   else void whenLocalLoaded.then(() => (status.localLoaded = true));
   let destroyed = false;
   // Edits the last page typed just before it went, which IndexedDB had not committed.
-  const storage = persistence === null ? null : browserStorage();
+  const storage = offline ? browserStorage() : null;
   const journal =
-    persistence === null || storage === null
+    storage === null
       ? null
-      : new UnsavedJournal({ docName, storage, committed: () => writesCommitted(persistence) });
+      : new UnsavedJournal({
+          docName,
+          storage,
+          committed: () =>
+            persistence === null
+              ? Promise.reject(new Error('offline copy not open yet'))
+              : writesCommitted(persistence)
+        });
   if (storage !== null) {
     void whenLocalLoaded.then(() => {
       if (!destroyed) replayJournals(doc, docName, storage, JOURNAL_ORIGIN);
     });
   }
 
-  const provider = new WebsocketProvider(options.wsBaseUrl ?? syncBaseUrl(), docName, doc, {
+  const provider = new LeanWebsocketProvider(options.wsBaseUrl ?? syncBaseUrl(), docName, doc, {
     // Same rule as y-websocket's default (44xx is final), named in one place so the UI can
     // tell a refusal (4401/4403) from a transient close (4009 access changed, 4008 idle).
     shouldReconnect: (event) => isRetryableClose(event.code),
@@ -356,7 +380,7 @@ export function connectDoc(docName: string, options: ConnectDocOptions = {}): Do
   void whenLocalLoaded.then(connectOnce);
   // Nothing to load (first open on this device): no reason to wait for IndexedDB, whose
   // first open costs ~100 ms; the server sends the whole document either way.
-  void noStoredCopy.then((none) => {
+  void Promise.all([noStoredCopy, started]).then(([none]) => {
     if (none) connectOnce();
   });
   return {
@@ -376,6 +400,7 @@ export function connectDoc(docName: string, options: ConnectDocOptions = {}): Do
       document.removeEventListener('visibilitychange', handleVisibility);
       doc.off('update', handleUpdate);
       journal?.destroy();
+      stopQuietLoad();
       batcher.destroy();
       provider.destroy();
       // The awareness instance has its own timer; the provider does not own it.

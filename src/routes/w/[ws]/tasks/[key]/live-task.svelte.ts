@@ -28,6 +28,8 @@ export class LiveTask {
   #seed = $state.raw<Task | null>(null);
   /** Whether the card shown is the live board's (editable) rather than the kept one. */
   cardLive = $state(false);
+  /** Nothing kept and the server had no card to answer: only the board can find the task. */
+  needsBoard = $state(false);
 
   /**
    * The task with its details, or null while it is not (or no longer) in the board. Its
@@ -80,7 +82,9 @@ export class LiveTask {
     });
     if (kept === null && !this.cardLive) {
       void fetchTaskCard(workspaceId, keyOrId).then((card) => {
-        if (card !== null && !this.#destroyed && this.#id === null) this.#seedWith(card);
+        if (this.#destroyed || this.#id !== null) return;
+        if (card !== null) this.#seedWith(card);
+        else this.needsBoard = true;
       });
     }
   }
