@@ -38,6 +38,9 @@ export const UNRECORDED_ORIGIN: UpdateOrigin = Object.freeze({ kind: 'server' as
  */
 export const DESCRIPTION_EDIT_WINDOW_MS = 10 * 60_000;
 
+/** How long recorded activity waits to be written with what follows (see `enqueue`). */
+export const ACTIVITY_WRITE_DELAY_MS = 100;
+
 type Value = string | number | boolean | null;
 
 /**
@@ -472,8 +475,11 @@ export class ActivityRecorder {
     queue.entries.push(...records);
     if (queue.scheduled) return;
     queue.scheduled = true;
-    // After the transaction and whatever else this turn applies: one insert for all of it.
-    setImmediate(() => this.write(docName, queue));
+    // A moment after the transaction: one insert for it and whatever else arrives meanwhile,
+    // and not between a burst's updates (better-sqlite3 writes block the event loop, and a
+    // reconnecting client's edits would wait for them before reaching the others). Reads of
+    // the activity wait for it (`settled`), and closing the board writes it (`flush`).
+    setTimeout(() => this.write(docName, queue), ACTIVITY_WRITE_DELAY_MS);
   }
 
   /** Starts writing what is queued, after the board's previous write. */
