@@ -297,6 +297,26 @@ export class DocStore {
   }
 
   /**
+   * Starts loading `rawName` soon, without waiting for it, for a client that is about to open
+   * it (a page of its workspace was just requested): the load overlaps the page's own start
+   * instead of following it. It begins on the next turn of the event loop, after the response
+   * being prepared has gone out (loading a big document keeps the thread busy for a while).
+   * Nobody coming, it is unloaded as usual (`unloadDelayMs`). A failure is only logged here;
+   * the connection that follows meets and reports it.
+   */
+  warm(rawName: string): void {
+    setImmediate(() => {
+      if (this.closed || this.rooms.has(rawName) || this.loading.has(rawName)) return;
+      this.read(rawName, () => undefined).catch((error: unknown) => {
+        this.logger.debug('sync: warming a document failed', {
+          doc: rawName,
+          error: String(error)
+        });
+      });
+    });
+  }
+
+  /**
    * Unloads `rawName` now when it is idle (no connection, no hold, everything saved), instead
    * of after `unloadDelayMs`: for server jobs that touch many documents once (a migration), so
    * they do not all stay in memory. Returns whether it was unloaded.

@@ -168,6 +168,31 @@ describe('rooms and the DocStore', () => {
     await whenSynced(again);
     await waitFor(() => again.doc.getText('text').toString() === 'bye', 2_000, 'reload');
   });
+
+  it('[ROOM4] warm loads a document once for the client that follows, and unloads it when none comes', async () => {
+    const s = await server({ limits: { unloadDelayMs: 300 } });
+    const storage = s.runtime.storage;
+    let loads = 0;
+    const original = storage.load.bind(storage);
+    storage.load = async (name) => {
+      loads++;
+      await new Promise((r) => setTimeout(r, 50));
+      return original(name);
+    };
+    s.runtime.docStore.warm('r4.board');
+    s.runtime.docStore.warm('r4.board');
+    const a = client(s, 'r4.board');
+    await whenSynced(a);
+    expect(loads).toBe(1);
+    a.destroy();
+
+    s.runtime.docStore.warm('r5.board');
+    await waitFor(() => s.runtime.docStore.isLoaded('r5.board'), 2_000, 'warmed');
+    await waitFor(() => !s.runtime.docStore.isLoaded('r5.board'), 3_000, 'unloaded unused');
+    expect(loads).toBe(2);
+    // A name the store refuses is not loaded, and nothing is thrown at the caller.
+    expect(() => s.runtime.docStore.warm('not a document')).not.toThrow();
+  });
 });
 
 // The persistence rules hold on every durable backend: SQLite and PostgreSQL.

@@ -20,8 +20,11 @@ import {
 
 /** Boards with fewer open cards than this get no preview (they load fast enough). */
 export const PREVIEW_MIN_CARDS = 300;
-/** Cards kept per column: more than a screen shows. */
-export const PREVIEW_CARDS_PER_COLUMN = 25;
+/**
+ * Cards kept per column: a screenful on a tall monitor (a card is about 120 px high), as many
+ * as the live board's first render shows (`FIRST_REVEAL_CARDS_PER_COLUMN`).
+ */
+export const PREVIEW_CARDS_PER_COLUMN = 12;
 const PREVIEW_VERSION = 1;
 const KEY_PREFIX = 'runboard:board-preview:';
 

@@ -15,7 +15,7 @@ import {
   type TaskChanges
 } from '$lib/shared/board/board-model';
 import type { Column, Label, Task } from '$lib/shared/board/schema';
-import { buildPreview, type BoardPreview } from './board-preview';
+import { PREVIEW_CARDS_PER_COLUMN, buildPreview, type BoardPreview } from './board-preview';
 
 /** One column of the page with its cards in board order; `column` is null for orphans. */
 export interface ColumnGroup {
@@ -33,8 +33,11 @@ export interface ColumnGroup {
  * seconds before the first card shows (bench/board, docs/scale.md).
  */
 export const PROGRESSIVE_REVEAL_MIN_CARDS = 300;
-/** Cards per column in the first render of such a batch: more than a screen holds. */
-export const FIRST_REVEAL_CARDS_PER_COLUMN = 25;
+/**
+ * Cards per column in the first render of such a batch, as many as the preview keeps (a
+ * screenful on a tall monitor): the board is live with these, the rest follow after each paint.
+ */
+export const FIRST_REVEAL_CARDS_PER_COLUMN = PREVIEW_CARDS_PER_COLUMN;
 /** Cards per column added per later step; one step renders in about one frame's budget. */
 export const REVEAL_STEP_CARDS_PER_COLUMN = 25;
 

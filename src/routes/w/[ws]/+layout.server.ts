@@ -10,13 +10,17 @@ import type { LayoutServerLoad } from './$types';
  * `authorizeWorkspace` check as the REST API and the websocket (non-members get 404 too). The
  * layout hands its pages the board document's name, the caller's role and the member
  * directory (names for assignees, avatars, presence), so each page need not load them again.
+ * It also starts loading the board document on the server (`DocStore.warm`), which the page
+ * opens once it runs in the browser.
  */
 export const load: LayoutServerLoad = async (event) => {
   const { ws } = event.params;
   // Before the access check, which answers 400 for an invalid id.
   if (!isValidId(ws)) error(404, { code: 'not_found', message: 'Not Found' });
   const access = await authorizeWorkspacePage(event, ws, 'read');
-  const { accounts } = await getRuntime();
+  const { accounts, docStore } = await getRuntime();
+  // Every workspace page opens the board: the server loads it while the page itself loads.
+  docStore.warm(boardDocName(access.workspaceId));
   const [workspace, members] = await Promise.all([
     accounts.getWorkspace(access.workspaceId),
     accounts.listMembers(access.workspaceId)
