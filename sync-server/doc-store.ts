@@ -305,8 +305,8 @@ export class DocStore {
    * the connection that follows meets and reports it.
    */
   warm(rawName: string): void {
+    // `read` loads it once however many ask (a loaded one only starts its unload wait over).
     setImmediate(() => {
-      if (this.closed || this.rooms.has(rawName) || this.loading.has(rawName)) return;
       this.read(rawName, () => undefined).catch((error: unknown) => {
         this.logger.debug('sync: warming a document failed', {
           doc: rawName,

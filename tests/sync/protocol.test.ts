@@ -128,20 +128,26 @@ describe('y-websocket protocol', () => {
   });
 });
 
+/** Makes every storage load of `s` take 50 ms and counts them; returns the count's reader. */
+function countSlowLoads(s: TestSyncServer): () => number {
+  const storage = s.runtime.storage;
+  let loads = 0;
+  const original = storage.load.bind(storage);
+  storage.load = async (name) => {
+    loads++;
+    await new Promise((r) => setTimeout(r, 50));
+    return original(name);
+  };
+  return () => loads;
+}
+
 describe('rooms and the DocStore', () => {
   it('[ROOM1] concurrent joins load the document once', async () => {
     const s = await server();
-    const storage = s.runtime.storage;
-    let loads = 0;
-    const original = storage.load.bind(storage);
-    storage.load = async (name) => {
-      loads++;
-      await new Promise((r) => setTimeout(r, 50));
-      return original(name);
-    };
+    const loads = countSlowLoads(s);
     const cs = Array.from({ length: 12 }, () => client(s, 'r1.board'));
     await Promise.all(cs.map((c) => whenSynced(c)));
-    expect(loads).toBe(1);
+    expect(loads()).toBe(1);
   });
 
   it('[ROOM2] a server transaction reaches clients and is durable when it resolves', async () => {
@@ -171,25 +177,18 @@ describe('rooms and the DocStore', () => {
 
   it('[ROOM4] warm loads a document once for the client that follows, and unloads it when none comes', async () => {
     const s = await server({ limits: { unloadDelayMs: 300 } });
-    const storage = s.runtime.storage;
-    let loads = 0;
-    const original = storage.load.bind(storage);
-    storage.load = async (name) => {
-      loads++;
-      await new Promise((r) => setTimeout(r, 50));
-      return original(name);
-    };
+    const loads = countSlowLoads(s);
     s.runtime.docStore.warm('r4.board');
     s.runtime.docStore.warm('r4.board');
     const a = client(s, 'r4.board');
     await whenSynced(a);
-    expect(loads).toBe(1);
+    expect(loads()).toBe(1);
     a.destroy();
 
     s.runtime.docStore.warm('r5.board');
     await waitFor(() => s.runtime.docStore.isLoaded('r5.board'), 2_000, 'warmed');
     await waitFor(() => !s.runtime.docStore.isLoaded('r5.board'), 3_000, 'unloaded unused');
-    expect(loads).toBe(2);
+    expect(loads()).toBe(2);
     // A name the store refuses is not loaded, and nothing is thrown at the caller.
     expect(() => s.runtime.docStore.warm('not a document')).not.toThrow();
   });

@@ -90,10 +90,12 @@ describe('quietLoad', () => {
 
     doc.getText('t').insert(0, 'local ');
     expect(seen).toEqual([null]);
+    // Stopped, a load is announced like any transaction.
     stop();
-    Y.applyUpdate(doc, Y.encodeStateAsUpdate(source), load);
-    doc.getText('t').insert(0, 'x');
-    expect(seen).toEqual([null, null]);
+    const before = Y.encodeStateVector(source);
+    source.getText('t').insert(0, 'more ');
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(source, before), load);
+    expect(seen).toEqual([null, load]);
   });
 
   it('announces an edit an observer makes during the load, and listeners added meanwhile', () => {

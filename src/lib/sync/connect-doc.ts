@@ -40,9 +40,9 @@ function browserStorage(): JournalStorage | null {
  * Resolves once every write y-indexeddb started so far has committed: a read-only transaction
  * on the same store starts only after the read-write ones created before it have finished.
  */
-function writesCommitted(persistence: IndexeddbPersistence): Promise<void> {
+function writesCommitted(persistence: IndexeddbPersistence | null): Promise<void> {
   return new Promise((resolve, reject) => {
-    const db = persistence.db;
+    const db = persistence?.db ?? null;
     if (db === null) {
       reject(new Error('offline copy not open yet'));
       return;
@@ -199,7 +199,7 @@ export function connectDoc(docName: string, options: ConnectDocOptions = {}): Do
   const doc = new Y.Doc();
   const status = new SyncStatus();
   const offline = options.offlineCopy !== false;
-  const started = options.startAfter?.then(
+  const started: Promise<void> = (options.startAfter ?? Promise.resolve()).then(
     () => undefined,
     () => undefined
   );
@@ -221,7 +221,7 @@ export function connectDoc(docName: string, options: ConnectDocOptions = {}): Do
   if (pendingKey !== null) status.pendingLocalChanges = loadPending(pendingKey);
   const whenLocalLoaded: Promise<void> = !offline
     ? Promise.resolve()
-    : (started ?? Promise.resolve()).then(openCopy).then(
+    : started.then(openCopy).then(
         () => undefined,
         () => undefined
       );
@@ -233,14 +233,7 @@ export function connectDoc(docName: string, options: ConnectDocOptions = {}): Do
   const journal =
     storage === null
       ? null
-      : new UnsavedJournal({
-          docName,
-          storage,
-          committed: () =>
-            persistence === null
-              ? Promise.reject(new Error('offline copy not open yet'))
-              : writesCommitted(persistence)
-        });
+      : new UnsavedJournal({ docName, storage, committed: () => writesCommitted(persistence) });
   if (storage !== null) {
     void whenLocalLoaded.then(() => {
       if (!destroyed) replayJournals(doc, docName, storage, JOURNAL_ORIGIN);
