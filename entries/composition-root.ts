@@ -26,6 +26,7 @@ import { BoardService } from '../src/lib/server/board/board-service';
 import { BoardStore } from '../src/lib/server/board/board-store';
 import { TaskActivityStore } from '../src/lib/server/board/activity-store';
 import { ActivityRecorder } from '../src/lib/server/board/activity-recorder';
+import { TaskCardStore, cardMirrorExtension } from '../src/lib/server/board/card-mirror';
 import { ArchiveStore } from '../src/lib/server/archive/archive-store';
 import { archiveExtension } from '../src/lib/server/archive/archive-extension';
 import { TaskArchiver } from '../src/lib/server/archive/archive-service';
@@ -142,6 +143,7 @@ export type Services = Pick<
   | 'accounts'
   | 'boardStore'
   | 'taskActivity'
+  | 'taskCards'
   | 'archive'
   | 'runbookIndex'
   | 'runbookVersions'
@@ -157,6 +159,7 @@ export function createStores(records: Records, config: Pick<Config, 'dataDir'>):
     accounts: new Accounts(records),
     boardStore: new BoardStore(records),
     taskActivity: new TaskActivityStore(records),
+    taskCards: new TaskCardStore(records),
     archive: new ArchiveStore(records),
     runbookIndex: new RunbookIndex(records),
     runbookVersions: new RunbookVersions(records),
@@ -189,11 +192,14 @@ export async function createRuntime(
     ...(options.archive?.now ? { now: options.archive.now } : {}),
     ...(options.archive?.batchSize ? { batchSize: options.archive.batchSize } : {})
   });
+  const cardMirror = cardMirrorExtension({ store: stores.taskCards, logger });
   const taskDocs = taskDocExtension({ recorder: activityRecorder, docs, logger });
   const extensions = [
     boardExtension({ store: stores.boardStore, recorder: activityRecorder, docs, logger }),
     // After the board's: keys and activity are set up before the sweep deletes entries.
     archiveExtension({ archiver, logger, intervalMs: options.archive?.intervalMs }),
+    // After the archive's: the cards of the board as served, with the sweep's moves.
+    cardMirror,
     taskDocs,
     runbookExtension({ index: stores.runbookIndex, versions: stores.runbookVersions, docs, logger })
   ];
@@ -230,6 +236,7 @@ export async function createRuntime(
     activityRecorder,
     archiver,
     taskDocs,
+    cardMirror,
     storage,
     docStore,
     syncServer,

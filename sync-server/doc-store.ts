@@ -96,7 +96,7 @@ export class DocStore {
     return this.rooms.size;
   }
 
-  /** Whether a document is in memory (for tests and metrics). */
+  /** Whether a document is in memory: reading it costs no load (also for tests and metrics). */
   isLoaded(name: string): boolean {
     return this.rooms.has(name);
   }

@@ -12,6 +12,7 @@ import type { Accounts } from './accounts/accounts-store';
 import type { ActivityRecorder } from './board/activity-recorder';
 import type { TaskDocExtension } from './board/task-doc-sync';
 import type { TaskActivityStore } from './board/activity-store';
+import type { CardMirrorExtension, TaskCardStore } from './board/card-mirror';
 import type { ArchiveStore } from './archive/archive-store';
 import type { TaskArchiver } from './archive/archive-service';
 import type { BoardService } from './board/board-service';
@@ -32,6 +33,10 @@ export interface Runtime {
   boardStore: BoardStore;
   /** Task activity records (written by the board's sync extension). */
   taskActivity: TaskActivityStore;
+  /** The live boards' cards as records, for lookups without loading a board (card-mirror.ts). */
+  taskCards: TaskCardStore;
+  /** Keeps `taskCards` in step with the loaded boards: `settled()` waits for its writes. */
+  cardMirror: CardMirrorExtension;
   board: BoardService;
   /** Records task activity from the board transactions (the board extension's). */
   activityRecorder: ActivityRecorder;

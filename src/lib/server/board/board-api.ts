@@ -135,6 +135,7 @@ const boardColumnSchema = columnSchema
 
 interface Board {
   runtime: Runtime;
+  workspaceId: string;
   docName: string;
   actorId: string | null;
 }
@@ -143,6 +144,7 @@ interface Board {
 function boardOf(request: MemberContext): Board {
   return {
     runtime: request.runtime,
+    workspaceId: request.workspaceId,
     docName: boardDocName(request.workspaceId),
     actorId: request.access.actorId
   };
@@ -185,6 +187,21 @@ async function refuseArchived(request: MemberContext, ref: string): Promise<void
 /** The id of the task addressed by `ref` on the caller's board; 404 when there is none. */
 async function resolveTaskId(board: Board, ref: string): Promise<string> {
   return board.runtime.docStore.read(board.docName, (doc) => resolveTask(doc, ref));
+}
+
+/**
+ * The card of task `ref` as mirrored in the records (card-mirror.ts) when the board is not in
+ * memory, so a read that needs only the card (or the id) does not load a big board; null when
+ * the board is loaded (read it: the last edit included) or the mirror has no such card.
+ */
+async function mirroredCard(board: Board, ref: string): Promise<Task | null> {
+  if (board.runtime.docStore.isLoaded(board.docName)) return null;
+  return board.runtime.taskCards.find(board.workspaceId, ref);
+}
+
+/** `resolveTaskId` for a read: the mirrored card's id when the board is not loaded. */
+async function resolveTaskIdToRead(board: Board, ref: string): Promise<string> {
+  return (await mirroredCard(board, ref))?.id ?? resolveTaskId(board, ref);
 }
 
 /**
@@ -380,11 +397,15 @@ export const getTaskOperation = defineOperation(
     }
   },
   async ({ request, params }) => {
-    const { runtime, docName } = boardOf(request);
-    const task = await runtime.docStore.read(docName, (doc) => {
-      const id = resolveTaskIds(doc, [params.id])[0];
-      return id ? getTask(doc, id) : null;
-    });
+    const board = boardOf(request);
+    const { runtime, docName } = board;
+    // A board nobody holds is not loaded for one card (a deep link on a new device waits for it).
+    const task =
+      (await mirroredCard(board, params.id)) ??
+      (await runtime.docStore.read(docName, (doc) => {
+        const id = resolveTaskIds(doc, [params.id])[0];
+        return id ? getTask(doc, id) : null;
+      }));
     if (task) {
       const [filled = task] = await withDescriptions(runtime, request.workspaceId, [task]);
       return { status: 200, body: filled };
@@ -539,7 +560,7 @@ export const listTaskActivityOperation = defineOperation(
   },
   async ({ event, request, params, query }) => {
     const board = boardOf(request);
-    const taskId = await resolveTaskId(board, params.id);
+    const taskId = await resolveTaskIdToRead(board, params.id);
     const { limit, offset } = query;
     const page = await board.runtime.taskActivity.page(request.workspaceId, taskId, {
       limit,

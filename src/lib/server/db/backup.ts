@@ -71,7 +71,9 @@ export const NOT_BACKED_UP: Readonly<Record<string, string>> = {
   document_updates: 'documents are copied as their merged state',
   runbooks: 'derived from the runbook documents; rebuilt on restore',
   runbook_search: 'derived from the runbook documents; rebuilt on restore',
-  archived_task_search: 'derived from archived_tasks.search_text; rebuilt as its rows are restored'
+  archived_task_search: 'derived from archived_tasks.search_text; rebuilt as its rows are restored',
+  task_cards: 'derived from the board documents; rebuilt when a board loads',
+  task_card_mirrors: 'derived from the board documents; rebuilt when a board loads'
 };
 
 export interface BackupSummary {

@@ -26,6 +26,21 @@ export interface DocumentGenerationsTable {
   retired_at: number;
 }
 
+export interface TaskCardsTable {
+  workspace_id: string;
+  task_id: string;
+  /** The task's key upper-cased (keys are looked up case-insensitively); null while keyless. */
+  key_upper: string | null;
+  /** JSON of the card as `readTask` reads it. */
+  card: string;
+}
+
+export interface TaskCardMirrorsTable {
+  workspace_id: string;
+  state_vector: Uint8Array;
+  mirrored_at: number;
+}
+
 export interface UsersTable {
   id: string;
   email: string;
@@ -237,6 +252,8 @@ export interface RecordsSchema {
   task_activity_imports: TaskActivityImportsTable;
   document_generations: DocumentGenerationsTable;
   archived_tasks: ArchivedTasksTable;
+  task_cards: TaskCardsTable;
+  task_card_mirrors: TaskCardMirrorsTable;
   archived_task_search: ArchivedTaskSearchTable;
   schema_migrations: SchemaMigrationsTable;
 }

@@ -7,6 +7,7 @@ import { sql as fileContents } from './0005-file-contents';
 import { sql as taskActivity } from './0006-task-activity';
 import { sql as taskArchive } from './0007-task-archive';
 import { sql as documentGenerations } from './0008-document-generations';
+import { sql as taskCards } from './0009-task-cards';
 
 export interface Migration {
   version: number;
@@ -29,5 +30,6 @@ export const migrations: readonly Migration[] = [
   { version: 5, name: 'file-contents', sql: fileContents },
   { version: 6, name: 'task-activity', sql: taskActivity },
   { version: 7, name: 'task-archive', sql: taskArchive },
-  { version: 8, name: 'document-generations', sql: documentGenerations }
+  { version: 8, name: 'document-generations', sql: documentGenerations },
+  { version: 9, name: 'task-cards', sql: taskCards }
 ];
