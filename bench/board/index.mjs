@@ -599,6 +599,20 @@ function summaryRows(r, targets) {
     targets[5],
     `< ${TARGETS.taskColdMs} ms`
   );
+  row(
+    '    task page cold, editable (median)',
+    (p) => p.taskCold?.editableMedianMs,
+    ms,
+    undefined,
+    '-'
+  );
+  row(
+    '    task page from IndexedDB, editable (median)',
+    (p) => p.taskIdb?.editableMedianMs,
+    ms,
+    undefined,
+    '-'
+  );
   for (const [name, p] of Object.entries(r.passes ?? {})) {
     if (p.error)
       rows.push([`error (${name})`, String(p.error).split('\n')[0] ?? '', '', '', '', 'FAIL']);

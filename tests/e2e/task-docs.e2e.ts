@@ -95,6 +95,58 @@ test.describe('task documents', () => {
     await context.setOffline(false);
   });
 
+  test('a task page opened directly arrives with its content, read-only until it is live', async ({
+    browser
+  }) => {
+    const ws = await newWorkspace('task-first', { member: null });
+    const task = await createTask(ws, {
+      title: 'Rotate the TLS certificates',
+      description: 'Start with **db-1**, then the load balancer.'
+    });
+    const api = await apiAs(e2eAccounts().owner);
+    try {
+      const reply = await api.post(`/api/v1/workspaces/${ws}/tasks/${task.id}/comments`, {
+        data: { body: 'Certificates are in the vault 证书在保险库' }
+      });
+      expect(reply.status(), await reply.text()).toBe(201);
+    } finally {
+      await api.dispose();
+    }
+
+    // Without scripts: the server's page itself holds the task and its content, nothing to edit.
+    const context = await browser.newContext({
+      ...signedIn(e2eAccounts().owner),
+      locale: 'en-US',
+      javaScriptEnabled: false
+    });
+    contexts.push(context);
+    const still = await context.newPage();
+    await still.goto(`/w/${ws}/tasks/${task.key?.toLowerCase()}`);
+    const detail = still.getByTestId('task-detail');
+    await expect(detail).toHaveAttribute('data-content-live', 'false');
+    await expect(still.getByTestId('detail-description').locator('strong')).toHaveText('db-1');
+    await expect(still.getByTestId('comment-body')).toHaveText(
+      'Certificates are in the vault 证书在保险库'
+    );
+    await expect(still.getByTestId('detail-description-edit')).toHaveCount(0);
+    await expect(still.getByTestId('comment-input')).toHaveCount(0);
+
+    // With scripts: the same content, then editable once the task's document is in.
+    const { page } = await newPage(browser);
+    await page.goto(`/w/${ws}/tasks/${task.key}`);
+    await expect(page.getByTestId('task-detail')).toHaveAttribute('data-content-live', 'true', {
+      timeout: 10_000
+    });
+    await expect(page.getByTestId('detail-description').locator('strong')).toHaveText('db-1');
+    await expect(page.getByTestId('comment')).toHaveCount(1);
+    await editDescription(page, 'Start with **db-2**.');
+    await expect(page.getByTestId('detail-description').locator('strong')).toHaveText('db-2');
+    // Navigating inside the app to the task again shows it live, not the first view of before.
+    await page.getByTestId('detail-back').click();
+    await page.locator(`[data-testid="task-card"][data-task-id="${task.id}"]`).click();
+    await expect(page.getByTestId('detail-description').locator('strong')).toHaveText('db-2');
+  });
+
   test('the board keeps offline copies of the tasks assigned to the user', async ({ browser }) => {
     const ws = await newWorkspace('task-prefetch', { member: null });
     const me = e2eAccounts().owner.id;

@@ -9,12 +9,16 @@
  * opens beside the board, and the page shows that card (`cardLive` false) until the live board
  * has the task; an edit of a card field made in that moment is refused with the model's
  * not-found message, content edits go to the task document as always.
+ *
+ * A page opened directly may come with the server's first view of the task (card and content,
+ * server/board/task-first-view.ts): it seeds the card, and its content is shown (read-only:
+ * `contentShown` but not `contentReady`) until the task document is loaded.
  */
 import type * as Y from 'yjs';
 import { cachedTaskCard, fetchTaskCard, rememberTaskCard } from '$lib/board/task-card-cache';
 import { followTask, getTaskDetail } from '$lib/shared/board/board-model';
 import type { Task, TaskDetail } from '$lib/shared/board/schema';
-import { readTaskContent, taskContentOf } from '$lib/shared/board/task-doc';
+import { readTaskContent, taskContentOf, type TaskContent } from '$lib/shared/board/task-doc';
 import { openTaskDoc, type TaskDoc, type TaskDocHold } from '$lib/sync/task-doc.svelte';
 
 /** Reactive task of a detail page; call `destroy()` when done. */
@@ -26,6 +30,8 @@ export class LiveTask {
   #cardVersion = $state(0);
   /** The kept or fetched card, shown until the live board has the task. */
   #seed = $state.raw<Task | null>(null);
+  /** The server's first view of the task's content, shown until its document is loaded. */
+  #seedContent: TaskContent | null = null;
   /** Whether the card shown is the live board's (editable) rather than the kept one. */
   cardLive = $state(false);
   /** Nothing kept and the server had no card to answer: only the board can find the task. */
@@ -44,8 +50,10 @@ export class LiveTask {
     const ready = taskDoc?.ready ? taskDoc.doc : undefined;
     const live = getTaskDetail(this.#board, id, ready);
     const seed = this.#seed;
-    if (live !== null || seed === null || seed.id !== id) return live;
-    const content = ready ? readTaskContent(taskContentOf(ready)) : null;
+    if (live !== null && (ready || this.#seedContent === null)) return live;
+    if (live !== null) return { ...live, ...this.#seedContent };
+    if (seed === null || seed.id !== id) return null;
+    const content = ready ? readTaskContent(taskContentOf(ready)) : this.#seedContent;
     return {
       ...seed,
       description: content?.description ?? seed.description,
@@ -60,16 +68,32 @@ export class LiveTask {
     return this.taskDoc?.ready ?? false;
   }
 
+  /** Whether there is content to show: loaded, or the server's first view of it. */
+  get contentShown(): boolean {
+    return this.contentReady || this.#seedContent !== null;
+  }
+
   readonly #board: Y.Doc;
   readonly #unfollow: () => void;
   readonly #workspaceId: string;
   #hold: TaskDocHold | null = null;
   #destroyed = false;
 
-  constructor(board: Y.Doc, keyOrId: string, workspaceId: string) {
+  constructor(
+    board: Y.Doc,
+    keyOrId: string,
+    workspaceId: string,
+    firstView: TaskDetail | null = null
+  ) {
     this.#board = board;
     this.#workspaceId = workspaceId;
-    const kept = cachedTaskCard(workspaceId, keyOrId);
+    const first = firstView !== null && addresses(firstView, keyOrId) ? firstView : null;
+    if (first !== null) {
+      usedFirstViews.add(first);
+      const { description, checklist, comments } = first;
+      this.#seedContent = { description, checklist, comments };
+    }
+    const kept = first ?? cachedTaskCard(workspaceId, keyOrId);
     if (kept !== null) this.#seedWith(kept);
     this.#unfollow = followTask(board, keyOrId, (id) => {
       this.#open(id);
@@ -116,4 +140,23 @@ export class LiveTask {
     this.#hold?.release();
     this.#hold = null;
   }
+}
+
+/** Whether `task` is the one `keyOrId` names (by id, or by key in any case). */
+export function addresses(task: Task, keyOrId: string): boolean {
+  return (
+    task.id === keyOrId || (task.key !== null && task.key.toUpperCase() === keyOrId.toUpperCase())
+  );
+}
+
+/** First views a live task was seeded with: each is for the page load that brought it. */
+const usedFirstViews = new WeakSet<TaskDetail>();
+
+/**
+ * Whether the server's first view (layout data, kept for the whole visit of the workspace) is
+ * still the news: not once a live task used it (a later visit of the same task would show
+ * content as it was when the workspace was opened).
+ */
+export function firstViewFresh(view: TaskDetail): boolean {
+  return !usedFirstViews.has(view);
 }
