@@ -218,8 +218,16 @@ export function cardMirrorExtension(deps: CardMirrorDeps): CardMirrorExtension {
       const writeAll = () => {
         mirrored = true;
         touched = new Set();
+        const started = Date.now();
         const { cards, stateVector } = readCardChanges(doc, tasks.keys());
-        enqueue(name, 'mirroring', () => deps.store.replaceAll(workspaceId, cards, stateVector));
+        enqueue(name, 'mirroring', async () => {
+          await deps.store.replaceAll(workspaceId, cards, stateVector);
+          deps.logger.info('board: task cards mirrored in full', {
+            doc: name,
+            cards: cards.length,
+            ms: Date.now() - started
+          });
+        });
       };
 
       const observer = (events: Y.YEvent<Y.AbstractType<unknown>>[]) => {
