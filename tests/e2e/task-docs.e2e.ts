@@ -128,6 +128,7 @@ test.describe('task documents', () => {
     await expect(still.getByTestId('comment-body')).toHaveText(
       'Certificates are in the vault 证书在保险库'
     );
+    await expect(still.getByTestId('detail-content-pending')).toBeVisible();
     await expect(still.getByTestId('detail-description-edit')).toHaveCount(0);
     await expect(still.getByTestId('comment-input')).toHaveCount(0);
 
@@ -137,6 +138,7 @@ test.describe('task documents', () => {
     await expect(page.getByTestId('task-detail')).toHaveAttribute('data-content-live', 'true', {
       timeout: 10_000
     });
+    await expect(page.getByTestId('detail-content-pending')).toHaveCount(0);
     await expect(page.getByTestId('detail-description').locator('strong')).toHaveText('db-1');
     await expect(page.getByTestId('comment')).toHaveCount(1);
     await editDescription(page, 'Start with **db-2**.');

@@ -12,6 +12,7 @@ export const task = {
   'detail.restore': 'Restore',
   'detail.archived': 'Archived on {date}. It is hidden from the board until restored.',
   'detail.readOnly': 'Read-only: viewers can see this task but not change it.',
+  'detail.contentPending': 'Connecting to the latest version; editing starts in a moment.',
   'detail.error': 'Not saved: {message}',
   'detail.cancel': 'Cancel',
   'detail.acknowledge': 'Acknowledge',

@@ -17,6 +17,7 @@ export const task: Translation<typeof en> = {
   'detail.restore': '恢复',
   'detail.archived': '已于 {date} 归档。恢复之前，它不会显示在看板上。',
   'detail.readOnly': '只读：查看者可以浏览此任务，但不能修改。',
+  'detail.contentPending': '正在连接最新版本，稍后即可编辑。',
   'detail.error': '未保存：{message}',
   'detail.cancel': '取消',
   'detail.acknowledge': '确认事件',
