@@ -196,10 +196,10 @@ export async function createRuntime(
   const taskDocs = taskDocExtension({ recorder: activityRecorder, docs, logger });
   const extensions = [
     boardExtension({ store: stores.boardStore, recorder: activityRecorder, docs, logger }),
+    // Before the archive's: the cards its sweep on load moves out are written as changes.
+    cardMirror,
     // After the board's: keys and activity are set up before the sweep deletes entries.
     archiveExtension({ archiver, logger, intervalMs: options.archive?.intervalMs }),
-    // After the archive's: the cards of the board as served, with the sweep's moves.
-    cardMirror,
     taskDocs,
     runbookExtension({ index: stores.runbookIndex, versions: stores.runbookVersions, docs, logger })
   ];

@@ -146,6 +146,8 @@ test.describe('task documents', () => {
     // Navigating inside the app to the task again shows it live, not the first view of before.
     await page.getByTestId('detail-back').click();
     await page.locator(`[data-testid="task-card"][data-task-id="${task.id}"]`).click();
+    await expect(page.getByTestId('task-detail')).toHaveAttribute('data-content-live', 'true');
+    await expect(page.getByTestId('detail-content-pending')).toHaveCount(0);
     await expect(page.getByTestId('detail-description').locator('strong')).toHaveText('db-2');
   });
 

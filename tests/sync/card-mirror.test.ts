@@ -1,9 +1,10 @@
 /**
- * [CARD1], [CARD3] (and [CARD2] in tests/records/task-cards-store.test.ts) The live board's cards as records (board/card-mirror.ts), kept by the server
- * from the board it holds: live edits, keys and removed entries are written a moment later;
- * what is pending when the board unloads is written then; a board loaded in the state the rows
- * were written from is not written again, and one changed behind their back is written in
- * full. A real sync server in this process, stock y-websocket clients, and the run's database.
+ * [CARD1], [CARD3], [CARD5] (and [CARD2], [CARD4] in tests/records/task-cards-store.test.ts):
+ * the live board's cards as records (board/card-mirror.ts), kept by the server from the board it
+ * holds: live edits, keys and removed entries are written a moment later; a board loaded in the
+ * state the rows were written from is not written again, one changed behind their back is
+ * written in full, and the archive's sweep on load removes what it moves. A real sync server in
+ * this process, stock y-websocket clients, and the run's database.
  */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -21,8 +22,13 @@ import {
 const run = useSyncServer();
 const { clients } = run;
 
-function start(dataDir: string): Promise<TestSyncServer> {
-  return startSyncServer({ dataDir, onAuthenticate: userFromQuery, limits: { unloadDelayMs: 50 } });
+function start(dataDir: string, now?: () => number): Promise<TestSyncServer> {
+  return startSyncServer({
+    dataDir,
+    onAuthenticate: userFromQuery,
+    limits: { unloadDelayMs: 50 },
+    ...(now ? { archive: { now } } : {})
+  });
 }
 
 async function connect(srv: TestSyncServer, doc: string): Promise<TestClient> {
@@ -128,5 +134,27 @@ describe('task card mirror', () => {
       'the full write'
     );
     expect(await mirroredAt(run.server, 'card3')).toBeGreaterThan(written as number);
+  });
+
+  it('[CARD5] a task the archive moves out when the board loads leaves the rows', async () => {
+    const dataDir = tempDataDir('runboard-card5-');
+    run.server = await start(dataDir);
+    const ada = await connect(run.server, 'card5.board');
+    const done = createTask(ada.doc, { title: 'Renewed the certificate', status: 'done' });
+    const open = createTask(ada.doc, { title: 'Still open' });
+    await waitFor(() => getTask(ada.doc, done.id)?.key != null, 3_000, 'key');
+    await cardWhen(run.server, 'card5', done.id, (c) => c?.status === 'done', 'card');
+    ada.destroy();
+    await waitFor(() => !run.server!.runtime.docStore.isLoaded('card5.board'), 3_000, 'unload');
+    await run.server.runtime.cardMirror.settled();
+    await run.server.stop();
+    run.server = null;
+
+    // A month later the board loads again: the sweep moves the finished task to the archive.
+    run.server = await start(dataDir, () => Date.now() + 30 * 24 * 60 * 60 * 1000);
+    await run.server.runtime.docStore.read('card5.board', () => undefined);
+    await cardWhen(run.server, 'card5', done.id, (c) => c === null, 'the moved card gone');
+    expect(await run.server.runtime.archive.find('card5', done.id)).not.toBeNull();
+    expect((await run.server.runtime.taskCards.find('card5', open.id))?.title).toBe('Still open');
   });
 });

@@ -2,10 +2,10 @@
  * The first view of a task page opened directly (a deep link, a notification, a new tab): the
  * card and its description, checklist and comments, read on the server so the page arrives
  * with the task on it instead of a spinner waiting for scripts, the card and the task's
- * document. The workspace layout's server load adds it for the task route only, and only on
- * that first load: navigating inside the app stays client-side (and works offline).
+ * document. The workspace layout's server load adds it when it runs for the task route (it does
+ * not re-run for navigation inside the workspace, which stays client-side and works offline).
  *
- * It never loads the board: a board in memory is read, else the card mirrored in the records
+ * It does not load the board: a board in memory is read, else the card mirrored in the records
  * (card-mirror.ts); with neither (a board never mirrored, a task only in the archive) there is
  * no first view and the page finds the task as before. The task's document is read (and left
  * loaded for the page's websocket, which opens a moment later). A failure is logged, never

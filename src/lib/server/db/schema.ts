@@ -37,7 +37,8 @@ export interface TaskCardsTable {
 
 export interface TaskCardMirrorsTable {
   workspace_id: string;
-  state_vector: Uint8Array;
+  /** `Y.encodeSnapshot` of the board when the rows last held all of it. */
+  doc_state: Uint8Array;
   mirrored_at: number;
 }
 

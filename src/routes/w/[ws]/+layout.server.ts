@@ -14,8 +14,9 @@ import type { LayoutServerLoad } from './$types';
  * It also starts loading the board document on the server (`DocStore.warm`), which the page
  * opens once it runs in the browser (a task page opens it later, so it is not warmed there).
  * A task page opened directly gets its task's first view (`firstTask`, task-first-view.ts),
- * computed on this first load only: the route and key are read untracked, so navigating inside
- * the workspace neither re-runs this load nor needs the server.
+ * computed when this load runs for the task route (a direct open, a switch of workspace, an
+ * invalidation): the route and key are read untracked, so navigating inside the workspace
+ * neither re-runs this load nor needs the server.
  */
 export const load: LayoutServerLoad = async (event) => {
   const { ws } = event.params;

@@ -14,6 +14,7 @@
  * server/board/task-first-view.ts): it seeds the card, and its content is shown (read-only:
  * `contentShown` but not `contentReady`) until the task document is loaded.
  */
+import { SvelteSet } from 'svelte/reactivity';
 import type * as Y from 'yjs';
 import { cachedTaskCard, fetchTaskCard, rememberTaskCard } from '$lib/board/task-card-cache';
 import { followTask, getTaskDetail } from '$lib/shared/board/board-model';
@@ -149,8 +150,11 @@ export function addresses(task: Task, keyOrId: string): boolean {
   );
 }
 
-/** First views a live task was seeded with: each is for the page load that brought it. */
-const usedFirstViews = new WeakSet<TaskDetail>();
+/**
+ * First views a live task was seeded with: each is for the page load that brought it. Reactive,
+ * so a page's first view is gone once used (a board opened again must not seed it twice).
+ */
+const usedFirstViews = new SvelteSet<TaskDetail>();
 
 /**
  * Whether the server's first view (layout data, kept for the whole visit of the workspace) is
