@@ -53,11 +53,14 @@ test('a deep link shows an archived task; un-archiving brings it back to the boa
       client.destroy();
     }
 
-    // The board unloads once idle; its next load moves the finished task to the archive.
+    // The board unloads once idle; its next load (here by listing the tasks: one card alone is
+    // answered from the card records without loading the board) moves the finished task to
+    // the archive.
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     await expect
       .poll(
         async () => {
+          expect((await api.get(`/api/v1/workspaces/${ws}/tasks?limit=1`)).status()).toBe(200);
           const reply = await api.get(`/api/v1/workspaces/${ws}/tasks/${key}`);
           return ((await reply.json()) as { archived?: boolean }).archived ?? false;
         },
