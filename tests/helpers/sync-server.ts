@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { createRuntime, type RuntimeOptions } from '../../entries/composition-root';
 import type { Runtime } from '../../src/lib/server/runtime';
 import { createLogger } from '../../src/lib/server/log';
-import type { TestClient } from './clients';
+import { connectClient, waitFor, whenSynced, type TestClient } from './clients';
 import { databaseTargetFor } from './database';
 
 export interface TestSyncServer {
@@ -111,4 +111,21 @@ export function useSyncServer(): { server: TestSyncServer | null; clients: TestC
     run.server = null;
   });
   return run;
+}
+
+/**
+ * A stock y-websocket client of board `docName` as `user` (`userFromQuery`), synced and with
+ * the board set up by the server (its columns); added to `clients` so `useSyncServer` ends it.
+ */
+export async function connectBoard(
+  srv: TestSyncServer,
+  clients: TestClient[],
+  docName: string,
+  user: string
+): Promise<TestClient> {
+  const client = connectClient(srv.wsUrl, docName, { params: { user } });
+  clients.push(client);
+  await whenSynced(client);
+  await waitFor(() => client.doc.getMap('columns').size > 0, 3_000, 'columns');
+  return client;
 }

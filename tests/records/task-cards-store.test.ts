@@ -9,7 +9,8 @@ import * as Y from 'yjs';
 import {
   TaskCardStore,
   boardState,
-  cardMirrorExtension
+  cardMirrorExtension,
+  type CardMirrorExtension
 } from '../../src/lib/server/board/card-mirror';
 import { createLogger, type Logger } from '../../src/lib/server/log';
 import { parseDocName } from '../../src/lib/shared/doc-name';
@@ -33,6 +34,14 @@ function cards(count: number): { doc: Y.Doc; tasks: Task[] } {
     tasks.push(getTask(doc, id) as Task);
   }
   return { doc, tasks };
+}
+
+/** `mirror` watching `doc` as the board of workspace `ws`, as the DocStore loads one. */
+function loadBoard(mirror: CardMirrorExtension, doc: Y.Doc): CardMirrorExtension {
+  const parsed = parseDocName('ws.board');
+  if (!parsed.ok) throw new Error('bad name');
+  void mirror.onLoad?.({ name: 'ws.board', docName: parsed.name, doc, requestRebase: () => {} });
+  return mirror;
 }
 
 for (const backend of recordsBackends) {
@@ -117,19 +126,9 @@ for (const backend of recordsBackends) {
       const { records } = await openTestRecords(backend.name);
       const store = new TaskCardStore(records);
       const logger = createLogger('error');
-      const load = (doc: Y.Doc) => {
-        const parsed = parseDocName('ws.board');
-        if (!parsed.ok) throw new Error('bad name');
+      const load = (doc: Y.Doc) =>
         // Writes wait a minute: only the unload can write them here.
-        const extension = cardMirrorExtension({ store, logger, delayMs: 60_000 });
-        void extension.onLoad?.({
-          name: 'ws.board',
-          docName: parsed.name,
-          doc,
-          requestRebase: () => {}
-        });
-        return extension;
-      };
+        loadBoard(cardMirrorExtension({ store, logger, delayMs: 60_000 }), doc);
       const { doc, tasks } = cards(2);
       // Dropped before its check (a rebase on load): nothing is written, the next load decides.
       const dropped = new Y.Doc();
@@ -190,17 +189,12 @@ for (const backend of recordsBackends) {
           return store.apply(ws, changes, state);
         }
       };
-      const parsed = parseDocName('ws.board');
-      if (!parsed.ok) throw new Error('bad name');
       const { doc, tasks } = cards(3);
       await store.replaceAll('ws', tasks, boardState(doc));
-      const mirror = cardMirrorExtension({ store: flaky, logger, delayMs: 5, retryDelayMs: 20 });
-      void mirror.onLoad?.({
-        name: 'ws.board',
-        docName: parsed.name,
-        doc,
-        requestRebase: () => {}
-      });
+      const mirror = loadBoard(
+        cardMirrorExtension({ store: flaky, logger, delayMs: 5, retryDelayMs: 20 }),
+        doc
+      );
       await mirror.settled();
       // The delete fails; the full write that follows removes the row.
       doc.getMap('tasks').delete(tasks[0]!.id);

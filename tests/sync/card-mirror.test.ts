@@ -9,9 +9,10 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createTask, getTask, updateTask } from '../../src/lib/shared/board/board-model';
-import { connectClient, waitFor, whenSynced, type TestClient } from '../helpers/clients';
+import { waitFor, type TestClient } from '../helpers/clients';
 import { openTestDatabase } from '../helpers/database';
 import {
+  connectBoard,
   startSyncServer,
   tempDataDir,
   userFromQuery,
@@ -31,12 +32,8 @@ function start(dataDir: string, now?: () => number): Promise<TestSyncServer> {
   });
 }
 
-async function connect(srv: TestSyncServer, doc: string): Promise<TestClient> {
-  const client = connectClient(srv.wsUrl, doc, { params: { user: 'ada' } });
-  clients.push(client);
-  await whenSynced(client);
-  await waitFor(() => client.doc.getMap('columns').size > 0, 3_000, 'columns');
-  return client;
+function connect(srv: TestSyncServer, doc: string): Promise<TestClient> {
+  return connectBoard(srv, clients, doc, 'ada');
 }
 
 /** Polls the mirrored card of `ref` until `predicate` holds. */

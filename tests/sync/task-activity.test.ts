@@ -20,6 +20,7 @@ import { connectClient, waitFor, whenSynced, type TestClient } from '../helpers/
 import { openTestDatabase } from '../helpers/database';
 import { readStoredDoc } from '../helpers/store';
 import {
+  connectBoard,
   startSyncServer,
   tempDataDir,
   userFromQuery,
@@ -34,12 +35,8 @@ function start(dataDir: string, port?: number): Promise<TestSyncServer> {
   return startSyncServer({ dataDir, port, onAuthenticate: userFromQuery });
 }
 
-async function connect(srv: TestSyncServer, doc: string, user: string): Promise<TestClient> {
-  const client = connectClient(srv.wsUrl, doc, { params: { user } });
-  clients.push(client);
-  await whenSynced(client);
-  await waitFor(() => client.doc.getMap('columns').size > 0, 3_000, 'columns');
-  return client;
+function connect(srv: TestSyncServer, doc: string, user: string): Promise<TestClient> {
+  return connectBoard(srv, clients, doc, user);
 }
 
 function taskMapOf(doc: Y.Doc, id: string): Y.Map<unknown> {

@@ -30,6 +30,7 @@ import { createLogger } from '../../src/lib/server/log';
 import { connectClient, waitFor, whenSynced, type TestClient } from '../helpers/clients';
 import { openTestDatabase } from '../helpers/database';
 import {
+  connectBoard as connectBoardClient,
   startSyncServer,
   tempDataDir,
   userFromQuery,
@@ -44,12 +45,8 @@ function start(dataDir: string): Promise<TestSyncServer> {
   return startSyncServer({ dataDir, onAuthenticate: userFromQuery });
 }
 
-async function connectBoard(srv: TestSyncServer, name: string, user: string) {
-  const client = connectClient(srv.wsUrl, name, { params: { user } });
-  clients.push(client);
-  await whenSynced(client);
-  await waitFor(() => client.doc.getMap('columns').size > 0, 3_000, 'columns');
-  return client;
+function connectBoard(srv: TestSyncServer, name: string, user: string): Promise<TestClient> {
+  return connectBoardClient(srv, clients, name, user);
 }
 
 async function connectTask(srv: TestSyncServer, name: string, user: string): Promise<TestClient> {

@@ -23,11 +23,13 @@ import { defineRawOperation } from '$lib/server/api/raw-operation';
 import type { MemberContext } from '$lib/server/api/request-context';
 import type { Runtime } from '$lib/server/runtime';
 import { rebaseBoard } from './board-rebase';
+import { cardWithoutLoad } from './card-mirror';
 import {
   addChecklistItem,
   addComment,
   deleteComment,
   editComment,
+  findTask,
   getTask,
   getTaskDetail,
   listColumns,
@@ -190,18 +192,13 @@ async function resolveTaskId(board: Board, ref: string): Promise<string> {
 }
 
 /**
- * The card of task `ref` as mirrored in the records (card-mirror.ts) when the board is not in
- * memory, so a read that needs only the card (or the id) does not load a big board; null when
- * the board is loaded (read it: the last edit included) or the mirror has no such card.
+ * `resolveTaskId` for a read: a board nobody holds is not loaded to find an id (a deep link on
+ * a new device waits for it); its mirrored card answers (card-mirror.ts).
  */
-async function mirroredCard(board: Board, ref: string): Promise<Task | null> {
-  if (board.runtime.docStore.isLoaded(board.docName)) return null;
-  return board.runtime.taskCards.find(board.workspaceId, ref);
-}
-
-/** `resolveTaskId` for a read: the mirrored card's id when the board is not loaded. */
 async function resolveTaskIdToRead(board: Board, ref: string): Promise<string> {
-  return (await mirroredCard(board, ref))?.id ?? resolveTaskId(board, ref);
+  const { runtime, workspaceId } = board;
+  const card = await cardWithoutLoad(runtime.docStore, runtime.taskCards, workspaceId, ref);
+  return card?.id ?? resolveTaskId(board, ref);
 }
 
 /**
@@ -397,15 +394,15 @@ export const getTaskOperation = defineOperation(
     }
   },
   async ({ request, params }) => {
-    const board = boardOf(request);
-    const { runtime, docName } = board;
+    const { runtime, docName } = boardOf(request);
     // A board nobody holds is not loaded for one card (a deep link on a new device waits for it).
     const task =
-      (await mirroredCard(board, params.id)) ??
-      (await runtime.docStore.read(docName, (doc) => {
-        const id = resolveTaskIds(doc, [params.id])[0];
-        return id ? getTask(doc, id) : null;
-      }));
+      (await cardWithoutLoad(
+        runtime.docStore,
+        runtime.taskCards,
+        request.workspaceId,
+        params.id
+      )) ?? (await runtime.docStore.read(docName, (doc) => findTask(doc, params.id)));
     if (task) {
       const [filled = task] = await withDescriptions(runtime, request.workspaceId, [task]);
       return { status: 200, body: filled };

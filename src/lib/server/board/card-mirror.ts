@@ -26,9 +26,11 @@
  */
 import * as Y from 'yjs';
 import type { SyncExtension } from '../../../../sync-server/extensions';
-import { getTask } from '../../shared/board/board-model';
+import { findTask, getTask } from '../../shared/board/board-model';
+import { boardDocName } from '../../shared/doc-name';
+import type { DocStore } from '../../../../sync-server/doc-store';
 import { taskSchema, type Task } from '../../shared/board/schema';
-import type { Records } from '../db/records';
+import type { Records, RecordsTransaction } from '../db/records';
 import type { Logger } from '../log';
 // Byte equality, of states here.
 import { sameStateVector } from '../runbooks/versions-store';
@@ -116,7 +118,7 @@ export class TaskCardStore {
   }
 
   private async write(
-    trx: Parameters<Parameters<Records['transaction']>[0]>[0],
+    trx: RecordsTransaction,
     workspaceId: string,
     { cards, removed }: CardChanges,
     state: MirroredState
@@ -157,6 +159,22 @@ export class TaskCardStore {
         .execute();
     }
   }
+}
+
+/**
+ * Task `keyOrId`'s card without loading the board: the board's own while it is in memory (the
+ * last edit included), else the mirrored one; null when neither has it.
+ */
+export async function cardWithoutLoad(
+  docs: Pick<DocStore, 'isLoaded' | 'read'>,
+  cards: Pick<TaskCardStore, 'find'>,
+  workspaceId: string,
+  keyOrId: string
+): Promise<Task | null> {
+  const board = boardDocName(workspaceId);
+  return docs.isLoaded(board)
+    ? docs.read(board, (doc) => findTask(doc, keyOrId))
+    : cards.find(workspaceId, keyOrId);
 }
 
 /** The cards of `ids` as the board holds them now, and the ids with no entry any more. */

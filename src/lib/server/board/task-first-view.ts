@@ -11,11 +11,11 @@
  * loaded for the page's websocket, which opens a moment later). A failure is logged, never
  * fails the page: the first view only saves time.
  */
-import { findTask } from '../../shared/board/board-model';
 import type { TaskDetail } from '../../shared/board/schema';
 import { readTaskContent, taskContentOf } from '../../shared/board/task-doc';
-import { boardDocName, taskDocName } from '../../shared/doc-name';
+import { taskDocName } from '../../shared/doc-name';
 import type { Runtime } from '../runtime';
+import { cardWithoutLoad } from './card-mirror';
 
 export async function taskFirstView(
   runtime: Pick<Runtime, 'docStore' | 'taskCards' | 'logger'>,
@@ -23,10 +23,7 @@ export async function taskFirstView(
   keyOrId: string
 ): Promise<TaskDetail | null> {
   try {
-    const board = boardDocName(workspaceId);
-    const card = runtime.docStore.isLoaded(board)
-      ? await runtime.docStore.read(board, (doc) => findTask(doc, keyOrId))
-      : await runtime.taskCards.find(workspaceId, keyOrId);
+    const card = await cardWithoutLoad(runtime.docStore, runtime.taskCards, workspaceId, keyOrId);
     if (card === null) return null;
     const content = await runtime.docStore.read(taskDocName(workspaceId, card.id), (doc) =>
       readTaskContent(taskContentOf(doc))

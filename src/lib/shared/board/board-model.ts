@@ -643,6 +643,13 @@ export function resolveTaskIds(doc: Y.Doc, refs: readonly string[]): Array<strin
   });
 }
 
+/** Whether `keyOrId` names `task`: its id, or its human key in any case (as `resolveTaskIds`). */
+export function isTaskRef(task: Pick<Task, 'id' | 'key'>, keyOrId: string): boolean {
+  return (
+    task.id === keyOrId || (task.key !== null && task.key.toUpperCase() === keyOrId.toUpperCase())
+  );
+}
+
 /** A task by id, else by human key (see `resolveTaskIds`), or null. */
 export function findTask(doc: Y.Doc, keyOrId: string): Task | null {
   const id = resolveTaskIds(doc, [keyOrId])[0] ?? null;
@@ -1225,11 +1232,8 @@ export function followTask(doc: Y.Doc, keyOrId: string, changed: (id: string) =>
     follow(found.id);
   } else {
     // Not here yet: watch the tasks that change until one matches, then follow it alone.
-    const wanted = keyOrId.toUpperCase();
     stop = observeTasks(doc, ({ upserted }) => {
-      const match = upserted.find(
-        (task) => task.id === keyOrId || task.key?.toUpperCase() === wanted
-      );
+      const match = upserted.find((task) => isTaskRef(task, keyOrId));
       if (match === undefined) return;
       stop();
       follow(match.id);

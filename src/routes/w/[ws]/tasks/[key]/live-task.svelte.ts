@@ -17,7 +17,7 @@
 import { SvelteSet } from 'svelte/reactivity';
 import type * as Y from 'yjs';
 import { cachedTaskCard, fetchTaskCard, rememberTaskCard } from '$lib/board/task-card-cache';
-import { followTask, getTaskDetail } from '$lib/shared/board/board-model';
+import { followTask, getTaskDetail, isTaskRef } from '$lib/shared/board/board-model';
 import type { Task, TaskDetail } from '$lib/shared/board/schema';
 import { readTaskContent, taskContentOf, type TaskContent } from '$lib/shared/board/task-doc';
 import { openTaskDoc, type TaskDoc, type TaskDocHold } from '$lib/sync/task-doc.svelte';
@@ -88,7 +88,7 @@ export class LiveTask {
   ) {
     this.#board = board;
     this.#workspaceId = workspaceId;
-    const first = firstView !== null && addresses(firstView, keyOrId) ? firstView : null;
+    const first = firstView !== null && isTaskRef(firstView, keyOrId) ? firstView : null;
     if (first !== null) {
       usedFirstViews.add(first);
       const { description, checklist, comments } = first;
@@ -141,13 +141,6 @@ export class LiveTask {
     this.#hold?.release();
     this.#hold = null;
   }
-}
-
-/** Whether `task` is the one `keyOrId` names (by id, or by key in any case). */
-export function addresses(task: Task, keyOrId: string): boolean {
-  return (
-    task.id === keyOrId || (task.key !== null && task.key.toUpperCase() === keyOrId.toUpperCase())
-  );
 }
 
 /**
