@@ -62,7 +62,8 @@ export default defineConfig({
       'tests/unit/**/*.test.ts',
       'tests/records/**/*.test.ts',
       'tests/sync/**/*.test.ts',
-      'tests/api/**/*.test.ts'
+      'tests/api/**/*.test.ts',
+      'tests/alerts/**/*.test.ts'
     ],
     setupFiles: ['tests/setup/databases.ts'],
     environment: 'node',
