@@ -1,11 +1,14 @@
 #!/bin/sh
 # Installs the Debian/Ubuntu packages the test suite uses, and nothing else: Chromium for the
-# browser tests (Playwright drives it through executablePath; no browser is downloaded).
+# browser tests (Playwright drives it through executablePath; no browser is downloaded) and
+# Prometheus Alertmanager for the alert intake tests (tests/helpers/alertmanager.ts runs the real
+# binary, /usr/bin/prometheus-alertmanager, on free ports; the package's own service, if apt
+# starts it, is not used and does not get in the way).
 # Works as root (CI, containers) and as a user with sudo. Packages already present are skipped,
 # so it is quick to run again. `.ci/run` calls it too, so the README and CI cannot drift.
 set -eu
 
-packages="chromium"
+packages="chromium prometheus-alertmanager"
 
 missing=""
 for pkg in $packages; do

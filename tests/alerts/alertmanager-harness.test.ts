@@ -96,6 +96,7 @@ function writeFixture(name: string, body: unknown): void {
 }
 
 const isDiskGroup = (body: AlertmanagerWebhook) => body.groupLabels?.alertname === 'DiskFull';
+const isApiGroup = (body: AlertmanagerWebhook) => body.groupLabels?.alertname === 'ApiLatencyHigh';
 
 describe.skipIf(skip)('Alertmanager webhook (real prometheus-alertmanager)', () => {
   let capture: CaptureServer;
@@ -234,5 +235,66 @@ describe.skipIf(skip)('Alertmanager webhook (real prometheus-alertmanager)', () 
     ).toBe(false);
 
     if (record) writeFixture('alertmanager-resolved.json', body);
+  });
+
+  it('reports a group with one alert resolved as firing, each alert with its own status', async () => {
+    const second: PostableAlert = {
+      ...apiAlert,
+      labels: { ...apiAlert.labels, instance: 'api-2:8080' }
+    };
+    await alertmanager.postAlerts([second]);
+    await waitForDelivery(
+      capture,
+      (b) => isApiGroup(b) && b.alerts.length === 2 && b.status === 'firing',
+      'ApiLatencyHigh group with two firing alerts'
+    );
+
+    const endsAt = new Date(Date.now() - 1_000).toISOString();
+    await alertmanager.postAlerts([{ ...apiAlert, endsAt }]);
+    const { body } = await waitForDelivery(
+      capture,
+      (b) => isApiGroup(b) && b.alerts.some((a) => a.status === 'resolved'),
+      'ApiLatencyHigh group with one alert resolved'
+    );
+    // The group still fires: intake must read each alert's status, not only the group's.
+    expect(body.status).toBe('firing');
+    const statuses = Object.fromEntries(body.alerts.map((a) => [a.labels.instance, a.status]));
+    expect(statuses).toEqual({ 'api-1:8080': 'resolved', 'api-2:8080': 'firing' });
+    const resolved = body.alerts.find((a) => a.status === 'resolved')!;
+    expect(new Date(resolved.endsAt).toISOString()).toBe(endsAt);
+
+    if (record) writeFixture('alertmanager-partly-resolved.json', body);
+  });
+});
+
+describe.skipIf(skip)('Alertmanager webhook max_alerts', () => {
+  let capture: CaptureServer;
+  let alertmanager: TestAlertmanager;
+
+  beforeAll(async () => {
+    capture = await startCaptureServer();
+    alertmanager = await startAlertmanager({
+      webhookUrl: `${capture.url}${hookPath}`,
+      maxAlerts: 1
+    });
+  });
+
+  afterAll(async () => {
+    await alertmanager?.stop();
+    await capture?.close();
+  });
+
+  it('sends max_alerts alerts and counts the rest in truncatedAlerts', async () => {
+    await alertmanager.postAlerts(
+      ['db-1', 'db-2', 'db-3'].map((host) => ({
+        labels: { alertname: 'DiskFull', instance: `${host}:9100` },
+        startsAt
+      }))
+    );
+    const { request, body } = await waitForDelivery(capture, isDiskGroup, 'DiskFull group');
+    expect(request.headers.authorization).toBeUndefined();
+    expect(body.status).toBe('firing');
+    expect(body.alerts).toHaveLength(1);
+    expect(body.truncatedAlerts).toBe(2);
   });
 });
