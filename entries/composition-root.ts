@@ -30,6 +30,8 @@ import { TaskCardStore, cardMirrorExtension } from '../src/lib/server/board/card
 import { ArchiveStore } from '../src/lib/server/archive/archive-store';
 import { archiveExtension } from '../src/lib/server/archive/archive-extension';
 import { TaskArchiver } from '../src/lib/server/archive/archive-service';
+import { AlertsStore } from '../src/lib/server/alerts/alerts-store';
+import { AlertsService } from '../src/lib/server/alerts/alerts-service';
 import { FileStore } from '../src/lib/server/runbooks/files-store';
 import { runbookExtension } from '../src/lib/server/runbooks/runbooks-extension';
 import { RunbookIndex } from '../src/lib/server/runbooks/runbooks-store';
@@ -145,6 +147,7 @@ export type Services = Pick<
   | 'taskActivity'
   | 'taskCards'
   | 'archive'
+  | 'alertsStore'
   | 'runbookIndex'
   | 'runbookVersions'
   | 'files'
@@ -161,6 +164,7 @@ export function createStores(records: Records, config: Pick<Config, 'dataDir'>):
     taskActivity: new TaskActivityStore(records),
     taskCards: new TaskCardStore(records),
     archive: new ArchiveStore(records),
+    alertsStore: new AlertsStore(records),
     runbookIndex: new RunbookIndex(records),
     runbookVersions: new RunbookVersions(records),
     files: new FileStore(records, config.dataDir)
@@ -212,6 +216,11 @@ export async function createRuntime(
     hooks: extensionHooks(extensions, logger)
   });
   const board = new BoardService({ store: stores.boardStore, docs, recorder: activityRecorder });
+  const alerts = new AlertsService({ store: stores.alertsStore, board, docs, logger });
+  // Incident cards a previous run did not finish writing (alerts-service.ts).
+  const alertsCatchUp = alerts.catchUpBoard().catch((error: unknown) => {
+    logger.error('alerts: catching up incident cards failed', { error: String(error) });
+  });
   const syncServer = new SyncServer({
     docStore,
     logger,
@@ -233,6 +242,7 @@ export async function createRuntime(
     records,
     ...stores,
     board,
+    alerts,
     activityRecorder,
     archiver,
     taskDocs,
@@ -243,6 +253,7 @@ export async function createRuntime(
     close() {
       closed ??= (async () => {
         clearInterval(recheck);
+        await alertsCatchUp;
         await syncServer.close();
         // Card summaries still waiting are written while the documents are there.
         await taskDocs.settled();

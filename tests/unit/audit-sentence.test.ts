@@ -72,6 +72,13 @@ const SAMPLES: Record<AuditAction, Partial<AuditEntryInfo>[]> = {
     }
   ],
   'token.revoked': [{ target: 'token:t1', details: { name: 'ci' } }],
+  'integration.created': [
+    { target: 'integration:i1', details: { name: 'prod AM', type: 'alertmanager' } }
+  ],
+  'integration.deleted': [
+    { target: 'integration:i1', details: { name: 'prod AM', type: 'alertmanager' } }
+  ],
+  'integration.secret_rotated': [{ target: 'integration:i1', details: {} }],
   'user.created': [{ actorId: null, actorLabel: 'cli', details: { email: 'bo@x.test' } }],
   'account.updated': [{ details: { fields: ['name'] } }],
   'auth.signup': [{ details: { via: 'invite' } }],
@@ -210,7 +217,14 @@ describe('audit actions', () => {
     expect(WORKSPACE_AUDIT_ACTIONS).toEqual(
       expect.arrayContaining(['token.created', 'token.revoked', 'member.added', 'setup.completed'])
     );
-    expect(WORKSPACE_AUDIT_GROUPS).toEqual(['setup', 'workspace', 'member', 'invite', 'token']);
+    expect(WORKSPACE_AUDIT_GROUPS).toEqual([
+      'setup',
+      'workspace',
+      'member',
+      'invite',
+      'token',
+      'integration'
+    ]);
     expect(WORKSPACE_AUDIT_ACTIONS.every((a) => AUDIT_ACTION_SCOPES[a] === 'workspace')).toBe(true);
   });
 

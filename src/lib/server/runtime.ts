@@ -16,6 +16,8 @@ import type { CardMirrorExtension, TaskCardStore } from './board/card-mirror';
 import type { ArchiveStore } from './archive/archive-store';
 import type { TaskArchiver } from './archive/archive-service';
 import type { BoardService } from './board/board-service';
+import type { AlertsService } from './alerts/alerts-service';
+import type { AlertsStore } from './alerts/alerts-store';
 import type { BoardStore } from './board/board-store';
 import type { Config } from './config';
 import type { Records } from './db/records';
@@ -38,6 +40,10 @@ export interface Runtime {
   /** Keeps `taskCards` in step with the loaded boards: `settled()` waits for its writes. */
   cardMirror: CardMirrorExtension;
   board: BoardService;
+  /** Alert intake's records: integrations, incidents, occurrences, timelines. */
+  alertsStore: AlertsStore;
+  /** Alert intake and the incident lifecycle (alerts/alerts-service.ts). */
+  alerts: AlertsService;
   /** Records task activity from the board transactions (the board extension's). */
   activityRecorder: ActivityRecorder;
   /** Finished tasks moved out of the live boards (archive/archive-store.ts). */

@@ -148,6 +148,20 @@ const SENTENCES: { readonly [A in AuditAction]: (facts: Facts) => string } = {
   },
   'token.revoked': ({ actor, details, ctx }) =>
     ctx.t('audit.sentence.token.revoked', { actor, name: text(details.name) ?? '?' }),
+  'integration.created': ({ actor, details, ctx }) =>
+    ctx.t('audit.sentence.integration.created', {
+      actor,
+      name: text(details.name) ?? '?',
+      type: text(details.type) ?? '?'
+    }),
+  'integration.deleted': ({ actor, details, ctx }) =>
+    ctx.t('audit.sentence.integration.deleted', {
+      actor,
+      name: text(details.name) ?? '?',
+      type: text(details.type) ?? '?'
+    }),
+  'integration.secret_rotated': ({ actor, ctx }) =>
+    ctx.t('audit.sentence.integration.secret_rotated', { actor }),
   'user.created': ({ actor, details, ctx, targetUser }) =>
     ctx.t('audit.sentence.user.created', { actor, email: text(details.email) ?? targetUser }),
   'account.updated': ({ actor, ctx }) => ctx.t('audit.sentence.account.updated', { actor }),

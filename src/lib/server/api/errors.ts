@@ -85,6 +85,8 @@ export const domainErrorStatus: Readonly<Record<DomainErrorCode, number>> = {
   wrong_password: 403,
   rate_limited: 429,
   task_archived: 409,
+  invalid_transition: 409,
+  invalid_secret: 401,
   unsupported_media_type: 415,
   payload_too_large: 413,
   bad_document_name: 400,

@@ -3,6 +3,7 @@
  * A feature adds its operations here (and exports each `handle` from its route file).
  */
 import { authOperations, setupOperations, tokenOperations } from '../accounts/accounts-api';
+import { alertOperations } from '../alerts/alerts-api';
 import { archiveOperations } from '../archive/archive-api';
 import { taskOperations } from '../board/board-api';
 import { runbookOperations } from '../runbooks/runbooks-api';
@@ -39,6 +40,7 @@ export const apiTags: readonly TagSpec[] = [
 export const operations: readonly Operation[] = [
   ...taskOperations,
   ...archiveOperations,
+  ...alertOperations,
   ...runbookOperations,
   ...workspaceOperations,
   ...inviteOperations,

@@ -33,7 +33,13 @@ export class BoardService {
    * Yjs transaction, then the task is written with it: a failure in between costs a number,
    * never a duplicate.
    */
-  async createTask(workspaceId: string, input: TaskCreateInput, actorId: string | null) {
+  async createTask(
+    workspaceId: string,
+    input: TaskCreateInput,
+    actorId: string | null,
+    /** `id`: the task's id when the caller has one already (an incident's card). */
+    options: { id?: string } = {}
+  ) {
     const number = await this.deps.store.reserveTaskNumbers(workspaceId);
     // The origin names the caller, so the task's activity says who created it.
     const docName = boardDocName(workspaceId);
@@ -44,7 +50,7 @@ export class BoardService {
     const task = await this.deps.docs().transact(
       docName,
       (doc: Y.Doc) => {
-        const created = createTask(doc, card, { actor: actorId });
+        const created = createTask(doc, card, { actor: actorId, id: options.id });
         assignTaskKey(doc, created.id, number);
         return getTask(doc, created.id) ?? created;
       },

@@ -61,7 +61,11 @@ export const BACKUP_TABLES: readonly TableSpec[] = [
   { table: 'task_activity', orderBy: ['workspace_id', 'id'] },
   { table: 'task_activity_imports', orderBy: ['workspace_id'] },
   { table: 'document_generations', orderBy: ['name', 'generation'] },
-  { table: 'archived_tasks', orderBy: ['row_id'], generated: ['row_id'] }
+  { table: 'archived_tasks', orderBy: ['row_id'], generated: ['row_id'] },
+  { table: 'integrations', orderBy: ['id'] },
+  { table: 'incidents', orderBy: ['id'] },
+  { table: 'alert_occurrences', orderBy: ['integration_id', 'fingerprint', 'starts_at'] },
+  { table: 'incident_events', orderBy: ['seq'], generated: ['seq'] }
 ];
 
 /** Tables that are not copied row by row, and why. */

@@ -141,6 +141,13 @@ export interface DialectQueries {
   caseInsensitiveOrder(column: string): RawBuilder<string>;
   /** Whether the JSON array of strings in the text `column` holds `value`. */
   jsonArrayContains(column: string, value: string): RawBuilder<boolean>;
+  /**
+   * A statement that makes transactions taking the same `key` run one after another until they
+   * end (read-decide-write under concurrency: alert intake). PostgreSQL: a transaction-level
+   * advisory lock on the key's hash; SQLite: nothing, its transactions already run one at a
+   * time (records.ts, `exclusive`).
+   */
+  transactionLock(key: string): RawBuilder<unknown>;
 }
 
 /** FTS5 query syntax: every term quoted (no operator gets through), AND-ed. */
@@ -181,7 +188,8 @@ export const dialectQueries: Readonly<Record<DialectName, DialectQueries>> = {
       sql<boolean>`EXISTS (SELECT 1 FROM json_each(${sql.ref(column)}) WHERE value = ${value})`,
     byteOrder: (column) => sql<string>`${sql.ref(column)}`,
     // The column's NOCASE collation.
-    caseInsensitiveOrder: (column) => sql<string>`${sql.ref(column)}`
+    caseInsensitiveOrder: (column) => sql<string>`${sql.ref(column)}`,
+    transactionLock: () => sql`SELECT 1`
   },
   postgres: {
     fullTextMatch: (table, terms) =>
@@ -208,7 +216,8 @@ export const dialectQueries: Readonly<Record<DialectName, DialectQueries>> = {
     jsonArrayContains: (column, value) => sql<boolean>`(${sql.ref(column)})::jsonb ? ${value}`,
     byteOrder: (column) => sql<string>`${sql.ref(column)} COLLATE "C"`,
     // ASCII-only folding under "C", as NOCASE folds.
-    caseInsensitiveOrder: (column) => sql<string>`lower(${sql.ref(column)} COLLATE "C")`
+    caseInsensitiveOrder: (column) => sql<string>`lower(${sql.ref(column)} COLLATE "C")`,
+    transactionLock: (key) => sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`
   }
 };
 

@@ -42,6 +42,81 @@ export interface TaskCardMirrorsTable {
   mirrored_at: number;
 }
 
+/** Alert sources of a workspace (migration 10). */
+export interface IntegrationsTable {
+  id: string;
+  workspace_id: string;
+  type: string;
+  name: string;
+  /** SHA-256 of the secret (auth/secrets.ts). */
+  secret_hash: Uint8Array;
+  /** JSON of `IntegrationSettings`. */
+  settings: string;
+  created_at: string;
+  created_by: string | null;
+  last_received_at: string | null;
+}
+
+/** One incident; `id` is its board task's id. */
+export interface IncidentsTable {
+  id: string;
+  workspace_id: string;
+  integration_id: string;
+  dedupe_key: string;
+  title: string;
+  severity: string;
+  state: string;
+  /** JSON object: the labels common to its alerts when it opened. */
+  labels: string;
+  /** JSON object: the annotations of its first alert. */
+  annotations: string;
+  opened_at: string;
+  acknowledged_at: string | null;
+  acknowledged_by: string | null;
+  resolved_at: string | null;
+  resolved_by: string | null;
+  closed_at: string | null;
+  closed_by: string | null;
+  /** When every alert of it resolved last (also when that did not resolve the incident). */
+  alerts_cleared_at: string | null;
+  reopen_count: number;
+  /** 0/1. */
+  flapping: number;
+  /** The state last written to the board card ('' before the card exists). */
+  board_state: string;
+  task_key: string | null;
+  updated_at: string;
+}
+
+/** One alert occurrence: (integration, fingerprint, startsAt). */
+export interface AlertOccurrencesTable {
+  integration_id: string;
+  fingerprint: string;
+  starts_at: string;
+  workspace_id: string;
+  incident_id: string | null;
+  status: string;
+  ends_at: string | null;
+  labels: string;
+  annotations: string;
+  generator_url: string | null;
+  first_received_at: string;
+  last_received_at: string;
+}
+
+/** An incident's timeline. */
+export interface IncidentEventsTable {
+  seq: Generated<number>;
+  workspace_id: string;
+  incident_id: string;
+  at: string;
+  type: string;
+  /** User id, or null for the server (intake, timers). */
+  actor: string | null;
+  /** JSON object with the event's details. */
+  data: string;
+}
+
 export interface UsersTable {
   id: string;
   email: string;
@@ -255,6 +330,10 @@ export interface RecordsSchema {
   archived_tasks: ArchivedTasksTable;
   task_cards: TaskCardsTable;
   task_card_mirrors: TaskCardMirrorsTable;
+  integrations: IntegrationsTable;
+  incidents: IncidentsTable;
+  alert_occurrences: AlertOccurrencesTable;
+  incident_events: IncidentEventsTable;
   archived_task_search: ArchivedTaskSearchTable;
   schema_migrations: SchemaMigrationsTable;
 }

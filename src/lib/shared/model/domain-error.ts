@@ -29,6 +29,10 @@ export const DOMAIN_ERROR_CODES = [
   'rate_limited',
   // Tasks: a change to a task that moved to the archive (un-archive it first).
   'task_archived',
+  // Incidents (and changes): a state the lifecycle does not allow from the current one.
+  'invalid_transition',
+  // Alert intake: a missing or wrong integration secret.
+  'invalid_secret',
   // Files.
   'unsupported_media_type',
   'payload_too_large',

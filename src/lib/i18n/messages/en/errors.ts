@@ -19,6 +19,8 @@ export const errors = {
   'error.invalid_credentials': 'Wrong email or password.',
   'error.wrong_password': 'The current password is wrong.',
   'error.rate_limited': 'Too many attempts. Wait a few minutes and try again.',
+  'error.invalid_transition': 'That step is not allowed from the current state.',
+  'error.invalid_secret': 'The integration secret is missing or wrong.',
   'error.task_archived': 'This task is in the archive. Un-archive it first to change it.',
   'error.unsupported_media_type':
     'This file type is not supported. Upload a PNG, JPEG, GIF or WebP image.',

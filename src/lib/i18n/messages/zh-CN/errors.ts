@@ -15,6 +15,8 @@ export const errors: Translation<typeof en> = {
   'error.invalid_credentials': '邮箱或密码错误。',
   'error.wrong_password': '当前密码不正确。',
   'error.rate_limited': '尝试次数过多，请等几分钟再试。',
+  'error.invalid_transition': '当前状态下不允许这一步。',
+  'error.invalid_secret': '集成密钥缺失或不正确。',
   'error.task_archived': '此任务已归档。请先取消归档再修改。',
   'error.unsupported_media_type': '不支持此文件类型。请上传 PNG、JPEG、GIF 或 WebP 图片。',
   'error.payload_too_large': '文件或请求内容过大。',

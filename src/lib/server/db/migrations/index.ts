@@ -8,6 +8,7 @@ import { sql as taskActivity } from './0006-task-activity';
 import { sql as taskArchive } from './0007-task-archive';
 import { sql as documentGenerations } from './0008-document-generations';
 import { sql as taskCards } from './0009-task-cards';
+import { sql as alerts } from './0010-alerts';
 
 export interface Migration {
   version: number;
@@ -31,5 +32,6 @@ export const migrations: readonly Migration[] = [
   { version: 6, name: 'task-activity', sql: taskActivity },
   { version: 7, name: 'task-archive', sql: taskArchive },
   { version: 8, name: 'document-generations', sql: documentGenerations },
-  { version: 9, name: 'task-cards', sql: taskCards }
+  { version: 9, name: 'task-cards', sql: taskCards },
+  { version: 10, name: 'alerts', sql: alerts }
 ];

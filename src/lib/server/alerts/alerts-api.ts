@@ -1,0 +1,412 @@
+/**
+ * REST operations of alert intake (docs/alerts.md): a workspace's integrations (admins), the
+ * hooks sources post to (`POST /api/v1/hooks/{type}/{id}`, authorised by the integration's
+ * secret, not by an account), and incidents with their lifecycle moves.
+ */
+import { json } from '@sveltejs/kit';
+import { z } from 'zod';
+import {
+  incidentActionSchema,
+  incidentEventSchema,
+  incidentSchema,
+  incidentStateSchema,
+  integrationCreateSchema,
+  integrationPatchSchema,
+  integrationSchema,
+  integrationTypeSchema
+} from '$lib/shared/alerts/schema';
+import { idSchema } from '$lib/shared/model/ids';
+import { bearerToken } from '$lib/server/auth/authenticate';
+import { ApiError } from '$lib/server/api/errors';
+import {
+  defineOperation,
+  parsePart,
+  queryInteger,
+  readBodyBytes,
+  type Operation
+} from '$lib/server/api/operation';
+import { defineRawOperation } from '$lib/server/api/raw-operation';
+import type { MemberContext } from '$lib/server/api/request-context';
+import { workspaceParam, workspaceParams } from '../workspaces/workspaces-json';
+import { alertDefaults } from './alerts-service';
+
+const INTEGRATION_TAGS = ['integrations'] as const;
+const INCIDENT_TAGS = ['incidents'] as const;
+
+const integrationParams = z.object({ ws: workspaceParam, id: idSchema });
+const incidentParams = z.object({
+  ws: workspaceParam,
+  id: z.string().min(1).max(100).meta({ description: 'Incident id, or its task key (OPS-12).' })
+});
+
+const createdIntegrationSchema = integrationSchema
+  .extend({
+    secret: z
+      .string()
+      .describe(
+        'The secret the source sends as `Authorization: Bearer <secret>`. Shown this once: ' +
+          'only its hash is stored.'
+      )
+  })
+  .meta({ id: 'CreatedIntegration', description: 'A new integration with its secret.' });
+
+const incidentViewSchema = incidentSchema
+  .extend({ events: z.array(incidentEventSchema).describe('The timeline, oldest first.') })
+  .meta({ id: 'IncidentView', description: 'An incident with its timeline.' });
+
+const intakeResultSchema = z
+  .object({
+    alerts: z.int().describe('Alerts in the delivery.'),
+    newOccurrences: z.int().describe('Occurrences it created; re-sends create none.'),
+    opened: z.array(idSchema).describe('Incidents it opened.'),
+    reopened: z.array(idSchema).describe('Incidents it reopened.'),
+    resolved: z.array(idSchema).describe('Incidents it resolved.'),
+    truncatedAlerts: z.int().describe('Alerts the source left out of the delivery.')
+  })
+  .meta({ id: 'IntakeResult', description: 'What a delivery changed.' });
+
+/** JSON from a body; 400 `invalid_json` with the parser's reason. */
+function parseJson(bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as unknown;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : 'syntax error';
+    throw new ApiError(400, 'invalid_json', `the request body is not valid JSON: ${reason}`);
+  }
+}
+
+/** The optional `{ comment }` of a lifecycle move: scripts may post without a body. */
+async function optionalComment(request: Request): Promise<string | undefined> {
+  if (request.body === null || request.headers.get('content-length') === '0') return undefined;
+  const bytes = await readBodyBytes(request, 64 * 1024);
+  if (new TextDecoder().decode(bytes).trim() === '') return undefined;
+  const body = parsePart(incidentActionSchema, parseJson(bytes), 'request body') as {
+    comment?: string;
+  };
+  return body.comment;
+}
+
+function actorOf(request: MemberContext): string {
+  return request.access.actorId;
+}
+
+async function audit(
+  request: MemberContext,
+  action: 'integration.created' | 'integration.deleted' | 'integration.secret_rotated',
+  id: string,
+  details: Record<string, unknown>
+): Promise<void> {
+  await request.runtime.accounts.audit({
+    workspaceId: request.workspaceId,
+    actorId: request.caller.user.id,
+    actorLabel: request.actor.label,
+    action,
+    target: `integration:${id}`,
+    details,
+    origin: request.origin
+  });
+}
+
+export const createIntegrationOperation = defineOperation(
+  {
+    method: 'POST',
+    path: '/workspaces/{ws}/integrations',
+    operationId: 'createIntegration',
+    summary: 'Create an alert integration',
+    description:
+      'A source of alerts (Alertmanager, Grafana or generic JSON) and the secret it posts ' +
+      'with. The secret is in this answer only.',
+    tags: INTEGRATION_TAGS,
+    auth: { member: 'integrations.manage' },
+    params: workspaceParams,
+    body: integrationCreateSchema,
+    responses: {
+      201: { description: 'The integration and its secret.', schema: createdIntegrationSchema },
+      400: { description: 'Invalid body (`invalid_input`).' },
+      403: { description: 'Only admins manage integrations.' }
+    }
+  },
+  async ({ request, body }) => {
+    const { integration, secret } = await request.runtime.alerts.createIntegration(
+      request.workspaceId,
+      body,
+      actorOf(request)
+    );
+    await audit(request, 'integration.created', integration.id, {
+      name: integration.name,
+      type: integration.type
+    });
+    return { status: 201, body: { ...integration, secret } };
+  }
+);
+
+export const listIntegrationsOperation = defineOperation(
+  {
+    method: 'GET',
+    path: '/workspaces/{ws}/integrations',
+    operationId: 'listIntegrations',
+    summary: 'List alert integrations',
+    tags: INTEGRATION_TAGS,
+    auth: { member: 'integrations.manage' },
+    params: workspaceParams,
+    responses: {
+      200: { description: 'Oldest first; never a secret.', schema: z.array(integrationSchema) }
+    }
+  },
+  async ({ request }) => ({
+    status: 200,
+    body: await request.runtime.alerts.listIntegrations(request.workspaceId)
+  })
+);
+
+export const getIntegrationOperation = defineOperation(
+  {
+    method: 'GET',
+    path: '/workspaces/{ws}/integrations/{id}',
+    operationId: 'getIntegration',
+    summary: 'Get an alert integration',
+    tags: INTEGRATION_TAGS,
+    auth: { member: 'integrations.manage' },
+    params: integrationParams,
+    responses: {
+      200: { description: 'The integration.', schema: integrationSchema },
+      404: { description: 'No such integration.' }
+    }
+  },
+  async ({ request, params }) => ({
+    status: 200,
+    body: await request.runtime.alerts.getIntegration(request.workspaceId, params.id)
+  })
+);
+
+export const updateIntegrationOperation = defineOperation(
+  {
+    method: 'PATCH',
+    path: '/workspaces/{ws}/integrations/{id}',
+    operationId: 'updateIntegration',
+    summary: 'Change an alert integration',
+    description: 'Its name or settings (grouping, auto-resolve, reopen window, field mapping).',
+    tags: INTEGRATION_TAGS,
+    auth: { member: 'integrations.manage' },
+    params: integrationParams,
+    body: integrationPatchSchema,
+    responses: {
+      200: { description: 'The integration as changed.', schema: integrationSchema },
+      404: { description: 'No such integration.' }
+    }
+  },
+  async ({ request, params, body }) => ({
+    status: 200,
+    body: await request.runtime.alerts.updateIntegration(request.workspaceId, params.id, body)
+  })
+);
+
+export const deleteIntegrationOperation = defineOperation(
+  {
+    method: 'DELETE',
+    path: '/workspaces/{ws}/integrations/{id}',
+    operationId: 'deleteIntegration',
+    summary: 'Delete an alert integration',
+    description: 'Its hook stops answering at once; its incidents stay.',
+    tags: INTEGRATION_TAGS,
+    auth: { member: 'integrations.manage' },
+    params: integrationParams,
+    responses: {
+      204: { description: 'Deleted.' },
+      404: { description: 'No such integration.' }
+    }
+  },
+  async ({ request, params }) => {
+    const integration = await request.runtime.alerts.getIntegration(request.workspaceId, params.id);
+    await request.runtime.alerts.deleteIntegration(request.workspaceId, params.id);
+    await audit(request, 'integration.deleted', params.id, {
+      name: integration.name,
+      type: integration.type
+    });
+    return { status: 204, body: undefined };
+  }
+);
+
+export const rotateIntegrationSecretOperation = defineOperation(
+  {
+    method: 'POST',
+    path: '/workspaces/{ws}/integrations/{id}/secret',
+    operationId: 'rotateIntegrationSecret',
+    summary: 'Replace the secret of an alert integration',
+    description: 'The old secret stops working at once. The new one is in this answer only.',
+    tags: INTEGRATION_TAGS,
+    auth: { member: 'integrations.manage' },
+    params: integrationParams,
+    responses: {
+      201: {
+        description: 'The new secret.',
+        schema: z.object({ secret: z.string() }).meta({ id: 'IntegrationSecret' })
+      },
+      404: { description: 'No such integration.' }
+    }
+  },
+  async ({ request, params }) => {
+    const secret = await request.runtime.alerts.rotateSecret(request.workspaceId, params.id);
+    await audit(request, 'integration.secret_rotated', params.id, {});
+    return { status: 201, body: { secret } };
+  }
+);
+
+const hookParams = z.object({
+  type: integrationTypeSchema,
+  id: idSchema.meta({ description: 'The integration id.' })
+});
+
+export const receiveAlertsOperation = defineRawOperation(
+  {
+    method: 'POST',
+    path: '/hooks/{type}/{id}',
+    operationId: 'receiveAlerts',
+    summary: 'Deliver alerts',
+    description:
+      'Where Alertmanager (webhook payload version 4), Grafana (webhook contact point) or any ' +
+      'JSON source posts alerts, with the integration secret as `Authorization: Bearer …`. ' +
+      'Idempotent: re-sent groups change nothing, one incident per group key (or fingerprint). ' +
+      `Bodies up to ${alertDefaults.maxDeliveryBytes} bytes; ` +
+      `${alertDefaults.deliveriesPerIntegration.burst} deliveries a minute per integration.`,
+    tags: INCIDENT_TAGS,
+    auth: 'public',
+    params: hookParams,
+    responses: {
+      200: { description: 'What the delivery changed.', schema: intakeResultSchema },
+      400: { description: 'Not JSON, or not the format (`invalid_input`, with the reason).' },
+      401: { description: 'Missing or wrong secret (`invalid_secret`); nothing stored.' },
+      404: { description: 'No integration of this type and id; nothing stored.' },
+      413: { description: 'Body too large (`payload_too_large`).' },
+      429: { description: 'Too many deliveries (`rate_limited`, with Retry-After).' }
+    }
+  },
+  async ({ event, request, params }) => {
+    const { type, id } = params as z.output<typeof hookParams>;
+    const secret = bearerToken(event.request.headers.get('authorization'));
+    const integration = await request.runtime.alerts.authenticateHook(type, id, secret);
+    const bytes = await readBodyBytes(
+      event.request,
+      alertDefaults.maxDeliveryBytes,
+      () =>
+        new ApiError(
+          413,
+          'payload_too_large',
+          `a delivery may be at most ${alertDefaults.maxDeliveryBytes} bytes`
+        )
+    );
+    const body = parseJson(bytes);
+    const result = await request.runtime.alerts.receive(integration, body);
+    return json(result, { headers: { 'cache-control': 'no-store' } });
+  }
+);
+
+const incidentListQuery = z
+  .object({
+    state: z.union([incidentStateSchema, z.literal('open')]).optional(),
+    limit: queryInteger(1, 500).default(100)
+  })
+  .strict();
+
+export const listIncidentsOperation = defineOperation(
+  {
+    method: 'GET',
+    path: '/workspaces/{ws}/incidents',
+    operationId: 'listIncidents',
+    summary: 'List incidents',
+    description: 'Newest first; `state=open` lists triggered and acknowledged ones.',
+    tags: INCIDENT_TAGS,
+    auth: { member: 'read' },
+    params: workspaceParams,
+    query: incidentListQuery,
+    responses: { 200: { description: 'The incidents.', schema: z.array(incidentSchema) } }
+  },
+  async ({ request, query }) => ({
+    status: 200,
+    body: await request.runtime.alerts.listIncidents(request.workspaceId, query)
+  })
+);
+
+export const getIncidentOperation = defineOperation(
+  {
+    method: 'GET',
+    path: '/workspaces/{ws}/incidents/{id}',
+    operationId: 'getIncident',
+    summary: 'Get an incident',
+    description: 'The incident and its server facts: state, occurrences, timeline.',
+    tags: INCIDENT_TAGS,
+    auth: { member: 'read' },
+    params: incidentParams,
+    responses: {
+      200: { description: 'The incident.', schema: incidentViewSchema },
+      404: { description: 'No such incident.' }
+    }
+  },
+  async ({ request, params }) => ({
+    status: 200,
+    body: await request.runtime.alerts.getIncident(request.workspaceId, params.id)
+  })
+);
+
+function moveOperation(
+  to: 'acknowledged' | 'resolved' | 'closed',
+  verb: 'acknowledge' | 'resolve' | 'close',
+  summary: string
+): Operation {
+  return defineOperation(
+    {
+      method: 'POST',
+      path: `/workspaces/{ws}/incidents/{id}/${verb}`,
+      operationId: `${verb}Incident`,
+      summary,
+      description:
+        'The body `{ comment }` is optional (its comment goes on the timeline). Doing it again answers the incident as it is. A move the lifecycle forbids ' +
+        '(triggered → acknowledged → resolved → closed) is refused with 409 `invalid_transition`.',
+      tags: INCIDENT_TAGS,
+      auth: { member: 'write' },
+      params: incidentParams,
+      responses: {
+        200: { description: 'The incident after the move.', schema: incidentViewSchema },
+        404: { description: 'No such incident.' },
+        409: { description: 'Not allowed from the current state (`invalid_transition`).' }
+      }
+    },
+    async ({ event, request, params }) => ({
+      status: 200,
+      body: await request.runtime.alerts.transition(
+        request.workspaceId,
+        params.id,
+        to,
+        actorOf(request),
+        await optionalComment(event.request)
+      )
+    })
+  );
+}
+
+export const acknowledgeIncidentOperation = moveOperation(
+  'acknowledged',
+  'acknowledge',
+  'Acknowledge an incident'
+);
+export const resolveIncidentOperation = moveOperation('resolved', 'resolve', 'Resolve an incident');
+export const closeIncidentOperation = moveOperation(
+  'closed',
+  'close',
+  'Close a resolved incident after review'
+);
+
+export const alertOperations: readonly Operation[] = [
+  createIntegrationOperation,
+  listIntegrationsOperation,
+  getIntegrationOperation,
+  updateIntegrationOperation,
+  deleteIntegrationOperation,
+  rotateIntegrationSecretOperation,
+  receiveAlertsOperation,
+  listIncidentsOperation,
+  getIncidentOperation,
+  acknowledgeIncidentOperation,
+  resolveIncidentOperation,
+  closeIncidentOperation
+];

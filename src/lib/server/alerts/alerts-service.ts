@@ -1,0 +1,755 @@
+/**
+ * Alert intake and the incident lifecycle (docs/alerts.md). Framework-free: the REST layer
+ * (alerts-api.ts) authorises the caller, this decides.
+ *
+ * Intake is idempotent because Alertmanager is repetitive by design: it re-sends a whole group
+ * every `group_interval`, and deliveries may overlap or arrive out of order. So a delivery is
+ * decided in one records transaction per integration (`AlertsStore.transaction`): an alert
+ * occurrence is a row per (fingerprint, startsAt), re-sends update it, and an incident is opened
+ * only by an occurrence that did not exist before. 50 identical deliveries at once give one
+ * incident.
+ *
+ * An incident is a board task of kind incident with the incident's id. The rows are the truth;
+ * the card follows them: after the transaction the card is created or moved to show the state,
+ * and `board_state` records what the card shows, so a card the process did not finish writing
+ * (a crash, a failed write) is written again by `catchUpBoard` (at start and after each write).
+ */
+import type * as Y from 'yjs';
+import {
+  DEFAULT_GENERIC_MAPPING,
+  canMoveIncident,
+  integrationSettingsSchema,
+  type Incident,
+  type IncidentEvent,
+  type IncidentState,
+  type Integration,
+  type IntegrationSettings,
+  type IntegrationType,
+  type Severity
+} from '../../shared/alerts/schema';
+import {
+  acknowledgeIncident,
+  archiveTask,
+  getTask,
+  listColumns,
+  moveTask
+} from '../../shared/board/board-model';
+import type { Priority, TaskLinkInput } from '../../shared/board/schema';
+import { boardDocName } from '../../shared/doc-name';
+import { DomainError } from '../../shared/model/domain-error';
+import { generateId } from '../../shared/model/ids';
+import { serverOrigin } from '../../../../sync-server/update-origin';
+import { hashSecret, randomToken, secretMatches } from '../auth/secrets';
+import { RateLimiter, type RateLimit } from '../auth/rate-limit';
+import type { BoardDocs } from '../board/board-extension';
+import type { BoardService } from '../board/board-service';
+import type { Logger } from '../log';
+import { parseDelivery, type IncomingAlert } from './payloads';
+import {
+  occurrenceBody,
+  type AlertRecords,
+  type AlertsStore,
+  type IncidentRecord,
+  type IntegrationRecord,
+  type OccurrenceRecord
+} from './alerts-store';
+
+/** Limits of alert intake, with units in their names. */
+export const alertDefaults = {
+  /** Largest delivery body. */
+  maxDeliveryBytes: 1024 * 1024,
+  /** Deliveries one integration may make: a burst, refilled over a minute. */
+  deliveriesPerIntegration: { burst: 600, refillMs: 60_000 } satisfies RateLimit,
+  /** A third reopen within this window marks an incident flapping. */
+  flappingWindowMs: 60 * 60_000,
+  flappingReopens: 2
+};
+
+/** The secret's prefix: tells a reader which kind of credential it is. */
+export const INTEGRATION_SECRET_PREFIX = 'rbi_';
+
+const SEVERITY_WORDS: Readonly<Record<string, Severity>> = {
+  critical: 'critical',
+  crit: 'critical',
+  fatal: 'critical',
+  emergency: 'critical',
+  disaster: 'critical',
+  page: 'critical',
+  p1: 'critical',
+  sev1: 'critical',
+  high: 'high',
+  error: 'high',
+  major: 'high',
+  p2: 'high',
+  sev2: 'high',
+  warning: 'warning',
+  warn: 'warning',
+  medium: 'warning',
+  average: 'warning',
+  minor: 'warning',
+  p3: 'warning',
+  sev3: 'warning',
+  info: 'info',
+  informational: 'info',
+  low: 'info',
+  none: 'info',
+  ok: 'info',
+  p4: 'info',
+  p5: 'info',
+  sev4: 'info'
+};
+
+const SEVERITY_RANK: Readonly<Record<Severity, number>> = {
+  critical: 4,
+  high: 3,
+  warning: 2,
+  info: 1
+};
+
+const SEVERITY_PRIORITY: Readonly<Record<Severity, Priority>> = {
+  critical: 'urgent',
+  high: 'high',
+  warning: 'medium',
+  info: 'low'
+};
+
+/** The severity a label value names; `warning` when it names none. */
+export function severityOf(value: string | undefined): Severity {
+  return (value && SEVERITY_WORDS[value.trim().toLowerCase()]) || 'warning';
+}
+
+/**
+ * The incident title from the alerts that opened it: the alert name, the summary they share,
+ * and where (the instance, service or job they share).
+ */
+export function incidentTitle(alerts: readonly IncomingAlert[]): string {
+  const labels = commonLabels(alerts.map((alert) => alert.labels));
+  const annotations = commonLabels(alerts.map((alert) => alert.annotations));
+  const name = labels['alertname'] ?? alerts[0]?.labels['alertname'] ?? 'Alert';
+  const summary = annotations['summary'] ?? annotations['title'];
+  const where = labels['instance'] ?? labels['service'] ?? labels['job'];
+  const base = summary && summary !== name ? `${name}: ${summary}` : name;
+  const title = where && !base.includes(where) ? `${base} (${where})` : base;
+  return title.replace(/\s+/g, ' ').trim().slice(0, 300) || 'Alert';
+}
+
+export interface IntakeResult {
+  /** Alerts in the delivery. */
+  alerts: number;
+  /** Occurrences this delivery created (re-sends create none). */
+  newOccurrences: number;
+  /** Incidents opened, reopened or resolved by it, by id. */
+  opened: string[];
+  reopened: string[];
+  resolved: string[];
+  truncatedAlerts: number;
+}
+
+/** What intake changed in one transaction, for the card writes after it. */
+interface IntakeChanges extends IntakeResult {
+  touched: Set<string>;
+}
+
+export interface IncidentView extends Incident {
+  events: IncidentEvent[];
+}
+
+export interface AlertsServiceDeps {
+  store: AlertsStore;
+  board: Pick<BoardService, 'createTask'>;
+  docs: () => Pick<BoardDocs, 'transact'>;
+  logger: Logger;
+  now?: () => number;
+}
+
+function integrationBody(record: IntegrationRecord): Integration {
+  return {
+    id: record.id,
+    type: record.type,
+    name: record.name,
+    settings: record.settings,
+    createdAt: record.createdAt,
+    lastReceivedAt: record.lastReceivedAt,
+    hookPath: `/api/v1/hooks/${record.type}/${record.id}`
+  };
+}
+
+function notFound(what: string, ref: string): DomainError {
+  return new DomainError('not_found', `${what} ${JSON.stringify(ref)} not found`);
+}
+
+export class AlertsService {
+  private readonly limiter: RateLimiter;
+  private readonly now: () => number;
+  /** Card writes run one at a time, so two requests never create one card twice. */
+  private boardChain: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: AlertsServiceDeps) {
+    this.now = deps.now ?? Date.now;
+    this.limiter = new RateLimiter(alertDefaults.deliveriesPerIntegration, this.now);
+  }
+
+  private iso(): string {
+    return new Date(this.now()).toISOString();
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Integrations
+
+  async createIntegration(
+    workspaceId: string,
+    input: { type: IntegrationType; name: string; settings?: IntegrationSettings },
+    actorId: string | null
+  ): Promise<{ integration: Integration; secret: string }> {
+    const secret = `${INTEGRATION_SECRET_PREFIX}${randomToken(52)}`;
+    const settings = integrationSettingsSchema.parse(input.settings ?? {});
+    if (input.type === 'generic') settings.mapping ??= DEFAULT_GENERIC_MAPPING;
+    const record = {
+      id: generateId(),
+      workspaceId,
+      type: input.type,
+      name: input.name,
+      secretHash: hashSecret(secret),
+      settings,
+      createdAt: this.iso(),
+      createdBy: actorId
+    };
+    await this.deps.store.createIntegration(record);
+    return { integration: integrationBody({ ...record, lastReceivedAt: null }), secret };
+  }
+
+  async listIntegrations(workspaceId: string): Promise<Integration[]> {
+    return (await this.deps.store.listIntegrations(workspaceId)).map(integrationBody);
+  }
+
+  async getIntegration(workspaceId: string, id: string): Promise<Integration> {
+    const record = await this.deps.store.integration(id);
+    if (!record || record.workspaceId !== workspaceId) throw notFound('integration', id);
+    return integrationBody(record);
+  }
+
+  async updateIntegration(
+    workspaceId: string,
+    id: string,
+    patch: { name?: string; settings?: IntegrationSettings }
+  ): Promise<Integration> {
+    const current = await this.getIntegration(workspaceId, id);
+    const settings = patch.settings
+      ? integrationSettingsSchema.parse(patch.settings)
+      : current.settings;
+    if (current.type === 'generic') settings.mapping ??= DEFAULT_GENERIC_MAPPING;
+    await this.deps.store.updateIntegration(workspaceId, id, { name: patch.name, settings });
+    return this.getIntegration(workspaceId, id);
+  }
+
+  /** A new secret; the old one stops working at once. */
+  async rotateSecret(workspaceId: string, id: string): Promise<string> {
+    await this.getIntegration(workspaceId, id);
+    const secret = `${INTEGRATION_SECRET_PREFIX}${randomToken(52)}`;
+    await this.deps.store.updateIntegration(workspaceId, id, { secretHash: hashSecret(secret) });
+    return secret;
+  }
+
+  async deleteIntegration(workspaceId: string, id: string): Promise<void> {
+    if (!(await this.deps.store.deleteIntegration(workspaceId, id))) {
+      throw notFound('integration', id);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Intake
+
+  /**
+   * The integration a hook names, when the secret is its own: unknown (or of another type) →
+   * `not_found`, a missing or wrong secret → `invalid_secret`, too many deliveries →
+   * `rate_limited`. Checked before the body is read.
+   */
+  async authenticateHook(
+    type: IntegrationType,
+    id: string,
+    secret: string | null
+  ): Promise<IntegrationRecord> {
+    const integration = await this.deps.store.integration(id);
+    if (!integration || integration.type !== type) throw notFound('integration', id);
+    if (secret === null || !secretMatches(secret, integration.secretHash)) {
+      throw new DomainError('invalid_secret', 'the integration secret is missing or wrong');
+    }
+    const waitMs = this.limiter.take(integration.id);
+    if (waitMs > 0) {
+      throw new DomainError('rate_limited', 'too many deliveries for this integration', {
+        retryAfterMs: waitMs
+      });
+    }
+    return integration;
+  }
+
+  /** Takes one delivery: validates it whole first (a bad one changes nothing), then decides. */
+  async receive(integration: IntegrationRecord, body: unknown): Promise<IntakeResult> {
+    const delivery = parseDelivery(
+      integration.type,
+      body,
+      integration.settings.mapping ?? DEFAULT_GENERIC_MAPPING
+    );
+    const now = this.iso();
+    const changes = await this.deps.store.transaction(integration.id, (tx) =>
+      this.decide(tx, integration, delivery.alerts, now)
+    );
+    changes.truncatedAlerts = delivery.truncatedAlerts;
+    await this.deps.store.touchIntegration(integration.id, now);
+    await this.writeCards([...changes.touched]);
+    const { touched: _touched, ...result } = changes;
+    return result;
+  }
+
+  private dedupeKey(integration: IntegrationRecord, alert: IncomingAlert): string {
+    return integration.settings.groupBy === 'group' && alert.groupKey !== null
+      ? `group:${alert.groupKey}`
+      : `alert:${alert.fingerprint}`;
+  }
+
+  private async decide(
+    tx: AlertRecords,
+    integration: IntegrationRecord,
+    alerts: IncomingAlert[],
+    now: string
+  ): Promise<IntakeChanges> {
+    const changes: IntakeChanges = {
+      alerts: alerts.length,
+      newOccurrences: 0,
+      opened: [],
+      reopened: [],
+      resolved: [],
+      truncatedAlerts: 0,
+      touched: new Set()
+    };
+    const groups = new Map<string, IncomingAlert[]>();
+    for (const alert of alerts) {
+      const key = this.dedupeKey(integration, alert);
+      groups.set(key, [...(groups.get(key) ?? []), alert]);
+    }
+    for (const [key, group] of groups) {
+      await this.decideGroup(tx, integration, key, group, now, changes);
+    }
+    return changes;
+  }
+
+  /** Upserts one alert's occurrence; returns it and what changed. */
+  private async upsertOccurrence(
+    tx: AlertRecords,
+    integration: IntegrationRecord,
+    alert: IncomingAlert,
+    now: string
+  ): Promise<{ occurrence: OccurrenceRecord; created: boolean; resolvedNow: boolean }> {
+    let startsAt = alert.startsAt;
+    let existing: OccurrenceRecord | null = null;
+    if (startsAt === null) {
+      // No start time: the fingerprint's current occurrence, or a new one from now.
+      const latest = await tx.latestOccurrence(integration.id, alert.fingerprint);
+      if (latest && (latest.status === 'firing' || alert.status === 'resolved')) existing = latest;
+      startsAt = existing?.startsAt ?? now;
+    } else {
+      existing = await tx.occurrence(integration.id, alert.fingerprint, startsAt);
+    }
+    if (existing) {
+      // Only firing → resolved: a late firing re-send never un-resolves an occurrence.
+      const resolvedNow = existing.status === 'firing' && alert.status === 'resolved';
+      const occurrence: OccurrenceRecord = {
+        ...existing,
+        status: resolvedNow ? 'resolved' : existing.status,
+        endsAt: resolvedNow ? alert.endsAt : existing.endsAt,
+        labels: alert.labels,
+        annotations: alert.annotations,
+        generatorUrl: alert.generatorUrl ?? existing.generatorUrl,
+        lastReceivedAt: now
+      };
+      await tx.updateOccurrence(occurrence);
+      return { occurrence, created: false, resolvedNow };
+    }
+    const occurrence: OccurrenceRecord = {
+      integrationId: integration.id,
+      fingerprint: alert.fingerprint,
+      startsAt,
+      workspaceId: integration.workspaceId,
+      incidentId: null,
+      status: alert.status,
+      endsAt: alert.status === 'resolved' ? alert.endsAt : null,
+      labels: alert.labels,
+      annotations: alert.annotations,
+      generatorUrl: alert.generatorUrl,
+      firstReceivedAt: now,
+      lastReceivedAt: now
+    };
+    await tx.insertOccurrence(occurrence);
+    return { occurrence, created: true, resolvedNow: false };
+  }
+
+  private async decideGroup(
+    tx: AlertRecords,
+    integration: IntegrationRecord,
+    dedupeKey: string,
+    alerts: IncomingAlert[],
+    now: string,
+    changes: IntakeChanges
+  ): Promise<void> {
+    const fired: { alert: IncomingAlert; occurrence: OccurrenceRecord }[] = [];
+    const resolvedNow: OccurrenceRecord[] = [];
+    const unattached: OccurrenceRecord[] = [];
+    for (const alert of alerts) {
+      const result = await this.upsertOccurrence(tx, integration, alert, now);
+      if (result.created) changes.newOccurrences += 1;
+      if (result.created && alert.status === 'firing') {
+        fired.push({ alert, occurrence: result.occurrence });
+      }
+      if (result.resolvedNow) resolvedNow.push(result.occurrence);
+      if (result.occurrence.incidentId === null) unattached.push(result.occurrence);
+    }
+
+    let incident = await tx.latestIncident(integration.id, dedupeKey);
+    const ws = integration.workspaceId;
+    const severityLabel = integration.settings.severityLabel;
+    if (fired.length > 0) {
+      const worst = fired
+        .map(({ alert }) => severityOf(alert.labels[severityLabel]))
+        .reduce((a, b) => (SEVERITY_RANK[b] > SEVERITY_RANK[a] ? b : a));
+      const open = incident?.state === 'triggered' || incident?.state === 'acknowledged';
+      const windowStart = new Date(
+        Date.parse(now) - integration.settings.reopenWindowMinutes * 60_000
+      ).toISOString();
+      if (incident && open) {
+        // Firing again in an open incident: it is not cleared any more; severity only rises.
+        incident = {
+          ...incident,
+          alertsClearedAt: null,
+          severity:
+            SEVERITY_RANK[worst] > SEVERITY_RANK[incident.severity] ? worst : incident.severity,
+          updatedAt: now
+        };
+        await tx.updateIncident(incident);
+      } else if (
+        incident &&
+        incident.state === 'resolved' &&
+        incident.resolvedAt !== null &&
+        incident.resolvedAt >= windowStart
+      ) {
+        const since = new Date(Date.parse(now) - alertDefaults.flappingWindowMs).toISOString();
+        const recentReopens = await tx.countEvents(incident.id, 'reopened', since);
+        const flapping = incident.flapping || recentReopens >= alertDefaults.flappingReopens;
+        incident = {
+          ...incident,
+          state: 'triggered',
+          acknowledgedAt: null,
+          acknowledgedBy: null,
+          resolvedAt: null,
+          resolvedBy: null,
+          alertsClearedAt: null,
+          reopenCount: incident.reopenCount + 1,
+          flapping,
+          severity:
+            SEVERITY_RANK[worst] > SEVERITY_RANK[incident.severity] ? worst : incident.severity,
+          updatedAt: now
+        };
+        await tx.updateIncident(incident);
+        await tx.addEvent(ws, incident.id, {
+          at: now,
+          type: 'reopened',
+          actor: null,
+          data: { reopenCount: incident.reopenCount }
+        });
+        if (flapping && recentReopens === alertDefaults.flappingReopens) {
+          await tx.addEvent(ws, incident.id, {
+            at: now,
+            type: 'flapping',
+            actor: null,
+            data: { reopens: recentReopens + 1 }
+          });
+        }
+        changes.reopened.push(incident.id);
+      } else {
+        const first = fired[0]!.alert;
+        const common = commonLabels(fired.map(({ alert }) => alert.labels));
+        incident = {
+          id: generateId(),
+          workspaceId: ws,
+          integrationId: integration.id,
+          dedupeKey,
+          title: incidentTitle(fired.map(({ alert }) => alert)),
+          severity: worst,
+          state: 'triggered',
+          labels: common,
+          annotations: first.annotations,
+          openedAt: now,
+          acknowledgedAt: null,
+          acknowledgedBy: null,
+          resolvedAt: null,
+          resolvedBy: null,
+          closedAt: null,
+          closedBy: null,
+          alertsClearedAt: null,
+          reopenCount: 0,
+          flapping: false,
+          boardState: '',
+          taskKey: null,
+          updatedAt: now
+        };
+        await tx.insertIncident(incident);
+        await tx.addEvent(ws, incident.id, {
+          at: now,
+          type: 'opened',
+          actor: null,
+          data: { fingerprints: fired.map(({ alert }) => alert.fingerprint), severity: worst }
+        });
+        changes.opened.push(incident.id);
+      }
+    }
+    if (!incident) return;
+
+    // Occurrences of this group that belong to no incident yet join the current one.
+    for (const occurrence of unattached) {
+      occurrence.incidentId = incident.id;
+      await tx.updateOccurrence(occurrence);
+    }
+    const isNew = changes.opened.includes(incident.id);
+    for (const { alert, occurrence } of fired) {
+      if (isNew) break;
+      await tx.addEvent(ws, incident.id, {
+        at: now,
+        type: 'alert_firing',
+        actor: null,
+        data: { fingerprint: alert.fingerprint, startsAt: occurrence.startsAt }
+      });
+    }
+    for (const occurrence of resolvedNow) {
+      if (occurrence.incidentId !== incident.id) continue;
+      await tx.addEvent(ws, incident.id, {
+        at: now,
+        type: 'alert_resolved',
+        actor: null,
+        data: { fingerprint: occurrence.fingerprint, endsAt: occurrence.endsAt }
+      });
+    }
+    changes.touched.add(incident.id);
+
+    // Every alert of an open incident resolved: resolve it, or only note it (settings).
+    const open = incident.state === 'triggered' || incident.state === 'acknowledged';
+    if (!open || incident.alertsClearedAt !== null) return;
+    const all = await tx.occurrences(incident.id);
+    if (all.length === 0 || all.some((occurrence) => occurrence.status === 'firing')) return;
+    if (integration.settings.autoResolve === 'resolve') {
+      incident = {
+        ...incident,
+        state: 'resolved',
+        resolvedAt: now,
+        resolvedBy: null,
+        updatedAt: now
+      };
+      await tx.updateIncident(incident);
+      await tx.addEvent(ws, incident.id, {
+        at: now,
+        type: 'resolved',
+        actor: null,
+        data: { automatic: true }
+      });
+      changes.resolved.push(incident.id);
+    } else {
+      incident = { ...incident, alertsClearedAt: now, updatedAt: now };
+      await tx.updateIncident(incident);
+      await tx.addEvent(ws, incident.id, {
+        at: now,
+        type: 'alerts_cleared',
+        actor: null,
+        data: {}
+      });
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Incidents
+
+  private async findIncident(workspaceId: string, ref: string): Promise<IncidentRecord> {
+    const incident =
+      (await this.deps.store.incident(workspaceId, ref)) ??
+      (await this.deps.store.incidentByKey(workspaceId, ref));
+    if (!incident) throw notFound('incident', ref);
+    return incident;
+  }
+
+  async listIncidents(
+    workspaceId: string,
+    query: { state?: IncidentState | 'open'; limit?: number }
+  ): Promise<Incident[]> {
+    const incidents = await this.deps.store.listIncidents(workspaceId, query);
+    return Promise.all(incidents.map((incident) => this.incidentBody(incident)));
+  }
+
+  async getIncident(workspaceId: string, ref: string): Promise<IncidentView> {
+    const incident = await this.findIncident(workspaceId, ref);
+    return {
+      ...(await this.incidentBody(incident)),
+      events: await this.deps.store.events(incident.id)
+    };
+  }
+
+  private async incidentBody(incident: IncidentRecord): Promise<Incident> {
+    const occurrences = await this.deps.store.occurrences(incident.id);
+    return {
+      id: incident.id,
+      key: incident.taskKey,
+      title: incident.title,
+      state: incident.state,
+      severity: incident.severity,
+      integrationId: incident.integrationId,
+      labels: incident.labels,
+      annotations: incident.annotations,
+      openedAt: incident.openedAt,
+      acknowledgedAt: incident.acknowledgedAt,
+      acknowledgedBy: incident.acknowledgedBy,
+      resolvedAt: incident.resolvedAt,
+      resolvedBy: incident.resolvedBy,
+      closedAt: incident.closedAt,
+      alertsClearedAt: incident.alertsClearedAt,
+      reopenCount: incident.reopenCount,
+      flapping: incident.flapping,
+      occurrences: occurrences.map(occurrenceBody)
+    };
+  }
+
+  /**
+   * A person moves the incident: acknowledge, resolve, or close (after review). Moves the
+   * lifecycle forbids → `invalid_transition`; doing what is already done answers the incident
+   * as it is (a retried request, a second responder).
+   */
+  async transition(
+    workspaceId: string,
+    ref: string,
+    to: Exclude<IncidentState, 'triggered'>,
+    actorId: string,
+    comment?: string
+  ): Promise<IncidentView> {
+    const found = await this.findIncident(workspaceId, ref);
+    const now = this.iso();
+    const moved = await this.deps.store.transaction(found.integrationId, async (tx) => {
+      const incident = await tx.incident(workspaceId, found.id);
+      if (!incident) throw notFound('incident', ref);
+      if (incident.state === to) return false;
+      if (!canMoveIncident(incident.state, to)) {
+        throw new DomainError(
+          'invalid_transition',
+          `an incident that is ${incident.state} cannot become ${to}`,
+          { details: { from: incident.state, to } }
+        );
+      }
+      const next: IncidentRecord = { ...incident, state: to, updatedAt: now };
+      if (to === 'acknowledged')
+        Object.assign(next, { acknowledgedAt: now, acknowledgedBy: actorId });
+      if (to === 'resolved') {
+        Object.assign(next, { resolvedAt: now, resolvedBy: actorId });
+        // Resolved without an acknowledgement: the resolution acknowledged it too (MTTA).
+        if (next.acknowledgedAt === null) {
+          Object.assign(next, { acknowledgedAt: now, acknowledgedBy: actorId });
+        }
+      }
+      if (to === 'closed') Object.assign(next, { closedAt: now, closedBy: actorId });
+      await tx.updateIncident(next);
+      await tx.addEvent(workspaceId, incident.id, {
+        at: now,
+        type: to,
+        actor: actorId,
+        data: comment ? { comment } : {}
+      });
+      return true;
+    });
+    if (moved) await this.writeCards([found.id], actorId);
+    return this.getIncident(workspaceId, found.id);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // The board cards
+
+  /** Writes the cards of `ids` (one at a time, process-wide), then any left behind earlier. */
+  private writeCards(ids: readonly string[], actorId: string | null = null): Promise<void> {
+    const run = this.boardChain.then(async () => {
+      for (const id of ids) await this.writeCard(id, actorId);
+    });
+    this.boardChain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Writes every card that does not show its incident's state (start-up, retries). */
+  async catchUpBoard(): Promise<number> {
+    const behind = await this.deps.store.incidentsBehindBoard();
+    await this.writeCards(behind.map((incident) => incident.id));
+    return behind.length;
+  }
+
+  private async writeCard(id: string, actorId: string | null): Promise<void> {
+    const incident = await this.deps.store.incidentById(id);
+    if (!incident || incident.boardState === incident.state) return;
+    const ws = incident.workspaceId;
+    let key = incident.taskKey;
+    try {
+      if (incident.boardState === '') {
+        const links: TaskLinkInput[] = [
+          ...new Set((await this.deps.store.occurrences(id)).map((o) => o.fingerprint))
+        ]
+          .slice(0, 20)
+          .map((fingerprint) => ({ type: 'alert', target: fingerprint }));
+        const task = await this.deps.board.createTask(
+          ws,
+          {
+            title: incident.title,
+            kind: 'incident',
+            priority: SEVERITY_PRIORITY[incident.severity],
+            links
+          },
+          null,
+          { id }
+        );
+        key = task.key;
+      }
+      await this.deps
+        .docs()
+        .transact(
+          boardDocName(ws),
+          (doc: Y.Doc) => showState(doc, id, incident.state),
+          serverOrigin(actorId)
+        );
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (code !== 'not_found' && code !== 'task_archived' && code !== 'conflict') {
+        this.deps.logger.warn('alerts: incident card not written; retried later', {
+          incident: id,
+          error: String(error)
+        });
+        return;
+      }
+      // The card is gone (deleted, archived): the incident goes on without it.
+      this.deps.logger.info('alerts: incident card not on the board', { incident: id, code });
+    }
+    await this.deps.store.setBoardState(id, incident.state, key);
+  }
+}
+
+/** The entries every one of `labelSets` shares. */
+function commonLabels(labelSets: readonly Record<string, string>[]): Record<string, string> {
+  const [first, ...rest] = labelSets;
+  if (!first) return {};
+  return Object.fromEntries(
+    Object.entries(first).filter(([name, value]) => rest.every((labels) => labels[name] === value))
+  );
+}
+
+/** Moves the card to the column of `state`: todo, in progress, done; closed archives it. */
+function showState(doc: Y.Doc, id: string, state: IncidentState): void {
+  const task = getTask(doc, id);
+  if (!task) throw new DomainError('not_found', `task ${id} is not on the board`);
+  const columns = listColumns(doc);
+  const category =
+    state === 'triggered' ? 'todo' : state === 'acknowledged' ? 'in_progress' : 'done';
+  const current = columns.find((column) => column.id === task.status);
+  if (state === 'acknowledged') acknowledgeIncident(doc, id);
+  if (current?.category !== category) {
+    const target = columns.find((column) => column.category === category);
+    if (target) moveTask(doc, id, { status: target.id });
+  }
+  if (state === 'closed' && task.archivedAt === null) archiveTask(doc, id);
+}
