@@ -32,6 +32,12 @@ import { archiveExtension } from '../src/lib/server/archive/archive-extension';
 import { TaskArchiver } from '../src/lib/server/archive/archive-service';
 import { AlertsStore } from '../src/lib/server/alerts/alerts-store';
 import { AlertsService } from '../src/lib/server/alerts/alerts-service';
+import { NotificationsStore } from '../src/lib/server/notifications/notifications-store';
+import {
+  NotificationService,
+  type DeliveryOptions
+} from '../src/lib/server/notifications/notifications-service';
+import { SecretBox, secretKeyLoader } from '../src/lib/server/auth/secret-box';
 import { FileStore } from '../src/lib/server/runbooks/files-store';
 import { runbookExtension } from '../src/lib/server/runbooks/runbooks-extension';
 import { RunbookIndex } from '../src/lib/server/runbooks/runbooks-store';
@@ -67,6 +73,8 @@ export interface RuntimeOptions {
   logger?: Logger;
   /** Replaces the account-based websocket check (sync-core tests that have no accounts). */
   onAuthenticate?: SyncHooks['onAuthenticate'];
+  /** The outbox worker's pace (tests: short retries). */
+  delivery?: Partial<DeliveryOptions>;
   /** The archive sweeper's clock and pace (tests). */
   archive?: { now?: () => number; intervalMs?: number; batchSize?: number };
 }
@@ -148,6 +156,7 @@ export type Services = Pick<
   | 'taskCards'
   | 'archive'
   | 'alertsStore'
+  | 'notificationsStore'
   | 'runbookIndex'
   | 'runbookVersions'
   | 'files'
@@ -165,6 +174,7 @@ export function createStores(records: Records, config: Pick<Config, 'dataDir'>):
     taskCards: new TaskCardStore(records),
     archive: new ArchiveStore(records),
     alertsStore: new AlertsStore(records),
+    notificationsStore: new NotificationsStore(records),
     runbookIndex: new RunbookIndex(records),
     runbookVersions: new RunbookVersions(records),
     files: new FileStore(records, config.dataDir)
@@ -216,7 +226,45 @@ export async function createRuntime(
     hooks: extensionHooks(extensions, logger)
   });
   const board = new BoardService({ store: stores.boardStore, docs, recorder: activityRecorder });
-  const alerts = new AlertsService({ store: stores.alertsStore, board, docs, logger });
+  const notifications = new NotificationService({
+    store: stores.notificationsStore,
+    box: new SecretBox(secretKeyLoader(config)),
+    logger,
+    ...(config.origin ? { origin: config.origin } : {}),
+    ...(options.delivery ? { delivery: options.delivery } : {}),
+    subjects: {
+      workspaceName: async (id) => (await stores.accounts.getWorkspace(id))?.name ?? null,
+      memberName: async (id) => {
+        const user = await stores.accounts.getUser(id);
+        return user ? user.name || user.email : null;
+      },
+      incident: async (workspaceId, id) => {
+        const incident = await stores.alertsStore.incident(workspaceId, id);
+        if (!incident) return null;
+        return {
+          id: incident.id,
+          key: incident.taskKey,
+          title: incident.title,
+          state: incident.state,
+          severity: incident.severity,
+          labels: incident.labels,
+          runbookUrl: incident.annotations['runbook_url'] ?? null,
+          sourceUrl: (await stores.alertsStore.occurrences(id))[0]?.generatorUrl ?? null
+        };
+      }
+    }
+  });
+  const alerts = new AlertsService({
+    store: stores.alertsStore,
+    board,
+    docs,
+    logger,
+    notifier: notifications
+  });
+  // The outbox worker; messages a previous run left are sent (notifications-service.ts).
+  void notifications.start().catch((error: unknown) => {
+    logger.error('notifications: the outbox worker did not start', { error: String(error) });
+  });
   // Incident cards a previous run did not finish writing (alerts-service.ts).
   const alertsCatchUp = alerts.catchUpBoard().catch((error: unknown) => {
     logger.error('alerts: catching up incident cards failed', { error: String(error) });
@@ -243,6 +291,7 @@ export async function createRuntime(
     ...stores,
     board,
     alerts,
+    notifications,
     activityRecorder,
     archiver,
     taskDocs,
@@ -254,6 +303,7 @@ export async function createRuntime(
       closed ??= (async () => {
         clearInterval(recheck);
         await alertsCatchUp;
+        await notifications.stop();
         await syncServer.close();
         // Card summaries still waiting are written while the documents are there.
         await taskDocs.settled();

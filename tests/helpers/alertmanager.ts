@@ -9,7 +9,6 @@
  */
 import { spawn } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -228,57 +227,4 @@ async function answersReady(url: string): Promise<boolean> {
   }
 }
 
-/** One request the capture server received, its body parsed as JSON. */
-export interface CapturedRequest {
-  method: string;
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: unknown;
-}
-
-export interface CaptureServer {
-  /** `http://127.0.0.1:<port>` */
-  url: string;
-  /** Every request so far, in arrival order. */
-  requests: CapturedRequest[];
-  close(): Promise<void>;
-}
-
-/** A webhook receiver on 127.0.0.1 port 0 that answers 200 and keeps every JSON request. */
-export async function startCaptureServer(): Promise<CaptureServer> {
-  const requests: CapturedRequest[] = [];
-  const server = createHttpServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      let body: unknown = text;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        // Not JSON: kept as text, so a test sees what arrived.
-      }
-      requests.push({
-        method: request.method ?? '',
-        path: request.url ?? '',
-        headers: request.headers,
-        body
-      });
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      })
-  };
-}
+export { startCaptureServer, type CaptureServer, type CapturedRequest } from './capture-server';

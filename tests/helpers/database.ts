@@ -38,8 +38,14 @@ export async function databaseTargetFor(
 /** Environment for an app or sync process on `dataDir` (DATABASE_URL in the PostgreSQL run). */
 export async function databaseEnvFor(dataDir: string): Promise<Record<string, string>> {
   const target = await databaseTargetFor(dataDir);
-  return 'databaseUrl' in target ? { DATABASE_URL: target.databaseUrl } : {};
+  // With DATABASE_URL, credentials need RUNBOARD_SECRET_KEY (no key file in DATA_DIR).
+  return 'databaseUrl' in target
+    ? { DATABASE_URL: target.databaseUrl, RUNBOARD_SECRET_KEY: TEST_SECRET_KEY }
+    : {};
 }
+
+/** The key the PostgreSQL runs seal credentials under (tests only). */
+export const TEST_SECRET_KEY = Buffer.alloc(32, 7).toString('base64');
 
 /** Opens (and migrates) the database of `dataDir`, as the app would. Close it after use. */
 export async function openTestDatabase(

@@ -79,6 +79,8 @@ const SAMPLES: Record<AuditAction, Partial<AuditEntryInfo>[]> = {
     { target: 'integration:i1', details: { name: 'prod AM', type: 'alertmanager' } }
   ],
   'integration.secret_rotated': [{ target: 'integration:i1', details: {} }],
+  'channel.created': [{ target: 'channel:c1', details: { name: 'ops', type: 'dingtalk' } }],
+  'channel.deleted': [{ target: 'channel:c1', details: { name: 'ops', type: 'dingtalk' } }],
   'user.created': [{ actorId: null, actorLabel: 'cli', details: { email: 'bo@x.test' } }],
   'account.updated': [{ details: { fields: ['name'] } }],
   'auth.signup': [{ details: { via: 'invite' } }],
@@ -223,7 +225,8 @@ describe('audit actions', () => {
       'member',
       'invite',
       'token',
-      'integration'
+      'integration',
+      'channel'
     ]);
     expect(WORKSPACE_AUDIT_ACTIONS.every((a) => AUDIT_ACTION_SCOPES[a] === 'workspace')).toBe(true);
   });

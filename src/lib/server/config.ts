@@ -61,6 +61,17 @@ const envSchema = z.object({
       .default(DEFAULT_ARCHIVE_AFTER_DAYS)
   ),
   ORIGIN: z.url().optional(),
+  // Credentials at rest (notification channels, automation) are sealed under this key
+  // (auth/secret-box.ts): 32 bytes as 64 hex digits or base64.
+  RUNBOARD_SECRET_KEY: blankIsUnset(
+    z
+      .string()
+      .trim()
+      .refine((v) => decodeSecretKey(v) !== null, {
+        message: 'must be 32 random bytes as 64 hex digits or base64 (openssl rand -base64 32)'
+      })
+      .optional()
+  ),
   // Tokens and the client secret cross this connection, so plain http is for a provider on the
   // same host only (a local Keycloak while trying things out, the test suite).
   OIDC_ISSUER: blankIsUnset(
@@ -104,6 +115,21 @@ export interface Config {
   archiveAfterDays?: number;
   /** OpenID Connect sign-in; absent when single sign-on is off. Holds a secret: never log it. */
   oidc?: OidcConfig;
+  /**
+   * The key credentials are sealed under (`RUNBOARD_SECRET_KEY`). Absent: a key file in
+   * `dataDir` (SQLite), or none with `DATABASE_URL` (saving a credential is then refused).
+   */
+  secretKey?: Buffer;
+}
+
+/** 32 bytes from 64 hex digits or base64; null for anything else. */
+export function decodeSecretKey(value: string): Buffer | null {
+  const bytes = /^[0-9a-fA-F]{64}$/.test(value)
+    ? Buffer.from(value, 'hex')
+    : /^[A-Za-z0-9+/_-]{42,44}={0,2}$/.test(value)
+      ? Buffer.from(value, 'base64')
+      : null;
+  return bytes !== null && bytes.length === 32 ? bytes : null;
 }
 
 /** Settings of the generic OpenID Connect provider (Keycloak, GitLab, Authentik, …). */
@@ -171,7 +197,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     origin: e.ORIGIN,
     archiveAfterDays: e.ARCHIVE_AFTER_DAYS,
-    ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {})
+    ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
+    ...(e.RUNBOARD_SECRET_KEY ? { secretKey: decodeSecretKey(e.RUNBOARD_SECRET_KEY)! } : {})
   };
   if (e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET && e.ORIGIN) {
     config.oidc = {

@@ -18,6 +18,8 @@ import type { TaskArchiver } from './archive/archive-service';
 import type { BoardService } from './board/board-service';
 import type { AlertsService } from './alerts/alerts-service';
 import type { AlertsStore } from './alerts/alerts-store';
+import type { NotificationService } from './notifications/notifications-service';
+import type { NotificationsStore } from './notifications/notifications-store';
 import type { BoardStore } from './board/board-store';
 import type { Config } from './config';
 import type { Records } from './db/records';
@@ -44,6 +46,9 @@ export interface Runtime {
   alertsStore: AlertsStore;
   /** Alert intake and the incident lifecycle (alerts/alerts-service.ts). */
   alerts: AlertsService;
+  notificationsStore: NotificationsStore;
+  /** Channels and the outbox worker (notifications/notifications-service.ts). */
+  notifications: NotificationService;
   /** Records task activity from the board transactions (the board extension's). */
   activityRecorder: ActivityRecorder;
   /** Finished tasks moved out of the live boards (archive/archive-store.ts). */

@@ -162,6 +162,18 @@ const SENTENCES: { readonly [A in AuditAction]: (facts: Facts) => string } = {
     }),
   'integration.secret_rotated': ({ actor, ctx }) =>
     ctx.t('audit.sentence.integration.secret_rotated', { actor }),
+  'channel.created': ({ actor, details, ctx }) =>
+    ctx.t('audit.sentence.channel.created', {
+      actor,
+      name: text(details.name) ?? '?',
+      type: text(details.type) ?? '?'
+    }),
+  'channel.deleted': ({ actor, details, ctx }) =>
+    ctx.t('audit.sentence.channel.deleted', {
+      actor,
+      name: text(details.name) ?? '?',
+      type: text(details.type) ?? '?'
+    }),
   'user.created': ({ actor, details, ctx, targetUser }) =>
     ctx.t('audit.sentence.user.created', { actor, email: text(details.email) ?? targetUser }),
   'account.updated': ({ actor, ctx }) => ctx.t('audit.sentence.account.updated', { actor }),

@@ -44,6 +44,9 @@ import { RateLimiter, type RateLimit } from '../auth/rate-limit';
 import type { BoardDocs } from '../board/board-extension';
 import type { BoardService } from '../board/board-service';
 import type { Logger } from '../log';
+import type { RecordsTransaction } from '../db/records';
+import type { NotificationService } from '../notifications/notifications-service';
+import type { NotificationEvent } from '../../shared/notifications/schema';
 import { parseDelivery, type IncomingAlert } from './payloads';
 import {
   occurrenceBody,
@@ -154,8 +157,19 @@ export interface IncidentView extends Incident {
   events: IncidentEvent[];
 }
 
+/** Timeline events that are messages too. */
+const NOTIFIED_EVENTS: Partial<Record<IncidentEvent['type'], NotificationEvent>> = {
+  opened: 'incident.opened',
+  acknowledged: 'incident.acknowledged',
+  resolved: 'incident.resolved',
+  reopened: 'incident.reopened',
+  closed: 'incident.closed'
+};
+
 export interface AlertsServiceDeps {
   store: AlertsStore;
+  /** Queues messages with the facts (notifications-service.ts). */
+  notifier?: Pick<NotificationService, 'enqueue' | 'kick'>;
   board: Pick<BoardService, 'createTask'>;
   docs: () => Pick<BoardDocs, 'transact'>;
   logger: Logger;
@@ -181,6 +195,8 @@ function notFound(what: string, ref: string): DomainError {
 export class AlertsService {
   private readonly limiter: RateLimiter;
   private readonly now: () => number;
+  /** Set when a transaction queued messages: the worker is woken after it commits. */
+  private queued = false;
   /** Card writes run one at a time, so two requests never create one card twice. */
   private boardChain: Promise<void> = Promise.resolve();
 
@@ -291,12 +307,13 @@ export class AlertsService {
       integration.settings.mapping ?? DEFAULT_GENERIC_MAPPING
     );
     const now = this.iso();
-    const changes = await this.deps.store.transaction(integration.id, (tx) =>
-      this.decide(tx, integration, delivery.alerts, now)
+    const changes = await this.deps.store.transaction(integration.id, (tx, trx) =>
+      this.decide(tx, trx, integration, delivery.alerts, now)
     );
     changes.truncatedAlerts = delivery.truncatedAlerts;
     await this.deps.store.touchIntegration(integration.id, now);
-    await this.writeCards([...changes.touched]);
+    // Cards first: a message names the incident by the key its card gets.
+    await this.writeCards([...changes.touched]).finally(() => this.wakeNotifier());
     const { touched: _touched, ...result } = changes;
     return result;
   }
@@ -309,6 +326,7 @@ export class AlertsService {
 
   private async decide(
     tx: AlertRecords,
+    trx: RecordsTransaction,
     integration: IntegrationRecord,
     alerts: IncomingAlert[],
     now: string
@@ -328,7 +346,7 @@ export class AlertsService {
       groups.set(key, [...(groups.get(key) ?? []), alert]);
     }
     for (const [key, group] of groups) {
-      await this.decideGroup(tx, integration, key, group, now, changes);
+      await this.decideGroup(tx, trx, integration, key, group, now, changes);
     }
     return changes;
   }
@@ -385,6 +403,7 @@ export class AlertsService {
 
   private async decideGroup(
     tx: AlertRecords,
+    trx: RecordsTransaction,
     integration: IntegrationRecord,
     dedupeKey: string,
     alerts: IncomingAlert[],
@@ -449,14 +468,14 @@ export class AlertsService {
           updatedAt: now
         };
         await tx.updateIncident(incident);
-        await tx.addEvent(ws, incident.id, {
+        await this.record(tx, trx, ws, incident.id, {
           at: now,
           type: 'reopened',
           actor: null,
           data: { reopenCount: incident.reopenCount }
         });
         if (flapping && recentReopens === alertDefaults.flappingReopens) {
-          await tx.addEvent(ws, incident.id, {
+          await this.record(tx, trx, ws, incident.id, {
             at: now,
             type: 'flapping',
             actor: null,
@@ -492,7 +511,7 @@ export class AlertsService {
           updatedAt: now
         };
         await tx.insertIncident(incident);
-        await tx.addEvent(ws, incident.id, {
+        await this.record(tx, trx, ws, incident.id, {
           at: now,
           type: 'opened',
           actor: null,
@@ -511,7 +530,7 @@ export class AlertsService {
     const isNew = changes.opened.includes(incident.id);
     for (const { alert, occurrence } of fired) {
       if (isNew) break;
-      await tx.addEvent(ws, incident.id, {
+      await this.record(tx, trx, ws, incident.id, {
         at: now,
         type: 'alert_firing',
         actor: null,
@@ -520,7 +539,7 @@ export class AlertsService {
     }
     for (const occurrence of resolvedNow) {
       if (occurrence.incidentId !== incident.id) continue;
-      await tx.addEvent(ws, incident.id, {
+      await this.record(tx, trx, ws, incident.id, {
         at: now,
         type: 'alert_resolved',
         actor: null,
@@ -543,7 +562,7 @@ export class AlertsService {
         updatedAt: now
       };
       await tx.updateIncident(incident);
-      await tx.addEvent(ws, incident.id, {
+      await this.record(tx, trx, ws, incident.id, {
         at: now,
         type: 'resolved',
         actor: null,
@@ -553,13 +572,43 @@ export class AlertsService {
     } else {
       incident = { ...incident, alertsClearedAt: now, updatedAt: now };
       await tx.updateIncident(incident);
-      await tx.addEvent(ws, incident.id, {
+      await this.record(tx, trx, ws, incident.id, {
         at: now,
         type: 'alerts_cleared',
         actor: null,
         data: {}
       });
     }
+  }
+
+  /**
+   * Adds an event to the incident's timeline and, for the events channels get, queues the
+   * message in the same transaction (idempotency key: the incident and the event's number).
+   */
+  private async record(
+    tx: AlertRecords,
+    trx: RecordsTransaction,
+    workspaceId: string,
+    incidentId: string,
+    event: Pick<IncidentEvent, 'at' | 'type' | 'actor' | 'data'>
+  ): Promise<void> {
+    const seq = await tx.addEvent(workspaceId, incidentId, event);
+    const notification = NOTIFIED_EVENTS[event.type];
+    if (notification === undefined || !this.deps.notifier) return;
+    await this.deps.notifier.enqueue(
+      trx,
+      workspaceId,
+      notification,
+      `incident:${incidentId}:${seq}`,
+      {
+        incidentId,
+        actorId: event.actor,
+        automatic: event.data['automatic'] === true,
+        comment: typeof event.data['comment'] === 'string' ? event.data['comment'] : null,
+        at: event.at
+      }
+    );
+    this.queued = true;
   }
 
   // ------------------------------------------------------------------------------------------
@@ -627,7 +676,7 @@ export class AlertsService {
   ): Promise<IncidentView> {
     const found = await this.findIncident(workspaceId, ref);
     const now = this.iso();
-    const moved = await this.deps.store.transaction(found.integrationId, async (tx) => {
+    const moved = await this.deps.store.transaction(found.integrationId, async (tx, trx) => {
       const incident = await tx.incident(workspaceId, found.id);
       if (!incident) throw notFound('incident', ref);
       if (incident.state === to) return false;
@@ -650,7 +699,7 @@ export class AlertsService {
       }
       if (to === 'closed') Object.assign(next, { closedAt: now, closedBy: actorId });
       await tx.updateIncident(next);
-      await tx.addEvent(workspaceId, incident.id, {
+      await this.record(tx, trx, workspaceId, incident.id, {
         at: now,
         type: to,
         actor: actorId,
@@ -658,8 +707,14 @@ export class AlertsService {
       });
       return true;
     });
-    if (moved) await this.writeCards([found.id], actorId);
+    if (moved) await this.writeCards([found.id], actorId).finally(() => this.wakeNotifier());
     return this.getIncident(workspaceId, found.id);
+  }
+
+  private wakeNotifier(): void {
+    if (!this.queued) return;
+    this.queued = false;
+    this.deps.notifier?.kick();
   }
 
   // ------------------------------------------------------------------------------------------

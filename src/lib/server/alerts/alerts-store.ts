@@ -317,8 +317,8 @@ export class AlertRecords {
     workspaceId: string,
     incidentId: string,
     event: Pick<IncidentEvent, 'at' | 'type' | 'actor' | 'data'>
-  ): Promise<void> {
-    await this.db
+  ): Promise<number> {
+    const row = await this.db
       .insertInto('incident_events')
       .values({
         workspace_id: workspaceId,
@@ -328,7 +328,9 @@ export class AlertRecords {
         actor: event.actor,
         data: JSON.stringify(event.data)
       })
-      .execute();
+      .returning('seq')
+      .executeTakeFirstOrThrow();
+    return Number(row.seq);
   }
 
   /** Events of the incident of a type since `since` (flapping). */
@@ -364,10 +366,13 @@ export class AlertsStore extends AlertRecords {
    * Runs `fn` in one transaction that no other transaction with the same `lockKey` overlaps
    * (one integration's deliveries decide one after another, on either database).
    */
-  transaction<T>(lockKey: string, fn: (tx: AlertRecords) => Promise<T>): Promise<T> {
+  transaction<T>(
+    lockKey: string,
+    fn: (tx: AlertRecords, trx: RecordsTransaction) => Promise<T>
+  ): Promise<T> {
     return this.records.transaction(async (trx) => {
       await this.records.queries.transactionLock(lockKey).execute(trx);
-      return fn(new AlertRecords(trx));
+      return fn(new AlertRecords(trx), trx);
     });
   }
 

@@ -87,6 +87,7 @@ export const domainErrorStatus: Readonly<Record<DomainErrorCode, number>> = {
   task_archived: 409,
   invalid_transition: 409,
   invalid_secret: 401,
+  secret_key_required: 503,
   unsupported_media_type: 415,
   payload_too_large: 413,
   bad_document_name: 400,

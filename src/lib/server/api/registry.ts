@@ -5,6 +5,7 @@
 import { authOperations, setupOperations, tokenOperations } from '../accounts/accounts-api';
 import { alertOperations } from '../alerts/alerts-api';
 import { archiveOperations } from '../archive/archive-api';
+import { notificationOperations } from '../notifications/notifications-api';
 import { taskOperations } from '../board/board-api';
 import { runbookOperations } from '../runbooks/runbooks-api';
 import {
@@ -41,6 +42,7 @@ export const operations: readonly Operation[] = [
   ...taskOperations,
   ...archiveOperations,
   ...alertOperations,
+  ...notificationOperations,
   ...runbookOperations,
   ...workspaceOperations,
   ...inviteOperations,

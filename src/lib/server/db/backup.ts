@@ -65,7 +65,9 @@ export const BACKUP_TABLES: readonly TableSpec[] = [
   { table: 'integrations', orderBy: ['id'] },
   { table: 'incidents', orderBy: ['id'] },
   { table: 'alert_occurrences', orderBy: ['integration_id', 'fingerprint', 'starts_at'] },
-  { table: 'incident_events', orderBy: ['seq'], generated: ['seq'] }
+  { table: 'incident_events', orderBy: ['seq'], generated: ['seq'] },
+  { table: 'notification_channels', orderBy: ['id'] },
+  { table: 'outbox', orderBy: ['id'] }
 ];
 
 /** Tables that are not copied row by row, and why. */

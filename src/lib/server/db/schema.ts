@@ -117,6 +117,47 @@ export interface IncidentEventsTable {
   data: string;
 }
 
+/** Where a workspace's messages go (migration 11). */
+export interface NotificationChannelsTable {
+  id: string;
+  workspace_id: string;
+  type: string;
+  name: string;
+  /** Sealed (auth/secret-box.ts). */
+  url: string | null;
+  /** Sealed. */
+  secret: string | null;
+  /** JSON array of e-mail addresses. */
+  recipients: string;
+  /** JSON array of event names. */
+  events: string;
+  locale: string;
+  /** The Runboard address links in messages start with. */
+  base_url: string;
+  created_at: string;
+  created_by: string | null;
+}
+
+/** A message to deliver. */
+export interface OutboxTable {
+  id: string;
+  workspace_id: string;
+  channel_id: string;
+  event: string;
+  idempotency_key: string;
+  /** JSON of the message facts (rendered per channel when sent). */
+  payload: string;
+  state: string;
+  attempts: number;
+  /** Epoch ms. */
+  next_attempt_at: number;
+  /** Epoch ms; null when no attempt holds the row. */
+  locked_until: number | null;
+  last_error: string | null;
+  created_at: string;
+  delivered_at: string | null;
+}
+
 export interface UsersTable {
   id: string;
   email: string;
@@ -334,6 +375,8 @@ export interface RecordsSchema {
   incidents: IncidentsTable;
   alert_occurrences: AlertOccurrencesTable;
   incident_events: IncidentEventsTable;
+  notification_channels: NotificationChannelsTable;
+  outbox: OutboxTable;
   archived_task_search: ArchivedTaskSearchTable;
   schema_migrations: SchemaMigrationsTable;
 }

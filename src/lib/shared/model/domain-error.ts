@@ -33,6 +33,8 @@ export const DOMAIN_ERROR_CODES = [
   'invalid_transition',
   // Alert intake: a missing or wrong integration secret.
   'invalid_secret',
+  // Credentials at rest: no key to seal them under (RUNBOARD_SECRET_KEY).
+  'secret_key_required',
   // Files.
   'unsupported_media_type',
   'payload_too_large',

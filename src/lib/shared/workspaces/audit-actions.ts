@@ -26,6 +26,8 @@ export const AUDIT_ACTION_SCOPES = {
   'integration.created': 'workspace',
   'integration.deleted': 'workspace',
   'integration.secret_rotated': 'workspace',
+  'channel.created': 'workspace',
+  'channel.deleted': 'workspace',
   'user.created': 'account',
   'account.updated': 'account',
   'auth.signup': 'account',

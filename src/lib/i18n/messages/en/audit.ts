@@ -18,6 +18,7 @@ export const audit = {
   'audit.group.invite': 'Invites',
   'audit.group.token': 'API tokens',
   'audit.group.integration': 'Alert integrations',
+  'audit.group.channel': 'Notification channels',
   'audit.column.when': 'When',
   'audit.column.entry': 'What happened',
   'audit.empty': 'No entries match.',
@@ -46,6 +47,8 @@ export const audit = {
   'audit.action.integration.created': 'Alert integration created',
   'audit.action.integration.deleted': 'Alert integration deleted',
   'audit.action.integration.secret_rotated': 'Alert integration secret replaced',
+  'audit.action.channel.created': 'Notification channel created',
+  'audit.action.channel.deleted': 'Notification channel deleted',
   'audit.sentence.setup.completed': '{actor} set up Runboard and created this workspace',
   'audit.sentence.setup.completedDemo':
     '{actor} set up Runboard and created this workspace with demo data',
@@ -66,7 +69,10 @@ export const audit = {
   'audit.sentence.token.revoked': '{actor} revoked the API token “{name}”',
   'audit.sentence.integration.created': '{actor} created the alert integration “{name}” ({type})',
   'audit.sentence.integration.deleted': '{actor} deleted the alert integration “{name}” ({type})',
-  'audit.sentence.integration.secret_rotated': '{actor} replaced the secret of an alert integration',
+  'audit.sentence.integration.secret_rotated':
+    '{actor} replaced the secret of an alert integration',
+  'audit.sentence.channel.created': '{actor} created the notification channel “{name}” ({type})',
+  'audit.sentence.channel.deleted': '{actor} deleted the notification channel “{name}” ({type})',
   'audit.sentence.user.created': '{actor} created the account {email}',
   'audit.sentence.account.updated': '{actor} updated their profile',
   'audit.sentence.auth.signup': '{actor} created an account through an invite link',

@@ -20,6 +20,8 @@ export const errors = {
   'error.wrong_password': 'The current password is wrong.',
   'error.rate_limited': 'Too many attempts. Wait a few minutes and try again.',
   'error.invalid_transition': 'That step is not allowed from the current state.',
+  'error.secret_key_required':
+    'Credentials cannot be saved: the server has no secret key (RUNBOARD_SECRET_KEY).',
   'error.invalid_secret': 'The integration secret is missing or wrong.',
   'error.task_archived': 'This task is in the archive. Un-archive it first to change it.',
   'error.unsupported_media_type':

@@ -14,6 +14,7 @@ import { board } from './board';
 import { common } from './common';
 import { errors } from './errors';
 import { list } from './list';
+import { notify } from './notify';
 import { offline } from './offline';
 import { rebase } from './rebase';
 import { runbooks } from './runbooks';
@@ -37,6 +38,7 @@ export const en = {
   ...workspace,
   ...audit,
   ...rebase,
+  ...notify,
   ...errors
 } as const;
 

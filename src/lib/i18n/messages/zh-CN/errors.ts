@@ -16,6 +16,7 @@ export const errors: Translation<typeof en> = {
   'error.wrong_password': '当前密码不正确。',
   'error.rate_limited': '尝试次数过多，请等几分钟再试。',
   'error.invalid_transition': '当前状态下不允许这一步。',
+  'error.secret_key_required': '无法保存凭据：服务器未配置密钥（RUNBOARD_SECRET_KEY）。',
   'error.invalid_secret': '集成密钥缺失或不正确。',
   'error.task_archived': '此任务已归档。请先取消归档再修改。',
   'error.unsupported_media_type': '不支持此文件类型。请上传 PNG、JPEG、GIF 或 WebP 图片。',

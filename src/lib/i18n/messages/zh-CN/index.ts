@@ -13,6 +13,7 @@ import { board } from './board';
 import { common } from './common';
 import { errors } from './errors';
 import { list } from './list';
+import { notify } from './notify';
 import { offline } from './offline';
 import { rebase } from './rebase';
 import { runbooks } from './runbooks';
@@ -34,5 +35,6 @@ export const zhCN: Messages = {
   ...workspace,
   ...audit,
   ...rebase,
+  ...notify,
   ...errors
 };

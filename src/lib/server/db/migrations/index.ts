@@ -9,6 +9,7 @@ import { sql as taskArchive } from './0007-task-archive';
 import { sql as documentGenerations } from './0008-document-generations';
 import { sql as taskCards } from './0009-task-cards';
 import { sql as alerts } from './0010-alerts';
+import { sql as notifications } from './0011-notifications';
 
 export interface Migration {
   version: number;
@@ -33,5 +34,6 @@ export const migrations: readonly Migration[] = [
   { version: 7, name: 'task-archive', sql: taskArchive },
   { version: 8, name: 'document-generations', sql: documentGenerations },
   { version: 9, name: 'task-cards', sql: taskCards },
-  { version: 10, name: 'alerts', sql: alerts }
+  { version: 10, name: 'alerts', sql: alerts },
+  { version: 11, name: 'notifications', sql: notifications }
 ];

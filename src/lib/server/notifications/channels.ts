@@ -1,0 +1,388 @@
+/**
+ * One message, in each chat's own shape and signing (docs/notifications.md):
+ *
+ * - Slack incoming webhook: Block Kit (`header`, `section` fields, a link button) with `text` as
+ *   the fallback notifications and old clients show.
+ * - Mattermost incoming webhook: an attachment (colour by severity, fields, title link) and
+ *   message priority `urgent` for critical incidents.
+ * - DingTalk group robot: `markdown`; with signing on, `timestamp` (ms) and `sign` =
+ *   base64(HMAC-SHA256(secret, "<timestamp>\n<secret>")) as query parameters. An answer with
+ *   `errcode` ≠ 0 is a failure even with HTTP 200.
+ * - WeCom (企业微信) group robot: `markdown`; `errcode` ≠ 0 is a failure.
+ * - Feishu (飞书) custom bot: an interactive card; with signing on, `timestamp` (s) and `sign` =
+ *   base64(HMAC-SHA256 keyed by "<timestamp>\n<secret>" over nothing) in the body. `code` ≠ 0 is
+ *   a failure.
+ * - Generic webhook: JSON `{ event, idempotencyKey, workspace, incident?, url }` with the
+ *   `X-Runboard-*` headers and `X-Runboard-Signature: sha256=<hex HMAC-SHA256 of
+ *   "<timestamp>.<body>">` (docs/design.md §2).
+ * - E-mail: a plain-text and an HTML part (escaped), over SMTP.
+ *
+ * Every chat request carries `X-Runboard-Idempotency-Key` too, harmless to chats that ignore it.
+ */
+import { createHmac } from 'node:crypto';
+import type { Locale } from '../../shared/locale';
+import type { Severity, IncidentState } from '../../shared/alerts/schema';
+import type { ChannelType, MessageEvent } from '../../shared/notifications/schema';
+import { translate } from '../i18n/translate';
+
+/** What a message is about, read fresh when it is sent. */
+export interface MessageFacts {
+  event: MessageEvent;
+  idempotencyKey: string;
+  workspace: { id: string; name: string };
+  /** When the fact happened (ISO). */
+  at: string;
+  incident?: {
+    id: string;
+    key: string | null;
+    title: string;
+    state: IncidentState;
+    severity: Severity;
+    labels: Record<string, string>;
+    runbookUrl: string | null;
+    sourceUrl: string | null;
+  };
+  /** Who did it (a member's name), when a person did. */
+  actor: string | null;
+  automatic: boolean;
+  comment: string | null;
+  /** For the test message: the channel's name. */
+  channelName: string;
+  /** The page the message links to. */
+  url: string;
+}
+
+export interface HttpDelivery {
+  kind: 'http';
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface EmailDelivery {
+  kind: 'email';
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const SEVERITY_COLOR: Readonly<Record<Severity, string>> = {
+  critical: '#d1242f',
+  high: '#e16f24',
+  warning: '#d4a72c',
+  info: '#2f81f7'
+};
+
+const FEISHU_TEMPLATE: Readonly<Record<Severity, string>> = {
+  critical: 'red',
+  high: 'orange',
+  warning: 'yellow',
+  info: 'blue'
+};
+
+/** The one-line headline of a message, in `locale`. */
+export function headline(facts: MessageFacts, locale: Locale): string {
+  const incident = facts.incident;
+  if (facts.event === 'test' || !incident) return translate(locale, 'notify.test.title');
+  const ref = incident.key ?? incident.id;
+  const actor = facts.actor ?? translate(locale, 'notify.actor.server');
+  const title = incident.title;
+  switch (facts.event) {
+    case 'incident.opened':
+      return translate(locale, 'notify.incident.opened', { ref, title });
+    case 'incident.acknowledged':
+      return translate(locale, 'notify.incident.acknowledged', { ref, title, actor });
+    case 'incident.resolved':
+      return facts.automatic
+        ? translate(locale, 'notify.incident.resolvedAutomatically', { ref, title })
+        : translate(locale, 'notify.incident.resolved', { ref, title });
+    case 'incident.reopened':
+      return translate(locale, 'notify.incident.reopened', { ref, title });
+    case 'incident.closed':
+      return translate(locale, 'notify.incident.closed', { ref, title, actor });
+  }
+}
+
+/** Label/value pairs shown under the headline. */
+function fields(facts: MessageFacts, locale: Locale): [string, string][] {
+  const incident = facts.incident;
+  const out: [string, string][] = [];
+  if (facts.event === 'test' || !incident) {
+    return [
+      [
+        translate(locale, 'notify.field.workspace'),
+        translate(locale, 'notify.test.body', {
+          name: facts.channelName,
+          workspace: facts.workspace.name
+        })
+      ]
+    ];
+  }
+  out.push([
+    translate(locale, 'notify.field.severity'),
+    translate(locale, `notify.severity.${incident.severity}`)
+  ]);
+  out.push([
+    translate(locale, 'notify.field.state'),
+    translate(locale, `notify.state.${incident.state}`)
+  ]);
+  out.push([translate(locale, 'notify.field.workspace'), facts.workspace.name]);
+  const labels = Object.entries(incident.labels)
+    .filter(([name]) => name !== 'alertname')
+    .slice(0, 8)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(', ');
+  if (labels) out.push([translate(locale, 'notify.field.labels'), labels]);
+  if (facts.comment) out.push([translate(locale, 'notify.field.comment'), facts.comment]);
+  if (incident.runbookUrl)
+    out.push([translate(locale, 'notify.field.runbook'), incident.runbookUrl]);
+  if (incident.sourceUrl) out.push([translate(locale, 'notify.field.source'), incident.sourceUrl]);
+  return out;
+}
+
+/** Markdown-ish text: what DingTalk, WeCom and the plain-text e-mail show. */
+function markdown(facts: MessageFacts, locale: Locale, bold = (s: string) => `**${s}**`): string {
+  const lines = [`### ${headline(facts, locale)}`, ''];
+  for (const [label, value] of fields(facts, locale)) lines.push(`- ${bold(label)}: ${value}`);
+  lines.push('', `[${translate(locale, 'notify.action.open')}](${facts.url})`);
+  return lines.join('\n');
+}
+
+function severityOf(facts: MessageFacts): Severity {
+  return facts.incident?.severity ?? 'info';
+}
+
+function hmacBase64(key: string, message: string): string {
+  return createHmac('sha256', key).update(message, 'utf8').digest('base64');
+}
+
+/** The generic webhook's signature over `<timestamp>.<body>`. */
+export function webhookSignature(secret: string, timestamp: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`, 'utf8').digest('hex')}`;
+}
+
+/** DingTalk's `sign` for `timestamp` (ms). */
+export function dingtalkSign(secret: string, timestamp: number): string {
+  return hmacBase64(secret, `${timestamp}\n${secret}`);
+}
+
+/** Feishu's `sign` for `timestamp` (s): the HMAC keyed by "<timestamp>\n<secret>" over nothing. */
+export function feishuSign(secret: string, timestamp: number): string {
+  return hmacBase64(`${timestamp}\n${secret}`, '');
+}
+
+function json(url: string, body: unknown, facts: MessageFacts): HttpDelivery {
+  return {
+    kind: 'http',
+    url,
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      'x-runboard-idempotency-key': facts.idempotencyKey
+    },
+    body: JSON.stringify(body)
+  };
+}
+
+/** The request (or e-mail) that delivers `facts` on a channel of `type`. */
+export function buildDelivery(
+  type: ChannelType,
+  target: { url: string; secret: string | null; locale: Locale },
+  facts: MessageFacts,
+  nowMs: number
+): HttpDelivery | EmailDelivery {
+  const { url, secret, locale } = target;
+  const title = headline(facts, locale);
+  const severity = severityOf(facts);
+  const open = translate(locale, 'notify.action.open');
+  switch (type) {
+    case 'slack':
+      return json(
+        url,
+        {
+          text: `${title} <${facts.url}|${open}>`,
+          blocks: [
+            {
+              type: 'header',
+              text: { type: 'plain_text', text: title.slice(0, 150), emoji: true }
+            },
+            {
+              type: 'section',
+              fields: fields(facts, locale)
+                .slice(0, 10)
+                .map(([label, value]) => ({ type: 'mrkdwn', text: `*${label}*\n${value}` }))
+            },
+            {
+              type: 'actions',
+              elements: [
+                {
+                  type: 'button',
+                  text: { type: 'plain_text', text: open },
+                  url: facts.url,
+                  ...(severity === 'critical' ? { style: 'danger' } : {})
+                }
+              ]
+            }
+          ]
+        },
+        facts
+      );
+    case 'mattermost':
+      return json(
+        url,
+        {
+          text: title,
+          attachments: [
+            {
+              fallback: title,
+              color: SEVERITY_COLOR[severity],
+              title,
+              title_link: facts.url,
+              fields: fields(facts, locale).map(([label, value]) => ({
+                title: label,
+                value,
+                short: value.length < 40
+              }))
+            }
+          ],
+          ...(severity === 'critical' && facts.event === 'incident.opened'
+            ? { priority: { priority: 'urgent', requested_ack: true } }
+            : {})
+        },
+        facts
+      );
+    case 'dingtalk': {
+      const signed = new URL(url);
+      if (secret) {
+        signed.searchParams.set('timestamp', String(nowMs));
+        signed.searchParams.set('sign', dingtalkSign(secret, nowMs));
+      }
+      return json(
+        signed.toString(),
+        { msgtype: 'markdown', markdown: { title, text: markdown(facts, locale) } },
+        facts
+      );
+    }
+    case 'wecom':
+      return json(
+        url,
+        { msgtype: 'markdown', markdown: { content: markdown(facts, locale, (s) => s) } },
+        facts
+      );
+    case 'feishu': {
+      const timestamp = Math.floor(nowMs / 1000);
+      return json(
+        url,
+        {
+          ...(secret ? { timestamp: String(timestamp), sign: feishuSign(secret, timestamp) } : {}),
+          msg_type: 'interactive',
+          card: {
+            config: { wide_screen_mode: true },
+            header: {
+              title: { tag: 'plain_text', content: title },
+              template: FEISHU_TEMPLATE[severity]
+            },
+            elements: [
+              {
+                tag: 'div',
+                text: {
+                  tag: 'lark_md',
+                  content: fields(facts, locale)
+                    .map(([label, value]) => `**${label}**: ${value}`)
+                    .join('\n')
+                }
+              },
+              {
+                tag: 'action',
+                actions: [
+                  {
+                    tag: 'button',
+                    text: { tag: 'plain_text', content: open },
+                    url: facts.url,
+                    type: severity === 'critical' ? 'danger' : 'primary'
+                  }
+                ]
+              }
+            ]
+          }
+        },
+        facts
+      );
+    }
+    case 'webhook': {
+      const body = JSON.stringify({
+        event: facts.event,
+        idempotencyKey: facts.idempotencyKey,
+        workspace: facts.workspace,
+        ...(facts.incident ? { incident: facts.incident } : {}),
+        at: facts.at,
+        url: facts.url
+      });
+      const timestamp = String(Math.floor(nowMs / 1000));
+      return {
+        kind: 'http',
+        url,
+        headers: {
+          'content-type': 'application/json; charset=utf-8',
+          'x-runboard-event': facts.event,
+          'x-runboard-idempotency-key': facts.idempotencyKey,
+          'x-runboard-timestamp': timestamp,
+          ...(secret ? { 'x-runboard-signature': webhookSignature(secret, timestamp, body) } : {})
+        },
+        body
+      };
+    }
+    case 'email': {
+      const rows = fields(facts, locale);
+      const text = [
+        title,
+        '',
+        ...rows.map(([label, value]) => `${label}: ${value}`),
+        '',
+        `${open}: ${facts.url}`
+      ].join('\n');
+      const html =
+        `<h2>${escapeHtml(title)}</h2><table>` +
+        rows
+          .map(
+            ([label, value]) =>
+              `<tr><th align="left">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`
+          )
+          .join('') +
+        `</table><p><a href="${escapeHtml(facts.url)}">${escapeHtml(open)}</a></p>`;
+      return { kind: 'email', subject: title, text, html };
+    }
+  }
+}
+
+function escapeHtml(value: string): string {
+  return value
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&#39;');
+}
+
+/**
+ * Whether a chat's answer means delivered: a 2xx status, and for the Chinese robots, which
+ * answer 200 with an error code in the body (a bad signature, a rate limit), a zero code.
+ */
+export function acceptedAnswer(type: ChannelType, status: number, body: string): string | null {
+  if (status < 200 || status >= 300) return `HTTP ${status}: ${body.slice(0, 200)}`;
+  if (type !== 'dingtalk' && type !== 'wecom' && type !== 'feishu') return null;
+  let answer: {
+    errcode?: unknown;
+    code?: unknown;
+    StatusCode?: unknown;
+    errmsg?: unknown;
+    msg?: unknown;
+  };
+  try {
+    answer = JSON.parse(body) as typeof answer;
+  } catch {
+    return `unreadable answer: ${body.slice(0, 200)}`;
+  }
+  const code = type === 'feishu' ? (answer.code ?? answer.StatusCode ?? 0) : (answer.errcode ?? 0);
+  if (code === 0) return null;
+  return `error ${String(code)}: ${String(answer.errmsg ?? answer.msg ?? '')}`.slice(0, 300);
+}
