@@ -38,6 +38,8 @@ import {
   type DeliveryOptions
 } from '../src/lib/server/notifications/notifications-service';
 import { SecretBox, secretKeyLoader } from '../src/lib/server/auth/secret-box';
+import { OncallStore } from '../src/lib/server/oncall/oncall-store';
+import { OncallService, type MemberInfo } from '../src/lib/server/oncall/oncall-service';
 import { FileStore } from '../src/lib/server/runbooks/files-store';
 import { runbookExtension } from '../src/lib/server/runbooks/runbooks-extension';
 import { RunbookIndex } from '../src/lib/server/runbooks/runbooks-store';
@@ -73,6 +75,10 @@ export interface RuntimeOptions {
   logger?: Logger;
   /** Replaces the account-based websocket check (sync-core tests that have no accounts). */
   onAuthenticate?: SyncHooks['onAuthenticate'];
+  /** The clock of intake, escalation and the outbox (tests: a fake clock). */
+  now?: () => number;
+  /** How often the escalation worker looks for due steps (tests: never, they call `tick`). */
+  escalationTickMs?: number;
   /** The outbox worker's pace (tests: short retries). */
   delivery?: Partial<DeliveryOptions>;
   /** The archive sweeper's clock and pace (tests). */
@@ -157,6 +163,7 @@ export type Services = Pick<
   | 'archive'
   | 'alertsStore'
   | 'notificationsStore'
+  | 'oncallStore'
   | 'runbookIndex'
   | 'runbookVersions'
   | 'files'
@@ -175,6 +182,7 @@ export function createStores(records: Records, config: Pick<Config, 'dataDir'>):
     archive: new ArchiveStore(records),
     alertsStore: new AlertsStore(records),
     notificationsStore: new NotificationsStore(records),
+    oncallStore: new OncallStore(records),
     runbookIndex: new RunbookIndex(records),
     runbookVersions: new RunbookVersions(records),
     files: new FileStore(records, config.dataDir)
@@ -232,6 +240,7 @@ export async function createRuntime(
     logger,
     ...(config.origin ? { origin: config.origin } : {}),
     ...(options.delivery ? { delivery: options.delivery } : {}),
+    ...(options.now ? { now: options.now } : {}),
     subjects: {
       workspaceName: async (id) => (await stores.accounts.getWorkspace(id))?.name ?? null,
       memberName: async (id) => {
@@ -254,17 +263,37 @@ export async function createRuntime(
       }
     }
   });
+  const oncall = new OncallService({
+    store: stores.oncallStore,
+    alerts: stores.alertsStore,
+    channels: stores.notificationsStore,
+    notifier: notifications,
+    logger,
+    members: async (workspaceId) =>
+      new Map<string, MemberInfo>(
+        (await stores.accounts.listMembers(workspaceId)).map((m) => [
+          m.userId,
+          { name: m.name, email: m.email }
+        ])
+      ),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.escalationTickMs ? { tickMs: options.escalationTickMs } : {})
+  });
   const alerts = new AlertsService({
     store: stores.alertsStore,
     board,
     docs,
     logger,
-    notifier: notifications
+    notifier: notifications,
+    escalations: oncall,
+    ...(options.now ? { now: options.now } : {})
   });
   // The outbox worker; messages a previous run left are sent (notifications-service.ts).
   void notifications.start().catch((error: unknown) => {
     logger.error('notifications: the outbox worker did not start', { error: String(error) });
   });
+  // Escalation steps fall due while nobody acknowledges (oncall-service.ts).
+  oncall.start();
   // Incident cards a previous run did not finish writing (alerts-service.ts).
   const alertsCatchUp = alerts.catchUpBoard().catch((error: unknown) => {
     logger.error('alerts: catching up incident cards failed', { error: String(error) });
@@ -292,6 +321,7 @@ export async function createRuntime(
     board,
     alerts,
     notifications,
+    oncall,
     activityRecorder,
     archiver,
     taskDocs,
@@ -303,6 +333,7 @@ export async function createRuntime(
       closed ??= (async () => {
         clearInterval(recheck);
         await alertsCatchUp;
+        await oncall.stop();
         await notifications.stop();
         await syncServer.close();
         // Card summaries still waiting are written while the documents are there.

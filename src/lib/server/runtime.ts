@@ -20,6 +20,8 @@ import type { AlertsService } from './alerts/alerts-service';
 import type { AlertsStore } from './alerts/alerts-store';
 import type { NotificationService } from './notifications/notifications-service';
 import type { NotificationsStore } from './notifications/notifications-store';
+import type { OncallService } from './oncall/oncall-service';
+import type { OncallStore } from './oncall/oncall-store';
 import type { BoardStore } from './board/board-store';
 import type { Config } from './config';
 import type { Records } from './db/records';
@@ -49,6 +51,9 @@ export interface Runtime {
   notificationsStore: NotificationsStore;
   /** Channels and the outbox worker (notifications/notifications-service.ts). */
   notifications: NotificationService;
+  oncallStore: OncallStore;
+  /** Schedules, escalation policies and the escalation worker (oncall/oncall-service.ts). */
+  oncall: OncallService;
   /** Records task activity from the board transactions (the board extension's). */
   activityRecorder: ActivityRecorder;
   /** Finished tasks moved out of the live boards (archive/archive-store.ts). */

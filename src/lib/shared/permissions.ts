@@ -37,6 +37,7 @@ const ACTION_MIN_ROLE = {
   'tasks.write': 'member',
   'runbooks.write': 'member',
   'cmdb.write': 'operator',
+  'oncall.manage': 'operator',
   'workspace.rename': 'admin',
   'members.manage': 'admin',
   'invites.manage': 'admin',

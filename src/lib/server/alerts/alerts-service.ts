@@ -46,6 +46,7 @@ import type { BoardService } from '../board/board-service';
 import type { Logger } from '../log';
 import type { RecordsTransaction } from '../db/records';
 import type { NotificationService } from '../notifications/notifications-service';
+import type { OncallService } from '../oncall/oncall-service';
 import type { NotificationEvent } from '../../shared/notifications/schema';
 import { parseDelivery, type IncomingAlert } from './payloads';
 import {
@@ -168,6 +169,8 @@ const NOTIFIED_EVENTS: Partial<Record<IncidentEvent['type'], NotificationEvent>>
 
 export interface AlertsServiceDeps {
   store: AlertsStore;
+  /** Starts incidents' escalations (oncall-service.ts). */
+  escalations?: Pick<OncallService, 'startEscalation' | 'hasPolicy'>;
   /** Queues messages with the facts (notifications-service.ts). */
   notifier?: Pick<NotificationService, 'enqueue' | 'kick'>;
   board: Pick<BoardService, 'createTask'>;
@@ -220,6 +223,7 @@ export class AlertsService {
     const secret = `${INTEGRATION_SECRET_PREFIX}${randomToken(52)}`;
     const settings = integrationSettingsSchema.parse(input.settings ?? {});
     if (input.type === 'generic') settings.mapping ??= DEFAULT_GENERIC_MAPPING;
+    await this.checkSettings(workspaceId, settings);
     const record = {
       id: generateId(),
       workspaceId,
@@ -254,6 +258,7 @@ export class AlertsService {
       ? integrationSettingsSchema.parse(patch.settings)
       : current.settings;
     if (current.type === 'generic') settings.mapping ??= DEFAULT_GENERIC_MAPPING;
+    await this.checkSettings(workspaceId, settings);
     await this.deps.store.updateIntegration(workspaceId, id, { name: patch.name, settings });
     return this.getIntegration(workspaceId, id);
   }
@@ -483,6 +488,7 @@ export class AlertsService {
           });
         }
         changes.reopened.push(incident.id);
+        await this.startEscalation(trx, integration, incident, now);
       } else {
         const first = fired[0]!.alert;
         const common = commonLabels(fired.map(({ alert }) => alert.labels));
@@ -518,6 +524,7 @@ export class AlertsService {
           data: { fingerprints: fired.map(({ alert }) => alert.fingerprint), severity: worst }
         });
         changes.opened.push(incident.id);
+        await this.startEscalation(trx, integration, incident, now);
       }
     }
     if (!incident) return;
@@ -709,6 +716,28 @@ export class AlertsService {
     });
     if (moved) await this.writeCards([found.id], actorId).finally(() => this.wakeNotifier());
     return this.getIncident(workspaceId, found.id);
+  }
+
+  private async startEscalation(
+    trx: RecordsTransaction,
+    integration: IntegrationRecord,
+    incident: IncidentRecord,
+    now: string
+  ): Promise<void> {
+    const policyId = integration.settings.escalationPolicyId;
+    if (policyId === undefined || !this.deps.escalations) return;
+    await this.deps.escalations.startEscalation(trx, incident, policyId, now);
+  }
+
+  /** Refuses settings that name an escalation policy the workspace does not have. */
+  private async checkSettings(workspaceId: string, settings: IntegrationSettings): Promise<void> {
+    const policyId = settings.escalationPolicyId;
+    if (policyId === undefined) return;
+    if (!this.deps.escalations || !(await this.deps.escalations.hasPolicy(workspaceId, policyId))) {
+      throw new DomainError('invalid_input', 'no such escalation policy', {
+        details: [{ path: 'settings.escalationPolicyId', message: 'no such escalation policy' }]
+      });
+    }
   }
 
   private wakeNotifier(): void {

@@ -6,6 +6,7 @@ import { authOperations, setupOperations, tokenOperations } from '../accounts/ac
 import { alertOperations } from '../alerts/alerts-api';
 import { archiveOperations } from '../archive/archive-api';
 import { notificationOperations } from '../notifications/notifications-api';
+import { oncallOperations } from '../oncall/oncall-api';
 import { taskOperations } from '../board/board-api';
 import { runbookOperations } from '../runbooks/runbooks-api';
 import {
@@ -43,6 +44,7 @@ export const operations: readonly Operation[] = [
   ...archiveOperations,
   ...alertOperations,
   ...notificationOperations,
+  ...oncallOperations,
   ...runbookOperations,
   ...workspaceOperations,
   ...inviteOperations,

@@ -67,7 +67,11 @@ export const BACKUP_TABLES: readonly TableSpec[] = [
   { table: 'alert_occurrences', orderBy: ['integration_id', 'fingerprint', 'starts_at'] },
   { table: 'incident_events', orderBy: ['seq'], generated: ['seq'] },
   { table: 'notification_channels', orderBy: ['id'] },
-  { table: 'outbox', orderBy: ['id'] }
+  { table: 'outbox', orderBy: ['id'] },
+  { table: 'oncall_schedules', orderBy: ['id'] },
+  { table: 'oncall_overrides', orderBy: ['id'] },
+  { table: 'escalation_policies', orderBy: ['id'] },
+  { table: 'incident_escalations', orderBy: ['incident_id'] }
 ];
 
 /** Tables that are not copied row by row, and why. */

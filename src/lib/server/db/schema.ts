@@ -158,6 +158,53 @@ export interface OutboxTable {
   delivered_at: string | null;
 }
 
+/** On-call schedules (migration 12). */
+export interface OncallSchedulesTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  time_zone: string;
+  /** JSON of `Rotation`. */
+  rotation: string;
+  feed_token_hash: Uint8Array;
+  created_at: string;
+  created_by: string | null;
+}
+
+export interface OncallOverridesTable {
+  id: string;
+  workspace_id: string;
+  schedule_id: string;
+  user_id: string;
+  starts_at: string;
+  ends_at: string;
+  created_at: string;
+  created_by: string | null;
+}
+
+export interface EscalationPoliciesTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  /** JSON of `EscalationStep[]`. */
+  steps: string;
+  created_at: string;
+}
+
+/** An incident's escalation in progress (or finished: `next_at` null). */
+export interface IncidentEscalationsTable {
+  incident_id: string;
+  workspace_id: string;
+  policy_id: string;
+  round: number;
+  /** Epoch ms: when this round started (the incident opened or reopened). */
+  started_at: number;
+  next_step: number;
+  /** Epoch ms; null when no step is left or the incident was acknowledged. */
+  next_at: number | null;
+  updated_at: string;
+}
+
 export interface UsersTable {
   id: string;
   email: string;
@@ -377,6 +424,10 @@ export interface RecordsSchema {
   incident_events: IncidentEventsTable;
   notification_channels: NotificationChannelsTable;
   outbox: OutboxTable;
+  oncall_schedules: OncallSchedulesTable;
+  oncall_overrides: OncallOverridesTable;
+  escalation_policies: EscalationPoliciesTable;
+  incident_escalations: IncidentEscalationsTable;
   archived_task_search: ArchivedTaskSearchTable;
   schema_migrations: SchemaMigrationsTable;
 }

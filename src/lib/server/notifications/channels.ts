@@ -46,6 +46,9 @@ export interface MessageFacts {
   actor: string | null;
   automatic: boolean;
   comment: string | null;
+  /** Escalations: the step (1-based), and who it pages. */
+  step: number | null;
+  paged: string[];
   /** For the test message: the channel's name. */
   channelName: string;
   /** The page the message links to. */
@@ -100,6 +103,19 @@ export function headline(facts: MessageFacts, locale: Locale): string {
       return translate(locale, 'notify.incident.reopened', { ref, title });
     case 'incident.closed':
       return translate(locale, 'notify.incident.closed', { ref, title, actor });
+    case 'incident.escalated':
+      return facts.paged.length > 0
+        ? translate(locale, 'notify.incident.escalated', {
+            ref,
+            title,
+            people: facts.paged.join(', '),
+            step: facts.step ?? 1
+          })
+        : translate(locale, 'notify.incident.escalatedToChannel', {
+            ref,
+            title,
+            step: facts.step ?? 1
+          });
   }
 }
 

@@ -16,6 +16,7 @@ import {
   DEFAULT_CHANNEL_EVENTS,
   type Channel,
   type ChannelCreate,
+  type MessageEvent,
   type NotificationEvent,
   type OutboxMessage,
   type OutboxState
@@ -63,6 +64,11 @@ export interface MessagePayload {
   automatic?: boolean;
   comment?: string | null;
   at: string;
+  /** Escalations: the step (1-based) and the names of the people paged. */
+  step?: number;
+  paged?: string[];
+  /** Escalations on an e-mail channel: the paged person's address instead of the recipients. */
+  to?: string[];
 }
 
 /** Reads what messages are about, fresh (the composition root wires the stores). */
@@ -256,6 +262,31 @@ export class NotificationService {
     );
   }
 
+  /**
+   * Queues a message on one channel whatever events it gets (an escalation step names its
+   * channel), in the caller's transaction. `payload.to` replaces an e-mail channel's
+   * recipients (the person paged).
+   */
+  async enqueueTo(
+    db: RecordsDb | RecordsTransaction,
+    workspaceId: string,
+    channelId: string,
+    message: { event: MessageEvent; idempotencyKey: string; payload: MessagePayload }
+  ): Promise<void> {
+    const now = this.now();
+    await this.deps.store.enqueue(
+      {
+        workspaceId,
+        event: message.event,
+        idempotencyKey: message.idempotencyKey,
+        payload: { ...message.payload },
+        createdAt: new Date(now).toISOString(),
+        nextAttemptAt: now
+      },
+      { db, channelId }
+    );
+  }
+
   async listMessages(
     workspaceId: string,
     query: { state?: OutboxState; channelId?: string; limit: number }
@@ -407,6 +438,8 @@ export class NotificationService {
       actor,
       automatic: payload.automatic === true,
       comment: typeof payload.comment === 'string' ? payload.comment : null,
+      step: typeof payload.step === 'number' ? payload.step : null,
+      paged: Array.isArray(payload.paged) ? payload.paged.map(String) : [],
       channelName: channel.name,
       url
     };
@@ -419,6 +452,7 @@ export class NotificationService {
     const url = channel.url === null ? '' : this.deps.box.open(channel.url);
     const secret = channel.secret === null ? null : this.deps.box.open(channel.secret);
     const facts = await this.facts(message, channel);
+    const payload = message.payload as Partial<MessagePayload>;
     const delivery = buildDelivery(
       channel.type,
       { url, secret, locale: channel.locale },
@@ -448,7 +482,10 @@ export class NotificationService {
       try {
         await transport.sendMail({
           from,
-          to: channel.recipients,
+          to:
+            Array.isArray(payload.to) && payload.to.length > 0
+              ? payload.to.map(String)
+              : channel.recipients,
           subject: delivery.subject,
           text: delivery.text,
           html: delivery.html,

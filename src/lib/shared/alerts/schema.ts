@@ -113,7 +113,10 @@ export const integrationSettingsSchema = z
       .max(100)
       .default('severity')
       .describe('The label the severity is read from.'),
-    mapping: genericMappingSchema.optional().describe('Generic JSON only: where the fields are.')
+    mapping: genericMappingSchema.optional().describe('Generic JSON only: where the fields are.'),
+    escalationPolicyId: idSchema
+      .optional()
+      .describe('Who is paged while its incidents are not acknowledged (an escalation policy).')
   })
   .strict()
   .meta({
@@ -177,6 +180,7 @@ export const INCIDENT_EVENT_TYPES = [
   'resolved',
   'reopened',
   'flapping',
+  'escalated',
   'closed'
 ] as const;
 export const incidentEventSchema = z

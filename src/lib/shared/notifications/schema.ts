@@ -37,8 +37,11 @@ export const DEFAULT_CHANNEL_EVENTS: readonly NotificationEvent[] = [
   'incident.acknowledged',
   'incident.resolved'
 ];
-/** Every message kind, the test message included. */
-export type MessageEvent = NotificationEvent | 'test';
+/**
+ * Every message kind: the events channels subscribe to, pages of an escalation (sent to the
+ * channel its step names, not by subscription) and the test message.
+ */
+export type MessageEvent = NotificationEvent | 'incident.escalated' | 'test';
 
 export const MAX_CHANNEL_NAME_LENGTH = 80;
 export const MAX_RECIPIENTS = 50;

@@ -9,6 +9,8 @@ export const notify: Translation<typeof en> = {
   'notify.incident.resolvedAutomatically': '事件 {ref} 已解决（告警已恢复）：{title}',
   'notify.incident.reopened': '事件 {ref} 再次告警，已重新打开：{title}',
   'notify.incident.closed': '事件 {ref} 已由 {actor} 关闭：{title}',
+  'notify.incident.escalated': '事件 {ref} 尚未确认：呼叫 {people}（第 {step} 级）：{title}',
+  'notify.incident.escalatedToChannel': '事件 {ref} 尚未确认（第 {step} 级）：{title}',
   'notify.field.severity': '严重级别',
   'notify.field.state': '状态',
   'notify.field.workspace': '工作区',

@@ -10,6 +10,7 @@ import { sql as documentGenerations } from './0008-document-generations';
 import { sql as taskCards } from './0009-task-cards';
 import { sql as alerts } from './0010-alerts';
 import { sql as notifications } from './0011-notifications';
+import { sql as oncall } from './0012-oncall';
 
 export interface Migration {
   version: number;
@@ -35,5 +36,6 @@ export const migrations: readonly Migration[] = [
   { version: 8, name: 'document-generations', sql: documentGenerations },
   { version: 9, name: 'task-cards', sql: taskCards },
   { version: 10, name: 'alerts', sql: alerts },
-  { version: 11, name: 'notifications', sql: notifications }
+  { version: 11, name: 'notifications', sql: notifications },
+  { version: 12, name: 'oncall', sql: oncall }
 ];
