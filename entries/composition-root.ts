@@ -286,6 +286,11 @@ export async function createRuntime(
     logger,
     notifier: notifications,
     escalations: oncall,
+    runbooks: stores.runbookIndex,
+    directory: {
+      hasChannel: async (ws, id) => (await stores.notificationsStore.channel(ws, id)) !== null,
+      isMember: async (ws, userId) => (await stores.accounts.getMembership(ws, userId)) !== null
+    },
     ...(options.now ? { now: options.now } : {})
   });
   // The outbox worker; messages a previous run left are sent (notifications-service.ts).

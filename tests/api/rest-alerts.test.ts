@@ -217,7 +217,10 @@ describe('Alertmanager intake', () => {
 
     // Another group is another incident.
     const other = amPayload('alertmanager-firing', '{}:{alertname="Other"}');
-    other.alerts = other.alerts.map((alert) => ({ ...alert, fingerprint: `${alert.fingerprint}0` }));
+    other.alerts = other.alerts.map((alert) => ({
+      ...alert,
+      fingerprint: `${alert.fingerprint}0`
+    }));
     const second = intake.parse((await deliver(hookPath, secret, other)).body);
     expect(second.opened).toHaveLength(1);
     expect(second.opened[0]).not.toBe(id);
@@ -391,5 +394,113 @@ describe('the incident lifecycle', () => {
         .map((i) => i.id)
     ).toContain(id);
     expect((await rest.call('GET', `${base}/incidents/NOPE-1`)).status).toBe(404);
+  });
+});
+
+describe('routing, maintenance and enrichment', () => {
+  it('applies the first matching rule, links matching runbooks, and refuses rules naming nothing', async () => {
+    const member = rest.users['member']!.userId;
+    const runbook = await rest.call('POST', `${base}/runbooks`, { title: 'Disk full on a host' });
+    expect(runbook.status, runbook.text).toBe(201);
+    const runbookId = z.object({ id: z.string() }).parse(runbook.body).id;
+    const matched = await rest.call('PATCH', `${base}/runbooks/${runbookId}`, {
+      alertMatchers: [{ label: 'alertname', value: 'diskfull' }]
+    });
+    expect(matched.status, matched.text).toBe(200);
+
+    const refused = await rest.call('POST', `${base}/integrations`, {
+      type: 'alertmanager',
+      name: 'rules',
+      settings: {
+        rules: [
+          {
+            match: [{ name: 'service', value: 'mysql' }],
+            assignee: 'nobody',
+            channels: ['nochannel']
+          }
+        ]
+      }
+    });
+    expect(refused.status).toBe(400);
+    const paths = z
+      .array(z.object({ path: z.string() }))
+      .parse(errorShape.parse(refused.body).error.details)
+      .map((d) => d.path);
+    expect(paths).toEqual(['settings.rules.0.channels.0', 'settings.rules.0.assignee']);
+    const badRegex = await rest.call('POST', `${base}/integrations`, {
+      type: 'alertmanager',
+      name: 'rules',
+      settings: { rules: [{ match: [{ name: 'service', op: '=~', value: '(' }] }] }
+    });
+    expect(badRegex.status).toBe(400);
+
+    const { hookPath, secret } = await createIntegration('alertmanager', {
+      rules: [
+        { match: [{ name: 'service', op: '=~', value: 'web|api' }], severity: 'info' },
+        {
+          match: [
+            { name: 'service', value: 'mysql' },
+            { name: 'severity', op: '!=', value: 'info' }
+          ],
+          severity: 'high',
+          labels: { team: 'dba' },
+          assignee: member
+        }
+      ]
+    });
+    const [id] = intake.parse(
+      (await deliver(hookPath, secret, amPayload('alertmanager-firing', '{}:{alertname="Routed"}')))
+        .body
+    ).opened;
+    const routed = await incident(id!);
+    expect(routed).toMatchObject({ severity: 'high', labels: { team: 'dba', service: 'mysql' } });
+    expect(routed.events[0]!.data).toMatchObject({ rule: 2 });
+    const card = taskSchema.parse((await rest.call('GET', `${base}/tasks/${id}`)).body);
+    expect(card).toMatchObject({ assignee: member, priority: 'high' });
+    expect(card.links).toContainEqual(
+      expect.objectContaining({ type: 'runbook', target: runbookId })
+    );
+  });
+
+  it('holds alerts back during maintenance, lists them, and lets them open once it ends', async () => {
+    const { hookPath, secret } = await createIntegration('alertmanager');
+    const window = await rest.call(
+      'POST',
+      `${base}/maintenance-windows`,
+      {
+        matchers: [{ name: 'instance', op: '=~', value: 'db-[0-9]+:9100' }],
+        start: new Date(Date.now() - 60_000).toISOString(),
+        end: new Date(Date.now() + 3_600_000).toISOString(),
+        reason: '磁盘扩容 disk expansion'
+      },
+      'member'
+    );
+    expect(window.status).toBe(403);
+    const made = await rest.call('POST', `${base}/maintenance-windows`, {
+      matchers: [{ name: 'instance', op: '=~', value: 'db-[0-9]+:9100' }],
+      start: new Date(Date.now() - 60_000).toISOString(),
+      end: new Date(Date.now() + 3_600_000).toISOString(),
+      reason: '磁盘扩容 disk expansion'
+    });
+    expect(made.status, made.text).toBe(201);
+    const windowId = z.object({ id: z.string() }).parse(made.body).id;
+
+    const payload = amPayload('alertmanager-firing', '{}:{alertname="Held"}');
+    payload.alerts = payload.alerts.map((a) => ({ ...a, fingerprint: `${a.fingerprint}h` }));
+    const held = intake.parse((await deliver(hookPath, secret, payload)).body);
+    expect(held).toMatchObject({ opened: [], newOccurrences: 2 });
+    const list = z
+      .array(z.object({ fingerprint: z.string(), heldBy: z.string() }))
+      .parse((await rest.call('GET', `${base}/alerts/held`, undefined, 'viewer')).body);
+    expect(list.filter((o) => o.heldBy === windowId)).toHaveLength(2);
+    // Re-sent while the window lasts: still held.
+    expect(intake.parse((await deliver(hookPath, secret, payload)).body).opened).toEqual([]);
+
+    expect((await rest.call('DELETE', `${base}/maintenance-windows/${windowId}`)).status).toBe(204);
+    const after = intake.parse((await deliver(hookPath, secret, payload)).body);
+    expect(after.opened).toHaveLength(1);
+    const opened = await incident(after.opened[0]!);
+    expect(opened.occurrences).toHaveLength(2);
+    expect(opened.occurrences.every((o) => o.heldBy === undefined)).toBe(true);
   });
 });

@@ -13,7 +13,10 @@ import {
   integrationCreateSchema,
   integrationPatchSchema,
   integrationSchema,
-  integrationTypeSchema
+  integrationTypeSchema,
+  maintenanceWindowCreateSchema,
+  maintenanceWindowSchema,
+  occurrenceSchema
 } from '$lib/shared/alerts/schema';
 import { idSchema } from '$lib/shared/model/ids';
 import { bearerToken } from '$lib/server/auth/authenticate';
@@ -396,7 +399,100 @@ export const closeIncidentOperation = moveOperation(
   'Close a resolved incident after review'
 );
 
+const windowParams = z.object({ ws: workspaceParam, id: idSchema });
+
+export const createWindowOperation = defineOperation(
+  {
+    method: 'POST',
+    path: '/workspaces/{ws}/maintenance-windows',
+    operationId: 'createMaintenanceWindow',
+    summary: 'Create a maintenance window',
+    description:
+      'While it lasts, alerts whose labels match (all matchers) open no incident; they are ' +
+      'listed as held (`GET …/alerts/held`). When it ends, a held alert that still fires opens ' +
+      'its incident at its next delivery.',
+    tags: INCIDENT_TAGS,
+    auth: { member: 'oncall.manage' },
+    params: workspaceParams,
+    body: maintenanceWindowCreateSchema,
+    responses: {
+      201: { description: 'The window.', schema: maintenanceWindowSchema },
+      400: { description: 'Invalid matchers or times (`invalid_input`).' }
+    }
+  },
+  async ({ request, body }) => ({
+    status: 201,
+    body: await request.runtime.alerts.createWindow(request.workspaceId, body, actorOf(request))
+  })
+);
+
+export const listWindowsOperation = defineOperation(
+  {
+    method: 'GET',
+    path: '/workspaces/{ws}/maintenance-windows',
+    operationId: 'listMaintenanceWindows',
+    summary: 'List current and coming maintenance windows',
+    tags: INCIDENT_TAGS,
+    auth: { member: 'read' },
+    params: workspaceParams,
+    responses: {
+      200: { description: 'Soonest first.', schema: z.array(maintenanceWindowSchema) }
+    }
+  },
+  async ({ request }) => ({
+    status: 200,
+    body: await request.runtime.alerts.listWindows(request.workspaceId)
+  })
+);
+
+export const endWindowOperation = defineOperation(
+  {
+    method: 'DELETE',
+    path: '/workspaces/{ws}/maintenance-windows/{id}',
+    operationId: 'endMaintenanceWindow',
+    summary: 'End a maintenance window now',
+    tags: INCIDENT_TAGS,
+    auth: { member: 'oncall.manage' },
+    params: windowParams,
+    responses: {
+      204: { description: 'Ended.' },
+      404: { description: 'No such window, or it has ended.' }
+    }
+  },
+  async ({ request, params }) => {
+    await request.runtime.alerts.endWindow(request.workspaceId, params.id);
+    return { status: 204, body: undefined };
+  }
+);
+
+export const heldAlertsOperation = defineOperation(
+  {
+    method: 'GET',
+    path: '/workspaces/{ws}/alerts/held',
+    operationId: 'listHeldAlerts',
+    summary: 'List alerts held back by maintenance',
+    tags: INCIDENT_TAGS,
+    auth: { member: 'read' },
+    params: workspaceParams,
+    query: z.object({ limit: queryInteger(1, 500).default(100) }).strict(),
+    responses: {
+      200: {
+        description: 'Firing alerts a window holds, newest first (`heldBy`: the window).',
+        schema: z.array(occurrenceSchema)
+      }
+    }
+  },
+  async ({ request, query }) => ({
+    status: 200,
+    body: await request.runtime.alerts.heldAlerts(request.workspaceId, query.limit)
+  })
+);
+
 export const alertOperations: readonly Operation[] = [
+  createWindowOperation,
+  listWindowsOperation,
+  endWindowOperation,
+  heldAlertsOperation,
   createIntegrationOperation,
   listIntegrationsOperation,
   getIntegrationOperation,

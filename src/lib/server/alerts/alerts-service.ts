@@ -18,6 +18,7 @@ import type * as Y from 'yjs';
 import {
   DEFAULT_GENERIC_MAPPING,
   canMoveIncident,
+  matchesLabels,
   integrationSettingsSchema,
   type Incident,
   type IncidentEvent,
@@ -25,6 +26,8 @@ import {
   type Integration,
   type IntegrationSettings,
   type IntegrationType,
+  type LabelMatcher,
+  type MaintenanceWindow,
   type Severity
 } from '../../shared/alerts/schema';
 import {
@@ -47,6 +50,7 @@ import type { Logger } from '../log';
 import type { RecordsTransaction } from '../db/records';
 import type { NotificationService } from '../notifications/notifications-service';
 import type { OncallService } from '../oncall/oncall-service';
+import type { RunbookIndex } from '../runbooks/runbooks-store';
 import type { NotificationEvent } from '../../shared/notifications/schema';
 import { parseDelivery, type IncomingAlert } from './payloads';
 import {
@@ -55,6 +59,7 @@ import {
   type AlertsStore,
   type IncidentRecord,
   type IntegrationRecord,
+  type MaintenanceWindowRecord,
   type OccurrenceRecord
 } from './alerts-store';
 
@@ -169,6 +174,13 @@ const NOTIFIED_EVENTS: Partial<Record<IncidentEvent['type'], NotificationEvent>>
 
 export interface AlertsServiceDeps {
   store: AlertsStore;
+  /** Runbooks linked to new incidents by their alert matchers (runbooks-store.ts). */
+  runbooks?: Pick<RunbookIndex, 'match'>;
+  /** What integration settings may name. */
+  directory?: {
+    hasChannel(workspaceId: string, id: string): Promise<boolean>;
+    isMember(workspaceId: string, userId: string): Promise<boolean>;
+  };
   /** Starts incidents' escalations (oncall-service.ts). */
   escalations?: Pick<OncallService, 'startEscalation' | 'hasPolicy'>;
   /** Queues messages with the facts (notifications-service.ts). */
@@ -188,6 +200,19 @@ function integrationBody(record: IntegrationRecord): Integration {
     createdAt: record.createdAt,
     lastReceivedAt: record.lastReceivedAt,
     hookPath: `/api/v1/hooks/${record.type}/${record.id}`
+  };
+}
+
+function windowBody(record: MaintenanceWindowRecord): MaintenanceWindow {
+  return {
+    id: record.id,
+    integrationId: record.integrationId,
+    matchers: record.matchers,
+    start: record.startsAt,
+    end: record.endsAt,
+    reason: record.reason,
+    createdAt: record.createdAt,
+    createdBy: record.createdBy
   };
 }
 
@@ -350,8 +375,9 @@ export class AlertsService {
       const key = this.dedupeKey(integration, alert);
       groups.set(key, [...(groups.get(key) ?? []), alert]);
     }
+    const windows = await tx.activeWindows(integration.workspaceId, integration.id, now);
     for (const [key, group] of groups) {
-      await this.decideGroup(tx, trx, integration, key, group, now, changes);
+      await this.decideGroup(tx, trx, integration, key, group, windows, now, changes);
     }
     return changes;
   }
@@ -400,7 +426,8 @@ export class AlertsService {
       annotations: alert.annotations,
       generatorUrl: alert.generatorUrl,
       firstReceivedAt: now,
-      lastReceivedAt: now
+      lastReceivedAt: now,
+      heldBy: null
     };
     await tx.insertOccurrence(occurrence);
     return { occurrence, created: true, resolvedNow: false };
@@ -412,6 +439,7 @@ export class AlertsService {
     integration: IntegrationRecord,
     dedupeKey: string,
     alerts: IncomingAlert[],
+    windows: readonly MaintenanceWindowRecord[],
     now: string,
     changes: IntakeChanges
   ): Promise<void> {
@@ -420,12 +448,28 @@ export class AlertsService {
     const unattached: OccurrenceRecord[] = [];
     for (const alert of alerts) {
       const result = await this.upsertOccurrence(tx, integration, alert, now);
+      const occurrence = result.occurrence;
       if (result.created) changes.newOccurrences += 1;
-      if (result.created && alert.status === 'firing') {
-        fired.push({ alert, occurrence: result.occurrence });
+      if (result.resolvedNow) resolvedNow.push(occurrence);
+      if (occurrence.status === 'firing' && occurrence.incidentId === null) {
+        // Maintenance holds a firing alert back; once no window covers it, it fires for real.
+        const holding = windows.find((window) => matchesLabels(window.matchers, alert.labels));
+        if (holding) {
+          if (occurrence.heldBy !== holding.id) {
+            occurrence.heldBy = holding.id;
+            await tx.updateOccurrence(occurrence);
+          }
+          continue;
+        }
+        if (result.created || occurrence.heldBy !== null) {
+          if (occurrence.heldBy !== null) {
+            occurrence.heldBy = null;
+            await tx.updateOccurrence(occurrence);
+          }
+          fired.push({ alert, occurrence });
+        }
       }
-      if (result.resolvedNow) resolvedNow.push(result.occurrence);
-      if (result.occurrence.incidentId === null) unattached.push(result.occurrence);
+      if (occurrence.incidentId === null && occurrence.heldBy === null) unattached.push(occurrence);
     }
 
     let incident = await tx.latestIncident(integration.id, dedupeKey);
@@ -473,14 +517,14 @@ export class AlertsService {
           updatedAt: now
         };
         await tx.updateIncident(incident);
-        await this.record(tx, trx, ws, incident.id, {
+        await this.record(tx, trx, incident, {
           at: now,
           type: 'reopened',
           actor: null,
           data: { reopenCount: incident.reopenCount }
         });
         if (flapping && recentReopens === alertDefaults.flappingReopens) {
-          await this.record(tx, trx, ws, incident.id, {
+          await this.record(tx, trx, incident, {
             at: now,
             type: 'flapping',
             actor: null,
@@ -491,16 +535,21 @@ export class AlertsService {
         await this.startEscalation(trx, integration, incident, now);
       } else {
         const first = fired[0]!.alert;
+        // The first routing rule the alerts' shared labels match (or the first alert's).
         const common = commonLabels(fired.map(({ alert }) => alert.labels));
+        const rule = integration.settings.rules.find((candidate) =>
+          matchesLabels(candidate.match, { ...first.labels, ...common })
+        );
+        const severity = rule?.severity ?? worst;
         incident = {
           id: generateId(),
           workspaceId: ws,
           integrationId: integration.id,
           dedupeKey,
           title: incidentTitle(fired.map(({ alert }) => alert)),
-          severity: worst,
+          severity,
           state: 'triggered',
-          labels: common,
+          labels: { ...common, ...rule?.labels },
           annotations: first.annotations,
           openedAt: now,
           acknowledgedAt: null,
@@ -514,17 +563,23 @@ export class AlertsService {
           flapping: false,
           boardState: '',
           taskKey: null,
-          updatedAt: now
+          updatedAt: now,
+          routedChannels: rule?.channels ?? null,
+          assignee: rule?.assignee ?? null
         };
         await tx.insertIncident(incident);
-        await this.record(tx, trx, ws, incident.id, {
+        await this.record(tx, trx, incident, {
           at: now,
           type: 'opened',
           actor: null,
-          data: { fingerprints: fired.map(({ alert }) => alert.fingerprint), severity: worst }
+          data: {
+            fingerprints: fired.map(({ alert }) => alert.fingerprint),
+            severity,
+            ...(rule ? { rule: integration.settings.rules.indexOf(rule) + 1 } : {})
+          }
         });
         changes.opened.push(incident.id);
-        await this.startEscalation(trx, integration, incident, now);
+        await this.startEscalation(trx, integration, incident, now, rule?.escalationPolicyId);
       }
     }
     if (!incident) return;
@@ -537,7 +592,7 @@ export class AlertsService {
     const isNew = changes.opened.includes(incident.id);
     for (const { alert, occurrence } of fired) {
       if (isNew) break;
-      await this.record(tx, trx, ws, incident.id, {
+      await this.record(tx, trx, incident, {
         at: now,
         type: 'alert_firing',
         actor: null,
@@ -546,20 +601,19 @@ export class AlertsService {
     }
     for (const occurrence of resolvedNow) {
       if (occurrence.incidentId !== incident.id) continue;
-      await this.record(tx, trx, ws, incident.id, {
+      await this.record(tx, trx, incident, {
         at: now,
         type: 'alert_resolved',
         actor: null,
         data: { fingerprint: occurrence.fingerprint, endsAt: occurrence.endsAt }
       });
     }
-    changes.touched.add(incident.id);
+    if (fired.length > 0 || resolvedNow.length > 0) changes.touched.add(incident.id);
 
     // Every alert of an open incident resolved: resolve it, or only note it (settings).
     const open = incident.state === 'triggered' || incident.state === 'acknowledged';
-    if (!open || incident.alertsClearedAt !== null) return;
-    const all = await tx.occurrences(incident.id);
-    if (all.length === 0 || all.some((occurrence) => occurrence.status === 'firing')) return;
+    if (!open || incident.alertsClearedAt !== null || resolvedNow.length === 0) return;
+    if (await tx.hasFiring(incident.id)) return;
     if (integration.settings.autoResolve === 'resolve') {
       incident = {
         ...incident,
@@ -569,7 +623,7 @@ export class AlertsService {
         updatedAt: now
       };
       await tx.updateIncident(incident);
-      await this.record(tx, trx, ws, incident.id, {
+      await this.record(tx, trx, incident, {
         at: now,
         type: 'resolved',
         actor: null,
@@ -579,7 +633,7 @@ export class AlertsService {
     } else {
       incident = { ...incident, alertsClearedAt: now, updatedAt: now };
       await tx.updateIncident(incident);
-      await this.record(tx, trx, ws, incident.id, {
+      await this.record(tx, trx, incident, {
         at: now,
         type: 'alerts_cleared',
         actor: null,
@@ -595,10 +649,10 @@ export class AlertsService {
   private async record(
     tx: AlertRecords,
     trx: RecordsTransaction,
-    workspaceId: string,
-    incidentId: string,
+    incident: Pick<IncidentRecord, 'id' | 'workspaceId' | 'routedChannels'>,
     event: Pick<IncidentEvent, 'at' | 'type' | 'actor' | 'data'>
   ): Promise<void> {
+    const { id: incidentId, workspaceId } = incident;
     const seq = await tx.addEvent(workspaceId, incidentId, event);
     const notification = NOTIFIED_EVENTS[event.type];
     if (notification === undefined || !this.deps.notifier) return;
@@ -613,9 +667,58 @@ export class AlertsService {
         automatic: event.data['automatic'] === true,
         comment: typeof event.data['comment'] === 'string' ? event.data['comment'] : null,
         at: event.at
-      }
+      },
+      incident.routedChannels ?? undefined
     );
     this.queued = true;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Maintenance windows
+
+  async createWindow(
+    workspaceId: string,
+    input: {
+      integrationId?: string;
+      matchers: LabelMatcher[];
+      start: string;
+      end: string;
+      reason: string;
+    },
+    actorId: string | null
+  ): Promise<MaintenanceWindow> {
+    if (input.integrationId !== undefined)
+      await this.getIntegration(workspaceId, input.integrationId);
+    const record: MaintenanceWindowRecord = {
+      id: generateId(),
+      workspaceId,
+      integrationId: input.integrationId ?? null,
+      matchers: input.matchers,
+      startsAt: new Date(input.start).toISOString(),
+      endsAt: new Date(input.end).toISOString(),
+      reason: input.reason,
+      createdAt: this.iso(),
+      createdBy: actorId
+    };
+    await this.deps.store.createWindow(record);
+    return windowBody(record);
+  }
+
+  /** Current and coming windows, soonest first. */
+  async listWindows(workspaceId: string): Promise<MaintenanceWindow[]> {
+    return (await this.deps.store.listWindows(workspaceId, this.iso())).map(windowBody);
+  }
+
+  /** Ends a window now; alerts it held open incidents at their next delivery. */
+  async endWindow(workspaceId: string, id: string): Promise<void> {
+    if (!(await this.deps.store.endWindow(workspaceId, id, this.iso()))) {
+      throw notFound('maintenance window', id);
+    }
+  }
+
+  /** Firing alerts that maintenance holds back, newest first. */
+  async heldAlerts(workspaceId: string, limit: number) {
+    return (await this.deps.store.heldOccurrences(workspaceId, limit)).map(occurrenceBody);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -706,7 +809,7 @@ export class AlertsService {
       }
       if (to === 'closed') Object.assign(next, { closedAt: now, closedBy: actorId });
       await tx.updateIncident(next);
-      await this.record(tx, trx, workspaceId, incident.id, {
+      await this.record(tx, trx, incident, {
         at: now,
         type: to,
         actor: actorId,
@@ -722,20 +825,48 @@ export class AlertsService {
     trx: RecordsTransaction,
     integration: IntegrationRecord,
     incident: IncidentRecord,
-    now: string
+    now: string,
+    rulePolicyId?: string
   ): Promise<void> {
-    const policyId = integration.settings.escalationPolicyId;
+    const policyId = rulePolicyId ?? integration.settings.escalationPolicyId;
     if (policyId === undefined || !this.deps.escalations) return;
     await this.deps.escalations.startEscalation(trx, incident, policyId, now);
   }
 
   /** Refuses settings that name an escalation policy the workspace does not have. */
+  /** Refuses settings that name a policy, channel or member the workspace does not have. */
   private async checkSettings(workspaceId: string, settings: IntegrationSettings): Promise<void> {
-    const policyId = settings.escalationPolicyId;
-    if (policyId === undefined) return;
-    if (!this.deps.escalations || !(await this.deps.escalations.hasPolicy(workspaceId, policyId))) {
-      throw new DomainError('invalid_input', 'no such escalation policy', {
-        details: [{ path: 'settings.escalationPolicyId', message: 'no such escalation policy' }]
+    const problems: { path: string; message: string }[] = [];
+    const policyExists = async (id: string) =>
+      this.deps.escalations !== undefined &&
+      (await this.deps.escalations.hasPolicy(workspaceId, id));
+    if (settings.escalationPolicyId && !(await policyExists(settings.escalationPolicyId))) {
+      problems.push({ path: 'settings.escalationPolicyId', message: 'no such escalation policy' });
+    }
+    for (const [i, rule] of settings.rules.entries()) {
+      const path = `settings.rules.${i}`;
+      if (rule.escalationPolicyId && !(await policyExists(rule.escalationPolicyId))) {
+        problems.push({ path: `${path}.escalationPolicyId`, message: 'no such escalation policy' });
+      }
+      for (const [j, channelId] of (rule.channels ?? []).entries()) {
+        if (
+          this.deps.directory &&
+          !(await this.deps.directory.hasChannel(workspaceId, channelId))
+        ) {
+          problems.push({ path: `${path}.channels.${j}`, message: 'no such channel' });
+        }
+      }
+      if (
+        rule.assignee &&
+        this.deps.directory &&
+        !(await this.deps.directory.isMember(workspaceId, rule.assignee))
+      ) {
+        problems.push({ path: `${path}.assignee`, message: 'not a member' });
+      }
+    }
+    if (problems.length > 0) {
+      throw new DomainError('invalid_input', 'the settings name what does not exist', {
+        details: problems
       });
     }
   }
@@ -777,13 +908,24 @@ export class AlertsService {
         ]
           .slice(0, 20)
           .map((fingerprint) => ({ type: 'alert', target: fingerprint }));
+        // Enrichment: runbooks whose alert matchers name the service or alert name.
+        const runbooks = this.deps.runbooks
+          ? await this.deps.runbooks.match(ws, {
+              ...(incident.labels['service'] ? { service: incident.labels['service'] } : {}),
+              ...(incident.labels['alertname'] ? { alertname: incident.labels['alertname'] } : {})
+            })
+          : [];
+        for (const runbook of runbooks.slice(0, 5)) {
+          links.push({ type: 'runbook', target: runbook.id });
+        }
         const task = await this.deps.board.createTask(
           ws,
           {
             title: incident.title,
             kind: 'incident',
             priority: SEVERITY_PRIORITY[incident.severity],
-            links
+            links,
+            ...(incident.assignee ? { assignee: incident.assignee } : {})
           },
           null,
           { id }

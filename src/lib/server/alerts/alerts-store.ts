@@ -13,9 +13,18 @@ import type {
   Occurrence,
   Severity
 } from '../../shared/alerts/schema';
-import { integrationSettingsSchema } from '../../shared/alerts/schema';
+import {
+  integrationSettingsSchema,
+  labelMatcherSchema,
+  type LabelMatcher
+} from '../../shared/alerts/schema';
 import type { Records, RecordsDb, RecordsTransaction } from '../db/records';
-import type { AlertOccurrencesTable, IncidentsTable, IntegrationsTable } from '../db/schema';
+import type {
+  AlertOccurrencesTable,
+  IncidentsTable,
+  IntegrationsTable,
+  MaintenanceWindowsTable
+} from '../db/schema';
 
 export interface IntegrationRecord {
   id: string;
@@ -53,6 +62,10 @@ export interface IncidentRecord {
   boardState: IncidentState | '';
   taskKey: string | null;
   updatedAt: string;
+  /** The channels a routing rule chose for its messages; null: every channel. */
+  routedChannels: string[] | null;
+  /** The member a routing rule assigned the card to. */
+  assignee: string | null;
 }
 
 export interface OccurrenceRecord {
@@ -68,6 +81,20 @@ export interface OccurrenceRecord {
   generatorUrl: string | null;
   firstReceivedAt: string;
   lastReceivedAt: string;
+  /** The maintenance window that held it back; null when not held. */
+  heldBy: string | null;
+}
+
+export interface MaintenanceWindowRecord {
+  id: string;
+  workspaceId: string;
+  integrationId: string | null;
+  matchers: LabelMatcher[];
+  startsAt: string;
+  endsAt: string;
+  reason: string;
+  createdAt: string;
+  createdBy: string | null;
 }
 
 export interface IncidentListQuery {
@@ -130,7 +157,34 @@ function incidentOf(row: Selectable<IncidentsTable>): IncidentRecord {
     flapping: row.flapping === 1,
     boardState: row.board_state as IncidentState | '',
     taskKey: row.task_key,
-    updatedAt: row.updated_at
+    updatedAt: row.updated_at,
+    routedChannels: row.routed_channels === null ? null : jsonStrings(row.routed_channels),
+    assignee: row.assignee
+  };
+}
+
+function jsonStrings(raw: string): string[] {
+  try {
+    const value: unknown = JSON.parse(raw);
+    return Array.isArray(value) ? value.map(String) : [];
+  } catch {
+    return [];
+  }
+}
+
+function windowOf(row: Selectable<MaintenanceWindowsTable>): MaintenanceWindowRecord {
+  const matchers = labelMatcherSchema.array().safeParse(JSON.parse(row.matchers));
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    integrationId: row.integration_id,
+    // A window whose matchers no longer parse matches nothing rather than everything.
+    matchers: matchers.success ? matchers.data : [{ name: '__never__', op: '=', value: '\u0000' }],
+    startsAt: row.starts_at,
+    endsAt: row.ends_at,
+    reason: row.reason,
+    createdAt: row.created_at,
+    createdBy: row.created_by
   };
 }
 
@@ -147,7 +201,8 @@ function occurrenceOf(row: Selectable<AlertOccurrencesTable>): OccurrenceRecord 
     annotations: parseObject(row.annotations),
     generatorUrl: row.generator_url,
     firstReceivedAt: row.first_received_at,
-    lastReceivedAt: row.last_received_at
+    lastReceivedAt: row.last_received_at,
+    heldBy: row.held_by
   };
 }
 
@@ -161,7 +216,8 @@ export function occurrenceBody(record: OccurrenceRecord): Occurrence {
     labels: record.labels,
     annotations: record.annotations,
     ...(record.generatorUrl === null ? {} : { generatorURL: record.generatorUrl }),
-    lastReceivedAt: record.lastReceivedAt
+    lastReceivedAt: record.lastReceivedAt,
+    ...(record.heldBy === null ? {} : { heldBy: record.heldBy })
   };
 }
 
@@ -188,7 +244,9 @@ function incidentRow(record: IncidentRecord): Selectable<IncidentsTable> {
     flapping: record.flapping ? 1 : 0,
     board_state: record.boardState,
     task_key: record.taskKey,
-    updated_at: record.updatedAt
+    updated_at: record.updatedAt,
+    routed_channels: record.routedChannels === null ? null : JSON.stringify(record.routedChannels),
+    assignee: record.assignee
   };
 }
 
@@ -205,7 +263,8 @@ function occurrenceRow(record: OccurrenceRecord): Selectable<AlertOccurrencesTab
     annotations: JSON.stringify(record.annotations),
     generator_url: record.generatorUrl,
     first_received_at: record.firstReceivedAt,
-    last_received_at: record.lastReceivedAt
+    last_received_at: record.lastReceivedAt,
+    held_by: record.heldBy
   };
 }
 
@@ -333,6 +392,38 @@ export class AlertRecords {
     return Number(row.seq);
   }
 
+  /** Whether an alert of the incident still fires. */
+  async hasFiring(incidentId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('alert_occurrences')
+      .select('fingerprint')
+      .where('incident_id', '=', incidentId)
+      .where('status', '=', 'firing')
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** Maintenance windows of the workspace in force at `at` for `integrationId`. */
+  async activeWindows(
+    workspaceId: string,
+    integrationId: string,
+    at: string
+  ): Promise<MaintenanceWindowRecord[]> {
+    const rows = await this.db
+      .selectFrom('maintenance_windows')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('starts_at', '<=', at)
+      .where('ends_at', '>', at)
+      .where((eb) =>
+        eb.or([eb('integration_id', 'is', null), eb('integration_id', '=', integrationId)])
+      )
+      .orderBy('created_at')
+      .execute();
+    return rows.map(windowOf);
+  }
+
   /** Events of the incident of a type since `since` (flapping). */
   async countEvents(incidentId: string, type: IncidentEvent['type'], since: string) {
     const row = await this.db
@@ -438,6 +529,63 @@ export class AlertsStore extends AlertRecords {
       .set({ last_received_at: at })
       .where('id', '=', id)
       .execute();
+  }
+
+  async createWindow(window: MaintenanceWindowRecord): Promise<void> {
+    await this.db
+      .insertInto('maintenance_windows')
+      .values({
+        id: window.id,
+        workspace_id: window.workspaceId,
+        integration_id: window.integrationId,
+        matchers: JSON.stringify(window.matchers),
+        starts_at: window.startsAt,
+        ends_at: window.endsAt,
+        reason: window.reason,
+        created_at: window.createdAt,
+        created_by: window.createdBy
+      })
+      .execute();
+  }
+
+  /** Windows that end after `after`, soonest first. */
+  async listWindows(workspaceId: string, after: string): Promise<MaintenanceWindowRecord[]> {
+    const rows = await this.db
+      .selectFrom('maintenance_windows')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('ends_at', '>', after)
+      .orderBy('starts_at')
+      .orderBy('id')
+      .execute();
+    return rows.map(windowOf);
+  }
+
+  /** Ends a window now (it stays in the history of the alerts it held). */
+  async endWindow(workspaceId: string, id: string, at: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('maintenance_windows')
+      .set({ ends_at: at })
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', id)
+      .where('ends_at', '>', at)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Firing alerts held back by maintenance, newest first. */
+  async heldOccurrences(workspaceId: string, limit: number): Promise<OccurrenceRecord[]> {
+    const rows = await this.db
+      .selectFrom('alert_occurrences')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('held_by', 'is not', null)
+      .where('status', '=', 'firing')
+      .where('incident_id', 'is', null)
+      .orderBy('last_received_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(occurrenceOf);
   }
 
   async incidentById(id: string): Promise<IncidentRecord | null> {

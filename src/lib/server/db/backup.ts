@@ -71,7 +71,8 @@ export const BACKUP_TABLES: readonly TableSpec[] = [
   { table: 'oncall_schedules', orderBy: ['id'] },
   { table: 'oncall_overrides', orderBy: ['id'] },
   { table: 'escalation_policies', orderBy: ['id'] },
-  { table: 'incident_escalations', orderBy: ['incident_id'] }
+  { table: 'incident_escalations', orderBy: ['incident_id'] },
+  { table: 'maintenance_windows', orderBy: ['id'] }
 ];
 
 /** Tables that are not copied row by row, and why. */

@@ -86,6 +86,10 @@ export interface IncidentsTable {
   board_state: string;
   task_key: string | null;
   updated_at: string;
+  /** JSON array of channel ids a routing rule chose; null: every channel (migration 13). */
+  routed_channels: string | null;
+  /** The member a routing rule assigned the card to (migration 13). */
+  assignee: string | null;
 }
 
 /** One alert occurrence: (integration, fingerprint, startsAt). */
@@ -102,6 +106,8 @@ export interface AlertOccurrencesTable {
   generator_url: string | null;
   first_received_at: string;
   last_received_at: string;
+  /** The maintenance window that held it back (migration 13); null when not held. */
+  held_by: string | null;
 }
 
 /** An incident's timeline. */
@@ -203,6 +209,21 @@ export interface IncidentEscalationsTable {
   /** Epoch ms; null when no step is left or the incident was acknowledged. */
   next_at: number | null;
   updated_at: string;
+}
+
+/** Maintenance windows (migration 13). */
+export interface MaintenanceWindowsTable {
+  id: string;
+  workspace_id: string;
+  /** Null: every integration of the workspace. */
+  integration_id: string | null;
+  /** JSON of `LabelMatcher[]`. */
+  matchers: string;
+  starts_at: string;
+  ends_at: string;
+  reason: string;
+  created_at: string;
+  created_by: string | null;
 }
 
 export interface UsersTable {
@@ -428,6 +449,7 @@ export interface RecordsSchema {
   oncall_overrides: OncallOverridesTable;
   escalation_policies: EscalationPoliciesTable;
   incident_escalations: IncidentEscalationsTable;
+  maintenance_windows: MaintenanceWindowsTable;
   archived_task_search: ArchivedTaskSearchTable;
   schema_migrations: SchemaMigrationsTable;
 }

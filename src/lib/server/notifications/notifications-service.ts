@@ -246,7 +246,9 @@ export class NotificationService {
     workspaceId: string,
     event: NotificationEvent,
     idempotencyKey: string,
-    payload: MessagePayload
+    payload: MessagePayload,
+    /** A routing rule's channels: only these get it (each still by the events it gets). */
+    onlyChannels?: readonly string[]
   ): Promise<void> {
     const now = this.now();
     await this.deps.store.enqueue(
@@ -258,7 +260,7 @@ export class NotificationService {
         createdAt: new Date(now).toISOString(),
         nextAttemptAt: now
       },
-      { db }
+      { db, ...(onlyChannels ? { onlyChannels } : {}) }
     );
   }
 

@@ -206,14 +206,23 @@ export class NotificationsStore {
    */
   async enqueue(
     message: NewMessage,
-    options: { db?: RecordsDb | RecordsTransaction; channelId?: string } = {}
+    options: {
+      db?: RecordsDb | RecordsTransaction;
+      channelId?: string;
+      /** Only channels of this list (a routing rule's), each still by the events it gets. */
+      onlyChannels?: readonly string[];
+    } = {}
   ): Promise<number> {
-    const { db = this.db, channelId } = options;
+    const { db = this.db, channelId, onlyChannels } = options;
     let select = db
       .selectFrom('notification_channels')
       .select(['id', 'events'])
       .where('workspace_id', '=', message.workspaceId);
     if (channelId !== undefined) select = select.where('id', '=', channelId);
+    if (onlyChannels !== undefined) {
+      if (onlyChannels.length === 0) return 0;
+      select = select.where('id', 'in', [...onlyChannels]);
+    }
     const channels = (await select.execute()).filter(
       (channel) =>
         channelId !== undefined || jsonArray<string>(channel.events).includes(message.event)

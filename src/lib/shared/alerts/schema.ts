@@ -86,6 +86,81 @@ export const DEFAULT_GENERIC_MAPPING: GenericMapping = {
   url: 'url'
 };
 
+/** Longest label matcher value (a regular expression included), in characters. */
+export const MAX_MATCHER_VALUE_LENGTH = 200;
+export const MAX_RULES = 50;
+
+/**
+ * A condition on one label, as Alertmanager writes them: `=` equal, `!=` not equal, `=~` matches
+ * the regular expression (anchored, whole value), `!~` does not. A missing label is the empty
+ * string.
+ */
+export const labelMatcherSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    op: z.enum(['=', '!=', '=~', '!~']).default('='),
+    value: z.string().max(MAX_MATCHER_VALUE_LENGTH)
+  })
+  .strict()
+  .refine(
+    (matcher) => {
+      if (matcher.op !== '=~' && matcher.op !== '!~') return true;
+      try {
+        new RegExp(`^(?:${matcher.value})$`, 'u');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'not a valid regular expression', path: ['value'] }
+  )
+  .meta({ id: 'LabelMatcher', description: 'A condition on one alert label.' });
+export type LabelMatcher = z.output<typeof labelMatcherSchema>;
+
+/** Whether `labels` satisfy every matcher. */
+export function matchesLabels(
+  matchers: readonly LabelMatcher[],
+  labels: Readonly<Record<string, string>>
+): boolean {
+  return matchers.every((matcher) => {
+    const value = labels[matcher.name] ?? '';
+    switch (matcher.op) {
+      case '=':
+        return value === matcher.value;
+      case '!=':
+        return value !== matcher.value;
+      case '=~':
+        return new RegExp(`^(?:${matcher.value})$`, 'u').test(value);
+      case '!~':
+        return !new RegExp(`^(?:${matcher.value})$`, 'u').test(value);
+    }
+  });
+}
+
+/**
+ * A routing rule: for incidents whose first alerts match, what to set. The first matching rule
+ * of an integration applies.
+ */
+export const routingRuleSchema = z
+  .object({
+    match: z.array(labelMatcherSchema).min(1).max(20),
+    severity: severitySchema.optional().describe('Replaces the severity read from the labels.'),
+    labels: z
+      .record(z.string().min(1).max(100), z.string().max(200))
+      .optional()
+      .describe('Added to the incident’s labels.'),
+    assignee: idSchema.optional().describe('A member the incident card is assigned to.'),
+    escalationPolicyId: idSchema.optional().describe('Replaces the integration’s policy.'),
+    channels: z
+      .array(idSchema)
+      .max(20)
+      .optional()
+      .describe('Only these channels get the incident’s messages (each by the events it gets).')
+  })
+  .strict()
+  .meta({ id: 'RoutingRule', description: 'What an incident whose alerts match gets.' });
+export type RoutingRule = z.output<typeof routingRuleSchema>;
+
 export const integrationSettingsSchema = z
   .object({
     groupBy: z
@@ -116,7 +191,12 @@ export const integrationSettingsSchema = z
     mapping: genericMappingSchema.optional().describe('Generic JSON only: where the fields are.'),
     escalationPolicyId: idSchema
       .optional()
-      .describe('Who is paged while its incidents are not acknowledged (an escalation policy).')
+      .describe('Who is paged while its incidents are not acknowledged (an escalation policy).'),
+    rules: z
+      .array(routingRuleSchema)
+      .max(MAX_RULES)
+      .default([])
+      .describe('Routing rules by labels; the first that matches applies.')
   })
   .strict()
   .meta({
@@ -157,6 +237,39 @@ export const integrationSchema = z
   .meta({ id: 'Integration', description: 'An alert source of the workspace (never its secret).' });
 export type Integration = z.infer<typeof integrationSchema>;
 
+export const maintenanceWindowCreateSchema = z
+  .object({
+    integrationId: idSchema.optional().describe('Only alerts of this integration; absent: all.'),
+    matchers: z.array(labelMatcherSchema).min(1).max(20),
+    start: isoDateTimeSchema,
+    end: isoDateTimeSchema,
+    reason: z.string().trim().min(1).max(500)
+  })
+  .strict()
+  .refine((w) => Date.parse(w.end) > Date.parse(w.start), {
+    message: 'end must be after start',
+    path: ['end']
+  })
+  .meta({ id: 'MaintenanceWindowCreate', description: 'A new maintenance window.' });
+
+export const maintenanceWindowSchema = z
+  .object({
+    id: idSchema,
+    integrationId: idSchema.nullable(),
+    matchers: z.array(labelMatcherSchema),
+    start: isoDateTimeSchema,
+    end: isoDateTimeSchema,
+    reason: z.string(),
+    createdAt: isoDateTimeSchema,
+    createdBy: idSchema.nullable()
+  })
+  .meta({
+    id: 'MaintenanceWindow',
+    description:
+      'Alerts whose labels match, while it lasts, open no incident; they stay listed as held.'
+  });
+export type MaintenanceWindow = z.infer<typeof maintenanceWindowSchema>;
+
 export const occurrenceSchema = z
   .object({
     fingerprint: z.string(),
@@ -166,7 +279,10 @@ export const occurrenceSchema = z
     labels: z.record(z.string(), z.string()),
     annotations: z.record(z.string(), z.string()),
     generatorURL: z.string().optional(),
-    lastReceivedAt: isoDateTimeSchema
+    lastReceivedAt: isoDateTimeSchema,
+    heldBy: idSchema
+      .optional()
+      .describe('The maintenance window that held it back from opening an incident.')
   })
   .meta({ id: 'AlertOccurrence', description: 'One alert firing: (fingerprint, startsAt).' });
 export type Occurrence = z.infer<typeof occurrenceSchema>;

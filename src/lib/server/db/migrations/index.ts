@@ -11,6 +11,7 @@ import { sql as taskCards } from './0009-task-cards';
 import { sql as alerts } from './0010-alerts';
 import { sql as notifications } from './0011-notifications';
 import { sql as oncall } from './0012-oncall';
+import { sql as alertRouting } from './0013-alert-routing';
 
 export interface Migration {
   version: number;
@@ -37,5 +38,6 @@ export const migrations: readonly Migration[] = [
   { version: 9, name: 'task-cards', sql: taskCards },
   { version: 10, name: 'alerts', sql: alerts },
   { version: 11, name: 'notifications', sql: notifications },
-  { version: 12, name: 'oncall', sql: oncall }
+  { version: 12, name: 'oncall', sql: oncall },
+  { version: 13, name: 'alert-routing', sql: alertRouting }
 ];
