@@ -2,10 +2,11 @@
 // `npm run bench` entry. Plain JavaScript (ESM + JSDoc) so it runs without a build step.
 // Runs the sync-server benchmark (bench/sync/), the board benchmark (bench/board/), the
 // runbook benchmark (bench/runbooks/), the REST benchmark (bench/rest/) and the storage
-// benchmark (bench/storage/) and the archive benchmark (bench/archive/); a first argument `sync`,
-// `board`, `runbooks`, `rest`, `storage` or `archive` runs only that part. Flags starting with
-// `--board-` go to the board benchmark, `--runbooks-` to the runbook one, `--rest-`,
-// `--storage-` and `--archive-` to theirs, the others to the sync benchmark
+// benchmark (bench/storage/), the archive benchmark (bench/archive/) and the alert-intake
+// benchmark (bench/alerts/); a first argument `sync`, `board`, `runbooks`, `rest`, `storage`,
+// `archive` or `alerts` runs only that part. Flags starting with `--board-` go to the board
+// benchmark, `--runbooks-` to the runbook one, `--rest-`, `--storage-`, `--archive-` and
+// `--alerts-` to theirs, the others to the sync benchmark
 // (`--out` and `--strict` to all).
 // See bench/README.md for the scenarios and flags.
 import { runBoardBench } from './board/index.mjs';
@@ -14,10 +15,11 @@ import { runSyncBench } from './sync/index.mjs';
 import { runRestBench } from './rest/index.mjs';
 import { runStorageBench } from './storage/index.mjs';
 import { runArchiveBench } from './archive/index.mjs';
+import { runAlertsBench } from './alerts/index.mjs';
 import { dropAllBenchDatabases } from './pg.mjs';
 
 const args = process.argv.slice(2);
-const PARTS = ['sync', 'board', 'runbooks', 'rest', 'storage', 'archive'];
+const PARTS = ['sync', 'board', 'runbooks', 'rest', 'storage', 'archive', 'alerts'];
 const part = PARTS.includes(args[0] ?? '') ? args.shift() : 'all';
 const shared = (/** @type {string} */ a) => /^--(out|strict|help)(=|$)/.test(a);
 const boardArgs = args.filter((a) => a.startsWith('--board-') || shared(a));
@@ -25,7 +27,8 @@ const runbookArgs = args.filter((a) => a.startsWith('--runbooks-') || shared(a))
 const restArgs = args.filter((a) => a.startsWith('--rest-') || shared(a));
 const storageArgs = args.filter((a) => a.startsWith('--storage-') || shared(a));
 const archiveArgs = args.filter((a) => a.startsWith('--archive-') || shared(a));
-const syncArgs = args.filter((a) => !/^--(board|runbooks|rest|storage|archive)-/.test(a));
+const alertsArgs = args.filter((a) => a.startsWith('--alerts-') || shared(a));
+const syncArgs = args.filter((a) => !/^--(board|runbooks|rest|storage|archive|alerts)-/.test(a));
 
 let code = 0;
 if (part === 'all' || part === 'sync') code = Math.max(code, await runSyncBench(syncArgs));
@@ -49,6 +52,10 @@ try {
   if (part === 'all' || part === 'archive') {
     if (part === 'all') process.stdout.write('\n');
     code = Math.max(code, await runArchiveBench(archiveArgs));
+  }
+  if (part === 'all' || part === 'alerts') {
+    if (part === 'all') process.stdout.write('\n');
+    code = Math.max(code, await runAlertsBench(alertsArgs));
   }
 } finally {
   // every part drops its databases; this catches one that threw

@@ -1,10 +1,10 @@
 // `npm run test:postgres`: the suites that touch storage, again on PostgreSQL. The record-store,
-// sync and REST suites run with RUNBOARD_TEST_DATABASE=postgres (every test data directory gets
-// a fresh database, dropped after its file; tests/helpers/database.ts), then a browser smoke
-// run (first-run setup, the live board, runbook co-editing) against the production build on a
-// fresh PostgreSQL database. Needs the server of RUNBOARD_TEST_PG_ADMIN_URL (default
-// postgres://postgres@127.0.0.1:5432/postgres, trust auth); without it the pass is skipped
-// with a message, except under CI, where it fails.
+// sync, REST and alert-intake suites run with RUNBOARD_TEST_DATABASE=postgres (every test data
+// directory gets a fresh database, dropped after its file; tests/helpers/database.ts), then a
+// browser smoke run (first-run setup, the live board, runbook co-editing) against the
+// production build on a fresh PostgreSQL database. Needs the server of
+// RUNBOARD_TEST_PG_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres, trust auth);
+// without it the pass is skipped with a message, except under CI, where it fails.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { withPgAdmin } from './pg-admin.mjs';
@@ -43,6 +43,8 @@ const suites = run(
     'tests/records',
     'tests/sync',
     'tests/api',
+    // Alert intake against the real Alertmanager: the app under test stores on PostgreSQL too.
+    'tests/alerts',
     // Moves between the two databases itself; once is enough.
     '--exclude',
     'tests/api/backup-restore.test.ts'
