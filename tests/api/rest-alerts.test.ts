@@ -504,3 +504,40 @@ describe('routing, maintenance and enrichment', () => {
     expect(opened.occurrences.every((o) => o.heldBy === undefined)).toBe(true);
   });
 });
+
+describe('what Alertmanager does around the edges', () => {
+  it('resolves an incident whose alerts resolve under a new group key, and ends replaced alerts', async () => {
+    const { hookPath, secret } = await createIntegration('alertmanager');
+    const firing = amPayload('alertmanager-firing', '{}:{alertname="Regrouped"}');
+    firing.alerts = firing.alerts.map((a) => ({ ...a, fingerprint: `${a.fingerprint}rg` }));
+    const [id] = intake.parse((await deliver(hookPath, secret, firing)).body).opened;
+    // group_by changed while they fired: the resolve comes under another group key.
+    const resolved = {
+      ...firing,
+      groupKey: '{}:{alertname="Regrouped",instance=~".*"}',
+      status: 'resolved',
+      alerts: firing.alerts.map((a) => ({
+        ...a,
+        status: 'resolved',
+        endsAt: new Date().toISOString()
+      }))
+    };
+    const result = intake.parse((await deliver(hookPath, secret, resolved)).body);
+    expect(result.resolved).toEqual([id]);
+    expect((await incident(id!)).events.filter((e) => e.type === 'alert_resolved')).toHaveLength(2);
+
+    // The same fingerprint with a later start: the earlier occurrence ended then.
+    const again = amPayload('alertmanager-firing', '{}:{alertname="Replaced"}');
+    again.alerts = again.alerts.map((a) => ({ ...a, fingerprint: `${a.fingerprint}rp` }));
+    const [second] = intake.parse((await deliver(hookPath, secret, again)).body).opened;
+    const later = new Date(Date.parse(again.alerts[0]!.startsAt) + 60_000).toISOString();
+    const replaced = { ...again, alerts: [{ ...again.alerts[0]!, startsAt: later }] };
+    await deliver(hookPath, secret, replaced);
+    const view = await incident(second!);
+    const first = view.occurrences.filter((o) => o.fingerprint === again.alerts[0]!.fingerprint);
+    expect(first.map((o) => [o.status, o.endsAt ?? null])).toEqual([
+      ['resolved', later],
+      ['firing', null]
+    ]);
+  });
+});
