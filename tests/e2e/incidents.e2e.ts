@@ -101,7 +101,7 @@ test('an admin connects Alertmanager, and its alert becomes an incident to ackno
   await expect(row).toHaveCount(1);
   await expect(row.getByTestId('integration-row-name')).toHaveText('Prod Alertmanager');
   await expect(row.getByTestId('integration-hook')).toHaveValue(hookUrl);
-  await expect(row).toContainText('reopen within 30 min');
+  await expect(row).toContainText('reopens within 30 min');
   await expect(row.getByTestId('integration-last-received')).toHaveText('Never');
 
   // Alertmanager delivers the recorded firing group.

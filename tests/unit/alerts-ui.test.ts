@@ -27,10 +27,7 @@ const hasAmtool = spawnSync(AMTOOL, ['--version']).status === 0;
 
 describe('incident moves', () => {
   it('offers only what the lifecycle allows', () => {
-    expect(allowedMoves('triggered').map((move) => move.verb)).toEqual([
-      'acknowledge',
-      'resolve'
-    ]);
+    expect(allowedMoves('triggered').map((move) => move.verb)).toEqual(['acknowledge', 'resolve']);
     expect(allowedMoves('acknowledged').map((move) => move.verb)).toEqual(['resolve']);
     expect(allowedMoves('resolved').map((move) => move.verb)).toEqual(['close']);
     expect(allowedMoves('closed')).toEqual([]);
