@@ -49,7 +49,7 @@ async function deliver(hookUrl: string, secret: string): Promise<Response> {
 async function workspaceWithIncident(
   prefix: string,
   member: 'viewer' | 'member'
-): Promise<{ ws: string; key: string; id: string }> {
+): Promise<{ ws: string; key: string; id: string; hookUrl: string; secret: string }> {
   const ws = await newWorkspace(prefix, { member });
   const api = await apiAs(e2eAccounts().owner);
   try {
@@ -63,7 +63,7 @@ async function workspaceWithIncident(
     const { opened } = (await delivered.json()) as { opened: string[] };
     const incident = await api.get(`/api/v1/workspaces/${ws}/incidents/${opened[0]}`);
     const { id, key } = (await incident.json()) as { id: string; key: string };
-    return { ws, id, key };
+    return { ws, id, key, hookUrl: `${e2eAccounts().baseURL}${hookPath}`, secret };
   } finally {
     await api.dispose();
   }
@@ -279,6 +279,45 @@ test('the incident page reads in Chinese', async ({ browser }) => {
   await expect(detail.getByTestId('incident-state')).toHaveText('已确认');
   await expect(detail.getByTestId('incident-event-text').nth(1)).toHaveText(
     `${e2eAccounts().owner.name} 确认了事件`
+  );
+});
+
+test('the pages follow incidents changed elsewhere without a reload', async ({ browser }) => {
+  const { ws, key, id, hookUrl, secret } = await workspaceWithIncident('incidents-live', 'member');
+  const page = await openPage(browser);
+  await page.goto(`/w/${ws}/incidents`);
+  await expect(page.getByTestId('incident-row')).toHaveCount(1);
+
+  // A new alert group opens a second incident: its card reaches the board, the list reloads.
+  const other = JSON.parse(FIRING) as { groupKey: string; alerts: { fingerprint: string }[] };
+  other.groupKey = '{}:{alertname="Other"}';
+  other.alerts = other.alerts.map((alert) => ({ ...alert, fingerprint: `${alert.fingerprint}0` }));
+  const delivered = await fetch(hookUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+    body: JSON.stringify(other)
+  });
+  expect(delivered.status).toBe(200);
+  await expect(page.getByTestId('incident-row')).toHaveCount(2, { timeout: 10_000 });
+
+  // Someone else acknowledges the first one: its page shows it.
+  await page.goto(`/w/${ws}/incidents/${key}`);
+  const detail = page.getByTestId('incident-detail');
+  await expect(detail.getByTestId('incident-state')).toHaveText('Triggered');
+  const api = await apiAs(e2eAccounts().member);
+  try {
+    const moved = await api.post(`/api/v1/workspaces/${ws}/incidents/${id}/acknowledge`, {
+      data: { comment: 'Mine.' }
+    });
+    expect(moved.status()).toBe(200);
+  } finally {
+    await api.dispose();
+  }
+  await expect(detail.getByTestId('incident-state')).toHaveText('Acknowledged', {
+    timeout: 10_000
+  });
+  await expect(detail.getByTestId('incident-acknowledged-by')).toHaveText(
+    `by ${e2eAccounts().member.name}`
   );
 });
 
