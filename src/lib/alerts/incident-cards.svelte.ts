@@ -4,6 +4,7 @@
  * document is live in every workspace page. So a change of the incident cards on the board is
  * the signal to load the server's facts again.
  */
+import { navigating } from '$app/state';
 import { untrack } from 'svelte';
 import type { WorkspaceContext } from '$lib/board/workspace-board.svelte';
 import type { Task } from '$lib/shared/board/schema';
@@ -12,8 +13,9 @@ import type { Task } from '$lib/shared/board/schema';
 const SETTLE_MS = 400;
 
 /**
- * Calls `onChange` (once per burst) when the incident cards `select` picks change column,
- * key or archive state on the live board. Call during component initialisation.
+ * Calls `onChange` (once per burst, never while navigating away) when the incident cards
+ * `select` picks change column, key or archive state on the live board. Call during component
+ * initialisation.
  */
 export function refreshOnIncidentCards(
   workspace: WorkspaceContext,
@@ -32,7 +34,11 @@ export function refreshOnIncidentCards(
       .join(',');
     if (last !== null && signature !== last) {
       clearTimeout(timer);
-      timer = setTimeout(() => untrack(onChange), SETTLE_MS);
+      timer = setTimeout(() => {
+        // An invalidation during a navigation aborts it (SvelteKit keeps the latest), so a
+        // click on a link right after a card moved would be lost; the next page loads anyway.
+        if (navigating.to === null) untrack(onChange);
+      }, SETTLE_MS);
     }
     last = signature;
   });
