@@ -321,6 +321,20 @@ test('the pages follow incidents changed elsewhere without a reload', async ({ b
   );
 });
 
+test('acknowledging on the task page acknowledges the incident', async ({ browser }) => {
+  const { ws, key } = await workspaceWithIncident('incidents-task-ack', 'member');
+  const page = await openPage(browser);
+  await page.goto(`/w/${ws}/tasks/${key}`);
+  await page.getByTestId('detail-acknowledge').click();
+  await expect(page.getByTestId('detail-acknowledge')).toHaveCount(0, { timeout: 10_000 });
+  await page.getByTestId('detail-incident-page').click();
+  const detail = page.getByTestId('incident-detail');
+  await expect(detail.getByTestId('incident-state')).toHaveText('Acknowledged');
+  await expect(detail.getByTestId('incident-event-text').last()).toHaveText(
+    `${e2eAccounts().owner.name} acknowledged the incident`
+  );
+});
+
 test('an unknown incident says so and links to the task of that key', async ({ browser }) => {
   const ws = await newWorkspace('incidents-missing', { member: null });
   const page = await openPage(browser);
