@@ -98,6 +98,9 @@ export const alerts = {
   'incidentPage.event.resolvedAutomatic': 'Resolved automatically: every alert resolved',
   'incidentPage.event.reopened': 'Reopened: an alert fired again',
   'incidentPage.event.flapping': 'Marked flapping: it keeps reopening',
+  'incidentPage.event.escalated': 'Escalated, step {step}: paged {paged}',
+  'incidentPage.event.escalatedNobody': 'Escalated, step {step}: nobody to page',
+  'incidentPage.event.channel': 'a notification channel',
   'incidentPage.event.closed': '{name} closed the incident after review',
   'incidentPage.notFound.title': 'No such incident',
   'incidentPage.notFound.body':

@@ -95,6 +95,9 @@ export const alerts: Translation<typeof en> = {
   'incidentPage.event.resolvedAutomatic': '所有告警均已恢复，事件自动解决',
   'incidentPage.event.reopened': '告警再次触发，事件重新打开',
   'incidentPage.event.flapping': '事件反复重新打开，已标记为抖动',
+  'incidentPage.event.escalated': '已升级（第 {step} 步）：已通知 {paged}',
+  'incidentPage.event.escalatedNobody': '已升级（第 {step} 步）：无人可通知',
+  'incidentPage.event.channel': '一个通知渠道',
   'incidentPage.event.closed': '{name} 复盘后关闭了事件',
   'incidentPage.notFound.title': '找不到该事件',
   'incidentPage.notFound.body':
