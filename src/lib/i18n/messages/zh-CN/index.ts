@@ -5,6 +5,7 @@
  */
 import type { Messages } from '../en';
 import { account } from './account';
+import { alerts } from './alerts';
 import { apiDocs } from './api-docs';
 import { archive } from './archive';
 import { audit } from './audit';
@@ -34,6 +35,7 @@ export const zhCN: Messages = {
   ...account,
   ...workspace,
   ...audit,
+  ...alerts,
   ...rebase,
   ...notify,
   ...errors

@@ -10,20 +10,21 @@ import type { PageServerLoad } from './$types';
 /**
  * Workspace settings: the same `authorizeWorkspace` check as the REST API (non-members get
  * 404), then what the caller's role may see: members for everyone, invites and the first page
- * of the audit log for admins and owners. Changes go through the REST API.
+ * of the audit log for admins and owners, and the alert integrations (never their secrets). Changes go through the REST API.
  */
 export const load: PageServerLoad = async (event) => {
   const access = await authorizeWorkspacePage(event, event.params.ws, 'read');
-  const { accounts } = await getRuntime();
+  const { accounts, alerts } = await getRuntime();
   const workspace = await accounts.getWorkspace(access.workspaceId);
   if (!workspace) error(404, { code: 'not_found', message: 'no such workspace' });
   const now = Date.now();
-  const [members, invites, audit] = await Promise.all([
+  const [members, invites, audit, integrations] = await Promise.all([
     accounts.listMembers(access.workspaceId),
     can(access.role, 'invites.manage') ? accounts.listInvites(access.workspaceId) : null,
     can(access.role, 'audit.read')
       ? accounts.listAudit(access.workspaceId, { limit: AUDIT_DEFAULT_LIMIT })
-      : null
+      : null,
+    can(access.role, 'integrations.manage') ? alerts.listIntegrations(access.workspaceId) : null
   ]);
   return {
     workspace: { id: workspace.id, name: workspace.name },
@@ -31,6 +32,7 @@ export const load: PageServerLoad = async (event) => {
     userId: access.actorId,
     members: members.map(memberJson),
     invites: invites?.map((invite) => inviteJson(invite, now)) ?? null,
-    audit: audit?.map(auditJson) ?? null
+    audit: audit?.map(auditJson) ?? null,
+    integrations
   };
 };
