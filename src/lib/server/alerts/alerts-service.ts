@@ -53,6 +53,7 @@ import type { OncallService } from '../oncall/oncall-service';
 import type { RunbookIndex } from '../runbooks/runbooks-store';
 import type { NotificationEvent } from '../../shared/notifications/schema';
 import { parseDelivery, type IncomingAlert } from './payloads';
+import type { CardChange } from './alerts-extension';
 import {
   occurrenceBody,
   type AlertRecords,
@@ -918,13 +919,41 @@ export class AlertsService {
     this.deps.notifier?.kick();
   }
 
+  /**
+   * A member changed an incident's card on the board (alerts-extension.ts): acknowledging it or
+   * moving it into a done column asks for that move; anything the lifecycle does not allow
+   * (a resolved incident dragged back, a card moved to another stage) puts the card back where
+   * the incident's state shows it. Incident tasks made by hand have no incident: left alone.
+   */
+  async cardChanged(
+    workspaceId: string,
+    taskId: string,
+    change: CardChange,
+    actorId: string
+  ): Promise<void> {
+    const incident = await this.deps.store.incident(workspaceId, taskId);
+    if (!incident || incident.boardState === '') return;
+    const to =
+      change === 'acknowledged' ? 'acknowledged' : change === 'resolved' ? 'resolved' : null;
+    if (to !== null && canMoveIncident(incident.state, to)) {
+      await this.transition(workspaceId, taskId, to, actorId);
+      return;
+    }
+    if (to === incident.state) return;
+    await this.writeCards([taskId], null, { force: true });
+  }
+
   // ------------------------------------------------------------------------------------------
   // The board cards
 
   /** Writes the cards of `ids` (one at a time, process-wide), then any left behind earlier. */
-  private writeCards(ids: readonly string[], actorId: string | null = null): Promise<void> {
+  private writeCards(
+    ids: readonly string[],
+    actorId: string | null = null,
+    options: { force?: boolean } = {}
+  ): Promise<void> {
     const run = this.boardChain.then(async () => {
-      for (const id of ids) await this.writeCard(id, actorId);
+      for (const id of ids) await this.writeCard(id, actorId, options.force === true);
     });
     this.boardChain = run.catch(() => undefined);
     return run;
@@ -937,9 +966,9 @@ export class AlertsService {
     return behind.length;
   }
 
-  private async writeCard(id: string, actorId: string | null): Promise<void> {
+  private async writeCard(id: string, actorId: string | null, force = false): Promise<void> {
     const incident = await this.deps.store.incidentById(id);
-    if (!incident || incident.boardState === incident.state) return;
+    if (!incident || (incident.boardState === incident.state && !force)) return;
     const ws = incident.workspaceId;
     let key = incident.taskKey;
     try {
