@@ -392,3 +392,76 @@ describe('delivery across a crash', () => {
     }
   });
 });
+
+describe('acknowledging from the chat', () => {
+  it('takes the Mattermost and Slack buttons, under the chat user’s name, and refuses forged ones', async () => {
+    capture.requests.length = 0;
+    capture.behave('ok', () => ({}));
+    for (const type of ['mattermost', 'slack'] as const) {
+      const reply = await rest.call('POST', `${base}/notification-channels`, {
+        type,
+        name: `${type} buttons`,
+        url: `${capture.url}/${type}-buttons`,
+        events: ['incident.opened']
+      });
+      expect(reply.status, reply.text).toBe(201);
+    }
+    const deliver = await alertmanager(rest.app, rest.call);
+    const first = (await deliver(firing('{}:{alertname="ChatAck1"}', 'ca1'))).opened[0]!;
+    await until('the Mattermost message', () => requestsTo('/mattermost-buttons').length === 1);
+    const mm = requestsTo('/mattermost-buttons')[0]!.body as {
+      attachments: { actions: { integration: { url: string; context: { token: string } } }[] }[];
+    };
+    const action = mm.attachments[0]!.actions[0]!.integration;
+    expect(action.url).toMatch(/\/api\/v1\/hooks\/chat-ack$/);
+    const pressed = await fetch(`${rest.app.baseUrl}/api/v1/hooks/chat-ack`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user_name: 'zhang.san', context: action.context })
+    });
+    expect(pressed.status).toBe(200);
+    expect(await pressed.json()).toMatchObject({
+      update: { message: expect.stringContaining('zhang.san') }
+    });
+    const acked = await rest.call('GET', `${base}/incidents/${first}`);
+    expect(acked.body).toMatchObject({ state: 'acknowledged', acknowledgedBy: null });
+    expect(JSON.stringify(acked.body)).toContain('"user":"zhang.san"');
+
+    // Slack posts a form whose `payload` holds the action (no Origin header).
+    const second = (await deliver(firing('{}:{alertname="ChatAck2"}', 'ca2'))).opened[0]!;
+    await until('the Slack message', () => requestsTo('/slack-buttons').length === 2);
+    const slack = requestsTo('/slack-buttons')[1]!.body as {
+      blocks: { type: string; elements?: { action_id?: string; value?: string }[] }[];
+    };
+    const button = slack.blocks
+      .find((block) => block.type === 'actions')!
+      .elements!.find((element) => element.action_id === 'runboard_acknowledge')!;
+    const form = new URLSearchParams({
+      payload: JSON.stringify({ actions: [{ value: button.value }], user: { username: 'li.si' } })
+    });
+    const slackPress = await fetch(`${rest.app.baseUrl}/api/v1/hooks/chat-ack`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString()
+    });
+    expect(slackPress.status).toBe(200);
+    expect(
+      ((await rest.call('GET', `${base}/incidents/${second}`)).body as { state: string }).state
+    ).toBe('acknowledged');
+
+    // A token changed by one character, or none: refused, nothing changes.
+    const forged = `${button.value!.slice(0, -2)}xx`;
+    const refused = await fetch(`${rest.app.baseUrl}/api/v1/hooks/chat-ack`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user_name: 'mallory', context: { token: forged } })
+    });
+    expect(refused.status).toBe(401);
+    const malformed = await fetch(`${rest.app.baseUrl}/api/v1/hooks/chat-ack`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ hello: 'world' })
+    });
+    expect(malformed.status).toBe(400);
+  });
+});

@@ -20,7 +20,8 @@ export type IncidentEventMessage =
   | 'incidentPage.event.channel'
   | 'incidentPage.event.closed'
   | 'incidentPage.event.review_started'
-  | 'incidentPage.timeline.intake';
+  | 'incidentPage.timeline.intake'
+  | 'incidentPage.timeline.viaChat';
 
 export interface EventWords {
   text(key: IncidentEventMessage, params?: Record<string, string | number>): string;

@@ -571,7 +571,96 @@ export const startReviewOperation = defineOperation(
   }
 );
 
+/** What Slack (form field `payload`) and Mattermost (JSON) post when the button is pressed. */
+const chatAckBodySchema = z.union([
+  z.object({
+    context: z.object({ token: z.string().min(1).max(2000) }),
+    user_name: z.string().max(200).optional()
+  }),
+  z.object({
+    actions: z.array(z.object({ value: z.string().min(1).max(2000) })).min(1),
+    user: z.object({
+      username: z.string().max(200).optional(),
+      name: z.string().max(200).optional()
+    })
+  })
+]);
+
+export const chatAcknowledgeOperation = defineRawOperation(
+  {
+    method: 'POST',
+    path: '/hooks/chat-ack',
+    operationId: 'chatAcknowledge',
+    summary: 'Acknowledge an incident from a chat button',
+    description:
+      'Where the Acknowledge button of a Slack (interactivity request URL) or Mattermost ' +
+      '(message action) message calls back. Authorised by the signed token the button carries, ' +
+      'valid 24 hours, not by an account: the incident is acknowledged under the chat user’s ' +
+      'name. Answers in the chat’s shape (`text` for Slack; `update` and `ephemeral_text` for ' +
+      'Mattermost).',
+    tags: INCIDENT_TAGS,
+    auth: 'public',
+    responses: {
+      200: { description: 'Acknowledged, or already past that: a message for the chat.' },
+      400: { description: 'Not a Slack or Mattermost button call.' },
+      401: { description: 'An invalid or expired token (`invalid_secret`).' }
+    }
+  },
+  async ({ event, request }) => {
+    const bytes = await readBodyBytes(event.request, 64 * 1024);
+    const text = new TextDecoder().decode(bytes);
+    const form = (event.request.headers.get('content-type') ?? '').includes(
+      'application/x-www-form-urlencoded'
+    );
+    const raw: unknown = form
+      ? parseJson(new TextEncoder().encode(new URLSearchParams(text).get('payload') ?? ''))
+      : parseJson(bytes);
+    const body = parsePart(chatAckBodySchema, raw, 'request body') as z.output<
+      typeof chatAckBodySchema
+    >;
+    const token = 'context' in body ? body.context.token : body.actions[0]!.value;
+    const user =
+      ('context' in body ? body.user_name : (body.user.username ?? body.user.name)) ?? '?';
+    const claims = request.runtime.notifications.chatAckClaims(token);
+    if (claims === null) {
+      throw new ApiError(401, 'invalid_secret', translate('en', 'notify.ack.invalid'));
+    }
+    const via =
+      claims.via === 'slack' ? 'Slack' : claims.via === 'mattermost' ? 'Mattermost' : claims.via;
+    const { alerts } = request.runtime;
+    const before = await alerts.getIncident(claims.workspaceId, claims.incidentId);
+    const ref = before.key ?? before.id;
+    let message: string;
+    if (before.state === 'triggered') {
+      await alerts.transition(
+        claims.workspaceId,
+        claims.incidentId,
+        'acknowledged',
+        null,
+        undefined,
+        {
+          channel: via,
+          user
+        }
+      );
+      message = translate(claims.locale, 'notify.ack.done', { user, ref, via });
+    } else {
+      message = translate(claims.locale, 'notify.ack.already', {
+        ref,
+        state: translate(claims.locale, `notify.state.${before.state}`)
+      });
+    }
+    return json(
+      'context' in body
+        ? { update: { message }, ephemeral_text: message }
+        : { text: message, replace_original: false, response_type: 'in_channel' },
+      { headers: { 'cache-control': 'no-store' } }
+    );
+  }
+);
+
 export const alertOperations: readonly Operation[] = [
+  chatAcknowledgeOperation,
   startReviewOperation,
   createWindowOperation,
   listWindowsOperation,

@@ -837,8 +837,10 @@ export class AlertsService {
     workspaceId: string,
     ref: string,
     to: Exclude<IncidentState, 'triggered'>,
-    actorId: string,
-    comment?: string
+    /** The member; null for someone outside Runboard (a chat button: `via`). */
+    actorId: string | null,
+    comment?: string,
+    via?: { channel: string; user: string }
   ): Promise<IncidentView> {
     const found = await this.findIncident(workspaceId, ref);
     const now = this.iso();
@@ -869,7 +871,10 @@ export class AlertsService {
         at: now,
         type: to,
         actor: actorId,
-        data: comment ? { comment } : {}
+        data: {
+          ...(comment ? { comment } : {}),
+          ...(via ? { via: via.channel, user: via.user } : {})
+        }
       });
       return true;
     });

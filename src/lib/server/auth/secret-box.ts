@@ -6,7 +6,7 @@
  * a key file created once in DATA_DIR with mode 0600. With DATABASE_URL and no key there is
  * nowhere safe to keep one, so saving a credential is refused with a message saying what to set.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DomainError } from '../../shared/model/domain-error';
@@ -30,6 +30,11 @@ export class SecretBox {
       );
     }
     return this.key;
+  }
+
+  /** A key for one purpose (signing chat buttons, …), derived from the secret key. */
+  derive(purpose: string): Buffer {
+    return createHmac('sha256', this.requireKey()).update(`runboard:${purpose}`).digest();
   }
 
   /** `v1:<base64 of nonce | tag | ciphertext>`. */

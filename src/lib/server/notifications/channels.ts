@@ -53,6 +53,11 @@ export interface MessageFacts {
   channelName: string;
   /** The page the message links to. */
   url: string;
+  /**
+   * Where a chat's Acknowledge button calls back, with its signed, expiring token (Slack and
+   * Mattermost, for incidents still triggered).
+   */
+  ack?: { url: string; token: string };
 }
 
 export interface HttpDelivery {
@@ -230,6 +235,20 @@ export function buildDelivery(
             {
               type: 'actions',
               elements: [
+                ...(facts.ack
+                  ? [
+                      {
+                        type: 'button',
+                        action_id: 'runboard_acknowledge',
+                        text: {
+                          type: 'plain_text',
+                          text: translate(locale, 'notify.action.acknowledge')
+                        },
+                        value: facts.ack.token,
+                        style: 'primary'
+                      }
+                    ]
+                  : []),
                 {
                   type: 'button',
                   text: { type: 'plain_text', text: open },
@@ -257,7 +276,19 @@ export function buildDelivery(
                 title: label,
                 value,
                 short: value.length < 40
-              }))
+              })),
+              ...(facts.ack
+                ? {
+                    actions: [
+                      {
+                        id: 'acknowledge',
+                        name: translate(locale, 'notify.action.acknowledge'),
+                        style: 'primary',
+                        integration: { url: facts.ack.url, context: { token: facts.ack.token } }
+                      }
+                    ]
+                  }
+                : {})
             }
           ],
           ...(severity === 'critical' && facts.event === 'incident.opened'

@@ -26,6 +26,7 @@ import { DomainError } from '../../shared/model/domain-error';
 import { generateId } from '../../shared/model/ids';
 import type { RecordsDb, RecordsTransaction } from '../db/records';
 import type { SecretBox } from '../auth/secret-box';
+import { signToken, verifyToken } from '../auth/signed-token';
 import type { Logger } from '../log';
 import { acceptedAnswer, buildDelivery, type MessageFacts } from './channels';
 import type { ChannelRecord, NotificationsStore, OutboxRecord } from './notifications-store';
@@ -46,6 +47,11 @@ export interface DeliveryOptions {
   /** Messages sent at once. */
   concurrency: number;
 }
+
+/** The purpose a chat button's signing key is derived for (auth/secret-box.ts). */
+export const CHAT_ACK_PURPOSE = 'chat-ack';
+/** How long a chat's Acknowledge button works. */
+export const CHAT_ACK_TTL_MS = 24 * 60 * 60_000;
 
 export const deliveryDefaults: DeliveryOptions = {
   baseRetryMs: 5_000,
@@ -231,6 +237,23 @@ export class NotificationService {
     } = await this.deps.store.listMessages(workspaceId, { channelId, limit: 1 });
     if (!message) throw new DomainError('not_found', 'the test message was not queued');
     return messageBody(message);
+  }
+
+  /**
+   * The incident a chat's Acknowledge button names, when its token is valid and unexpired;
+   * null otherwise.
+   */
+  chatAckClaims(
+    token: string
+  ): { incidentId: string; workspaceId: string; locale: Locale; via: string } | null {
+    const claims = verifyToken(this.deps.box.derive(CHAT_ACK_PURPOSE), token, this.now());
+    if (!claims?.['i'] || !claims['w']) return null;
+    return {
+      incidentId: claims['i'],
+      workspaceId: claims['w'],
+      locale: claims['l'] === 'zh-CN' ? 'zh-CN' : 'en',
+      via: claims['c'] ?? 'chat'
+    };
   }
 
   // ------------------------------------------------------------------------------------------
@@ -432,7 +455,23 @@ export class NotificationService {
     const url = incident
       ? `${base}/w/${ws}/incidents/${encodeURIComponent(incident.key ?? incident.id)}`
       : `${base}/w/${ws}/board`;
+    // Slack and Mattermost get an Acknowledge button while the incident waits for one.
+    const ackable =
+      incident?.state === 'triggered' &&
+      (channel.type === 'slack' || channel.type === 'mattermost') &&
+      message.event !== 'incident.acknowledged';
+    const ack = ackable
+      ? {
+          url: `${base}/api/v1/hooks/chat-ack`,
+          token: signToken(
+            this.deps.box.derive(CHAT_ACK_PURPOSE),
+            { i: incident.id, w: message.workspaceId, l: channel.locale, c: channel.type },
+            this.now() + CHAT_ACK_TTL_MS
+          )
+        }
+      : undefined;
     return {
+      ...(ack ? { ack } : {}),
       event: message.event,
       idempotencyKey: message.idempotencyKey,
       workspace: { id: message.workspaceId, name: workspaceName },

@@ -87,6 +87,7 @@ export const alerts = {
   'incidentPage.link.panelURL': 'Panel',
   'incidentPage.timeline': 'Timeline',
   'incidentPage.timeline.empty': 'Nothing has happened yet.',
+  'incidentPage.timeline.viaChat': '{user} (in {via})',
   'incidentPage.timeline.intake': 'Alert intake',
   'incidentPage.event.opened.one': 'Opened by {count} firing alert',
   'incidentPage.event.opened.other': 'Opened by {count} firing alerts',

@@ -28,6 +28,10 @@ export const notify = {
   'notify.state.resolved': 'resolved',
   'notify.state.closed': 'closed',
   'notify.action.open': 'Open in Runboard',
+  'notify.action.acknowledge': 'Acknowledge',
+  'notify.ack.done': '{user} acknowledged incident {ref} from {via}.',
+  'notify.ack.already': 'Incident {ref} is {state} already.',
+  'notify.ack.invalid': 'This button has expired. Open the incident in Runboard instead.',
   'notify.actor.server': 'Runboard',
   'notify.test.title': 'Test message from Runboard',
   'notify.test.body': 'If you can read this, the channel “{name}” of workspace {workspace} works.'

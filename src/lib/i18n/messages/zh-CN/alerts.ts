@@ -84,6 +84,7 @@ export const alerts: Translation<typeof en> = {
   'incidentPage.link.panelURL': '面板',
   'incidentPage.timeline': '时间线',
   'incidentPage.timeline.empty': '暂无记录。',
+  'incidentPage.timeline.viaChat': '{user}（通过 {via}）',
   'incidentPage.timeline.intake': '告警接入',
   'incidentPage.event.opened.one': '由 {count} 条触发的告警打开',
   'incidentPage.event.opened.other': '由 {count} 条触发的告警打开',

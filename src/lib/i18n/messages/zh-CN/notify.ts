@@ -27,6 +27,10 @@ export const notify: Translation<typeof en> = {
   'notify.state.resolved': '已解决',
   'notify.state.closed': '已关闭',
   'notify.action.open': '在 Runboard 中打开',
+  'notify.action.acknowledge': '确认',
+  'notify.ack.done': '{user} 已在 {via} 中确认事件 {ref}。',
+  'notify.ack.already': '事件 {ref} 已经是「{state}」状态。',
+  'notify.ack.invalid': '此按钮已失效，请在 Runboard 中打开事件。',
   'notify.actor.server': 'Runboard',
   'notify.test.title': '来自 Runboard 的测试消息',
   'notify.test.body': '看到这条消息，说明工作区 {workspace} 的渠道「{name}」可以正常使用。'
