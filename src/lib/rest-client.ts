@@ -6,8 +6,16 @@
 import { z } from 'zod';
 
 const errorBodySchema = z.object({
-  error: z.object({ code: z.string(), message: z.string() })
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() })
 });
+
+/** One problem with the input, as the API lists them under `invalid_input`. */
+export interface InputIssue {
+  path: string;
+  message: string;
+}
+
+const inputIssuesSchema = z.array(z.object({ path: z.string(), message: z.string() }));
 
 /** A failed API call: HTTP status and the API's error code (`network_error` when offline). */
 export class RestError extends Error {
@@ -15,9 +23,17 @@ export class RestError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
-    message: string
+    message: string,
+    /** The API's `details`, when it sent any (for `invalid_input`, a list of issues). */
+    readonly details: unknown = undefined
   ) {
     super(message);
+  }
+
+  /** The `{ path, message }` issues of an `invalid_input` answer; empty for anything else. */
+  get issues(): InputIssue[] {
+    const parsed = inputIssuesSchema.safeParse(this.details);
+    return parsed.success ? parsed.data : [];
   }
 }
 
@@ -75,7 +91,8 @@ export async function rest<S extends z.ZodType = z.ZodUndefined>(
   if (!response.ok) {
     const body = errorBodySchema.safeParse(parsed);
     if (body.success) {
-      throw new RestError(response.status, body.data.error.code, body.data.error.message);
+      const { code, message, details } = body.data.error;
+      throw new RestError(response.status, code, message, details);
     }
     throw new RestError(response.status, 'http_error', `${response.status} ${response.statusText}`);
   }

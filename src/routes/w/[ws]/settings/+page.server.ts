@@ -14,7 +14,7 @@ import type { PageServerLoad } from './$types';
  */
 export const load: PageServerLoad = async (event) => {
   const access = await authorizeWorkspacePage(event, event.params.ws, 'read');
-  const { accounts } = await getRuntime();
+  const { accounts, notifications } = await getRuntime();
   const workspace = await accounts.getWorkspace(access.workspaceId);
   if (!workspace) error(404, { code: 'not_found', message: 'no such workspace' });
   const now = Date.now();
@@ -25,7 +25,12 @@ export const load: PageServerLoad = async (event) => {
       ? accounts.listAudit(access.workspaceId, { limit: AUDIT_DEFAULT_LIMIT })
       : null
   ]);
+  // Notification channels (admins): never their addresses or secrets.
+  const channels = can(access.role, 'integrations.manage')
+    ? await notifications.listChannels(access.workspaceId)
+    : null;
   return {
+    channels,
     workspace: { id: workspace.id, name: workspace.name },
     role: access.role,
     userId: access.actorId,
