@@ -7,7 +7,7 @@
  */
 import { expect, request, test, type Browser } from '@playwright/test';
 import { startCaptureServer } from '../helpers/capture-server';
-import { e2eAccounts, newWorkspace, signedIn } from './fixtures';
+import { apiAs, e2eAccounts, newWorkspace, signedIn } from './fixtures';
 
 async function openAs(
   browser: Browser,
@@ -164,7 +164,7 @@ test('a webhook channel gets a test message, followed until delivered; an escala
   }
 });
 
-test('a maintenance window is created and ended', async ({ browser }) => {
+test('a maintenance window holds matching alerts back until it is ended', async ({ browser }) => {
   const ws = await newWorkspace('maint');
   const { context, page } = await openAs(browser, `/w/${ws}/maintenance`);
   try {
@@ -177,6 +177,41 @@ test('a maintenance window is created and ended', async ({ browser }) => {
     await expect(row).toContainText('Database upgrade');
     await expect(row).toContainText('service="db"');
     await expect(row).toContainText('In effect');
+
+    // An alert that matches is held back, and listed with the window that holds it.
+    const api = await apiAs(e2eAccounts().owner);
+    try {
+      const integration = await api.post(`/api/v1/workspaces/${ws}/integrations`, {
+        data: { type: 'alertmanager', name: 'Prometheus' }
+      });
+      expect(integration.status()).toBe(201);
+      const { id, secret } = (await integration.json()) as { id: string; secret: string };
+      const delivered = await api.post(`/api/v1/hooks/alertmanager/${id}`, {
+        headers: { authorization: `Bearer ${secret}` },
+        data: {
+          version: '4',
+          status: 'firing',
+          alerts: [
+            {
+              status: 'firing',
+              labels: { alertname: 'DiskFull', service: 'db', instance: 'db-1' },
+              annotations: {},
+              startsAt: new Date().toISOString()
+            }
+          ]
+        }
+      });
+      expect(delivered.ok()).toBe(true);
+    } finally {
+      await api.dispose();
+    }
+    await page.reload();
+    const held = page.getByTestId('held-row');
+    await expect(held).toHaveCount(1);
+    await expect(held).toContainText('DiskFull');
+    await expect(held).toContainText('instance=db-1');
+    await expect(held).toContainText('Database upgrade');
+
     await row.getByTestId('window-end').click();
     await row.getByTestId('window-end-confirm').click();
     await expect(page.getByTestId('windows-empty')).toBeVisible();
