@@ -32,6 +32,7 @@ import { archiveExtension } from '../src/lib/server/archive/archive-extension';
 import { TaskArchiver } from '../src/lib/server/archive/archive-service';
 import { AlertsStore } from '../src/lib/server/alerts/alerts-store';
 import { AlertsService } from '../src/lib/server/alerts/alerts-service';
+import { alertsExtension } from '../src/lib/server/alerts/alerts-extension';
 import { NotificationsStore } from '../src/lib/server/notifications/notifications-store';
 import {
   NotificationService,
@@ -216,6 +217,11 @@ export async function createRuntime(
   });
   const cardMirror = cardMirrorExtension({ store: stores.taskCards, logger });
   const taskDocs = taskDocExtension({ recorder: activityRecorder, docs, logger });
+  // Incident cards acknowledged or moved by members ask the incident to follow.
+  const incidentCards = alertsExtension({
+    cardChanged: (...args) => alerts.cardChanged(...args),
+    logger
+  });
   const extensions = [
     boardExtension({ store: stores.boardStore, recorder: activityRecorder, docs, logger }),
     // Before the archive's: the cards its sweep on load moves out are written as changes.
@@ -223,6 +229,7 @@ export async function createRuntime(
     // After the board's: keys and activity are set up before the sweep deletes entries.
     archiveExtension({ archiver, logger, intervalMs: options.archive?.intervalMs }),
     taskDocs,
+    incidentCards,
     runbookExtension({ index: stores.runbookIndex, versions: stores.runbookVersions, docs, logger })
   ];
   const docStore: DocStore = new DocStore({

@@ -8,7 +8,15 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { incidentSchema, incidentEventSchema } from '../../src/lib/shared/alerts/schema';
+import * as Y from 'yjs';
 import { taskSchema } from '../../src/lib/shared/board/schema';
+import {
+  acknowledgeIncident,
+  getTask,
+  listColumns,
+  moveTask
+} from '../../src/lib/shared/board/board-model';
+import { connectClient, whenSynced } from '../helpers/clients';
 import { errorShape, useRestApp } from '../helpers/rest';
 
 const WS = 'alertrest';
@@ -502,5 +510,94 @@ describe('routing, maintenance and enrichment', () => {
     const opened = await incident(after.opened[0]!);
     expect(opened.occurrences).toHaveLength(2);
     expect(opened.occurrences.every((o) => o.heldBy === undefined)).toBe(true);
+  });
+});
+
+describe('what Alertmanager does around the edges', () => {
+  it('resolves an incident whose alerts resolve under a new group key, and ends replaced alerts', async () => {
+    const { hookPath, secret } = await createIntegration('alertmanager');
+    const firing = amPayload('alertmanager-firing', '{}:{alertname="Regrouped"}');
+    firing.alerts = firing.alerts.map((a) => ({ ...a, fingerprint: `${a.fingerprint}rg` }));
+    const [id] = intake.parse((await deliver(hookPath, secret, firing)).body).opened;
+    // group_by changed while they fired: the resolve comes under another group key.
+    const resolved = {
+      ...firing,
+      groupKey: '{}:{alertname="Regrouped",instance=~".*"}',
+      status: 'resolved',
+      alerts: firing.alerts.map((a) => ({
+        ...a,
+        status: 'resolved',
+        endsAt: new Date().toISOString()
+      }))
+    };
+    const result = intake.parse((await deliver(hookPath, secret, resolved)).body);
+    expect(result.resolved).toEqual([id]);
+    expect((await incident(id!)).events.filter((e) => e.type === 'alert_resolved')).toHaveLength(2);
+
+    // The same fingerprint with a later start: the earlier occurrence ended then.
+    const again = amPayload('alertmanager-firing', '{}:{alertname="Replaced"}');
+    again.alerts = again.alerts.map((a) => ({ ...a, fingerprint: `${a.fingerprint}rp` }));
+    const [second] = intake.parse((await deliver(hookPath, secret, again)).body).opened;
+    const later = new Date(Date.parse(again.alerts[0]!.startsAt) + 60_000).toISOString();
+    const replaced = { ...again, alerts: [{ ...again.alerts[0]!, startsAt: later }] };
+    await deliver(hookPath, secret, replaced);
+    const view = await incident(second!);
+    const first = view.occurrences.filter((o) => o.fingerprint === again.alerts[0]!.fingerprint);
+    expect(first.map((o) => [o.status, o.endsAt ?? null])).toEqual([
+      ['resolved', later],
+      ['firing', null]
+    ]);
+  });
+});
+
+/** Polls an async condition (bounded). */
+async function eventually(check: () => Promise<boolean> | boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('incident cards on the board', () => {
+  it('acknowledge and resolve their incident when a member moves them, offline or not', async () => {
+    const { hookPath, secret } = await createIntegration('alertmanager');
+    const payload = amPayload('alertmanager-firing', '{}:{alertname="FromTheBoard"}');
+    payload.alerts = payload.alerts.map((a) => ({ ...a, fingerprint: `${a.fingerprint}fb` }));
+    const [id] = intake.parse((await deliver(hookPath, secret, payload)).body).opened;
+
+    // A phone that was offline: it acknowledges on its copy, then reconnects.
+    const phone = connectClient(rest.app.wsUrl, `${WS}.board`, {
+      connect: false,
+      params: { token: rest.users['member']!.token }
+    });
+    rest.clients.push(phone);
+    const online = connectClient(rest.app.wsUrl, `${WS}.board`, {
+      params: { token: rest.users['member']!.token }
+    });
+    rest.clients.push(online);
+    await whenSynced(online);
+    Y.applyUpdate(phone.doc, Y.encodeStateAsUpdate(online.doc));
+    acknowledgeIncident(phone.doc, id!);
+    phone.provider.connect();
+    await whenSynced(phone);
+    await eventually(async () => (await incident(id!)).state === 'acknowledged', 'acknowledged');
+    const acked = await incident(id!);
+    expect(acked.acknowledgedBy).toBe(rest.users['member']!.userId);
+
+    // Dragged back to a to-do column: the card goes back where the incident is.
+    const columns = listColumns(online.doc);
+    const todo = columns.find((c) => c.category === 'todo')!;
+    const done = columns.find((c) => c.category === 'done')!;
+    moveTask(online.doc, id!, { status: todo.id });
+    await eventually(
+      () =>
+        columns.find((c) => c.id === getTask(online.doc, id!)?.status)?.category === 'in_progress',
+      'the card put back'
+    );
+    // Dragged to done: resolved, by the member.
+    moveTask(online.doc, id!, { status: done.id });
+    await eventually(async () => (await incident(id!)).state === 'resolved', 'resolved');
+    expect((await incident(id!)).resolvedBy).toBe(rest.users['member']!.userId);
   });
 });

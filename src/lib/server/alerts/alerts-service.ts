@@ -53,6 +53,7 @@ import type { OncallService } from '../oncall/oncall-service';
 import type { RunbookIndex } from '../runbooks/runbooks-store';
 import type { NotificationEvent } from '../../shared/notifications/schema';
 import { parseDelivery, type IncomingAlert } from './payloads';
+import type { CardChange } from './alerts-extension';
 import {
   occurrenceBody,
   type AlertRecords,
@@ -71,6 +72,8 @@ export const alertDefaults = {
   deliveriesPerIntegration: { burst: 600, refillMs: 60_000 } satisfies RateLimit,
   /** A third reopen within this window marks an incident flapping. */
   flappingWindowMs: 60 * 60_000,
+  /** A re-sent alert that changed nothing rewrites its row at most this often. */
+  receivedRefreshMs: 60_000,
   flappingReopens: 2
 };
 
@@ -376,43 +379,58 @@ export class AlertsService {
       groups.set(key, [...(groups.get(key) ?? []), alert]);
     }
     const windows = await tx.activeWindows(integration.workspaceId, integration.id, now);
+    // Every occurrence of the delivery's fingerprints, in one query.
+    const rows = new DeliveryRows(
+      await tx.occurrencesOf(integration.id, [...new Set(alerts.map((a) => a.fingerprint))])
+    );
     for (const [key, group] of groups) {
-      await this.decideGroup(tx, trx, integration, key, group, windows, now, changes);
+      await this.decideGroup(tx, trx, integration, key, group, rows, windows, now, changes);
     }
     return changes;
   }
 
-  /** Upserts one alert's occurrence; returns it and what changed. */
-  private async upsertOccurrence(
-    tx: AlertRecords,
+  /**
+   * One alert against the delivery's rows: the occurrence it is (found, or new), and what
+   * changed. Nothing is written here; `rows.flush` writes what changed.
+   */
+  private classify(
+    rows: DeliveryRows,
     integration: IntegrationRecord,
     alert: IncomingAlert,
     now: string
-  ): Promise<{ occurrence: OccurrenceRecord; created: boolean; resolvedNow: boolean }> {
+  ): { occurrence: OccurrenceRecord; created: boolean; resolved: OccurrenceRecord[] } {
+    const known = rows.of(alert.fingerprint);
     let startsAt = alert.startsAt;
-    let existing: OccurrenceRecord | null = null;
+    let existing: OccurrenceRecord | undefined;
     if (startsAt === null) {
       // No start time: the fingerprint's current occurrence, or a new one from now.
-      const latest = await tx.latestOccurrence(integration.id, alert.fingerprint);
+      const latest = known[0];
       if (latest && (latest.status === 'firing' || alert.status === 'resolved')) existing = latest;
       startsAt = existing?.startsAt ?? now;
     } else {
-      existing = await tx.occurrence(integration.id, alert.fingerprint, startsAt);
+      existing = known.find((occurrence) => occurrence.startsAt === startsAt);
     }
     if (existing) {
       // Only firing → resolved: a late firing re-send never un-resolves an occurrence.
       const resolvedNow = existing.status === 'firing' && alert.status === 'resolved';
-      const occurrence: OccurrenceRecord = {
-        ...existing,
-        status: resolvedNow ? 'resolved' : existing.status,
-        endsAt: resolvedNow ? alert.endsAt : existing.endsAt,
-        labels: alert.labels,
-        annotations: alert.annotations,
-        generatorUrl: alert.generatorUrl ?? existing.generatorUrl,
-        lastReceivedAt: now
-      };
-      await tx.updateOccurrence(occurrence);
-      return { occurrence, created: false, resolvedNow };
+      const changed =
+        resolvedNow ||
+        JSON.stringify(existing.labels) !== JSON.stringify(alert.labels) ||
+        JSON.stringify(existing.annotations) !== JSON.stringify(alert.annotations) ||
+        (alert.generatorUrl !== null && alert.generatorUrl !== existing.generatorUrl) ||
+        Date.parse(now) - Date.parse(existing.lastReceivedAt) >= alertDefaults.receivedRefreshMs;
+      if (changed) {
+        Object.assign(existing, {
+          status: resolvedNow ? 'resolved' : existing.status,
+          endsAt: resolvedNow ? alert.endsAt : existing.endsAt,
+          labels: alert.labels,
+          annotations: alert.annotations,
+          generatorUrl: alert.generatorUrl ?? existing.generatorUrl,
+          lastReceivedAt: now
+        });
+        rows.touch(existing);
+      }
+      return { occurrence: existing, created: false, resolved: resolvedNow ? [existing] : [] };
     }
     const occurrence: OccurrenceRecord = {
       integrationId: integration.id,
@@ -429,8 +447,20 @@ export class AlertsService {
       lastReceivedAt: now,
       heldBy: null
     };
-    await tx.insertOccurrence(occurrence);
-    return { occurrence, created: true, resolvedNow: false };
+    // One fingerprint is one alert: a later start means the earlier occurrence ended then
+    // (Alertmanager replaced it, or its resolve was never delivered).
+    const resolved: OccurrenceRecord[] = [];
+    if (occurrence.status === 'firing') {
+      for (const older of known) {
+        if (older.status === 'firing' && older.startsAt < startsAt) {
+          Object.assign(older, { status: 'resolved', endsAt: startsAt, lastReceivedAt: now });
+          rows.touch(older);
+          resolved.push(older);
+        }
+      }
+    }
+    rows.add(occurrence);
+    return { occurrence, created: true, resolved };
   }
 
   private async decideGroup(
@@ -439,6 +469,7 @@ export class AlertsService {
     integration: IntegrationRecord,
     dedupeKey: string,
     alerts: IncomingAlert[],
+    rows: DeliveryRows,
     windows: readonly MaintenanceWindowRecord[],
     now: string,
     changes: IntakeChanges
@@ -447,24 +478,24 @@ export class AlertsService {
     const resolvedNow: OccurrenceRecord[] = [];
     const unattached: OccurrenceRecord[] = [];
     for (const alert of alerts) {
-      const result = await this.upsertOccurrence(tx, integration, alert, now);
+      const result = this.classify(rows, integration, alert, now);
       const occurrence = result.occurrence;
       if (result.created) changes.newOccurrences += 1;
-      if (result.resolvedNow) resolvedNow.push(occurrence);
+      resolvedNow.push(...result.resolved);
       if (occurrence.status === 'firing' && occurrence.incidentId === null) {
         // Maintenance holds a firing alert back; once no window covers it, it fires for real.
         const holding = windows.find((window) => matchesLabels(window.matchers, alert.labels));
         if (holding) {
           if (occurrence.heldBy !== holding.id) {
             occurrence.heldBy = holding.id;
-            await tx.updateOccurrence(occurrence);
+            rows.touch(occurrence);
           }
           continue;
         }
         if (result.created || occurrence.heldBy !== null) {
           if (occurrence.heldBy !== null) {
             occurrence.heldBy = null;
-            await tx.updateOccurrence(occurrence);
+            rows.touch(occurrence);
           }
           fired.push({ alert, occurrence });
         }
@@ -582,63 +613,74 @@ export class AlertsService {
         await this.startEscalation(trx, integration, incident, now, rule?.escalationPolicyId);
       }
     }
-    if (!incident) return;
 
     // Occurrences of this group that belong to no incident yet join the current one.
-    for (const occurrence of unattached) {
-      occurrence.incidentId = incident.id;
-      await tx.updateOccurrence(occurrence);
+    if (incident) {
+      for (const occurrence of unattached) {
+        occurrence.incidentId = incident.id;
+        rows.touch(occurrence);
+      }
     }
-    const isNew = changes.opened.includes(incident.id);
-    for (const { alert, occurrence } of fired) {
-      if (isNew) break;
-      await this.record(tx, trx, incident, {
-        at: now,
-        type: 'alert_firing',
-        actor: null,
-        data: { fingerprint: alert.fingerprint, startsAt: occurrence.startsAt }
-      });
-    }
-    for (const occurrence of resolvedNow) {
-      if (occurrence.incidentId !== incident.id) continue;
-      await this.record(tx, trx, incident, {
-        at: now,
-        type: 'alert_resolved',
-        actor: null,
-        data: { fingerprint: occurrence.fingerprint, endsAt: occurrence.endsAt }
-      });
-    }
-    if (fired.length > 0 || resolvedNow.length > 0) changes.touched.add(incident.id);
+    await rows.flush(tx);
+    if (!incident && resolvedNow.length === 0) return;
 
-    // Every alert of an open incident resolved: resolve it, or only note it (settings).
-    const open = incident.state === 'triggered' || incident.state === 'acknowledged';
-    if (!open || incident.alertsClearedAt !== null || resolvedNow.length === 0) return;
-    if (await tx.hasFiring(incident.id)) return;
-    if (integration.settings.autoResolve === 'resolve') {
-      incident = {
-        ...incident,
-        state: 'resolved',
-        resolvedAt: now,
-        resolvedBy: null,
-        updatedAt: now
-      };
-      await tx.updateIncident(incident);
-      await this.record(tx, trx, incident, {
-        at: now,
-        type: 'resolved',
-        actor: null,
-        data: { automatic: true }
-      });
-      changes.resolved.push(incident.id);
-    } else {
-      incident = { ...incident, alertsClearedAt: now, updatedAt: now };
-      await tx.updateIncident(incident);
-      await this.record(tx, trx, incident, {
-        at: now,
-        type: 'alerts_cleared',
-        actor: null,
-        data: {}
-      });
+    if (incident && !changes.opened.includes(incident.id)) {
+      for (const { alert, occurrence } of fired) {
+        await this.record(tx, trx, incident, {
+          at: now,
+          type: 'alert_firing',
+          actor: null,
+          data: { fingerprint: alert.fingerprint, startsAt: occurrence.startsAt }
+        });
+      }
+    }
+    if (incident && fired.length > 0) changes.touched.add(incident.id);
+
+    // Resolved alerts go on the timeline of the incident they belong to (after a change of
+    // grouping, not the group's current one), which resolves once none of its alerts fires.
+    const byIncident = new Map<string, OccurrenceRecord[]>();
+    for (const occurrence of resolvedNow) {
+      if (occurrence.incidentId === null) continue;
+      byIncident.set(occurrence.incidentId, [
+        ...(byIncident.get(occurrence.incidentId) ?? []),
+        occurrence
+      ]);
+    }
+    for (const [incidentId, resolved] of byIncident) {
+      let owner = incident?.id === incidentId ? incident : await tx.incident(ws, incidentId);
+      if (!owner) continue;
+      for (const occurrence of resolved) {
+        await this.record(tx, trx, owner, {
+          at: now,
+          type: 'alert_resolved',
+          actor: null,
+          data: { fingerprint: occurrence.fingerprint, endsAt: occurrence.endsAt }
+        });
+      }
+      changes.touched.add(owner.id);
+      const open = owner.state === 'triggered' || owner.state === 'acknowledged';
+      if (!open || owner.alertsClearedAt !== null || (await tx.hasFiring(owner.id))) continue;
+      if (integration.settings.autoResolve === 'resolve') {
+        owner = { ...owner, state: 'resolved', resolvedAt: now, resolvedBy: null, updatedAt: now };
+        await tx.updateIncident(owner);
+        await this.record(tx, trx, owner, {
+          at: now,
+          type: 'resolved',
+          actor: null,
+          data: { automatic: true }
+        });
+        changes.resolved.push(owner.id);
+      } else {
+        owner = { ...owner, alertsClearedAt: now, updatedAt: now };
+        await tx.updateIncident(owner);
+        await this.record(tx, trx, owner, {
+          at: now,
+          type: 'alerts_cleared',
+          actor: null,
+          data: {}
+        });
+      }
+      if (incident?.id === owner.id) incident = owner;
     }
   }
 
@@ -877,13 +919,41 @@ export class AlertsService {
     this.deps.notifier?.kick();
   }
 
+  /**
+   * A member changed an incident's card on the board (alerts-extension.ts): acknowledging it or
+   * moving it into a done column asks for that move; anything the lifecycle does not allow
+   * (a resolved incident dragged back, a card moved to another stage) puts the card back where
+   * the incident's state shows it. Incident tasks made by hand have no incident: left alone.
+   */
+  async cardChanged(
+    workspaceId: string,
+    taskId: string,
+    change: CardChange,
+    actorId: string
+  ): Promise<void> {
+    const incident = await this.deps.store.incident(workspaceId, taskId);
+    if (!incident || incident.boardState === '') return;
+    const to =
+      change === 'acknowledged' ? 'acknowledged' : change === 'resolved' ? 'resolved' : null;
+    if (to !== null && canMoveIncident(incident.state, to)) {
+      await this.transition(workspaceId, taskId, to, actorId);
+      return;
+    }
+    if (to === incident.state) return;
+    await this.writeCards([taskId], null, { force: true });
+  }
+
   // ------------------------------------------------------------------------------------------
   // The board cards
 
   /** Writes the cards of `ids` (one at a time, process-wide), then any left behind earlier. */
-  private writeCards(ids: readonly string[], actorId: string | null = null): Promise<void> {
+  private writeCards(
+    ids: readonly string[],
+    actorId: string | null = null,
+    options: { force?: boolean } = {}
+  ): Promise<void> {
     const run = this.boardChain.then(async () => {
-      for (const id of ids) await this.writeCard(id, actorId);
+      for (const id of ids) await this.writeCard(id, actorId, options.force === true);
     });
     this.boardChain = run.catch(() => undefined);
     return run;
@@ -896,9 +966,9 @@ export class AlertsService {
     return behind.length;
   }
 
-  private async writeCard(id: string, actorId: string | null): Promise<void> {
+  private async writeCard(id: string, actorId: string | null, force = false): Promise<void> {
     const incident = await this.deps.store.incidentById(id);
-    if (!incident || incident.boardState === incident.state) return;
+    if (!incident || (incident.boardState === incident.state && !force)) return;
     const ws = incident.workspaceId;
     let key = incident.taskKey;
     try {
@@ -952,6 +1022,52 @@ export class AlertsService {
       this.deps.logger.info('alerts: incident card not on the board', { incident: id, code });
     }
     await this.deps.store.setBoardState(id, incident.state, key);
+  }
+}
+
+/**
+ * The occurrences one delivery touches: read in one query, changed in memory, written once per
+ * group (one insert for the new, an update for each changed row).
+ */
+class DeliveryRows {
+  private readonly byFingerprint = new Map<string, OccurrenceRecord[]>();
+  private inserts: OccurrenceRecord[] = [];
+  private readonly dirty = new Set<OccurrenceRecord>();
+
+  constructor(existing: readonly OccurrenceRecord[]) {
+    for (const occurrence of existing) {
+      const list = this.byFingerprint.get(occurrence.fingerprint) ?? [];
+      list.push(occurrence);
+      this.byFingerprint.set(occurrence.fingerprint, list);
+    }
+    for (const list of this.byFingerprint.values()) {
+      list.sort((a, b) => (a.startsAt < b.startsAt ? 1 : a.startsAt > b.startsAt ? -1 : 0));
+    }
+  }
+
+  /** The fingerprint's occurrences, latest start first. */
+  of(fingerprint: string): OccurrenceRecord[] {
+    return this.byFingerprint.get(fingerprint) ?? [];
+  }
+
+  add(occurrence: OccurrenceRecord): void {
+    const list = this.of(occurrence.fingerprint);
+    list.unshift(occurrence);
+    list.sort((a, b) => (a.startsAt < b.startsAt ? 1 : a.startsAt > b.startsAt ? -1 : 0));
+    this.byFingerprint.set(occurrence.fingerprint, list);
+    this.inserts.push(occurrence);
+  }
+
+  touch(occurrence: OccurrenceRecord): void {
+    if (!this.inserts.includes(occurrence)) this.dirty.add(occurrence);
+  }
+
+  async flush(tx: AlertRecords): Promise<void> {
+    const inserts = this.inserts;
+    this.inserts = [];
+    await tx.insertOccurrences(inserts);
+    for (const occurrence of this.dirty) await tx.updateOccurrence(occurrence);
+    this.dirty.clear();
   }
 }
 

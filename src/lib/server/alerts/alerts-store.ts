@@ -345,8 +345,32 @@ export class AlertRecords {
     return row ? occurrenceOf(row) : null;
   }
 
-  async insertOccurrence(record: OccurrenceRecord): Promise<void> {
-    await this.db.insertInto('alert_occurrences').values(occurrenceRow(record)).execute();
+  /** Inserts occurrences, a few hundred rows per statement. */
+  async insertOccurrences(records: readonly OccurrenceRecord[]): Promise<void> {
+    for (let i = 0; i < records.length; i += 200) {
+      await this.db
+        .insertInto('alert_occurrences')
+        .values(records.slice(i, i + 200).map(occurrenceRow))
+        .execute();
+    }
+  }
+
+  /** Every occurrence of the fingerprints, in one query per few hundred. */
+  async occurrencesOf(
+    integrationId: string,
+    fingerprints: readonly string[]
+  ): Promise<OccurrenceRecord[]> {
+    const out: OccurrenceRecord[] = [];
+    for (let i = 0; i < fingerprints.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('alert_occurrences')
+        .selectAll()
+        .where('integration_id', '=', integrationId)
+        .where('fingerprint', 'in', fingerprints.slice(i, i + 500))
+        .execute();
+      out.push(...rows.map(occurrenceOf));
+    }
+    return out;
   }
 
   async updateOccurrence(record: OccurrenceRecord): Promise<void> {

@@ -83,7 +83,10 @@ export function normalizeTime(value: unknown): string | null {
     // Epoch seconds or milliseconds (before 2001-09 in ms would read as seconds: fine for alerts).
     date = new Date(value < 1e12 ? value * 1000 : value);
   } else if (typeof value === 'string' && value !== '') {
-    date = /^\d+(\.\d+)?$/.test(value) ? new Date(Number(value) * 1000) : new Date(value);
+    // Digits: epoch seconds, or milliseconds when that large (as for numbers).
+    date = /^\d+(\.\d+)?$/.test(value)
+      ? new Date(Number(value) < 1e12 ? Number(value) * 1000 : Number(value))
+      : new Date(value);
   } else {
     return null;
   }

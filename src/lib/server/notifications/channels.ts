@@ -279,9 +279,18 @@ export function buildDelivery(
       );
     }
     case 'wecom':
+      // WeCom refuses markdown over 4,096 bytes: a long comment is cut, not the message lost.
       return json(
         url,
-        { msgtype: 'markdown', markdown: { content: markdown(facts, locale, (s) => s) } },
+        {
+          msgtype: 'markdown',
+          markdown: {
+            content: truncateBytes(
+              markdown(facts, locale, (s) => s),
+              4000
+            )
+          }
+        },
         facts
       );
     case 'feishu': {
@@ -330,6 +339,11 @@ export function buildDelivery(
         idempotencyKey: facts.idempotencyKey,
         workspace: facts.workspace,
         ...(facts.incident ? { incident: facts.incident } : {}),
+        ...(facts.event === 'incident.escalated'
+          ? { escalation: { step: facts.step, paged: facts.paged } }
+          : {}),
+        ...(facts.actor ? { actor: facts.actor } : {}),
+        ...(facts.comment ? { comment: facts.comment } : {}),
         at: facts.at,
         url: facts.url
       });
@@ -368,6 +382,20 @@ export function buildDelivery(
       return { kind: 'email', subject: title, text, html };
     }
   }
+}
+
+/** `text` cut to at most `limit` UTF-8 bytes, on a character boundary, marked with an ellipsis. */
+export function truncateBytes(text: string, limit: number): string {
+  if (Buffer.byteLength(text, 'utf8') <= limit) return text;
+  let out = '';
+  let bytes = 0;
+  for (const char of text) {
+    const size = Buffer.byteLength(char, 'utf8');
+    if (bytes + size > limit - 3) break;
+    out += char;
+    bytes += size;
+  }
+  return `${out}…`;
 }
 
 function escapeHtml(value: string): string {

@@ -6,6 +6,7 @@
  */
 import type { ParamNames, Translation } from '../types';
 import { account } from './account';
+import { alerts } from './alerts';
 import { apiDocs } from './api-docs';
 import { archive } from './archive';
 import { audit } from './audit';
@@ -39,6 +40,7 @@ export const en = {
   ...account,
   ...workspace,
   ...audit,
+  ...alerts,
   ...oncall,
   ...channels,
   ...rebase,

@@ -5,6 +5,7 @@
  */
 import type { Messages } from '../en';
 import { account } from './account';
+import { alerts } from './alerts';
 import { apiDocs } from './api-docs';
 import { archive } from './archive';
 import { audit } from './audit';
@@ -36,6 +37,7 @@ export const zhCN: Messages = {
   ...account,
   ...workspace,
   ...audit,
+  ...alerts,
   ...oncall,
   ...channels,
   ...rebase,

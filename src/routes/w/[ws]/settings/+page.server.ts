@@ -10,32 +10,32 @@ import type { PageServerLoad } from './$types';
 /**
  * Workspace settings: the same `authorizeWorkspace` check as the REST API (non-members get
  * 404), then what the caller's role may see: members for everyone, invites and the first page
- * of the audit log for admins and owners. Changes go through the REST API.
+ * of the audit log for admins and owners, and the alert integrations (never their secrets). Changes go through the REST API.
  */
 export const load: PageServerLoad = async (event) => {
   const access = await authorizeWorkspacePage(event, event.params.ws, 'read');
-  const { accounts, notifications } = await getRuntime();
+  const { accounts, alerts, notifications } = await getRuntime();
   const workspace = await accounts.getWorkspace(access.workspaceId);
   if (!workspace) error(404, { code: 'not_found', message: 'no such workspace' });
   const now = Date.now();
-  const [members, invites, audit] = await Promise.all([
+  const [members, invites, audit, integrations, channels] = await Promise.all([
     accounts.listMembers(access.workspaceId),
     can(access.role, 'invites.manage') ? accounts.listInvites(access.workspaceId) : null,
     can(access.role, 'audit.read')
       ? accounts.listAudit(access.workspaceId, { limit: AUDIT_DEFAULT_LIMIT })
-      : null
+      : null,
+    can(access.role, 'integrations.manage') ? alerts.listIntegrations(access.workspaceId) : null,
+    // Notification channels (admins): never their addresses or secrets.
+    can(access.role, 'integrations.manage') ? notifications.listChannels(access.workspaceId) : null
   ]);
-  // Notification channels (admins): never their addresses or secrets.
-  const channels = can(access.role, 'integrations.manage')
-    ? await notifications.listChannels(access.workspaceId)
-    : null;
   return {
-    channels,
     workspace: { id: workspace.id, name: workspace.name },
     role: access.role,
     userId: access.actorId,
     members: members.map(memberJson),
     invites: invites?.map((invite) => inviteJson(invite, now)) ?? null,
-    audit: audit?.map(auditJson) ?? null
+    audit: audit?.map(auditJson) ?? null,
+    integrations,
+    channels
   };
 };
