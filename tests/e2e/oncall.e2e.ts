@@ -75,6 +75,10 @@ test('a schedule of two members shows who is on call; an override changes it', a
     } finally {
       await anonymous.dispose();
     }
+    await expect(page.getByTestId('feed-subscribe')).toHaveAttribute(
+      'href',
+      /^webcal:\/\/127\.0\.0\.1:\d+\/api\/v1\/.+feed\.ics\?token=/
+    );
     await page.getByRole('button', { name: 'Done' }).click();
     await expect(feed).toHaveCount(0);
 

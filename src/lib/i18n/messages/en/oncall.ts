@@ -83,6 +83,7 @@ export const oncall = {
   'oncall.feed.copied': 'Copied',
   'oncall.feed.copyFailed': 'The browser refused to copy: select the address and copy it by hand.',
   'oncall.feed.dismiss': 'Done',
+  'oncall.feed.subscribe': 'Subscribe in your calendar',
   'oncall.feed.rotate': 'New calendar address',
   'oncall.feed.confirmRotate': 'The old address stops working. Continue?',
   'oncall.policies.title': 'Escalation policies',

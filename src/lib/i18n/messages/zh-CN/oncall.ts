@@ -84,6 +84,7 @@ export const oncall: Translation<typeof en> = {
   'oncall.feed.copied': '已复制',
   'oncall.feed.copyFailed': '浏览器拒绝复制：请选中地址后手动复制。',
   'oncall.feed.dismiss': '完成',
+  'oncall.feed.subscribe': '在日历中订阅',
   'oncall.feed.rotate': '生成新的日历地址',
   'oncall.feed.confirmRotate': '旧地址将失效。继续？',
   'oncall.policies.title': '升级策略',
