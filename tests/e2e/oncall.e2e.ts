@@ -152,6 +152,16 @@ test('a webhook channel gets a test message, followed until delivered; an escala
     await expect(outbox.getByTestId('outbox-row')).toHaveCount(1);
     await expect(outbox.getByTestId('outbox-row')).toContainText('Ops hook');
 
+    // A receiver that is down: the test shows the failed attempt while it is retried, and the
+    // outbox lists the message as pending with the error.
+    receiver.behave('fail');
+    await row.getByTestId('channel-test').click();
+    await expect(status).toHaveAttribute('data-state', 'pending', { timeout: 15_000 });
+    await expect(status).toContainText(/Not delivered yet \(attempt 1\): .*500/);
+    receiver.behave('ok');
+    await outbox.getByTestId('outbox-filter').selectOption('pending');
+    await expect(outbox.getByTestId('outbox-row').first()).toContainText('500');
+
     // The on-call page offers the channel to escalation policies.
     await page.goto(`/w/${ws}/oncall`);
     await page.getByTestId('policy-new').click();
