@@ -601,3 +601,40 @@ describe('incident cards on the board', () => {
     expect((await incident(id!)).resolvedBy).toBe(rest.users['member']!.userId);
   });
 });
+
+describe('the post-incident review', () => {
+  it('starts once, from the template, with the incident’s facts, linked from its card', async () => {
+    const { hookPath, secret } = await createIntegration('alertmanager');
+    const payload = amPayload('alertmanager-firing', '{}:{alertname="Reviewed"}');
+    payload.alerts = payload.alerts.map((a) => ({ ...a, fingerprint: `${a.fingerprint}rv` }));
+    const [id] = intake.parse((await deliver(hookPath, secret, payload)).body).opened;
+    await rest.call(
+      'POST',
+      `${base}/incidents/${id}/resolve`,
+      { comment: 'disk extended' },
+      'member'
+    );
+    const started = await rest.call('POST', `${base}/incidents/${id}/review`, undefined, 'member');
+    expect(started.status, started.text).toBe(201);
+    const { runbookId } = z.object({ runbookId: z.string() }).parse(started.body);
+    const again = await rest.call('POST', `${base}/incidents/${id}/review`, undefined, 'member');
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual({ runbookId, created: false });
+    expect(
+      (await rest.call('POST', `${base}/incidents/${id}/review`, undefined, 'viewer')).status
+    ).toBe(403);
+
+    const exported = await rest.call('GET', `${base}/runbooks/${runbookId}/export?format=md`);
+    expect(exported.status, exported.text).toBe(200);
+    const view = await incident(id!);
+    expect(exported.text).toContain(view.key!);
+    expect(exported.text).toContain('Timeline');
+    expect(exported.text).toMatch(/resolved the incident/);
+    expect(exported.text).toContain('Action items');
+    expect(view.events.at(-1)).toMatchObject({ type: 'review_started', data: { runbookId } });
+    const card = taskSchema.parse((await rest.call('GET', `${base}/tasks/${id}`)).body);
+    expect(card.links).toContainEqual(
+      expect.objectContaining({ type: 'runbook', target: runbookId })
+    );
+  });
+});

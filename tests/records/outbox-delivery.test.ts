@@ -108,7 +108,10 @@ for (const backend of recordsBackends) {
       await until('an attempt that times out', () => capture.requests.length >= 3);
       capture.behave('ok');
       const [message] = await until('delivered', async () => {
-        const list = await runtime.notifications.listMessages(WS, { state: 'delivered', limit: 5 });
+        const { items: list } = await runtime.notifications.listMessages(WS, {
+          state: 'delivered',
+          limit: 5
+        });
         return list.length === 1 ? list : false;
       });
       expect(message!.attempts).toBe(capture.requests.length);
@@ -137,7 +140,10 @@ for (const backend of recordsBackends) {
       );
       await openIncident(runtime, 'b');
       const [dead] = await until('dead', async () => {
-        const list = await runtime.notifications.listMessages(WS, { state: 'dead', limit: 5 });
+        const { items: list } = await runtime.notifications.listMessages(WS, {
+          state: 'dead',
+          limit: 5
+        });
         return list.length === 1 ? list : false;
       });
       expect(dead).toMatchObject({ attempts: 4, event: 'incident.opened' });
@@ -151,7 +157,10 @@ for (const backend of recordsBackends) {
       const revived = await runtime.notifications.retry(WS, dead!.id);
       expect(revived.state).toBe('pending');
       await until('delivered after the retry', async () => {
-        const list = await runtime.notifications.listMessages(WS, { state: 'delivered', limit: 5 });
+        const { items: list } = await runtime.notifications.listMessages(WS, {
+          state: 'delivered',
+          limit: 5
+        });
         return list.length === 1;
       });
       expect(capture.requests).toHaveLength(5);

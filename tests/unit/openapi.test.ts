@@ -124,14 +124,20 @@ describe('OpenAPI document', () => {
     });
   });
 
-  it('declares bearer tokens and the session cookie as security schemes', () => {
+  it('declares bearer tokens, the session cookie, integration secrets and feed tokens', () => {
     expect(doc.components.securitySchemes).toEqual({
       bearerAuth: expect.objectContaining({
         type: 'http',
         scheme: 'bearer',
         bearerFormat: 'rbt_…'
       }),
-      cookieAuth: expect.objectContaining({ type: 'apiKey', in: 'cookie', name: 'rb_session' })
+      cookieAuth: expect.objectContaining({ type: 'apiKey', in: 'cookie', name: 'rb_session' }),
+      integrationSecret: expect.objectContaining({
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'rbi_…'
+      }),
+      feedToken: expect.objectContaining({ type: 'apiKey', in: 'query', name: 'token' })
     });
   });
 
@@ -141,7 +147,9 @@ describe('OpenAPI document', () => {
       public: [],
       session: [{ cookieAuth: [] }],
       caller: [{ bearerAuth: [] }, { cookieAuth: [] }],
-      member: [{ bearerAuth: [] }, { cookieAuth: [] }]
+      member: [{ bearerAuth: [] }, { cookieAuth: [] }],
+      integration: [{ integrationSecret: [] }],
+      feed: [{ feedToken: [] }]
     };
     const seen = new Set<string>();
     for (const { op } of allOperations(doc)) {
@@ -160,7 +168,14 @@ describe('OpenAPI document', () => {
         }
       }
     }
-    expect([...seen].sort()).toEqual(['caller', 'member', 'public', 'session']);
+    expect([...seen].sort()).toEqual([
+      'caller',
+      'feed',
+      'integration',
+      'member',
+      'public',
+      'session'
+    ]);
     // The few that need no credentials, by name: adding one is a deliberate act.
     const open = allOperations(doc).filter(({ op }) => op.security.length === 0);
     expect(open.map(({ op }) => op.operationId).sort()).toEqual(['login', 'logout', 'setup']);

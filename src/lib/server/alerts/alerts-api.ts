@@ -24,16 +24,27 @@ import { ApiError } from '$lib/server/api/errors';
 import {
   defineOperation,
   parsePart,
-  queryInteger,
   readBodyBytes,
   type Operation
 } from '$lib/server/api/operation';
 import { defineRawOperation } from '$lib/server/api/raw-operation';
+import {
+  SMALL_LIST_LIMITS,
+  pageQuery,
+  pageReply,
+  pageResponse,
+  storePageHeaders
+} from '$lib/server/api/list-page';
 import type { MemberContext } from '$lib/server/api/request-context';
 import { workspaceParam, workspaceParams } from '../workspaces/workspaces-json';
 import { alertDefaults } from './alerts-service';
+import { reviewMarkdown } from './review-template';
+import { describeIncidentEvent } from '$lib/alerts/incident-timeline';
+import { translate, translatePlural } from '$lib/server/i18n/translate';
+import { createRunbookDoc, parseMarkdown } from '../runbooks/runbooks-service';
 
 const INTEGRATION_TAGS = ['integrations'] as const;
+const smallListQuery = z.object(pageQuery(SMALL_LIST_LIMITS)).strict();
 const INCIDENT_TAGS = ['incidents'] as const;
 
 const integrationParams = z.object({ ws: workspaceParam, id: idSchema });
@@ -95,10 +106,13 @@ function actorOf(request: MemberContext): string {
 
 async function audit(
   request: MemberContext,
-  action: 'integration.created' | 'integration.deleted' | 'integration.secret_rotated',
-  id: string,
-  details: Record<string, unknown>
+  entry: {
+    action: 'integration.created' | 'integration.deleted' | 'integration.secret_rotated';
+    id: string;
+    details: Record<string, unknown>;
+  }
 ): Promise<void> {
+  const { action, id, details } = entry;
   await request.runtime.accounts.audit({
     workspaceId: request.workspaceId,
     actorId: request.caller.user.id,
@@ -135,9 +149,13 @@ export const createIntegrationOperation = defineOperation(
       body,
       actorOf(request)
     );
-    await audit(request, 'integration.created', integration.id, {
-      name: integration.name,
-      type: integration.type
+    await audit(request, {
+      action: 'integration.created',
+      id: integration.id,
+      details: {
+        name: integration.name,
+        type: integration.type
+      }
     });
     return { status: 201, body: { ...integration, secret } };
   }
@@ -152,14 +170,13 @@ export const listIntegrationsOperation = defineOperation(
     tags: INTEGRATION_TAGS,
     auth: { member: 'integrations.manage' },
     params: workspaceParams,
+    query: smallListQuery,
     responses: {
-      200: { description: 'Oldest first; never a secret.', schema: z.array(integrationSchema) }
+      200: pageResponse('Oldest first; never a secret.', z.array(integrationSchema))
     }
   },
-  async ({ request }) => ({
-    status: 200,
-    body: await request.runtime.alerts.listIntegrations(request.workspaceId)
-  })
+  async ({ event, request, query }) =>
+    pageReply(await request.runtime.alerts.listIntegrations(request.workspaceId), query, event.url)
 );
 
 export const getIntegrationOperation = defineOperation(
@@ -222,9 +239,13 @@ export const deleteIntegrationOperation = defineOperation(
   async ({ request, params }) => {
     const integration = await request.runtime.alerts.getIntegration(request.workspaceId, params.id);
     await request.runtime.alerts.deleteIntegration(request.workspaceId, params.id);
-    await audit(request, 'integration.deleted', params.id, {
-      name: integration.name,
-      type: integration.type
+    await audit(request, {
+      action: 'integration.deleted',
+      id: params.id,
+      details: {
+        name: integration.name,
+        type: integration.type
+      }
     });
     return { status: 204, body: undefined };
   }
@@ -250,7 +271,7 @@ export const rotateIntegrationSecretOperation = defineOperation(
   },
   async ({ request, params }) => {
     const secret = await request.runtime.alerts.rotateSecret(request.workspaceId, params.id);
-    await audit(request, 'integration.secret_rotated', params.id, {});
+    await audit(request, { action: 'integration.secret_rotated', id: params.id, details: {} });
     return { status: 201, body: { secret } };
   }
 );
@@ -273,7 +294,7 @@ export const receiveAlertsOperation = defineRawOperation(
       `Bodies up to ${alertDefaults.maxDeliveryBytes} bytes; ` +
       `${alertDefaults.deliveriesPerIntegration.burst} deliveries a minute per integration.`,
     tags: INCIDENT_TAGS,
-    auth: 'public',
+    auth: 'integration',
     params: hookParams,
     responses: {
       200: { description: 'What the delivery changed.', schema: intakeResultSchema },
@@ -307,7 +328,7 @@ export const receiveAlertsOperation = defineRawOperation(
 const incidentListQuery = z
   .object({
     state: z.union([incidentStateSchema, z.literal('open')]).optional(),
-    limit: queryInteger(1, 500).default(100)
+    ...pageQuery({ defaultLimit: 100, maxLimit: 500 })
   })
   .strict();
 
@@ -322,12 +343,12 @@ export const listIncidentsOperation = defineOperation(
     auth: { member: 'read' },
     params: workspaceParams,
     query: incidentListQuery,
-    responses: { 200: { description: 'The incidents.', schema: z.array(incidentSchema) } }
+    responses: { 200: pageResponse('The incidents.', z.array(incidentSchema)) }
   },
-  async ({ request, query }) => ({
-    status: 200,
-    body: await request.runtime.alerts.listIncidents(request.workspaceId, query)
-  })
+  async ({ event, request, query }) => {
+    const page = await request.runtime.alerts.listIncidents(request.workspaceId, query);
+    return { status: 200, body: page.items, headers: storePageHeaders(event.url, query, page) };
+  }
 );
 
 export const getIncidentOperation = defineOperation(
@@ -435,14 +456,13 @@ export const listWindowsOperation = defineOperation(
     tags: INCIDENT_TAGS,
     auth: { member: 'read' },
     params: workspaceParams,
+    query: smallListQuery,
     responses: {
-      200: { description: 'Soonest first.', schema: z.array(maintenanceWindowSchema) }
+      200: pageResponse('Soonest first.', z.array(maintenanceWindowSchema))
     }
   },
-  async ({ request }) => ({
-    status: 200,
-    body: await request.runtime.alerts.listWindows(request.workspaceId)
-  })
+  async ({ event, request, query }) =>
+    pageReply(await request.runtime.alerts.listWindows(request.workspaceId), query, event.url)
 );
 
 export const endWindowOperation = defineOperation(
@@ -474,21 +494,85 @@ export const heldAlertsOperation = defineOperation(
     tags: INCIDENT_TAGS,
     auth: { member: 'read' },
     params: workspaceParams,
-    query: z.object({ limit: queryInteger(1, 500).default(100) }).strict(),
+    query: z.object(pageQuery({ defaultLimit: 100, maxLimit: 500 })).strict(),
     responses: {
-      200: {
-        description: 'Firing alerts a window holds, newest first (`heldBy`: the window).',
-        schema: z.array(occurrenceSchema)
-      }
+      200: pageResponse(
+        'Firing alerts a window holds, newest first (`heldBy`: the window).',
+        z.array(occurrenceSchema)
+      )
     }
   },
-  async ({ request, query }) => ({
-    status: 200,
-    body: await request.runtime.alerts.heldAlerts(request.workspaceId, query.limit)
-  })
+  async ({ event, request, query }) => {
+    const page = await request.runtime.alerts.heldAlerts(request.workspaceId, query);
+    return { status: 200, body: page.items, headers: storePageHeaders(event.url, query, page) };
+  }
+);
+
+export const startReviewOperation = defineOperation(
+  {
+    method: 'POST',
+    path: '/workspaces/{ws}/incidents/{id}/review',
+    operationId: 'startIncidentReview',
+    summary: 'Start the post-incident review',
+    description:
+      'Creates a runbook from the post-incident review template, in your language, filled with ' +
+      'the incident’s facts and timeline, and links it from the incident’s card. Once started, ' +
+      'the same review is answered again.',
+    tags: INCIDENT_TAGS,
+    auth: { member: 'write' },
+    params: incidentParams,
+    responses: {
+      200: {
+        description: 'The review that was started before.',
+        schema: z.object({ runbookId: idSchema, created: z.boolean() })
+      },
+      201: {
+        description: 'The new review runbook.',
+        schema: z
+          .object({ runbookId: idSchema, created: z.boolean() })
+          .meta({ id: 'IncidentReview' })
+      },
+      404: { description: 'No such incident.' }
+    }
+  },
+  async ({ event, request, params }) => {
+    const { alerts } = request.runtime;
+    const existing = await alerts.reviewOf(request.workspaceId, params.id);
+    if (existing !== null) {
+      return { status: 200, body: { runbookId: existing, created: false } };
+    }
+    const view = await alerts.getIncident(request.workspaceId, params.id);
+    const members = new Map(
+      (await request.runtime.accounts.listMembers(request.workspaceId)).map((m) => [
+        m.userId,
+        m.name || m.email
+      ])
+    );
+    const locale = event.locals.locale;
+    const { title, markdown } = reviewMarkdown(view, locale, (entry) =>
+      describeIncidentEvent(entry, {
+        text: (key, values) => translate(locale, key, values as never),
+        opened: (count) => translatePlural(locale, 'incidentPage.event.opened', { count }),
+        list: (items) => new Intl.ListFormat(locale, { type: 'conjunction' }).format(items),
+        memberName: (id) => members.get(id) ?? id
+      })
+    );
+    const runbookId = await createRunbookDoc(
+      {
+        runtime: request.runtime,
+        workspaceId: request.workspaceId,
+        actorId: actorOf(request),
+        locale
+      },
+      { title, content: parseMarkdown(markdown), tags: ['post-incident-review'] }
+    );
+    await alerts.noteReview(request.workspaceId, view.id, runbookId, actorOf(request));
+    return { status: 201, body: { runbookId, created: true } };
+  }
 );
 
 export const alertOperations: readonly Operation[] = [
+  startReviewOperation,
   createWindowOperation,
   listWindowsOperation,
   endWindowOperation,

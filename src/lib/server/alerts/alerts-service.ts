@@ -35,7 +35,8 @@ import {
   archiveTask,
   getTask,
   listColumns,
-  moveTask
+  moveTask,
+  updateTask
 } from '../../shared/board/board-model';
 import type { Priority, TaskLinkInput } from '../../shared/board/schema';
 import { boardDocName } from '../../shared/doc-name';
@@ -759,8 +760,9 @@ export class AlertsService {
   }
 
   /** Firing alerts that maintenance holds back, newest first. */
-  async heldAlerts(workspaceId: string, limit: number) {
-    return (await this.deps.store.heldOccurrences(workspaceId, limit)).map(occurrenceBody);
+  async heldAlerts(workspaceId: string, page: { limit: number; offset: number }) {
+    const held = await this.deps.store.heldOccurrences(workspaceId, page);
+    return { items: held.items.map(occurrenceBody), total: held.total };
   }
 
   // ------------------------------------------------------------------------------------------
@@ -774,12 +776,21 @@ export class AlertsService {
     return incident;
   }
 
+  /** A page of incidents, newest first, and how many match; occurrences read in one query. */
   async listIncidents(
     workspaceId: string,
-    query: { state?: IncidentState | 'open'; limit?: number }
-  ): Promise<Incident[]> {
-    const incidents = await this.deps.store.listIncidents(workspaceId, query);
-    return Promise.all(incidents.map((incident) => this.incidentBody(incident)));
+    query: { state?: IncidentState | 'open'; limit?: number; offset?: number }
+  ): Promise<{ items: Incident[]; total: number }> {
+    const page = await this.deps.store.listIncidents(workspaceId, query);
+    const occurrences = await this.deps.store.occurrencesOfIncidents(
+      page.items.map((incident) => incident.id)
+    );
+    return {
+      items: page.items.map((incident) =>
+        this.incidentBodyOf(incident, occurrences.get(incident.id) ?? [])
+      ),
+      total: page.total
+    };
   }
 
   async getIncident(workspaceId: string, ref: string): Promise<IncidentView> {
@@ -791,7 +802,10 @@ export class AlertsService {
   }
 
   private async incidentBody(incident: IncidentRecord): Promise<Incident> {
-    const occurrences = await this.deps.store.occurrences(incident.id);
+    return this.incidentBodyOf(incident, await this.deps.store.occurrences(incident.id));
+  }
+
+  private incidentBodyOf(incident: IncidentRecord, occurrences: OccurrenceRecord[]): Incident {
     return {
       id: incident.id,
       key: incident.taskKey,
@@ -941,6 +955,59 @@ export class AlertsService {
     }
     if (to === incident.state) return;
     await this.writeCards([taskId], null, { force: true });
+  }
+
+  /** The review runbook an incident has, if one was started. */
+  async reviewOf(workspaceId: string, ref: string): Promise<string | null> {
+    const incident = await this.findIncident(workspaceId, ref);
+    const started = (await this.deps.store.events(incident.id)).find(
+      (event) => event.type === 'review_started'
+    );
+    const id = started?.data['runbookId'];
+    return typeof id === 'string' ? id : null;
+  }
+
+  /** Notes the review runbook on the timeline and links it from the incident's card. */
+  async noteReview(
+    workspaceId: string,
+    ref: string,
+    runbookId: string,
+    actorId: string
+  ): Promise<void> {
+    const found = await this.findIncident(workspaceId, ref);
+    await this.deps.store.transaction(found.integrationId, async (tx, trx) => {
+      await this.record(tx, trx, found, {
+        at: this.iso(),
+        type: 'review_started',
+        actor: actorId,
+        data: { runbookId }
+      });
+    });
+    await this.deps
+      .docs()
+      .transact(
+        boardDocName(workspaceId),
+        (doc: Y.Doc) => {
+          const task = getTask(doc, found.id);
+          if (!task || task.links.some((l) => l.type === 'runbook' && l.target === runbookId)) {
+            return;
+          }
+          updateTask(doc, found.id, {
+            links: [
+              ...task.links.map(({ type, target }) => ({ type, target })),
+              { type: 'runbook', target: runbookId }
+            ]
+          });
+        },
+        serverOrigin(actorId)
+      )
+      .catch((error: unknown) => {
+        // The card may be archived: the timeline still names the review.
+        this.deps.logger.info('alerts: review not linked on the card', {
+          incident: found.id,
+          error: String(error)
+        });
+      });
   }
 
   // ------------------------------------------------------------------------------------------

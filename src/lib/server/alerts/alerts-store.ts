@@ -100,6 +100,7 @@ export interface MaintenanceWindowRecord {
 export interface IncidentListQuery {
   state?: IncidentState | 'open';
   limit?: number;
+  offset?: number;
 }
 
 function parseObject(raw: string): Record<string, string> {
@@ -416,6 +417,27 @@ export class AlertRecords {
     return Number(row.seq);
   }
 
+  /** The occurrences of several incidents, oldest first per incident. */
+  async occurrencesOfIncidents(ids: readonly string[]): Promise<Map<string, OccurrenceRecord[]>> {
+    const out = new Map<string, OccurrenceRecord[]>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('alert_occurrences')
+        .selectAll()
+        .where('incident_id', 'in', ids.slice(i, i + 500))
+        .orderBy('starts_at')
+        .orderBy('fingerprint')
+        .execute();
+      for (const row of rows) {
+        const occurrence = occurrenceOf(row);
+        const list = out.get(occurrence.incidentId!) ?? [];
+        list.push(occurrence);
+        out.set(occurrence.incidentId!, list);
+      }
+    }
+    return out;
+  }
+
   /** Whether an alert of the incident still fires. */
   async hasFiring(incidentId: string): Promise<boolean> {
     const row = await this.db
@@ -597,19 +619,25 @@ export class AlertsStore extends AlertRecords {
     return Number(result.numUpdatedRows) > 0;
   }
 
-  /** Firing alerts held back by maintenance, newest first. */
-  async heldOccurrences(workspaceId: string, limit: number): Promise<OccurrenceRecord[]> {
-    const rows = await this.db
+  /** A page of the firing alerts held back by maintenance, newest first, with their number. */
+  async heldOccurrences(workspaceId: string, page: { limit: number; offset: number }) {
+    const select = this.db
       .selectFrom('alert_occurrences')
-      .selectAll()
       .where('workspace_id', '=', workspaceId)
       .where('held_by', 'is not', null)
       .where('status', '=', 'firing')
-      .where('incident_id', 'is', null)
+      .where('incident_id', 'is', null);
+    const rows = await select
+      .selectAll()
       .orderBy('last_received_at', 'desc')
-      .limit(limit)
+      .orderBy('fingerprint')
+      .limit(page.limit)
+      .offset(page.offset)
       .execute();
-    return rows.map(occurrenceOf);
+    const counted = await select
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return { items: rows.map(occurrenceOf), total: Number(counted.n) };
   }
 
   async incidentById(id: string): Promise<IncidentRecord | null> {
@@ -632,19 +660,22 @@ export class AlertsStore extends AlertRecords {
     return row ? incidentOf(row) : null;
   }
 
+  /** A page of the workspace's incidents, newest first, with the number matching. */
   async listIncidents(workspaceId: string, query: IncidentListQuery = {}) {
-    let select = this.db
-      .selectFrom('incidents')
-      .selectAll()
-      .where('workspace_id', '=', workspaceId);
+    let select = this.db.selectFrom('incidents').where('workspace_id', '=', workspaceId);
     if (query.state === 'open') select = select.where('state', 'in', ['triggered', 'acknowledged']);
     else if (query.state !== undefined) select = select.where('state', '=', query.state);
     const rows = await select
+      .selectAll()
       .orderBy('opened_at', 'desc')
       .orderBy('id', 'desc')
       .limit(query.limit ?? 100)
+      .offset(query.offset ?? 0)
       .execute();
-    return rows.map(incidentOf);
+    const counted = await select
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return { items: rows.map(incidentOf), total: Number(counted.n) };
   }
 
   /** Incidents whose card does not show their state yet (a write the process did not finish). */

@@ -84,9 +84,8 @@ export function normalizeTime(value: unknown): string | null {
     date = new Date(value < 1e12 ? value * 1000 : value);
   } else if (typeof value === 'string' && value !== '') {
     // Digits: epoch seconds, or milliseconds when that large (as for numbers).
-    date = /^\d+(\.\d+)?$/.test(value)
-      ? new Date(Number(value) < 1e12 ? Number(value) * 1000 : Number(value))
-      : new Date(value);
+    const epoch = /^[0-9.]+$/.test(value) ? Number(value) : NaN;
+    date = Number.isFinite(epoch) ? new Date(epoch < 1e12 ? epoch * 1000 : epoch) : new Date(value);
   } else {
     return null;
   }

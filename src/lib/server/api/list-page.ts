@@ -101,6 +101,17 @@ export function offsetPage<T>(
   return { body, headers: pageHeaders(url, { total: items.length, next }) };
 }
 
+/** The paging headers of a page a store cut (`total`: all matching items). */
+export function storePageHeaders(
+  url: URL,
+  params: PageParams,
+  page: { items: readonly unknown[]; total: number }
+): Record<string, string> {
+  const end = params.offset + page.items.length;
+  const next = end < page.total && page.items.length > 0 ? { offset: String(end) } : null;
+  return pageHeaders(url, { total: page.total, next });
+}
+
 /** The 200 reply of a list operation: one page of `items` with its paging headers. */
 export function pageReply<T>(items: readonly T[], params: PageParams, url: URL) {
   const page = offsetPage(items, params, url);

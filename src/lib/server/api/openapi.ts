@@ -45,14 +45,14 @@ export interface OpenApiResponse {
 }
 
 /** Names of the security schemes in `components.securitySchemes`. */
-export type SecuritySchemeName = 'bearerAuth' | 'cookieAuth';
+export type SecuritySchemeName = 'bearerAuth' | 'cookieAuth' | 'integrationSecret' | 'feedToken';
 
 /** An OpenAPI security requirement: `{}` or `{ bearerAuth: [] }`. */
 export type SecurityRequirement = Partial<Record<SecuritySchemeName, string[]>>;
 
 export type SecurityScheme =
   | { type: 'http'; scheme: 'bearer'; bearerFormat: string; description: string }
-  | { type: 'apiKey'; in: 'cookie'; name: string; description: string };
+  | { type: 'apiKey'; in: 'cookie' | 'query'; name: string; description: string };
 
 /** How callers authenticate: an API token as a bearer token, or the browser's session cookie. */
 export const securitySchemes: Record<SecuritySchemeName, SecurityScheme> = {
@@ -72,6 +72,22 @@ export const securitySchemes: Record<SecuritySchemeName, SecurityScheme> = {
     description:
       'The session cookie the browser gets from signing in (`POST /auth/login`). Cross-site ' +
       'form posts are refused (403 `cross_site_request`).'
+  },
+  integrationSecret: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'rbi_…',
+    description:
+      'The secret of the integration in the path, shown once when it was created (or its ' +
+      'secret replaced), sent by the alert source as `Authorization: Bearer <secret>`.'
+  },
+  feedToken: {
+    type: 'apiKey',
+    in: 'query',
+    name: 'token',
+    description:
+      'The token of the feed in the path, part of the address shown when the schedule was ' +
+      'created (or its feed address replaced): calendar apps cannot sign in.'
   }
 };
 
@@ -80,6 +96,10 @@ export function securityOf(auth: OperationAuth = 'caller'): SecurityRequirement[
   switch (typeof auth === 'object' ? 'member' : auth) {
     case 'public':
       return [];
+    case 'integration':
+      return [{ integrationSecret: [] }];
+    case 'feed':
+      return [{ feedToken: [] }];
     case 'session':
       return [{ cookieAuth: [] }];
     default:

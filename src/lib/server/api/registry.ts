@@ -29,6 +29,19 @@ export const apiTags: readonly TagSpec[] = [
     description: 'Runbooks: library and search, import and export, versions, alert matching.'
   },
   { name: 'files', description: 'Images uploaded for runbooks.' },
+  {
+    name: 'incidents',
+    description: 'Alert hooks (Alertmanager, Grafana, generic JSON) and the incidents they open.'
+  },
+  { name: 'integrations', description: 'Alert sources of a workspace and their secrets (admins).' },
+  {
+    name: 'oncall',
+    description: 'On-call schedules, overrides, calendar feeds and escalation policies.'
+  },
+  {
+    name: 'notifications',
+    description: 'Chat, e-mail and webhook channels, and the outbox of messages (admins).'
+  },
   { name: 'workspaces', description: 'Your workspaces: list, create, rename.' },
   { name: 'members', description: 'Members of a workspace and their roles.' },
   { name: 'invites', description: 'Invite links with a role and an expiry.' },

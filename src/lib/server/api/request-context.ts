@@ -12,8 +12,10 @@
  * - `{ member: need }`: a member of the workspace in the `{ws}` path parameter with the right
  *   `need` (`read`, `write` or a named action): 400 for a malformed id, 404 for a non-member
  *   (ids do not leak), 403 for a member whose role lacks the right.
- * Integration secrets and the metrics token join as kinds of their own with the features that
- * need them.
+ * - `integration`: an alert source's integration secret as a bearer token, checked by the handler
+ *   against the integration of the path (alert hooks); no account;
+ * - `feed`: a feed token in the `token` query parameter, checked by the handler (calendar feeds,
+ *   which calendar apps fetch without signing in); no account.
  */
 import type { RequestEvent } from '@sveltejs/kit';
 import type { Actor } from '$lib/server/workspaces/workspaces-service';
@@ -32,7 +34,17 @@ import { requestOrigin } from './request-origin';
 
 /** Who may call an operation (see the file comment). */
 export type OperationAuth =
-  'public' | 'caller' | 'session' | { readonly member: WorkspaceAccessMode | WorkspaceAction };
+  | 'public'
+  | 'caller'
+  | 'session'
+  | 'integration'
+  | 'feed'
+  | { readonly member: WorkspaceAccessMode | WorkspaceAction };
+
+/** Kinds whose credential is not an account's: the handler checks it against the path. */
+function ownCredential(kind: OperationAuth): boolean {
+  return kind === 'public' || kind === 'integration' || kind === 'feed';
+}
 
 export interface PublicContext {
   runtime: Runtime;
@@ -57,7 +69,7 @@ export interface MemberContext extends CallerContext {
 }
 
 /** The context of an operation declared with `auth` (default `caller`). */
-export type RequestContextOf<A> = A extends 'public'
+export type RequestContextOf<A> = A extends 'public' | 'integration' | 'feed'
   ? PublicContext
   : A extends 'session'
     ? SessionContext
@@ -82,7 +94,7 @@ export function actorOf(caller: Caller, origin: RequestOrigin): Actor {
  */
 export function requireAuth(auth: OperationAuth | undefined, event: ContextEvent): void {
   const kind = auth ?? 'caller';
-  if (kind === 'public') return;
+  if (ownCredential(kind)) return;
   if (kind === 'session') requireSession(event);
   else requireCaller(event);
 }
@@ -94,7 +106,7 @@ export async function requestContext(
 ): Promise<PublicContext | CallerContext | MemberContext> {
   const kind = auth ?? 'caller';
   const origin = requestOrigin(event);
-  if (kind === 'public') return { runtime: await getRuntime(), origin };
+  if (ownCredential(kind)) return { runtime: await getRuntime(), origin };
   if (typeof kind === 'object') {
     const access = await authorizeWorkspace(event, event.params.ws ?? '', kind.member);
     return {

@@ -11,7 +11,14 @@ import {
   outboxStateSchema
 } from '$lib/shared/notifications/schema';
 import { idSchema } from '$lib/shared/model/ids';
-import { defineOperation, queryInteger, type Operation } from '$lib/server/api/operation';
+import { defineOperation, type Operation } from '$lib/server/api/operation';
+import {
+  SMALL_LIST_LIMITS,
+  pageQuery,
+  pageReply,
+  pageResponse,
+  storePageHeaders
+} from '$lib/server/api/list-page';
 import type { MemberContext } from '$lib/server/api/request-context';
 import { workspaceParam, workspaceParams } from '../workspaces/workspaces-json';
 
@@ -21,10 +28,13 @@ const messageParams = z.object({ ws: workspaceParam, id: idSchema });
 
 async function audit(
   request: MemberContext,
-  action: 'channel.created' | 'channel.deleted',
-  id: string,
-  details: Record<string, unknown>
+  entry: {
+    action: 'channel.created' | 'channel.deleted';
+    id: string;
+    details: Record<string, unknown>;
+  }
 ): Promise<void> {
+  const { action, id, details } = entry;
   await request.runtime.accounts.audit({
     workspaceId: request.workspaceId,
     actorId: request.caller.user.id,
@@ -63,7 +73,11 @@ export const createChannelOperation = defineOperation(
       locale: event.locals.locale,
       requestOrigin: event.url.origin
     });
-    await audit(request, 'channel.created', channel.id, { name: channel.name, type: channel.type });
+    await audit(request, {
+      action: 'channel.created',
+      id: channel.id,
+      details: { name: channel.name, type: channel.type }
+    });
     return { status: 201, body: channel };
   }
 );
@@ -77,12 +91,15 @@ export const listChannelsOperation = defineOperation(
     tags: TAGS,
     auth: { member: 'integrations.manage' },
     params: workspaceParams,
-    responses: { 200: { description: 'Oldest first.', schema: z.array(channelSchema) } }
+    query: z.object(pageQuery(SMALL_LIST_LIMITS)).strict(),
+    responses: { 200: pageResponse('Oldest first.', z.array(channelSchema)) }
   },
-  async ({ request }) => ({
-    status: 200,
-    body: await request.runtime.notifications.listChannels(request.workspaceId)
-  })
+  async ({ event, request, query }) =>
+    pageReply(
+      await request.runtime.notifications.listChannels(request.workspaceId),
+      query,
+      event.url
+    )
 );
 
 export const getChannelOperation = defineOperation(
@@ -142,7 +159,11 @@ export const deleteChannelOperation = defineOperation(
   async ({ request, params }) => {
     const channel = await request.runtime.notifications.getChannel(request.workspaceId, params.id);
     await request.runtime.notifications.deleteChannel(request.workspaceId, params.id);
-    await audit(request, 'channel.deleted', params.id, { name: channel.name, type: channel.type });
+    await audit(request, {
+      action: 'channel.deleted',
+      id: params.id,
+      details: { name: channel.name, type: channel.type }
+    });
     return { status: 204, body: undefined };
   }
 );
@@ -173,7 +194,7 @@ const outboxQuery = z
   .object({
     state: outboxStateSchema.optional(),
     channel: idSchema.optional().describe('Only the messages of this channel.'),
-    limit: queryInteger(1, 500).default(100)
+    ...pageQuery({ defaultLimit: 100, maxLimit: 500 })
   })
   .strict();
 
@@ -190,16 +211,17 @@ export const listOutboxOperation = defineOperation(
     auth: { member: 'integrations.manage' },
     params: workspaceParams,
     query: outboxQuery,
-    responses: { 200: { description: 'The messages.', schema: z.array(outboxMessageSchema) } }
+    responses: { 200: pageResponse('The messages.', z.array(outboxMessageSchema)) }
   },
-  async ({ request, query }) => ({
-    status: 200,
-    body: await request.runtime.notifications.listMessages(request.workspaceId, {
+  async ({ event, request, query }) => {
+    const page = await request.runtime.notifications.listMessages(request.workspaceId, {
       limit: query.limit,
+      offset: query.offset,
       ...(query.state === undefined ? {} : { state: query.state }),
       ...(query.channel === undefined ? {} : { channelId: query.channel })
-    })
-  })
+    });
+    return { status: 200, body: page.items, headers: storePageHeaders(event.url, query, page) };
+  }
 );
 
 export const retryMessageOperation = defineOperation(

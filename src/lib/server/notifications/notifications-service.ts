@@ -226,10 +226,9 @@ export class NotificationService {
       { channelId }
     );
     this.kick();
-    const [message] = await this.deps.store.listMessages(workspaceId, {
-      channelId,
-      limit: 1
-    });
+    const {
+      items: [message]
+    } = await this.deps.store.listMessages(workspaceId, { channelId, limit: 1 });
     if (!message) throw new DomainError('not_found', 'the test message was not queued');
     return messageBody(message);
   }
@@ -289,11 +288,13 @@ export class NotificationService {
     );
   }
 
+  /** A page of messages, newest first, and how many match. */
   async listMessages(
     workspaceId: string,
-    query: { state?: OutboxState; channelId?: string; limit: number }
-  ): Promise<OutboxMessage[]> {
-    return (await this.deps.store.listMessages(workspaceId, query)).map(messageBody);
+    query: { state?: OutboxState; channelId?: string; limit: number; offset?: number }
+  ): Promise<{ items: OutboxMessage[]; total: number }> {
+    const page = await this.deps.store.listMessages(workspaceId, query);
+    return { items: page.items.map(messageBody), total: page.total };
   }
 
   /** Sends a dead message again (its attempts start afresh). */

@@ -330,19 +330,25 @@ export class NotificationsStore {
     return row ? outboxOf(row) : null;
   }
 
+  /** A page of the workspace's messages, newest first, with the number matching. */
   async listMessages(
     workspaceId: string,
-    query: { state?: OutboxState; channelId?: string; limit: number }
-  ): Promise<OutboxRecord[]> {
-    let select = this.db.selectFrom('outbox').selectAll().where('workspace_id', '=', workspaceId);
+    query: { state?: OutboxState; channelId?: string; limit: number; offset?: number }
+  ): Promise<{ items: OutboxRecord[]; total: number }> {
+    let select = this.db.selectFrom('outbox').where('workspace_id', '=', workspaceId);
     if (query.state !== undefined) select = select.where('state', '=', query.state);
     if (query.channelId !== undefined) select = select.where('channel_id', '=', query.channelId);
     const rows = await select
+      .selectAll()
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .limit(query.limit)
+      .offset(query.offset ?? 0)
       .execute();
-    return rows.map(outboxOf);
+    const counted = await select
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return { items: rows.map(outboxOf), total: Number(counted.n) };
   }
 
   /** A dead message goes back to pending, due now, with its attempts counted afresh. */

@@ -17,9 +17,11 @@ import { idSchema } from '$lib/shared/model/ids';
 import { isoDateTimeSchema } from '$lib/shared/board/schema';
 import { defineOperation, type Operation } from '$lib/server/api/operation';
 import { defineRawOperation } from '$lib/server/api/raw-operation';
+import { SMALL_LIST_LIMITS, pageQuery, pageReply, pageResponse } from '$lib/server/api/list-page';
 import { workspaceParam, workspaceParams } from '../workspaces/workspaces-json';
 
 const TAGS = ['oncall'] as const;
+const smallListQuery = z.object(pageQuery(SMALL_LIST_LIMITS)).strict();
 const scheduleParams = z.object({ ws: workspaceParam, id: idSchema });
 const overrideParams = z.object({ ws: workspaceParam, id: idSchema, override: idSchema });
 const policyParams = z.object({ ws: workspaceParam, id: idSchema });
@@ -41,12 +43,11 @@ export const listSchedulesOperation = defineOperation(
     tags: TAGS,
     auth: { member: 'read' },
     params: workspaceParams,
-    responses: { 200: { description: 'Oldest first.', schema: z.array(scheduleSchema) } }
+    query: smallListQuery,
+    responses: { 200: pageResponse('Oldest first.', z.array(scheduleSchema)) }
   },
-  async ({ request }) => ({
-    status: 200,
-    body: await request.runtime.oncall.listSchedules(request.workspaceId)
-  })
+  async ({ event, request, query }) =>
+    pageReply(await request.runtime.oncall.listSchedules(request.workspaceId), query, event.url)
 );
 
 export const createScheduleOperation = defineOperation(
@@ -216,7 +217,7 @@ export const scheduleFeedOperation = defineRawOperation(
       'For calendar apps, which cannot sign in: authorised by the feed token in the address ' +
       '(`?token=`), not by an account. Shifts from a week ago to 90 days ahead, and overrides.',
     tags: TAGS,
-    auth: 'public',
+    auth: 'feed',
     params: scheduleParams,
     query: z.object({ token: z.string().min(1).max(200) }).strict(),
     responses: {
@@ -302,12 +303,11 @@ export const listPoliciesOperation = defineOperation(
     tags: TAGS,
     auth: { member: 'read' },
     params: workspaceParams,
-    responses: { 200: { description: 'Oldest first.', schema: z.array(policySchema) } }
+    query: smallListQuery,
+    responses: { 200: pageResponse('Oldest first.', z.array(policySchema)) }
   },
-  async ({ request }) => ({
-    status: 200,
-    body: await request.runtime.oncall.listPolicies(request.workspaceId)
-  })
+  async ({ event, request, query }) =>
+    pageReply(await request.runtime.oncall.listPolicies(request.workspaceId), query, event.url)
 );
 
 export const createPolicyOperation = defineOperation(

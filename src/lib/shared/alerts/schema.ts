@@ -98,7 +98,7 @@ export const MAX_RULES = 50;
 export const labelMatcherSchema = z
   .object({
     name: z.string().trim().min(1).max(100),
-    op: z.enum(['=', '!=', '=~', '!~']).default('='),
+    op: z.enum(['=', '!=', '=~', '!~']).optional().describe('Default `=`.'),
     value: z.string().max(MAX_MATCHER_VALUE_LENGTH)
   })
   .strict()
@@ -124,7 +124,7 @@ export function matchesLabels(
 ): boolean {
   return matchers.every((matcher) => {
     const value = labels[matcher.name] ?? '';
-    switch (matcher.op) {
+    switch (matcher.op ?? '=') {
       case '=':
         return value === matcher.value;
       case '!=':
@@ -297,6 +297,7 @@ export const INCIDENT_EVENT_TYPES = [
   'reopened',
   'flapping',
   'escalated',
+  'review_started',
   'closed'
 ] as const;
 export const incidentEventSchema = z

@@ -101,6 +101,7 @@ export const alerts = {
   'incidentPage.event.escalated': 'Escalated, step {step}: paged {paged}',
   'incidentPage.event.escalatedNobody': 'Escalated, step {step}: nobody to page',
   'incidentPage.event.channel': 'a notification channel',
+  'incidentPage.event.review_started': '{name} started the post-incident review',
   'incidentPage.event.closed': '{name} closed the incident after review',
   'incidentPage.notFound.title': 'No such incident',
   'incidentPage.notFound.body':

@@ -9,7 +9,8 @@ export const notify = {
   'notify.incident.resolvedAutomatically': 'Incident {ref} resolved (alerts cleared): {title}',
   'notify.incident.reopened': 'Incident {ref} fired again and was reopened: {title}',
   'notify.incident.closed': 'Incident {ref} closed by {actor}: {title}',
-  'notify.incident.escalated': 'Incident {ref} is not acknowledged: paging {people} (step {step}): {title}',
+  'notify.incident.escalated':
+    'Incident {ref} is not acknowledged: paging {people} (step {step}): {title}',
   'notify.incident.escalatedToChannel': 'Incident {ref} is not acknowledged (step {step}): {title}',
   'notify.field.severity': 'Severity',
   'notify.field.state': 'State',

@@ -98,6 +98,7 @@ export const alerts: Translation<typeof en> = {
   'incidentPage.event.escalated': '已升级（第 {step} 步）：已通知 {paged}',
   'incidentPage.event.escalatedNobody': '已升级（第 {step} 步）：无人可通知',
   'incidentPage.event.channel': '一个通知渠道',
+  'incidentPage.event.review_started': '{name} 开始了事件复盘',
   'incidentPage.event.closed': '{name} 复盘后关闭了事件',
   'incidentPage.notFound.title': '找不到该事件',
   'incidentPage.notFound.body':

@@ -20,7 +20,7 @@ export const load: PageServerLoad = async (event) => {
   const parsed = stateFilterSchema.safeParse(event.url.searchParams.get('state'));
   const state = parsed.success ? parsed.data : null;
   const { alerts } = await getRuntime();
-  const incidents = await alerts.listIncidents(access.workspaceId, {
+  const { items: incidents } = await alerts.listIncidents(access.workspaceId, {
     ...(state === null ? {} : { state }),
     limit: LIST_LIMIT
   });
