@@ -171,5 +171,6 @@ export const oncall = {
   'maintenance.held.labels': 'Labels',
   'maintenance.held.since': 'Firing since',
   'maintenance.held.window': 'Held by',
-  'maintenance.held.endedWindow': 'an ended window'
+  'maintenance.held.endedWindow': 'an ended window',
+  'maintenance.held.more': 'The newest {shown} of {total} held alerts.'
 } as const;

@@ -170,5 +170,6 @@ export const oncall: Translation<typeof en> = {
   'maintenance.held.labels': '标签',
   'maintenance.held.since': '触发时间',
   'maintenance.held.window': '暂扣窗口',
-  'maintenance.held.endedWindow': '已结束的窗口'
+  'maintenance.held.endedWindow': '已结束的窗口',
+  'maintenance.held.more': '共 {total} 条被暂扣的告警，显示最新的 {shown} 条。'
 };

@@ -16,14 +16,15 @@ export const load: PageServerLoad = async (event) => {
   const { alerts } = await getRuntime();
   const [windows, held, integrations] = await Promise.all([
     alerts.listWindows(access.workspaceId),
-    alerts.heldAlerts(access.workspaceId, HELD_LIMIT),
+    alerts.heldAlerts(access.workspaceId, { limit: HELD_LIMIT, offset: 0 }),
     alerts.listIntegrations(access.workspaceId)
   ]);
   return {
     canManage: can(access.role, 'oncall.manage'),
     now: new Date().toISOString(),
     windows,
-    held,
+    held: held.items,
+    heldTotal: held.total,
     integrations: integrations.map(({ id, name, type }) => ({ id, name, type }))
   };
 };
