@@ -191,6 +191,14 @@ test('an admin connects Alertmanager, and its alert becomes an incident to ackno
   await page.getByTestId('detail-incident-page').click();
   await expect(page).toHaveURL(new RegExp(`/w/${ws}/incidents/${key}$`));
 
+  // The post-incident review starts from the template and opens as a runbook; the incident
+  // page links to it from then on.
+  await page.getByTestId('incident-review-start').click();
+  await expect(page).toHaveURL(new RegExp(`/w/${ws}/runbooks/`));
+  await expect(page.getByRole('heading', { name: 'Timeline' })).toBeVisible();
+  await page.goBack();
+  await expect(page.getByTestId('incident-review-open')).toBeVisible();
+
   // Filtering the list by state.
   await page.goto(`/w/${ws}/incidents?state=open`);
   await expect(page.getByTestId('incidents-empty')).toBeVisible();

@@ -111,3 +111,20 @@ export function moveIncident(
     { body: trimmed === '' ? {} : { comment: trimmed }, schema: incidentViewSchema }
   );
 }
+
+/** The review runbook an incident's timeline names, if one was started. */
+export function reviewRunbookOf(incident: Pick<IncidentView, 'events'>): string | null {
+  const started = incident.events.find((event) => event.type === 'review_started');
+  const id = started?.data['runbookId'];
+  return typeof id === 'string' ? id : null;
+}
+
+/** Starts (or finds) the post-incident review of `ref`; answers its runbook id. */
+export async function startReview(ws: string, ref: string): Promise<string> {
+  const reply = await rest(
+    'POST',
+    `/workspaces/${encodeURIComponent(ws)}/incidents/${encodeURIComponent(ref)}/review`,
+    { body: {}, schema: z.object({ runbookId: z.string(), created: z.boolean() }) }
+  );
+  return reply.runbookId;
+}

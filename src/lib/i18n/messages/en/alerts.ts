@@ -102,6 +102,12 @@ export const alerts = {
   'incidentPage.event.escalatedNobody': 'Escalated, step {step}: nobody to page',
   'incidentPage.event.channel': 'a notification channel',
   'incidentPage.event.review_started': '{name} started the post-incident review',
+  'incidentPage.review': 'Post-incident review',
+  'incidentPage.review.hint':
+    'Write down what happened and what to change, starting from the incident’s facts and timeline.',
+  'incidentPage.review.start': 'Start the review',
+  'incidentPage.review.starting': 'Starting…',
+  'incidentPage.review.open': 'Open the review',
   'incidentPage.event.closed': '{name} closed the incident after review',
   'incidentPage.notFound.title': 'No such incident',
   'incidentPage.notFound.body':

@@ -99,6 +99,11 @@ export const alerts: Translation<typeof en> = {
   'incidentPage.event.escalatedNobody': '已升级（第 {step} 步）：无人可通知',
   'incidentPage.event.channel': '一个通知渠道',
   'incidentPage.event.review_started': '{name} 开始了事件复盘',
+  'incidentPage.review': '事件复盘',
+  'incidentPage.review.hint': '从事件的事实和时间线出发，记录发生了什么、需要改进什么。',
+  'incidentPage.review.start': '开始复盘',
+  'incidentPage.review.starting': '正在创建…',
+  'incidentPage.review.open': '打开复盘文档',
   'incidentPage.event.closed': '{name} 复盘后关闭了事件',
   'incidentPage.notFound.title': '找不到该事件',
   'incidentPage.notFound.body':
