@@ -12,11 +12,13 @@ import { archive } from './archive';
 import { audit } from './audit';
 import { auth } from './auth';
 import { board } from './board';
+import { channels } from './channels';
 import { common } from './common';
 import { errors } from './errors';
 import { list } from './list';
 import { notify } from './notify';
 import { offline } from './offline';
+import { oncall } from './oncall';
 import { rebase } from './rebase';
 import { runbooks } from './runbooks';
 import { task } from './task';
@@ -39,6 +41,8 @@ export const en = {
   ...workspace,
   ...audit,
   ...alerts,
+  ...oncall,
+  ...channels,
   ...rebase,
   ...notify,
   ...errors

@@ -11,11 +11,13 @@ import { archive } from './archive';
 import { audit } from './audit';
 import { auth } from './auth';
 import { board } from './board';
+import { channels } from './channels';
 import { common } from './common';
 import { errors } from './errors';
 import { list } from './list';
 import { notify } from './notify';
 import { offline } from './offline';
+import { oncall } from './oncall';
 import { rebase } from './rebase';
 import { runbooks } from './runbooks';
 import { task } from './task';
@@ -36,6 +38,8 @@ export const zhCN: Messages = {
   ...workspace,
   ...audit,
   ...alerts,
+  ...oncall,
+  ...channels,
   ...rebase,
   ...notify,
   ...errors

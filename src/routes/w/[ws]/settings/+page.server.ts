@@ -14,17 +14,19 @@ import type { PageServerLoad } from './$types';
  */
 export const load: PageServerLoad = async (event) => {
   const access = await authorizeWorkspacePage(event, event.params.ws, 'read');
-  const { accounts, alerts } = await getRuntime();
+  const { accounts, alerts, notifications } = await getRuntime();
   const workspace = await accounts.getWorkspace(access.workspaceId);
   if (!workspace) error(404, { code: 'not_found', message: 'no such workspace' });
   const now = Date.now();
-  const [members, invites, audit, integrations] = await Promise.all([
+  const [members, invites, audit, integrations, channels] = await Promise.all([
     accounts.listMembers(access.workspaceId),
     can(access.role, 'invites.manage') ? accounts.listInvites(access.workspaceId) : null,
     can(access.role, 'audit.read')
       ? accounts.listAudit(access.workspaceId, { limit: AUDIT_DEFAULT_LIMIT })
       : null,
-    can(access.role, 'integrations.manage') ? alerts.listIntegrations(access.workspaceId) : null
+    can(access.role, 'integrations.manage') ? alerts.listIntegrations(access.workspaceId) : null,
+    // Notification channels (admins): never their addresses or secrets.
+    can(access.role, 'integrations.manage') ? notifications.listChannels(access.workspaceId) : null
   ]);
   return {
     workspace: { id: workspace.id, name: workspace.name },
@@ -33,6 +35,7 @@ export const load: PageServerLoad = async (event) => {
     members: members.map(memberJson),
     invites: invites?.map((invite) => inviteJson(invite, now)) ?? null,
     audit: audit?.map(auditJson) ?? null,
-    integrations
+    integrations,
+    channels
   };
 };
