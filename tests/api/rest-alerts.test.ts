@@ -17,6 +17,7 @@ import {
   moveTask
 } from '../../src/lib/shared/board/board-model';
 import { connectClient, whenSynced } from '../helpers/clients';
+import { readIncidentFacts } from '../../src/lib/shared/alerts/ledger';
 import { errorShape, useRestApp } from '../helpers/rest';
 
 const WS = 'alertrest';
@@ -636,5 +637,49 @@ describe('the post-incident review', () => {
     expect(card.links).toContainEqual(
       expect.objectContaining({ type: 'runbook', target: runbookId })
     );
+  });
+});
+
+describe('the ledger', () => {
+  it('mirrors incident facts read-only, for devices that are offline', async () => {
+    const viewer = connectClient(rest.app.wsUrl, `${WS}.ledger`, {
+      params: { token: rest.users['viewer']!.token }
+    });
+    rest.clients.push(viewer);
+    await whenSynced(viewer);
+    const { hookPath, secret } = await createIntegration('alertmanager');
+    const payload = amPayload('alertmanager-firing', '{}:{alertname="Ledgered"}');
+    payload.alerts = payload.alerts.map((a) => ({ ...a, fingerprint: `${a.fingerprint}lg` }));
+    const [id] = intake.parse((await deliver(hookPath, secret, payload)).body).opened;
+    await eventually(
+      () => readIncidentFacts(viewer.doc).some((f) => f.id === id && f.key !== null),
+      'the incident in the ledger'
+    );
+    expect(readIncidentFacts(viewer.doc).find((f) => f.id === id)).toMatchObject({
+      state: 'triggered',
+      severity: 'critical',
+      alerts: 2,
+      firing: 2
+    });
+    await rest.call('POST', `${base}/incidents/${id}/acknowledge`, undefined, 'member');
+    await eventually(
+      () => readIncidentFacts(viewer.doc).find((f) => f.id === id)?.state === 'acknowledged',
+      'the acknowledgement in the ledger'
+    );
+
+    // Even a member's connection is read-only: a forged fact never reaches anyone else.
+    const member = connectClient(rest.app.wsUrl, `${WS}.ledger`, {
+      params: { token: rest.users['member']!.token }
+    });
+    rest.clients.push(member);
+    await whenSynced(member);
+    member.doc.getMap('incidents').set(id!, { id, state: 'closed' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const fresh = connectClient(rest.app.wsUrl, `${WS}.ledger`, {
+      params: { token: rest.users['viewer']!.token }
+    });
+    rest.clients.push(fresh);
+    await whenSynced(fresh);
+    expect(readIncidentFacts(fresh.doc).find((f) => f.id === id)?.state).toBe('acknowledged');
   });
 });

@@ -74,6 +74,14 @@ export function boardDocName(workspaceId: string): string {
   return formatDocName({ workspaceId, kind: 'board' });
 }
 
+/**
+ * The ledger of a workspace (`<ws>.ledger`): server facts mirrored for reading offline, written
+ * by the server only (docs/design.md §2).
+ */
+export function ledgerDocName(workspaceId: string): string {
+  return formatDocName({ workspaceId, kind: 'ledger' });
+}
+
 /** A runbook document. */
 export function runbookDocName(workspaceId: string, id: string): string {
   return formatDocName({ workspaceId, kind: 'runbook', id });

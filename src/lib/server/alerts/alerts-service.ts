@@ -39,7 +39,8 @@ import {
   updateTask
 } from '../../shared/board/board-model';
 import type { Priority, TaskLinkInput } from '../../shared/board/schema';
-import { boardDocName } from '../../shared/doc-name';
+import { boardDocName, ledgerDocName } from '../../shared/doc-name';
+import { writeIncidentFacts, type IncidentFact } from '../../shared/alerts/ledger';
 import { DomainError } from '../../shared/model/domain-error';
 import { generateId } from '../../shared/model/ids';
 import { serverOrigin } from '../../../../sync-server/update-origin';
@@ -69,8 +70,11 @@ import {
 export const alertDefaults = {
   /** Largest delivery body. */
   maxDeliveryBytes: 1024 * 1024,
-  /** Deliveries one integration may make: a burst, refilled over a minute. */
-  deliveriesPerIntegration: { burst: 600, refillMs: 60_000 } satisfies RateLimit,
+  /**
+   * Deliveries one integration may make: a burst, refilled over a minute (3,000 a minute: 50 a
+   * second, 5,000 alerts a second at Alertmanager's 100 per delivery).
+   */
+  deliveriesPerIntegration: { burst: 3_000, refillMs: 60_000 } satisfies RateLimit,
   /** A third reopen within this window marks an incident flapping. */
   flappingWindowMs: 60 * 60_000,
   /** A re-sent alert that changed nothing rewrites its row at most this often. */
@@ -1026,6 +1030,7 @@ export class AlertsService {
   ): Promise<void> {
     const run = this.boardChain.then(async () => {
       for (const id of ids) await this.writeCard(id, actorId, options.force === true);
+      await this.mirrorLedger(ids);
     });
     this.boardChain = run.catch(() => undefined);
     return run;
@@ -1036,6 +1041,49 @@ export class AlertsService {
     const behind = await this.deps.store.incidentsBehindBoard();
     await this.writeCards(behind.map((incident) => incident.id));
     return behind.length;
+  }
+
+  /** Mirrors the incidents' facts into their workspaces' ledger documents (read-only there). */
+  private async mirrorLedger(ids: readonly string[]): Promise<void> {
+    const byWorkspace = new Map<string, IncidentFact[]>();
+    for (const id of new Set(ids)) {
+      const incident = await this.deps.store.incidentById(id);
+      if (!incident) continue;
+      const occurrences = await this.deps.store.occurrences(id);
+      const facts = byWorkspace.get(incident.workspaceId) ?? [];
+      facts.push({
+        id: incident.id,
+        key: incident.taskKey,
+        title: incident.title,
+        state: incident.state,
+        severity: incident.severity,
+        openedAt: incident.openedAt,
+        acknowledgedAt: incident.acknowledgedAt,
+        acknowledgedBy: incident.acknowledgedBy,
+        resolvedAt: incident.resolvedAt,
+        closedAt: incident.closedAt,
+        alerts: occurrences.length,
+        firing: occurrences.filter((o) => o.status === 'firing').length,
+        flapping: incident.flapping,
+        updatedAt: incident.updatedAt
+      });
+      byWorkspace.set(incident.workspaceId, facts);
+    }
+    for (const [workspaceId, facts] of byWorkspace) {
+      try {
+        await this.deps
+          .docs()
+          .transact(ledgerDocName(workspaceId), (doc: Y.Doc) =>
+            writeIncidentFacts(doc, facts, this.now())
+          );
+      } catch (error) {
+        // The ledger is a mirror: the next change of these incidents writes them again.
+        this.deps.logger.warn('alerts: ledger not written', {
+          workspace: workspaceId,
+          error: String(error)
+        });
+      }
+    }
   }
 
   private async writeCard(id: string, actorId: string | null, force = false): Promise<void> {
