@@ -6,7 +6,7 @@
  * its id, a plain JSON value replaced whole; incidents finished long ago are dropped from it
  * (the records keep them).
  */
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { z } from 'zod';
 import { incidentStateSchema, severitySchema } from './schema';
 
