@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { apiAs, e2eAccounts, newWorkspace, signedIn, type E2eUser } from './fixtures';
+import { waitForServiceWorker } from './service-worker';
 
 const FIRING = readFileSync('tests/fixtures/alerts/alertmanager-firing.json', 'utf8');
 /** The title intake gives the fixture's group: its alert name and the service all share. */
@@ -351,4 +352,64 @@ test('an unknown incident says so and links to the task of that key', async ({ b
   await expect(
     page.getByTestId('incident-not-found').getByRole('link', { name: 'Open the task' })
   ).toHaveAttribute('href', `/w/${ws}/tasks/OPS-999`);
+});
+
+test('on a phone, an incident appears live on the board and is acknowledged offline, then synced', async ({
+  browser
+}) => {
+  const ws = await newWorkspace('incidents-phone', { member: null });
+  const api = await apiAs(e2eAccounts().owner);
+  const context = await browser.newContext({
+    ...signedIn(e2eAccounts().owner),
+    locale: 'en-US',
+    timezoneId: 'UTC',
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true
+  });
+  contexts.push(context);
+  try {
+    const page = await context.newPage();
+    await page.goto(`/w/${ws}/board`);
+    await waitForServiceWorker(page);
+
+    // The alert arrives while the board is open: its card appears without a reload.
+    const created = await api.post(`/api/v1/workspaces/${ws}/integrations`, {
+      data: { type: 'alertmanager', name: 'prod' }
+    });
+    const { hookPath, secret } = (await created.json()) as { hookPath: string; secret: string };
+    const delivered = await deliver(`${e2eAccounts().baseURL}${hookPath}`, secret);
+    const { opened } = (await delivered.json()) as { opened: string[] };
+    const card = page.getByTestId('task-card').filter({ hasText: TITLE });
+    await expect(card).toBeVisible({ timeout: 10_000 });
+    const incident = await api.get(`/api/v1/workspaces/${ws}/incidents/${opened[0]}`);
+    const { key } = (await incident.json()) as { key: string };
+
+    // Offline: the task page acknowledges on the device's copy of the card.
+    await page.goto(`/w/${ws}/tasks/${key}`);
+    await expect(page.getByTestId('detail-acknowledge')).toBeVisible();
+    await context.setOffline(true);
+    await page.getByTestId('detail-acknowledge').click();
+    await expect(page.getByTestId('detail-acknowledge')).toHaveCount(0, { timeout: 10_000 });
+    const stillTriggered = await api.get(`/api/v1/workspaces/${ws}/incidents/${opened[0]}`);
+    expect(((await stillTriggered.json()) as { state: string }).state).toBe('triggered');
+
+    // Back online, the card syncs and the server acknowledges the incident under this member.
+    await context.setOffline(false);
+    await expect
+      .poll(
+        async () => {
+          const reply = await api.get(`/api/v1/workspaces/${ws}/incidents/${opened[0]}`);
+          return ((await reply.json()) as { state: string }).state;
+        },
+        { timeout: 20_000 }
+      )
+      .toBe('acknowledged');
+    const after = await api.get(`/api/v1/workspaces/${ws}/incidents/${opened[0]}`);
+    expect(((await after.json()) as { acknowledgedBy: string }).acknowledgedBy).toBe(
+      e2eAccounts().owner.id
+    );
+  } finally {
+    await api.dispose();
+  }
 });
