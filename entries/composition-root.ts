@@ -294,6 +294,7 @@ export async function createRuntime(
     notifier: notifications,
     escalations: oncall,
     runbooks: stores.runbookIndex,
+    sentMessages: (incidentId) => stores.notificationsStore.messagesOfIncident(incidentId),
     directory: {
       hasChannel: async (ws, id) => (await stores.notificationsStore.channel(ws, id)) !== null,
       isMember: async (ws, userId) => (await stores.accounts.getMembership(ws, userId)) !== null

@@ -385,6 +385,20 @@ describe('the incident lifecycle', () => {
     const again = incidentView.parse((await rest.call('POST', `${path}/acknowledge`)).body);
     expect(again.events.filter((e) => e.type === 'acknowledged')).toHaveLength(1);
 
+    const noted = await rest.call(
+      'POST',
+      `${path}/notes`,
+      { text: '磁盘已扩容 disk grown' },
+      'member'
+    );
+    expect(noted.status, noted.text).toBe(201);
+    expect(incidentView.parse(noted.body).events.at(-1)).toMatchObject({
+      type: 'note',
+      actor: rest.users['member']!.userId,
+      data: { comment: '磁盘已扩容 disk grown' }
+    });
+    expect((await rest.call('POST', `${path}/notes`, { text: '' }, 'member')).status).toBe(400);
+    expect((await rest.call('POST', `${path}/notes`, { text: 'x' }, 'viewer')).status).toBe(403);
     const resolved = incidentView.parse((await rest.call('POST', `${path}/resolve`)).body);
     expect(resolved.state).toBe('resolved');
     expect(await columnCategory(id!)).toBe('done');

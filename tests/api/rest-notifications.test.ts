@@ -278,6 +278,20 @@ describe('notification channels', () => {
     expect(ackText).toContain('我来处理');
     const keys = new Set(capture.requests.map((r) => r.headers['x-runboard-idempotency-key']));
     expect(keys.size).toBe(1);
+
+    // The incident lists what was sent about it, per channel, with its delivery state.
+    await until('every message delivered', () => smtp.mails.length >= 2);
+    const view = z
+      .object({
+        notifications: z.array(
+          z.object({ event: z.string(), channel: z.string().nullable(), state: z.string() })
+        )
+      })
+      .parse((await rest.call('GET', `${base}/incidents/${id}`)).body);
+    expect(view.notifications.filter((n) => n.event === 'incident.opened')).toHaveLength(7);
+    expect(view.notifications).toContainEqual(
+      expect.objectContaining({ event: 'incident.acknowledged', channel: 'Slack' })
+    );
   });
 
   it('sends a test message on demand, and lists it delivered', async () => {

@@ -48,6 +48,12 @@ const table: Record<string, Cell> = {
   resolveIncident: { method: 'POST', path: '/incidents/nosuch/resolve', min: 'member' },
   closeIncident: { method: 'POST', path: '/incidents/nosuch/close', min: 'member' },
   startIncidentReview: { method: 'POST', path: '/incidents/nosuch/review', min: 'member' },
+  addIncidentNote: {
+    method: 'POST',
+    path: '/incidents/nosuch/notes',
+    body: { text: 'matrix' },
+    min: 'member'
+  },
   createMaintenanceWindow: {
     method: 'POST',
     path: '/maintenance-windows',

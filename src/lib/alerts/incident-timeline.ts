@@ -20,6 +20,7 @@ export type IncidentEventMessage =
   | 'incidentPage.event.channel'
   | 'incidentPage.event.closed'
   | 'incidentPage.event.review_started'
+  | 'incidentPage.event.note'
   | 'incidentPage.timeline.intake'
   | 'incidentPage.timeline.viaChat';
 
@@ -59,6 +60,7 @@ export function describeIncidentEvent(event: IncidentEvent, words: EventWords): 
     case 'acknowledged':
     case 'closed':
     case 'review_started':
+    case 'note':
       return words.text(`incidentPage.event.${event.type}`, { name });
     case 'escalated': {
       const step = typeof event.data['step'] === 'number' ? event.data['step'] : 1;

@@ -15,6 +15,8 @@ import {
   integrationSchema,
   integrationTypeSchema,
   maintenanceWindowCreateSchema,
+  incidentNoteSchema,
+  sentMessageSchema,
   maintenanceWindowSchema,
   occurrenceSchema
 } from '$lib/shared/alerts/schema';
@@ -65,7 +67,12 @@ const createdIntegrationSchema = integrationSchema
   .meta({ id: 'CreatedIntegration', description: 'A new integration with its secret.' });
 
 const incidentViewSchema = incidentSchema
-  .extend({ events: z.array(incidentEventSchema).describe('The timeline, oldest first.') })
+  .extend({
+    events: z.array(incidentEventSchema).describe('The timeline, oldest first.'),
+    notifications: z
+      .array(sentMessageSchema)
+      .describe('Notifications sent about it, oldest first, with their delivery state.')
+  })
   .meta({ id: 'IncidentView', description: 'An incident with its timeline.' });
 
 const intakeResultSchema = z
@@ -659,7 +666,35 @@ export const chatAcknowledgeOperation = defineRawOperation(
   }
 );
 
+export const addIncidentNoteOperation = defineOperation(
+  {
+    method: 'POST',
+    path: '/workspaces/{ws}/incidents/{id}/notes',
+    operationId: 'addIncidentNote',
+    summary: 'Add a note to an incident',
+    description: 'A note on the timeline (what was tried, what was found), under your name.',
+    tags: INCIDENT_TAGS,
+    auth: { member: 'write' },
+    params: incidentParams,
+    body: incidentNoteSchema,
+    responses: {
+      201: { description: 'The incident with the note.', schema: incidentViewSchema },
+      404: { description: 'No such incident.' }
+    }
+  },
+  async ({ request, params, body }) => ({
+    status: 201,
+    body: await request.runtime.alerts.addNote(
+      request.workspaceId,
+      params.id,
+      body.text,
+      actorOf(request)
+    )
+  })
+);
+
 export const alertOperations: readonly Operation[] = [
+  addIncidentNoteOperation,
   chatAcknowledgeOperation,
   startReviewOperation,
   createWindowOperation,

@@ -28,6 +28,7 @@ import {
   type IntegrationType,
   type LabelMatcher,
   type MaintenanceWindow,
+  type SentMessage,
   type Severity
 } from '../../shared/alerts/schema';
 import {
@@ -169,6 +170,8 @@ interface IntakeChanges extends IntakeResult {
 
 export interface IncidentView extends Incident {
   events: IncidentEvent[];
+  /** The notifications sent (or being sent) about it. */
+  notifications: SentMessage[];
 }
 
 /** Timeline events that are messages too. */
@@ -189,6 +192,8 @@ export interface AlertsServiceDeps {
     hasChannel(workspaceId: string, id: string): Promise<boolean>;
     isMember(workspaceId: string, userId: string): Promise<boolean>;
   };
+  /** The messages sent about an incident (notifications-store.ts). */
+  sentMessages?: (incidentId: string) => Promise<SentMessage[]>;
   /** Starts incidents' escalations (oncall-service.ts). */
   escalations?: Pick<OncallService, 'startEscalation' | 'hasPolicy'>;
   /** Queues messages with the facts (notifications-service.ts). */
@@ -801,7 +806,8 @@ export class AlertsService {
     const incident = await this.findIncident(workspaceId, ref);
     return {
       ...(await this.incidentBody(incident)),
-      events: await this.deps.store.events(incident.id)
+      events: await this.deps.store.events(incident.id),
+      notifications: (await this.deps.sentMessages?.(incident.id)) ?? []
     };
   }
 
@@ -964,6 +970,25 @@ export class AlertsService {
     }
     if (to === incident.state) return;
     await this.writeCards([taskId], null, { force: true });
+  }
+
+  /** Adds a note to the incident's timeline. */
+  async addNote(
+    workspaceId: string,
+    ref: string,
+    text: string,
+    actorId: string
+  ): Promise<IncidentView> {
+    const found = await this.findIncident(workspaceId, ref);
+    await this.deps.store.transaction(found.integrationId, (tx, trx) =>
+      this.record(tx, trx, found, {
+        at: this.iso(),
+        type: 'note',
+        actor: actorId,
+        data: { comment: text }
+      })
+    );
+    return this.getIncident(workspaceId, found.id);
   }
 
   /** The review runbook an incident has, if one was started. */

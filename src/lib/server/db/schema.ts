@@ -150,6 +150,8 @@ export interface OutboxTable {
   workspace_id: string;
   channel_id: string;
   event: string;
+  /** The incident the message is about, if any. */
+  incident_id: string | null;
   idempotency_key: string;
   /** JSON of the message facts (rendered per channel when sent). */
   payload: string;

@@ -235,6 +235,10 @@ export class NotificationsStore {
           workspace_id: message.workspaceId,
           channel_id: channel.id,
           event: message.event,
+          incident_id:
+            typeof message.payload['incidentId'] === 'string'
+              ? message.payload['incidentId']
+              : null,
           idempotency_key: message.idempotencyKey,
           payload: JSON.stringify(message.payload),
           state: 'pending',
@@ -349,6 +353,40 @@ export class NotificationsStore {
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     return { items: rows.map(outboxOf), total: Number(counted.n) };
+  }
+
+  /** The messages about an incident, oldest first, with their channels' names and types. */
+  async messagesOfIncident(incidentId: string, limit = 200) {
+    const rows = await this.db
+      .selectFrom('outbox')
+      .leftJoin('notification_channels as c', 'c.id', 'outbox.channel_id')
+      .select([
+        'outbox.id',
+        'outbox.event',
+        'outbox.state',
+        'outbox.attempts',
+        'outbox.created_at',
+        'outbox.delivered_at',
+        'outbox.last_error',
+        'c.name as channel_name',
+        'c.type as channel_type'
+      ])
+      .where('outbox.incident_id', '=', incidentId)
+      .orderBy('outbox.created_at')
+      .orderBy('outbox.id')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({
+      id: row.id,
+      event: row.event,
+      state: row.state as OutboxState,
+      attempts: row.attempts,
+      createdAt: row.created_at,
+      deliveredAt: row.delivered_at,
+      lastError: row.last_error,
+      channel: row.channel_name ?? null,
+      channelType: (row.channel_type as ChannelType | null) ?? null
+    }));
   }
 
   /** A dead message goes back to pending, due now, with its attempts counted afresh. */

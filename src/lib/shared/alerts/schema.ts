@@ -298,6 +298,7 @@ export const INCIDENT_EVENT_TYPES = [
   'flapping',
   'escalated',
   'review_started',
+  'note',
   'closed'
 ] as const;
 export const incidentEventSchema = z
@@ -337,6 +338,27 @@ export const incidentSchema = z
     description: 'An incident: its board task plus the server facts (state, occurrences).'
   });
 export type Incident = z.infer<typeof incidentSchema>;
+
+export const incidentNoteSchema = z
+  .object({ text: z.string().trim().min(1).max(2000) })
+  .strict()
+  .meta({ id: 'IncidentNote', description: 'A note for the incident’s timeline.' });
+
+/** A message sent about an incident, as its page lists them. */
+export const sentMessageSchema = z
+  .object({
+    id: idSchema,
+    event: z.string(),
+    state: z.enum(['pending', 'delivered', 'dead']),
+    attempts: z.int().min(0),
+    createdAt: isoDateTimeSchema,
+    deliveredAt: isoDateTimeSchema.nullable(),
+    lastError: z.string().nullable(),
+    channel: z.string().nullable().describe('The channel’s name; null once it was deleted.'),
+    channelType: z.string().nullable()
+  })
+  .meta({ id: 'SentMessage', description: 'A notification about the incident.' });
+export type SentMessage = z.infer<typeof sentMessageSchema>;
 
 export const incidentActionSchema = z
   .object({ comment: z.string().trim().max(2000).optional() })

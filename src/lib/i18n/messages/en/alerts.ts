@@ -109,6 +109,7 @@ export const alerts = {
   'incidentPage.review.start': 'Start the review',
   'incidentPage.review.starting': 'Starting…',
   'incidentPage.review.open': 'Open the review',
+  'incidentPage.event.note': '{name} added a note',
   'incidentPage.event.closed': '{name} closed the incident after review',
   'incidentPage.notFound.title': 'No such incident',
   'incidentPage.notFound.body':

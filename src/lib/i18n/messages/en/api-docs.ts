@@ -102,6 +102,7 @@ export const apiDocs = {
   'apiDocs.op.updateEscalationPolicy': 'Change an escalation policy',
   'apiDocs.op.deleteEscalationPolicy': 'Delete an escalation policy',
   'apiDocs.op.chatAcknowledge': 'Acknowledge an incident from a chat button',
+  'apiDocs.op.addIncidentNote': 'Add a note to an incident',
   'apiDocs.op.listColumns': 'List board columns',
   'apiDocs.op.listLabels': 'List board labels',
   'apiDocs.op.compactBoard': 'Compact the board document',

@@ -105,6 +105,7 @@ export const alerts: Translation<typeof en> = {
   'incidentPage.review.start': '开始复盘',
   'incidentPage.review.starting': '正在创建…',
   'incidentPage.review.open': '打开复盘文档',
+  'incidentPage.event.note': '{name} 添加了备注',
   'incidentPage.event.closed': '{name} 复盘后关闭了事件',
   'incidentPage.notFound.title': '找不到该事件',
   'incidentPage.notFound.body':

@@ -104,6 +104,7 @@ export const apiDocs: Translation<typeof en> = {
   'apiDocs.op.updateEscalationPolicy': '修改升级策略',
   'apiDocs.op.deleteEscalationPolicy': '删除升级策略',
   'apiDocs.op.chatAcknowledge': '通过聊天按钮确认事件',
+  'apiDocs.op.addIncidentNote': '为事件添加备注',
   'apiDocs.op.listColumns': '列出看板列',
   'apiDocs.op.listLabels': '列出看板标签',
   'apiDocs.op.compactBoard': '压缩看板文档',

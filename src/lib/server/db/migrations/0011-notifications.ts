@@ -10,6 +10,7 @@
  *   attempt whose answer was lost can drop the repeat. `state`: pending → delivered, or dead
  *   after the last attempt (admins can send it again). `locked_until` (epoch ms) claims a row
  *   for one delivery attempt; an attempt that never finished (a crash) is retried after it.
+ *   `incident_id` names the incident a message is about (its page lists what was sent).
  */
 import type { DialectSql } from '../dialect';
 
@@ -36,6 +37,7 @@ CREATE TABLE outbox (
   workspace_id    TEXT NOT NULL,
   channel_id      TEXT NOT NULL,
   event           TEXT NOT NULL,
+  incident_id     TEXT,
   idempotency_key TEXT NOT NULL,
   payload         TEXT NOT NULL,
   state           TEXT NOT NULL,
@@ -50,4 +52,5 @@ ${d.tableEnd};
 
 CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
 CREATE INDEX outbox_by_workspace ON outbox (workspace_id, state, created_at);
+CREATE INDEX outbox_by_incident ON outbox (incident_id, created_at);
 `;

@@ -1,0 +1,5 @@
+import { methodNotAllowed } from '$lib/server/api/operation';
+import { addIncidentNoteOperation } from '$lib/server/alerts/alerts-api';
+
+export const POST = addIncidentNoteOperation.handle;
+export const fallback = methodNotAllowed(addIncidentNoteOperation);
