@@ -95,3 +95,38 @@ describe('onCallAt', () => {
     ]);
   });
 });
+
+describe('handoffs inside the hour the clocks change', () => {
+  const zone = 'America/New_York';
+  it('passes the turn when a skipped handoff time is reached on the new clock', () => {
+    // 2026-03-08: 02:00 EST jumps to 03:00 EDT; a 02:30 handoff happens at 03:30 EDT.
+    const rotation = rotationSchema.parse({
+      participants: ['ann', 'bo'],
+      handoff: 'daily',
+      handoffTime: '02:30',
+      startDate: '2026-03-07'
+    });
+    const handoff = zonedTime({ year: 2026, month: 3, day: 8 }, 150, zone);
+    expect(onCallAt(rotation, zone, [], handoff - 1)!.userId).toBe('ann');
+    const shift = onCallAt(rotation, zone, [], handoff)!;
+    expect(shift.userId).toBe('bo');
+    expect(shift.start).toBe(handoff);
+  });
+
+  it('passes the turn once on the day a handoff time repeats', () => {
+    // 2026-11-01: 02:00 EDT falls back to 01:00 EST; a 01:30 handoff is the first 01:30.
+    const rotation = rotationSchema.parse({
+      participants: ['ann', 'bo'],
+      handoff: 'daily',
+      handoffTime: '01:30',
+      startDate: '2026-10-31'
+    });
+    const first = zonedTime({ year: 2026, month: 11, day: 1 }, 90, zone);
+    expect(new Date(first).toISOString()).toBe('2026-11-01T05:30:00.000Z');
+    for (const offset of [0, 30 * 60_000, 60 * 60_000, 90 * 60_000]) {
+      const shift = onCallAt(rotation, zone, [], first + offset)!;
+      expect(shift.userId).toBe('bo');
+      expect(shift.end).toBeGreaterThan(first + offset);
+    }
+  });
+});

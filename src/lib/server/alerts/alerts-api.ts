@@ -589,7 +589,8 @@ const chatAckBodySchema = z.union([
     user: z.object({
       username: z.string().max(200).optional(),
       name: z.string().max(200).optional()
-    })
+    }),
+    response_url: z.string().max(2000).optional()
   })
 ]);
 
@@ -656,6 +657,19 @@ export const chatAcknowledgeOperation = defineRawOperation(
         ref,
         state: translate(claims.locale, `notify.state.${before.state}`)
       });
+    }
+    // Slack shows a reply to a button press only when it is posted to the press's response_url.
+    if (!('context' in body) && body.response_url?.startsWith('https://hooks.slack.com/')) {
+      void fetch(body.response_url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          text: message,
+          replace_original: false,
+          response_type: 'ephemeral'
+        }),
+        signal: AbortSignal.timeout(5_000)
+      }).catch(() => undefined);
     }
     return json(
       'context' in body

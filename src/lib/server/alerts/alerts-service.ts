@@ -12,7 +12,7 @@
  * An incident is a board task of kind incident with the incident's id. The rows are the truth;
  * the card follows them: after the transaction the card is created or moved to show the state,
  * and `board_state` records what the card shows, so a card the process did not finish writing
- * (a crash, a failed write) is written again by `catchUpBoard` (at start and after each write).
+ * (a crash, a failed write) is written again by `catchUpBoard` at start.
  */
 import type * as Y from 'yjs';
 import {
@@ -573,7 +573,13 @@ export class AlertsService {
           });
         }
         changes.reopened.push(incident.id);
-        await this.startEscalation(trx, integration, incident, now);
+        await this.startEscalation(
+          trx,
+          integration,
+          incident,
+          now,
+          incident.escalationPolicyId ?? undefined
+        );
       } else {
         const first = fired[0]!.alert;
         // The first routing rule the alerts' shared labels match (or the first alert's).
@@ -606,7 +612,8 @@ export class AlertsService {
           taskKey: null,
           updatedAt: now,
           routedChannels: rule?.channels ?? null,
-          assignee: rule?.assignee ?? null
+          assignee: rule?.assignee ?? null,
+          escalationPolicyId: rule?.escalationPolicyId ?? null
         };
         await tx.insertIncident(incident);
         await this.record(tx, trx, incident, {
@@ -620,7 +627,13 @@ export class AlertsService {
           }
         });
         changes.opened.push(incident.id);
-        await this.startEscalation(trx, integration, incident, now, rule?.escalationPolicyId);
+        await this.startEscalation(
+          trx,
+          integration,
+          incident,
+          now,
+          incident.escalationPolicyId ?? undefined
+        );
       }
     }
 
@@ -718,6 +731,9 @@ export class AlertsService {
         actorId: event.actor,
         automatic: event.data['automatic'] === true,
         comment: typeof event.data['comment'] === 'string' ? event.data['comment'] : null,
+        ...(typeof event.data['user'] === 'string'
+          ? { actorName: `${event.data['user']} (${String(event.data['via'] ?? 'chat')})` }
+          : {}),
         at: event.at
       },
       incident.routedChannels ?? undefined

@@ -66,6 +66,8 @@ export interface IncidentRecord {
   routedChannels: string[] | null;
   /** The member a routing rule assigned the card to. */
   assignee: string | null;
+  /** The escalation policy a routing rule chose; null: the integration's. */
+  escalationPolicyId: string | null;
 }
 
 export interface OccurrenceRecord {
@@ -160,7 +162,8 @@ function incidentOf(row: Selectable<IncidentsTable>): IncidentRecord {
     taskKey: row.task_key,
     updatedAt: row.updated_at,
     routedChannels: row.routed_channels === null ? null : jsonStrings(row.routed_channels),
-    assignee: row.assignee
+    assignee: row.assignee,
+    escalationPolicyId: row.escalation_policy_id
   };
 }
 
@@ -247,7 +250,8 @@ function incidentRow(record: IncidentRecord): Selectable<IncidentsTable> {
     task_key: record.taskKey,
     updated_at: record.updatedAt,
     routed_channels: record.routedChannels === null ? null : JSON.stringify(record.routedChannels),
-    assignee: record.assignee
+    assignee: record.assignee,
+    escalation_policy_id: record.escalationPolicyId
   };
 }
 

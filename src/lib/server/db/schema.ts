@@ -90,6 +90,8 @@ export interface IncidentsTable {
   routed_channels: string | null;
   /** The member a routing rule assigned the card to (migration 13). */
   assignee: string | null;
+  /** The escalation policy a routing rule chose (migration 13); null: the integration's. */
+  escalation_policy_id: string | null;
 }
 
 /** One alert occurrence: (integration, fingerprint, startsAt). */

@@ -70,6 +70,8 @@ export interface MessagePayload {
   automatic?: boolean;
   comment?: string | null;
   at: string;
+  /** Who did it when it was not a member (a chat user: "zhang.san (Mattermost)"). */
+  actorName?: string;
   /** Escalations: the step (1-based) and the names of the people paged. */
   step?: number;
   paged?: string[];
@@ -449,7 +451,11 @@ export class NotificationService {
         ? await subjects.incident(message.workspaceId, payload.incidentId)
         : null;
     const actor =
-      typeof payload.actorId === 'string' ? await subjects.memberName(payload.actorId) : null;
+      typeof payload.actorId === 'string'
+        ? await subjects.memberName(payload.actorId)
+        : typeof payload.actorName === 'string'
+          ? payload.actorName
+          : null;
     const base = channel.baseUrl.replace(/\/+$/, '');
     const ws = encodeURIComponent(message.workspaceId);
     const url = incident

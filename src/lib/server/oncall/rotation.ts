@@ -125,11 +125,10 @@ export interface Shift {
 
 /** The index of the shift that holds `ms` (negative before the rotation starts). */
 function shiftIndex(rotation: Rotation, timeZone: string, ms: number): number {
-  const local = localParts(ms, timeZone);
-  const today = dayNumber(local);
-  const minutesNow = local.hour * 60 + local.minute;
-  // The last handoff day at or before now.
-  const day = minutesNow >= handoffMinutes(rotation) ? today : today - 1;
+  // The last handoff at or before `ms`: today's, unless it is still ahead (compared as
+  // instants, so the hour a daylight-saving change skips or repeats counts right).
+  let day = dayNumber(localParts(ms, timeZone));
+  if (ms < zonedTime(dateOf(day), handoffMinutes(rotation), timeZone)) day -= 1;
   const anchor = anchorDay(rotation);
   const period = rotation.handoff === 'daily' ? 1 : 7;
   return Math.floor((day - anchor) / period);

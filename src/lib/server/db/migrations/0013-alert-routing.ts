@@ -3,7 +3,8 @@
  * labels match, for a time range, from opening incidents (`alert_occurrences.held_by` names the
  * window that held an occurrence; it stays listed); `incidents.routed_channels` is the JSON list
  * of channels a routing rule sent the incident's messages to (null: every channel that gets the
- * event), and `incidents.assignee` the member a rule assigned its card to.
+ * event), `incidents.assignee` the member a rule assigned its card to, and
+ * `incidents.escalation_policy_id` the policy a rule chose (a reopen escalates by it again).
  */
 import type { DialectSql } from '../dialect';
 
@@ -25,4 +26,5 @@ CREATE INDEX maintenance_windows_by_workspace ON maintenance_windows (workspace_
 ALTER TABLE alert_occurrences ADD COLUMN held_by TEXT;
 ALTER TABLE incidents ADD COLUMN routed_channels TEXT;
 ALTER TABLE incidents ADD COLUMN assignee TEXT;
+ALTER TABLE incidents ADD COLUMN escalation_policy_id TEXT;
 `;
