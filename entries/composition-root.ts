@@ -295,6 +295,7 @@ export async function createRuntime(
     escalations: oncall,
     runbooks: stores.runbookIndex,
     sentMessages: (incidentId) => stores.notificationsStore.messagesOfIncident(incidentId),
+    taskActivity: stores.taskActivity,
     directory: {
       hasChannel: async (ws, id) => (await stores.notificationsStore.channel(ws, id)) !== null,
       isMember: async (ws, userId) => (await stores.accounts.getMembership(ws, userId)) !== null

@@ -18,13 +18,19 @@ import {
 } from '../../src/lib/shared/board/board-model';
 import { connectClient, whenSynced } from '../helpers/clients';
 import { readIncidentFacts } from '../../src/lib/shared/alerts/ledger';
+import { setRunStep } from '../../src/lib/shared/board/task-runs';
 import { errorShape, useRestApp } from '../helpers/rest';
 
 const WS = 'alertrest';
 const rest = useRestApp(WS, ['owner', 'admin', 'member', 'viewer'], 'runboard-rest-alerts-');
 const base = `/api/v1/workspaces/${WS}`;
 
-const incidentView = incidentSchema.extend({ events: z.array(incidentEventSchema) });
+const incidentView = incidentSchema.extend({
+  events: z.array(incidentEventSchema),
+  runbookSteps: z.array(
+    z.object({ at: z.string(), by: z.string().nullable(), step: z.string(), done: z.boolean() })
+  )
+});
 const created = z.object({ id: z.string(), secret: z.string(), hookPath: z.string() });
 const intake = z.object({
   alerts: z.number(),
@@ -695,5 +701,29 @@ describe('the ledger', () => {
     rest.clients.push(fresh);
     await whenSynced(fresh);
     expect(readIncidentFacts(fresh.doc).find((f) => f.id === id)?.state).toBe('acknowledged');
+  });
+});
+
+describe('runbook steps on the incident', () => {
+  it('lists the steps members checked on its card while handling it', async () => {
+    const { hookPath, secret } = await createIntegration('alertmanager');
+    const payload = amPayload('alertmanager-firing', '{}:{alertname="Stepped"}');
+    payload.alerts = payload.alerts.map((a) => ({ ...a, fingerprint: `${a.fingerprint}st` }));
+    const [id] = intake.parse((await deliver(hookPath, secret, payload)).body).opened;
+    const taskDoc = connectClient(rest.app.wsUrl, `${WS}.task.${id}`, {
+      params: { token: rest.users['member']!.token }
+    });
+    rest.clients.push(taskDoc);
+    await whenSynced(taskDoc);
+    setRunStep(taskDoc.doc, 'rbdisk', 'step1', true, {
+      actor: rest.users['member']!.userId,
+      stepText: 'Free space on /var'
+    });
+    await eventually(async () => (await incident(id!)).runbookSteps.length === 1, 'the step');
+    expect((await incident(id!)).runbookSteps[0]).toMatchObject({
+      by: rest.users['member']!.userId,
+      step: 'Free space on /var',
+      done: true
+    });
   });
 });

@@ -17,6 +17,7 @@ import {
   maintenanceWindowCreateSchema,
   incidentNoteSchema,
   sentMessageSchema,
+  runbookStepSchema,
   maintenanceWindowSchema,
   occurrenceSchema
 } from '$lib/shared/alerts/schema';
@@ -71,7 +72,10 @@ const incidentViewSchema = incidentSchema
     events: z.array(incidentEventSchema).describe('The timeline, oldest first.'),
     notifications: z
       .array(sentMessageSchema)
-      .describe('Notifications sent about it, oldest first, with their delivery state.')
+      .describe('Notifications sent about it, oldest first, with their delivery state.'),
+    runbookSteps: z
+      .array(runbookStepSchema)
+      .describe('Runbook steps checked on its card while it was handled, oldest first.')
   })
   .meta({ id: 'IncidentView', description: 'An incident with its timeline.' });
 

@@ -29,6 +29,7 @@ import {
   type LabelMatcher,
   type MaintenanceWindow,
   type SentMessage,
+  type RunbookStep,
   type Severity
 } from '../../shared/alerts/schema';
 import {
@@ -49,6 +50,7 @@ import { hashSecret, randomToken, secretMatches } from '../auth/secrets';
 import { RateLimiter, type RateLimit } from '../auth/rate-limit';
 import type { BoardDocs } from '../board/board-extension';
 import type { BoardService } from '../board/board-service';
+import type { TaskActivityStore } from '../board/activity-store';
 import type { Logger } from '../log';
 import type { RecordsTransaction } from '../db/records';
 import type { NotificationService } from '../notifications/notifications-service';
@@ -172,6 +174,8 @@ export interface IncidentView extends Incident {
   events: IncidentEvent[];
   /** The notifications sent (or being sent) about it. */
   notifications: SentMessage[];
+  /** Runbook steps checked on its card while it was handled, oldest first. */
+  runbookSteps: RunbookStep[];
 }
 
 /** Timeline events that are messages too. */
@@ -192,6 +196,8 @@ export interface AlertsServiceDeps {
     hasChannel(workspaceId: string, id: string): Promise<boolean>;
     isMember(workspaceId: string, userId: string): Promise<boolean>;
   };
+  /** The card's activity (board/activity-store.ts): runbook steps done during the incident. */
+  taskActivity?: Pick<TaskActivityStore, 'latest'>;
   /** The messages sent about an incident (notifications-store.ts). */
   sentMessages?: (incidentId: string) => Promise<SentMessage[]>;
   /** Starts incidents' escalations (oncall-service.ts). */
@@ -354,6 +360,13 @@ export class AlertsService {
       this.decide(tx, trx, integration, delivery.alerts, now)
     );
     changes.truncatedAlerts = delivery.truncatedAlerts;
+    if (delivery.truncatedAlerts > 0) {
+      // Alertmanager's max_alerts left some out: their incidents are incomplete until re-sent.
+      this.deps.logger.warn('alerts: a delivery left alerts out (max_alerts)', {
+        integration: integration.id,
+        truncatedAlerts: delivery.truncatedAlerts
+      });
+    }
     await this.deps.store.touchIntegration(integration.id, now);
     // Cards first: a message names the incident by the key its card gets.
     await this.writeCards([...changes.touched]).finally(() => this.wakeNotifier());
@@ -823,8 +836,22 @@ export class AlertsService {
     return {
       ...(await this.incidentBody(incident)),
       events: await this.deps.store.events(incident.id),
-      notifications: (await this.deps.sentMessages?.(incident.id)) ?? []
+      notifications: (await this.deps.sentMessages?.(incident.id)) ?? [],
+      runbookSteps: await this.runbookSteps(workspaceId, incident.id)
     };
+  }
+
+  private async runbookSteps(workspaceId: string, taskId: string): Promise<RunbookStep[]> {
+    const entries = (await this.deps.taskActivity?.latest(workspaceId, taskId, 500)) ?? [];
+    return entries
+      .filter((e) => e.action === 'run_step_checked' || e.action === 'run_step_unchecked')
+      .map((e) => ({
+        at: e.at,
+        by: e.by,
+        step: typeof e.to === 'string' ? e.to : '',
+        done: e.action === 'run_step_checked'
+      }))
+      .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   }
 
   private async incidentBody(incident: IncidentRecord): Promise<Incident> {

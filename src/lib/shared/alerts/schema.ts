@@ -360,6 +360,17 @@ export const sentMessageSchema = z
   .meta({ id: 'SentMessage', description: 'A notification about the incident.' });
 export type SentMessage = z.infer<typeof sentMessageSchema>;
 
+/** A runbook step checked (or unchecked) on the incident's card, from its activity. */
+export const runbookStepSchema = z
+  .object({
+    at: isoDateTimeSchema,
+    by: idSchema.nullable(),
+    step: z.string().describe('The step’s text.'),
+    done: z.boolean()
+  })
+  .meta({ id: 'IncidentRunbookStep', description: 'A runbook step done during the incident.' });
+export type RunbookStep = z.infer<typeof runbookStepSchema>;
+
 export const incidentActionSchema = z
   .object({ comment: z.string().trim().max(2000).optional() })
   .strict()
