@@ -228,6 +228,8 @@ export const alerts = {
   'integrations.rule.channels.only': 'Only these channels',
   'integrations.rule.channels.none': 'No notification channels yet: add one under Notifications.',
   'integrations.rule.unknownMember': 'A former member',
+  'incidentPage.assignee': 'Assignee',
+  'incidentPage.unassigned': 'Nobody yet',
   'incidentPage.note': 'Add a note',
   'incidentPage.note.label': 'Note for the timeline',
   'incidentPage.note.placeholder': 'What you tried, what you found…',

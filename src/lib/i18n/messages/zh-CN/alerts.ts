@@ -220,6 +220,8 @@ export const alerts: Translation<typeof en> = {
   'integrations.rule.channels.only': '仅以下渠道',
   'integrations.rule.channels.none': '还没有通知渠道：请在“通知”中添加。',
   'integrations.rule.unknownMember': '已离开的成员',
+  'incidentPage.assignee': '负责人',
+  'incidentPage.unassigned': '尚未指派',
   'incidentPage.note': '添加备注',
   'incidentPage.note.label': '时间线备注',
   'incidentPage.note.placeholder': '尝试了什么，发现了什么…',
