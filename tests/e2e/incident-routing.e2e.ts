@@ -5,7 +5,8 @@
  * High, assigns the member and notifies only one channel, and the policy. The recorded firing
  * delivery then opens an incident whose page shows the rule's severity and the card's assignee;
  * a note added there lands on the timeline, and "Notifications sent" lists the message the
- * chosen channel got, delivered. The edit form also reads in Chinese.
+ * chosen channel got, delivered. The edit form also reads in Chinese, and a refusal of the
+ * server (a rule naming a member who left meanwhile) shows next to the field its path names.
  */
 import { readFileSync } from 'node:fs';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
@@ -216,4 +217,41 @@ test('the integration edit form reads in Chinese', async ({ browser }) => {
   await rule.getByTestId('routing-channels-only').check();
   await expect(rule.getByTestId('routing-channel')).toHaveCount(2);
   await expect(form.getByTestId('integration-edit-save')).toHaveText('保存更改');
+});
+
+test('the server’s refusal shows next to the field it names: a rule assigning someone who left', async ({
+  browser
+}) => {
+  const receiver = await startCaptureServer();
+  receivers.push(receiver);
+  const { ws } = await routedWorkspace(receiver);
+  const { owner, member } = e2eAccounts();
+  const page = await openPage(browser);
+  await page.goto(`/w/${ws}/settings#integrations`);
+  const row = page.getByTestId('integration-row');
+  await row.getByTestId('integration-edit').click();
+  const form = row.getByTestId('integration-edit-form');
+  await form.getByTestId('routing-rule-add').click();
+  const rule = form.getByTestId('routing-rule');
+  await rule.getByTestId('routing-matcher-name').fill('service');
+  await rule.getByTestId('routing-matcher-value').fill('mysql');
+  await rule.getByTestId('routing-assignee').selectOption({ label: member.name });
+
+  // Meanwhile the member leaves the workspace.
+  const api = await apiAs(owner);
+  try {
+    const removed = await api.delete(`/api/v1/workspaces/${ws}/members/${member.id}`);
+    expect(removed.status(), await removed.text()).toBeLessThan(300);
+  } finally {
+    await api.dispose();
+  }
+
+  await form.getByTestId('integration-edit-save').click();
+  await expect(form.getByTestId('integration-edit-issue')).toContainText('rules.0.assignee');
+  await expect(rule.getByTestId('routing-assignee')).toHaveAttribute('aria-invalid', 'true');
+  await expect(rule.getByTestId('routing-issue')).toContainText('not a member');
+  // Nothing was saved.
+  await expect(row.getByTestId('integration-routing')).toHaveText(
+    'no routing rules · no escalation'
+  );
 });
