@@ -10,14 +10,16 @@ import {
   canMoveIncident,
   incidentEventSchema,
   incidentSchema,
+  sentMessageSchema,
   type Incident,
   type IncidentState,
   type Occurrence
 } from '../shared/alerts/schema';
 
-/** An incident with its timeline, as `GET …/incidents/<id>` answers. */
+/** An incident with its timeline and the notifications sent about it, as `GET …/incidents/<id>` answers. */
 export const incidentViewSchema = incidentSchema.extend({
-  events: z.array(incidentEventSchema)
+  events: z.array(incidentEventSchema),
+  notifications: z.array(sentMessageSchema)
 });
 export type IncidentView = z.infer<typeof incidentViewSchema>;
 
@@ -109,6 +111,15 @@ export function moveIncident(
     'POST',
     `/workspaces/${encodeURIComponent(ws)}/incidents/${encodeURIComponent(ref)}/${verb}`,
     { body: trimmed === '' ? {} : { comment: trimmed }, schema: incidentViewSchema }
+  );
+}
+
+/** Adds a note to the timeline of incident `ref` of workspace `ws`. */
+export function addIncidentNote(ws: string, ref: string, text: string): Promise<IncidentView> {
+  return rest(
+    'POST',
+    `/workspaces/${encodeURIComponent(ws)}/incidents/${encodeURIComponent(ref)}/notes`,
+    { body: { text: text.trim() }, schema: incidentViewSchema }
   );
 }
 

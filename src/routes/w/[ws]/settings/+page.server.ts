@@ -10,15 +10,16 @@ import type { PageServerLoad } from './$types';
 /**
  * Workspace settings: the same `authorizeWorkspace` check as the REST API (non-members get
  * 404), then what the caller's role may see: members for everyone, invites and the first page
- * of the audit log for admins and owners, and the alert integrations (never their secrets). Changes go through the REST API.
+ * of the audit log for admins and owners, and the alert integrations (never their secrets) with
+ * the escalation policies and channels their settings name. Changes go through the REST API.
  */
 export const load: PageServerLoad = async (event) => {
   const access = await authorizeWorkspacePage(event, event.params.ws, 'read');
-  const { accounts, alerts, notifications } = await getRuntime();
+  const { accounts, alerts, notifications, oncall } = await getRuntime();
   const workspace = await accounts.getWorkspace(access.workspaceId);
   if (!workspace) error(404, { code: 'not_found', message: 'no such workspace' });
   const now = Date.now();
-  const [members, invites, audit, integrations, channels] = await Promise.all([
+  const [members, invites, audit, integrations, channels, policies] = await Promise.all([
     accounts.listMembers(access.workspaceId),
     can(access.role, 'invites.manage') ? accounts.listInvites(access.workspaceId) : null,
     can(access.role, 'audit.read')
@@ -26,7 +27,9 @@ export const load: PageServerLoad = async (event) => {
       : null,
     can(access.role, 'integrations.manage') ? alerts.listIntegrations(access.workspaceId) : null,
     // Notification channels (admins): never their addresses or secrets.
-    can(access.role, 'integrations.manage') ? notifications.listChannels(access.workspaceId) : null
+    can(access.role, 'integrations.manage') ? notifications.listChannels(access.workspaceId) : null,
+    // Escalation policies by name, for the integrations' settings (admins).
+    can(access.role, 'integrations.manage') ? oncall.listPolicies(access.workspaceId) : null
   ]);
   return {
     workspace: { id: workspace.id, name: workspace.name },
@@ -36,6 +39,7 @@ export const load: PageServerLoad = async (event) => {
     invites: invites?.map((invite) => inviteJson(invite, now)) ?? null,
     audit: audit?.map(auditJson) ?? null,
     integrations,
-    channels
+    channels,
+    policies: policies?.map(({ id, name }) => ({ id, name })) ?? null
   };
 };
