@@ -386,7 +386,11 @@ test('on a phone, an incident appears live on the board and is acknowledged offl
     const { key } = (await incident.json()) as { key: string };
 
     // Offline: the task page acknowledges on the device's copy of the card.
+    // The device has the live copy once the page is editable (the first view is read-only).
     await page.goto(`/w/${ws}/tasks/${key}`);
+    await expect(page.getByTestId('task-detail')).toHaveAttribute('data-content-live', 'true', {
+      timeout: 10_000
+    });
     await expect(page.getByTestId('detail-acknowledge')).toBeVisible();
     await context.setOffline(true);
     await page.getByTestId('detail-acknowledge').click();

@@ -11,6 +11,7 @@ import {
   incidentEventSchema,
   incidentSchema,
   sentMessageSchema,
+  runbookStepSchema,
   type Incident,
   type IncidentState,
   type Occurrence
@@ -19,7 +20,8 @@ import {
 /** An incident with its timeline and the notifications sent about it, as `GET …/incidents/<id>` answers. */
 export const incidentViewSchema = incidentSchema.extend({
   events: z.array(incidentEventSchema),
-  notifications: z.array(sentMessageSchema)
+  notifications: z.array(sentMessageSchema),
+  runbookSteps: z.array(runbookStepSchema)
 });
 export type IncidentView = z.infer<typeof incidentViewSchema>;
 

@@ -110,6 +110,8 @@ export const alerts = {
   'incidentPage.review.starting': 'Starting…',
   'incidentPage.review.open': 'Open the review',
   'incidentPage.event.note': '{name} added a note',
+  'incidentPage.step.checked': '{name} did the runbook step “{step}”',
+  'incidentPage.step.unchecked': '{name} unchecked the runbook step “{step}”',
   'incidentPage.event.closed': '{name} closed the incident after review',
   'incidentPage.notFound.title': 'No such incident',
   'incidentPage.notFound.body':

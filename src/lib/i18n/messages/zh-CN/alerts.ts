@@ -106,6 +106,8 @@ export const alerts: Translation<typeof en> = {
   'incidentPage.review.starting': '正在创建…',
   'incidentPage.review.open': '打开复盘文档',
   'incidentPage.event.note': '{name} 添加了备注',
+  'incidentPage.step.checked': '{name} 完成了运行手册步骤「{step}」',
+  'incidentPage.step.unchecked': '{name} 取消勾选了运行手册步骤「{step}」',
   'incidentPage.event.closed': '{name} 复盘后关闭了事件',
   'incidentPage.notFound.title': '找不到该事件',
   'incidentPage.notFound.body':
