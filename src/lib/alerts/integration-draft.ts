@@ -57,6 +57,9 @@ export interface IntegrationDraft {
   autoResolve: IntegrationSettings['autoResolve'];
   reopenWindowMinutes: number | null;
   severityLabel: string;
+  /** Labels naming the service and the alert for runbook links; empty: the default. */
+  serviceLabel: string;
+  alertnameLabel: string;
   /** The generic field mapping as JSON text; unused for other sources. */
   mappingText: string;
   /** Empty: no escalation. */
@@ -114,6 +117,8 @@ export function integrationDraft(integration: {
     autoResolve: settings.autoResolve,
     reopenWindowMinutes: settings.reopenWindowMinutes,
     severityLabel: settings.severityLabel,
+    serviceLabel: settings.serviceLabel ?? '',
+    alertnameLabel: settings.alertnameLabel ?? '',
     mappingText: settings.mapping === undefined ? '' : JSON.stringify(settings.mapping, null, 2),
     escalationPolicyId: settings.escalationPolicyId ?? '',
     rules: settings.rules.map(ruleDraft)
@@ -162,6 +167,10 @@ export function checkDraft(type: IntegrationType, draft: IntegrationDraft): Draf
       autoResolve: draft.autoResolve,
       reopenWindowMinutes: draft.reopenWindowMinutes,
       severityLabel: draft.severityLabel,
+      ...(draft.serviceLabel.trim() === '' ? {} : { serviceLabel: draft.serviceLabel.trim() }),
+      ...(draft.alertnameLabel.trim() === ''
+        ? {}
+        : { alertnameLabel: draft.alertnameLabel.trim() }),
       ...(mapping === undefined ? {} : { mapping }),
       ...(draft.escalationPolicyId === '' ? {} : { escalationPolicyId: draft.escalationPolicyId }),
       rules: draft.rules.map(ruleBody)

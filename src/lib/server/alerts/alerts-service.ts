@@ -1167,10 +1167,14 @@ export class AlertsService {
           .slice(0, 20)
           .map((fingerprint) => ({ type: 'alert', target: fingerprint }));
         // Enrichment: runbooks whose alert matchers name the service or alert name.
+        // Which labels name the service and the alert is the integration's to say.
+        const settings = (await this.deps.store.integration(incident.integrationId))?.settings;
+        const service = incident.labels[settings?.serviceLabel ?? 'service'];
+        const alertname = incident.labels[settings?.alertnameLabel ?? 'alertname'];
         const runbooks = this.deps.runbooks
           ? await this.deps.runbooks.match(ws, {
-              ...(incident.labels['service'] ? { service: incident.labels['service'] } : {}),
-              ...(incident.labels['alertname'] ? { alertname: incident.labels['alertname'] } : {})
+              ...(service ? { service } : {}),
+              ...(alertname ? { alertname } : {})
             })
           : [];
         for (const runbook of runbooks.slice(0, 5)) {

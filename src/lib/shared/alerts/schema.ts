@@ -192,6 +192,20 @@ export const integrationSettingsSchema = z
     escalationPolicyId: idSchema
       .optional()
       .describe('Who is paged while its incidents are not acknowledged (an escalation policy).'),
+    serviceLabel: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('The label that names the service, for runbook links (absent: `service`).'),
+    alertnameLabel: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('The label that names the alert, for runbook links (absent: `alertname`).'),
     rules: z
       .array(routingRuleSchema)
       .max(MAX_RULES)

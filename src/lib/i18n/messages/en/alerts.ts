@@ -140,6 +140,10 @@ export const alerts = {
   'integrations.reopenWindow': 'Reopen window (minutes)',
   'integrations.reopenWindowHint':
     'An alert firing again this soon after its incident resolved reopens it; later, it opens a new one.',
+  'integrations.serviceLabel': 'Service label',
+  'integrations.alertnameLabel': 'Alert name label',
+  'integrations.enrichmentHint':
+    'New incidents link the runbooks whose alert matchers name the value of these labels (default: service and alertname).',
   'integrations.severityLabel': 'Severity label',
   'integrations.mapping': 'Field mapping (JSON)',
   'integrations.mappingHint':

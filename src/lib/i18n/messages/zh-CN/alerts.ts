@@ -135,6 +135,10 @@ export const alerts: Translation<typeof en> = {
   'integrations.reopenWindow': '重新打开窗口（分钟）',
   'integrations.reopenWindowHint':
     '事件解决后在此时间内再次触发的告警会重新打开该事件；超过后则打开新事件。',
+  'integrations.serviceLabel': '服务标签',
+  'integrations.alertnameLabel': '告警名称标签',
+  'integrations.enrichmentHint':
+    '新事件会关联告警匹配条件与这两个标签的值相符的运行手册（默认为 service 和 alertname）。',
   'integrations.severityLabel': '严重程度标签',
   'integrations.mapping': '字段映射（JSON）',
   'integrations.mappingHint':
