@@ -80,6 +80,8 @@ export interface RuntimeOptions {
   now?: () => number;
   /** How often the escalation worker looks for due steps (tests: never, they call `tick`). */
   escalationTickMs?: number;
+  /** Deliveries one integration may make (tests of the rate limit). */
+  deliveriesPerIntegration?: { burst: number; refillMs: number };
   /** The outbox worker's pace (tests: short retries). */
   delivery?: Partial<DeliveryOptions>;
   /** The archive sweeper's clock and pace (tests). */
@@ -293,6 +295,9 @@ export async function createRuntime(
     logger,
     notifier: notifications,
     escalations: oncall,
+    ...(options.deliveriesPerIntegration
+      ? { deliveriesPerIntegration: options.deliveriesPerIntegration }
+      : {}),
     runbooks: stores.runbookIndex,
     sentMessages: (incidentId) => stores.notificationsStore.messagesOfIncident(incidentId),
     taskActivity: stores.taskActivity,

@@ -208,6 +208,8 @@ export interface AlertsServiceDeps {
   docs: () => Pick<BoardDocs, 'transact'>;
   logger: Logger;
   now?: () => number;
+  /** Deliveries one integration may make (default `alertDefaults`; tests: fewer). */
+  deliveriesPerIntegration?: RateLimit;
 }
 
 function integrationBody(record: IntegrationRecord): Integration {
@@ -249,7 +251,10 @@ export class AlertsService {
 
   constructor(private readonly deps: AlertsServiceDeps) {
     this.now = deps.now ?? Date.now;
-    this.limiter = new RateLimiter(alertDefaults.deliveriesPerIntegration, this.now);
+    this.limiter = new RateLimiter(
+      deps.deliveriesPerIntegration ?? alertDefaults.deliveriesPerIntegration,
+      this.now
+    );
   }
 
   private iso(): string {
