@@ -40,6 +40,7 @@ import {
 } from '$lib/server/api/list-page';
 import type { MemberContext } from '$lib/server/api/request-context';
 import { workspaceParam, workspaceParams } from '../workspaces/workspaces-json';
+import { audit } from '../workspaces/workspaces-service';
 import { alertDefaults } from './alerts-service';
 import { reviewMarkdown } from './review-template';
 import { describeIncidentEvent } from '$lib/alerts/incident-timeline';
@@ -115,26 +116,6 @@ function actorOf(request: MemberContext): string {
   return request.access.actorId;
 }
 
-async function audit(
-  request: MemberContext,
-  entry: {
-    action: 'integration.created' | 'integration.deleted' | 'integration.secret_rotated';
-    id: string;
-    details: Record<string, unknown>;
-  }
-): Promise<void> {
-  const { action, id, details } = entry;
-  await request.runtime.accounts.audit({
-    workspaceId: request.workspaceId,
-    actorId: request.caller.user.id,
-    actorLabel: request.actor.label,
-    action,
-    target: `integration:${id}`,
-    details,
-    origin: request.origin
-  });
-}
-
 export const createIntegrationOperation = defineOperation(
   {
     method: 'POST',
@@ -160,14 +141,17 @@ export const createIntegrationOperation = defineOperation(
       body,
       actorOf(request)
     );
-    await audit(request, {
-      action: 'integration.created',
-      id: integration.id,
-      details: {
+    await audit(
+      request.runtime,
+      request.actor,
+      request.workspaceId,
+      'integration.created',
+      `integration:${integration.id}`,
+      {
         name: integration.name,
         type: integration.type
       }
-    });
+    );
     return { status: 201, body: { ...integration, secret } };
   }
 );
@@ -250,14 +234,17 @@ export const deleteIntegrationOperation = defineOperation(
   async ({ request, params }) => {
     const integration = await request.runtime.alerts.getIntegration(request.workspaceId, params.id);
     await request.runtime.alerts.deleteIntegration(request.workspaceId, params.id);
-    await audit(request, {
-      action: 'integration.deleted',
-      id: params.id,
-      details: {
+    await audit(
+      request.runtime,
+      request.actor,
+      request.workspaceId,
+      'integration.deleted',
+      `integration:${params.id}`,
+      {
         name: integration.name,
         type: integration.type
       }
-    });
+    );
     return { status: 204, body: undefined };
   }
 );
@@ -282,7 +269,14 @@ export const rotateIntegrationSecretOperation = defineOperation(
   },
   async ({ request, params }) => {
     const secret = await request.runtime.alerts.rotateSecret(request.workspaceId, params.id);
-    await audit(request, { action: 'integration.secret_rotated', id: params.id, details: {} });
+    await audit(
+      request.runtime,
+      request.actor,
+      request.workspaceId,
+      'integration.secret_rotated',
+      `integration:${params.id}`,
+      {}
+    );
     return { status: 201, body: { secret } };
   }
 );

@@ -19,32 +19,12 @@ import {
   pageResponse,
   storePageHeaders
 } from '$lib/server/api/list-page';
-import type { MemberContext } from '$lib/server/api/request-context';
 import { workspaceParam, workspaceParams } from '../workspaces/workspaces-json';
+import { audit } from '../workspaces/workspaces-service';
 
 const TAGS = ['notifications'] as const;
 const channelParams = z.object({ ws: workspaceParam, id: idSchema });
 const messageParams = z.object({ ws: workspaceParam, id: idSchema });
-
-async function audit(
-  request: MemberContext,
-  entry: {
-    action: 'channel.created' | 'channel.deleted';
-    id: string;
-    details: Record<string, unknown>;
-  }
-): Promise<void> {
-  const { action, id, details } = entry;
-  await request.runtime.accounts.audit({
-    workspaceId: request.workspaceId,
-    actorId: request.caller.user.id,
-    actorLabel: request.actor.label,
-    action,
-    target: `channel:${id}`,
-    details,
-    origin: request.origin
-  });
-}
 
 export const createChannelOperation = defineOperation(
   {
@@ -73,11 +53,14 @@ export const createChannelOperation = defineOperation(
       locale: event.locals.locale,
       requestOrigin: event.url.origin
     });
-    await audit(request, {
-      action: 'channel.created',
-      id: channel.id,
-      details: { name: channel.name, type: channel.type }
-    });
+    await audit(
+      request.runtime,
+      request.actor,
+      request.workspaceId,
+      'channel.created',
+      `channel:${channel.id}`,
+      { name: channel.name, type: channel.type }
+    );
     return { status: 201, body: channel };
   }
 );
@@ -159,11 +142,14 @@ export const deleteChannelOperation = defineOperation(
   async ({ request, params }) => {
     const channel = await request.runtime.notifications.getChannel(request.workspaceId, params.id);
     await request.runtime.notifications.deleteChannel(request.workspaceId, params.id);
-    await audit(request, {
-      action: 'channel.deleted',
-      id: params.id,
-      details: { name: channel.name, type: channel.type }
-    });
+    await audit(
+      request.runtime,
+      request.actor,
+      request.workspaceId,
+      'channel.deleted',
+      `channel:${params.id}`,
+      { name: channel.name, type: channel.type }
+    );
     return { status: 204, body: undefined };
   }
 );

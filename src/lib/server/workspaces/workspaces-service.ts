@@ -337,7 +337,8 @@ export function inviteStatus(invite: Invite, now: number = Date.now()): InviteSt
   return 'active';
 }
 
-async function audit(
+/** Appends an entry to the workspace's audit log, as `actor`. */
+export async function audit(
   runtime: Pick<Runtime, 'accounts'>,
   actor: AuditActor,
   workspaceId: string,
