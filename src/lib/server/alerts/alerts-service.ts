@@ -1122,7 +1122,8 @@ export class AlertsService {
     for (const id of new Set(ids)) {
       const incident = await this.deps.store.incidentById(id);
       if (!incident) continue;
-      const occurrences = await this.deps.store.occurrences(id);
+      // Counted in the database: intake calls this after every delivery that changed something.
+      const counts = await this.deps.store.occurrenceCounts(id);
       const facts = byWorkspace.get(incident.workspaceId) ?? [];
       facts.push({
         id: incident.id,
@@ -1135,8 +1136,8 @@ export class AlertsService {
         acknowledgedBy: incident.acknowledgedBy,
         resolvedAt: incident.resolvedAt,
         closedAt: incident.closedAt,
-        alerts: occurrences.length,
-        firing: occurrences.filter((o) => o.status === 'firing').length,
+        alerts: counts.alerts,
+        firing: counts.firing,
         flapping: incident.flapping,
         updatedAt: incident.updatedAt
       });

@@ -442,6 +442,18 @@ export class AlertRecords {
     return out;
   }
 
+  /** How many alerts an incident has, and how many of them fire (the ledger's figures). */
+  async occurrenceCounts(incidentId: string): Promise<{ alerts: number; firing: number }> {
+    const rows = await this.db
+      .selectFrom('alert_occurrences')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('incident_id', '=', incidentId)
+      .groupBy('status')
+      .execute();
+    const count = (status: string) => Number(rows.find((r) => r.status === status)?.n ?? 0);
+    return { alerts: count('firing') + count('resolved'), firing: count('firing') };
+  }
+
   /** Whether an alert of the incident still fires. */
   async hasFiring(incidentId: string): Promise<boolean> {
     const row = await this.db
