@@ -82,6 +82,11 @@ export function ledgerDocName(workspaceId: string): string {
   return formatDocName({ workspaceId, kind: 'ledger' });
 }
 
+/** The CMDB of a workspace (`<ws>.cmdb`): configuration items and their relations. */
+export function cmdbDocName(workspaceId: string): string {
+  return formatDocName({ workspaceId, kind: 'cmdb' });
+}
+
 /** A runbook document. */
 export function runbookDocName(workspaceId: string, id: string): string {
   return formatDocName({ workspaceId, kind: 'runbook', id });

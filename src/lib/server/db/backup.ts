@@ -72,7 +72,8 @@ export const BACKUP_TABLES: readonly TableSpec[] = [
   { table: 'oncall_overrides', orderBy: ['id'] },
   { table: 'escalation_policies', orderBy: ['id'] },
   { table: 'incident_escalations', orderBy: ['incident_id'] },
-  { table: 'maintenance_windows', orderBy: ['id'] }
+  { table: 'maintenance_windows', orderBy: ['id'] },
+  { table: 'cmdb_history', orderBy: ['workspace_id', 'id'] }
 ];
 
 /** Tables that are not copied row by row, and why. */
@@ -84,6 +85,9 @@ export const NOT_BACKED_UP: Readonly<Record<string, string>> = {
   runbook_search: 'derived from the runbook documents; rebuilt on restore',
   archived_task_search: 'derived from archived_tasks.search_text; rebuilt as its rows are restored',
   task_cards: 'derived from the board documents; rebuilt when a board loads',
+  cmdb_items: 'derived from the CMDB documents; rebuilt when one loads',
+  cmdb_relations: 'derived from the CMDB documents; rebuilt when one loads',
+  cmdb_mirrors: 'the CMDB documents\' state the mirrored rows hold; dropped, so they are rebuilt',
   task_card_mirrors: 'derived from the board documents; rebuilt when a board loads'
 };
 

@@ -230,6 +230,55 @@ export interface MaintenanceWindowsTable {
   created_by: string | null;
 }
 
+/** CMDB items as last mirrored from `<ws>.cmdb` (migration 14; derived, rebuilt from the document). */
+export interface CmdbItemsTable {
+  workspace_id: string;
+  id: string;
+  type: string;
+  name: string;
+  name_lower: string;
+  environment: string | null;
+  criticality: string;
+  owner: string | null;
+  /** JSON of `string[]`. */
+  tags: string;
+  /** JSON of the item's attributes. */
+  attributes: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** CMDB relations as last mirrored (migration 14): `from_id` depends on `to_id`. */
+export interface CmdbRelationsTable {
+  workspace_id: string;
+  id: string;
+  from_id: string;
+  to_id: string;
+  type: string;
+}
+
+/** The `<ws>.cmdb` state the mirrored rows hold (`Y.encodeSnapshot`), per workspace. */
+export interface CmdbMirrorsTable {
+  workspace_id: string;
+  doc_state: Uint8Array;
+  mirrored_at: number;
+}
+
+/** Who changed what of a CMDB item (migration 14): a server fact. */
+export interface CmdbHistoryTable {
+  workspace_id: string;
+  id: string;
+  item_id: string;
+  at: string;
+  actor_id: string | null;
+  /** created, updated, deleted, related, unrelated, refused. */
+  action: string;
+  field: string | null;
+  /** JSON of the value before and after (null when there was none). */
+  from_value: string | null;
+  to_value: string | null;
+}
+
 export interface UsersTable {
   id: string;
   email: string;
@@ -454,6 +503,10 @@ export interface RecordsSchema {
   escalation_policies: EscalationPoliciesTable;
   incident_escalations: IncidentEscalationsTable;
   maintenance_windows: MaintenanceWindowsTable;
+  cmdb_items: CmdbItemsTable;
+  cmdb_relations: CmdbRelationsTable;
+  cmdb_mirrors: CmdbMirrorsTable;
+  cmdb_history: CmdbHistoryTable;
   archived_task_search: ArchivedTaskSearchTable;
   schema_migrations: SchemaMigrationsTable;
 }

@@ -12,6 +12,7 @@ import { sql as alerts } from './0010-alerts';
 import { sql as notifications } from './0011-notifications';
 import { sql as oncall } from './0012-oncall';
 import { sql as alertRouting } from './0013-alert-routing';
+import { sql as cmdb } from './0014-cmdb';
 
 export interface Migration {
   version: number;
@@ -39,5 +40,6 @@ export const migrations: readonly Migration[] = [
   { version: 10, name: 'alerts', sql: alerts },
   { version: 11, name: 'notifications', sql: notifications },
   { version: 12, name: 'oncall', sql: oncall },
-  { version: 13, name: 'alert-routing', sql: alertRouting }
+  { version: 13, name: 'alert-routing', sql: alertRouting },
+  { version: 14, name: 'cmdb', sql: cmdb }
 ];
