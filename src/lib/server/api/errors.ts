@@ -86,6 +86,8 @@ export const domainErrorStatus: Readonly<Record<DomainErrorCode, number>> = {
   rate_limited: 429,
   task_archived: 409,
   invalid_transition: 409,
+  cycle: 422,
+  import_rejected: 422,
   invalid_secret: 401,
   secret_key_required: 503,
   unsupported_media_type: 415,

@@ -135,7 +135,9 @@ export function checkCustomFields(
       problems.push({ field: field.key, problem: 'not_boolean' });
     } else if (
       field.type === 'date' &&
-      (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(Date.parse(value)))
+      (typeof value !== 'string' ||
+        !/^\d{4}-\d{2}-\d{2}/.test(value) ||
+        Number.isNaN(Date.parse(value)))
     ) {
       problems.push({ field: field.key, problem: 'not_date' });
     } else if (field.type === 'choice' && !(field.choices ?? []).includes(String(value))) {

@@ -31,6 +31,10 @@ export const DOMAIN_ERROR_CODES = [
   'task_archived',
   // Incidents (and changes): a state the lifecycle does not allow from the current one.
   'invalid_transition',
+  // CMDB: a relation that would close a dependency cycle; an import with bad rows (nothing
+  // imported; `details` lists `{ row, message }`).
+  'cycle',
+  'import_rejected',
   // Alert intake: a missing or wrong integration secret.
   'invalid_secret',
   // Credentials at rest: no key to seal them under (RUNBOARD_SECRET_KEY).

@@ -19,6 +19,7 @@ import { list } from './list';
 import { notify } from './notify';
 import { offline } from './offline';
 import { oncall } from './oncall';
+import { cmdbApi } from './cmdb-api';
 import { rebase } from './rebase';
 import { runbooks } from './runbooks';
 import { task } from './task';
@@ -42,6 +43,7 @@ export const en = {
   ...audit,
   ...alerts,
   ...oncall,
+  ...cmdbApi,
   ...channels,
   ...rebase,
   ...notify,
