@@ -261,5 +261,19 @@ describe('configuration items', () => {
       ).items.map((i) => i.id);
     expect(await impactOf(b.id)).toEqual([a.id]);
     expect(await impactOf(a.id)).toEqual([]);
+
+    // A device that was offline brings many relations at once, one of which closes a cycle:
+    // only that one is removed.
+    const leaves = [];
+    for (let i = 0; i < 12; i++) leaves.push(await create({ type: 'host', name: `leaf-${i}` }));
+    const closing = relationId(leaves[0]!.id, a.id, 'connects_to');
+    operator.doc.transact(() => {
+      for (const leaf of leaves)
+        writeRelation(operator.doc, { from: b.id, to: leaf.id, type: 'runs_on' });
+      writeRelation(operator.doc, { from: leaves[0]!.id, to: a.id, type: 'connects_to' });
+    });
+    await waitFor(() => !relationsMap(operator.doc).has(closing), 5_000);
+    await eventually(async () => (await impactOf(leaves[11]!.id)).length === 2);
+    expect(relationsMap(operator.doc).has(relationId(b.id, leaves[0]!.id, 'runs_on'))).toBe(true);
   });
 });

@@ -218,6 +218,8 @@ export function cmdbExtension(deps: CmdbExtensionDeps): CmdbExtension {
       const items = itemsMap(doc);
       const relations = relationsMap(doc);
       const graph = CmdbGraph.ofDoc(doc);
+      // Refused relations still in the document until the repair removes them: not in `graph`.
+      const outsideGraph = new Set<string>();
       let destroyed = false;
 
       const onItems = (event: Y.YMapEvent<unknown>, transaction: Y.Transaction) => {
@@ -242,7 +244,7 @@ export function cmdbExtension(deps: CmdbExtensionDeps): CmdbExtension {
         // Keys a client wrote that are no relation at all (only a broken or hostile client
         // writes one), and relations that close a cycle: both removed again.
         const dropped: string[] = [];
-        const refused: CiRelation[] = [];
+        const added: CiRelation[] = [];
         for (const [key, change] of event.changes.keys) {
           const relation = parseRelationId(key);
           if (relation === null) {
@@ -250,20 +252,26 @@ export function cmdbExtension(deps: CmdbExtensionDeps): CmdbExtension {
             continue;
           }
           if (change.action === 'delete') {
-            graph.remove(relation.from, relation.to);
+            if (!outsideGraph.delete(key)) graph.remove(relation.from, relation.to);
             if (actorId !== undefined && !repair) {
               entries.push(...relationHistory(relation, 'unrelated', at, actorId));
             }
-            continue;
+          } else if (change.action === 'add') {
+            added.push(relation);
           }
-          if (change.action !== 'add') continue;
-          if (origin.kind === 'client' && graph.wouldCycle(relation.from, relation.to)) {
-            refused.push(relation);
-            continue;
+        }
+        // The server checked its own relations before writing them; a client's are checked here.
+        let refused: CiRelation[] = [];
+        if (origin.kind === 'client') refused = graph.addAcyclic(added);
+        else for (const relation of added) graph.add(relation.from, relation.to);
+        const refusedIds = new Set(refused.map((r) => r.id));
+        for (const id of refusedIds) outsideGraph.add(id);
+        if (actorId !== undefined) {
+          for (const relation of added) {
+            if (!refusedIds.has(relation.id)) {
+              entries.push(...relationHistory(relation, 'related', at, actorId));
+            }
           }
-          graph.add(relation.from, relation.to);
-          if (actorId !== undefined)
-            entries.push(...relationHistory(relation, 'related', at, actorId));
         }
         record(workspaceId, entries);
         if (refused.length === 0 && dropped.length === 0) return;
