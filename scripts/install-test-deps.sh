@@ -3,12 +3,14 @@
 # browser tests (Playwright drives it through executablePath; no browser is downloaded) and
 # Prometheus Alertmanager for the alert intake tests (tests/helpers/alertmanager.ts runs the real
 # binary, /usr/bin/prometheus-alertmanager, on free ports; the package's own service, if apt
-# starts it, is not used and does not get in the way).
+# starts it, is not used and does not get in the way), and ansible-core for the CMDB inventory
+# test (tests/records/cmdb-inventory.test.ts runs the real `ansible-inventory` against the
+# dynamic-inventory JSON; it starts no service).
 # Works as root (CI, containers) and as a user with sudo. Packages already present are skipped,
 # so it is quick to run again. `.ci/run` calls it too, so the README and CI cannot drift.
 set -eu
 
-packages="chromium prometheus-alertmanager"
+packages="chromium prometheus-alertmanager ansible-core"
 
 missing=""
 for pkg in $packages; do
