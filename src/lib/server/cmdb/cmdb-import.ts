@@ -1062,7 +1062,10 @@ function readIniInventory(text: string, errors: ErrorList): Inventory {
     if (line === '' || line.startsWith('#') || line.startsWith(';')) return;
     const header = /^\[([^\]]+)\](.*)$/.exec(line);
     const afterHeader = header?.[2]?.trim() ?? '';
-    if (header && (afterHeader === '' || afterHeader.startsWith('#') || afterHeader.startsWith(';'))) {
+    if (
+      header &&
+      (afterHeader === '' || afterHeader.startsWith('#') || afterHeader.startsWith(';'))
+    ) {
       const parts = header[1]!.trim().split(':');
       const name = parts[0]!.trim();
       const kind = parts[1]?.trim();
