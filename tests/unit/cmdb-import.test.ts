@@ -12,7 +12,7 @@ import {
   type ImportResult,
   type RowError
 } from '$lib/server/cmdb/cmdb-import';
-import type { CiType } from '$lib/shared/cmdb/schema';
+import { ciCreateSchema, type CiType } from '$lib/shared/cmdb/schema';
 
 const customTypes: Record<string, CiType> = {
   rack: {
@@ -26,8 +26,10 @@ const customTypes: Record<string, CiType> = {
 };
 const ctx = { customTypes };
 
+/** The plan of a good file; every item in it is what `POST …/cmdb/items` accepts. */
 function plan(result: ImportResult): ImportPlan {
   if (!result.ok) throw new Error(`expected a plan, got ${JSON.stringify(result.errors)}`);
+  for (const { item } of result.plan.items) expect(ciCreateSchema.parse(item)).toEqual(item);
   return result.plan;
 }
 function errors(result: ImportResult): RowError[] {
@@ -207,6 +209,41 @@ describe('CSV import', () => {
     expect(list).toHaveLength(IMPORT_LIMITS.errors);
     expect(list.at(-1)!.key).toBe('cmdbImport.row.tooManyErrors');
     expect(list[0]!.row).toBe(2);
+  });
+
+  it('reads runs_on and connects_to columns and old Mac line ends (CR)', () => {
+    const csv = 'type,name,runs_on,connects_to\rvm,app,k8s,\r\rcluster,k8s,,lb\rhost,lb,,\r';
+    const p = plan(parseImport('csv', csv, ctx));
+    expect(p.items.map((i) => [i.row, i.item.name])).toEqual([
+      [2, 'app'],
+      [4, 'k8s'],
+      [5, 'lb']
+    ]);
+    expect(p.relations).toEqual([
+      { row: 2, from: 'app', to: 'k8s', type: 'runs_on' },
+      { row: 4, from: 'k8s', to: 'lb', type: 'connects_to' }
+    ]);
+  });
+
+  it('checks the limits of names, environments, owners, tags and attributes', () => {
+    const long = (n: number) => 'x'.repeat(n);
+    const csv = [
+      'type,name,environment,owner,tags,attr.note',
+      `host,${long(201)},,,,`,
+      `host,b,${long(41)},,,`,
+      `host,c,,${long(101)},,`,
+      `host,d,,,${long(61)},`,
+      `host,e,,,,${long(2001)}`,
+      'host,"f\tg",,,,'
+    ].join('\n');
+    expect(brief(parseImport('csv', csv, ctx))).toEqual([
+      '2 nameTooLong',
+      '3 environmentTooLong',
+      '4 ownerTooLong',
+      '5 tagTooLong',
+      '6 attributeTooLong',
+      '7 nameControl'
+    ]);
   });
 
   it('refuses an empty file', () => {

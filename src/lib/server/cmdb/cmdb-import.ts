@@ -208,14 +208,10 @@ function checkItem(draft: DraftItem, ctx: ImportContext, errors: ErrorList): CiC
   const { row } = draft;
   const before = errors.size;
   let type = '';
-  if (typeof draft.type !== 'string') {
-    errors.add(
-      row,
-      draft.type === undefined || draft.type === null
-        ? 'cmdbImport.row.missingType'
-        : 'cmdbImport.row.fieldNotText',
-      { field: 'type' }
-    );
+  if (draft.type === undefined || draft.type === null) {
+    errors.add(row, 'cmdbImport.row.missingType');
+  } else if (typeof draft.type !== 'string') {
+    errors.add(row, 'cmdbImport.row.fieldNotText', { field: 'type' });
   } else if (draft.type.trim() === '') {
     errors.add(row, 'cmdbImport.row.missingType');
   } else {
@@ -451,8 +447,8 @@ export function splitCsv(text: string, errors: ErrorList): CsvRecord[] {
     const fields: string[] = [];
     let bad = false;
     // An empty line is not a record.
-    if (text[i] === '\n' || (text[i] === '\r' && text[i + 1] === '\n')) {
-      i += text[i] === '\r' ? 2 : 1;
+    if (text[i] === '\n' || text[i] === '\r') {
+      i += text[i] === '\r' && text[i + 1] === '\n' ? 2 : 1;
       line++;
       continue;
     }
