@@ -16,6 +16,7 @@ import {
   type NetboxImportResult
 } from '$lib/server/cmdb/netbox';
 import type { ImportPlan } from '$lib/server/cmdb/cmdb-import';
+import { translate } from '$lib/server/i18n/translate';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/netbox');
 const TOKEN = 'nbt_4f2a9c1e7b3d.Zx9qL2mN8vR4tY6uW1eS3dF5gH7jK0pA';
@@ -121,6 +122,15 @@ function plan(result: NetboxImportResult): ImportPlan {
 function failure(result: NetboxImportResult) {
   if (result.ok || !('failure' in result))
     throw new Error(`expected a failure, got ${JSON.stringify(result)}`);
+  // Every failure reads whole in both languages.
+  for (const locale of ['en', 'zh-CN'] as const) {
+    const text = translate(
+      locale,
+      result.failure.key as 'cmdbImport.netbox.badUrl',
+      result.failure.values as never
+    );
+    expect(text).not.toMatch(/\{\w+\}/);
+  }
   return result.failure;
 }
 
