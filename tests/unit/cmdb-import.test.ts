@@ -571,7 +571,7 @@ describe('messages', () => {
         for (const locale of ['en', 'zh-CN'] as const) {
           const message = translate(
             locale,
-            error.key as 'cmdbImport.row.emptyFile',
+            error.key as 'cmdbImport.row.duplicateName',
             error.values as never
           );
           expect(message, `${error.key} in ${locale}`).not.toMatch(/\{\w+\}/);

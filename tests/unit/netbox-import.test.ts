@@ -126,7 +126,7 @@ function failure(result: NetboxImportResult) {
   for (const locale of ['en', 'zh-CN'] as const) {
     const text = translate(
       locale,
-      result.failure.key as 'cmdbImport.netbox.badUrl',
+      result.failure.key as 'cmdbImport.netbox.http',
       result.failure.values as never
     );
     expect(text).not.toMatch(/\{\w+\}/);
