@@ -74,7 +74,10 @@ function bareAddress(value: AttributeValue | undefined): string | null {
   return value.trim().replace(/\/\d{1,3}$/, '');
 }
 
-/** The CMDB's hosts and VMs as Ansible dynamic-inventory JSON (see the module comment). */
+/**
+ * The CMDB's hosts and VMs as Ansible dynamic-inventory JSON (see the module comment).
+ * `_relations` is taken for the API's sake and not used yet: relations make no groups.
+ */
 export function inventoryJson(
   items: readonly InventoryItem[],
   _relations: readonly unknown[] = []
