@@ -13,6 +13,7 @@ import { audit } from './audit';
 import { auth } from './auth';
 import { board } from './board';
 import { channels } from './channels';
+import { cmdbImport } from './cmdb-import';
 import { common } from './common';
 import { errors } from './errors';
 import { list } from './list';
@@ -47,6 +48,7 @@ export const en = {
   ...channels,
   ...rebase,
   ...notify,
+  ...cmdbImport,
   ...errors
 } as const;
 

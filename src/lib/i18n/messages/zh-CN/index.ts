@@ -12,6 +12,7 @@ import { audit } from './audit';
 import { auth } from './auth';
 import { board } from './board';
 import { channels } from './channels';
+import { cmdbImport } from './cmdb-import';
 import { common } from './common';
 import { errors } from './errors';
 import { list } from './list';
@@ -44,5 +45,6 @@ export const zhCN: Messages = {
   ...channels,
   ...rebase,
   ...notify,
+  ...cmdbImport,
   ...errors
 };
