@@ -37,6 +37,8 @@ const ACTION_MIN_ROLE = {
   'tasks.write': 'member',
   'runbooks.write': 'member',
   'cmdb.write': 'operator',
+  // The server fetches the NetBox address given: admins only.
+  'cmdb.netbox': 'admin',
   'oncall.manage': 'operator',
   'workspace.rename': 'admin',
   'members.manage': 'admin',
