@@ -50,7 +50,11 @@ describe('CmdbIndex', () => {
     const doc = new Y.Doc();
     writeItem(doc, 'web1', value('web-01', { tags: ['edge', 'nginx'], owner: 'sre' }));
     writeItem(doc, 'db1', value('Orders DB', { type: 'database', criticality: 'critical' }));
-    writeItem(doc, 'st1', value('web-stage', { environment: 'staging', attributes: { ip: '10.0.0.7' } }));
+    writeItem(
+      doc,
+      'st1',
+      value('web-stage', { environment: 'staging', attributes: { ip: '10.0.0.7' } })
+    );
     const index = new CmdbIndex(doc);
     const names = (query: Parameters<CmdbIndex['filter']>[0]) =>
       index.filter(query).map((item) => item.name);
@@ -158,19 +162,18 @@ describe('checked edits', () => {
     expect(index.get(rack)?.attributes).toEqual({ units: 48 });
     expect(refused(() => deleteCustomType(doc, index, 'rack')).code).toBe('type_in_use');
     expect(
-      refused(() => saveCustomType(doc, index, 'host', { label: 'H', fields: [] }, { creating: true }))
-        .code
+      refused(() =>
+        saveCustomType(doc, index, 'host', { label: 'H', fields: [] }, { creating: true })
+      ).code
     ).toBe('type_exists');
   });
 
   it('refuses a relation that would close a cycle, naming the path, and writes nothing', () => {
     const doc = new Y.Doc();
     const index = new CmdbIndex(doc);
-    const [a, b, c] = ['app', 'svc', 'db'].map((name) => createItem(doc, index, { type: 'service', name })) as [
-      string,
-      string,
-      string
-    ];
+    const [a, b, c] = ['app', 'svc', 'db'].map((name) =>
+      createItem(doc, index, { type: 'service', name })
+    ) as [string, string, string];
     addRelation(doc, index, a, b, 'depends_on');
     addRelation(doc, index, b, c, 'runs_on');
     const before = relationsMap(doc).size;
@@ -209,7 +212,8 @@ describe('a CMDB of 20,000 items and 60,000 relations', () => {
       for (let i = 1; i < 20_000; i++) {
         // Each item needs up to three items before it: no cycles, 60,000 relations in all.
         for (const step of [1, 7, 101]) {
-          if (i - step >= 0) writeRelation(doc, { from: `i${i}`, to: `i${i - step}`, type: 'depends_on' });
+          if (i - step >= 0)
+            writeRelation(doc, { from: `i${i}`, to: `i${i - step}`, type: 'depends_on' });
         }
       }
     });

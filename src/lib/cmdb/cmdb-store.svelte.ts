@@ -56,7 +56,8 @@ export class CmdbStore {
     const status = this.connection.status;
     return (
       this.index.size === 0 &&
-      (!this.localLoaded || (status.state !== 'refused' && !status.synced && status.state !== 'offline'))
+      (!this.localLoaded ||
+        (status.state !== 'refused' && !status.synced && status.state !== 'offline'))
     );
   }
 

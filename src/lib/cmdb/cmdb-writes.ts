@@ -57,7 +57,9 @@ export class CmdbWriteError extends Error {
   }
 }
 
-function firstIssue(error: { issues: readonly { path: PropertyKey[]; message: string }[] }): string {
+function firstIssue(error: {
+  issues: readonly { path: PropertyKey[]; message: string }[];
+}): string {
   const issue = error.issues[0];
   if (issue === undefined) return 'invalid';
   const path = issue.path.map(String).join('.');
@@ -177,7 +179,8 @@ export function saveCustomType(
   const parsed = ciTypeSchema.safeParse(type);
   if (!parsed.success) throw new CmdbWriteError('invalid', firstIssue(parsed.error));
   const keys = parsed.data.fields.map((field) => field.key);
-  if (new Set(keys).size !== keys.length) throw new CmdbWriteError('invalid', 'duplicate field key');
+  if (new Set(keys).size !== keys.length)
+    throw new CmdbWriteError('invalid', 'duplicate field key');
   typesMap(doc).set(name, parsed.data);
 }
 

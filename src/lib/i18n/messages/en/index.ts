@@ -13,6 +13,7 @@ import { audit } from './audit';
 import { auth } from './auth';
 import { board } from './board';
 import { channels } from './channels';
+import { cmdb } from './cmdb';
 import { cmdbImport } from './cmdb-import';
 import { common } from './common';
 import { errors } from './errors';
@@ -44,6 +45,7 @@ export const en = {
   ...audit,
   ...alerts,
   ...oncall,
+  ...cmdb,
   ...cmdbApi,
   ...channels,
   ...rebase,

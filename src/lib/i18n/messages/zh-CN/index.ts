@@ -12,6 +12,7 @@ import { audit } from './audit';
 import { auth } from './auth';
 import { board } from './board';
 import { channels } from './channels';
+import { cmdb } from './cmdb';
 import { cmdbImport } from './cmdb-import';
 import { common } from './common';
 import { errors } from './errors';
@@ -41,6 +42,7 @@ export const zhCN: Messages = {
   ...audit,
   ...alerts,
   ...oncall,
+  ...cmdb,
   ...cmdbApi,
   ...channels,
   ...rebase,
