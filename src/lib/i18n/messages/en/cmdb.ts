@@ -182,7 +182,8 @@ export const cmdb = {
   'cmdb.item.details': 'Details',
   'cmdb.item.edit': 'Edit',
   'cmdb.item.delete': 'Delete item',
-  'cmdb.item.confirmDelete': 'Delete {name} and its {count} relations?',
+  'cmdb.item.confirmDelete.one': 'Delete {name} and its {count} relation?',
+  'cmdb.item.confirmDelete.other': 'Delete {name} and its {count} relations?',
   'cmdb.item.confirm': 'Delete',
   'cmdb.item.cancel': 'Cancel',
   'cmdb.item.deleted': 'Item deleted.',
@@ -220,7 +221,8 @@ export const cmdb = {
   'cmdb.graph.label': 'Relations of {name}, two steps each way',
   'cmdb.graph.dependents': 'Needed by',
   'cmdb.graph.dependencies': 'Needs',
-  'cmdb.graph.more': '+{count} more',
+  'cmdb.graph.more.one': '+{count} more',
+  'cmdb.graph.more.other': '+{count} more',
   'cmdb.graph.empty': 'No relations to draw yet.',
   'cmdb.graph.node': '{name} ({type}, {criticality})',
 
@@ -233,8 +235,10 @@ export const cmdb = {
   'cmdb.impact.direct': 'directly',
   'cmdb.impact.depthCount.one': '{count} item',
   'cmdb.impact.depthCount.other': '{count} items',
-  'cmdb.impact.critical': '{count} critical',
-  'cmdb.impact.more': 'and {count} more',
+  'cmdb.impact.critical.one': '{count} critical',
+  'cmdb.impact.critical.other': '{count} critical',
+  'cmdb.impact.more.one': 'and {count} more',
+  'cmdb.impact.more.other': 'and {count} more',
 
   'cmdb.history.title': 'History',
   'cmdb.history.body':
