@@ -183,7 +183,7 @@ test('an item page with a failing history endpoint shows an error, not a broken 
   await page.getByRole('link', { name: 'Open', exact: true }).click();
   await expect(page.getByTestId('cmdb-item-name')).toHaveText('lonely-01');
   await expect(page.getByTestId('cmdb-history-error')).toContainText(
-    'The history cannot be loaded right now'
+    'This server does not keep item history yet.'
   );
   await expect(page.getByText('Nothing depends on this item.')).toBeVisible();
   await expect(page.getByText('No relations to draw yet.')).toBeVisible();
