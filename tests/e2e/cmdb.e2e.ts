@@ -2,9 +2,11 @@
  * The CMDB pages in real Chromium against the production build: an owner creates items through
  * the form and relations through the item page, sees the neighbourhood graph and the impact with
  * depths, filters the list, and has a relation that would close a cycle refused with a message;
- * the item page survives a history endpoint that is missing or failing; edits made offline show
- * at once and reach a second user once back online; a viewer reads without any edit control.
- * Each test makes its own workspace.
+ * the item page survives a history endpoint that is missing; edits made offline show at once and
+ * reach a second user once back online; a viewer reads without any edit control; a custom type's
+ * typed fields are checked on save; the import dialog shows a preview and a refused file's rows
+ * (the server's import answers are played by the test, see there). Each test makes its own
+ * workspace.
  */
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { e2eAccounts, newWorkspace, signedIn, type E2eUser } from './fixtures';
@@ -272,4 +274,117 @@ test('a viewer reads the CMDB without any edit control', async ({ browser }) => 
   await expect(viewer.getByRole('button', { name: 'Delete item' })).toHaveCount(0);
   await expect(viewer.getByRole('button', { name: /^Remove/ })).toHaveCount(0);
   await expect(viewer.getByRole('combobox', { name: 'Target item' })).toHaveCount(0);
+});
+
+test('a custom type with typed fields is defined, and its fields are checked on save', async ({
+  browser
+}) => {
+  const ws = await newWorkspace('cmdb-types');
+  const page = await openPage(browser);
+  await page.goto(`/w/${ws}/cmdb`);
+  await page.getByRole('button', { name: 'Custom types' }).click();
+  const types = page.getByRole('dialog', { name: 'Custom types' });
+  await expect(types.getByText('No custom types yet.')).toBeVisible();
+  await types.getByRole('button', { name: 'New type' }).click();
+  await types.getByLabel('Name (key)').fill('rack');
+  await types.getByLabel('Label', { exact: true }).fill('Rack');
+  await types.getByRole('button', { name: 'Add field' }).click();
+  await types.getByLabel('Key', { exact: true }).fill('units');
+  await types.getByLabel('Label', { exact: true }).last().fill('Units');
+  await types.getByLabel('Type', { exact: true }).selectOption({ label: 'Number' });
+  await types.getByLabel('Required').check();
+  await types.getByRole('button', { name: 'Add field' }).click();
+  await types.getByLabel('Key', { exact: true }).last().fill('row');
+  await types.getByLabel('Label', { exact: true }).last().fill('Row');
+  await types.getByLabel('Type', { exact: true }).last().selectOption({ label: 'Choice' });
+  await types.getByLabel('Choices (comma-separated)').fill('A, B');
+  await types.getByRole('button', { name: 'Save type' }).click();
+  await expect(types.getByText('Type Rack saved.')).toBeVisible();
+  await expect(types.getByRole('listitem')).toHaveText([/Rack\s+rack\s+2 fields · Units, Row/]);
+  await types.getByRole('button', { name: 'Close' }).click();
+
+  await page.getByRole('button', { name: 'New item' }).first().click();
+  const form = page.getByRole('dialog', { name: 'New configuration item' });
+  await form.getByLabel('Type', { exact: true }).selectOption({ label: 'Rack' });
+  await form.getByLabel('Name', { exact: true }).fill('rack-a1');
+  await form.getByRole('button', { name: 'Create item' }).click();
+  await expect(form.getByRole('alert')).toHaveText('Some fields are not right: Units: required');
+  await form.getByLabel(/^Units/).fill('42');
+  await form.getByLabel('Row', { exact: true }).selectOption('B');
+  await form.getByRole('button', { name: 'Create item' }).click();
+  await expect(form).toBeHidden();
+  await page.getByRole('link', { name: 'Open', exact: true }).click();
+  const details = page.getByRole('region', { name: 'Details' });
+  await expect(details.getByRole('definition')).toContainText(['Rack']);
+  await expect(details).toContainText(/Units\s*42/);
+  await expect(details).toContainText(/Row\s*B/);
+});
+
+test('an import is previewed, and a refused file lists its rows', async ({ browser }) => {
+  // The server's import lives beside these pages; its answers (docs/design.md §2) are played
+  // here so that the dialog's handling of each is shown on its own.
+  const ws = await newWorkspace('cmdb-import');
+  const page = await openPage(browser);
+  const seen: { url: string; body: string | null; type: string | undefined }[] = [];
+  await page.route('**/cmdb/import?**', async (route) => {
+    const request = route.request();
+    seen.push({
+      url: request.url(),
+      body: request.postData(),
+      type: request.headers()['content-type']
+    });
+    const body = request.postData() ?? '';
+    if (body.includes('nonsense')) {
+      await route.fulfill({
+        status: 422,
+        contentType: 'application/json',
+        body: JSON.stringify({
+          error: {
+            code: 'invalid_import',
+            message: 'the file has bad rows',
+            details: [
+              { row: 2, message: 'unknown type "nonsense"' },
+              { row: 3, message: 'duplicate name "web-01"' }
+            ]
+          }
+        })
+      });
+      return;
+    }
+    const dryRun = new URL(request.url()).searchParams.get('dryRun') === '1';
+    await route.fulfill({
+      status: dryRun ? 200 : 201,
+      contentType: 'application/json',
+      body: JSON.stringify(
+        dryRun
+          ? { imported: 0, preview: { create: 2, update: 0, relations: 0 }, errors: [] }
+          : { imported: 2, errors: [] }
+      )
+    });
+  });
+  await page.goto(`/w/${ws}/cmdb`);
+  await page.getByRole('button', { name: 'Import' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'Import items' });
+  const csv =
+    'type,name,environment,criticality,owner,tags\nhost,web-01,production,high,sre,edge\nhost,web-02,production,low,sre,\n';
+  await dialog.getByLabel('Or paste the content').fill(csv);
+  await dialog.getByRole('button', { name: 'Preview' }).click();
+  await expect(dialog.getByTestId('cmdb-import-result')).toHaveText(
+    'Ready to import: 2 new, 0 updated, 0 relations. Nothing is written until you press Import.'
+  );
+  expect(seen[0]?.url).toContain(`/api/v1/workspaces/${ws}/cmdb/import?format=csv&dryRun=1`);
+  expect(seen[0]?.body).toBe(csv);
+  expect(seen[0]?.type).toBe('text/csv');
+  await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(dialog.getByTestId('cmdb-import-result')).toHaveText('Imported 2 items.');
+  expect(seen[1]?.url).not.toContain('dryRun');
+
+  await dialog.getByLabel('Or paste the content').fill(`${csv}nonsense,x,,,,\n`);
+  await dialog.getByRole('button', { name: 'Preview' }).click();
+  await expect(dialog.getByRole('alert')).toContainText('Refused, nothing imported');
+  await expect(dialog.getByRole('row')).toHaveText([
+    /Row\s*Problem/,
+    /2\s*unknown type "nonsense"/,
+    /3\s*duplicate name "web-01"/
+  ]);
 });
