@@ -116,6 +116,13 @@ test('items and relations made in the UI show in the graph and the impact; a cyc
   await page.getByRole('button', { name: 'Clear filters' }).click();
   await page.getByLabel('Tag', { exact: true }).selectOption({ label: 'postgres (1)' });
   await expect(page.getByTestId('cmdb-row')).toHaveText([/orders-db/]);
+  // The filters live in the address: back from an item, the list is as it was.
+  await expect(page).toHaveURL(/\?tag=postgres$/);
+  await page.getByTestId('cmdb-row').filter({ hasText: 'orders-db' }).click();
+  await expect(page.getByTestId('cmdb-item-name')).toHaveText('orders-db');
+  await page.goBack();
+  await expect(page.getByTestId('cmdb-count')).toHaveText('1 of 4 items');
+  await expect(page.getByLabel('Tag', { exact: true })).toHaveValue('postgres');
   await page.getByRole('button', { name: 'Clear filters' }).click();
   await expect(page.getByTestId('cmdb-count')).toHaveText('4 items');
 

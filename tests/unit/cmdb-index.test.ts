@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CmdbIndex } from '$lib/cmdb/cmdb-index';
+import { filtersFromSearchParams, filtersToSearch } from '$lib/cmdb/cmdb-query';
 import {
   CmdbWriteError,
   addRelation,
@@ -189,6 +190,24 @@ describe('checked edits', () => {
       { id: b, depth: 1 },
       { id: a, depth: 2 }
     ]);
+  });
+});
+
+describe('the list filters in the address', () => {
+  it('round-trip, leave out what is unset and ignore an unknown criticality', () => {
+    const filters = {
+      q: ' web ',
+      type: 'rack',
+      environment: '生产',
+      criticality: 'high' as const,
+      tag: 'edge',
+      owner: ''
+    };
+    const search = filtersToSearch(filters);
+    expect(search).toBe('q=web&type=rack&env=%E7%94%9F%E4%BA%A7&criticality=high&tag=edge');
+    expect(filtersFromSearchParams(new URLSearchParams(search))).toEqual({ ...filters, q: 'web' });
+    expect(filtersFromSearchParams(new URLSearchParams('criticality=severe')).criticality).toBe('');
+    expect(filtersToSearch(filtersFromSearchParams(new URLSearchParams()))).toBe('');
   });
 });
 
