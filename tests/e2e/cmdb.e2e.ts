@@ -229,6 +229,11 @@ test('edits made offline show at once and reach another user when back online', 
   });
   await expect(page.getByTestId('cmdb-count')).toHaveText('2 items');
   await expect(badge).toContainText('1 change waiting');
+  // Filtering offline: the list and the address follow, with nothing to load.
+  await page.getByLabel('Search').fill('offline');
+  await expect(page.getByTestId('cmdb-row')).toHaveText([/offline-vm/]);
+  await expect(page).toHaveURL(/\?q=offline$/);
+  await page.getByLabel('Search').fill('');
   // The item page opened before works offline, with its relations and impact from the copy.
   await page.getByTestId('cmdb-row').filter({ hasText: 'online-01' }).click();
   await expect(page.getByTestId('cmdb-item-name')).toHaveText('online-01');
