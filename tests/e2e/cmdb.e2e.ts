@@ -4,9 +4,8 @@
  * depths, filters the list, and has a relation that would close a cycle refused with a message;
  * the item page survives a history endpoint that is missing; edits made offline show at once and
  * reach a second user once back online; a viewer reads without any edit control; a custom type's
- * typed fields are checked on save; the import dialog shows a preview and a refused file's rows
- * (the server's import answers are played by the test, see there). Each test makes its own
- * workspace.
+ * typed fields are checked on save; the import dialog shows the server's preview, imports, and
+ * lists a refused file's rows. Each test makes its own workspace.
  */
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { e2eAccounts, newWorkspace, signedIn, type E2eUser } from './fixtures';
@@ -192,7 +191,7 @@ test('an item page with a failing history endpoint shows an error, not a broken 
   await page.getByRole('link', { name: 'Open', exact: true }).click();
   await expect(page.getByTestId('cmdb-item-name')).toHaveText('lonely-01');
   await expect(page.getByTestId('cmdb-history-error')).toContainText(
-    'This server does not keep item history yet.'
+    'No history recorded for this item yet.'
   );
   await expect(page.getByText('Nothing depends on this item.')).toBeVisible();
   await expect(page.getByText('No relations to draw yet.')).toBeVisible();
@@ -286,6 +285,14 @@ test('a viewer reads the CMDB without any edit control', async ({ browser }) => 
   await expect(viewer.getByRole('button', { name: 'Delete item' })).toHaveCount(0);
   await expect(viewer.getByRole('button', { name: /^Remove/ })).toHaveCount(0);
   await expect(viewer.getByRole('combobox', { name: 'Target item' })).toHaveCount(0);
+  // The history, from the server: who made the item and its relation.
+  const history = viewer.getByTestId('cmdb-history');
+  const ownerName = e2eAccounts().owner.name;
+  await expect(history.getByRole('listitem').first()).toContainText(
+    `${ownerName} added a relation`
+  );
+  await expect(history).toContainText('This item runs on db-host');
+  await expect(history).toContainText(`${ownerName} created the item`);
 });
 
 test('a custom type with typed fields is defined, and its fields are checked on save', async ({
@@ -332,71 +339,43 @@ test('a custom type with typed fields is defined, and its fields are checked on 
   await expect(details).toContainText(/Row\s*B/);
 });
 
-test('an import is previewed, and a refused file lists its rows', async ({ browser }) => {
-  // The server's import lives beside these pages; its answers (docs/design.md §2) are played
-  // here so that the dialog's handling of each is shown on its own.
+test('an import is previewed, then done, and a refused file lists its rows', async ({
+  browser
+}) => {
   const ws = await newWorkspace('cmdb-import');
   const page = await openPage(browser);
-  const seen: { url: string; body: string | null; type: string | undefined }[] = [];
-  await page.route('**/cmdb/import?**', async (route) => {
-    const request = route.request();
-    seen.push({
-      url: request.url(),
-      body: request.postData(),
-      type: request.headers()['content-type']
-    });
-    const body = request.postData() ?? '';
-    if (body.includes('nonsense')) {
-      await route.fulfill({
-        status: 422,
-        contentType: 'application/json',
-        body: JSON.stringify({
-          error: {
-            code: 'invalid_import',
-            message: 'the file has bad rows',
-            details: [
-              { row: 2, message: 'unknown type "nonsense"' },
-              { row: 3, message: 'duplicate name "web-01"' }
-            ]
-          }
-        })
-      });
-      return;
-    }
-    const dryRun = new URL(request.url()).searchParams.get('dryRun') === '1';
-    await route.fulfill({
-      status: dryRun ? 200 : 201,
-      contentType: 'application/json',
-      body: JSON.stringify(
-        dryRun
-          ? { imported: 0, preview: { create: 2, update: 0, relations: 0 }, errors: [] }
-          : { imported: 2, errors: [] }
-      )
-    });
-  });
   await page.goto(`/w/${ws}/cmdb`);
   await page.getByRole('button', { name: 'Import' }).first().click();
   const dialog = page.getByRole('dialog', { name: 'Import items' });
+  // Admins (the owner here) may also pull from NetBox.
+  await expect(dialog.getByRole('tab', { name: 'NetBox' })).toBeVisible();
   const csv =
-    'type,name,environment,criticality,owner,tags\nhost,web-01,production,high,sre,edge\nhost,web-02,production,low,sre,\n';
+    'type,name,environment,criticality,owner,tags\n' +
+    'host,web-01,production,high,sre,edge\n' +
+    'host,web-02,production,low,sre,edge;eu\n';
   await dialog.getByLabel('Or paste the content').fill(csv);
   await dialog.getByRole('button', { name: 'Preview' }).click();
   await expect(dialog.getByTestId('cmdb-import-result')).toHaveText(
     'Ready to import: 2 new, 0 updated, 0 relations. Nothing is written until you press Import.'
   );
-  expect(seen[0]?.url).toContain(`/api/v1/workspaces/${ws}/cmdb/import?format=csv&dryRun=1`);
-  expect(seen[0]?.body).toBe(csv);
-  expect(seen[0]?.type).toBe('text/csv');
+  // A preview writes nothing.
+  await expect(page.getByTestId('cmdb-empty')).toBeAttached();
   await dialog.getByRole('button', { name: 'Import', exact: true }).click();
   await expect(dialog.getByTestId('cmdb-import-result')).toHaveText('Imported 2 items.');
-  expect(seen[1]?.url).not.toContain('dryRun');
 
-  await dialog.getByLabel('Or paste the content').fill(`${csv}nonsense,x,,,,\n`);
+  await dialog.getByLabel('Or paste the content').fill(`${csv}nonsense,x,,,,\nhost,web-01,,,,\n`);
   await dialog.getByRole('button', { name: 'Preview' }).click();
-  await expect(dialog.getByRole('alert')).toContainText('Refused, nothing imported');
-  await expect(dialog.getByRole('row')).toHaveText([
-    /Row\s*Problem/,
-    /2\s*unknown type "nonsense"/,
-    /3\s*duplicate name "web-01"/
-  ]);
+  await expect(dialog.getByRole('alert')).toHaveText(
+    'Nothing was imported: some rows have errors.'
+  );
+  const rows = dialog.getByRole('row');
+  await expect(rows.first()).toHaveText(/Row\s*Problem/);
+  await expect(rows.nth(1).getByRole('cell').first()).toHaveText('4');
+  await expect(rows.nth(2).getByRole('cell').first()).toHaveText('5');
+  await dialog.getByRole('button', { name: 'Close' }).click();
+
+  // The imported items reach the page through the document.
+  await expect(page.getByTestId('cmdb-row')).toHaveText([/web-01/, /web-02/]);
+  await page.getByLabel('Tag', { exact: true }).selectOption({ label: 'eu (1)' });
+  await expect(page.getByTestId('cmdb-row')).toHaveText([/web-02/]);
 });

@@ -133,6 +133,11 @@ describe('checked edits', () => {
     const id = createItem(doc, index, { type: 'host', name: ' web-01 ', tags: ['a', 'a'] });
     expect(index.get(id)).toMatchObject({ name: 'web-01', criticality: 'medium', tags: ['a'] });
     expect(refused(() => createItem(doc, index, { type: 'host', name: '' })).code).toBe('invalid');
+    // Names are unique, ignoring case; an item keeps its own name on edit.
+    expect(refused(() => createItem(doc, index, { type: 'vm', name: 'WEB-01' })).code).toBe(
+      'duplicate_name'
+    );
+    updateItem(doc, index, id, { type: 'host', name: 'web-01', criticality: 'high' });
     expect(refused(() => createItem(doc, index, { type: 'rack', name: 'r1' })).code).toBe(
       'unknown_type'
     );

@@ -161,6 +161,13 @@ export class CmdbIndex {
     return this.#items.has(id);
   }
 
+  /** The item named `name`, ignoring case (names are unique in a workspace), or null. */
+  findByName(name: string): CiItem | null {
+    const lower = name.trim().toLowerCase();
+    for (const entry of this.#items.values()) if (entry.sortKey === lower) return entry.item;
+    return null;
+  }
+
   /** Every item, by name. */
   sorted(): readonly IndexedItem[] {
     if (this.#sorted === null) {

@@ -35,6 +35,8 @@ export function describeWriteError(
   switch (error.code) {
     case 'invalid':
       return t('cmdb.error.invalid', { message: error.message });
+    case 'duplicate_name':
+      return t('cmdb.error.duplicate_name', { name: error.message });
     case 'unknown_type':
       return t('cmdb.error.unknown_type', { type: error.message });
     case 'type_exists':

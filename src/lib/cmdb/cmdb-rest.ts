@@ -48,6 +48,7 @@ const historyIncidentSchema = z.object({
 });
 const historyRunSchema = z.object({
   id: z.string(),
+  job: z.string().optional(),
   title: z.string().optional(),
   name: z.string().optional(),
   state: z.string().optional(),

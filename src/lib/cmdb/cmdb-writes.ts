@@ -36,6 +36,7 @@ export type CmdbWriteErrorCode =
   | 'invalid'
   | 'unknown_type'
   | 'custom_fields'
+  | 'duplicate_name'
   | 'not_found'
   | 'cycle'
   | 'self_relation'
@@ -67,7 +68,11 @@ function firstIssue(error: {
 }
 
 /** Parses the input of the create/edit form into an item value; throws `CmdbWriteError`. */
-function checkedValue(index: CmdbIndex, input: CiCreate, existing: CiValue | null): CiValue {
+function checkedValue(
+  index: CmdbIndex,
+  input: CiCreate,
+  existing: (CiValue & { id: string }) | null
+): CiValue {
   const parsed = ciCreateSchema.safeParse(input);
   if (!parsed.success) throw new CmdbWriteError('invalid', firstIssue(parsed.error));
   const data = parsed.data;
@@ -90,6 +95,11 @@ function checkedValue(index: CmdbIndex, input: CiCreate, existing: CiValue | nul
     updatedAt: now
   });
   if (!value.success) throw new CmdbWriteError('invalid', firstIssue(value.error));
+  // Names are unique in a workspace, ignoring case (the REST API refuses the same).
+  const taken = index.findByName(value.data.name);
+  if (taken !== null && taken.id !== existing?.id) {
+    throw new CmdbWriteError('duplicate_name', value.data.name);
+  }
   return value.data;
 }
 
