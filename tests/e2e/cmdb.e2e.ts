@@ -337,6 +337,21 @@ test('a custom type with typed fields is defined, and its fields are checked on 
   await expect(details.getByRole('definition')).toContainText(['Rack']);
   await expect(details).toContainText(/Units\s*42/);
   await expect(details).toContainText(/Row\s*B/);
+
+  // Edited in place; the history follows with the field's before and after.
+  await details.getByRole('button', { name: 'Edit' }).click();
+  await details.getByLabel(/^Units/).fill('48');
+  await details.getByLabel('Criticality', { exact: true }).selectOption({ label: 'High' });
+  await details.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
+  await expect(details).toContainText(/Units\s*48/);
+  const history = page.getByTestId('cmdb-history');
+  await expect(history.getByRole('listitem').filter({ hasText: 'changed units' })).toContainText(
+    /42\s*→\s*48/
+  );
+  await expect(
+    history.getByRole('listitem').filter({ hasText: 'changed Criticality' })
+  ).toContainText(/Medium\s*→\s*High/);
 });
 
 test('an import is previewed, then done, and a refused file lists its rows', async ({
