@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CmdbIndex } from '$lib/cmdb/cmdb-index';
+import { quickItemValue } from '$lib/cmdb/item-value-check';
 import { filtersFromSearchParams, filtersToSearch } from '$lib/cmdb/cmdb-query';
 import {
   CmdbWriteError,
@@ -19,7 +20,7 @@ import {
   updateItem
 } from '$lib/cmdb/cmdb-writes';
 import { relationId, relationsMap, writeItem, writeRelation } from '$lib/shared/cmdb/cmdb-doc';
-import type { CiValue } from '$lib/shared/cmdb/schema';
+import { ciValueSchema, type CiValue } from '$lib/shared/cmdb/schema';
 
 function value(name: string, extra: Partial<CiValue> = {}): CiValue {
   return {
@@ -195,6 +196,48 @@ describe('checked edits', () => {
       { id: b, depth: 1 },
       { id: a, depth: 2 }
     ]);
+  });
+});
+
+describe('the quick check of stored item values', () => {
+  it('accepts only what the schema returns unchanged, and refuses all it refuses', () => {
+    const good = value('web-01', {
+      owner: 'sre',
+      tags: ['edge'],
+      attributes: { ip: '10.0.0.1', cores: 8, virtual: false, note: null }
+    });
+    const samples: unknown[] = [
+      good,
+      value('生产数据库', { environment: '生产', owner: '' }),
+      { ...good, name: ' padded ' },
+      { ...good, name: 'bell\u0007' },
+      { ...good, name: '' },
+      { ...good, name: 'x'.repeat(201) },
+      { ...good, type: 'Host' },
+      { ...good, type: 'rack' },
+      { ...good, criticality: 'severe' },
+      { ...good, environment: '' },
+      { ...good, environment: 'x'.repeat(41) },
+      { ...good, owner: 'x'.repeat(101) },
+      { ...good, tags: ['ok', ' no'] },
+      { ...good, tags: Array.from({ length: 51 }, (_, i) => `t${i}`) },
+      { ...good, attributes: { '': 1 } },
+      { ...good, attributes: { nested: { a: 1 } } },
+      { ...good, attributes: { n: Number.NaN } },
+      { ...good, attributes: { s: 'x'.repeat(2001) } },
+      { ...good, extra: true },
+      { ...good, createdAt: 5 },
+      [good],
+      null,
+      'web-01'
+    ];
+    for (const sample of samples) {
+      const parsed = ciValueSchema.safeParse(sample);
+      const quick = quickItemValue(sample);
+      if (!parsed.success) expect(quick, JSON.stringify(sample)).toBeNull();
+      else if (quick !== null) expect(quick, JSON.stringify(sample)).toEqual(parsed.data);
+    }
+    expect(quickItemValue(good)).toEqual(good);
   });
 });
 

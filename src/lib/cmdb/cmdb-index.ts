@@ -26,6 +26,7 @@ import {
   type CiType,
   type Criticality
 } from '$lib/shared/cmdb/schema';
+import { quickItemValue } from './item-value-check';
 
 /** One item as the index keeps it. */
 export interface IndexedItem {
@@ -252,7 +253,7 @@ export class CmdbIndex {
   }
 
   #setItem(id: string, raw: unknown): void {
-    const value = parseItemValue(raw);
+    const value = quickItemValue(raw) ?? parseItemValue(raw);
     const existed = this.#items.has(id);
     if (value === null) {
       // A malformed entry (only a broken client writes one) reads as absent.
