@@ -5,7 +5,8 @@
  * the item page survives a history endpoint that is missing; edits made offline show at once and
  * reach a second user once back online; a viewer reads without any edit control; a custom type's
  * typed fields are checked on save; the import dialog shows the server's preview, imports, and
- * lists a refused file's rows. Each test makes its own workspace.
+ * lists a refused file's rows; an item is deleted with its relations; the pages read in Chinese.
+ * Each test makes its own workspace.
  */
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { e2eAccounts, newWorkspace, signedIn, type E2eUser } from './fixtures';
@@ -167,6 +168,16 @@ test('items and relations made in the UI show in the graph and the impact; a cyc
   await graph.locator('[data-column="-2"]').click();
   await expect(page.getByTestId('cmdb-item-name')).toHaveText('web-shop');
   await expect(page.getByTestId('cmdb-graph').getByTestId('cmdb-graph-node')).toHaveCount(3);
+
+  // Deleting asks first, and takes the item's relations with it.
+  await page.getByRole('button', { name: 'Delete item' }).click();
+  await expect(page.getByText('Delete web-shop and its 1 relation?')).toBeVisible();
+  await page.getByTestId('cmdb-item-delete-confirm').click();
+  await expect(page).toHaveURL(new RegExp(`/w/${ws}/cmdb$`));
+  await expect(page.getByTestId('cmdb-count')).toHaveText('3 items');
+  await expect(page.getByTestId('cmdb-row').filter({ hasText: 'orders-api' })).toContainText(
+    '1 needs · 0 needed by'
+  );
 });
 
 test('an item page with a failing history endpoint shows an error, not a broken page', async ({
@@ -393,4 +404,25 @@ test('an import is previewed, then done, and a refused file lists its rows', asy
   await expect(page.getByTestId('cmdb-row')).toHaveText([/web-01/, /web-02/]);
   await page.getByLabel('Tag', { exact: true }).selectOption({ label: 'eu (1)' });
   await expect(page.getByTestId('cmdb-row')).toHaveText([/web-02/]);
+});
+
+test('the CMDB reads in Chinese', async ({ browser }) => {
+  const ws = await newWorkspace('cmdb-zh', { member: null });
+  const context = await browser.newContext({ ...signedIn(), locale: 'zh-CN', timezoneId: 'UTC' });
+  contexts.push(context);
+  await context.addCookies([{ name: 'locale', value: 'zh-CN', url: e2eAccounts().baseURL }]);
+  const page = await context.newPage();
+  await page.goto(`/w/${ws}/cmdb`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('CMDB');
+  await expect(page.getByRole('heading', { name: '还没有配置项' })).toBeVisible();
+  await page.getByRole('button', { name: '新建配置项' }).first().click();
+  const dialog = page.getByRole('dialog', { name: '新建配置项' });
+  await dialog.getByLabel('类型', { exact: true }).selectOption({ label: '数据库' });
+  await dialog.getByLabel('名称', { exact: true }).fill('订单库');
+  await dialog.getByLabel('重要性', { exact: true }).selectOption({ label: '关键' });
+  await dialog.getByRole('button', { name: '创建配置项' }).click();
+  await expect(page.getByTestId('cmdb-count')).toHaveText('1 个配置项');
+  await page.getByTestId('cmdb-row').click();
+  await expect(page.getByRole('heading', { name: '影响范围' })).toBeVisible();
+  await expect(page.getByText('没有配置项依赖本项。')).toBeVisible();
 });
