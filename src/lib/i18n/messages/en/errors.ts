@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../../../shared/model/domain-error';
+import { changeErrors } from './changes';
 
 /**
  * English messages for error codes (`error.<code>`): what the UI shows for a refused operation
@@ -6,6 +7,7 @@ import type { ErrorCode } from '../../../shared/model/domain-error';
  * list in shared/model/domain-error.ts, so a new code without a message fails the type check.
  */
 export const errors = {
+  ...changeErrors,
   'error.invalid_input': 'Some of the input is not valid. Check it and try again.',
   'error.not_found': 'This no longer exists. Reload the page to see the current state.',
   'error.forbidden': 'Your role does not allow this.',

@@ -12,6 +12,7 @@ import { archive } from './archive';
 import { audit } from './audit';
 import { auth } from './auth';
 import { board } from './board';
+import { changes } from './changes';
 import { channels } from './channels';
 import { common } from './common';
 import { errors } from './errors';
@@ -43,6 +44,7 @@ export const en = {
   ...alerts,
   ...oncall,
   ...channels,
+  ...changes,
   ...rebase,
   ...notify,
   ...errors

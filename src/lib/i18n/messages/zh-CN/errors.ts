@@ -1,8 +1,10 @@
 import type { Translation } from '../types';
 import type { errors as en } from '../en/errors';
+import { changeErrors } from './changes';
 
 /** Simplified Chinese messages for error codes, key for key as in en/errors.ts. */
 export const errors: Translation<typeof en> = {
+  ...changeErrors,
   'error.invalid_input': '部分输入无效，请检查后重试。',
   'error.not_found': '该内容已不存在。请刷新页面查看最新状态。',
   'error.forbidden': '你的角色无权执行此操作。',

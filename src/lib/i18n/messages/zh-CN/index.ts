@@ -11,6 +11,7 @@ import { archive } from './archive';
 import { audit } from './audit';
 import { auth } from './auth';
 import { board } from './board';
+import { changes } from './changes';
 import { channels } from './channels';
 import { common } from './common';
 import { errors } from './errors';
@@ -40,6 +41,7 @@ export const zhCN: Messages = {
   ...alerts,
   ...oncall,
   ...channels,
+  ...changes,
   ...rebase,
   ...notify,
   ...errors
