@@ -250,11 +250,15 @@ async function auditDecision(
   decision: string,
   comment: string | undefined
 ): Promise<void> {
-  await audit(request.runtime, actor, request.workspaceId, 'change.decided', `change:${after.id}`, {
-    ref: refOf(after),
-    decision,
-    ...(comment ? { comment } : {})
-  });
+  const details = { ref: refOf(after), decision, ...(comment ? { comment } : {}) };
+  await audit(
+    request.runtime,
+    actor,
+    request.workspaceId,
+    'change.decided',
+    `change:${after.id}`,
+    details
+  );
   for (const event of after.events.filter((e) => !before.events.some((b) => b.seq === e.seq))) {
     await audit(
       request.runtime,
