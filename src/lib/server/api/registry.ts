@@ -6,6 +6,7 @@ import { authOperations, setupOperations, tokenOperations } from '../accounts/ac
 import { alertOperations } from '../alerts/alerts-api';
 import { archiveOperations } from '../archive/archive-api';
 import { changeOperations } from '../changes/changes-api';
+import { cmdbOperations } from '../cmdb/cmdb-api';
 import { notificationOperations } from '../notifications/notifications-api';
 import { oncallOperations } from '../oncall/oncall-api';
 import { taskOperations } from '../board/board-api';
@@ -48,6 +49,11 @@ export const apiTags: readonly TagSpec[] = [
     name: 'notifications',
     description: 'Chat, e-mail and webhook channels, and the outbox of messages (admins).'
   },
+  {
+    name: 'cmdb',
+    description:
+      'Configuration items, their relations and impact, history, import, export and the Ansible inventory.'
+  },
   { name: 'workspaces', description: 'Your workspaces: list, create, rename.' },
   { name: 'members', description: 'Members of a workspace and their roles.' },
   { name: 'invites', description: 'Invite links with a role and an expiry.' },
@@ -65,6 +71,7 @@ export const operations: readonly Operation[] = [
   ...changeOperations,
   ...notificationOperations,
   ...oncallOperations,
+  ...cmdbOperations,
   ...runbookOperations,
   ...workspaceOperations,
   ...inviteOperations,

@@ -14,12 +14,14 @@ import { auth } from './auth';
 import { board } from './board';
 import { changes } from './changes';
 import { channels } from './channels';
+import { cmdbImport } from './cmdb-import';
 import { common } from './common';
 import { errors } from './errors';
 import { list } from './list';
 import { notify } from './notify';
 import { offline } from './offline';
 import { oncall } from './oncall';
+import { cmdbApi } from './cmdb-api';
 import { rebase } from './rebase';
 import { runbooks } from './runbooks';
 import { task } from './task';
@@ -43,10 +45,12 @@ export const en = {
   ...audit,
   ...alerts,
   ...oncall,
+  ...cmdbApi,
   ...channels,
   ...changes,
   ...rebase,
   ...notify,
+  ...cmdbImport,
   ...errors
 } as const;
 

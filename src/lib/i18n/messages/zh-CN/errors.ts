@@ -15,6 +15,8 @@ export const errors: Translation<typeof en> = {
   'error.invalid_credentials': '邮箱或密码错误。',
   'error.wrong_password': '当前密码不正确。',
   'error.rate_limited': '尝试次数过多，请等几分钟再试。',
+  'error.cycle': '这条关系会形成循环：另一个配置项已经直接或间接依赖于当前配置项。',
+  'error.import_rejected': '未导入任何内容：部分行有错误。',
   'error.invalid_transition': '当前状态下不允许这一步。',
   'error.approval_required': '变更只能通过审批来批准或驳回；只有紧急变更可以不经审批直接开始。',
   'error.self_approval': '这是你发起的变更，不能由你自己审批。',
