@@ -94,6 +94,59 @@ const table: Record<string, Cell> = {
   },
   listOutbox: { method: 'GET', path: '/outbox', min: 'admin' },
   retryOutboxMessage: { method: 'POST', path: '/outbox/nosuch/retry', min: 'admin' },
+  createChange: {
+    method: 'POST',
+    path: '/changes',
+    body: {
+      title: 'matrix',
+      type: 'normal',
+      windowStart: '2030-01-01T00:00:00Z',
+      windowEnd: '2030-01-01T01:00:00Z'
+    },
+    min: 'member'
+  },
+  listChanges: { method: 'GET', path: '/changes', min: 'viewer' },
+  getChange: { method: 'GET', path: '/changes/nosuch', min: 'viewer' },
+  updateChange: { method: 'PATCH', path: '/changes/nosuch', body: { title: 'x' }, min: 'member' },
+  transitionChange: {
+    method: 'POST',
+    path: '/changes/nosuch/transitions',
+    body: { to: 'submitted' },
+    min: 'member'
+  },
+  decideChange: {
+    method: 'POST',
+    path: '/changes/nosuch/approvals',
+    body: { decision: 'approve' },
+    min: 'operator'
+  },
+  getChangePolicy: { method: 'GET', path: '/change-policy', min: 'viewer' },
+  updateChangePolicy: { method: 'PUT', path: '/change-policy', body: {}, min: 'admin' },
+  createFreeze: {
+    method: 'POST',
+    path: '/freezes',
+    body: { start: '2030-01-01T00:00:00Z', end: '2030-01-01T01:00:00Z', reason: 'matrix' },
+    min: 'admin'
+  },
+  listFreezes: { method: 'GET', path: '/freezes', min: 'viewer' },
+  deleteFreeze: { method: 'DELETE', path: '/freezes/nosuch', min: 'admin' },
+  markIncidentCause: {
+    method: 'POST',
+    path: '/incidents/nosuch/cause',
+    body: { changeId: 'nosuch' },
+    min: 'operator'
+  },
+  unmarkIncidentCause: {
+    method: 'DELETE',
+    path: '/incidents/nosuch/cause?changeId=nosuch',
+    min: 'operator'
+  },
+  incidentWhatChanged: { method: 'GET', path: '/incidents/nosuch/what-changed', min: 'viewer' },
+  changeFigures: {
+    method: 'GET',
+    path: '/changes-figures?from=2030-01-01T00:00:00Z&to=2030-02-01T00:00:00Z',
+    min: 'viewer'
+  },
   listCmdbItems: { method: 'GET', path: '/cmdb/items', min: 'viewer' },
   createCmdbItem: {
     method: 'POST',

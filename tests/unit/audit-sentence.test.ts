@@ -81,6 +81,16 @@ const SAMPLES: Record<AuditAction, Partial<AuditEntryInfo>[]> = {
   'integration.secret_rotated': [{ target: 'integration:i1', details: {} }],
   'channel.created': [{ target: 'channel:c1', details: { name: 'ops', type: 'dingtalk' } }],
   'channel.deleted': [{ target: 'channel:c1', details: { name: 'ops', type: 'dingtalk' } }],
+  'change.created': [{ target: 'change:c1', details: { ref: 'OPS-7', title: 'Upgrade db' } }],
+  'change.transitioned': [
+    { target: 'change:c1', details: { ref: 'OPS-7', from: 'draft', to: 'submitted' } }
+  ],
+  'change.decided': [{ target: 'change:c1', details: { ref: 'OPS-7', decision: 'approve' } }],
+  'change.policy_updated': [{ target: 'change-policy', details: {} }],
+  'change.cause_marked': [{ target: 'change:c1', details: { ref: 'OPS-7', incident: 'OPS-9' } }],
+  'change.cause_unmarked': [{ target: 'change:c1', details: { ref: 'OPS-7', incident: 'OPS-9' } }],
+  'freeze.created': [{ target: 'freeze:f1', details: { reason: 'Singles day' } }],
+  'freeze.deleted': [{ target: 'freeze:f1', details: { reason: 'Singles day' } }],
   'user.created': [{ actorId: null, actorLabel: 'cli', details: { email: 'bo@x.test' } }],
   'account.updated': [{ details: { fields: ['name'] } }],
   'auth.signup': [{ details: { via: 'invite' } }],
@@ -226,7 +236,9 @@ describe('audit actions', () => {
       'invite',
       'token',
       'integration',
-      'channel'
+      'channel',
+      'change',
+      'freeze'
     ]);
     expect(WORKSPACE_AUDIT_ACTIONS.every((a) => AUDIT_ACTION_SCOPES[a] === 'workspace')).toBe(true);
   });

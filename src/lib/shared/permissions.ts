@@ -37,6 +37,12 @@ const ACTION_MIN_ROLE = {
   'tasks.write': 'member',
   'runbooks.write': 'member',
   'cmdb.write': 'operator',
+  // Anyone may request a change; operators approve and carry them out; admins set the rules.
+  'changes.write': 'member',
+  'changes.approve': 'operator',
+  'changes.implement': 'operator',
+  'changes.policy': 'admin',
+  'freezes.manage': 'admin',
   // The server fetches the NetBox address given: admins only.
   'cmdb.netbox': 'admin',
   'oncall.manage': 'operator',

@@ -42,6 +42,13 @@ function role(facts: Facts, value: unknown): string {
     : String(value ?? '?');
 }
 
+/** A change state in the UI language (an unknown one as recorded). */
+function changeState(ctx: AuditSentenceContext, value: unknown): string {
+  const state = text(value);
+  if (state === null) return '?';
+  return ctx.t(`changes.state.${state}` as 'changes.state.draft') ?? state;
+}
+
 /** An expiry as recorded: epoch milliseconds (API tokens), an ISO string (invites), or none. */
 function expiry(facts: Facts, value: unknown): string {
   const at =
@@ -174,6 +181,46 @@ const SENTENCES: { readonly [A in AuditAction]: (facts: Facts) => string } = {
       name: text(details.name) ?? '?',
       type: text(details.type) ?? '?'
     }),
+  'change.created': ({ actor, details, ctx }) =>
+    ctx.t('audit.sentence.change.created', {
+      actor,
+      ref: text(details.ref) ?? '?',
+      title: text(details.title) ?? '?'
+    }),
+  'change.transitioned': ({ actor, details, ctx }) =>
+    ctx.t('audit.sentence.change.transitioned', {
+      actor,
+      ref: text(details.ref) ?? '?',
+      from: changeState(ctx, details.from),
+      to: changeState(ctx, details.to)
+    }),
+  'change.decided': ({ actor, details, ctx }) =>
+    ctx.t('audit.sentence.change.decided', {
+      actor,
+      ref: text(details.ref) ?? '?',
+      decision:
+        details.decision === 'reject'
+          ? ctx.t('notify.action.reject')
+          : ctx.t('notify.action.approve')
+    }),
+  'change.policy_updated': ({ actor, ctx }) =>
+    ctx.t('audit.sentence.change.policy_updated', { actor }),
+  'change.cause_marked': ({ actor, details, ctx }) =>
+    ctx.t('audit.sentence.change.cause_marked', {
+      actor,
+      ref: text(details.ref) ?? '?',
+      incident: text(details.incident) ?? '?'
+    }),
+  'change.cause_unmarked': ({ actor, details, ctx }) =>
+    ctx.t('audit.sentence.change.cause_unmarked', {
+      actor,
+      ref: text(details.ref) ?? '?',
+      incident: text(details.incident) ?? '?'
+    }),
+  'freeze.created': ({ actor, details, ctx }) =>
+    ctx.t('audit.sentence.freeze.created', { actor, reason: text(details.reason) ?? '?' }),
+  'freeze.deleted': ({ actor, details, ctx }) =>
+    ctx.t('audit.sentence.freeze.deleted', { actor, reason: text(details.reason) ?? '?' }),
   'user.created': ({ actor, details, ctx, targetUser }) =>
     ctx.t('audit.sentence.user.created', { actor, email: text(details.email) ?? targetUser }),
   'account.updated': ({ actor, ctx }) => ctx.t('audit.sentence.account.updated', { actor }),

@@ -31,6 +31,7 @@ import {
   type Operation
 } from '$lib/server/api/operation';
 import { defineRawOperation } from '$lib/server/api/raw-operation';
+import { chatActionReply, chatName, readChatAction } from '$lib/server/api/chat-action';
 import {
   SMALL_LIST_LIMITS,
   pageQuery,
@@ -576,22 +577,6 @@ export const startReviewOperation = defineOperation(
   }
 );
 
-/** What Slack (form field `payload`) and Mattermost (JSON) post when the button is pressed. */
-const chatAckBodySchema = z.union([
-  z.object({
-    context: z.object({ token: z.string().min(1).max(2000) }),
-    user_name: z.string().max(200).optional()
-  }),
-  z.object({
-    actions: z.array(z.object({ value: z.string().min(1).max(2000) })).min(1),
-    user: z.object({
-      username: z.string().max(200).optional(),
-      name: z.string().max(200).optional()
-    }),
-    response_url: z.string().max(2000).optional()
-  })
-]);
-
 export const chatAcknowledgeOperation = defineRawOperation(
   {
     method: 'POST',
@@ -613,26 +598,13 @@ export const chatAcknowledgeOperation = defineRawOperation(
     }
   },
   async ({ event, request }) => {
-    const bytes = await readBodyBytes(event.request, 64 * 1024);
-    const text = new TextDecoder().decode(bytes);
-    const form = (event.request.headers.get('content-type') ?? '').includes(
-      'application/x-www-form-urlencoded'
-    );
-    const raw: unknown = form
-      ? parseJson(new TextEncoder().encode(new URLSearchParams(text).get('payload') ?? ''))
-      : parseJson(bytes);
-    const body = parsePart(chatAckBodySchema, raw, 'request body') as z.output<
-      typeof chatAckBodySchema
-    >;
-    const token = 'context' in body ? body.context.token : body.actions[0]!.value;
-    const user =
-      ('context' in body ? body.user_name : (body.user.username ?? body.user.name)) ?? '?';
-    const claims = request.runtime.notifications.chatAckClaims(token);
+    const action = await readChatAction(event.request);
+    const user = action.user;
+    const claims = request.runtime.notifications.chatAckClaims(action.token);
     if (claims === null) {
       throw new ApiError(401, 'invalid_secret', translate('en', 'notify.ack.invalid'));
     }
-    const via =
-      claims.via === 'slack' ? 'Slack' : claims.via === 'mattermost' ? 'Mattermost' : claims.via;
+    const via = chatName(claims.via);
     const { alerts } = request.runtime;
     const before = await alerts.getIncident(claims.workspaceId, claims.incidentId);
     const ref = before.key ?? before.id;
@@ -656,25 +628,7 @@ export const chatAcknowledgeOperation = defineRawOperation(
         state: translate(claims.locale, `notify.state.${before.state}`)
       });
     }
-    // Slack shows a reply to a button press only when it is posted to the press's response_url.
-    if (!('context' in body) && body.response_url?.startsWith('https://hooks.slack.com/')) {
-      void fetch(body.response_url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          text: message,
-          replace_original: false,
-          response_type: 'ephemeral'
-        }),
-        signal: AbortSignal.timeout(5_000)
-      }).catch(() => undefined);
-    }
-    return json(
-      'context' in body
-        ? { update: { message }, ephemeral_text: message }
-        : { text: message, replace_original: false, response_type: 'in_channel' },
-      { headers: { 'cache-control': 'no-store' } }
-    );
+    return chatActionReply(action, message);
   }
 );
 

@@ -49,6 +49,7 @@ import { serverOrigin } from '../../../../sync-server/update-origin';
 import { hashSecret, randomToken, secretMatches } from '../auth/secrets';
 import { RateLimiter, type RateLimit } from '../auth/rate-limit';
 import type { BoardDocs } from '../board/board-extension';
+import { CardFollower } from '../board/card-follower';
 import type { BoardService } from '../board/board-service';
 import type { TaskActivityStore } from '../board/activity-store';
 import type { Logger } from '../log';
@@ -246,8 +247,8 @@ export class AlertsService {
   private readonly now: () => number;
   /** Set when a transaction queued messages: the worker is woken after it commits. */
   private queued = false;
-  /** Card writes run one at a time, so two requests never create one card twice. */
-  private boardChain: Promise<void> = Promise.resolve();
+  /** The incident cards: created, then moved to show the incident's state (board/card-follower.ts). */
+  private readonly cards: CardFollower<IncidentState, IncidentRecord>;
 
   constructor(private readonly deps: AlertsServiceDeps) {
     this.now = deps.now ?? Date.now;
@@ -255,6 +256,16 @@ export class AlertsService {
       deps.deliveriesPerIntegration ?? alertDefaults.deliveriesPerIntegration,
       this.now
     );
+    this.cards = new CardFollower<IncidentState, IncidentRecord>({
+      name: 'alerts',
+      load: (id) => this.deps.store.incidentById(id),
+      create: (incident) => this.createCard(incident),
+      show: (doc, incident) => showState(doc, incident.id, incident.state),
+      saved: (incident, key) => this.deps.store.setBoardState(incident.id, incident.state, key),
+      after: (ids) => this.mirrorLedger(ids),
+      docs: () => this.deps.docs(),
+      logger: deps.logger
+    });
   }
 
   private iso(): string {
@@ -1095,18 +1106,13 @@ export class AlertsService {
   // ------------------------------------------------------------------------------------------
   // The board cards
 
-  /** Writes the cards of `ids` (one at a time, process-wide), then any left behind earlier. */
+  /** Writes the cards of `ids` (one at a time, process-wide), then mirrors them to the ledger. */
   private writeCards(
     ids: readonly string[],
     actorId: string | null = null,
     options: { force?: boolean } = {}
   ): Promise<void> {
-    const run = this.boardChain.then(async () => {
-      for (const id of ids) await this.writeCard(id, actorId, options.force === true);
-      await this.mirrorLedger(ids);
-    });
-    this.boardChain = run.catch(() => undefined);
-    return run;
+    return this.cards.write(ids, actorId, options);
   }
 
   /** Writes every card that does not show its incident's state (start-up, retries). */
@@ -1160,66 +1166,41 @@ export class AlertsService {
     }
   }
 
-  private async writeCard(id: string, actorId: string | null, force = false): Promise<void> {
-    const incident = await this.deps.store.incidentById(id);
-    if (!incident || (incident.boardState === incident.state && !force)) return;
+  /** Creates the card of a new incident, with its alert and runbook links; answers its key. */
+  private async createCard(incident: IncidentRecord): Promise<string | null> {
     const ws = incident.workspaceId;
-    let key = incident.taskKey;
-    try {
-      if (incident.boardState === '') {
-        const links: TaskLinkInput[] = [
-          ...new Set((await this.deps.store.occurrences(id)).map((o) => o.fingerprint))
-        ]
-          .slice(0, 20)
-          .map((fingerprint) => ({ type: 'alert', target: fingerprint }));
-        // Enrichment: runbooks whose alert matchers name the service or alert name.
-        // Which labels name the service and the alert is the integration's to say.
-        const settings = (await this.deps.store.integration(incident.integrationId))?.settings;
-        const service = incident.labels[settings?.serviceLabel ?? 'service'];
-        const alertname = incident.labels[settings?.alertnameLabel ?? 'alertname'];
-        const runbooks = this.deps.runbooks
-          ? await this.deps.runbooks.match(ws, {
-              ...(service ? { service } : {}),
-              ...(alertname ? { alertname } : {})
-            })
-          : [];
-        for (const runbook of runbooks.slice(0, 5)) {
-          links.push({ type: 'runbook', target: runbook.id });
-        }
-        const task = await this.deps.board.createTask(
-          ws,
-          {
-            title: incident.title,
-            kind: 'incident',
-            priority: SEVERITY_PRIORITY[incident.severity],
-            links,
-            ...(incident.assignee ? { assignee: incident.assignee } : {})
-          },
-          null,
-          { id }
-        );
-        key = task.key;
-      }
-      await this.deps
-        .docs()
-        .transact(
-          boardDocName(ws),
-          (doc: Y.Doc) => showState(doc, id, incident.state),
-          serverOrigin(actorId)
-        );
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      if (code !== 'not_found' && code !== 'task_archived' && code !== 'conflict') {
-        this.deps.logger.warn('alerts: incident card not written; retried later', {
-          incident: id,
-          error: String(error)
-        });
-        return;
-      }
-      // The card is gone (deleted, archived): the incident goes on without it.
-      this.deps.logger.info('alerts: incident card not on the board', { incident: id, code });
+    const links: TaskLinkInput[] = [
+      ...new Set((await this.deps.store.occurrences(incident.id)).map((o) => o.fingerprint))
+    ]
+      .slice(0, 20)
+      .map((fingerprint) => ({ type: 'alert', target: fingerprint }));
+    // Enrichment: runbooks whose alert matchers name the service or alert name.
+    // Which labels name the service and the alert is the integration's to say.
+    const settings = (await this.deps.store.integration(incident.integrationId))?.settings;
+    const service = incident.labels[settings?.serviceLabel ?? 'service'];
+    const alertname = incident.labels[settings?.alertnameLabel ?? 'alertname'];
+    const runbooks = this.deps.runbooks
+      ? await this.deps.runbooks.match(ws, {
+          ...(service ? { service } : {}),
+          ...(alertname ? { alertname } : {})
+        })
+      : [];
+    for (const runbook of runbooks.slice(0, 5)) {
+      links.push({ type: 'runbook', target: runbook.id });
     }
-    await this.deps.store.setBoardState(id, incident.state, key);
+    const task = await this.deps.board.createTask(
+      ws,
+      {
+        title: incident.title,
+        kind: 'incident',
+        priority: SEVERITY_PRIORITY[incident.severity],
+        links,
+        ...(incident.assignee ? { assignee: incident.assignee } : {})
+      },
+      null,
+      { id: incident.id }
+    );
+    return task.key;
   }
 }
 

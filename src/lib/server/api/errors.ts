@@ -86,6 +86,11 @@ export const domainErrorStatus: Readonly<Record<DomainErrorCode, number>> = {
   rate_limited: 429,
   task_archived: 409,
   invalid_transition: 409,
+  // A role or the approval policy forbids it (docs/design.md §2: 403).
+  approval_required: 403,
+  self_approval: 403,
+  not_an_approver: 403,
+  frozen: 409,
   cycle: 422,
   import_rejected: 422,
   invalid_secret: 401,

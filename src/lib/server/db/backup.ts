@@ -73,7 +73,15 @@ export const BACKUP_TABLES: readonly TableSpec[] = [
   { table: 'escalation_policies', orderBy: ['id'] },
   { table: 'incident_escalations', orderBy: ['incident_id'] },
   { table: 'maintenance_windows', orderBy: ['id'] },
-  { table: 'cmdb_history', orderBy: ['workspace_id', 'id'] }
+  { table: 'cmdb_history', orderBy: ['workspace_id', 'id'] },
+  { table: 'changes', orderBy: ['id'] },
+  { table: 'change_items', orderBy: ['change_id', 'item_id'] },
+  { table: 'change_approvals', orderBy: ['change_id', 'kind', 'user_id'] },
+  { table: 'change_events', orderBy: ['seq'], generated: ['seq'] },
+  { table: 'freezes', orderBy: ['id'] },
+  { table: 'change_policies', orderBy: ['workspace_id'] },
+  { table: 'incident_change_causes', orderBy: ['incident_id', 'change_id'] },
+  { table: 'incident_items', orderBy: ['incident_id', 'item_id'] }
 ];
 
 /** Tables that are not copied row by row, and why. */
@@ -87,7 +95,7 @@ export const NOT_BACKED_UP: Readonly<Record<string, string>> = {
   task_cards: 'derived from the board documents; rebuilt when a board loads',
   cmdb_items: 'derived from the CMDB documents; rebuilt when one loads',
   cmdb_relations: 'derived from the CMDB documents; rebuilt when one loads',
-  cmdb_mirrors: 'the CMDB documents\' state the mirrored rows hold; dropped, so they are rebuilt',
+  cmdb_mirrors: "the CMDB documents' state the mirrored rows hold; dropped, so they are rebuilt",
   task_card_mirrors: 'derived from the board documents; rebuilt when a board loads'
 };
 

@@ -279,6 +279,104 @@ export interface CmdbHistoryTable {
   to_value: string | null;
 }
 
+/** Change requests (migration 15): server facts; `id` is the board task's. */
+export interface ChangesTable {
+  id: string;
+  workspace_id: string;
+  task_key: string | null;
+  title: string;
+  /** standard, normal, emergency. */
+  type: string;
+  state: string;
+  /** low, medium, high. */
+  risk: string;
+  impact: string;
+  /** ISO, UTC. */
+  window_start: string;
+  window_end: string;
+  /** The requester's IANA time zone. */
+  time_zone: string;
+  requester_id: string;
+  /** JSON of `string[]`: approvers the requester named. */
+  approvers: string;
+  /** The state last written to the card; '' before the card exists. */
+  board_state: string;
+  created_at: string;
+  updated_at: string;
+  submitted_at: string | null;
+  approved_at: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+/** The configuration items of a change (migration 15). */
+export interface ChangeItemsTable {
+  change_id: string;
+  workspace_id: string;
+  item_id: string;
+}
+
+/** One decision per person per change (migration 15). */
+export interface ChangeApprovalsTable {
+  change_id: string;
+  /** '' for the server's automatic approval. */
+  user_id: string;
+  /** approval, review, automatic. */
+  kind: string;
+  /** approve, reject. */
+  decision: string;
+  /** The approver's role when they decided. */
+  role: string | null;
+  comment: string | null;
+  at: string;
+}
+
+/** The transition log of changes (migration 15). */
+export interface ChangeEventsTable {
+  seq: Generated<number>;
+  change_id: string;
+  from_state: string;
+  to_state: string;
+  actor: string | null;
+  comment: string | null;
+  at: string;
+}
+
+/** Blackout windows (migration 15). */
+export interface FreezesTable {
+  id: string;
+  workspace_id: string;
+  starts_at: string;
+  ends_at: string;
+  reason: string;
+  /** JSON of `string[]`, or null for every environment. */
+  environments: string | null;
+  created_by: string | null;
+  created_at: string;
+}
+
+/** A workspace's change approval policy (migration 15). */
+export interface ChangePoliciesTable {
+  workspace_id: string;
+  policy: string;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+/** Changes marked as the cause of an incident (migration 15). */
+export interface IncidentChangeCausesTable {
+  incident_id: string;
+  change_id: string;
+  marked_by: string | null;
+  at: string;
+}
+
+/** The configuration items of an incident (migration 15). */
+export interface IncidentItemsTable {
+  incident_id: string;
+  item_id: string;
+}
+
 export interface UsersTable {
   id: string;
   email: string;
@@ -507,6 +605,14 @@ export interface RecordsSchema {
   cmdb_relations: CmdbRelationsTable;
   cmdb_mirrors: CmdbMirrorsTable;
   cmdb_history: CmdbHistoryTable;
+  changes: ChangesTable;
+  change_items: ChangeItemsTable;
+  change_approvals: ChangeApprovalsTable;
+  change_events: ChangeEventsTable;
+  freezes: FreezesTable;
+  change_policies: ChangePoliciesTable;
+  incident_change_causes: IncidentChangeCausesTable;
+  incident_items: IncidentItemsTable;
   archived_task_search: ArchivedTaskSearchTable;
   schema_migrations: SchemaMigrationsTable;
 }

@@ -58,6 +58,100 @@ export interface MessageFacts {
    * Mattermost, for incidents still triggered).
    */
   ack?: { url: string; token: string };
+  /** A change request (change.* events), read fresh. */
+  change?: {
+    id: string;
+    key: string | null;
+    title: string;
+    type: string;
+    state: string;
+    risk: string;
+    windowStart: string;
+    windowEnd: string;
+    timeZone: string;
+  };
+  /** The approver a change.submitted message asks (their name), when it asks one person. */
+  approver?: string;
+  /**
+   * Approve and Reject buttons of a change's approval request (Slack and Mattermost), each with
+   * its signed, expiring token naming the change, the approver and the decision.
+   */
+  decide?: { url: string; approveToken: string; rejectToken: string };
+}
+
+/** A chat button that calls back with a signed token (Slack `value`, Mattermost `context`). */
+interface TokenButton {
+  id: string;
+  label: string;
+  url: string;
+  token: string;
+  style: 'primary' | 'danger';
+}
+
+/** The buttons a message carries: Acknowledge for incidents, Approve/Reject for changes. */
+function tokenButtons(facts: MessageFacts, locale: Locale): TokenButton[] {
+  const out: TokenButton[] = [];
+  if (facts.ack) {
+    out.push({
+      id: 'acknowledge',
+      label: translate(locale, 'notify.action.acknowledge'),
+      url: facts.ack.url,
+      token: facts.ack.token,
+      style: 'primary'
+    });
+  }
+  if (facts.decide) {
+    out.push(
+      {
+        id: 'approve',
+        label: translate(locale, 'notify.action.approve'),
+        url: facts.decide.url,
+        token: facts.decide.approveToken,
+        style: 'primary'
+      },
+      {
+        id: 'reject',
+        label: translate(locale, 'notify.action.reject'),
+        url: facts.decide.url,
+        token: facts.decide.rejectToken,
+        style: 'danger'
+      }
+    );
+  }
+  return out;
+}
+
+/** A window as the requester planned it: "2026-11-01 09:30–11:00 (Asia/Shanghai)". */
+function windowText(change: NonNullable<MessageFacts['change']>, locale: Locale): string {
+  const format = (iso: string) =>
+    new Intl.DateTimeFormat(locale, {
+      timeZone: change.timeZone,
+      dateStyle: 'medium',
+      timeStyle: 'short'
+    }).format(new Date(iso));
+  return `${format(change.windowStart)} – ${format(change.windowEnd)} (${change.timeZone})`;
+}
+
+/** The headline of a change message. */
+function changeHeadline(facts: MessageFacts, locale: Locale): string {
+  const change = facts.change!;
+  const ref = change.key ?? change.id;
+  const title = change.title;
+  const actor = facts.actor ?? translate(locale, 'notify.actor.server');
+  switch (facts.event) {
+    case 'change.submitted':
+      return facts.approver
+        ? translate(locale, 'notify.change.approvalRequested', {
+            ref,
+            title,
+            approver: facts.approver
+          })
+        : translate(locale, 'notify.change.submitted', { ref, title, actor });
+    case 'change.approved':
+      return translate(locale, 'notify.change.approved', { ref, title });
+    default:
+      return translate(locale, 'notify.change.rejected', { ref, title, actor });
+  }
 }
 
 export interface HttpDelivery {
@@ -90,6 +184,7 @@ const FEISHU_TEMPLATE: Readonly<Record<Severity, string>> = {
 
 /** The one-line headline of a message, in `locale`. */
 export function headline(facts: MessageFacts, locale: Locale): string {
+  if (facts.change) return changeHeadline(facts, locale);
   const incident = facts.incident;
   if (facts.event === 'test' || !incident) return translate(locale, 'notify.test.title');
   const ref = incident.key ?? incident.id;
@@ -121,6 +216,8 @@ export function headline(facts: MessageFacts, locale: Locale): string {
             title,
             step: facts.step ?? 1
           });
+    default:
+      return translate(locale, 'notify.test.title');
   }
 }
 
@@ -128,6 +225,27 @@ export function headline(facts: MessageFacts, locale: Locale): string {
 function fields(facts: MessageFacts, locale: Locale): [string, string][] {
   const incident = facts.incident;
   const out: [string, string][] = [];
+  if (facts.change) {
+    const change = facts.change;
+    out.push(
+      [
+        translate(locale, 'notify.field.changeType'),
+        translate(locale, `changes.type.${change.type}` as 'changes.type.normal')
+      ],
+      [
+        translate(locale, 'notify.field.risk'),
+        translate(locale, `changes.risk.${change.risk}` as 'changes.risk.low')
+      ],
+      [translate(locale, 'notify.field.window'), windowText(change, locale)],
+      [
+        translate(locale, 'notify.field.state'),
+        translate(locale, `changes.state.${change.state}` as 'changes.state.draft')
+      ],
+      [translate(locale, 'notify.field.workspace'), facts.workspace.name]
+    );
+    if (facts.comment) out.push([translate(locale, 'notify.field.comment'), facts.comment]);
+    return out;
+  }
   if (facts.event === 'test' || !incident) {
     return [
       [
@@ -215,6 +333,7 @@ export function buildDelivery(
   const title = headline(facts, locale);
   const severity = severityOf(facts);
   const open = translate(locale, 'notify.action.open');
+  const buttons = tokenButtons(facts, locale);
   switch (type) {
     case 'slack':
       return json(
@@ -235,20 +354,13 @@ export function buildDelivery(
             {
               type: 'actions',
               elements: [
-                ...(facts.ack
-                  ? [
-                      {
-                        type: 'button',
-                        action_id: 'runboard_acknowledge',
-                        text: {
-                          type: 'plain_text',
-                          text: translate(locale, 'notify.action.acknowledge')
-                        },
-                        value: facts.ack.token,
-                        style: 'primary'
-                      }
-                    ]
-                  : []),
+                ...buttons.map((button) => ({
+                  type: 'button',
+                  action_id: `runboard_${button.id}`,
+                  text: { type: 'plain_text', text: button.label },
+                  value: button.token,
+                  style: button.style
+                })),
                 {
                   type: 'button',
                   text: { type: 'plain_text', text: open },
@@ -277,16 +389,14 @@ export function buildDelivery(
                 value,
                 short: value.length < 40
               })),
-              ...(facts.ack
+              ...(buttons.length > 0
                 ? {
-                    actions: [
-                      {
-                        id: 'acknowledge',
-                        name: translate(locale, 'notify.action.acknowledge'),
-                        style: 'primary',
-                        integration: { url: facts.ack.url, context: { token: facts.ack.token } }
-                      }
-                    ]
+                    actions: buttons.map((button) => ({
+                      id: button.id,
+                      name: button.label,
+                      style: button.style,
+                      integration: { url: button.url, context: { token: button.token } }
+                    }))
                   }
                 : {})
             }
@@ -370,6 +480,7 @@ export function buildDelivery(
         idempotencyKey: facts.idempotencyKey,
         workspace: facts.workspace,
         ...(facts.incident ? { incident: facts.incident } : {}),
+        ...(facts.change ? { change: facts.change } : {}),
         ...(facts.event === 'incident.escalated'
           ? { escalation: { step: facts.step, paged: facts.paged } }
           : {}),

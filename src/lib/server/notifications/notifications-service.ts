@@ -52,6 +52,10 @@ export interface DeliveryOptions {
 export const CHAT_ACK_PURPOSE = 'chat-ack';
 /** How long a chat's Acknowledge button works. */
 export const CHAT_ACK_TTL_MS = 24 * 60 * 60_000;
+/** The purpose the signing key of a change's Approve/Reject buttons is derived for. */
+export const CHAT_DECIDE_PURPOSE = 'chat-change-decision';
+/** How long a change's Approve/Reject buttons work. */
+export const CHAT_DECIDE_TTL_MS = 72 * 60 * 60_000;
 
 export const deliveryDefaults: DeliveryOptions = {
   baseRetryMs: 5_000,
@@ -66,6 +70,10 @@ export const deliveryDefaults: DeliveryOptions = {
 /** What a queued message says: the facts are read again when it is sent. */
 export interface MessagePayload {
   incidentId?: string;
+  /** A change request (change.* events). */
+  changeId?: string;
+  /** The approver a change.submitted message asks (their buttons name them). */
+  approverId?: string;
   actorId?: string | null;
   automatic?: boolean;
   comment?: string | null;
@@ -84,6 +92,8 @@ export interface MessageSubjects {
   workspaceName(workspaceId: string): Promise<string | null>;
   memberName(userId: string): Promise<string | null>;
   incident(workspaceId: string, id: string): Promise<MessageFacts['incident'] | null>;
+  /** A change request as messages show it (changes-store.ts). */
+  change?(workspaceId: string, id: string): Promise<MessageFacts['change'] | null>;
 }
 
 export interface NotificationServiceDeps {
@@ -253,6 +263,57 @@ export class NotificationService {
     return {
       incidentId: claims['i'],
       workspaceId: claims['w'],
+      locale: claims['l'] === 'zh-CN' ? 'zh-CN' : 'en',
+      via: claims['c'] ?? 'chat'
+    };
+  }
+
+  /**
+   * A signed token for a change's Approve or Reject button: it names the change, the approver
+   * and the decision, and expires (`CHAT_DECIDE_TTL_MS`). Tests and messages make them here.
+   */
+  chatDecisionToken(
+    claims: {
+      changeId: string;
+      workspaceId: string;
+      approverId: string;
+      decision: 'approve' | 'reject';
+      locale: Locale;
+      via: string;
+    },
+    expiresAt = this.now() + CHAT_DECIDE_TTL_MS
+  ): string {
+    return signToken(
+      this.deps.box.derive(CHAT_DECIDE_PURPOSE),
+      {
+        k: claims.changeId,
+        w: claims.workspaceId,
+        u: claims.approverId,
+        d: claims.decision,
+        l: claims.locale,
+        c: claims.via
+      },
+      expiresAt
+    );
+  }
+
+  /** What a change's Approve/Reject button token names, when valid and unexpired; else null. */
+  chatDecisionClaims(token: string): {
+    changeId: string;
+    workspaceId: string;
+    approverId: string;
+    decision: 'approve' | 'reject';
+    locale: Locale;
+    via: string;
+  } | null {
+    const claims = verifyToken(this.deps.box.derive(CHAT_DECIDE_PURPOSE), token, this.now());
+    if (!claims?.['k'] || !claims['w'] || !claims['u']) return null;
+    if (claims['d'] !== 'approve' && claims['d'] !== 'reject') return null;
+    return {
+      changeId: claims['k'],
+      workspaceId: claims['w'],
+      approverId: claims['u'],
+      decision: claims['d'],
       locale: claims['l'] === 'zh-CN' ? 'zh-CN' : 'en',
       via: claims['c'] ?? 'chat'
     };
@@ -456,11 +517,44 @@ export class NotificationService {
         : typeof payload.actorName === 'string'
           ? payload.actorName
           : null;
+    const change =
+      typeof payload.changeId === 'string' && subjects.change
+        ? await subjects.change(message.workspaceId, payload.changeId)
+        : null;
+    const approverId = typeof payload.approverId === 'string' ? payload.approverId : null;
+    const approver = approverId === null ? null : await subjects.memberName(approverId);
     const base = channel.baseUrl.replace(/\/+$/, '');
     const ws = encodeURIComponent(message.workspaceId);
     const url = incident
       ? `${base}/w/${ws}/incidents/${encodeURIComponent(incident.key ?? incident.id)}`
-      : `${base}/w/${ws}/board`;
+      : change
+        ? `${base}/w/${ws}/changes/${encodeURIComponent(change.key ?? change.id)}`
+        : `${base}/w/${ws}/board`;
+    // Slack and Mattermost get Approve/Reject buttons for the approver a request names, while
+    // the change waits for approval.
+    const decide =
+      change &&
+      approverId !== null &&
+      change.state === 'submitted' &&
+      message.event === 'change.submitted' &&
+      (channel.type === 'slack' || channel.type === 'mattermost')
+        ? {
+            url: `${base}/api/v1/hooks/chat-approve`,
+            ...Object.fromEntries(
+              (['approve', 'reject'] as const).map((decision) => [
+                `${decision}Token`,
+                this.chatDecisionToken({
+                  changeId: change.id,
+                  workspaceId: message.workspaceId,
+                  approverId,
+                  decision,
+                  locale: channel.locale,
+                  via: channel.type
+                })
+              ])
+            )
+          }
+        : undefined;
     // Slack and Mattermost get an Acknowledge button while the incident waits for one.
     const ackable =
       incident?.state === 'triggered' &&
@@ -478,6 +572,9 @@ export class NotificationService {
       : undefined;
     return {
       ...(ack ? { ack } : {}),
+      ...(change ? { change } : {}),
+      ...(approver !== null ? { approver } : {}),
+      ...(decide ? { decide: decide as NonNullable<MessageFacts['decide']> } : {}),
       event: message.event,
       idempotencyKey: message.idempotencyKey,
       workspace: { id: message.workspaceId, name: workspaceName },

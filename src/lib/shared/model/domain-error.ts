@@ -31,6 +31,12 @@ export const DOMAIN_ERROR_CODES = [
   'task_archived',
   // Incidents (and changes): a state the lifecycle does not allow from the current one.
   'invalid_transition',
+  // Changes: approved or rejected only by approvals; a requester approving their own change;
+  // an approval the policy does not count; scheduling into a freeze.
+  'approval_required',
+  'self_approval',
+  'not_an_approver',
+  'frozen',
   // CMDB: a relation that would close a dependency cycle; an import with bad rows (nothing
   // imported; `details` lists `{ row, message }`).
   'cycle',

@@ -27,7 +27,10 @@ export const NOTIFICATION_EVENTS = [
   'incident.acknowledged',
   'incident.resolved',
   'incident.reopened',
-  'incident.closed'
+  'incident.closed',
+  'change.submitted',
+  'change.approved',
+  'change.rejected'
 ] as const;
 export const notificationEventSchema = z.enum(NOTIFICATION_EVENTS);
 export type NotificationEvent = z.infer<typeof notificationEventSchema>;

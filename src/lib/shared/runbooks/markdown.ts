@@ -288,15 +288,21 @@ ${docToHtml(json)}</body>
  * fragment, so it is one ordinary change that merges with concurrent edits.
  */
 export function fillFragment(doc: Y.Doc, json: JSONContent, origin?: unknown): void {
-  const normalised = normaliseDoc(json);
-  doc.transact(() => {
-    prosemirrorJSONToYXmlFragment(runbookSchema(), normalised, runbookContent(doc));
-  }, origin);
+  doc.transact(() => fillXmlFragment(runbookContent(doc), json), origin);
+}
+
+/** Sets any rich-text fragment to `json` (normalised first), as a diff (a change's plans). */
+export function fillXmlFragment(fragment: Y.XmlFragment, json: JSONContent): void {
+  prosemirrorJSONToYXmlFragment(runbookSchema(), normaliseDoc(json), fragment);
 }
 
 /** The runbook content as tiptap JSON. */
 export function fragmentToJson(doc: Y.Doc): JSONContent {
-  const fragment = runbookContent(doc);
+  return xmlFragmentToJson(runbookContent(doc));
+}
+
+/** Any rich-text fragment as tiptap JSON (empty content when it is empty). */
+export function xmlFragmentToJson(fragment: Y.XmlFragment): JSONContent {
   if (fragment.length === 0) return emptyRunbookContent();
   try {
     return yXmlFragmentToProseMirrorRootNode(fragment, runbookSchema()).toJSON() as JSONContent;

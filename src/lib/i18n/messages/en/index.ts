@@ -12,6 +12,7 @@ import { archive } from './archive';
 import { audit } from './audit';
 import { auth } from './auth';
 import { board } from './board';
+import { changes } from './changes';
 import { channels } from './channels';
 import { cmdb } from './cmdb';
 import { cmdbImport } from './cmdb-import';
@@ -48,6 +49,7 @@ export const en = {
   ...cmdb,
   ...cmdbApi,
   ...channels,
+  ...changes,
   ...rebase,
   ...notify,
   ...cmdbImport,

@@ -11,6 +11,7 @@ import { archive } from './archive';
 import { audit } from './audit';
 import { auth } from './auth';
 import { board } from './board';
+import { changes } from './changes';
 import { channels } from './channels';
 import { cmdb } from './cmdb';
 import { cmdbImport } from './cmdb-import';
@@ -45,6 +46,7 @@ export const zhCN: Messages = {
   ...cmdb,
   ...cmdbApi,
   ...channels,
+  ...changes,
   ...rebase,
   ...notify,
   ...cmdbImport,

@@ -13,6 +13,7 @@ import { sql as notifications } from './0011-notifications';
 import { sql as oncall } from './0012-oncall';
 import { sql as alertRouting } from './0013-alert-routing';
 import { sql as cmdb } from './0014-cmdb';
+import { sql as changes } from './0015-changes';
 
 export interface Migration {
   version: number;
@@ -41,5 +42,6 @@ export const migrations: readonly Migration[] = [
   { version: 11, name: 'notifications', sql: notifications },
   { version: 12, name: 'oncall', sql: oncall },
   { version: 13, name: 'alert-routing', sql: alertRouting },
-  { version: 14, name: 'cmdb', sql: cmdb }
+  { version: 14, name: 'cmdb', sql: cmdb },
+  { version: 15, name: 'changes', sql: changes }
 ];
