@@ -31,7 +31,9 @@ const storageArgs = args.filter((a) => a.startsWith('--storage-') || shared(a));
 const archiveArgs = args.filter((a) => a.startsWith('--archive-') || shared(a));
 const alertsArgs = args.filter((a) => a.startsWith('--alerts-') || shared(a));
 const cmdbArgs = args.filter((a) => a.startsWith('--cmdb-') || shared(a));
-const syncArgs = args.filter((a) => !/^--(board|runbooks|rest|storage|archive|alerts|cmdb)-/.test(a));
+const syncArgs = args.filter(
+  (a) => !/^--(board|runbooks|rest|storage|archive|alerts|cmdb)-/.test(a)
+);
 
 let code = 0;
 if (part === 'all' || part === 'sync') code = Math.max(code, await runSyncBench(syncArgs));

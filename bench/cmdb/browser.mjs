@@ -99,7 +99,10 @@ export async function coldOpen(o) {
   const runs = [];
   for (let i = 0; i < o.runs; i++) {
     await sleep(2500);
-    const context = await o.browser.newContext({ baseURL: o.baseURL, storageState: o.storageState });
+    const context = await o.browser.newContext({
+      baseURL: o.baseURL,
+      storageState: o.storageState
+    });
     try {
       await context.addInitScript(cmdbOpenProbe, o.expected);
       const page = await context.newPage();

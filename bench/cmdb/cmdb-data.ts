@@ -30,14 +30,7 @@ import { seededRandom } from '../../tests/helpers/random';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
-type Layer =
-  | 'network_device'
-  | 'cluster'
-  | 'host'
-  | 'vm'
-  | 'database'
-  | 'service'
-  | 'application';
+type Layer = 'network_device' | 'cluster' | 'host' | 'vm' | 'database' | 'service' | 'application';
 
 /** Layers bottom to top with their share of the items. */
 const LAYERS: ReadonlyArray<[Layer, number]> = [
@@ -153,7 +146,7 @@ export const SEARCH_TERMS = [
   'ledger',
   'eu-west',
   '系统',
-  '0421',
+  '0042',
   'backoffice'
 ];
 
@@ -296,7 +289,7 @@ export function generateCmdb(options: CmdbSeedOptions): CmdbData {
   for (const from of byLayer.get('application') ?? []) {
     relate(from, target('service', 2), 'depends_on');
   }
-  for (let tries = 0; relations.length < options.relations && tries < options.relations * 20; ) {
+  for (let tries = 0; relations.length < options.relations && tries < options.relations * 20;) {
     tries++;
     let u = random();
     let pattern = EXTRA[0] as (typeof EXTRA)[number];

@@ -99,7 +99,8 @@ export function parseCmdbArgs(argv) {
     terms: Math.max(1, wholeNumber(a, 'cmdb-terms', 20)),
     runs: Math.max(1, wholeNumber(a, 'cmdb-runs', 5)),
     browserBackend: /** @type {'sqlite' | 'postgres'} */ (browserBackend),
-    app: typeof a['cmdb-app'] === 'string' ? a['cmdb-app'] : join(ROOT, 'build', 'server', 'main.js'),
+    app:
+      typeof a['cmdb-app'] === 'string' ? a['cmdb-app'] : join(ROOT, 'build', 'server', 'main.js'),
     port: wholeNumber(a, 'cmdb-port', 0),
     waitQuietMs:
       a['cmdb-wait-quiet'] === undefined ? 0 : wholeNumber(a, 'cmdb-wait-quiet', 60) * 1000,
@@ -197,7 +198,9 @@ export async function runCmdbBench(argv) {
     );
 
     log('');
-    log('== The document in Node (this layout against a Y.Map per item and a JSON object per relation)');
+    log(
+      '== The document in Node (this layout against a Y.Map per item and a JSON object per relation)'
+    );
     /** @type {Record<string, any>} */
     const decode = {};
     for (const [layout, update] of /** @type {[string, Uint8Array][]} */ ([
@@ -240,7 +243,8 @@ export async function runCmdbBench(argv) {
       if (o.waitQuietMs) {
         const q = await waitQuiet(o.waitQuietMs);
         if (!q.quiet) log(`  ! machine still busy (${pct(q.busy)} CPU); running anyway`);
-        else if (q.waitedMs > 1500) log(`  (waited ${fmt(q.waitedMs / 1000)} s for a quiet machine)`);
+        else if (q.waitedMs > 1500)
+          log(`  (waited ${fmt(q.waitedMs / 1000)} s for a quiet machine)`);
       }
       try {
         results.backends[backend] = await measureBackend(backend, o, lib, seed);
@@ -265,7 +269,12 @@ export async function runCmdbBench(argv) {
   log(table(['figure', 'value', 'reference', 'after/reference', 'target', 'status'], rows));
   log('');
   for (const t of targets) log(`  ${t.status}  ${t.name} (${t.detail})`);
-  return finishRun({ ...begun, results, targets, extra: { notes, postgres, targetsWanted: TARGETS } });
+  return finishRun({
+    ...begun,
+    results,
+    targets,
+    extra: { notes, postgres, targetsWanted: TARGETS }
+  });
 }
 
 /**
@@ -314,7 +323,9 @@ async function measureBackend(backend, o, lib, seed) {
       timeoutMs: 60_000
     });
     const port = server.port;
-    log(`  app on http://127.0.0.1:${port} (pid ${server.pid}, ready in ${fmt(server.startMs)} ms)`);
+    log(
+      `  app on http://127.0.0.1:${port} (pid ${server.pid}, ready in ${fmt(server.startMs)} ms)`
+    );
     const ws = `/api/v1/workspaces/${WORKSPACE}/cmdb`;
     const api = (/** @type {string} */ method, /** @type {string} */ path, body = undefined) =>
       call(agent, port, method, path, token, body);
@@ -329,7 +340,8 @@ async function measureBackend(backend, o, lib, seed) {
       environment: 'dev',
       tags: ['bench']
     });
-    if (created.status !== 201) throw new Error(`POST ${ws}/items: ${created.status} ${created.body}`);
+    if (created.status !== 201)
+      throw new Error(`POST ${ws}/items: ${created.status} ${created.body}`);
     const createMs = performance.now() - m0;
     let total = 0;
     while (performance.now() - m0 < 600_000) {
@@ -340,7 +352,8 @@ async function measureBackend(backend, o, lib, seed) {
       await sleep(100);
     }
     const mirrorMs = performance.now() - m0;
-    if (total < expected) throw new Error(`the mirror holds ${total} of ${expected} items after 10 min`);
+    if (total < expected)
+      throw new Error(`the mirror holds ${total} of ${expected} items after 10 min`);
     r.firstLoad = { createMs, mirrorMs, total };
     log(
       `  first load: the create that loaded the document answered in ${fmt(createMs)} ms; ` +
@@ -348,7 +361,8 @@ async function measureBackend(backend, o, lib, seed) {
     );
 
     if (o.only.includes('impact')) r.impact = await timeImpact(api, ws, seed, server.pid);
-    if (o.only.includes('list')) r.list = await timeList(api, ws, o.listQueries, lib.SEARCH_TERMS, server.pid);
+    if (o.only.includes('list'))
+      r.list = await timeList(api, ws, o.listQueries, lib.SEARCH_TERMS, server.pid);
 
     if (o.only.includes('browser') && backend === o.browserBackend) {
       const baseURL = `http://127.0.0.1:${port}`;
@@ -356,7 +370,15 @@ async function measureBackend(backend, o, lib, seed) {
       browser = await launch();
       const storageState = await signInState(baseURL, accounts.email, accounts.password);
       log(`  browser: ${path}, until the list shows rows and counts ${int(expected)} items`);
-      r.cold = await coldOpen({ browser, baseURL, path, storageState, expected, runs: o.runs, log });
+      r.cold = await coldOpen({
+        browser,
+        baseURL,
+        path,
+        storageState,
+        expected,
+        runs: o.runs,
+        log
+      });
       log(
         `  cold (new context, empty IndexedDB): median ${fmt(r.cold.medianMs)} ms ` +
           `(first row ${fmt(r.cold.medianFirstRowMs)} ms)`
@@ -619,8 +641,22 @@ function summary(results, o) {
     ]);
     if (r.impact) {
       const status = r.impact.wrongSizes ? 'FAIL' : judge(r.impact.p95Ms, TARGETS.impactP95Ms);
-      rows.push([`${backend}: impact over REST, p95`, ms(r.impact.p95Ms), '-', '-', `< ${TARGETS.impactP95Ms} ms`, status]);
-      rows.push([`    median / max`, `${ms(r.impact.medianMs)} / ${ms(r.impact.maxMs)}`, '-', '-', '-', 'info']);
+      rows.push([
+        `${backend}: impact over REST, p95`,
+        ms(r.impact.p95Ms),
+        '-',
+        '-',
+        `< ${TARGETS.impactP95Ms} ms`,
+        status
+      ]);
+      rows.push([
+        `    median / max`,
+        `${ms(r.impact.medianMs)} / ${ms(r.impact.maxMs)}`,
+        '-',
+        '-',
+        '-',
+        'info'
+      ]);
       targets.push({
         name: `${backend}: impact query p95 < ${TARGETS.impactP95Ms} ms`,
         status,
@@ -631,7 +667,14 @@ function summary(results, o) {
     }
     if (r.list) {
       const status = judge(r.list.p95Ms, TARGETS.filterMs);
-      rows.push([`${backend}: item list filtered over REST, p95`, ms(r.list.p95Ms), '-', '-', `< ${TARGETS.filterMs} ms`, status]);
+      rows.push([
+        `${backend}: item list filtered over REST, p95`,
+        ms(r.list.p95Ms),
+        '-',
+        '-',
+        `< ${TARGETS.filterMs} ms`,
+        status
+      ]);
       targets.push({
         name: `${backend}: item list filtered over REST p95 < ${TARGETS.filterMs} ms`,
         status,
@@ -640,7 +683,14 @@ function summary(results, o) {
     }
     if (r.filter) {
       const status = judge(r.filter.p95Ms, TARGETS.filterMs);
-      rows.push([`browser: search box to the updated list, p95`, ms(r.filter.p95Ms), '-', '-', `< ${TARGETS.filterMs} ms`, status]);
+      rows.push([
+        `browser: search box to the updated list, p95`,
+        ms(r.filter.p95Ms),
+        '-',
+        '-',
+        `< ${TARGETS.filterMs} ms`,
+        status
+      ]);
       rows.push([`    median`, ms(r.filter.medianMs), '-', '-', '-', 'info']);
       targets.push({
         name: `browser: item list filtered p95 < ${TARGETS.filterMs} ms`,
@@ -650,14 +700,22 @@ function summary(results, o) {
     }
     if (r.warm) {
       const status = judge(r.warm.medianMs, TARGETS.openFromIndexedDbMs);
-      rows.push([`browser: list from IndexedDB (median)`, ms(r.warm.medianMs), '-', '-', `< ${TARGETS.openFromIndexedDbMs} ms`, status]);
+      rows.push([
+        `browser: list from IndexedDB (median)`,
+        ms(r.warm.medianMs),
+        '-',
+        '-',
+        `< ${TARGETS.openFromIndexedDbMs} ms`,
+        status
+      ]);
       targets.push({
         name: `browser: CMDB opens from IndexedDB < ${TARGETS.openFromIndexedDbMs} ms`,
         status,
         detail: `median ${ms(r.warm.medianMs)} of ${r.warm.runs.length} reloads`
       });
     }
-    if (r.cold) rows.push([`browser: list cold (median)`, ms(r.cold.medianMs), '-', '-', '-', 'info']);
+    if (r.cold)
+      rows.push([`browser: list cold (median)`, ms(r.cold.medianMs), '-', '-', '-', 'info']);
   }
   if (results.error) targets.push({ name: 'the run', status: 'FAIL', detail: 'error' });
   void o;
