@@ -36,6 +36,16 @@ export function cmdbOpenProbe(expected) {
   observer.observe(document, { childList: true, subtree: true, characterData: true });
 }
 
+/**
+ * Throws at once when the build has no CMDB list page (instead of waiting for rows that never come).
+ * @param {import('@playwright/test').Response | null} response
+ * @param {string} path
+ */
+function pageThere(response, path) {
+  if (response && response.status() === 404)
+    throw new Error(`${path} answered 404: this build has no CMDB pages`);
+}
+
 /** @param {number} ms */
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -106,7 +116,7 @@ export async function coldOpen(o) {
     try {
       await context.addInitScript(cmdbOpenProbe, o.expected);
       const page = await context.newPage();
-      await page.goto(o.path, { waitUntil: 'commit' });
+      pageThere(await page.goto(o.path, { waitUntil: 'commit' }), o.path);
       const m = await readMarks(page);
       runs.push(m);
       o.log(`    cold run ${i + 1}: ${describe(m)}`);
@@ -127,7 +137,7 @@ export async function coldOpen(o) {
 export async function warmOpen(o) {
   await o.context.addInitScript(cmdbOpenProbe, o.expected);
   const page = await o.context.newPage();
-  await page.goto(o.path, { waitUntil: 'commit' });
+  pageThere(await page.goto(o.path, { waitUntil: 'commit' }), o.path);
   const first = await readMarks(page);
   o.log(`    first load of the warm context: ${describe(first)}`);
   const t0 = performance.now();
