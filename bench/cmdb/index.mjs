@@ -398,52 +398,58 @@ async function measureBackend(backend, o, lib, seed) {
       r.list = await timeList(api, ws, o.listQueries, lib.SEARCH_TERMS, server.pid);
 
     if (o.only.includes('browser') && backend === o.browserBackend) {
-      const baseURL = `http://127.0.0.1:${port}`;
-      const path = `/w/${WORKSPACE}/cmdb`;
-      browser = await launch();
-      const storageState = await signInState(baseURL, accounts.email, accounts.password);
-      log(`  browser: ${path}, until the list shows rows and counts ${int(expected)} items`);
-      r.cold = await coldOpen({
-        browser,
-        baseURL,
-        path,
-        storageState,
-        expected,
-        runs: o.runs,
-        log
-      });
-      log(
-        `  cold (new context, empty IndexedDB): median ${fmt(r.cold.medianMs)} ms ` +
-          `(first row ${fmt(r.cold.medianFirstRowMs)} ms)`
-      );
-      const context = await browser.newContext({ baseURL, storageState });
+      // A failure here keeps the REST figures above.
       try {
-        const warm = await warmOpen({
-          context,
+        const baseURL = `http://127.0.0.1:${port}`;
+        const path = `/w/${WORKSPACE}/cmdb`;
+        browser = await launch();
+        const storageState = await signInState(baseURL, accounts.email, accounts.password);
+        log(`  browser: ${path}, until the list shows rows and counts ${int(expected)} items`);
+        r.cold = await coldOpen({
+          browser,
+          baseURL,
           path,
-          docName: stored.docName,
+          storageState,
           expected,
           runs: o.runs,
           log
         });
-        const { page, ...warmFigures } = warm;
-        r.warm = warmFigures;
         log(
-          `  from IndexedDB (reload, copy stored): median ${fmt(r.warm.medianMs)} ms ` +
-            `(first row ${fmt(r.warm.medianFirstRowMs)} ms)`
+          `  cold (new context, empty IndexedDB): median ${fmt(r.cold.medianMs)} ms ` +
+            `(first row ${fmt(r.cold.medianFirstRowMs)} ms)`
         );
-        const terms = Array.from(
-          { length: o.terms },
-          (_, i) => lib.SEARCH_TERMS[i % lib.SEARCH_TERMS.length]
-        );
-        r.filter = await timeFilter({ page, terms, log });
-        log(
-          `  search box (${terms.length} terms): to the updated frame median ${fmt(r.filter.medianMs)} / ` +
-            `p95 ${fmt(r.filter.p95Ms)} / max ${fmt(r.filter.maxMs)} ms ` +
-            `(DOM updated: median ${fmt(r.filter.domMedianMs)} / p95 ${fmt(r.filter.domP95Ms)} ms)`
-        );
-      } finally {
-        await context.close();
+        const context = await browser.newContext({ baseURL, storageState });
+        try {
+          const warm = await warmOpen({
+            context,
+            path,
+            docName: stored.docName,
+            expected,
+            runs: o.runs,
+            log
+          });
+          const { page, ...warmFigures } = warm;
+          r.warm = warmFigures;
+          log(
+            `  from IndexedDB (reload, copy stored): median ${fmt(r.warm.medianMs)} ms ` +
+              `(first row ${fmt(r.warm.medianFirstRowMs)} ms)`
+          );
+          const terms = Array.from(
+            { length: o.terms },
+            (_, i) => lib.SEARCH_TERMS[i % lib.SEARCH_TERMS.length]
+          );
+          r.filter = await timeFilter({ page, terms, log });
+          log(
+            `  search box (${terms.length} terms): to the updated frame median ${fmt(r.filter.medianMs)} / ` +
+              `p95 ${fmt(r.filter.p95Ms)} / max ${fmt(r.filter.maxMs)} ms ` +
+              `(DOM updated: median ${fmt(r.filter.domMedianMs)} / p95 ${fmt(r.filter.domP95Ms)} ms)`
+          );
+        } finally {
+          await context.close();
+        }
+      } catch (err) {
+        r.browserError = String(/** @type {Error} */ (err)?.stack ?? err);
+        log(`  ERROR (browser): ${r.browserError.split('\n').slice(0, 4).join('\n  ')}`);
       }
     }
     return r;
@@ -758,6 +764,14 @@ function summary(results, o) {
     }
     if (r.cold)
       rows.push([`browser: list cold (median)`, ms(r.cold.medianMs), '-', '-', '-', 'info']);
+    if (r.browserError) {
+      rows.push([`browser (${backend}): the run`, 'error', '-', '-', '-', 'FAIL']);
+      targets.push({
+        name: `browser (${backend}): the run`,
+        status: 'FAIL',
+        detail: String(r.browserError).split('\n')[0] ?? 'error'
+      });
+    }
   }
   if (results.error) targets.push({ name: 'the run', status: 'FAIL', detail: 'error' });
   void o;
