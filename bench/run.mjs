@@ -2,11 +2,12 @@
 // `npm run bench` entry. Plain JavaScript (ESM + JSDoc) so it runs without a build step.
 // Runs the sync-server benchmark (bench/sync/), the board benchmark (bench/board/), the
 // runbook benchmark (bench/runbooks/), the REST benchmark (bench/rest/) and the storage
-// benchmark (bench/storage/), the archive benchmark (bench/archive/) and the alert-intake
-// benchmark (bench/alerts/); a first argument `sync`, `board`, `runbooks`, `rest`, `storage`,
-// `archive` or `alerts` runs only that part. Flags starting with `--board-` go to the board
-// benchmark, `--runbooks-` to the runbook one, `--rest-`, `--storage-`, `--archive-` and
-// `--alerts-` to theirs, the others to the sync benchmark
+// benchmark (bench/storage/), the archive benchmark (bench/archive/), the alert-intake
+// benchmark (bench/alerts/) and the CMDB benchmark (bench/cmdb/); a first argument `sync`,
+// `board`, `runbooks`, `rest`, `storage`, `archive`, `alerts` or `cmdb` runs only that part.
+// Flags starting with `--board-` go to the board benchmark, `--runbooks-` to the runbook one,
+// `--rest-`, `--storage-`, `--archive-`, `--alerts-` and `--cmdb-` to theirs, the others to the
+// sync benchmark
 // (`--out` and `--strict` to all).
 // See bench/README.md for the scenarios and flags.
 import { runBoardBench } from './board/index.mjs';
@@ -16,10 +17,11 @@ import { runRestBench } from './rest/index.mjs';
 import { runStorageBench } from './storage/index.mjs';
 import { runArchiveBench } from './archive/index.mjs';
 import { runAlertsBench } from './alerts/index.mjs';
+import { runCmdbBench } from './cmdb/index.mjs';
 import { dropAllBenchDatabases } from './pg.mjs';
 
 const args = process.argv.slice(2);
-const PARTS = ['sync', 'board', 'runbooks', 'rest', 'storage', 'archive', 'alerts'];
+const PARTS = ['sync', 'board', 'runbooks', 'rest', 'storage', 'archive', 'alerts', 'cmdb'];
 const part = PARTS.includes(args[0] ?? '') ? args.shift() : 'all';
 const shared = (/** @type {string} */ a) => /^--(out|strict|help)(=|$)/.test(a);
 const boardArgs = args.filter((a) => a.startsWith('--board-') || shared(a));
@@ -28,7 +30,10 @@ const restArgs = args.filter((a) => a.startsWith('--rest-') || shared(a));
 const storageArgs = args.filter((a) => a.startsWith('--storage-') || shared(a));
 const archiveArgs = args.filter((a) => a.startsWith('--archive-') || shared(a));
 const alertsArgs = args.filter((a) => a.startsWith('--alerts-') || shared(a));
-const syncArgs = args.filter((a) => !/^--(board|runbooks|rest|storage|archive|alerts)-/.test(a));
+const cmdbArgs = args.filter((a) => a.startsWith('--cmdb-') || shared(a));
+const syncArgs = args.filter(
+  (a) => !/^--(board|runbooks|rest|storage|archive|alerts|cmdb)-/.test(a)
+);
 
 let code = 0;
 if (part === 'all' || part === 'sync') code = Math.max(code, await runSyncBench(syncArgs));
@@ -56,6 +61,10 @@ try {
   if (part === 'all' || part === 'alerts') {
     if (part === 'all') process.stdout.write('\n');
     code = Math.max(code, await runAlertsBench(alertsArgs));
+  }
+  if (part === 'all' || part === 'cmdb') {
+    if (part === 'all') process.stdout.write('\n');
+    code = Math.max(code, await runCmdbBench(cmdbArgs));
   }
 } finally {
   // every part drops its databases; this catches one that threw
