@@ -334,6 +334,15 @@ export async function createRuntime(
       ? { deliveriesPerIntegration: options.deliveriesPerIntegration }
       : {}),
     runbooks: stores.runbookIndex,
+    items: {
+      byNames: async (ws, names) =>
+        (await stores.cmdbStore.byNames(ws, names)).map(({ id, name, type }) => ({
+          id,
+          name,
+          type
+        })),
+      labels: (ws, ids) => stores.cmdbStore.labels(ws, ids)
+    },
     sentMessages: (incidentId) => stores.notificationsStore.messagesOfIncident(incidentId),
     taskActivity: stores.taskActivity,
     directory: {
@@ -368,6 +377,11 @@ export async function createRuntime(
         await cmdbHistory.settled();
       }
     },
+    // The changes and incidents that touched an item, for its history.
+    links: async (workspaceId, itemId) => ({
+      changes: await stores.changesStore.changesOnItem(workspaceId, itemId),
+      incidents: await stores.alertsStore.incidentsOnItem(workspaceId, itemId)
+    }),
     memberNames: async (workspaceId) =>
       new Map(
         (await stores.accounts.listMembers(workspaceId)).map((m) => [m.userId, m.name || m.email])

@@ -438,3 +438,83 @@ describe('import, export and the inventory', () => {
     }
   });
 });
+
+describe('incidents and configuration items', () => {
+  it('links an incident to the items its labels name, both ways, and what changed before it', async () => {
+    const service = await create({ type: 'service', name: 'payments' });
+    const host = await create({ type: 'host', name: 'pay-db-1' });
+    expect((await relate(service.id, host.id, 'runs_on')).status).toBe(201);
+    await create({ type: 'host', name: 'unrelated-host' });
+
+    // A change on the host, in the hours before the alert.
+    const start = new Date(Date.now() - 2 * 3600_000).toISOString();
+    const end = new Date(Date.now() - 3600_000).toISOString();
+    const change = await rest.call(
+      'POST',
+      `${base}/changes`,
+      {
+        title: 'Upgrade MySQL',
+        type: 'normal',
+        items: [host.id],
+        windowStart: start,
+        windowEnd: end
+      },
+      'operator'
+    );
+    expect(change.status, change.text).toBe(201);
+
+    const integration = await rest.call('POST', `${base}/integrations`, {
+      type: 'alertmanager',
+      name: 'am'
+    });
+    expect(integration.status, integration.text).toBe(201);
+    const { hookPath, secret } = integration.body as { hookPath: string; secret: string };
+    const now = new Date().toISOString();
+    const delivery = await fetch(`${rest.app.baseUrl}${hookPath}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        version: '4',
+        groupKey: '{}:{alertname="MySQLDown"}',
+        truncatedAlerts: 0,
+        status: 'firing',
+        receiver: 'runboard',
+        groupLabels: { alertname: 'MySQLDown' },
+        commonLabels: {},
+        commonAnnotations: {},
+        externalURL: 'http://am.example',
+        alerts: [
+          {
+            status: 'firing',
+            labels: { alertname: 'MySQLDown', service: 'payments', instance: 'pay-db-1:9104' },
+            annotations: { summary: 'MySQL is down' },
+            startsAt: now,
+            endsAt: '0001-01-01T00:00:00Z',
+            generatorURL: 'http://prometheus.example/graph',
+            fingerprint: 'f00d'
+          }
+        ]
+      })
+    });
+    expect(delivery.status, await delivery.clone().text()).toBe(200);
+    const [incidentId] = ((await delivery.json()) as { opened: string[] }).opened;
+
+    await eventually(async () => {
+      const view = await rest.call('GET', `${base}/incidents/${incidentId}`, undefined, 'member');
+      return ((view.body as { items?: unknown[] }).items ?? []).length === 2;
+    });
+    const view = await rest.call('GET', `${base}/incidents/${incidentId}`, undefined, 'member');
+    expect((view.body as { items: Array<{ name: string }> }).items.map((i) => i.name)).toEqual([
+      'pay-db-1',
+      'payments'
+    ]);
+    const history = await rest.call('GET', `${base}/cmdb/items/${host.id}/history`);
+    expect(history.body).toMatchObject({
+      incidents: [expect.objectContaining({ id: incidentId, title: expect.any(String) })],
+      changes: [expect.objectContaining({ title: 'Upgrade MySQL' })]
+    });
+    const changed = await rest.call('GET', `${base}/incidents/${incidentId}/what-changed?hours=24`);
+    expect(changed.status, changed.text).toBe(200);
+    expect(JSON.stringify(changed.body)).toContain('Upgrade MySQL');
+  });
+});

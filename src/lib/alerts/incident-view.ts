@@ -12,6 +12,7 @@ import {
   incidentSchema,
   sentMessageSchema,
   runbookStepSchema,
+  incidentItemSchema,
   type Incident,
   type IncidentState,
   type Occurrence
@@ -21,7 +22,8 @@ import {
 export const incidentViewSchema = incidentSchema.extend({
   events: z.array(incidentEventSchema),
   notifications: z.array(sentMessageSchema),
-  runbookSteps: z.array(runbookStepSchema)
+  runbookSteps: z.array(runbookStepSchema),
+  items: z.array(incidentItemSchema).default([])
 });
 export type IncidentView = z.infer<typeof incidentViewSchema>;
 

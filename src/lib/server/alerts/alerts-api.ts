@@ -17,6 +17,7 @@ import {
   maintenanceWindowCreateSchema,
   incidentNoteSchema,
   sentMessageSchema,
+  incidentItemSchema,
   runbookStepSchema,
   maintenanceWindowSchema,
   occurrenceSchema
@@ -77,7 +78,10 @@ const incidentViewSchema = incidentSchema
       .describe('Notifications sent about it, oldest first, with their delivery state.'),
     runbookSteps: z
       .array(runbookStepSchema)
-      .describe('Runbook steps checked on its card while it was handled, oldest first.')
+      .describe('Runbook steps checked on its card while it was handled, oldest first.'),
+    items: z
+      .array(incidentItemSchema)
+      .describe('Configuration items its alerts name (by the integration’s CI labels).')
   })
   .meta({ id: 'IncidentView', description: 'An incident with its timeline.' });
 

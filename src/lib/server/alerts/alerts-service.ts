@@ -22,6 +22,7 @@ import {
   integrationSettingsSchema,
   type Incident,
   type IncidentEvent,
+  type IncidentItem,
   type IncidentState,
   type Integration,
   type IntegrationSettings,
@@ -41,6 +42,7 @@ import {
   updateTask
 } from '../../shared/board/board-model';
 import type { Priority, TaskLinkInput } from '../../shared/board/schema';
+import { MAX_CI_LINKS, ciNamesOf } from './ci-links';
 import { boardDocName, ledgerDocName } from '../../shared/doc-name';
 import { writeIncidentFacts, type IncidentFact } from '../../shared/alerts/ledger';
 import { DomainError } from '../../shared/model/domain-error';
@@ -177,6 +179,8 @@ export interface IncidentView extends Incident {
   notifications: SentMessage[];
   /** Runbook steps checked on its card while it was handled, oldest first. */
   runbookSteps: RunbookStep[];
+  /** The configuration items its alerts name. */
+  items: IncidentItem[];
 }
 
 /** Timeline events that are messages too. */
@@ -192,6 +196,14 @@ export interface AlertsServiceDeps {
   store: AlertsStore;
   /** Runbooks linked to new incidents by their alert matchers (runbooks-store.ts). */
   runbooks?: Pick<RunbookIndex, 'match'>;
+  /**
+   * Configuration items by name (cmdb-store.ts), linked to new incidents whose labels name
+   * them (ci-links.ts); and their names for the incident page.
+   */
+  items?: {
+    byNames(workspaceId: string, names: readonly string[]): Promise<IncidentItem[]>;
+    labels(workspaceId: string, ids: readonly string[]): Promise<IncidentItem[]>;
+  };
   /** What integration settings may name. */
   directory?: {
     hasChannel(workspaceId: string, id: string): Promise<boolean>;
@@ -853,8 +865,17 @@ export class AlertsService {
       ...(await this.incidentBody(incident)),
       events: await this.deps.store.events(incident.id),
       notifications: (await this.deps.sentMessages?.(incident.id)) ?? [],
-      runbookSteps: await this.runbookSteps(workspaceId, incident.id)
+      runbookSteps: await this.runbookSteps(workspaceId, incident.id),
+      items: await this.itemsOf(workspaceId, incident.id)
     };
+  }
+
+  private async itemsOf(workspaceId: string, incidentId: string): Promise<IncidentItem[]> {
+    const ids = await this.deps.store.itemsOf(incidentId);
+    if (ids.length === 0 || !this.deps.items) return [];
+    return (await this.deps.items.labels(workspaceId, ids)).sort((a, b) =>
+      a.name.localeCompare(b.name)
+    );
   }
 
   private async runbookSteps(workspaceId: string, taskId: string): Promise<RunbookStep[]> {
@@ -1188,6 +1209,20 @@ export class AlertsService {
     for (const runbook of runbooks.slice(0, 5)) {
       links.push({ type: 'runbook', target: runbook.id });
     }
+    // The configuration items its labels name: linked on the card and recorded, so "what
+    // changed" and the item's history find the incident.
+    const items =
+      settings && this.deps.items
+        ? (await this.deps.items.byNames(ws, ciNamesOf(incident.labels, settings))).slice(
+            0,
+            MAX_CI_LINKS
+          )
+        : [];
+    await this.deps.store.linkItems(
+      incident.id,
+      items.map((item) => item.id)
+    );
+    for (const item of items) links.push({ type: 'ci', target: item.id });
     const task = await this.deps.board.createTask(
       ws,
       {

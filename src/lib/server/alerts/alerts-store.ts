@@ -389,6 +389,54 @@ export class AlertRecords {
       .execute();
   }
 
+  /** Records the configuration items an incident is about (migration 15's `incident_items`). */
+  async linkItems(incidentId: string, itemIds: readonly string[]): Promise<void> {
+    if (itemIds.length === 0) return;
+    await this.db
+      .insertInto('incident_items')
+      .values(itemIds.map((itemId) => ({ incident_id: incidentId, item_id: itemId })))
+      .onConflict((oc) => oc.columns(['incident_id', 'item_id']).doNothing())
+      .execute();
+  }
+
+  /** The incidents about a configuration item, latest first (the item's history). */
+  async incidentsOnItem(
+    workspaceId: string,
+    itemId: string,
+    limit = 100
+  ): Promise<
+    Array<{ id: string; key: string | null; title: string; state: string; openedAt: string }>
+  > {
+    const rows = await this.db
+      .selectFrom('incident_items')
+      .innerJoin('incidents', 'incidents.id', 'incident_items.incident_id')
+      .select(['incidents.id', 'incidents.task_key', 'incidents.title', 'incidents.state'])
+      .select('incidents.opened_at')
+      .where('incidents.workspace_id', '=', workspaceId)
+      .where('incident_items.item_id', '=', itemId)
+      .orderBy('incidents.opened_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({
+      id: row.id,
+      key: row.task_key,
+      title: row.title,
+      state: row.state,
+      openedAt: row.opened_at
+    }));
+  }
+
+  /** The configuration items recorded for an incident. */
+  async itemsOf(incidentId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('incident_items')
+      .select('item_id')
+      .where('incident_id', '=', incidentId)
+      .orderBy('item_id')
+      .execute();
+    return rows.map((row) => row.item_id);
+  }
+
   /** The occurrences of an incident, oldest first. */
   async occurrences(incidentId: string): Promise<OccurrenceRecord[]> {
     const rows = await this.db

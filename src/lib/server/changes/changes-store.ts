@@ -244,6 +244,41 @@ export class ChangeRecords {
     return rows.map((row) => row.item_id);
   }
 
+  /** The changes that name a configuration item, latest window first (the item's history). */
+  async changesOnItem(
+    workspaceId: string,
+    itemId: string,
+    limit = 100
+  ): Promise<
+    Array<{
+      id: string;
+      key: string | null;
+      title: string;
+      state: string;
+      windowStart: string | null;
+      windowEnd: string | null;
+    }>
+  > {
+    const rows = await this.db
+      .selectFrom('change_items')
+      .innerJoin('changes', 'changes.id', 'change_items.change_id')
+      .select(['changes.id', 'changes.task_key', 'changes.title', 'changes.state'])
+      .select(['changes.window_start', 'changes.window_end'])
+      .where('change_items.workspace_id', '=', workspaceId)
+      .where('change_items.item_id', '=', itemId)
+      .orderBy('changes.window_start', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({
+      id: row.id,
+      key: row.task_key,
+      title: row.title,
+      state: row.state,
+      windowStart: row.window_start,
+      windowEnd: row.window_end
+    }));
+  }
+
   async itemsOf(changeIds: readonly string[]): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();
     for (let i = 0; i < changeIds.length; i += 500) {

@@ -412,3 +412,9 @@ export function canMoveIncident(from: IncidentState, to: IncidentState): boolean
       return false;
   }
 }
+
+/** A configuration item an incident is about, linked from its alerts' labels at intake. */
+export const incidentItemSchema = z
+  .object({ id: idSchema, name: z.string(), type: z.string() })
+  .meta({ id: 'IncidentItem', description: 'A configuration item named by the alerts.' });
+export type IncidentItem = z.infer<typeof incidentItemSchema>;

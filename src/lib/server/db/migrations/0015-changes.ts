@@ -114,4 +114,6 @@ CREATE TABLE incident_items (
   item_id     TEXT NOT NULL,
   PRIMARY KEY (incident_id, item_id)
 ${d.tableEnd};
+
+CREATE INDEX incident_items_by_item ON incident_items (item_id);
 `;
