@@ -40,6 +40,9 @@ import {
 } from '../src/lib/server/notifications/notifications-service';
 import { SecretBox, secretKeyLoader } from '../src/lib/server/auth/secret-box';
 import { OncallStore } from '../src/lib/server/oncall/oncall-store';
+import { CmdbStore } from '../src/lib/server/cmdb/cmdb-store';
+import { CmdbService } from '../src/lib/server/cmdb/cmdb-service';
+import { cmdbExtension, cmdbMirrorExtension } from '../src/lib/server/cmdb/cmdb-extension';
 import { OncallService, type MemberInfo } from '../src/lib/server/oncall/oncall-service';
 import { FileStore } from '../src/lib/server/runbooks/files-store';
 import { runbookExtension } from '../src/lib/server/runbooks/runbooks-extension';
@@ -167,6 +170,7 @@ export type Services = Pick<
   | 'alertsStore'
   | 'notificationsStore'
   | 'oncallStore'
+  | 'cmdbStore'
   | 'runbookIndex'
   | 'runbookVersions'
   | 'files'
@@ -186,6 +190,7 @@ export function createStores(records: Records, config: Pick<Config, 'dataDir'>):
     alertsStore: new AlertsStore(records),
     notificationsStore: new NotificationsStore(records),
     oncallStore: new OncallStore(records),
+    cmdbStore: new CmdbStore(records),
     runbookIndex: new RunbookIndex(records),
     runbookVersions: new RunbookVersions(records),
     files: new FileStore(records, config.dataDir)
@@ -224,6 +229,8 @@ export async function createRuntime(
     cardChanged: (...args) => alerts.cardChanged(...args),
     logger
   });
+  const cmdbMirror = cmdbMirrorExtension({ store: stores.cmdbStore, logger });
+  const cmdbHistory = cmdbExtension({ store: stores.cmdbStore, logger });
   const extensions = [
     boardExtension({ store: stores.boardStore, recorder: activityRecorder, docs, logger }),
     // Before the archive's: the cards its sweep on load moves out are written as changes.
@@ -232,6 +239,8 @@ export async function createRuntime(
     archiveExtension({ archiver, logger, intervalMs: options.archive?.intervalMs }),
     taskDocs,
     incidentCards,
+    cmdbHistory,
+    cmdbMirror,
     runbookExtension({ index: stores.runbookIndex, versions: stores.runbookVersions, docs, logger })
   ];
   const docStore: DocStore = new DocStore({
@@ -307,6 +316,21 @@ export async function createRuntime(
     },
     ...(options.now ? { now: options.now } : {})
   });
+  const cmdb = new CmdbService({
+    store: stores.cmdbStore,
+    docs,
+    // A write answers once the records and the history follow it.
+    mirror: {
+      flush: async (docName) => {
+        await cmdbMirror.flush(docName);
+        await cmdbHistory.settled();
+      }
+    },
+    memberNames: async (workspaceId) =>
+      new Map(
+        (await stores.accounts.listMembers(workspaceId)).map((m) => [m.userId, m.name || m.email])
+      )
+  });
   // The outbox worker; messages a previous run left are sent (notifications-service.ts).
   void notifications.start().catch((error: unknown) => {
     logger.error('notifications: the outbox worker did not start', { error: String(error) });
@@ -341,6 +365,9 @@ export async function createRuntime(
     alerts,
     notifications,
     oncall,
+    cmdb,
+    cmdbMirror,
+    cmdbHistory,
     activityRecorder,
     archiver,
     taskDocs,

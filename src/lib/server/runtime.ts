@@ -23,6 +23,10 @@ import type { NotificationsStore } from './notifications/notifications-store';
 import type { OncallService } from './oncall/oncall-service';
 import type { OncallStore } from './oncall/oncall-store';
 import type { BoardStore } from './board/board-store';
+import type { CmdbStore } from './cmdb/cmdb-store';
+import type { CmdbService } from './cmdb/cmdb-service';
+import type { CmdbExtension } from './cmdb/cmdb-extension';
+import type { DocMirrorExtension } from './db/doc-mirror';
 import type { Config } from './config';
 import type { Records } from './db/records';
 import type { Logger } from './log';
@@ -54,6 +58,14 @@ export interface Runtime {
   oncallStore: OncallStore;
   /** Schedules, escalation policies and the escalation worker (oncall/oncall-service.ts). */
   oncall: OncallService;
+  /** The CMDB's mirrored items and relations, and item history (cmdb/cmdb-store.ts). */
+  cmdbStore: CmdbStore;
+  /** Configuration items and relations over REST (cmdb/cmdb-service.ts). */
+  cmdb: CmdbService;
+  /** Keeps `cmdbStore`'s items and relations in step with the loaded CMDBs. */
+  cmdbMirror: DocMirrorExtension;
+  /** Item history and the cycle repair of loaded CMDBs: `settled()` waits for its writes. */
+  cmdbHistory: CmdbExtension;
   /** Records task activity from the board transactions (the board extension's). */
   activityRecorder: ActivityRecorder;
   /** Finished tasks moved out of the live boards (archive/archive-store.ts). */

@@ -91,6 +91,8 @@ export const domainErrorStatus: Readonly<Record<DomainErrorCode, number>> = {
   self_approval: 403,
   not_an_approver: 403,
   frozen: 409,
+  cycle: 422,
+  import_rejected: 422,
   invalid_secret: 401,
   secret_key_required: 503,
   unsupported_media_type: 415,

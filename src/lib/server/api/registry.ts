@@ -5,6 +5,7 @@
 import { authOperations, setupOperations, tokenOperations } from '../accounts/accounts-api';
 import { alertOperations } from '../alerts/alerts-api';
 import { archiveOperations } from '../archive/archive-api';
+import { cmdbOperations } from '../cmdb/cmdb-api';
 import { notificationOperations } from '../notifications/notifications-api';
 import { oncallOperations } from '../oncall/oncall-api';
 import { taskOperations } from '../board/board-api';
@@ -42,6 +43,11 @@ export const apiTags: readonly TagSpec[] = [
     name: 'notifications',
     description: 'Chat, e-mail and webhook channels, and the outbox of messages (admins).'
   },
+  {
+    name: 'cmdb',
+    description:
+      'Configuration items, their relations and impact, history, import, export and the Ansible inventory.'
+  },
   { name: 'workspaces', description: 'Your workspaces: list, create, rename.' },
   { name: 'members', description: 'Members of a workspace and their roles.' },
   { name: 'invites', description: 'Invite links with a role and an expiry.' },
@@ -58,6 +64,7 @@ export const operations: readonly Operation[] = [
   ...alertOperations,
   ...notificationOperations,
   ...oncallOperations,
+  ...cmdbOperations,
   ...runbookOperations,
   ...workspaceOperations,
   ...inviteOperations,

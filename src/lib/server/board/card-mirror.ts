@@ -5,35 +5,29 @@
  *
  * `TaskCardStore` keeps one `task_cards` row per task entry of the board document (the card as
  * `readTask` reads it) and, per workspace, the board's state when the rows were last known to
- * hold all of it (`task_card_mirrors`: a Yjs snapshot, state vector and delete set, so a change
- * that only deletes counts too). `cardMirrorExtension` keeps them in step with a loaded board:
- *
- * - on load, when the stored state is not the board's as loaded (first load after the upgrade,
- *   a crash before the last write, a rebase, a restore), every card is written again, after the
- *   load, never inside it;
- * - after each transaction, the tasks it touched are read a moment later (`CARD_WRITE_DELAY_MS`,
- *   with whatever follows) and written or deleted;
- * - when the board unloads, what is pending is read while the document still holds it and
- *   written with the board's final state.
- *
- * Writes run one after another per board and never inside a Yjs transaction. A failed write is
- * logged and followed by a full write a little later; until one succeeds the stored state is
- * dropped, so the next load writes everything again. Derived data: not backed up, rebuilt from
- * the board.
+ * hold all of it (`task_card_mirrors`). `cardMirrorExtension` keeps them in step with a loaded
+ * board through the document mirror (db/doc-mirror.ts: a full write when the stored state is
+ * not the loaded board's, touched cards a moment after each change, the rest at the unload).
+ * Derived data: not backed up, rebuilt from the board.
  *
  * The rows are as fresh as the last write: a reader that must see the last edit (anything but a
  * card shown until the live board arrives) reads the board itself.
  */
-import * as Y from 'yjs';
-import type { SyncExtension } from '../../../../sync-server/extensions';
+import type * as Y from 'yjs';
 import { findTask, getTask } from '../../shared/board/board-model';
 import { boardDocName } from '../../shared/doc-name';
 import type { DocStore } from '../../../../sync-server/doc-store';
 import { taskSchema, type Task } from '../../shared/board/schema';
 import type { Records, RecordsTransaction } from '../db/records';
 import type { Logger } from '../log';
-// Byte equality, of states here.
-import { sameStateVector } from '../runbooks/versions-store';
+import {
+  docMirrorExtension,
+  mirrorState,
+  type DocMirrorExtension,
+  type MirroredState
+} from '../db/doc-mirror';
+
+export type { MirroredState } from '../db/doc-mirror';
 
 /** How long touched tasks wait to be written with what follows. */
 export const CARD_WRITE_DELAY_MS = 200;
@@ -50,16 +44,8 @@ export interface CardChanges {
   removed: string[];
 }
 
-/**
- * What a write says of the stored state: the board's state (`Y.encodeSnapshot`) when the rows
- * now hold all of it, null when they may not (forget the stored state), undefined to leave it.
- */
-export type MirroredState = Uint8Array | null | undefined;
-
 /** The board's state as the mirror compares it: state vector and delete set. */
-export function boardState(doc: Y.Doc): Uint8Array {
-  return Y.encodeSnapshot(Y.snapshot(doc));
-}
+export const boardState = mirrorState;
 
 /** Records of the live board's cards (migration 0009). */
 export class TaskCardStore {
@@ -199,175 +185,26 @@ export interface CardMirrorDeps {
 }
 
 /** The mirror's sync extension, with the wait for its outstanding writes. */
-export interface CardMirrorExtension extends SyncExtension {
-  /** Resolves when no write is queued or running any more (failures are logged). */
-  settled(): Promise<void>;
-  onClose(): Promise<void>;
-}
+export type CardMirrorExtension = DocMirrorExtension;
 
 /** Keeps `task_cards` in step with every loaded board (see the file's comment). */
 export function cardMirrorExtension(deps: CardMirrorDeps): CardMirrorExtension {
-  const delayMs = deps.delayMs ?? CARD_WRITE_DELAY_MS;
-  const retryDelayMs = deps.retryDelayMs ?? CARD_RETRY_DELAY_MS;
-  /** One write after another per board document (a reload's full write after the unload's). */
-  const queues = new Map<string, Promise<void>>();
-
-  /** Queues `write` after the board's earlier writes; `failed` runs when it throws. */
-  const enqueue = (
-    docName: string,
-    what: string,
-    write: () => Promise<void>,
-    failed: () => void
-  ) => {
-    const previous = queues.get(docName) ?? Promise.resolve();
-    const next = previous.then(write).catch((error: unknown) => {
-      deps.logger.error(`board: ${what} of task cards failed`, {
-        doc: docName,
-        error: String(error)
-      });
-      failed();
-    });
-    queues.set(docName, next);
-    void next.then(() => {
-      if (queues.get(docName) === next) queues.delete(docName);
-    });
-  };
-
-  const settled = async () => {
-    // A write may queue another (the load check queues the full write): wait for those too.
-    while (queues.size > 0) await Promise.all([...queues.values()]);
-  };
-
-  return {
+  return docMirrorExtension<CardChanges>({
     name: 'card-mirror',
-    kinds: ['board'],
-    onLoad({ name, docName, doc }) {
-      const { workspaceId } = docName;
-      const tasks = doc.getMap<unknown>('tasks');
-      const loadedState = boardState(doc);
-      let destroyed = false;
-      // Until the load check has answered, edits only collect (a full write reads them anyway);
-      // a board dropped before that (a rebase on load) writes nothing: the next load decides.
-      let checked = false;
-      // The next write must be a full one (the check found other rows, or a write failed).
-      let needsFull = false;
-      // A write failed since the rows last held the whole board: the unload forgets the state.
-      let failedSinceWhole = false;
-      let touched = new Set<string>();
-      let timer: NodeJS.Timeout | null = null;
-      // The state the stored rows are known to hold, once known (an unload that changes nothing
-      // writes nothing).
-      let storedState: Uint8Array | null = null;
-
-      const onFailure = (ids: Iterable<string>) => () => {
-        failedSinceWhole = true;
-        if (destroyed) return;
-        for (const id of ids) touched.add(id);
-        needsFull = true;
-        schedule(retryDelayMs);
-      };
-      /** Queues a write of every card as the board holds them now. */
-      const writeAll = () => {
-        needsFull = false;
-        touched = new Set();
-        const started = Date.now();
-        const { cards } = readCardChanges(doc, tasks.keys());
-        const state = boardState(doc);
-        enqueue(
-          name,
-          'mirroring',
-          async () => {
-            await deps.store.replaceAll(workspaceId, cards, state);
-            failedSinceWhole = false;
-            storedState = state;
-            deps.logger.info('board: task cards mirrored in full', {
-              doc: name,
-              cards: cards.length,
-              ms: Date.now() - started
-            });
-          },
-          onFailure([])
-        );
-      };
-      /** Queues the touched cards; `final` (the unload) with the board's state. */
-      const writeTouched = (final: boolean) => {
-        if (touched.size === 0 && !final) return;
-        const ids = touched;
-        touched = new Set();
-        const state = final ? boardState(doc) : undefined;
-        if (ids.size === 0 && state !== undefined && sameStateVector(state, storedState)) return;
-        const changes = readCardChanges(doc, ids);
-        enqueue(
-          name,
-          'writing',
-          () => deps.store.apply(workspaceId, changes, failedSinceWhole && final ? null : state),
-          onFailure(ids)
-        );
-      };
-      const write = () => {
-        if (timer) clearTimeout(timer);
-        timer = null;
-        if (!checked || destroyed) return;
-        if (needsFull) writeAll();
-        else writeTouched(false);
-      };
-      function schedule(ms: number) {
-        if (timer !== null || destroyed) return;
-        timer = setTimeout(write, ms);
-        timer.unref();
-      }
-
-      const observer = (events: Y.YEvent<Y.AbstractType<unknown>>[]) => {
-        for (const event of events) {
-          if (event instanceof Y.YMapEvent && event.target === tasks) {
-            for (const id of event.keysChanged) touched.add(id);
-          } else {
-            const id = event.path[0];
-            if (typeof id === 'string') touched.add(id);
-          }
-        }
-        if (checked && touched.size > 0) schedule(delayMs);
-      };
-      tasks.observeDeep(observer);
-      doc.once('destroy', () => {
-        tasks.unobserveDeep(observer);
-        if (timer) clearTimeout(timer);
-        timer = null;
-        // Read while the document still holds its content; written on the queue.
-        if (checked) {
-          if (needsFull) writeAll();
-          else writeTouched(true);
-        }
-        destroyed = true;
-      });
-
-      // After the load (the client's first sync goes first): are the rows those of the board
-      // as loaded? If not, the whole board is written again.
-      enqueue(
-        name,
-        'checking',
-        async () => {
-          await new Promise((resolve) => setImmediate(resolve));
-          if (destroyed) return;
-          const stored = await deps.store.state(workspaceId);
-          if (destroyed) return;
-          checked = true;
-          if (sameStateVector(stored, loadedState)) {
-            storedState = stored;
-            if (touched.size > 0) schedule(delayMs);
-          } else {
-            writeAll();
-          }
-        },
-        () => {
-          if (destroyed) return;
-          checked = true;
-          needsFull = true;
-          schedule(retryDelayMs);
-        }
-      );
+    kind: 'board',
+    area: 'board',
+    rows: 'task cards',
+    maps: ['tasks'],
+    read: (doc, touched) => readCardChanges(doc, touched.get('tasks') ?? []),
+    count: (changes) => changes.cards.length,
+    store: {
+      state: (workspaceId) => deps.store.state(workspaceId),
+      replaceAll: (workspaceId, changes, state) =>
+        deps.store.replaceAll(workspaceId, changes.cards, state),
+      apply: (workspaceId, changes, state) => deps.store.apply(workspaceId, changes, state)
     },
-    settled,
-    onClose: settled
-  };
+    logger: deps.logger,
+    delayMs: deps.delayMs ?? CARD_WRITE_DELAY_MS,
+    retryDelayMs: deps.retryDelayMs ?? CARD_RETRY_DELAY_MS
+  });
 }

@@ -135,7 +135,9 @@ export function checkCustomFields(
       problems.push({ field: field.key, problem: 'not_boolean' });
     } else if (
       field.type === 'date' &&
-      (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(Date.parse(value)))
+      (typeof value !== 'string' ||
+        !/^\d{4}-\d{2}-\d{2}/.test(value) ||
+        Number.isNaN(Date.parse(value)))
     ) {
       problems.push({ field: field.key, problem: 'not_date' });
     } else if (field.type === 'choice' && !(field.choices ?? []).includes(String(value))) {
@@ -179,8 +181,9 @@ export interface Reached {
  * relations) and what needs it (`in`). Built from relation ids in one pass; cheap to rebuild.
  */
 export class CmdbGraph {
-  private readonly out = new Map<string, Set<string>>();
-  private readonly in = new Map<string, Set<string>>();
+  // Neighbours with the number of relations between the two (of different types).
+  private readonly out = new Map<string, Map<string, number>>();
+  private readonly in = new Map<string, Map<string, number>>();
 
   constructor(relations: Iterable<Pick<CiRelation, 'from' | 'to'>> = []) {
     for (const relation of relations) this.add(relation.from, relation.to);
@@ -196,24 +199,64 @@ export class CmdbGraph {
   }
 
   remove(from: string, to: string): void {
-    this.out.get(from)?.delete(to);
-    this.in.get(to)?.delete(from);
+    unlink(this.out, from, to);
+    unlink(this.in, to, from);
   }
 
   /** What `id` needs directly. */
   dependencies(id: string): string[] {
-    return [...(this.out.get(id) ?? [])];
+    return [...(this.out.get(id)?.keys() ?? [])];
   }
 
   /** What needs `id` directly. */
   dependents(id: string): string[] {
-    return [...(this.in.get(id) ?? [])];
+    return [...(this.in.get(id)?.keys() ?? [])];
   }
 
   /** Whether adding `from` → `to` would close a cycle: `to` already reaches `from`. */
   wouldCycle(from: string, to: string): boolean {
     if (from === to) return true;
     return this.walk(to, 'out', Infinity).some((r) => r.id === from);
+  }
+
+  /** Whether the graph has a cycle anywhere (Kahn's algorithm: linear in items and relations). */
+  hasCycle(): boolean {
+    const indegree = new Map<string, number>();
+    for (const [from, targets] of this.out) {
+      if (!indegree.has(from)) indegree.set(from, 0);
+      for (const to of targets.keys()) indegree.set(to, (indegree.get(to) ?? 0) + 1);
+    }
+    const ready = [...indegree].filter(([, n]) => n === 0).map(([id]) => id);
+    let removed = 0;
+    while (ready.length > 0) {
+      const id = ready.pop() as string;
+      removed++;
+      for (const to of this.out.get(id)?.keys() ?? []) {
+        const left = (indegree.get(to) ?? 0) - 1;
+        indegree.set(to, left);
+        if (left === 0) ready.push(to);
+      }
+    }
+    return removed < indegree.size;
+  }
+
+  /**
+   * Adds `edges` in order, skipping each one that would close a cycle with those before it;
+   * returns the skipped ones. Many edges at once (an import, a device that was offline) cost one
+   * linear check when none closes a cycle, not a walk per edge.
+   */
+  addAcyclic<E extends { from: string; to: string }>(edges: readonly E[]): E[] {
+    if (edges.length > 8) {
+      for (const edge of edges) this.add(edge.from, edge.to);
+      if (!this.hasCycle()) return [];
+      for (const edge of edges) this.remove(edge.from, edge.to);
+    }
+    const refused: E[] = [];
+    for (const edge of edges) {
+      if (this.wouldCycle(edge.from, edge.to)) refused.push(edge);
+      else this.add(edge.from, edge.to);
+    }
+    return refused;
   }
 
   /** Everything that depends on `id`, directly or transitively, at its shortest depth. */
@@ -235,7 +278,7 @@ export class CmdbGraph {
     for (let depth = 1; frontier.length > 0 && depth <= maxDepth; depth++) {
       const next: string[] = [];
       for (const node of frontier) {
-        for (const neighbour of edges.get(node) ?? []) {
+        for (const neighbour of edges.get(node)?.keys() ?? []) {
           if (seen.has(neighbour)) continue;
           seen.add(neighbour);
           reached.push({ id: neighbour, depth });
@@ -248,8 +291,16 @@ export class CmdbGraph {
   }
 }
 
-function link(map: Map<string, Set<string>>, a: string, b: string): void {
-  let set = map.get(a);
-  if (!set) map.set(a, (set = new Set()));
-  set.add(b);
+function link(map: Map<string, Map<string, number>>, a: string, b: string): void {
+  let neighbours = map.get(a);
+  if (!neighbours) map.set(a, (neighbours = new Map()));
+  neighbours.set(b, (neighbours.get(b) ?? 0) + 1);
+}
+
+function unlink(map: Map<string, Map<string, number>>, a: string, b: string): void {
+  const neighbours = map.get(a);
+  const count = neighbours?.get(b);
+  if (!neighbours || count === undefined) return;
+  if (count > 1) neighbours.set(b, count - 1);
+  else neighbours.delete(b);
 }

@@ -22,7 +22,11 @@ export type BuiltinCiType = (typeof BUILTIN_CI_TYPES)[number];
 export const ciTypeNameSchema = z
   .string()
   .regex(/^[a-z][a-z0-9_-]{0,39}$/, 'must be 1–40 lower-case letters, digits, "_" or "-"')
-  .meta({ id: 'CiTypeName', description: 'host, vm, service, database, network_device, application, cluster, or a custom type.' });
+  .meta({
+    id: 'CiTypeName',
+    description:
+      'host, vm, service, database, network_device, application, cluster, or a custom type.'
+  });
 
 export const CRITICALITIES = ['low', 'medium', 'high', 'critical'] as const;
 export const criticalitySchema = z
@@ -53,7 +57,10 @@ const nameSchema = z
   .trim()
   .min(1, 'must not be empty')
   .max(CI_LIMITS.nameChars)
-  .refine((s) => !/[\u0000-\u001f]/.test(s), 'must not contain control characters');
+  .refine(
+    (s) => ![...s].some((c) => c.charCodeAt(0) < 0x20),
+    'must not contain control characters'
+  );
 
 /** An environment: free text, lower-case by convention (`production`, `staging`, `生产`). */
 export const environmentSchema = z.string().trim().min(1).max(CI_LIMITS.environmentChars);
@@ -70,7 +77,10 @@ export type AttributeValue = z.infer<typeof attributeValueSchema>;
 
 export const attributesSchema = z
   .record(z.string().min(1).max(CI_LIMITS.attributeKeyChars), attributeValueSchema)
-  .refine((a) => Object.keys(a).length <= CI_LIMITS.attributes, `at most ${CI_LIMITS.attributes} attributes`);
+  .refine(
+    (a) => Object.keys(a).length <= CI_LIMITS.attributes,
+    `at most ${CI_LIMITS.attributes} attributes`
+  );
 
 /**
  * An item as the document holds it, under its id in the `items` map: one plain JSON value,
@@ -102,7 +112,13 @@ export const ciCreateSchema = z
     name: nameSchema,
     environment: environmentSchema.nullable().optional(),
     criticality: criticalitySchema.optional().describe('Defaults to "medium".'),
-    owner: z.string().trim().max(CI_LIMITS.ownerChars).nullable().optional().describe('The owner team.'),
+    owner: z
+      .string()
+      .trim()
+      .max(CI_LIMITS.ownerChars)
+      .nullable()
+      .optional()
+      .describe('The owner team.'),
     attributes: attributesSchema.optional(),
     tags: z.array(tagSchema).max(CI_LIMITS.tags).optional()
   })
@@ -142,7 +158,10 @@ export const customFieldSchema = z
     choices: z.array(z.string().trim().min(1).max(80)).max(50).optional()
   })
   .strict()
-  .refine((f) => f.type !== 'choice' || (f.choices?.length ?? 0) > 0, 'a choice field needs choices');
+  .refine(
+    (f) => f.type !== 'choice' || (f.choices?.length ?? 0) > 0,
+    'a choice field needs choices'
+  );
 export type CustomField = z.infer<typeof customFieldSchema>;
 
 /** A custom type as the document holds it, under its name in the `types` map. */

@@ -37,6 +37,10 @@ export const DOMAIN_ERROR_CODES = [
   'self_approval',
   'not_an_approver',
   'frozen',
+  // CMDB: a relation that would close a dependency cycle; an import with bad rows (nothing
+  // imported; `details` lists `{ row, message }`).
+  'cycle',
+  'import_rejected',
   // Alert intake: a missing or wrong integration secret.
   'invalid_secret',
   // Credentials at rest: no key to seal them under (RUNBOARD_SECRET_KEY).

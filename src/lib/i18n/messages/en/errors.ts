@@ -21,6 +21,9 @@ export const errors = {
   'error.invalid_credentials': 'Wrong email or password.',
   'error.wrong_password': 'The current password is wrong.',
   'error.rate_limited': 'Too many attempts. Wait a few minutes and try again.',
+  'error.cycle':
+    'That relation would close a cycle: the other item already depends on this one, directly or through others.',
+  'error.import_rejected': 'Nothing was imported: some rows have errors.',
   'error.invalid_transition': 'That step is not allowed from the current state.',
   'error.secret_key_required':
     'Credentials cannot be saved: the server has no secret key (RUNBOARD_SECRET_KEY).',

@@ -20,6 +20,7 @@ import { list } from './list';
 import { notify } from './notify';
 import { offline } from './offline';
 import { oncall } from './oncall';
+import { cmdbApi } from './cmdb-api';
 import { rebase } from './rebase';
 import { runbooks } from './runbooks';
 import { task } from './task';
@@ -43,6 +44,7 @@ export const en = {
   ...audit,
   ...alerts,
   ...oncall,
+  ...cmdbApi,
   ...channels,
   ...changes,
   ...rebase,

@@ -17,6 +17,8 @@ export const errors: Translation<typeof en> = {
   'error.invalid_credentials': '邮箱或密码错误。',
   'error.wrong_password': '当前密码不正确。',
   'error.rate_limited': '尝试次数过多，请等几分钟再试。',
+  'error.cycle': '这条关系会形成循环：另一个配置项已经直接或间接依赖于当前配置项。',
+  'error.import_rejected': '未导入任何内容：部分行有错误。',
   'error.invalid_transition': '当前状态下不允许这一步。',
   'error.secret_key_required': '无法保存凭据：服务器未配置密钥（RUNBOARD_SECRET_KEY）。',
   'error.invalid_secret': '集成密钥缺失或不正确。',

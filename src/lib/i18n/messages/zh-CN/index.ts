@@ -19,6 +19,7 @@ import { list } from './list';
 import { notify } from './notify';
 import { offline } from './offline';
 import { oncall } from './oncall';
+import { cmdbApi } from './cmdb-api';
 import { rebase } from './rebase';
 import { runbooks } from './runbooks';
 import { task } from './task';
@@ -40,6 +41,7 @@ export const zhCN: Messages = {
   ...audit,
   ...alerts,
   ...oncall,
+  ...cmdbApi,
   ...channels,
   ...changes,
   ...rebase,
