@@ -12,6 +12,7 @@ import { audit } from './audit';
 import { auth } from './auth';
 import { board } from './board';
 import { changes } from './changes';
+import { changesUi } from './changes-ui';
 import { channels } from './channels';
 import { common } from './common';
 import { errors } from './errors';
@@ -44,6 +45,7 @@ export const zhCN: Messages = {
   ...cmdbApi,
   ...channels,
   ...changes,
+  ...changesUi,
   ...rebase,
   ...notify,
   ...errors
