@@ -33,6 +33,9 @@ import { TaskArchiver } from '../src/lib/server/archive/archive-service';
 import { AlertsStore } from '../src/lib/server/alerts/alerts-store';
 import { AlertsService } from '../src/lib/server/alerts/alerts-service';
 import { alertsExtension } from '../src/lib/server/alerts/alerts-extension';
+import { ChangesStore } from '../src/lib/server/changes/changes-store';
+import { ChangesService } from '../src/lib/server/changes/changes-service';
+import { changesExtension } from '../src/lib/server/changes/changes-extension';
 import { NotificationsStore } from '../src/lib/server/notifications/notifications-store';
 import {
   NotificationService,
@@ -168,6 +171,7 @@ export type Services = Pick<
   | 'taskCards'
   | 'archive'
   | 'alertsStore'
+  | 'changesStore'
   | 'notificationsStore'
   | 'oncallStore'
   | 'cmdbStore'
@@ -188,6 +192,7 @@ export function createStores(records: Records, config: Pick<Config, 'dataDir'>):
     taskCards: new TaskCardStore(records),
     archive: new ArchiveStore(records),
     alertsStore: new AlertsStore(records),
+    changesStore: new ChangesStore(records),
     notificationsStore: new NotificationsStore(records),
     oncallStore: new OncallStore(records),
     cmdbStore: new CmdbStore(records),
@@ -231,6 +236,11 @@ export async function createRuntime(
   });
   const cmdbMirror = cmdbMirrorExtension({ store: stores.cmdbStore, logger });
   const cmdbHistory = cmdbExtension({ store: stores.cmdbStore, logger });
+  // Change cards moved by members are put back where the change's state shows them.
+  const changeCards = changesExtension({
+    cardChanged: (...args) => changes.cardChanged(...args),
+    logger
+  });
   const extensions = [
     boardExtension({ store: stores.boardStore, recorder: activityRecorder, docs, logger }),
     // Before the archive's: the cards its sweep on load moves out are written as changes.
@@ -241,6 +251,7 @@ export async function createRuntime(
     incidentCards,
     cmdbHistory,
     cmdbMirror,
+    changeCards,
     runbookExtension({ index: stores.runbookIndex, versions: stores.runbookVersions, docs, logger })
   ];
   const docStore: DocStore = new DocStore({
@@ -277,6 +288,21 @@ export async function createRuntime(
           labels: incident.labels,
           runbookUrl: incident.annotations['runbook_url'] ?? null,
           sourceUrl: (await stores.alertsStore.occurrences(id))[0]?.generatorUrl ?? null
+        };
+      },
+      change: async (workspaceId, id) => {
+        const change = await stores.changesStore.change(workspaceId, id);
+        if (!change) return null;
+        return {
+          id: change.id,
+          key: change.taskKey,
+          title: change.title,
+          type: change.type,
+          state: change.state,
+          risk: change.risk,
+          windowStart: change.windowStart,
+          windowEnd: change.windowEnd,
+          timeZone: change.timeZone
         };
       }
     }
@@ -331,6 +357,22 @@ export async function createRuntime(
         (await stores.accounts.listMembers(workspaceId)).map((m) => [m.userId, m.name || m.email])
       )
   });
+  const changes = new ChangesService({
+    store: stores.changesStore,
+    board,
+    docs,
+    logger,
+    notifier: notifications,
+    roleOf: async (workspaceId, userId) =>
+      (await stores.accounts.getMembership(workspaceId, userId))?.role ?? null,
+    incident: async (workspaceId, ref) => {
+      const incident =
+        (await stores.alertsStore.incident(workspaceId, ref)) ??
+        (await stores.alertsStore.incidentByKey(workspaceId, ref));
+      return incident ? { id: incident.id, openedAt: incident.openedAt } : null;
+    },
+    ...(options.now ? { now: options.now } : {})
+  });
   // The outbox worker; messages a previous run left are sent (notifications-service.ts).
   void notifications.start().catch((error: unknown) => {
     logger.error('notifications: the outbox worker did not start', { error: String(error) });
@@ -340,6 +382,10 @@ export async function createRuntime(
   // Incident cards a previous run did not finish writing (alerts-service.ts).
   const alertsCatchUp = alerts.catchUpBoard().catch((error: unknown) => {
     logger.error('alerts: catching up incident cards failed', { error: String(error) });
+  });
+  // Change cards a previous run did not finish writing (changes-service.ts).
+  const changesCatchUp = changes.catchUpBoard().catch((error: unknown) => {
+    logger.error('changes: catching up change cards failed', { error: String(error) });
   });
   const syncServer = new SyncServer({
     docStore,
@@ -363,6 +409,7 @@ export async function createRuntime(
     ...stores,
     board,
     alerts,
+    changes,
     notifications,
     oncall,
     cmdb,
@@ -379,6 +426,8 @@ export async function createRuntime(
       closed ??= (async () => {
         clearInterval(recheck);
         await alertsCatchUp;
+        await changesCatchUp;
+        await changes.settled();
         await oncall.stop();
         await notifications.stop();
         await syncServer.close();

@@ -178,9 +178,11 @@ describe('OpenAPI document', () => {
     ]);
     // The few that need no credentials, by name: adding one is a deliberate act.
     const open = allOperations(doc).filter(({ op }) => op.security.length === 0);
-    // chatAcknowledge: a chat's button, authorised by the signed token in its body.
+    // chatAcknowledge, chatDecideChange: a chat's button, authorised by the signed token in its
+    // body.
     expect(open.map(({ op }) => op.operationId).sort()).toEqual([
       'chatAcknowledge',
+      'chatDecideChange',
       'login',
       'logout',
       'setup'

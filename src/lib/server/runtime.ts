@@ -18,6 +18,8 @@ import type { TaskArchiver } from './archive/archive-service';
 import type { BoardService } from './board/board-service';
 import type { AlertsService } from './alerts/alerts-service';
 import type { AlertsStore } from './alerts/alerts-store';
+import type { ChangesService } from './changes/changes-service';
+import type { ChangesStore } from './changes/changes-store';
 import type { NotificationService } from './notifications/notifications-service';
 import type { NotificationsStore } from './notifications/notifications-store';
 import type { OncallService } from './oncall/oncall-service';
@@ -52,6 +54,10 @@ export interface Runtime {
   alertsStore: AlertsStore;
   /** Alert intake and the incident lifecycle (alerts/alerts-service.ts). */
   alerts: AlertsService;
+  /** Change management's records: changes, approvals, freezes, policies. */
+  changesStore: ChangesStore;
+  /** Change requests, approvals and freezes (changes/changes-service.ts). */
+  changes: ChangesService;
   notificationsStore: NotificationsStore;
   /** Channels and the outbox worker (notifications/notifications-service.ts). */
   notifications: NotificationService;

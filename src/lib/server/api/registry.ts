@@ -6,6 +6,7 @@ import { authOperations, setupOperations, tokenOperations } from '../accounts/ac
 import { alertOperations } from '../alerts/alerts-api';
 import { archiveOperations } from '../archive/archive-api';
 import { cmdbOperations } from '../cmdb/cmdb-api';
+import { changeOperations } from '../changes/changes-api';
 import { notificationOperations } from '../notifications/notifications-api';
 import { oncallOperations } from '../oncall/oncall-api';
 import { taskOperations } from '../board/board-api';
@@ -33,6 +34,11 @@ export const apiTags: readonly TagSpec[] = [
   {
     name: 'incidents',
     description: 'Alert hooks (Alertmanager, Grafana, generic JSON) and the incidents they open.'
+  },
+  {
+    name: 'changes',
+    description:
+      'Change requests: their state machine, approvals under the workspace’s policy, conflicts, freezes and figures.'
   },
   { name: 'integrations', description: 'Alert sources of a workspace and their secrets (admins).' },
   {
@@ -62,6 +68,7 @@ export const operations: readonly Operation[] = [
   ...taskOperations,
   ...archiveOperations,
   ...alertOperations,
+  ...changeOperations,
   ...notificationOperations,
   ...oncallOperations,
   ...cmdbOperations,

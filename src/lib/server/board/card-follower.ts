@@ -10,7 +10,7 @@ import type * as Y from 'yjs';
 import { serverOrigin } from '../../../../sync-server/update-origin';
 import { boardDocName } from '../../shared/doc-name';
 import type { Logger } from '../log';
-import type { BoardDocs } from './board-extension';
+import type { UpdateOrigin } from '../../../../sync-server/update-origin';
 
 /** What a followed fact must say of its card. */
 export interface FollowedFact<S extends string> {
@@ -35,7 +35,9 @@ export interface CardFollowerDeps<S extends string, R extends FollowedFact<S>> {
   saved(fact: R, key: string | null): Promise<void>;
   /** After a batch of cards: mirrors, notifications… */
   after?(ids: readonly string[]): Promise<void>;
-  docs: () => Pick<BoardDocs, 'transact'>;
+  docs: () => {
+    transact<T>(name: string, fn: (doc: Y.Doc) => T, origin?: UpdateOrigin): Promise<T>;
+  };
   logger: Logger;
 }
 

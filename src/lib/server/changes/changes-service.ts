@@ -30,7 +30,11 @@ import {
   type Requirement
 } from '../../shared/changes/schema';
 import { writeChangeFacts, type ChangeFact } from '../../shared/changes/ledger';
-import { readChangePlans, writeChangePlans, type ChangePlans } from '../../shared/changes/change-doc';
+import {
+  readChangePlans,
+  writeChangePlans,
+  type ChangePlans
+} from '../../shared/changes/change-doc';
 import { getTask, listColumns, moveTask } from '../../shared/board/board-model';
 import type { Priority } from '../../shared/board/schema';
 import { ledgerDocName, taskDocName } from '../../shared/doc-name';
@@ -100,7 +104,8 @@ function notFound(what: string, ref: string): DomainError {
 }
 
 const OFFSET = /(?:[zZ]|[+-]\d{2}:?\d{2})$/;
-const LOCAL = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$/;
+const LOCAL = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})$/;
+const LOCAL_SECONDS = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})$/;
 
 /**
  * An instant from a window value: ISO with an offset as is, or a local date-time read in
@@ -117,7 +122,9 @@ export function windowInstant(value: string, timeZone: string, path: string): st
     if (Number.isNaN(ms)) throw invalid();
     return new Date(ms).toISOString();
   }
-  const match = LOCAL.exec(value);
+  // Fractions of a second are dropped: windows are planned to the minute.
+  const local = value.replace(/\.\d{1,9}$/, '');
+  const match = LOCAL.exec(local) ?? LOCAL_SECONDS.exec(local);
   if (!match) throw invalid();
   const [, y, mo, d, h, mi, s] = match.map(Number) as number[];
   if (mo! < 1 || mo! > 12 || d! < 1 || d! > 31 || h! > 23 || mi! > 59) throw invalid();
@@ -378,7 +385,8 @@ export class ChangesService {
           details: { from: change.state, to: change.state }
         });
       }
-      const timeZone = patch.timeZone === undefined ? change.timeZone : checkTimeZone(patch.timeZone);
+      const timeZone =
+        patch.timeZone === undefined ? change.timeZone : checkTimeZone(patch.timeZone);
       const next: ChangeRecord = {
         ...change,
         ...(patch.title !== undefined ? { title: patch.title } : {}),
@@ -433,11 +441,7 @@ export class ChangesService {
     );
   }
 
-  private summary(
-    change: ChangeRecord,
-    items: string[],
-    reviewPending: boolean
-  ): ChangeSummary {
+  private summary(change: ChangeRecord, items: string[], reviewPending: boolean): ChangeSummary {
     return {
       id: change.id,
       key: change.taskKey,
@@ -522,7 +526,13 @@ export class ChangesService {
     if (own.length === 0) return [];
     const { store } = this.deps;
     const ws = change.workspaceId;
-    const same = await store.openChangesOn(ws, own, change.windowStart, change.windowEnd, change.id);
+    const same = await store.openChangesOn(
+      ws,
+      own,
+      change.windowStart,
+      change.windowEnd,
+      change.id
+    );
     const related = [...(await store.relatedItems(ws, own))];
     const viaDependency = await store.openChangesOn(
       ws,
@@ -789,13 +799,19 @@ export class ChangesService {
       // One message per approver, so each chat button names the person who presses it.
       const approvers = await this.approversOf(change);
       for (const approverId of approvers) {
-        await notifier.enqueue(trx, change.workspaceId, event, `change:${change.id}:${seq}:${approverId}`, {
-          changeId: change.id,
-          approverId,
-          actorId,
-          comment,
-          at
-        });
+        await notifier.enqueue(
+          trx,
+          change.workspaceId,
+          event,
+          `change:${change.id}:${seq}:${approverId}`,
+          {
+            changeId: change.id,
+            approverId,
+            actorId,
+            comment,
+            at
+          }
+        );
       }
       if (approvers.length > 0) {
         this.queued = true;
@@ -814,7 +830,8 @@ export class ChangesService {
   /** Who is asked to approve: the change's named approvers, else the policy's for its type. */
   private async approversOf(change: ChangeRecord): Promise<string[]> {
     const policy = await this.deps.store.policy(change.workspaceId);
-    const named = change.approvers.length > 0 ? change.approvers : (policy.approvers[change.type] ?? []);
+    const named =
+      change.approvers.length > 0 ? change.approvers : (policy.approvers[change.type] ?? []);
     return named.filter((id) => id !== change.requesterId);
   }
 
@@ -951,7 +968,9 @@ export class ChangesService {
           touched,
           this.reviewPending(change, policy, await store.approvals(change.id))
         ),
-        via: touched.some((id) => own.includes(id)) ? ('same_item' as const) : ('dependency' as const),
+        via: touched.some((id) => own.includes(id))
+          ? ('same_item' as const)
+          : ('dependency' as const),
         cause: causes.has(change.id)
       });
     }

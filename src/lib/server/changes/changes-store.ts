@@ -225,7 +225,11 @@ export class ChangeRecords {
     await this.db
       .insertInto('change_items')
       .values(
-        unique.map((itemId) => ({ change_id: changeId, workspace_id: workspaceId, item_id: itemId }))
+        unique.map((itemId) => ({
+          change_id: changeId,
+          workspace_id: workspaceId,
+          item_id: itemId
+        }))
       )
       .execute();
   }
@@ -249,7 +253,8 @@ export class ChangeRecords {
         .where('change_id', 'in', changeIds.slice(i, i + 500))
         .orderBy('item_id')
         .execute();
-      for (const row of rows) out.set(row.change_id, [...(out.get(row.change_id) ?? []), row.item_id]);
+      for (const row of rows)
+        out.set(row.change_id, [...(out.get(row.change_id) ?? []), row.item_id]);
     }
     return out;
   }
@@ -324,7 +329,11 @@ export class ChangeRecords {
   }
 
   /** Freezes of the workspace that overlap [start, end). */
-  async freezesOverlapping(workspaceId: string, start: string, end: string): Promise<FreezeRecord[]> {
+  async freezesOverlapping(
+    workspaceId: string,
+    start: string,
+    end: string
+  ): Promise<FreezeRecord[]> {
     const rows = await this.db
       .selectFrom('freezes')
       .selectAll()

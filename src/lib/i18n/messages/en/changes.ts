@@ -1,16 +1,8 @@
 /**
  * English messages of change management (docs/changes.md): states, types and risks, the
- * messages sent about changes and their chat buttons, the API reference, audit entries, and the
- * error codes (`changeErrors`, spread into the errors area, which lists every code).
+ * messages sent about changes and their chat buttons, the API reference and audit entries (the
+ * `error.<code>` messages of its codes are in the errors area, which lists every code).
  */
-export const changeErrors = {
-  'error.approval_required':
-    'A change is approved or rejected by approvals, and only an emergency change starts without one.',
-  'error.self_approval': 'You requested this change, so you cannot approve it yourself.',
-  'error.not_an_approver': 'The approval policy does not count your approval for this change.',
-  'error.frozen': 'The change window falls in a change freeze. Pick another window.'
-} as const;
-
 export const changes = {
   'changes.type.standard': 'Standard',
   'changes.type.normal': 'Normal',
@@ -28,7 +20,7 @@ export const changes = {
   'changes.state.failed': 'Failed',
   'changes.state.rolled_back': 'Rolled back',
   'changes.state.cancelled': 'Cancelled',
-  'changes.requirement.approvals': '{have} of {count} approvals by operators or admins',
+  'changes.requirement.approvals': 'Approvals by operators or admins: {have} of {needed}',
   'changes.requirement.admin': 'An approval by an admin (critical production item)',
   'changes.requirement.owner_team': 'An approval by a member of the owner team “{team}”',
   'changes.requirement.owner_team_unknown':
@@ -58,7 +50,7 @@ export const changes = {
     'Change requests: their state machine, approvals under the workspace’s policy, conflicts, freezes and figures.',
   'apiDocs.op.createChange': 'Request a change',
   'apiDocs.op.listChanges': 'List changes (the change calendar)',
-  'apiDocs.op.getChange': 'Get a change with its approvals, requirements and conflicts',
+  'apiDocs.op.getChange': 'Get a change',
   'apiDocs.op.updateChange': 'Change a draft change',
   'apiDocs.op.transitionChange': 'Move a change to another state',
   'apiDocs.op.decideChange': 'Approve or reject a change',

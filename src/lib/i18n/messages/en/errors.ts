@@ -1,5 +1,4 @@
 import type { ErrorCode } from '../../../shared/model/domain-error';
-import { changeErrors } from './changes';
 
 /**
  * English messages for error codes (`error.<code>`): what the UI shows for a refused operation
@@ -7,7 +6,6 @@ import { changeErrors } from './changes';
  * list in shared/model/domain-error.ts, so a new code without a message fails the type check.
  */
 export const errors = {
-  ...changeErrors,
   'error.invalid_input': 'Some of the input is not valid. Check it and try again.',
   'error.not_found': 'This no longer exists. Reload the page to see the current state.',
   'error.forbidden': 'Your role does not allow this.',
@@ -25,6 +23,11 @@ export const errors = {
     'That relation would close a cycle: the other item already depends on this one, directly or through others.',
   'error.import_rejected': 'Nothing was imported: some rows have errors.',
   'error.invalid_transition': 'That step is not allowed from the current state.',
+  'error.approval_required':
+    'A change is approved or rejected by approvals, and only an emergency change starts without one.',
+  'error.self_approval': 'You requested this change, so you cannot approve it yourself.',
+  'error.not_an_approver': 'The approval policy does not count your approval for this change.',
+  'error.frozen': 'The change window falls in a change freeze. Pick another window.',
   'error.secret_key_required':
     'Credentials cannot be saved: the server has no secret key (RUNBOARD_SECRET_KEY).',
   'error.invalid_secret': 'The integration secret is missing or wrong.',

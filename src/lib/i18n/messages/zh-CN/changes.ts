@@ -1,13 +1,6 @@
 /** 变更管理的简体中文消息（docs/zh-CN/changes.md）。 */
 import type { Translation } from '../types';
-import type { changes as en, changeErrors as enErrors } from '../en/changes';
-
-export const changeErrors = {
-  'error.approval_required': '变更只能通过审批来批准或驳回；只有紧急变更可以不经审批直接开始。',
-  'error.self_approval': '这是你发起的变更，不能由你自己审批。',
-  'error.not_an_approver': '按照审批策略，你的审批不计入这个变更。',
-  'error.frozen': '变更窗口落在变更冻结期内，请换一个窗口。'
-} as const satisfies Translation<typeof enErrors>;
+import type { changes as en } from '../en/changes';
 
 export const changes = {
   'changes.type.standard': '标准变更',
@@ -26,7 +19,7 @@ export const changes = {
   'changes.state.failed': '失败',
   'changes.state.rolled_back': '已回滚',
   'changes.state.cancelled': '已取消',
-  'changes.requirement.approvals': '运维或管理员的批准：{have}/{count}',
+  'changes.requirement.approvals': '运维或管理员的批准：{have}/{needed}',
   'changes.requirement.admin': '一位管理员的批准（关键生产配置项）',
   'changes.requirement.owner_team': '负责团队「{team}」一位成员的批准',
   'changes.requirement.owner_team_unknown': '负责团队「{team}」的批准，但策略中没有该团队的成员',
@@ -54,7 +47,7 @@ export const changes = {
   'apiDocs.tag.changes': '变更请求：状态机、按工作区策略审批、冲突、冻结期与指标。',
   'apiDocs.op.createChange': '发起变更',
   'apiDocs.op.listChanges': '列出变更（变更日历）',
-  'apiDocs.op.getChange': '获取变更及其审批、审批要求与冲突',
+  'apiDocs.op.getChange': '获取变更',
   'apiDocs.op.updateChange': '修改草稿变更',
   'apiDocs.op.transitionChange': '变更状态流转',
   'apiDocs.op.decideChange': '批准或驳回变更',

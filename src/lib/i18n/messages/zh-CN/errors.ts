@@ -1,10 +1,8 @@
 import type { Translation } from '../types';
 import type { errors as en } from '../en/errors';
-import { changeErrors } from './changes';
 
 /** Simplified Chinese messages for error codes, key for key as in en/errors.ts. */
 export const errors: Translation<typeof en> = {
-  ...changeErrors,
   'error.invalid_input': '部分输入无效，请检查后重试。',
   'error.not_found': '该内容已不存在。请刷新页面查看最新状态。',
   'error.forbidden': '你的角色无权执行此操作。',
@@ -20,6 +18,10 @@ export const errors: Translation<typeof en> = {
   'error.cycle': '这条关系会形成循环：另一个配置项已经直接或间接依赖于当前配置项。',
   'error.import_rejected': '未导入任何内容：部分行有错误。',
   'error.invalid_transition': '当前状态下不允许这一步。',
+  'error.approval_required': '变更只能通过审批来批准或驳回；只有紧急变更可以不经审批直接开始。',
+  'error.self_approval': '这是你发起的变更，不能由你自己审批。',
+  'error.not_an_approver': '按照审批策略，你的审批不计入这个变更。',
+  'error.frozen': '变更窗口落在变更冻结期内，请换一个窗口。',
   'error.secret_key_required': '无法保存凭据：服务器未配置密钥（RUNBOARD_SECRET_KEY）。',
   'error.invalid_secret': '集成密钥缺失或不正确。',
   'error.task_archived': '此任务已归档。请先取消归档再修改。',
