@@ -1,14 +1,17 @@
 #!/bin/sh
 # Installs the Debian/Ubuntu packages the test suite uses, and nothing else: Chromium for the
-# browser tests (Playwright drives it through executablePath; no browser is downloaded) and
+# browser tests (Playwright drives it through executablePath; no browser is downloaded),
 # Prometheus Alertmanager for the alert intake tests (tests/helpers/alertmanager.ts runs the real
 # binary, /usr/bin/prometheus-alertmanager, on free ports; the package's own service, if apt
-# starts it, is not used and does not get in the way).
+# starts it, is not used and does not get in the way), and ansible-core with curl for the CMDB inventory
+# test (tests/records/cmdb-inventory.test.ts runs the real `ansible-inventory` against the
+# dynamic-inventory JSON through the curl inventory script of docs/cmdb-import.md; neither
+# starts a service).
 # Works as root (CI, containers) and as a user with sudo. Packages already present are skipped,
 # so it is quick to run again. `.ci/run` calls it too, so the README and CI cannot drift.
 set -eu
 
-packages="chromium prometheus-alertmanager"
+packages="chromium prometheus-alertmanager ansible-core curl"
 
 missing=""
 for pkg in $packages; do

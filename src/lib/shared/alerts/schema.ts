@@ -206,6 +206,15 @@ export const integrationSettingsSchema = z
       .max(100)
       .optional()
       .describe('The label that names the alert, for runbook links (absent: `alertname`).'),
+    ciLabels: z
+      .array(z.string().trim().min(1).max(100))
+      .max(10)
+      .optional()
+      .describe(
+        'Labels whose values name configuration items, linked to the incident by item name ' +
+          '(absent: instance, host, hostname, node, nodename, job, cluster; the service label ' +
+          'and `runboard_ci` always count).'
+      ),
     rules: z
       .array(routingRuleSchema)
       .max(MAX_RULES)

@@ -15,6 +15,7 @@ import { board } from './board';
 import { changes } from './changes';
 import { changesUi } from './changes-ui';
 import { channels } from './channels';
+import { cmdbImport } from './cmdb-import';
 import { common } from './common';
 import { errors } from './errors';
 import { list } from './list';
@@ -51,6 +52,7 @@ export const en = {
   ...changesUi,
   ...rebase,
   ...notify,
+  ...cmdbImport,
   ...errors
 } as const;
 

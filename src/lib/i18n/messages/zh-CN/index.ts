@@ -14,6 +14,7 @@ import { board } from './board';
 import { changes } from './changes';
 import { changesUi } from './changes-ui';
 import { channels } from './channels';
+import { cmdbImport } from './cmdb-import';
 import { common } from './common';
 import { errors } from './errors';
 import { list } from './list';
@@ -48,5 +49,6 @@ export const zhCN: Messages = {
   ...changesUi,
   ...rebase,
   ...notify,
+  ...cmdbImport,
   ...errors
 };
