@@ -139,7 +139,14 @@ function offsetMs(instant: number, timeZone: string): number {
       second: '2-digit'
     }).formatToParts(instant);
     const get = (type: string) => Number(parts.find((part) => part.type === type)?.value);
-    const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+    const asUtc = Date.UTC(
+      get('year'),
+      get('month') - 1,
+      get('day'),
+      get('hour'),
+      get('minute'),
+      get('second')
+    );
     return asUtc - Math.floor(instant / 1000) * 1000;
   } catch {
     return 0;

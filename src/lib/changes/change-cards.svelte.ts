@@ -29,7 +29,10 @@ export function refreshOnChangeCards(
     if (!view || view.previewing) return;
     const signature = [...view.tasks.values()]
       .filter((task) => task.kind === 'change' && select(task))
-      .map((task) => `${task.id}:${task.status}:${task.key ?? ''}:${task.updatedAt}:${task.archivedAt ?? ''}`)
+      .map(
+        (task) =>
+          `${task.id}:${task.status}:${task.key ?? ''}:${task.updatedAt}:${task.archivedAt ?? ''}`
+      )
       .sort()
       .join(',');
     if (last !== null && signature !== last) {

@@ -11,6 +11,8 @@ import { ledgerDocName } from '$lib/shared/doc-name';
 
 /** The change facts of one workspace, by change id; empty until the document has loaded. */
 export class ChangeLedger {
+  // Replaced whole on every change of the mirror, never changed in place.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   facts = $state.raw<ReadonlyMap<string, ChangeFact>>(new Map());
   #connection: DocConnection;
   #users = 0;
@@ -19,6 +21,7 @@ export class ChangeLedger {
     this.#connection = connectDoc(ledgerDocName(workspaceId));
     const map = this.#connection.doc.getMap<unknown>(LEDGER_CHANGES);
     const read = () => {
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity -- replaced whole, see above
       this.facts = new Map(readChangeFacts(this.#connection.doc).map((fact) => [fact.id, fact]));
     };
     map.observe(read);
@@ -39,13 +42,16 @@ export class ChangeLedger {
   }
 }
 
+// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a registry, never rendered from
 const open = new Map<string, ChangeLedger>();
 
 /**
  * The change ledger of `workspaceId`, held while the calling component lives. Call during
  * component initialisation, in the browser only (the layout's pages run their effects there).
  */
-export function useChangeLedger(workspaceId: () => string): { readonly current: ChangeLedger | null } {
+export function useChangeLedger(workspaceId: () => string): {
+  readonly current: ChangeLedger | null;
+} {
   let current = $state.raw<ChangeLedger | null>(null);
   $effect(() => {
     const id = workspaceId();

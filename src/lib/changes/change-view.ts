@@ -5,11 +5,7 @@
  * buttons that cannot work.
  */
 import { atLeast, type Role } from '$lib/shared/permissions';
-import {
-  isFinalChangeState,
-  type ChangeState,
-  type ChangeView
-} from '$lib/shared/changes/schema';
+import { isFinalChangeState, type ChangeState, type ChangeView } from '$lib/shared/changes/schema';
 
 /** The stepper: the happy path; a change that left it shows its outcome in the last step. */
 export const STEPPER_STATES: readonly ChangeState[] = [
@@ -82,11 +78,7 @@ export type ChangeVerb =
 
 /** Why the viewer cannot take an action (a key of the changesUi area). */
 export type RefusalReason =
-  | 'selfApproval'
-  | 'role'
-  | 'alreadyDecided'
-  | 'requirements'
-  | 'notApprover';
+  'selfApproval' | 'role' | 'alreadyDecided' | 'requirements' | 'notApprover';
 
 export interface ChangeAction {
   verb: ChangeVerb;
@@ -106,7 +98,10 @@ export interface ChangeAction {
  * requester too. Moves the state does not have are not listed at all.
  */
 export function actionsFor(
-  change: Pick<ChangeView, 'state' | 'type' | 'requester' | 'approvals' | 'startedAt' | 'reviewPending' | 'requirements'>,
+  change: Pick<
+    ChangeView,
+    'state' | 'type' | 'requester' | 'approvals' | 'startedAt' | 'reviewPending' | 'requirements'
+  >,
   viewer: { id: string; role: Role }
 ): ChangeAction[] {
   const out: ChangeAction[] = [];
@@ -129,8 +124,20 @@ export function actionsFor(
       break;
     case 'submitted': {
       const refusal = decisionRefusal('approval');
-      out.push({ verb: 'approve', kind: 'decision', decision: 'approve', refused: refusal, tone: 'primary' });
-      out.push({ verb: 'reject', kind: 'decision', decision: 'reject', refused: refusal, tone: 'danger' });
+      out.push({
+        verb: 'approve',
+        kind: 'decision',
+        decision: 'approve',
+        refused: refusal,
+        tone: 'primary'
+      });
+      out.push({
+        verb: 'reject',
+        kind: 'decision',
+        decision: 'reject',
+        refused: refusal,
+        tone: 'danger'
+      });
       if (change.type === 'emergency') move('start', 'in_progress', operator ? null : 'role');
       break;
     }

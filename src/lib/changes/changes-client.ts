@@ -124,9 +124,13 @@ export function whatChanged(
 ): Promise<WhatChanged> {
   const params = new URLSearchParams({ hours: String(hours) });
   if (items.length > 0) params.set('items', items.join(','));
-  return rest('GET', `${base(ws)}/incidents/${encodeURIComponent(incident)}/what-changed?${params}`, {
-    schema: whatChangedSchema
-  });
+  return rest(
+    'GET',
+    `${base(ws)}/incidents/${encodeURIComponent(incident)}/what-changed?${params}`,
+    {
+      schema: whatChangedSchema
+    }
+  );
 }
 
 export function markCause(ws: string, incident: string, changeId: string): Promise<void> {

@@ -11,8 +11,7 @@ export const changesUi = {
     'Plan changes, get them approved under the workspace’s policy, and see what runs when.',
   'changesUi.new': 'New change',
   'changesUi.refresh': 'Refresh',
-  'changesUi.unavailable':
-    'Change management is not available on this server yet ({message}).',
+  'changesUi.unavailable': 'Change management is not available on this server yet ({message}).',
   'changesUi.tab.calendar': 'Calendar',
   'changesUi.tab.list': 'List',
   'changesUi.tab.freezes': 'Freezes',
@@ -60,8 +59,7 @@ export const changesUi = {
     'Routine and low risk: pre-approved, approved as soon as it is submitted.',
   'changesUi.form.type.normal':
     'Needs approval by operators or admins other than you; a critical production item also needs an admin and its owner team.',
-  'changesUi.form.type.emergency':
-    'Can start as soon as it is submitted; it is reviewed after.',
+  'changesUi.form.type.emergency': 'Can start as soon as it is submitted; it is reviewed after.',
   'changesUi.form.items': 'Affected configuration items',
   'changesUi.form.itemsSearch': 'Search items by name',
   'changesUi.form.itemsNone': 'No item matches “{q}”.',
@@ -71,10 +69,12 @@ export const changesUi = {
   'changesUi.form.windowStart': 'Window starts',
   'changesUi.form.windowEnd': 'Window ends',
   'changesUi.form.timeZone': 'Time zone',
-  'changesUi.form.timeZoneHint': 'Times are read in this zone; the calendar shows them in each viewer’s zone.',
+  'changesUi.form.timeZoneHint':
+    'Times are read in this zone; the calendar shows them in each viewer’s zone.',
   'changesUi.form.risk': 'Risk',
   'changesUi.form.impact': 'Impact',
-  'changesUi.form.impactPlaceholder': 'What users notice while it runs (downtime, degraded service…)',
+  'changesUi.form.impactPlaceholder':
+    'What users notice while it runs (downtime, degraded service…)',
   'changesUi.form.plan': 'Implementation plan',
   'changesUi.form.rollbackPlan': 'Rollback plan',
   'changesUi.form.testPlan': 'Test plan',
@@ -118,7 +118,8 @@ export const changesUi = {
   'changesUi.page.skipped': 'skipped',
   'changesUi.page.actions': 'Actions',
   'changesUi.page.noActions': 'Nothing left to do: this change is finished.',
-  'changesUi.page.readOnly': 'You can read this change; members request changes and operators carry them out.',
+  'changesUi.page.readOnly':
+    'You can read this change; members request changes and operators carry them out.',
   'changesUi.page.comment': 'Comment',
   'changesUi.page.commentPlaceholder': 'Why, for the transition log (optional)',
   'changesUi.page.actionFailed': 'Refused: {message}',
@@ -137,7 +138,8 @@ export const changesUi = {
   'changesUi.page.server': 'The policy',
   'changesUi.page.askedApprovers': 'Asked: {names}',
   'changesUi.page.conflicts': 'Conflicts',
-  'changesUi.page.noConflicts': 'No other change overlaps this window on these items or their dependencies.',
+  'changesUi.page.noConflicts':
+    'No other change overlaps this window on these items or their dependencies.',
   'changesUi.page.conflict.same_item': 'same item',
   'changesUi.page.conflict.dependency': 'through a dependency',
   'changesUi.page.log': 'Transition log',
@@ -146,7 +148,8 @@ export const changesUi = {
   'changesUi.page.causedIncidents.one': 'Marked as the cause of {count} incident',
   'changesUi.page.causedIncidents.other': 'Marked as the cause of {count} incidents',
   'changesUi.page.freezes': 'Freezes in this window',
-  'changesUi.page.freezeBlocks': 'Scheduling is refused while a freeze covers the window, unless the change is an emergency.',
+  'changesUi.page.freezeBlocks':
+    'Scheduling is refused while a freeze covers the window, unless the change is an emergency.',
 
   'changesUi.action.submit': 'Submit for approval',
   'changesUi.action.approve': 'Approve',

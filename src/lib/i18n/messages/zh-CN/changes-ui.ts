@@ -80,7 +80,8 @@ export const changesUi: Translation<typeof en> = {
   'changesUi.form.windowInvalid': '窗口结束时间必须晚于开始时间。',
   'changesUi.form.planning': '规划提示',
   'changesUi.form.planningEmpty': '这个窗口内没有重叠的变更或封网期。',
-  'changesUi.form.planningHint': '这里显示同一配置项上的重叠；保存后，变更页面还会显示经由依赖关系的重叠。',
+  'changesUi.form.planningHint':
+    '这里显示同一配置项上的重叠；保存后，变更页面还会显示经由依赖关系的重叠。',
   'changesUi.form.overlap': '{ref} · {title} 在同一配置项上时间重叠',
   'changesUi.form.freezeOverlap': '封网期“{reason}”覆盖了这个窗口的一部分',
 
@@ -154,7 +155,8 @@ export const changesUi: Translation<typeof en> = {
   'changesUi.refused.notApprover': '审批策略不计入你的审批。',
 
   'changesUi.freezes.title': '封网期',
-  'changesUi.freezes.body': '封网期内不能排期或开始变更（紧急变更除外）。封网期可以只针对部分环境。',
+  'changesUi.freezes.body':
+    '封网期内不能排期或开始变更（紧急变更除外）。封网期可以只针对部分环境。',
   'changesUi.freezes.empty': '当前及近期没有封网期。',
   'changesUi.freezes.showPast': '显示已结束的封网期',
   'changesUi.freezes.new': '新建封网期',
