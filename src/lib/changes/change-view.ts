@@ -21,9 +21,9 @@ export type StepStatus = 'done' | 'current' | 'todo' | 'skipped';
 
 /** Each step with its status; an outcome off the path (rejected, failed…) replaces a step. */
 export function stepperOf(
-  change: Pick<ChangeView, 'state' | 'events'>
+  change: Pick<ChangeView, 'state' | 'events' | 'createdAt'>
 ): { state: ChangeState; status: StepStatus; at: string | null }[] {
-  const reached = new Map<ChangeState, string>();
+  const reached = new Map<ChangeState, string>([['draft', change.createdAt]]);
   for (const event of change.events) reached.set(event.to, event.at);
   const offPath = !STEPPER_STATES.includes(change.state);
   const steps = STEPPER_STATES.map((state) => ({

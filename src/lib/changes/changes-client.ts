@@ -6,12 +6,19 @@
  */
 import { z } from 'zod';
 import { rest } from '$lib/rest-client';
-import { ciItemSchema, type CiItem } from '$lib/shared/cmdb/schema';
 import {
+  ciItemSchema,
+  ciRelationSchema,
+  impactEntrySchema,
+  type CiItem
+} from '$lib/shared/cmdb/schema';
+import {
+  changePolicySchema,
   changeSummarySchema,
   changeViewSchema,
   freezeSchema,
   type ChangeCreate,
+  type ChangePolicy,
   type ChangeState,
   type ChangeType,
   type ChangeView,
@@ -163,4 +170,35 @@ export async function getItem(ws: string, id: string, fetch?: Fetch): Promise<Ci
   } catch {
     return null;
   }
+}
+
+/**
+ * The items related to `ids` in the CMDB, for the planning preview: everything that depends on
+ * them (transitively, the impact query) and what they depend on directly (their relations).
+ * The server's conflict check (on the saved change) follows dependencies both ways.
+ */
+export async function relatedItems(ws: string, ids: readonly string[]): Promise<Set<string>> {
+  const related = new Set<string>();
+  await Promise.all(
+    ids.map(async (id) => {
+      const [impact, item] = await Promise.all([
+        rest('GET', `${base(ws)}/cmdb/items/${encodeURIComponent(id)}/impact`, {
+          schema: z.object({ items: z.array(impactEntrySchema) })
+        }).catch(() => ({ items: [] })),
+        rest('GET', `${base(ws)}/cmdb/items/${encodeURIComponent(id)}`, {
+          schema: z.object({ relations: z.array(ciRelationSchema) })
+        }).catch(() => ({ relations: [] }))
+      ]);
+      for (const entry of impact.items) related.add(entry.id);
+      for (const relation of item.relations)
+        related.add(relation.from === id ? relation.to : relation.from);
+    })
+  );
+  for (const id of ids) related.delete(id);
+  return related;
+}
+
+/** The workspace's approval policy (every member reads it). */
+export function getChangePolicy(ws: string): Promise<ChangePolicy> {
+  return rest('GET', `${base(ws)}/change-policy`, { schema: changePolicySchema });
 }

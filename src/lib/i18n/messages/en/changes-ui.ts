@@ -92,6 +92,12 @@ export const changesUi = {
   'changesUi.form.planningHint':
     'Overlaps on the same items are shown here; the change page also shows overlaps through dependencies once saved.',
   'changesUi.form.overlap': '{ref} · {title} overlaps on the same item',
+  'changesUi.form.overlapDependency': '{ref} · {title} overlaps on an item they depend on',
+  'changesUi.form.policy.preApproved': 'Here: approved when submitted.',
+  'changesUi.form.policy.approvals.one': 'Here: {count} approval, not yours.',
+  'changesUi.form.policy.approvals.other': 'Here: {count} approvals, not yours.',
+  'changesUi.form.policy.review': 'Here: reviewed by someone else after it starts.',
+  'changesUi.form.policy.noReview': 'Here: no review needed.',
   'changesUi.form.freezeOverlap': 'Freeze “{reason}” covers part of this window',
 
   'changesUi.page.breadcrumb': 'Breadcrumb',

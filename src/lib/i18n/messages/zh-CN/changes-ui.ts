@@ -83,6 +83,12 @@ export const changesUi: Translation<typeof en> = {
   'changesUi.form.planningHint':
     '这里显示同一配置项上的重叠；保存后，变更页面还会显示经由依赖关系的重叠。',
   'changesUi.form.overlap': '{ref} · {title} 在同一配置项上时间重叠',
+  'changesUi.form.overlapDependency': '{ref} · {title} 在存在依赖关系的配置项上时间重叠',
+  'changesUi.form.policy.preApproved': '本工作区：提交即批准。',
+  'changesUi.form.policy.approvals.one': '本工作区：需要 {count} 人审批（不含你自己）。',
+  'changesUi.form.policy.approvals.other': '本工作区：需要 {count} 人审批（不含你自己）。',
+  'changesUi.form.policy.review': '本工作区：开始后由他人复核。',
+  'changesUi.form.policy.noReview': '本工作区：无需复核。',
   'changesUi.form.freezeOverlap': '封网期“{reason}”覆盖了这个窗口的一部分',
 
   'changesUi.page.breadcrumb': '导航路径',
