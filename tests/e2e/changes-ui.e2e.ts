@@ -99,7 +99,10 @@ test('a change is planned by one user, approved by another, and shows on the wee
 
   // The requester cannot approve their own change: disabled, with the reason.
   await expect(planner.getByTestId('change-approve')).toBeDisabled();
-  await expect(planner.getByTestId('change-approve')).toHaveAttribute('data-refused', 'selfApproval');
+  await expect(planner.getByTestId('change-approve')).toHaveAttribute(
+    'data-refused',
+    'selfApproval'
+  );
   await expect(planner.getByTestId('change-refused-selfApproval')).toBeVisible();
   // The server refuses it too.
   const memberApi = await apiAs(member);
@@ -108,7 +111,9 @@ test('a change is planned by one user, approved by another, and shows on the wee
       data: { decision: 'approve' }
     });
     expect(refused.status()).toBe(403);
-    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('self_approval');
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe(
+      'self_approval'
+    );
   } finally {
     await memberApi.dispose();
   }
@@ -119,11 +124,17 @@ test('a change is planned by one user, approved by another, and shows on the wee
   await approver.goto(planner.url());
   const approverDetail = approver.getByTestId('change-detail');
   await expect(approverDetail).toHaveAttribute('data-state', 'submitted');
-  await expect(approver.getByTestId('change-requirement').first()).toHaveAttribute('data-met', 'false');
+  await expect(approver.getByTestId('change-requirement').first()).toHaveAttribute(
+    'data-met',
+    'false'
+  );
   await approver.getByTestId('change-comment').fill('Looks safe');
   await approver.getByTestId('change-approve').click();
   await expect(approverDetail).toHaveAttribute('data-state', 'approved');
-  await expect(approver.getByTestId('change-requirement').first()).toHaveAttribute('data-met', 'true');
+  await expect(approver.getByTestId('change-requirement').first()).toHaveAttribute(
+    'data-met',
+    'true'
+  );
   await expect(approver.getByTestId('change-approval')).toContainText(owner.name);
   await expect(approver.getByTestId('change-log-entry').last()).toContainText('Looks safe');
   // Planned in UTC, shown in the viewer's zone with the planned zone noted.
@@ -150,7 +161,9 @@ test('a change is planned by one user, approved by another, and shows on the wee
   );
   await expect(utcEvent).toHaveAttribute('data-start-minute', String(10 * 60));
   await planner.getByTestId('calendar-month').click();
-  await expect(planner.locator(`[data-testid="calendar-change"][data-change-id="${changeId}"]`)).toBeVisible();
+  await expect(
+    planner.locator(`[data-testid="calendar-change"][data-change-id="${changeId}"]`)
+  ).toBeVisible();
 
   // The list, filtered by state.
   await planner.getByTestId('changes-tab-list').click();
@@ -171,8 +184,16 @@ test('an incident shows what changed on its items and their dependencies, and a 
 }) => {
   const ws = await newWorkspace('changes-what', { member: 'operator' });
   const { owner, member } = e2eAccounts();
-  const web = await createItem(ws, { type: 'service', name: 'checkout-web', environment: 'production' });
-  const db = await createItem(ws, { type: 'database', name: 'checkout-db', environment: 'production' });
+  const web = await createItem(ws, {
+    type: 'service',
+    name: 'checkout-web',
+    environment: 'production'
+  });
+  const db = await createItem(ws, {
+    type: 'database',
+    name: 'checkout-db',
+    environment: 'production'
+  });
   const api = await apiAs(owner);
   let incidentKey = '';
   try {
@@ -241,4 +262,81 @@ test('an incident shows what changed on its items and their dependencies, and a 
   const zh = await openPage(browser, member, 'UTC', 'zh-CN');
   await zh.goto(`/w/${ws}/incidents/${incidentKey}`);
   await expect(zh.getByTestId('what-changed')).toContainText('近期变更');
+});
+
+test('an admin freezes a window: planning warns, scheduling is refused with a clear message, and works once the freeze is gone', async ({
+  browser
+}) => {
+  const ws = await newWorkspace('changes-freeze', { member: 'operator' });
+  const { owner, member } = e2eAccounts();
+  await createItem(ws, { type: 'host', name: 'edge-1', environment: 'production' });
+
+  const day = new Date();
+  day.setUTCDate(day.getUTCDate() + 2);
+  day.setUTCHours(0, 0, 0, 0);
+  const date = utcParts(day.getTime()).date;
+
+  // The admin creates a freeze over that whole day (UTC) from the Freezes tab.
+  const admin = await openPage(browser, owner, 'UTC');
+  await admin.goto(`/w/${ws}/changes`);
+  await admin.getByTestId('changes-tab-freezes').click();
+  await expect(admin.getByTestId('freezes-empty')).toBeVisible();
+  await admin.getByTestId('freeze-new').click();
+  await admin.getByTestId('freeze-start').fill(`${date}T00:00`);
+  await admin.getByTestId('freeze-end').fill(`${date}T23:59`);
+  await admin.getByTestId('freeze-reason').fill('Year-end sales');
+  await admin.getByTestId('freeze-environments').fill('production');
+  await admin.getByTestId('freeze-create').click();
+  await expect(admin.getByTestId('freeze-row')).toContainText('Year-end sales');
+  await expect(admin.getByTestId('freeze-row')).toContainText('production');
+
+  // The calendar shades it.
+  await admin.getByTestId('changes-tab-calendar').click();
+  await admin.goto(`/w/${ws}/changes?date=${date}`);
+  await expect(
+    admin.locator(
+      `[data-testid="calendar-day"][data-day="${date}"] [data-testid="calendar-freeze"]`
+    )
+  ).toBeVisible();
+
+  // Planning a change on a production item in that window warns about it.
+  const planner = await openPage(browser, member, 'UTC');
+  await planner.goto(`/w/${ws}/changes?new=1`);
+  const form = planner.getByTestId('change-form');
+  await form.getByTestId('change-form-title').fill('Replace edge-1 NIC');
+  await form.getByTestId('change-items-search').fill('edge');
+  await form.getByTestId('change-items-option').filter({ hasText: 'edge-1' }).click();
+  await form.getByTestId('change-form-start').fill(`${date}T09:00`);
+  await form.getByTestId('change-form-end').fill(`${date}T10:00`);
+  await form.getByTestId('change-form-zone').selectOption('UTC');
+  await expect(form.getByTestId('change-form-freeze')).toContainText('Year-end sales');
+  await form.getByTestId('change-form-create').click();
+  await expect(planner.getByTestId('change-detail')).toHaveAttribute('data-state', 'draft');
+  await expect(planner.getByTestId('change-freezes')).toContainText('Year-end sales');
+  await planner.getByTestId('change-submit').click();
+  await expect(planner.getByTestId('change-detail')).toHaveAttribute('data-state', 'submitted');
+  const changeUrl = planner.url();
+
+  // Approved by the admin, then scheduling is refused: the freeze, in plain words.
+  await admin.goto(changeUrl);
+  await admin.getByTestId('change-approve').click();
+  await expect(admin.getByTestId('change-detail')).toHaveAttribute('data-state', 'approved');
+  await admin.getByTestId('change-schedule').click();
+  await expect(admin.getByTestId('change-action-error')).toContainText(
+    'The change window falls in a change freeze'
+  );
+  await expect(admin.getByTestId('change-detail')).toHaveAttribute('data-state', 'approved');
+
+  // The freeze is deleted; now it schedules.
+  await admin.goto(`/w/${ws}/changes?tab=freezes`);
+  await admin.getByTestId('freeze-delete').click();
+  await admin.getByTestId('freeze-confirm').click();
+  await expect(admin.getByTestId('freezes-empty')).toBeVisible();
+  await admin.goto(changeUrl);
+  await admin.getByTestId('change-schedule').click();
+  await expect(admin.getByTestId('change-detail')).toHaveAttribute('data-state', 'scheduled');
+  await expect(admin.getByTestId('change-log-entry').last()).toHaveAttribute(
+    'data-to',
+    'scheduled'
+  );
 });

@@ -114,19 +114,40 @@ describe('actions', () => {
   });
 
   it('another operator may approve; a member may not; one who decided may not again', () => {
-    expect(actionsFor(change({}), { id: 'op', role: 'operator' }).find((a) => a.verb === 'approve')?.refused).toBeNull();
-    expect(actionsFor(change({}), { id: 'm', role: 'member' }).find((a) => a.verb === 'approve')?.refused).toBe('role');
+    expect(
+      actionsFor(change({}), { id: 'op', role: 'operator' }).find((a) => a.verb === 'approve')
+        ?.refused
+    ).toBeNull();
+    expect(
+      actionsFor(change({}), { id: 'm', role: 'member' }).find((a) => a.verb === 'approve')?.refused
+    ).toBe('role');
     const decided = change({
-      approvals: [{ userId: 'op', decision: 'approve', kind: 'approval', role: 'operator', at: '2026-12-05T01:00:00Z' }]
+      approvals: [
+        {
+          userId: 'op',
+          decision: 'approve',
+          kind: 'approval',
+          role: 'operator',
+          at: '2026-12-05T01:00:00Z'
+        }
+      ]
     });
-    expect(actionsFor(decided, { id: 'op', role: 'operator' }).find((a) => a.verb === 'approve')?.refused).toBe('alreadyDecided');
+    expect(
+      actionsFor(decided, { id: 'op', role: 'operator' }).find((a) => a.verb === 'approve')?.refused
+    ).toBe('alreadyDecided');
   });
 
   it('offers the moves of each state, implementation to operators only', () => {
     const verbs = (state: ChangeView['state'], role: 'member' | 'operator' = 'operator') =>
       actionsFor(change({ state }), { id: 'x', role }).map((a) => [a.verb, a.refused]);
-    expect(verbs('draft')).toEqual([['submit', null], ['cancel', null]]);
-    expect(verbs('approved')).toEqual([['schedule', null], ['cancel', null]]);
+    expect(verbs('draft')).toEqual([
+      ['submit', null],
+      ['cancel', null]
+    ]);
+    expect(verbs('approved')).toEqual([
+      ['schedule', null],
+      ['cancel', null]
+    ]);
     expect(verbs('in_progress', 'member')).toEqual([
       ['complete', 'role'],
       ['fail', 'role'],
