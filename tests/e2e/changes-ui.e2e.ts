@@ -93,6 +93,19 @@ test('a change is planned by one user, approved by another, and shows on the wee
   await expect(planner.getByTestId('change-title')).toHaveText('Upgrade orders-db');
   await expect(planner.getByTestId('change-item')).toHaveText('orders-db');
   await expect(planner.getByTestId('change-plan-plan')).toContainText('Upgrade');
+
+  // A draft can still be edited: the form opens with its values.
+  await planner.getByTestId('change-edit').click();
+  const edit = planner.getByTestId('change-form');
+  await expect(edit.getByTestId('change-form-title')).toHaveValue('Upgrade orders-db');
+  await expect(edit.getByTestId('change-form-start')).toHaveValue(start.local);
+  await expect(edit.getByTestId('change-items-selected')).toContainText('orders-db');
+  await edit.getByTestId('change-form-title').fill('Upgrade orders-db to 16.4');
+  await edit.getByTestId('change-form-create').click();
+  await expect(planner.getByTestId('change-form')).toHaveCount(0);
+  await expect(planner.getByTestId('change-title')).toHaveText('Upgrade orders-db to 16.4');
+  await expect(planner.getByTestId('change-item')).toHaveText('orders-db');
+
   await planner.getByTestId('change-submit').click();
   await expect(detail).toHaveAttribute('data-state', 'submitted');
   const changeId = (await detail.getAttribute('data-change-id')) ?? '';
@@ -152,7 +165,7 @@ test('a change is planned by one user, approved by another, and shows on the wee
   await expect(event).toHaveAttribute('data-state', 'approved');
   await expect(event).toHaveAttribute('data-start-minute', String(18 * 60));
   await expect(event).toHaveAttribute('data-end-minute', String(20 * 60));
-  await expect(event).toContainText('Upgrade orders-db');
+  await expect(event).toContainText('Upgrade orders-db to 16.4');
 
   // The planner in UTC sees it at 10:00; the month view lists it too.
   await planner.goto(`/w/${ws}/changes?date=${start.date}`);
@@ -169,7 +182,7 @@ test('a change is planned by one user, approved by another, and shows on the wee
   await planner.getByTestId('changes-tab-list').click();
   await planner.getByTestId('change-state-filter').selectOption('approved');
   await expect(planner.getByTestId('change-row')).toHaveCount(1);
-  await expect(planner.getByTestId('change-row-title')).toHaveText('Upgrade orders-db');
+  await expect(planner.getByTestId('change-row-title')).toHaveText('Upgrade orders-db to 16.4');
 
   // The board card shows the change's state and opens the change page.
   await planner.goto(`/w/${ws}/board`);

@@ -152,3 +152,18 @@ function offsetMs(instant: number, timeZone: string): number {
     return 0;
   }
 }
+
+/** An instant as a local date-time input's value (`2026-12-05T09:30`) in an IANA zone. */
+export function localInZone(iso: string, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit'
+  }).formatToParts(Date.parse(iso));
+  const get = (type: string) => parts.find((part) => part.type === type)?.value ?? '00';
+  return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}`;
+}

@@ -18,6 +18,7 @@ import {
   changeViewSchema,
   freezeSchema,
   type ChangeCreate,
+  type ChangePatch,
   type ChangePolicy,
   type ChangeState,
   type ChangeType,
@@ -56,6 +57,14 @@ export function getChange(ws: string, ref: string, fetch?: Fetch): Promise<Chang
 /** Requests a change (a draft). */
 export function createChange(ws: string, body: ChangeCreate): Promise<ChangeView> {
   return rest('POST', `${base(ws)}/changes`, { body, schema: changeViewSchema });
+}
+
+/** Changes a draft's fields (409 `invalid_transition` once it is submitted). */
+export function updateChange(ws: string, id: string, body: ChangePatch): Promise<ChangeView> {
+  return rest('PATCH', `${base(ws)}/changes/${encodeURIComponent(id)}`, {
+    body,
+    schema: changeViewSchema
+  });
 }
 
 /** Moves a change; 409 `invalid_transition` / `frozen`, 403 when role or policy forbid it. */

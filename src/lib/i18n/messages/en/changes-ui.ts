@@ -52,6 +52,11 @@ export const changesUi = {
   'changesUi.form.title': 'New change request',
   'changesUi.form.intro':
     'It is saved as a draft; submit it from its page when it is ready for approval.',
+  'changesUi.form.editTitle': 'Edit the draft',
+  'changesUi.form.editIntro':
+    'A draft can be changed until it is submitted; the type stays as requested.',
+  'changesUi.form.save': 'Save changes',
+  'changesUi.page.edit': 'Edit draft',
   'changesUi.form.name': 'Title',
   'changesUi.form.namePlaceholder': 'Upgrade PostgreSQL on db-prod-1 to 16.4',
   'changesUi.form.type': 'Type',

@@ -47,6 +47,10 @@ export const changesUi: Translation<typeof en> = {
 
   'changesUi.form.title': '新建变更申请',
   'changesUi.form.intro': '先保存为草稿；准备好后在变更页面提交审批。',
+  'changesUi.form.editTitle': '编辑草稿',
+  'changesUi.form.editIntro': '提交前可以修改草稿；变更类型在申请时确定，不能更改。',
+  'changesUi.form.save': '保存修改',
+  'changesUi.page.edit': '编辑草稿',
   'changesUi.form.name': '标题',
   'changesUi.form.namePlaceholder': '将 db-prod-1 上的 PostgreSQL 升级到 16.4',
   'changesUi.form.type': '类型',
