@@ -352,4 +352,14 @@ test('an admin freezes a window: planning warns, scheduling is refused with a cl
     'data-to',
     'scheduled'
   );
+
+  // The policy tab: every member reads it, admins change it.
+  await planner.goto(`/w/${ws}/changes?tab=policy`);
+  await expect(planner.getByTestId('policy-summary')).toContainText('1 approval, not yours');
+  await expect(planner.getByTestId('policy-edit')).toHaveCount(0);
+  await admin.goto(`/w/${ws}/changes?tab=policy`);
+  await admin.getByTestId('policy-edit').click();
+  await admin.getByTestId('policy-approvals').fill('2');
+  await admin.getByTestId('policy-save').click();
+  await expect(admin.getByTestId('policy-summary')).toContainText('2 approvals, not yours');
 });

@@ -211,3 +211,8 @@ export async function relatedItems(ws: string, ids: readonly string[]): Promise<
 export function getChangePolicy(ws: string): Promise<ChangePolicy> {
   return rest('GET', `${base(ws)}/change-policy`, { schema: changePolicySchema });
 }
+
+/** Replaces the workspace's approval policy (admins). */
+export function putChangePolicy(ws: string, policy: ChangePolicy): Promise<ChangePolicy> {
+  return rest('PUT', `${base(ws)}/change-policy`, { body: policy, schema: changePolicySchema });
+}

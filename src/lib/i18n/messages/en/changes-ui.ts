@@ -200,6 +200,35 @@ export const changesUi = {
   'changesUi.freezes.all': 'All environments',
   'changesUi.freezes.active': 'Now',
 
+  'changesUi.tab.policy': 'Policy',
+  'changesUi.policy.title': 'Approval policy',
+  'changesUi.policy.body':
+    'What each change type needs before it can be scheduled. The server enforces it; approvals by the requester never count.',
+  'changesUi.policy.edit': 'Edit policy',
+  'changesUi.policy.save': 'Save policy',
+  'changesUi.policy.saved': 'Policy saved.',
+  'changesUi.policy.onlyThese': 'only from {names}',
+  'changesUi.policy.critical': 'Critical production items',
+  'changesUi.policy.criticalSummary': 'Criticality {levels} in {environments}:',
+  'changesUi.policy.needsAdmin': 'an admin approves',
+  'changesUi.policy.needsOwnerTeam': 'the owner team approves',
+  'changesUi.policy.teams': 'Owner teams',
+  'changesUi.policy.noTeams':
+    'No team named yet: items’ owner teams cannot approve until they are.',
+  'changesUi.policy.teamsHint':
+    'A team is the name items carry as their owner; tick who belongs to it.',
+  'changesUi.policy.teamName': 'Team name (as items’ owner)',
+  'changesUi.policy.addTeam': 'Add team',
+  'changesUi.policy.preApproved': 'Pre-approved types',
+  'changesUi.policy.approvals': 'Approvals a normal change needs',
+  'changesUi.policy.criticalLevels': 'Criticalities that count as critical',
+  'changesUi.policy.environments': 'Production environments (comma separated)',
+  'changesUi.policy.emergencyReview': 'Emergency changes are reviewed after they start',
+  'changesUi.policy.approvers': 'Named approvers',
+  'changesUi.policy.approversHint':
+    'For a type with named approvers, only their approvals count; otherwise any operator or admin other than the requester.',
+  'changesUi.policy.anyApprover': 'Any operator or admin',
+
   'changesUi.whatChanged.title': 'What changed',
   'changesUi.whatChanged.body':
     'Changes on this incident’s configuration items and their dependencies in the hours before it opened.',
