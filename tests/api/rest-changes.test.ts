@@ -330,7 +330,7 @@ describe('the state machine', () => {
           actorId: z.string().nullable(),
           target: z.string().nullable(),
           details: z.record(z.string(), z.unknown()),
-          at: z.string()
+          createdAt: z.string()
         })
       )
       .parse(audit.body)

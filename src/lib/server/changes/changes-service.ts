@@ -361,7 +361,7 @@ export class ChangesService {
       startedAt: null,
       finishedAt: null
     };
-    await this.deps.store.insertChange(record, input.items);
+    await this.deps.store.transaction(record.id, (tx) => tx.insertChange(record, input.items));
     await this.cards.write([record.id], actorId);
     await this.writePlans(workspaceId, record.id, input);
     return this.getChange(workspaceId, record.id);
@@ -665,7 +665,7 @@ export class ChangesService {
       comment,
       at: now
     });
-    await this.notify(trx, next, seq, actorId, comment);
+    await this.notify(tx, trx, next, seq, actorId, comment);
     Object.assign(change, next);
     if (to === 'submitted') await this.onSubmitted(tx, trx, change);
     return change;
@@ -691,8 +691,9 @@ export class ChangesService {
     await this.move(tx, trx, change, 'approved', null, null);
   }
 
-  private async policyIn(_tx: ChangeRecords, workspaceId: string): Promise<ChangePolicy> {
-    return this.deps.store.policy(workspaceId);
+  /** The policy, read in the transaction (SQLite: the store outside it would wait for it). */
+  private async policyIn(tx: ChangeRecords, workspaceId: string): Promise<ChangePolicy> {
+    return tx.policy(workspaceId);
   }
 
   /**
@@ -777,6 +778,7 @@ export class ChangesService {
   // Notifications
 
   private async notify(
+    tx: ChangeRecords,
     trx: RecordsTransaction,
     change: ChangeRecord,
     seq: number,
@@ -797,7 +799,7 @@ export class ChangesService {
     const at = this.iso();
     if (event === 'change.submitted' && change.type !== 'standard') {
       // One message per approver, so each chat button names the person who presses it.
-      const approvers = await this.approversOf(change);
+      const approvers = await this.approversOf(tx, change);
       for (const approverId of approvers) {
         await notifier.enqueue(
           trx,
@@ -828,8 +830,8 @@ export class ChangesService {
   }
 
   /** Who is asked to approve: the change's named approvers, else the policy's for its type. */
-  private async approversOf(change: ChangeRecord): Promise<string[]> {
-    const policy = await this.deps.store.policy(change.workspaceId);
+  private async approversOf(tx: ChangeRecords, change: ChangeRecord): Promise<string[]> {
+    const policy = await tx.policy(change.workspaceId);
     const named =
       change.approvers.length > 0 ? change.approvers : (policy.approvers[change.type] ?? []);
     return named.filter((id) => id !== change.requesterId);

@@ -443,6 +443,21 @@ export class ChangeRecords {
     return [...byChange.values()];
   }
 
+  async policy(workspaceId: string): Promise<ChangePolicy> {
+    const row = await this.db
+      .selectFrom('change_policies')
+      .select('policy')
+      .where('workspace_id', '=', workspaceId)
+      .executeTakeFirst();
+    if (!row) return DEFAULT_CHANGE_POLICY;
+    try {
+      return changePolicySchema.parse(JSON.parse(row.policy));
+    } catch {
+      // A damaged policy is the default, never "no rules".
+      return DEFAULT_CHANGE_POLICY;
+    }
+  }
+
   async isCause(changeId: string): Promise<string[]> {
     const rows = await this.db
       .selectFrom('incident_change_causes')
@@ -511,21 +526,6 @@ export class ChangesStore extends ChangeRecords {
       .set({ board_state: state, task_key: taskKey })
       .where('id', '=', id)
       .execute();
-  }
-
-  async policy(workspaceId: string): Promise<ChangePolicy> {
-    const row = await this.db
-      .selectFrom('change_policies')
-      .select('policy')
-      .where('workspace_id', '=', workspaceId)
-      .executeTakeFirst();
-    if (!row) return DEFAULT_CHANGE_POLICY;
-    try {
-      return changePolicySchema.parse(JSON.parse(row.policy));
-    } catch {
-      // A damaged policy is the default, never "no rules".
-      return DEFAULT_CHANGE_POLICY;
-    }
   }
 
   async setPolicy(
