@@ -9,8 +9,9 @@ type Handler = (req: IncomingMessage, res: ServerResponse, next?: () => void) =>
 
 // adapter-node refuses bodies over its own limit (512K) before our handlers see them; the API's
 // limits are the ones that should answer: JSON bodies 1 MiB (src/lib/server/api/operation.ts),
-// image uploads 5 MiB (src/lib/server/runbooks/files-store.ts), so the outer limit sits above both.
-process.env.BODY_SIZE_LIMIT ??= '6M';
+// image uploads 5 MiB (src/lib/server/runbooks/files-store.ts), CMDB imports 16 MiB
+// (src/lib/server/cmdb/cmdb-api.ts), so the outer limit sits above them all.
+process.env.BODY_SIZE_LIMIT ??= '17M';
 
 // adapter-node builds request URLs as https://<Host> unless ORIGIN or PROTOCOL_HEADER says
 // otherwise. A plain-http install (the default `npm start` on a LAN) would then set Secure

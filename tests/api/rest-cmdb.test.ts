@@ -6,7 +6,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ciItemSchema, ciRelationSchema } from '../../src/lib/shared/cmdb/schema';
+import {
+  ciItemSchema,
+  ciRelationSchema,
+  type CiItem,
+  type CiValue
+} from '../../src/lib/shared/cmdb/schema';
 import {
   relationId,
   relationsMap,
@@ -16,6 +21,7 @@ import {
 } from '../../src/lib/shared/cmdb/cmdb-doc';
 import { connectClient, waitFor, whenSynced } from '../helpers/clients';
 import { errorShape, useRestApp } from '../helpers/rest';
+import { NETBOX_TOKEN, startNetboxServer } from '../helpers/netbox-server';
 
 const WS = 'cmdbrest';
 const rest = useRestApp(WS, ['owner', 'operator', 'member'], 'runboard-rest-cmdb-');
@@ -32,6 +38,28 @@ const historySchema = z.object({
     })
   )
 });
+
+/** A request with a raw body (a file), as `token`; the answer's text and JSON. */
+async function send(
+  path: string,
+  body: string | undefined,
+  token: string,
+  headers: Record<string, string> = {}
+) {
+  const response = await fetch(`${rest.app.baseUrl}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain', ...headers },
+    body
+  });
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text) as unknown;
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}
 
 /** Polls `predicate` until it holds (5 s at most). */
 async function eventually(predicate: () => Promise<boolean>): Promise<void> {
@@ -222,16 +250,16 @@ describe('configuration items', () => {
     await Promise.all([whenSynced(viewer), whenSynced(operator)]);
 
     // A member's copy is read-only: what it writes is never applied.
-    const current = itemsMap(viewer.doc).get(a.id) as Record<string, unknown>;
-    writeItem(viewer.doc, a.id, { ...(current as never), name: 'forged' });
+    const current = itemsMap(viewer.doc).get(a.id) as CiValue;
+    writeItem(viewer.doc, a.id, { ...current, name: 'forged' });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await rest.call('GET', `${base}/cmdb/items/${a.id}`)).body).toMatchObject({
       name: 'ws-a'
     });
 
     // An operator renames over the websocket: the history names them.
-    const value = itemsMap(operator.doc).get(b.id) as Record<string, unknown>;
-    writeItem(operator.doc, b.id, { ...(value as never), name: 'ws-b-renamed' });
+    const value = itemsMap(operator.doc).get(b.id) as CiValue;
+    writeItem(operator.doc, b.id, { ...value, name: 'ws-b-renamed' });
     // …and closes a cycle, as two offline devices could: the server removes it again.
     const back = writeRelation(operator.doc, { from: b.id, to: a.id, type: 'depends_on' });
     await waitFor(() => !relationsMap(operator.doc).has(back), 5_000);
@@ -264,7 +292,7 @@ describe('configuration items', () => {
 
     // A device that was offline brings many relations at once, one of which closes a cycle:
     // only that one is removed.
-    const leaves = [];
+    const leaves: CiItem[] = [];
     for (let i = 0; i < 12; i++) leaves.push(await create({ type: 'host', name: `leaf-${i}` }));
     const closing = relationId(leaves[0]!.id, a.id, 'connects_to');
     operator.doc.transact(() => {
@@ -275,5 +303,138 @@ describe('configuration items', () => {
     await waitFor(() => !relationsMap(operator.doc).has(closing), 5_000);
     await eventually(async () => (await impactOf(leaves[11]!.id)).length === 2);
     expect(relationsMap(operator.doc).has(relationId(b.id, leaves[0]!.id, 'runs_on'))).toBe(true);
+  });
+});
+
+describe('import, export and the inventory', () => {
+  const importFile = (format: string, body: string, as = 'operator', dryRun = false) =>
+    send(
+      `${base}/cmdb/import?format=${format}${dryRun ? '&dryRun=true' : ''}`,
+      body,
+      rest.users[as]!.token
+    );
+
+  it('imports CSV all or nothing, with each bad row named, and previews first', async () => {
+    const good = [
+      'type,name,environment,criticality,owner,tags,depends_on',
+      'host,imp-host-1,production,high,dba,linux;rack-3,',
+      'database,imp-db,production,critical,dba,mysql,imp-host-1',
+      'service,imp-api,production,medium,web,,imp-db'
+    ].join('\n');
+    const preview = await importFile('csv', good, 'operator', true);
+    expect(preview.status, preview.text).toBe(200);
+    expect(preview.json).toEqual({
+      imported: 0,
+      preview: { create: 3, update: 0, relations: 2 },
+      errors: []
+    });
+    expect((await rest.call('GET', `${base}/cmdb/items?q=imp-`)).headers.get('x-total-count')).toBe(
+      '0'
+    );
+
+    const bad = [
+      'type,name,environment,criticality,owner,tags,depends_on',
+      'host,bad-host,production,high,dba,,',
+      'spaceship,bad-2,production,low,,,',
+      'host,BAD-HOST,,,,,',
+      'service,bad-svc,,urgent,,,nobody-here'
+    ].join('\n');
+    const refused = await importFile('csv', bad);
+    expect(refused.status).toBe(422);
+    const error = errorShape.parse(refused.json).error;
+    expect(error.code).toBe('import_rejected');
+    const rows = (error.details as Array<{ row: number; message: string }>).map((d) => d.row);
+    expect(rows).toEqual(expect.arrayContaining([3, 4, 5]));
+    expect((await rest.call('GET', `${base}/cmdb/items?q=bad-`)).headers.get('x-total-count')).toBe(
+      '0'
+    );
+
+    // In Chinese when the caller asks for it.
+    const zh = await send(`${base}/cmdb/import?format=csv`, bad, rest.users['operator']!.token, {
+      'accept-language': 'zh-CN'
+    });
+    expect(JSON.stringify(zh.json)).toMatch(/[\u4e00-\u9fff]/);
+
+    const imported = await importFile('csv', good);
+    expect(imported.status, imported.text).toBe(201);
+    expect(imported.json).toMatchObject({ imported: 3, errors: [] });
+    const [host] = z
+      .array(ciItemSchema)
+      .parse((await rest.call('GET', `${base}/cmdb/items?q=imp-host-1`)).body);
+    const impact = await rest.call('GET', `${base}/cmdb/items/${host!.id}/impact`);
+    expect((impact.body as { items: Array<{ name: string; depth: number }> }).items).toEqual([
+      expect.objectContaining({ name: 'imp-db', depth: 1 }),
+      expect.objectContaining({ name: 'imp-api', depth: 2 })
+    ]);
+
+    // Again: matched by name, updated in place; a relation back closing a cycle is refused.
+    const again = await importFile(
+      'csv',
+      good.replace('host,imp-host-1,production,high', 'host,imp-host-1,production,critical'),
+      'operator',
+      true
+    );
+    expect(again.json).toMatchObject({ preview: { create: 0, update: 3, relations: 0 } });
+    const cycle = await importFile(
+      'json',
+      JSON.stringify({
+        relations: [{ from: 'imp-host-1', to: 'imp-api', type: 'depends_on' }],
+        items: []
+      })
+    );
+    expect(cycle.status).toBe(422);
+    expect(JSON.stringify(cycle.json)).toContain('imp-api');
+    expect((await importFile('csv', good, 'member')).status).toBe(403);
+  });
+
+  it('imports an Ansible inventory, exports what the import reads back, and serves the inventory', async () => {
+    const ini = [
+      '[web]',
+      'inv-web[1:2].example.com ansible_host=10.1.0.1',
+      '',
+      '[web:vars]',
+      'environment=staging'
+    ].join('\n');
+    const imported = await importFile('ansible-ini', ini);
+    expect(imported.status, imported.text).toBe(201);
+    expect(imported.json).toMatchObject({ imported: 2 });
+
+    const exported = await send(
+      `${base}/cmdb/export?format=json`,
+      undefined,
+      rest.users['member']!.token
+    );
+    expect(exported.status).toBe(200);
+    expect(exported.headers.get('content-disposition')).toContain('attachment');
+    const round = await importFile('json', exported.text, 'operator', true);
+    expect(round.status, round.text).toBe(200);
+    expect((round.json as { preview: { create: number } }).preview.create).toBe(0);
+
+    const inventory = await rest.call('GET', `${base}/cmdb/inventory`, undefined, 'member');
+    expect(inventory.status).toBe(200);
+    const body = inventory.body as { _meta: { hostvars: Record<string, Record<string, unknown>> } };
+    expect(body._meta.hostvars['inv-web1.example.com']).toMatchObject({ ansible_host: '10.1.0.1' });
+    expect(JSON.stringify(body)).toContain('env_staging');
+  });
+
+  it('imports from NetBox (recorded pages), admins only, with a clear error for a bad token', async () => {
+    const netbox = await startNetboxServer();
+    try {
+      const call = (token: string, as = 'owner', dryRun = false) =>
+        rest.call('POST', `${base}/cmdb/import/netbox`, { url: netbox.origin, token, dryRun }, as);
+      expect((await call(NETBOX_TOKEN, 'operator')).status).toBe(403);
+      const wrong = await call('nbt_wrong.token');
+      expect(wrong.status).toBe(400);
+      expect(errorShape.parse(wrong.body).error.message).toMatch(/token/i);
+      const preview = await call(NETBOX_TOKEN, 'owner', true);
+      expect(preview.status, preview.text).toBe(200);
+      const imported = await call(NETBOX_TOKEN);
+      expect(imported.status, imported.text).toBe(201);
+      const created = (preview.body as { preview: { create: number } }).preview.create;
+      expect((imported.body as { imported: number }).imported).toBe(created);
+      expect(created).toBeGreaterThan(5);
+    } finally {
+      await netbox.close();
+    }
   });
 });

@@ -94,6 +94,48 @@ const table: Record<string, Cell> = {
   },
   listOutbox: { method: 'GET', path: '/outbox', min: 'admin' },
   retryOutboxMessage: { method: 'POST', path: '/outbox/nosuch/retry', min: 'admin' },
+  listCmdbItems: { method: 'GET', path: '/cmdb/items', min: 'viewer' },
+  createCmdbItem: {
+    method: 'POST',
+    path: '/cmdb/items',
+    body: { type: 'host', name: 'matrix' },
+    min: 'operator'
+  },
+  getCmdbItem: { method: 'GET', path: '/cmdb/items/nosuch', min: 'viewer' },
+  updateCmdbItem: {
+    method: 'PATCH',
+    path: '/cmdb/items/nosuch',
+    body: { name: 'x' },
+    min: 'operator'
+  },
+  deleteCmdbItem: { method: 'DELETE', path: '/cmdb/items/nosuch', min: 'operator' },
+  createCmdbRelation: {
+    method: 'POST',
+    path: '/cmdb/relations',
+    body: { from: 'nosuch', to: 'nosuch2', type: 'depends_on' },
+    min: 'operator'
+  },
+  deleteCmdbRelation: {
+    method: 'DELETE',
+    path: '/cmdb/relations/a~b~depends_on',
+    min: 'operator'
+  },
+  getCmdbImpact: { method: 'GET', path: '/cmdb/items/nosuch/impact', min: 'viewer' },
+  getCmdbHistory: { method: 'GET', path: '/cmdb/items/nosuch/history', min: 'viewer' },
+  importCmdb: {
+    method: 'POST',
+    path: '/cmdb/import?format=json&dryRun=true',
+    body: { items: [] },
+    min: 'operator'
+  },
+  importCmdbFromNetbox: {
+    method: 'POST',
+    path: '/cmdb/import/netbox',
+    body: { url: 'http://127.0.0.1:9/', token: 'nbt_x', dryRun: true },
+    min: 'admin'
+  },
+  exportCmdb: { method: 'GET', path: '/cmdb/export?format=json', min: 'viewer' },
+  getCmdbInventory: { method: 'GET', path: '/cmdb/inventory', min: 'viewer' },
   listSchedules: { method: 'GET', path: '/oncall/schedules', min: 'viewer' },
   createSchedule: {
     method: 'POST',

@@ -1,14 +1,10 @@
 /**
  * Import from NetBox (src/lib/server/cmdb/netbox.ts) against RECORDED NetBox 4-shaped pages
- * (tests/fixtures/netbox/*.json: `{ count, next, previous, results }`) served by a real local
- * HTTP server on port 0. NetBox itself does not run here. The fixtures name their own origin
- * `http://netbox.test`; the server rewrites it to its own address, as NetBox writes absolute
- * `next` links with the address it is reached at.
+ * served by a real local HTTP server on port 0 (tests/helpers/netbox-server.ts). NetBox itself
+ * does not run here.
  */
-import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   importFromNetbox,
@@ -17,103 +13,30 @@ import {
 } from '$lib/server/cmdb/netbox';
 import type { ImportPlan } from '$lib/server/cmdb/cmdb-import';
 import { translate } from '$lib/server/i18n/translate';
+import {
+  NETBOX_LEGACY_TOKEN,
+  NETBOX_TOKEN,
+  startNetboxServer,
+  type NetboxServer
+} from '../helpers/netbox-server';
 
-const FIXTURES = join(import.meta.dirname, '../fixtures/netbox');
-const TOKEN = 'nbt_4f2a9c1e7b3d.Zx9qL2mN8vR4tY6uW1eS3dF5gH7jK0pA';
-const LEGACY_TOKEN = '0123456789abcdef0123456789abcdef01234567';
+const TOKEN = NETBOX_TOKEN;
+const LEGACY_TOKEN = NETBOX_LEGACY_TOKEN;
 const ctx = { customTypes: {} };
 
-/** How the server misbehaves in one test. */
-const mode = {
-  loop: false,
-  foreignNext: false,
-  slowPath: null as string | null,
-  failPath: null as string | null,
-  duplicateVm: false
-};
-const requests: Array<{ url: string; authorization: string | undefined }> = [];
-let server: Server;
+let netbox: NetboxServer;
 let origin: string;
-
-function fixture(name: string): string {
-  return readFileSync(join(FIXTURES, name), 'utf8').replaceAll('http://netbox.test', origin);
-}
-
-function pageFor(req: IncomingMessage): string | null {
-  const url = new URL(req.url ?? '/', origin);
-  switch (url.pathname) {
-    case '/api/dcim/devices/': {
-      const start = url.searchParams.get('start');
-      if (start === null) return fixture('devices-1.json');
-      if (start === '13') {
-        const page = fixture('devices-2.json');
-        return mode.foreignNext
-          ? page.replace(
-              `${origin}/api/dcim/devices/?limit=2&start=15`,
-              'http://elsewhere.test/api/dcim/devices/?start=15'
-            )
-          : page;
-      }
-      if (start === '15') {
-        const page = JSON.parse(fixture('devices-3.json')) as { next: string | null };
-        // The loop: the last page points back to the second.
-        if (mode.loop) page.next = `${origin}/api/dcim/devices/?limit=2&start=13`;
-        return JSON.stringify(page);
-      }
-      return null;
-    }
-    case '/api/virtualization/clusters/':
-      return fixture('clusters.json');
-    case '/api/virtualization/virtual-machines/': {
-      const page = fixture('virtual-machines.json');
-      return mode.duplicateVm ? page.replaceAll('"app-01"', '"WEB-01"') : page;
-    }
-    case '/api/ipam/services/':
-      return fixture('services.json');
-    default:
-      return null;
-  }
-}
+let mode: NetboxServer['mode'];
+let requests: NetboxServer['requests'];
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    requests.push({ url: req.url ?? '', authorization: req.headers.authorization });
-    const path = new URL(req.url ?? '/', origin).pathname;
-    if (mode.slowPath === path) return; // never answers: the client's timeout must end it
-    const auth = req.headers.authorization;
-    if (auth !== `Bearer ${TOKEN}` && auth !== `Token ${LEGACY_TOKEN}`) {
-      res.writeHead(403, { 'content-type': 'application/json' });
-      res.end(fixture('forbidden.json'));
-      return;
-    }
-    if (mode.failPath === path) {
-      res.writeHead(500, { 'content-type': 'text/html' });
-      res.end('<h1>Server Error</h1>');
-      return;
-    }
-    const body = pageFor(req);
-    res.writeHead(body === null ? 404 : 200, { 'content-type': 'application/json' });
-    res.end(body ?? '{"detail":"Not found."}');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  netbox = await startNetboxServer();
+  ({ origin, mode, requests } = netbox);
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => netbox.close());
 
-beforeEach(() => {
-  Object.assign(mode, {
-    loop: false,
-    foreignNext: false,
-    slowPath: null,
-    failPath: null,
-    duplicateVm: false
-  });
-  requests.length = 0;
-});
+beforeEach(() => netbox.reset());
 
 function plan(result: NetboxImportResult): ImportPlan {
   if (!result.ok) throw new Error(JSON.stringify(result));

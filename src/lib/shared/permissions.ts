@@ -43,6 +43,8 @@ const ACTION_MIN_ROLE = {
   'changes.implement': 'operator',
   'changes.policy': 'admin',
   'freezes.manage': 'admin',
+  // The server fetches the NetBox address given: admins only.
+  'cmdb.netbox': 'admin',
   'oncall.manage': 'operator',
   'workspace.rename': 'admin',
   'members.manage': 'admin',

@@ -42,8 +42,10 @@ export function ciNamesOf(
     if (hostPort?.[1]) names.add(hostPort[1]);
     // A fully qualified host also under its short name.
     const host = url?.[1] ?? hostPort?.[1] ?? value;
-    if (/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(host) && !/^\d+(\.\d+){3}$/.test(host)) {
-      names.add(host.split('.')[0] as string);
+    const parts = host.split('.');
+    const hostName = parts.length > 1 && parts.every((part) => /^[a-z0-9-]+$/i.test(part));
+    if (hostName && !parts.every((part) => /^\d+$/.test(part))) {
+      names.add(parts[0] as string);
     }
   }
   return [...names].slice(0, MAX_CI_NAMES);

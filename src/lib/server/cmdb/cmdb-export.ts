@@ -19,7 +19,7 @@ import {
   type CiItem,
   type CiRelation,
   type RelationType
-} from '$lib/shared/cmdb/schema';
+} from '../../shared/cmdb/schema';
 import { CSV_ATTRIBUTE_PREFIX, CSV_LIST_SEPARATOR } from './cmdb-import';
 
 /** What the exports need of an item: its id and value (`CiItem`, or the same without times). */

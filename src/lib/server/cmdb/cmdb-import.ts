@@ -12,13 +12,13 @@
  * on one line therefore reports every item at row 1); an inventory host at its first appearance.
  */
 import { isMap, isScalar, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
-import type { MessageKey } from '$lib/i18n/messages/en';
+import type { MessageKey } from '../../i18n/messages/en';
 import {
   CmdbGraph,
   checkCustomFields,
   isKnownType,
   type FieldProblem
-} from '$lib/shared/cmdb/cmdb-doc';
+} from '../../shared/cmdb/cmdb-doc';
 import {
   CI_LIMITS,
   CRITICALITIES,
@@ -28,7 +28,7 @@ import {
   type CiType,
   type Criticality,
   type RelationType
-} from '$lib/shared/cmdb/schema';
+} from '../../shared/cmdb/schema';
 
 /** The formats of `?format=`. */
 export const IMPORT_FORMATS = ['csv', 'json', 'ansible-ini', 'ansible-yaml'] as const;

@@ -20,7 +20,7 @@
  *   `runboard_type`, `criticality`, `owner`, `environment` and `tags`, which win over attributes
  *   of the same name.
  */
-import type { AttributeValue, CiItem } from '$lib/shared/cmdb/schema';
+import type { AttributeValue, CiItem } from '../../shared/cmdb/schema';
 
 /** Item types that are inventory hosts. */
 export const INVENTORY_HOST_TYPES = ['host', 'vm'] as const;

@@ -36,6 +36,17 @@ import { DomainError } from '../../shared/model/domain-error';
 import { generateId } from '../../shared/model/ids';
 import { serverOrigin, type UpdateOrigin } from '../../../../sync-server/update-origin';
 import type { CmdbStore, HistoryEntry, ItemFilter } from './cmdb-store';
+import { parseImport, type ImportFormat, type ImportPlan, type RowError } from './cmdb-import';
+import { exportCsv, exportJson } from './cmdb-export';
+import { inventoryJson, type AnsibleInventory } from './cmdb-inventory';
+import { importFromNetbox, type NetboxOptions } from './netbox';
+
+/** What an import did, or would do (`dryRun`); `errors` are the rows refused (nothing imported). */
+export interface ImportOutcome {
+  imported: number;
+  preview: { create: number; update: number; relations: number };
+  errors: RowError[];
+}
 
 /** What the service needs of the DocStore. */
 export interface CmdbDocs {
@@ -125,6 +136,10 @@ export function newItemValue(body: CiCreate, at: string): CiValue {
     createdAt: at,
     updatedAt: at
   };
+}
+
+function emptyPreview(): ImportOutcome['preview'] {
+  return { create: 0, update: 0, relations: 0 };
 }
 
 export class CmdbService {
@@ -239,6 +254,135 @@ export class CmdbService {
   async impact(workspaceId: string, id: string): Promise<ImpactEntry[]> {
     await this.get(workspaceId, id);
     return this.deps.store.impact(workspaceId, id);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Import and export
+
+  /** Parses a file and imports it (see `importPlan`). */
+  async importFile(
+    workspaceId: string,
+    actorId: string,
+    format: ImportFormat,
+    text: string,
+    dryRun: boolean
+  ): Promise<ImportOutcome> {
+    const customTypes = await this.deps.docs().read(cmdbDocName(workspaceId), readCustomTypes);
+    const parsed = parseImport(format, text, { customTypes });
+    if (!parsed.ok) return { imported: 0, preview: emptyPreview(), errors: parsed.errors };
+    return this.importPlan(workspaceId, actorId, parsed.plan, dryRun);
+  }
+
+  /** Reads a NetBox instance's devices, VMs, clusters and services, and imports them. */
+  async importNetbox(
+    workspaceId: string,
+    actorId: string,
+    options: NetboxOptions,
+    dryRun: boolean
+  ): Promise<ImportOutcome | { failure: { key: RowError['key']; values?: RowError['values'] } }> {
+    const customTypes = await this.deps.docs().read(cmdbDocName(workspaceId), readCustomTypes);
+    const result = await importFromNetbox(options, { customTypes });
+    if ('failure' in result) return { failure: result.failure };
+    if (!result.ok) return { imported: 0, preview: emptyPreview(), errors: result.errors };
+    return this.importPlan(workspaceId, actorId, result.plan, dryRun);
+  }
+
+  /**
+   * Imports a checked plan in one transaction: items are matched to existing ones by name
+   * (case-insensitive: updated, keeping their id and creation time) or created; relations are
+   * resolved by name among the file's items and the workspace's. A relation to an unknown name
+   * or one that closes a cycle with the existing relations refuses the whole import; nothing is
+   * written then (nor with `dryRun`).
+   */
+  async importPlan(
+    workspaceId: string,
+    actorId: string,
+    plan: ImportPlan,
+    dryRun: boolean
+  ): Promise<ImportOutcome> {
+    const at = this.iso();
+    const apply = (doc: Y.Doc, write: boolean): ImportOutcome => {
+      const byName = new Map<string, { id: string; value: CiValue }>();
+      for (const [id, raw] of itemsMap(doc)) {
+        const value = parseItemValue(raw);
+        if (value) byName.set(value.name.toLowerCase(), { id, value });
+      }
+      const writes: Array<{ id: string; value: CiValue }> = [];
+      const ids = new Map<string, string>();
+      let create = 0;
+      for (const { item } of plan.items) {
+        const existing = byName.get(item.name.toLowerCase());
+        const value = newItemValue(item, at);
+        if (existing) {
+          writes.push({
+            id: existing.id,
+            value: { ...value, createdAt: existing.value.createdAt }
+          });
+          ids.set(item.name.toLowerCase(), existing.id);
+        } else {
+          const id = generateId();
+          writes.push({ id, value });
+          ids.set(item.name.toLowerCase(), id);
+          create++;
+        }
+      }
+      const errors: RowError[] = [];
+      const edges: Array<CiRelation & { row: number; names: [string, string] }> = [];
+      const relations = relationsMap(doc);
+      for (const relation of plan.relations) {
+        const from =
+          ids.get(relation.from.toLowerCase()) ?? byName.get(relation.from.toLowerCase())?.id;
+        const to = ids.get(relation.to.toLowerCase()) ?? byName.get(relation.to.toLowerCase())?.id;
+        if (from === undefined || to === undefined) {
+          errors.push({
+            row: relation.row,
+            key: 'cmdbImport.row.relationUnknown',
+            values: { name: from === undefined ? relation.from : relation.to }
+          });
+          continue;
+        }
+        const id = relationId(from, to, relation.type);
+        if (relations.has(id)) continue;
+        edges.push({
+          id,
+          from,
+          to,
+          type: relation.type,
+          row: relation.row,
+          names: [relation.from, relation.to]
+        });
+      }
+      for (const edge of CmdbGraph.ofDoc(doc).addAcyclic(edges)) {
+        errors.push({
+          row: edge.row,
+          key: 'cmdbImport.row.relationCycle',
+          values: { from: edge.names[0], to: edge.names[1] }
+        });
+      }
+      const preview = { create, update: writes.length - create, relations: edges.length };
+      if (errors.length > 0) {
+        return { imported: 0, preview, errors: errors.sort((a, b) => a.row - b.row) };
+      }
+      if (write) {
+        for (const { id, value } of writes) writeItem(doc, id, value);
+        for (const edge of edges) writeRelation(doc, edge);
+      }
+      return { imported: write ? writes.length : 0, preview, errors: [] };
+    };
+    if (dryRun) return this.deps.docs().read(cmdbDocName(workspaceId), (doc) => apply(doc, false));
+    return this.write(workspaceId, actorId, (doc) => apply(doc, true));
+  }
+
+  /** The CMDB as a CSV or JSON file that `importFile` reads back. */
+  async exportFile(workspaceId: string, format: 'csv' | 'json'): Promise<string> {
+    const { items, relations } = await this.deps.store.all(workspaceId);
+    return format === 'csv' ? exportCsv(items, relations) : exportJson(items, relations);
+  }
+
+  /** The CMDB as Ansible dynamic-inventory JSON. */
+  async inventory(workspaceId: string): Promise<AnsibleInventory> {
+    const { items } = await this.deps.store.all(workspaceId);
+    return inventoryJson(items);
   }
 
   /** An item's history with names, and what other domains say touched it. */

@@ -22,7 +22,7 @@
  * Written against NetBox 4 response shapes (`{ count, next, previous, results }`) and tested
  * against recorded pages served locally (tests/fixtures/netbox); NetBox itself was not run here.
  */
-import type { MessageKey } from '$lib/i18n/messages/en';
+import type { MessageKey } from '../../i18n/messages/en';
 import {
   buildPlan,
   type DraftItem,

@@ -10,5 +10,9 @@ export const cmdbApi = {
   'apiDocs.op.createCmdbRelation': 'Relate two configuration items',
   'apiDocs.op.deleteCmdbRelation': 'Remove a relation',
   'apiDocs.op.getCmdbImpact': 'What depends on an item',
-  'apiDocs.op.getCmdbHistory': 'History of a configuration item'
+  'apiDocs.op.getCmdbHistory': 'History of a configuration item',
+  'apiDocs.op.importCmdb': 'Import configuration items',
+  'apiDocs.op.importCmdbFromNetbox': 'Import from NetBox',
+  'apiDocs.op.exportCmdb': 'Export configuration items',
+  'apiDocs.op.getCmdbInventory': 'The CMDB as an Ansible inventory'
 } as const;

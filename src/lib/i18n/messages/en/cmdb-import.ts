@@ -52,6 +52,7 @@ export const cmdbImport = {
   'cmdbImport.row.relationType':
     'Unknown relation type “{type}”: use depends_on, runs_on or connects_to.',
   'cmdbImport.row.relationSelf': '“{name}” cannot depend on itself.',
+  'cmdbImport.row.relationUnknown': 'No item named “{name}”, in the file or in the CMDB.',
   'cmdbImport.row.relationCycle': 'The relation “{from}” → “{to}” closes a cycle.',
   'cmdbImport.row.iniSyntax': 'This line is neither a [group] header, a host nor a variable.',
   'cmdbImport.row.iniSection':

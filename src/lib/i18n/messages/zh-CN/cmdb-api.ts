@@ -12,5 +12,9 @@ export const cmdbApi: Translation<typeof en> = {
   'apiDocs.op.createCmdbRelation': '关联两个配置项',
   'apiDocs.op.deleteCmdbRelation': '删除关系',
   'apiDocs.op.getCmdbImpact': '查看依赖某配置项的内容',
-  'apiDocs.op.getCmdbHistory': '配置项的变更历史'
+  'apiDocs.op.getCmdbHistory': '配置项的变更历史',
+  'apiDocs.op.importCmdb': '导入配置项',
+  'apiDocs.op.importCmdbFromNetbox': '从 NetBox 导入',
+  'apiDocs.op.exportCmdb': '导出配置项',
+  'apiDocs.op.getCmdbInventory': '以 Ansible 清单形式获取 CMDB'
 };

@@ -47,6 +47,7 @@ export const cmdbImport: Translation<typeof en> = {
   'cmdbImport.row.relationType':
     '未知的关系类型“{type}”：请使用 depends_on、runs_on 或 connects_to。',
   'cmdbImport.row.relationSelf': '“{name}”不能依赖自身。',
+  'cmdbImport.row.relationUnknown': '文件和 CMDB 中都没有名为“{name}”的配置项。',
   'cmdbImport.row.relationCycle': '关系“{from}”→“{to}”会形成循环依赖。',
   'cmdbImport.row.iniSyntax': '这一行既不是 [组] 标题，也不是主机或变量。',
   'cmdbImport.row.iniSection': '未知的段“{section}”：请使用 [组]、[组:vars] 或 [组:children]。',
