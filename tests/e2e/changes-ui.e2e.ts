@@ -14,6 +14,10 @@ const FIRING = readFileSync('tests/fixtures/alerts/alertmanager-firing.json', 'u
 
 const contexts: BrowserContext[] = [];
 
+// Each test walks several pages as two users; on a shared two-core machine that can outlast
+// the default 30 s without anything being wrong.
+test.describe.configure({ timeout: 60_000 });
+
 test.afterEach(async () => {
   await Promise.all(contexts.splice(0).map((context) => context.close()));
 });
