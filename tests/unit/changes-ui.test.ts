@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   lanes,
+  localInZone,
   segmentIn,
   shiftAnchor,
   viewDays,
@@ -68,6 +69,13 @@ describe('calendar', () => {
     expect(zonedInstant('2026-10-31T09:00', 'America/New_York')).toBe('2026-10-31T13:00:00.000Z');
     expect(zonedInstant('2026-11-02T09:00', 'America/New_York')).toBe('2026-11-02T14:00:00.000Z');
     expect(zonedInstant('not a time', 'UTC')).toBeNull();
+  });
+
+  it('shows an instant as a local time in a zone, the way the edit form fills it', () => {
+    expect(localInZone('2026-12-05T01:30:00.000Z', 'Asia/Shanghai')).toBe('2026-12-05T09:30');
+    expect(localInZone('2026-11-02T14:00:00.000Z', 'America/New_York')).toBe('2026-11-02T09:00');
+    const local = '2026-07-01T23:45';
+    expect(localInZone(zonedInstant(local, 'Europe/Berlin')!, 'Europe/Berlin')).toBe(local);
   });
 });
 
