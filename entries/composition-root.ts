@@ -234,13 +234,13 @@ export async function createRuntime(
     cardChanged: (...args) => alerts.cardChanged(...args),
     logger
   });
-  const cmdbMirror = cmdbMirrorExtension({ store: stores.cmdbStore, logger });
-  const cmdbHistory = cmdbExtension({ store: stores.cmdbStore, logger });
   // Change cards moved by members are put back where the change's state shows them.
   const changeCards = changesExtension({
     cardChanged: (...args) => changes.cardChanged(...args),
     logger
   });
+  const cmdbMirror = cmdbMirrorExtension({ store: stores.cmdbStore, logger });
+  const cmdbHistory = cmdbExtension({ store: stores.cmdbStore, logger });
   const extensions = [
     boardExtension({ store: stores.boardStore, recorder: activityRecorder, docs, logger }),
     // Before the archive's: the cards its sweep on load moves out are written as changes.
@@ -249,9 +249,9 @@ export async function createRuntime(
     archiveExtension({ archiver, logger, intervalMs: options.archive?.intervalMs }),
     taskDocs,
     incidentCards,
+    changeCards,
     cmdbHistory,
     cmdbMirror,
-    changeCards,
     runbookExtension({ index: stores.runbookIndex, versions: stores.runbookVersions, docs, logger })
   ];
   const docStore: DocStore = new DocStore({
@@ -342,21 +342,6 @@ export async function createRuntime(
     },
     ...(options.now ? { now: options.now } : {})
   });
-  const cmdb = new CmdbService({
-    store: stores.cmdbStore,
-    docs,
-    // A write answers once the records and the history follow it.
-    mirror: {
-      flush: async (docName) => {
-        await cmdbMirror.flush(docName);
-        await cmdbHistory.settled();
-      }
-    },
-    memberNames: async (workspaceId) =>
-      new Map(
-        (await stores.accounts.listMembers(workspaceId)).map((m) => [m.userId, m.name || m.email])
-      )
-  });
   const changes = new ChangesService({
     store: stores.changesStore,
     board,
@@ -372,6 +357,21 @@ export async function createRuntime(
       return incident ? { id: incident.id, openedAt: incident.openedAt } : null;
     },
     ...(options.now ? { now: options.now } : {})
+  });
+  const cmdb = new CmdbService({
+    store: stores.cmdbStore,
+    docs,
+    // A write answers once the records and the history follow it.
+    mirror: {
+      flush: async (docName) => {
+        await cmdbMirror.flush(docName);
+        await cmdbHistory.settled();
+      }
+    },
+    memberNames: async (workspaceId) =>
+      new Map(
+        (await stores.accounts.listMembers(workspaceId)).map((m) => [m.userId, m.name || m.email])
+      )
   });
   // The outbox worker; messages a previous run left are sent (notifications-service.ts).
   void notifications.start().catch((error: unknown) => {

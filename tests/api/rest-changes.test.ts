@@ -1104,3 +1104,49 @@ async function eventually(check: () => Promise<boolean> | boolean, what: string)
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+// Last: the CMDB's own API loads `<ws>.cmdb`, whose mirror then holds the document's items only.
+describe('with the CMDB’s API', () => {
+  it('finds conflicts and critical items through items and relations made over REST', async () => {
+    const item = async (body: Record<string, unknown>) => {
+      const reply = await rest.call('POST', `${base}/cmdb/items`, body, 'operator');
+      expect(reply.status, reply.text).toBe(201);
+      return z.object({ id: z.string() }).parse(reply.body).id;
+    };
+    const payDb = await item({
+      type: 'database',
+      name: 'pay-db',
+      environment: 'production',
+      criticality: 'critical',
+      owner: 'payments'
+    });
+    const payApi = await item({ type: 'service', name: 'pay-api', environment: 'production' });
+    const edge = await item({ type: 'service', name: 'pay-web', environment: 'production' });
+    for (const [from, to] of [
+      [payApi, payDb],
+      [edge, payApi]
+    ]) {
+      const relation = await rest.call(
+        'POST',
+        `${base}/cmdb/relations`,
+        { from, to, type: 'depends_on' },
+        'operator'
+      );
+      expect(relation.status, relation.text).toBe(201);
+    }
+    const window = freshWindow();
+    const onDb = await create({ items: [payDb], ...window }, 'member');
+    const onWeb = await create({ items: [edge], ...window }, 'operator');
+    expect((await get(onWeb.id)).conflicts).toEqual([
+      expect.objectContaining({ changeId: onDb.id, via: 'dependency', items: [payDb] })
+    ]);
+    expectOk(await move(onDb.id, 'submitted', 'member'));
+    expect((await get(onDb.id)).requirements).toContainEqual({
+      what: 'owner_team',
+      team: 'payments',
+      item: payDb,
+      unknownTeam: true,
+      met: false
+    });
+  });
+});

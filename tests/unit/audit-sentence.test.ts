@@ -88,9 +88,7 @@ const SAMPLES: Record<AuditAction, Partial<AuditEntryInfo>[]> = {
   'change.decided': [{ target: 'change:c1', details: { ref: 'OPS-7', decision: 'approve' } }],
   'change.policy_updated': [{ target: 'change-policy', details: {} }],
   'change.cause_marked': [{ target: 'change:c1', details: { ref: 'OPS-7', incident: 'OPS-9' } }],
-  'change.cause_unmarked': [
-    { target: 'change:c1', details: { ref: 'OPS-7', incident: 'OPS-9' } }
-  ],
+  'change.cause_unmarked': [{ target: 'change:c1', details: { ref: 'OPS-7', incident: 'OPS-9' } }],
   'freeze.created': [{ target: 'freeze:f1', details: { reason: 'Singles day' } }],
   'freeze.deleted': [{ target: 'freeze:f1', details: { reason: 'Singles day' } }],
   'user.created': [{ actorId: null, actorLabel: 'cli', details: { email: 'bo@x.test' } }],

@@ -198,7 +198,10 @@ const SENTENCES: { readonly [A in AuditAction]: (facts: Facts) => string } = {
     ctx.t('audit.sentence.change.decided', {
       actor,
       ref: text(details.ref) ?? '?',
-      decision: details.decision === 'reject' ? ctx.t('notify.action.reject') : ctx.t('notify.action.approve')
+      decision:
+        details.decision === 'reject'
+          ? ctx.t('notify.action.reject')
+          : ctx.t('notify.action.approve')
     }),
   'change.policy_updated': ({ actor, ctx }) =>
     ctx.t('audit.sentence.change.policy_updated', { actor }),

@@ -5,8 +5,8 @@
 import { authOperations, setupOperations, tokenOperations } from '../accounts/accounts-api';
 import { alertOperations } from '../alerts/alerts-api';
 import { archiveOperations } from '../archive/archive-api';
-import { cmdbOperations } from '../cmdb/cmdb-api';
 import { changeOperations } from '../changes/changes-api';
+import { cmdbOperations } from '../cmdb/cmdb-api';
 import { notificationOperations } from '../notifications/notifications-api';
 import { oncallOperations } from '../oncall/oncall-api';
 import { taskOperations } from '../board/board-api';

@@ -35,7 +35,7 @@ import {
   writeChangePlans,
   type ChangePlans
 } from '../../shared/changes/change-doc';
-import { getTask, listColumns, moveTask } from '../../shared/board/board-model';
+import { getTask, listColumns, moveTask, updateTask } from '../../shared/board/board-model';
 import type { Priority } from '../../shared/board/schema';
 import { ledgerDocName, taskDocName } from '../../shared/doc-name';
 import { DomainError } from '../../shared/model/domain-error';
@@ -288,7 +288,7 @@ export class ChangesService {
         );
         return task.key;
       },
-      show: (doc, change) => showState(doc, change.id, change.state),
+      show: (doc, change) => showState(doc, change),
       saved: (change, key) => this.deps.store.setBoardState(change.id, change.state, key),
       after: (ids) => this.mirrorLedger(ids),
       docs: () => this.deps.docs(),
@@ -1087,10 +1087,15 @@ export class ChangesService {
   }
 }
 
-/** Moves the card to the column of `state`: to do until work starts, in progress, done. */
-function showState(doc: Y.Doc, id: string, state: ChangeState): void {
+/**
+ * Moves the card to the column of the change's state (to do until work starts, in progress,
+ * done) and gives it the change's title.
+ */
+function showState(doc: Y.Doc, change: ChangeRecord): void {
+  const { id, state } = change;
   const task = getTask(doc, id);
   if (!task) throw new DomainError('not_found', `task ${id} is not on the board`);
+  if (task.title !== change.title) updateTask(doc, id, { title: change.title });
   const columns = listColumns(doc);
   const category =
     state === 'in_progress' ? 'in_progress' : isFinalChangeState(state) ? 'done' : 'todo';

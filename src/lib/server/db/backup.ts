@@ -95,7 +95,7 @@ export const NOT_BACKED_UP: Readonly<Record<string, string>> = {
   task_cards: 'derived from the board documents; rebuilt when a board loads',
   cmdb_items: 'derived from the CMDB documents; rebuilt when one loads',
   cmdb_relations: 'derived from the CMDB documents; rebuilt when one loads',
-  cmdb_mirrors: 'the CMDB documents\' state the mirrored rows hold; dropped, so they are rebuilt',
+  cmdb_mirrors: "the CMDB documents' state the mirrored rows hold; dropped, so they are rebuilt",
   task_card_mirrors: 'derived from the board documents; rebuilt when a board loads'
 };
 

@@ -228,10 +228,19 @@ function fields(facts: MessageFacts, locale: Locale): [string, string][] {
   if (facts.change) {
     const change = facts.change;
     out.push(
-      [translate(locale, 'notify.field.changeType'), translate(locale, `changes.type.${change.type}` as 'changes.type.normal')],
-      [translate(locale, 'notify.field.risk'), translate(locale, `changes.risk.${change.risk}` as 'changes.risk.low')],
+      [
+        translate(locale, 'notify.field.changeType'),
+        translate(locale, `changes.type.${change.type}` as 'changes.type.normal')
+      ],
+      [
+        translate(locale, 'notify.field.risk'),
+        translate(locale, `changes.risk.${change.risk}` as 'changes.risk.low')
+      ],
       [translate(locale, 'notify.field.window'), windowText(change, locale)],
-      [translate(locale, 'notify.field.state'), translate(locale, `changes.state.${change.state}` as 'changes.state.draft')],
+      [
+        translate(locale, 'notify.field.state'),
+        translate(locale, `changes.state.${change.state}` as 'changes.state.draft')
+      ],
       [translate(locale, 'notify.field.workspace'), facts.workspace.name]
     );
     if (facts.comment) out.push([translate(locale, 'notify.field.comment'), facts.comment]);

@@ -5,7 +5,12 @@
  * the runbook conversions (runbooks/markdown.ts), so what the editor can hold is what is stored.
  */
 import type * as Y from 'yjs';
-import { docToMarkdown, fillXmlFragment, markdownToDoc, xmlFragmentToJson } from '../runbooks/markdown';
+import {
+  docToMarkdown,
+  fillXmlFragment,
+  markdownToDoc,
+  xmlFragmentToJson
+} from '../runbooks/markdown';
 
 /** The plans and the fragment each lives in. */
 export const CHANGE_PLAN_FRAGMENTS = {

@@ -125,9 +125,7 @@ export const changePolicySchema = z
       })
       .default({ admin: true, ownerTeam: true }),
     /** Teams by the name items carry as `owner`: their members' user ids. */
-    teams: z
-      .record(z.string().trim().min(1).max(100), z.array(idSchema).max(500))
-      .default({}),
+    teams: z.record(z.string().trim().min(1).max(100), z.array(idSchema).max(500)).default({}),
     /** When set for a type, only these users' approvals count for it. */
     approvers: z
       .object({

@@ -1,8 +1,5 @@
 import { methodNotAllowed } from '$lib/server/api/operation';
-import {
-  listChangesOperation,
-  createChangeOperation
-} from '$lib/server/changes/changes-api';
+import { listChangesOperation, createChangeOperation } from '$lib/server/changes/changes-api';
 
 export const GET = listChangesOperation.handle;
 export const POST = createChangeOperation.handle;

@@ -1,8 +1,5 @@
 import { methodNotAllowed } from '$lib/server/api/operation';
-import {
-  listFreezesOperation,
-  createFreezeOperation
-} from '$lib/server/changes/changes-api';
+import { listFreezesOperation, createFreezeOperation } from '$lib/server/changes/changes-api';
 
 export const GET = listFreezesOperation.handle;
 export const POST = createFreezeOperation.handle;
