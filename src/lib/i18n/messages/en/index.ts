@@ -15,6 +15,7 @@ import { board } from './board';
 import { changes } from './changes';
 import { changesUi } from './changes-ui';
 import { channels } from './channels';
+import { cmdb } from './cmdb';
 import { cmdbImport } from './cmdb-import';
 import { common } from './common';
 import { errors } from './errors';
@@ -46,6 +47,7 @@ export const en = {
   ...audit,
   ...alerts,
   ...oncall,
+  ...cmdb,
   ...cmdbApi,
   ...channels,
   ...changes,

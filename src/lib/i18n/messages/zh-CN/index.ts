@@ -14,6 +14,7 @@ import { board } from './board';
 import { changes } from './changes';
 import { changesUi } from './changes-ui';
 import { channels } from './channels';
+import { cmdb } from './cmdb';
 import { cmdbImport } from './cmdb-import';
 import { common } from './common';
 import { errors } from './errors';
@@ -43,6 +44,7 @@ export const zhCN: Messages = {
   ...audit,
   ...alerts,
   ...oncall,
+  ...cmdb,
   ...cmdbApi,
   ...channels,
   ...changes,
