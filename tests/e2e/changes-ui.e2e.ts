@@ -278,7 +278,7 @@ test('an incident shows what changed on its items and their dependencies, and a 
   // In Chinese, the panel reads naturally.
   const zh = await openPage(browser, member, 'UTC', 'zh-CN');
   await zh.goto(`/w/${ws}/incidents/${incidentKey}`);
-  await expect(zh.getByTestId('what-changed')).toContainText('近期变更');
+  await expect(zh.getByTestId('what-changed')).toContainText('最近变更');
 });
 
 test('an admin freezes a window: planning warns, scheduling is refused with a clear message, and works once the freeze is gone', async ({

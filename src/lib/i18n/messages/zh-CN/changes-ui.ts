@@ -213,7 +213,7 @@ export const changesUi: Translation<typeof en> = {
     '为某类型指定审批人后，只有他们的审批计入；否则申请人以外的任何运维人员或管理员均可审批。',
   'changesUi.policy.anyApprover': '任何运维人员或管理员',
 
-  'changesUi.whatChanged.title': '近期变更',
+  'changesUi.whatChanged.title': '最近变更',
   'changesUi.whatChanged.body': '事件发生前几小时内，其配置项及依赖项上发生的变更。',
   'changesUi.whatChanged.hours': '回溯',
   'changesUi.whatChanged.hoursOption': '{hours} 小时',
@@ -222,7 +222,7 @@ export const changesUi: Translation<typeof en> = {
   'changesUi.whatChanged.addItem': '添加配置项',
   'changesUi.whatChanged.empty': '事件发生前 {hours} 小时内没有变更。',
   'changesUi.whatChanged.loading': '正在查找变更…',
-  'changesUi.whatChanged.failed': '无法加载近期变更：{message}',
+  'changesUi.whatChanged.failed': '无法加载最近变更：{message}',
   'changesUi.whatChanged.via.same_item': '同一配置项',
   'changesUi.whatChanged.via.dependency': '依赖项',
   'changesUi.whatChanged.cause': '事件原因',
