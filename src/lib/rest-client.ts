@@ -64,7 +64,7 @@ export function errorMessage(tryT: (key: string) => string | null, failure: unkn
 
 /** `method path` under `/api/v1`; resolves with the parsed body, rejects with a RestError. */
 export async function rest<S extends z.ZodType = z.ZodUndefined>(
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
   options: RestOptions<S> = {}
 ): Promise<z.output<S>> {

@@ -13,6 +13,7 @@ import { audit } from './audit';
 import { auth } from './auth';
 import { board } from './board';
 import { changes } from './changes';
+import { changesUi } from './changes-ui';
 import { channels } from './channels';
 import { cmdb } from './cmdb';
 import { cmdbImport } from './cmdb-import';
@@ -50,6 +51,7 @@ export const en = {
   ...cmdbApi,
   ...channels,
   ...changes,
+  ...changesUi,
   ...rebase,
   ...notify,
   ...cmdbImport,

@@ -12,6 +12,7 @@ import { audit } from './audit';
 import { auth } from './auth';
 import { board } from './board';
 import { changes } from './changes';
+import { changesUi } from './changes-ui';
 import { channels } from './channels';
 import { cmdb } from './cmdb';
 import { cmdbImport } from './cmdb-import';
@@ -47,6 +48,7 @@ export const zhCN: Messages = {
   ...cmdbApi,
   ...channels,
   ...changes,
+  ...changesUi,
   ...rebase,
   ...notify,
   ...cmdbImport,
