@@ -68,6 +68,8 @@ export const alerts = {
   'incidentPage.moveFailed': 'That did not work: {message}',
   'incidentPage.noMoves': 'This incident is closed: nothing more to do.',
   'incidentPage.readOnly': 'You can read this incident; members respond to it.',
+  'incidentPage.items': 'Configuration items',
+  'incidentPage.itemType': '({type})',
   'incidentPage.labels': 'Labels',
   'incidentPage.occurrences': 'Alerts',
   'incidentPage.occurrences.count.one': '{count} alert',

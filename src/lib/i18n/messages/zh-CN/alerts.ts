@@ -65,6 +65,8 @@ export const alerts: Translation<typeof en> = {
   'incidentPage.moveFailed': '操作未成功：{message}',
   'incidentPage.noMoves': '该事件已关闭，无需再处理。',
   'incidentPage.readOnly': '你可以查看该事件；由成员负责处理。',
+  'incidentPage.items': '配置项',
+  'incidentPage.itemType': '（{type}）',
   'incidentPage.labels': '标签',
   'incidentPage.occurrences': '告警',
   'incidentPage.occurrences.count.one': '{count} 条告警',
