@@ -380,18 +380,11 @@ async function measureBackend(backend, o, lib, seed) {
         workspaceId: WORKSPACE,
         ids: seed.samples.map((/** @type {any} */ s) => s.id)
       });
-      r.impact.records = {
-        total: stats(parts.total),
-        walk: stats(parts.walk),
-        items: stats(parts.items),
-        sort: stats(parts.sort)
-      };
+      r.impact.records = { total: stats(parts.total) };
       const p = r.impact.records;
       log(
-        `  the same through the records layer in the bench process (no HTTP): median ${fmt(p.total.medianMs)} / ` +
-          `p95 ${fmt(p.total.p95Ms)} / max ${fmt(p.total.maxMs)} ms; p95 of its parts: the walk ` +
-          `(a query per level) ${fmt(p.walk.p95Ms)} ms, reading the reached items ${fmt(p.items.p95Ms)} ms, ` +
-          `sorting ${fmt(p.sort.p95Ms)} ms`
+        `  the same through the records layer in the bench process (no HTTP): ` +
+          `median ${fmt(p.total.medianMs)} / p95 ${fmt(p.total.p95Ms)} / max ${fmt(p.total.maxMs)} ms`
       );
     }
     if (o.only.includes('list'))

@@ -222,11 +222,7 @@ export class CmdbStore implements MirrorStore<CmdbChanges> {
     for (const word of (filter.q ?? '').toLowerCase().split(/\s+/).filter(Boolean)) {
       query = query.where((eb) => eb('name_lower', 'like', `%${likeEscape(word)}%`));
     }
-    if (filter.tag) {
-      // Tags are a JSON array of strings: the quoted tag is a substring of it exactly when the
-      // array holds it (a quote inside a tag is escaped by JSON.stringify the same way).
-      query = query.where('tags', 'like', `%${likeEscape(JSON.stringify(filter.tag))}%`);
-    }
+    if (filter.tag) query = query.where(this.records.queries.jsonArrayContains('tags', filter.tag));
     const [rows, count] = await Promise.all([
       query
         .selectAll()
@@ -353,7 +349,7 @@ export class CmdbStore implements MirrorStore<CmdbChanges> {
           .selectFrom('cmdb_relations')
           .select(far)
           .where('workspace_id', '=', workspaceId)
-          .where(near, 'in', frontier.slice(i, i + WALK_CHUNK))
+          .where(this.records.queries.oneOf(near, frontier.slice(i, i + WALK_CHUNK)))
           .execute();
         for (const row of rows) {
           const id = (row as Record<string, string>)[far] as string;
@@ -380,7 +376,7 @@ export class CmdbStore implements MirrorStore<CmdbChanges> {
           .selectFrom('cmdb_items')
           .select(['id', 'name', 'type'])
           .where('workspace_id', '=', workspaceId)
-          .where('id', 'in', ids.slice(i, i + WALK_CHUNK))
+          .where(this.records.queries.oneOf('id', ids.slice(i, i + WALK_CHUNK)))
           .execute())
       );
     }
@@ -393,6 +389,9 @@ export class CmdbStore implements MirrorStore<CmdbChanges> {
    * thousands of JSON attributes parsed.
    */
   async impact(workspaceId: string, id: string): Promise<ImpactEntry[]> {
+    // A query per level, not one recursive query: in a graph with many paths of different
+    // lengths, a recursive UNION visits an item once per depth it is reached at, and its
+    // dependents again each time (measured: minutes, not milliseconds, on the bench's 60,000).
     const depths = await this.walk(workspaceId, [id], 'dependents');
     const items = await this.labels(workspaceId, [...depths.keys()]);
     return items
