@@ -46,15 +46,18 @@ export class ChangeLedger {
 const open = new Map<string, ChangeLedger>();
 
 /**
- * The change ledger of `workspaceId`, held while the calling component lives. Call during
- * component initialisation, in the browser only (the layout's pages run their effects there).
+ * The change ledger of `workspaceId`, held while the calling component lives and the id is not
+ * null (a page that needs it only sometimes passes null otherwise: no connection then). Call
+ * during component initialisation, in the browser only (the layout's pages run their effects
+ * there).
  */
-export function useChangeLedger(workspaceId: () => string): {
+export function useChangeLedger(workspaceId: () => string | null): {
   readonly current: ChangeLedger | null;
 } {
   let current = $state.raw<ChangeLedger | null>(null);
   $effect(() => {
     const id = workspaceId();
+    if (id === null) return;
     let ledger = open.get(id);
     if (!ledger) {
       ledger = new ChangeLedger(id);
