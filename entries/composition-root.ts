@@ -335,12 +335,7 @@ export async function createRuntime(
       : {}),
     runbooks: stores.runbookIndex,
     items: {
-      byNames: async (ws, names) =>
-        (await stores.cmdbStore.byNames(ws, names)).map(({ id, name, type }) => ({
-          id,
-          name,
-          type
-        })),
+      byNames: (ws, names) => stores.cmdbStore.byNames(ws, names),
       labels: (ws, ids) => stores.cmdbStore.labels(ws, ids)
     },
     sentMessages: (incidentId) => stores.notificationsStore.messagesOfIncident(incidentId),
@@ -363,8 +358,15 @@ export async function createRuntime(
       const incident =
         (await stores.alertsStore.incident(workspaceId, ref)) ??
         (await stores.alertsStore.incidentByKey(workspaceId, ref));
-      return incident ? { id: incident.id, openedAt: incident.openedAt } : null;
+      return incident
+        ? {
+            id: incident.id,
+            openedAt: incident.openedAt,
+            items: await stores.alertsStore.itemsOf(incident.id)
+          }
+        : null;
     },
+    cmdb: stores.cmdbStore,
     ...(options.now ? { now: options.now } : {})
   });
   const cmdb = new CmdbService({

@@ -48,6 +48,7 @@ import type { RecordsTransaction } from '../db/records';
 import type { Logger } from '../log';
 import type { NotificationService } from '../notifications/notifications-service';
 import { isTimeZone, zonedTime } from '../oncall/rotation';
+import type { CmdbStore } from '../cmdb/cmdb-store';
 import type {
   ApprovalRecord,
   ChangeEventRecord,
@@ -76,8 +77,16 @@ export interface ChangesServiceDeps {
   docs: () => Pick<BoardDocs, 'transact' | 'read'>;
   /** A member's role now (approvals record it); null when not a member. */
   roleOf(workspaceId: string, userId: string): Promise<Role | null>;
-  /** When an incident opened (for "what changed"); null when there is no such incident. */
-  incident(workspaceId: string, ref: string): Promise<{ id: string; openedAt: string } | null>;
+  /**
+   * When an incident opened and the configuration items it names (for "what changed"); null
+   * when there is no such incident.
+   */
+  incident(
+    workspaceId: string,
+    ref: string
+  ): Promise<{ id: string; openedAt: string; items: string[] } | null>;
+  /** The CMDB's graph: what items are linked to, either way (cmdb-store.ts). */
+  cmdb: Pick<CmdbStore, 'related'>;
   /** Queues approval requests and outcomes (notifications-service.ts). */
   notifier?: Pick<NotificationService, 'enqueue' | 'kick'>;
   logger: Logger;
@@ -533,7 +542,7 @@ export class ChangesService {
       change.windowEnd,
       change.id
     );
-    const related = [...(await store.relatedItems(ws, own))];
+    const related = [...(await this.deps.cmdb.related(ws, own))];
     const viaDependency = await store.openChangesOn(
       ws,
       related,
@@ -952,8 +961,8 @@ export class ChangesService {
     const incident = await this.deps.incident(workspaceId, incidentRef);
     if (!incident) throw notFound('incident', incidentRef);
     const { store } = this.deps;
-    const own = [...new Set([...(await store.incidentItems(incident.id)), ...extraItems])];
-    const related = await store.relatedItems(workspaceId, own);
+    const own = [...new Set([...incident.items, ...extraItems])];
+    const related = await this.deps.cmdb.related(workspaceId, own);
     const all = [...new Set([...own, ...related])];
     const to = incident.openedAt;
     const from = new Date(Date.parse(to) - hours * 3_600_000).toISOString();

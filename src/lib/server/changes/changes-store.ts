@@ -397,52 +397,6 @@ export class ChangeRecords {
   }
 
   /**
-   * The items related to `ids` through the dependency graph, transitively, in both directions
-   * (what they depend on, and what depends on them), without `ids` themselves. One query per
-   * level and direction; `maxDepth` bounds a huge graph.
-   */
-  async relatedItems(
-    workspaceId: string,
-    ids: readonly string[],
-    maxDepth = 20
-  ): Promise<Set<string>> {
-    const seen = new Set(ids);
-    const related = new Set<string>();
-    for (const direction of ['down', 'up'] as const) {
-      let frontier = [...ids];
-      const visited = new Set(ids);
-      for (let depth = 0; depth < maxDepth && frontier.length > 0; depth++) {
-        const next: string[] = [];
-        for (let i = 0; i < frontier.length; i += 500) {
-          const chunk = frontier.slice(i, i + 500);
-          const rows =
-            direction === 'down'
-              ? await this.db
-                  .selectFrom('cmdb_relations')
-                  .select('to_id as id')
-                  .where('workspace_id', '=', workspaceId)
-                  .where('from_id', 'in', chunk)
-                  .execute()
-              : await this.db
-                  .selectFrom('cmdb_relations')
-                  .select('from_id as id')
-                  .where('workspace_id', '=', workspaceId)
-                  .where('to_id', 'in', chunk)
-                  .execute();
-          for (const row of rows) {
-            if (visited.has(row.id)) continue;
-            visited.add(row.id);
-            next.push(row.id);
-            if (!seen.has(row.id)) related.add(row.id);
-          }
-        }
-        frontier = next;
-      }
-    }
-    return related;
-  }
-
-  /**
    * Changes that are not final, other than `exceptId`, whose windows overlap [start, end) and
    * that touch any of `items`: each with the items it shares.
    */
@@ -652,16 +606,6 @@ export class ChangesStore extends ChangeRecords {
       .orderBy('at')
       .execute();
     return rows.map((row) => row.change_id);
-  }
-
-  /** The configuration items recorded for an incident (incident_items). */
-  async incidentItems(incidentId: string): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('incident_items')
-      .select('item_id')
-      .where('incident_id', '=', incidentId)
-      .execute();
-    return rows.map((row) => row.item_id);
   }
 
   /**

@@ -40,6 +40,13 @@ export interface HistoryRecord {
   to?: unknown;
 }
 
+/** What lists show of an item. */
+export interface ItemLabel {
+  id: string;
+  name: string;
+  type: string;
+}
+
 export interface HistoryEntry extends HistoryRecord {
   id: string;
   field: string | null;
@@ -251,41 +258,10 @@ export class CmdbStore implements MirrorStore<CmdbChanges> {
     return row ? itemOf(row) : null;
   }
 
-  /** Items by id (those that exist). */
-  async many(workspaceId: string, ids: readonly string[]): Promise<CiItem[]> {
-    const out: CiItem[] = [];
-    for (let i = 0; i < ids.length; i += WALK_CHUNK) {
-      const rows = await this.records.db
-        .selectFrom('cmdb_items')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .where('id', 'in', ids.slice(i, i + WALK_CHUNK))
-        .execute();
-      for (const row of rows) {
-        const item = itemOf(row);
-        if (item) out.push(item);
-      }
-    }
-    return out;
-  }
-
-  /** Items whose name is one of `names` (case-insensitive). */
-  async byNames(workspaceId: string, names: readonly string[]): Promise<CiItem[]> {
+  /** The id, name and type of items whose name is one of `names` (case-insensitive). */
+  byNames(workspaceId: string, names: readonly string[]): Promise<ItemLabel[]> {
     const lower = [...new Set(names.map((n) => n.toLowerCase()))];
-    const out: CiItem[] = [];
-    for (let i = 0; i < lower.length; i += WALK_CHUNK) {
-      const rows = await this.records.db
-        .selectFrom('cmdb_items')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .where('name_lower', 'in', lower.slice(i, i + WALK_CHUNK))
-        .execute();
-      for (const row of rows) {
-        const item = itemOf(row);
-        if (item) out.push(item);
-      }
-    }
-    return out;
+    return this.labelsWhere(workspaceId, 'name_lower', lower);
   }
 
   /** Every item and relation of a workspace (the inventory, the export). */
@@ -365,22 +341,40 @@ export class CmdbStore implements MirrorStore<CmdbChanges> {
   }
 
   /** The id, name and type of items by id (those that exist): the few columns lists need. */
-  async labels(
+  labels(workspaceId: string, ids: readonly string[]): Promise<ItemLabel[]> {
+    return this.labelsWhere(workspaceId, 'id', ids);
+  }
+
+  private async labelsWhere(
     workspaceId: string,
-    ids: readonly string[]
-  ): Promise<Array<{ id: string; name: string; type: string }>> {
-    const out: Array<{ id: string; name: string; type: string }> = [];
-    for (let i = 0; i < ids.length; i += WALK_CHUNK) {
+    column: 'id' | 'name_lower',
+    values: readonly string[]
+  ): Promise<ItemLabel[]> {
+    const out: ItemLabel[] = [];
+    for (let i = 0; i < values.length; i += WALK_CHUNK) {
       out.push(
         ...(await this.records.db
           .selectFrom('cmdb_items')
           .select(['id', 'name', 'type'])
           .where('workspace_id', '=', workspaceId)
-          .where(this.records.queries.oneOf('id', ids.slice(i, i + WALK_CHUNK)))
+          .where(this.records.queries.oneOf(column, values.slice(i, i + WALK_CHUNK)))
           .execute())
       );
     }
     return out;
+  }
+
+  /**
+   * Everything linked to `ids` through relations, transitively, either way (what they need and
+   * what needs them), without `ids` themselves: the items a change's conflicts and an incident's
+   * "what changed" look at. `maxDepth` bounds a huge graph.
+   */
+  async related(workspaceId: string, ids: readonly string[], maxDepth = 20): Promise<Set<string>> {
+    const [down, up] = await Promise.all([
+      this.walk(workspaceId, ids, 'dependencies', maxDepth),
+      this.walk(workspaceId, ids, 'dependents', maxDepth)
+    ]);
+    return new Set([...down.keys(), ...up.keys()]);
   }
 
   /**
