@@ -226,6 +226,8 @@ test('a generic integration checks its field mapping before sending it', async (
   const ws = await newWorkspace('incidents-generic', { member: null });
   const page = await openPage(browser);
   await page.goto(`/w/${ws}/settings`);
+  // A click before hydration opens nothing (a CI run on a busy machine waited 30 s for the form).
+  await page.locator('html[data-hydrated]').waitFor();
   const section = page.getByTestId('settings-integrations');
   await section.getByTestId('integration-new').click();
   await section.getByTestId('integration-type').selectOption('generic');
