@@ -11,7 +11,7 @@
 # so it is quick to run again. `.ci/run` calls it too, so the README and CI cannot drift.
 set -eu
 
-packages="chromium prometheus-alertmanager ansible-core curl"
+packages="chromium prometheus-alertmanager ansible-core curl openssh-server"
 
 missing=""
 for pkg in $packages; do
