@@ -213,7 +213,7 @@ export const deleteJobOperation = defineOperation(
         name: job.name
       }
     );
-    return { status: 204 };
+    return { status: 204, body: undefined };
   }
 );
 
@@ -591,7 +591,7 @@ export const deleteCredentialOperation = defineOperation(
       `credential:${credential.id}`,
       { name: credential.name }
     );
-    return { status: 204 };
+    return { status: 204, body: undefined };
   }
 );
 
@@ -695,7 +695,7 @@ export const deleteRunnerOperation = defineOperation(
         name: runner.name
       }
     );
-    return { status: 204 };
+    return { status: 204, body: undefined };
   }
 );
 
