@@ -33,6 +33,8 @@ export interface RunOutputOptions {
 
 export class RunOutputs {
   private readonly live = new Map<string, Live>();
+  /** Callers waiting for this node to begin holding a run (`whenBegun`). */
+  private readonly waiting = new Map<string, Set<() => void>>();
 
   constructor(private readonly options: RunOutputOptions) {}
 
@@ -50,6 +52,26 @@ export class RunOutputs {
       timer: null,
       listeners: new Set()
     });
+    const waiting = this.waiting.get(runId);
+    this.waiting.delete(runId);
+    for (const callback of waiting ?? []) callback();
+  }
+
+  /**
+   * Calls `callback` once when this node begins holding `runId`'s output (a follower that came
+   * while the run was queued then reads it live instead of from the records). Returns the
+   * function that stops waiting; the caller must call it if the run ends elsewhere.
+   */
+  whenBegun(runId: string, callback: () => void): () => void {
+    let set = this.waiting.get(runId);
+    if (!set) this.waiting.set(runId, (set = new Set()));
+    set.add(callback);
+    return () => {
+      const current = this.waiting.get(runId);
+      if (!current) return;
+      current.delete(callback);
+      if (current.size === 0) this.waiting.delete(runId);
+    };
   }
 
   /** Whether this node holds `runId`'s output. */
@@ -102,14 +124,14 @@ export class RunOutputs {
   }
 
   /**
-   * Follows `runId` from the start: `listener` gets what was printed so far, then each new
-   * chunk, then null. Returns the unsubscribe function, or null when this node does not hold
-   * the run's output.
+   * Follows `runId` from character `from` (default the start): `listener` gets what was printed
+   * so far from there, then each new chunk, then null. Returns the unsubscribe function, or null
+   * when this node does not hold the run's output.
    */
-  follow(runId: string, listener: Listener): (() => void) | null {
+  follow(runId: string, listener: Listener, from = 0): (() => void) | null {
     const live = this.live.get(runId);
     if (!live) return null;
-    const sofar = live.chunks.join('');
+    const sofar = live.chunks.join('').slice(from);
     if (sofar !== '') listener(sofar);
     live.listeners.add(listener);
     return () => live.listeners.delete(listener);
