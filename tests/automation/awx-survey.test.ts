@@ -23,7 +23,14 @@ describe('fromAwxSurvey', () => {
         choices: ['staging', 'production'],
         default: 'staging'
       },
-      { name: 'release_tag', type: 'string', label: 'Release tag', required: true, min: 1, max: 64 },
+      {
+        name: 'release_tag',
+        type: 'string',
+        label: 'Release tag',
+        required: true,
+        min: 1,
+        max: 64
+      },
       {
         name: 'release_notes',
         type: 'string',
@@ -54,7 +61,8 @@ describe('fromAwxSurvey', () => {
         name: 'canary_share',
         type: 'string',
         label: 'Canary share',
-        description: 'Fraction of traffic (AWX float: passed as text; use `| float` in the playbook.)',
+        description:
+          'Fraction of traffic (AWX float: passed as text; use `| float` in the playbook.)',
         default: '0.1'
       },
       { name: 'log_level', type: 'choice', label: 'Log level', choices: ['info', 'debug', 'warn'] }
@@ -71,7 +79,11 @@ describe('fromAwxSurvey', () => {
   });
 
   it('accepts a whole job template export and a bare question array', () => {
-    const fromTemplate = fromAwxSurvey({ name: 'Deploy', survey_enabled: true, survey_spec: fixture });
+    const fromTemplate = fromAwxSurvey({
+      name: 'Deploy',
+      survey_enabled: true,
+      survey_spec: fixture
+    });
     const fromArray = fromAwxSurvey(fixture.spec);
     expect(fromTemplate).toEqual(fromAwxSurvey(fixture));
     expect(fromArray).toEqual(fromAwxSurvey(fixture));

@@ -101,7 +101,16 @@ describe.runIf(hasAnsible)('ansible, local connection', () => {
     expect(result.state, sink.text()).toBe('succeeded');
     expect(result.exitCode).toBe(0);
     expect(result.summary).toEqual([
-      { host: 'localhost', ok: 2, changed: 1, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 }
+      {
+        host: 'localhost',
+        ok: 2,
+        changed: 1,
+        unreachable: 0,
+        failed: 0,
+        skipped: 0,
+        rescued: 0,
+        ignored: 0
+      }
     ]);
     expect(await readFile(outFile, 'utf8')).toBe(greeting);
     expect(existsSync(pwned)).toBe(false);
@@ -155,7 +164,14 @@ describe.runIf(hasAnsible)('ansible, local connection', () => {
       await writeFile(passwordFile, vaultPassword, { mode: 0o600 });
       const encrypted = execFileSync(
         'ansible-vault',
-        ['encrypt_string', '--vault-password-file', passwordFile, '--name', 'db_password', 'the-db-pass-42'],
+        [
+          'encrypt_string',
+          '--vault-password-file',
+          passwordFile,
+          '--name',
+          'db_password',
+          'the-db-pass-42'
+        ],
         { encoding: 'utf8', env: { PATH: '/usr/bin:/bin', HOME: scratch, LANG: 'C.UTF-8' } }
       );
       const outFile = join(places.root, 'vaulted.txt');
@@ -182,7 +198,9 @@ ${indented}
       const sink = recordingSink((pid) => watch.spawned(pid));
       const result = await execute(
         ansibleSpec(vaultPlaybook, {
-          credentials: [{ name: 'vault', kind: 'vault_password', username: null, secret: vaultPassword }]
+          credentials: [
+            { name: 'vault', kind: 'vault_password', username: null, secret: vaultPassword }
+          ]
         }),
         places,
         sink,
@@ -191,7 +209,9 @@ ${indented}
       watch.stop();
       expect(result.state, sink.text()).toBe('succeeded');
       expect(await readFile(outFile, 'utf8')).toBe('the-db-pass-42');
-      const playbookArgv = watch.seen.find((argv) => argv.some((a) => a.endsWith('ansible-playbook')));
+      const playbookArgv = watch.seen.find((argv) =>
+        argv.some((a) => a.endsWith('ansible-playbook'))
+      );
       expect(playbookArgv).toBeDefined();
       expect(playbookArgv).toContain('--vault-password-file');
       for (const argv of watch.seen) expect(argv.join(' ')).not.toContain(vaultPassword);
@@ -314,7 +334,9 @@ describe.runIf(hasAnsible && hasSshd)('ansible over real SSH', () => {
         inventory: {
           text: `target ansible_host=127.0.0.1 ansible_port=${sshd.port}\n`
         },
-        credentials: [{ name: 'deploy key', kind: 'ssh_key', username: sshd.user, secret: sshd.clientKey }]
+        credentials: [
+          { name: 'deploy key', kind: 'ssh_key', username: sshd.user, secret: sshd.clientKey }
+        ]
       }),
       places,
       sink,
@@ -323,7 +345,16 @@ describe.runIf(hasAnsible && hasSshd)('ansible over real SSH', () => {
     watch.stop();
     expect(result.state, `${sink.text()}\n--- sshd ---\n${sshd.log()}`).toBe('succeeded');
     expect(result.summary).toEqual([
-      { host: 'target', ok: 3, changed: 1, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 }
+      {
+        host: 'target',
+        ok: 3,
+        changed: 1,
+        unreachable: 0,
+        failed: 0,
+        skipped: 0,
+        rescued: 0,
+        ignored: 0
+      }
     ]);
     expect(existsSync(remoteFile)).toBe(true);
     expect(sshd.log()).toMatch(/Accepted publickey for \S+ from 127\.0\.0\.1/);
@@ -345,17 +376,20 @@ describe.runIf(hasAnsible && hasSshd)('ansible over real SSH', () => {
       execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(other, 'k')]);
       const sink = recordingSink();
       const result = await execute(
-        ansibleSpec('- hosts: target\n  gather_facts: false\n  tasks:\n    - ansible.builtin.ping:\n', {
-          inventory: { text: `target ansible_host=127.0.0.1 ansible_port=${sshd.port}\n` },
-          credentials: [
-            {
-              name: 'wrong',
-              kind: 'ssh_key',
-              username: sshd.user,
-              secret: await readFile(join(other, 'k'), 'utf8')
-            }
-          ]
-        }),
+        ansibleSpec(
+          '- hosts: target\n  gather_facts: false\n  tasks:\n    - ansible.builtin.ping:\n',
+          {
+            inventory: { text: `target ansible_host=127.0.0.1 ansible_port=${sshd.port}\n` },
+            credentials: [
+              {
+                name: 'wrong',
+                kind: 'ssh_key',
+                username: sshd.user,
+                secret: await readFile(join(other, 'k'), 'utf8')
+              }
+            ]
+          }
+        ),
         places,
         sink,
         never()

@@ -9,13 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execute } from '../../src/lib/server/automation/exec/execute';
 import { MASK } from '../../src/lib/shared/automation/schema';
-import {
-  alive,
-  recordingSink,
-  shellSpec,
-  testPlaces,
-  type TestPlaces
-} from '../helpers/exec';
+import { alive, recordingSink, shellSpec, testPlaces, type TestPlaces } from '../helpers/exec';
 
 let places: TestPlaces;
 
@@ -60,12 +54,7 @@ describe('shell jobs', () => {
       'done'
     ].join('\n');
     const sink = recordingSink();
-    const result = await execute(
-      shellSpec(script, { parameters: values }),
-      places,
-      sink,
-      never()
-    );
+    const result = await execute(shellSpec(script, { parameters: values }), places, sink, never());
     expect(result).toEqual({ state: 'succeeded', exitCode: 0, summary: null, reason: null });
     const expected = [
       ['SEMICOLON', values.semicolon],

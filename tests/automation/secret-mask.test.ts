@@ -99,7 +99,16 @@ describe('parseRecap', () => {
       ''
     ].join('\r\n');
     expect(parseRecap(output)).toEqual([
-      { host: 'web-01', ok: 3, changed: 1, unreachable: 0, failed: 0, skipped: 2, rescued: 0, ignored: 1 },
+      {
+        host: 'web-01',
+        ok: 3,
+        changed: 1,
+        unreachable: 0,
+        failed: 0,
+        skipped: 2,
+        rescued: 0,
+        ignored: 1
+      },
       {
         host: 'db.example.org',
         ok: 0,

@@ -15,6 +15,9 @@
  * 5. A timeout or the abort signal ends the whole process group (SIGTERM, SIGKILL after
  *    `killGraceMs`); the group is also killed when its leader exits (process-group.ts).
  */
+/* eslint-disable security/detect-non-literal-fs-filename -- paths are the configured work root,
+   the run's mkdtemp directory and fixed names inside it; a git path is checked by
+   git-source.ts (relative, no `..`) and read from git's own listing first. */
 import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ansibleArgs, ansibleEnv, parseRecap, writeInventory } from './ansible';
@@ -189,7 +192,12 @@ async function executeIn(
 
   const summary = spec.kind === 'ansible' ? parseRecap(tail) : null;
   if (run.spawnError) {
-    return { state: 'failed', exitCode: null, summary, reason: `could not start: ${run.spawnError}` };
+    return {
+      state: 'failed',
+      exitCode: null,
+      summary,
+      reason: `could not start: ${run.spawnError}`
+    };
   }
   if (run.timedOut) {
     return {
