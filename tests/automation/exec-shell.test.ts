@@ -316,3 +316,26 @@ echo end`;
     expect(output.endsWith('end\n')).toBe(true);
   });
 });
+
+describe('a sink that throws', () => {
+  it('ends the run, kills its tree, removes the working directory and throws', async () => {
+    const pidFile = join(places.root, 'sink-pids');
+    const sink = recordingSink();
+    sink.output = () => {
+      throw new Error('log store gone');
+    };
+    const script = `(trap '' TERM; sleep 60) & echo $! >> "$RB_OPTION_PIDS"
+echo $$ >> "$RB_OPTION_PIDS"
+echo hello
+sleep 60`;
+    const started = Date.now();
+    await expect(
+      execute(shellSpec(script, { parameters: { pids: pidFile } }), places, sink, never())
+    ).rejects.toThrow('log store gone');
+    expect(Date.now() - started).toBeLessThan(5000);
+    const pids = await pidsIn(pidFile);
+    expect(pids).toHaveLength(2);
+    expect(pids.filter(alive)).toEqual([]);
+    expect(await places.leftovers()).toEqual([]);
+  });
+});

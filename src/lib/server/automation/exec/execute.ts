@@ -172,10 +172,23 @@ async function executeIn(
 
   const masker = new SecretMasker(runSecrets(spec));
   let tail = '';
+  // A sink that throws (its store is gone, …) ends the run: the group is killed and the error
+  // is thrown from execute() once the process is gone and the working directory removed.
+  let sinkError: unknown = null;
+  const sinkFailed = new AbortController();
+  const guarded = (call: () => void) => {
+    if (sinkError !== null) return;
+    try {
+      call();
+    } catch (error) {
+      sinkError = error;
+      sinkFailed.abort();
+    }
+  };
   const emit = (text: string) => {
     if (text === '') return;
     if (spec.kind === 'ansible') tail = (tail + text).slice(-RECAP_TAIL_CHARS);
-    sink.output(text);
+    guarded(() => sink.output(text));
   };
   const run = await runInGroup({
     program,
@@ -184,11 +197,12 @@ async function executeIn(
     env,
     timeoutMs: Math.max(1, spec.timeoutMs - (Date.now() - startedAt)),
     killGraceMs: places.killGraceMs,
-    signal,
-    onSpawn: (pid) => sink.spawned?.(pid),
+    signal: AbortSignal.any([signal, sinkFailed.signal]),
+    onSpawn: (pid) => guarded(() => sink.spawned?.(pid)),
     onOutput: (text) => emit(masker.push(text))
   });
   emit(masker.end());
+  if (sinkError !== null) throw sinkError;
 
   const summary = spec.kind === 'ansible' ? parseRecap(tail) : null;
   if (run.spawnError) {

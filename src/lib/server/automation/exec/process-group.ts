@@ -10,7 +10,6 @@
  * the secret masker see a secret whole even when it was split across writes.
  */
 import { spawn } from 'node:child_process';
-import { StringDecoder } from 'node:string_decoder';
 
 export interface GroupRun {
   program: string;
@@ -68,7 +67,7 @@ export function runInGroup(run: GroupRun): Promise<GroupResult> {
         stdio: ['ignore', 'pipe', 'ignore']
       }
     );
-    const decoder = new StringDecoder('utf8');
+    const decoder = new TextDecoder('utf-8');
     let pid: number | undefined = child.pid;
     let exited = false;
     let closed = false;
@@ -92,13 +91,13 @@ export function runInGroup(run: GroupRun): Promise<GroupResult> {
       clearTimeout(graceTimer);
       clearTimeout(drainTimer);
       run.signal.removeEventListener('abort', onAbort);
-      const tail = decoder.end();
+      const tail = decoder.decode();
       if (tail) run.onOutput(tail);
       resolve(result);
     };
 
     child.stdout?.on('data', (chunk: Buffer) => {
-      const text = decoder.write(chunk);
+      const text = decoder.decode(chunk, { stream: true });
       if (text) run.onOutput(text);
     });
     child.stdout?.on('close', () => {
