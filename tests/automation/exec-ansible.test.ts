@@ -224,6 +224,46 @@ ${indented}
     }
   });
 
+  it('hands a password credential over as extra vars from a file, and a token as the environment', async () => {
+    const password = "p@ss {{ not_templated }} 'quoted'";
+    const outFile = join(places.root, 'credentials.txt');
+    const watch = watchGroup();
+    const sink = recordingSink((pid) => watch.spawned(pid));
+    const result = await execute(
+      ansibleSpec(
+        `- hosts: all
+  gather_facts: false
+  tasks:
+    - ansible.builtin.command: sleep 0.5
+      changed_when: false
+    - ansible.builtin.copy:
+        dest: "${outFile}"
+        content: "{{ [ansible_password, ansible_become_password, ansible_user, lookup('ansible.builtin.env', 'RB_CREDENTIAL_API_TOKEN_SECRET'), lookup('ansible.builtin.env', 'RB_CREDENTIAL_API_TOKEN_USERNAME')] | join('|') }}"
+`,
+        {
+          credentials: [
+            { name: 'become', kind: 'password', username: 'deploy', secret: password },
+            { name: 'api token', kind: 'token', username: 'bot', secret: 'tok-XYZ-987' }
+          ],
+          // the local connection ignores ansible_user and ansible_password
+          inventory: { text: 'localhost ansible_connection=local\n' }
+        }
+      ),
+      places,
+      sink,
+      never()
+    );
+    watch.stop();
+    expect(result.state, sink.text()).toBe('succeeded');
+    expect(await readFile(outFile, 'utf8')).toBe(`${password}|${password}|deploy|tok-XYZ-987|bot`);
+    expect(watch.seen.length).toBeGreaterThan(0);
+    for (const argv of watch.seen) {
+      expect(argv.join(' ')).not.toContain('p@ss');
+      expect(argv.join(' ')).not.toContain('tok-XYZ');
+    }
+    expect(sink.text()).not.toContain('tok-XYZ-987');
+  });
+
   it('runs against the CMDB inventory; host variables stay text, never templated', async () => {
     const pwned = join(places.root, 'pwned-by-cmdb');
     const inventory = {
