@@ -357,10 +357,10 @@ describe.runIf(hasAnsible && hasSshd)('ansible over real SSH', () => {
     const keyFiles = new Map<string, string>();
     const watch = watchGroup((found) => {
       for (const argv of found) {
-        const at = argv.indexOf('--private-key');
-        if (at >= 0 && !keyFiles.has(argv[at + 1])) {
+        const file = argv[argv.indexOf('--private-key') + 1];
+        if (argv.includes('--private-key') && file && !keyFiles.has(file)) {
           try {
-            keyFiles.set(argv[at + 1], (statSync(argv[at + 1]).mode & 0o777).toString(8));
+            keyFiles.set(file, (statSync(file).mode & 0o777).toString(8));
           } catch {
             // not there yet / gone
           }

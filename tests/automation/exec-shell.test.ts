@@ -120,7 +120,7 @@ describe('shell jobs', () => {
       );
       expect(env.PATH).toBe('/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
       expect(env.HOME).toBe(env.PWD);
-      expect(env.HOME.startsWith(places.workRoot + '/run-env-run-')).toBe(true);
+      expect(env.HOME?.startsWith(places.workRoot + '/run-env-run-')).toBe(true);
       expect(env.TMPDIR).toBe(`${env.HOME}/tmp`);
       expect(env.LANG).toBe('C.UTF-8');
       expect(env.TERM).toBe('xterm-256color');
@@ -145,7 +145,7 @@ describe('shell jobs', () => {
       never()
     );
     expect(result).toEqual({ state: 'failed', exitCode: 3, summary: null, reason: null });
-    const [mode, dir] = sink.text().split('\n')[0].split(' ');
+    const [mode = '', dir = ''] = (sink.text().split('\n')[0] ?? '').split(' ');
     expect(mode).toBe('700');
     expect(sink.text()).toContain('oops\n');
     expect(existsSync(dir)).toBe(false);

@@ -45,7 +45,7 @@ export function parseRecap(output: string): HostRecap[] | null {
   for (const line of lines) {
     const m = RECAP_LINE.exec(line.trim());
     const counts = new Map<string, number>();
-    for (const [, name, count] of (m?.[2] ?? '').matchAll(RECAP_COUNT)) {
+    for (const [, name = '', count = ''] of (m?.[2] ?? '').matchAll(RECAP_COUNT)) {
       counts.set(name, Number(count));
     }
     if (!m || !['ok', 'changed', 'unreachable', 'failed'].every((k) => counts.has(k))) {
@@ -54,7 +54,7 @@ export function parseRecap(output: string): HostRecap[] | null {
     }
     const n = (name: string) => counts.get(name) ?? 0;
     hosts.push({
-      host: m[1],
+      host: m[1] ?? '',
       ok: n('ok'),
       changed: n('changed'),
       unreachable: n('unreachable'),

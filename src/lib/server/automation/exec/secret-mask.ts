@@ -53,7 +53,7 @@ export class SecretMasker {
         ? // eslint-disable-next-line security/detect-non-literal-regexp -- an alternation of escaped literals
           new RegExp(patterns.map(escapeRegExp).join('|'), 'g')
         : null;
-    this.#holdBack = patterns.length > 0 ? patterns[0].length - 1 : 0;
+    this.#holdBack = Math.max(0, (patterns[0]?.length ?? 0) - 1);
   }
 
   /** Masks what can be decided now; keeps the tail that may be the start of a secret. */
