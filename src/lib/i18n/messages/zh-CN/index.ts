@@ -7,6 +7,7 @@ import type { Messages } from '../en';
 import { account } from './account';
 import { alerts } from './alerts';
 import { apiDocs } from './api-docs';
+import { automationCore } from './automation-core';
 import { archive } from './archive';
 import { audit } from './audit';
 import { auth } from './auth';
@@ -49,6 +50,7 @@ export const zhCN: Messages = {
   ...channels,
   ...changes,
   ...changesUi,
+  ...automationCore,
   ...rebase,
   ...notify,
   ...cmdbImport,
