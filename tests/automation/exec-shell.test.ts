@@ -339,3 +339,28 @@ sleep 60`;
     expect(await places.leftovers()).toEqual([]);
   });
 });
+
+describe('processes that leave the group', () => {
+  it('a setsid child (own session and group) does not outlive the run either', async () => {
+    const pidFile = join(places.root, 'setsid-pids');
+    const script = `setsid bash -c 'trap "" TERM; echo $$ >> "$RB_OPTION_PIDS"; sleep 60' </dev/null >/dev/null 2>&1 &
+for i in $(seq 50); do [ -s "$RB_OPTION_PIDS" ] && break; sleep 0.05; done
+ps -o pgid= -p "$(head -1 "$RB_OPTION_PIDS")" | tr -d ' '
+echo "me $$"`;
+    const sink = recordingSink();
+    const result = await execute(
+      shellSpec(script, { parameters: { pids: pidFile } }),
+      places,
+      sink,
+      never()
+    );
+    expect(result.state, sink.text()).toBe('succeeded');
+    const pids = await pidsIn(pidFile);
+    expect(pids).toHaveLength(1);
+    // It really was in a group of its own.
+    const [pgid] = sink.text().split('\n');
+    expect(Number(pgid)).toBe(pids[0]);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(pids.filter(alive)).toEqual([]);
+  });
+});

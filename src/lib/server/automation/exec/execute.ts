@@ -198,6 +198,7 @@ async function executeIn(
     timeoutMs: Math.max(1, spec.timeoutMs - (Date.now() - startedAt)),
     killGraceMs: places.killGraceMs,
     signal: AbortSignal.any([signal, sinkFailed.signal]),
+    sweepMarker: `HOME=${workdir}`,
     onSpawn: (pid) => guarded(() => sink.spawned?.(pid)),
     onOutput: (text) => emit(masker.push(text))
   });

@@ -2,7 +2,10 @@
  * One program run in its own process group: argv only, a given environment, stdin closed,
  * stdout and stderr as one stream in the order written, a timeout and a cancel that end the whole
  * group (SIGTERM, then SIGKILL after a grace), and the group killed when its leader exits, so
- * nothing it started in the background outlives the run.
+ * nothing it started in the background outlives the run. A process that left the group
+ * (`setsid`) is found by the run's marker in its environment (`sweepMarker`, the run's own
+ * `HOME`, unique per execution) and killed too, on Linux (/proc); only a process that both left
+ * the group and rewrote its environment escapes (a cgroup would be the next step).
  *
  * stderr joins stdout through a fixed `/bin/sh -c 'exec "$@" 2>&1'`: the command text is a
  * constant, the program and its arguments stay an argument array, and the shell replaces itself
@@ -10,6 +13,7 @@
  * the secret masker see a secret whole even when it was split across writes.
  */
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 
 export interface GroupRun {
   program: string;
@@ -19,6 +23,8 @@ export interface GroupRun {
   timeoutMs: number;
   killGraceMs: number;
   signal: AbortSignal;
+  /** `NAME=value` of the run's environment that marks its processes for the final sweep. */
+  sweepMarker?: string;
   onSpawn?(pid: number): void;
   /** Decoded output (UTF-8, multi-byte characters never split). */
   onOutput(text: string): void;
@@ -42,6 +48,46 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   } catch {
     // ESRCH: the group is already gone.
   }
+}
+
+/**
+ * Kills (SIGKILL) every process of this user whose environment holds `marker` exactly, a few
+ * passes so one forked meanwhile is caught too. Returns how many were killed. Linux only: without
+ * /proc it does nothing.
+ */
+export function sweepByEnvironment(marker: string): number {
+  const needle = Buffer.from(`${marker}\0`);
+  let killed = 0;
+  for (let pass = 0; pass < 3; pass++) {
+    let entries: string[];
+    try {
+      entries = readdirSync('/proc');
+    } catch {
+      return killed;
+    }
+    let found = 0;
+    for (const entry of entries) {
+      if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+      let environ: Buffer;
+      try {
+        // eslint-disable-next-line security/detect-non-literal-fs-filename -- /proc/<digits>/environ
+        environ = readFileSync(`/proc/${entry}/environ`);
+      } catch {
+        continue; // gone, or another user's
+      }
+      const at = environ.indexOf(needle);
+      if (at < 0 || (at > 0 && environ[at - 1] !== 0)) continue;
+      try {
+        process.kill(Number(entry), 'SIGKILL');
+        found += 1;
+      } catch {
+        // gone meanwhile
+      }
+    }
+    killed += found;
+    if (found === 0) break;
+  }
+  return killed;
 }
 
 export function runInGroup(run: GroupRun): Promise<GroupResult> {
@@ -117,6 +163,7 @@ export function runInGroup(run: GroupRun): Promise<GroupResult> {
       result.signal = signal;
       // The leader is gone: whatever it left behind in its group goes too.
       if (pid !== undefined) killGroup(pid, 'SIGKILL');
+      if (run.sweepMarker) sweepByEnvironment(run.sweepMarker);
       drainTimer = setTimeout(() => {
         child.stdout?.destroy();
         closed = true;
