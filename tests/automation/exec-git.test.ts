@@ -117,6 +117,26 @@ describe('git sources', () => {
     expect(await places.leftovers()).toEqual([]);
   });
 
+  it('runs of one URL at once share one mirror (the clone and fetches take turns)', async () => {
+    const url = `file://${origin}`;
+    const sinks = [recordingSink(), recordingSink(), recordingSink()];
+    const results = await Promise.all(
+      sinks.map((sink) =>
+        execute(
+          shellSpec('', { source: { git: { url, path: 'scripts/hello.sh' } } }),
+          places,
+          sink,
+          never()
+        )
+      )
+    );
+    expect(results.map((r) => r.state)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    for (const sink of sinks) expect(sink.text()).toMatch(/^hello v\d from lib\n$/);
+    const mirrors = await readdir(places.gitCacheDir);
+    expect(mirrors.filter((m) => m.includes('.tmp-'))).toEqual([]);
+    expect(mirrors).toContain(mirrorDir(places.gitCacheDir, url).split('/').pop());
+  });
+
   it('fails with a reason for a missing path, a bad ref, an escaping path and a bad URL', async () => {
     const injected = join(places.root, 'injected');
     const cases: [Parameters<typeof shellSpec>[1], RegExp][] = [

@@ -160,7 +160,8 @@ export async function checkoutGitSource(
   try {
     await updateMirror(source.url, dir, cacheDir, step());
   } catch (error) {
-    if (options.signal.aborted) throw error;
+    // Cancelled or out of time: the caller reports that, not a fetch failure.
+    if (options.signal.aborted || Date.now() >= deadline) throw error;
     return { ok: false, reason: `git could not fetch ${source.url}: ${(error as Error).message}` };
   }
   let commit: string;
