@@ -63,6 +63,12 @@ describe('SecretMasker', () => {
     expect(masker.end()).toBe('!');
   });
 
+  it('masks a secret also as JSON escapes it', () => {
+    const secret = 'pa"ss\\word';
+    const out = maskInPieces([secret], `raw ${secret} json ${JSON.stringify({ p: secret })}`, [9]);
+    expect(out).toBe(`raw ${MASK} json {"p":"${MASK}"}`);
+  });
+
   it('masks a multi-line secret line by line, skipping short lines', () => {
     expect(secretPatterns(['-----BEGIN-----\nAAAABBBB\n==\n\n-----END-----\n'])).toEqual([
       '-----BEGIN-----',

@@ -3,7 +3,7 @@
  * also when the process wrote it in two pieces that arrive as two chunks.
  *
  * - A single-line secret is masked as a whole (any non-blank value, however short: a short
- *   password is still a password).
+ *   password is still a password), also as JSON writes it (`\"`, `\\` escaped).
  * - A multi-line secret (an SSH key, a certificate) is masked line by line: each line of at least
  *   `MIN_LINE_CHARS` characters (trimmed), because a program that prints a key prints it line by
  *   line, and its short lines (blank, `==`) say nothing.
@@ -24,7 +24,12 @@ export function secretPatterns(values: readonly string[]): string[] {
     const lines = value.split(/\r?\n/);
     const nonEmpty = lines.filter((l) => l.trim() !== '');
     if (nonEmpty.length <= 1) {
-      patterns.add(value.trim() === value ? value : value.trim());
+      const whole = value.trim();
+      patterns.add(whole);
+      // As JSON prints it (Ansible's verbose output, a script's jq): quotes and backslashes
+      // escaped.
+      const escaped = JSON.stringify(whole).slice(1, -1);
+      if (escaped !== whole) patterns.add(escaped);
       continue;
     }
     for (const line of lines) {
