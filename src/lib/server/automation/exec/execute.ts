@@ -174,20 +174,23 @@ async function executeIn(
   let tail = '';
   // A sink that throws (its store is gone, …) ends the run: the group is killed and the error
   // is thrown from execute() once the process is gone and the working directory removed.
-  let sinkError: unknown = null;
+  let sinkError: { error: unknown } | null = null;
   const sinkFailed = new AbortController();
   const guarded = (call: () => void) => {
     if (sinkError !== null) return;
     try {
       call();
     } catch (error) {
-      sinkError = error;
+      sinkError = { error };
       sinkFailed.abort();
     }
   };
   const emit = (text: string) => {
     if (text === '') return;
-    if (spec.kind === 'ansible') tail = (tail + text).slice(-RECAP_TAIL_CHARS);
+    if (spec.kind === 'ansible') {
+      tail += text;
+      if (tail.length > 2 * RECAP_TAIL_CHARS) tail = tail.slice(-RECAP_TAIL_CHARS);
+    }
     guarded(() => sink.output(text));
   };
   const run = await runInGroup({
@@ -203,7 +206,7 @@ async function executeIn(
     onOutput: (text) => emit(masker.push(text))
   });
   emit(masker.end());
-  if (sinkError !== null) throw sinkError;
+  if (sinkError !== null) throw (sinkError as { error: unknown }).error;
 
   const summary = spec.kind === 'ansible' ? parseRecap(tail) : null;
   if (run.spawnError) {

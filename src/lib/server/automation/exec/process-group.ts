@@ -114,8 +114,9 @@ export function runInGroup(run: GroupRun): Promise<GroupResult> {
       }
     );
     const decoder = new TextDecoder('utf-8');
-    let pid: number | undefined = child.pid;
+    const pid = child.pid;
     let exited = false;
+    let done = false;
     let closed = false;
     let timer: NodeJS.Timeout | undefined;
     let graceTimer: NodeJS.Timeout | undefined;
@@ -124,7 +125,7 @@ export function runInGroup(run: GroupRun): Promise<GroupResult> {
     const stop = () => {
       if (pid === undefined || graceTimer) return;
       killGroup(pid, 'SIGTERM');
-      graceTimer = setTimeout(() => killGroup(pid as number, 'SIGKILL'), run.killGraceMs);
+      graceTimer = setTimeout(() => killGroup(pid, 'SIGKILL'), run.killGraceMs);
     };
     const onAbort = () => {
       if (exited) return;
@@ -132,7 +133,8 @@ export function runInGroup(run: GroupRun): Promise<GroupResult> {
       stop();
     };
     const finish = () => {
-      if (!closed || !exited) return;
+      if (done || !closed || !exited) return;
+      done = true;
       clearTimeout(timer);
       clearTimeout(graceTimer);
       clearTimeout(drainTimer);
@@ -183,8 +185,6 @@ export function runInGroup(run: GroupRun): Promise<GroupResult> {
         Math.max(0, run.timeoutMs)
       );
       run.signal.addEventListener('abort', onAbort, { once: true });
-    } else {
-      pid = undefined;
     }
   });
 }
