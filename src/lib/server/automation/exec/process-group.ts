@@ -50,44 +50,64 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/** Whether a NUL-separated environment block holds an entry that starts with `prefix`. */
+function hasEntry(environ: Buffer, prefix: Buffer, whole: boolean): boolean {
+  for (let at = environ.indexOf(prefix); at >= 0; at = environ.indexOf(prefix, at + 1)) {
+    if (at > 0 && environ[at - 1] !== 0) continue;
+    const next = environ[at + prefix.length];
+    if (!whole || next === 0 || next === undefined) return true;
+  }
+  return false;
+}
+
 /**
- * Kills (SIGKILL) every process of this user whose environment holds `marker` exactly, a few
- * passes so one forked meanwhile is caught too. Returns how many were killed. Linux only: without
- * /proc it does nothing.
+ * Kills (SIGKILL) every process of this user with an environment entry `entry` (or, with
+ * `prefix`, one starting with it), a few passes so one forked meanwhile is caught too. Returns
+ * how many were killed. Linux only: without /proc it does nothing.
  */
-export function sweepByEnvironment(marker: string): number {
-  const needle = Buffer.from(`${marker}\0`);
-  let killed = 0;
+function sweep(entry: string, whole: boolean): number {
+  const needle = Buffer.from(entry);
+  const killed = new Set<number>();
   for (let pass = 0; pass < 3; pass++) {
     let entries: string[];
     try {
       entries = readdirSync('/proc');
     } catch {
-      return killed;
+      return killed.size;
     }
     let found = 0;
-    for (const entry of entries) {
-      if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    for (const name of entries) {
+      const pid = Number(name);
+      if (!/^\d+$/.test(name) || pid === process.pid || killed.has(pid)) continue;
       let environ: Buffer;
       try {
         // eslint-disable-next-line security/detect-non-literal-fs-filename -- /proc/<digits>/environ
-        environ = readFileSync(`/proc/${entry}/environ`);
+        environ = readFileSync(`/proc/${name}/environ`);
       } catch {
         continue; // gone, or another user's
       }
-      const at = environ.indexOf(needle);
-      if (at < 0 || (at > 0 && environ[at - 1] !== 0)) continue;
+      if (!hasEntry(environ, needle, whole)) continue;
       try {
-        process.kill(Number(entry), 'SIGKILL');
+        process.kill(pid, 'SIGKILL');
+        killed.add(pid);
         found += 1;
       } catch {
         // gone meanwhile
       }
     }
-    killed += found;
     if (found === 0) break;
   }
-  return killed;
+  return killed.size;
+}
+
+/** Kills the processes whose environment holds exactly `NAME=value` (see `sweep`). */
+export function sweepByEnvironment(entry: string): number {
+  return sweep(entry, true);
+}
+
+/** Kills the processes with an environment entry starting with `prefix` (see `sweep`). */
+export function sweepByEnvironmentPrefix(prefix: string): number {
+  return sweep(prefix, false);
 }
 
 export function runInGroup(run: GroupRun): Promise<GroupResult> {
