@@ -5,8 +5,9 @@
  * the SvelteKit server bundle and the process entry (entries/main.ts, or the Vite dev plugin)
  * are separate module graphs: importing this file twice must not create two DocStores.
  */
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DocStore } from '../sync-server/doc-store';
 import {
   SyncAccessError,
@@ -62,6 +63,7 @@ import {
 } from '../src/lib/server/automation/automation-runner';
 import { RunOutputs } from '../src/lib/server/automation/run-output';
 import { execute } from '../src/lib/server/automation/exec/execute';
+import { reapOrphans } from '../src/lib/server/automation/exec/orphans';
 import { FileStore } from '../src/lib/server/runbooks/files-store';
 import { runbookExtension } from '../src/lib/server/runbooks/runbooks-extension';
 import { RunbookIndex } from '../src/lib/server/runbooks/runbooks-store';
@@ -409,6 +411,10 @@ export async function createRuntime(
         (await stores.accounts.listMembers(workspaceId)).map((m) => [m.userId, m.name || m.email])
       )
   });
+  const instance = createHash('sha256')
+    .update(`${config.databaseUrl ?? resolve(config.dataDir)}|${config.port}`)
+    .digest('hex')
+    .slice(0, 16);
   const automationLimits: AutomationLimits = { ...automationDefaults, ...options.automation };
   const runOutputs = new RunOutputs({
     store: stores.automationStore,
@@ -473,10 +479,13 @@ export async function createRuntime(
     store: stores.automationStore,
     outputs: runOutputs,
     execute,
+    reapOrphans,
     places: {
       // Outside DATA_DIR: a run's files (keys, vault passwords) live only while it runs.
-      workRoot: options.automation?.workRoot ?? join(tmpdir(), 'runboard', 'runs'),
-      gitCacheDir: options.automation?.gitCacheDir ?? join(tmpdir(), 'runboard', 'git'),
+      // One per store and port, so a node reaping what its last run left never touches the
+      // runs of another node or app on the same host.
+      workRoot: options.automation?.workRoot ?? join(tmpdir(), `runboard-runs-${instance}`),
+      gitCacheDir: options.automation?.gitCacheDir ?? join(tmpdir(), `runboard-git-${instance}`),
       killGraceMs: automationLimits.killGraceMs
     },
     limits: automationLimits,

@@ -55,6 +55,8 @@ export interface RunnerOptions {
   limits: AutomationLimits;
   logger: Logger;
   now?: () => number;
+  /** Kills what runs a dead process left under the work root (exec/orphans.ts). */
+  reapOrphans: (workRoot: string) => Promise<{ killed: number; removed: number }>;
   /** Called when a run's process is spawned (the start-latency benchmark). */
   onSpawned?: (runId: string, pid: number) => void;
 }
@@ -74,14 +76,24 @@ export class AutomationRunner {
   private pumping: Promise<void> | null = null;
   private again = false;
   private closed = false;
+  /** Work is taken only after the last stop's leftovers are dealt with (`start`). */
+  private started = false;
   private readonly now: () => number;
 
   constructor(private readonly options: RunnerOptions) {
     this.now = options.now ?? Date.now;
   }
 
-  /** Marks the runs the previous process left running as interrupted, then takes work. */
+  /**
+   * Marks the runs the previous process left running as interrupted (their processes, which
+   * outlive a killed server in their own groups, are killed and their directories removed),
+   * then takes work.
+   */
   async start(): Promise<void> {
+    const reaped = await this.options.reapOrphans(this.options.places.workRoot);
+    if (reaped.killed > 0 || reaped.removed > 0) {
+      this.options.logger.warn('automation: processes of the last stop killed', { ...reaped });
+    }
     const interrupted = await this.options.service.interruptOrphans(
       true,
       this.options.limits.staleMs
@@ -91,6 +103,7 @@ export class AutomationRunner {
         runs: interrupted.map((r) => r.id)
       });
     }
+    this.started = true;
     const every = (ms: number, fn: () => Promise<unknown>, what: string) => {
       const timer = setInterval(() => {
         fn().catch((error: unknown) => {
@@ -119,7 +132,7 @@ export class AutomationRunner {
 
   /** Looks at the queue now. */
   kick(): void {
-    if (this.closed) return;
+    if (this.closed || !this.started) return;
     if (this.pumping) {
       this.again = true;
       return;
