@@ -51,6 +51,12 @@ const ACTION_MIN_ROLE = {
   'credentials.manage': 'admin',
   'runners.manage': 'admin',
   'oncall.manage': 'operator',
+  // Operators run jobs (gated by changes where the job asks); admins define jobs, hold the
+  // credentials and register remote runners.
+  'automation.run': 'operator',
+  'automation.manage': 'admin',
+  'credentials.manage': 'admin',
+  'runners.manage': 'admin',
   'workspace.rename': 'admin',
   'members.manage': 'admin',
   'invites.manage': 'admin',
