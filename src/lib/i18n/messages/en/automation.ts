@@ -185,11 +185,7 @@ export const automation = {
   'automation.survey.apply': 'Import',
   'automation.survey.notJson': 'This is not valid JSON: {message}',
   'automation.survey.issue': 'Question {number}: {message}',
-  'automation.survey.pending':
-    'The AWX survey will be converted into parameters by the server when the job is created.',
-  'automation.survey.discard': 'Discard it',
-  'automation.survey.serverOnly':
-    'This server converts surveys only when a job is created. Add the parameters by hand.',
+  'automation.survey.issueWhole': 'The survey: {message}',
 
   'automation.job.edit': 'Edit',
   'automation.job.confirmDelete': 'Delete this job? Its past runs are kept.',
@@ -258,6 +254,7 @@ export const automation = {
   'automation.runPage.queued': 'Queued',
   'automation.runPage.started': 'Started',
   'automation.runPage.finished': 'Finished',
+  'automation.runPage.reason': 'Why: {reason}',
   'automation.runPage.exitCode': 'Exit code',
   'automation.runPage.noParameters': 'No parameters.',
   'automation.runPage.truncated':

@@ -178,9 +178,7 @@ export const automation: Translation<typeof en> = {
   'automation.survey.apply': '导入',
   'automation.survey.notJson': '这不是有效的 JSON：{message}',
   'automation.survey.issue': '第 {number} 个问题：{message}',
-  'automation.survey.pending': '创建作业时，服务器会把 AWX 问卷转换为参数。',
-  'automation.survey.discard': '放弃',
-  'automation.survey.serverOnly': '此服务器仅在创建作业时转换问卷，请手动添加参数。',
+  'automation.survey.issueWhole': '问卷整体：{message}',
 
   'automation.job.edit': '编辑',
   'automation.job.confirmDelete': '确定删除此作业？已有的运行记录会保留。',
@@ -247,6 +245,7 @@ export const automation: Translation<typeof en> = {
   'automation.runPage.queued': '排队时间',
   'automation.runPage.started': '开始时间',
   'automation.runPage.finished': '结束时间',
+  'automation.runPage.reason': '原因：{reason}',
   'automation.runPage.exitCode': '退出码',
   'automation.runPage.noParameters': '没有参数。',
   'automation.runPage.truncated':
