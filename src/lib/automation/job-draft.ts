@@ -64,6 +64,8 @@ export interface JobDraft {
   /** `key=value`, one per line. */
   remediationLabels: string;
   remediationAutomatic: boolean;
+  /** A remote runner's id; '' runs on the server. */
+  runnerId: string;
 }
 
 let nextKey = 1;
@@ -131,7 +133,8 @@ export function jobDraft(job: JobView | null = null): JobDraft {
     remediationLabels: Object.entries(job?.remediation?.labels ?? {})
       .map(([k, v]) => `${k}=${v}`)
       .join('\n'),
-    remediationAutomatic: job?.remediation?.automatic ?? false
+    remediationAutomatic: job?.remediation?.automatic ?? false,
+    runnerId: job?.runnerId ?? ''
   };
 }
 
@@ -253,7 +256,8 @@ export function jobBody(
             ...(draft.remediationAutomatic ? { automatic: true } : {})
           }
         }
-      : {})
+      : {}),
+    ...(draft.runnerId ? { runnerId: draft.runnerId } : {})
   };
   const parsed = jobCreateSchema.safeParse(candidate);
   if (!parsed.success) {
@@ -279,7 +283,8 @@ export function jobPatchBody(body: JobCreate): Record<string, unknown> {
     'changeEnvironments',
     'schedule',
     'scheduleTimeZone',
-    'remediation'
+    'remediation',
+    'runnerId'
   ] as const;
   const patch: Record<string, unknown> = { ...body };
   for (const field of cleared) {

@@ -131,6 +131,8 @@ export const automation = {
   'automation.editor.limits': 'Limits',
   'automation.editor.timeout': 'Timeout (seconds)',
   'automation.editor.maxConcurrent': 'Runs at once',
+  'automation.editor.runner': 'Runs on',
+  'automation.editor.runnerServer': 'The Runboard server',
   'automation.editor.gate': 'Change gate',
   'automation.editor.requiresChange': 'Requires an approved change',
   'automation.editor.requiresChangeHint':

@@ -127,6 +127,8 @@ export const automation: Translation<typeof en> = {
   'automation.editor.limits': '限制',
   'automation.editor.timeout': '超时（秒）',
   'automation.editor.maxConcurrent': '最大并发运行数',
+  'automation.editor.runner': '运行位置',
+  'automation.editor.runnerServer': 'Runboard 服务器',
   'automation.editor.gate': '变更管控',
   'automation.editor.requiresChange': '需要已批准的变更',
   'automation.editor.requiresChangeHint':
