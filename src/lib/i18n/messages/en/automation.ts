@@ -54,7 +54,7 @@ export const automation = {
   'automation.credentials.name': 'Name',
   'automation.credentials.kind': 'Kind',
   'automation.credentials.username': 'Username',
-  'automation.credentials.updated': 'Updated',
+  'automation.credentials.createdAt': 'Created',
   'automation.credentials.secret': 'Secret',
   'automation.credentials.secretHint':
     'Paste the key, password or token. It is sent once, stored encrypted and cannot be viewed again — only replaced.',

@@ -53,7 +53,7 @@ export const automation: Translation<typeof en> = {
   'automation.credentials.name': '名称',
   'automation.credentials.kind': '类型',
   'automation.credentials.username': '用户名',
-  'automation.credentials.updated': '更新时间',
+  'automation.credentials.createdAt': '创建时间',
   'automation.credentials.secret': '密文',
   'automation.credentials.secretHint':
     '粘贴密钥、密码或令牌。它只发送一次、加密存储，之后无法查看，只能替换。',
