@@ -4,7 +4,9 @@
  * job editor, runs it from the job's Run form with a value full of shell syntax, lands on the
  * run page and watches the output arrive while the run is still going (the first line shows
  * before the script has finished), coloured by its ANSI escapes, the value printed literally;
- * then the run ends as succeeded and the job's runs list links to it. Each test makes its own
+ * then the run ends as succeeded and the job's runs list links to it. An admin also stores a
+ * credential and a runner, whose secret and token leave the page once shown, and a job that
+ * requires a change is refused at Run with the gate's translated message. Each test makes its own
  * workspace.
  */
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
@@ -126,3 +128,77 @@ for (const locale of ['en', 'zh-CN'] as const) {
     await expect(page.getByTestId('run-log-output')).toContainText('all done');
   });
 }
+
+test('credentials and runner tokens are shown once, and a gated job refuses to run without a change', async ({
+  browser
+}) => {
+  const ws = await newWorkspace('automation-admin', { member: null });
+  const page = await openPage(browser, 'en');
+
+  // A credential: saved, the secret field cleared, the secret nowhere on the page afterwards.
+  await page.goto(`/w/${ws}/automation?tab=credentials`);
+  await expect(page.getByTestId('credentials-empty')).toBeVisible();
+  await page.getByTestId('credential-new').click();
+  await page.getByTestId('credential-name').fill('deploy key');
+  await page.getByTestId('credential-kind').selectOption('password');
+  await page.getByTestId('credential-username').fill('deploy');
+  await page.getByTestId('credential-secret').fill('s3cret-value-42');
+  await page.getByTestId('credential-save').click();
+  const credentialRow = page.getByTestId('credential-row');
+  await expect(credentialRow).toHaveCount(1);
+  await expect(credentialRow).toContainText('deploy key');
+  await expect(credentialRow).toContainText('Password');
+  await expect(page.getByTestId('credential-form')).toHaveCount(0);
+  expect(await page.content()).not.toContain('s3cret-value-42');
+  await page.getByTestId('credential-new').click();
+  await expect(page.getByTestId('credential-secret')).toHaveValue('');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+
+  // Rotating replaces the secret; deleting asks first.
+  await credentialRow.getByTestId('credential-rotate').click();
+  await credentialRow.getByTestId('credential-new-secret').fill('n3w-secret');
+  await credentialRow.getByTestId('credential-rotate-save').click();
+  await expect(credentialRow.getByTestId('credential-new-secret')).toHaveCount(0);
+  expect(await page.content()).not.toContain('n3w-secret');
+
+  // A runner's token is shown once, then gone.
+  await page.getByTestId('automation-tab-runners').click();
+  await expect(page.getByTestId('runners-empty')).toBeVisible();
+  await page.getByTestId('runner-new').click();
+  await page.getByTestId('runner-name').fill('dc1-runner');
+  await page.getByTestId('runner-register').click();
+  const token = page.getByTestId('runner-token-value');
+  await expect(token).not.toHaveValue('');
+  const tokenValue = await token.inputValue();
+  await expect(page.getByTestId('runner-row')).toContainText('dc1-runner');
+  await page.getByRole('button', { name: 'Done' }).click();
+  await expect(page.getByTestId('runner-token')).toHaveCount(0);
+  expect(await page.content()).not.toContain(tokenValue);
+  await page.getByTestId('runner-row').getByTestId('runner-delete').click();
+  await page.getByTestId('runner-confirm').click();
+  await expect(page.getByTestId('runners-empty')).toBeVisible();
+
+  // A gated job: the Run form offers the change picker and shows the gate's refusal.
+  await page.getByTestId('automation-tab-jobs').click();
+  await page.getByTestId('job-new').click();
+  const form = page.getByTestId('job-form');
+  await form.getByTestId('job-name').fill('Gated restart');
+  await form.getByTestId('job-script').fill('echo restarting');
+  await form.getByTestId('job-credential').check();
+  await form.getByTestId('job-requires-change').check();
+  await form.getByTestId('job-save').click();
+  await expect(page.getByTestId('job-title')).toHaveText('Gated restart');
+  const runForm = page.getByTestId('run-form');
+  await expect(runForm.getByTestId('run-change')).toBeVisible();
+  await runForm.getByTestId('run-start').click();
+  const refusal = runForm.getByTestId('run-refusal');
+  await expect(refusal).toHaveAttribute('data-code', 'change_required');
+  await expect(refusal).toContainText('This job needs an approved change');
+  await expect(page).toHaveURL(new RegExp(`/w/${ws}/automation/[A-Za-z0-9_-]+$`));
+
+  // The jobs list shows it as gated, never run.
+  await page.getByTestId('job-back').click();
+  const jobRow = page.getByTestId('job-row');
+  await expect(jobRow.getByTestId('job-gated')).toBeVisible();
+  await expect(jobRow).toContainText('Never run');
+});
