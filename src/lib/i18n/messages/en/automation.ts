@@ -246,7 +246,7 @@ export const automation = {
   'automation.runPage.title': 'Run',
   'automation.runPage.crumb': 'Run {id}',
   'automation.runPage.cancel': 'Cancel run',
-  'automation.runPage.startedBy': 'Started by {name} · from {trigger}',
+  'automation.runPage.startedBy': 'Started by {name} · {trigger}',
   'automation.runPage.origin': 'Origin',
   'automation.runPage.openRunbook': 'Open the runbook',
   'automation.runPage.gate': 'Allowed under',
@@ -280,7 +280,7 @@ export const automation = {
   'automation.state.cancelled': 'Cancelled',
   'automation.state.interrupted': 'Interrupted',
 
-  'automation.trigger.api': 'API',
+  'automation.trigger.api': 'Direct',
   'automation.trigger.task': 'Task',
   'automation.trigger.runbook': 'Runbook',
   'automation.trigger.change': 'Change',
