@@ -12,6 +12,7 @@ export const automation = {
   'automation.breadcrumb': 'Breadcrumb',
   'automation.loading': 'Loading…',
   'automation.unavailable': 'Automation is not available right now ({message}).',
+  'automation.refresh': 'Refresh',
   'automation.cancel': 'Cancel',
   'automation.save': 'Save',
   'automation.delete': 'Delete',

@@ -11,6 +11,7 @@ export const automation: Translation<typeof en> = {
   'automation.breadcrumb': '导航路径',
   'automation.loading': '加载中…',
   'automation.unavailable': '自动化暂时不可用（{message}）。',
+  'automation.refresh': '刷新',
   'automation.cancel': '取消',
   'automation.save': '保存',
   'automation.delete': '删除',
