@@ -10,6 +10,7 @@ import { alerts } from './alerts';
 import { apiDocs } from './api-docs';
 import { automationCore } from './automation-core';
 import { archive } from './archive';
+import { automation } from './automation';
 import { audit } from './audit';
 import { auth } from './auth';
 import { board } from './board';
@@ -57,6 +58,7 @@ export const en = {
   ...rebase,
   ...notify,
   ...cmdbImport,
+  ...automation,
   ...errors
 } as const;
 
