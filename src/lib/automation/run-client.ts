@@ -1,0 +1,181 @@
+/**
+ * Starting and listing automation runs from the browser (docs/automation.md): the jobs of a
+ * workspace (fetched once and shared by every block and dialog of the page for a short while),
+ * `POST jobs/<id>/runs`, `GET runs?…`, and the refusals the UI explains.
+ */
+import { z } from 'zod';
+import { rest, RestError } from '$lib/rest-client';
+import {
+  jobViewSchema,
+  runViewSchema,
+  type JobParameter,
+  type JobView,
+  type ParameterValue,
+  type RunCreate,
+  type RunView
+} from '$lib/shared/automation/schema';
+
+/** How long a fetched job list is reused by the blocks and dialogs of a page. */
+const JOBS_FRESH_MS = 10_000;
+
+const cache = new Map<string, { at: number; jobs: Promise<JobView[]> }>();
+
+/** The jobs of a workspace (shared by callers for `JOBS_FRESH_MS`; `fresh` asks again). */
+export function listJobs(workspaceId: string, fresh = false): Promise<JobView[]> {
+  const hit = cache.get(workspaceId);
+  if (!fresh && hit !== undefined && Date.now() - hit.at < JOBS_FRESH_MS) return hit.jobs;
+  const jobs = rest('GET', `/workspaces/${encodeURIComponent(workspaceId)}/jobs`, {
+    schema: z.array(jobViewSchema)
+  });
+  cache.set(workspaceId, { at: Date.now(), jobs });
+  // A failure is not kept: the next caller asks again.
+  jobs.catch(() => {
+    if (cache.get(workspaceId)?.jobs === jobs) cache.delete(workspaceId);
+  });
+  return jobs;
+}
+
+/** What a run is started with: the body of `POST jobs/<id>/runs`. */
+export type StartRunInput = RunCreate;
+
+/** Starts a run; resolves with its id, rejects with a RestError (refusals: 409, 400). */
+export async function startRun(
+  workspaceId: string,
+  jobId: string,
+  input: StartRunInput
+): Promise<{ id: string; state: string }> {
+  return rest(
+    'POST',
+    `/workspaces/${encodeURIComponent(workspaceId)}/jobs/${encodeURIComponent(jobId)}/runs`,
+    { body: input, schema: z.object({ id: z.string(), state: z.string() }) }
+  );
+}
+
+/** Which runs to list: the thing they are linked to. */
+export interface RunFilter {
+  jobId?: string;
+  taskId?: string;
+  changeId?: string;
+  incidentId?: string;
+  runbookId?: string;
+}
+
+/** The runs linked to `filter`, newest first. */
+export function listRuns(workspaceId: string, filter: RunFilter, limit = 50): Promise<RunView[]> {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(filter)) {
+    if (typeof value === 'string' && value !== '') query.set(key, value);
+  }
+  query.set('limit', String(limit));
+  return rest('GET', `/workspaces/${encodeURIComponent(workspaceId)}/runs?${query}`, {
+    schema: z.array(runViewSchema)
+  });
+}
+
+/** The page of a run (docs/design.md §2: `/w/<ws>/runs/<id>`). */
+export function runHref(workspaceId: string, runId: string): string {
+  return `/w/${encodeURIComponent(workspaceId)}/runs/${encodeURIComponent(runId)}`;
+}
+
+const parameterIssuesSchema = z.array(
+  z.object({ name: z.string().optional(), path: z.string().optional(), message: z.string() })
+);
+
+/**
+ * The per-parameter problems of a 400 `invalid_input` answer, by parameter name (the API
+ * lists `{ name, message }`; a `path` like `parameters.host` is read as well).
+ */
+export function parameterIssues(failure: unknown): Record<string, string> {
+  if (!(failure instanceof RestError)) return {};
+  const parsed = parameterIssuesSchema.safeParse(failure.details);
+  if (!parsed.success) return {};
+  const out: Record<string, string> = {};
+  for (const issue of parsed.data) {
+    const name = issue.name ?? issue.path?.replace(/^parameters\.?/, '') ?? '';
+    if (name !== '' && !(name in out)) out[name] = issue.message;
+  }
+  return out;
+}
+
+/**
+ * The form's text of a value: what a parameter field shows for a preset, a default or nothing.
+ * Booleans are real checkboxes; everything else is text.
+ */
+export function fieldValue(
+  parameter: JobParameter,
+  value: ParameterValue | undefined
+): string | boolean {
+  if (parameter.type === 'boolean') return value === true || value === 'true' || value === '1';
+  if (value === undefined) return '';
+  return String(value);
+}
+
+/** The parameter values a form holds, without the empty ones (so defaults apply). */
+export function formValues(
+  parameters: readonly JobParameter[],
+  fields: Readonly<Record<string, string | boolean>>
+): Record<string, ParameterValue> {
+  const out: Record<string, ParameterValue> = {};
+  for (const parameter of parameters) {
+    const value = fields[parameter.name];
+    if (value === undefined) continue;
+    if (typeof value === 'boolean') out[parameter.name] = value;
+    else if (value !== '') out[parameter.name] = value;
+  }
+  return out;
+}
+
+/** A problem with one value, as a message key of the automation-runs catalog and its values. */
+export type ValueProblem =
+  | { key: 'automationRuns.param.required' }
+  | { key: 'automationRuns.param.wholeNumber' }
+  | { key: 'automationRuns.param.atLeast'; min: number }
+  | { key: 'automationRuns.param.atMost'; max: number }
+  | { key: 'automationRuns.param.minLength'; min: number }
+  | { key: 'automationRuns.param.maxLength'; max: number }
+  | { key: 'automationRuns.param.choice' }
+  | { key: 'automationRuns.param.boolean' };
+
+/**
+ * What is wrong with the form's value of `parameter` (the rules of `checkParameter` in
+ * shared/automation/schema.ts, which the server applies too), or null; for translated messages.
+ */
+export function valueProblem(
+  parameter: JobParameter,
+  value: string | boolean | undefined
+): ValueProblem | null {
+  const empty = value === undefined || value === '';
+  if (parameter.type === 'boolean') return null;
+  if (empty) {
+    return parameter.required === true && parameter.default === undefined
+      ? { key: 'automationRuns.param.required' }
+      : null;
+  }
+  const text = String(value);
+  switch (parameter.type) {
+    case 'integer': {
+      const n = Number(text.trim());
+      if (text.trim() === '' || !Number.isSafeInteger(n)) {
+        return { key: 'automationRuns.param.wholeNumber' };
+      }
+      if (parameter.min !== undefined && n < parameter.min) {
+        return { key: 'automationRuns.param.atLeast', min: parameter.min };
+      }
+      if (parameter.max !== undefined && n > parameter.max) {
+        return { key: 'automationRuns.param.atMost', max: parameter.max };
+      }
+      return null;
+    }
+    case 'choice':
+      return (parameter.choices ?? []).includes(text) ? null : { key: 'automationRuns.param.choice' };
+    case 'string':
+    case 'secret':
+      if (parameter.min !== undefined && text.length < parameter.min) {
+        return { key: 'automationRuns.param.minLength', min: parameter.min };
+      }
+      if (parameter.max !== undefined && text.length > parameter.max) {
+        return { key: 'automationRuns.param.maxLength', max: parameter.max };
+      }
+      return null;
+  }
+}
