@@ -46,6 +46,12 @@ const ACTION_MIN_ROLE = {
   // The server fetches the NetBox address given: admins only.
   'cmdb.netbox': 'admin',
   'oncall.manage': 'operator',
+  // Operators run jobs (gated by changes where the job asks); admins define jobs, hold the
+  // credentials and register remote runners.
+  'automation.run': 'operator',
+  'automation.manage': 'admin',
+  'credentials.manage': 'admin',
+  'runners.manage': 'admin',
   'workspace.rename': 'admin',
   'members.manage': 'admin',
   'invites.manage': 'admin',

@@ -81,11 +81,18 @@ export const BACKUP_TABLES: readonly TableSpec[] = [
   { table: 'freezes', orderBy: ['id'] },
   { table: 'change_policies', orderBy: ['workspace_id'] },
   { table: 'incident_change_causes', orderBy: ['incident_id', 'change_id'] },
-  { table: 'incident_items', orderBy: ['incident_id', 'item_id'] }
+  { table: 'incident_items', orderBy: ['incident_id', 'item_id'] },
+  { table: 'automation_jobs', orderBy: ['id'] },
+  { table: 'automation_credentials', orderBy: ['id'] },
+  { table: 'automation_runs', orderBy: ['id'] },
+  { table: 'automation_run_logs', orderBy: ['run_id'] },
+  { table: 'automation_runners', orderBy: ['id'] }
 ];
 
 /** Tables that are not copied row by row, and why. */
 export const NOT_BACKED_UP: Readonly<Record<string, string>> = {
+  automation_run_output:
+    'output of runs still going; a restored run that was going is interrupted, its output is lost',
   schema_migrations: 'the target migrates itself; the backup names its schema version',
   document_snapshots: 'documents are copied as their merged state',
   document_updates: 'documents are copied as their merged state',

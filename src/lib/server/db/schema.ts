@@ -567,6 +567,94 @@ export interface SchemaMigrationsTable {
   applied_at: number;
 }
 
+/** A workspace's automation job (migration 16). */
+export interface AutomationJobsTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  kind: string;
+  /** JSON of the job's definition (all but name and kind). */
+  definition: string;
+  next_run_at: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A credential, sealed under the secret key (migration 16). */
+export interface AutomationCredentialsTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  kind: string;
+  username: string | null;
+  sealed: string;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A run: the durable queue and its record (migration 16). */
+export interface AutomationRunsTable {
+  id: string;
+  workspace_id: string;
+  job_id: string;
+  job_name: string;
+  kind: string;
+  state: string;
+  origin: string;
+  purpose: string | null;
+  check_mode: number;
+  /** JSON: name → value, secret values sealed. */
+  parameters: string;
+  /** JSON of the job as it was at the request (credential ids, not values). */
+  spec: string;
+  max_concurrent: number;
+  requested_by: string;
+  task_id: string | null;
+  change_id: string | null;
+  incident_id: string | null;
+  runbook_id: string | null;
+  runbook_block: string | null;
+  gate: string | null;
+  runner_id: string | null;
+  claimed_by: string | null;
+  exit_code: number | null;
+  reason: string | null;
+  summary: string | null;
+  log_bytes: number;
+  log_truncated: number;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  heartbeat_at: string | null;
+}
+
+/** Output of a run still going, in order (migration 16). */
+export interface AutomationRunOutputTable {
+  run_id: string;
+  seq: number;
+  data: string;
+}
+
+/** A finished run's output, gzip (migration 16). */
+export interface AutomationRunLogsTable {
+  run_id: string;
+  workspace_id: string;
+  content: Uint8Array;
+}
+
+/** A remote runner process (migration 16). */
+export interface AutomationRunnersTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  token_hash: string;
+  created_by: string;
+  created_at: string;
+  last_seen_at: string | null;
+}
+
 export interface RecordsSchema {
   document_snapshots: DocumentSnapshotsTable;
   document_updates: DocumentUpdatesTable;
@@ -614,5 +702,11 @@ export interface RecordsSchema {
   incident_change_causes: IncidentChangeCausesTable;
   incident_items: IncidentItemsTable;
   archived_task_search: ArchivedTaskSearchTable;
+  automation_jobs: AutomationJobsTable;
+  automation_credentials: AutomationCredentialsTable;
+  automation_runs: AutomationRunsTable;
+  automation_run_output: AutomationRunOutputTable;
+  automation_run_logs: AutomationRunLogsTable;
+  automation_runners: AutomationRunnersTable;
   schema_migrations: SchemaMigrationsTable;
 }

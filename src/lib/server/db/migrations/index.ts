@@ -14,6 +14,7 @@ import { sql as oncall } from './0012-oncall';
 import { sql as alertRouting } from './0013-alert-routing';
 import { sql as cmdb } from './0014-cmdb';
 import { sql as changes } from './0015-changes';
+import { sql as automation } from './0016-automation';
 
 export interface Migration {
   version: number;
@@ -43,5 +44,6 @@ export const migrations: readonly Migration[] = [
   { version: 12, name: 'oncall', sql: oncall },
   { version: 13, name: 'alert-routing', sql: alertRouting },
   { version: 14, name: 'cmdb', sql: cmdb },
-  { version: 15, name: 'changes', sql: changes }
+  { version: 15, name: 'changes', sql: changes },
+  { version: 16, name: 'automation', sql: automation }
 ];
