@@ -5,8 +5,10 @@
  */
 import { z } from 'zod';
 import { rest, RestError } from '$lib/rest-client';
+import type { I18n } from '$lib/i18n/i18n.svelte';
 import {
   jobViewSchema,
+  resolveParameters,
   runViewSchema,
   type JobParameter,
   type JobView,
@@ -120,7 +122,10 @@ export function formValues(
     const value = fields[parameter.name];
     if (value === undefined) continue;
     if (typeof value === 'boolean') out[parameter.name] = value;
-    else if (value !== '') out[parameter.name] = value;
+    else if (value === '') continue;
+    else if (parameter.type === 'integer' && Number.isSafeInteger(Number(value.trim()))) {
+      out[parameter.name] = Number(value.trim());
+    } else out[parameter.name] = value;
   }
   return out;
 }
@@ -177,5 +182,61 @@ export function valueProblem(
         return { key: 'automationRuns.param.maxLength', max: parameter.max };
       }
       return null;
+  }
+}
+
+/** The form's starting values: presets, else defaults for checkboxes; secrets always empty. */
+export function initialFields(
+  parameters: readonly JobParameter[],
+  presets: Readonly<Record<string, ParameterValue>>
+): Record<string, string | boolean> {
+  const out: Record<string, string | boolean> = {};
+  for (const parameter of parameters) {
+    const preset = parameter.type === 'secret' ? undefined : presets[parameter.name];
+    out[parameter.name] =
+      parameter.type === 'boolean'
+        ? fieldValue(parameter, preset ?? parameter.default)
+        : fieldValue(parameter, preset);
+  }
+  return out;
+}
+
+/**
+ * Checks a form before it is sent: each field's problem (translated by `describe`), then the
+ * values as `resolveParameters` resolves them (the server checks the same again).
+ */
+export function checkForm(
+  parameters: readonly JobParameter[],
+  fields: Readonly<Record<string, string | boolean>>,
+  describe: (problem: ValueProblem) => string
+):
+  | { ok: true; values: Record<string, ParameterValue> }
+  | { ok: false; issues: Record<string, string> } {
+  const issues: Record<string, string> = {};
+  for (const parameter of parameters) {
+    const problem = valueProblem(parameter, fields[parameter.name]);
+    if (problem !== null) issues[parameter.name] = describe(problem);
+  }
+  const values = formValues(parameters, fields);
+  const resolved = resolveParameters(parameters, values);
+  if (!resolved.ok) {
+    for (const issue of resolved.issues) issues[issue.name] ??= issue.message;
+  }
+  if (Object.keys(issues).length > 0) return { ok: false, issues };
+  // The values as typed (not the resolved ones): defaults are the server's to fill in.
+  return { ok: true, values };
+}
+
+/** The translated message of a value problem. */
+export function describeProblem(t: I18n['t'], problem: ValueProblem): string {
+  switch (problem.key) {
+    case 'automationRuns.param.atLeast':
+    case 'automationRuns.param.minLength':
+      return t(problem.key, { min: problem.min });
+    case 'automationRuns.param.atMost':
+    case 'automationRuns.param.maxLength':
+      return t(problem.key, { max: problem.max });
+    default:
+      return t(problem.key);
   }
 }

@@ -8,55 +8,18 @@
  * One ledger connection per workspace, shared by every feed of the page and closed when the
  * last feed is destroyed.
  */
-import { z } from 'zod';
 import type * as Y from 'yjs';
 import { connectDoc, type DocConnection } from '$lib/sync/connect-doc';
 import { ledgerDocName } from '$lib/shared/doc-name';
-import {
-  isFinalRunState,
-  runPurposeSchema,
-  runStateSchema,
-  runTriggerSchema,
-  type RunView
-} from '$lib/shared/automation/schema';
+import { isFinalRunState, type RunView } from '$lib/shared/automation/schema';
+import { LEDGER_RUNS, readRunFacts, type RunFact } from '$lib/shared/automation/ledger';
 import { listRuns, type RunFilter } from './run-client';
 
 /** How often the list is asked again while the ledger has no run facts. */
 export const POLL_MS = 2_000;
 
-/** The map of run facts in the ledger document. */
-const LEDGER_RUNS = 'runs';
-
-/** What a list of runs shows: the fields the ledger's facts and the REST runs share. */
-export const runItemSchema = z.object({
-  id: z.string(),
-  jobId: z.string(),
-  jobName: z.string(),
-  state: runStateSchema,
-  trigger: runTriggerSchema,
-  purpose: runPurposeSchema.nullable().optional(),
-  taskId: z.string().nullable(),
-  changeId: z.string().nullable(),
-  incidentId: z.string().nullable(),
-  runbookId: z.string().nullable(),
-  runbookBlock: z.string().nullable(),
-  requestedBy: z.string(),
-  createdAt: z.string(),
-  startedAt: z.string().nullable(),
-  finishedAt: z.string().nullable(),
-  exitCode: z.number().int().nullable()
-});
-export type RunItem = z.infer<typeof runItemSchema>;
-
-/** The run facts of a ledger document; entries that do not parse are skipped. */
-export function readLedgerRuns(doc: Y.Doc): RunItem[] {
-  const out: RunItem[] = [];
-  for (const value of doc.getMap<unknown>(LEDGER_RUNS).values()) {
-    const parsed = runItemSchema.safeParse(value);
-    if (parsed.success) out.push(parsed.data);
-  }
-  return out;
-}
+/** What a list of runs shows: the ledger's fact of a run (REST runs are read into the same). */
+export type RunItem = RunFact;
 
 /** Whether `run` is linked to what `filter` names (every named field matches). */
 export function matchesFilter(run: RunItem, filter: RunFilter): boolean {
@@ -77,12 +40,12 @@ function stage(run: RunItem): number {
 
 /**
  * The two views of one run merged: the one further along wins (the ledger and the REST list
- * may each lag the other by a moment); REST's `purpose` is kept, the ledger has none.
+ * may each lag the other by a moment).
  */
 export function mergeRun(a: RunItem | undefined, b: RunItem): RunItem {
   if (a === undefined) return b;
   const newer = stage(b) >= stage(a) ? b : a;
-  return { ...newer, purpose: newer.purpose ?? a.purpose ?? b.purpose ?? null };
+  return { ...newer, purpose: newer.purpose ?? a.purpose ?? b.purpose };
 }
 
 /** Newest first (by creation, then id). */
@@ -134,6 +97,7 @@ function fromView(run: RunView): RunItem {
     state: run.state,
     trigger: run.trigger,
     purpose: run.purpose,
+    check: run.check,
     taskId: run.taskId,
     changeId: run.changeId,
     incidentId: run.incidentId,
@@ -174,7 +138,7 @@ export class RunFeed {
     const map = ledger.doc.getMap<unknown>(LEDGER_RUNS);
     const read = () => {
       if (this.#destroyed) return;
-      const all = readLedgerRuns(ledger.doc);
+      const all = readRunFacts(ledger.doc);
       if (all.length > 0) this.#ledgerSeen = true;
       this.#fromLedger = new Map(
         all.filter((run) => matchesFilter(run, filter)).map((run) => [run.id, run])
