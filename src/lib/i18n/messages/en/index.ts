@@ -9,6 +9,7 @@ import { account } from './account';
 import { alerts } from './alerts';
 import { apiDocs } from './api-docs';
 import { archive } from './archive';
+import { automation } from './automation';
 import { audit } from './audit';
 import { auth } from './auth';
 import { board } from './board';
@@ -55,6 +56,7 @@ export const en = {
   ...rebase,
   ...notify,
   ...cmdbImport,
+  ...automation,
   ...errors
 } as const;
 

@@ -8,6 +8,7 @@ import { account } from './account';
 import { alerts } from './alerts';
 import { apiDocs } from './api-docs';
 import { archive } from './archive';
+import { automation } from './automation';
 import { audit } from './audit';
 import { auth } from './auth';
 import { board } from './board';
@@ -52,5 +53,6 @@ export const zhCN: Messages = {
   ...rebase,
   ...notify,
   ...cmdbImport,
+  ...automation,
   ...errors
 };
