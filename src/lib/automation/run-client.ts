@@ -1,19 +1,23 @@
 /**
- * Starting and listing automation runs from the browser (docs/automation.md): the jobs of a
- * workspace (fetched once and shared by every block and dialog of the page for a short while),
- * `POST jobs/<id>/runs`, `GET runs?…`, and the refusals the UI explains.
+ * Starting and listing automation runs from runbooks, tasks, changes and incidents
+ * (docs/automation.md), over the automation client: the jobs of a workspace (fetched once and
+ * shared by every block and dialog of the page for a short while), the run forms' values and
+ * their problems, and the refusals the UI explains.
  */
 import { z } from 'zod';
-import { rest, RestError } from '$lib/rest-client';
+import { resolve } from '$app/paths';
+import { RestError } from '$lib/rest-client';
+import {
+  listJobs as fetchJobs,
+  listRuns as fetchRuns,
+  startRun as postRun
+} from './automation-client';
 import type { I18n } from '$lib/i18n/i18n.svelte';
 import {
-  jobViewSchema,
   resolveParameters,
-  runViewSchema,
   type JobParameter,
   type JobView,
   type ParameterValue,
-  type RunCreate,
   type RunView
 } from '$lib/shared/automation/schema';
 
@@ -26,9 +30,7 @@ const cache = new Map<string, { at: number; jobs: Promise<JobView[]> }>();
 export function listJobs(workspaceId: string, fresh = false): Promise<JobView[]> {
   const hit = cache.get(workspaceId);
   if (!fresh && hit !== undefined && Date.now() - hit.at < JOBS_FRESH_MS) return hit.jobs;
-  const jobs = rest('GET', `/workspaces/${encodeURIComponent(workspaceId)}/jobs`, {
-    schema: z.array(jobViewSchema)
-  });
+  const jobs = fetchJobs(workspaceId);
   cache.set(workspaceId, { at: Date.now(), jobs });
   // A failure is not kept: the next caller asks again.
   jobs.catch(() => {
@@ -37,21 +39,8 @@ export function listJobs(workspaceId: string, fresh = false): Promise<JobView[]>
   return jobs;
 }
 
-/** What a run is started with: the body of `POST jobs/<id>/runs`. */
-export type StartRunInput = RunCreate;
-
 /** Starts a run; resolves with its id, rejects with a RestError (refusals: 409, 400). */
-export async function startRun(
-  workspaceId: string,
-  jobId: string,
-  input: StartRunInput
-): Promise<{ id: string; state: string }> {
-  return rest(
-    'POST',
-    `/workspaces/${encodeURIComponent(workspaceId)}/jobs/${encodeURIComponent(jobId)}/runs`,
-    { body: input, schema: z.object({ id: z.string(), state: z.string() }) }
-  );
-}
+export const startRun = postRun;
 
 /** Which runs to list: the thing they are linked to. */
 export interface RunFilter {
@@ -64,19 +53,12 @@ export interface RunFilter {
 
 /** The runs linked to `filter`, newest first. */
 export function listRuns(workspaceId: string, filter: RunFilter, limit = 50): Promise<RunView[]> {
-  const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(filter)) {
-    if (typeof value === 'string' && value !== '') query.set(key, value);
-  }
-  query.set('limit', String(limit));
-  return rest('GET', `/workspaces/${encodeURIComponent(workspaceId)}/runs?${query}`, {
-    schema: z.array(runViewSchema)
-  });
+  return fetchRuns(workspaceId, { ...filter, limit });
 }
 
 /** The page of a run (docs/design.md §2: `/w/<ws>/runs/<id>`). */
 export function runHref(workspaceId: string, runId: string): string {
-  return `/w/${encodeURIComponent(workspaceId)}/runs/${encodeURIComponent(runId)}`;
+  return resolve('/w/[ws]/runs/[id]', { ws: workspaceId, id: runId });
 }
 
 const parameterIssuesSchema = z.array(
@@ -172,7 +154,9 @@ export function valueProblem(
       return null;
     }
     case 'choice':
-      return (parameter.choices ?? []).includes(text) ? null : { key: 'automationRuns.param.choice' };
+      return (parameter.choices ?? []).includes(text)
+        ? null
+        : { key: 'automationRuns.param.choice' };
     case 'string':
     case 'secret':
       if (parameter.min !== undefined && text.length < parameter.min) {

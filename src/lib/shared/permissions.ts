@@ -45,11 +45,6 @@ const ACTION_MIN_ROLE = {
   'freezes.manage': 'admin',
   // The server fetches the NetBox address given: admins only.
   'cmdb.netbox': 'admin',
-  // Operators run jobs; admins define them and hold the secrets and runner tokens.
-  'automation.run': 'operator',
-  'automation.manage': 'admin',
-  'credentials.manage': 'admin',
-  'runners.manage': 'admin',
   'oncall.manage': 'operator',
   // Operators run jobs (gated by changes where the job asks); admins define jobs, hold the
   // credentials and register remote runners.

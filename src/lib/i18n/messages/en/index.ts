@@ -10,6 +10,7 @@ import { alerts } from './alerts';
 import { apiDocs } from './api-docs';
 import { archive } from './archive';
 import { automation } from './automation';
+import { automationRuns } from './automation-runs';
 import { audit } from './audit';
 import { auth } from './auth';
 import { board } from './board';
@@ -57,6 +58,7 @@ export const en = {
   ...notify,
   ...cmdbImport,
   ...automation,
+  ...automationRuns,
   ...errors
 } as const;
 

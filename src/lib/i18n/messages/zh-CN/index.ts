@@ -9,6 +9,7 @@ import { alerts } from './alerts';
 import { apiDocs } from './api-docs';
 import { archive } from './archive';
 import { automation } from './automation';
+import { automationRuns } from './automation-runs';
 import { audit } from './audit';
 import { auth } from './auth';
 import { board } from './board';
@@ -54,5 +55,6 @@ export const zhCN: Messages = {
   ...notify,
   ...cmdbImport,
   ...automation,
+  ...automationRuns,
   ...errors
 };
