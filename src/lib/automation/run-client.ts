@@ -224,3 +224,19 @@ export function describeProblem(t: I18n['t'], problem: ValueProblem): string {
       return t(problem.key);
   }
 }
+
+/**
+ * The jobs proposed as remediations of an incident: those with a remediation rule whose labels
+ * all match the incident's labels (a rule naming no labels proposes nothing), by name.
+ */
+export function proposedRemediations(
+  jobs: readonly JobView[],
+  labels: Readonly<Record<string, string>>
+): JobView[] {
+  return jobs
+    .filter((job) => {
+      const wanted = Object.entries(job.remediation?.labels ?? {});
+      return wanted.length > 0 && wanted.every(([name, value]) => labels[name] === value);
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
