@@ -5,7 +5,6 @@
  * their problems, and the refusals the UI explains.
  */
 import { z } from 'zod';
-import { resolve } from '$app/paths';
 import { RestError } from '$lib/rest-client';
 import {
   listJobs as fetchJobs,
@@ -54,11 +53,6 @@ export interface RunFilter {
 /** The runs linked to `filter`, newest first. */
 export function listRuns(workspaceId: string, filter: RunFilter, limit = 50): Promise<RunView[]> {
   return fetchRuns(workspaceId, { ...filter, limit });
-}
-
-/** The page of a run (docs/design.md §2: `/w/<ws>/runs/<id>`). */
-export function runHref(workspaceId: string, runId: string): string {
-  return resolve('/w/[ws]/runs/[id]', { ws: workspaceId, id: runId });
 }
 
 const parameterIssuesSchema = z.array(
