@@ -63,7 +63,8 @@ export default defineConfig({
       'tests/records/**/*.test.ts',
       'tests/sync/**/*.test.ts',
       'tests/api/**/*.test.ts',
-      'tests/alerts/**/*.test.ts'
+      'tests/alerts/**/*.test.ts',
+      'tests/automation/**/*.test.ts'
     ],
     setupFiles: ['tests/setup/databases.ts'],
     environment: 'node',

@@ -5,6 +5,8 @@
  * the SvelteKit server bundle and the process entry (entries/main.ts, or the Vite dev plugin)
  * are separate module graphs: importing this file twice must not create two DocStores.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DocStore } from '../sync-server/doc-store';
 import {
   SyncAccessError,
@@ -47,6 +49,15 @@ import { CmdbStore } from '../src/lib/server/cmdb/cmdb-store';
 import { CmdbService } from '../src/lib/server/cmdb/cmdb-service';
 import { cmdbExtension, cmdbMirrorExtension } from '../src/lib/server/cmdb/cmdb-extension';
 import { OncallService, type MemberInfo } from '../src/lib/server/oncall/oncall-service';
+import { AutomationStore } from '../src/lib/server/automation/automation-store';
+import { AutomationService, SYSTEM_ACTOR } from '../src/lib/server/automation/automation-service';
+import {
+  AutomationRunner,
+  automationDefaults,
+  type AutomationLimits
+} from '../src/lib/server/automation/automation-runner';
+import { RunOutputs } from '../src/lib/server/automation/run-output';
+import { execute } from '../src/lib/server/automation/exec/execute';
 import { FileStore } from '../src/lib/server/runbooks/files-store';
 import { runbookExtension } from '../src/lib/server/runbooks/runbooks-extension';
 import { RunbookIndex } from '../src/lib/server/runbooks/runbooks-store';
@@ -92,6 +103,8 @@ export interface RuntimeOptions {
   delivery?: Partial<DeliveryOptions>;
   /** The archive sweeper's clock and pace (tests). */
   archive?: { now?: () => number; intervalMs?: number; batchSize?: number };
+  /** Automation's limits and timers (tests: short ones), and where runs work. */
+  automation?: Partial<AutomationLimits> & { workRoot?: string; gitCacheDir?: string };
 }
 
 /**
@@ -175,6 +188,7 @@ export type Services = Pick<
   | 'notificationsStore'
   | 'oncallStore'
   | 'cmdbStore'
+  | 'automationStore'
   | 'runbookIndex'
   | 'runbookVersions'
   | 'files'
@@ -196,6 +210,7 @@ export function createStores(records: Records, config: Pick<Config, 'dataDir'>):
     notificationsStore: new NotificationsStore(records),
     oncallStore: new OncallStore(records),
     cmdbStore: new CmdbStore(records),
+    automationStore: new AutomationStore(records),
     runbookIndex: new RunbookIndex(records),
     runbookVersions: new RunbookVersions(records),
     files: new FileStore(records, config.dataDir)
@@ -262,10 +277,11 @@ export async function createRuntime(
     limits: options.limits,
     hooks: extensionHooks(extensions, logger)
   });
+  const box = new SecretBox(secretKeyLoader(config));
   const board = new BoardService({ store: stores.boardStore, docs, recorder: activityRecorder });
   const notifications = new NotificationService({
     store: stores.notificationsStore,
-    box: new SecretBox(secretKeyLoader(config)),
+    box,
     logger,
     ...(config.origin ? { origin: config.origin } : {}),
     ...(options.delivery ? { delivery: options.delivery } : {}),
@@ -389,6 +405,83 @@ export async function createRuntime(
         (await stores.accounts.listMembers(workspaceId)).map((m) => [m.userId, m.name || m.email])
       )
   });
+  const automationLimits: AutomationLimits = { ...automationDefaults, ...options.automation };
+  const runOutputs = new RunOutputs({
+    store: stores.automationStore,
+    logger,
+    maxBytes: automationLimits.maxLogBytes,
+    flushMs: automationLimits.outputFlushMs
+  });
+  const automation: AutomationService = new AutomationService({
+    store: stores.automationStore,
+    box,
+    gate: (workspaceId, ref, environments) => changes.gateRun(workspaceId, ref, environments),
+    task: async (workspaceId, ref) => {
+      const task = await stores.taskCards.find(workspaceId, ref);
+      return task ? { id: task.id, kind: task.kind } : null;
+    },
+    runbookExists: async (workspaceId, id) =>
+      (await stores.runbookIndex.get(workspaceId, id)) !== null,
+    inventoryItems: async (workspaceId) => (await stores.cmdbStore.all(workspaceId)).items,
+    memberNames: async (workspaceId) =>
+      new Map(
+        (await stores.accounts.listMembers(workspaceId)).map((m) => [m.userId, m.name || m.email])
+      ),
+    docs,
+    onQueued: () => automationRunner.kick(),
+    // A finished run's facts beyond its row: the task's or incident's activity and the audit log.
+    onFinished: async (run) => {
+      const taskId = run.taskId ?? run.incidentId ?? run.changeId;
+      const at = run.finishedAt ?? new Date().toISOString();
+      if (taskId) {
+        await stores.taskActivity.append(run.workspaceId, [
+          {
+            taskId,
+            at,
+            by: run.requestedBy === SYSTEM_ACTOR ? null : run.requestedBy,
+            action: 'job_run_finished',
+            field: run.id,
+            from: run.jobName,
+            to: run.state
+          }
+        ]);
+      }
+      await stores.accounts.audit({
+        workspaceId: run.workspaceId,
+        actorId: run.requestedBy === SYSTEM_ACTOR ? null : run.requestedBy,
+        actorLabel: run.runnerId ? `runner:${run.runnerId}` : 'runner',
+        action: 'run.finished',
+        target: `run:${run.id}`,
+        details: {
+          job: run.jobName,
+          state: run.state,
+          exitCode: run.exitCode,
+          gate: run.gate,
+          reason: run.reason
+        }
+      });
+    },
+    logger,
+    ...(options.now ? { now: options.now } : {})
+  });
+  const automationRunner: AutomationRunner = new AutomationRunner({
+    service: automation,
+    store: stores.automationStore,
+    outputs: runOutputs,
+    execute,
+    places: {
+      // Outside DATA_DIR: a run's files (keys, vault passwords) live only while it runs.
+      workRoot: options.automation?.workRoot ?? join(tmpdir(), 'runboard', 'runs'),
+      gitCacheDir: options.automation?.gitCacheDir ?? join(tmpdir(), 'runboard', 'git'),
+      killGraceMs: automationLimits.killGraceMs
+    },
+    limits: automationLimits,
+    logger,
+    ...(options.now ? { now: options.now } : {})
+  });
+  const automationStart = automationRunner.start().catch((error: unknown) => {
+    logger.error('automation: the runner did not start', { error: String(error) });
+  });
   // The outbox worker; messages a previous run left are sent (notifications-service.ts).
   void notifications.start().catch((error: unknown) => {
     logger.error('notifications: the outbox worker did not start', { error: String(error) });
@@ -429,6 +522,9 @@ export async function createRuntime(
     notifications,
     oncall,
     cmdb,
+    automation,
+    automationRunner,
+    runOutputs,
     cmdbMirror,
     cmdbHistory,
     activityRecorder,
@@ -443,6 +539,8 @@ export async function createRuntime(
         clearInterval(recheck);
         await alertsCatchUp;
         await changesCatchUp;
+        await automationStart;
+        await automationRunner.close();
         await changes.settled();
         await oncall.stop();
         await notifications.stop();

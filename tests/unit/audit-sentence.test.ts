@@ -91,6 +91,33 @@ const SAMPLES: Record<AuditAction, Partial<AuditEntryInfo>[]> = {
   'change.cause_unmarked': [{ target: 'change:c1', details: { ref: 'OPS-7', incident: 'OPS-9' } }],
   'freeze.created': [{ target: 'freeze:f1', details: { reason: 'Singles day' } }],
   'freeze.deleted': [{ target: 'freeze:f1', details: { reason: 'Singles day' } }],
+  'job.created': [{ target: 'job:j1', details: { name: 'Restart replica', kind: 'shell' } }],
+  'job.updated': [{ target: 'job:j1', details: { name: 'Restart replica', fields: ['script'] } }],
+  'job.deleted': [{ target: 'job:j1', details: { name: 'Restart replica' } }],
+  'credential.created': [
+    { target: 'credential:c1', details: { name: 'deploy key', kind: 'ssh_key' } }
+  ],
+  'credential.updated': [
+    { target: 'credential:c1', details: { name: 'deploy key', secretReplaced: true } },
+    { target: 'credential:c1', details: { name: 'deploy key', secretReplaced: false } }
+  ],
+  'credential.deleted': [{ target: 'credential:c1', details: { name: 'deploy key' } }],
+  'runner.created': [{ target: 'runner:r1', details: { name: 'dc-east' } }],
+  'runner.deleted': [{ target: 'runner:r1', details: { name: 'dc-east' } }],
+  'run.requested': [
+    { target: 'run:r1', details: { job: 'Restart replica', gate: null } },
+    { target: 'run:r1', details: { job: 'Restart replica', gate: 'OPS-12' } }
+  ],
+  'run.refused': [{ target: 'job:j1', details: { code: 'outside_window', message: 'x' } }],
+  'run.cancelled': [{ target: 'run:r1', details: { job: 'Restart replica' } }],
+  'run.finished': [
+    {
+      actorId: null,
+      actorLabel: 'runner',
+      target: 'run:r1',
+      details: { job: 'Restart replica', state: 'succeeded', exitCode: 0 }
+    }
+  ],
   'user.created': [{ actorId: null, actorLabel: 'cli', details: { email: 'bo@x.test' } }],
   'account.updated': [{ details: { fields: ['name'] } }],
   'auth.signup': [{ details: { via: 'invite' } }],
@@ -238,7 +265,11 @@ describe('audit actions', () => {
       'integration',
       'channel',
       'change',
-      'freeze'
+      'freeze',
+      'job',
+      'credential',
+      'runner',
+      'run'
     ]);
     expect(WORKSPACE_AUDIT_ACTIONS.every((a) => AUDIT_ACTION_SCOPES[a] === 'workspace')).toBe(true);
   });

@@ -17,6 +17,10 @@ import type { ArchiveStore } from './archive/archive-store';
 import type { TaskArchiver } from './archive/archive-service';
 import type { BoardService } from './board/board-service';
 import type { AlertsService } from './alerts/alerts-service';
+import type { AutomationService } from './automation/automation-service';
+import type { AutomationStore } from './automation/automation-store';
+import type { AutomationRunner } from './automation/automation-runner';
+import type { RunOutputs } from './automation/run-output';
 import type { AlertsStore } from './alerts/alerts-store';
 import type { ChangesService } from './changes/changes-service';
 import type { ChangesStore } from './changes/changes-store';
@@ -68,6 +72,14 @@ export interface Runtime {
   cmdbStore: CmdbStore;
   /** Configuration items and relations over REST (cmdb/cmdb-service.ts). */
   cmdb: CmdbService;
+  /** Automation's records: jobs, credentials, runs, output, runners. */
+  automationStore: AutomationStore;
+  /** Jobs, credentials, runners and runs with their gate (automation/automation-service.ts). */
+  automation: AutomationService;
+  /** This node's runner: the queue, the processes, heartbeats, schedules. */
+  automationRunner: AutomationRunner;
+  /** Output of the runs going on this node, for live followers. */
+  runOutputs: RunOutputs;
   /** Keeps `cmdbStore`'s items and relations in step with the loaded CMDBs. */
   cmdbMirror: DocMirrorExtension;
   /** Item history and the cycle repair of loaded CMDBs: `settled()` waits for its writes. */

@@ -221,6 +221,47 @@ const SENTENCES: { readonly [A in AuditAction]: (facts: Facts) => string } = {
     ctx.t('audit.sentence.freeze.created', { actor, reason: text(details.reason) ?? '?' }),
   'freeze.deleted': ({ actor, details, ctx }) =>
     ctx.t('audit.sentence.freeze.deleted', { actor, reason: text(details.reason) ?? '?' }),
+  'job.created': ({ actor, details, ctx }) =>
+    ctx.t('audit.sentence.job.created', { actor, name: text(details.name) ?? '?' }),
+  'job.updated': ({ actor, details, ctx }) =>
+    ctx.t('audit.sentence.job.updated', { actor, name: text(details.name) ?? '?' }),
+  'job.deleted': ({ actor, details, ctx }) =>
+    ctx.t('audit.sentence.job.deleted', { actor, name: text(details.name) ?? '?' }),
+  'credential.created': ({ actor, details, ctx }) =>
+    ctx.t('audit.sentence.credential.created', { actor, name: text(details.name) ?? '?' }),
+  'credential.updated': ({ actor, details, ctx }) =>
+    ctx.t(
+      details.secretReplaced === true
+        ? 'audit.sentence.credential.rotated'
+        : 'audit.sentence.credential.updated',
+      { actor, name: text(details.name) ?? '?' }
+    ),
+  'credential.deleted': ({ actor, details, ctx }) =>
+    ctx.t('audit.sentence.credential.deleted', { actor, name: text(details.name) ?? '?' }),
+  'runner.created': ({ actor, details, ctx }) =>
+    ctx.t('audit.sentence.runner.created', { actor, name: text(details.name) ?? '?' }),
+  'runner.deleted': ({ actor, details, ctx }) =>
+    ctx.t('audit.sentence.runner.deleted', { actor, name: text(details.name) ?? '?' }),
+  'run.requested': ({ actor, details, ctx }) =>
+    text(details.gate) === null
+      ? ctx.t('audit.sentence.run.requested', { actor, job: text(details.job) ?? '?' })
+      : ctx.t('audit.sentence.run.requestedUnder', {
+          actor,
+          job: text(details.job) ?? '?',
+          change: text(details.gate) ?? '?'
+        }),
+  'run.refused': ({ actor, details, ctx }) =>
+    ctx.t('audit.sentence.run.refused', {
+      actor,
+      reason: ctx.t(`error.${text(details.code) ?? 'forbidden'}` as 'error.forbidden')
+    }),
+  'run.cancelled': ({ actor, details, ctx }) =>
+    ctx.t('audit.sentence.run.cancelled', { actor, job: text(details.job) ?? '?' }),
+  'run.finished': ({ details, ctx }) =>
+    ctx.t('audit.sentence.run.finished', {
+      job: text(details.job) ?? '?',
+      state: ctx.t(`runs.state.${text(details.state) ?? 'failed'}` as 'runs.state.failed')
+    }),
   'user.created': ({ actor, details, ctx, targetUser }) =>
     ctx.t('audit.sentence.user.created', { actor, email: text(details.email) ?? targetUser }),
   'account.updated': ({ actor, ctx }) => ctx.t('audit.sentence.account.updated', { actor }),

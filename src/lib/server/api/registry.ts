@@ -4,6 +4,7 @@
  */
 import { authOperations, setupOperations, tokenOperations } from '../accounts/accounts-api';
 import { alertOperations } from '../alerts/alerts-api';
+import { automationOperations } from '../automation/automation-api';
 import { archiveOperations } from '../archive/archive-api';
 import { changeOperations } from '../changes/changes-api';
 import { cmdbOperations } from '../cmdb/cmdb-api';
@@ -54,6 +55,11 @@ export const apiTags: readonly TagSpec[] = [
     description:
       'Configuration items, their relations and impact, history, import, export and the Ansible inventory.'
   },
+  {
+    name: 'automation',
+    description:
+      'Jobs (shell scripts and Ansible playbooks), their runs and output, credentials and remote runners.'
+  },
   { name: 'workspaces', description: 'Your workspaces: list, create, rename.' },
   { name: 'members', description: 'Members of a workspace and their roles.' },
   { name: 'invites', description: 'Invite links with a role and an expiry.' },
@@ -72,6 +78,7 @@ export const operations: readonly Operation[] = [
   ...notificationOperations,
   ...oncallOperations,
   ...cmdbOperations,
+  ...automationOperations,
   ...runbookOperations,
   ...workspaceOperations,
   ...inviteOperations,

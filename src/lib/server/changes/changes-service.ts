@@ -320,6 +320,67 @@ export class ChangesService {
     return change;
   }
 
+  /**
+   * Whether automation may run now under change `ref` (automation-service.ts, docs/automation.md
+   * "Gating"): the change is approved, scheduled or in progress (an emergency change also once
+   * submitted, since it may start at once), now is inside its window, and no freeze applies to
+   * its items' environments or the run's own, unless it is an emergency change. Refusals carry
+   * their contract codes: `change_required` (no such change), `change_not_approved`,
+   * `outside_window`, `frozen`.
+   */
+  async gateRun(
+    workspaceId: string,
+    ref: string,
+    environments: readonly string[]
+  ): Promise<{ id: string; key: string | null; type: ChangeType }> {
+    const change =
+      (await this.deps.store.change(workspaceId, ref)) ??
+      (await this.deps.store.changeByKey(workspaceId, ref));
+    if (!change) {
+      throw new DomainError('change_required', `no change ${ref} in this workspace`);
+    }
+    const name = change.taskKey ?? change.id;
+    const emergency = change.type === 'emergency';
+    const allowed: readonly ChangeState[] = emergency
+      ? ['submitted', 'approved', 'scheduled', 'in_progress']
+      : ['approved', 'scheduled', 'in_progress'];
+    if (!allowed.includes(change.state)) {
+      throw new DomainError(
+        'change_not_approved',
+        `change ${name} is ${change.state}, not approved`,
+        {
+          details: { change: name, state: change.state }
+        }
+      );
+    }
+    const now = this.iso();
+    if (now < change.windowStart || now >= change.windowEnd) {
+      throw new DomainError(
+        'outside_window',
+        `now is outside the window of change ${name} (${change.windowStart} – ${change.windowEnd})`,
+        { details: { change: name, windowStart: change.windowStart, windowEnd: change.windowEnd } }
+      );
+    }
+    if (!emergency) {
+      const end = new Date(this.now() + 1).toISOString();
+      const freezes = await this.deps.store.freezesOverlapping(workspaceId, now, end);
+      if (freezes.length > 0) {
+        const items = await this.deps.store.itemFacts(
+          workspaceId,
+          await this.deps.store.items(change.id)
+        );
+        const envs = [...items.map((item) => item.environment), ...environments];
+        const blocking = freezes.filter((freeze) => freezeApplies(freeze, envs));
+        if (blocking.length > 0) {
+          throw new DomainError('frozen', `a change freeze is on: ${blocking[0]!.reason}`, {
+            details: { freezes: blocking.map(freezeBody) }
+          });
+        }
+      }
+    }
+    return { id: change.id, key: change.taskKey, type: change.type };
+  }
+
   private window(
     input: { windowStart?: string; windowEnd?: string },
     timeZone: string,

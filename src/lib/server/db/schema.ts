@@ -628,6 +628,7 @@ export interface AutomationRunsTable {
   started_at: string | null;
   finished_at: string | null;
   heartbeat_at: string | null;
+  cancel_requested: number;
 }
 
 /** Output of a run still going, in order (migration 16). */

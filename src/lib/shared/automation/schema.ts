@@ -143,7 +143,11 @@ export const jobCreateSchema = z
       }
       names.add(key);
       for (const issue of parameterDefinitionIssues(p)) {
-        ctx.addIssue({ code: 'custom', path: ['parameters', i, ...issue.path], message: issue.message });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['parameters', i, ...issue.path],
+          message: issue.message
+        });
       }
     }
   })
@@ -433,7 +437,8 @@ export function resolveParameters(
   }
   for (const p of definitions) {
     const raw = Object.hasOwn(given, p.name) ? given[p.name] : p.default;
-    const empty = raw === undefined || (typeof raw === 'string' && raw === '' && p.type !== 'boolean');
+    const empty =
+      raw === undefined || (typeof raw === 'string' && raw === '' && p.type !== 'boolean');
     if (empty) {
       if (p.required) issues.push({ name: p.name, message: 'is required' });
       continue;
@@ -451,7 +456,5 @@ export function maskedParameters(
   values: Readonly<Record<string, ParameterValue>>
 ): Record<string, ParameterValue> {
   const secret = new Set(definitions.filter((d) => d.type === 'secret').map((d) => d.name));
-  return Object.fromEntries(
-    Object.entries(values).map(([k, v]) => [k, secret.has(k) ? MASK : v])
-  );
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, secret.has(k) ? MASK : v]));
 }

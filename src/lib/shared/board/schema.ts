@@ -374,7 +374,8 @@ export const activityActionSchema = z
     'checklist_removed',
     'key_assigned',
     'run_step_checked',
-    'run_step_unchecked'
+    'run_step_unchecked',
+    'job_run_finished'
   ])
   .meta({ id: 'ActivityAction', description: 'What happened to a task.' });
 export type ActivityAction = z.infer<typeof activityActionSchema>;

@@ -37,6 +37,11 @@ export const DOMAIN_ERROR_CODES = [
   'self_approval',
   'not_an_approver',
   'frozen',
+  // Automation: a gated job run without a change, under a change not approved, or outside
+  // its window (a freeze is `frozen`).
+  'change_required',
+  'change_not_approved',
+  'outside_window',
   // CMDB: a relation that would close a dependency cycle; an import with bad rows (nothing
   // imported; `details` lists `{ row, message }`).
   'cycle',

@@ -28,6 +28,12 @@ export const errors = {
   'error.self_approval': 'You requested this change, so you cannot approve it yourself.',
   'error.not_an_approver': 'The approval policy does not count your approval for this change.',
   'error.frozen': 'The change window falls in a change freeze. Pick another window.',
+  'error.change_required':
+    'This job needs an approved change: start it from the change, or pick the change it belongs to.',
+  'error.change_not_approved':
+    'The change is not approved yet, so its jobs cannot run. An emergency change may run once submitted.',
+  'error.outside_window':
+    'It is outside the change window. Run the job between the window’s start and end.',
   'error.secret_key_required':
     'Credentials cannot be saved: the server has no secret key (RUNBOARD_SECRET_KEY).',
   'error.invalid_secret': 'The integration secret is missing or wrong.',

@@ -8,6 +8,7 @@ import type { ParamNames, Translation } from '../types';
 import { account } from './account';
 import { alerts } from './alerts';
 import { apiDocs } from './api-docs';
+import { automationCore } from './automation-core';
 import { archive } from './archive';
 import { automation } from './automation';
 import { automationRuns } from './automation-runs';
@@ -54,6 +55,7 @@ export const en = {
   ...channels,
   ...changes,
   ...changesUi,
+  ...automationCore,
   ...rebase,
   ...notify,
   ...cmdbImport,

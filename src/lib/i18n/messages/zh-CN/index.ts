@@ -7,6 +7,7 @@ import type { Messages } from '../en';
 import { account } from './account';
 import { alerts } from './alerts';
 import { apiDocs } from './api-docs';
+import { automationCore } from './automation-core';
 import { archive } from './archive';
 import { automation } from './automation';
 import { automationRuns } from './automation-runs';
@@ -51,6 +52,7 @@ export const zhCN: Messages = {
   ...channels,
   ...changes,
   ...changesUi,
+  ...automationCore,
   ...rebase,
   ...notify,
   ...cmdbImport,

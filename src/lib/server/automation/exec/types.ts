@@ -4,7 +4,12 @@
  * Free of the database, the config and SvelteKit, so the server's own runner and the remote
  * runner process (`npm run start:runner`) execute runs with the same code.
  */
-import type { GitSource, HostRecap, JobKind, ParameterValue } from '../../../shared/automation/schema';
+import type {
+  GitSource,
+  HostRecap,
+  JobKind,
+  ParameterValue
+} from '../../../shared/automation/schema';
 import type { CredentialKind } from '../../../shared/automation/schema';
 
 /** A credential's plain value, handed to one run and written only into its working directory. */

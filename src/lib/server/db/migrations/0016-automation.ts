@@ -10,7 +10,8 @@
  * - `automation_runs`: the durable queue and the record of every run: who asked, from where,
  *   under which change (`gate`), the job as it was at the request (`spec`, with credential ids,
  *   not values), the parameters (secret values sealed), the outcome. `claimed_by` is the node or
- *   runner that runs it and `heartbeat_at` when it last said so.
+ *   runner that runs it and `heartbeat_at` when it last said so; `cancel_requested` asks
+ *   whoever runs it to stop.
  * - `automation_run_output`: output of runs still going, in chunks, so a follower on any node
  *   and a restart see it; folded into `automation_run_logs` when the run ends.
  * - `automation_run_logs`: a finished run's output, gzip-compressed, capped.
@@ -78,7 +79,8 @@ CREATE TABLE automation_runs (
   created_at     TEXT NOT NULL,
   started_at     TEXT,
   finished_at    TEXT,
-  heartbeat_at   TEXT
+  heartbeat_at   TEXT,
+  cancel_requested ${d.int} NOT NULL
 ${d.tableEnd};
 
 CREATE INDEX automation_runs_queue ON automation_runs (state, created_at);

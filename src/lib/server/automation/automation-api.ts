@@ -1,0 +1,720 @@
+/**
+ * REST operations of automation (docs/automation.md): jobs (admins define them), runs
+ * (operators start and cancel them, every member reads them and their output), credentials
+ * (admins; the secret is never returned) and remote runners (admins; the token is shown once).
+ * Every definition change, credential change, run request and cancel is written to the audit
+ * log here; the end of a run is audited by the runner (composition root).
+ */
+import { z } from 'zod';
+import {
+  credentialCreateSchema,
+  credentialPatchSchema,
+  credentialViewSchema,
+  jobCreateSchema,
+  jobPatchSchema,
+  jobViewSchema,
+  runCreateSchema,
+  runStateSchema,
+  runViewSchema,
+  isFinalRunState,
+  type RunTrigger
+} from '$lib/shared/automation/schema';
+import { fromAwxSurvey } from '$lib/shared/automation/awx-survey';
+import { idSchema } from '$lib/shared/model/ids';
+import { defineOperation, queryBoolean, type Operation } from '$lib/server/api/operation';
+import { defineRawOperation } from '$lib/server/api/raw-operation';
+import { DomainError } from '$lib/shared/model/domain-error';
+import { workspaceParam, workspaceParams } from '../workspaces/workspaces-json';
+import { audit } from '../workspaces/workspaces-service';
+
+const TAGS = ['automation'] as const;
+const idParams = z.object({ ws: workspaceParam, id: idSchema });
+
+/** How recently a runner called in to count as online. */
+const RUNNER_ONLINE_MS = 60_000;
+
+// Jobs ----------------------------------------------------------------------------------------
+
+/** A job body may carry AWX's `survey_spec` instead of `parameters` (an AWX export). */
+const jobCreateBody = z
+  .looseObject({ survey_spec: z.unknown().optional() })
+  .transform((value, ctx) => {
+    const { survey_spec: survey, ...rest } = value;
+    if (survey !== undefined) {
+      if (rest['parameters'] !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['survey_spec'],
+          message: 'give parameters or survey_spec, not both'
+        });
+        return z.NEVER;
+      }
+      const converted = fromAwxSurvey(survey);
+      if (!converted.ok) {
+        for (const issue of converted.issues) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['survey_spec', 'spec', issue.index],
+            message: issue.message
+          });
+        }
+        return z.NEVER;
+      }
+      rest['parameters'] = converted.parameters;
+    }
+    return rest;
+  })
+  .pipe(jobCreateSchema)
+  .meta({
+    id: 'JobCreateBody',
+    description:
+      'A job. Parameters may come as AWX’s `survey_spec` (an AWX job template export) instead ' +
+      'of `parameters`.'
+  });
+
+export const listJobsOperation = defineOperation(
+  {
+    method: 'GET',
+    path: '/workspaces/{ws}/jobs',
+    operationId: 'listJobs',
+    summary: 'List jobs',
+    description: 'The workspace’s shell and Ansible jobs, by name.',
+    tags: TAGS,
+    auth: { member: 'read' },
+    params: workspaceParams,
+    responses: { 200: { description: 'The jobs.', schema: z.array(jobViewSchema) } }
+  },
+  async ({ request }) => ({
+    status: 200,
+    body: await request.runtime.automation.listJobs(request.workspaceId)
+  })
+);
+
+export const createJobOperation = defineOperation(
+  {
+    method: 'POST',
+    path: '/workspaces/{ws}/jobs',
+    operationId: 'createJob',
+    summary: 'Define a job',
+    description:
+      'A shell script or an Ansible playbook, inline or from a git repository, with typed ' +
+      'parameters (a script reads each as `RB_OPTION_<NAME>`, a playbook as an extra var), ' +
+      'credentials, an inventory, a timeout, a concurrency limit, an optional schedule and the ' +
+      'change requirement.',
+    tags: TAGS,
+    auth: { member: 'automation.manage' },
+    params: workspaceParams,
+    body: jobCreateBody,
+    responses: {
+      201: { description: 'The job.', schema: jobViewSchema },
+      400: { description: 'Invalid body (`invalid_input`, with the fields in `details`).' },
+      409: { description: 'The name is taken (`conflict`).' }
+    }
+  },
+  async ({ request, body }) => {
+    const job = await request.runtime.automation.createJob(
+      request.workspaceId,
+      body,
+      request.access.actorId
+    );
+    await audit(
+      request.runtime,
+      request.actor,
+      request.workspaceId,
+      'job.created',
+      `job:${job.id}`,
+      {
+        name: job.name,
+        kind: job.kind,
+        requiresChange: job.requiresChange
+      }
+    );
+    return { status: 201, body: job };
+  }
+);
+
+export const getJobOperation = defineOperation(
+  {
+    method: 'GET',
+    path: '/workspaces/{ws}/jobs/{id}',
+    operationId: 'getJob',
+    summary: 'Get a job',
+    tags: TAGS,
+    auth: { member: 'read' },
+    params: idParams,
+    responses: {
+      200: { description: 'The job.', schema: jobViewSchema },
+      404: { description: 'No such job.' }
+    }
+  },
+  async ({ request, params }) => ({
+    status: 200,
+    body: await request.runtime.automation.getJob(request.workspaceId, params.id)
+  })
+);
+
+export const updateJobOperation = defineOperation(
+  {
+    method: 'PATCH',
+    path: '/workspaces/{ws}/jobs/{id}',
+    operationId: 'updateJob',
+    summary: 'Change a job',
+    description:
+      'Fields given replace the job’s; `null` clears an optional one. Runs already ' +
+      'requested keep the job as it was.',
+    tags: TAGS,
+    auth: { member: 'automation.manage' },
+    params: idParams,
+    body: jobPatchSchema,
+    responses: {
+      200: { description: 'The job.', schema: jobViewSchema },
+      400: { description: 'Invalid body.' },
+      404: { description: 'No such job.' }
+    }
+  },
+  async ({ request, params, body }) => {
+    const job = await request.runtime.automation.updateJob(request.workspaceId, params.id, body);
+    await audit(
+      request.runtime,
+      request.actor,
+      request.workspaceId,
+      'job.updated',
+      `job:${job.id}`,
+      {
+        name: job.name,
+        fields: Object.keys(body)
+      }
+    );
+    return { status: 200, body: job };
+  }
+);
+
+export const deleteJobOperation = defineOperation(
+  {
+    method: 'DELETE',
+    path: '/workspaces/{ws}/jobs/{id}',
+    operationId: 'deleteJob',
+    summary: 'Delete a job',
+    description: 'Its runs and their output stay.',
+    tags: TAGS,
+    auth: { member: 'automation.manage' },
+    params: idParams,
+    responses: { 204: { description: 'Deleted.' }, 404: { description: 'No such job.' } }
+  },
+  async ({ request, params }) => {
+    const job = await request.runtime.automation.deleteJob(request.workspaceId, params.id);
+    await audit(
+      request.runtime,
+      request.actor,
+      request.workspaceId,
+      'job.deleted',
+      `job:${job.id}`,
+      {
+        name: job.name
+      }
+    );
+    return { status: 204, body: undefined };
+  }
+);
+
+// Runs ----------------------------------------------------------------------------------------
+
+/** Where a run came from, as far as the request tells. */
+function triggerOf(body: z.output<typeof runCreateSchema>): RunTrigger {
+  if (body.runbookId) return 'runbook';
+  if (body.incidentId) return 'incident';
+  if (body.changeId && body.purpose && body.purpose !== 'remediation') return 'change';
+  if (body.taskId) return 'task';
+  return 'api';
+}
+
+export const startRunOperation = defineOperation(
+  {
+    method: 'POST',
+    path: '/workspaces/{ws}/jobs/{id}/runs',
+    operationId: 'startRun',
+    summary: 'Run a job',
+    description:
+      'Queues a run. Parameters are checked against the job’s (400 with `details: [{ name, ' +
+      'message }]`). A job that requires an approved change is refused with 409 ' +
+      '`change_required` (no change given), `change_not_approved`, `outside_window` (now is not ' +
+      'inside the change’s window) or `frozen` (a freeze applies; an emergency change is ' +
+      'exempt). Link the run to a task, incident, change or runbook step to find it there.',
+    tags: TAGS,
+    auth: { member: 'automation.run' },
+    params: idParams,
+    body: runCreateSchema,
+    responses: {
+      202: {
+        description: 'Queued.',
+        schema: z.object({ id: z.string(), state: runStateSchema }).meta({ id: 'RunQueued' })
+      },
+      400: { description: 'A bad parameter (`invalid_input`).' },
+      404: { description: 'No such job, task, change, incident or runbook.' },
+      409: { description: 'Refused by the gate (see above).' }
+    }
+  },
+  async ({ request, params, body }) => {
+    const { automation } = request.runtime;
+    try {
+      const run = await automation.startRun(
+        request.workspaceId,
+        params.id,
+        body,
+        { userId: request.access.actorId },
+        triggerOf(body)
+      );
+      await audit(
+        request.runtime,
+        request.actor,
+        request.workspaceId,
+        'run.requested',
+        `run:${run.id}`,
+        {
+          job: run.jobName,
+          gate: run.gate,
+          check: run.check,
+          parameters: run.parameters
+        }
+      );
+      return { status: 202, body: { id: run.id, state: run.state } };
+    } catch (error) {
+      if (error instanceof DomainError && GATE_CODES.has(error.code)) {
+        // A refusal is a fact worth keeping too: who tried to run what, and why not.
+        await audit(
+          request.runtime,
+          request.actor,
+          request.workspaceId,
+          'run.refused',
+          `job:${params.id}`,
+          {
+            code: error.code,
+            message: error.message,
+            changeId: body.changeId ?? null
+          }
+        );
+      }
+      throw error;
+    }
+  }
+);
+
+const GATE_CODES: ReadonlySet<string> = new Set([
+  'change_required',
+  'change_not_approved',
+  'outside_window',
+  'frozen'
+]);
+
+const runListQuery = z
+  .object({
+    jobId: idSchema.optional(),
+    taskId: z.string().max(100).optional(),
+    changeId: z.string().max(100).optional(),
+    incidentId: z.string().max(100).optional(),
+    runbookId: idSchema.optional(),
+    state: runStateSchema.optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50)
+  })
+  .strict();
+
+export const listRunsOperation = defineOperation(
+  {
+    method: 'GET',
+    path: '/workspaces/{ws}/runs',
+    operationId: 'listRuns',
+    summary: 'List runs',
+    description: 'Newest first; filter by job, task, change, incident, runbook or state.',
+    tags: TAGS,
+    auth: { member: 'read' },
+    params: workspaceParams,
+    query: runListQuery,
+    responses: { 200: { description: 'The runs.', schema: z.array(runViewSchema) } }
+  },
+  async ({ request, query }) => ({
+    status: 200,
+    body: await request.runtime.automation.listRuns(request.workspaceId, query)
+  })
+);
+
+export const getRunOperation = defineOperation(
+  {
+    method: 'GET',
+    path: '/workspaces/{ws}/runs/{id}',
+    operationId: 'getRun',
+    summary: 'Get a run',
+    description:
+      'A run as the server recorded it: state, exit code, who asked, from where, under which ' +
+      'change, the parameters (secrets masked) and, for playbooks, the recap per host.',
+    tags: TAGS,
+    auth: { member: 'read' },
+    params: idParams,
+    responses: {
+      200: { description: 'The run.', schema: runViewSchema },
+      404: { description: 'No such run.' }
+    }
+  },
+  async ({ request, params }) => ({
+    status: 200,
+    body: await request.runtime.automation.getRun(request.workspaceId, params.id)
+  })
+);
+
+export const runLogOperation = defineRawOperation(
+  {
+    method: 'GET',
+    path: '/workspaces/{ws}/runs/{id}/log',
+    operationId: 'getRunLog',
+    summary: 'A run’s output',
+    description:
+      'The output as the process printed it, ANSI colours included, secrets masked. With ' +
+      '`follow=1` the response streams until the run ends; `download=1` names it as a file.',
+    tags: TAGS,
+    auth: { member: 'read' },
+    params: idParams,
+    query: z.object({ follow: queryBoolean(), download: queryBoolean() }).strict(),
+    responses: {
+      200: { description: 'The output (`text/plain; charset=utf-8`).' },
+      404: { description: 'No such run.' }
+    }
+  },
+  async ({ request, params, query }) => {
+    const { automation, runOutputs } = request.runtime;
+    const run = await automation.findRun(request.workspaceId, params.id);
+    const headers: Record<string, string> = {
+      'content-type': 'text/plain; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff'
+    };
+    if (query.download) {
+      headers['content-disposition'] = `attachment; filename="run-${run.id}.log"`;
+    }
+    if (!query.follow || isFinalRunState(run.state)) {
+      return new Response(await automation.logText(run), { headers });
+    }
+    const encoder = new TextEncoder();
+    let stop = () => {};
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        let closed = false;
+        const close = () => {
+          if (closed) return;
+          closed = true;
+          stop();
+          controller.close();
+        };
+        const send = (text: string) => {
+          if (!closed && text !== '') controller.enqueue(encoder.encode(text));
+        };
+        const unsubscribe = runOutputs.follow(run.id, (chunk) => {
+          if (chunk === null) close();
+          else send(chunk);
+        });
+        if (unsubscribe) {
+          stop = unsubscribe;
+          return;
+        }
+        // Another node (or a remote runner through another node) runs it: follow the records.
+        let sent = 0;
+        const timer = setInterval(() => {
+          void (async () => {
+            const current = await automation.findRun(request.workspaceId, run.id);
+            const text = await automation.logText(current);
+            send(text.slice(sent));
+            sent = Math.max(sent, text.length);
+            if (isFinalRunState(current.state)) close();
+          })().catch(() => close());
+        }, 300);
+        stop = () => clearInterval(timer);
+      },
+      cancel() {
+        stop();
+      }
+    });
+    return new Response(stream, { headers });
+  }
+);
+
+export const cancelRunOperation = defineOperation(
+  {
+    method: 'POST',
+    path: '/workspaces/{ws}/runs/{id}/cancel',
+    operationId: 'cancelRun',
+    summary: 'Cancel a run',
+    description:
+      'A queued run is cancelled at once; a running one is stopped (its whole process group ' +
+      'gets SIGTERM, then SIGKILL) and ends `cancelled`.',
+    tags: TAGS,
+    auth: { member: 'automation.run' },
+    params: idParams,
+    responses: {
+      200: { description: 'The run after the request.', schema: runViewSchema },
+      404: { description: 'No such run.' },
+      409: { description: 'The run is over (`invalid_transition`).' }
+    }
+  },
+  async ({ request, params }) => {
+    const { automation, automationRunner } = request.runtime;
+    const run = await automation.cancelRun(request.workspaceId, params.id, (id) =>
+      automationRunner.stop(id)
+    );
+    await audit(
+      request.runtime,
+      request.actor,
+      request.workspaceId,
+      'run.cancelled',
+      `run:${run.id}`,
+      {
+        job: run.jobName
+      }
+    );
+    return { status: 200, body: run };
+  }
+);
+
+// Credentials ---------------------------------------------------------------------------------
+
+export const listCredentialsOperation = defineOperation(
+  {
+    method: 'GET',
+    path: '/workspaces/{ws}/credentials',
+    operationId: 'listCredentials',
+    summary: 'List credentials',
+    description: 'Names, kinds and users; never a secret.',
+    tags: TAGS,
+    auth: { member: 'automation.run' },
+    params: workspaceParams,
+    responses: { 200: { description: 'The credentials.', schema: z.array(credentialViewSchema) } }
+  },
+  async ({ request }) => ({
+    status: 200,
+    body: await request.runtime.automation.listCredentials(request.workspaceId)
+  })
+);
+
+export const createCredentialOperation = defineOperation(
+  {
+    method: 'POST',
+    path: '/workspaces/{ws}/credentials',
+    operationId: 'createCredential',
+    summary: 'Save a credential',
+    description:
+      'An SSH key, a password, an Ansible vault password or a token, sealed with AES-256-GCM ' +
+      'under the server’s secret key. The secret is never shown again.',
+    tags: TAGS,
+    auth: { member: 'credentials.manage' },
+    params: workspaceParams,
+    body: credentialCreateSchema,
+    responses: {
+      201: { description: 'The credential (without its secret).', schema: credentialViewSchema },
+      409: { description: 'The name is taken.' },
+      503: { description: 'No secret key to seal it under (`secret_key_required`).' }
+    }
+  },
+  async ({ request, body }) => {
+    const credential = await request.runtime.automation.createCredential(
+      request.workspaceId,
+      body,
+      request.access.actorId
+    );
+    await audit(
+      request.runtime,
+      request.actor,
+      request.workspaceId,
+      'credential.created',
+      `credential:${credential.id}`,
+      { name: credential.name, kind: credential.kind }
+    );
+    return { status: 201, body: credential };
+  }
+);
+
+export const updateCredentialOperation = defineOperation(
+  {
+    method: 'PATCH',
+    path: '/workspaces/{ws}/credentials/{id}',
+    operationId: 'updateCredential',
+    summary: 'Rename a credential or replace its secret',
+    tags: TAGS,
+    auth: { member: 'credentials.manage' },
+    params: idParams,
+    body: credentialPatchSchema,
+    responses: {
+      200: { description: 'The credential.', schema: credentialViewSchema },
+      404: { description: 'No such credential.' }
+    }
+  },
+  async ({ request, params, body }) => {
+    const credential = await request.runtime.automation.updateCredential(
+      request.workspaceId,
+      params.id,
+      body
+    );
+    await audit(
+      request.runtime,
+      request.actor,
+      request.workspaceId,
+      'credential.updated',
+      `credential:${credential.id}`,
+      { name: credential.name, secretReplaced: body.secret !== undefined }
+    );
+    return { status: 200, body: credential };
+  }
+);
+
+export const deleteCredentialOperation = defineOperation(
+  {
+    method: 'DELETE',
+    path: '/workspaces/{ws}/credentials/{id}',
+    operationId: 'deleteCredential',
+    summary: 'Delete a credential',
+    description: 'Refused (409 `conflict`) while a job uses it.',
+    tags: TAGS,
+    auth: { member: 'credentials.manage' },
+    params: idParams,
+    responses: {
+      204: { description: 'Deleted.' },
+      404: { description: 'No such credential.' },
+      409: { description: 'A job uses it.' }
+    }
+  },
+  async ({ request, params }) => {
+    const credential = await request.runtime.automation.deleteCredential(
+      request.workspaceId,
+      params.id
+    );
+    await audit(
+      request.runtime,
+      request.actor,
+      request.workspaceId,
+      'credential.deleted',
+      `credential:${credential.id}`,
+      { name: credential.name }
+    );
+    return { status: 204, body: undefined };
+  }
+);
+
+// Runners -------------------------------------------------------------------------------------
+
+const runnerSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    createdBy: z.string(),
+    createdAt: z.string(),
+    lastSeenAt: z.string().nullable(),
+    online: z.boolean()
+  })
+  .meta({ id: 'Runner' });
+
+export const listRunnersOperation = defineOperation(
+  {
+    method: 'GET',
+    path: '/workspaces/{ws}/runners',
+    operationId: 'listRunners',
+    summary: 'List remote runners',
+    tags: TAGS,
+    auth: { member: 'runners.manage' },
+    params: workspaceParams,
+    responses: { 200: { description: 'The runners.', schema: z.array(runnerSchema) } }
+  },
+  async ({ request }) => ({
+    status: 200,
+    body: await request.runtime.automation.listRunners(request.workspaceId, RUNNER_ONLINE_MS)
+  })
+);
+
+export const createRunnerOperation = defineOperation(
+  {
+    method: 'POST',
+    path: '/workspaces/{ws}/runners',
+    operationId: 'createRunner',
+    summary: 'Register a remote runner',
+    description:
+      'A runner process (`npm run start:runner`) near the infrastructure pulls this ' +
+      'workspace’s runs of jobs that name it, with the token returned here (shown once).',
+    tags: TAGS,
+    auth: { member: 'runners.manage' },
+    params: workspaceParams,
+    body: z.object({ name: z.string().trim().min(1).max(100) }).strict(),
+    responses: {
+      201: {
+        description: 'The runner and its token.',
+        schema: z
+          .object({ id: z.string(), name: z.string(), token: z.string() })
+          .meta({ id: 'RunnerCreated' })
+      }
+    }
+  },
+  async ({ request, body }) => {
+    const runner = await request.runtime.automation.createRunner(
+      request.workspaceId,
+      body.name,
+      request.access.actorId
+    );
+    await audit(
+      request.runtime,
+      request.actor,
+      request.workspaceId,
+      'runner.created',
+      `runner:${runner.id}`,
+      {
+        name: runner.name
+      }
+    );
+    return { status: 201, body: runner };
+  }
+);
+
+export const deleteRunnerOperation = defineOperation(
+  {
+    method: 'DELETE',
+    path: '/workspaces/{ws}/runners/{id}',
+    operationId: 'deleteRunner',
+    summary: 'Remove a remote runner',
+    description: 'Its token stops working at once. Refused (409) while a job names it.',
+    tags: TAGS,
+    auth: { member: 'runners.manage' },
+    params: idParams,
+    responses: {
+      204: { description: 'Removed.' },
+      404: { description: 'No such runner.' },
+      409: { description: 'A job names it.' }
+    }
+  },
+  async ({ request, params }) => {
+    const runner = await request.runtime.automation.deleteRunner(request.workspaceId, params.id);
+    await audit(
+      request.runtime,
+      request.actor,
+      request.workspaceId,
+      'runner.deleted',
+      `runner:${runner.id}`,
+      {
+        name: runner.name
+      }
+    );
+    return { status: 204, body: undefined };
+  }
+);
+
+export const automationOperations: readonly Operation[] = [
+  listJobsOperation,
+  createJobOperation,
+  getJobOperation,
+  updateJobOperation,
+  deleteJobOperation,
+  startRunOperation,
+  listRunsOperation,
+  getRunOperation,
+  runLogOperation,
+  cancelRunOperation,
+  listCredentialsOperation,
+  createCredentialOperation,
+  updateCredentialOperation,
+  deleteCredentialOperation,
+  listRunnersOperation,
+  createRunnerOperation,
+  deleteRunnerOperation
+];

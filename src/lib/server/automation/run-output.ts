@@ -1,0 +1,135 @@
+/**
+ * The output of the runs going on this node: held in memory for live followers (a log line
+ * reaches the browser as soon as the process prints it), written to `automation_run_output` in
+ * small batches so a restart and other nodes see it, and capped: past `maxBytes` the rest is
+ * dropped with one notice, while the process goes on. When the run ends the whole text is handed
+ * back, to be stored compressed (automation-service.ts `storeLog`).
+ */
+import type { Logger } from '../log';
+import type { AutomationStore } from './automation-store';
+
+interface Live {
+  chunks: string[];
+  /** Characters held so far. */
+  length: number;
+  bytes: number;
+  truncated: boolean;
+  seq: number;
+  pending: { seq: number; data: string }[];
+  flushing: Promise<void>;
+  timer: ReturnType<typeof setTimeout> | null;
+  listeners: Set<Listener>;
+}
+
+/** A follower: gets each chunk, then `null` when the run's output ends. */
+export type Listener = (chunk: string | null) => void;
+
+export interface RunOutputOptions {
+  store: Pick<AutomationStore, 'appendOutput'>;
+  logger: Logger;
+  maxBytes: number;
+  flushMs: number;
+}
+
+export class RunOutputs {
+  private readonly live = new Map<string, Live>();
+
+  constructor(private readonly options: RunOutputOptions) {}
+
+  /** Starts holding `runId`'s output. */
+  begin(runId: string): void {
+    if (this.live.has(runId)) return;
+    this.live.set(runId, {
+      chunks: [],
+      length: 0,
+      bytes: 0,
+      truncated: false,
+      seq: 0,
+      pending: [],
+      flushing: Promise.resolve(),
+      timer: null,
+      listeners: new Set()
+    });
+  }
+
+  /** Whether this node holds `runId`'s output. */
+  has(runId: string): boolean {
+    return this.live.has(runId);
+  }
+
+  /** Appends output of `runId` (already masked), within the cap. */
+  write(runId: string, data: string): void {
+    const live = this.live.get(runId);
+    if (!live || live.truncated || data === '') return;
+    let chunk = data;
+    const bytes = Buffer.byteLength(chunk);
+    if (live.bytes + bytes > this.options.maxBytes) {
+      const room = Math.max(0, this.options.maxBytes - live.bytes);
+      // Cut on a character boundary within the room left.
+      chunk = Buffer.from(chunk)
+        .subarray(0, room)
+        .toString('utf8')
+        .replace(/\uFFFD$/, '');
+      const mib = (this.options.maxBytes / (1024 * 1024)).toFixed(1);
+      chunk += `\n[runboard: output truncated at ${mib} MiB; the run goes on]\n`;
+      live.truncated = true;
+    }
+    live.bytes += Buffer.byteLength(chunk);
+    live.chunks.push(chunk);
+    live.length += chunk.length;
+    live.pending.push({ seq: ++live.seq, data: chunk });
+    for (const listener of live.listeners) listener(chunk);
+    live.timer ??= setTimeout(() => this.flush(runId), this.options.flushMs);
+  }
+
+  private flush(runId: string): Promise<void> {
+    const live = this.live.get(runId);
+    if (!live) return Promise.resolve();
+    if (live.timer) clearTimeout(live.timer);
+    live.timer = null;
+    const batch = live.pending.splice(0);
+    if (batch.length === 0) return live.flushing;
+    live.flushing = live.flushing.then(() =>
+      this.options.store.appendOutput(runId, batch).catch((error: unknown) => {
+        // The memory copy still has it and becomes the stored log at the end.
+        this.options.logger.warn('automation: output not written', {
+          run: runId,
+          error: String(error)
+        });
+      })
+    );
+    return live.flushing;
+  }
+
+  /**
+   * Follows `runId` from the start: `listener` gets what was printed so far, then each new
+   * chunk, then null. Returns the unsubscribe function, or null when this node does not hold
+   * the run's output.
+   */
+  follow(runId: string, listener: Listener): (() => void) | null {
+    const live = this.live.get(runId);
+    if (!live) return null;
+    const sofar = live.chunks.join('');
+    if (sofar !== '') listener(sofar);
+    live.listeners.add(listener);
+    return () => live.listeners.delete(listener);
+  }
+
+  /** The whole output of `runId` once its process ended (written out first), and whether it was cut. */
+  async end(runId: string): Promise<{ text: string; truncated: boolean }> {
+    const live = this.live.get(runId);
+    if (!live) return { text: '', truncated: false };
+    await this.flush(runId);
+    const truncated = live.truncated;
+    live.truncated = true; // nothing more is taken
+    return { text: live.chunks.join(''), truncated };
+  }
+
+  /** Lets go of `runId` once its end is recorded: followers get null. */
+  close(runId: string): void {
+    const live = this.live.get(runId);
+    if (!live) return;
+    this.live.delete(runId);
+    for (const listener of live.listeners) listener(null);
+  }
+}
