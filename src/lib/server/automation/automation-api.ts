@@ -21,7 +21,7 @@ import {
 } from '$lib/shared/automation/schema';
 import { fromAwxSurvey } from '$lib/shared/automation/awx-survey';
 import { idSchema } from '$lib/shared/model/ids';
-import { defineOperation, queryBoolean, type Operation } from '$lib/server/api/operation';
+import { defineOperation, type Operation } from '$lib/server/api/operation';
 import { defineRawOperation } from '$lib/server/api/raw-operation';
 import { DomainError } from '$lib/shared/model/domain-error';
 import { workspaceParam, workspaceParams } from '../workspaces/workspaces-json';
@@ -360,6 +360,14 @@ export const getRunOperation = defineOperation(
   })
 );
 
+/** An optional on/off query flag: `1`/`true` on, `0`/`false` or absent off. */
+function logFlag() {
+  return z
+    .enum(['1', '0', 'true', 'false'])
+    .optional()
+    .transform((value) => value === '1' || value === 'true');
+}
+
 export const runLogOperation = defineRawOperation(
   {
     method: 'GET',
@@ -372,7 +380,9 @@ export const runLogOperation = defineRawOperation(
     tags: TAGS,
     auth: { member: 'read' },
     params: idParams,
-    query: z.object({ follow: queryBoolean(), download: queryBoolean() }).strict(),
+    // `?follow=1` and `?download=1` as DESIGN.md §2 writes them (true/false too); either may
+    // be left out.
+    query: z.object({ follow: logFlag(), download: logFlag() }).strict(),
     responses: {
       200: { description: 'The output (`text/plain; charset=utf-8`).' },
       404: { description: 'No such run.' }
