@@ -289,9 +289,7 @@ export function jobPatchBody(body: JobCreate): Record<string, unknown> {
 }
 
 /** The run form's initial values: defaults as text, booleans as booleans, secrets empty. */
-export function runFormValues(
-  parameters: readonly JobParameter[]
-): Record<string, string | boolean> {
+export function runFormValues(parameters: readonly JobParameter[]): Record<string, RunFormValue> {
   return Object.fromEntries(
     parameters.map((p) => [
       p.name,
@@ -304,20 +302,25 @@ export function runFormValues(
   );
 }
 
+/** A run form's value: text, a checkbox, or a number field's number (null when emptied). */
+export type RunFormValue = string | boolean | number | null;
+
 /**
  * What the run form sends: values the user left empty are left out (the server fills
  * defaults and reports missing required ones), the rest as typed.
  */
 export function runParameters(
   parameters: readonly JobParameter[],
-  values: Readonly<Record<string, string | boolean>>
+  values: Readonly<Record<string, RunFormValue>>
 ): Record<string, ParameterValue> {
   const out: Record<string, ParameterValue> = {};
   for (const p of parameters) {
     const value = values[p.name];
-    if (value === undefined) continue;
+    if (value === undefined || value === null) continue;
     if (p.type === 'boolean') out[p.name] = value === true;
-    else if (typeof value === 'string' && value !== '') {
+    else if (typeof value === 'number') {
+      if (!Number.isNaN(value)) out[p.name] = value;
+    } else if (typeof value === 'string' && value !== '') {
       out[p.name] = p.type === 'integer' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
     }
   }
