@@ -11,6 +11,7 @@ import { apiDocs } from './api-docs';
 import { automationCore } from './automation-core';
 import { archive } from './archive';
 import { automation } from './automation';
+import { automationRuns } from './automation-runs';
 import { audit } from './audit';
 import { auth } from './auth';
 import { board } from './board';
@@ -59,6 +60,7 @@ export const en = {
   ...notify,
   ...cmdbImport,
   ...automation,
+  ...automationRuns,
   ...errors
 } as const;
 

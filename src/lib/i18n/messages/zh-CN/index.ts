@@ -10,6 +10,7 @@ import { apiDocs } from './api-docs';
 import { automationCore } from './automation-core';
 import { archive } from './archive';
 import { automation } from './automation';
+import { automationRuns } from './automation-runs';
 import { audit } from './audit';
 import { auth } from './auth';
 import { board } from './board';
@@ -56,5 +57,6 @@ export const zhCN: Messages = {
   ...notify,
   ...cmdbImport,
   ...automation,
+  ...automationRuns,
   ...errors
 };
