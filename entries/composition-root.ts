@@ -405,7 +405,11 @@ export async function createRuntime(
         (await stores.accounts.listMembers(workspaceId)).map((m) => [m.userId, m.name || m.email])
       )
   });
-  const automationLimits: AutomationLimits = { ...automationDefaults, ...options.automation };
+  const automationLimits: AutomationLimits = {
+    ...automationDefaults,
+    ...config.automation,
+    ...options.automation
+  };
   const runOutputs = new RunOutputs({
     store: stores.automationStore,
     logger,

@@ -149,7 +149,8 @@ describe('OpenAPI document', () => {
       caller: [{ bearerAuth: [] }, { cookieAuth: [] }],
       member: [{ bearerAuth: [] }, { cookieAuth: [] }],
       integration: [{ integrationSecret: [] }],
-      feed: [{ feedToken: [] }]
+      feed: [{ feedToken: [] }],
+      runner: [{ runnerToken: [] }]
     };
     const seen = new Set<string>();
     for (const { op } of allOperations(doc)) {
@@ -174,6 +175,7 @@ describe('OpenAPI document', () => {
       'integration',
       'member',
       'public',
+      'runner',
       'session'
     ]);
     // The few that need no credentials, by name: adding one is a deliberate act.

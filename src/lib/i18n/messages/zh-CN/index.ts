@@ -8,6 +8,7 @@ import { account } from './account';
 import { alerts } from './alerts';
 import { apiDocs } from './api-docs';
 import { automationCore } from './automation-core';
+import { automationRunner } from './automation-runner';
 import { archive } from './archive';
 import { audit } from './audit';
 import { auth } from './auth';
@@ -51,6 +52,7 @@ export const zhCN: Messages = {
   ...changes,
   ...changesUi,
   ...automationCore,
+  ...automationRunner,
   ...rebase,
   ...notify,
   ...cmdbImport,
