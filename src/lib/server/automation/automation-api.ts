@@ -21,13 +21,17 @@ import {
 } from '$lib/shared/automation/schema';
 import { fromAwxSurvey } from '$lib/shared/automation/awx-survey';
 import { idSchema } from '$lib/shared/model/ids';
-import { defineOperation, queryBoolean, type Operation } from '$lib/server/api/operation';
+import { defineOperation, type Operation } from '$lib/server/api/operation';
 import { defineRawOperation } from '$lib/server/api/raw-operation';
-import { DomainError } from '$lib/shared/model/domain-error';
 import { workspaceParam, workspaceParams } from '../workspaces/workspaces-json';
 import { audit } from '../workspaces/workspaces-service';
 
 const TAGS = ['automation'] as const;
+/** `1`/`0` (the contract's `?follow=1`) or `true`/`false`. */
+const flag = z
+  .enum(['1', '0', 'true', 'false'])
+  .transform((value) => value === '1' || value === 'true')
+  .optional();
 const idParams = z.object({ ws: workspaceParam, id: idSchema });
 
 /** How recently a runner called in to count as online. */
@@ -279,7 +283,9 @@ export const startRunOperation = defineOperation(
       );
       return { status: 202, body: { id: run.id, state: run.state } };
     } catch (error) {
-      if (error instanceof DomainError && GATE_CODES.has(error.code)) {
+      // By code: the service's DomainError is another bundle's class (runtime.ts).
+      const code = (error as { code?: unknown }).code;
+      if (typeof code === 'string' && GATE_CODES.has(code)) {
         // A refusal is a fact worth keeping too: who tried to run what, and why not.
         await audit(
           request.runtime,
@@ -288,8 +294,8 @@ export const startRunOperation = defineOperation(
           'run.refused',
           `job:${params.id}`,
           {
-            code: error.code,
-            message: error.message,
+            code,
+            message: (error as Error).message,
             changeId: body.changeId ?? null
           }
         );
@@ -372,7 +378,7 @@ export const runLogOperation = defineRawOperation(
     tags: TAGS,
     auth: { member: 'read' },
     params: idParams,
-    query: z.object({ follow: queryBoolean(), download: queryBoolean() }).strict(),
+    query: z.object({ follow: flag, download: flag }).strict(),
     responses: {
       200: { description: 'The output (`text/plain; charset=utf-8`).' },
       404: { description: 'No such run.' }
