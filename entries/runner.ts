@@ -32,7 +32,10 @@ function blankIsUnset<T extends z.ZodType>(schema: T) {
 const envSchema = z.object({
   // Runs' secrets (credentials, secret parameters) come over this connection.
   RUNBOARD_URL: z
-    .url({ protocol: /^https?$/, message: 'must be the server’s URL, https://runboard.example.com' })
+    .url({
+      protocol: /^https?$/,
+      message: 'must be the server’s URL, https://runboard.example.com'
+    })
     .refine(
       (v) => !URL.canParse(v) || v.startsWith('https:') || LOOPBACK_HOSTS.has(new URL(v).hostname),
       {
@@ -75,7 +78,11 @@ const runner = new RemoteRunner({
   baseUrl: new URL(env.RUNBOARD_URL).origin,
   token: env.RUNNER_TOKEN,
   concurrency: env.RUNNER_CONCURRENCY,
-  places: { workRoot: join(workDir, 'runs'), gitCacheDir: join(workDir, 'git'), killGraceMs: 5_000 },
+  places: {
+    workRoot: join(workDir, 'runs'),
+    gitCacheDir: join(workDir, 'git'),
+    killGraceMs: 5_000
+  },
   execute,
   logger,
   onRefused: () => {

@@ -307,6 +307,9 @@ describe('remote runner', () => {
     await until('the output to arrive', async () =>
       (await runLog(runId)).includes('waiting to be cancelled')
     );
+    // A live runner's heartbeats keep its run going past the stale time.
+    await new Promise((r) => setTimeout(r, STALE_MS + 4 * HEARTBEAT_MS));
+    expect((await getRun(runId)).state).toBe('running');
     const cancelled = await call('POST', ws(`/runs/${runId}/cancel`));
     expect(cancelled.status, cancelled.text).toBe(200);
     const startedAt = Date.now();
@@ -409,8 +412,7 @@ describe('remote runner', () => {
     expect(await runLog(runId)).toBe('one\ntwo\n');
     // Over: no more output, no second end; the heartbeat tells the runner to stop it.
     expect(
-      (await runner(`runs/${runId}/output`, a.token, { chunks: [{ seq: 3, data: 'late' }] }))
-        .status
+      (await runner(`runs/${runId}/output`, a.token, { chunks: [{ seq: 3, data: 'late' }] })).status
     ).toBe(409);
     expect((await runner('heartbeat', a.token, { runs: [runId] })).body).toMatchObject({
       cancel: [runId]

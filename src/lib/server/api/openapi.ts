@@ -46,11 +46,7 @@ export interface OpenApiResponse {
 
 /** Names of the security schemes in `components.securitySchemes`. */
 export type SecuritySchemeName =
-  | 'bearerAuth'
-  | 'cookieAuth'
-  | 'integrationSecret'
-  | 'feedToken'
-  | 'runnerToken';
+  'bearerAuth' | 'cookieAuth' | 'integrationSecret' | 'feedToken' | 'runnerToken';
 
 /** An OpenAPI security requirement: `{}` or `{ bearerAuth: [] }`. */
 export type SecurityRequirement = Partial<Record<SecuritySchemeName, string[]>>;

@@ -85,10 +85,10 @@ export type RequestContextOf<A> = A extends 'public' | 'integration' | 'feed'
   : A extends 'runner'
     ? RunnerContext
     : A extends 'session'
-    ? SessionContext
-    : A extends { member: unknown }
-      ? MemberContext
-      : CallerContext;
+      ? SessionContext
+      : A extends { member: unknown }
+        ? MemberContext
+        : CallerContext;
 
 type ContextEvent = Pick<RequestEvent, 'locals' | 'getClientAddress' | 'request' | 'params'>;
 

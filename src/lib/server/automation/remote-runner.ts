@@ -238,7 +238,7 @@ export class RemoteRunner {
         await sleep(idleMs, signal);
         continue;
       }
-      this.heartbeatMs = claim.heartbeatMs;
+      this.setPace(claim.heartbeatMs);
       if (signal.aborted) {
         // Claimed while shutting down: it never started.
         await this.finish(claim.run.id, {
@@ -350,9 +350,20 @@ export class RemoteRunner {
 
   // Heartbeat ---------------------------------------------------------------------------------
 
+  /** Follows the server's heartbeat pace; a waiting heartbeat is rescheduled to it. */
+  private setPace(heartbeatMs: number): void {
+    if (heartbeatMs === this.heartbeatMs) return;
+    this.heartbeatMs = heartbeatMs;
+    if (this.heartbeatTimer) {
+      clearTimeout(this.heartbeatTimer);
+      this.scheduleHeartbeat();
+    }
+  }
+
   private scheduleHeartbeat(): void {
     if (this.stopping.signal.aborted) return;
     this.heartbeatTimer = setTimeout(() => {
+      this.heartbeatTimer = null;
       void this.heartbeat()
         .catch((error: unknown) => {
           this.options.logger.warn('runner: heartbeat failed', {
@@ -377,7 +388,7 @@ export class RemoteRunner {
       throw new ProtocolError(response.status, `heartbeat answered HTTP ${response.status}`);
     }
     const reply = await this.readJson(response, heartbeatReplySchema);
-    this.heartbeatMs = reply.heartbeatMs;
+    this.heartbeatMs = reply.heartbeatMs; // the next one is scheduled after this one
     for (const id of reply.cancel) {
       const going = this.going.get(id);
       if (!going) continue;

@@ -14,12 +14,7 @@
  * 4. `POST /runner/runs/{id}/finish` `{ state, exitCode, summary, reason }`: how it ended.
  */
 import { z } from 'zod';
-import {
-  credentialKindSchema,
-  gitSourceSchema,
-  hostRecapSchema,
-  jobKindSchema
-} from './schema';
+import { credentialKindSchema, gitSourceSchema, hostRecapSchema, jobKindSchema } from './schema';
 
 /** Largest output chunk a runner sends; a longer piece is split. */
 export const RUNNER_MAX_CHUNK_CHARS = 64 * 1024;
