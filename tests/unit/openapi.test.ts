@@ -124,7 +124,7 @@ describe('OpenAPI document', () => {
     });
   });
 
-  it('declares bearer tokens, the session cookie, integration secrets and feed tokens', () => {
+  it('declares bearer tokens, the session cookie, integration secrets, feed tokens and runner tokens', () => {
     expect(doc.components.securitySchemes).toEqual({
       bearerAuth: expect.objectContaining({
         type: 'http',
@@ -137,7 +137,12 @@ describe('OpenAPI document', () => {
         scheme: 'bearer',
         bearerFormat: 'rbi_…'
       }),
-      feedToken: expect.objectContaining({ type: 'apiKey', in: 'query', name: 'token' })
+      feedToken: expect.objectContaining({ type: 'apiKey', in: 'query', name: 'token' }),
+      runnerToken: expect.objectContaining({
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'rbr_…'
+      })
     });
   });
 
