@@ -191,7 +191,7 @@ describe('remote runner', () => {
       [
         'echo "hello from the remote runner"',
         'echo "token=$RB_OPTION_API_TOKEN"',
-        'sleep 1',
+        'sleep 2',
         'echo "after the pause"',
         'exit 0'
       ].join('\n'),
@@ -213,7 +213,22 @@ describe('remote runner', () => {
       headers: { authorization: `Bearer ${owner.token}` }
     });
     expect(follow.status).toBe(200);
-    const followed = await follow.text();
+    // The first line arrives while the run still goes (it sleeps before its last line).
+    const reader = follow.body!.getReader();
+    const decoder = new TextDecoder();
+    let followed = '';
+    while (!followed.includes('hello from the remote runner')) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      followed += decoder.decode(value, { stream: true });
+    }
+    expect(followed).not.toContain('after the pause');
+    expect((await getRun(runId)).state).toBe('running');
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      followed += decoder.decode(value, { stream: true });
+    }
     expect(followed).toContain('hello from the remote runner');
     expect(followed).toContain('after the pause');
 
@@ -256,6 +271,31 @@ describe('remote runner', () => {
     const workDir = workDirs.at(-1)!;
     const left = existsSync(join(workDir, 'runs')) ? readdirSync(join(workDir, 'runs')) : [];
     expect(left).toEqual([]);
+  }, 60_000);
+
+  it('sends a large output of escape characters whole and in order, in batches under the body limit', async () => {
+    const runner = await createRunner('edge-bulk');
+    // 600,000 ESC characters (6 bytes each as JSON), then numbered lines.
+    const jobId = await createJob(
+      'remote-bulk',
+      "head -c 600000 /dev/zero | tr '\\0' '\\033'\nfor i in $(seq 1 20000); do echo \"line $i\"; done",
+      runner.id
+    );
+    const runId = await startRun(jobId);
+    const proc = startRunner({ RUNNER_TOKEN: runner.token });
+    const run = await until('the run to end', async () => {
+      const r = await getRun(runId);
+      return r.state === 'running' || r.state === 'queued' ? null : r;
+    });
+    expect(run.state).toBe('succeeded');
+    const log = await runLog(runId);
+    expect(log.slice(0, 600_000)).toBe('\x1b'.repeat(600_000));
+    const lines = log.slice(600_000).trimEnd().split('\n');
+    expect(lines).toHaveLength(20_000);
+    expect(lines.every((line, i) => line === `line ${i + 1}`)).toBe(true);
+    expect(proc.output()).not.toMatch(/output refused|level=error/);
+    proc.child.kill('SIGTERM');
+    await proc.exited;
   }, 60_000);
 
   it('a runner killed mid-run leaves its run interrupted, with the output printed before', async () => {

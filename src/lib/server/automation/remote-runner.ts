@@ -67,6 +67,9 @@ class ProtocolError extends Error {
   }
 }
 
+/** JSON bytes of one output request (a chunk of RUNNER_MAX_CHUNK_CHARS is at most 6× that). */
+const MAX_BATCH_BYTES = 512 * 1024;
+
 interface Going {
   controller: AbortController;
   stop: 'cancel' | 'shutdown' | 'gone' | null;
@@ -84,6 +87,16 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     }
     signal?.addEventListener('abort', done, { once: true });
   });
+
+/** A failed request in a few words: fetch's own message hides the cause (ECONNREFUSED, …). */
+function describeFailure(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+  const detail = typeof cause?.code === 'string' ? cause.code : cause?.message;
+  return typeof detail === 'string' && detail !== ''
+    ? `${error.message}: ${detail}`
+    : error.message;
+}
 
 /** Whether an answer is worth asking again for (the server or the path to it is struggling). */
 function retryable(status: number): boolean {
@@ -152,7 +165,7 @@ export class RemoteRunner {
         problem = `HTTP ${response.status}`;
         await response.body?.cancel();
       } catch (error) {
-        problem = error instanceof Error ? error.message : String(error);
+        problem = describeFailure(error);
       }
       if (giveUp()) return null;
       this.options.logger.warn('runner: the server did not answer; trying again', {
@@ -227,7 +240,7 @@ export class RemoteRunner {
         backoff = idleMs;
       } catch (error) {
         this.options.logger.warn('runner: claiming failed; trying again', {
-          problem: error instanceof Error ? error.message : String(error),
+          problem: describeFailure(error),
           retryInMs: backoff
         });
         await sleep(backoff, signal);
@@ -313,7 +326,12 @@ export class RemoteRunner {
   }
 
   private async finish(id: string, body: FinishBody): Promise<void> {
-    const response = await this.postWithRetry(`runs/${encodeURIComponent(id)}/finish`, body);
+    // While shutting down, one try: a run not reported is marked interrupted by the server.
+    const response = await this.postWithRetry(
+      `runs/${encodeURIComponent(id)}/finish`,
+      body,
+      () => this.stopping.signal.aborted
+    );
     if (!response) return;
     await response.body?.cancel();
     if (response.status === 409 || response.status === 404) {
@@ -331,9 +349,11 @@ export class RemoteRunner {
     id: string,
     chunks: { seq: number; data: string }[]
   ): Promise<'ok' | 'truncated' | 'gone'> {
-    const response = await this.postWithRetry(`runs/${encodeURIComponent(id)}/output`, {
-      chunks
-    });
+    const response = await this.postWithRetry(
+      `runs/${encodeURIComponent(id)}/output`,
+      { chunks },
+      () => this.stopping.signal.aborted
+    );
     if (!response) return 'gone';
     if (response.status === 409 || response.status === 404) {
       await response.body?.cancel();
@@ -455,7 +475,16 @@ class OutputStream {
 
   private async send(): Promise<void> {
     while (this.pending.length > 0 && !this.dropped) {
-      const batch = this.pending.slice(0, RUNNER_MAX_CHUNKS);
+      // Well under the server's 1 MiB body limit, whatever the text (escapes grow it).
+      let bytes = 0;
+      let count = 0;
+      for (const chunk of this.pending.slice(0, RUNNER_MAX_CHUNKS)) {
+        const size = Buffer.byteLength(JSON.stringify(chunk));
+        if (count > 0 && bytes + size > MAX_BATCH_BYTES) break;
+        bytes += size;
+        count += 1;
+      }
+      const batch = this.pending.slice(0, count);
       const answer = await this.runner.sendOutput(this.runId, batch);
       this.pending.splice(0, batch.length);
       if (answer === 'gone') {
