@@ -22,6 +22,13 @@ import {
 import { fromAwxSurvey } from '$lib/shared/automation/awx-survey';
 import { idSchema } from '$lib/shared/model/ids';
 import { defineOperation, type Operation } from '$lib/server/api/operation';
+import {
+  SMALL_LIST_LIMITS,
+  pageQuery,
+  pageReply,
+  pageResponse,
+  storePageHeaders
+} from '$lib/server/api/list-page';
 import { defineRawOperation } from '$lib/server/api/raw-operation';
 import { workspaceParam, workspaceParams } from '../workspaces/workspaces-json';
 import { audit } from '../workspaces/workspaces-service';
@@ -86,12 +93,11 @@ export const listJobsOperation = defineOperation(
     tags: TAGS,
     auth: { member: 'read' },
     params: workspaceParams,
-    responses: { 200: { description: 'The jobs.', schema: z.array(jobViewSchema) } }
+    query: z.object(pageQuery(SMALL_LIST_LIMITS)).strict(),
+    responses: { 200: pageResponse('The jobs.', z.array(jobViewSchema)) }
   },
-  async ({ request }) => ({
-    status: 200,
-    body: await request.runtime.automation.listJobs(request.workspaceId)
-  })
+  async ({ event, request, query }) =>
+    pageReply(await request.runtime.automation.listJobs(request.workspaceId), query, event.url)
 );
 
 export const createJobOperation = defineOperation(
@@ -320,7 +326,7 @@ const runListQuery = z
     incidentId: z.string().max(100).optional(),
     runbookId: idSchema.optional(),
     state: runStateSchema.optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(50)
+    ...pageQuery({ defaultLimit: 50, maxLimit: 500 })
   })
   .strict();
 
@@ -335,12 +341,12 @@ export const listRunsOperation = defineOperation(
     auth: { member: 'read' },
     params: workspaceParams,
     query: runListQuery,
-    responses: { 200: { description: 'The runs.', schema: z.array(runViewSchema) } }
+    responses: { 200: pageResponse('The runs.', z.array(runViewSchema)) }
   },
-  async ({ request, query }) => ({
-    status: 200,
-    body: await request.runtime.automation.listRuns(request.workspaceId, query)
-  })
+  async ({ event, request, query }) => {
+    const page = await request.runtime.automation.listRuns(request.workspaceId, query);
+    return { status: 200, body: page.items, headers: storePageHeaders(event.url, query, page) };
+  }
 );
 
 export const getRunOperation = defineOperation(
@@ -490,12 +496,15 @@ export const listCredentialsOperation = defineOperation(
     tags: TAGS,
     auth: { member: 'automation.run' },
     params: workspaceParams,
-    responses: { 200: { description: 'The credentials.', schema: z.array(credentialViewSchema) } }
+    query: z.object(pageQuery(SMALL_LIST_LIMITS)).strict(),
+    responses: { 200: pageResponse('The credentials.', z.array(credentialViewSchema)) }
   },
-  async ({ request }) => ({
-    status: 200,
-    body: await request.runtime.automation.listCredentials(request.workspaceId)
-  })
+  async ({ event, request, query }) =>
+    pageReply(
+      await request.runtime.automation.listCredentials(request.workspaceId),
+      query,
+      event.url
+    )
 );
 
 export const createCredentialOperation = defineOperation(
@@ -623,12 +632,15 @@ export const listRunnersOperation = defineOperation(
     tags: TAGS,
     auth: { member: 'runners.manage' },
     params: workspaceParams,
-    responses: { 200: { description: 'The runners.', schema: z.array(runnerSchema) } }
+    query: z.object(pageQuery(SMALL_LIST_LIMITS)).strict(),
+    responses: { 200: pageResponse('The runners.', z.array(runnerSchema)) }
   },
-  async ({ request }) => ({
-    status: 200,
-    body: await request.runtime.automation.listRunners(request.workspaceId, RUNNER_ONLINE_MS)
-  })
+  async ({ event, request, query }) =>
+    pageReply(
+      await request.runtime.automation.listRunners(request.workspaceId, RUNNER_ONLINE_MS),
+      query,
+      event.url
+    )
 );
 
 export const createRunnerOperation = defineOperation(
