@@ -12,6 +12,9 @@
  *   `<tmp>/runboard-runner`); each run's own directory is removed after it;
  * - `LOG_LEVEL`: debug, info (default), warn, error.
  *
+ * At start, processes and working directories that runs of a previous runner process (killed
+ * mid-run) left in `RUNNER_WORK_DIR` are removed. Give each runner process its own directory.
+ *
  * SIGTERM or SIGINT: stop claiming, kill the runs going (their whole process groups) and report
  * them `interrupted`, then exit.
  */
@@ -19,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { execute } from '../src/lib/server/automation/exec/execute';
+import { reapOrphans } from '../src/lib/server/automation/exec/orphans';
 import { RemoteRunner } from '../src/lib/server/automation/remote-runner';
 import { createLogger } from '../src/lib/server/log';
 
@@ -73,16 +77,25 @@ const env = parsed.data;
 const logger = createLogger(env.LOG_LEVEL, 'runboard-runner');
 const workDir = resolve(env.RUNNER_WORK_DIR);
 
+const places = {
+  workRoot: join(workDir, 'runs'),
+  gitCacheDir: join(workDir, 'git'),
+  killGraceMs: 5_000
+};
+
+// Runs a previous runner process left going when it died: their processes and directories go
+// (the server marked those runs interrupted when this runner stopped reporting).
+const reaped = await reapOrphans(places.workRoot);
+if (reaped.killed > 0 || reaped.removed > 0) {
+  logger.warn('runner: cleaned up after runs of a previous runner process', reaped);
+}
+
 let exitCode = 0;
 const runner = new RemoteRunner({
   baseUrl: new URL(env.RUNBOARD_URL).origin,
   token: env.RUNNER_TOKEN,
   concurrency: env.RUNNER_CONCURRENCY,
-  places: {
-    workRoot: join(workDir, 'runs'),
-    gitCacheDir: join(workDir, 'git'),
-    killGraceMs: 5_000
-  },
+  places,
   execute,
   logger,
   onRefused: () => {

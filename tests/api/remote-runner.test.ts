@@ -66,8 +66,8 @@ interface RunnerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-function startRunner(env: Record<string, string>): RunnerProcess {
-  const workDir = mkdtempSync(join(tmpdir(), 'runboard-runner-test-'));
+function startRunner(env: Record<string, string>, reuseWorkDir?: string): RunnerProcess {
+  const workDir = reuseWorkDir ?? mkdtempSync(join(tmpdir(), 'runboard-runner-test-'));
   workDirs.push(workDir);
   const child = spawn(process.execPath, [RUNNER_ENTRY], {
     cwd: root,
@@ -333,6 +333,28 @@ describe('remote runner', () => {
     const log = await runLog(runId);
     expect(log).toContain('before the long sleep');
     expect(log).not.toContain('never printed');
+
+    // The run's processes outlived the runner; a new runner process on the same directory
+    // kills them and removes the run's directory before it takes work.
+    const groupAlive = () => {
+      try {
+        process.kill(-pgid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect(pgid).toBeGreaterThan(0);
+    expect(groupAlive()).toBe(true);
+    const workDir = workDirs.at(-1)!;
+    expect(readdirSync(join(workDir, 'runs')).length).toBe(1);
+    const next = startRunner({ RUNNER_TOKEN: runner.token }, workDir);
+    await until('the new runner to start', async () => next.output().includes('runner: started'));
+    expect(next.output()).toContain('cleaned up after runs of a previous runner process');
+    await until('the orphaned processes to die', async () => !groupAlive(), 5_000);
+    expect(readdirSync(join(workDir, 'runs'))).toEqual([]);
+    next.child.kill('SIGTERM');
+    await next.exited;
   }, 60_000);
 
   it('a cancel through the API reaches the runner by its heartbeat: the run ends cancelled', async () => {
