@@ -415,7 +415,11 @@ export async function createRuntime(
     .update(`${config.databaseUrl ?? resolve(config.dataDir)}|${config.port}`)
     .digest('hex')
     .slice(0, 16);
-  const automationLimits: AutomationLimits = { ...automationDefaults, ...options.automation };
+  const automationLimits: AutomationLimits = {
+    ...automationDefaults,
+    ...config.automation,
+    ...options.automation
+  };
   const runOutputs = new RunOutputs({
     store: stores.automationStore,
     logger,

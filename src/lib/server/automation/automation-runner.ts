@@ -10,6 +10,7 @@
  * (runner-api.ts); this class runs only runs with no runner named.
  */
 import { randomBytes } from 'node:crypto';
+import { AUTOMATION_HEARTBEAT_MS_DEFAULT, AUTOMATION_STALE_MS_DEFAULT } from '../config';
 import type { Logger } from '../log';
 import type { AutomationService } from './automation-service';
 import type { AutomationStore, RunRecord } from './automation-store';
@@ -25,9 +26,9 @@ export const automationDefaults = {
   /** How often the queue is looked at when nothing wakes the runner. */
   pollMs: 1_000,
   /** How often a runner says it still runs its runs. */
-  heartbeatMs: 5_000,
+  heartbeatMs: AUTOMATION_HEARTBEAT_MS_DEFAULT,
   /** A running run whose runner said nothing for this long is `interrupted`. */
-  staleMs: 30_000,
+  staleMs: AUTOMATION_STALE_MS_DEFAULT,
   /** How often scheduled jobs are looked at. */
   scheduleTickMs: 15_000,
   /** Between SIGTERM to a run's process group and SIGKILL. */
@@ -115,11 +116,7 @@ export class AutomationRunner {
     };
     every(this.options.limits.pollMs, async () => this.kick(), 'queue poll');
     every(this.options.limits.heartbeatMs, () => this.heartbeat(), 'heartbeat');
-    every(
-      this.options.limits.heartbeatMs,
-      () => this.options.service.interruptOrphans(false, this.options.limits.staleMs),
-      'orphan sweep'
-    );
+    every(this.options.limits.heartbeatMs, () => this.sweep(), 'orphan sweep');
     every(
       this.options.limits.scheduleTickMs,
       async () => {
@@ -206,16 +203,34 @@ export class AutomationRunner {
       outputs.write(run.id, `\n[runboard: ${result.reason}]\n`);
     }
     const { text, truncated } = await outputs.end(run.id);
-    await service.storeLog(run, text, truncated);
     const shutdown = result.state === 'cancelled' && going.stop === 'shutdown';
-    await service.finish(run, {
-      state: shutdown ? 'interrupted' : result.state,
-      exitCode: result.exitCode,
-      reason: shutdown ? 'the server stopped while the run was going' : result.reason,
-      summary: result.summary,
-      finishedAt: new Date(this.now()).toISOString()
-    });
+    await service.complete(
+      run,
+      {
+        state: shutdown ? 'interrupted' : result.state,
+        exitCode: result.exitCode,
+        reason: shutdown ? 'the server stopped while the run was going' : result.reason,
+        summary: result.summary
+      },
+      text,
+      truncated
+    );
     outputs.close(run.id);
+  }
+
+  /**
+   * Marks runs nobody reports on any more as interrupted (a remote runner that died), and lets
+   * go of the output this node held for remote runs that ended without their runner telling
+   * this node (interrupted here or elsewhere), so their followers here are closed.
+   */
+  private async sweep(): Promise<void> {
+    const { service, store, outputs, limits } = this.options;
+    await service.interruptOrphans(false, limits.staleMs);
+    for (const id of outputs.held()) {
+      if (this.going.has(id)) continue;
+      const run = await store.runById(id);
+      if (!run || run.state !== 'running') outputs.close(id);
+    }
   }
 
   /** Stops `runId` if this node runs it; false otherwise. */
@@ -235,6 +250,11 @@ export class AutomationRunner {
       new Date(this.now()).toISOString()
     );
     for (const id of stop) this.stop(id);
+  }
+
+  /** The limits this node runs under (the remote runner protocol claims within them too). */
+  get limits(): AutomationLimits {
+    return this.options.limits;
   }
 
   /** Runs going on this node. */

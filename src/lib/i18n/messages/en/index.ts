@@ -9,6 +9,7 @@ import { account } from './account';
 import { alerts } from './alerts';
 import { apiDocs } from './api-docs';
 import { automationCore } from './automation-core';
+import { automationRunner } from './automation-runner';
 import { archive } from './archive';
 import { automation } from './automation';
 import { automationRuns } from './automation-runs';
@@ -56,6 +57,7 @@ export const en = {
   ...changes,
   ...changesUi,
   ...automationCore,
+  ...automationRunner,
   ...rebase,
   ...notify,
   ...cmdbImport,

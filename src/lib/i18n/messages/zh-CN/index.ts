@@ -8,6 +8,7 @@ import { account } from './account';
 import { alerts } from './alerts';
 import { apiDocs } from './api-docs';
 import { automationCore } from './automation-core';
+import { automationRunner } from './automation-runner';
 import { archive } from './archive';
 import { automation } from './automation';
 import { automationRuns } from './automation-runs';
@@ -53,6 +54,7 @@ export const zhCN: Messages = {
   ...changes,
   ...changesUi,
   ...automationCore,
+  ...automationRunner,
   ...rebase,
   ...notify,
   ...cmdbImport,
