@@ -9,6 +9,7 @@ import { account } from './account';
 import { alerts } from './alerts';
 import { apiDocs } from './api-docs';
 import { automationCore } from './automation-core';
+import { automationNotify } from './automation-notify';
 import { archive } from './archive';
 import { audit } from './audit';
 import { auth } from './auth';
@@ -54,6 +55,7 @@ export const en = {
   ...changes,
   ...changesUi,
   ...automationCore,
+  ...automationNotify,
   ...rebase,
   ...notify,
   ...cmdbImport,

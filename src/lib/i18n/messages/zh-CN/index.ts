@@ -8,6 +8,7 @@ import { account } from './account';
 import { alerts } from './alerts';
 import { apiDocs } from './api-docs';
 import { automationCore } from './automation-core';
+import { automationNotify } from './automation-notify';
 import { archive } from './archive';
 import { audit } from './audit';
 import { auth } from './auth';
@@ -51,6 +52,7 @@ export const zhCN: Messages = {
   ...changes,
   ...changesUi,
   ...automationCore,
+  ...automationNotify,
   ...rebase,
   ...notify,
   ...cmdbImport,
