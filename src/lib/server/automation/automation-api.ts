@@ -21,7 +21,7 @@ import {
 } from '$lib/shared/automation/schema';
 import { fromAwxSurvey } from '$lib/shared/automation/awx-survey';
 import { idSchema } from '$lib/shared/model/ids';
-import { defineOperation, queryBoolean, type Operation } from '$lib/server/api/operation';
+import { defineOperation, type Operation } from '$lib/server/api/operation';
 import { defineRawOperation } from '$lib/server/api/raw-operation';
 import { DomainError } from '$lib/shared/model/domain-error';
 import { workspaceParam, workspaceParams } from '../workspaces/workspaces-json';
@@ -361,6 +361,11 @@ export const getRunOperation = defineOperation(
   })
 );
 
+const logFlag = z
+  .enum(['1', '0', 'true', 'false'])
+  .transform((value) => value === '1' || value === 'true')
+  .optional();
+
 export const runLogOperation = defineRawOperation(
   {
     method: 'GET',
@@ -373,7 +378,8 @@ export const runLogOperation = defineRawOperation(
     tags: TAGS,
     auth: { member: 'read' },
     params: idParams,
-    query: z.object({ follow: queryBoolean(), download: queryBoolean() }).strict(),
+    // Both optional; `1`/`0` as docs/design.md §2 writes them (`?follow=1`), or true/false.
+    query: z.object({ follow: logFlag, download: logFlag }).strict(),
     responses: {
       200: { description: 'The output (`text/plain; charset=utf-8`).' },
       404: { description: 'No such run.' }
