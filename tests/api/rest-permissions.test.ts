@@ -142,7 +142,7 @@ const table: Record<string, Cell> = {
     min: 'operator'
   },
   incidentWhatChanged: { method: 'GET', path: '/incidents/nosuch/what-changed', min: 'viewer' },
-  listIncidentRemediations: {
+  incidentRemediations: {
     method: 'GET',
     path: '/incidents/nosuch/remediations',
     min: 'viewer'

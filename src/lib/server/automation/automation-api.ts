@@ -721,7 +721,7 @@ export const listIncidentRemediationsOperation = defineOperation(
   {
     method: 'GET',
     path: '/workspaces/{ws}/incidents/{id}/remediations',
-    operationId: 'listIncidentRemediations',
+    operationId: 'incidentRemediations',
     summary: 'Jobs that remediate an incident',
     description:
       'The jobs whose `remediation.labels` are all among the incident’s labels, by name: ' +

@@ -1,6 +1,6 @@
 /** English messages of job-run notifications (docs/automation.md, "Notifications"). */
 export const automationNotify = {
-  'apiDocs.op.listIncidentRemediations': 'Jobs that remediate an incident',
+  'apiDocs.op.incidentRemediations': 'Jobs that remediate an incident',
   'channels.event.run.succeeded': 'Job run succeeded',
   'channels.event.run.failed': 'Job run failed (failed, timed out, interrupted)',
   'notify.run.succeeded': 'Job run succeeded: {job}',

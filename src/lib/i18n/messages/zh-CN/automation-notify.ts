@@ -3,7 +3,7 @@ import type { Translation } from '../types';
 import type { automationNotify as en } from '../en/automation-notify';
 
 export const automationNotify = {
-  'apiDocs.op.listIncidentRemediations': '可修复该事件的作业',
+  'apiDocs.op.incidentRemediations': '可修复该事件的作业',
   'channels.event.run.succeeded': '作业运行成功',
   'channels.event.run.failed': '作业运行失败（失败、超时、中断）',
   'notify.run.succeeded': '作业运行成功：{job}',
