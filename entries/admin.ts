@@ -476,7 +476,6 @@ async function rotateSecretKey(values: Values, opened: OpenedDatabase): Promise<
   try {
     counts = await rotateSealedValues(opened.records, from, to);
   } catch (error) {
-    // eslint-disable-next-line security/detect-non-literal-fs-filename -- our own temp file
     if (writeFile) rmSync(temp, { force: true });
     if (error instanceof RotationRefused) throw new CliError(error.message);
     throw error;

@@ -92,10 +92,11 @@ async function plan(trx: RecordsTransaction, from: SecretBox, to: SecretBox): Pr
     .orderBy('id')
     .execute()) {
     const url = row.url === null ? null : reseal(`channel ${row.id} url`, row.url);
-    const secret = row.secret === null ? null : reseal(`channel ${row.id} secret`, row.secret);
-    out.channels.push({ id: row.id, url, secret });
-    if (url !== null) out.counts.channelUrls += 1;
-    if (secret !== null) out.counts.channelSecrets += 1;
+    const sealedSecret =
+      row.secret === null ? null : reseal(`channel ${row.id} secret`, row.secret);
+    out.channels.push({ id: row.id, url, secret: sealedSecret });
+    if (row.url !== null) out.counts.channelUrls += 1;
+    if (row.secret !== null) out.counts.channelSecrets += 1;
   }
   if (failures.length > 0) throw new RotationRefused(failures);
   return out;
