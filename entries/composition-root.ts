@@ -28,7 +28,11 @@ import { BoardService } from '../src/lib/server/board/board-service';
 import { BoardStore } from '../src/lib/server/board/board-store';
 import { TaskActivityStore } from '../src/lib/server/board/activity-store';
 import { ActivityRecorder } from '../src/lib/server/board/activity-recorder';
-import { TaskCardStore, cardMirrorExtension } from '../src/lib/server/board/card-mirror';
+import {
+  TaskCardStore,
+  cardMirrorExtension,
+  cardWithoutLoad
+} from '../src/lib/server/board/card-mirror';
 import { ArchiveStore } from '../src/lib/server/archive/archive-store';
 import { archiveExtension } from '../src/lib/server/archive/archive-extension';
 import { TaskArchiver } from '../src/lib/server/archive/archive-service';
@@ -472,7 +476,7 @@ export async function createRuntime(
     box,
     gate: (workspaceId, ref, environments) => changes.gateRun(workspaceId, ref, environments),
     task: async (workspaceId, ref) => {
-      const task = await stores.taskCards.find(workspaceId, ref);
+      const task = await cardWithoutLoad(docStore, stores.taskCards, workspaceId, ref);
       if (task) return { id: task.id, kind: task.kind };
       // An incident intake just opened may not be on the card mirror yet (remediation).
       const incident =

@@ -130,6 +130,38 @@ const table: Record<string, Cell> = {
   },
   listFreezes: { method: 'GET', path: '/freezes', min: 'viewer' },
   deleteFreeze: { method: 'DELETE', path: '/freezes/nosuch', min: 'admin' },
+  listJobs: { method: 'GET', path: '/jobs', min: 'viewer' },
+  createJob: {
+    method: 'POST',
+    path: '/jobs',
+    body: { name: 'matrix', kind: 'shell', script: 'true' },
+    min: 'admin'
+  },
+  getJob: { method: 'GET', path: '/jobs/nosuch', min: 'viewer' },
+  updateJob: { method: 'PATCH', path: '/jobs/nosuch', body: { name: 'x' }, min: 'admin' },
+  deleteJob: { method: 'DELETE', path: '/jobs/nosuch', min: 'admin' },
+  startRun: { method: 'POST', path: '/jobs/nosuch/runs', body: {}, min: 'operator' },
+  listRuns: { method: 'GET', path: '/runs', min: 'viewer' },
+  getRun: { method: 'GET', path: '/runs/nosuch', min: 'viewer' },
+  getRunLog: { method: 'GET', path: '/runs/nosuch/log', min: 'viewer' },
+  cancelRun: { method: 'POST', path: '/runs/nosuch/cancel', min: 'operator' },
+  listCredentials: { method: 'GET', path: '/credentials', min: 'operator' },
+  createCredential: {
+    method: 'POST',
+    path: '/credentials',
+    body: { name: 'matrix', kind: 'token', secret: 'x' },
+    min: 'admin'
+  },
+  updateCredential: {
+    method: 'PATCH',
+    path: '/credentials/nosuch',
+    body: { name: 'x' },
+    min: 'admin'
+  },
+  deleteCredential: { method: 'DELETE', path: '/credentials/nosuch', min: 'admin' },
+  listRunners: { method: 'GET', path: '/runners', min: 'admin' },
+  createRunner: { method: 'POST', path: '/runners', body: { name: 'matrix' }, min: 'admin' },
+  deleteRunner: { method: 'DELETE', path: '/runners/nosuch', min: 'admin' },
   markIncidentCause: {
     method: 'POST',
     path: '/incidents/nosuch/cause',

@@ -22,6 +22,13 @@ import {
 import { fromAwxSurvey } from '$lib/shared/automation/awx-survey';
 import { idSchema } from '$lib/shared/model/ids';
 import { defineOperation, type Operation } from '$lib/server/api/operation';
+import {
+  SMALL_LIST_LIMITS,
+  pageQuery,
+  pageReply,
+  pageResponse,
+  storePageHeaders
+} from '$lib/server/api/list-page';
 import { defineRawOperation } from '$lib/server/api/raw-operation';
 import { DomainError } from '$lib/shared/model/domain-error';
 import { workspaceParam, workspaceParams } from '../workspaces/workspaces-json';
@@ -29,6 +36,11 @@ import { audit } from '../workspaces/workspaces-service';
 import { matchRemediations } from './remediation';
 
 const TAGS = ['automation'] as const;
+/** `1`/`0` (the contract's `?follow=1`) or `true`/`false`. */
+const flag = z
+  .enum(['1', '0', 'true', 'false'])
+  .transform((value) => value === '1' || value === 'true')
+  .optional();
 const idParams = z.object({ ws: workspaceParam, id: idSchema });
 
 /** How recently a runner called in to count as online. */
@@ -83,12 +95,11 @@ export const listJobsOperation = defineOperation(
     tags: TAGS,
     auth: { member: 'read' },
     params: workspaceParams,
-    responses: { 200: { description: 'The jobs.', schema: z.array(jobViewSchema) } }
+    query: z.object(pageQuery(SMALL_LIST_LIMITS)).strict(),
+    responses: { 200: pageResponse('The jobs.', z.array(jobViewSchema)) }
   },
-  async ({ request }) => ({
-    status: 200,
-    body: await request.runtime.automation.listJobs(request.workspaceId)
-  })
+  async ({ event, request, query }) =>
+    pageReply(await request.runtime.automation.listJobs(request.workspaceId), query, event.url)
 );
 
 export const createJobOperation = defineOperation(
@@ -280,7 +291,9 @@ export const startRunOperation = defineOperation(
       );
       return { status: 202, body: { id: run.id, state: run.state } };
     } catch (error) {
-      if (error instanceof DomainError && GATE_CODES.has(error.code)) {
+      // By code: the service's DomainError is another bundle's class (runtime.ts).
+      const code = (error as { code?: unknown }).code;
+      if (typeof code === 'string' && GATE_CODES.has(code)) {
         // A refusal is a fact worth keeping too: who tried to run what, and why not.
         await audit(
           request.runtime,
@@ -289,8 +302,8 @@ export const startRunOperation = defineOperation(
           'run.refused',
           `job:${params.id}`,
           {
-            code: error.code,
-            message: error.message,
+            code,
+            message: (error as Error).message,
             changeId: body.changeId ?? null
           }
         );
@@ -315,7 +328,7 @@ const runListQuery = z
     incidentId: z.string().max(100).optional(),
     runbookId: idSchema.optional(),
     state: runStateSchema.optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(50)
+    ...pageQuery({ defaultLimit: 50, maxLimit: 500 })
   })
   .strict();
 
@@ -330,12 +343,12 @@ export const listRunsOperation = defineOperation(
     auth: { member: 'read' },
     params: workspaceParams,
     query: runListQuery,
-    responses: { 200: { description: 'The runs.', schema: z.array(runViewSchema) } }
+    responses: { 200: pageResponse('The runs.', z.array(runViewSchema)) }
   },
-  async ({ request, query }) => ({
-    status: 200,
-    body: await request.runtime.automation.listRuns(request.workspaceId, query)
-  })
+  async ({ event, request, query }) => {
+    const page = await request.runtime.automation.listRuns(request.workspaceId, query);
+    return { status: 200, body: page.items, headers: storePageHeaders(event.url, query, page) };
+  }
 );
 
 export const getRunOperation = defineOperation(
@@ -361,11 +374,6 @@ export const getRunOperation = defineOperation(
   })
 );
 
-const logFlag = z
-  .enum(['1', '0', 'true', 'false'])
-  .transform((value) => value === '1' || value === 'true')
-  .optional();
-
 export const runLogOperation = defineRawOperation(
   {
     method: 'GET',
@@ -378,8 +386,7 @@ export const runLogOperation = defineRawOperation(
     tags: TAGS,
     auth: { member: 'read' },
     params: idParams,
-    // Both optional; `1`/`0` as docs/design.md §2 writes them (`?follow=1`), or true/false.
-    query: z.object({ follow: logFlag, download: logFlag }).strict(),
+    query: z.object({ follow: flag, download: flag }).strict(),
     responses: {
       200: { description: 'The output (`text/plain; charset=utf-8`).' },
       404: { description: 'No such run.' }
@@ -491,12 +498,15 @@ export const listCredentialsOperation = defineOperation(
     tags: TAGS,
     auth: { member: 'automation.run' },
     params: workspaceParams,
-    responses: { 200: { description: 'The credentials.', schema: z.array(credentialViewSchema) } }
+    query: z.object(pageQuery(SMALL_LIST_LIMITS)).strict(),
+    responses: { 200: pageResponse('The credentials.', z.array(credentialViewSchema)) }
   },
-  async ({ request }) => ({
-    status: 200,
-    body: await request.runtime.automation.listCredentials(request.workspaceId)
-  })
+  async ({ event, request, query }) =>
+    pageReply(
+      await request.runtime.automation.listCredentials(request.workspaceId),
+      query,
+      event.url
+    )
 );
 
 export const createCredentialOperation = defineOperation(
@@ -624,12 +634,15 @@ export const listRunnersOperation = defineOperation(
     tags: TAGS,
     auth: { member: 'runners.manage' },
     params: workspaceParams,
-    responses: { 200: { description: 'The runners.', schema: z.array(runnerSchema) } }
+    query: z.object(pageQuery(SMALL_LIST_LIMITS)).strict(),
+    responses: { 200: pageResponse('The runners.', z.array(runnerSchema)) }
   },
-  async ({ request }) => ({
-    status: 200,
-    body: await request.runtime.automation.listRunners(request.workspaceId, RUNNER_ONLINE_MS)
-  })
+  async ({ event, request, query }) =>
+    pageReply(
+      await request.runtime.automation.listRunners(request.workspaceId, RUNNER_ONLINE_MS),
+      query,
+      event.url
+    )
 );
 
 export const createRunnerOperation = defineOperation(

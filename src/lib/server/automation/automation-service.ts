@@ -248,8 +248,20 @@ export class AutomationService {
       : null;
   }
 
+  /** The jobs, each with its latest run. */
   async listJobs(workspaceId: string): Promise<JobView[]> {
-    return (await this.deps.store.listJobs(workspaceId)).map((job) => this.jobView(job));
+    const jobs = await this.deps.store.listJobs(workspaceId);
+    const last = await this.deps.store.lastRuns(
+      workspaceId,
+      jobs.map((job) => job.id)
+    );
+    return jobs.map((job) => {
+      const run = last.get(job.id);
+      return {
+        ...this.jobView(job),
+        lastRun: run ? { id: run.id, state: run.state, createdAt: run.createdAt } : null
+      };
+    });
   }
 
   async getJob(workspaceId: string, id: string): Promise<JobView> {
@@ -632,12 +644,17 @@ export class AutomationService {
     return this.runView(run, await this.deps.memberNames(workspaceId));
   }
 
-  async listRuns(workspaceId: string, filter: RunFilter): Promise<RunView[]> {
-    const [runs, names] = await Promise.all([
+  /** A page of runs, newest first, and how many match. */
+  async listRuns(
+    workspaceId: string,
+    filter: RunFilter
+  ): Promise<{ items: RunView[]; total: number }> {
+    const [runs, total, names] = await Promise.all([
       this.deps.store.listRuns(workspaceId, filter),
+      this.deps.store.countRuns(workspaceId, filter),
       this.deps.memberNames(workspaceId)
     ]);
-    return runs.map((run) => this.runView(run, names));
+    return { items: runs.map((run) => this.runView(run, names)), total };
   }
 
   /**

@@ -116,6 +116,7 @@ export interface RunFilter {
   runbookId?: string;
   state?: RunState;
   limit: number;
+  offset?: number;
 }
 
 /** How many runs may go at once, beyond each job's own limit. */
@@ -437,24 +438,35 @@ export class AutomationStore {
     return row ? runOf(row) : null;
   }
 
-  /** Runs of a workspace, newest first. */
-  async listRuns(workspaceId: string, filter: RunFilter): Promise<RunRecord[]> {
-    let query = this.db
-      .selectFrom('automation_runs')
-      .selectAll()
-      .where('workspace_id', '=', workspaceId);
+  private runsWhere(workspaceId: string, filter: RunFilter) {
+    let query = this.db.selectFrom('automation_runs').where('workspace_id', '=', workspaceId);
     if (filter.jobId) query = query.where('job_id', '=', filter.jobId);
     if (filter.taskId) query = query.where('task_id', '=', filter.taskId);
     if (filter.changeId) query = query.where('change_id', '=', filter.changeId);
     if (filter.incidentId) query = query.where('incident_id', '=', filter.incidentId);
     if (filter.runbookId) query = query.where('runbook_id', '=', filter.runbookId);
     if (filter.state) query = query.where('state', '=', filter.state);
-    const rows = await query
+    return query;
+  }
+
+  /** Runs of a workspace, newest first. */
+  async listRuns(workspaceId: string, filter: RunFilter): Promise<RunRecord[]> {
+    const rows = await this.runsWhere(workspaceId, filter)
+      .selectAll()
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .limit(filter.limit)
+      .offset(filter.offset ?? 0)
       .execute();
     return rows.map(runOf);
+  }
+
+  /** How many runs match `filter` (paging aside). */
+  async countRuns(workspaceId: string, filter: RunFilter): Promise<number> {
+    const row = await this.runsWhere(workspaceId, filter)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
   }
 
   /** The last run of each of `jobIds`. */

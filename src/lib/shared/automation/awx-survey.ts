@@ -53,8 +53,7 @@ export interface SurveyIssue {
 }
 
 export type SurveyImport =
-  | { ok: true; parameters: JobParameter[] }
-  | { ok: false; issues: SurveyIssue[] };
+  { ok: true; parameters: JobParameter[] } | { ok: false; issues: SurveyIssue[] };
 
 /** AWX's bound as an integer, or undefined (AWX writes them as numbers or digit strings). */
 function bound(value: unknown): number | undefined {
@@ -122,7 +121,8 @@ function fromQuestion(q: AwxQuestion): { parameter: JobParameter } | { message: 
     case 'multiplechoice': {
       parameter.type = 'choice';
       parameter.choices = choicesOf(q.choices);
-      if (parameter.choices.length === 0) return { message: 'a multiplechoice question has no choices' };
+      if (parameter.choices.length === 0)
+        return { message: 'a multiplechoice question has no choices' };
       min = undefined;
       max = undefined;
       if (fallback !== undefined) fallback = String(fallback);
@@ -160,7 +160,12 @@ export function fromAwxSurvey(spec: unknown): SurveyImport {
   if (!survey.success) {
     return {
       ok: false,
-      issues: [{ index: -1, message: 'not an AWX survey: expected { name, description, spec: [questions] }' }]
+      issues: [
+        {
+          index: -1,
+          message: 'not an AWX survey: expected { name, description, spec: [questions] }'
+        }
+      ]
     };
   }
   const issues: SurveyIssue[] = [];
@@ -187,7 +192,10 @@ export function fromAwxSurvey(spec: unknown): SurveyImport {
     const env = optionEnvName(converted.parameter.name);
     const earlier = envNames.get(env);
     if (earlier !== undefined) {
-      issues.push({ index, message: `"${converted.parameter.name}" repeats question ${earlier + 1} (${env})` });
+      issues.push({
+        index,
+        message: `"${converted.parameter.name}" repeats question ${earlier + 1} (${env})`
+      });
       continue;
     }
     envNames.set(env, index);

@@ -191,6 +191,11 @@ export const jobViewSchema = z
     remediation: remediationRuleSchema.nullable(),
     runnerId: z.string().nullable(),
     nextRunAt: z.string().nullable(),
+    /** The job's latest run (lists only). */
+    lastRun: z
+      .object({ id: z.string(), state: z.lazy(() => runStateSchema), createdAt: z.string() })
+      .nullable()
+      .optional(),
     createdBy: z.string(),
     createdAt: z.string(),
     updatedAt: z.string()

@@ -189,7 +189,12 @@ async function executeIn(
 
   const summary = spec.kind === 'ansible' ? parseRecap(tail) : null;
   if (run.spawnError) {
-    return { state: 'failed', exitCode: null, summary, reason: `could not start: ${run.spawnError}` };
+    return {
+      state: 'failed',
+      exitCode: null,
+      summary,
+      reason: `could not start: ${run.spawnError}`
+    };
   }
   if (run.timedOut) {
     return {

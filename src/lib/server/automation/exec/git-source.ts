@@ -16,8 +16,7 @@ import type { GitSource } from '../../../shared/automation/schema';
 
 /** What a checkout produced, or why there is none. */
 export type GitCheckout =
-  | { ok: true; commit: string; file: string }
-  | { ok: false; reason: string };
+  { ok: true; commit: string; file: string } | { ok: false; reason: string };
 
 /** A source path problem, or null: relative, inside the tree, no `..` segment. */
 export function gitPathProblem(path: string): string | null {

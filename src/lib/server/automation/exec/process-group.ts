@@ -58,12 +58,16 @@ export function runInGroup(run: GroupRun): Promise<GroupResult> {
       resolve({ ...result, cancelled: true });
       return;
     }
-    const child = spawn('/bin/sh', ['-c', 'exec "$@" 2>&1', 'runboard-exec', run.program, ...run.args], {
-      cwd: run.cwd,
-      env: run.env,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'ignore']
-    });
+    const child = spawn(
+      '/bin/sh',
+      ['-c', 'exec "$@" 2>&1', 'runboard-exec', run.program, ...run.args],
+      {
+        cwd: run.cwd,
+        env: run.env,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'ignore']
+      }
+    );
     const decoder = new StringDecoder('utf8');
     let pid: number | undefined = child.pid;
     let exited = false;
@@ -124,11 +128,14 @@ export function runInGroup(run: GroupRun): Promise<GroupResult> {
 
     if (pid !== undefined) {
       run.onSpawn?.(pid);
-      timer = setTimeout(() => {
-        if (exited) return;
-        result.timedOut = true;
-        stop();
-      }, Math.max(0, run.timeoutMs));
+      timer = setTimeout(
+        () => {
+          if (exited) return;
+          result.timedOut = true;
+          stop();
+        },
+        Math.max(0, run.timeoutMs)
+      );
       run.signal.addEventListener('abort', onAbort, { once: true });
     } else {
       pid = undefined;

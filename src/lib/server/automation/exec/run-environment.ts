@@ -49,7 +49,8 @@ export function baseEnv(workdir: string, tmpdir: string, runId: string): Record<
 /** `RB_OPTION_<NAME>` for each parameter. */
 export function optionEnv(parameters: Readonly<Record<string, ParameterValue>>) {
   const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(parameters)) env[optionEnvName(name)] = envValue(value);
+  for (const [name, value] of Object.entries(parameters))
+    env[optionEnvName(name)] = envValue(value);
   return env;
 }
 
