@@ -10,6 +10,7 @@ import { alerts } from './alerts';
 import { apiDocs } from './api-docs';
 import { automationCore } from './automation-core';
 import { automationRunner } from './automation-runner';
+import { automationNotify } from './automation-notify';
 import { archive } from './archive';
 import { automation } from './automation';
 import { automationRuns } from './automation-runs';
@@ -58,6 +59,7 @@ export const en = {
   ...changesUi,
   ...automationCore,
   ...automationRunner,
+  ...automationNotify,
   ...rebase,
   ...notify,
   ...cmdbImport,

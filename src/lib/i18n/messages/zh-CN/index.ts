@@ -9,6 +9,7 @@ import { alerts } from './alerts';
 import { apiDocs } from './api-docs';
 import { automationCore } from './automation-core';
 import { automationRunner } from './automation-runner';
+import { automationNotify } from './automation-notify';
 import { archive } from './archive';
 import { automation } from './automation';
 import { automationRuns } from './automation-runs';
@@ -55,6 +56,7 @@ export const zhCN: Messages = {
   ...changesUi,
   ...automationCore,
   ...automationRunner,
+  ...automationNotify,
   ...rebase,
   ...notify,
   ...cmdbImport,
