@@ -38,9 +38,14 @@ export class RunOutputs {
 
   constructor(private readonly options: RunOutputOptions) {}
 
-  /** Starts holding `runId`'s output. */
+  /** Starts holding `runId`'s output (the server's runner: from its first byte). */
   begin(runId: string): void {
-    if (this.live.has(runId)) return;
+    if (this.hold(runId)) this.begun(runId);
+  }
+
+  /** Starts holding `runId`'s output; false if this node already did. */
+  private hold(runId: string): boolean {
+    if (this.live.has(runId)) return false;
     this.live.set(runId, {
       chunks: [],
       length: 0,
@@ -52,15 +57,22 @@ export class RunOutputs {
       timer: null,
       listeners: new Set()
     });
+    return true;
+  }
+
+  /** Tells the followers waiting for `runId` that this node holds its output from the start. */
+  private begun(runId: string): void {
     const waiting = this.waiting.get(runId);
     this.waiting.delete(runId);
     for (const callback of waiting ?? []) callback();
   }
 
   /**
-   * Calls `callback` once when this node begins holding `runId`'s output (a follower that came
-   * while the run was queued then reads it live instead of from the records). Returns the
-   * function that stops waiting; the caller must call it if the run ends elsewhere.
+   * Calls `callback` once when this node begins holding `runId`'s output from its first byte (a
+   * follower that came while the run was queued then reads it live instead of from the
+   * records): the server's runner begins a run, or a remote runner's first chunk (number 1)
+   * reaches this node. Returns the function that stops waiting; the caller must call it if the
+   * run ends elsewhere.
    */
   whenBegun(runId: string, callback: () => void): () => void {
     let set = this.waiting.get(runId);
@@ -93,13 +105,15 @@ export class RunOutputs {
    * output reached its cap.
    */
   writeNumbered(runId: string, chunks: readonly { seq: number; data: string }[]): boolean {
-    this.begin(runId);
+    const fresh = this.hold(runId);
     const live = this.live.get(runId)!;
     for (const chunk of chunks) {
       if (chunk.seq <= live.seq) continue;
       if (live.truncated) live.seq = chunk.seq;
       else this.take(live, runId, chunk.data, chunk.seq);
     }
+    // A copy begun mid-run (the first chunks went to another node) is not the whole output.
+    if (fresh && chunks[0]?.seq === 1) this.begun(runId);
     return live.truncated;
   }
 
