@@ -55,7 +55,8 @@ import { CmdbService } from '../src/lib/server/cmdb/cmdb-service';
 import { cmdbExtension, cmdbMirrorExtension } from '../src/lib/server/cmdb/cmdb-extension';
 import { OncallService, type MemberInfo } from '../src/lib/server/oncall/oncall-service';
 import { AutomationStore } from '../src/lib/server/automation/automation-store';
-import { AutomationService, SYSTEM_ACTOR } from '../src/lib/server/automation/automation-service';
+import { AutomationService } from '../src/lib/server/automation/automation-service';
+import { SYSTEM_ACTOR } from '../src/lib/shared/automation/schema';
 import {
   AutomationRunner,
   automationDefaults,

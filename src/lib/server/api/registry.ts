@@ -4,8 +4,8 @@
  */
 import { authOperations, setupOperations, tokenOperations } from '../accounts/accounts-api';
 import { alertOperations } from '../alerts/alerts-api';
-import { automationOperations } from '../automation/automation-api';
-import { runnerOperations } from '../automation/runner-api';
+import { automationOperations, runnerOperations } from '../automation/automation-api';
+
 import { archiveOperations } from '../archive/archive-api';
 import { changeOperations } from '../changes/changes-api';
 import { cmdbOperations } from '../cmdb/cmdb-api';

@@ -17,7 +17,7 @@
  * - `feed`: a feed token in the `token` query parameter, checked by the handler (calendar feeds,
  *   which calendar apps fetch without signing in); no account.
  * - `runner`: a remote runner's token as a bearer token (`rbr_…`, the remote runner protocol,
- *   runner-api.ts), checked here: 401 without a valid one; no account. The runner is marked
+ *   automation-api.ts), checked here: 401 without a valid one; no account. The runner is marked
  *   seen.
  */
 import type { RequestEvent } from '@sveltejs/kit';

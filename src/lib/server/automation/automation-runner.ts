@@ -7,13 +7,12 @@
  * left running as `interrupted` while queued ones go on.
  *
  * Remote runners (`npm run start:runner`) run the same executor and report over HTTPS
- * (runner-api.ts); this class runs only runs with no runner named.
+ * (automation-api.ts); this class runs only runs with no runner named.
  */
 import { randomBytes } from 'node:crypto';
 import { AUTOMATION_HEARTBEAT_MS_DEFAULT, AUTOMATION_STALE_MS_DEFAULT } from '../config';
 import type { Logger } from '../log';
-import type { AutomationService } from './automation-service';
-import type { AutomationStore, RunRecord } from './automation-store';
+import type { AutomationStore, RunOutcome, RunRecord } from './automation-store';
 import type { ExecPlaces, ExecResult, ExecSink, ExecSpec } from './exec/types';
 import type { RunOutputs } from './run-output';
 
@@ -47,8 +46,25 @@ export type Execute = (
   signal: AbortSignal
 ) => Promise<ExecResult>;
 
+/**
+ * What the runner asks of the automation service (automation-service.ts), by shape: the runner
+ * is a helper below the service, so it names the methods, not the class.
+ */
+export interface RunnerService {
+  interruptOrphans(serverRestart: boolean, staleMs: number): Promise<RunRecord[]>;
+  startScheduled(): Promise<RunRecord[]>;
+  started(run: RunRecord): Promise<void>;
+  execSpec(run: RunRecord): Promise<ExecSpec>;
+  complete(
+    run: RunRecord,
+    result: Omit<RunOutcome, 'finishedAt'>,
+    text: string,
+    truncated: boolean
+  ): Promise<boolean>;
+}
+
 export interface RunnerOptions {
-  service: AutomationService;
+  service: RunnerService;
   store: AutomationStore;
   outputs: RunOutputs;
   execute: Execute;

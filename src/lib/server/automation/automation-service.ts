@@ -16,6 +16,7 @@ import type * as Y from 'yjs';
 import {
   DEFAULT_TIMEOUT_SECONDS,
   MASK,
+  SYSTEM_ACTOR,
   isFinalRunState,
   maskedParameters,
   resolveParameters,
@@ -50,9 +51,6 @@ import type {
   RunnerRecord
 } from './automation-store';
 import type { ExecSpec } from './exec/types';
-
-/** `requestedBy` of runs nobody asked for by hand: schedules, automatic remediation. */
-export const SYSTEM_ACTOR = 'system';
 
 /** Who asks for a run. */
 export interface RunActor {
@@ -769,7 +767,7 @@ export class AutomationService {
   }
 
   // ------------------------------------------------------------------------------------------
-  // The remote runner protocol (runner-api.ts)
+  // The remote runner protocol (automation-api.ts)
 
   /** A remote runner's name in `claimed_by`. */
   static runnerClaimer(runnerId: string): string {

@@ -5,11 +5,16 @@
  * server when intake opens a matching incident, as `system`, with the job's parameter defaults
  * only. The change gate still applies: a gated job is refused, logged and audited, never forced.
  */
-import type { JobView } from '../../shared/automation/schema';
+import {
+  SYSTEM_ACTOR,
+  type JobView,
+  type RunCreate,
+  type RunTrigger,
+  type RunView
+} from '../../shared/automation/schema';
 import type { AuditAction } from '../../shared/workspaces/audit-actions';
 import { DomainError } from '../../shared/model/domain-error';
 import type { Logger } from '../log';
-import { SYSTEM_ACTOR, type AutomationService } from './automation-service';
 
 /** A job that remediates an incident, and the label pairs that made it match. */
 export interface RemediationMatch {
@@ -47,7 +52,17 @@ export function matchRemediations(
 }
 
 export interface AutomaticRemediationDeps {
-  automation: Pick<AutomationService, 'listJobs' | 'startRun'>;
+  /** The automation service's (automation-service.ts), by shape: a helper sits below it. */
+  automation: {
+    listJobs(workspaceId: string): Promise<JobView[]>;
+    startRun(
+      workspaceId: string,
+      jobId: string,
+      body: RunCreate,
+      actor: { userId: string },
+      trigger: RunTrigger
+    ): Promise<RunView>;
+  };
   /** Writes an audit entry (accounts-store.ts `audit`). */
   audit(entry: {
     workspaceId: string;

@@ -2,7 +2,7 @@
  * The remote runner (`npm run start:runner`, entries/runner.ts): a process on another host,
  * near the infrastructure, that pulls runs of the jobs naming it from the server over HTTPS and
  * executes them with the same executor as the server's own runner (exec/execute.ts). The
- * protocol is in shared/automation/runner-protocol.ts and runner-api.ts.
+ * protocol is in shared/automation/runner-protocol.ts and automation-api.ts.
  *
  * - Claims while it has room (`concurrency` runs at once): at once again after a claim, every
  *   `idleMs` when nothing is queued, with backoff while the server cannot be reached.

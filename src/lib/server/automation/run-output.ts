@@ -99,7 +99,7 @@ export class RunOutputs {
   }
 
   /**
-   * Appends a remote runner's numbered chunks of `runId` (runner-api.ts), starting to hold its
+   * Appends a remote runner's numbered chunks of `runId` (automation-api.ts), starting to hold its
    * output here if this node did not yet: a chunk at or below the last number taken here is a
    * retry and is skipped (the records ignore one taken by another node). Returns whether the
    * output reached its cap.

@@ -1,6 +1,6 @@
 /**
  * The remote runner protocol (docs/automation.md "Remote runners"): what a runner process
- * (`npm run start:runner`) and the server's `/api/v1/runner/…` operations (runner-api.ts) send
+ * (`npm run start:runner`) and the server's `/api/v1/runner/…` operations (automation-api.ts) send
  * each other. One set of schemas, so both ends check the same shapes. Every call carries the
  * runner's token as `Authorization: Bearer rbr_…`.
  *

@@ -9,6 +9,9 @@
 import { z } from 'zod';
 import { idSchema } from '../model/ids';
 
+/** `requestedBy` of runs nobody asked for by hand: schedules, automatic remediation. */
+export const SYSTEM_ACTOR = 'system';
+
 export const JOB_KINDS = ['shell', 'ansible'] as const;
 export const jobKindSchema = z.enum(JOB_KINDS).meta({ id: 'JobKind' });
 export type JobKind = z.infer<typeof jobKindSchema>;

@@ -1,5 +1,5 @@
 import { methodNotAllowed } from '$lib/server/api/operation';
-import { runnerOutputOperation } from '$lib/server/automation/runner-api';
+import { runnerOutputOperation } from '$lib/server/automation/automation-api';
 
 export const POST = runnerOutputOperation.handle;
 export const fallback = methodNotAllowed(runnerOutputOperation);
