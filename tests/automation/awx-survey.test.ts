@@ -23,7 +23,14 @@ describe('fromAwxSurvey', () => {
         choices: ['staging', 'production'],
         default: 'staging'
       },
-      { name: 'release_tag', type: 'string', label: 'Release tag', required: true, min: 1, max: 64 },
+      {
+        name: 'release_tag',
+        type: 'string',
+        label: 'Release tag',
+        required: true,
+        min: 1,
+        max: 64
+      },
       {
         name: 'release_notes',
         type: 'string',
@@ -54,7 +61,8 @@ describe('fromAwxSurvey', () => {
         name: 'canary_share',
         type: 'string',
         label: 'Canary share',
-        description: 'Fraction of traffic (AWX float: passed as text; use `| float` in the playbook.)',
+        description:
+          'Fraction of traffic (AWX float: passed as text; use `| float` in the playbook.)',
         default: '0.1'
       },
       { name: 'log_level', type: 'choice', label: 'Log level', choices: ['info', 'debug', 'warn'] }
@@ -71,7 +79,11 @@ describe('fromAwxSurvey', () => {
   });
 
   it('accepts a whole job template export and a bare question array', () => {
-    const fromTemplate = fromAwxSurvey({ name: 'Deploy', survey_enabled: true, survey_spec: fixture });
+    const fromTemplate = fromAwxSurvey({
+      name: 'Deploy',
+      survey_enabled: true,
+      survey_spec: fixture
+    });
     const fromArray = fromAwxSurvey(fixture.spec);
     expect(fromTemplate).toEqual(fromAwxSurvey(fixture));
     expect(fromArray).toEqual(fromAwxSurvey(fixture));
@@ -93,13 +105,14 @@ describe('fromAwxSurvey', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.issues.map((i) => i.index)).toEqual([0, 1, 2, 3, 4, 5, 7]);
-    expect(result.issues[0].message).toMatch(/multiselect has no Runboard equivalent/);
-    expect(result.issues[1].message).toMatch(/not a valid parameter name/);
-    expect(result.issues[2].message).toMatch(/default 9 must be ≤ 5/);
-    expect(result.issues[3].message).toMatch(/no choices/);
-    expect(result.issues[4].message).toMatch(/unknown question type "datetime"/);
-    expect(result.issues[5].message).toMatch(/variable/);
-    expect(result.issues[6].message).toMatch(/RB_OPTION_OK/);
+    const messages = result.issues.map((i) => i.message);
+    expect(messages[0]).toMatch(/multiselect has no Runboard equivalent/);
+    expect(messages[1]).toMatch(/not a valid parameter name/);
+    expect(messages[2]).toMatch(/default 9 must be ≤ 5/);
+    expect(messages[3]).toMatch(/no choices/);
+    expect(messages[4]).toMatch(/unknown question type "datetime"/);
+    expect(messages[5]).toMatch(/variable/);
+    expect(messages[6]).toMatch(/RB_OPTION_OK/);
   });
 
   it('refuses what is not a survey', () => {

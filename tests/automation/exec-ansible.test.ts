@@ -101,7 +101,16 @@ describe.runIf(hasAnsible)('ansible, local connection', () => {
     expect(result.state, sink.text()).toBe('succeeded');
     expect(result.exitCode).toBe(0);
     expect(result.summary).toEqual([
-      { host: 'localhost', ok: 2, changed: 1, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 }
+      {
+        host: 'localhost',
+        ok: 2,
+        changed: 1,
+        unreachable: 0,
+        failed: 0,
+        skipped: 0,
+        rescued: 0,
+        ignored: 0
+      }
     ]);
     expect(await readFile(outFile, 'utf8')).toBe(greeting);
     expect(existsSync(pwned)).toBe(false);
@@ -155,7 +164,14 @@ describe.runIf(hasAnsible)('ansible, local connection', () => {
       await writeFile(passwordFile, vaultPassword, { mode: 0o600 });
       const encrypted = execFileSync(
         'ansible-vault',
-        ['encrypt_string', '--vault-password-file', passwordFile, '--name', 'db_password', 'the-db-pass-42'],
+        [
+          'encrypt_string',
+          '--vault-password-file',
+          passwordFile,
+          '--name',
+          'db_password',
+          'the-db-pass-42'
+        ],
         { encoding: 'utf8', env: { PATH: '/usr/bin:/bin', HOME: scratch, LANG: 'C.UTF-8' } }
       );
       const outFile = join(places.root, 'vaulted.txt');
@@ -182,7 +198,9 @@ ${indented}
       const sink = recordingSink((pid) => watch.spawned(pid));
       const result = await execute(
         ansibleSpec(vaultPlaybook, {
-          credentials: [{ name: 'vault', kind: 'vault_password', username: null, secret: vaultPassword }]
+          credentials: [
+            { name: 'vault', kind: 'vault_password', username: null, secret: vaultPassword }
+          ]
         }),
         places,
         sink,
@@ -191,7 +209,9 @@ ${indented}
       watch.stop();
       expect(result.state, sink.text()).toBe('succeeded');
       expect(await readFile(outFile, 'utf8')).toBe('the-db-pass-42');
-      const playbookArgv = watch.seen.find((argv) => argv.some((a) => a.endsWith('ansible-playbook')));
+      const playbookArgv = watch.seen.find((argv) =>
+        argv.some((a) => a.endsWith('ansible-playbook'))
+      );
       expect(playbookArgv).toBeDefined();
       expect(playbookArgv).toContain('--vault-password-file');
       for (const argv of watch.seen) expect(argv.join(' ')).not.toContain(vaultPassword);
@@ -202,6 +222,46 @@ ${indented}
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }
+  });
+
+  it('hands a password credential over as extra vars from a file, and a token as the environment', async () => {
+    const password = "p@ss {{ not_templated }} 'quoted'";
+    const outFile = join(places.root, 'credentials.txt');
+    const watch = watchGroup();
+    const sink = recordingSink((pid) => watch.spawned(pid));
+    const result = await execute(
+      ansibleSpec(
+        `- hosts: all
+  gather_facts: false
+  tasks:
+    - ansible.builtin.command: sleep 0.5
+      changed_when: false
+    - ansible.builtin.copy:
+        dest: "${outFile}"
+        content: "{{ [ansible_password, ansible_become_password, ansible_user, lookup('ansible.builtin.env', 'RB_CREDENTIAL_API_TOKEN_SECRET'), lookup('ansible.builtin.env', 'RB_CREDENTIAL_API_TOKEN_USERNAME')] | join('|') }}"
+`,
+        {
+          credentials: [
+            { name: 'become', kind: 'password', username: 'deploy', secret: password },
+            { name: 'api token', kind: 'token', username: 'bot', secret: 'tok-XYZ-987' }
+          ],
+          // the local connection ignores ansible_user and ansible_password
+          inventory: { text: 'localhost ansible_connection=local\n' }
+        }
+      ),
+      places,
+      sink,
+      never()
+    );
+    watch.stop();
+    expect(result.state, sink.text()).toBe('succeeded');
+    expect(await readFile(outFile, 'utf8')).toBe(`${password}|${password}|deploy|tok-XYZ-987|bot`);
+    expect(watch.seen.length).toBeGreaterThan(0);
+    for (const argv of watch.seen) {
+      expect(argv.join(' ')).not.toContain('p@ss');
+      expect(argv.join(' ')).not.toContain('tok-XYZ');
+    }
+    expect(sink.text()).not.toContain('tok-XYZ-987');
   });
 
   it('runs against the CMDB inventory; host variables stay text, never templated', async () => {
@@ -297,10 +357,10 @@ describe.runIf(hasAnsible && hasSshd)('ansible over real SSH', () => {
     const keyFiles = new Map<string, string>();
     const watch = watchGroup((found) => {
       for (const argv of found) {
-        const at = argv.indexOf('--private-key');
-        if (at >= 0 && !keyFiles.has(argv[at + 1])) {
+        const file = argv[argv.indexOf('--private-key') + 1];
+        if (argv.includes('--private-key') && file && !keyFiles.has(file)) {
           try {
-            keyFiles.set(argv[at + 1], (statSync(argv[at + 1]).mode & 0o777).toString(8));
+            keyFiles.set(file, (statSync(file).mode & 0o777).toString(8));
           } catch {
             // not there yet / gone
           }
@@ -314,7 +374,9 @@ describe.runIf(hasAnsible && hasSshd)('ansible over real SSH', () => {
         inventory: {
           text: `target ansible_host=127.0.0.1 ansible_port=${sshd.port}\n`
         },
-        credentials: [{ name: 'deploy key', kind: 'ssh_key', username: sshd.user, secret: sshd.clientKey }]
+        credentials: [
+          { name: 'deploy key', kind: 'ssh_key', username: sshd.user, secret: sshd.clientKey }
+        ]
       }),
       places,
       sink,
@@ -323,7 +385,16 @@ describe.runIf(hasAnsible && hasSshd)('ansible over real SSH', () => {
     watch.stop();
     expect(result.state, `${sink.text()}\n--- sshd ---\n${sshd.log()}`).toBe('succeeded');
     expect(result.summary).toEqual([
-      { host: 'target', ok: 3, changed: 1, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 }
+      {
+        host: 'target',
+        ok: 3,
+        changed: 1,
+        unreachable: 0,
+        failed: 0,
+        skipped: 0,
+        rescued: 0,
+        ignored: 0
+      }
     ]);
     expect(existsSync(remoteFile)).toBe(true);
     expect(sshd.log()).toMatch(/Accepted publickey for \S+ from 127\.0\.0\.1/);
@@ -345,17 +416,20 @@ describe.runIf(hasAnsible && hasSshd)('ansible over real SSH', () => {
       execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(other, 'k')]);
       const sink = recordingSink();
       const result = await execute(
-        ansibleSpec('- hosts: target\n  gather_facts: false\n  tasks:\n    - ansible.builtin.ping:\n', {
-          inventory: { text: `target ansible_host=127.0.0.1 ansible_port=${sshd.port}\n` },
-          credentials: [
-            {
-              name: 'wrong',
-              kind: 'ssh_key',
-              username: sshd.user,
-              secret: await readFile(join(other, 'k'), 'utf8')
-            }
-          ]
-        }),
+        ansibleSpec(
+          '- hosts: target\n  gather_facts: false\n  tasks:\n    - ansible.builtin.ping:\n',
+          {
+            inventory: { text: `target ansible_host=127.0.0.1 ansible_port=${sshd.port}\n` },
+            credentials: [
+              {
+                name: 'wrong',
+                kind: 'ssh_key',
+                username: sshd.user,
+                secret: await readFile(join(other, 'k'), 'utf8')
+              }
+            ]
+          }
+        ),
         places,
         sink,
         never()

@@ -28,7 +28,15 @@ const hasAnsible = requireProgram(existsSync('/usr/bin/ansible-playbook'), 'ansi
 function git(cwd: string, ...args: string[]): string {
   return execFileSync(
     'git',
-    ['-c', 'user.name=Test', '-c', 'user.email=test@example.org', '-c', 'init.defaultBranch=main', ...args],
+    [
+      '-c',
+      'user.name=Test',
+      '-c',
+      'user.email=test@example.org',
+      '-c',
+      'init.defaultBranch=main',
+      ...args
+    ],
     { cwd, encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: places.root } }
   );
 }
@@ -53,13 +61,10 @@ beforeAll(async () => {
   git(work, 'remote', 'add', 'origin', origin);
   await put('scripts/hello.sh', 'source ./src/scripts/lib.sh\necho "hello v1 from $(greet)"\n');
   await put('scripts/lib.sh', 'greet() { echo lib; }\n');
-  await put(
-    'playbooks/site.yml',
-    '- hosts: all\n  gather_facts: false\n  roles:\n    - greet\n'
-  );
+  await put('playbooks/site.yml', '- hosts: all\n  gather_facts: false\n  roles:\n    - greet\n');
   await put(
     'playbooks/roles/greet/tasks/main.yml',
-    '- name: say it\n  ansible.builtin.debug:\n    msg: "{{ lookup(\'ansible.builtin.template\', \'greeting.j2\') | trim }}"\n'
+    "- name: say it\n  ansible.builtin.debug:\n    msg: \"{{ lookup('ansible.builtin.template', 'greeting.j2') | trim }}\"\n"
   );
   await put('playbooks/roles/greet/templates/greeting.j2', 'role says {{ greeting }}\n');
   await commitAndPush('v1');
@@ -112,17 +117,49 @@ describe('git sources', () => {
     expect(await places.leftovers()).toEqual([]);
   });
 
+  it('runs of one URL at once share one mirror (the clone and fetches take turns)', async () => {
+    const url = `file://${origin}`;
+    const sinks = [recordingSink(), recordingSink(), recordingSink()];
+    const results = await Promise.all(
+      sinks.map((sink) =>
+        execute(
+          shellSpec('', { source: { git: { url, path: 'scripts/hello.sh' } } }),
+          places,
+          sink,
+          never()
+        )
+      )
+    );
+    expect(results.map((r) => r.state)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    for (const sink of sinks) expect(sink.text()).toMatch(/^hello v\d from lib\n$/);
+    const mirrors = await readdir(places.gitCacheDir);
+    expect(mirrors.filter((m) => m.includes('.tmp-'))).toEqual([]);
+    expect(mirrors).toContain(mirrorDir(places.gitCacheDir, url).split('/').pop());
+  });
+
   it('fails with a reason for a missing path, a bad ref, an escaping path and a bad URL', async () => {
     const injected = join(places.root, 'injected');
     const cases: [Parameters<typeof shellSpec>[1], RegExp][] = [
       [{ source: { git: { url: origin, path: 'scripts/nope.sh' } } }, /does not exist/],
       [{ source: { git: { url: origin, path: 'scripts' } } }, /not a regular file/],
-      [{ source: { git: { url: origin, ref: 'no-such-branch', path: 'scripts/hello.sh' } } }, /ref "no-such-branch" was not found/],
-      [{ source: { git: { url: origin, ref: '--upload-pack=touch x', path: 'a' } } }, /not a valid git ref/],
+      [
+        { source: { git: { url: origin, ref: 'no-such-branch', path: 'scripts/hello.sh' } } },
+        /ref "no-such-branch" was not found/
+      ],
+      [
+        { source: { git: { url: origin, ref: '--upload-pack=touch x', path: 'a' } } },
+        /not a valid git ref/
+      ],
       [{ source: { git: { url: origin, path: '../../etc/passwd' } } }, /must not contain "\.\."/],
       [{ source: { git: { url: origin, path: '/etc/passwd' } } }, /must be relative/],
-      [{ source: { git: { url: join(places.root, 'missing.git'), path: 'a.sh' } } }, /git could not fetch/],
-      [{ source: { git: { url: `--upload-pack=touch ${injected}`, path: 'a.sh' } } }, /git could not fetch/]
+      [
+        { source: { git: { url: join(places.root, 'missing.git'), path: 'a.sh' } } },
+        /git could not fetch/
+      ],
+      [
+        { source: { git: { url: `--upload-pack=touch ${injected}`, path: 'a.sh' } } },
+        /git could not fetch/
+      ]
     ];
     for (const [overrides, reason] of cases) {
       const sink = recordingSink();
@@ -135,21 +172,33 @@ describe('git sources', () => {
     expect(await places.leftovers()).toEqual([]);
   });
 
-  it.runIf(hasAnsible)('gives a playbook from git its whole tree: roles and templates', async () => {
-    const sink = recordingSink();
-    const result = await execute(
-      ansibleSpec('', {
-        source: { git: { url: origin, path: 'playbooks/site.yml' } },
-        parameters: { greeting: 'hi there' }
-      }),
-      places,
-      sink,
-      never()
-    );
-    expect(result.state, sink.text()).toBe('succeeded');
-    expect(sink.text()).toContain('role says hi there');
-    expect(result.summary).toEqual([
-      { host: 'localhost', ok: 1, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 }
-    ]);
-  });
+  it.runIf(hasAnsible)(
+    'gives a playbook from git its whole tree: roles and templates',
+    async () => {
+      const sink = recordingSink();
+      const result = await execute(
+        ansibleSpec('', {
+          source: { git: { url: origin, path: 'playbooks/site.yml' } },
+          parameters: { greeting: 'hi there' }
+        }),
+        places,
+        sink,
+        never()
+      );
+      expect(result.state, sink.text()).toBe('succeeded');
+      expect(sink.text()).toContain('role says hi there');
+      expect(result.summary).toEqual([
+        {
+          host: 'localhost',
+          ok: 1,
+          changed: 0,
+          unreachable: 0,
+          failed: 0,
+          skipped: 0,
+          rescued: 0,
+          ignored: 0
+        }
+      ]);
+    }
+  );
 });

@@ -9,13 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execute } from '../../src/lib/server/automation/exec/execute';
 import { MASK } from '../../src/lib/shared/automation/schema';
-import {
-  alive,
-  recordingSink,
-  shellSpec,
-  testPlaces,
-  type TestPlaces
-} from '../helpers/exec';
+import { alive, recordingSink, shellSpec, testPlaces, type TestPlaces } from '../helpers/exec';
 
 let places: TestPlaces;
 
@@ -60,12 +54,7 @@ describe('shell jobs', () => {
       'done'
     ].join('\n');
     const sink = recordingSink();
-    const result = await execute(
-      shellSpec(script, { parameters: values }),
-      places,
-      sink,
-      never()
-    );
+    const result = await execute(shellSpec(script, { parameters: values }), places, sink, never());
     expect(result).toEqual({ state: 'succeeded', exitCode: 0, summary: null, reason: null });
     const expected = [
       ['SEMICOLON', values.semicolon],
@@ -131,7 +120,7 @@ describe('shell jobs', () => {
       );
       expect(env.PATH).toBe('/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
       expect(env.HOME).toBe(env.PWD);
-      expect(env.HOME.startsWith(places.workRoot + '/run-env-run-')).toBe(true);
+      expect(env.HOME?.startsWith(places.workRoot + '/run-env-run-')).toBe(true);
       expect(env.TMPDIR).toBe(`${env.HOME}/tmp`);
       expect(env.LANG).toBe('C.UTF-8');
       expect(env.TERM).toBe('xterm-256color');
@@ -156,7 +145,7 @@ describe('shell jobs', () => {
       never()
     );
     expect(result).toEqual({ state: 'failed', exitCode: 3, summary: null, reason: null });
-    const [mode, dir] = sink.text().split('\n')[0].split(' ');
+    const [mode = '', dir = ''] = (sink.text().split('\n')[0] ?? '').split(' ');
     expect(mode).toBe('700');
     expect(sink.text()).toContain('oops\n');
     expect(existsSync(dir)).toBe(false);
@@ -325,5 +314,53 @@ echo end`;
       expect(output).not.toContain(line);
     }
     expect(output.endsWith('end\n')).toBe(true);
+  });
+});
+
+describe('a sink that throws', () => {
+  it('ends the run, kills its tree, removes the working directory and throws', async () => {
+    const pidFile = join(places.root, 'sink-pids');
+    const sink = recordingSink();
+    sink.output = () => {
+      throw new Error('log store gone');
+    };
+    const script = `(trap '' TERM; sleep 60) & echo $! >> "$RB_OPTION_PIDS"
+echo $$ >> "$RB_OPTION_PIDS"
+echo hello
+sleep 60`;
+    const started = Date.now();
+    await expect(
+      execute(shellSpec(script, { parameters: { pids: pidFile } }), places, sink, never())
+    ).rejects.toThrow('log store gone');
+    expect(Date.now() - started).toBeLessThan(5000);
+    const pids = await pidsIn(pidFile);
+    expect(pids).toHaveLength(2);
+    expect(pids.filter(alive)).toEqual([]);
+    expect(await places.leftovers()).toEqual([]);
+  });
+});
+
+describe('processes that leave the group', () => {
+  it('a setsid child (own session and group) does not outlive the run either', async () => {
+    const pidFile = join(places.root, 'setsid-pids');
+    const script = `setsid bash -c 'trap "" TERM; echo $$ >> "$RB_OPTION_PIDS"; sleep 60' </dev/null >/dev/null 2>&1 &
+for i in $(seq 50); do [ -s "$RB_OPTION_PIDS" ] && break; sleep 0.05; done
+ps -o pgid= -p "$(head -1 "$RB_OPTION_PIDS")" | tr -d ' '
+echo "me $$"`;
+    const sink = recordingSink();
+    const result = await execute(
+      shellSpec(script, { parameters: { pids: pidFile } }),
+      places,
+      sink,
+      never()
+    );
+    expect(result.state, sink.text()).toBe('succeeded');
+    const pids = await pidsIn(pidFile);
+    expect(pids).toHaveLength(1);
+    // It really was in a group of its own.
+    const [pgid] = sink.text().split('\n');
+    expect(Number(pgid)).toBe(pids[0]);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(pids.filter(alive)).toEqual([]);
   });
 });

@@ -63,6 +63,12 @@ describe('SecretMasker', () => {
     expect(masker.end()).toBe('!');
   });
 
+  it('masks a secret also as JSON escapes it', () => {
+    const secret = 'pa"ss\\word';
+    const out = maskInPieces([secret], `raw ${secret} json ${JSON.stringify({ p: secret })}`, [9]);
+    expect(out).toBe(`raw ${MASK} json {"p":"${MASK}"}`);
+  });
+
   it('masks a multi-line secret line by line, skipping short lines', () => {
     expect(secretPatterns(['-----BEGIN-----\nAAAABBBB\n==\n\n-----END-----\n'])).toEqual([
       '-----BEGIN-----',
@@ -99,7 +105,16 @@ describe('parseRecap', () => {
       ''
     ].join('\r\n');
     expect(parseRecap(output)).toEqual([
-      { host: 'web-01', ok: 3, changed: 1, unreachable: 0, failed: 0, skipped: 2, rescued: 0, ignored: 1 },
+      {
+        host: 'web-01',
+        ok: 3,
+        changed: 1,
+        unreachable: 0,
+        failed: 0,
+        skipped: 2,
+        rescued: 0,
+        ignored: 1
+      },
       {
         host: 'db.example.org',
         ok: 0,

@@ -3,11 +3,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type {
-  ExecPlaces,
-  ExecSink,
-  ExecSpec
-} from '../../src/lib/server/automation/exec/types';
+import type { ExecPlaces, ExecSink, ExecSpec } from '../../src/lib/server/automation/exec/types';
 
 export interface TestPlaces extends ExecPlaces {
   root: string;
@@ -70,7 +66,12 @@ export function shellSpec(script: string, overrides: Partial<ExecSpec> = {}): Ex
 }
 
 export function ansibleSpec(playbook: string, overrides: Partial<ExecSpec> = {}): ExecSpec {
-  return shellSpec('', { kind: 'ansible', source: { inline: playbook }, timeoutMs: 60_000, ...overrides });
+  return shellSpec('', {
+    kind: 'ansible',
+    source: { inline: playbook },
+    timeoutMs: 60_000,
+    ...overrides
+  });
 }
 
 /** Whether a process is alive (signal 0); a zombie of ours counts as gone. */

@@ -178,10 +178,8 @@ export function fromAwxSurvey(spec: unknown): SurveyImport {
     const question = awxQuestionSchema.safeParse(raw);
     if (!question.success) {
       const first = question.error.issues[0];
-      issues.push({
-        index,
-        message: `${first.path.length > 0 ? `${first.path.join('.')}: ` : ''}${first.message}`
-      });
+      const where = first && first.path.length > 0 ? `${first.path.join('.')}: ` : '';
+      issues.push({ index, message: `${where}${first?.message ?? 'not a survey question'}` });
       continue;
     }
     const converted = fromQuestion(question.data);

@@ -15,6 +15,9 @@
  * 5. A timeout or the abort signal ends the whole process group (SIGTERM, SIGKILL after
  *    `killGraceMs`); the group is also killed when its leader exits (process-group.ts).
  */
+/* eslint-disable security/detect-non-literal-fs-filename -- paths are the configured work root,
+   the run's mkdtemp directory and fixed names inside it; a git path is checked by
+   git-source.ts (relative, no `..`) and read from git's own listing first. */
 import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ansibleArgs, ansibleEnv, parseRecap, writeInventory } from './ansible';
@@ -169,10 +172,26 @@ async function executeIn(
 
   const masker = new SecretMasker(runSecrets(spec));
   let tail = '';
+  // A sink that throws (its store is gone, …) ends the run: the group is killed and the error
+  // is thrown from execute() once the process is gone and the working directory removed.
+  let sinkError: { error: unknown } | null = null;
+  const sinkFailed = new AbortController();
+  const guarded = (call: () => void) => {
+    if (sinkError !== null) return;
+    try {
+      call();
+    } catch (error) {
+      sinkError = { error };
+      sinkFailed.abort();
+    }
+  };
   const emit = (text: string) => {
     if (text === '') return;
-    if (spec.kind === 'ansible') tail = (tail + text).slice(-RECAP_TAIL_CHARS);
-    sink.output(text);
+    if (spec.kind === 'ansible') {
+      tail += text;
+      if (tail.length > 2 * RECAP_TAIL_CHARS) tail = tail.slice(-RECAP_TAIL_CHARS);
+    }
+    guarded(() => sink.output(text));
   };
   const run = await runInGroup({
     program,
@@ -181,11 +200,13 @@ async function executeIn(
     env,
     timeoutMs: Math.max(1, spec.timeoutMs - (Date.now() - startedAt)),
     killGraceMs: places.killGraceMs,
-    signal,
-    onSpawn: (pid) => sink.spawned?.(pid),
+    signal: AbortSignal.any([signal, sinkFailed.signal]),
+    sweepMarker: `HOME=${workdir}`,
+    onSpawn: (pid) => guarded(() => sink.spawned?.(pid)),
     onOutput: (text) => emit(masker.push(text))
   });
   emit(masker.end());
+  if (sinkError !== null) throw (sinkError as { error: unknown }).error;
 
   const summary = spec.kind === 'ansible' ? parseRecap(tail) : null;
   if (run.spawnError) {

@@ -10,6 +10,8 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+/* eslint-disable security/detect-non-literal-fs-filename -- paths are the configured git cache
+   and names made of a hash of the URL, never the URL or any other request text. */
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GitSource } from '../../../shared/automation/schema';
@@ -158,7 +160,8 @@ export async function checkoutGitSource(
   try {
     await updateMirror(source.url, dir, cacheDir, step());
   } catch (error) {
-    if (options.signal.aborted) throw error;
+    // Cancelled or out of time: the caller reports that, not a fetch failure.
+    if (options.signal.aborted || Date.now() >= deadline) throw error;
     return { ok: false, reason: `git could not fetch ${source.url}: ${(error as Error).message}` };
   }
   let commit: string;

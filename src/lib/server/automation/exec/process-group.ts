@@ -2,7 +2,10 @@
  * One program run in its own process group: argv only, a given environment, stdin closed,
  * stdout and stderr as one stream in the order written, a timeout and a cancel that end the whole
  * group (SIGTERM, then SIGKILL after a grace), and the group killed when its leader exits, so
- * nothing it started in the background outlives the run.
+ * nothing it started in the background outlives the run. A process that left the group
+ * (`setsid`) is found by the run's marker in its environment (`sweepMarker`, the run's own
+ * `HOME`, unique per execution) and killed too, on Linux (/proc); only a process that both left
+ * the group and rewrote its environment escapes (a cgroup would be the next step).
  *
  * stderr joins stdout through a fixed `/bin/sh -c 'exec "$@" 2>&1'`: the command text is a
  * constant, the program and its arguments stay an argument array, and the shell replaces itself
@@ -10,7 +13,7 @@
  * the secret masker see a secret whole even when it was split across writes.
  */
 import { spawn } from 'node:child_process';
-import { StringDecoder } from 'node:string_decoder';
+import { readdirSync, readFileSync } from 'node:fs';
 
 export interface GroupRun {
   program: string;
@@ -20,6 +23,8 @@ export interface GroupRun {
   timeoutMs: number;
   killGraceMs: number;
   signal: AbortSignal;
+  /** `NAME=value` of the run's environment that marks its processes for the final sweep. */
+  sweepMarker?: string;
   onSpawn?(pid: number): void;
   /** Decoded output (UTF-8, multi-byte characters never split). */
   onOutput(text: string): void;
@@ -45,6 +50,66 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/** Whether a NUL-separated environment block holds an entry that starts with `prefix`. */
+function hasEntry(environ: Buffer, prefix: Buffer, whole: boolean): boolean {
+  for (let at = environ.indexOf(prefix); at >= 0; at = environ.indexOf(prefix, at + 1)) {
+    if (at > 0 && environ[at - 1] !== 0) continue;
+    const next = environ[at + prefix.length];
+    if (!whole || next === 0 || next === undefined) return true;
+  }
+  return false;
+}
+
+/**
+ * Kills (SIGKILL) every process of this user with an environment entry `entry` (or, with
+ * `prefix`, one starting with it), a few passes so one forked meanwhile is caught too. Returns
+ * how many were killed. Linux only: without /proc it does nothing.
+ */
+function sweep(entry: string, whole: boolean): number {
+  const needle = Buffer.from(entry);
+  const killed = new Set<number>();
+  for (let pass = 0; pass < 3; pass++) {
+    let entries: string[];
+    try {
+      entries = readdirSync('/proc');
+    } catch {
+      return killed.size;
+    }
+    let found = 0;
+    for (const name of entries) {
+      const pid = Number(name);
+      if (!/^\d+$/.test(name) || pid === process.pid || killed.has(pid)) continue;
+      let environ: Buffer;
+      try {
+        // eslint-disable-next-line security/detect-non-literal-fs-filename -- /proc/<digits>/environ
+        environ = readFileSync(`/proc/${name}/environ`);
+      } catch {
+        continue; // gone, or another user's
+      }
+      if (!hasEntry(environ, needle, whole)) continue;
+      try {
+        process.kill(pid, 'SIGKILL');
+        killed.add(pid);
+        found += 1;
+      } catch {
+        // gone meanwhile
+      }
+    }
+    if (found === 0) break;
+  }
+  return killed.size;
+}
+
+/** Kills the processes whose environment holds exactly `NAME=value` (see `sweep`). */
+export function sweepByEnvironment(entry: string): number {
+  return sweep(entry, true);
+}
+
+/** Kills the processes with an environment entry starting with `prefix` (see `sweep`). */
+export function sweepByEnvironmentPrefix(prefix: string): number {
+  return sweep(prefix, false);
+}
+
 export function runInGroup(run: GroupRun): Promise<GroupResult> {
   return new Promise((resolve) => {
     const result: GroupResult = {
@@ -68,9 +133,10 @@ export function runInGroup(run: GroupRun): Promise<GroupResult> {
         stdio: ['ignore', 'pipe', 'ignore']
       }
     );
-    const decoder = new StringDecoder('utf8');
-    let pid: number | undefined = child.pid;
+    const decoder = new TextDecoder('utf-8');
+    const pid = child.pid;
     let exited = false;
+    let done = false;
     let closed = false;
     let timer: NodeJS.Timeout | undefined;
     let graceTimer: NodeJS.Timeout | undefined;
@@ -79,7 +145,7 @@ export function runInGroup(run: GroupRun): Promise<GroupResult> {
     const stop = () => {
       if (pid === undefined || graceTimer) return;
       killGroup(pid, 'SIGTERM');
-      graceTimer = setTimeout(() => killGroup(pid as number, 'SIGKILL'), run.killGraceMs);
+      graceTimer = setTimeout(() => killGroup(pid, 'SIGKILL'), run.killGraceMs);
     };
     const onAbort = () => {
       if (exited) return;
@@ -87,18 +153,19 @@ export function runInGroup(run: GroupRun): Promise<GroupResult> {
       stop();
     };
     const finish = () => {
-      if (!closed || !exited) return;
+      if (done || !closed || !exited) return;
+      done = true;
       clearTimeout(timer);
       clearTimeout(graceTimer);
       clearTimeout(drainTimer);
       run.signal.removeEventListener('abort', onAbort);
-      const tail = decoder.end();
+      const tail = decoder.decode();
       if (tail) run.onOutput(tail);
       resolve(result);
     };
 
     child.stdout?.on('data', (chunk: Buffer) => {
-      const text = decoder.write(chunk);
+      const text = decoder.decode(chunk, { stream: true });
       if (text) run.onOutput(text);
     });
     child.stdout?.on('close', () => {
@@ -118,6 +185,7 @@ export function runInGroup(run: GroupRun): Promise<GroupResult> {
       result.signal = signal;
       // The leader is gone: whatever it left behind in its group goes too.
       if (pid !== undefined) killGroup(pid, 'SIGKILL');
+      if (run.sweepMarker) sweepByEnvironment(run.sweepMarker);
       drainTimer = setTimeout(() => {
         child.stdout?.destroy();
         closed = true;
@@ -137,8 +205,6 @@ export function runInGroup(run: GroupRun): Promise<GroupResult> {
         Math.max(0, run.timeoutMs)
       );
       run.signal.addEventListener('abort', onAbort, { once: true });
-    } else {
-      pid = undefined;
     }
   });
 }

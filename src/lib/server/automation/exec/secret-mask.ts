@@ -3,7 +3,7 @@
  * also when the process wrote it in two pieces that arrive as two chunks.
  *
  * - A single-line secret is masked as a whole (any non-blank value, however short: a short
- *   password is still a password).
+ *   password is still a password), also as JSON writes it (`\"`, `\\` escaped).
  * - A multi-line secret (an SSH key, a certificate) is masked line by line: each line of at least
  *   `MIN_LINE_CHARS` characters (trimmed), because a program that prints a key prints it line by
  *   line, and its short lines (blank, `==`) say nothing.
@@ -24,7 +24,12 @@ export function secretPatterns(values: readonly string[]): string[] {
     const lines = value.split(/\r?\n/);
     const nonEmpty = lines.filter((l) => l.trim() !== '');
     if (nonEmpty.length <= 1) {
-      patterns.add(value.trim() === value ? value : value.trim());
+      const whole = value.trim();
+      patterns.add(whole);
+      // As JSON prints it (Ansible's verbose output, a script's jq): quotes and backslashes
+      // escaped.
+      const escaped = JSON.stringify(whole).slice(1, -1);
+      if (escaped !== whole) patterns.add(escaped);
       continue;
     }
     for (const line of lines) {
@@ -47,9 +52,13 @@ export class SecretMasker {
 
   constructor(secretValues: readonly string[]) {
     const patterns = secretPatterns(secretValues);
+    // Each secret is escaped: the pattern is a plain alternation of literal strings.
     this.#pattern =
-      patterns.length > 0 ? new RegExp(patterns.map(escapeRegExp).join('|'), 'g') : null;
-    this.#holdBack = patterns.length > 0 ? patterns[0].length - 1 : 0;
+      patterns.length > 0
+        ? // eslint-disable-next-line security/detect-non-literal-regexp -- an alternation of escaped literals
+          new RegExp(patterns.map(escapeRegExp).join('|'), 'g')
+        : null;
+    this.#holdBack = Math.max(0, (patterns[0]?.length ?? 0) - 1);
   }
 
   /** Masks what can be decided now; keeps the tail that may be the start of a secret. */
