@@ -11,7 +11,8 @@
  * 78 bad configuration.
  */
 import * as Y from 'yjs';
-import { readFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import type { Accounts } from '../src/lib/server/accounts/accounts-store';
@@ -24,7 +25,9 @@ import {
 import { createWorkspace } from '../src/lib/server/workspaces/workspaces-service';
 import { hashPassword } from '../src/lib/server/auth/password';
 import { randomToken } from '../src/lib/server/auth/secrets';
-import { ConfigError, loadConfig } from '../src/lib/server/config';
+import { ConfigError, decodeSecretKey, loadConfig } from '../src/lib/server/config';
+import { KEY_FILE, SecretBox } from '../src/lib/server/auth/secret-box';
+import { RotationRefused, rotateSealedValues } from '../src/lib/server/auth/secret-rotation';
 import { restoreBackup, writeBackup, type Progress } from '../src/lib/server/db/backup';
 import { openDatabase, targetDialect, type OpenedDatabase } from '../src/lib/server/db/records';
 import { createLogger } from '../src/lib/server/log';
@@ -88,6 +91,13 @@ Commands:
                     Devices holding the old copy save their unsynced edits and reload. Stop
                     the server first: a running server keeps the old copy in memory. Prints
                     the sizes before and after.
+  rotate-secret-key --new-key K
+                    Seals every stored secret (credentials, secret run parameters,
+                    notification channel URLs and secrets) again under K (32 random bytes,
+                    base64 or 64 hex digits: openssl rand -base64 32), in one transaction,
+                    after checking that every one opens under the current key
+                    (RUNBOARD_SECRET_KEY, or DATA_DIR/secret.key, which is then replaced).
+                    Stop the server (every node) first. Prints the counts per kind.
   restore           --in FILE
                     Restores FILE into the configured store, which must be empty; checks
                     every record count and document hash against the backup. Stop the server
@@ -114,6 +124,7 @@ const commandOptions = {
   'expires-in-days': { type: 'string' },
   out: { type: 'string' },
   in: { type: 'string' },
+  'new-key': { type: 'string' },
   help: { type: 'boolean', short: 'h' }
 } as const;
 
@@ -129,7 +140,8 @@ const COMMANDS: Record<string, { required: string[]; optional: string[] }> = {
   migrate: { required: [], optional: [] },
   backup: { required: ['out'], optional: [] },
   restore: { required: ['in'], optional: [] },
-  'compact-board': { required: ['workspace'], optional: [] }
+  'compact-board': { required: ['workspace'], optional: [] },
+  'rotate-secret-key': { required: ['new-key'], optional: [] }
 };
 
 /** Parses one option with a schema; a bad value is a usage error naming the option. */
@@ -401,9 +413,92 @@ async function run(command: string, values: Values, opened: OpenedDatabase): Pro
       return;
     }
 
+    case 'rotate-secret-key': {
+      await rotateSecretKey(values, opened);
+      return;
+    }
+
     default:
       throw new CliError(`unknown command: ${command}`, EXIT_USAGE);
   }
+}
+
+/**
+ * `rotate-secret-key`: every sealed value under the new key, in one transaction, after all of
+ * them opened under the current one. On SQLite without RUNBOARD_SECRET_KEY the key file is
+ * replaced after the commit (written beside it with mode 0600 first, then renamed over it, so it
+ * is never half written); with RUNBOARD_SECRET_KEY the operator sets the new key on every node.
+ */
+async function rotateSecretKey(values: Values, opened: OpenedDatabase): Promise<void> {
+  const newKey = option(
+    values,
+    'new-key',
+    z
+      .string()
+      .transform((v) => v.trim())
+      .refine(
+        (v) => decodeSecretKey(v) !== null,
+        'must be 32 random bytes as base64 or 64 hex digits (openssl rand -base64 32)'
+      )
+  );
+  const config = loadConfig();
+  const keyFile = join(config.dataDir, KEY_FILE);
+  let oldKey: Buffer | null = config.secretKey ?? null;
+  if (oldKey === null) {
+    if (config.databaseUrl) {
+      throw new CliError('RUNBOARD_SECRET_KEY is not set: there is no current key to rotate from');
+    }
+    let text: string;
+    try {
+      // eslint-disable-next-line security/detect-non-literal-fs-filename -- DATA_DIR, a constant name
+      text = readFileSync(keyFile, 'utf8');
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'ENOENT') {
+        throw new CliError(`no ${keyFile} and no RUNBOARD_SECRET_KEY: nothing is sealed yet`);
+      }
+      throw error;
+    }
+    oldKey = decodeSecretKey(text.trim());
+    if (oldKey === null) throw new CliError(`${keyFile} does not hold a 32-byte key`);
+  }
+  const next = decodeSecretKey(newKey)!;
+  if (next.equals(oldKey)) throw new CliError('the new key is the current key');
+  const from = new SecretBox(() => oldKey);
+  const to = new SecretBox(() => next);
+  // The new key file is written before the commit and renamed over the old one after it.
+  const writeFile = !config.secretKey && !config.databaseUrl;
+  const temp = `${keyFile}.${process.pid}.tmp`;
+  if (writeFile) {
+    // eslint-disable-next-line security/detect-non-literal-fs-filename -- DATA_DIR, a constant name
+    writeFileSync(temp, `${next.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  }
+  let counts;
+  try {
+    counts = await rotateSealedValues(opened.records, from, to);
+  } catch (error) {
+    if (writeFile) rmSync(temp, { force: true });
+    if (error instanceof RotationRefused) throw new CliError(error.message);
+    throw error;
+  }
+  if (writeFile) {
+    // eslint-disable-next-line security/detect-non-literal-fs-filename -- DATA_DIR, a constant name
+    renameSync(temp, keyFile);
+  }
+  note(`credentials: ${counts.credentials}`);
+  note(`secret run parameters: ${counts.runParameters}`);
+  note(`notification channel URLs: ${counts.channelUrls}`);
+  note(`notification channel secrets: ${counts.channelSecrets}`);
+  if (writeFile) {
+    note(`the key file ${keyFile} now holds the new key`);
+  } else {
+    note(
+      'done: now set RUNBOARD_SECRET_KEY to the new key on every node (server and runners) ' +
+        'before starting them; the old key no longer opens anything'
+    );
+  }
+  out(
+    String(counts.credentials + counts.runParameters + counts.channelUrls + counts.channelSecrets)
+  );
 }
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */

@@ -5,8 +5,9 @@
  * the SvelteKit server bundle and the process entry (entries/main.ts, or the Vite dev plugin)
  * are separate module graphs: importing this file twice must not create two DocStores.
  */
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DocStore } from '../sync-server/doc-store';
 import {
   SyncAccessError,
@@ -61,7 +62,9 @@ import {
   type AutomationLimits
 } from '../src/lib/server/automation/automation-runner';
 import { RunOutputs } from '../src/lib/server/automation/run-output';
+import { startAutomaticRemediations } from '../src/lib/server/automation/remediation';
 import { execute } from '../src/lib/server/automation/exec/execute';
+import { reapOrphans } from '../src/lib/server/automation/exec/orphans';
 import { FileStore } from '../src/lib/server/runbooks/files-store';
 import { runbookExtension } from '../src/lib/server/runbooks/runbooks-extension';
 import { RunbookIndex } from '../src/lib/server/runbooks/runbooks-store';
@@ -77,6 +80,8 @@ import {
 import { openDatabase, type DatabaseTarget, type Records } from '../src/lib/server/db/records';
 import { DocumentGenerations } from '../src/lib/server/db/document-generations';
 import { parseDocName } from '../src/lib/shared/doc-name';
+import type { RunState } from '../src/lib/shared/automation/schema';
+import type { NotificationEvent } from '../src/lib/shared/notifications/schema';
 import { docAccess } from '../src/lib/shared/permissions';
 import { CloseCode } from '../src/lib/shared/sync-protocol';
 import { createLogger, type Logger } from '../src/lib/server/log';
@@ -172,6 +177,13 @@ function createAccessCheck(accounts: Accounts) {
     const access = membership ? docAccess(membership.role, parsed.name.kind) : null;
     return access !== null && (access === 'read') === grant.readOnly;
   };
+}
+
+/** The notification a run's end sends: none for a cancelled (or unfinished) run. */
+export function runNotificationEvent(state: RunState): NotificationEvent | null {
+  if (state === 'succeeded') return 'run.succeeded';
+  if (state === 'failed' || state === 'timed_out' || state === 'interrupted') return 'run.failed';
+  return null;
 }
 
 /** Where `config` keeps its records and documents. */
@@ -324,6 +336,43 @@ export async function createRuntime(
           windowEnd: change.windowEnd,
           timeZone: change.timeZone
         };
+      },
+      run: async (workspaceId, id) => {
+        const run = await stores.automationStore.run(workspaceId, id);
+        if (!run) return null;
+        const card = async (ref: string | null) => {
+          const task = ref ? await stores.taskCards.find(workspaceId, ref) : null;
+          return task ? { id: task.id, key: task.key ?? null, title: task.title } : null;
+        };
+        const requestedBy =
+          run.requestedBy === SYSTEM_ACTOR
+            ? null
+            : await (async () => {
+                const user = await stores.accounts.getUser(run.requestedBy);
+                return user ? user.name || user.email : run.requestedBy;
+              })();
+        const change = await card(run.changeId);
+        return {
+          id: run.id,
+          jobId: run.jobId,
+          jobName: run.jobName,
+          state: run.state,
+          trigger: run.trigger,
+          purpose: run.purpose,
+          exitCode: run.exitCode,
+          reason: run.reason,
+          requestedBy,
+          gate: run.gate,
+          change: change ? { id: change.id, key: change.key } : null,
+          task: await card(run.taskId),
+          incident: await card(run.incidentId),
+          startedAt: run.startedAt,
+          finishedAt: run.finishedAt,
+          durationSeconds:
+            run.startedAt && run.finishedAt
+              ? (Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000
+              : null
+        };
       }
     }
   });
@@ -360,6 +409,14 @@ export async function createRuntime(
     },
     sentMessages: (incidentId) => stores.notificationsStore.messagesOfIncident(incidentId),
     taskActivity: stores.taskActivity,
+    // Jobs whose remediation rule matches start on their own (automation/remediation.ts).
+    onIncidentOpened: async (workspaceId, incident) => {
+      await startAutomaticRemediations(
+        { automation, audit: (entry) => stores.accounts.audit(entry), logger },
+        workspaceId,
+        incident
+      );
+    },
     directory: {
       hasChannel: async (ws, id) => (await stores.notificationsStore.channel(ws, id)) !== null,
       isMember: async (ws, userId) => (await stores.accounts.getMembership(ws, userId)) !== null
@@ -409,7 +466,15 @@ export async function createRuntime(
         (await stores.accounts.listMembers(workspaceId)).map((m) => [m.userId, m.name || m.email])
       )
   });
-  const automationLimits: AutomationLimits = { ...automationDefaults, ...options.automation };
+  const instance = createHash('sha256')
+    .update(`${config.databaseUrl ?? resolve(config.dataDir)}|${config.port}`)
+    .digest('hex')
+    .slice(0, 16);
+  const automationLimits: AutomationLimits = {
+    ...automationDefaults,
+    ...config.automation,
+    ...options.automation
+  };
   const runOutputs = new RunOutputs({
     store: stores.automationStore,
     logger,
@@ -422,7 +487,12 @@ export async function createRuntime(
     gate: (workspaceId, ref, environments) => changes.gateRun(workspaceId, ref, environments),
     task: async (workspaceId, ref) => {
       const task = await cardWithoutLoad(docStore, stores.taskCards, workspaceId, ref);
-      return task ? { id: task.id, kind: task.kind } : null;
+      if (task) return { id: task.id, kind: task.kind };
+      // An incident intake just opened may not be on the card mirror yet (remediation).
+      const incident =
+        (await stores.alertsStore.incident(workspaceId, ref)) ??
+        (await stores.alertsStore.incidentByKey(workspaceId, ref));
+      return incident ? { id: incident.id, kind: 'incident' } : null;
     },
     runbookExists: async (workspaceId, id) =>
       (await stores.runbookIndex.get(workspaceId, id)) !== null,
@@ -433,8 +503,30 @@ export async function createRuntime(
       ),
     docs,
     onQueued: () => automationRunner.kick(),
-    // A finished run's facts beyond its row: the task's or incident's activity and the audit log.
+    // A finished run's facts beyond its row: the task's or incident's activity, the audit log
+    // and a message through the outbox to the channels that subscribe to run events.
     onFinished: async (run) => {
+      const event = runNotificationEvent(run.state);
+      if (event) {
+        try {
+          await notifications.enqueue(
+            records.db,
+            run.workspaceId,
+            event,
+            `run:${run.id}:finished`,
+            {
+              runId: run.id,
+              at: run.finishedAt ?? new Date().toISOString()
+            }
+          );
+          notifications.kick();
+        } catch (error) {
+          logger.error('automation: the run notification was not queued', {
+            run: run.id,
+            error: String(error)
+          });
+        }
+      }
       const taskId = run.taskId ?? run.incidentId ?? run.changeId;
       const at = run.finishedAt ?? new Date().toISOString();
       if (taskId) {
@@ -473,10 +565,13 @@ export async function createRuntime(
     store: stores.automationStore,
     outputs: runOutputs,
     execute,
+    reapOrphans,
     places: {
       // Outside DATA_DIR: a run's files (keys, vault passwords) live only while it runs.
-      workRoot: options.automation?.workRoot ?? join(tmpdir(), 'runboard', 'runs'),
-      gitCacheDir: options.automation?.gitCacheDir ?? join(tmpdir(), 'runboard', 'git'),
+      // One per store and port, so a node reaping what its last run left never touches the
+      // runs of another node or app on the same host.
+      workRoot: options.automation?.workRoot ?? join(tmpdir(), `runboard-runs-${instance}`),
+      gitCacheDir: options.automation?.gitCacheDir ?? join(tmpdir(), `runboard-git-${instance}`),
       killGraceMs: automationLimits.killGraceMs
     },
     limits: automationLimits,

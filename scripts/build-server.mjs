@@ -1,5 +1,5 @@
 // Bundles the process entries (entries/main.ts, entries/sync-main.ts, the admin CLI
-// entries/admin.ts) into build/server/.
+// entries/admin.ts, the remote runner entries/runner.ts) into build/server/.
 // Dependencies stay external and are loaded from node_modules at run time.
 import { build } from 'esbuild';
 import { entryBuildOptions } from './entry-build-options.mjs';
@@ -8,7 +8,8 @@ await build({
   entryPoints: {
     main: 'entries/main.ts',
     'sync-server': 'entries/sync-main.ts',
-    admin: 'entries/admin.ts'
+    admin: 'entries/admin.ts',
+    runner: 'entries/runner.ts'
   },
   outdir: 'build/server',
   ...entryBuildOptions,

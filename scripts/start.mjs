@@ -8,8 +8,13 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
-const entry =
-  process.argv[2] === 'sync-server' ? 'build/server/sync-server.js' : 'build/server/main.js';
+const entries = {
+  'sync-server': 'build/server/sync-server.js',
+  // The remote runner (`npm run start:runner`): needs only its own bundle.
+  runner: 'build/server/runner.js'
+};
+const entry = entries[process.argv[2]] ?? 'build/server/main.js';
+const needsApp = entry === 'build/server/main.js' || entry === 'build/server/sync-server.js';
 
 /** Runs `npm run build` with its output captured; resolves to the exit code and the output. */
 function buildQuietly() {
@@ -22,7 +27,7 @@ function buildQuietly() {
   });
 }
 
-if (!existsSync(entry) || !existsSync('build/handler.js')) {
+if (!existsSync(entry) || (needsApp && !existsSync('build/handler.js'))) {
   const started = Date.now();
   console.log('runboard: first start, building the app (about a minute)…');
   const { code, output } = await buildQuietly();

@@ -328,6 +328,84 @@ describe('notification channels', () => {
   });
 });
 
+describe('job run notifications', () => {
+  it('tell the channels subscribed to run events how a run ended, signed, in their language', async () => {
+    const make = async (body: Record<string, unknown>) => {
+      const reply = await rest.call('POST', `${base}/notification-channels`, body);
+      expect(reply.status, reply.text).toBe(201);
+      return channelSchema.parse(reply.body);
+    };
+    capture.behave('ok', () => ({ errcode: 0, errmsg: 'ok' }));
+    await make({
+      type: 'webhook',
+      name: 'Run failures',
+      url: `${capture.url}/runs-failed`,
+      secret: 'run-secret',
+      events: ['run.failed']
+    });
+    await make({
+      type: 'dingtalk',
+      name: '作业群',
+      url: `${capture.url}/runs-ok/robot/send?access_token=r`,
+      events: ['run.succeeded'],
+      locale: 'zh-CN'
+    });
+    const job = async (name: string, script: string) => {
+      const reply = await rest.call('POST', `${base}/jobs`, { name, kind: 'shell', script });
+      expect(reply.status, reply.text).toBe(201);
+      return z.object({ id: z.string() }).parse(reply.body).id;
+    };
+    const run = async (jobId: string) => {
+      const reply = await rest.call('POST', `${base}/jobs/${jobId}/runs`, {});
+      expect(reply.status, reply.text).toBe(202);
+      return z.object({ id: z.string() }).parse(reply.body).id;
+    };
+    const failing = await run(await job('nightly-backup', 'echo starting; exit 3'));
+    const [failed] = await until('the failed run on the webhook', () => {
+      const got = requestsTo('/runs-failed');
+      return got.length > 0 ? got : undefined;
+    });
+    const signed = `${String(failed!.headers['x-runboard-timestamp'])}.${failed!.raw}`;
+    expect(failed!.headers['x-runboard-signature']).toBe(
+      `sha256=${createHmac('sha256', 'run-secret').update(signed).digest('hex')}`
+    );
+    expect(failed!.headers['x-runboard-event']).toBe('run.failed');
+    expect(failed!.headers['x-runboard-idempotency-key']).toBe(`run:${failing}:finished`);
+    expect(failed!.body).toMatchObject({
+      event: 'run.failed',
+      idempotencyKey: `run:${failing}:finished`,
+      workspace: { id: WS },
+      run: {
+        id: failing,
+        jobName: 'nightly-backup',
+        state: 'failed',
+        exitCode: 3,
+        trigger: 'api',
+        requestedBy: `owner ${WS}`,
+        gate: null
+      }
+    });
+    const body = failed!.body as { url: string; run: { durationSeconds: number } };
+    expect(body.url).toMatch(new RegExp(`/w/${WS}/runs/${failing}$`));
+    expect(body.run.durationSeconds).toBeGreaterThanOrEqual(0);
+
+    const succeeding = await run(await job('ok-job', 'echo ok'));
+    const [ok] = await until('the succeeded run on DingTalk', () => {
+      const got = requestsTo('/runs-ok');
+      return got.length > 0 ? got : undefined;
+    });
+    const text = (ok!.body as { markdown: { title: string; text: string } }).markdown;
+    expect(text.title).toBe('作业运行成功：ok-job');
+    expect(text.text).toContain(`**执行人**: owner ${WS}`);
+    expect(text.text).toContain('**触发来源**: API');
+    expect(text.text).toContain(`/w/${WS}/runs/${succeeding}`);
+    // Each channel got only the event it subscribes to.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(requestsTo('/runs-failed')).toHaveLength(1);
+    expect(requestsTo('/runs-ok')).toHaveLength(1);
+  });
+});
+
 describe('delivery across a crash', () => {
   let app: TestApp | undefined;
   afterAll(async () => {

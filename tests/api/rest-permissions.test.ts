@@ -174,6 +174,11 @@ const table: Record<string, Cell> = {
     min: 'operator'
   },
   incidentWhatChanged: { method: 'GET', path: '/incidents/nosuch/what-changed', min: 'viewer' },
+  incidentRemediations: {
+    method: 'GET',
+    path: '/incidents/nosuch/remediations',
+    min: 'viewer'
+  },
   changeFigures: {
     method: 'GET',
     path: '/changes-figures?from=2030-01-01T00:00:00Z&to=2030-02-01T00:00:00Z',

@@ -31,6 +31,7 @@ async function setUp(backend: (typeof recordsBackends)[number]['name']) {
       host: '127.0.0.1',
       dataDir,
       logLevel: 'error',
+      origin: undefined,
       secretKey: Buffer.alloc(32, 9),
       ...('databaseUrl' in target ? { databaseUrl: target.databaseUrl } : {})
     },

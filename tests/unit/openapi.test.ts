@@ -124,7 +124,7 @@ describe('OpenAPI document', () => {
     });
   });
 
-  it('declares bearer tokens, the session cookie, integration secrets and feed tokens', () => {
+  it('declares bearer tokens, the session cookie, integration secrets, feed tokens and runner tokens', () => {
     expect(doc.components.securitySchemes).toEqual({
       bearerAuth: expect.objectContaining({
         type: 'http',
@@ -137,7 +137,12 @@ describe('OpenAPI document', () => {
         scheme: 'bearer',
         bearerFormat: 'rbi_…'
       }),
-      feedToken: expect.objectContaining({ type: 'apiKey', in: 'query', name: 'token' })
+      feedToken: expect.objectContaining({ type: 'apiKey', in: 'query', name: 'token' }),
+      runnerToken: expect.objectContaining({
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'rbr_…'
+      })
     });
   });
 
@@ -149,7 +154,8 @@ describe('OpenAPI document', () => {
       caller: [{ bearerAuth: [] }, { cookieAuth: [] }],
       member: [{ bearerAuth: [] }, { cookieAuth: [] }],
       integration: [{ integrationSecret: [] }],
-      feed: [{ feedToken: [] }]
+      feed: [{ feedToken: [] }],
+      runner: [{ runnerToken: [] }]
     };
     const seen = new Set<string>();
     for (const { op } of allOperations(doc)) {
@@ -174,6 +180,7 @@ describe('OpenAPI document', () => {
       'integration',
       'member',
       'public',
+      'runner',
       'session'
     ]);
     // The few that need no credentials, by name: adding one is a deliberate act.

@@ -7,6 +7,10 @@ import { z } from 'zod';
 
 const logLevels = ['debug', 'info', 'warn', 'error'] as const;
 
+/** The defaults of automation-runner.ts `automationDefaults.staleMs` and `.heartbeatMs`. */
+export const AUTOMATION_STALE_MS_DEFAULT = 30_000;
+export const AUTOMATION_HEARTBEAT_MS_DEFAULT = 5_000;
+
 /** Days a finished task stays on the live board before it moves to the archive. */
 export const DEFAULT_ARCHIVE_AFTER_DAYS = 14;
 
@@ -84,6 +88,25 @@ const envSchema = z.object({
       )
       .optional()
   ),
+  // How long a running run may go without its runner calling in before it is marked
+  // `interrupted`, and how often runners call in (and the sweep looks); docs/automation.md
+  // "Limits". Meant for tests and unusual networks; the defaults suit most installs.
+  RUNBOARD_AUTOMATION_STALE_MS: blankIsUnset(
+    z.coerce
+      .number()
+      .int({ message: 'must be a whole number of milliseconds' })
+      .min(1000, { message: 'must be at least 1000 (ms)' })
+      .max(3_600_000, { message: 'must be at most 3600000 (ms, an hour)' })
+      .optional()
+  ),
+  RUNBOARD_AUTOMATION_HEARTBEAT_MS: blankIsUnset(
+    z.coerce
+      .number()
+      .int({ message: 'must be a whole number of milliseconds' })
+      .min(200, { message: 'must be at least 200 (ms)' })
+      .max(600_000, { message: 'must be at most 600000 (ms)' })
+      .optional()
+  ),
   OIDC_CLIENT_ID: blankIsUnset(z.string().trim().optional()),
   OIDC_CLIENT_SECRET: blankIsUnset(z.string().optional()),
   OIDC_NAME: blankIsUnset(z.string().trim().max(60).default('SSO')),
@@ -120,6 +143,11 @@ export interface Config {
    * `dataDir` (SQLite), or none with `DATABASE_URL` (saving a credential is then refused).
    */
   secretKey?: Buffer;
+  /**
+   * Automation's runner liveness (`RUNBOARD_AUTOMATION_STALE_MS`,
+   * `RUNBOARD_AUTOMATION_HEARTBEAT_MS`); absent: automation-runner.ts `automationDefaults`.
+   */
+  automation?: { staleMs?: number; heartbeatMs?: number };
 }
 
 /** 32 bytes from 64 hex digits or base64; null for anything else. */
@@ -181,6 +209,22 @@ function oidcProblems(env: Record<string, string | undefined>): string[] {
   return problems;
 }
 
+/** Runners must call in more often than a run counts as abandoned. */
+function automationProblems(e: {
+  RUNBOARD_AUTOMATION_STALE_MS?: number | undefined;
+  RUNBOARD_AUTOMATION_HEARTBEAT_MS?: number | undefined;
+}): string[] {
+  const stale = e.RUNBOARD_AUTOMATION_STALE_MS ?? AUTOMATION_STALE_MS_DEFAULT;
+  const heartbeat = e.RUNBOARD_AUTOMATION_HEARTBEAT_MS ?? AUTOMATION_HEARTBEAT_MS_DEFAULT;
+  if (heartbeat * 2 > stale) {
+    return [
+      `RUNBOARD_AUTOMATION_HEARTBEAT_MS (${heartbeat}) must be at most half of ` +
+        `RUNBOARD_AUTOMATION_STALE_MS (${stale}), or live runs would be marked interrupted`
+    ];
+  }
+  return [];
+}
+
 /** Parses the environment into a Config; throws ConfigError listing every problem. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const result = envSchema.safeParse(env);
@@ -188,6 +232,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ? []
     : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
   problems.push(...oidcProblems(env));
+  if (result.success) problems.push(...automationProblems(result.data));
   if (!result.success || problems.length > 0) throw new ConfigError(problems);
   const e = result.data;
   const config: Config = {
@@ -200,6 +245,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     ...(e.RUNBOARD_SECRET_KEY ? { secretKey: decodeSecretKey(e.RUNBOARD_SECRET_KEY)! } : {})
   };
+  if (e.RUNBOARD_AUTOMATION_STALE_MS || e.RUNBOARD_AUTOMATION_HEARTBEAT_MS) {
+    config.automation = {
+      ...(e.RUNBOARD_AUTOMATION_STALE_MS ? { staleMs: e.RUNBOARD_AUTOMATION_STALE_MS } : {}),
+      ...(e.RUNBOARD_AUTOMATION_HEARTBEAT_MS
+        ? { heartbeatMs: e.RUNBOARD_AUTOMATION_HEARTBEAT_MS }
+        : {})
+    };
+  }
   if (e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET && e.ORIGIN) {
     config.oidc = {
       issuer: e.OIDC_ISSUER,

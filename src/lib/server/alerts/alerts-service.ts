@@ -223,6 +223,11 @@ export interface AlertsServiceDeps {
   now?: () => number;
   /** Deliveries one integration may make (default `alertDefaults`; tests: fewer). */
   deliveriesPerIntegration?: RateLimit;
+  /**
+   * An incident was opened by intake, its card written (automatic remediation, composition
+   * root). Called without waiting: it never holds up or fails the delivery.
+   */
+  onIncidentOpened?(workspaceId: string, incident: IncidentRecord): Promise<void>;
 }
 
 function integrationBody(record: IntegrationRecord): Integration {
@@ -398,8 +403,28 @@ export class AlertsService {
     await this.deps.store.touchIntegration(integration.id, now);
     // Cards first: a message names the incident by the key its card gets.
     await this.writeCards([...changes.touched]).finally(() => this.wakeNotifier());
+    if (changes.opened.length > 0) this.announceOpened(integration.workspaceId, changes.opened);
     const { touched: _touched, ...result } = changes;
     return result;
+  }
+
+  /** Hands incidents just opened to `onIncidentOpened`, in the background, logging failures. */
+  private announceOpened(workspaceId: string, ids: readonly string[]): void {
+    const hook = this.deps.onIncidentOpened;
+    if (!hook) return;
+    void (async () => {
+      for (const id of ids) {
+        try {
+          const incident = await this.deps.store.incident(workspaceId, id);
+          if (incident) await hook(workspaceId, incident);
+        } catch (error) {
+          this.deps.logger.error('alerts: the incident-opened hook failed', {
+            incident: id,
+            error: String(error)
+          });
+        }
+      }
+    })();
   }
 
   private dedupeKey(integration: IntegrationRecord, alert: IncomingAlert): string {

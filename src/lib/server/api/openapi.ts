@@ -45,7 +45,8 @@ export interface OpenApiResponse {
 }
 
 /** Names of the security schemes in `components.securitySchemes`. */
-export type SecuritySchemeName = 'bearerAuth' | 'cookieAuth' | 'integrationSecret' | 'feedToken';
+export type SecuritySchemeName =
+  'bearerAuth' | 'cookieAuth' | 'integrationSecret' | 'feedToken' | 'runnerToken';
 
 /** An OpenAPI security requirement: `{}` or `{ bearerAuth: [] }`. */
 export type SecurityRequirement = Partial<Record<SecuritySchemeName, string[]>>;
@@ -81,6 +82,15 @@ export const securitySchemes: Record<SecuritySchemeName, SecurityScheme> = {
       'The secret of the integration in the path, shown once when it was created (or its ' +
       'secret replaced), sent by the alert source as `Authorization: Bearer <secret>`.'
   },
+  runnerToken: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'rbr_…',
+    description:
+      'A remote runner’s token, shown once when the runner was registered ' +
+      '(`POST /workspaces/{ws}/runners`), sent by the runner process as ' +
+      '`Authorization: Bearer <token>`.'
+  },
   feedToken: {
     type: 'apiKey',
     in: 'query',
@@ -100,6 +110,8 @@ export function securityOf(auth: OperationAuth = 'caller'): SecurityRequirement[
       return [{ integrationSecret: [] }];
     case 'feed':
       return [{ feedToken: [] }];
+    case 'runner':
+      return [{ runnerToken: [] }];
     case 'session':
       return [{ cookieAuth: [] }];
     default:

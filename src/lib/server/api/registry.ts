@@ -5,6 +5,7 @@
 import { authOperations, setupOperations, tokenOperations } from '../accounts/accounts-api';
 import { alertOperations } from '../alerts/alerts-api';
 import { automationOperations } from '../automation/automation-api';
+import { runnerOperations } from '../automation/runner-api';
 import { archiveOperations } from '../archive/archive-api';
 import { changeOperations } from '../changes/changes-api';
 import { cmdbOperations } from '../cmdb/cmdb-api';
@@ -79,6 +80,7 @@ export const operations: readonly Operation[] = [
   ...oncallOperations,
   ...cmdbOperations,
   ...automationOperations,
+  ...runnerOperations,
   ...runbookOperations,
   ...workspaceOperations,
   ...inviteOperations,

@@ -16,11 +16,15 @@
  *   against the integration of the path (alert hooks); no account;
  * - `feed`: a feed token in the `token` query parameter, checked by the handler (calendar feeds,
  *   which calendar apps fetch without signing in); no account.
+ * - `runner`: a remote runner's token as a bearer token (`rbr_…`, the remote runner protocol,
+ *   runner-api.ts), checked here: 401 without a valid one; no account. The runner is marked
+ *   seen.
  */
 import type { RequestEvent } from '@sveltejs/kit';
 import type { Actor } from '$lib/server/workspaces/workspaces-service';
 import type { RequestOrigin } from '$lib/server/accounts/types';
-import type { Caller } from '$lib/server/auth/authenticate';
+import { bearerToken, type Caller } from '$lib/server/auth/authenticate';
+import type { RunnerRecord } from '$lib/server/automation/automation-store';
 import { getRuntime, type Runtime } from '$lib/server/runtime';
 import type { WorkspaceAction } from '$lib/shared/permissions';
 import {
@@ -30,6 +34,7 @@ import {
   type WorkspaceAccess,
   type WorkspaceAccessMode
 } from './authorize';
+import { ApiError } from './errors';
 import { requestOrigin } from './request-origin';
 
 /** Who may call an operation (see the file comment). */
@@ -39,17 +44,23 @@ export type OperationAuth =
   | 'session'
   | 'integration'
   | 'feed'
+  | 'runner'
   | { readonly member: WorkspaceAccessMode | WorkspaceAction };
 
-/** Kinds whose credential is not an account's: the handler checks it against the path. */
+/** Kinds whose credential is not an account's. */
 function ownCredential(kind: OperationAuth): boolean {
-  return kind === 'public' || kind === 'integration' || kind === 'feed';
+  return kind === 'public' || kind === 'integration' || kind === 'feed' || kind === 'runner';
 }
 
 export interface PublicContext {
   runtime: Runtime;
   /** Where the request came from (IP, user agent), for sessions, rate limits and the audit log. */
   origin: RequestOrigin;
+}
+
+export interface RunnerContext extends PublicContext {
+  /** The remote runner whose token the request carries. */
+  runner: RunnerRecord;
 }
 
 export interface CallerContext extends PublicContext {
@@ -71,11 +82,13 @@ export interface MemberContext extends CallerContext {
 /** The context of an operation declared with `auth` (default `caller`). */
 export type RequestContextOf<A> = A extends 'public' | 'integration' | 'feed'
   ? PublicContext
-  : A extends 'session'
-    ? SessionContext
-    : A extends { member: unknown }
-      ? MemberContext
-      : CallerContext;
+  : A extends 'runner'
+    ? RunnerContext
+    : A extends 'session'
+      ? SessionContext
+      : A extends { member: unknown }
+        ? MemberContext
+        : CallerContext;
 
 type ContextEvent = Pick<RequestEvent, 'locals' | 'getClientAddress' | 'request' | 'params'>;
 
@@ -103,9 +116,18 @@ export function requireAuth(auth: OperationAuth | undefined, event: ContextEvent
 export async function requestContext(
   auth: OperationAuth | undefined,
   event: ContextEvent
-): Promise<PublicContext | CallerContext | MemberContext> {
+): Promise<PublicContext | RunnerContext | CallerContext | MemberContext> {
   const kind = auth ?? 'caller';
   const origin = requestOrigin(event);
+  if (kind === 'runner') {
+    const runtime = await getRuntime();
+    const token = bearerToken(event.request.headers.get('authorization'));
+    const runner = token ? await runtime.automation.authenticateRunner(token) : null;
+    if (!runner) {
+      throw new ApiError(401, 'unauthorized', 'send a runner token as Authorization: Bearer rbr_…');
+    }
+    return { runtime, origin, runner };
+  }
   if (ownCredential(kind)) return { runtime: await getRuntime(), origin };
   if (typeof kind === 'object') {
     const access = await authorizeWorkspace(event, event.params.ws ?? '', kind.member);

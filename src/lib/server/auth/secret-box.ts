@@ -13,7 +13,8 @@ import { DomainError } from '../../shared/model/domain-error';
 import { decodeSecretKey, type Config } from '../config';
 
 const VERSION = 'v1';
-const KEY_FILE = 'secret.key';
+/** The key file's name in DATA_DIR (SQLite without RUNBOARD_SECRET_KEY). */
+export const KEY_FILE = 'secret.key';
 
 export class SecretBox {
   private key: Buffer | null | undefined;

@@ -30,8 +30,10 @@ import {
   storePageHeaders
 } from '$lib/server/api/list-page';
 import { defineRawOperation } from '$lib/server/api/raw-operation';
+import { DomainError } from '$lib/shared/model/domain-error';
 import { workspaceParam, workspaceParams } from '../workspaces/workspaces-json';
 import { audit } from '../workspaces/workspaces-service';
+import { matchRemediations } from './remediation';
 
 const TAGS = ['automation'] as const;
 /** `1`/`0` (the contract's `?follow=1`) or `true`/`false`. */
@@ -717,7 +719,52 @@ export const deleteRunnerOperation = defineOperation(
   }
 );
 
+// Remediation ---------------------------------------------------------------------------------
+
+const remediationSchema = z
+  .object({
+    jobId: idSchema,
+    name: z.string(),
+    automatic: z.boolean().describe('Started by the server when a matching incident opens.'),
+    matched: z.record(z.string(), z.string()).describe('The label pairs of the rule.')
+  })
+  .meta({ id: 'IncidentRemediation', description: 'A job whose remediation rule matches.' });
+
+export const listIncidentRemediationsOperation = defineOperation(
+  {
+    method: 'GET',
+    path: '/workspaces/{ws}/incidents/{id}/remediations',
+    operationId: 'incidentRemediations',
+    summary: 'Jobs that remediate an incident',
+    description:
+      'The jobs whose `remediation.labels` are all among the incident’s labels, by name: ' +
+      'proposed ones to run by hand, and `automatic` ones the server started when it opened.',
+    tags: TAGS,
+    auth: { member: 'read' },
+    params: z.object({
+      ws: workspaceParam,
+      id: z.string().min(1).max(100).meta({ description: 'Incident id, or its task key.' })
+    }),
+    responses: {
+      200: { description: 'The matching jobs.', schema: z.array(remediationSchema) },
+      404: { description: 'No such incident.' }
+    }
+  },
+  async ({ request, params }) => {
+    const { alertsStore, automation } = request.runtime;
+    const incident =
+      (await alertsStore.incident(request.workspaceId, params.id)) ??
+      (await alertsStore.incidentByKey(request.workspaceId, params.id));
+    if (!incident) throw new DomainError('not_found', `no incident ${params.id}`);
+    return {
+      status: 200,
+      body: matchRemediations(await automation.listJobs(request.workspaceId), incident.labels)
+    };
+  }
+);
+
 export const automationOperations: readonly Operation[] = [
+  listIncidentRemediationsOperation,
   listJobsOperation,
   createJobOperation,
   getJobOperation,

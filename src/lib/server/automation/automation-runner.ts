@@ -10,6 +10,7 @@
  * (runner-api.ts); this class runs only runs with no runner named.
  */
 import { randomBytes } from 'node:crypto';
+import { AUTOMATION_HEARTBEAT_MS_DEFAULT, AUTOMATION_STALE_MS_DEFAULT } from '../config';
 import type { Logger } from '../log';
 import type { AutomationService } from './automation-service';
 import type { AutomationStore, RunRecord } from './automation-store';
@@ -25,9 +26,9 @@ export const automationDefaults = {
   /** How often the queue is looked at when nothing wakes the runner. */
   pollMs: 1_000,
   /** How often a runner says it still runs its runs. */
-  heartbeatMs: 5_000,
+  heartbeatMs: AUTOMATION_HEARTBEAT_MS_DEFAULT,
   /** A running run whose runner said nothing for this long is `interrupted`. */
-  staleMs: 30_000,
+  staleMs: AUTOMATION_STALE_MS_DEFAULT,
   /** How often scheduled jobs are looked at. */
   scheduleTickMs: 15_000,
   /** Between SIGTERM to a run's process group and SIGKILL. */
@@ -55,6 +56,8 @@ export interface RunnerOptions {
   limits: AutomationLimits;
   logger: Logger;
   now?: () => number;
+  /** Kills what runs a dead process left under the work root (exec/orphans.ts). */
+  reapOrphans: (workRoot: string) => Promise<{ killed: number; removed: number }>;
   /** Called when a run's process is spawned (the start-latency benchmark). */
   onSpawned?: (runId: string, pid: number) => void;
 }
@@ -74,14 +77,24 @@ export class AutomationRunner {
   private pumping: Promise<void> | null = null;
   private again = false;
   private closed = false;
+  /** Work is taken only after the last stop's leftovers are dealt with (`start`). */
+  private started = false;
   private readonly now: () => number;
 
   constructor(private readonly options: RunnerOptions) {
     this.now = options.now ?? Date.now;
   }
 
-  /** Marks the runs the previous process left running as interrupted, then takes work. */
+  /**
+   * Marks the runs the previous process left running as interrupted (their processes, which
+   * outlive a killed server in their own groups, are killed and their directories removed),
+   * then takes work.
+   */
   async start(): Promise<void> {
+    const reaped = await this.options.reapOrphans(this.options.places.workRoot);
+    if (reaped.killed > 0 || reaped.removed > 0) {
+      this.options.logger.warn('automation: processes of the last stop killed', { ...reaped });
+    }
     const interrupted = await this.options.service.interruptOrphans(
       true,
       this.options.limits.staleMs
@@ -91,6 +104,7 @@ export class AutomationRunner {
         runs: interrupted.map((r) => r.id)
       });
     }
+    this.started = true;
     const every = (ms: number, fn: () => Promise<unknown>, what: string) => {
       const timer = setInterval(() => {
         fn().catch((error: unknown) => {
@@ -102,11 +116,7 @@ export class AutomationRunner {
     };
     every(this.options.limits.pollMs, async () => this.kick(), 'queue poll');
     every(this.options.limits.heartbeatMs, () => this.heartbeat(), 'heartbeat');
-    every(
-      this.options.limits.heartbeatMs,
-      () => this.options.service.interruptOrphans(false, this.options.limits.staleMs),
-      'orphan sweep'
-    );
+    every(this.options.limits.heartbeatMs, () => this.sweep(), 'orphan sweep');
     every(
       this.options.limits.scheduleTickMs,
       async () => {
@@ -119,7 +129,7 @@ export class AutomationRunner {
 
   /** Looks at the queue now. */
   kick(): void {
-    if (this.closed) return;
+    if (this.closed || !this.started) return;
     if (this.pumping) {
       this.again = true;
       return;
@@ -193,16 +203,34 @@ export class AutomationRunner {
       outputs.write(run.id, `\n[runboard: ${result.reason}]\n`);
     }
     const { text, truncated } = await outputs.end(run.id);
-    await service.storeLog(run, text, truncated);
     const shutdown = result.state === 'cancelled' && going.stop === 'shutdown';
-    await service.finish(run, {
-      state: shutdown ? 'interrupted' : result.state,
-      exitCode: result.exitCode,
-      reason: shutdown ? 'the server stopped while the run was going' : result.reason,
-      summary: result.summary,
-      finishedAt: new Date(this.now()).toISOString()
-    });
+    await service.complete(
+      run,
+      {
+        state: shutdown ? 'interrupted' : result.state,
+        exitCode: result.exitCode,
+        reason: shutdown ? 'the server stopped while the run was going' : result.reason,
+        summary: result.summary
+      },
+      text,
+      truncated
+    );
     outputs.close(run.id);
+  }
+
+  /**
+   * Marks runs nobody reports on any more as interrupted (a remote runner that died), and lets
+   * go of the output this node held for remote runs that ended without their runner telling
+   * this node (interrupted here or elsewhere), so their followers here are closed.
+   */
+  private async sweep(): Promise<void> {
+    const { service, store, outputs, limits } = this.options;
+    await service.interruptOrphans(false, limits.staleMs);
+    for (const id of outputs.held()) {
+      if (this.going.has(id)) continue;
+      const run = await store.runById(id);
+      if (!run || run.state !== 'running') outputs.close(id);
+    }
   }
 
   /** Stops `runId` if this node runs it; false otherwise. */
@@ -222,6 +250,11 @@ export class AutomationRunner {
       new Date(this.now()).toISOString()
     );
     for (const id of stop) this.stop(id);
+  }
+
+  /** The limits this node runs under (the remote runner protocol claims within them too). */
+  get limits(): AutomationLimits {
+    return this.options.limits;
   }
 
   /** Runs going on this node. */

@@ -753,6 +753,89 @@ export class AutomationService {
     return true;
   }
 
+  /**
+   * The end of a run that a runner executed, local or remote (the one path both take): its
+   * output stored as the log, then the run ended with `result` (row, ledger, activity, audit,
+   * outbox). Returns whether this call ended it (false: a cancel or the orphan sweep was first).
+   */
+  async complete(
+    run: RunRecord,
+    result: Omit<RunOutcome, 'finishedAt'>,
+    text: string,
+    truncated: boolean
+  ): Promise<boolean> {
+    await this.storeLog(run, text, truncated);
+    return this.finish(run, { ...result, finishedAt: this.iso() });
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // The remote runner protocol (runner-api.ts)
+
+  /** A remote runner's name in `claimed_by`. */
+  static runnerClaimer(runnerId: string): string {
+    return `runner:${runnerId}`;
+  }
+
+  /**
+   * The oldest queued run of a job that names `runner`, claimed for it within the limits,
+   * with what it needs to execute; null when none may start now. A run that cannot be
+   * prepared (a credential deleted since) ends `failed` here and the next one is tried.
+   */
+  async claimForRunner(
+    runner: RunnerRecord,
+    perWorkspace: number
+  ): Promise<{ run: RunRecord; spec: ExecSpec } | null> {
+    for (;;) {
+      const run = await this.deps.store.claimNext(
+        runner.id,
+        AutomationService.runnerClaimer(runner.id),
+        { perWorkspace },
+        this.iso()
+      );
+      if (!run) return null;
+      await this.started(run);
+      try {
+        return { run, spec: await this.execSpec(run) };
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        await this.complete(
+          run,
+          { state: 'failed', exitCode: null, reason, summary: null },
+          `[runboard: ${reason}]\n`,
+          false
+        );
+      }
+    }
+  }
+
+  /**
+   * Run `id` as `runner` may report on it: a run of its workspace (404 otherwise, nothing
+   * leaks across workspaces), claimed by it (409 otherwise: another runner's, or not claimed
+   * yet) and still running (409 otherwise: it ended, e.g. cancelled or marked interrupted).
+   */
+  async runnerRun(runner: RunnerRecord, id: string): Promise<RunRecord> {
+    const run = await this.deps.store.runById(id);
+    if (!run || run.workspaceId !== runner.workspaceId) throw notFound('run', id);
+    if (run.claimedBy !== AutomationService.runnerClaimer(runner.id)) {
+      throw new DomainError('conflict', 'this runner did not claim the run');
+    }
+    if (run.state !== 'running') {
+      throw new DomainError('conflict', `the run is already ${run.state}`, {
+        details: { state: run.state }
+      });
+    }
+    return run;
+  }
+
+  /** `runner` still runs `ids`; returns those of them to stop (cancelled, or already ended). */
+  async runnerHeartbeat(runner: RunnerRecord, ids: readonly string[]): Promise<string[]> {
+    return this.deps.store.heartbeat(
+      [...new Set(ids)],
+      AutomationService.runnerClaimer(runner.id),
+      this.iso()
+    );
+  }
+
   /** A run claimed by a runner: the ledger shows it running. */
   async started(run: RunRecord): Promise<void> {
     await this.mirror([run]);

@@ -606,6 +606,8 @@ export class AutomationStore {
     await this.db
       .insertInto('automation_run_output')
       .values(chunks.map((c) => ({ run_id: runId, seq: c.seq, data: c.data })))
+      // A remote runner's retried chunk (same seq) is already here.
+      .onConflict((oc) => oc.columns(['run_id', 'seq']).doNothing())
       .execute();
   }
 

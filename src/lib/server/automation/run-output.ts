@@ -60,7 +60,34 @@ export class RunOutputs {
   /** Appends output of `runId` (already masked), within the cap. */
   write(runId: string, data: string): void {
     const live = this.live.get(runId);
-    if (!live || live.truncated || data === '') return;
+    if (!live) return;
+    this.take(live, runId, data, live.seq + 1);
+  }
+
+  /**
+   * Appends a remote runner's numbered chunks of `runId` (runner-api.ts), starting to hold its
+   * output here if this node did not yet: a chunk at or below the last number taken here is a
+   * retry and is skipped (the records ignore one taken by another node). Returns whether the
+   * output reached its cap.
+   */
+  writeNumbered(runId: string, chunks: readonly { seq: number; data: string }[]): boolean {
+    this.begin(runId);
+    const live = this.live.get(runId)!;
+    for (const chunk of chunks) {
+      if (chunk.seq <= live.seq) continue;
+      if (live.truncated) live.seq = chunk.seq;
+      else this.take(live, runId, chunk.data, chunk.seq);
+    }
+    return live.truncated;
+  }
+
+  /** Runs whose output this node holds. */
+  held(): string[] {
+    return [...this.live.keys()];
+  }
+
+  private take(live: Live, runId: string, data: string, seq: number): void {
+    if (live.truncated || data === '') return;
     let chunk = data;
     const bytes = Buffer.byteLength(chunk);
     if (live.bytes + bytes > this.options.maxBytes) {
@@ -77,7 +104,8 @@ export class RunOutputs {
     live.bytes += Buffer.byteLength(chunk);
     live.chunks.push(chunk);
     live.length += chunk.length;
-    live.pending.push({ seq: ++live.seq, data: chunk });
+    live.seq = seq;
+    live.pending.push({ seq, data: chunk });
     for (const listener of live.listeners) listener(chunk);
     live.timer ??= setTimeout(() => this.flush(runId), this.options.flushMs);
   }

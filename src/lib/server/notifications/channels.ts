@@ -12,7 +12,8 @@
  * - Feishu (飞书) custom bot: an interactive card; with signing on, `timestamp` (s) and `sign` =
  *   base64(HMAC-SHA256 keyed by "<timestamp>\n<secret>" over nothing) in the body. `code` ≠ 0 is
  *   a failure.
- * - Generic webhook: JSON `{ event, idempotencyKey, workspace, incident?, url }` with the
+ * - Generic webhook: JSON `{ event, idempotencyKey, workspace, incident?, change?, run?, url }`
+ *   with the
  *   `X-Runboard-*` headers and `X-Runboard-Signature: sha256=<hex HMAC-SHA256 of
  *   "<timestamp>.<body>">` (docs/design.md §2).
  * - E-mail: a plain-text and an HTML part (escaped), over SMTP.
@@ -22,6 +23,7 @@
 import { createHmac } from 'node:crypto';
 import type { Locale } from '../../shared/locale';
 import type { Severity, IncidentState } from '../../shared/alerts/schema';
+import type { RunState, RunTrigger } from '../../shared/automation/schema';
 import type { ChannelType, MessageEvent } from '../../shared/notifications/schema';
 import { translate } from '../i18n/translate';
 
@@ -77,6 +79,30 @@ export interface MessageFacts {
    * its signed, expiring token naming the change, the approver and the decision.
    */
   decide?: { url: string; approveToken: string; rejectToken: string };
+  /** A job run that ended (run.* events), read fresh. */
+  run?: RunSubject;
+}
+
+/** A finished job run as messages show it (the generic webhook's `run`). */
+export interface RunSubject {
+  id: string;
+  jobId: string;
+  jobName: string;
+  state: RunState;
+  trigger: RunTrigger;
+  purpose: string | null;
+  exitCode: number | null;
+  reason: string | null;
+  /** Who ran it (a member's name); null for the server itself (schedules, remediation). */
+  requestedBy: string | null;
+  /** The change that allowed it (its key), when the job is gated. */
+  gate: string | null;
+  change: { id: string; key: string | null } | null;
+  task: { id: string; key: string | null; title: string } | null;
+  incident: { id: string; key: string | null; title: string } | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationSeconds: number | null;
 }
 
 /** A chat button that calls back with a signed token (Slack `value`, Mattermost `context`). */
@@ -154,6 +180,88 @@ function changeHeadline(facts: MessageFacts, locale: Locale): string {
   }
 }
 
+/** The headline of a run message: the job and how it ended. */
+function runHeadline(run: RunSubject, locale: Locale): string {
+  const job = run.jobName;
+  switch (run.state) {
+    case 'succeeded':
+      return translate(locale, 'notify.run.succeeded', { job });
+    case 'timed_out':
+      return translate(locale, 'notify.run.timedOut', { job });
+    case 'interrupted':
+      return translate(locale, 'notify.run.interrupted', { job });
+    case 'cancelled':
+      return translate(locale, 'notify.run.cancelled', { job });
+    default:
+      return translate(locale, 'notify.run.failed', { job });
+  }
+}
+
+/** "1 h 2 min", "3 min 4 s", "5 s". */
+function durationText(seconds: number, locale: Locale): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return translate(locale, 'notify.run.duration.seconds', { s });
+  if (s < 3600) {
+    return translate(locale, 'notify.run.duration.minutes', { m: Math.floor(s / 60), s: s % 60 });
+  }
+  return translate(locale, 'notify.run.duration.hours', {
+    h: Math.floor(s / 3600),
+    m: Math.floor((s % 3600) / 60)
+  });
+}
+
+/** The fields of a run message. */
+function runFields(facts: MessageFacts, locale: Locale): [string, string][] {
+  const run = facts.run!;
+  const out: [string, string][] = [
+    [translate(locale, 'notify.run.field.job'), run.jobName],
+    [
+      translate(locale, 'notify.field.state'),
+      translate(locale, `runs.state.${run.state}` as 'runs.state.failed')
+    ],
+    [
+      translate(locale, 'notify.run.field.requestedBy'),
+      run.requestedBy ?? translate(locale, 'notify.run.bySystem')
+    ],
+    [
+      translate(locale, 'notify.run.field.trigger'),
+      translate(locale, `runs.trigger.${run.trigger}` as 'runs.trigger.api')
+    ]
+  ];
+  if (run.gate || run.change) {
+    out.push([
+      translate(locale, 'notify.run.field.change'),
+      run.gate ?? run.change?.key ?? run.change?.id ?? ''
+    ]);
+  }
+  if (run.durationSeconds !== null) {
+    out.push([
+      translate(locale, 'notify.run.field.duration'),
+      durationText(run.durationSeconds, locale)
+    ]);
+  }
+  if (run.exitCode !== null) {
+    out.push([translate(locale, 'notify.run.field.exitCode'), String(run.exitCode)]);
+  }
+  if (run.incident) {
+    out.push([
+      translate(locale, 'notify.run.field.incident'),
+      `${run.incident.key ?? run.incident.id} ${run.incident.title}`
+    ]);
+  }
+  if (run.task) {
+    out.push([
+      translate(locale, 'notify.run.field.task'),
+      `${run.task.key ?? run.task.id} ${run.task.title}`
+    ]);
+  }
+  if (run.reason && run.state !== 'succeeded') {
+    out.push([translate(locale, 'notify.run.field.reason'), run.reason]);
+  }
+  out.push([translate(locale, 'notify.field.workspace'), facts.workspace.name]);
+  return out;
+}
+
 export interface HttpDelivery {
   kind: 'http';
   url: string;
@@ -184,6 +292,7 @@ const FEISHU_TEMPLATE: Readonly<Record<Severity, string>> = {
 
 /** The one-line headline of a message, in `locale`. */
 export function headline(facts: MessageFacts, locale: Locale): string {
+  if (facts.run) return runHeadline(facts.run, locale);
   if (facts.change) return changeHeadline(facts, locale);
   const incident = facts.incident;
   if (facts.event === 'test' || !incident) return translate(locale, 'notify.test.title');
@@ -225,6 +334,7 @@ export function headline(facts: MessageFacts, locale: Locale): string {
 function fields(facts: MessageFacts, locale: Locale): [string, string][] {
   const incident = facts.incident;
   const out: [string, string][] = [];
+  if (facts.run) return runFields(facts, locale);
   if (facts.change) {
     const change = facts.change;
     out.push(
@@ -288,6 +398,8 @@ function markdown(facts: MessageFacts, locale: Locale, bold = (s: string) => `**
 }
 
 function severityOf(facts: MessageFacts): Severity {
+  // A run is not an incident: a failed one is coloured high, never paged as critical.
+  if (facts.run) return facts.run.state === 'succeeded' ? 'info' : 'high';
   return facts.incident?.severity ?? 'info';
 }
 
@@ -445,7 +557,7 @@ export function buildDelivery(
             config: { wide_screen_mode: true },
             header: {
               title: { tag: 'plain_text', content: title },
-              template: FEISHU_TEMPLATE[severity]
+              template: facts.run?.state === 'succeeded' ? 'green' : FEISHU_TEMPLATE[severity]
             },
             elements: [
               {
@@ -481,6 +593,8 @@ export function buildDelivery(
         workspace: facts.workspace,
         ...(facts.incident ? { incident: facts.incident } : {}),
         ...(facts.change ? { change: facts.change } : {}),
+        ...(facts.run ? { run: facts.run } : {}),
+        ...(facts.run?.task ? { task: facts.run.task } : {}),
         ...(facts.event === 'incident.escalated'
           ? { escalation: { step: facts.step, paged: facts.paged } }
           : {}),

@@ -72,6 +72,8 @@ export interface MessagePayload {
   incidentId?: string;
   /** A change request (change.* events). */
   changeId?: string;
+  /** A job run (run.* events). */
+  runId?: string;
   /** The approver a change.submitted message asks (their buttons name them). */
   approverId?: string;
   actorId?: string | null;
@@ -94,6 +96,8 @@ export interface MessageSubjects {
   incident(workspaceId: string, id: string): Promise<MessageFacts['incident'] | null>;
   /** A change request as messages show it (changes-store.ts). */
   change?(workspaceId: string, id: string): Promise<MessageFacts['change'] | null>;
+  /** A job run as messages show it (automation-store.ts). */
+  run?(workspaceId: string, id: string): Promise<MessageFacts['run'] | null>;
 }
 
 export interface NotificationServiceDeps {
@@ -521,15 +525,21 @@ export class NotificationService {
       typeof payload.changeId === 'string' && subjects.change
         ? await subjects.change(message.workspaceId, payload.changeId)
         : null;
+    const run =
+      typeof payload.runId === 'string' && subjects.run
+        ? await subjects.run(message.workspaceId, payload.runId)
+        : null;
     const approverId = typeof payload.approverId === 'string' ? payload.approverId : null;
     const approver = approverId === null ? null : await subjects.memberName(approverId);
     const base = channel.baseUrl.replace(/\/+$/, '');
     const ws = encodeURIComponent(message.workspaceId);
-    const url = incident
-      ? `${base}/w/${ws}/incidents/${encodeURIComponent(incident.key ?? incident.id)}`
-      : change
-        ? `${base}/w/${ws}/changes/${encodeURIComponent(change.key ?? change.id)}`
-        : `${base}/w/${ws}/board`;
+    const url = run
+      ? `${base}/w/${ws}/runs/${encodeURIComponent(run.id)}`
+      : incident
+        ? `${base}/w/${ws}/incidents/${encodeURIComponent(incident.key ?? incident.id)}`
+        : change
+          ? `${base}/w/${ws}/changes/${encodeURIComponent(change.key ?? change.id)}`
+          : `${base}/w/${ws}/board`;
     // Slack and Mattermost get Approve/Reject buttons for the approver a request names, while
     // the change waits for approval.
     const decide =
@@ -573,6 +583,7 @@ export class NotificationService {
     return {
       ...(ack ? { ack } : {}),
       ...(change ? { change } : {}),
+      ...(run ? { run } : {}),
       ...(approver !== null ? { approver } : {}),
       ...(decide ? { decide: decide as NonNullable<MessageFacts['decide']> } : {}),
       event: message.event,

@@ -30,7 +30,11 @@ export const NOTIFICATION_EVENTS = [
   'incident.closed',
   'change.submitted',
   'change.approved',
-  'change.rejected'
+  'change.rejected',
+  // Job runs that ended (docs/automation.md): never a default, a channel subscribes to them.
+  'run.succeeded',
+  /** Failed, timed out or interrupted; a cancelled run sends nothing. */
+  'run.failed'
 ] as const;
 export const notificationEventSchema = z.enum(NOTIFICATION_EVENTS);
 export type NotificationEvent = z.infer<typeof notificationEventSchema>;

@@ -11,7 +11,8 @@ import {
   mergeAttributes,
   type AnyExtension,
   type JSONContent,
-  type MarkdownRendererHelpers
+  type MarkdownRendererHelpers,
+  type NodeViewRenderer
 } from '@tiptap/core';
 import { Plugin, PluginKey } from '@tiptap/pm/state';
 import type { Node as PmNode } from '@tiptap/pm/model';
@@ -27,6 +28,7 @@ import { CollaborationCaret } from '@tiptap/extension-collaboration-caret';
 import { ySyncPluginKey } from '@tiptap/y-tiptap';
 import type * as Y from 'yjs';
 import { isAllowedImageSrc, isSafeLinkHref, LINK_PROTOCOLS } from './url-policy';
+import { JobRun } from './job-run-node';
 
 /** The name of the Y.XmlFragment that holds runbook content (`doc.getXmlFragment(...)`). */
 export const RUNBOOK_CONTENT_FIELD = 'content';
@@ -51,6 +53,8 @@ export interface RunbookExtensionOptions {
    * UI passes a translated one, since tiptap's default is English).
    */
   stepCheckboxLabel?: (text: string, checked: boolean) => string;
+  /** The interactive view of "run job" blocks (browser only; job-run-node.ts). */
+  jobRunView?: NodeViewRenderer;
 }
 
 declare module '@tiptap/core' {
@@ -253,6 +257,7 @@ export function runbookExtensions(options: RunbookExtensionOptions = {}): AnyExt
     TableKit.configure({ table: { resizable: false } }),
     RunbookImage,
     Callout,
+    options.jobRunView === undefined ? JobRun : JobRun.configure({ view: options.jobRunView }),
     mentionExtension(options.mentionSuggestion)
   ];
   if (options.placeholder !== undefined) {

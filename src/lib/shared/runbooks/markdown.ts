@@ -19,6 +19,15 @@ import type * as Y from 'yjs';
 import { emptyRunbookContent, generateStepId, runbookExtensions } from './editor-extensions';
 import { runbookContent } from './runbook-model';
 import { isAllowedImageSrc, isSafeLinkHref } from './url-policy';
+import {
+  JOB_RUN_FENCE,
+  JOB_RUN_NODE,
+  generateBlockId,
+  jobRunAttrs,
+  jobRunFromCode,
+  jobRunText,
+  serialisePresets
+} from './job-run-node';
 
 let cachedSchema: Schema | null = null;
 let cachedManager: MarkdownManager | null = null;
@@ -63,6 +72,7 @@ function blockquoteToCallout(node: JSONContent): JSONContent {
 interface NormaliseState {
   schema: Schema;
   stepIds: Set<string>;
+  blockIds: Set<string>;
 }
 
 /** Keeps only what the schema knows and the URL policy allows; fills and de-duplicates step ids. */
@@ -86,6 +96,20 @@ function normaliseNode(node: JSONContent, state: NormaliseState): JSONContent[] 
     state.stepIds.add(id);
     current = { ...current, attrs: { ...current.attrs, stepId: id } };
   }
+  if (current.type === JOB_RUN_NODE) {
+    const attrs = jobRunAttrs(current.attrs);
+    const id =
+      attrs.blockId !== null && !state.blockIds.has(attrs.blockId)
+        ? attrs.blockId
+        : generateBlockId();
+    state.blockIds.add(id);
+    return [
+      {
+        type: JOB_RUN_NODE,
+        attrs: { ...attrs, blockId: id, parameters: serialisePresets(attrs.parameters) }
+      }
+    ];
+  }
   const result: JSONContent = { ...current };
   if (current.marks) {
     result.marks = current.marks.filter((mark) => {
@@ -108,7 +132,7 @@ function normaliseNode(node: JSONContent, state: NormaliseState): JSONContent[] 
  */
 export function normaliseDoc(json: JSONContent): JSONContent {
   const schema = runbookSchema();
-  const state: NormaliseState = { schema, stepIds: new Set() };
+  const state: NormaliseState = { schema, stepIds: new Set(), blockIds: new Set() };
   const content = (json.type === 'doc' ? (json.content ?? []) : [json]).flatMap((child) =>
     normaliseNode(child, state)
   );
@@ -118,11 +142,20 @@ export function normaliseDoc(json: JSONContent): JSONContent {
   return node.toJSON() as JSONContent;
 }
 
+/** Fenced `runboard-job` code blocks (the Markdown form of "run job" blocks) as those blocks. */
+function fencedJobRuns(node: JSONContent): JSONContent {
+  if (node.type === 'codeBlock' && node.attrs?.language === JOB_RUN_FENCE) {
+    const code = (node.content ?? []).map((child) => child.text ?? '').join('');
+    return jobRunFromCode(code) ?? node;
+  }
+  return node.content ? { ...node, content: node.content.map(fencedJobRuns) } : node;
+}
+
 /** Parses GFM Markdown into runbook content (schema-normalised; raw HTML stays literal text). */
 export function markdownToDoc(markdown: string): JSONContent {
   const parsed =
     markdown.trim().length === 0 ? emptyRunbookContent() : markdownManager().parse(markdown);
-  return normaliseDoc(parsed);
+  return normaliseDoc(fencedJobRuns(parsed));
 }
 
 /** Writes runbook content as GFM Markdown (callouts as GitHub alerts). */
@@ -222,6 +255,11 @@ function renderNode(node: JSONContent): string {
     case 'callout': {
       const variant = node.attrs?.variant === 'warning' ? 'warning' : 'info';
       return `<aside data-callout="${variant}">\n${inner()}</aside>\n`;
+    }
+    case JOB_RUN_NODE: {
+      const attrs = jobRunAttrs(node.attrs);
+      const job = attrs.jobId === null ? '' : attr('data-job-id', attrs.jobId);
+      return `<div class="job-run"${job}>▶ ${escapeHtml(jobRunText(attrs))}</div>\n`;
     }
     case 'horizontalRule':
       return '<hr>\n';

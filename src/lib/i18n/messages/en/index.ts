@@ -9,8 +9,11 @@ import { account } from './account';
 import { alerts } from './alerts';
 import { apiDocs } from './api-docs';
 import { automationCore } from './automation-core';
+import { automationRunner } from './automation-runner';
+import { automationNotify } from './automation-notify';
 import { archive } from './archive';
 import { automation } from './automation';
+import { automationRuns } from './automation-runs';
 import { audit } from './audit';
 import { auth } from './auth';
 import { board } from './board';
@@ -55,10 +58,13 @@ export const en = {
   ...changes,
   ...changesUi,
   ...automationCore,
+  ...automationRunner,
+  ...automationNotify,
   ...rebase,
   ...notify,
   ...cmdbImport,
   ...automation,
+  ...automationRuns,
   ...errors
 } as const;
 

@@ -8,8 +8,11 @@ import { account } from './account';
 import { alerts } from './alerts';
 import { apiDocs } from './api-docs';
 import { automationCore } from './automation-core';
+import { automationRunner } from './automation-runner';
+import { automationNotify } from './automation-notify';
 import { archive } from './archive';
 import { automation } from './automation';
+import { automationRuns } from './automation-runs';
 import { audit } from './audit';
 import { auth } from './auth';
 import { board } from './board';
@@ -52,9 +55,12 @@ export const zhCN: Messages = {
   ...changes,
   ...changesUi,
   ...automationCore,
+  ...automationRunner,
+  ...automationNotify,
   ...rebase,
   ...notify,
   ...cmdbImport,
   ...automation,
+  ...automationRuns,
   ...errors
 };
