@@ -397,7 +397,7 @@ describe('job run notifications', () => {
     const text = (ok!.body as { markdown: { title: string; text: string } }).markdown;
     expect(text.title).toBe('作业运行成功：ok-job');
     expect(text.text).toContain(`**执行人**: owner ${WS}`);
-    expect(text.text).toContain('**触发来源**: API');
+    expect(text.text).toContain('**触发来源**: 直接运行');
     expect(text.text).toContain(`/w/${WS}/runs/${succeeding}`);
     // Each channel got only the event it subscribes to.
     await new Promise((resolve) => setTimeout(resolve, 500));
