@@ -104,6 +104,12 @@ export class MetricsService {
     const registers = [this.registry];
     if (deps.processMetrics !== false) {
       collectDefaultMetrics({ register: this.registry, prefix: METRIC_PREFIX });
+      // prom-client names three gauges `…_total` (active handles, requests, resources): `_total`
+      // is for counters only, and the same figures are there by type without the suffix.
+      for (const metric of this.registry.getMetricsAsArray()) {
+        const { name, type } = metric as unknown as { name: string; type: string };
+        if (name.endsWith('_total') && type !== 'counter') this.registry.removeSingleMetric(name);
+      }
     }
     this.httpRequests = new Counter({
       name: 'runboard_http_requests_total',

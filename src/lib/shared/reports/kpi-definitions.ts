@@ -84,17 +84,18 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     unit: 'seconds',
     labels: ['workspace', 'severity'],
     start: 'incident opened (a reopen continues the same incident)',
-    stop: 'incident acknowledged (a resolution without acknowledgement acknowledges it too)',
+    stop: 'incident acknowledged (a person resolving it unacknowledged acknowledges it too)',
     includesOpen: false,
     statistic: 'mean, median and p90',
     text: {
       en:
         'Time to acknowledge (MTTA): seconds from an incident opening to its acknowledgement, ' +
-        'observed when acknowledged; resolving an unacknowledged incident acknowledges it; ' +
-        'unacknowledged incidents are not counted; by severity at acknowledgement.',
+        'observed when acknowledged; a person resolving an unacknowledged incident acknowledges ' +
+        'it; incidents still unacknowledged or resolved automatically without one are not ' +
+        'counted; by severity at acknowledgement.',
       'zh-CN':
-        '确认耗时（MTTA）：事件从打开到被确认的秒数，在确认时记录；未确认就解决的事件在解决时' +
-        '视为确认；尚未确认的事件不计入；按确认时的严重级别统计。'
+        '确认耗时（MTTA）：事件从打开到被确认的秒数，在确认时记录；有人直接解决未确认的事件时，' +
+        '解决即视为确认；尚未确认或未经确认即自动解决的事件不计入；按确认时的严重级别统计。'
     }
   },
   {
