@@ -7,6 +7,7 @@
  * label names from an allow-list and label values from the fixed enums; and the number of series
  * after events in 50 workspaces is exactly the bound stated below.
  */
+import { readFileSync } from 'node:fs';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { MetricsService, METRIC_PREFIX } from '../../src/lib/server/metrics/metrics-service';
@@ -271,5 +272,30 @@ describe('the metrics exposition', async () => {
       in: 10,
       out: 12
     });
+  });
+});
+
+describe('the metrics docs', () => {
+  const docs = {
+    en: readFileSync('docs/metrics.md', 'utf8'),
+    'zh-CN': readFileSync('docs/zh-CN/metrics.md', 'utf8')
+  };
+  it.each(KPI_DEFINITIONS.map((d) => [d.metric, d] as const))(
+    '%s: its type, labels and definition text in both languages',
+    (metric, definition) => {
+      for (const lang of ['en', 'zh-CN'] as const) {
+        const row = docs[lang].split('\n').find((line) => line.startsWith(`| \`${metric}\` `));
+        expect(row, `${lang}: ${metric}`).toBeDefined();
+        expect(row).toContain(` ${definition.type} `);
+        for (const label of definition.labels) expect(row).toContain(`\`${label}\``);
+        expect(row).toContain(definition.text[lang]);
+      }
+    }
+  );
+  it('documents METRICS_TOKEN and a scrape configuration', () => {
+    for (const text of Object.values(docs)) {
+      expect(text).toContain('METRICS_TOKEN');
+      expect(text).toMatch(/scrape_configs:[\s\S]*authorization:/);
+    }
   });
 });
