@@ -106,12 +106,27 @@ async function setUp(backend: (typeof recordsBackends)[number]['name']) {
         startsAt: new Date(clock.now).toISOString()
       }))
     });
+  /** The same alerts (fired at `firedAt`), resolved now: Alertmanager's resolved notification. */
+  const clear = (group: string, firedAt: number) =>
+    runtime.alerts.receive(record, {
+      ...fixture,
+      status: 'resolved',
+      groupKey: group,
+      alerts: fixture.alerts.map((a) => ({
+        ...a,
+        status: 'resolved',
+        fingerprint: `${a.fingerprint}-${group}`,
+        startsAt: new Date(firedAt).toISOString(),
+        endsAt: new Date(clock.now).toISOString()
+      }))
+    });
   return {
     runtime,
     config,
     clock,
     owner: owner.id,
     fire,
+    clear,
     alertsPerDelivery: fixture.alerts.length
   };
 }
@@ -119,7 +134,9 @@ async function setUp(backend: (typeof recordsBackends)[number]['name']) {
 for (const backend of recordsBackends) {
   describe.skipIf(backend.skip)(`metrics follow the events (${backend.name})`, () => {
     test('alerts, incident lifecycle, and the open level read again by a new node', async () => {
-      const { runtime, config, clock, owner, fire, alertsPerDelivery } = await setUp(backend.name);
+      const { runtime, config, clock, owner, fire, clear, alertsPerDelivery } = await setUp(
+        backend.name
+      );
       const ws = { workspace: WS };
       expect(await sample(runtime, 'runboard_alerts_received_total', ws)).toBeUndefined();
 
@@ -172,9 +189,26 @@ for (const backend of recordsBackends) {
       expect(await sample(runtime, 'runboard_incidents_open', ws)).toBe(0);
       expect(await sample(runtime, 'runboard_incident_acknowledge_seconds_count', ack)).toBe(2);
 
-      // A third incident stays open; a new node on the same records starts from it.
+      // A third incident resolves itself 10 min later when its alerts do: no acknowledgement.
       await fire('c');
       expect(await sample(runtime, 'runboard_incidents_open', ws)).toBe(1);
+      clock.now = T0 + 7_800_000;
+      expect((await clear('c', T0 + 7_200_000)).resolved).toHaveLength(1);
+      expect(await sample(runtime, 'runboard_incidents_open', ws)).toBe(0);
+      expect(await sample(runtime, 'runboard_incident_resolve_seconds_count', ack)).toBe(3);
+      expect(await sample(runtime, 'runboard_incident_resolve_seconds_sum', ack)).toBe(
+        7200 + 7200 + 600
+      );
+      expect(await sample(runtime, 'runboard_incident_acknowledge_seconds_count', ack)).toBe(2);
+      // Firing again within the reopen window: the same incident, open again, new occurrences.
+      clock.now = T0 + 8_400_000;
+      expect((await fire('c')).reopened).toHaveLength(1);
+      expect(await sample(runtime, 'runboard_incidents_open', ws)).toBe(1);
+      expect(await sample(runtime, 'runboard_alerts_received_total', ws)).toBe(
+        4 * alertsPerDelivery
+      );
+
+      // A new node on the same records starts from the incident still open.
       await runtime.close();
       running.splice(running.indexOf(runtime), 1);
       const again = await start(config, clock);
