@@ -3,11 +3,12 @@
 // Runs the sync-server benchmark (bench/sync/), the board benchmark (bench/board/), the
 // runbook benchmark (bench/runbooks/), the REST benchmark (bench/rest/) and the storage
 // benchmark (bench/storage/), the archive benchmark (bench/archive/), the alert-intake
-// benchmark (bench/alerts/) and the CMDB benchmark (bench/cmdb/); a first argument `sync`,
-// `board`, `runbooks`, `rest`, `storage`, `archive`, `alerts` or `cmdb` runs only that part.
+// benchmark (bench/alerts/), the CMDB benchmark (bench/cmdb/) and the automation benchmark
+// (bench/automation/); a first argument `sync`, `board`, `runbooks`, `rest`, `storage`,
+// `archive`, `alerts`, `cmdb` or `automation` runs only that part.
 // Flags starting with `--board-` go to the board benchmark, `--runbooks-` to the runbook one,
-// `--rest-`, `--storage-`, `--archive-`, `--alerts-` and `--cmdb-` to theirs, the others to the
-// sync benchmark
+// `--rest-`, `--storage-`, `--archive-`, `--alerts-`, `--cmdb-` and `--automation-` to theirs,
+// the others to the sync benchmark
 // (`--out` and `--strict` to all).
 // See bench/README.md for the scenarios and flags.
 import { runBoardBench } from './board/index.mjs';
@@ -18,10 +19,21 @@ import { runStorageBench } from './storage/index.mjs';
 import { runArchiveBench } from './archive/index.mjs';
 import { runAlertsBench } from './alerts/index.mjs';
 import { runCmdbBench } from './cmdb/index.mjs';
+import { runAutomationBench } from './automation/index.mjs';
 import { dropAllBenchDatabases } from './pg.mjs';
 
 const args = process.argv.slice(2);
-const PARTS = ['sync', 'board', 'runbooks', 'rest', 'storage', 'archive', 'alerts', 'cmdb'];
+const PARTS = [
+  'sync',
+  'board',
+  'runbooks',
+  'rest',
+  'storage',
+  'archive',
+  'alerts',
+  'cmdb',
+  'automation'
+];
 const part = PARTS.includes(args[0] ?? '') ? args.shift() : 'all';
 const shared = (/** @type {string} */ a) => /^--(out|strict|help)(=|$)/.test(a);
 const boardArgs = args.filter((a) => a.startsWith('--board-') || shared(a));
@@ -31,8 +43,9 @@ const storageArgs = args.filter((a) => a.startsWith('--storage-') || shared(a));
 const archiveArgs = args.filter((a) => a.startsWith('--archive-') || shared(a));
 const alertsArgs = args.filter((a) => a.startsWith('--alerts-') || shared(a));
 const cmdbArgs = args.filter((a) => a.startsWith('--cmdb-') || shared(a));
+const automationArgs = args.filter((a) => a.startsWith('--automation-') || shared(a));
 const syncArgs = args.filter(
-  (a) => !/^--(board|runbooks|rest|storage|archive|alerts|cmdb)-/.test(a)
+  (a) => !/^--(board|runbooks|rest|storage|archive|alerts|cmdb|automation)-/.test(a)
 );
 
 let code = 0;
@@ -65,6 +78,10 @@ try {
   if (part === 'all' || part === 'cmdb') {
     if (part === 'all') process.stdout.write('\n');
     code = Math.max(code, await runCmdbBench(cmdbArgs));
+  }
+  if (part === 'all' || part === 'automation') {
+    if (part === 'all') process.stdout.write('\n');
+    code = Math.max(code, await runAutomationBench(automationArgs));
   }
 } finally {
   // every part drops its databases; this catches one that threw

@@ -58,6 +58,10 @@ export function freePort() {
 export const makeDataDir = (prefix) =>
   trackDir(mkdtempSync(join(tmpdir(), `runboard-bench-${prefix}-`)));
 
+/** @param {boolean} ours */
+const appNodeArgs = (ours) =>
+  ours ? (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean) : [];
+
 /**
  * Start a server and wait for its ready line.
  * @param {ServerKind} kind
@@ -86,7 +90,8 @@ export async function startServer(kind, opts = {}) {
 
   const t0 = performance.now();
   const proc = track(
-    spawn(process.execPath, [entry], {
+    // BENCH_APP_NODE_ARGS: extra node flags for our server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p"
+    spawn(process.execPath, [...appNodeArgs(ours), entry], {
       cwd: ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe']

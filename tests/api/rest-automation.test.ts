@@ -362,6 +362,40 @@ describe('live output, cancel and timeouts', () => {
     expect((await getRun(id)).state).toBe('succeeded');
   });
 
+  it('streams live to a follower that came while the run was queued', async () => {
+    // The records get output every outputFlushMs (200 ms): a line read from them arrives at
+    // least that late; from the live output it arrives at once.
+    const job = await createJob({
+      name: 'Queued printer',
+      kind: 'shell',
+      script: 'sleep 1; printf "printed %s\\n" "$EPOCHREALTIME"; sleep 1; echo done',
+      maxConcurrent: 1
+    });
+    const first = ((await startRun(job)).body as { id: string }).id;
+    const second = ((await startRun(job)).body as { id: string }).id;
+    expect((await getRun(second)).state).toBe('queued');
+    const response = await fetch(`${app.baseUrl}${base}/runs/${second}/log?follow=1`, {
+      headers: { authorization: `Bearer ${users['viewer']!.token}` }
+    });
+    expect(response.status).toBe(200);
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    let lag = NaN;
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+      const m = /printed (\d+\.\d+)\n/.exec(text);
+      if (m && Number.isNaN(lag))
+        lag = performance.timeOrigin + performance.now() - Number(m[1]) * 1000;
+    }
+    expect(text).toBe(await runLog(second));
+    expect(text).toContain('done');
+    expect(lag).toBeLessThan(200);
+    expect((await waitRun(first)).state).toBe('succeeded');
+  });
+
   it('cancels a running run and a queued one', async () => {
     const job = await createJob({
       name: 'Sleeper',

@@ -441,26 +441,39 @@ export const runLogOperation = defineRawOperation(
         const send = (text: string) => {
           if (!closed && text !== '') controller.enqueue(encoder.encode(text));
         };
-        const unsubscribe = runOutputs.follow(run.id, (chunk) => {
+        const live = (chunk: string | null) => {
           if (chunk === null) close();
           else send(chunk);
-        });
+        };
+        const unsubscribe = runOutputs.follow(run.id, live);
         if (unsubscribe) {
           stop = unsubscribe;
           return;
         }
-        // Another node (or a remote runner through another node) runs it: follow the records.
+        // Not begun here (yet): follow the records, and switch to the live output if this node
+        // begins the run (a follower that came while it was queued), from where the records got.
         let sent = 0;
+        let polling = true;
         const timer = setInterval(() => {
           void (async () => {
             const current = await automation.findRun(request.workspaceId, run.id);
             const text = await automation.logText(current);
+            if (!polling) return;
             send(text.slice(sent));
             sent = Math.max(sent, text.length);
             if (isFinalRunState(current.state)) close();
           })().catch(() => close());
         }, 300);
-        stop = () => clearInterval(timer);
+        const stopWaiting = runOutputs.whenBegun(run.id, () => {
+          polling = false;
+          clearInterval(timer);
+          stop = runOutputs.follow(run.id, live, sent) ?? (() => {});
+        });
+        stop = () => {
+          polling = false;
+          clearInterval(timer);
+          stopWaiting();
+        };
       },
       cancel() {
         stop();

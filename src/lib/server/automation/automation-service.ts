@@ -106,7 +106,7 @@ export function nextScheduled(
   after: Date
 ): string | null {
   const next = new Cron(schedule, {
-    ...(timeZone ? { timezone: timeZone } : {}),
+    timezone: timeZone ?? 'UTC',
     paused: true
   }).nextRun(after);
   return next ? next.toISOString() : null;
@@ -115,7 +115,7 @@ export function nextScheduled(
 /** Why a schedule is no good, or null. */
 function scheduleProblem(schedule: string, timeZone: string | undefined): string | null {
   try {
-    new Cron(schedule, { ...(timeZone ? { timezone: timeZone } : {}), paused: true });
+    new Cron(schedule, { timezone: timeZone ?? 'UTC', paused: true });
     return null;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);

@@ -1,5 +1,5 @@
 /**
- * Incident remediation rules (docs/automation.md, "Remediation"): a job's
+ * Incident remediation rules (docs/automation.md, "Remediation rules"): a job's
  * `remediation: { labels, automatic? }` matches an incident whose labels contain every one of
  * those pairs. Matching jobs are proposed on the incident; an `automatic` one is started by the
  * server when intake opens a matching incident, as `system`, with the job's parameter defaults

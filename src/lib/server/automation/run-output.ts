@@ -33,12 +33,19 @@ export interface RunOutputOptions {
 
 export class RunOutputs {
   private readonly live = new Map<string, Live>();
+  /** Callers waiting for this node to begin holding a run (`whenBegun`). */
+  private readonly waiting = new Map<string, Set<() => void>>();
 
   constructor(private readonly options: RunOutputOptions) {}
 
-  /** Starts holding `runId`'s output. */
+  /** Starts holding `runId`'s output (the server's runner: from its first byte). */
   begin(runId: string): void {
-    if (this.live.has(runId)) return;
+    if (this.hold(runId)) this.begun(runId);
+  }
+
+  /** Starts holding `runId`'s output; false if this node already did. */
+  private hold(runId: string): boolean {
+    if (this.live.has(runId)) return false;
     this.live.set(runId, {
       chunks: [],
       length: 0,
@@ -50,6 +57,33 @@ export class RunOutputs {
       timer: null,
       listeners: new Set()
     });
+    return true;
+  }
+
+  /** Tells the followers waiting for `runId` that this node holds its output from the start. */
+  private begun(runId: string): void {
+    const waiting = this.waiting.get(runId);
+    this.waiting.delete(runId);
+    for (const callback of waiting ?? []) callback();
+  }
+
+  /**
+   * Calls `callback` once when this node begins holding `runId`'s output from its first byte (a
+   * follower that came while the run was queued then reads it live instead of from the
+   * records): the server's runner begins a run, or a remote runner's first chunk (number 1)
+   * reaches this node. Returns the function that stops waiting; the caller must call it if the
+   * run ends elsewhere.
+   */
+  whenBegun(runId: string, callback: () => void): () => void {
+    let set = this.waiting.get(runId);
+    if (!set) this.waiting.set(runId, (set = new Set()));
+    set.add(callback);
+    return () => {
+      const current = this.waiting.get(runId);
+      if (!current) return;
+      current.delete(callback);
+      if (current.size === 0) this.waiting.delete(runId);
+    };
   }
 
   /** Whether this node holds `runId`'s output. */
@@ -71,13 +105,15 @@ export class RunOutputs {
    * output reached its cap.
    */
   writeNumbered(runId: string, chunks: readonly { seq: number; data: string }[]): boolean {
-    this.begin(runId);
+    const fresh = this.hold(runId);
     const live = this.live.get(runId)!;
     for (const chunk of chunks) {
       if (chunk.seq <= live.seq) continue;
       if (live.truncated) live.seq = chunk.seq;
       else this.take(live, runId, chunk.data, chunk.seq);
     }
+    // A copy begun mid-run (the first chunks went to another node) is not the whole output.
+    if (fresh && chunks[0]?.seq === 1) this.begun(runId);
     return live.truncated;
   }
 
@@ -130,14 +166,14 @@ export class RunOutputs {
   }
 
   /**
-   * Follows `runId` from the start: `listener` gets what was printed so far, then each new
-   * chunk, then null. Returns the unsubscribe function, or null when this node does not hold
-   * the run's output.
+   * Follows `runId` from character `from` (default the start): `listener` gets what was printed
+   * so far from there, then each new chunk, then null. Returns the unsubscribe function, or null
+   * when this node does not hold the run's output.
    */
-  follow(runId: string, listener: Listener): (() => void) | null {
+  follow(runId: string, listener: Listener, from = 0): (() => void) | null {
     const live = this.live.get(runId);
     if (!live) return null;
-    const sofar = live.chunks.join('');
+    const sofar = live.chunks.join('').slice(from);
     if (sofar !== '') listener(sofar);
     live.listeners.add(listener);
     return () => live.listeners.delete(listener);
