@@ -275,7 +275,7 @@ for (const backend of recordsBackends) {
           { name: `Job ${state}`, kind: 'shell', script },
           owner
         );
-        const run = await runtime.automation.startRun(WS, job.id, {}, { userId: owner }, 'manual');
+        const run = await runtime.automation.startRun(WS, job.id, {}, { userId: owner }, 'api');
         runtime.automationRunner.kick();
         await until(`the run to end ${state}`, async () =>
           (await runtime.automation.getRun(WS, run.id)).state === state ? true : null
