@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedWorkspace, type SeededUser } from '../helpers/accounts';
 import { startApp, type TestApp } from '../helpers/app-process';
+import { startSyncProcess } from '../helpers/server-process';
 import { errorShape } from '../helpers/rest';
 import { tempDataDir } from '../helpers/sync-server';
 
@@ -87,4 +88,28 @@ describe('GET /metrics without METRICS_TOKEN', () => {
     expect(response.status).toBe(200);
     expect(await response.text()).toMatch(/^# TYPE runboard_alerts_received_total counter$/m);
   });
+});
+
+describe('GET /metrics on a sync-only node', () => {
+  it('has the same token rule and serves that node’s metrics', async () => {
+    const node = await startSyncProcess(tempDataDir('runboard-metrics-sync-'), {
+      env: { METRICS_TOKEN: TOKEN }
+    });
+    try {
+      const refused = await fetch(`${node.baseUrl}/metrics`, {
+        headers: { authorization: 'Bearer not-the-metrics-token' }
+      });
+      expect(refused.status).toBe(401);
+      expect(errorShape.parse(await refused.json()).error.code).toBe('unauthorized');
+      const scraped = await fetch(`${node.baseUrl}/metrics`, {
+        headers: { authorization: `Bearer ${TOKEN}` }
+      });
+      expect(scraped.status).toBe(200);
+      const text = await scraped.text();
+      expect(text).toMatch(/^runboard_sync_connections 0$/m);
+      expect(text).toMatch(/^# HELP runboard_incidents_open /m);
+    } finally {
+      await node.kill();
+    }
+  }, 60_000);
 });
