@@ -8,9 +8,9 @@
  * One ledger connection per workspace, shared by every feed of the page and closed when the
  * last feed is destroyed (run-list.ts).
  */
-import { LEDGER_RUNS, readRunFacts } from '$lib/shared/automation/ledger';
+import { LEDGER_RUNS, readRunFacts, runFactOf } from '$lib/shared/automation/ledger';
 import { listRuns, type RunFilter } from './run-client';
-import { holdLedger, matchesFilter, mergeRuns, runItem, type RunItem } from './run-list';
+import { holdLedger, matchesFilter, mergeRuns, type RunItem } from './run-list';
 
 /** How often the list is asked again while the ledger has no run facts. */
 export const POLL_MS = 2_000;
@@ -60,7 +60,7 @@ export class RunFeed {
     try {
       const runs = await listRuns(this.#workspaceId, this.#filter);
       if (this.#destroyed) return;
-      this.#fromRest = runs.map(runItem);
+      this.#fromRest = runs.map(runFactOf);
       this.error = null;
       this.#publish();
     } catch (failure) {

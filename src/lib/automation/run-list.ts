@@ -6,7 +6,7 @@
 import type * as Y from 'yjs';
 import { connectDoc, type DocConnection } from '$lib/sync/connect-doc';
 import { ledgerDocName } from '$lib/shared/doc-name';
-import { isFinalRunState, type RunView } from '$lib/shared/automation/schema';
+import { isFinalRunState } from '$lib/shared/automation/schema';
 import type { RunFact } from '$lib/shared/automation/ledger';
 import type { RunFilter } from './run-client';
 
@@ -43,29 +43,6 @@ export function mergeRuns(fromRest: readonly RunItem[], fromLedger: readonly Run
   return Object.values(merged).sort((a, b) =>
     a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1
   );
-}
-
-/** A REST run as a list item. */
-export function runItem(run: RunView): RunItem {
-  return {
-    id: run.id,
-    jobId: run.jobId,
-    jobName: run.jobName,
-    state: run.state,
-    trigger: run.trigger,
-    purpose: run.purpose,
-    check: run.check,
-    taskId: run.taskId,
-    changeId: run.changeId,
-    incidentId: run.incidentId,
-    runbookId: run.runbookId,
-    runbookBlock: run.runbookBlock,
-    requestedBy: run.requestedBy,
-    exitCode: run.exitCode,
-    createdAt: run.createdAt,
-    startedAt: run.startedAt,
-    finishedAt: run.finishedAt
-  };
 }
 
 interface LedgerHold {

@@ -260,7 +260,9 @@ const SENTENCES: { readonly [A in AuditAction]: (facts: Facts) => string } = {
   'run.finished': ({ details, ctx }) =>
     ctx.t('audit.sentence.run.finished', {
       job: text(details.job) ?? '?',
-      state: ctx.t(`runs.state.${text(details.state) ?? 'failed'}` as 'runs.state.failed')
+      state: ctx.t(
+        `automation.state.${text(details.state) ?? 'failed'}` as 'automation.state.failed'
+      )
     }),
   'user.created': ({ actor, details, ctx, targetUser }) =>
     ctx.t('audit.sentence.user.created', { actor, email: text(details.email) ?? targetUser }),

@@ -32,7 +32,7 @@ import {
   type RunTrigger,
   type RunView
 } from '../../shared/automation/schema';
-import { writeRunFacts, type RunFact } from '../../shared/automation/ledger';
+import { runFactOf, writeRunFacts, type RunFact } from '../../shared/automation/ledger';
 import { ledgerDocName } from '../../shared/doc-name';
 import { DomainError } from '../../shared/model/domain-error';
 import { generateId } from '../../shared/model/ids';
@@ -923,7 +923,7 @@ export class AutomationService {
     const byWorkspace = new Map<string, RunFact[]>();
     for (const run of runs) {
       const facts = byWorkspace.get(run.workspaceId) ?? [];
-      facts.push(runFact(run));
+      facts.push(runFactOf(run));
       byWorkspace.set(run.workspaceId, facts);
     }
     for (const [workspaceId, facts] of byWorkspace) {
@@ -939,29 +939,6 @@ export class AutomationService {
       }
     }
   }
-}
-
-/** A run as the ledger shows it. */
-export function runFact(run: RunRecord): RunFact {
-  return {
-    id: run.id,
-    jobId: run.jobId,
-    jobName: run.jobName,
-    state: run.state,
-    trigger: run.trigger,
-    purpose: run.purpose,
-    check: run.check,
-    taskId: run.taskId,
-    changeId: run.changeId,
-    incidentId: run.incidentId,
-    runbookId: run.runbookId,
-    runbookBlock: run.runbookBlock,
-    requestedBy: run.requestedBy,
-    exitCode: run.exitCode,
-    createdAt: run.createdAt,
-    startedAt: run.startedAt,
-    finishedAt: run.finishedAt
-  };
 }
 
 /** Whether `state` is one a run ends in by itself (not cancelled or interrupted). */

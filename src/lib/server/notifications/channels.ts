@@ -217,7 +217,7 @@ function runFields(facts: MessageFacts, locale: Locale): [string, string][] {
     [translate(locale, 'notify.run.field.job'), run.jobName],
     [
       translate(locale, 'notify.field.state'),
-      translate(locale, `runs.state.${run.state}` as 'runs.state.failed')
+      translate(locale, `automation.state.${run.state}` as 'automation.state.failed')
     ],
     [
       translate(locale, 'notify.run.field.requestedBy'),
@@ -225,7 +225,7 @@ function runFields(facts: MessageFacts, locale: Locale): [string, string][] {
     ],
     [
       translate(locale, 'notify.run.field.trigger'),
-      translate(locale, `runs.trigger.${run.trigger}` as 'runs.trigger.api')
+      translate(locale, `automation.trigger.${run.trigger}` as 'automation.trigger.api')
     ]
   ];
   if (run.gate || run.change) {

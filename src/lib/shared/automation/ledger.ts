@@ -43,6 +43,13 @@ export const runFactSchema = z.object({
 });
 export type RunFact = z.infer<typeof runFactSchema>;
 
+const FACT_KEYS = Object.keys(runFactSchema.shape) as (keyof RunFact)[];
+
+/** The ledger's fields of a run (a server record or a REST view: both carry them). */
+export function runFactOf(run: RunFact): RunFact {
+  return Object.fromEntries(FACT_KEYS.map((key) => [key, run[key]])) as RunFact;
+}
+
 /**
  * Writes (replaces) the facts of runs. When the map outgrows LEDGER_MAX_RUNS it is swept: entries
  * that do not parse, finished runs older than LEDGER_KEEP_RUNS_MS, then the oldest finished runs

@@ -1,19 +1,5 @@
 /** English messages of automation's server-side facts: run states, audit, activity, API docs. */
 export const automationCore = {
-  'runs.state.queued': 'Queued',
-  'runs.state.running': 'Running',
-  'runs.state.succeeded': 'Succeeded',
-  'runs.state.failed': 'Failed',
-  'runs.state.timed_out': 'Timed out',
-  'runs.state.cancelled': 'Cancelled',
-  'runs.state.interrupted': 'Interrupted',
-  'runs.trigger.api': 'API',
-  'runs.trigger.task': 'Task',
-  'runs.trigger.runbook': 'Runbook step',
-  'runs.trigger.change': 'Change',
-  'runs.trigger.incident': 'Incident',
-  'runs.trigger.schedule': 'Schedule',
-
   'detail.activity.job_run_finished': '{name} ran the job “{job}”: {state}',
   'detail.activity.job_run_finishedSystem': 'The job “{job}” ran: {state}',
 

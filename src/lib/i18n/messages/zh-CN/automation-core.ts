@@ -3,20 +3,6 @@ import type { Translation } from '../types';
 import type { automationCore as en } from '../en/automation-core';
 
 export const automationCore = {
-  'runs.state.queued': '排队中',
-  'runs.state.running': '运行中',
-  'runs.state.succeeded': '成功',
-  'runs.state.failed': '失败',
-  'runs.state.timed_out': '超时',
-  'runs.state.cancelled': '已取消',
-  'runs.state.interrupted': '已中断',
-  'runs.trigger.api': 'API',
-  'runs.trigger.task': '任务',
-  'runs.trigger.runbook': '操作手册步骤',
-  'runs.trigger.change': '变更',
-  'runs.trigger.incident': '事件',
-  'runs.trigger.schedule': '定时',
-
   'detail.activity.job_run_finished': '{name} 运行了作业“{job}”：{state}',
   'detail.activity.job_run_finishedSystem': '作业“{job}”已运行：{state}',
 
