@@ -86,6 +86,8 @@ import type { NotificationEvent } from '../src/lib/shared/notifications/schema';
 import { docAccess } from '../src/lib/shared/permissions';
 import { CloseCode } from '../src/lib/shared/sync-protocol';
 import { createLogger, type Logger } from '../src/lib/server/log';
+import { MetricsService } from '../src/lib/server/metrics/metrics-service';
+import { MetricsStore } from '../src/lib/server/metrics/metrics-store';
 import {
   RUNTIME_KEY as KEY,
   type Runtime,
@@ -242,6 +244,18 @@ export async function createRuntime(
   const logger = options.logger ?? createLogger(config.logLevel);
   const { records, documents } = await openDatabase(databaseTarget(config), { logger });
   const stores = createStores(records, config);
+  // The metrics first: the open-incident levels are read before any service can change them,
+  // then the services tell each event as it happens (metrics-service.ts).
+  const metrics = new MetricsService({
+    store: new MetricsStore(records.db),
+    logger,
+    sync: () => ({
+      connections: () => syncServer.connectionCount,
+      documentsLoaded: () => docStore.loadedCount,
+      messages: () => ({ in: syncServer.messagesIn, out: syncServer.messagesOut })
+    })
+  });
+  await metrics.start();
   const storage: DocumentStorage =
     typeof options.storage === 'object'
       ? options.storage
@@ -250,7 +264,12 @@ export async function createRuntime(
         : documents;
   // The sync extensions, in order, each for the document kinds it watches (sync-server/extensions.ts).
   const docs = () => docStore;
-  const activityRecorder = new ActivityRecorder({ store: stores.taskActivity, docs, logger });
+  const activityRecorder = new ActivityRecorder({
+    store: stores.taskActivity,
+    docs,
+    logger,
+    onTaskDone: (workspaceId) => metrics.onTaskDone(workspaceId)
+  });
   const archiver = new TaskArchiver({
     store: stores.archive,
     docs,
@@ -410,6 +429,8 @@ export async function createRuntime(
     },
     sentMessages: (incidentId) => stores.notificationsStore.messagesOfIncident(incidentId),
     taskActivity: stores.taskActivity,
+    // Alerts received and incidents opened, acknowledged and resolved, as they happen.
+    lifecycle: metrics,
     // Jobs whose remediation rule matches start on their own (automation/remediation.ts).
     onIncidentOpened: async (workspaceId, incident) => {
       await startAutomaticRemediations(
@@ -445,6 +466,7 @@ export async function createRuntime(
         : null;
     },
     cmdb: stores.cmdbStore,
+    onChangeFinished: (workspaceId, outcome) => metrics.onChangeFinished(workspaceId, outcome),
     ...(options.now ? { now: options.now } : {})
   });
   const cmdb = new CmdbService({
@@ -507,6 +529,7 @@ export async function createRuntime(
     // A finished run's facts beyond its row: the task's or incident's activity, the audit log
     // and a message through the outbox to the channels that subscribe to run events.
     onFinished: async (run) => {
+      metrics.onRunFinished(run.workspaceId, run.state);
       const event = runNotificationEvent(run.state);
       if (event) {
         try {
@@ -631,6 +654,7 @@ export async function createRuntime(
     archiver,
     taskDocs,
     cardMirror,
+    metrics,
     storage,
     docStore,
     syncServer,

@@ -1,9 +1,11 @@
 /**
- * Standalone sync node: only the websocket endpoint plus /healthz and /readyz, for scale-out
+ * Standalone sync node: only the websocket endpoint plus /healthz, /readyz and /metrics (its own,
+ * with the app's METRICS_TOKEN rule), for scale-out
  * deployments where pages and the REST API run elsewhere. `npm run start:sync`.
  */
 import { createServer } from 'node:http';
 import { checkReadiness } from '../src/lib/server/probes';
+import { METRICS_UNAUTHORIZED, metricsAllowed } from '../src/lib/server/metrics/metrics-access';
 import { runProcess } from './process';
 
 await runProcess('sync-server', (runtime) => {
@@ -18,6 +20,22 @@ await runProcess('sync-server', (runtime) => {
       void checkReadiness(runtime).then((readiness) => {
         response.writeHead(readiness.ready ? 200 : 503, { 'content-type': 'application/json' });
         response.end(JSON.stringify(readiness));
+      });
+      return;
+    }
+    if (path === '/metrics' && (request.method === 'GET' || request.method === 'HEAD')) {
+      // This node's own metrics (docs/metrics.md), with the app's access rule.
+      if (!metricsAllowed(request.headers.authorization, runtime.config.metricsToken)) {
+        response.writeHead(401, {
+          'content-type': 'application/json',
+          ...METRICS_UNAUTHORIZED.headers
+        });
+        response.end(JSON.stringify(METRICS_UNAUTHORIZED.body));
+        return;
+      }
+      void runtime.metrics.exposition().then(({ contentType, body }) => {
+        response.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
+        response.end(request.method === 'HEAD' ? undefined : body);
       });
       return;
     }

@@ -6,12 +6,14 @@
 # starts it, is not used and does not get in the way), and ansible-core with curl for the CMDB inventory
 # test (tests/records/cmdb-inventory.test.ts runs the real `ansible-inventory` against the
 # dynamic-inventory JSON through the curl inventory script of docs/cmdb-import.md; neither
-# starts a service).
+# starts a service), and the Prometheus server for the scrape test
+# (tests/api/metrics-prometheus.test.ts runs /usr/bin/prometheus on a free port with its own
+# config and storage; the package's own service, if apt starts it, is not used).
 # Works as root (CI, containers) and as a user with sudo. Packages already present are skipped,
 # so it is quick to run again. `.ci/run` calls it too, so the README and CI cannot drift.
 set -eu
 
-packages="chromium prometheus-alertmanager ansible-core curl openssh-server"
+packages="chromium prometheus-alertmanager prometheus ansible-core curl openssh-server"
 
 missing=""
 for pkg in $packages; do

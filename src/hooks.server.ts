@@ -2,7 +2,13 @@
  * Server hooks: every request passes through `handle` (a sequence, so the session check can
  * slot in as one more step), and unexpected errors through `handleError`.
  */
-import { redirect, type Handle, type HandleServerError } from '@sveltejs/kit';
+import {
+  isHttpError,
+  isRedirect,
+  redirect,
+  type Handle,
+  type HandleServerError
+} from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { LOCALE_COOKIE, negotiateLocale } from '$lib/shared/locale';
 import { createLogger, type Logger } from '$lib/server/log';
@@ -14,6 +20,32 @@ import { rememberWorkspace, workspaceOfPath } from '$lib/server/auth/last-worksp
 import { loginUrl } from '$lib/server/api/page-access';
 import { refuseCrossSiteForm } from '$lib/server/api/cross-site';
 import { THEME_COOKIE, themeColors, themeFromCookie } from '$lib/theme/themes';
+
+/**
+ * HTTP metrics (docs/metrics.md): every request counted and timed by method, SvelteKit route id
+ * (never the raw path: bounded label values) and status class, on this node's registry. First in
+ * the sequence, so redirects and errors of the later steps are counted with their status.
+ */
+const handleMetrics: Handle = async ({ event, resolve }) => {
+  const started = performance.now();
+  const observe = async (status: number) => {
+    const seconds = (performance.now() - started) / 1000;
+    (await getRuntime()).metrics.observeRequest(
+      event.request.method,
+      event.route.id,
+      status,
+      seconds
+    );
+  };
+  try {
+    const response = await resolve(event);
+    await observe(response.status);
+    return response;
+  } catch (error) {
+    await observe(isRedirect(error) ? error.status : isHttpError(error) ? error.status : 500);
+    throw error;
+  }
+};
 
 /**
  * Cross-site form posts are refused before the session is even looked at (SvelteKit's own check is off in
@@ -84,7 +116,15 @@ const handleSecurityHeaders: Handle = async ({ event, resolve }) => {
 };
 
 /** Paths that work before the first account exists. */
-const FIRST_RUN_PATHS = ['/setup', '/api/', '/healthz', '/readyz', '/_app/', '/favicon'];
+const FIRST_RUN_PATHS = [
+  '/setup',
+  '/api/',
+  '/healthz',
+  '/readyz',
+  '/metrics',
+  '/_app/',
+  '/favicon'
+];
 let setupDone = false;
 
 /**
@@ -162,6 +202,7 @@ const handlePageAccess: Handle = ({ event, resolve }) => {
 };
 
 export const handle: Handle = sequence(
+  handleMetrics,
   handleLocale,
   handleTheme,
   handleSecurityHeaders,

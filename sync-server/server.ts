@@ -40,7 +40,10 @@ const connectionOf = new WeakMap<WebSocket, Connection>();
 
 function handleSocketMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
   const conn = connectionOf.get(this);
-  if (conn) conn.server.receive(conn, data, isBinary);
+  if (conn) {
+    conn.server.messagesIn += 1;
+    conn.server.receive(conn, data, isBinary);
+  }
 }
 
 function handleSocketPong(this: WebSocket): void {
@@ -85,7 +88,9 @@ class Connection implements RoomConnection {
   }
 
   send(message: Uint8Array): void {
-    if (this.canSend()) this.ws.send(message);
+    if (!this.canSend()) return;
+    this.server.messagesOut += 1;
+    this.ws.send(message);
   }
 
   sendAll(messages: readonly Uint8Array[]): void {
@@ -94,6 +99,7 @@ class Connection implements RoomConnection {
     this.socket.cork();
     try {
       for (const message of messages) this.ws.send(message);
+      this.server.messagesOut += messages.length;
     } finally {
       this.socket.uncork();
     }
@@ -131,6 +137,9 @@ export class SyncServer {
   private readonly perPrincipal = new Map<string, number>();
   private readonly heartbeat: NodeJS.Timeout;
   private closing = false;
+  /** Websocket messages received and sent since start, for the metrics (plain counters). */
+  messagesIn = 0;
+  messagesOut = 0;
 
   constructor(options: SyncServerOptions) {
     this.docStore = options.docStore;

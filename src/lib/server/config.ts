@@ -107,6 +107,10 @@ const envSchema = z.object({
       .max(600_000, { message: 'must be at most 600000 (ms)' })
       .optional()
   ),
+  // Bearer token GET /metrics requires when set (docs/metrics.md); unset: /metrics is open.
+  METRICS_TOKEN: blankIsUnset(
+    z.string().trim().min(16, { message: 'must be at least 16 characters' }).optional()
+  ),
   OIDC_CLIENT_ID: blankIsUnset(z.string().trim().optional()),
   OIDC_CLIENT_SECRET: blankIsUnset(z.string().optional()),
   OIDC_NAME: blankIsUnset(z.string().trim().max(60).default('SSO')),
@@ -148,6 +152,8 @@ export interface Config {
    * `RUNBOARD_AUTOMATION_HEARTBEAT_MS`); absent: automation-runner.ts `automationDefaults`.
    */
   automation?: { staleMs?: number; heartbeatMs?: number };
+  /** The bearer token `GET /metrics` requires (`METRICS_TOKEN`); absent: open. Secret. */
+  metricsToken?: string;
 }
 
 /** 32 bytes from 64 hex digits or base64; null for anything else. */
@@ -243,7 +249,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     origin: e.ORIGIN,
     archiveAfterDays: e.ARCHIVE_AFTER_DAYS,
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
-    ...(e.RUNBOARD_SECRET_KEY ? { secretKey: decodeSecretKey(e.RUNBOARD_SECRET_KEY)! } : {})
+    ...(e.RUNBOARD_SECRET_KEY ? { secretKey: decodeSecretKey(e.RUNBOARD_SECRET_KEY)! } : {}),
+    ...(e.METRICS_TOKEN ? { metricsToken: e.METRICS_TOKEN } : {})
   };
   if (e.RUNBOARD_AUTOMATION_STALE_MS || e.RUNBOARD_AUTOMATION_HEARTBEAT_MS) {
     config.automation = {

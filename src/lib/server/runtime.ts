@@ -36,6 +36,7 @@ import type { DocMirrorExtension } from './db/doc-mirror';
 import type { Config } from './config';
 import type { Records } from './db/records';
 import type { Logger } from './log';
+import type { MetricsService } from './metrics/metrics-service';
 import type { FileStore } from './runbooks/files-store';
 import type { RunbookIndex } from './runbooks/runbooks-store';
 import type { RunbookVersions } from './runbooks/versions-store';
@@ -95,6 +96,8 @@ export interface Runtime {
   runbookIndex: RunbookIndex;
   runbookVersions: RunbookVersions;
   files: FileStore;
+  /** This process's Prometheus registry and the KPI events (metrics/metrics-service.ts). */
+  metrics: MetricsService;
   storage: DocumentStorage;
   docStore: DocStore;
   syncServer: SyncServer;

@@ -168,9 +168,27 @@ export interface IntakeResult {
   truncatedAlerts: number;
 }
 
-/** What intake changed in one transaction, for the card writes after it. */
+/** What intake changed in one transaction, for the card writes and the hooks after it. */
 interface IntakeChanges extends IntakeResult {
   touched: Set<string>;
+  /** Incidents opened or reopened, and incidents resolved, as written (for `lifecycle`). */
+  openedRecords: IncidentRecord[];
+  resolvedRecords: IncidentRecord[];
+}
+
+/**
+ * The incident lifecycle as it happens, told after each commit (the metrics, wired in the
+ * composition root). Synchronous and cheap; a hook that throws is logged, never fails the call.
+ */
+export interface IncidentLifecycleHooks {
+  /** `count` new alert occurrences arrived in an accepted delivery. */
+  onAlertReceived(workspaceId: string, count: number): void;
+  /** An incident was opened or reopened. */
+  onIncidentOpened(workspaceId: string, incident: IncidentRecord): void;
+  /** An incident was acknowledged (a person resolving an unacknowledged one acknowledges it). */
+  onIncidentAcknowledged(workspaceId: string, incident: IncidentRecord): void;
+  /** An open incident was resolved, by a person or automatically. */
+  onIncidentResolved(workspaceId: string, incident: IncidentRecord): void;
 }
 
 export interface IncidentView extends Incident {
@@ -228,6 +246,8 @@ export interface AlertsServiceDeps {
    * root). Called without waiting: it never holds up or fails the delivery.
    */
   onIncidentOpened?(workspaceId: string, incident: IncidentRecord): Promise<void>;
+  /** Told of alerts received and incidents opened, acknowledged and resolved (metrics). */
+  lifecycle?: IncidentLifecycleHooks;
 }
 
 function integrationBody(record: IntegrationRecord): Integration {
@@ -403,9 +423,31 @@ export class AlertsService {
     await this.deps.store.touchIntegration(integration.id, now);
     // Cards first: a message names the incident by the key its card gets.
     await this.writeCards([...changes.touched]).finally(() => this.wakeNotifier());
+    this.tell((hooks) => {
+      const ws = integration.workspaceId;
+      hooks.onAlertReceived(ws, changes.newOccurrences);
+      for (const incident of changes.openedRecords) hooks.onIncidentOpened(ws, incident);
+      for (const incident of changes.resolvedRecords) hooks.onIncidentResolved(ws, incident);
+    });
     if (changes.opened.length > 0) this.announceOpened(integration.workspaceId, changes.opened);
-    const { touched: _touched, ...result } = changes;
+    const {
+      touched: _touched,
+      openedRecords: _opened,
+      resolvedRecords: _resolved,
+      ...result
+    } = changes;
     return result;
+  }
+
+  /** Tells the lifecycle hooks, if any; a failing hook is logged and forgotten. */
+  private tell(fn: (hooks: IncidentLifecycleHooks) => void): void {
+    const hooks = this.deps.lifecycle;
+    if (!hooks) return;
+    try {
+      fn(hooks);
+    } catch (error) {
+      this.deps.logger.error('alerts: a lifecycle hook failed', { error: String(error) });
+    }
   }
 
   /** Hands incidents just opened to `onIncidentOpened`, in the background, logging failures. */
@@ -447,7 +489,9 @@ export class AlertsService {
       reopened: [],
       resolved: [],
       truncatedAlerts: 0,
-      touched: new Set()
+      touched: new Set(),
+      openedRecords: [],
+      resolvedRecords: []
     };
     const groups = new Map<string, IncomingAlert[]>();
     for (const alert of alerts) {
@@ -639,6 +683,7 @@ export class AlertsService {
           });
         }
         changes.reopened.push(incident.id);
+        changes.openedRecords.push(incident);
         await this.startEscalation(
           trx,
           integration,
@@ -693,6 +738,7 @@ export class AlertsService {
           }
         });
         changes.opened.push(incident.id);
+        changes.openedRecords.push(incident);
         await this.startEscalation(
           trx,
           integration,
@@ -759,6 +805,7 @@ export class AlertsService {
           data: { automatic: true }
         });
         changes.resolved.push(owner.id);
+        changes.resolvedRecords.push(owner);
       } else {
         owner = { ...owner, alertsClearedAt: now, updatedAt: now };
         await tx.updateIncident(owner);
@@ -962,7 +1009,7 @@ export class AlertsService {
     const moved = await this.deps.store.transaction(found.integrationId, async (tx, trx) => {
       const incident = await tx.incident(workspaceId, found.id);
       if (!incident) throw notFound('incident', ref);
-      if (incident.state === to) return false;
+      if (incident.state === to) return null;
       if (!canMoveIncident(incident.state, to)) {
         throw new DomainError(
           'invalid_transition',
@@ -991,9 +1038,18 @@ export class AlertsService {
           ...(via ? { via: via.channel, user: via.user } : {})
         }
       });
-      return true;
+      return { before: incident, after: next };
     });
-    if (moved) await this.writeCards([found.id], actorId).finally(() => this.wakeNotifier());
+    if (moved) {
+      const { before, after } = moved;
+      this.tell((hooks) => {
+        if (before.acknowledgedAt === null && after.acknowledgedAt !== null) {
+          hooks.onIncidentAcknowledged(workspaceId, after);
+        }
+        if (to === 'resolved') hooks.onIncidentResolved(workspaceId, after);
+      });
+      await this.writeCards([found.id], actorId).finally(() => this.wakeNotifier());
+    }
     return this.getIncident(workspaceId, found.id);
   }
 

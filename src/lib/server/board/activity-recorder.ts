@@ -254,6 +254,32 @@ export function deriveActivity(
 }
 
 /**
+ * Plain tasks (not incident or change cards) that one transaction moved to done: their `doneAt`
+ * went from unset to a time (board-model.ts `writeMove` sets it on entering a done-category
+ * column, whatever the column is called, and keeps it for moves within done).
+ */
+export function tasksDone(
+  events: readonly Y.YEvent<Y.AbstractType<unknown>>[],
+  tasks: Y.Map<unknown>
+): string[] {
+  const done: string[] = [];
+  for (const event of events) {
+    if (event.path.length !== 1 || event.target === tasks) continue;
+    const change = event.changes.keys.get('doneAt');
+    if (!change || change.action === 'delete') continue;
+    const task = event.target as Y.Map<unknown>;
+    const taskId = event.path[0];
+    const kind = task.get('kind');
+    if (typeof taskId !== 'string' || (kind !== undefined && kind !== 'task')) continue;
+    const before = change.action === 'add' ? null : change.oldValue;
+    if ((before === null || before === undefined) && typeof task.get('doneAt') === 'string') {
+      done.push(taskId);
+    }
+  }
+  return done;
+}
+
+/**
  * Who made a change: the user of a client connection, the user a server change was made for,
  * null for the server itself; undefined for a peer node's update (that node records it).
  */
@@ -279,6 +305,11 @@ export interface ActivityRecorderDeps {
   logger: Logger;
   /** The clock (tests). */
   now?: () => number;
+  /**
+   * A plain task (not an incident or change card) was moved to done on this node, by a member
+   * or the server; a peer node's move is told there (the metrics, composition root).
+   */
+  onTaskDone?(workspaceId: string, taskId: string): void;
 }
 
 /** One board's queue of entries not yet written. */
@@ -389,6 +420,9 @@ export class ActivityRecorder {
         }
         if (records.length > 0) this.enqueue(docName, workspaceId, records);
         if (derived.legacyWrites.size > 0) this.removeLegacy(docName, derived.legacyWrites);
+        if (this.deps.onTaskDone) {
+          for (const taskId of tasksDone(events, tasks)) this.deps.onTaskDone(workspaceId, taskId);
+        }
       } catch (error) {
         this.deps.logger.error('board: deriving task activity failed', {
           doc: docName,

@@ -89,6 +89,11 @@ export interface ChangesServiceDeps {
   cmdb: Pick<CmdbStore, 'related'>;
   /** Queues approval requests and outcomes (notifications-service.ts). */
   notifier?: Pick<NotificationService, 'enqueue' | 'kick'>;
+  /**
+   * A change reached a final state (completed, failed, rolled_back, cancelled, rejected), told
+   * after the commit (the metrics, composition root). Synchronous; a throw is only logged.
+   */
+  onChangeFinished?(workspaceId: string, outcome: ChangeState): void;
   logger: Logger;
   now?: () => number;
 }
@@ -691,8 +696,20 @@ export class ChangesService {
       await this.move(tx, trx, change, to, actor.userId, comment ?? null);
       return true;
     });
-    if (moved) await this.afterDecision(found.id, actor.userId);
+    if (moved) {
+      if (isFinalChangeState(to)) this.finished(workspaceId, to);
+      await this.afterDecision(found.id, actor.userId);
+    }
     return this.getChange(workspaceId, found.id);
+  }
+
+  /** Tells `onChangeFinished`; a failing hook is logged, never fails the move. */
+  private finished(workspaceId: string, outcome: ChangeState): void {
+    try {
+      this.deps.onChangeFinished?.(workspaceId, outcome);
+    } catch (error) {
+      this.deps.logger.error('changes: the finished hook failed', { error: String(error) });
+    }
   }
 
   private async checkFreezes(tx: ChangeRecords, change: ChangeRecord): Promise<void> {
@@ -781,7 +798,9 @@ export class ChangesService {
     via?: DecisionVia
   ): Promise<ChangeView> {
     const found = await this.find(workspaceId, ref);
+    let rejected = false;
     const changed = await this.deps.store.transaction(found.id, async (tx, trx) => {
+      rejected = false;
       const change = (await tx.change(workspaceId, found.id))!;
       const policy = await this.policyIn(tx, workspaceId);
       const review =
@@ -829,6 +848,7 @@ export class ChangesService {
       if (review) return true;
       if (decision === 'reject') {
         await this.move(tx, trx, change, 'rejected', actor.userId, comment ?? null);
+        rejected = true;
         return true;
       }
       const items = await tx.itemFacts(workspaceId, await tx.items(change.id));
@@ -836,6 +856,7 @@ export class ChangesService {
       if (met) await this.move(tx, trx, change, 'approved', actor.userId, comment ?? null);
       return true;
     });
+    if (rejected) this.finished(workspaceId, 'rejected');
     if (changed) await this.afterDecision(found.id, actor.userId);
     return this.getChange(workspaceId, found.id);
   }

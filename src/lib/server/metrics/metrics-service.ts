@@ -1,0 +1,276 @@
+/**
+ * This process's Prometheus metrics (GET /metrics, docs/metrics.md): process metrics, HTTP and
+ * sync figures, and the per-workspace ops KPIs of shared/reports/kpi-definitions.ts. The KPIs are
+ * live: the services call the `on…` methods as the events happen (wired in the composition
+ * root), and only the levels that are current state (open incidents) are read from the records,
+ * once, at start. Nothing is recomputed on a timer.
+ *
+ * One Registry per process, never prom-client's global one: the SvelteKit bundle and the process
+ * entry are separate module graphs, so a global would be two registries.
+ *
+ * Cardinality is bounded by construction: labels are the workspace id (only workspaces that have
+ * events), fixed enums (severity, change outcome, run state, direction), the HTTP method, the
+ * SvelteKit route id (never the path) and the status class. No item id is ever a label.
+ */
+import {
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  collectDefaultMetrics,
+  type LabelValues
+} from 'prom-client';
+import type { ChangeState } from '../../shared/changes/schema';
+import type { RunState } from '../../shared/automation/schema';
+import type { Severity } from '../../shared/alerts/schema';
+import {
+  INCIDENT_DURATION_BUCKETS_SECONDS,
+  KPI_DEFINITIONS,
+  type KpiDefinition
+} from '../../shared/reports/kpi-definitions';
+import type { Logger } from '../log';
+import type { MetricsStore } from './metrics-store';
+
+/** The prefix of every metric, the process metrics included. */
+export const METRIC_PREFIX = 'runboard_';
+
+/** Buckets of request durations: 5 ms to 10 s. */
+const HTTP_DURATION_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** The HTTP methods kept as they are; anything else is `other` (bounded label values). */
+const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+/** What the metrics read from the sync server, at scrape time (cheap counters it keeps). */
+export interface SyncFigures {
+  connections(): number;
+  documentsLoaded(): number;
+  messages(): { in: number; out: number };
+}
+
+export interface MetricsServiceDeps {
+  store: Pick<MetricsStore, 'openIncidentsByWorkspace'>;
+  logger: Logger;
+  /** The sync server's figures; absent: the sync metrics stay at 0. */
+  sync?: () => SyncFigures | null;
+  /** Whether to collect prom-client's process metrics (default true). */
+  processMetrics?: boolean;
+}
+
+/** An incident as the lifecycle events report it. */
+export interface IncidentTimes {
+  severity: Severity;
+  openedAt: string;
+  acknowledgedAt: string | null;
+  resolvedAt: string | null;
+}
+
+function definition(metric: string): KpiDefinition {
+  const found = KPI_DEFINITIONS.find((d) => d.metric === metric);
+  if (!found) throw new Error(`no definition for the metric ${metric}`);
+  return found;
+}
+
+/** The HELP line of `metric`: its English definition text (shared/reports/kpi-definitions.ts). */
+function help(metric: string): string {
+  return definition(metric).text.en;
+}
+
+/** Seconds between two ISO times, never negative (a clock step back is 0, not a negative bucket). */
+function secondsBetween(from: string, to: string): number {
+  return Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000);
+}
+
+/** The status class label of an HTTP status: `2xx` … `5xx`. */
+export function statusClass(status: number): string {
+  const hundreds = Math.floor(status / 100);
+  return hundreds >= 1 && hundreds <= 5 ? `${hundreds}xx` : 'other';
+}
+
+export class MetricsService {
+  readonly registry = new Registry();
+  private readonly httpRequests: Counter<'method' | 'route' | 'status'>;
+  private readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  private readonly incidentsOpen: Gauge<'workspace'>;
+  private readonly acknowledgeSeconds: Histogram<'workspace' | 'severity'>;
+  private readonly resolveSeconds: Histogram<'workspace' | 'severity'>;
+  private readonly alertsReceived: Counter<'workspace'>;
+  private readonly changesFinished: Counter<'workspace' | 'outcome'>;
+  private readonly automationRuns: Counter<'workspace' | 'state'>;
+  private readonly tasksDone: Counter<'workspace'>;
+  /** Sync messages already added to the counter, so a scrape adds only what is new. */
+  private readonly messagesCounted = { in: 0, out: 0 };
+
+  constructor(private readonly deps: MetricsServiceDeps) {
+    const registers = [this.registry];
+    if (deps.processMetrics !== false) {
+      collectDefaultMetrics({ register: this.registry, prefix: METRIC_PREFIX });
+      // prom-client names three gauges `…_total` (active handles, requests, resources): `_total`
+      // is for counters only, and the same figures are there by type without the suffix.
+      for (const metric of this.registry.getMetricsAsArray()) {
+        const { name, type } = metric as unknown as { name: string; type: string };
+        if (name.endsWith('_total') && type !== 'counter') this.registry.removeSingleMetric(name);
+      }
+    }
+    this.httpRequests = new Counter({
+      name: 'runboard_http_requests_total',
+      help: help('runboard_http_requests_total'),
+      labelNames: ['method', 'route', 'status'],
+      registers
+    });
+    this.httpDuration = new Histogram({
+      name: 'runboard_http_request_duration_seconds',
+      help: help('runboard_http_request_duration_seconds'),
+      labelNames: ['method', 'route', 'status'],
+      buckets: HTTP_DURATION_BUCKETS_SECONDS,
+      registers
+    });
+    const sync = () => deps.sync?.() ?? null;
+    new Gauge({
+      name: 'runboard_sync_connections',
+      help: help('runboard_sync_connections'),
+      registers,
+      // The sync server counts its sockets itself; the scrape reads the count as it is now.
+      collect() {
+        this.set(sync()?.connections() ?? 0);
+      }
+    });
+    new Gauge({
+      name: 'runboard_sync_documents_loaded',
+      help: help('runboard_sync_documents_loaded'),
+      registers,
+      collect() {
+        this.set(sync()?.documentsLoaded() ?? 0);
+      }
+    });
+    const counted = this.messagesCounted;
+    new Counter({
+      name: 'runboard_sync_messages_total',
+      help: help('runboard_sync_messages_total'),
+      labelNames: ['direction'],
+      registers,
+      collect() {
+        const now = sync()?.messages() ?? { in: 0, out: 0 };
+        for (const direction of ['in', 'out'] as const) {
+          // A new sync server (tests restart it) starts again from 0: never count backwards.
+          const delta = now[direction] - counted[direction];
+          if (delta > 0) this.inc({ direction }, delta);
+          else this.inc({ direction }, 0);
+          counted[direction] = now[direction];
+        }
+      }
+    });
+    this.incidentsOpen = new Gauge({
+      name: 'runboard_incidents_open',
+      help: help('runboard_incidents_open'),
+      labelNames: ['workspace'],
+      registers
+    });
+    this.acknowledgeSeconds = new Histogram({
+      name: 'runboard_incident_acknowledge_seconds',
+      help: help('runboard_incident_acknowledge_seconds'),
+      labelNames: ['workspace', 'severity'],
+      buckets: [...INCIDENT_DURATION_BUCKETS_SECONDS],
+      registers
+    });
+    this.resolveSeconds = new Histogram({
+      name: 'runboard_incident_resolve_seconds',
+      help: help('runboard_incident_resolve_seconds'),
+      labelNames: ['workspace', 'severity'],
+      buckets: [...INCIDENT_DURATION_BUCKETS_SECONDS],
+      registers
+    });
+    this.alertsReceived = new Counter({
+      name: 'runboard_alerts_received_total',
+      help: help('runboard_alerts_received_total'),
+      labelNames: ['workspace'],
+      registers
+    });
+    this.changesFinished = new Counter({
+      name: 'runboard_changes_finished_total',
+      help: help('runboard_changes_finished_total'),
+      labelNames: ['workspace', 'outcome'],
+      registers
+    });
+    this.automationRuns = new Counter({
+      name: 'runboard_automation_runs_total',
+      help: help('runboard_automation_runs_total'),
+      labelNames: ['workspace', 'state'],
+      registers
+    });
+    this.tasksDone = new Counter({
+      name: 'runboard_tasks_done_total',
+      help: help('runboard_tasks_done_total'),
+      labelNames: ['workspace'],
+      registers
+    });
+  }
+
+  /**
+   * Sets the current-state levels from the records, once (one query). Called by the composition
+   * root before any service can report an event, so no event is counted twice or lost.
+   */
+  async start(): Promise<void> {
+    const open = await this.deps.store.openIncidentsByWorkspace();
+    for (const [workspace, count] of open) this.incidentsOpen.set({ workspace }, count);
+  }
+
+  /** Content type and body of the exposition (Prometheus text format). */
+  async exposition(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+
+  /** One answered HTTP request: `route` is SvelteKit's route id (null: no route matched). */
+  observeRequest(method: string, route: string | null, status: number, seconds: number): void {
+    const labels: LabelValues<'method' | 'route' | 'status'> = {
+      method: HTTP_METHODS.has(method) ? method : 'other',
+      route: route ?? 'unmatched',
+      status: statusClass(status)
+    };
+    this.httpRequests.inc(labels);
+    this.httpDuration.observe(labels, seconds);
+  }
+
+  /** `count` new alert occurrences arrived for `workspaceId` (alerts-service.ts `receive`). */
+  onAlertReceived(workspaceId: string, count: number): void {
+    if (count > 0) this.alertsReceived.inc({ workspace: workspaceId }, count);
+  }
+
+  /** An incident opened or reopened: one more open. */
+  onIncidentOpened(workspaceId: string): void {
+    this.incidentsOpen.inc({ workspace: workspaceId });
+  }
+
+  /** An incident was acknowledged (or resolved unacknowledged, which acknowledges it). */
+  onIncidentAcknowledged(workspaceId: string, incident: IncidentTimes): void {
+    if (incident.acknowledgedAt === null) return;
+    this.acknowledgeSeconds.observe(
+      { workspace: workspaceId, severity: incident.severity },
+      secondsBetween(incident.openedAt, incident.acknowledgedAt)
+    );
+  }
+
+  /** An open incident was resolved: one fewer open, and its time to resolve. */
+  onIncidentResolved(workspaceId: string, incident: IncidentTimes): void {
+    this.incidentsOpen.dec({ workspace: workspaceId });
+    if (incident.resolvedAt === null) return;
+    this.resolveSeconds.observe(
+      { workspace: workspaceId, severity: incident.severity },
+      secondsBetween(incident.openedAt, incident.resolvedAt)
+    );
+  }
+
+  /** A change reached a final state (changes-service.ts). */
+  onChangeFinished(workspaceId: string, outcome: ChangeState): void {
+    this.changesFinished.inc({ workspace: workspaceId, outcome });
+  }
+
+  /** An automation run ended (automation-service.ts `finish`). */
+  onRunFinished(workspaceId: string, state: RunState): void {
+    this.automationRuns.inc({ workspace: workspaceId, state });
+  }
+
+  /** A plain task was moved to done (board/activity-recorder.ts). */
+  onTaskDone(workspaceId: string): void {
+    this.tasksDone.inc({ workspace: workspaceId });
+  }
+}

@@ -1,0 +1,293 @@
+/**
+ * The definitions of Runboard's ops figures, as code: what each one counts, from which event to
+ * which, whether open items count, which statistic it is and in what unit. The same English text
+ * is the HELP line of its Prometheus metric (GET /metrics) and goes into docs/metrics.md; the
+ * reports page and docs/kpis.md are to read it from here too. Changing what a figure means bumps
+ * `KPI_DEFINITIONS_VERSION`, so a figure is never silently redefined.
+ */
+import { FINAL_CHANGE_STATES } from '../changes/schema';
+import { FINAL_RUN_STATES } from '../automation/schema';
+import { SEVERITIES } from '../alerts/schema';
+
+/** Bumped whenever a definition's meaning changes (not for wording fixes). */
+export const KPI_DEFINITIONS_VERSION = 1;
+
+export type KpiMetricType = 'counter' | 'gauge' | 'histogram';
+
+/**
+ * Labels a metric may carry: the workspace id, fixed enums, and for HTTP the method, the route
+ * id (never the raw path) and the status class. Never an item's id.
+ */
+export type KpiLabel =
+  'workspace' | 'severity' | 'outcome' | 'state' | 'method' | 'route' | 'status' | 'direction';
+
+export interface KpiDefinition {
+  /** Stable id of the figure (reports, docs). */
+  id: string;
+  /** An ops KPI per workspace, or a figure of the process itself (HTTP, sync). */
+  kind: 'kpi' | 'process';
+  /** The Prometheus metric that exposes it. */
+  metric: string;
+  type: KpiMetricType;
+  /** Base unit: `seconds` for durations, `1` for counts. */
+  unit: 'seconds' | '1';
+  labels: readonly KpiLabel[];
+  /** The event that starts the measure (durations) or that is counted (counts). */
+  start: string;
+  /** The event that ends the measure; null for counts and levels. */
+  stop: string | null;
+  /** Whether items not yet stopped (still open) are part of the figure. */
+  includesOpen: boolean;
+  /**
+   * The statistic the figure is read as: a count, a current level, or (histograms) the mean
+   * (`_sum / _count`) and the quantiles (median, p90) estimated from the buckets.
+   */
+  statistic: 'count' | 'level' | 'mean, median and p90';
+  /** The definition, one line each; `en` is the metric's HELP text. */
+  text: { en: string; 'zh-CN': string };
+}
+
+/** Buckets of incident durations: from 30 s to 24 h, at the steps ops teams report on. */
+export const INCIDENT_DURATION_BUCKETS_SECONDS: readonly number[] = [
+  30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14_400, 28_800, 86_400
+];
+
+/** The values of the fixed-enum labels (bounded cardinality: tests/unit/metrics-lint.test.ts). */
+export const KPI_LABEL_VALUES = {
+  severity: SEVERITIES,
+  outcome: FINAL_CHANGE_STATES,
+  state: FINAL_RUN_STATES
+} as const;
+
+export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
+  {
+    kind: 'kpi',
+    id: 'incidents_open',
+    metric: 'runboard_incidents_open',
+    type: 'gauge',
+    unit: '1',
+    labels: ['workspace'],
+    start: 'incident opened or reopened',
+    stop: 'incident resolved',
+    includesOpen: true,
+    statistic: 'level',
+    text: {
+      en: 'Incidents open now (triggered or acknowledged, not yet resolved), per workspace.',
+      'zh-CN': '当前未解决的事件数（已触发或已确认、尚未解决），按工作区统计。'
+    }
+  },
+  {
+    kind: 'kpi',
+    id: 'mtta',
+    metric: 'runboard_incident_acknowledge_seconds',
+    type: 'histogram',
+    unit: 'seconds',
+    labels: ['workspace', 'severity'],
+    start: 'incident opened (a reopen continues the same incident)',
+    stop: 'incident acknowledged (a person resolving it unacknowledged acknowledges it too)',
+    includesOpen: false,
+    statistic: 'mean, median and p90',
+    text: {
+      en:
+        'Time to acknowledge (MTTA): seconds from an incident opening to its acknowledgement, ' +
+        'observed when acknowledged; a person resolving an unacknowledged incident acknowledges ' +
+        'it; incidents still unacknowledged or resolved automatically without one are not ' +
+        'counted; by severity at acknowledgement.',
+      'zh-CN':
+        '确认耗时（MTTA）：事件从打开到被确认的秒数，在确认时记录；有人直接解决未确认的事件时，' +
+        '解决即视为确认；尚未确认或未经确认即自动解决的事件不计入；按确认时的严重级别统计。'
+    }
+  },
+  {
+    kind: 'kpi',
+    id: 'mttr',
+    metric: 'runboard_incident_resolve_seconds',
+    type: 'histogram',
+    unit: 'seconds',
+    labels: ['workspace', 'severity'],
+    start: 'incident opened (a reopen continues the same incident)',
+    stop: 'incident resolved (by a person or automatically when its alerts resolve)',
+    includesOpen: false,
+    statistic: 'mean, median and p90',
+    text: {
+      en:
+        'Time to resolve (MTTR): seconds from an incident opening to its resolution, by a ' +
+        'person or automatically; a reopened incident counts from its first opening again when ' +
+        'resolved again; open incidents are not counted; by severity at resolution.',
+      'zh-CN':
+        '解决耗时（MTTR）：事件从打开到解决（人工或告警恢复后自动解决）的秒数；重新打开的事件' +
+        '再次解决时仍从首次打开算起；未解决的事件不计入；按解决时的严重级别统计。'
+    }
+  },
+  {
+    kind: 'kpi',
+    id: 'alerts_received',
+    metric: 'runboard_alerts_received_total',
+    type: 'counter',
+    unit: '1',
+    labels: ['workspace'],
+    start: 'an alert occurrence starts firing (a new occurrence in an accepted delivery)',
+    stop: null,
+    includesOpen: true,
+    statistic: 'count',
+    text: {
+      en:
+        'Alerts received: new alert occurrences in accepted deliveries, including those held ' +
+        'by a maintenance window; re-sends of a known occurrence are not counted again.',
+      'zh-CN':
+        '收到的告警：已接收推送中新出现的告警实例，包括被维护窗口暂扣的；已知告警实例的重复' +
+        '推送不再计数。'
+    }
+  },
+  {
+    kind: 'kpi',
+    id: 'changes_finished',
+    metric: 'runboard_changes_finished_total',
+    type: 'counter',
+    unit: '1',
+    labels: ['workspace', 'outcome'],
+    start: 'a change reaches a final state',
+    stop: null,
+    includesOpen: false,
+    statistic: 'count',
+    text: {
+      en:
+        'Changes finished, by outcome (completed, failed, rolled_back, cancelled, rejected); ' +
+        'change success rate = completed / (completed + failed + rolled_back).',
+      'zh-CN':
+        '已结束的变更，按结果统计（completed、failed、rolled_back、cancelled、rejected）；' +
+        '变更成功率 = completed / (completed + failed + rolled_back)。'
+    }
+  },
+  {
+    kind: 'kpi',
+    id: 'automation_runs',
+    metric: 'runboard_automation_runs_total',
+    type: 'counter',
+    unit: '1',
+    labels: ['workspace', 'state'],
+    start: 'an automation run ends',
+    stop: null,
+    includesOpen: false,
+    statistic: 'count',
+    text: {
+      en:
+        'Automation runs finished, by final state (succeeded, failed, timed_out, cancelled, ' +
+        'interrupted); automation success rate = succeeded / all finished.',
+      'zh-CN':
+        '已结束的自动化运行，按最终状态统计（succeeded、failed、timed_out、cancelled、' +
+        'interrupted）；自动化成功率 = succeeded / 全部已结束。'
+    }
+  },
+  {
+    kind: 'kpi',
+    id: 'tasks_done',
+    metric: 'runboard_tasks_done_total',
+    type: 'counter',
+    unit: '1',
+    labels: ['workspace'],
+    start: 'a plain task (not an incident or change card) is moved to done',
+    stop: null,
+    includesOpen: false,
+    statistic: 'count',
+    text: {
+      en:
+        'Tasks done (throughput): plain tasks moved to the done column; incident and change ' +
+        'cards are not counted; a task moved to done again counts again.',
+      'zh-CN':
+        '完成的任务（吞吐量）：移入“已完成”列的普通任务，不含事件卡和变更卡；再次移入已完成' +
+        '会再计一次。'
+    }
+  },
+  {
+    kind: 'process',
+    id: 'http_requests',
+    metric: 'runboard_http_requests_total',
+    type: 'counter',
+    unit: '1',
+    labels: ['method', 'route', 'status'],
+    start: 'an HTTP request is answered',
+    stop: null,
+    includesOpen: false,
+    statistic: 'count',
+    text: {
+      en:
+        'HTTP requests answered by this node, by method, route id (the SvelteKit route, not ' +
+        'the path; "unmatched" when none) and status class (2xx, 3xx, 4xx, 5xx).',
+      'zh-CN':
+        '本节点应答的 HTTP 请求，按方法、路由 ID（SvelteKit 路由而非实际路径；无匹配时为' +
+        ' "unmatched"）和状态码类别（2xx、3xx、4xx、5xx）统计。'
+    }
+  },
+  {
+    kind: 'process',
+    id: 'http_request_duration',
+    metric: 'runboard_http_request_duration_seconds',
+    type: 'histogram',
+    unit: 'seconds',
+    labels: ['method', 'route', 'status'],
+    start: 'an HTTP request reaches the server hooks',
+    stop: 'its response is ready (before the body is streamed)',
+    includesOpen: false,
+    statistic: 'mean, median and p90',
+    text: {
+      en:
+        'Seconds from an HTTP request reaching this node to its response being ready, by ' +
+        'method, route id and status class.',
+      'zh-CN': '本节点从收到 HTTP 请求到响应就绪的秒数，按方法、路由 ID 和状态码类别统计。'
+    }
+  },
+  {
+    kind: 'process',
+    id: 'sync_connections',
+    metric: 'runboard_sync_connections',
+    type: 'gauge',
+    unit: '1',
+    labels: [],
+    start: 'a websocket sync connection is accepted',
+    stop: 'it closes',
+    includesOpen: true,
+    statistic: 'level',
+    text: {
+      en: 'Websocket sync connections open on this node now.',
+      'zh-CN': '本节点当前打开的 WebSocket 同步连接数。'
+    }
+  },
+  {
+    kind: 'process',
+    id: 'sync_documents_loaded',
+    metric: 'runboard_sync_documents_loaded',
+    type: 'gauge',
+    unit: '1',
+    labels: [],
+    start: 'a document is loaded into memory on this node',
+    stop: 'it is unloaded',
+    includesOpen: true,
+    statistic: 'level',
+    text: {
+      en: 'Documents (boards, task documents, runbooks, CMDBs) loaded in memory on this node now.',
+      'zh-CN': '本节点当前加载在内存中的文档数（看板、任务文档、运行手册、CMDB）。'
+    }
+  },
+  {
+    kind: 'process',
+    id: 'sync_messages',
+    metric: 'runboard_sync_messages_total',
+    type: 'counter',
+    unit: '1',
+    labels: ['direction'],
+    start: 'a websocket sync message is received (in) or sent (out) by this node',
+    stop: null,
+    includesOpen: false,
+    statistic: 'count',
+    text: {
+      en: 'Websocket sync messages received (direction="in") and sent (direction="out") by this node.',
+      'zh-CN': '本节点收到（direction="in"）和发出（direction="out"）的 WebSocket 同步消息数。'
+    }
+  }
+];
+
+/** The definition of `metric`, if it is a KPI. */
+export function kpiDefinition(metric: string): KpiDefinition | undefined {
+  return KPI_DEFINITIONS.find((definition) => definition.metric === metric);
+}
