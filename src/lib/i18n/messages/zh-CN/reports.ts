@@ -1,0 +1,7 @@
+/** 报表与 KPI 的简体中文消息（docs/zh-CN/kpis.md）：API 参考。 */
+import type { Translation } from '../types';
+import type { reports as en } from '../en/reports';
+
+export const reports = {
+  'apiDocs.op.getKpis': '时间范围内的 KPI 指标'
+} as const satisfies Translation<typeof en>;
