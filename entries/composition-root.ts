@@ -258,7 +258,7 @@ export async function createRuntime(
     })
   });
   await metrics.start();
-  const reports = new ReportsService({ store: new ReportsStore(records.db) });
+  const reports = new ReportsService({ store: new ReportsStore(records) });
   const storage: DocumentStorage =
     typeof options.storage === 'object'
       ? options.storage

@@ -222,7 +222,17 @@ function cardJson(id: string, times: TaskTimes) {
 async function liveTask(db: RecordsDb, id: string, times: TaskTimes) {
   await db
     .insertInto('task_cards')
-    .values({ workspace_id: 'ws', task_id: id, key_upper: null, card: cardJson(id, times) })
+    .values({
+      workspace_id: 'ws',
+      task_id: id,
+      key_upper: null,
+      card: cardJson(id, times),
+      // As board/card-mirror.ts writes them beside the card.
+      kind: times.kind ?? 'task',
+      started_at: times.startedAt ? iso(times.startedAt) : null,
+      done_at: times.doneAt ? iso(times.doneAt) : null,
+      due_at: times.dueAt ? iso(times.dueAt) : null
+    })
     .execute();
 }
 
@@ -329,7 +339,7 @@ for (const backend of recordsBackends) {
     test('every figure against hand-computed values, edge cases included', async () => {
       const { records } = await openTestRecords(backend.name);
       await seed(records.db);
-      const service = new ReportsService({ store: new ReportsStore(records.db) });
+      const service = new ReportsService({ store: new ReportsStore(records) });
       const report = await service.kpis('ws', { from: FROM, to: TO });
       const f = report.figures;
 
@@ -398,7 +408,7 @@ for (const backend of recordsBackends) {
     test('per-day buckets in a time zone, and definitions in Chinese', async () => {
       const { records } = await openTestRecords(backend.name);
       await seed(records.db);
-      const service = new ReportsService({ store: new ReportsStore(records.db) });
+      const service = new ReportsService({ store: new ReportsStore(records) });
       const report = await service.kpis('ws', {
         from: FROM,
         to: TO,

@@ -4,7 +4,7 @@
  * finish, archived tasks by finish). Rows in, rows out; the figures are computed in
  * reports-service.ts in one pass over them.
  */
-import type { RecordsDb } from '../db/records';
+import type { Records, RecordsDb } from '../db/records';
 
 /** An incident opened in the range, with its acknowledgement and resolution events in order. */
 export interface ReportIncident {
@@ -46,7 +46,10 @@ function text(value: unknown): string | null {
 }
 
 export class ReportsStore {
-  constructor(private readonly db: RecordsDb) {}
+  private readonly db: RecordsDb;
+  constructor(private readonly records: Records) {
+    this.db = records.db;
+  }
 
   /** Incidents of `workspaceId` opened in [from, to), with their ack/resolve events. */
   async incidentsOpened(workspaceId: string, from: string, to: string): Promise<ReportIncident[]> {
@@ -167,20 +170,25 @@ export class ReportsStore {
     from: string,
     to: string
   ): Promise<{ live: ReportTask[]; archived: ReportTask[] }> {
-    const live: ReportTask[] = [];
-    const cards = await this.db
+    // The four fields are read by the database (a JSON function per row), not parsed here: a
+    // board of 100,000 cards is read in a fraction of the time. Tasks done before `from` cannot
+    // count in any figure (done in the range, or not done by `to`) and are left out.
+    // The card's kind and times are columns (migration 17); tasks done before `from` cannot
+    // count in any figure (done in the range, or not done by `to`) and are not read.
+    const rows = await this.db
       .selectFrom('task_cards')
-      .select(['task_id', 'card'])
+      .select(['task_id', 'kind', 'started_at', 'done_at', 'due_at'])
       .where('workspace_id', '=', workspaceId)
+      .where((eb) => eb.or([eb('kind', '=', 'task'), eb('kind', 'is', null)]))
+      .where((eb) => eb.or([eb('done_at', 'is', null), eb('done_at', '>=', from)]))
       .execute();
-    for (const row of cards) {
-      const card = JSON.parse(row.card) as CardTimes;
-      if (card.kind !== undefined && card.kind !== 'task') continue;
+    const live: ReportTask[] = [];
+    for (const row of rows) {
       live.push({
         id: row.task_id,
-        startedAt: text(card.startedAt),
-        doneAt: text(card.doneAt),
-        dueAt: text(card.dueAt)
+        startedAt: text(row.started_at),
+        doneAt: text(row.done_at),
+        dueAt: text(row.due_at)
       });
     }
     const archivedRows = await this.db
