@@ -2,9 +2,9 @@
  * The same figures from the reports API and from GET /metrics after the same events, through
  * the built app's REST API: an incident opened by an Alertmanager delivery, acknowledged after
  * about 1.5 s and resolved; a change completed and one rejected; automation runs that succeed,
- * fail and are cancelled. `GET reports/kpis` and the exposition agree: MTTA mean equals
+ * fail; a task started and moved to done. `GET reports/kpis` and the exposition agree: MTTA mean equals
  * `runboard_incident_acknowledge_seconds_sum / _count` of the workspace (within 1 s), MTTR the
- * same for resolve, and the counts of changes by outcome and runs by state are equal. Also the
+ * same for resolve, and the counts of changes by outcome, runs by state and tasks done are equal. Also the
  * query validation (400s) and the definition texts in both languages.
  */
 import { readFileSync } from 'node:fs';
@@ -156,7 +156,31 @@ describe('reports/kpis and /metrics agree', () => {
     }
     expect(states.sort()).toEqual(['failed', 'succeeded', 'succeeded']);
 
+    // A plain task started and moved to done through the REST API.
+    const columns = (await ok(call('GET', `${base}/columns`))) as unknown as {
+      id: string;
+      category: string;
+    }[];
+    const column = (category: string) => columns.find((c) => c.category === category)!.id;
+    const task = await ok(call('POST', `${base}/tasks`, { title: 'Patch the VPN gateway' }), 201);
+    for (const category of ['in_progress', 'done']) {
+      await ok(
+        call('PATCH', `${base}/tasks/${task['id'] as string}`, { status: column(category) })
+      );
+    }
+
     const to = new Date(Date.now() + 3_600_000).toISOString();
+    // The card mirror and the activity recorder follow the board document: wait for both.
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const done = sum(await samples('runboard_tasks_done_total'));
+      const reported = await ok(call('GET', `${base}/reports/kpis?from=${from}&to=${to}`));
+      if (done === 1 && reported['throughput'] === 1) break;
+      if (Date.now() > deadline) {
+        throw new Error(`tasks done: metric ${done}, report ${String(reported['throughput'])}`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
     const report = await ok(
       call('GET', `${base}/reports/kpis?from=${from}&to=${to}`, undefined, 'viewer')
     );
@@ -182,6 +206,9 @@ describe('reports/kpis and /metrics agree', () => {
     for (const [key, n] of outcomes) expect(byOutcome[key.slice('outcome='.length)]).toBe(n);
     expect(figures['changesFinished']!['value']).toBe(sum(outcomes));
     expect(report['changeSuccessRate']).toBe(1);
+    expect(report['throughput']).toBe(1);
+    expect(figures['cycleTime']!['count']).toBe(1);
+    expect(figures['workInProgress']!['value']).toBe(0);
 
     const runs = await samples('runboard_automation_runs_total');
     expect(Object.fromEntries(runs)).toEqual({ 'state=succeeded': 2, 'state=failed': 1 });
