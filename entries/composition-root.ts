@@ -88,6 +88,8 @@ import { CloseCode } from '../src/lib/shared/sync-protocol';
 import { createLogger, type Logger } from '../src/lib/server/log';
 import { MetricsService } from '../src/lib/server/metrics/metrics-service';
 import { MetricsStore } from '../src/lib/server/metrics/metrics-store';
+import { ReportsService } from '../src/lib/server/reports/reports-service';
+import { ReportsStore } from '../src/lib/server/reports/reports-store';
 import {
   RUNTIME_KEY as KEY,
   type Runtime,
@@ -256,6 +258,7 @@ export async function createRuntime(
     })
   });
   await metrics.start();
+  const reports = new ReportsService({ store: new ReportsStore(records) });
   const storage: DocumentStorage =
     typeof options.storage === 'object'
       ? options.storage
@@ -655,6 +658,7 @@ export async function createRuntime(
     taskDocs,
     cardMirror,
     metrics,
+    reports,
     storage,
     docStore,
     syncServer,

@@ -37,6 +37,7 @@ import type { Config } from './config';
 import type { Records } from './db/records';
 import type { Logger } from './log';
 import type { MetricsService } from './metrics/metrics-service';
+import type { ReportsService } from './reports/reports-service';
 import type { FileStore } from './runbooks/files-store';
 import type { RunbookIndex } from './runbooks/runbooks-store';
 import type { RunbookVersions } from './runbooks/versions-store';
@@ -98,6 +99,8 @@ export interface Runtime {
   files: FileStore;
   /** This process's Prometheus registry and the KPI events (metrics/metrics-service.ts). */
   metrics: MetricsService;
+  /** KPIs over a range, from the records (reports/reports-service.ts, docs/kpis.md). */
+  reports: ReportsService;
   storage: DocumentStorage;
   docStore: DocStore;
   syncServer: SyncServer;

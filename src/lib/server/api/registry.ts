@@ -12,6 +12,7 @@ import { cmdbOperations } from '../cmdb/cmdb-api';
 import { notificationOperations } from '../notifications/notifications-api';
 import { oncallOperations } from '../oncall/oncall-api';
 import { taskOperations } from '../board/board-api';
+import { reportOperations } from '../reports/reports-api';
 import { runbookOperations } from '../runbooks/runbooks-api';
 import {
   auditOperations,
@@ -61,6 +62,10 @@ export const apiTags: readonly TagSpec[] = [
     description:
       'Jobs (shell scripts and Ansible playbooks), their runs and output, credentials and remote runners.'
   },
+  {
+    name: 'reports',
+    description: 'KPIs over a time range, each with its definition (docs/kpis.md).'
+  },
   { name: 'workspaces', description: 'Your workspaces: list, create, rename.' },
   { name: 'members', description: 'Members of a workspace and their roles.' },
   { name: 'invites', description: 'Invite links with a role and an expiry.' },
@@ -82,6 +87,7 @@ export const operations: readonly Operation[] = [
   ...automationOperations,
   ...runnerOperations,
   ...runbookOperations,
+  ...reportOperations,
   ...workspaceOperations,
   ...inviteOperations,
   ...auditOperations,

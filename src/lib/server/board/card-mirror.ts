@@ -121,7 +121,11 @@ export class TaskCardStore {
         workspace_id: workspaceId,
         task_id: card.id,
         key_upper: card.key === null ? null : card.key.toUpperCase(),
-        card: JSON.stringify(card)
+        card: JSON.stringify(card),
+        kind: card.kind,
+        started_at: card.startedAt,
+        done_at: card.doneAt,
+        due_at: card.dueAt
       }));
       await trx
         .insertInto('task_cards')
@@ -129,7 +133,11 @@ export class TaskCardStore {
         .onConflict((oc) =>
           oc.columns(['workspace_id', 'task_id']).doUpdateSet((eb) => ({
             key_upper: eb.ref('excluded.key_upper'),
-            card: eb.ref('excluded.card')
+            card: eb.ref('excluded.card'),
+            kind: eb.ref('excluded.kind'),
+            started_at: eb.ref('excluded.started_at'),
+            done_at: eb.ref('excluded.done_at'),
+            due_at: eb.ref('excluded.due_at')
           }))
         )
         .execute();

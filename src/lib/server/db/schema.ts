@@ -33,6 +33,11 @@ export interface TaskCardsTable {
   key_upper: string | null;
   /** JSON of the card as `readTask` reads it. */
   card: string;
+  /** The card's kind and lifecycle times, as in `card`, for the reports (migration 17). */
+  kind: string | null;
+  started_at: string | null;
+  done_at: string | null;
+  due_at: string | null;
 }
 
 export interface TaskCardMirrorsTable {

@@ -291,3 +291,199 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
 export function kpiDefinition(metric: string): KpiDefinition | undefined {
   return KPI_DEFINITIONS.find((definition) => definition.metric === metric);
 }
+
+/**
+ * A figure of the reports (`GET /api/v1/workspaces/<ws>/reports/kpis`, docs/kpis.md) computed
+ * from the records over a range [from, to). Figures that have a metric reuse its definition
+ * (`metric`); the others are defined here. Versioned with `KPI_DEFINITIONS_VERSION`.
+ */
+export interface ReportFigureDefinition {
+  id: string;
+  /** The metric whose definition this figure shares, if any. */
+  metric: string | null;
+  unit: 'seconds' | '1' | 'ratio';
+  start: string;
+  stop: string | null;
+  includesOpen: boolean;
+  statistic: 'count' | 'level' | 'ratio' | 'mean, median and p90' | 'median and mean';
+  text: { en: string; 'zh-CN': string };
+}
+
+/** The report-only figures (those without a metric of their own). */
+const REPORT_ONLY: readonly ReportFigureDefinition[] = [
+  {
+    id: 'incidents',
+    metric: null,
+    unit: '1',
+    start: 'incident opened',
+    stop: 'incident resolved (final resolution)',
+    includesOpen: true,
+    statistic: 'count',
+    text: {
+      en:
+        'Incidents: opened in the range (by first opening), resolved in the range (by final ' +
+        'resolution), and open at the end of the range (opened before it, not resolved by then).',
+      'zh-CN':
+        '事件数：范围内打开的（按首次打开时间）、范围内解决的（按最终解决时间），以及范围结束时' +
+        '仍未解决的（在此之前打开、到那时尚未解决）。'
+    }
+  },
+  {
+    id: 'change_success_rate',
+    metric: null,
+    unit: 'ratio',
+    start: 'a change reaches a final state in the range',
+    stop: null,
+    includesOpen: false,
+    statistic: 'ratio',
+    text: {
+      en:
+        'Change success rate: completed / (completed + failed + rolled_back), of the changes ' +
+        'that finished in the range; cancelled and rejected changes are not counted.',
+      'zh-CN':
+        '变更成功率：范围内结束的变更中 completed / (completed + failed + rolled_back)；' +
+        '已取消和已驳回的变更不计入。'
+    }
+  },
+  {
+    id: 'change_failure_rate',
+    metric: null,
+    unit: 'ratio',
+    start: 'a change reaches a final state in the range',
+    stop: null,
+    includesOpen: false,
+    statistic: 'ratio',
+    text: {
+      en:
+        'Change failure rate: of the changes that finished in the range (not cancelled or ' +
+        'rejected), the share marked as the cause of at least one incident.',
+      'zh-CN':
+        '变更失败率：范围内结束的变更（不含已取消和已驳回）中，被标记为至少一个事件起因的比例。'
+    }
+  },
+  {
+    id: 'change_lead_time',
+    metric: null,
+    unit: 'seconds',
+    start: 'change submitted for approval',
+    stop: 'change completed (in the range)',
+    includesOpen: false,
+    statistic: 'median and mean',
+    text: {
+      en:
+        'Change lead time: seconds from a change being submitted to it being completed, of ' +
+        'the changes completed in the range; other outcomes and open changes are not counted.',
+      'zh-CN': '变更前置时间：范围内完成的变更从提交到完成的秒数；其他结果和未结束的变更不计入。'
+    }
+  },
+  {
+    id: 'throughput',
+    metric: null,
+    unit: '1',
+    start: 'a plain task is done (its last move to done) in the range',
+    stop: null,
+    includesOpen: false,
+    statistic: 'count',
+    text: {
+      en:
+        'Throughput: plain tasks whose done time (their last move to done) is in the range, on ' +
+        'the board or archived; incident and change cards are not counted.',
+      'zh-CN':
+        '吞吐量：完成时间（最后一次移入已完成）在范围内的普通任务数，包括看板上和已归档的；' +
+        '不含事件卡和变更卡。'
+    }
+  },
+  {
+    id: 'cycle_time',
+    metric: null,
+    unit: 'seconds',
+    start: 'a plain task first enters an in-progress column',
+    stop: 'it is done (in the range)',
+    includesOpen: false,
+    statistic: 'mean, median and p90',
+    text: {
+      en:
+        'Cycle time: seconds from a plain task being started to it being done, of the tasks ' +
+        'done in the range that were started; incident and change cards are not counted.',
+      'zh-CN': '周期时间：范围内完成且开始过的普通任务从开始到完成的秒数；不含事件卡和变更卡。'
+    }
+  },
+  {
+    id: 'work_in_progress',
+    metric: null,
+    unit: '1',
+    start: 'a plain task is started',
+    stop: 'it is done',
+    includesOpen: true,
+    statistic: 'level',
+    text: {
+      en:
+        'Work in progress: plain tasks on the board started before the end of the range and ' +
+        'not done by then.',
+      'zh-CN': '在制品：看板上在范围结束前已开始、到那时尚未完成的普通任务数。'
+    }
+  },
+  {
+    id: 'overdue',
+    metric: null,
+    unit: '1',
+    start: 'a plain task passes its due time',
+    stop: 'it is done',
+    includesOpen: true,
+    statistic: 'level',
+    text: {
+      en: 'Overdue: plain tasks on the board due before the end of the range and not done by then.',
+      'zh-CN': '逾期：看板上截止时间早于范围结束、到那时尚未完成的普通任务数。'
+    }
+  },
+  {
+    id: 'automation_success_rate',
+    metric: null,
+    unit: 'ratio',
+    start: 'an automation run ends in the range',
+    stop: null,
+    includesOpen: false,
+    statistic: 'ratio',
+    text: {
+      en:
+        'Automation success rate: succeeded / finished runs that ended in the range, cancelled ' +
+        'runs excluded.',
+      'zh-CN': '自动化成功率：范围内结束的运行中 succeeded / 已结束的运行（不含已取消）。'
+    }
+  }
+];
+
+function fromMetric(id: string, metricId: string, statistic: ReportFigureDefinition['statistic']) {
+  const source = KPI_DEFINITIONS.find((d) => d.id === metricId);
+  if (!source) throw new Error(`no KPI definition ${metricId}`);
+  return {
+    id,
+    metric: source.metric,
+    unit: source.unit,
+    start: source.start,
+    stop: source.stop,
+    includesOpen: source.includesOpen,
+    statistic,
+    text: source.text
+  } satisfies ReportFigureDefinition;
+}
+
+/**
+ * Every figure of the reports: MTTA, MTTR and the change and run counts share their metric's
+ * definition text (the HELP line), so the API, /metrics and docs say the same thing. Throughput
+ * is report-only: the metric counts each move to done, the report each task by its done time.
+ */
+export const REPORT_FIGURES: readonly ReportFigureDefinition[] = [
+  fromMetric('mtta', 'mtta', 'mean, median and p90'),
+  fromMetric('mttr', 'mttr', 'mean, median and p90'),
+  fromMetric('changes_finished', 'changes_finished', 'count'),
+  fromMetric('automation_runs', 'automation_runs', 'count'),
+  ...REPORT_ONLY
+];
+
+/** The report figure `id`. */
+export function reportFigure(id: string): ReportFigureDefinition {
+  const found = REPORT_FIGURES.find((figure) => figure.id === id);
+  if (!found) throw new Error(`no report figure ${id}`);
+  return found;
+}

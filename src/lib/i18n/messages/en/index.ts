@@ -19,6 +19,7 @@ import { auth } from './auth';
 import { board } from './board';
 import { changes } from './changes';
 import { changesUi } from './changes-ui';
+import { reports } from './reports';
 import { channels } from './channels';
 import { cmdb } from './cmdb';
 import { cmdbImport } from './cmdb-import';
@@ -57,6 +58,7 @@ export const en = {
   ...channels,
   ...changes,
   ...changesUi,
+  ...reports,
   ...automationCore,
   ...automationRunner,
   ...automationNotify,

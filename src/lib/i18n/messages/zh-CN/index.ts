@@ -18,6 +18,7 @@ import { auth } from './auth';
 import { board } from './board';
 import { changes } from './changes';
 import { changesUi } from './changes-ui';
+import { reports } from './reports';
 import { channels } from './channels';
 import { cmdb } from './cmdb';
 import { cmdbImport } from './cmdb-import';
@@ -54,6 +55,7 @@ export const zhCN: Messages = {
   ...channels,
   ...changes,
   ...changesUi,
+  ...reports,
   ...automationCore,
   ...automationRunner,
   ...automationNotify,

@@ -15,6 +15,7 @@ import { sql as alertRouting } from './0013-alert-routing';
 import { sql as cmdb } from './0014-cmdb';
 import { sql as changes } from './0015-changes';
 import { sql as automation } from './0016-automation';
+import { sql as reportIndexes } from './0017-report-indexes';
 
 export interface Migration {
   version: number;
@@ -45,5 +46,6 @@ export const migrations: readonly Migration[] = [
   { version: 13, name: 'alert-routing', sql: alertRouting },
   { version: 14, name: 'cmdb', sql: cmdb },
   { version: 15, name: 'changes', sql: changes },
-  { version: 16, name: 'automation', sql: automation }
+  { version: 16, name: 'automation', sql: automation },
+  { version: 17, name: 'report-indexes', sql: reportIndexes }
 ];
