@@ -278,6 +278,33 @@ describe('shell jobs', () => {
     }
   });
 
+  it('refuses a second job or credential of the same name', async () => {
+    expectError(
+      await call(
+        'POST',
+        `${base}/jobs`,
+        { name: 'Echo parameters', kind: 'shell', script: 'true' },
+        'admin'
+      ),
+      409,
+      'conflict'
+    );
+    expectError(
+      await call(
+        'POST',
+        `${base}/credentials`,
+        { name: 'api token', kind: 'token', secret: 'x' },
+        'admin'
+      ),
+      409,
+      'conflict'
+    );
+    // A patch that leaves a shell job without its script is refused like a create.
+    const patched = await call('PATCH', `${base}/jobs/${echoJob}`, { script: null }, 'admin');
+    expectError(patched, 400, 'invalid_input');
+    expect(patched.text).toContain('script');
+  });
+
   it('refuses to delete a credential a job uses', async () => {
     const job = (await call('GET', `${base}/jobs/${echoJob}`)).body as { credentials: string[] };
     expectError(

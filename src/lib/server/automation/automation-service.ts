@@ -15,9 +15,9 @@ import { Cron } from 'croner';
 import type * as Y from 'yjs';
 import {
   DEFAULT_TIMEOUT_SECONDS,
-  MASK,
   SYSTEM_ACTOR,
   isFinalRunState,
+  jobCreateSchema,
   maskedParameters,
   resolveParameters,
   type CredentialCreate,
@@ -28,13 +28,14 @@ import {
   type JobView,
   type ParameterValue,
   type RunCreate,
-  type RunState,
   type RunTrigger,
   type RunView
 } from '../../shared/automation/schema';
 import { runFactOf, writeRunFacts, type RunFact } from '../../shared/automation/ledger';
 import { ledgerDocName } from '../../shared/doc-name';
 import { DomainError } from '../../shared/model/domain-error';
+import { inputIssues, summariseIssues, type InputIssue } from '../../shared/model/parse';
+import { isUniqueViolation } from '../db/dialect';
 import { generateId } from '../../shared/model/ids';
 import type { SecretBox } from '../auth/secret-box';
 import type { InventoryItem } from '../cmdb/cmdb-inventory';
@@ -88,6 +89,11 @@ export interface AutomationDeps {
   onQueued?(run: RunRecord): void;
   logger: Logger;
   now?: () => number;
+}
+
+/** `invalid_input` for a job, with the issues as `details` (the shape the editor reads). */
+function invalidJob(issues: InputIssue[]): DomainError {
+  return new DomainError('invalid_input', summariseIssues(issues), { details: issues });
 }
 
 function notFound(what: string, id: string): DomainError {
@@ -200,15 +206,7 @@ export class AutomationService {
     ) {
       issues.push({ path: 'git.path', message: 'a path inside the repository, without ..' });
     }
-    if (issues.length > 0) {
-      throw new DomainError(
-        'invalid_input',
-        issues.map((i) => `${i.path}: ${i.message}`).join('; '),
-        {
-          details: issues
-        }
-      );
-    }
+    if (issues.length > 0) throw invalidJob(issues);
   }
 
   private jobView(job: JobRecord): JobView {
@@ -306,16 +304,9 @@ export class AutomationService {
       definition: definition as JobDefinition,
       updatedAt: this.iso()
     };
-    if (next.kind === 'shell' && !next.definition.git && !next.definition.script?.trim()) {
-      throw new DomainError('invalid_input', 'a shell job needs a script', {
-        details: [{ path: 'script', message: 'a shell job needs a script' }]
-      });
-    }
-    if (next.kind === 'ansible' && !next.definition.git && !next.definition.playbook?.trim()) {
-      throw new DomainError('invalid_input', 'an ansible job needs a playbook', {
-        details: [{ path: 'playbook', message: 'an ansible job needs a playbook' }]
-      });
-    }
+    // The patched job must still be a job a create would take (script or playbook, parameters).
+    const whole = jobCreateSchema.safeParse({ name: next.name, kind: next.kind, ...definition });
+    if (!whole.success) throw invalidJob(inputIssues(whole.error));
     await this.checkDefinition(workspaceId, next.definition);
     if (
       patch.schedule !== undefined ||
@@ -338,13 +329,10 @@ export class AutomationService {
     try {
       await write();
     } catch (error) {
-      const text = String(error);
-      if (/unique|duplicate/i.test(text)) {
-        throw new DomainError('conflict', `the name ${name} is taken in this workspace`, {
-          details: [{ path: 'name', message: 'taken' }]
-        });
-      }
-      throw error;
+      if (!isUniqueViolation(error)) throw error;
+      throw new DomainError('conflict', `the name ${name} is taken in this workspace`, {
+        details: [{ path: 'name', message: 'taken' }]
+      });
     }
   }
 
@@ -597,10 +585,7 @@ export class AutomationService {
   }
 
   runView(run: RunRecord, names: ReadonlyMap<string, string>): RunView {
-    const masked: Record<string, ParameterValue> = {};
-    for (const [name, value] of Object.entries(run.parameters)) {
-      masked[name] = run.spec.secretParameters.includes(name) ? MASK : value;
-    }
+    const masked = maskedParameters(run.spec.secretParameters, run.parameters);
     return {
       id: run.id,
       jobId: run.jobId,
@@ -940,10 +925,3 @@ export class AutomationService {
     }
   }
 }
-
-/** Whether `state` is one a run ends in by itself (not cancelled or interrupted). */
-export function endedByItself(state: RunState): boolean {
-  return state === 'succeeded' || state === 'failed' || state === 'timed_out';
-}
-
-export { maskedParameters };

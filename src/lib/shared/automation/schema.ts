@@ -458,11 +458,11 @@ export function resolveParameters(
   return issues.length > 0 ? { ok: false, issues } : { ok: true, values };
 }
 
-/** The run's values as every reader sees them: secrets replaced by MASK. */
+/** A run's values as every reader sees them: those named in `secretNames` replaced by MASK. */
 export function maskedParameters(
-  definitions: readonly JobParameter[],
+  secretNames: readonly string[],
   values: Readonly<Record<string, ParameterValue>>
 ): Record<string, ParameterValue> {
-  const secret = new Set(definitions.filter((d) => d.type === 'secret').map((d) => d.name));
+  const secret = new Set(secretNames);
   return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, secret.has(k) ? MASK : v]));
 }
