@@ -447,6 +447,15 @@ describe('live output, cancel and timeouts', () => {
     );
     const run = await waitRun(first);
     expect(run.state).toBe('cancelled');
+    // The job list shows each job's newest run.
+    const jobs = (await call('GET', `${base}/jobs`, undefined, 'viewer')).body as {
+      id: string;
+      lastRun: { id: string; state: string } | null;
+    }[];
+    expect(jobs.find((j) => j.id === job)?.lastRun).toMatchObject({
+      id: second,
+      state: 'cancelled'
+    });
     expectError(
       await call('POST', `${base}/runs/${first}/cancel`, undefined, 'operator'),
       409,

@@ -472,10 +472,23 @@ export class AutomationStore {
   /** The last run of each of `jobIds`. */
   async lastRuns(workspaceId: string, jobIds: readonly string[]): Promise<Map<string, RunRecord>> {
     const out = new Map<string, RunRecord>();
-    for (const jobId of jobIds) {
-      const [run] = await this.listRuns(workspaceId, { jobId, limit: 1 });
-      if (run) out.set(jobId, run);
-    }
+    if (jobIds.length === 0) return out;
+    // One query for the whole list (the jobs page reloads it while runs go): each job's newest
+    // run, found through the (job_id, created_at) index.
+    const rows = await this.db
+      .selectFrom('automation_runs as r')
+      .selectAll('r')
+      .where('r.workspace_id', '=', workspaceId)
+      .where('r.job_id', 'in', [...jobIds])
+      .where('r.created_at', '=', (eb) =>
+        eb
+          .selectFrom('automation_runs as l')
+          .select((l) => l.fn.max('l.created_at').as('newest'))
+          .whereRef('l.job_id', '=', 'r.job_id')
+      )
+      .orderBy('r.id')
+      .execute();
+    for (const row of rows) out.set(row.job_id, runOf(row));
     return out;
   }
 
