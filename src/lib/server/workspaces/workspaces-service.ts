@@ -84,6 +84,8 @@ export async function createWorkspace(
     throw new DomainError('conflict', `workspace ${id} exists already`);
   }
   const workspace = await runtime.accounts.createWorkspace(name, ownerId, id);
+  // Its metrics series exist at zero before its first event (docs/metrics.md).
+  runtime.metrics.addWorkspace(workspace.id);
   await audit(runtime, actor, workspace.id, 'workspace.created', `workspace:${workspace.id}`, {
     name: workspace.name,
     ...(options.owner ? { owner: options.owner.email } : {})
