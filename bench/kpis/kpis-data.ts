@@ -264,7 +264,9 @@ export async function seedKpiYear(o: KpiSeedOptions): Promise<KpiSeed> {
       'incident_change_causes',
       'automation_runs'
     ]) {
-      const result = await sql<{ n: number | string }>`SELECT count(*) AS n FROM ${sql.table(table)}`.execute(db);
+      const result = await sql<{
+        n: number | string;
+      }>`SELECT count(*) AS n FROM ${sql.table(table)}`.execute(db);
       rows[table] = Number(result.rows[0]?.n ?? 0);
     }
     return { rows, seedMs: performance.now() - t0 };
