@@ -419,7 +419,7 @@ function drawPanel(panel, data, width, height) {
         left: 6,
         right: 14,
         top: 10,
-        bottom: series.length ? 10 + legendRows * 16 : 6,
+        bottom: series.length ? 14 + legendRows * 22 : 6,
         containLabel: true
       },
       legend: {
@@ -429,12 +429,13 @@ function drawPanel(panel, data, width, height) {
         type: 'plain',
         itemWidth: 14,
         itemHeight: 3,
-        itemGap: 8,
+        // ECharts measures text without the browser's fonts: leave slack so cut names never meet.
+        itemGap: 26,
         icon: 'rect',
         textStyle: {
           color: THEME.text,
           fontSize: 10,
-          width: legendColumns > 1 || data.length > 1 ? 200 : width - 40,
+          width: legendColumns > 1 || data.length > 1 ? 165 : width - 40,
           overflow: 'truncate'
         }
       },
