@@ -246,8 +246,8 @@ export async function createRuntime(
   const logger = options.logger ?? createLogger(config.logLevel);
   const { records, documents } = await openDatabase(databaseTarget(config), { logger });
   const stores = createStores(records, config);
-  // The metrics first: the open-incident levels are read before any service can change them,
-  // then the services tell each event as it happens (metrics-service.ts).
+  // The metrics first: every workspace's series start at zero before any service can report an
+  // event, then the services tell each event as it happens (metrics-service.ts).
   const metrics = new MetricsService({
     store: new MetricsStore(records.db),
     logger,

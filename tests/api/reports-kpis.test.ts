@@ -201,7 +201,14 @@ describe('reports/kpis and /metrics agree', () => {
     expect(figures['incidents']).toMatchObject({ opened: 1, resolved: 1, openAtEnd: 0 });
 
     const outcomes = await samples('runboard_changes_finished_total');
-    expect(Object.fromEntries(outcomes)).toEqual({ 'outcome=completed': 1, 'outcome=rejected': 1 });
+    // Every outcome's series exists from the start (at 0 until it happens): all five agree.
+    expect(Object.fromEntries(outcomes)).toEqual({
+      'outcome=completed': 1,
+      'outcome=rejected': 1,
+      'outcome=failed': 0,
+      'outcome=rolled_back': 0,
+      'outcome=cancelled': 0
+    });
     const byOutcome = figures['changesFinished']!['byOutcome'] as Record<string, number>;
     for (const [key, n] of outcomes) expect(byOutcome[key.slice('outcome='.length)]).toBe(n);
     expect(figures['changesFinished']!['value']).toBe(sum(outcomes));
@@ -211,7 +218,13 @@ describe('reports/kpis and /metrics agree', () => {
     expect(figures['workInProgress']!['value']).toBe(0);
 
     const runs = await samples('runboard_automation_runs_total');
-    expect(Object.fromEntries(runs)).toEqual({ 'state=succeeded': 2, 'state=failed': 1 });
+    expect(Object.fromEntries(runs)).toEqual({
+      'state=succeeded': 2,
+      'state=failed': 1,
+      'state=timed_out': 0,
+      'state=cancelled': 0,
+      'state=interrupted': 0
+    });
     const byState = figures['automationRuns']!['byState'] as Record<string, number>;
     for (const [key, n] of runs) expect(byState[key.slice('state='.length)]).toBe(n);
     expect(figures['automationRuns']!['value']).toBe(sum(runs));

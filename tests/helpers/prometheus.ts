@@ -58,22 +58,25 @@ export interface TestPrometheus {
 
 const outputLimitChars = 64 * 1024;
 
-/** Starts Prometheus scraping `scrape` every second; resolves once `/-/ready` answers 200. */
-export async function startPrometheus(scrape: ScrapeTarget): Promise<TestPrometheus> {
+/**
+ * Starts Prometheus scraping `scrape` every second (several jobs: one app seen as several nodes);
+ * resolves once `/-/ready` answers 200.
+ */
+export async function startPrometheus(
+  scrape: ScrapeTarget | ScrapeTarget[]
+): Promise<TestPrometheus> {
   if (binaryMissing()) throw new Error(`Prometheus not found at ${prometheusBin}: ${installHint}`);
   const dir = mkdtempSync(join(tmpdir(), 'runboard-prometheus-'));
   const configFile = join(dir, 'prometheus.yml');
   const config = JSON.stringify(
     {
       global: { scrape_interval: '1s', evaluation_interval: '1s', scrape_timeout: '1s' },
-      scrape_configs: [
-        {
-          job_name: scrape.job,
-          metrics_path: '/metrics',
-          static_configs: [{ targets: [scrape.target] }],
-          ...(scrape.bearer ? { authorization: { credentials: scrape.bearer } } : {})
-        }
-      ]
+      scrape_configs: (Array.isArray(scrape) ? scrape : [scrape]).map((job) => ({
+        job_name: job.job,
+        metrics_path: '/metrics',
+        static_configs: [{ targets: [job.target] }],
+        ...(job.bearer ? { authorization: { credentials: job.bearer } } : {})
+      }))
     },
     null,
     2

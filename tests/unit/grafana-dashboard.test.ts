@@ -132,6 +132,29 @@ describe('deploy/grafana/runboard.json', () => {
     }
   });
 
+  it('combines the nodes: counters and histograms summed, incidents_open by max, never by instance', () => {
+    // Each node exposes its own /metrics (docs/metrics.md): its counters and histograms hold the
+    // events it handled, so they add up across instances; incidents_open is the same level on
+    // every node (read from the shared records), so adding would count it once per node.
+    for (const { panel, target } of targets) {
+      const expr = target.expr;
+      for (const { name } of metricSelectors(expr)) {
+        if (!exposed.get(name)!.has('workspace')) continue;
+        const where = `${panel.title}: ${expr}`;
+        expect(expr, where).not.toMatch(/\bby\s*\([^)]*\binstance\b/);
+        if (name === 'runboard_incidents_open') {
+          const wrapped = expr.match(/max by \(workspace\) \(runboard_incidents_open\{/g) ?? [];
+          const uses = expr.match(/runboard_incidents_open\{/g) ?? [];
+          expect(wrapped.length, where).toBe(uses.length);
+        } else {
+          // Every aggregation over a per-node counter or histogram is a sum.
+          expect(expr, where).toMatch(/^(sum|histogram_quantile\(0\.\d+, sum)\b/);
+          expect(expr, where).not.toMatch(/\b(max|min|avg)\s*(by\s*\([^)]*\)\s*)?\(/);
+        }
+      }
+    }
+  });
+
   it('shows every ops KPI, and describes each panel with its KPI definition', () => {
     const used = new Set(targets.flatMap(({ target }) => metricSelectors(target.expr)));
     const usedNames = new Set([...used].map((s) => s.name.replace(/_(bucket|sum|count)$/, '')));

@@ -92,10 +92,16 @@ it('exposes prom-client’s process metrics, less the gauges it names …_total'
 const WORKSPACES = 50;
 const ROUTES = ['/api/v1/workspaces/[ws]/tasks', '/w/[ws]/board', null] as const;
 
+/** The records of `WORKSPACES` workspaces: ws-0 has 2 open incidents, the others none. */
+const recordsStore = {
+  openIncidentsByWorkspace: async () =>
+    new Map(Array.from({ length: WORKSPACES }, (_, w) => [`ws-${w}`, w === 0 ? 2 : 0]))
+};
+
 /** A service after every kind of event in `WORKSPACES` workspaces, several items each. */
 async function busyService(incidentsPerWorkspace: number): Promise<MetricsService> {
   const metrics = new MetricsService({
-    store: { openIncidentsByWorkspace: async () => new Map([['ws-0', 2]]) },
+    store: recordsStore,
     logger: createLogger('error'),
     sync: () => ({
       connections: () => 3,
@@ -311,5 +317,140 @@ describe('the metrics docs', () => {
       expect(text).toContain('METRICS_TOKEN');
       expect(text).toMatch(/scrape_configs:[\s\S]*authorization:/);
     }
+  });
+});
+
+/** The samples of `family` for `workspace`, as `name{other labels} value` lines, sorted. */
+function seriesOf(families: Map<string, Family>, workspace: string): string[] {
+  const lines: string[] = [];
+  for (const family of families.values()) {
+    for (const sample of family.samples) {
+      if (sample.labels['workspace'] !== workspace) continue;
+      const { workspace: _, ...rest } = sample.labels;
+      lines.push(`${sample.name}${JSON.stringify(rest)} ${sample.value}`);
+    }
+  }
+  return lines.sort();
+}
+
+describe('every workspace’s series exist at zero before its first event', () => {
+  /** A store whose workspaces the test changes; `gate` holds a query until released. */
+  function changingStore(initial: string[]) {
+    const state = { ids: [...initial], gate: null as Promise<void> | null };
+    return {
+      state,
+      store: {
+        openIncidentsByWorkspace: async () => {
+          const ids = [...state.ids];
+          await state.gate;
+          return new Map(ids.map((id) => [id, 0]));
+        }
+      }
+    };
+  }
+  const perWorkspace =
+    3 +
+    KPI_LABEL_VALUES.outcome.length +
+    KPI_LABEL_VALUES.state.length +
+    2 * KPI_LABEL_VALUES.severity.length * (INCIDENT_DURATION_BUCKETS_SECONDS.length + 3);
+
+  it('from the start: every counter per enum value and every histogram bucket, all 0', async () => {
+    const metrics = new MetricsService({
+      store: recordsStore,
+      logger: createLogger('error'),
+      processMetrics: false
+    });
+    await metrics.start();
+    const families = parseExposition((await metrics.exposition()).body);
+    for (let w = 0; w < WORKSPACES; w++) {
+      const series = seriesOf(families, `ws-${w}`);
+      expect(series, `ws-${w}`).toHaveLength(perWorkspace);
+      const nonZero = series.filter((line) => !line.endsWith(' 0'));
+      expect(nonZero).toEqual(w === 0 ? ['runboard_incidents_open{} 2'] : []);
+    }
+    for (const outcome of KPI_LABEL_VALUES.outcome) {
+      expect(seriesOf(families, 'ws-7')).toContain(
+        `runboard_changes_finished_total${JSON.stringify({ outcome })} 0`
+      );
+    }
+    for (const severity of KPI_LABEL_VALUES.severity) {
+      expect(seriesOf(families, 'ws-7')).toContain(
+        `runboard_incident_resolve_seconds_bucket${JSON.stringify({ le: '+Inf', severity })} 0`
+      );
+    }
+  });
+
+  it('a workspace added later starts at 0, an event counts from there, a deleted one is removed', async () => {
+    const { state, store } = changingStore(['a']);
+    const metrics = new MetricsService({
+      store,
+      logger: createLogger('error'),
+      processMetrics: false
+    });
+    await metrics.start();
+    // Created on this node: at once, before any scrape.
+    metrics.addWorkspace('b');
+    let families = parseExposition((await metrics.exposition()).body);
+    // The records do not list b (yet): a scrape whose query began after b was added removes it.
+    expect(seriesOf(families, 'b')).toHaveLength(0);
+    state.ids.push('b', 'c'); // created on another node, or by the admin CLI
+    families = parseExposition((await metrics.exposition()).body);
+    expect(seriesOf(families, 'c')).toHaveLength(perWorkspace);
+    expect(seriesOf(families, 'c').every((line) => line.endsWith(' 0'))).toBe(true);
+    metrics.onTaskDone('c');
+    metrics.onChangeFinished('c', 'failed');
+    metrics.addWorkspace('c'); // again: nothing is reset
+    families = parseExposition((await metrics.exposition()).body);
+    expect(seriesOf(families, 'c')).toContain('runboard_tasks_done_total{} 1');
+    expect(seriesOf(families, 'c')).toContain(
+      'runboard_changes_finished_total{"outcome":"failed"} 1'
+    );
+    state.ids = ['a', 'b']; // c deleted
+    families = parseExposition((await metrics.exposition()).body);
+    expect(seriesOf(families, 'c')).toHaveLength(0);
+    expect(seriesOf(families, 'a')).toHaveLength(perWorkspace);
+    expect(seriesOf(families, 'b')).toHaveLength(perWorkspace);
+  });
+
+  it('a workspace created while a scrape reads the records is kept', async () => {
+    const { state, store } = changingStore(['a']);
+    const metrics = new MetricsService({
+      store,
+      logger: createLogger('error'),
+      processMetrics: false
+    });
+    await metrics.start();
+    let release = () => {};
+    state.gate = new Promise<void>((resolve) => (release = resolve));
+    const scrape = metrics.exposition();
+    // Committed and added after the scrape's query read the workspaces.
+    state.ids.push('new');
+    metrics.addWorkspace('new');
+    metrics.onAlertReceived('new', 2);
+    release();
+    await scrape;
+    state.gate = null;
+    const families = parseExposition((await metrics.exposition()).body);
+    expect(seriesOf(families, 'new')).toContain('runboard_alerts_received_total{} 2');
+  });
+
+  it('a scrape still answers when the records cannot be read', async () => {
+    let fail = false;
+    const metrics = new MetricsService({
+      store: {
+        openIncidentsByWorkspace: async () => {
+          if (fail) throw new Error('database down');
+          return new Map([['a', 1]]);
+        }
+      },
+      logger: createLogger('error'),
+      processMetrics: false
+    });
+    await metrics.start();
+    metrics.onAlertReceived('a', 4);
+    fail = true;
+    const families = parseExposition((await metrics.exposition()).body);
+    expect(seriesOf(families, 'a')).toContain('runboard_alerts_received_total{} 4');
+    expect(seriesOf(families, 'a')).toContain('runboard_incidents_open{} 1');
   });
 });

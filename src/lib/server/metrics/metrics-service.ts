@@ -2,14 +2,24 @@
  * This process's Prometheus metrics (GET /metrics, docs/metrics.md): process metrics, HTTP and
  * sync figures, and the per-workspace ops KPIs of shared/reports/kpi-definitions.ts. The KPIs are
  * live: the services call the `on…` methods as the events happen (wired in the composition
- * root), and only the levels that are current state (open incidents) are read from the records,
- * once, at start. Nothing is recomputed on a timer.
+ * root), and the one level that is current state (open incidents) is read from the records at
+ * each scrape, with the list of workspaces. Nothing is recomputed on a timer.
+ *
+ * Every workspace's series exist from the start at zero (each fixed-enum label value, each
+ * histogram's buckets): a series that first appeared at 1 would hide that first event from
+ * Prometheus' increase() and rate(). A workspace created here starts its series at once
+ * (`addWorkspace`); one created on another node or by the admin CLI at the next scrape; a
+ * deleted workspace's series are removed.
+ *
+ * Several nodes: each exposes its own /metrics with the events it handled; Prometheus sums the
+ * counters and histograms across instances, and takes the max of `incidents_open`, which every
+ * node reads from the same records (docs/metrics.md).
  *
  * One Registry per process, never prom-client's global one: the SvelteKit bundle and the process
  * entry are separate module graphs, so a global would be two registries.
  *
- * Cardinality is bounded by construction: labels are the workspace id (only workspaces that have
- * events), fixed enums (severity, change outcome, run state, direction), the HTTP method, the
+ * Cardinality is bounded by construction: labels are the workspace id (the workspaces that
+ * exist), fixed enums (severity, change outcome, run state, direction), the HTTP method, the
  * SvelteKit route id (never the path) and the status class. No item id is ever a label.
  */
 import {
@@ -26,6 +36,7 @@ import type { Severity } from '../../shared/alerts/schema';
 import {
   INCIDENT_DURATION_BUCKETS_SECONDS,
   KPI_DEFINITIONS,
+  KPI_LABEL_VALUES,
   type KpiDefinition
 } from '../../shared/reports/kpi-definitions';
 import type { Logger } from '../log';
@@ -99,6 +110,12 @@ export class MetricsService {
   private readonly tasksDone: Counter<'workspace'>;
   /** Sync messages already added to the counter, so a scrape adds only what is new. */
   private readonly messagesCounted = { in: 0, out: 0 };
+  /**
+   * The workspaces whose series exist, each with the turn of `workspaceTurn` it was added at, so
+   * a scrape removes only workspaces that the records lacked after they were added here.
+   */
+  private readonly workspaces = new Map<string, number>();
+  private workspaceTurn = 0;
 
   constructor(private readonly deps: MetricsServiceDeps) {
     const registers = [this.registry];
@@ -206,17 +223,76 @@ export class MetricsService {
   }
 
   /**
-   * Sets the current-state levels from the records, once (one query). Called by the composition
-   * root before any service can report an event, so no event is counted twice or lost.
+   * Starts every workspace's series at zero and reads the open incidents (one query). Called by
+   * the composition root before any service can report an event.
    */
   async start(): Promise<void> {
-    const open = await this.deps.store.openIncidentsByWorkspace();
-    for (const [workspace, count] of open) this.incidentsOpen.set({ workspace }, count);
+    await this.readRecords();
   }
 
   /** Content type and body of the exposition (Prometheus text format). */
   async exposition(): Promise<{ contentType: string; body: string }> {
+    try {
+      await this.readRecords();
+    } catch (err) {
+      // The counters are still right; the scrape must not fail because the store is down.
+      this.deps.logger.warn('metrics: reading workspaces and open incidents failed', {
+        error: String(err)
+      });
+    }
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+
+  /** The workspaces and their open incidents from the records: add, set, and remove. */
+  private async readRecords(): Promise<void> {
+    const turn = ++this.workspaceTurn;
+    const open = await this.deps.store.openIncidentsByWorkspace();
+    for (const [workspace, count] of open) {
+      this.addWorkspace(workspace);
+      this.incidentsOpen.set({ workspace }, count);
+    }
+    for (const [workspace, added] of this.workspaces) {
+      // Added after the query began (created here meanwhile): the records may not show it yet.
+      if (!open.has(workspace) && added < turn) this.removeWorkspace(workspace);
+    }
+  }
+
+  /**
+   * Starts `workspaceId`'s series at zero: every counter for each of its fixed-enum label values,
+   * both incident histograms (zero buckets) for each severity, and the open-incidents level.
+   * Idempotent; never resets a series that exists.
+   */
+  addWorkspace(workspaceId: string): void {
+    if (this.workspaces.has(workspaceId)) return;
+    this.workspaces.set(workspaceId, this.workspaceTurn);
+    const workspace = workspaceId;
+    this.incidentsOpen.inc({ workspace }, 0);
+    this.alertsReceived.inc({ workspace }, 0);
+    this.tasksDone.inc({ workspace }, 0);
+    for (const outcome of KPI_LABEL_VALUES.outcome)
+      this.changesFinished.inc({ workspace, outcome }, 0);
+    for (const state of KPI_LABEL_VALUES.state) this.automationRuns.inc({ workspace, state }, 0);
+    for (const severity of KPI_LABEL_VALUES.severity) {
+      // zero() replaces the series; the workspace is new here, so nothing was observed yet.
+      this.acknowledgeSeconds.zero({ workspace, severity });
+      this.resolveSeconds.zero({ workspace, severity });
+    }
+  }
+
+  /** Removes `workspaceId`'s series (a deleted workspace), so the registry does not grow. */
+  removeWorkspace(workspaceId: string): void {
+    if (!this.workspaces.delete(workspaceId)) return;
+    const workspace = workspaceId;
+    this.incidentsOpen.remove({ workspace });
+    this.alertsReceived.remove({ workspace });
+    this.tasksDone.remove({ workspace });
+    for (const outcome of KPI_LABEL_VALUES.outcome)
+      this.changesFinished.remove({ workspace, outcome });
+    for (const state of KPI_LABEL_VALUES.state) this.automationRuns.remove({ workspace, state });
+    for (const severity of KPI_LABEL_VALUES.severity) {
+      this.acknowledgeSeconds.remove({ workspace, severity });
+      this.resolveSeconds.remove({ workspace, severity });
+    }
   }
 
   /** One answered HTTP request: `route` is SvelteKit's route id (null: no route matched). */
@@ -232,16 +308,21 @@ export class MetricsService {
 
   /** `count` new alert occurrences arrived for `workspaceId` (alerts-service.ts `receive`). */
   onAlertReceived(workspaceId: string, count: number): void {
+    this.addWorkspace(workspaceId);
     if (count > 0) this.alertsReceived.inc({ workspace: workspaceId }, count);
   }
 
-  /** An incident opened or reopened: one more open. */
+  /**
+   * An incident opened or reopened. The open level itself is read from the records at the
+   * scrape (the same on every node); here the workspace's series are made sure of.
+   */
   onIncidentOpened(workspaceId: string): void {
-    this.incidentsOpen.inc({ workspace: workspaceId });
+    this.addWorkspace(workspaceId);
   }
 
   /** An incident was acknowledged (or resolved unacknowledged, which acknowledges it). */
   onIncidentAcknowledged(workspaceId: string, incident: IncidentTimes): void {
+    this.addWorkspace(workspaceId);
     if (incident.acknowledgedAt === null) return;
     this.acknowledgeSeconds.observe(
       { workspace: workspaceId, severity: incident.severity },
@@ -249,9 +330,9 @@ export class MetricsService {
     );
   }
 
-  /** An open incident was resolved: one fewer open, and its time to resolve. */
+  /** An open incident was resolved: its time to resolve (the open level: `onIncidentOpened`). */
   onIncidentResolved(workspaceId: string, incident: IncidentTimes): void {
-    this.incidentsOpen.dec({ workspace: workspaceId });
+    this.addWorkspace(workspaceId);
     if (incident.resolvedAt === null) return;
     this.resolveSeconds.observe(
       { workspace: workspaceId, severity: incident.severity },
@@ -261,16 +342,19 @@ export class MetricsService {
 
   /** A change reached a final state (changes-service.ts). */
   onChangeFinished(workspaceId: string, outcome: ChangeState): void {
+    this.addWorkspace(workspaceId);
     this.changesFinished.inc({ workspace: workspaceId, outcome });
   }
 
   /** An automation run ended (automation-service.ts `finish`). */
   onRunFinished(workspaceId: string, state: RunState): void {
+    this.addWorkspace(workspaceId);
     this.automationRuns.inc({ workspace: workspaceId, state });
   }
 
   /** A plain task was moved to done (board/activity-recorder.ts). */
   onTaskDone(workspaceId: string): void {
+    this.addWorkspace(workspaceId);
     this.tasksDone.inc({ workspace: workspaceId });
   }
 }

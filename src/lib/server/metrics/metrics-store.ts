@@ -1,7 +1,7 @@
 /**
- * The records the metrics start from: the levels that are current state (open incidents per
- * workspace), read once when the process starts. After that the events keep them live
- * (metrics-service.ts); nothing here is polled.
+ * What the metrics read from the records at scrape time (metrics-service.ts): the workspaces,
+ * whose series start at zero, and the one level that is current state, open incidents per
+ * workspace. Everything else is counted as the events happen; nothing here runs on a timer.
  */
 import type { RecordsDb } from '../db/records';
 
@@ -11,14 +11,26 @@ const OPEN_INCIDENT_STATES = ['triggered', 'acknowledged'] as const;
 export class MetricsStore {
   constructor(private readonly db: RecordsDb) {}
 
-  /** Open incidents per workspace id, in one query. */
+  /**
+   * Every workspace's id with its open incidents (0 for none), in one query: a count per
+   * workspace by the index on (workspace_id, resolved_at), since an open incident has no
+   * resolution (a reopen clears it). Read at every scrape (metrics-service.ts), so every node of
+   * a scaled-out deployment reports the same level and new or deleted workspaces show at once.
+   */
   async openIncidentsByWorkspace(): Promise<Map<string, number>> {
     const rows = await this.db
-      .selectFrom('incidents')
-      .select(['workspace_id', (eb) => eb.fn.countAll<number | string>().as('n')])
-      .where('state', 'in', [...OPEN_INCIDENT_STATES])
-      .groupBy('workspace_id')
+      .selectFrom('workspaces')
+      .select((eb) => [
+        'workspaces.id',
+        eb
+          .selectFrom('incidents')
+          .select((sub) => sub.fn.countAll<number | string>().as('n'))
+          .whereRef('incidents.workspace_id', '=', 'workspaces.id')
+          .where('incidents.resolved_at', 'is', null)
+          .where('incidents.state', 'in', [...OPEN_INCIDENT_STATES])
+          .as('open')
+      ])
       .execute();
-    return new Map(rows.map((row) => [row.workspace_id, Number(row.n)]));
+    return new Map(rows.map((row) => [row.id, Number(row.open ?? 0)]));
   }
 }

@@ -68,7 +68,7 @@ function serialized<T>(workspaceId: string, task: () => Promise<T>): Promise<T> 
  * documents already stored under it (from before accounts) become the workspace's.
  */
 export async function createWorkspace(
-  runtime: Pick<Runtime, 'accounts' | 'storage'>,
+  runtime: Pick<Runtime, 'accounts' | 'storage'> & Partial<Pick<Runtime, 'metrics'>>,
   actor: AuditActor,
   name: string,
   options: { id?: string; owner?: Pick<User, 'id' | 'email'> } = {}
@@ -84,6 +84,9 @@ export async function createWorkspace(
     throw new DomainError('conflict', `workspace ${id} exists already`);
   }
   const workspace = await runtime.accounts.createWorkspace(name, ownerId, id);
+  // Its metrics series exist at zero before its first event (docs/metrics.md). The admin CLI has
+  // no metrics: the server's next scrape finds the workspace in the records.
+  runtime.metrics?.addWorkspace(workspace.id);
   await audit(runtime, actor, workspace.id, 'workspace.created', `workspace:${workspace.id}`, {
     name: workspace.name,
     ...(options.owner ? { owner: options.owner.email } : {})
