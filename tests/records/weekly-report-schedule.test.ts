@@ -164,7 +164,11 @@ describe.each(recordsBackends)('the weekly report scheduler on $name', ({ name, 
     expect(await c.runDue()).toEqual([]);
 
     // Turned off: the next Monday passes without a report.
-    await restarted.weeklyReports.update(WS, { enabled: false }, { actorId: owner.id, locale: 'en' });
+    await restarted.weeklyReports.update(
+      WS,
+      { enabled: false },
+      { actorId: owner.id, locale: 'en' }
+    );
     clock.now = Date.parse('2027-01-11T01:00:00Z');
     expect(await c.runDue()).toEqual([]);
     expect(await reportsQueued(restarted)).toHaveLength(2);

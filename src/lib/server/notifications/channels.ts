@@ -667,7 +667,10 @@ function reportDelivery(
         {
           text: `${title} <${message.url}|${message.linkLabel}>`,
           blocks: [
-            { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150), emoji: true } },
+            {
+              type: 'header',
+              text: { type: 'plain_text', text: title.slice(0, 150), emoji: true }
+            },
             {
               type: 'section',
               fields: message.figures.map((figure) => ({
@@ -740,7 +743,10 @@ function reportDelivery(
             elements: [
               {
                 tag: 'div',
-                text: { tag: 'lark_md', content: reportText(message, 'markdown', { heading: false }) }
+                text: {
+                  tag: 'lark_md',
+                  content: reportText(message, 'markdown', { heading: false })
+                }
               }
             ]
           }

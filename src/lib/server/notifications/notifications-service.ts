@@ -541,19 +541,21 @@ export class NotificationService {
     const base = channel.baseUrl.replace(/\/+$/, '');
     const ws = encodeURIComponent(message.workspaceId);
     const content =
-      message.event === 'report.weekly' ? weeklyReportContentSchema.safeParse(payload.report) : null;
+      message.event === 'report.weekly'
+        ? weeklyReportContentSchema.safeParse(payload.report)
+        : null;
     const report = content?.success
       ? { content: content.data, message: reportMessage(content.data, workspaceName, base) }
       : undefined;
     const url = report
       ? report.message.url
       : run
-      ? `${base}/w/${ws}/runs/${encodeURIComponent(run.id)}`
-      : incident
-        ? `${base}/w/${ws}/incidents/${encodeURIComponent(incident.key ?? incident.id)}`
-        : change
-          ? `${base}/w/${ws}/changes/${encodeURIComponent(change.key ?? change.id)}`
-          : `${base}/w/${ws}/board`;
+        ? `${base}/w/${ws}/runs/${encodeURIComponent(run.id)}`
+        : incident
+          ? `${base}/w/${ws}/incidents/${encodeURIComponent(incident.key ?? incident.id)}`
+          : change
+            ? `${base}/w/${ws}/changes/${encodeURIComponent(change.key ?? change.id)}`
+            : `${base}/w/${ws}/board`;
     // Slack and Mattermost get Approve/Reject buttons for the approver a request names, while
     // the change waits for approval.
     const decide =

@@ -83,9 +83,13 @@ export function trendText(trend: FigureTrend, locale: Locale): string {
     trend.unit === 'points'
       ? translate(locale, 'weeklyReport.trend.points', { n: trend.amount ?? 0 })
       : `${trend.amount ?? 0}%`;
-  return translate(locale, trend.better ? 'weeklyReport.trend.better' : 'weeklyReport.trend.worse', {
-    change: `${arrow} ${amount}`
-  });
+  return translate(
+    locale,
+    trend.better ? 'weeklyReport.trend.better' : 'weeklyReport.trend.worse',
+    {
+      change: `${arrow} ${amount}`
+    }
+  );
 }
 
 /** The trend of every figure (the generic webhook's `report.trend`). */
@@ -161,9 +165,14 @@ export function reportText(
   style: 'markdown' | 'slack' | 'plain',
   options: { heading?: boolean } = {}
 ): string {
-  const bold = (s: string) => (style === 'markdown' ? `**${s}**` : style === 'slack' ? `*${s}*` : s);
+  const bold = (s: string) =>
+    style === 'markdown' ? `**${s}**` : style === 'slack' ? `*${s}*` : s;
   const link = (text: string, url: string) =>
-    style === 'markdown' ? `[${text}](${url})` : style === 'slack' ? `<${url}|${text}>` : `${text}: ${url}`;
+    style === 'markdown'
+      ? `[${text}](${url})`
+      : style === 'slack'
+        ? `<${url}|${text}>`
+        : `${text}: ${url}`;
   const lines: string[] = [];
   if (options.heading !== false) {
     lines.push(style === 'markdown' ? `### ${message.title}` : bold(message.title), '');

@@ -27,7 +27,14 @@ import type { Logger } from '../log';
 import type { MessagePayload } from '../notifications/notifications-service';
 import { reportMessage, reportText } from '../notifications/weekly-report-message';
 import type { KpiQuery, KpiReport } from '../reports/reports-service';
-import { dateText, latestSlot, previousWeek, slotAfter, weekBefore, type Week } from './report-week';
+import {
+  dateText,
+  latestSlot,
+  previousWeek,
+  slotAfter,
+  weekBefore,
+  type Week
+} from './report-week';
 import type { WeeklyReportRecord, WeeklyReportStore } from './weekly-report-store';
 
 /** The default sending time: Monday 09:00. */
