@@ -82,8 +82,8 @@ const SAMPLES: Record<AuditAction, Partial<AuditEntryInfo>[]> = {
   'channel.created': [{ target: 'channel:c1', details: { name: 'ops', type: 'dingtalk' } }],
   'channel.deleted': [{ target: 'channel:c1', details: { name: 'ops', type: 'dingtalk' } }],
   'report.weekly_updated': [
-    { target: 'weekly-report', details: { enabled: true, changed: ['enabled'] } },
-    { target: 'weekly-report', details: { enabled: false, changed: ['enabled'] } }
+    { target: 'report:ws', details: { enabled: true, changed: ['enabled'] } },
+    { target: 'report:ws', details: { enabled: false, changed: ['enabled'] } }
   ],
   'change.created': [{ target: 'change:c1', details: { ref: 'OPS-7', title: 'Upgrade db' } }],
   'change.transitioned': [
@@ -268,6 +268,7 @@ describe('audit actions', () => {
       'token',
       'integration',
       'channel',
+      'report',
       'change',
       'freeze',
       'job',

@@ -72,7 +72,7 @@ export const updateWeeklyReportOperation = defineOperation(
       request.actor,
       request.workspaceId,
       'report.weekly_updated',
-      'weekly-report',
+      `report:${request.workspaceId}`,
       {
         changed,
         enabled: settings.enabled,
