@@ -90,6 +90,8 @@ import { MetricsService } from '../src/lib/server/metrics/metrics-service';
 import { MetricsStore } from '../src/lib/server/metrics/metrics-store';
 import { ReportsService } from '../src/lib/server/reports/reports-service';
 import { ReportsStore } from '../src/lib/server/reports/reports-store';
+import { WeeklyReportService } from '../src/lib/server/weekly-report/weekly-report-service';
+import { WeeklyReportStore } from '../src/lib/server/weekly-report/weekly-report-store';
 import {
   RUNTIME_KEY as KEY,
   type Runtime,
@@ -117,6 +119,8 @@ export interface RuntimeOptions {
   delivery?: Partial<DeliveryOptions>;
   /** The archive sweeper's clock and pace (tests). */
   archive?: { now?: () => number; intervalMs?: number; batchSize?: number };
+  /** How often the weekly report's scheduler looks (tests: never, they call `runDue`). */
+  weeklyReportTickMs?: number;
   /** Automation's limits and timers (tests: short ones), and where runs work. */
   automation?: Partial<AutomationLimits> & { workRoot?: string; gitCacheDir?: string };
 }
@@ -614,6 +618,17 @@ export async function createRuntime(
   });
   // Escalation steps fall due while nobody acknowledges (oncall-service.ts).
   oncall.start();
+  // Weekly reports fall due; each week's is queued once across nodes (weekly-report-service.ts).
+  const weeklyReports = new WeeklyReportService({
+    store: new WeeklyReportStore(records),
+    reports,
+    notifier: notifications,
+    workspaceName: async (id) => (await stores.accounts.getWorkspace(id))?.name ?? null,
+    logger,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.weeklyReportTickMs ? { tickMs: options.weeklyReportTickMs } : {})
+  });
+  weeklyReports.start();
   // Incident cards a previous run did not finish writing (alerts-service.ts).
   const alertsCatchUp = alerts.catchUpBoard().catch((error: unknown) => {
     logger.error('alerts: catching up incident cards failed', { error: String(error) });
@@ -659,6 +674,7 @@ export async function createRuntime(
     cardMirror,
     metrics,
     reports,
+    weeklyReports,
     storage,
     docStore,
     syncServer,
@@ -671,6 +687,7 @@ export async function createRuntime(
         await automationRunner.close();
         await changes.settled();
         await oncall.stop();
+        await weeklyReports.stop();
         await notifications.stop();
         await syncServer.close();
         // Card summaries still waiting are written while the documents are there.

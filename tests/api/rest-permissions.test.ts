@@ -93,6 +93,16 @@ const table: Record<string, Cell> = {
     min: 'admin'
   },
   listOutbox: { method: 'GET', path: '/outbox', min: 'admin' },
+  getWeeklyReport: { method: 'GET', path: '/weekly-report', min: 'admin' },
+  updateWeeklyReport: {
+    method: 'PATCH',
+    path: '/weekly-report',
+    body: { hour: 8 },
+    min: 'admin'
+  },
+  previewWeeklyReport: { method: 'POST', path: '/weekly-report/preview', min: 'admin' },
+  // No channel chosen: allowed roles get 400, the others 403 first.
+  sendWeeklyReport: { method: 'POST', path: '/weekly-report/send', min: 'admin' },
   retryOutboxMessage: { method: 'POST', path: '/outbox/nosuch/retry', min: 'admin' },
   createChange: {
     method: 'POST',

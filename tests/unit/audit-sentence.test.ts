@@ -81,6 +81,10 @@ const SAMPLES: Record<AuditAction, Partial<AuditEntryInfo>[]> = {
   'integration.secret_rotated': [{ target: 'integration:i1', details: {} }],
   'channel.created': [{ target: 'channel:c1', details: { name: 'ops', type: 'dingtalk' } }],
   'channel.deleted': [{ target: 'channel:c1', details: { name: 'ops', type: 'dingtalk' } }],
+  'report.weekly_updated': [
+    { target: 'report:ws', details: { enabled: true, changed: ['enabled'] } },
+    { target: 'report:ws', details: { enabled: false, changed: ['enabled'] } }
+  ],
   'change.created': [{ target: 'change:c1', details: { ref: 'OPS-7', title: 'Upgrade db' } }],
   'change.transitioned': [
     { target: 'change:c1', details: { ref: 'OPS-7', from: 'draft', to: 'submitted' } }
@@ -264,6 +268,7 @@ describe('audit actions', () => {
       'token',
       'integration',
       'channel',
+      'report',
       'change',
       'freeze',
       'job',

@@ -38,6 +38,7 @@ import type { Records } from './db/records';
 import type { Logger } from './log';
 import type { MetricsService } from './metrics/metrics-service';
 import type { ReportsService } from './reports/reports-service';
+import type { WeeklyReportService } from './weekly-report/weekly-report-service';
 import type { FileStore } from './runbooks/files-store';
 import type { RunbookIndex } from './runbooks/runbooks-store';
 import type { RunbookVersions } from './runbooks/versions-store';
@@ -101,6 +102,8 @@ export interface Runtime {
   metrics: MetricsService;
   /** KPIs over a range, from the records (reports/reports-service.ts, docs/kpis.md). */
   reports: ReportsService;
+  /** The weekly report: settings and its scheduler (weekly-report/weekly-report-service.ts). */
+  weeklyReports: WeeklyReportService;
   storage: DocumentStorage;
   docStore: DocStore;
   syncServer: SyncServer;

@@ -181,6 +181,13 @@ const SENTENCES: { readonly [A in AuditAction]: (facts: Facts) => string } = {
       name: text(details.name) ?? '?',
       type: text(details.type) ?? '?'
     }),
+  'report.weekly_updated': ({ actor, details, ctx }) =>
+    ctx.t(
+      details.enabled === true
+        ? 'audit.sentence.report.weekly_updated'
+        : 'audit.sentence.report.weekly_updatedOff',
+      { actor }
+    ),
   'change.created': ({ actor, details, ctx }) =>
     ctx.t('audit.sentence.change.created', {
       actor,

@@ -14,6 +14,7 @@ import { oncallOperations } from '../oncall/oncall-api';
 import { taskOperations } from '../board/board-api';
 import { reportOperations } from '../reports/reports-api';
 import { runbookOperations } from '../runbooks/runbooks-api';
+import { weeklyReportOperations } from '../weekly-report/weekly-report-api';
 import {
   auditOperations,
   inviteOperations,
@@ -82,6 +83,7 @@ export const operations: readonly Operation[] = [
   ...alertOperations,
   ...changeOperations,
   ...notificationOperations,
+  ...weeklyReportOperations,
   ...oncallOperations,
   ...cmdbOperations,
   ...automationOperations,

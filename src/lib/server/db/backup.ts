@@ -68,6 +68,7 @@ export const BACKUP_TABLES: readonly TableSpec[] = [
   { table: 'incident_events', orderBy: ['seq'], generated: ['seq'] },
   { table: 'notification_channels', orderBy: ['id'] },
   { table: 'outbox', orderBy: ['id'] },
+  { table: 'weekly_reports', orderBy: ['workspace_id'] },
   { table: 'oncall_schedules', orderBy: ['id'] },
   { table: 'oncall_overrides', orderBy: ['id'] },
   { table: 'escalation_policies', orderBy: ['id'] },

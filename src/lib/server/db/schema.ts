@@ -173,6 +173,24 @@ export interface OutboxTable {
   delivered_at: string | null;
 }
 
+/** A workspace's weekly report settings and the week it last queued (migration 19). */
+export interface WeeklyReportsTable {
+  workspace_id: string;
+  enabled: number;
+  channel_id: string | null;
+  /** 1 = Monday … 7 = Sunday. */
+  weekday: number;
+  hour: number;
+  time_zone: string;
+  locale: string;
+  /** The Monday (YYYY-MM-DD) of the last week whose report was queued. */
+  last_week_start: string | null;
+  /** Epoch ms: reports fall due only after it. */
+  active_from: number;
+  updated_at: string;
+  updated_by: string | null;
+}
+
 /** On-call schedules (migration 12). */
 export interface OncallSchedulesTable {
   id: string;
@@ -690,6 +708,7 @@ export interface RecordsSchema {
   incident_events: IncidentEventsTable;
   notification_channels: NotificationChannelsTable;
   outbox: OutboxTable;
+  weekly_reports: WeeklyReportsTable;
   oncall_schedules: OncallSchedulesTable;
   oncall_overrides: OncallOverridesTable;
   escalation_policies: EscalationPoliciesTable;

@@ -25,7 +25,9 @@ import type { Locale } from '../../shared/locale';
 import type { Severity, IncidentState } from '../../shared/alerts/schema';
 import type { RunState, RunTrigger } from '../../shared/automation/schema';
 import type { ChannelType, MessageEvent } from '../../shared/notifications/schema';
+import type { WeeklyReportContent } from '../../shared/weekly-report/schema';
 import { translate } from '../i18n/translate';
+import { reportText, reportTrends, type ReportMessage } from './weekly-report-message';
 
 /** What a message is about, read fresh when it is sent. */
 export interface MessageFacts {
@@ -81,6 +83,8 @@ export interface MessageFacts {
   decide?: { url: string; approveToken: string; rejectToken: string };
   /** A job run that ended (run.* events), read fresh. */
   run?: RunSubject;
+  /** The weekly report (`report.weekly`): what it says, and the same in words. */
+  report?: { content: WeeklyReportContent; message: ReportMessage };
 }
 
 /** A finished job run as messages show it (the generic webhook's `run`). */
@@ -441,6 +445,7 @@ export function buildDelivery(
   facts: MessageFacts,
   nowMs: number
 ): HttpDelivery | EmailDelivery {
+  if (facts.report) return reportDelivery(type, target, facts, facts.report, nowMs);
   const { url, secret, locale } = target;
   const title = headline(facts, locale);
   const severity = severityOf(facts);
@@ -636,6 +641,174 @@ export function buildDelivery(
           .join('') +
         `</table><p><a href="${escapeHtml(facts.url)}">${escapeHtml(open)}</a></p>`;
       return { kind: 'email', subject: title, text, html };
+    }
+  }
+}
+
+/**
+ * The weekly report on a channel of `type`: Markdown for the chats that read it (Mattermost,
+ * DingTalk, WeCom, Feishu's lark_md), Block Kit with mrkdwn for Slack, a text and an HTML part
+ * for e-mail, and the numbers themselves (with the trends) for the generic webhook.
+ */
+function reportDelivery(
+  type: ChannelType,
+  target: { url: string; secret: string | null },
+  facts: MessageFacts,
+  report: NonNullable<MessageFacts['report']>,
+  nowMs: number
+): HttpDelivery | EmailDelivery {
+  const { url, secret } = target;
+  const { message, content } = report;
+  const title = message.title;
+  switch (type) {
+    case 'slack':
+      return json(
+        url,
+        {
+          text: `${title} <${message.url}|${message.linkLabel}>`,
+          blocks: [
+            {
+              type: 'header',
+              text: { type: 'plain_text', text: title.slice(0, 150), emoji: true }
+            },
+            {
+              type: 'section',
+              fields: message.figures.map((figure) => ({
+                type: 'mrkdwn',
+                text: `*${figure.label}*\n${figure.value}  ${figure.trend}`.trimEnd()
+              }))
+            },
+            {
+              type: 'section',
+              text: {
+                type: 'mrkdwn',
+                text: truncateBytes(
+                  [
+                    `*${message.worstTitle}*`,
+                    ...(message.worst.length === 0
+                      ? [message.noIncidents]
+                      : message.worst.map((w, i) => `${i + 1}. <${w.url}|${w.text}>`))
+                  ].join('\n'),
+                  2900
+                )
+              }
+            },
+            {
+              type: 'actions',
+              elements: [
+                {
+                  type: 'button',
+                  text: { type: 'plain_text', text: message.linkLabel },
+                  url: message.url
+                }
+              ]
+            }
+          ]
+        },
+        facts
+      );
+    case 'mattermost':
+      return json(url, { text: reportText(message, 'markdown') }, facts);
+    case 'dingtalk': {
+      const signed = new URL(url);
+      if (secret) {
+        signed.searchParams.set('timestamp', String(nowMs));
+        signed.searchParams.set('sign', dingtalkSign(secret, nowMs));
+      }
+      return json(
+        signed.toString(),
+        { msgtype: 'markdown', markdown: { title, text: reportText(message, 'markdown') } },
+        facts
+      );
+    }
+    case 'wecom':
+      return json(
+        url,
+        {
+          msgtype: 'markdown',
+          markdown: { content: truncateBytes(reportText(message, 'markdown'), 4000) }
+        },
+        facts
+      );
+    case 'feishu': {
+      const timestamp = Math.floor(nowMs / 1000);
+      return json(
+        url,
+        {
+          ...(secret ? { timestamp: String(timestamp), sign: feishuSign(secret, timestamp) } : {}),
+          msg_type: 'interactive',
+          card: {
+            config: { wide_screen_mode: true },
+            header: { title: { tag: 'plain_text', content: title }, template: 'blue' },
+            elements: [
+              {
+                tag: 'div',
+                text: {
+                  tag: 'lark_md',
+                  content: reportText(message, 'markdown', { heading: false })
+                }
+              }
+            ]
+          }
+        },
+        facts
+      );
+    }
+    case 'webhook': {
+      const body = JSON.stringify({
+        event: facts.event,
+        idempotencyKey: facts.idempotencyKey,
+        workspace: facts.workspace,
+        report: {
+          weekStart: content.weekStart,
+          from: content.from,
+          to: content.to,
+          timeZone: content.timeZone,
+          locale: content.locale,
+          current: content.current,
+          previous: content.previous,
+          trend: reportTrends(content),
+          worst: content.worst.map((incident, index) => ({
+            ...incident,
+            url: message.worst[index]?.url ?? null
+          })),
+          url: message.url
+        },
+        at: facts.at,
+        url: message.url
+      });
+      const timestamp = String(Math.floor(nowMs / 1000));
+      return {
+        kind: 'http',
+        url,
+        headers: {
+          'content-type': 'application/json; charset=utf-8',
+          'x-runboard-event': facts.event,
+          'x-runboard-idempotency-key': facts.idempotencyKey,
+          'x-runboard-timestamp': timestamp,
+          ...(secret ? { 'x-runboard-signature': webhookSignature(secret, timestamp, body) } : {})
+        },
+        body
+      };
+    }
+    case 'email': {
+      const html =
+        `<h2>${escapeHtml(title)}</h2><table>` +
+        message.figures
+          .map(
+            (figure) =>
+              `<tr><th align="left">${escapeHtml(figure.label)}</th><td>${escapeHtml(figure.value)}</td>` +
+              `<td>${escapeHtml(figure.trend)}</td></tr>`
+          )
+          .join('') +
+        `</table><h3>${escapeHtml(message.worstTitle)}</h3>` +
+        (message.worst.length === 0
+          ? `<p>${escapeHtml(message.noIncidents)}</p>`
+          : `<ol>${message.worst
+              .map((w) => `<li><a href="${escapeHtml(w.url)}">${escapeHtml(w.text)}</a></li>`)
+              .join('')}</ol>`) +
+        `<p><a href="${escapeHtml(message.url)}">${escapeHtml(message.linkLabel)}</a></p>`;
+      return { kind: 'email', subject: title, text: reportText(message, 'plain'), html };
     }
   }
 }

@@ -28,7 +28,12 @@ import type { RecordsDb, RecordsTransaction } from '../db/records';
 import type { SecretBox } from '../auth/secret-box';
 import { signToken, verifyToken } from '../auth/signed-token';
 import type { Logger } from '../log';
+import {
+  weeklyReportContentSchema,
+  type WeeklyReportContent
+} from '../../shared/weekly-report/schema';
 import { acceptedAnswer, buildDelivery, type MessageFacts } from './channels';
+import { reportMessage } from './weekly-report-message';
 import type { ChannelRecord, NotificationsStore, OutboxRecord } from './notifications-store';
 
 /** Delivery settings, with units in their names. */
@@ -87,6 +92,8 @@ export interface MessagePayload {
   paged?: string[];
   /** Escalations on an e-mail channel: the paged person's address instead of the recipients. */
   to?: string[];
+  /** The weekly report (`report.weekly`): its figures, fixed when it was queued. */
+  report?: WeeklyReportContent;
 }
 
 /** Reads what messages are about, fresh (the composition root wires the stores). */
@@ -533,13 +540,22 @@ export class NotificationService {
     const approver = approverId === null ? null : await subjects.memberName(approverId);
     const base = channel.baseUrl.replace(/\/+$/, '');
     const ws = encodeURIComponent(message.workspaceId);
-    const url = run
-      ? `${base}/w/${ws}/runs/${encodeURIComponent(run.id)}`
-      : incident
-        ? `${base}/w/${ws}/incidents/${encodeURIComponent(incident.key ?? incident.id)}`
-        : change
-          ? `${base}/w/${ws}/changes/${encodeURIComponent(change.key ?? change.id)}`
-          : `${base}/w/${ws}/board`;
+    const content =
+      message.event === 'report.weekly'
+        ? weeklyReportContentSchema.safeParse(payload.report)
+        : null;
+    const report = content?.success
+      ? { content: content.data, message: reportMessage(content.data, workspaceName, base) }
+      : undefined;
+    const url = report
+      ? report.message.url
+      : run
+        ? `${base}/w/${ws}/runs/${encodeURIComponent(run.id)}`
+        : incident
+          ? `${base}/w/${ws}/incidents/${encodeURIComponent(incident.key ?? incident.id)}`
+          : change
+            ? `${base}/w/${ws}/changes/${encodeURIComponent(change.key ?? change.id)}`
+            : `${base}/w/${ws}/board`;
     // Slack and Mattermost get Approve/Reject buttons for the approver a request names, while
     // the change waits for approval.
     const decide =
@@ -581,6 +597,7 @@ export class NotificationService {
         }
       : undefined;
     return {
+      ...(report ? { report } : {}),
       ...(ack ? { ack } : {}),
       ...(change ? { change } : {}),
       ...(run ? { run } : {}),

@@ -46,9 +46,10 @@ export const DEFAULT_CHANNEL_EVENTS: readonly NotificationEvent[] = [
 ];
 /**
  * Every message kind: the events channels subscribe to, pages of an escalation (sent to the
- * channel its step names, not by subscription) and the test message.
+ * channel its step names, not by subscription), the test message and the weekly report (sent to
+ * the channel its settings name).
  */
-export type MessageEvent = NotificationEvent | 'incident.escalated' | 'test';
+export type MessageEvent = NotificationEvent | 'incident.escalated' | 'test' | 'report.weekly';
 
 export const MAX_CHANNEL_NAME_LENGTH = 80;
 export const MAX_RECIPIENTS = 50;

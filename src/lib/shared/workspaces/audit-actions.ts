@@ -28,6 +28,7 @@ export const AUDIT_ACTION_SCOPES = {
   'integration.secret_rotated': 'workspace',
   'channel.created': 'workspace',
   'channel.deleted': 'workspace',
+  'report.weekly_updated': 'workspace',
   'change.created': 'workspace',
   'change.transitioned': 'workspace',
   'change.decided': 'workspace',
