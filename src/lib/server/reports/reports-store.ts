@@ -557,46 +557,73 @@ export class ReportsStore {
     const narrow = !byCard && !levelRows;
     const plain = (eb: ExpressionBuilder<RecordsSchema, 'task_cards'>) =>
       eb.or([eb('kind', '=', 'task'), eb('kind', 'is', null)]);
-    const rows = await this.db
-      .selectFrom('task_cards')
-      .select(['task_id', 'key_upper', 'started_at', 'done_at', 'resolved_at', 'due_at'])
-      .$if(byCard, (qb) => qb.select('card'))
-      .where('workspace_id', '=', scope.workspaceId)
-      .where(plain)
-      .where((eb) =>
-        narrow
-          ? eb.or([
-              eb.and([eb('resolved_at', '>=', from), eb('resolved_at', '<', to)]),
-              eb.and([
-                eb('resolved_at', 'is', null),
-                eb('done_at', '>=', from),
-                eb('done_at', '<', to)
-              ]),
-              eb.and([eb('due_at', '>=', from), eb('due_at', '<', to)])
-            ])
-          : eb.or([eb('done_at', 'is', null), eb('done_at', '>=', from), eb('due_at', '>=', from)])
-      )
-      .execute();
+    const columns = [
+      'task_id',
+      'key_upper',
+      'started_at',
+      'done_at',
+      'resolved_at',
+      'due_at'
+    ] as const;
+    const cards = () =>
+      this.db
+        .selectFrom('task_cards')
+        .select(columns)
+        .where('workspace_id', '=', scope.workspaceId)
+        .where(plain);
+    type CardRow = Awaited<ReturnType<ReturnType<typeof cards>['execute']>>[number] & {
+      card?: string;
+    };
+    let rows: CardRow[];
+    if (narrow) {
+      // Three range reads, each by its own index (one OR of them is not, on either database).
+      const parts = await Promise.all([
+        cards().where('resolved_at', '>=', from).where('resolved_at', '<', to).execute(),
+        cards()
+          .where('done_at', '>=', from)
+          .where('done_at', '<', to)
+          .where('resolved_at', 'is', null)
+          .execute(),
+        cards().where('due_at', '>=', from).where('due_at', '<', to).execute()
+      ]);
+      const byId = new Map<string, CardRow>();
+      for (const part of parts) for (const row of part) byId.set(row.task_id, row);
+      rows = [...byId.values()];
+    } else {
+      rows = await cards()
+        .$if(byCard, (qb) => qb.select('card'))
+        .where((eb) =>
+          eb.or([eb('done_at', 'is', null), eb('done_at', '>=', from), eb('due_at', '>=', from)])
+        )
+        .execute();
+    }
     let levels: { workInProgress: number; overdue: number } | null = null;
     if (narrow) {
-      // Not done by `to`: not in a done column, or done only after it.
-      const level = (column: 'started_at' | 'due_at') =>
-        this.db
-          .selectFrom('task_cards')
-          .select((eb) => eb.fn.countAll<number | string>().as('n'))
-          .where('workspace_id', '=', scope.workspaceId)
-          .where(plain)
-          .where(column, '<', to)
-          .where((eb) => eb.or([eb('done_at', 'is', null), eb('done_at', '>=', to)]))
-          .executeTakeFirstOrThrow();
-      const [wip, overdue] = await Promise.all([level('started_at'), level('due_at')]);
-      levels = { workInProgress: Number(wip.n), overdue: Number(overdue.n) };
+      // Not done by `to` (not in a done column, or done only after it), in one pass over the
+      // index task_cards_levels (migration 21), which holds every column read here.
+      const row = await this.db
+        .selectFrom('task_cards')
+        .select((eb) => [
+          eb.fn
+            .sum<number | string | null>(
+              eb.case().when('started_at', '<', to).then(1).else(0).end()
+            )
+            .as('wip'),
+          eb.fn
+            .sum<number | string | null>(eb.case().when('due_at', '<', to).then(1).else(0).end())
+            .as('overdue')
+        ])
+        .where('workspace_id', '=', scope.workspaceId)
+        .where((eb) => eb.or([eb('done_at', 'is', null), eb('done_at', '>=', to)]))
+        .where(plain)
+        .executeTakeFirstOrThrow();
+      levels = { workInProgress: Number(row.wip ?? 0), overdue: Number(row.overdue ?? 0) };
     }
     const live: ReportTask[] = [];
     for (const row of rows) {
       let title = '';
       if (byCard) {
-        const card = parseObject((row as { card?: string }).card ?? '{}');
+        const card = parseObject(row.card ?? '{}');
         if (!cardMatches(scope, card)) continue;
         title = text(card['title']) ?? '';
       }
