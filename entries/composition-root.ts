@@ -90,6 +90,8 @@ import { MetricsService } from '../src/lib/server/metrics/metrics-service';
 import { MetricsStore } from '../src/lib/server/metrics/metrics-store';
 import { ReportsService } from '../src/lib/server/reports/reports-service';
 import { ReportsStore } from '../src/lib/server/reports/reports-store';
+import { ImportService } from '../src/lib/server/import/import-service';
+import { ImportStore } from '../src/lib/server/import/import-store';
 import {
   RUNTIME_KEY as KEY,
   type Runtime,
@@ -318,6 +320,14 @@ export async function createRuntime(
   });
   const box = new SecretBox(secretKeyLoader(config));
   const board = new BoardService({ store: stores.boardStore, docs, recorder: activityRecorder });
+  const imports = new ImportService({
+    store: new ImportStore(records),
+    numbers: stores.boardStore,
+    docs,
+    logger,
+    settled: (docName) => activityRecorder.settled(docName),
+    ...(options.now ? { now: options.now } : {})
+  });
   const notifications = new NotificationService({
     store: stores.notificationsStore,
     box,
@@ -659,6 +669,7 @@ export async function createRuntime(
     cardMirror,
     metrics,
     reports,
+    imports,
     storage,
     docStore,
     syncServer,

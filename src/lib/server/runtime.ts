@@ -38,6 +38,7 @@ import type { Records } from './db/records';
 import type { Logger } from './log';
 import type { MetricsService } from './metrics/metrics-service';
 import type { ReportsService } from './reports/reports-service';
+import type { ImportService } from './import/import-service';
 import type { FileStore } from './runbooks/files-store';
 import type { RunbookIndex } from './runbooks/runbooks-store';
 import type { RunbookVersions } from './runbooks/versions-store';
@@ -101,6 +102,8 @@ export interface Runtime {
   metrics: MetricsService;
   /** KPIs over a range, from the records (reports/reports-service.ts, docs/kpis.md). */
   reports: ReportsService;
+  /** History import from Jira, Trello and runboard-json (import/import-service.ts). */
+  imports: ImportService;
   storage: DocumentStorage;
   docStore: DocStore;
   syncServer: SyncServer;

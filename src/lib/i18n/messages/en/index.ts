@@ -23,6 +23,7 @@ import { reports } from './reports';
 import { channels } from './channels';
 import { cmdb } from './cmdb';
 import { cmdbImport } from './cmdb-import';
+import { historyImport } from './import';
 import { common } from './common';
 import { errors } from './errors';
 import { list } from './list';
@@ -65,6 +66,7 @@ export const en = {
   ...rebase,
   ...notify,
   ...cmdbImport,
+  ...historyImport,
   ...automation,
   ...automationRuns,
   ...errors

@@ -22,6 +22,7 @@ import { reports } from './reports';
 import { channels } from './channels';
 import { cmdb } from './cmdb';
 import { cmdbImport } from './cmdb-import';
+import { historyImport } from './import';
 import { common } from './common';
 import { errors } from './errors';
 import { list } from './list';
@@ -62,6 +63,7 @@ export const zhCN: Messages = {
   ...rebase,
   ...notify,
   ...cmdbImport,
+  ...historyImport,
   ...automation,
   ...automationRuns,
   ...errors
