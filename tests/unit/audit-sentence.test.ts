@@ -271,7 +271,8 @@ describe('audit actions', () => {
       'job',
       'credential',
       'runner',
-      'run'
+      'run',
+      'import'
     ]);
     expect(WORKSPACE_AUDIT_ACTIONS.every((a) => AUDIT_ACTION_SCOPES[a] === 'workspace')).toBe(true);
   });

@@ -265,7 +265,7 @@ const SENTENCES: { readonly [A in AuditAction]: (facts: Facts) => string } = {
       )
     }),
   'import.completed': ({ actor, details, ctx }) =>
-    ctx.t('audit.sentence.import.completed', {
+    ctx.tn('audit.sentence.import.completed', {
       actor,
       count: typeof details.imported === 'number' ? details.imported : 0,
       format: text(details.format) ?? '?'

@@ -37,8 +37,8 @@ import {
 import { isTimeZone, type ImportFormat, type RowError } from './import-rows';
 import type { ImportStore, ImportedIncident, ImportedMember, ImportWrite } from './import-store';
 import { parseJiraCsv } from './jira-csv';
-import { parseRunboardJson } from './runboard-json';
-import { parseTrelloJson } from './trello-json';
+import { parseRunboardJson } from './runboard-items';
+import { parseTrelloJson } from './trello-export';
 
 /** What the import needs of the DocStore. */
 export interface ImportDocs {
