@@ -59,7 +59,12 @@ async function snapshot(): Promise<Snapshot> {
 }
 
 const badRunboard = JSON.stringify([
-  { title: 'fine', status: 'done', createdAt: '2024-02-01T00:00:00Z', doneAt: '2024-02-02T00:00:00Z' },
+  {
+    title: 'fine',
+    status: 'done',
+    createdAt: '2024-02-01T00:00:00Z',
+    doneAt: '2024-02-02T00:00:00Z'
+  },
   { title: 'no time', status: 'done', createdAt: '2024-02-01T00:00:00Z' },
   { title: 'where', status: 'Somewhere', createdAt: '2024-02-01T00:00:00Z' }
 ]);
@@ -151,14 +156,20 @@ describe('history import', () => {
     const live = await rest.call('GET', `${base}/tasks?q=Redis`);
     const [redis] = live.body as Record<string, unknown>[];
     expect(redis).toMatchObject({ kind: 'change', createdAt: '2024-03-21T15:05:00.000Z' });
-    const disk = ((await rest.call('GET', `${base}/tasks?q=var`)).body as Record<string, unknown>[])[0];
+    const disk = (
+      (await rest.call('GET', `${base}/tasks?q=var`)).body as Record<string, unknown>[]
+    )[0];
     expect(disk).toMatchObject({ startedAt: '2024-03-20T09:00:00.000Z', doneAt: null });
-    const columns = (await rest.call('GET', `${base}/columns`)).body as { id: string; name: string }[];
+    const columns = (await rest.call('GET', `${base}/columns`)).body as {
+      id: string;
+      name: string;
+    }[];
     expect(columns.find((c) => c.id === disk!['status'])?.name).toMatch(/progress/i);
 
     // The incident is an incident record, resolved at its time.
     const incidents = await rest.call('GET', `${base}/incidents?state=resolved`);
-    const items = (incidents.body as { items?: Record<string, unknown>[] }).items ??
+    const items =
+      (incidents.body as { items?: Record<string, unknown>[] }).items ??
       (incidents.body as Record<string, unknown>[]);
     const mysql = items.find((i) => String(i['title']).includes('主从延迟'));
     expect(mysql).toBeDefined();

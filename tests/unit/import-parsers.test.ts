@@ -43,6 +43,8 @@ describe('dates', () => {
 
   it('reads ISO with a zone as given and refuses what is not a date', () => {
     expect(parseImportDate('2024-02-04T08:00:00+08:00')).toBe('2024-02-04T00:00:00.000Z');
+    expect(parseImportDate('2024-03-12T09:15:30.5')).toBe('2024-03-12T09:15:30.000Z');
+    expect(parseImportDate('12/Oct/24 09:15:30')).toBe('2024-10-12T09:15:30.000Z');
     expect(parseImportDate('2024-02-30')).toBeNull();
     expect(parseImportDate('31/Foo/24 9:15 AM')).toBeNull();
     expect(parseImportDate('yesterday')).toBeNull();

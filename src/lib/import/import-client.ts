@@ -131,7 +131,11 @@ export function uploadImport(
         resolve({ kind: 'rejected', errors: details.data });
         return;
       }
-      resolve({ kind: 'failed', code: failure.data.error.code, message: failure.data.error.message });
+      resolve({
+        kind: 'failed',
+        code: failure.data.error.code,
+        message: failure.data.error.message
+      });
     };
     xhr.send(file);
   });

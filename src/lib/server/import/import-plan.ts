@@ -279,7 +279,12 @@ export function previewOf(
     byKind,
     byStatus: board.columns
       .filter((c) => byColumn.has(c.id))
-      .map((c) => ({ columnId: c.id, column: c.name, category: c.category, count: byColumn.get(c.id) ?? 0 })),
+      .map((c) => ({
+        columnId: c.id,
+        column: c.name,
+        category: c.category,
+        count: byColumn.get(c.id) ?? 0
+      })),
     newMembers: plan.newMembers.map((m) => ({ name: m.name, email: m.email })),
     newLabels: plan.newLabels,
     sample: plan.items.slice(0, PREVIEW_SAMPLE_ROWS).map((i) => ({

@@ -70,7 +70,9 @@ export interface RowError {
   values?: Record<string, string | number>;
 }
 
-export type ParseResult = { ok: true; rows: ImportRow[] } | { ok: false; errors: RowError[] };
+/** The rows read; with errors, also the rows that were fine (so all problems show at once). */
+export type ParseResult =
+  { ok: true; rows: ImportRow[] } | { ok: false; errors: RowError[]; rows: ImportRow[] };
 
 /** Errors of one parse, capped at `IMPORT_LIMITS.maxErrors`. */
 export class ErrorList {
@@ -81,7 +83,11 @@ export class ErrorList {
   add(row: number, key: MessageKey, values?: Record<string, string | number>): void {
     if (this.full) return;
     if (this.items.length >= IMPORT_LIMITS.maxErrors) {
-      this.items.push({ row, key: 'import.row.tooManyErrors', values: { max: IMPORT_LIMITS.maxErrors } });
+      this.items.push({
+        row,
+        key: 'import.row.tooManyErrors',
+        values: { max: IMPORT_LIMITS.maxErrors }
+      });
       this.full = true;
       return;
     }
@@ -97,10 +103,31 @@ export class ErrorList {
 // Dates
 
 const MONTHS: Record<string, number> = {
-  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10,
-  nov: 11, dec: 12,
-  一月: 1, 二月: 2, 三月: 3, 四月: 4, 五月: 5, 六月: 6, 七月: 7, 八月: 8, 九月: 9, 十月: 10,
-  十一月: 11, 十二月: 12
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  sept: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
+  一月: 1,
+  二月: 2,
+  三月: 3,
+  四月: 4,
+  五月: 5,
+  六月: 6,
+  七月: 7,
+  八月: 8,
+  九月: 9,
+  十月: 10,
+  十一月: 11,
+  十二月: 12
 };
 for (let m = 1; m <= 12; m++) MONTHS[`${m}月`] = m;
 
@@ -117,7 +144,14 @@ function zoneOffsetMinutes(timeZone: string, utcMs: number): number {
     second: 'numeric'
   }).formatToParts(new Date(utcMs));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  const asUtc = Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second')
+  );
   return Math.round((asUtc - utcMs) / 60_000);
 }
 
@@ -153,11 +187,32 @@ function wallClock(
   return new Date(utc).toISOString();
 }
 
-const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
-const ISO_LOCAL = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$/;
-// Jira: "12/Mar/24 9:15 AM", "12/Mar/2024 09:15", "12/三月/24 9:15 上午", optional seconds.
-const JIRA =
-  /^(\d{1,2})\/([^/\s]+)\/(\d{2}|\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(AM|PM|上午|下午)?)?$/i;
+// Each part of a date is matched on its own: no nested optional groups (safe-regex).
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+const ZONE_SUFFIX = /(?:Z|[+-]\d{2}:?\d{2})$/i;
+const DAY_ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})$/;
+const DAY_JIRA = /^(\d{1,2})\/([^/]+)\/(\d{2}|\d{4})$/;
+const CLOCK = /^(\d{1,2}):(\d\d)(:\d\d|)$/;
+const HALF_DAY = /^(AM|PM|上午|下午)$/i;
+
+/** `h:mm[:ss]` and an optional AM/PM (上午/下午) as 24-hour parts, or null. */
+function clockOf(
+  time: string | undefined,
+  half: string | undefined
+): [number, number, number] | null {
+  if (time === undefined) return half === undefined ? [0, 0, 0] : null;
+  const clock = CLOCK.exec(time);
+  if (!clock) return null;
+  let hour = Number(clock[1]);
+  const minute = Number(clock[2]);
+  const second = clock[3] ? Number(clock[3].slice(1)) : 0;
+  if (half !== undefined) {
+    if (!HALF_DAY.test(half) || hour < 1 || hour > 12) return null;
+    const pm = half.toUpperCase() === 'PM' || half === '下午';
+    hour = (hour % 12) + (pm ? 12 : 0);
+  }
+  return [hour, minute, second];
+}
 
 /**
  * Reads a date the way import files write it: ISO 8601 with a zone; ISO without a zone, or
@@ -166,30 +221,32 @@ const JIRA =
  */
 export function parseImportDate(text: string, timeZone = 'UTC'): string | null {
   const value = text.trim();
-  if (value === '') return null;
-  if (ISO_WITH_ZONE.test(value)) {
+  if (value === '' || value.length > 64) return null;
+  if (ISO_DATE_TIME.test(value) && ZONE_SUFFIX.test(value)) {
     const ms = Date.parse(value);
     return Number.isNaN(ms) ? null : new Date(ms).toISOString();
   }
-  const iso = ISO_LOCAL.exec(value);
+  // "2024-03-12T09:15:00.123" → day and clock; fractions of a second are dropped.
+  const parts = value
+    .replace(/\.\d+$/, '')
+    .replace(/^(\d{4}-\d{1,2}-\d{1,2})T/, '$1 ')
+    .split(/\s+/);
+  if (parts.length > 3) return null;
+  const [day, time, half] = parts;
+  const iso = DAY_ISO.exec(day ?? '');
   if (iso) {
-    const [, y, mo, d, h, mi, s] = iso;
-    return wallClock(Number(y), Number(mo), Number(d), Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0), timeZone);
+    const clock = half === undefined ? clockOf(time, undefined) : null;
+    if (clock === null) return null;
+    return wallClock(Number(iso[1]), Number(iso[2]), Number(iso[3]), ...clock, timeZone);
   }
-  const jira = JIRA.exec(value);
+  const jira = DAY_JIRA.exec(day ?? '');
   if (jira) {
-    const [, d, mon, y, h, mi, s, half] = jira;
-    const month = MONTHS[mon!.toLowerCase()];
-    if (month === undefined) return null;
-    let year = Number(y);
-    if (y!.length === 2) year += year < 70 ? 2000 : 1900;
-    let hour = Number(h ?? 0);
-    if (half !== undefined) {
-      if (hour < 1 || hour > 12) return null;
-      const pm = half.toUpperCase() === 'PM' || half === '下午';
-      hour = (hour % 12) + (pm ? 12 : 0);
-    }
-    return wallClock(year, month, Number(d), hour, Number(mi ?? 0), Number(s ?? 0), timeZone);
+    const month = MONTHS[jira[2]!.toLowerCase()];
+    const clock = clockOf(time, half);
+    if (month === undefined || clock === null) return null;
+    let year = Number(jira[3]);
+    if (jira[3]!.length === 2) year += year < 70 ? 2000 : 1900;
+    return wallClock(year, month, Number(jira[1]), ...clock, timeZone);
   }
   return null;
 }
@@ -199,15 +256,48 @@ export function parseImportDate(text: string, timeZone = 'UTC'): string | null {
 
 /** Status words and the category they mean, lower-case (docs/import.md, "Statuses"). */
 const STATUS_WORDS: Record<string, StatusCategory> = {
-  todo: 'todo', 'to do': 'todo', open: 'todo', new: 'todo', backlog: 'todo', reopened: 'todo',
-  triggered: 'todo', 'selected for development': 'todo', waiting: 'todo', pending: 'todo',
-  待办: 'todo', 待处理: 'todo', 新建: 'todo', 打开: 'todo', 已触发: 'todo', 重新打开: 'todo',
-  in_progress: 'in_progress', 'in progress': 'in_progress', doing: 'in_progress',
-  'in review': 'in_progress', review: 'in_progress', acknowledged: 'in_progress',
-  进行中: 'in_progress', 处理中: 'in_progress', 已确认: 'in_progress', 审核中: 'in_progress',
-  done: 'done', closed: 'done', resolved: 'done', complete: 'done', completed: 'done',
-  fixed: 'done', "won't do": 'done', "won't fix": 'done', cancelled: 'done', canceled: 'done',
-  完成: 'done', 已完成: 'done', 已关闭: 'done', 已解决: 'done', 关闭: 'done', 已取消: 'done'
+  todo: 'todo',
+  'to do': 'todo',
+  open: 'todo',
+  new: 'todo',
+  backlog: 'todo',
+  reopened: 'todo',
+  triggered: 'todo',
+  'selected for development': 'todo',
+  waiting: 'todo',
+  pending: 'todo',
+  待办: 'todo',
+  待处理: 'todo',
+  新建: 'todo',
+  打开: 'todo',
+  已触发: 'todo',
+  重新打开: 'todo',
+  in_progress: 'in_progress',
+  'in progress': 'in_progress',
+  doing: 'in_progress',
+  'in review': 'in_progress',
+  review: 'in_progress',
+  acknowledged: 'in_progress',
+  进行中: 'in_progress',
+  处理中: 'in_progress',
+  已确认: 'in_progress',
+  审核中: 'in_progress',
+  done: 'done',
+  closed: 'done',
+  resolved: 'done',
+  complete: 'done',
+  completed: 'done',
+  fixed: 'done',
+  "won't do": 'done',
+  "won't fix": 'done',
+  cancelled: 'done',
+  canceled: 'done',
+  完成: 'done',
+  已完成: 'done',
+  已关闭: 'done',
+  已解决: 'done',
+  关闭: 'done',
+  已取消: 'done'
 };
 
 /** The category a status word means, or null. */
@@ -216,11 +306,32 @@ export function statusCategoryOf(word: string): StatusCategory | null {
 }
 
 const PRIORITY_WORDS: Record<string, ImportPriority> = {
-  urgent: 'urgent', highest: 'urgent', blocker: 'urgent', critical: 'urgent', p0: 'urgent',
-  p1: 'high', high: 'high', major: 'high', 紧急: 'urgent', 最高: 'urgent', 高: 'high',
-  medium: 'medium', normal: 'medium', p2: 'medium', 中: 'medium', 中等: 'medium',
-  low: 'low', minor: 'low', lowest: 'low', trivial: 'low', p3: 'low', p4: 'low', 低: 'low',
-  最低: 'low', none: 'none', '': 'none'
+  urgent: 'urgent',
+  highest: 'urgent',
+  blocker: 'urgent',
+  critical: 'urgent',
+  p0: 'urgent',
+  p1: 'high',
+  high: 'high',
+  major: 'high',
+  紧急: 'urgent',
+  最高: 'urgent',
+  高: 'high',
+  medium: 'medium',
+  normal: 'medium',
+  p2: 'medium',
+  中: 'medium',
+  中等: 'medium',
+  low: 'low',
+  minor: 'low',
+  lowest: 'low',
+  trivial: 'low',
+  p3: 'low',
+  p4: 'low',
+  低: 'low',
+  最低: 'low',
+  none: 'none',
+  '': 'none'
 };
 
 /** The board priority a source's priority means, or null when unknown. */
@@ -229,8 +340,13 @@ export function priorityOf(word: string): ImportPriority | null {
 }
 
 const KIND_WORDS: Record<string, ImportKind> = {
-  incident: 'incident', 事件: 'incident', 故障: 'incident', 'post-incident review': 'incident',
-  change: 'change', 变更: 'change', 'change request': 'change'
+  incident: 'incident',
+  事件: 'incident',
+  故障: 'incident',
+  'post-incident review': 'incident',
+  change: 'change',
+  变更: 'change',
+  'change request': 'change'
 };
 
 /** The kind a source's issue type means; anything not an incident or change is a task. */

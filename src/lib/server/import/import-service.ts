@@ -10,7 +10,7 @@
  * transaction on purpose: on SQLite a document append waits for the records lock, which that
  * transaction holds. Audit entries go last (the audit log is append-only).
  */
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import {
   createTask,
   listColumns,
@@ -34,7 +34,7 @@ import {
   type ImportPreview,
   type PlannedItem
 } from './import-plan';
-import { isTimeZone, type ImportFormat, type RowError } from './import-rows';
+import { IMPORT_LIMITS, isTimeZone, type ImportFormat, type RowError } from './import-rows';
 import type { ImportStore, ImportedIncident, ImportedMember, ImportWrite } from './import-store';
 import { parseJiraCsv } from './jira-csv';
 import { parseRunboardJson } from './runboard-items';
@@ -124,7 +124,10 @@ export class ImportService {
     options: ImportOptions
   ): Promise<ImportOutcome> {
     if (!isTimeZone(options.timeZone)) {
-      throw new DomainError('invalid_input', `unknown time zone ${JSON.stringify(options.timeZone)}`);
+      throw new DomainError(
+        'invalid_input',
+        `unknown time zone ${JSON.stringify(options.timeZone)}`
+      );
     }
     const parsed =
       format === 'jira-csv'
@@ -132,7 +135,8 @@ export class ImportService {
         : format === 'trello-json'
           ? parseTrelloJson(text)
           : parseRunboardJson(text, options.timeZone);
-    if (!parsed.ok) {
+    // A file that could not be read at all (syntax, shape, header) has no rows to check.
+    if (!parsed.ok && parsed.rows.length === 0) {
       return { imported: 0, preview: EMPTY_PREVIEW, errors: parsed.errors, summary: null };
     }
     const docName = boardDocName(workspaceId);
@@ -142,12 +146,16 @@ export class ImportService {
       r.assignee?.email ? [r.assignee.email.toLowerCase()] : []
     );
     const userEmails = await this.deps.store.existingEmails(emails);
-    const { plan, errors } = buildImportPlan(parsed.rows, {
+    const { plan, errors: planErrors } = buildImportPlan(parsed.rows, {
       board,
       members,
       userEmails,
       now: new Date(this.now()).toISOString()
     });
+    // Every problem of the file at once, in file order.
+    const errors = [...(parsed.ok ? [] : parsed.errors), ...planErrors]
+      .sort((a, b) => a.row - b.row)
+      .slice(0, IMPORT_LIMITS.maxErrors + 1);
     const preview = previewOf(plan, board, members);
     if (errors.length > 0 || options.dryRun || plan.items.length === 0) {
       return { imported: 0, preview, errors, summary: null };
@@ -266,7 +274,8 @@ export class ImportService {
             }
             doc.transact(() => {
               for (const label of newLabels) upsertLabel(doc, label);
-              for (const { item, id, key } of live) writeLiveCard(doc, item, id, key, actorId, assigneeOf(item), labelsOf(item));
+              for (const { item, id, key } of live)
+                writeLiveCard(doc, item, id, key, actorId, assigneeOf(item), labelsOf(item));
             });
           },
           serverOrigin(actorId)

@@ -61,7 +61,7 @@ export function parseJiraCsv(text: string, timeZone: string): ParseResult {
   const header = records.shift();
   if (header === undefined) {
     errors.add(1, 'import.row.emptyFile');
-    return { ok: false, errors: errors.items };
+    return { ok: false, errors: errors.items, rows: [] };
   }
   const names = header.fields.map((f) => f.trim().toLowerCase());
   const indexes = (field: Field): number[] => {
@@ -80,10 +80,10 @@ export function parseJiraCsv(text: string, timeZone: string): ParseResult {
       errors.add(header.line, 'import.row.csvMissingColumn', { column: COLUMNS[required][0] });
     }
   }
-  if (errors.size > 0) return { ok: false, errors: errors.items };
+  if (errors.size > 0) return { ok: false, errors: errors.items, rows: [] };
   if (records.length > IMPORT_LIMITS.maxRows) {
     errors.add(1, 'import.row.tooManyRows', { max: IMPORT_LIMITS.maxRows });
-    return { ok: false, errors: errors.items };
+    return { ok: false, errors: errors.items, rows: [] };
   }
   const rows: ImportRow[] = [];
   for (const record of records) {
@@ -162,5 +162,5 @@ export function parseJiraCsv(text: string, timeZone: string): ParseResult {
     });
   }
   if (rows.length === 0 && errors.size === 0) errors.add(1, 'import.row.emptyFile');
-  return errors.size > 0 ? { ok: false, errors: errors.items } : { ok: true, rows };
+  return errors.size > 0 ? { ok: false, errors: errors.items, rows } : { ok: true, rows };
 }

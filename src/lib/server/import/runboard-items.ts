@@ -45,19 +45,19 @@ export function parseRunboardJson(text: string, timeZone: string): ParseResult {
     value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
     errors.add(1, 'import.row.jsonSyntax', { reason: (error as Error).message });
-    return { ok: false, errors: errors.items };
+    return { ok: false, errors: errors.items, rows: [] };
   }
   if (!Array.isArray(value)) {
     errors.add(1, 'import.row.runboardShape');
-    return { ok: false, errors: errors.items };
+    return { ok: false, errors: errors.items, rows: [] };
   }
   if (value.length === 0) {
     errors.add(1, 'import.row.emptyFile');
-    return { ok: false, errors: errors.items };
+    return { ok: false, errors: errors.items, rows: [] };
   }
   if (value.length > IMPORT_LIMITS.maxRows) {
     errors.add(1, 'import.row.tooManyRows', { max: IMPORT_LIMITS.maxRows });
-    return { ok: false, errors: errors.items };
+    return { ok: false, errors: errors.items, rows: [] };
   }
   const rows: ImportRow[] = [];
   value.forEach((item: unknown, index) => {
@@ -115,5 +115,5 @@ export function parseRunboardJson(text: string, timeZone: string): ParseResult {
       sourceKey: null
     });
   });
-  return errors.size > 0 ? { ok: false, errors: errors.items } : { ok: true, rows };
+  return errors.size > 0 ? { ok: false, errors: errors.items, rows } : { ok: true, rows };
 }

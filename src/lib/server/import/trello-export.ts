@@ -24,7 +24,9 @@ const boardSchema = z.object({
   name: z.string().optional(),
   lists: z.array(z.object({ id: idText, name: z.string(), closed: z.boolean().optional() })),
   cards: z.array(z.unknown()),
-  labels: z.array(z.object({ id: idText, name: z.string().nullish(), color: z.string().nullish() })).optional(),
+  labels: z
+    .array(z.object({ id: idText, name: z.string().nullish(), color: z.string().nullish() }))
+    .optional(),
   members: z
     .array(z.object({ id: idText, fullName: z.string().nullish(), username: z.string().nullish() }))
     .optional(),
@@ -39,7 +41,9 @@ const cardSchema = z.object({
   closed: z.boolean().optional(),
   idMembers: z.array(idText).optional(),
   idLabels: z.array(idText).optional(),
-  labels: z.array(z.object({ id: idText, name: z.string().nullish(), color: z.string().nullish() })).optional(),
+  labels: z
+    .array(z.object({ id: idText, name: z.string().nullish(), color: z.string().nullish() }))
+    .optional(),
   dateLastActivity: z.string().nullish(),
   shortLink: z.string().optional(),
   due: z.string().nullish(),
@@ -84,21 +88,21 @@ export function parseTrelloJson(text: string): ParseResult {
     value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
     errors.add(1, 'import.row.jsonSyntax', { reason: (error as Error).message });
-    return { ok: false, errors: errors.items };
+    return { ok: false, errors: errors.items, rows: [] };
   }
   const board = boardSchema.safeParse(value);
   if (!board.success) {
     errors.add(1, 'import.row.trelloShape');
-    return { ok: false, errors: errors.items };
+    return { ok: false, errors: errors.items, rows: [] };
   }
   const { lists, cards, members = [], labels = [], actions = [] } = board.data;
   if (cards.length === 0) {
     errors.add(1, 'import.row.emptyFile');
-    return { ok: false, errors: errors.items };
+    return { ok: false, errors: errors.items, rows: [] };
   }
   if (cards.length > IMPORT_LIMITS.maxRows) {
     errors.add(1, 'import.row.tooManyRows', { max: IMPORT_LIMITS.maxRows });
-    return { ok: false, errors: errors.items };
+    return { ok: false, errors: errors.items, rows: [] };
   }
   const listName = new Map(lists.map((l) => [l.id, l.name.trim()]));
   const memberName = new Map(
@@ -181,5 +185,5 @@ export function parseTrelloJson(text: string): ParseResult {
       sourceKey: card.shortLink ?? card.id
     });
   });
-  return errors.size > 0 ? { ok: false, errors: errors.items } : { ok: true, rows };
+  return errors.size > 0 ? { ok: false, errors: errors.items, rows } : { ok: true, rows };
 }

@@ -87,7 +87,8 @@ export const historyImport = {
   'import.result.board': 'Open the board',
   'import.failed': 'The import failed: {message}',
 
-  'apiDocs.tag.import': 'History import from Jira, Trello and runboard-json, with a preview (admins).',
+  'apiDocs.tag.import':
+    'History import from Jira, Trello and runboard-json, with a preview (admins).',
   'apiDocs.op.importHistory': 'Import history (Jira, Trello, runboard-json)',
 
   'audit.group.import': 'History import',

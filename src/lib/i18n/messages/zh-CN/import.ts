@@ -9,8 +9,7 @@ export const historyImport: Translation<typeof en> = {
   'import.row.csvStrayQuote':
     '未加引号的字段中出现了引号；请给整个字段加上引号，并把其中的引号写两遍。',
   'import.row.csvUnclosedQuote': '从这里开始的带引号字段没有结束引号。',
-  'import.row.csvMissingColumn':
-    '表头缺少“{column}”列。请在 Jira 中用“导出 CSV（所有字段）”导出。',
+  'import.row.csvMissingColumn': '表头缺少“{column}”列。请在 Jira 中用“导出 CSV（所有字段）”导出。',
   'import.row.csvColumnCount': '这一行有 {found} 个字段，而表头只有 {expected} 个。',
   'import.row.missingField': '缺少“{field}”。',
   'import.row.badDate':
@@ -90,5 +89,6 @@ export const historyImport: Translation<typeof en> = {
   'audit.action.import.member_created': '导入时创建了停用成员',
   'audit.sentence.import.completed.one': '{actor} 从 {format} 导入了 {count} 条',
   'audit.sentence.import.completed.other': '{actor} 从 {format} 导入了 {count} 条',
-  'audit.sentence.import.member_created': '{actor} 导入的历史记录分配给了 {member}，已将其添加为停用成员'
+  'audit.sentence.import.member_created':
+    '{actor} 导入的历史记录分配给了 {member}，已将其添加为停用成员'
 };
