@@ -42,6 +42,10 @@ const previewSchema = z
       .array(
         z.object({
           row: z.int(),
+          sourceKey: z
+            .string()
+            .nullable()
+            .describe('Its key in the source: Jira issue key, Trello short link.'),
           title: z.string(),
           kind: z.enum(['task', 'incident', 'change']),
           column: z.string(),

@@ -245,6 +245,8 @@ export interface ImportPreview {
   /** The first rows as they will be written. */
   sample: Array<{
     row: number;
+    /** The item's key or id in the source (Jira issue key, Trello short link). */
+    sourceKey: string | null;
     title: string;
     kind: ImportKind;
     column: string;
@@ -289,6 +291,7 @@ export function previewOf(
     newLabels: plan.newLabels,
     sample: plan.items.slice(0, PREVIEW_SAMPLE_ROWS).map((i) => ({
       row: i.row,
+      sourceKey: i.sourceKey,
       title: i.title,
       kind: i.kind,
       column: columnName.get(i.columnId) ?? i.columnId,
