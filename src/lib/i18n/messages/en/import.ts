@@ -59,7 +59,7 @@ export const historyImport = {
   'import.preview.total.one': '{count} item: {archived} to the archive, {live} onto the board',
   'import.preview.total.other': '{count} items: {archived} to the archive, {live} onto the board',
   'import.preview.kinds': 'Tasks {task} · Incidents {incident} · Changes {change}',
-  'import.preview.byStatus': 'By column',
+  'import.preview.byStatus': 'By column: {columns}',
   'import.preview.newMembers': 'New inactive members (cannot sign in): {names}',
   'import.preview.newLabels': 'New labels: {names}',
   'import.preview.sample': 'First items',

@@ -53,7 +53,7 @@ export const historyImport: Translation<typeof en> = {
   'import.preview.total.one': '共 {count} 条：{archived} 条进入归档，{live} 条放到看板',
   'import.preview.total.other': '共 {count} 条：{archived} 条进入归档，{live} 条放到看板',
   'import.preview.kinds': '任务 {task} · 事件 {incident} · 变更 {change}',
-  'import.preview.byStatus': '按列统计',
+  'import.preview.byStatus': '按列统计：{columns}',
   'import.preview.newMembers': '将新建的停用成员（无法登录）：{names}',
   'import.preview.newLabels': '将新建的标签：{names}',
   'import.preview.sample': '前几条',
