@@ -92,6 +92,8 @@ import { ReportsService } from '../src/lib/server/reports/reports-service';
 import { ReportsStore } from '../src/lib/server/reports/reports-store';
 import { WeeklyReportService } from '../src/lib/server/weekly-report/weekly-report-service';
 import { WeeklyReportStore } from '../src/lib/server/weekly-report/weekly-report-store';
+import { ImportService } from '../src/lib/server/import/import-service';
+import { ImportStore } from '../src/lib/server/import/import-store';
 import {
   RUNTIME_KEY as KEY,
   type Runtime,
@@ -322,6 +324,14 @@ export async function createRuntime(
   });
   const box = new SecretBox(secretKeyLoader(config));
   const board = new BoardService({ store: stores.boardStore, docs, recorder: activityRecorder });
+  const imports = new ImportService({
+    store: new ImportStore(records),
+    numbers: stores.boardStore,
+    docs,
+    logger,
+    settled: (docName) => activityRecorder.settled(docName),
+    ...(options.now ? { now: options.now } : {})
+  });
   const notifications = new NotificationService({
     store: stores.notificationsStore,
     box,
@@ -675,6 +685,7 @@ export async function createRuntime(
     metrics,
     reports,
     weeklyReports,
+    imports,
     storage,
     docStore,
     syncServer,

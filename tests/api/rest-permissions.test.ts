@@ -238,6 +238,12 @@ const table: Record<string, Cell> = {
     body: { items: [] },
     min: 'operator'
   },
+  importHistory: {
+    method: 'POST',
+    path: '/import?format=runboard-json&dryRun=1',
+    body: [],
+    min: 'admin'
+  },
   importCmdbFromNetbox: {
     method: 'POST',
     path: '/cmdb/import/netbox',

@@ -122,6 +122,8 @@ const SAMPLES: Record<AuditAction, Partial<AuditEntryInfo>[]> = {
       details: { job: 'Restart replica', state: 'succeeded', exitCode: 0 }
     }
   ],
+  'import.completed': [{ details: { format: 'jira-csv', imported: 12 } }],
+  'import.member_created': [{ details: { name: '张伟', email: 'zhang@x.test' } }],
   'user.created': [{ actorId: null, actorLabel: 'cli', details: { email: 'bo@x.test' } }],
   'account.updated': [{ details: { fields: ['name'] } }],
   'auth.signup': [{ details: { via: 'invite' } }],
@@ -274,7 +276,8 @@ describe('audit actions', () => {
       'job',
       'credential',
       'runner',
-      'run'
+      'run',
+      'import'
     ]);
     expect(WORKSPACE_AUDIT_ACTIONS.every((a) => AUDIT_ACTION_SCOPES[a] === 'workspace')).toBe(true);
   });

@@ -39,6 +39,7 @@ import type { Logger } from './log';
 import type { MetricsService } from './metrics/metrics-service';
 import type { ReportsService } from './reports/reports-service';
 import type { WeeklyReportService } from './weekly-report/weekly-report-service';
+import type { ImportService } from './import/import-service';
 import type { FileStore } from './runbooks/files-store';
 import type { RunbookIndex } from './runbooks/runbooks-store';
 import type { RunbookVersions } from './runbooks/versions-store';
@@ -104,6 +105,8 @@ export interface Runtime {
   reports: ReportsService;
   /** The weekly report: settings and its scheduler (weekly-report/weekly-report-service.ts). */
   weeklyReports: WeeklyReportService;
+  /** History import from Jira, Trello and runboard-json (import/import-service.ts). */
+  imports: ImportService;
   storage: DocumentStorage;
   docStore: DocStore;
   syncServer: SyncServer;

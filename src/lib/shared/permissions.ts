@@ -58,6 +58,8 @@ const ACTION_MIN_ROLE = {
   'integrations.manage': 'admin',
   'board.compact': 'admin',
   'audit.read': 'admin',
+  // History import writes members, archive rows and incident records at once: admins only.
+  'history.import': 'admin',
   'workspace.delete': 'owner'
 } as const satisfies Record<string, Role>;
 

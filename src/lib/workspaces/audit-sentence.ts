@@ -271,6 +271,17 @@ const SENTENCES: { readonly [A in AuditAction]: (facts: Facts) => string } = {
         `automation.state.${text(details.state) ?? 'failed'}` as 'automation.state.failed'
       )
     }),
+  'import.completed': ({ actor, details, ctx }) =>
+    ctx.tn('audit.sentence.import.completed', {
+      actor,
+      count: typeof details.imported === 'number' ? details.imported : 0,
+      format: text(details.format) ?? '?'
+    }),
+  'import.member_created': ({ actor, details, ctx, targetUser }) =>
+    ctx.t('audit.sentence.import.member_created', {
+      actor,
+      member: text(details.name) ?? targetUser
+    }),
   'user.created': ({ actor, details, ctx, targetUser }) =>
     ctx.t('audit.sentence.user.created', { actor, email: text(details.email) ?? targetUser }),
   'account.updated': ({ actor, ctx }) => ctx.t('audit.sentence.account.updated', { actor }),

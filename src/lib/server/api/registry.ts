@@ -9,6 +9,7 @@ import { automationOperations, runnerOperations } from '../automation/automation
 import { archiveOperations } from '../archive/archive-api';
 import { changeOperations } from '../changes/changes-api';
 import { cmdbOperations } from '../cmdb/cmdb-api';
+import { importOperations } from '../import/import-api';
 import { notificationOperations } from '../notifications/notifications-api';
 import { oncallOperations } from '../oncall/oncall-api';
 import { taskOperations } from '../board/board-api';
@@ -67,6 +68,10 @@ export const apiTags: readonly TagSpec[] = [
     name: 'reports',
     description: 'KPIs over a time range, each with its definition (docs/kpis.md).'
   },
+  {
+    name: 'import',
+    description: 'History import from Jira, Trello and runboard-json, with a preview (admins).'
+  },
   { name: 'workspaces', description: 'Your workspaces: list, create, rename.' },
   { name: 'members', description: 'Members of a workspace and their roles.' },
   { name: 'invites', description: 'Invite links with a role and an expiry.' },
@@ -90,6 +95,7 @@ export const operations: readonly Operation[] = [
   ...runnerOperations,
   ...runbookOperations,
   ...reportOperations,
+  ...importOperations,
   ...workspaceOperations,
   ...inviteOperations,
   ...auditOperations,

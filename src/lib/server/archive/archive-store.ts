@@ -185,6 +185,20 @@ async function upsertChunk(trx: RecordsTransaction, rows: NewRow[]): Promise<voi
     .execute();
 }
 
+/**
+ * Writes (or replaces) the rows of `entries` inside the caller's transaction: the history
+ * import (import/import-store.ts) writes them with the members and incidents they refer to.
+ */
+export async function upsertArchivedIn(
+  trx: RecordsTransaction,
+  entries: readonly ArchivedTask[]
+): Promise<void> {
+  const rows = [...new Map(entries.map((entry) => [entry.task.id, entry])).values()].map(rowOf);
+  for (let start = 0; start < rows.length; start += UPSERT_CHUNK) {
+    await upsertChunk(trx, rows.slice(start, start + UPSERT_CHUNK));
+  }
+}
+
 /** The archive of one database. */
 export class ArchiveStore {
   constructor(private readonly records: Records) {}

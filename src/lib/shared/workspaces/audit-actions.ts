@@ -49,6 +49,8 @@ export const AUDIT_ACTION_SCOPES = {
   'run.refused': 'workspace',
   'run.cancelled': 'workspace',
   'run.finished': 'workspace',
+  'import.completed': 'workspace',
+  'import.member_created': 'workspace',
   'user.created': 'account',
   'account.updated': 'account',
   'auth.signup': 'account',

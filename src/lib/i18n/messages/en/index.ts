@@ -24,6 +24,7 @@ import { weeklyReport } from './weekly-report';
 import { channels } from './channels';
 import { cmdb } from './cmdb';
 import { cmdbImport } from './cmdb-import';
+import { historyImport } from './import';
 import { common } from './common';
 import { errors } from './errors';
 import { list } from './list';
@@ -67,6 +68,7 @@ export const en = {
   ...rebase,
   ...notify,
   ...cmdbImport,
+  ...historyImport,
   ...automation,
   ...automationRuns,
   ...errors

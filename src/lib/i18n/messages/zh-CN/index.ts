@@ -23,6 +23,7 @@ import { weeklyReport } from './weekly-report';
 import { channels } from './channels';
 import { cmdb } from './cmdb';
 import { cmdbImport } from './cmdb-import';
+import { historyImport } from './import';
 import { common } from './common';
 import { errors } from './errors';
 import { list } from './list';
@@ -64,6 +65,7 @@ export const zhCN: Messages = {
   ...rebase,
   ...notify,
   ...cmdbImport,
+  ...historyImport,
   ...automation,
   ...automationRuns,
   ...errors
