@@ -152,6 +152,8 @@ rate_limit | rate limit, rate limiting, throttle, throttling, 429, too many requ
 ddos | ddos, attack, flood | 攻击, ddos, 洪水攻击
 security | security, vulnerability, cve, exploit | 安全, 漏洞, 安全漏洞
 virus | virus, malware, ransomware, intrusion | 病毒, 木马, 勒索, 入侵
+execute | run, execute, executed, execution, trigger | 执行, 运行, 触发, 跑
+not_done | did not, didn't, not run, never, missed, skipped | 没有, 未, 没, 漏, 跳过
 cron | cron, crontab, scheduled job, scheduler, batch job | 定时任务, 计划任务, 批处理
 job | job, jobs | 作业
 script | script, shell, bash | 脚本
