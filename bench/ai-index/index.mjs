@@ -46,7 +46,9 @@ try {
   );
   console.log(`  CPU time per query      ${result.cpuMsPerQuery} ms`);
   console.log(`  heap used               ${result.heapMb} MB`);
-  console.log(`  load average (1 min)    ${result.loadAverage} on ${(await import('node:os')).availableParallelism()} cores`);
+  console.log(
+    `  load average (1 min)    ${result.loadAverage} on ${(await import('node:os')).availableParallelism()} cores`
+  );
   if (strict && !ok) process.exitCode = 1;
 } finally {
   rmSync(dir, { recursive: true, force: true });

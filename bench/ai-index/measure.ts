@@ -7,7 +7,16 @@ import { VectorIndex } from '../../src/lib/server/ai/ai-index';
 import { LexicalEmbedder } from '../../src/lib/server/ai/lexical-embedder';
 import { toIndexVector } from '../../src/lib/server/ai/vector-codec';
 
-const SERVICES = ['payments', 'orders', 'search', 'auth', 'billing', 'gateway', 'inventory', 'chat'];
+const SERVICES = [
+  'payments',
+  'orders',
+  'search',
+  'auth',
+  'billing',
+  'gateway',
+  'inventory',
+  'chat'
+];
 const EN = [
   'disk space low on {h}',
   'mysql replication lag above {n} seconds on {h}',
@@ -48,8 +57,10 @@ function rng(seed: number) {
 export function ticket(i: number, random: () => number): string {
   const templates = random() < 0.5 ? EN : ZH;
   const s = SERVICES[Math.floor(random() * SERVICES.length)]!;
-  const text = templates[Math.floor(random() * templates.length)]!
-    .replace('{h}', `${s}-db-${String(Math.floor(random() * 40)).padStart(2, '0')}`)
+  const text = templates[Math.floor(random() * templates.length)]!.replace(
+    '{h}',
+    `${s}-db-${String(Math.floor(random() * 40)).padStart(2, '0')}`
+  )
     .replace('{s}', s)
     .replace('{n}', String(Math.floor(random() * 500)));
   return `${text} #${i}`;
@@ -94,7 +105,8 @@ export async function measure(items: number, queries: number) {
   }
   const cpu = process.cpuUsage(cpuStart);
   latencies.sort((a, b) => a - b);
-  const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
+  const at = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
   return {
     items,
     embeddingsPerSecond: Math.round(items / embedSeconds),

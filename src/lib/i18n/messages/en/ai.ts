@@ -1,6 +1,7 @@
 /** English messages of local AI (docs/ai.md): similar work, "last time", the index settings. */
 export const ai = {
-  'apiDocs.tag.ai': 'Local AI: similar work across Chinese and English, and its index (docs/ai.md).',
+  'apiDocs.tag.ai':
+    'Local AI: similar work across Chinese and English, and its index (docs/ai.md).',
   'apiDocs.op.findSimilar': 'Items similar to a text',
   'apiDocs.op.getLastTime': 'Last time this happened',
   'apiDocs.op.getAiIndex': 'The AI index and its rebuild',

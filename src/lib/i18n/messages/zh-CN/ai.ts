@@ -43,7 +43,8 @@ export const ai = {
   'ai.settings.stale': '等待重新计算',
   'ai.settings.threshold': '重复提示的相似度阈值',
   'ai.settings.rebuild': '重建索引',
-  'ai.settings.rebuildHint': '重新计算所有条目的向量。只有在修改术语表或更换模型后才需要；日常变更会自动索引。',
+  'ai.settings.rebuildHint':
+    '重新计算所有条目的向量。只有在修改术语表或更换模型后才需要；日常变更会自动索引。',
   'ai.settings.progress': '正在重建：{done} / {total}',
   'ai.settings.starting': '正在读取条目…',
   'ai.settings.done': '重建完成：共计算 {total} 个条目。',
