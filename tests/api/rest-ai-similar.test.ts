@@ -85,11 +85,17 @@ describe('similar work over REST', () => {
       expect(found[i - 1]!.score).toBeGreaterThanOrEqual(found[i]!.score);
     }
 
-    const zh = results(await similar('证书即将过期', '&limit=1'));
+    const zh = await eventually(
+      async () => results(await similar('证书即将过期', '&limit=1')),
+      (items) => items[0]?.id === cert.id
+    );
     expect(zh.map((item) => item.id)).toEqual([cert.id]);
 
     // The incident archived on the board's first load.
-    const lag = results(await similar('mysql replication lag', '&type=incident'));
+    const lag = await eventually(
+      async () => results(await similar('mysql replication lag', '&type=incident')),
+      (items) => items.length > 0
+    );
     expect(lag[0]).toMatchObject({ title: 'MySQL 主从延迟超过 300 秒', status: 'archived' });
 
     // Its own page leaves the item out.

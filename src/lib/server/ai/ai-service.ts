@@ -312,6 +312,10 @@ export class AiService {
         await this.load(workspaceId, created);
         await this.refresh(workspaceId, created);
       });
+      // Changes made just before the first search were not watched yet (`touch` ignores
+      // workspaces not loaded) and the mirrors may still have been writing them: look again
+      // once they have.
+      void created.ready.then(() => this.touch(workspaceId)).catch(() => undefined);
       // A failed first load is retried by the next search.
       created.ready.catch(() => this.workspaces.delete(workspaceId));
       state = created;
