@@ -40,6 +40,8 @@ import type { MetricsService } from './metrics/metrics-service';
 import type { ReportsService } from './reports/reports-service';
 import type { WeeklyReportService } from './weekly-report/weekly-report-service';
 import type { ImportService } from './import/import-service';
+import type { AiService } from './ai/ai-service';
+import type { AiStore } from './ai/ai-store';
 import type { FileStore } from './runbooks/files-store';
 import type { RunbookIndex } from './runbooks/runbooks-store';
 import type { RunbookVersions } from './runbooks/versions-store';
@@ -107,6 +109,10 @@ export interface Runtime {
   weeklyReports: WeeklyReportService;
   /** History import from Jira, Trello and runboard-json (import/import-service.ts). */
   imports: ImportService;
+  /** The AI index's records (ai/ai-store.ts). */
+  aiStore: AiStore;
+  /** Local AI: the index of a workspace's texts and similar work (ai/ai-service.ts). */
+  ai: AiService;
   storage: DocumentStorage;
   docStore: DocStore;
   syncServer: SyncServer;

@@ -57,6 +57,8 @@ const ACTION_MIN_ROLE = {
   'invites.manage': 'admin',
   'integrations.manage': 'admin',
   'board.compact': 'admin',
+  // Rebuilding the AI index re-embeds every item: admins.
+  'ai.manage': 'admin',
   'audit.read': 'admin',
   // History import writes members, archive rows and incident records at once: admins only.
   'history.import': 'admin',

@@ -3,6 +3,7 @@
  * A feature adds its operations here (and exports each `handle` from its route file).
  */
 import { authOperations, setupOperations, tokenOperations } from '../accounts/accounts-api';
+import { aiOperations } from '../ai/ai-api';
 import { alertOperations } from '../alerts/alerts-api';
 import { automationOperations, runnerOperations } from '../automation/automation-api';
 
@@ -72,6 +73,10 @@ export const apiTags: readonly TagSpec[] = [
     name: 'import',
     description: 'History import from Jira, Trello and runboard-json, with a preview (admins).'
   },
+  {
+    name: 'ai',
+    description: 'Local AI: similar work across Chinese and English, and its index (docs/ai.md).'
+  },
   { name: 'workspaces', description: 'Your workspaces: list, create, rename.' },
   { name: 'members', description: 'Members of a workspace and their roles.' },
   { name: 'invites', description: 'Invite links with a role and an expiry.' },
@@ -96,6 +101,7 @@ export const operations: readonly Operation[] = [
   ...runbookOperations,
   ...reportOperations,
   ...importOperations,
+  ...aiOperations,
   ...workspaceOperations,
   ...inviteOperations,
   ...auditOperations,

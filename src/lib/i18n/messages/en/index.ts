@@ -21,6 +21,7 @@ import { changes } from './changes';
 import { changesUi } from './changes-ui';
 import { reports } from './reports';
 import { weeklyReport } from './weekly-report';
+import { ai } from './ai';
 import { channels } from './channels';
 import { cmdb } from './cmdb';
 import { cmdbImport } from './cmdb-import';
@@ -62,6 +63,7 @@ export const en = {
   ...changesUi,
   ...reports,
   ...weeklyReport,
+  ...ai,
   ...automationCore,
   ...automationRunner,
   ...automationNotify,

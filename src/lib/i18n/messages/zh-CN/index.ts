@@ -20,6 +20,7 @@ import { changes } from './changes';
 import { changesUi } from './changes-ui';
 import { reports } from './reports';
 import { weeklyReport } from './weekly-report';
+import { ai } from './ai';
 import { channels } from './channels';
 import { cmdb } from './cmdb';
 import { cmdbImport } from './cmdb-import';
@@ -59,6 +60,7 @@ export const zhCN: Messages = {
   ...changesUi,
   ...reports,
   ...weeklyReport,
+  ...ai,
   ...automationCore,
   ...automationRunner,
   ...automationNotify,
