@@ -683,7 +683,9 @@ export async function loadQuestionParser() {
   const dir = mkdtempSync(join(tmpdir(), 'runboard-questions-'));
   try {
     const file = join(dir, 'question.mjs');
-    writeFileSync(file, out.outputFiles[0].text);
+    const [bundle] = out.outputFiles ?? [];
+    if (!bundle) throw new Error('esbuild wrote no bundle of question.ts');
+    writeFileSync(file, bundle.text);
     const mod = await import(pathToFileURL(file).href);
     return mod.parseQuestion;
   } finally {
@@ -703,7 +705,7 @@ export async function evaluateQuestions(options = {}) {
   const now = Date.parse(QUESTIONS_NOW);
   /** @type {{ q: string, fields: string[], actual: Record<string, unknown> }[]} */
   const misses = [];
-  const byLang = { zh: [0, 0], en: [0, 0] };
+  const byLang = { zh: { exact: 0, all: 0 }, en: { exact: 0, all: 0 } };
   for (const { q, lang, expect } of QUESTIONS) {
     const { query } = parse(q, {
       now,
@@ -711,13 +713,14 @@ export async function evaluateQuestions(options = {}) {
       vocabulary: QUESTIONS_VOCABULARY
     });
     const fields = queryMismatches(expect, query);
-    byLang[lang][1] += 1;
-    if (fields.length === 0) byLang[lang][0] += 1;
+    byLang[lang].all += 1;
+    if (fields.length === 0) byLang[lang].exact += 1;
     else misses.push({ q, fields, actual: query });
   }
   const total = QUESTIONS.length;
   const exact = total - misses.length;
-  const share = (/** @type {number[]} */ [a, b]) => (b === 0 ? 0 : a / b);
+  const share = (/** @type {{ exact: number, all: number }} */ c) =>
+    c.all === 0 ? 0 : c.exact / c.all;
   const pct = (/** @type {number} */ x) => `${(100 * x).toFixed(1)}%`;
   const result = {
     total,

@@ -1,0 +1,222 @@
+/**
+ * `POST …/ai/ask` against the built app: tasks, incidents and a CI seeded through REST (a label
+ * through the board's websocket, as the board page does), then questions in Chinese and
+ * English. The compiled filters, the results and their deep links are checked, an edited
+ * `query` runs as sent, the text ranks, and a member of another workspace gets nothing of this
+ * one (404), nor sees its items when asking in their own.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listColumns, upsertLabel } from '../../src/lib/shared/board/board-model';
+import { seedWorkspace, type SeededUser } from '../helpers/accounts';
+import { startApp, type TestApp } from '../helpers/app-process';
+import { connectClient, whenSynced, type TestClient } from '../helpers/clients';
+import { tempDataDir } from '../helpers/sync-server';
+
+const WS = 'askws';
+const OTHER = 'askother';
+let app: TestApp;
+let users: Record<string, SeededUser>;
+let others: Record<string, SeededUser>;
+let client: TestClient | null = null;
+
+interface Reply {
+  status: number;
+  text: string;
+  body: Record<string, unknown>;
+}
+
+async function call(method: string, path: string, body: unknown, token: string): Promise<Reply> {
+  const response = await fetch(`${app.baseUrl}/api/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body)
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    text,
+    body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>)
+  };
+}
+
+async function ok(reply: Promise<Reply>, status = 200): Promise<Record<string, unknown>> {
+  const got = await reply;
+  expect(got.status, got.text).toBe(status);
+  return got.body;
+}
+
+interface Answer {
+  query: Record<string, unknown>;
+  results: { id: string; title: string; score: number; url: string; state: string }[];
+  total: number;
+  parsedBy: string;
+}
+
+async function ask(body: unknown, as = 'owner', ws = WS): Promise<Answer> {
+  const token = (ws === WS ? users : others)[as]!.token;
+  return (await ok(call('POST', `/workspaces/${ws}/ai/ask`, body, token))) as unknown as Answer;
+}
+
+const ids: Record<string, string> = {};
+
+describe('ai/ask', () => {
+  beforeAll(async () => {
+    const dataDir = tempDataDir('runboard-ai-ask-');
+    users = await seedWorkspace(dataDir, WS, ['owner', 'member', 'viewer']);
+    others = await seedWorkspace(dataDir, OTHER, ['owner']);
+    app = await startApp({ dataDir });
+    const owner = users['owner']!.token;
+
+    // A label, as the board page makes it: an edit of the board document.
+    client = connectClient(app.wsUrl, `${WS}.board`, { params: { token: owner } });
+    await whenSynced(client);
+    const label = upsertLabel(client.doc, { name: 'database', color: '#3366ff' });
+    ids['label'] = label.id;
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const labels = await ok(call('GET', `/workspaces/${WS}/labels`, undefined, owner));
+      if (JSON.stringify(labels).includes(label.id)) break;
+      if (Date.now() > deadline) throw new Error('the label did not reach the server');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const done = listColumns(client.doc).find((c) => c.category === 'done')!;
+
+    const ci = await ok(
+      call('POST', `/workspaces/${WS}/cmdb/items`, { type: 'host', name: 'db-01' }, owner),
+      201
+    );
+    const create = async (name: string, body: Record<string, unknown>, token = owner) => {
+      const task = await ok(call('POST', `/workspaces/${WS}/tasks`, body, token), 201);
+      ids[name] = task['id'] as string;
+    };
+    await create('replication', {
+      title: 'MySQL 主从延迟告警',
+      kind: 'incident',
+      priority: 'high',
+      labels: [label.id],
+      assignee: users['member']!.userId,
+      links: [{ type: 'ci', target: ci['id'] as string }]
+    });
+    await create('disk', { title: '磁盘空间不足 on web-02', kind: 'incident', priority: 'low' });
+    await create('resolved', {
+      title: 'Database connection pool exhausted',
+      kind: 'incident',
+      priority: 'urgent',
+      labels: [label.id],
+      assignee: users['member']!.userId
+    });
+    await ok(
+      call('PATCH', `/workspaces/${WS}/tasks/${ids['resolved']}`, { status: done.id }, owner)
+    );
+    await create('cert', {
+      title: 'Rotate the TLS certificate',
+      kind: 'task',
+      priority: 'high',
+      assignee: users['owner']!.userId
+    });
+    const other = await ok(
+      call(
+        'POST',
+        `/workspaces/${OTHER}/tasks`,
+        { title: 'Database down in the other team', kind: 'incident', priority: 'high' },
+        others['owner']!.token
+      ),
+      201
+    );
+    ids['other'] = other['id'] as string;
+  }, 60_000);
+
+  afterAll(async () => {
+    client?.destroy();
+    await app?.stop();
+  });
+
+  it('compiles a Chinese question and finds the open, high-priority database incident', async () => {
+    const answer = await ask({ question: '今天未解决的高优先级数据库告警', timeZone: 'UTC' });
+    expect(answer.parsedBy).toBe('rules');
+    const today = new Date();
+    const start = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate());
+    expect(answer.query).toEqual({
+      from: new Date(start).toISOString(),
+      to: new Date(start + 86_400_000).toISOString(),
+      status: 'open',
+      priority: 'high',
+      labels: ['database'],
+      kind: 'incident'
+    });
+    // The resolved one is urgent and labelled too, but not open.
+    expect(answer.results.map((r) => r.id)).toEqual([ids['replication']]);
+    expect(answer.results[0]!.url).toMatch(new RegExp(`^/w/${WS}/incidents/`));
+    expect(answer.results[0]!.score).toBe(1);
+  });
+
+  it('compiles an English question with a CI, a status and an assignee', async () => {
+    const email = `${users['member']!.email}`;
+    const answer = await ask({ question: `incidents on db-01 today handled by ${email}` });
+    expect(answer.query).toMatchObject({
+      kind: 'incident',
+      cis: ['db-01'],
+      assignee: users['member']!.userId
+    });
+    expect(answer.results.map((r) => r.id)).toEqual([ids['replication']]);
+    const resolved = await ask({ question: `database incidents resolved by ${email}` });
+    expect(resolved.query).toMatchObject({ status: 'done', labels: ['database'] });
+    expect(resolved.results.map((r) => [r.id, r.state])).toEqual([[ids['resolved'], 'done']]);
+  });
+
+  it('takes "me" as the asker and priority as a floor', async () => {
+    const mine = await ask({ question: 'my high priority tasks' });
+    expect(mine.query).toEqual({ assignee: 'me', priority: 'high', kind: 'task' });
+    expect(mine.results.map((r) => r.id)).toEqual([ids['cert']]);
+    expect(mine.results[0]!.url).toMatch(new RegExp(`^/w/${WS}/tasks/`));
+    // The member's: the replication incident (high) and the resolved one (urgent ≥ high).
+    const theirs = await ask({ question: '我的高优先级告警' }, 'member');
+    expect(theirs.results.map((r) => r.id).sort()).toEqual(
+      [ids['replication'], ids['resolved']].sort()
+    );
+  });
+
+  it('runs an edited query as sent, and ranks by the text', async () => {
+    const all = await ask({ query: { kind: 'incident' } }, 'viewer');
+    expect(all.parsedBy).toBe('query');
+    expect(all.total).toBe(3);
+    const ranked = await ask({ query: { kind: 'incident', text: '磁盘空间' } });
+    expect(ranked.results.map((r) => r.id)).toEqual([ids['disk']]);
+    const none = await ask({ query: { labels: ['no such label'] } });
+    expect(none.results).toEqual([]);
+  });
+
+  it('keeps workspaces apart', async () => {
+    // Not a member: 404, nothing of the workspace.
+    const denied = await call(
+      'POST',
+      `/workspaces/${WS}/ai/ask`,
+      { question: 'database incidents' },
+      others['owner']!.token
+    );
+    expect(denied.status).toBe(404);
+    expect(denied.text).not.toContain('MySQL');
+    // In their own workspace they see their item only.
+    const own = await ask({ question: 'high priority incidents' }, 'owner', OTHER);
+    expect(own.results.map((r) => r.id)).toEqual([ids['other']]);
+  });
+
+  it('refuses a body with both or neither of question and query', async () => {
+    const token = users['owner']!.token;
+    for (const body of [
+      {},
+      { question: 'x', query: {} },
+      { question: 'x', timeZone: 'Mars/Olympus' }
+    ]) {
+      const reply = await call('POST', `/workspaces/${WS}/ai/ask`, body, token);
+      expect(reply.status, JSON.stringify(body)).toBe(400);
+    }
+    const bad = await call(
+      'POST',
+      `/workspaces/${WS}/ai/ask`,
+      { query: { status: 'open; DROP TABLE tasks' } },
+      token
+    );
+    expect(bad.status).toBe(400);
+  });
+});
