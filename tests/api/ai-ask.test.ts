@@ -3,8 +3,12 @@
  * through the board's websocket, as the board page does), then questions in Chinese and
  * English. The compiled filters, the results and their deep links are checked, an edited
  * `query` runs as sent, the text ranks, and a member of another workspace gets nothing of this
- * one (404), nor sees its items when asking in their own.
+ * one (404), nor sees its items when asking in their own. With a chat endpoint configured (a
+ * local HTTP server standing in for Ollama), a question the rules find only text in is read by
+ * it; a garbage answer leaves the rules' query.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listColumns, upsertLabel } from '../../src/lib/shared/board/board-model';
 import { seedWorkspace, type SeededUser } from '../helpers/accounts';
@@ -218,5 +222,77 @@ describe('ai/ask', () => {
       token
     );
     expect(bad.status).toBe(400);
+  });
+});
+
+describe('ai/ask with a chat endpoint', () => {
+  let endpoint: Server;
+  let content = '';
+  let calls = 0;
+  let modelApp: TestApp;
+  let token = '';
+
+  beforeAll(async () => {
+    endpoint = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        calls += 1;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ choices: [{ message: { content } }] }));
+      });
+    });
+    await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
+    const port = (endpoint.address() as AddressInfo).port;
+    const dataDir = tempDataDir('runboard-ai-ask-model-');
+    token = (await seedWorkspace(dataDir, 'askmodel', ['owner']))['owner']!.token;
+    modelApp = await startApp({
+      dataDir,
+      env: {
+        RUNBOARD_AI_CHAT_URL: `http://127.0.0.1:${port}/v1`,
+        RUNBOARD_AI_CHAT_MODEL: 'test-model'
+      }
+    });
+    const created = await fetch(`${modelApp.baseUrl}/api/v1/workspaces/askmodel/tasks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'Checkout returns 500', kind: 'incident' })
+    });
+    expect(created.status).toBe(201);
+  }, 60_000);
+
+  afterAll(async () => {
+    await modelApp?.stop();
+    endpoint?.closeAllConnections();
+    await new Promise((resolve) => endpoint?.close(resolve));
+  });
+
+  async function modelAsk(question: string): Promise<Answer> {
+    const response = await fetch(`${modelApp.baseUrl}/api/v1/workspaces/askmodel/ai/ask`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ question })
+    });
+    expect(response.status).toBe(200);
+    return (await response.json()) as Answer;
+  }
+
+  it('lets the endpoint read a question the rules found only text in', async () => {
+    content = JSON.stringify({ kind: 'incident', text: 'checkout' });
+    const answer = await modelAsk('what broke the checkout flow');
+    expect(answer.parsedBy).toBe('model');
+    expect(answer.query).toEqual({ kind: 'incident', text: 'checkout' });
+    expect(answer.results.map((r) => r.title)).toEqual(['Checkout returns 500']);
+  });
+
+  it('keeps the rules for what they understood, and when the answer is garbage', async () => {
+    const before = calls;
+    const ruled = await modelAsk('open incidents');
+    expect(ruled.parsedBy).toBe('rules');
+    expect(calls).toBe(before);
+    content = JSON.stringify({ kind: 'incident', text: "x'; DROP TABLE tasks; --" });
+    const refused = await modelAsk('what broke the checkout flow');
+    expect(refused.parsedBy).toBe('rules');
+    expect(refused.query).toEqual({ text: 'broke checkout flow' });
+    expect(calls).toBe(before + 1);
   });
 });

@@ -21,9 +21,12 @@ export interface ChatEndpoint {
 /** Largest answer read from the endpoint. */
 const MAX_ANSWER_BYTES = 64 * 1024;
 
-/** Words of SQL (and of statement ends) a filter value has no business holding. */
+/**
+ * Shapes of SQL (and statement ends) a filter value has no business holding. Ordinary words such
+ * as "update" or "select" alone stay allowed (an ops question may say "update nginx").
+ */
 const SQLISH =
-  /(;|--|\/\*|\b(select|insert|update|delete|drop|alter|union|create|truncate|exec)\b\s+\S)/i;
+  /(;|--|\/\*|\b(select|union)\b[\s\S]*\bfrom\b|\bunion\s+(all\s+)?select\b|\b(drop|alter|truncate)\s+(table|database|schema)\b|\binsert\s+into\b|\bdelete\s+from\b|\bupdate\s+\S+\s+set\b)/i;
 
 /** The JSON schema the endpoint answers in: the typed query's fields, nothing else. */
 export const MODEL_QUERY_JSON_SCHEMA = {
