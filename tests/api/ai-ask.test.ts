@@ -190,6 +190,22 @@ describe('ai/ask', () => {
     expect(none.results).toEqual([]);
   });
 
+  it('ranks by the AI index across languages once it has caught up', async () => {
+    const owner = users['owner']!.token;
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const index = await ok(call('GET', `/workspaces/${WS}/ai/index`, undefined, owner));
+      if ((index['items'] as number) >= 4) break;
+      if (Date.now() > deadline)
+        throw new Error(`the index did not catch up: ${JSON.stringify(index)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    // English words for a Chinese title: no shared term, the index's glossary bridges them.
+    const answer = await ask({ query: { kind: 'incident', text: 'disk space' } });
+    expect(answer.results[0]?.id, JSON.stringify(answer)).toBe(ids['disk']);
+    expect(answer.results[0]!.score).toBeGreaterThan(0.1);
+  });
+
   it('keeps workspaces apart', async () => {
     // Not a member: 404, nothing of the workspace.
     const denied = await call(

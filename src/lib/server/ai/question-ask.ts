@@ -8,9 +8,12 @@
  * (shared/permissions.ts: the board is readable by viewers), so the caller's check is the
  * workspace membership the operation's `auth` makes; only items of that workspace are read.
  *
- * Ranking: a `rank` function may be given (the embedding index, once there); without one, a
- * plain term overlap ranks — words and CJK character pairs of the text found in the item's key,
- * title, labels and description. It does not bridge languages; docs/ai-ask.md says so.
+ * Ranking: by the AI index's similarity (the embedder's cosine, which bridges Chinese and
+ * English through the glossary) combined with a plain term overlap — words and CJK character
+ * pairs of the text found in the item's key, title, labels and description — which also covers
+ * items the index has not caught up with yet (it refreshes a moment after a change). An item is
+ * kept when it shares a term with the text or its similarity reaches `ASK_MIN_SIMILARITY`; its
+ * score is the larger of the two.
  */
 import type { AskQuery, AskStatus, QuestionVocabulary } from '../../shared/ai/question';
 import { ASSIGNEE_ME, ASSIGNEE_NONE } from '../../shared/ai/question';
@@ -19,6 +22,8 @@ import type { Column, Label, Task } from '../../shared/board/schema';
 /** Most results one question answers with. */
 export const ASK_MAX_LIMIT = 100;
 export const ASK_DEFAULT_LIMIT = 20;
+/** The similarity from which an item sharing no term with the text still matches it. */
+export const ASK_MIN_SIMILARITY = 0.1;
 /** Most archived tasks read for one question (pages of the archive). */
 export const ASK_MAX_ARCHIVED = 20_000;
 const ARCHIVE_PAGE = 500;
@@ -99,6 +104,32 @@ export const termOverlapRanker: AskRanker = (_workspaceId, text, items) => {
   }
   return Promise.resolve(scores);
 };
+
+/**
+ * The ranker of ai/ask: `similarity` (the index's scores for the given ids) combined with the
+ * term overlap (see the file comment).
+ */
+export function combinedRanker(
+  similarity: (workspaceId: string, text: string, ids: string[]) => Promise<Map<string, number>>
+): AskRanker {
+  return async (workspaceId, text, items) => {
+    const [similar, overlap] = await Promise.all([
+      similarity(
+        workspaceId,
+        text,
+        items.map((i) => i.id)
+      ),
+      termOverlapRanker(workspaceId, text, items)
+    ]);
+    const scores = new Map<string, number>();
+    for (const { id } of items) {
+      const s = similar.get(id) ?? 0;
+      const o = overlap.get(id) ?? 0;
+      if (o > 0 || s >= ASK_MIN_SIMILARITY) scores.set(id, Math.min(1, Math.max(s, o)));
+    }
+    return scores;
+  };
+}
 
 /**
  * The items of `workspaceId` matching `query`, best first, at most `limit`. `actorId` stands for

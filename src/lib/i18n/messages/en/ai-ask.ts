@@ -46,6 +46,6 @@ export const aiAsk = {
   'ask.result.archived': 'Archived',
   'ask.result.score': 'Match {percent}%',
   'apiDocs.tag.ai':
-    'Local AI: questions in Chinese or English compiled into a typed query (docs/ai-ask.md).',
+    'Local AI: similar work across Chinese and English and its index (docs/ai.md), and questions compiled into a typed query (docs/ai-ask.md).',
   'apiDocs.op.askQuestion': 'Ask a question about the workspace’s work'
 } as const;
