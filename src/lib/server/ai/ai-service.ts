@@ -13,20 +13,15 @@
  * refresh of each workspace: every row made by another embedder is re-embedded.
  */
 import { createHash } from 'node:crypto';
+import { DUPLICATE_THRESHOLD } from '../../shared/ai/schema';
 import type { AiEmbedder } from './embedder';
 import type { Logger } from '../log';
 import { VectorIndex, type AiItemType, type IndexedItem, type SearchHit } from './ai-index';
 import type { AiItemHead, AiItemRow, AiStore, IncidentOutcome, SourceItem } from './ai-store';
 import { decodeVector, encodeVector, toIndexVector } from './vector-codec';
 
-/**
- * The score from which a new item's nearest neighbour is shown as a possible duplicate.
- * Calibrated on tests/fixtures/ai-paraphrases.ts (docs/ai.md, "Duplicate threshold"): the
- * midpoint, rounded down, between the lowest paraphrase pair (0.372) and the highest
- * unrelated pair (0.198) of the fixture, scored by the lexical embedder in the fixture's own
- * index. Re-calibrate when the embedder or the glossary changes much.
- */
-export const DUPLICATE_THRESHOLD = 0.28;
+/** The duplicate threshold (shared/ai/schema.ts: calibrated, docs/ai.md). */
+export { DUPLICATE_THRESHOLD };
 
 /** How long after the last document change a workspace's index is refreshed. */
 export const AI_REFRESH_DELAY_MS = 2_000;

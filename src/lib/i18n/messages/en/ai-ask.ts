@@ -45,7 +45,5 @@ export const aiAsk = {
   'ask.results.empty': 'Nothing matches. Remove a filter or change the text.',
   'ask.result.archived': 'Archived',
   'ask.result.score': 'Match {percent}%',
-  'apiDocs.tag.ai':
-    'Local AI: similar work across Chinese and English and its index (docs/ai.md), and questions compiled into a typed query (docs/ai-ask.md).',
   'apiDocs.op.askQuestion': 'Ask a question about the workspace’s work'
 } as const;

@@ -48,7 +48,5 @@ export const aiAsk = {
   'ask.results.empty': '没有匹配的条目。可以移除某个条件或修改关键词。',
   'ask.result.archived': '已归档',
   'ask.result.score': '匹配度 {percent}%',
-  'apiDocs.tag.ai':
-    '本地 AI：跨中英文的相似工作及其索引（docs/zh-CN/ai.md），以及把问题编译成类型化查询（docs/zh-CN/ai-ask.md）。',
   'apiDocs.op.askQuestion': '就工作区的工作提问'
 } as const satisfies Translation<typeof en>;
