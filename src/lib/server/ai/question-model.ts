@@ -25,8 +25,22 @@ const MAX_ANSWER_BYTES = 64 * 1024;
  * Shapes of SQL (and statement ends) a filter value has no business holding. Ordinary words such
  * as "update" or "select" alone stay allowed (an ops question may say "update nginx").
  */
-const SQLISH =
-  /(;|--|\/\*|\b(select|union)\b[\s\S]*\bfrom\b|\bunion\s+(all\s+)?select\b|\b(drop|alter|truncate)\s+(table|database|schema)\b|\binsert\s+into\b|\bdelete\s+from\b|\bupdate\s+\S+\s+set\b)/i;
+const SQL_SHAPES = [
+  /;|--|\/\*/,
+  /\bunion\s+select\b/i,
+  /\bunion\s+all\s+select\b/i,
+  /\b(?:drop|alter|truncate)\s+(?:table|database|schema)\b/i,
+  /\binsert\s+into\b/i,
+  /\bdelete\s+from\b/i,
+  /\bupdate\s+\S+\s+set\b/i
+];
+
+/** Whether `value` looks like SQL: one of `SQL_SHAPES`, or a `select` with a `from` after it. */
+function looksLikeSql(value: string): boolean {
+  if (SQL_SHAPES.some((shape) => shape.test(value))) return true;
+  const select = /\bselect\b/i.exec(value);
+  return select !== null && /\bfrom\b/i.test(value.slice(select.index));
+}
 
 /** The JSON schema the endpoint answers in: the typed query's fields, nothing else. */
 export const MODEL_QUERY_JSON_SCHEMA = {
@@ -62,7 +76,7 @@ export function queryOfAnswer(content: string): AskQuery | null {
   const parsed = askQuerySchema.safeParse(value);
   if (!parsed.success) return null;
   const strings = Object.values(parsed.data).flatMap((v) => (Array.isArray(v) ? v : [v]));
-  if (strings.some((v) => typeof v === 'string' && SQLISH.test(v))) return null;
+  if (strings.some((v) => typeof v === 'string' && looksLikeSql(v))) return null;
   return parsed.data;
 }
 
