@@ -314,7 +314,12 @@ export async function createRuntime(
     changeCards,
     cmdbHistory,
     cmdbMirror,
-    runbookExtension({ index: stores.runbookIndex, versions: stores.runbookVersions, docs, logger }),
+    runbookExtension({
+      index: stores.runbookIndex,
+      versions: stores.runbookVersions,
+      docs,
+      logger
+    }),
     // Last: it reads what the mirrors above write, a moment after a change.
     aiExtension({ index: ai })
   ];

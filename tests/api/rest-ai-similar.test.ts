@@ -114,7 +114,13 @@ describe('similar work over REST', () => {
   });
 
   it('validates the query', async () => {
-    for (const query of ['', '?text=', '?text=x&limit=0', '?text=x&limit=51', '?text=x&type=user']) {
+    for (const query of [
+      '',
+      '?text=',
+      '?text=x&limit=0',
+      '?text=x&limit=51',
+      '?text=x&type=user'
+    ]) {
       const reply = await rest.call('GET', `${base}/ai/similar${query}`);
       expect(reply.status, query).toBe(400);
       expect(errorShape.parse(reply.body).error.code).toBe('invalid_input');
@@ -136,7 +142,9 @@ describe('similar work over REST', () => {
     expect(started.status, started.text).toBe(202);
     const status = await eventually(
       async () =>
-        indexStatusSchema.parse((await rest.call('GET', `${base}/ai/index`, undefined, 'admin')).body),
+        indexStatusSchema.parse(
+          (await rest.call('GET', `${base}/ai/index`, undefined, 'admin')).body
+        ),
       (s) => s.rebuild.state === 'done'
     );
     expect(status.embedderId).toMatch(/^lexical-/);

@@ -26,6 +26,13 @@ export { DUPLICATE_THRESHOLD };
 /** How long after the last document change a workspace's index is refreshed. */
 export const AI_REFRESH_DELAY_MS = 2_000;
 
+/**
+ * How long a search waits for a workspace's first load and refresh. A large workspace indexed
+ * for the first time (or after a change of embedder) takes longer: searches meanwhile answer
+ * from what is embedded so far, which grows batch by batch.
+ */
+export const AI_FIRST_REFRESH_WAIT_MS = 3_000;
+
 /** Texts embedded per batch (the event loop is given back between batches). */
 const EMBED_BATCH = 128;
 
@@ -157,7 +164,7 @@ export class AiService {
   /** The items most similar to `query.text`, best first (DESIGN.md §2 `ai/similar`). */
   async similar(workspaceId: string, query: SimilarQuery): Promise<SimilarItem[]> {
     const state = this.workspace(workspaceId);
-    await state.ready;
+    await this.readyEnough(state);
     const hits = await this.search(state, query);
     return hits.map((hit) => this.toSimilar(workspaceId, hit));
   }
@@ -194,7 +201,7 @@ export class AiService {
    */
   async lastTime(workspaceId: string, text: string, exclude?: string): Promise<LastTime | null> {
     const state = this.workspace(workspaceId);
-    await state.ready;
+    await this.readyEnough(state);
     const hits = await this.search(state, {
       text,
       limit: 5,
@@ -337,6 +344,20 @@ export class AiService {
       this.workspaces.set(workspaceId, state);
     }
     return state;
+  }
+
+  /** The first load and refresh, or `AI_FIRST_REFRESH_WAIT_MS`, whichever comes first. */
+  private async readyEnough(state: WorkspaceState): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const waited = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, AI_FIRST_REFRESH_WAIT_MS);
+      timer.unref?.();
+    });
+    try {
+      await Promise.race([state.ready, waited]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private enqueue(_workspaceId: string, state: WorkspaceState, work: () => Promise<void>) {

@@ -13,6 +13,12 @@ import { z } from 'zod';
  */
 export const DUPLICATE_THRESHOLD = 0.28;
 
+/**
+ * The lowest score the pages show as similar work: below it a match is a shared character
+ * n-gram or a hash collision, not similar work (the API still returns it, ranked).
+ */
+export const SIMILAR_DISPLAY_FLOOR = 0.1;
+
 export const aiItemTypeSchema = z.enum(['task', 'incident', 'runbook', 'ci']);
 export type AiItemTypeName = z.infer<typeof aiItemTypeSchema>;
 
