@@ -43,6 +43,12 @@ const table: Record<string, Cell> = {
   deleteIntegration: { method: 'DELETE', path: '/integrations/nosuch', min: 'admin' },
   rotateIntegrationSecret: { method: 'POST', path: '/integrations/nosuch/secret', min: 'admin' },
   listIncidents: { method: 'GET', path: '/incidents', min: 'viewer' },
+  askQuestion: {
+    method: 'POST',
+    path: '/ai/ask',
+    body: { question: 'open incidents last week' },
+    min: 'viewer'
+  },
   getIncident: { method: 'GET', path: '/incidents/nosuch', min: 'viewer' },
   acknowledgeIncident: { method: 'POST', path: '/incidents/nosuch/acknowledge', min: 'member' },
   resolveIncident: { method: 'POST', path: '/incidents/nosuch/resolve', min: 'member' },

@@ -15,6 +15,9 @@ export const AUTOMATION_HEARTBEAT_MS_DEFAULT = 5_000;
 /** Days a finished task stays on the live board before it moves to the archive. */
 export const DEFAULT_ARCHIVE_AFTER_DAYS = 14;
 
+/** How long ai/ask waits for the optional chat endpoint before it keeps the rules' query. */
+export const AI_CHAT_TIMEOUT_MS_DEFAULT = 5_000;
+
 /** Path of the OIDC redirect URI: register `<ORIGIN>/auth/oidc/callback` at the provider. */
 export const OIDC_CALLBACK_PATH = '/auth/oidc/callback';
 /** The variables that turn single sign-on on: all of them, or none. */
@@ -112,6 +115,19 @@ const envSchema = z.object({
   METRICS_TOKEN: blankIsUnset(
     z.string().trim().min(16, { message: 'must be at least 16 characters' }).optional()
   ),
+  // An OpenAI-compatible chat endpoint (e.g. a local Ollama, http://127.0.0.1:11434/v1) that
+  // may read the questions of ai/ask the rules find only text in (docs/ai-ask.md). Optional.
+  RUNBOARD_AI_CHAT_URL: blankIsUnset(z.url({ protocol: /^https?$/ }).optional()),
+  RUNBOARD_AI_CHAT_MODEL: blankIsUnset(z.string().trim().min(1).max(200).optional()),
+  RUNBOARD_AI_CHAT_API_KEY: blankIsUnset(z.string().trim().optional()),
+  RUNBOARD_AI_CHAT_TIMEOUT_MS: blankIsUnset(
+    z.coerce
+      .number()
+      .int({ message: 'must be a whole number of milliseconds' })
+      .min(100, { message: 'must be at least 100 (ms)' })
+      .max(120_000, { message: 'must be at most 120000 (ms)' })
+      .default(AI_CHAT_TIMEOUT_MS_DEFAULT)
+  ),
   // The text embedder of the AI index (docs/ai.md): lexical (default), a transformers.js model
   // in MODEL_DIR, or an OpenAI-compatible embeddings endpoint (e.g. a local Ollama).
   RUNBOARD_AI_EMBEDDER: blankIsUnset(z.enum(aiEmbedders).default('lexical')),
@@ -169,8 +185,22 @@ export interface Config {
   automation?: { staleMs?: number; heartbeatMs?: number };
   /** The bearer token `GET /metrics` requires (`METRICS_TOKEN`); absent: open. Secret. */
   metricsToken?: string;
+  /**
+   * The optional OpenAI-compatible chat endpoint of ai/ask (`RUNBOARD_AI_CHAT_URL`, `…_MODEL`,
+   * `…_API_KEY`, `…_TIMEOUT_MS`); absent: questions are compiled by the rules only. The key is a
+   * secret.
+   */
+  aiChat?: AiChatConfig;
   /** The AI index's embedder (docs/ai.md); absent: the lexical one. */
   ai?: AiConfig;
+}
+
+/** An OpenAI-compatible chat endpoint: `<url>/chat/completions` is called. */
+export interface AiChatConfig {
+  url: string;
+  model: string;
+  apiKey?: string;
+  timeoutMs: number;
 }
 
 /** Which text embedder the AI index uses (`RUNBOARD_AI_EMBEDDER` and its settings). */
@@ -305,6 +335,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ? []
     : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
   problems.push(...oidcProblems(env));
+  if (isSet(env, 'RUNBOARD_AI_CHAT_URL') !== isSet(env, 'RUNBOARD_AI_CHAT_MODEL')) {
+    problems.push(
+      'RUNBOARD_AI_CHAT_URL and RUNBOARD_AI_CHAT_MODEL: set both to use a chat endpoint for ' +
+        'questions (e.g. http://127.0.0.1:11434/v1 and qwen2.5:7b), or neither'
+    );
+  }
   if (result.success) problems.push(...automationProblems(result.data));
   if (result.success) problems.push(...aiProblems(result.data));
   if (!result.success || problems.length > 0) throw new ConfigError(problems);
@@ -327,6 +363,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ...(e.RUNBOARD_AUTOMATION_HEARTBEAT_MS
         ? { heartbeatMs: e.RUNBOARD_AUTOMATION_HEARTBEAT_MS }
         : {})
+    };
+  }
+  if (e.RUNBOARD_AI_CHAT_URL && e.RUNBOARD_AI_CHAT_MODEL) {
+    config.aiChat = {
+      url: e.RUNBOARD_AI_CHAT_URL.replace(/\/+$/, ''),
+      model: e.RUNBOARD_AI_CHAT_MODEL,
+      timeoutMs: e.RUNBOARD_AI_CHAT_TIMEOUT_MS,
+      ...(e.RUNBOARD_AI_CHAT_API_KEY ? { apiKey: e.RUNBOARD_AI_CHAT_API_KEY } : {})
     };
   }
   if (e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET && e.ORIGIN) {

@@ -170,6 +170,32 @@ export class AiService {
   }
 
   /**
+   * The similarity of `text` to each of the tasks and incidents `ids` (ai/ask ranks the items
+   * its filters kept with it), by id; ids not in the index (yet) or not similar at all are
+   * absent.
+   */
+  async scoresOf(
+    workspaceId: string,
+    text: string,
+    ids: readonly string[]
+  ): Promise<Map<string, number>> {
+    const scores = new Map<string, number>();
+    const wanted = new Set(ids);
+    if (wanted.size === 0 || text.trim() === '') return scores;
+    const state = this.workspace(workspaceId);
+    await state.ready;
+    const [vector] = await this.embedder.embed([text.trim()]);
+    if (!vector) return scores;
+    const hits = state.index.search(
+      toIndexVector(vector),
+      wanted.size,
+      (item) => (item.type === 'task' || item.type === 'incident') && wanted.has(item.id)
+    );
+    for (const hit of hits) scores.set(hit.item.id, hit.score);
+    return scores;
+  }
+
+  /**
    * The most similar incident resolved in the past, with who resolved it, how long it took and
    * the runbooks linked to it; null when none is similar enough to say.
    */

@@ -22,6 +22,7 @@ import { changesUi } from './changes-ui';
 import { reports } from './reports';
 import { weeklyReport } from './weekly-report';
 import { ai } from './ai';
+import { aiAsk } from './ai-ask';
 import { channels } from './channels';
 import { cmdb } from './cmdb';
 import { cmdbImport } from './cmdb-import';
@@ -64,6 +65,7 @@ export const en = {
   ...reports,
   ...weeklyReport,
   ...ai,
+  ...aiAsk,
   ...automationCore,
   ...automationRunner,
   ...automationNotify,

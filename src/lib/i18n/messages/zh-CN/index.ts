@@ -21,6 +21,7 @@ import { changesUi } from './changes-ui';
 import { reports } from './reports';
 import { weeklyReport } from './weekly-report';
 import { ai } from './ai';
+import { aiAsk } from './ai-ask';
 import { channels } from './channels';
 import { cmdb } from './cmdb';
 import { cmdbImport } from './cmdb-import';
@@ -61,6 +62,7 @@ export const zhCN: Messages = {
   ...reports,
   ...weeklyReport,
   ...ai,
+  ...aiAsk,
   ...automationCore,
   ...automationRunner,
   ...automationNotify,
