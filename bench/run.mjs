@@ -3,11 +3,13 @@
 // Runs the sync-server benchmark (bench/sync/), the board benchmark (bench/board/), the
 // runbook benchmark (bench/runbooks/), the REST benchmark (bench/rest/) and the storage
 // benchmark (bench/storage/), the archive benchmark (bench/archive/), the alert-intake
-// benchmark (bench/alerts/), the CMDB benchmark (bench/cmdb/) and the automation benchmark
-// (bench/automation/); a first argument `sync`, `board`, `runbooks`, `rest`, `storage`,
-// `archive`, `alerts`, `cmdb` or `automation` runs only that part.
+// benchmark (bench/alerts/), the CMDB benchmark (bench/cmdb/), the automation benchmark
+// (bench/automation/) and the reports page benchmark (bench/reports/); a first argument `sync`,
+// `board`, `runbooks`, `rest`, `storage`, `archive`, `alerts`, `cmdb`, `automation` or
+// `reports` runs only that part.
 // Flags starting with `--board-` go to the board benchmark, `--runbooks-` to the runbook one,
-// `--rest-`, `--storage-`, `--archive-`, `--alerts-`, `--cmdb-` and `--automation-` to theirs,
+// `--rest-`, `--storage-`, `--archive-`, `--alerts-`, `--cmdb-`, `--automation-` and
+// `--reports-` to theirs,
 // the others to the sync benchmark
 // (`--out` and `--strict` to all).
 // See bench/README.md for the scenarios and flags.
@@ -20,6 +22,7 @@ import { runArchiveBench } from './archive/index.mjs';
 import { runAlertsBench } from './alerts/index.mjs';
 import { runCmdbBench } from './cmdb/index.mjs';
 import { runAutomationBench } from './automation/index.mjs';
+import { runReportsBench } from './reports/index.mjs';
 import { dropAllBenchDatabases } from './pg.mjs';
 
 const args = process.argv.slice(2);
@@ -32,7 +35,8 @@ const PARTS = [
   'archive',
   'alerts',
   'cmdb',
-  'automation'
+  'automation',
+  'reports'
 ];
 const part = PARTS.includes(args[0] ?? '') ? args.shift() : 'all';
 const shared = (/** @type {string} */ a) => /^--(out|strict|help)(=|$)/.test(a);
@@ -44,8 +48,9 @@ const archiveArgs = args.filter((a) => a.startsWith('--archive-') || shared(a));
 const alertsArgs = args.filter((a) => a.startsWith('--alerts-') || shared(a));
 const cmdbArgs = args.filter((a) => a.startsWith('--cmdb-') || shared(a));
 const automationArgs = args.filter((a) => a.startsWith('--automation-') || shared(a));
+const reportsArgs = args.filter((a) => a.startsWith('--reports-') || shared(a));
 const syncArgs = args.filter(
-  (a) => !/^--(board|runbooks|rest|storage|archive|alerts|cmdb|automation)-/.test(a)
+  (a) => !/^--(board|runbooks|rest|storage|archive|alerts|cmdb|automation|reports)-/.test(a)
 );
 
 let code = 0;
@@ -82,6 +87,10 @@ try {
   if (part === 'all' || part === 'automation') {
     if (part === 'all') process.stdout.write('\n');
     code = Math.max(code, await runAutomationBench(automationArgs));
+  }
+  if (part === 'all' || part === 'reports') {
+    if (part === 'all') process.stdout.write('\n');
+    code = Math.max(code, await runReportsBench(reportsArgs));
   }
 } finally {
   // every part drops its databases; this catches one that threw
