@@ -189,6 +189,11 @@ const table: Record<string, Cell> = {
     path: '/reports/kpis?from=2030-01-01T00:00:00Z&to=2030-02-01T00:00:00Z',
     min: 'viewer'
   },
+  listReportItems: {
+    method: 'GET',
+    path: '/reports/items?figure=mttr&from=2030-01-01T00:00:00Z&to=2030-02-01T00:00:00Z',
+    min: 'viewer'
+  },
   listCmdbItems: { method: 'GET', path: '/cmdb/items', min: 'viewer' },
   createCmdbItem: {
     method: 'POST',

@@ -398,7 +398,7 @@ for (const backend of recordsBackends) {
       // Each figure carries its versioned definition, in English by default.
       expect(f.mtta.definition).toEqual({
         id: 'mtta',
-        version: 1,
+        version: 2,
         text: reportFigure('mtta').text.en
       });
       expect(f.mtta.unit).toBe('seconds');

@@ -802,7 +802,8 @@ export class AlertsService {
           at: now,
           type: 'resolved',
           actor: null,
-          data: { automatic: true }
+          // The severity at the event: the reports group MTTR by it, as the metric does.
+          data: { automatic: true, severity: owner.severity }
         });
         changes.resolved.push(owner.id);
         changes.resolvedRecords.push(owner);
@@ -1034,6 +1035,8 @@ export class AlertsService {
         type: to,
         actor: actorId,
         data: {
+          // The severity at the event: the reports group MTTA and MTTR by it, as the metric does.
+          ...(to === 'closed' ? {} : { severity: next.severity }),
           ...(comment ? { comment } : {}),
           ...(via ? { via: via.channel, user: via.user } : {})
         }

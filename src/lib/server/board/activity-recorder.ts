@@ -254,25 +254,42 @@ export function deriveActivity(
 }
 
 /**
- * Plain tasks (not incident or change cards) that one transaction moved to done: their `doneAt`
- * went from unset to a time (board-model.ts `writeMove` sets it on entering a done-category
- * column, whatever the column is called, and keeps it for moves within done).
+ * Plain tasks (not incident or change cards) that one transaction completed for the first time:
+ * their `resolvedAt` (first entry into a done column, board-model.ts `writeMove`; kept when the
+ * task leaves done) went from unset to a time, or a new card arrived already done. A task moved
+ * out of done and back is not completed again, so the counter `runboard_tasks_done_total` and
+ * the reports' throughput (which counts each task at its first completion) agree. A card back
+ * from the archive (`restored`) was counted when it was done.
  */
 export function tasksDone(
   events: readonly Y.YEvent<Y.AbstractType<unknown>>[],
-  tasks: Y.Map<unknown>
+  tasks: Y.Map<unknown>,
+  restored = false
 ): string[] {
   const done: string[] = [];
+  const plainTask = (task: Y.Map<unknown>) => {
+    const kind = task.get('kind');
+    return kind === undefined || kind === 'task';
+  };
   for (const event of events) {
-    if (event.path.length !== 1 || event.target === tasks) continue;
-    const change = event.changes.keys.get('doneAt');
+    if (event.target === tasks) {
+      if (restored) continue;
+      for (const [taskId, change] of event.changes.keys) {
+        if (change.action !== 'add') continue;
+        const task = tasks.get(taskId);
+        if (!(task instanceof Y.Map) || !plainTask(task)) continue;
+        if (typeof task.get('resolvedAt') === 'string') done.push(taskId);
+      }
+      continue;
+    }
+    if (event.path.length !== 1) continue;
+    const change = event.changes.keys.get('resolvedAt');
     if (!change || change.action === 'delete') continue;
     const task = event.target as Y.Map<unknown>;
     const taskId = event.path[0];
-    const kind = task.get('kind');
-    if (typeof taskId !== 'string' || (kind !== undefined && kind !== 'task')) continue;
+    if (typeof taskId !== 'string' || !plainTask(task)) continue;
     const before = change.action === 'add' ? null : change.oldValue;
-    if ((before === null || before === undefined) && typeof task.get('doneAt') === 'string') {
+    if ((before === null || before === undefined) && typeof task.get('resolvedAt') === 'string') {
       done.push(taskId);
     }
   }
@@ -306,7 +323,8 @@ export interface ActivityRecorderDeps {
   /** The clock (tests). */
   now?: () => number;
   /**
-   * A plain task (not an incident or change card) was moved to done on this node, by a member
+   * A plain task (not an incident or change card) was done for the first time on this node (or
+   * created done), by a member
    * or the server; a peer node's move is told there (the metrics, composition root).
    */
   onTaskDone?(workspaceId: string, taskId: string): void;
@@ -421,7 +439,10 @@ export class ActivityRecorder {
         if (records.length > 0) this.enqueue(docName, workspaceId, records);
         if (derived.legacyWrites.size > 0) this.removeLegacy(docName, derived.legacyWrites);
         if (this.deps.onTaskDone) {
-          for (const taskId of tasksDone(events, tasks)) this.deps.onTaskDone(workspaceId, taskId);
+          const restored = origin.kind === 'server' && origin.reason === 'unarchive';
+          for (const taskId of tasksDone(events, tasks, restored)) {
+            this.deps.onTaskDone(workspaceId, taskId);
+          }
         }
       } catch (error) {
         this.deps.logger.error('board: deriving task activity failed', {

@@ -125,7 +125,8 @@ export class TaskCardStore {
         kind: card.kind,
         started_at: card.startedAt,
         done_at: card.doneAt,
-        due_at: card.dueAt
+        due_at: card.dueAt,
+        resolved_at: card.resolvedAt
       }));
       await trx
         .insertInto('task_cards')
@@ -137,7 +138,8 @@ export class TaskCardStore {
             kind: eb.ref('excluded.kind'),
             started_at: eb.ref('excluded.started_at'),
             done_at: eb.ref('excluded.done_at'),
-            due_at: eb.ref('excluded.due_at')
+            due_at: eb.ref('excluded.due_at'),
+            resolved_at: eb.ref('excluded.resolved_at')
           }))
         )
         .execute();

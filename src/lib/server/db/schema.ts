@@ -3,7 +3,7 @@
  * the migrations). Times are epoch milliseconds (`number`) in the account tables and ISO
  * strings in the runbook tables, as each was first written; flags are 0/1 on both databases.
  */
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 export interface DocumentSnapshotsTable {
   name: string;
@@ -38,6 +38,8 @@ export interface TaskCardsTable {
   started_at: string | null;
   done_at: string | null;
   due_at: string | null;
+  /** When the card first entered a done column (`resolvedAt`; migration 21); optional on insert. */
+  resolved_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface TaskCardMirrorsTable {

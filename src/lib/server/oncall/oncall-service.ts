@@ -39,6 +39,8 @@ export interface MemberInfo {
 interface PagedTarget {
   channelId: string;
   member: MemberInfo | null;
+  /** The member's user id (none for a channel). */
+  userId: string | null;
 }
 
 export interface OncallServiceDeps {
@@ -515,7 +517,11 @@ export class OncallService {
         const person = await this.personOf(incident.workspaceId, target, this.now());
         const member = person === null ? undefined : members.get(person);
         if (target.type !== 'channel' && !member) continue;
-        targets.push({ channelId: target.channelId, member: member ?? null });
+        targets.push({
+          channelId: target.channelId,
+          member: member ?? null,
+          userId: member ? person : null
+        });
       }
       paged += await this.deps.alerts.transaction(incident.integrationId, (tx, trx) =>
         this.takeStep(tx, trx, due, policy!, targets)
@@ -556,6 +562,8 @@ export class OncallService {
       return 0;
     }
     const paged: string[] = [];
+    // Who was paged, by user id: the on-call load per person of the reports (docs/kpis.md).
+    const pagedUsers: string[] = [];
     for (const [index, target] of targets.entries()) {
       const key = `escalation:${due.incidentId}:${escalation.round}:${escalation.nextStep}:${index}`;
       const name = target.member ? target.member.name || target.member.email : null;
@@ -570,12 +578,13 @@ export class OncallService {
         }
       });
       paged.push(name ?? `channel:${target.channelId}`);
+      if (target.userId !== null) pagedUsers.push(target.userId);
     }
     await tx.addEvent(incident.workspaceId, due.incidentId, {
       at,
       type: 'escalated',
       actor: null,
-      data: { step: escalation.nextStep + 1, paged }
+      data: { step: escalation.nextStep + 1, paged, pagedUsers }
     });
     const nextStep = escalation.nextStep + 1;
     const next = policy.steps[nextStep];

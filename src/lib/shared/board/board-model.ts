@@ -815,7 +815,11 @@ function writeMove(
   if (category === 'done') {
     const doneAt = readString(map, 'doneAt');
     map.set('doneAt', previousCategory === 'done' && doneAt !== null ? doneAt : now);
-    if (kind === 'incident' && readString(map, 'resolvedAt') === null) map.set('resolvedAt', now);
+    // The first completion of an incident or a plain task: throughput counts a task once, then
+    // (reports and runboard_tasks_done_total alike), however often it leaves done and returns.
+    if ((kind === 'incident' || kind === 'task') && readString(map, 'resolvedAt') === null) {
+      map.set('resolvedAt', now);
+    }
   } else {
     map.set('doneAt', null);
   }
@@ -881,7 +885,10 @@ export function createTask(
     map.set('updatedAt', now);
     map.set('startedAt', column.category === 'todo' ? null : now);
     map.set('acknowledgedAt', null);
-    map.set('resolvedAt', column.category === 'done' && kind === 'incident' ? now : null);
+    map.set(
+      'resolvedAt',
+      column.category === 'done' && (kind === 'incident' || kind === 'task') ? now : null
+    );
     map.set('doneAt', column.category === 'done' ? now : null);
     map.set('archivedAt', null);
     const linkSet = new Y.Map<unknown>();

@@ -154,7 +154,10 @@ export const taskSchema = z
       .describe('When the incident was first acknowledged.'),
     resolvedAt: isoDateTimeSchema
       .nullable()
-      .describe('When the incident was first resolved (entered a done column).'),
+      .describe(
+        'When the incident or plain task was first resolved (first entered a done column); ' +
+          'kept when it leaves done.'
+      ),
     doneAt: isoDateTimeSchema
       .nullable()
       .describe('When the task entered a done column; cleared when it leaves.'),

@@ -9,8 +9,12 @@ import { FINAL_CHANGE_STATES } from '../changes/schema';
 import { FINAL_RUN_STATES } from '../automation/schema';
 import { SEVERITIES } from '../alerts/schema';
 
-/** Bumped whenever a definition's meaning changes (not for wording fixes). */
-export const KPI_DEFINITIONS_VERSION = 1;
+/**
+ * Bumped whenever a definition's meaning changes (not for wording fixes). 2: throughput and
+ * `runboard_tasks_done_total` count a task once, at its first completion; the reports group
+ * MTTA and MTTR by the severity recorded at the event, as the metrics do.
+ */
+export const KPI_DEFINITIONS_VERSION = 2;
 
 export type KpiMetricType = 'counter' | 'gauge' | 'histogram';
 
@@ -186,17 +190,20 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     type: 'counter',
     unit: '1',
     labels: ['workspace'],
-    start: 'a plain task (not an incident or change card) is moved to done',
+    start: 'a plain task (not an incident or change card) is done for the first time',
     stop: null,
     includesOpen: false,
     statistic: 'count',
     text: {
       en:
-        'Tasks done (throughput): plain tasks moved to the done column; incident and change ' +
-        'cards are not counted; a task moved to done again counts again.',
+        'Tasks done (throughput): plain tasks done for the first time (first moved to a done ' +
+        'column, or created in one), each counted once then, on the board or archived; a task ' +
+        'moved out of done and back is not counted again; incident and change cards are not ' +
+        'counted.',
       'zh-CN':
-        '完成的任务（吞吐量）：移入“已完成”列的普通任务，不含事件卡和变更卡；再次移入已完成' +
-        '会再计一次。'
+        '完成的任务（吞吐量）：首次完成的普通任务（首次移入或直接创建在“已完成”类列中），每个' +
+        '任务在那时计一次，无论仍在看板上还是已归档；移出已完成后再移回不再重复计数；不含事件卡' +
+        '和变更卡。'
     }
   },
   {
@@ -377,35 +384,18 @@ const REPORT_ONLY: readonly ReportFigureDefinition[] = [
     }
   },
   {
-    id: 'throughput',
-    metric: null,
-    unit: '1',
-    start: 'a plain task is done (its last move to done) in the range',
-    stop: null,
-    includesOpen: false,
-    statistic: 'count',
-    text: {
-      en:
-        'Throughput: plain tasks whose done time (their last move to done) is in the range, on ' +
-        'the board or archived; incident and change cards are not counted.',
-      'zh-CN':
-        '吞吐量：完成时间（最后一次移入已完成）在范围内的普通任务数，包括看板上和已归档的；' +
-        '不含事件卡和变更卡。'
-    }
-  },
-  {
     id: 'cycle_time',
     metric: null,
     unit: 'seconds',
     start: 'a plain task first enters an in-progress column',
-    stop: 'it is done (in the range)',
+    stop: 'its first completion (in the range)',
     includesOpen: false,
     statistic: 'mean, median and p90',
     text: {
       en:
-        'Cycle time: seconds from a plain task being started to it being done, of the tasks ' +
-        'done in the range that were started; incident and change cards are not counted.',
-      'zh-CN': '周期时间：范围内完成且开始过的普通任务从开始到完成的秒数；不含事件卡和变更卡。'
+        'Cycle time: seconds from a plain task being started to its first completion, of the ' +
+        'tasks counted in throughput that were started; incident and change cards are not counted.',
+      'zh-CN': '周期时间：计入吞吐量且开始过的普通任务从开始到首次完成的秒数；不含事件卡和变更卡。'
     }
   },
   {
@@ -434,6 +424,128 @@ const REPORT_ONLY: readonly ReportFigureDefinition[] = [
     text: {
       en: 'Overdue: plain tasks on the board due before the end of the range and not done by then.',
       'zh-CN': '逾期：看板上截止时间早于范围结束、到那时尚未完成的普通任务数。'
+    }
+  },
+  {
+    id: 'sla_breaches',
+    metric: null,
+    unit: '1',
+    start: 'a plain task falls due in the range',
+    stop: 'its first completion',
+    includesOpen: true,
+    statistic: 'count',
+    text: {
+      en:
+        'SLA breaches: plain tasks due in the range (their due time is the SLA Runboard ' +
+        'records) that were not completed by their due time: completed after it, or not ' +
+        'completed by the end of the range; breach rate = breaches / tasks due in the range.',
+      'zh-CN':
+        'SLA 违约：截止时间（Runboard 记录的 SLA）在范围内、却未在截止前完成的普通任务数：' +
+        '晚于截止才完成的，或到范围结束仍未完成的；违约率 = 违约数 / 范围内到期的任务数。'
+    }
+  },
+  {
+    id: 'alert_noise',
+    metric: null,
+    unit: '1',
+    start: 'incident opened in the range',
+    stop: null,
+    includesOpen: true,
+    statistic: 'ratio',
+    text: {
+      en:
+        'Alert noise: alert occurrences that joined the incidents opened in the range, per ' +
+        'incident (mean); open incidents count with the alerts they have so far.',
+      'zh-CN':
+        '告警噪声：范围内打开的事件平均每个关联的告警实例数；未解决的事件按目前已关联的告警计。'
+    }
+  },
+  {
+    id: 'auto_resolved',
+    metric: null,
+    unit: 'ratio',
+    start: 'incident opened in the range',
+    stop: 'its final resolution, before the end of the range',
+    includesOpen: false,
+    statistic: 'ratio',
+    text: {
+      en:
+        'Auto-resolved share: of the incidents opened in the range and resolved by its end, ' +
+        'those resolved automatically (their alerts resolved) without anyone acknowledging ' +
+        'them before; an acknowledgement after the resolution does not count; open incidents ' +
+        'are not counted.',
+      'zh-CN':
+        '自动恢复占比：范围内打开且在范围结束前解决的事件中，未经任何人确认即自动解决（告警' +
+        '恢复）的比例；解决之后的确认不算；未解决的事件不计入。'
+    }
+  },
+  {
+    id: 'flapping',
+    metric: null,
+    unit: '1',
+    start: 'incident opened in the range',
+    stop: 'its first reopen, before the end of the range',
+    includesOpen: true,
+    statistic: 'count',
+    text: {
+      en:
+        'Flapping: incidents opened in the range that were reopened (resolved, then firing ' +
+        'again) at least once before its end, open or not; share = flapping / opened.',
+      'zh-CN':
+        '反复（抖动）：范围内打开、在范围结束前至少被重新打开一次（解决后再次告警）的事件数，' +
+        '不论现在是否解决；占比 = 抖动事件 / 打开的事件。'
+    }
+  },
+  {
+    id: 'oncall_load',
+    metric: null,
+    unit: '1',
+    start: 'an escalation step pages a person in the range',
+    stop: null,
+    includesOpen: true,
+    statistic: 'count',
+    text: {
+      en:
+        'On-call load: pages sent to each person by escalation steps in the range (one per ' +
+        'person and step; channels are not people), and night pages, those sent between 22:00 ' +
+        "and 07:00 in the report's time zone.",
+      'zh-CN':
+        '值班负担：范围内各升级步骤呼叫每个人的次数（每人每步一次；频道不算人），以及夜间呼叫，' +
+        '即在报表时区 22:00 至次日 07:00 之间发出的呼叫。'
+    }
+  },
+  {
+    id: 'deployment_frequency',
+    metric: null,
+    unit: '1',
+    start: 'a change is completed in the range',
+    stop: null,
+    includesOpen: false,
+    statistic: 'ratio',
+    text: {
+      en:
+        'Deployment frequency (DORA): changes completed in the range per day of the range ' +
+        '(failed, rolled back, cancelled and rejected changes are not deployments).',
+      'zh-CN':
+        '部署频率（DORA）：范围内平均每天完成的变更数（失败、回滚、取消和驳回的变更不算部署）。'
+    }
+  },
+  {
+    id: 'time_to_restore',
+    metric: null,
+    unit: 'seconds',
+    start: 'an incident caused by a change opens (in the range)',
+    stop: 'its final resolution, before the end of the range',
+    includesOpen: false,
+    statistic: 'median and mean',
+    text: {
+      en:
+        'Time to restore service (DORA): seconds from the opening to the final resolution of ' +
+        'the incidents opened in the range that are marked as caused by a change (median); ' +
+        'open incidents are not counted. MTTR covers all incidents.',
+      'zh-CN':
+        '服务恢复时间（DORA）：范围内打开、被标记为由变更引起的事件从打开到最终解决的秒数' +
+        '（中位数）；未解决的事件不计入。MTTR 则涵盖所有事件。'
     }
   },
   {
@@ -471,13 +583,14 @@ function fromMetric(id: string, metricId: string, statistic: ReportFigureDefinit
 /**
  * Every figure of the reports: MTTA, MTTR and the change and run counts share their metric's
  * definition text (the HELP line), so the API, /metrics and docs say the same thing. Throughput
- * is report-only: the metric counts each move to done, the report each task by its done time.
+ * names runboard_tasks_done_total: both count a task once, at its first completion.
  */
 export const REPORT_FIGURES: readonly ReportFigureDefinition[] = [
   fromMetric('mtta', 'mtta', 'mean, median and p90'),
   fromMetric('mttr', 'mttr', 'mean, median and p90'),
   fromMetric('changes_finished', 'changes_finished', 'count'),
   fromMetric('automation_runs', 'automation_runs', 'count'),
+  fromMetric('throughput', 'tasks_done', 'count'),
   ...REPORT_ONLY
 ];
 

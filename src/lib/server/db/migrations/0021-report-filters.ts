@@ -1,0 +1,20 @@
+/**
+ * What the reports' new figures read by (reports/reports-store.ts, docs/kpis.md):
+ * - `task_cards.resolved_at`: when a card first entered a done column (the card's `resolvedAt`;
+ *   plain tasks carry it too from now on), so throughput counts each task once, at its first
+ *   completion, as the counter `runboard_tasks_done_total` does; filled from the card JSON;
+ * - incident timeline events by workspace, type and time (pages of escalations and reopens in
+ *   a range);
+ * - alert occurrences by workspace and first arrival (alerts received per bucket).
+ */
+import type { DialectSql } from '../dialect';
+
+export const sql = (d: DialectSql) => `
+ALTER TABLE task_cards ADD COLUMN resolved_at TEXT;
+UPDATE task_cards SET resolved_at = ${
+  d.name === 'postgres' ? `card::json ->> 'resolvedAt'` : `json_extract(card, '$.resolvedAt')`
+};
+CREATE INDEX task_cards_by_resolution ON task_cards (workspace_id, resolved_at);
+CREATE INDEX incident_events_by_type ON incident_events (workspace_id, type, at);
+CREATE INDEX alert_occurrences_by_arrival ON alert_occurrences (workspace_id, first_received_at);
+`;
