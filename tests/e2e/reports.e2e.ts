@@ -140,6 +140,8 @@ async function openReports(browser: Browser, locale: 'en' | 'zh-CN'): Promise<Pa
 async function clickBar(page: Page, chartId: string, colorVar: string): Promise<void> {
   const chart = page.getByTestId(`chart-${chartId}`).getByTestId('report-chart-canvas');
   await expect(chart.locator('svg path').first()).toBeAttached();
+  // Mouse clicks land only inside the viewport.
+  await chart.scrollIntoViewIfNeeded();
   const box = await chart.evaluate((element, name) => {
     const probe = document.createElement('span');
     probe.style.color = `var(--${name})`;

@@ -91,7 +91,9 @@ export const reportSchema = z.looseObject({
   series: z
     .object({ bucket: z.enum(['day', 'week', 'month']), points: z.array(seriesPointSchema) })
     .optional(),
-  previous: previousSchema.optional()
+  previous: previousSchema.optional(),
+  /** Keys of `figures` the filters could not narrow. */
+  unfiltered: z.array(z.string()).optional()
 });
 export type Report = z.infer<typeof reportSchema>;
 export type ReportFigure = z.infer<typeof figureSchema>;
@@ -107,10 +109,8 @@ export const reportItemSchema = z.looseObject({
 });
 export type ReportItem = z.infer<typeof reportItemSchema>;
 
-export const reportItemsSchema = z.looseObject({
-  items: z.array(reportItemSchema),
-  nextCursor: z.string().nullable().default(null)
-});
+/** A page of `GET reports/items`: the items (paged by `offset` and `limit`). */
+export const reportItemsSchema = z.array(reportItemSchema);
 
 /** How a figure is shown: a duration, a share, a count, or a ratio such as alerts per incident. */
 export type FigureFormat = 'duration' | 'percent' | 'count' | 'decimal';
@@ -270,6 +270,8 @@ export interface DrillTarget {
   /** Bucket start (ISO) or group value. */
   key: string;
   drill: 'bucket' | 'group';
+  /** Which grouping `key` names (group drill-downs). */
+  groupBy: 'severity' | 'service' | 'team' | null;
   /** What was clicked, as the chart labels it. */
   title: string;
 }

@@ -10,6 +10,8 @@ export const reportsPage = {
   'reportsPage.help': 'How {figure} is defined',
   'reportsPage.limited':
     'This server does not support filters and comparison with the previous period yet: the figures shown are for the whole workspace.',
+  'reportsPage.unfiltered':
+    'The filters do not apply to: {figures}. These show the whole workspace.',
   'reportsPage.noSeries':
     'This server does not give figures per day, week or month yet, so only the charts by group are shown.',
   'reportsPage.error.title': 'The figures could not be loaded',

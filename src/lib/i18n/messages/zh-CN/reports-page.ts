@@ -12,6 +12,7 @@ export const reportsPage = {
   'reportsPage.print': '打印',
   'reportsPage.help': '{figure} 的定义',
   'reportsPage.limited': '当前服务器尚不支持筛选和与上一周期对比，下面显示的是整个工作区的指标。',
+  'reportsPage.unfiltered': '筛选条件不适用于：{figures}。这些指标显示的是整个工作区的数据。',
   'reportsPage.noSeries': '当前服务器尚不提供按日、周或月的指标，因此只显示按分组的图表。',
   'reportsPage.error.title': '无法加载指标',
   'reportsPage.empty.title': '该时间范围内暂无数据',
