@@ -288,6 +288,7 @@ async function drawOnce(browser, baseURL, storageState) {
         drawnMs: mark?.startTime ?? NaN,
         fetchStartMs: fetched?.startTime ?? NaN,
         apiMs: api ? api.responseEnd - api.startTime : NaN,
+        apiEndMs: api ? api.responseEnd : NaN,
         charts: document.querySelectorAll('[data-testid="report-chart-canvas"]').length,
         buckets: document.querySelectorAll('[data-testid="chart-flow"] svg path').length
       };
@@ -355,7 +356,8 @@ export async function runReportsBench(argv) {
       runs.push(m);
       log(
         `    load ${i + 1}: charts drawn ${fmt(m.drawnMs)} ms after navigation start ` +
-          `(report asked at ${fmt(m.fetchStartMs)} ms, API ${fmt(m.apiMs)} ms; ${m.charts} charts)`
+          `(report asked at ${fmt(m.fetchStartMs)} ms, API ${fmt(m.apiMs)} ms, charts drawn ` +
+          `${fmt(m.drawnMs - m.apiEndMs)} ms after its answer; ${m.charts} charts)`
       );
     }
     const drawn = runs.map((r) => r.drawnMs);
@@ -365,6 +367,12 @@ export async function runReportsBench(argv) {
       apiMs: {
         p50: quantile(
           runs.map((r) => r.apiMs),
+          0.5
+        )
+      },
+      afterApiMs: {
+        p50: quantile(
+          runs.map((r) => r.drawnMs - r.apiEndMs),
           0.5
         )
       },
@@ -399,7 +407,8 @@ export async function runReportsBench(argv) {
             `< ${TARGETS.drawnMs} ms`,
             ok ? 'PASS' : 'FAIL'
           ],
-          ['  of which GET reports/kpis, median', `${fmt(r.apiMs.p50)} ms`, '-', 'info']
+          ['  of which GET reports/kpis, median', `${fmt(r.apiMs.p50)} ms`, '-', 'info'],
+          ['  answer → charts drawn, median', `${fmt(r.afterApiMs.p50)} ms`, '-', 'info']
         ]
       )
     );
