@@ -6,7 +6,7 @@
  * the headline figures shown are the API's for the same range, clicking the incidents bar
  * opens the drill-down listing that incident (linked to its page), the CSV download holds the
  * figures, and print emulation hides the app bar, the workspace tabs and the filters.
- * With RUNBOARD_SCREENSHOTS=1 it also writes docs/screenshots/reports-{en-light,zh-dark}.png.
+ * With RUNBOARD_SCREENSHOTS=1 it also writes docs/screenshots/reports-en-{light,dark}.png.
  */
 import { readFileSync } from 'node:fs';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
@@ -264,15 +264,21 @@ for (const locale of ['en', 'zh-CN'] as const) {
     await page.emulateMedia({ media: 'screen' });
     await expect(page.getByTestId('report-filters')).toBeVisible();
 
-    if (process.env.RUNBOARD_SCREENSHOTS) {
-      const dark = locale === 'zh-CN';
-      await page.emulateMedia({ colorScheme: dark ? 'dark' : 'light' });
+    // Docs screenshots (light and dark) from the English page: this machine has no CJK font,
+    // so a Chinese screenshot would show empty boxes.
+    if (process.env.RUNBOARD_SCREENSHOTS && locale === 'en') {
       await page.setViewportSize({ width: 1280, height: 1400 });
-      await page.waitForTimeout(500);
-      await page.screenshot({
-        path: `docs/screenshots/reports-${locale === 'en' ? 'en-light' : 'zh-dark'}.png`,
-        fullPage: true
-      });
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        // The charts redraw in the scheme's colours on the media change, within a frame or two.
+        await page.evaluate(
+          () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))
+        );
+        await page.screenshot({
+          path: `docs/screenshots/reports-en-${scheme}.png`,
+          fullPage: true
+        });
+      }
     }
   });
 }

@@ -171,10 +171,15 @@ export function chartSpecs(
   };
   const mttaGroups = groupsOf('mtta') ?? {};
   const mttrGroups = groupsOf('mttr') ?? {};
+  // Groups with something measured (the API lists every severity, also those without any).
+  const measured = (key: string) =>
+    (mttaGroups[key]?.count ?? 0) > 0 || (mttrGroups[key]?.count ?? 0) > 0;
   const groupKeys =
     options.group === 'severity'
-      ? SEVERITIES.filter((s) => s in mttaGroups || s in mttrGroups)
-      : [...new Set([...Object.keys(mttaGroups), ...Object.keys(mttrGroups)])].sort();
+      ? SEVERITIES.filter(measured)
+      : [...new Set([...Object.keys(mttaGroups), ...Object.keys(mttrGroups)])]
+          .filter(measured)
+          .sort();
   specs.push({
     id: 'groups',
     categories: groupKeys.map(options.groupLabel),

@@ -32,7 +32,8 @@ export function formatDuration(seconds: number, locale: string): string {
     style: 'unit',
     unit,
     unitDisplay: 'short',
-    maximumFractionDigits: 1
+    // Sub-10-second values keep two decimals, so an axis of small durations is not all "0 sec".
+    maximumFractionDigits: abs < 10 ? 2 : 1
   }).format(seconds / divisor);
 }
 
