@@ -9,7 +9,14 @@
  * With RUNBOARD_SCREENSHOTS=1 it also writes docs/screenshots/reports-en-{light,dark}.png.
  */
 import { readFileSync } from 'node:fs';
-import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import {
+  expect,
+  test,
+  type APIResponse,
+  type Browser,
+  type BrowserContext,
+  type Page
+} from '@playwright/test';
 import { resolveRange, viewFromQuery } from '../../src/lib/reports/report-range';
 import { apiAs, e2eAccounts, newWorkspace, signedIn } from './fixtures';
 
@@ -33,7 +40,7 @@ async function seed(): Promise<void> {
   ws = await newWorkspace('reports');
   const api = await apiAs(e2eAccounts().owner);
   const base = `/api/v1/workspaces/${ws}`;
-  const ok = async (reply: Promise<import('@playwright/test').APIResponse>, status = 200) => {
+  const ok = async (reply: Promise<APIResponse>, status = 200) => {
     const got = await reply;
     expect(got.status(), await got.text()).toBe(status);
     return (await got.json().catch(() => ({}))) as Json;

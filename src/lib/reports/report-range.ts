@@ -200,10 +200,12 @@ export interface ResolvedRange {
  */
 export function resolveRange(view: ReportView, now: number, fallbackZone: string): ResolvedRange {
   const timeZone = view.timeZone ?? fallbackZone;
-  let { fromDay, toDay } =
+  const days =
     view.range === 'custom' && view.fromDay !== null && view.toDay !== null
       ? { fromDay: view.fromDay, toDay: view.toDay }
       : presetDays(view.range === 'custom' ? DEFAULT_PRESET : view.range, dayIn(now, timeZone));
+  const toDay = days.toDay;
+  let fromDay = days.fromDay;
   if (daysBetween(fromDay, toDay) + 1 > MAX_RANGE_DAYS)
     fromDay = addDays(toDay, 1 - MAX_RANGE_DAYS);
   return {
