@@ -91,20 +91,40 @@ describe('reports/kpis and /metrics agree', () => {
       call('POST', `${base}/integrations`, { type: 'alertmanager', name: 'Prod' }),
       201
     );
-    const payload = readFileSync('tests/fixtures/alerts/alertmanager-firing.json', 'utf8');
-    const delivered = await fetch(`${app.baseUrl}${integration['hookPath'] as string}`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${integration['secret'] as string}`,
-        'content-type': 'application/json'
-      },
-      body: payload
-    });
+    // The group fires as a warning; after the acknowledgement a third alert of the group fires
+    // as critical, so the incident is a warning when acknowledged and critical when resolved:
+    // both sources group MTTA and MTTR by the severity at the event.
+    const payload = JSON.parse(
+      readFileSync('tests/fixtures/alerts/alertmanager-firing.json', 'utf8')
+    ) as { alerts: { labels: Record<string, string>; fingerprint: string }[] } & Record<
+      string,
+      unknown
+    >;
+    for (const alert of payload.alerts) alert.labels['severity'] = 'warning';
+    (payload['commonLabels'] as Record<string, string>)['severity'] = 'warning';
+    const deliver = (body: unknown) =>
+      fetch(`${app.baseUrl}${integration['hookPath'] as string}`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${integration['secret'] as string}`,
+          'content-type': 'application/json'
+        },
+        body: JSON.stringify(body)
+      });
+    const delivered = await deliver(payload);
     expect(delivered.status).toBe(200);
     const { opened } = (await delivered.json()) as { opened: string[] };
     expect(opened).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 1500));
     await ok(call('POST', `${base}/incidents/${opened[0]}/acknowledge`, {}));
+    const third = {
+      ...structuredClone(payload.alerts[0]!),
+      fingerprint: 'aa00aa00aa00aa00',
+      labels: { ...payload.alerts[0]!.labels, instance: 'db-3:9100', severity: 'critical' }
+    };
+    expect((await deliver({ ...payload, alerts: [...payload.alerts, third] })).status).toBe(200);
+    const raised = await ok(call('GET', `${base}/incidents/${opened[0]}`));
+    expect(raised['severity']).toBe('critical');
     await new Promise((r) => setTimeout(r, 500));
     await ok(call('POST', `${base}/incidents/${opened[0]}/resolve`, {}));
 
@@ -163,11 +183,14 @@ describe('reports/kpis and /metrics agree', () => {
     }[];
     const column = (category: string) => columns.find((c) => c.category === category)!.id;
     const task = await ok(call('POST', `${base}/tasks`, { title: 'Patch the VPN gateway' }), 201);
-    for (const category of ['in_progress', 'done']) {
+    // Done, moved out of done and back in: one task done, in both sources (its first completion).
+    for (const category of ['in_progress', 'done', 'in_progress', 'done']) {
       await ok(
         call('PATCH', `${base}/tasks/${task['id'] as string}`, { status: column(category) })
       );
     }
+    // The counter is told within the board transaction of each move: it is final here.
+    expect(sum(await samples('runboard_tasks_done_total'))).toBe(1);
 
     const to = new Date(Date.now() + 3_600_000).toISOString();
     // The card mirror and the activity recorder follow the board document: wait for both.
@@ -185,6 +208,46 @@ describe('reports/kpis and /metrics agree', () => {
       call('GET', `${base}/reports/kpis?from=${from}&to=${to}`, undefined, 'viewer')
     );
     const figures = report['figures'] as Record<string, Record<string, unknown>>;
+
+    // Severity at the event, in both: acknowledged as a warning, resolved as critical.
+    const ackCounts = await samples('runboard_incident_acknowledge_seconds_count');
+    const resolveCounts = await samples('runboard_incident_resolve_seconds_count');
+    expect(Object.fromEntries(ackCounts)).toEqual({ 'severity=warning': 1 });
+    expect(Object.fromEntries(resolveCounts)).toEqual({ 'severity=critical': 1 });
+    const mttaBy = figures['mtta']!['bySeverity'] as Record<string, { count: number }>;
+    const mttrBy = figures['mttr']!['bySeverity'] as Record<string, { count: number }>;
+    for (const severity of ['critical', 'high', 'warning', 'info']) {
+      expect(mttaBy[severity]!.count, severity).toBe(ackCounts.get(`severity=${severity}`) ?? 0);
+      expect(mttrBy[severity]!.count, severity).toBe(
+        resolveCounts.get(`severity=${severity}`) ?? 0
+      );
+    }
+    // The drill-down lists what the figures counted.
+    const items = async (figure: string) =>
+      (await ok(
+        call(
+          'GET',
+          `${base}/reports/items?figure=${figure}&from=${from}&to=${to}`,
+          undefined,
+          'viewer'
+        )
+      )) as unknown as { id: string; url: string; type: string }[];
+    const doneItems = await items('throughput');
+    expect(doneItems.map((i) => i.id)).toEqual([task['id']]);
+    expect(doneItems[0]!.url).toMatch(new RegExp(`^/w/${WS}/tasks/`));
+    expect((await items('mttr')).map((i) => i.id)).toEqual([opened[0]]);
+    expect(await items('automation_runs')).toHaveLength(3);
+    const critical = await ok(
+      call('GET', `${base}/reports/kpis?from=${from}&to=${to}&severity=critical&compare=previous`)
+    );
+    expect(critical['incidents']).toBe(1);
+    expect(critical['unfiltered']).toContain('throughput');
+    expect((critical['previous'] as Record<string, unknown>)['incidents']).toBe(0);
+    expect(
+      (await ok(call('GET', `${base}/reports/kpis?from=${from}&to=${to}&severity=info`)))[
+        'incidents'
+      ]
+    ).toBe(0);
 
     const ackSum = sum(await samples('runboard_incident_acknowledge_seconds_sum'));
     const ackCount = sum(await samples('runboard_incident_acknowledge_seconds_count'));
@@ -235,7 +298,9 @@ describe('reports/kpis and /metrics agree', () => {
       'from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z',
       'from=yesterday&to=2026-01-01T00:00:00Z',
       'to=2026-01-01T00:00:00Z',
-      'from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z&timeZone=Mars/Olympus'
+      'from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z&timeZone=Mars/Olympus',
+      'from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z&severity=dire',
+      'from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z&compare=next'
     ]) {
       const reply = await kpis(query);
       expect(reply.status, `${query}: ${reply.text}`).toBe(400);
@@ -244,5 +309,17 @@ describe('reports/kpis and /metrics agree', () => {
       (await kpis('from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z&timeZone=Asia/Shanghai'))
         .status
     ).toBe(200);
+    const items = (query: string) => call('GET', `${base}/reports/items?${query}`);
+    expect(
+      (await items('figure=nope&from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z')).status
+    ).toBe(400);
+    expect(
+      (await items('figure=mttr&from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z')).status
+    ).toBe(400);
+    const empty = await items(
+      'figure=mttr&from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z&limit=5'
+    );
+    expect(empty.status).toBe(200);
+    expect(empty.body).toEqual([]);
   });
 });

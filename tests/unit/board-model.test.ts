@@ -429,8 +429,9 @@ describe('createTask', () => {
     const doc = newBoard();
     const started = createTask(doc, { title: 'A', status: 'in-progress' }, { now: at(1) });
     expect(started).toMatchObject({ startedAt: iso(1), doneAt: null, resolvedAt: null });
+    // A plain task created done is completed for the first time then (throughput counts it once).
     const done = createTask(doc, { title: 'B', status: 'done' }, { now: at(2) });
-    expect(done).toMatchObject({ doneAt: iso(2), resolvedAt: null });
+    expect(done).toMatchObject({ doneAt: iso(2), resolvedAt: iso(2) });
     const incident = createTask(
       doc,
       { title: 'C', kind: 'incident', status: 'done' },
@@ -722,11 +723,17 @@ describe('moveTask', () => {
       resolvedAt: iso(4)
     });
 
+    // A plain task keeps its first completion too: moved out and back, it is not done anew.
     const task = createTask(doc, { title: 'plain' }, { now: at(0) });
     expect(moveTask(doc, task.id, { status: 'done' }, { now: at(8) })).toMatchObject({
       doneAt: iso(8),
-      resolvedAt: null,
+      resolvedAt: iso(8),
       startedAt: null
+    });
+    moveTask(doc, task.id, { status: 'todo' }, { now: at(9) });
+    expect(moveTask(doc, task.id, { status: 'done' }, { now: at(10) })).toMatchObject({
+      doneAt: iso(10),
+      resolvedAt: iso(8)
     });
   });
 

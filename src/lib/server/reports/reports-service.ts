@@ -206,6 +206,19 @@ const CHANGE_OUTCOMES = ['completed', 'failed', 'rolled_back', 'cancelled', 'rej
 const RUN_STATES = ['succeeded', 'failed', 'timed_out', 'cancelled', 'interrupted'] as const;
 const DAY_MS = 86_400_000;
 
+/** The figures whose items the series is built from. */
+const SERIES_FIGURES: ReadonlySet<DrillDownFigure> = new Set<DrillDownFigure>([
+  'incidents',
+  'mtta',
+  'mttr',
+  'changes_finished',
+  'change_failure_rate',
+  'throughput',
+  'cycle_time',
+  'automation_runs',
+  'automation_success_rate'
+]);
+
 /** Figures whose items the drill-down lists (kpi-definitions.ts ids). */
 export const DRILL_DOWN_FIGURES = [
   'mtta',
@@ -330,6 +343,8 @@ interface Rows {
   changes: ReportChange[];
   runs: ReportRun[];
   tasks: ReportTask[];
+  /** The live board's levels at `to`, counted by the database (null: count them from `tasks`). */
+  levels: { workInProgress: number; overdue: number } | null;
   pages: { incidentId: string; at: string; person: string; incident: ReportIncident | null }[];
 }
 
@@ -377,7 +392,8 @@ export class ReportsService {
     report.figures.alertNoise.alertsReceived = alerts.reduce((sum, n) => sum + n, 0);
     if (query.compare === 'previous') {
       const prevFrom = new Date(fromMs - (toMs - fromMs)).toISOString();
-      const prev = this.compute(await this.read(scope, prevFrom, from), prevFrom, from, timeZone);
+      const prevRows = await this.read(scope, prevFrom, from);
+      const prev = this.compute(prevRows, prevFrom, from, timeZone, 'en', new Set());
       const r = prev.report;
       report.previous = {
         from: prevFrom,
@@ -406,8 +422,11 @@ export class ReportsService {
     const from = new Date(query.from).toISOString();
     const to = new Date(query.to).toISOString();
     const timeZone = query.timeZone ?? 'UTC';
-    const pass = this.compute(await this.read(scope, from, to), from, to, timeZone);
-    let counted = pass.counted.get(query.figure as DrillDownFigure) ?? [];
+    const figure = query.figure as DrillDownFigure;
+    const levelRows = figure === 'work_in_progress' || figure === 'overdue';
+    const rows = await this.read(scope, from, to, levelRows);
+    const pass = this.compute(rows, from, to, timeZone, 'en', new Set([figure]));
+    let counted = pass.counted.get(figure) ?? [];
     if (query.bucket !== undefined) {
       const fromMs = Date.parse(from);
       const toMs = Date.parse(to);
@@ -436,7 +455,12 @@ export class ReportsService {
   }
 
   /** Reads the rows of [from, to), filtered. */
-  private async read(scope: ReportScope, from: string, to: string): Promise<Rows> {
+  private async read(
+    scope: ReportScope,
+    from: string,
+    to: string,
+    levelRows = false
+  ): Promise<Rows> {
     const { store } = this.deps;
     const [opened, resolvedCount, openAtEnd, changes, runs, tasks, pages] = await Promise.all([
       store.incidentsOpened(scope, from, to),
@@ -444,7 +468,7 @@ export class ReportsService {
       store.incidentsOpenAt(scope, to),
       store.changesFinished(scope, from, to),
       store.runsFinished(scope, from, to),
-      store.tasks(scope, from),
+      store.tasks(scope, from, to, levelRows),
       store.pages(scope, from, to)
     ]);
     // The live board and the archive: each task once (the archive's copy first).
@@ -463,6 +487,7 @@ export class ReportsService {
       changes,
       runs,
       tasks: all,
+      levels: tasks.levels,
       pages: pages.map((page) => ({ ...page, incident: byId.get(page.incidentId) ?? null }))
     };
   }
@@ -473,7 +498,8 @@ export class ReportsService {
     from: string,
     to: string,
     timeZone: string,
-    locale: ReportLocale = 'en'
+    locale: ReportLocale = 'en',
+    wanted: ReadonlySet<DrillDownFigure> = SERIES_FIGURES
   ): Pass {
     const fromMs = Date.parse(from);
     const toMs = Date.parse(to);
@@ -486,8 +512,10 @@ export class ReportsService {
       };
     };
     const counted = new Map<DrillDownFigure, Counted[]>(DRILL_DOWN_FIGURES.map((f) => [f, []]));
-    const count = (f: DrillDownFigure, item: Counted['item'], groups: Counted['groups'] = {}) =>
-      counted.get(f)!.push({ item, groups });
+    // Only the lists asked for are kept (the series' figures, or the drill-down's one).
+    const count = (f: DrillDownFigure, item: Counted['item'], groups: Counted['groups'] = {}) => {
+      if (wanted.has(f)) counted.get(f)!.push({ item, groups });
+    };
 
     // Incidents: one pass.
     const ack: number[] = [];
@@ -644,40 +672,45 @@ export class ReportsService {
     let overdue = 0;
     let due = 0;
     let breached = 0;
+    // Times are ISO strings in UTC of one form (as stored and as `from`/`to`), which compare as
+    // the instants they name: no parsing per task on a board of 100,000.
     for (const task of rows.tasks) {
-      const ref = { type: 'task' as const, id: task.id, key: task.key, title: task.title };
       const completed = completedAt(task);
-      if (within(completed, fromMs, toMs)) {
+      const ref = () => ({ type: 'task' as const, id: task.id, key: task.key, title: task.title });
+      if (completed !== null && completed >= from && completed < to) {
         throughput += 1;
         const day = dayOf(completed);
         byDay.set(day, (byDay.get(day) ?? 0) + 1);
         const s = task.startedAt !== null ? seconds(task.startedAt, completed) : null;
-        count('throughput', { ...ref, at: completed, valueSeconds: s });
+        count('throughput', { ...ref(), at: completed, valueSeconds: s });
         if (s !== null) {
           cycle.push(s);
-          count('cycle_time', { ...ref, at: completed, valueSeconds: s });
+          count('cycle_time', { ...ref(), at: completed, valueSeconds: s });
         }
       }
-      if (!before(task.doneAt, toMs)) {
-        if (before(task.startedAt, toMs)) {
+      const { doneAt, startedAt, dueAt } = task;
+      if ((rows.levels === null || !task.live) && (doneAt === null || doneAt >= to)) {
+        if (startedAt !== null && startedAt < to) {
           wip += 1;
-          count('work_in_progress', { ...ref, at: task.startedAt, valueSeconds: null });
+          count('work_in_progress', { ...ref(), at: startedAt, valueSeconds: null });
         }
-        if (before(task.dueAt, toMs)) {
+        if (dueAt !== null && dueAt < to) {
           overdue += 1;
-          count('overdue', { ...ref, at: task.dueAt, valueSeconds: null });
+          count('overdue', { ...ref(), at: dueAt, valueSeconds: null });
         }
       }
-      if (within(task.dueAt, fromMs, toMs)) {
+      if (dueAt !== null && dueAt >= from && dueAt < to) {
         due += 1;
-        const dueMs = Date.parse(task.dueAt);
-        const doneMs = completed === null ? null : Date.parse(completed);
-        if (doneMs === null || doneMs > dueMs) {
+        if (completed === null || completed > dueAt) {
           breached += 1;
-          const late = (Math.min(doneMs ?? toMs, toMs) - dueMs) / 1000;
-          count('sla_breaches', { ...ref, at: task.dueAt, valueSeconds: late });
+          const end = completed === null || completed > to ? to : completed;
+          count('sla_breaches', { ...ref(), at: dueAt, valueSeconds: seconds(dueAt, end) });
         }
       }
+    }
+    if (rows.levels !== null) {
+      wip += rows.levels.workInProgress;
+      overdue += rows.levels.overdue;
     }
     const cycleStats = durationStats(cycle);
 

@@ -81,6 +81,8 @@ export interface ReportTask {
   /** The first move to done (kept when the task leaves done); null for older cards. */
   resolvedAt: string | null;
   dueAt: string | null;
+  /** On the live board (else archived). */
+  live: boolean;
 }
 
 /** A page sent to a person by an escalation step. */
@@ -531,34 +533,97 @@ export class ReportsStore {
   }
 
   /**
-   * Plain tasks (kind `task`): the cards of the live board (its mirror, task_cards) that can
-   * count in a figure of a range starting at `from` (not done, done since `from`, or due since
-   * `from`), and the archived tasks finished since `from`. A task is in one or the other. With
-   * a service or label filter the cards are read whole and matched (labels, links to CIs).
+   * Plain tasks (kind `task`) of a range [from, to): the cards of the live board (its mirror,
+   * task_cards) and the archived tasks finished since `from` (a task is in one or the other).
+   *
+   * Without a service or label filter and without `levelRows`, only the live cards that can
+   * count in a figure of the range are read (first completed in it, or due in it), by index,
+   * and the levels at `to` (work in progress, overdue) of the live cards are counted by the
+   * database: a board of 100,000 cards is not read whole. Otherwise every card that is not
+   * done by `from` or is due since `from` is read (and with a filter, parsed and matched).
    */
   async tasks(
     scope: ReportScope,
-    from: string
-  ): Promise<{ live: ReportTask[]; archived: ReportTask[] }> {
+    from: string,
+    to: string,
+    levelRows = false
+  ): Promise<{
+    live: ReportTask[];
+    archived: ReportTask[];
+    levels: { workInProgress: number; overdue: number } | null;
+  }> {
     const { service, labelIds } = scope.filters;
     const byCard = service !== undefined || labelIds !== undefined;
-    // The card's kind and times are columns (migrations 17, 21): the cards are not parsed
-    // unless a filter must look into them.
-    const rows = await this.db
-      .selectFrom('task_cards')
-      .select(['task_id', 'key_upper', 'started_at', 'done_at', 'resolved_at', 'due_at'])
-      .$if(byCard, (qb) => qb.select('card'))
-      .where('workspace_id', '=', scope.workspaceId)
-      .where((eb) => eb.or([eb('kind', '=', 'task'), eb('kind', 'is', null)]))
-      .where((eb) =>
-        eb.or([eb('done_at', 'is', null), eb('done_at', '>=', from), eb('due_at', '>=', from)])
-      )
-      .execute();
+    const narrow = !byCard && !levelRows;
+    const plain = (eb: ExpressionBuilder<RecordsSchema, 'task_cards'>) =>
+      eb.or([eb('kind', '=', 'task'), eb('kind', 'is', null)]);
+    const columns = [
+      'task_id',
+      'key_upper',
+      'started_at',
+      'done_at',
+      'resolved_at',
+      'due_at'
+    ] as const;
+    const cards = () =>
+      this.db
+        .selectFrom('task_cards')
+        .select(columns)
+        .where('workspace_id', '=', scope.workspaceId)
+        .where(plain);
+    type CardRow = Awaited<ReturnType<ReturnType<typeof cards>['execute']>>[number] & {
+      card?: string;
+    };
+    let rows: CardRow[];
+    if (narrow) {
+      // Three range reads, each by its own index (one OR of them is not, on either database).
+      const parts = await Promise.all([
+        cards().where('resolved_at', '>=', from).where('resolved_at', '<', to).execute(),
+        cards()
+          .where('done_at', '>=', from)
+          .where('done_at', '<', to)
+          .where('resolved_at', 'is', null)
+          .execute(),
+        cards().where('due_at', '>=', from).where('due_at', '<', to).execute()
+      ]);
+      const byId = new Map<string, CardRow>();
+      for (const part of parts) for (const row of part) byId.set(row.task_id, row);
+      rows = [...byId.values()];
+    } else {
+      rows = await cards()
+        .$if(byCard, (qb) => qb.select('card'))
+        .where((eb) =>
+          eb.or([eb('done_at', 'is', null), eb('done_at', '>=', from), eb('due_at', '>=', from)])
+        )
+        .execute();
+    }
+    let levels: { workInProgress: number; overdue: number } | null = null;
+    if (narrow) {
+      // Not done by `to` (not in a done column, or done only after it), in one pass over the
+      // index task_cards_levels (migration 21), which holds every column read here.
+      const row = await this.db
+        .selectFrom('task_cards')
+        .select((eb) => [
+          eb.fn
+            .sum<number | string | null>(
+              eb.case().when('started_at', '<', to).then(1).else(0).end()
+            )
+            .as('wip'),
+          eb.fn
+            .sum<number | string | null>(eb.case().when('due_at', '<', to).then(1).else(0).end())
+            .as('overdue')
+        ])
+        .where('workspace_id', '=', scope.workspaceId)
+        .where((eb) => eb.or([eb('done_at', 'is', null), eb('done_at', '>=', to)]))
+        .where(plain)
+        .executeTakeFirstOrThrow();
+      levels = { workInProgress: Number(row.wip ?? 0), overdue: Number(row.overdue ?? 0) };
+    }
     const live: ReportTask[] = [];
     for (const row of rows) {
       let title = '';
       if (byCard) {
-        const card = parseObject((row as { card?: string }).card ?? '{}');
+        const card = parseObject(row.card ?? '{}');
         if (!cardMatches(scope, card)) continue;
         title = text(card['title']) ?? '';
       }
@@ -569,7 +634,8 @@ export class ReportsStore {
         startedAt: text(row.started_at),
         doneAt: text(row.done_at),
         resolvedAt: text(row.resolved_at),
-        dueAt: text(row.due_at)
+        dueAt: text(row.due_at),
+        live: true
       });
     }
     const archivedRows = await this.db
@@ -590,10 +656,11 @@ export class ReportsStore {
         startedAt: text(card.startedAt),
         doneAt: text(card.doneAt) ?? row.finished_at,
         resolvedAt: text(card.resolvedAt),
-        dueAt: text(card.dueAt)
+        dueAt: text(card.dueAt),
+        live: false
       });
     }
-    return { live, archived };
+    return { live, archived, levels };
   }
 
   /** Titles of live cards by task id (the drill-down names what it lists). */
