@@ -290,7 +290,9 @@ for (const locale of ['en', 'zh-CN'] as const) {
   });
 }
 
-test('a range with no data shows the empty state, filters go into the URL', async ({ browser }) => {
+test('a range with no data shows the empty state, filters go into the URL, a phone fits', async ({
+  browser
+}) => {
   const context = await browser.newContext({ ...signedIn(), timezoneId: 'UTC' });
   contexts.push(context);
   const page = await context.newPage();
@@ -304,4 +306,18 @@ test('a range with no data shows the empty state, filters go into the URL', asyn
   await page.getByTestId('range-90d').click();
   await expect(page).toHaveURL(/range=90d&severity=critical/);
   await expect(page.getByTestId('headlines')).toBeVisible();
+
+  // A phone: the page fits the width (nothing scrolls sideways but the workspace tabs).
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(page.getByTestId('headlines')).toBeVisible();
+  await expect
+    .poll(() =>
+      page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth
+      )
+    )
+    .toBeLessThanOrEqual(0);
+  // The figures the severity filter cannot narrow are named, by their names.
+  await expect(page.getByTestId('report-unfiltered')).toContainText('Throughput');
+  await expect(page.getByTestId('report-unfiltered')).not.toContainText('dora.');
 });
