@@ -211,16 +211,20 @@ export class ReportsStore {
     // The CIs of type service they are linked to, by id (the service when no label names one).
     const serviceCi = new Map<string, string>();
     const cardLabels = new Map<string, string[]>();
+    // The linked services are needed for the groups (detail) or to match the service filter.
+    const needServices = detail || scope.filters.service !== undefined;
     for (const part of chunks(ids)) {
-      const links = await this.db
-        .selectFrom('incident_items')
-        .innerJoin('cmdb_items', 'cmdb_items.id', 'incident_items.item_id')
-        .select(['incident_items.incident_id', 'cmdb_items.id', 'cmdb_items.name'])
-        .where('cmdb_items.workspace_id', '=', scope.workspaceId)
-        .where('cmdb_items.type', '=', 'service')
-        .where('incident_items.incident_id', 'in', part)
-        .orderBy('cmdb_items.name')
-        .execute();
+      const links = !needServices
+        ? []
+        : await this.db
+            .selectFrom('incident_items')
+            .innerJoin('cmdb_items', 'cmdb_items.id', 'incident_items.item_id')
+            .select(['incident_items.incident_id', 'cmdb_items.id', 'cmdb_items.name'])
+            .where('cmdb_items.workspace_id', '=', scope.workspaceId)
+            .where('cmdb_items.type', '=', 'service')
+            .where('incident_items.incident_id', 'in', part)
+            .orderBy('cmdb_items.name')
+            .execute();
       for (const link of links) {
         if (scope.serviceItems.has(link.id)) serviceCi.set(link.incident_id, link.name);
         else if (!serviceCi.has(link.incident_id)) serviceCi.set(link.incident_id, link.name);
