@@ -4,12 +4,12 @@
 // runbook benchmark (bench/runbooks/), the REST benchmark (bench/rest/) and the storage
 // benchmark (bench/storage/), the archive benchmark (bench/archive/), the alert-intake
 // benchmark (bench/alerts/), the CMDB benchmark (bench/cmdb/), the automation benchmark
-// (bench/automation/) and the KPI benchmark (bench/kpis/); a first argument `sync`, `board`,
-// `runbooks`, `rest`, `storage`, `archive`, `alerts`, `cmdb`, `automation` or `kpis` runs only
-// that part.
+// (bench/automation/), the KPI benchmark (bench/kpis/) and the reports page benchmark
+// (bench/reports/); a first argument `sync`, `board`, `runbooks`, `rest`, `storage`, `archive`,
+// `alerts`, `cmdb`, `automation`, `kpis` or `reports` runs only that part.
 // Flags starting with `--board-` go to the board benchmark, `--runbooks-` to the runbook one,
-// `--rest-`, `--storage-`, `--archive-`, `--alerts-`, `--cmdb-`, `--automation-` and `--kpis-`
-// to theirs,
+// `--rest-`, `--storage-`, `--archive-`, `--alerts-`, `--cmdb-`, `--automation-`, `--kpis-` and
+// `--reports-` to theirs,
 // the others to the sync benchmark
 // (`--out` and `--strict` to all).
 // See bench/README.md for the scenarios and flags.
@@ -23,6 +23,7 @@ import { runAlertsBench } from './alerts/index.mjs';
 import { runCmdbBench } from './cmdb/index.mjs';
 import { runAutomationBench } from './automation/index.mjs';
 import { runKpisBench } from './kpis/index.mjs';
+import { runReportsBench } from './reports/index.mjs';
 import { dropAllBenchDatabases } from './pg.mjs';
 
 const args = process.argv.slice(2);
@@ -36,7 +37,8 @@ const PARTS = [
   'alerts',
   'cmdb',
   'automation',
-  'kpis'
+  'kpis',
+  'reports'
 ];
 const part = PARTS.includes(args[0] ?? '') ? args.shift() : 'all';
 const shared = (/** @type {string} */ a) => /^--(out|strict|help)(=|$)/.test(a);
@@ -49,8 +51,9 @@ const alertsArgs = args.filter((a) => a.startsWith('--alerts-') || shared(a));
 const cmdbArgs = args.filter((a) => a.startsWith('--cmdb-') || shared(a));
 const automationArgs = args.filter((a) => a.startsWith('--automation-') || shared(a));
 const kpisArgs = args.filter((a) => a.startsWith('--kpis-') || shared(a));
+const reportsArgs = args.filter((a) => a.startsWith('--reports-') || shared(a));
 const syncArgs = args.filter(
-  (a) => !/^--(board|runbooks|rest|storage|archive|alerts|cmdb|automation|kpis)-/.test(a)
+  (a) => !/^--(board|runbooks|rest|storage|archive|alerts|cmdb|automation|kpis|reports)-/.test(a)
 );
 
 let code = 0;
@@ -91,6 +94,10 @@ try {
   if (part === 'all' || part === 'kpis') {
     if (part === 'all') process.stdout.write('\n');
     code = Math.max(code, await runKpisBench(kpisArgs));
+  }
+  if (part === 'all' || part === 'reports') {
+    if (part === 'all') process.stdout.write('\n');
+    code = Math.max(code, await runReportsBench(reportsArgs));
   }
 } finally {
   // every part drops its databases; this catches one that threw

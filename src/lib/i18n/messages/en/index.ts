@@ -23,6 +23,7 @@ import { reports } from './reports';
 import { weeklyReport } from './weekly-report';
 import { ai } from './ai';
 import { aiAsk } from './ai-ask';
+import { reportsPage } from './reports-page';
 import { channels } from './channels';
 import { cmdb } from './cmdb';
 import { cmdbImport } from './cmdb-import';
@@ -66,6 +67,7 @@ export const en = {
   ...weeklyReport,
   ...ai,
   ...aiAsk,
+  ...reportsPage,
   ...automationCore,
   ...automationRunner,
   ...automationNotify,

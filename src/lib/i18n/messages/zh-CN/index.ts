@@ -22,6 +22,7 @@ import { reports } from './reports';
 import { weeklyReport } from './weekly-report';
 import { ai } from './ai';
 import { aiAsk } from './ai-ask';
+import { reportsPage } from './reports-page';
 import { channels } from './channels';
 import { cmdb } from './cmdb';
 import { cmdbImport } from './cmdb-import';
@@ -63,6 +64,7 @@ export const zhCN: Messages = {
   ...weeklyReport,
   ...ai,
   ...aiAsk,
+  ...reportsPage,
   ...automationCore,
   ...automationRunner,
   ...automationNotify,
