@@ -4,10 +4,11 @@
 // runbook benchmark (bench/runbooks/), the REST benchmark (bench/rest/) and the storage
 // benchmark (bench/storage/), the archive benchmark (bench/archive/), the alert-intake
 // benchmark (bench/alerts/), the CMDB benchmark (bench/cmdb/) and the automation benchmark
-// (bench/automation/); a first argument `sync`, `board`, `runbooks`, `rest`, `storage`,
-// `archive`, `alerts`, `cmdb` or `automation` runs only that part.
+// (bench/automation/) and the AI evaluation (bench/ai/); a first argument `sync`, `board`,
+// `runbooks`, `rest`, `storage`, `archive`, `alerts`, `cmdb`, `automation` or `ai` runs only
+// that part.
 // Flags starting with `--board-` go to the board benchmark, `--runbooks-` to the runbook one,
-// `--rest-`, `--storage-`, `--archive-`, `--alerts-`, `--cmdb-` and `--automation-` to theirs,
+// `--rest-`, `--storage-`, `--archive-`, `--alerts-`, `--cmdb-`, `--automation-` and `--ai-` to theirs,
 // the others to the sync benchmark
 // (`--out` and `--strict` to all).
 // See bench/README.md for the scenarios and flags.
@@ -20,6 +21,7 @@ import { runArchiveBench } from './archive/index.mjs';
 import { runAlertsBench } from './alerts/index.mjs';
 import { runCmdbBench } from './cmdb/index.mjs';
 import { runAutomationBench } from './automation/index.mjs';
+import { runAiBench } from './ai/index.mjs';
 import { dropAllBenchDatabases } from './pg.mjs';
 
 const args = process.argv.slice(2);
@@ -32,7 +34,8 @@ const PARTS = [
   'archive',
   'alerts',
   'cmdb',
-  'automation'
+  'automation',
+  'ai'
 ];
 const part = PARTS.includes(args[0] ?? '') ? args.shift() : 'all';
 const shared = (/** @type {string} */ a) => /^--(out|strict|help)(=|$)/.test(a);
@@ -44,8 +47,9 @@ const archiveArgs = args.filter((a) => a.startsWith('--archive-') || shared(a));
 const alertsArgs = args.filter((a) => a.startsWith('--alerts-') || shared(a));
 const cmdbArgs = args.filter((a) => a.startsWith('--cmdb-') || shared(a));
 const automationArgs = args.filter((a) => a.startsWith('--automation-') || shared(a));
+const aiArgs = args.filter((a) => a.startsWith('--ai-') || shared(a));
 const syncArgs = args.filter(
-  (a) => !/^--(board|runbooks|rest|storage|archive|alerts|cmdb|automation)-/.test(a)
+  (a) => !/^--(board|runbooks|rest|storage|archive|alerts|cmdb|automation|ai)-/.test(a)
 );
 
 let code = 0;
@@ -82,6 +86,10 @@ try {
   if (part === 'all' || part === 'automation') {
     if (part === 'all') process.stdout.write('\n');
     code = Math.max(code, await runAutomationBench(automationArgs));
+  }
+  if (part === 'all' || part === 'ai') {
+    if (part === 'all') process.stdout.write('\n');
+    code = Math.max(code, await runAiBench(aiArgs));
   }
 } finally {
   // every part drops its databases; this catches one that threw

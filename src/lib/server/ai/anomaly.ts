@@ -3,10 +3,10 @@
  * helper: pure functions over a regular series of counts (e.g. alerts per hour), no I/O.
  *
  * Robust seasonal baseline: the expected value at step i is the median of the same step of the
- * season on previous days (`values[i - d·daily]`, d = 1…`days`) and of the same step of the week
- * on previous weeks (`values[i - w·weekly]`, w = 1…`weeks`), the two medians averaged when both
- * exist (the daily one follows recent level changes, the weekly one knows weekends). The spread
- * is the MAD of those samples (× 1.4826, the standard deviation of normal data), but at least
+ * week on previous weeks (`values[i - w·weekly]`, w = 1…`weeks`), or, with fewer than three of
+ * those, of the same step of the day on previous days (`values[i - d·daily]`, d = 1…`days`).
+ * The spread is the MAD of both sets, each around its own median (× 1.4826, the standard
+ * deviation of normal data; weekdays and weekends do not widen each other), but at least
  * √(expected + 1), the Poisson noise of a count, so a quiet series whose MAD is 0 does not alarm
  * on every odd count. The score is (value − expected) / spread; a step at or above `threshold`
  * is an anomaly (upwards only by default: a burst of alerts, not a quiet hour). Steps without
@@ -107,13 +107,21 @@ export function seasonalBaseline(
   }
   const samples = daily.length + weekly.length;
   if (samples < o.minSamples) return null;
-  const medians: number[] = [];
-  if (daily.length >= 3) medians.push(medianOf([...daily]));
-  if (weekly.length >= 2) medians.push(medianOf([...weekly]));
-  if (medians.length === 0) medians.push(medianOf([...daily, ...weekly]));
-  const expected = medians.reduce((a, b) => a + b, 0) / medians.length;
-  const deviations = [...daily, ...weekly].map((v) => Math.abs(v - expected));
-  const mad = MAD_SCALE * medianOf(deviations);
+  // each set's residuals around its own median, so weekdays and weekends do not widen each other
+  const residuals: number[] = [];
+  let dailyMedian = NaN;
+  let weeklyMedian = NaN;
+  if (daily.length > 0) {
+    dailyMedian = medianOf([...daily]);
+    for (const v of daily) residuals.push(Math.abs(v - dailyMedian));
+  }
+  if (weekly.length > 0) {
+    weeklyMedian = medianOf([...weekly]);
+    for (const v of weekly) residuals.push(Math.abs(v - weeklyMedian));
+  }
+  // the same hour of the week knows weekends; the same hour of other days only the level
+  const expected = weekly.length >= 3 || daily.length === 0 ? weeklyMedian : dailyMedian;
+  const mad = MAD_SCALE * medianOf(residuals);
   return { expected, spread: Math.max(mad, Math.sqrt(expected + 1)), samples };
 }
 
