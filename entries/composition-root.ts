@@ -89,6 +89,10 @@ import { createLogger, type Logger } from '../src/lib/server/log';
 import { MetricsService } from '../src/lib/server/metrics/metrics-service';
 import { MetricsStore } from '../src/lib/server/metrics/metrics-store';
 import { ReportsService } from '../src/lib/server/reports/reports-service';
+import { AiService } from '../src/lib/server/ai/ai-service';
+import { AiStore } from '../src/lib/server/ai/ai-store';
+import { aiExtension } from '../src/lib/server/ai/ai-extension';
+import { createEmbedder } from '../src/lib/server/ai/embedders';
 import { ReportsStore } from '../src/lib/server/reports/reports-store';
 import {
   RUNTIME_KEY as KEY,
@@ -213,6 +217,7 @@ export type Services = Pick<
   | 'runbookIndex'
   | 'runbookVersions'
   | 'files'
+  | 'aiStore'
 >;
 
 /**
@@ -234,7 +239,8 @@ export function createStores(records: Records, config: Pick<Config, 'dataDir'>):
     automationStore: new AutomationStore(records),
     runbookIndex: new RunbookIndex(records),
     runbookVersions: new RunbookVersions(records),
-    files: new FileStore(records, config.dataDir)
+    files: new FileStore(records, config.dataDir),
+    aiStore: new AiStore(records)
   };
 }
 
@@ -259,6 +265,8 @@ export async function createRuntime(
   });
   await metrics.start();
   const reports = new ReportsService({ store: new ReportsStore(records) });
+  // The AI index (ai/ai-service.ts): the embedder RUNBOARD_AI_EMBEDDER chooses (docs/ai.md).
+  const ai = new AiService({ store: stores.aiStore, embedder: createEmbedder(config.ai), logger });
   const storage: DocumentStorage =
     typeof options.storage === 'object'
       ? options.storage
@@ -306,7 +314,9 @@ export async function createRuntime(
     changeCards,
     cmdbHistory,
     cmdbMirror,
-    runbookExtension({ index: stores.runbookIndex, versions: stores.runbookVersions, docs, logger })
+    runbookExtension({ index: stores.runbookIndex, versions: stores.runbookVersions, docs, logger }),
+    // Last: it reads what the mirrors above write, a moment after a change.
+    aiExtension({ index: ai })
   ];
   const docStore: DocStore = new DocStore({
     storage,
@@ -659,6 +669,7 @@ export async function createRuntime(
     cardMirror,
     metrics,
     reports,
+    ai,
     storage,
     docStore,
     syncServer,
@@ -678,6 +689,7 @@ export async function createRuntime(
         await docStore.close();
         // Records the extensions write on unload land before the database closes.
         await closeExtensions(extensions, logger);
+        await ai.close();
         if (storage !== documents) await storage.close();
         await records.close();
       })();

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 
 const logLevels = ['debug', 'info', 'warn', 'error'] as const;
+const aiEmbedders = ['lexical', 'model', 'openai'] as const;
 
 /** The defaults of automation-runner.ts `automationDefaults.staleMs` and `.heartbeatMs`. */
 export const AUTOMATION_STALE_MS_DEFAULT = 30_000;
@@ -111,6 +112,17 @@ const envSchema = z.object({
   METRICS_TOKEN: blankIsUnset(
     z.string().trim().min(16, { message: 'must be at least 16 characters' }).optional()
   ),
+  // The text embedder of the AI index (docs/ai.md): lexical (default), a transformers.js model
+  // in MODEL_DIR, or an OpenAI-compatible embeddings endpoint (e.g. a local Ollama).
+  RUNBOARD_AI_EMBEDDER: blankIsUnset(z.enum(aiEmbedders).default('lexical')),
+  MODEL_DIR: blankIsUnset(z.string().trim().optional()),
+  RUNBOARD_AI_EMBEDDINGS_URL: blankIsUnset(
+    z
+      .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as http://127.0.0.1:11434/v1' })
+      .optional()
+  ),
+  RUNBOARD_AI_EMBEDDINGS_MODEL: blankIsUnset(z.string().trim().max(200).optional()),
+  RUNBOARD_AI_EMBEDDINGS_API_KEY: blankIsUnset(z.string().trim().optional()),
   OIDC_CLIENT_ID: blankIsUnset(z.string().trim().optional()),
   OIDC_CLIENT_SECRET: blankIsUnset(z.string().optional()),
   OIDC_NAME: blankIsUnset(z.string().trim().max(60).default('SSO')),
@@ -154,7 +166,15 @@ export interface Config {
   automation?: { staleMs?: number; heartbeatMs?: number };
   /** The bearer token `GET /metrics` requires (`METRICS_TOKEN`); absent: open. Secret. */
   metricsToken?: string;
+  /** The AI index's embedder (docs/ai.md); absent: the lexical one. */
+  ai?: AiConfig;
 }
+
+/** Which text embedder the AI index uses (`RUNBOARD_AI_EMBEDDER` and its settings). */
+export type AiConfig =
+  | { embedder: 'lexical' }
+  | { embedder: 'model'; modelDir: string }
+  | { embedder: 'openai'; url: string; model: string; apiKey?: string };
 
 /** 32 bytes from 64 hex digits or base64; null for anything else. */
 export function decodeSecretKey(value: string): Buffer | null {
@@ -231,6 +251,50 @@ function automationProblems(e: {
   return [];
 }
 
+/** Each embedder's settings are required with it. */
+function aiProblems(e: {
+  RUNBOARD_AI_EMBEDDER: (typeof aiEmbedders)[number];
+  MODEL_DIR?: string | undefined;
+  RUNBOARD_AI_EMBEDDINGS_URL?: string | undefined;
+  RUNBOARD_AI_EMBEDDINGS_MODEL?: string | undefined;
+}): string[] {
+  if (e.RUNBOARD_AI_EMBEDDER === 'model' && !e.MODEL_DIR) {
+    return [
+      'MODEL_DIR: required with RUNBOARD_AI_EMBEDDER=model: the folder of a sentence-embedding ' +
+        'model for transformers.js (onnx/model.onnx, tokenizer.json, config.json; docs/ai.md)'
+    ];
+  }
+  if (
+    e.RUNBOARD_AI_EMBEDDER === 'openai' &&
+    (!e.RUNBOARD_AI_EMBEDDINGS_URL || !e.RUNBOARD_AI_EMBEDDINGS_MODEL)
+  ) {
+    return [
+      'RUNBOARD_AI_EMBEDDINGS_URL and RUNBOARD_AI_EMBEDDINGS_MODEL: required with ' +
+        'RUNBOARD_AI_EMBEDDER=openai (e.g. http://127.0.0.1:11434/v1 and bge-m3; docs/ai.md)'
+    ];
+  }
+  return [];
+}
+
+function aiConfig(e: z.infer<typeof envSchema>): AiConfig {
+  if (e.RUNBOARD_AI_EMBEDDER === 'model' && e.MODEL_DIR) {
+    return { embedder: 'model', modelDir: resolve(e.MODEL_DIR) };
+  }
+  if (
+    e.RUNBOARD_AI_EMBEDDER === 'openai' &&
+    e.RUNBOARD_AI_EMBEDDINGS_URL &&
+    e.RUNBOARD_AI_EMBEDDINGS_MODEL
+  ) {
+    return {
+      embedder: 'openai',
+      url: e.RUNBOARD_AI_EMBEDDINGS_URL,
+      model: e.RUNBOARD_AI_EMBEDDINGS_MODEL,
+      ...(e.RUNBOARD_AI_EMBEDDINGS_API_KEY ? { apiKey: e.RUNBOARD_AI_EMBEDDINGS_API_KEY } : {})
+    };
+  }
+  return { embedder: 'lexical' };
+}
+
 /** Parses the environment into a Config; throws ConfigError listing every problem. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const result = envSchema.safeParse(env);
@@ -239,6 +303,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
   problems.push(...oidcProblems(env));
   if (result.success) problems.push(...automationProblems(result.data));
+  if (result.success) problems.push(...aiProblems(result.data));
   if (!result.success || problems.length > 0) throw new ConfigError(problems);
   const e = result.data;
   const config: Config = {
@@ -250,7 +315,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     archiveAfterDays: e.ARCHIVE_AFTER_DAYS,
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     ...(e.RUNBOARD_SECRET_KEY ? { secretKey: decodeSecretKey(e.RUNBOARD_SECRET_KEY)! } : {}),
-    ...(e.METRICS_TOKEN ? { metricsToken: e.METRICS_TOKEN } : {})
+    ...(e.METRICS_TOKEN ? { metricsToken: e.METRICS_TOKEN } : {}),
+    ai: aiConfig(e)
   };
   if (e.RUNBOARD_AUTOMATION_STALE_MS || e.RUNBOARD_AUTOMATION_HEARTBEAT_MS) {
     config.automation = {

@@ -38,6 +38,8 @@ import type { Records } from './db/records';
 import type { Logger } from './log';
 import type { MetricsService } from './metrics/metrics-service';
 import type { ReportsService } from './reports/reports-service';
+import type { AiService } from './ai/ai-service';
+import type { AiStore } from './ai/ai-store';
 import type { FileStore } from './runbooks/files-store';
 import type { RunbookIndex } from './runbooks/runbooks-store';
 import type { RunbookVersions } from './runbooks/versions-store';
@@ -101,6 +103,10 @@ export interface Runtime {
   metrics: MetricsService;
   /** KPIs over a range, from the records (reports/reports-service.ts, docs/kpis.md). */
   reports: ReportsService;
+  /** The AI index's records (ai/ai-store.ts). */
+  aiStore: AiStore;
+  /** Local AI: the index of a workspace's texts and similar work (ai/ai-service.ts). */
+  ai: AiService;
   storage: DocumentStorage;
   docStore: DocStore;
   syncServer: SyncServer;

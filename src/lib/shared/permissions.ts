@@ -57,6 +57,8 @@ const ACTION_MIN_ROLE = {
   'invites.manage': 'admin',
   'integrations.manage': 'admin',
   'board.compact': 'admin',
+  // Rebuilding the AI index re-embeds every item: admins.
+  'ai.manage': 'admin',
   'audit.read': 'admin',
   'workspace.delete': 'owner'
 } as const satisfies Record<string, Role>;

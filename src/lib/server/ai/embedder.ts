@@ -31,3 +31,12 @@ export function normalize(v: Float32Array): Float32Array {
   for (let i = 0; i < v.length; i++) v[i] = v[i]! * scale;
   return v;
 }
+
+/**
+ * An `Embedder` that may tell the index how to weigh its vectors: `idf` for sparse lexical
+ * vectors the index weighs by its own document frequencies (ai-index.ts); absent for vectors
+ * used as they are (a neural model's).
+ */
+export interface AiEmbedder extends Embedder {
+  readonly termWeighting?: 'idf';
+}

@@ -3,6 +3,7 @@
  * A feature adds its operations here (and exports each `handle` from its route file).
  */
 import { authOperations, setupOperations, tokenOperations } from '../accounts/accounts-api';
+import { aiOperations } from '../ai/ai-api';
 import { alertOperations } from '../alerts/alerts-api';
 import { automationOperations, runnerOperations } from '../automation/automation-api';
 
@@ -66,6 +67,11 @@ export const apiTags: readonly TagSpec[] = [
     name: 'reports',
     description: 'KPIs over a time range, each with its definition (docs/kpis.md).'
   },
+  {
+    name: 'ai',
+    description:
+      'Local AI: similar work across Chinese and English, and its index (docs/ai.md).'
+  },
   { name: 'workspaces', description: 'Your workspaces: list, create, rename.' },
   { name: 'members', description: 'Members of a workspace and their roles.' },
   { name: 'invites', description: 'Invite links with a role and an expiry.' },
@@ -88,6 +94,7 @@ export const operations: readonly Operation[] = [
   ...runnerOperations,
   ...runbookOperations,
   ...reportOperations,
+  ...aiOperations,
   ...workspaceOperations,
   ...inviteOperations,
   ...auditOperations,

@@ -661,6 +661,26 @@ export interface AutomationRunnersTable {
   last_seen_at: string | null;
 }
 
+/** The AI index: one embedded text per task, incident, runbook and CI (migration 18). */
+export interface AiItemsTable {
+  workspace_id: string;
+  /** `task`, `incident`, `runbook` or `ci`. */
+  item_type: string;
+  item_id: string;
+  item_key: string | null;
+  title: string;
+  /** `open`, `done` or `archived`. */
+  status: string;
+  /** When the task was done or the incident resolved (ISO); null while open. */
+  finished_at: string | null;
+  /** sha256 of the embedded text. */
+  text_hash: string;
+  embedder_id: string;
+  /** ai/vector-codec.ts. */
+  vector: Uint8Array;
+  updated_at: string;
+}
+
 export interface RecordsSchema {
   document_snapshots: DocumentSnapshotsTable;
   document_updates: DocumentUpdatesTable;
@@ -714,5 +734,6 @@ export interface RecordsSchema {
   automation_run_output: AutomationRunOutputTable;
   automation_run_logs: AutomationRunLogsTable;
   automation_runners: AutomationRunnersTable;
+  ai_items: AiItemsTable;
   schema_migrations: SchemaMigrationsTable;
 }

@@ -16,6 +16,7 @@ import { sql as cmdb } from './0014-cmdb';
 import { sql as changes } from './0015-changes';
 import { sql as automation } from './0016-automation';
 import { sql as reportIndexes } from './0017-report-indexes';
+import { sql as aiItems } from './0018-ai-items';
 
 export interface Migration {
   version: number;
@@ -47,5 +48,6 @@ export const migrations: readonly Migration[] = [
   { version: 14, name: 'cmdb', sql: cmdb },
   { version: 15, name: 'changes', sql: changes },
   { version: 16, name: 'automation', sql: automation },
-  { version: 17, name: 'report-indexes', sql: reportIndexes }
+  { version: 17, name: 'report-indexes', sql: reportIndexes },
+  { version: 18, name: 'ai-items', sql: aiItems }
 ];
