@@ -82,12 +82,14 @@ export async function runAiEvaluation(
   const { trainDays, endDay } = SPLITS[split];
   const items = evalItems(dataset);
   const texts = items.map(historyText);
+  await embedder.embed(texts.slice(0, 5)); // warm-up (dictionary loading is not throughput)
   const t0 = performance.now();
   const vectors = await embedder.embed(texts);
   const embedMs = performance.now() - t0;
   const people = dataset.people;
   const dayOf = (at: string) => Math.floor((Date.parse(at) - startMs) / DAY_MS);
   const report = replay(items, vectors, {
+    idf: (embedder as { termWeighting?: string }).termWeighting === 'idf',
     splitAt: new Date(startMs + trainDays * DAY_MS).toISOString(),
     endAt: new Date(startMs + endDay * DAY_MS).toISOString(),
     membersAt: (at) => {

@@ -1,14 +1,15 @@
 /**
  * The time-ordered evaluation (src/lib/server/ai/evaluation.ts) on the generated bilingual set
  * (bench/ai/dataset.ts): the set is deterministic and well formed, exports as runboard-json,
- * and on the held-out last quarter every model beats its plain baseline and the issue's
+ * and on the held-out last quarter, with the lexical embedder, every model beats its plain baseline and the issue's
  * targets. Not timed. Also the history reader (src/lib/server/ai/history.ts) on board and
  * archive tasks.
  */
 import { describe, expect, it } from 'vitest';
-import { FallbackEmbedder, runAiEvaluation } from '../../bench/ai/ai-eval';
+import { runAiEvaluation } from '../../bench/ai/ai-eval';
 import { generateDataset, toRunboardJson } from '../../bench/ai/dataset';
 import { replay, similarityMatrix, type EvalItem } from '../../src/lib/server/ai/evaluation';
+import { LexicalEmbedder } from '../../src/lib/server/ai/lexical-embedder';
 import {
   historyItemOfTask,
   openLoad,
@@ -71,7 +72,7 @@ describe('the evaluation set', () => {
 
 describe('the time-ordered replay', () => {
   it('beats every baseline and the targets on the held-out last quarter', async () => {
-    const r = await runAiEvaluation(new FallbackEmbedder(), 'test');
+    const r = await runAiEvaluation(new LexicalEmbedder(), 'test');
     const { duration, assignee, similar } = r.replay;
     expect(r.replay.testItems).toBeGreaterThan(150);
     expect(duration.mae).toBeLessThanOrEqual(0.7 * duration.baselineMae);

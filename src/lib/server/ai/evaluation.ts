@@ -58,6 +58,9 @@ export interface ReplayOptions {
   onCallAt?: (at: string) => string | null;
   duration?: Partial<DurationModelOptions>;
   assignee?: Partial<AssigneeModelOptions>;
+  /** Weigh the vectors by inverse document frequency over all the items, as the search index
+   *  does for an embedder with `termWeighting: 'idf'` (the lexical one; ai-index.ts). */
+  idf?: boolean;
   /** Neighbours kept per query, best first (default 30). */
   neighbours?: number;
   /** Called with (done, total) test items as the replay goes. */
@@ -132,6 +135,29 @@ export function similarityMatrix(vectors: readonly Float32Array[]): Float32Array
   return out;
 }
 
+/**
+ * The vectors weighed by the smoothed inverse document frequency of each dimension over all of
+ * them, `ln((N + 1) / (df + 1)) + 1`, and re-normalised (the search index's weighting).
+ */
+export function idfWeighted(vectors: readonly Float32Array[]): Float32Array[] {
+  if (vectors.length === 0) return [];
+  const dims = vectors[0]!.length;
+  const df = new Uint32Array(dims);
+  for (const v of vectors) for (let d = 0; d < dims; d++) if (v[d] !== 0) df[d]!++;
+  const idf = new Float32Array(dims);
+  for (let d = 0; d < dims; d++) idf[d] = Math.log((vectors.length + 1) / (df[d]! + 1)) + 1;
+  return vectors.map((v) => {
+    const w = new Float32Array(dims);
+    let norm = 0;
+    for (let d = 0; d < dims; d++) {
+      w[d] = v[d]! * idf[d]!;
+      norm += w[d]! * w[d]!;
+    }
+    if (norm > 0) for (let d = 0; d < dims; d++) w[d] = w[d]! / Math.sqrt(norm);
+    return w;
+  });
+}
+
 /** The `k` best of `pool` by `score`, best first (ties by position). */
 function topK(pool: readonly number[], score: (j: number) => number, k: number): number[] {
   const best: number[] = [];
@@ -163,7 +189,8 @@ export function replay(
     .map((_, i) => i)
     .sort((a, b) => itemsIn[a]!.createdAt.localeCompare(itemsIn[b]!.createdAt));
   const items = order.map((i) => itemsIn[i]!);
-  const sim = similarityMatrix(order.map((i) => vectorsIn[i]!));
+  const ordered = order.map((i) => vectorsIn[i]!);
+  const sim = similarityMatrix(options.idf ? idfWeighted(ordered) : ordered);
   const n = items.length;
   const S = (i: number, j: number) => sim[i * n + j]!;
   const created = items.map((i) => ms(i.createdAt));
