@@ -203,7 +203,98 @@ export const rebuildAiIndexOperation = defineOperation(
     })
 );
 
+const MAX_PREDICT_DESCRIPTION = 10_000;
+
+const predictBodySchema = z
+  .object({
+    title: z.string().trim().min(1).max(300).describe('Title of the new task or incident.'),
+    description: z
+      .string()
+      .max(MAX_PREDICT_DESCRIPTION)
+      .optional()
+      .describe('Description, up to 10,000 characters.'),
+    kind: z.enum(['task', 'incident', 'change']).optional().describe('Default `task`.'),
+    labels: z
+      .array(z.string().min(1).max(100))
+      .max(50)
+      .optional()
+      .describe('Label ids, as on the board.'),
+    priority: z.enum(['urgent', 'high', 'medium', 'low', 'none']).optional()
+  })
+  .strict();
+
+const reasonSchema = z
+  .discriminatedUnion('kind', [
+    z.object({
+      kind: z.literal('resolved_similar'),
+      count: z.int(),
+      topic: z.string().nullable().describe('The label id most of that work had.')
+    }),
+    z.object({ kind: z.literal('on_call') }),
+    z.object({ kind: z.literal('frequent'), count: z.int() }),
+    z.object({ kind: z.literal('light_load'), open: z.int() })
+  ])
+  .meta({ id: 'AssigneeReason', description: 'Why a person is suggested (the UI words it).' });
+
+const predictionSchema = z
+  .object({
+    duration: z
+      .object({
+        p50Minutes: z.int(),
+        p10Minutes: z.int(),
+        p90Minutes: z.int(),
+        basedOn: z.int().describe('Similar finished items it was based on (0: priors only).')
+      })
+      .nullable()
+      .describe('Time to done (or to resolve, for an incident); null without finished history.'),
+    assignees: z
+      .array(
+        z.object({
+          id: z.string(),
+          name: z.string(),
+          email: z.string().optional(),
+          score: z.number(),
+          reason: reasonSchema,
+          reasons: z.array(reasonSchema),
+          confidence: z.number().describe('Share of all candidates’ score, 0–1.'),
+          autoApply: z
+            .boolean()
+            .describe('Confidence at or above the auto-apply threshold; never true below it.')
+        })
+      )
+      .describe('At most three, best first.')
+  })
+  .meta({ id: 'Prediction', description: 'Predicted duration and suggested assignees.' });
+
+export const predictWorkOperation = defineOperation(
+  {
+    method: 'POST',
+    path: '/workspaces/{ws}/ai/predict',
+    operationId: 'predictWork',
+    summary: 'Predict duration and suggest assignees',
+    description:
+      'For a new task or incident: the time to done (or to resolve) as p10/p50/p90 minutes, ' +
+      'from similar finished work, the kind, priority and labels; and the top three people, ' +
+      'from who finished similar work, their open work, who is on call and their role, each ' +
+      'with a reason and a confidence. Nothing is changed. Models and their evaluation: ' +
+      'docs/ai-models.md.',
+    tags: TAGS,
+    auth: { member: 'read' },
+    params: workspaceParams,
+    body: predictBodySchema,
+    responses: {
+      200: { description: 'The prediction.', schema: predictionSchema },
+      400: invalid
+    }
+  },
+  async ({ request, body }) => ({
+    status: 200,
+    body: await request.runtime.ai.predict(request.workspaceId, body)
+  })
+);
+
 export const aiOperations: readonly Operation[] = [
+  predictWorkOperation,
   findSimilarOperation,
   getLastTimeOperation,
   getAiIndexOperation,

@@ -343,7 +343,10 @@ export class AiStore {
   }
 
   /** The runbook links of tasks (live or archived), by task id. */
-  async runbookLinks(workspaceId: string, taskIds: readonly string[]): Promise<Map<string, string[]>> {
+  async runbookLinks(
+    workspaceId: string,
+    taskIds: readonly string[]
+  ): Promise<Map<string, string[]>> {
     const links = new Map<string, string[]>();
     if (taskIds.length === 0) return links;
     const live = await this.records.db

@@ -13,22 +13,19 @@
  *
  * The plain baseline it must beat: the most frequent assignees of past work.
  */
+import type { PredictReason } from '../../shared/ai/predict-reason';
 import type { Neighbour } from './duration-model';
 import type { HistoryItem, HistoryKind } from './history';
 
 /** A suggestion at or above this confidence may be applied without asking; never one below. */
 export const AUTO_APPLY_CONFIDENCE = 0.75;
 
-/** Why a person is suggested; the UI words it (i18n area `ai-predict`). */
-export type AssigneeReason =
-  /** Finished `count` similar items, mostly about `topic` (a label name) when there is one. */
-  | { kind: 'resolved_similar'; count: number; topic: string | null }
-  /** On call now. */
-  | { kind: 'on_call' }
-  /** Takes much of the team's work (`count` items in the history). */
-  | { kind: 'frequent'; count: number }
-  /** Has little open work (`open` items). */
-  | { kind: 'light_load'; open: number };
+/**
+ * Why a person is suggested; the UI words it (i18n area `ai-predict`, shared/ai/predict-reason.ts):
+ * `resolved_similar` (finished `count` similar items, mostly about label `topic`), `on_call`,
+ * `frequent` (took `count` items in the history), `light_load` (`open` items open).
+ */
+export type AssigneeReason = PredictReason;
 
 export interface AssigneeCandidate {
   id: string;

@@ -212,7 +212,7 @@ export function lexicalVector(text: string, dimensions = LEXICAL_DIMENSIONS): Fl
   for (const [feature, { weight, count }] of weights) {
     const h = fnv1a(feature);
     // The sign from bits the index does not use, so colliding features tend to cancel out.
-    const sign = (Math.imul(h, 0x9e3779b1) >>> 31) === 0 ? 1 : -1;
+    const sign = Math.imul(h, 0x9e3779b1) >>> 31 === 0 ? 1 : -1;
     vector[h & mask]! += sign * weight * (1 + Math.log(count));
   }
   return normalize(vector);

@@ -14,9 +14,7 @@ const REQUEST_BATCH = 64;
 export const OPENAI_EMBED_TIMEOUT_MS = 30_000;
 
 const replySchema = z.object({
-  data: z
-    .array(z.object({ index: z.number().int().min(0), embedding: z.array(z.number()) }))
-    .min(1)
+  data: z.array(z.object({ index: z.number().int().min(0), embedding: z.array(z.number()) })).min(1)
 });
 
 export interface OpenAiEmbedderOptions {

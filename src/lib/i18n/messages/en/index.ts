@@ -20,6 +20,7 @@ import { board } from './board';
 import { changes } from './changes';
 import { changesUi } from './changes-ui';
 import { reports } from './reports';
+import { aiPredict } from './ai-predict';
 import { channels } from './channels';
 import { cmdb } from './cmdb';
 import { cmdbImport } from './cmdb-import';
@@ -59,6 +60,7 @@ export const en = {
   ...changes,
   ...changesUi,
   ...reports,
+  ...aiPredict,
   ...automationCore,
   ...automationRunner,
   ...automationNotify,

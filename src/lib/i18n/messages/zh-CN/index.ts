@@ -19,6 +19,7 @@ import { board } from './board';
 import { changes } from './changes';
 import { changesUi } from './changes-ui';
 import { reports } from './reports';
+import { aiPredict } from './ai-predict';
 import { channels } from './channels';
 import { cmdb } from './cmdb';
 import { cmdbImport } from './cmdb-import';
@@ -56,6 +57,7 @@ export const zhCN: Messages = {
   ...changes,
   ...changesUi,
   ...reports,
+  ...aiPredict,
   ...automationCore,
   ...automationRunner,
   ...automationNotify,
