@@ -108,7 +108,7 @@ describe('detecting anomalies', () => {
 
   it('works on a daily series (tasks per day) with the weekly season only', () => {
     // weekdays 10 tasks, weekends 2; a Saturday with 14
-    const values = Array.from({ length: 10 * 7 }, (_, d) => (d % 7 >= 5 ? 2 : 10));
+    const values: number[] = Array.from({ length: 10 * 7 }, (_, d) => (d % 7 >= 5 ? 2 : 10));
     expect(detectAnomalies(values, DAILY_SERIES_OPTIONS)).toEqual([]);
     const saturday = 9 * 7 + 5;
     values[saturday] = 14; // (14 − 2) / √3 = 6.9

@@ -5,11 +5,10 @@
  * id, named here by the board's labels (`topicName`).
  */
 
-export type PredictReason =
-  | { kind: 'resolved_similar'; count: number; topic: string | null }
-  | { kind: 'on_call' }
-  | { kind: 'frequent'; count: number }
-  | { kind: 'light_load'; open: number };
+import type { z } from 'zod';
+import type { predictReasonSchema } from './prediction';
+
+export type PredictReason = z.infer<typeof predictReasonSchema>;
 
 export interface ReasonMessage {
   /** The key; with `plural`, the base of a `.one`/`.other` pair (pick by `params.count`). */
@@ -51,4 +50,22 @@ export function reasonMessage(
         ? { key: 'aiPredict.reason.noOpenWork', params: {}, plural: false }
         : { key: 'aiPredict.reason.lightLoad', params: { count: reason.open }, plural: true };
   }
+}
+
+/** A duration in minutes as the message key and parameters of i18n area `ai-predict`. */
+export function durationMessage(minutes: number): ReasonMessage {
+  const m = Math.max(1, Math.round(minutes));
+  if (m < 60) return { key: 'aiPredict.minutes', params: { m }, plural: false };
+  if (m < 24 * 60) {
+    const h = Math.floor(m / 60);
+    const rest = m % 60;
+    return rest === 0
+      ? { key: 'aiPredict.hours', params: { h }, plural: false }
+      : { key: 'aiPredict.hoursMinutes', params: { h, m: rest }, plural: false };
+  }
+  const d = Math.floor(m / (24 * 60));
+  const h = Math.round((m - d * 24 * 60) / 60);
+  return h === 0 || h === 24
+    ? { key: 'aiPredict.days', params: { d: h === 24 ? d + 1 : d }, plural: false }
+    : { key: 'aiPredict.daysHours', params: { d, h }, plural: false };
 }

@@ -1,6 +1,17 @@
 /** English messages of duration prediction and assignee suggestion (docs/ai-models.md). */
 export const aiPredict = {
   'apiDocs.op.predictWork': 'Predict duration and suggest assignees',
+  'aiPredict.minutes': '{m} min',
+  'aiPredict.hours': '{h} h',
+  'aiPredict.hoursMinutes': '{h} h {m} min',
+  'aiPredict.days': '{d} d',
+  'aiPredict.daysHours': '{d} d {h} h',
+  'aiPredict.title': 'Prediction',
+  'aiPredict.loading': 'Predicting…',
+  'aiPredict.failed': 'No prediction: {message}',
+  'aiPredict.noHistory': 'Not enough finished work yet to predict.',
+  'aiPredict.assign': 'Assign to {name}',
+  'aiPredict.noSuggestion': 'No one stands out from past work.',
   'aiPredict.duration': 'Likely {p50} (range {p10}–{p90})',
   'aiPredict.duration.basedOn.one': 'based on {count} similar item',
   'aiPredict.duration.basedOn.other': 'based on {count} similar items',

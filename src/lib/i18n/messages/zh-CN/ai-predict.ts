@@ -4,6 +4,17 @@ import type { aiPredict as en } from '../en/ai-predict';
 
 export const aiPredict = {
   'apiDocs.op.predictWork': '预测时长并推荐处理人',
+  'aiPredict.minutes': '{m} 分钟',
+  'aiPredict.hours': '{h} 小时',
+  'aiPredict.hoursMinutes': '{h} 小时 {m} 分钟',
+  'aiPredict.days': '{d} 天',
+  'aiPredict.daysHours': '{d} 天 {h} 小时',
+  'aiPredict.title': '智能预测',
+  'aiPredict.loading': '正在预测…',
+  'aiPredict.failed': '无法预测：{message}',
+  'aiPredict.noHistory': '已完成的工作还太少，暂时无法预测。',
+  'aiPredict.assign': '指派给 {name}',
+  'aiPredict.noSuggestion': '从历史工作中看不出合适人选。',
   'aiPredict.duration': '预计 {p50}（{p10}–{p90}）',
   'aiPredict.duration.basedOn.one': '参考了 {count} 条相似记录',
   'aiPredict.duration.basedOn.other': '参考了 {count} 条相似记录',
