@@ -156,9 +156,9 @@ for (const backend of recordsBackends) {
       // A new service loads the rows and embeds only the query.
       const again = new CountingEmbedder();
       const reloaded = service(records, again);
-      expect((await reloaded.similar('ws', { text: 'mysql replication lag', limit: 1 }))[0]?.id).toBe(
-        't4'
-      );
+      expect(
+        (await reloaded.similar('ws', { text: 'mysql replication lag', limit: 1 }))[0]?.id
+      ).toBe('t4');
       expect(again.embedded).toBe(1);
       await reloaded.close();
 

@@ -8,11 +8,7 @@ import { cosine } from '../../src/lib/server/ai/embedder';
 import { glossary } from '../../src/lib/server/ai/glossary';
 import { features, LexicalEmbedder } from '../../src/lib/server/ai/lexical-embedder';
 import { stem } from '../../src/lib/server/ai/stemmer';
-import {
-  decodeVector,
-  encodeVector,
-  toIndexVector
-} from '../../src/lib/server/ai/vector-codec';
+import { decodeVector, encodeVector, toIndexVector } from '../../src/lib/server/ai/vector-codec';
 
 const embedder = new LexicalEmbedder();
 

@@ -118,7 +118,10 @@ const envSchema = z.object({
   MODEL_DIR: blankIsUnset(z.string().trim().optional()),
   RUNBOARD_AI_EMBEDDINGS_URL: blankIsUnset(
     z
-      .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as http://127.0.0.1:11434/v1' })
+      .url({
+        protocol: /^https?$/,
+        message: 'must be an http(s) URL such as http://127.0.0.1:11434/v1'
+      })
       .optional()
   ),
   RUNBOARD_AI_EMBEDDINGS_MODEL: blankIsUnset(z.string().trim().max(200).optional()),

@@ -14,6 +14,13 @@
 import { z } from 'zod';
 import { defineOperation, queryInteger, type Operation } from '$lib/server/api/operation';
 import { workspaceParams } from '../workspaces/workspaces-json';
+import {
+  aiItemTypeSchema,
+  indexStatusSchema,
+  lastTimeSchema,
+  rebuildProgressSchema,
+  similarItemSchema
+} from '$lib/shared/ai/schema';
 import { SIMILAR_MAX_LIMIT } from './ai-service';
 import { predictionSchema } from '$lib/shared/ai/prediction';
 
@@ -25,23 +32,6 @@ const invalid = {
 
 /** Longest text searched for; longer texts are refused (a title and a description fit). */
 export const MAX_SIMILAR_TEXT = 4_000;
-
-const itemTypeSchema = z.enum(['task', 'incident', 'runbook', 'ci']);
-
-export const similarItemSchema = z
-  .object({
-    id: z.string().describe('Id of the task, incident, runbook or CI.'),
-    title: z.string(),
-    score: z.number().describe('Cosine similarity, 0–1; higher is more similar.'),
-    type: itemTypeSchema,
-    key: z.string().nullable().describe('Task key (OPS-12) of tasks and incidents.'),
-    status: z
-      .enum(['open', 'done', 'archived'])
-      .describe('`open`, `done` (done or resolved, still on the board) or `archived`.'),
-    finishedAt: z.string().nullable().describe('When it was done or resolved.'),
-    url: z.string().describe('Its page, relative to the host.')
-  })
-  .meta({ id: 'SimilarItem', description: 'An item similar to the text, with its score.' });
 
 const similarQuerySchema = z
   .object({
@@ -89,27 +79,10 @@ export const findSimilarOperation = defineOperation(
       text: query.text,
       limit: query.limit,
       ...(query.exclude ? { exclude: query.exclude } : {}),
-      ...(query.type ? { types: itemTypeSchema.array().parse(query.type.split(',')) } : {})
+      ...(query.type ? { types: aiItemTypeSchema.array().parse(query.type.split(',')) } : {})
     })
   })
 );
-
-const lastTimeSchema = z
-  .object({
-    lastTime: z
-      .object({
-        incident: similarItemSchema,
-        resolvedBy: z.object({ id: z.string(), name: z.string() }).nullable(),
-        openedAt: z.string(),
-        resolvedAt: z.string(),
-        durationMinutes: z.int().describe('From opening to resolution.'),
-        runbooks: z
-          .array(z.object({ id: z.string(), title: z.string() }))
-          .describe('Runbooks linked to that incident.')
-      })
-      .nullable()
-  })
-  .meta({ id: 'LastTime', description: 'The most similar resolved incident, or null.' });
 
 export const getLastTimeOperation = defineOperation(
   {
@@ -141,26 +114,6 @@ export const getLastTimeOperation = defineOperation(
     }
   })
 );
-
-const rebuildSchema = z.object({
-  state: z.enum(['idle', 'running', 'done', 'failed']),
-  done: z.int().describe('Items embedded so far.'),
-  total: z.int().describe('Items to embed (known once the rebuild has read them).'),
-  startedAt: z.string().nullable(),
-  finishedAt: z.string().nullable(),
-  error: z.string().nullable()
-});
-
-const indexStatusSchema = z
-  .object({
-    embedderId: z.string().describe('The embedder in use (RUNBOARD_AI_EMBEDDER).'),
-    dimensions: z.int(),
-    items: z.int().describe('Items indexed by the embedder in use.'),
-    stale: z.int().describe('Items indexed by another embedder, re-embedded on refresh.'),
-    duplicateThreshold: z.number().describe('Score from which a possible duplicate is shown.'),
-    rebuild: rebuildSchema
-  })
-  .meta({ id: 'AiIndexStatus', description: 'The AI index of a workspace.' });
 
 export const getAiIndexOperation = defineOperation(
   {
@@ -195,7 +148,7 @@ export const rebuildAiIndexOperation = defineOperation(
     tags: TAGS,
     auth: { member: 'ai.manage' },
     params: workspaceParams,
-    responses: { 202: { description: 'Started (or running).', schema: rebuildSchema } }
+    responses: { 202: { description: 'Started (or running).', schema: rebuildProgressSchema } }
   },
   ({ request }) =>
     Promise.resolve({

@@ -44,6 +44,10 @@ export function itemKeyOf(item: Pick<IndexedItem, 'type' | 'id'>): string {
 
 interface Compiled {
   slots: IndexedItem[];
+  /** Slot of each compiled key. */
+  slotOf: Map<string, number>;
+  /** 1 for slots whose item changed or left since the compile. */
+  staleSlots: Uint8Array;
   dimensions: number;
   /** Per dimension, with `idf` weighting; all ones otherwise. */
   idf: Float32Array;
@@ -80,12 +84,18 @@ export class VectorIndex {
   upsert(item: IndexedItem): void {
     const key = itemKeyOf(item);
     this.items.set(key, item);
-    this.stale.add(key);
+    this.markStale(key);
   }
 
   remove(type: AiItemType, id: string): void {
     const key = itemKeyOf({ type, id });
-    if (this.items.delete(key)) this.stale.add(key);
+    if (this.items.delete(key)) this.markStale(key);
+  }
+
+  private markStale(key: string): void {
+    this.stale.add(key);
+    const slot = this.compiled?.slotOf.get(key);
+    if (slot !== undefined) this.compiled!.staleSlots[slot] = 1;
   }
 
   /** Updates what results show of an item without touching its vector. */
@@ -130,12 +140,12 @@ export class VectorIndex {
         scores[s] = sum;
       }
     }
+    const staleSlots = compiled.staleSlots;
     for (let s = 0; s < n; s++) {
       const score = scores[s]!;
-      if (score <= 0 || score <= top.floor) continue;
+      if (score <= 0 || score <= top.floor || staleSlots[s] === 1) continue;
       const item = compiled.slots[s]!;
-      if (this.stale.has(itemKeyOf(item)) || !accept(item)) continue;
-      top.offer(item, score);
+      if (accept(item)) top.offer(item, score);
     }
     // Items changed since the compile, one by one, weighed by the compiled idf.
     const dense = toDense(q);
@@ -162,6 +172,8 @@ export class VectorIndex {
     }
     const compiled: Compiled = {
       slots: usable,
+      slotOf: new Map(usable.map((item, slot) => [itemKeyOf(item), slot])),
+      staleSlots: new Uint8Array(usable.length),
       dimensions,
       idf,
       offsets: null,

@@ -13,6 +13,7 @@
  * refresh of each workspace: every row made by another embedder is re-embedded.
  */
 import { createHash } from 'node:crypto';
+import { DUPLICATE_THRESHOLD } from '../../shared/ai/schema';
 import type { AiEmbedder } from './embedder';
 import type { Logger } from '../log';
 import { VectorIndex, type AiItemType, type IndexedItem, type SearchHit } from './ai-index';
@@ -22,17 +23,18 @@ import { historyItemOfTask } from './history';
 import type { AiHistoryStore } from './history-store';
 import { predictWork, type PredictInput, type PredictResult } from './predict';
 
-/**
- * The score from which a new item's nearest neighbour is shown as a possible duplicate.
- * Calibrated on tests/fixtures/ai-paraphrases.ts (docs/ai.md, "Duplicate threshold"): the
- * midpoint, rounded down, between the lowest paraphrase pair (0.372) and the highest
- * unrelated pair (0.198) of the fixture, scored by the lexical embedder in the fixture's own
- * index. Re-calibrate when the embedder or the glossary changes much.
- */
-export const DUPLICATE_THRESHOLD = 0.28;
+/** The duplicate threshold (shared/ai/schema.ts: calibrated, docs/ai.md). */
+export { DUPLICATE_THRESHOLD };
 
 /** How long after the last document change a workspace's index is refreshed. */
 export const AI_REFRESH_DELAY_MS = 2_000;
+
+/**
+ * How long a search waits for a workspace's first load and refresh. A large workspace indexed
+ * for the first time (or after a change of embedder) takes longer: searches meanwhile answer
+ * from what is embedded so far, which grows batch by batch.
+ */
+export const AI_FIRST_REFRESH_WAIT_MS = 3_000;
 
 /** Texts embedded per batch (the event loop is given back between batches). */
 const EMBED_BATCH = 128;
@@ -172,7 +174,7 @@ export class AiService {
   /** The items most similar to `query.text`, best first (DESIGN.md §2 `ai/similar`). */
   async similar(workspaceId: string, query: SimilarQuery): Promise<SimilarItem[]> {
     const state = this.workspace(workspaceId);
-    await state.ready;
+    await this.readyEnough(state);
     const hits = await this.search(state, query);
     return hits.map((hit) => this.toSimilar(workspaceId, hit));
   }
@@ -183,7 +185,7 @@ export class AiService {
    */
   async lastTime(workspaceId: string, text: string, exclude?: string): Promise<LastTime | null> {
     const state = this.workspace(workspaceId);
-    await state.ready;
+    await this.readyEnough(state);
     const hits = await this.search(state, {
       text,
       limit: 5,
@@ -230,7 +232,7 @@ export class AiService {
     const history = this.deps.history;
     if (!history) return { duration: null, assignees: [] };
     const state = this.workspace(workspaceId);
-    await state.ready;
+    await this.readyEnough(state);
     const text = input.description ? `${input.title}\n${input.description}` : input.title;
     const [hits, tasks, members, onCall] = await Promise.all([
       this.search(state, { text, limit: PREDICT_NEIGHBOURS, types: ['task', 'incident'] }),
@@ -353,6 +355,20 @@ export class AiService {
       this.workspaces.set(workspaceId, state);
     }
     return state;
+  }
+
+  /** The first load and refresh, or `AI_FIRST_REFRESH_WAIT_MS`, whichever comes first. */
+  private async readyEnough(state: WorkspaceState): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const waited = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, AI_FIRST_REFRESH_WAIT_MS);
+      timer.unref?.();
+    });
+    try {
+      await Promise.race([state.ready, waited]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private enqueue(_workspaceId: string, state: WorkspaceState, work: () => Promise<void>) {

@@ -23,6 +23,7 @@ export function createEmbedder(choice: EmbedderChoice = { embedder: 'lexical' })
   switch (choice.embedder) {
     case 'model': {
       const config = modelConfigSchema.parse(
+        // eslint-disable-next-line security/detect-non-literal-fs-filename -- MODEL_DIR, set by the operator
         JSON.parse(readFileSync(join(choice.modelDir, 'config.json'), 'utf8'))
       );
       return new TransformersEmbedder({

@@ -54,8 +54,15 @@ const ZH_STOPWORDS = new Set(
 
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
 const CJK_RUN = /[\u3400-\u9fff\uf900-\ufaff]+/g;
-/** Words and identifiers: `db-01`, `10.0.0.1`, `php-fpm` stay whole (their parts are added). */
-const ASCII_WORD = /[a-z0-9]+(?:[-_.][a-z0-9]+)*/g;
+/**
+ * Words and identifiers: `db-01`, `10.0.0.1`, `php-fpm` stay whole (their parts are added).
+ * Trailing separators are cut by `asciiWords` (one flat class: linear, no backtracking).
+ */
+const ASCII_WORD = /[a-z0-9][a-z0-9._-]*/g;
+
+function asciiWords(text: string): string[] {
+  return (text.match(ASCII_WORD) ?? []).map((token) => token.replace(/[._-]+$/, ''));
+}
 
 interface JiebaLike {
   cut(sentence: string, hmm?: boolean): string[];
@@ -115,7 +122,7 @@ function glossaryBridge(): Bridge {
         if (term.length === 1) add(chineseWords, term, concept);
         else add(chinese, term[0]!, [term, concept] as [string, string]);
       } else {
-        const words = (term.match(ASCII_WORD) ?? []).map(stem);
+        const words = asciiWords(term).map(stem);
         if (words.length === 0) continue;
         longestPhrase = Math.max(longestPhrase, words.length);
         add(english, words.join(' '), concept);
@@ -140,7 +147,7 @@ export function features(text: string): Feature[] {
 
   // English words and identifiers.
   const stems: string[] = [];
-  for (const token of source.match(ASCII_WORD) ?? []) {
+  for (const token of asciiWords(source)) {
     const parts = token.split(/[-_.]/).filter((p) => p !== '');
     if (parts.length > 1) out.push([`w:${token}`, FEATURE_WEIGHTS.word]);
     for (const part of parts) {

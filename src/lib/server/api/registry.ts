@@ -69,8 +69,7 @@ export const apiTags: readonly TagSpec[] = [
   },
   {
     name: 'ai',
-    description:
-      'Local AI: similar work across Chinese and English, and its index (docs/ai.md).'
+    description: 'Local AI: similar work across Chinese and English, and its index (docs/ai.md).'
   },
   { name: 'workspaces', description: 'Your workspaces: list, create, rename.' },
   { name: 'members', description: 'Members of a workspace and their roles.' },

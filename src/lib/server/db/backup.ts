@@ -104,7 +104,8 @@ export const NOT_BACKED_UP: Readonly<Record<string, string>> = {
   cmdb_relations: 'derived from the CMDB documents; rebuilt when one loads',
   cmdb_mirrors: "the CMDB documents' state the mirrored rows hold; dropped, so they are rebuilt",
   task_card_mirrors: 'derived from the board documents; rebuilt when a board loads',
-  ai_items: 'derived from tasks, the archive, runbooks and CIs; re-embedded when a workspace is searched'
+  ai_items:
+    'derived from tasks, the archive, runbooks and CIs; re-embedded when a workspace is searched'
 };
 
 export interface BackupSummary {

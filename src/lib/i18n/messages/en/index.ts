@@ -20,6 +20,7 @@ import { board } from './board';
 import { changes } from './changes';
 import { changesUi } from './changes-ui';
 import { reports } from './reports';
+import { ai } from './ai';
 import { aiPredict } from './ai-predict';
 import { channels } from './channels';
 import { cmdb } from './cmdb';
@@ -60,6 +61,7 @@ export const en = {
   ...changes,
   ...changesUi,
   ...reports,
+  ...ai,
   ...aiPredict,
   ...automationCore,
   ...automationRunner,

@@ -19,6 +19,7 @@ import { board } from './board';
 import { changes } from './changes';
 import { changesUi } from './changes-ui';
 import { reports } from './reports';
+import { ai } from './ai';
 import { aiPredict } from './ai-predict';
 import { channels } from './channels';
 import { cmdb } from './cmdb';
@@ -57,6 +58,7 @@ export const zhCN: Messages = {
   ...changes,
   ...changesUi,
   ...reports,
+  ...ai,
   ...aiPredict,
   ...automationCore,
   ...automationRunner,
