@@ -4,12 +4,13 @@
 // runbook benchmark (bench/runbooks/), the REST benchmark (bench/rest/) and the storage
 // benchmark (bench/storage/), the archive benchmark (bench/archive/), the alert-intake
 // benchmark (bench/alerts/), the CMDB benchmark (bench/cmdb/), the automation benchmark
-// (bench/automation/), the KPI benchmark (bench/kpis/) and the reports page benchmark
-// (bench/reports/); a first argument `sync`, `board`, `runbooks`, `rest`, `storage`, `archive`,
-// `alerts`, `cmdb`, `automation`, `kpis` or `reports` runs only that part.
+// (bench/automation/), the KPI benchmark (bench/kpis/), the reports page benchmark
+// (bench/reports/) and the AI evaluation (bench/ai/); a first argument `sync`, `board`,
+// `runbooks`, `rest`, `storage`, `archive`, `alerts`, `cmdb`, `automation`, `kpis`, `reports` or
+// `ai` runs only that part.
 // Flags starting with `--board-` go to the board benchmark, `--runbooks-` to the runbook one,
-// `--rest-`, `--storage-`, `--archive-`, `--alerts-`, `--cmdb-`, `--automation-`, `--kpis-` and
-// `--reports-` to theirs,
+// `--rest-`, `--storage-`, `--archive-`, `--alerts-`, `--cmdb-`, `--automation-`, `--kpis-`,
+// `--reports-` and `--ai-` to theirs,
 // the others to the sync benchmark
 // (`--out` and `--strict` to all).
 // See bench/README.md for the scenarios and flags.
@@ -24,6 +25,7 @@ import { runCmdbBench } from './cmdb/index.mjs';
 import { runAutomationBench } from './automation/index.mjs';
 import { runKpisBench } from './kpis/index.mjs';
 import { runReportsBench } from './reports/index.mjs';
+import { runAiBench } from './ai/index.mjs';
 import { dropAllBenchDatabases } from './pg.mjs';
 
 const args = process.argv.slice(2);
@@ -38,7 +40,8 @@ const PARTS = [
   'cmdb',
   'automation',
   'kpis',
-  'reports'
+  'reports',
+  'ai'
 ];
 const part = PARTS.includes(args[0] ?? '') ? args.shift() : 'all';
 const shared = (/** @type {string} */ a) => /^--(out|strict|help)(=|$)/.test(a);
@@ -52,8 +55,9 @@ const cmdbArgs = args.filter((a) => a.startsWith('--cmdb-') || shared(a));
 const automationArgs = args.filter((a) => a.startsWith('--automation-') || shared(a));
 const kpisArgs = args.filter((a) => a.startsWith('--kpis-') || shared(a));
 const reportsArgs = args.filter((a) => a.startsWith('--reports-') || shared(a));
+const aiArgs = args.filter((a) => a.startsWith('--ai-') || shared(a));
 const syncArgs = args.filter(
-  (a) => !/^--(board|runbooks|rest|storage|archive|alerts|cmdb|automation|kpis|reports)-/.test(a)
+  (a) => !/^--(board|runbooks|rest|storage|archive|alerts|cmdb|automation|kpis|reports|ai)-/.test(a)
 );
 
 let code = 0;
@@ -98,6 +102,10 @@ try {
   if (part === 'all' || part === 'reports') {
     if (part === 'all') process.stdout.write('\n');
     code = Math.max(code, await runReportsBench(reportsArgs));
+  }
+  if (part === 'all' || part === 'ai') {
+    if (part === 'all') process.stdout.write('\n');
+    code = Math.max(code, await runAiBench(aiArgs));
   }
 } finally {
   // every part drops its databases; this catches one that threw

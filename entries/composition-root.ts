@@ -50,6 +50,7 @@ import {
 } from '../src/lib/server/notifications/notifications-service';
 import { SecretBox, secretKeyLoader } from '../src/lib/server/auth/secret-box';
 import { OncallStore } from '../src/lib/server/oncall/oncall-store';
+import { AiHistoryStore } from '../src/lib/server/ai/history-store';
 import { CmdbStore } from '../src/lib/server/cmdb/cmdb-store';
 import { CmdbService } from '../src/lib/server/cmdb/cmdb-service';
 import { cmdbExtension, cmdbMirrorExtension } from '../src/lib/server/cmdb/cmdb-extension';
@@ -272,7 +273,21 @@ export async function createRuntime(
   await metrics.start();
   const reports = new ReportsService({ store: new ReportsStore(records) });
   // The AI index (ai/ai-service.ts): the embedder RUNBOARD_AI_EMBEDDER chooses (docs/ai.md).
-  const ai = new AiService({ store: stores.aiStore, embedder: createEmbedder(config.ai), logger });
+  // Prediction (docs/ai-models.md) reads the cards and members, and who is on call now; the
+  // on-call service is made below, so it is reached late.
+  let onCallService: OncallService | null = null;
+  const ai = new AiService({
+    store: stores.aiStore,
+    embedder: createEmbedder(config.ai),
+    logger,
+    history: new AiHistoryStore(records),
+    onCallNow: async (workspaceId) =>
+      onCallService
+        ? (await onCallService.onCallNow(workspaceId)).flatMap((s) =>
+            s.onCall ? [s.onCall.userId] : []
+          )
+        : []
+  });
   const storage: DocumentStorage =
     typeof options.storage === 'object'
       ? options.storage
@@ -428,7 +443,7 @@ export async function createRuntime(
       }
     }
   });
-  const oncall = new OncallService({
+  const oncall = (onCallService = new OncallService({
     store: stores.oncallStore,
     alerts: stores.alertsStore,
     channels: stores.notificationsStore,
@@ -443,7 +458,7 @@ export async function createRuntime(
       ),
     ...(options.now ? { now: options.now } : {}),
     ...(options.escalationTickMs ? { tickMs: options.escalationTickMs } : {})
-  });
+  }));
   const alerts = new AlertsService({
     store: stores.alertsStore,
     board,

@@ -210,6 +210,12 @@ const table: Record<string, Cell> = {
     path: '/reports/items?figure=mttr&from=2030-01-01T00:00:00Z&to=2030-02-01T00:00:00Z',
     min: 'viewer'
   },
+  predictWork: {
+    method: 'POST',
+    path: '/ai/predict',
+    body: { title: 'matrix disk full', kind: 'incident' },
+    min: 'viewer'
+  },
   listCmdbItems: { method: 'GET', path: '/cmdb/items', min: 'viewer' },
   createCmdbItem: {
     method: 'POST',

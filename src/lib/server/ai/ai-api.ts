@@ -39,6 +39,7 @@ import {
   type AskSources
 } from './question-ask';
 import { modelQuery } from './question-model';
+import { predictionSchema } from '$lib/shared/ai/prediction';
 
 const TAGS = ['ai'] as const;
 
@@ -354,10 +355,58 @@ export const askOperation = defineOperation(
   }
 );
 
+const MAX_PREDICT_DESCRIPTION = 10_000;
+
+const predictBodySchema = z
+  .object({
+    title: z.string().trim().min(1).max(300).describe('Title of the new task or incident.'),
+    description: z
+      .string()
+      .max(MAX_PREDICT_DESCRIPTION)
+      .optional()
+      .describe('Description, up to 10,000 characters.'),
+    kind: z.enum(['task', 'incident', 'change']).optional().describe('Default `task`.'),
+    labels: z
+      .array(z.string().min(1).max(100))
+      .max(50)
+      .optional()
+      .describe('Label ids, as on the board.'),
+    priority: z.enum(['urgent', 'high', 'medium', 'low', 'none']).optional()
+  })
+  .strict();
+
+export const predictWorkOperation = defineOperation(
+  {
+    method: 'POST',
+    path: '/workspaces/{ws}/ai/predict',
+    operationId: 'predictWork',
+    summary: 'Predict duration and suggest assignees',
+    description:
+      'For a new task or incident: the time to done (or to resolve) as p10/p50/p90 minutes, ' +
+      'from similar finished work, the kind, priority and labels; and the top three people, ' +
+      'from who finished similar work, their open work, who is on call and their role, each ' +
+      'with a reason and a confidence. Nothing is changed. Models and their evaluation: ' +
+      'docs/ai-models.md.',
+    tags: TAGS,
+    auth: { member: 'read' },
+    params: workspaceParams,
+    body: predictBodySchema,
+    responses: {
+      200: { description: 'The prediction.', schema: predictionSchema },
+      400: invalid
+    }
+  },
+  async ({ request, body }) => ({
+    status: 200,
+    body: await request.runtime.ai.predict(request.workspaceId, body)
+  })
+);
+
 export const aiOperations: readonly Operation[] = [
   findSimilarOperation,
   getLastTimeOperation,
+  predictWorkOperation,
+  askOperation,
   getAiIndexOperation,
-  rebuildAiIndexOperation,
-  askOperation
+  rebuildAiIndexOperation
 ];

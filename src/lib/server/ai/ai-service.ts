@@ -19,6 +19,9 @@ import type { Logger } from '../log';
 import { VectorIndex, type AiItemType, type IndexedItem, type SearchHit } from './ai-index';
 import type { AiItemHead, AiItemRow, AiStore, IncidentOutcome, SourceItem } from './ai-store';
 import { decodeVector, encodeVector, toIndexVector } from './vector-codec';
+import { historyItemOfTask } from './history';
+import type { AiHistoryStore } from './history-store';
+import { predictWork, type PredictInput, type PredictResult } from './predict';
 
 /** The duplicate threshold (shared/ai/schema.ts: calibrated, docs/ai.md). */
 export { DUPLICATE_THRESHOLD };
@@ -38,6 +41,9 @@ const EMBED_BATCH = 128;
 
 export const SIMILAR_MAX_LIMIT = 50;
 
+/** Similar items a prediction is based on (the models keep the best 10–15 of the finished). */
+const PREDICT_NEIGHBOURS = 50;
+
 export interface AiServiceDeps {
   store: Pick<
     AiStore,
@@ -54,6 +60,10 @@ export interface AiServiceDeps {
   >;
   embedder: AiEmbedder;
   logger: Logger;
+  /** What prediction reads: the cards (live and archived) and the members (docs/ai-models.md). */
+  history?: Pick<AiHistoryStore, 'tasks' | 'members'>;
+  /** The member ids on call now in the workspace (oncall-service.ts). */
+  onCallNow?: (workspaceId: string) => Promise<readonly string[]>;
   now?: () => number;
   /** Override of `AI_REFRESH_DELAY_MS` (tests). */
   refreshDelayMs?: number;
@@ -238,6 +248,33 @@ export class AiService {
       };
     }
     return null;
+  }
+
+  /**
+   * Duration and assignee prediction for a new task or incident (DESIGN.md §2 `ai/predict`):
+   * similar finished items from the index, the workspace's history and members, who is on call.
+   */
+  async predict(workspaceId: string, input: PredictInput): Promise<PredictResult> {
+    const history = this.deps.history;
+    if (!history) return { duration: null, assignees: [] };
+    const state = this.workspace(workspaceId);
+    await this.readyEnough(state);
+    const text = input.description ? `${input.title}\n${input.description}` : input.title;
+    const [hits, tasks, members, onCall] = await Promise.all([
+      this.search(state, { text, limit: PREDICT_NEIGHBOURS, types: ['task', 'incident'] }),
+      history.tasks(workspaceId),
+      history.members(workspaceId),
+      this.deps.onCallNow ? this.deps.onCallNow(workspaceId) : Promise.resolve([])
+    ]);
+    return predictWork(input, {
+      similar: hits
+        .filter((hit) => hit.item.finishedAt !== null)
+        .map((hit) => ({ id: hit.item.id, score: hit.score })),
+      history: tasks.map((task) => historyItemOfTask(task)),
+      members,
+      onCall: new Set(onCall),
+      now: new Date(this.now()).toISOString()
+    });
   }
 
   /** The index of a workspace: its embedder, size and the last rebuild's progress. */

@@ -24,6 +24,7 @@ import { weeklyReport } from './weekly-report';
 import { ai } from './ai';
 import { aiAsk } from './ai-ask';
 import { reportsPage } from './reports-page';
+import { aiPredict } from './ai-predict';
 import { channels } from './channels';
 import { cmdb } from './cmdb';
 import { cmdbImport } from './cmdb-import';
@@ -68,6 +69,7 @@ export const en = {
   ...ai,
   ...aiAsk,
   ...reportsPage,
+  ...aiPredict,
   ...automationCore,
   ...automationRunner,
   ...automationNotify,

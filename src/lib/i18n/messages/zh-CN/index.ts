@@ -23,6 +23,7 @@ import { weeklyReport } from './weekly-report';
 import { ai } from './ai';
 import { aiAsk } from './ai-ask';
 import { reportsPage } from './reports-page';
+import { aiPredict } from './ai-predict';
 import { channels } from './channels';
 import { cmdb } from './cmdb';
 import { cmdbImport } from './cmdb-import';
@@ -65,6 +66,7 @@ export const zhCN: Messages = {
   ...ai,
   ...aiAsk,
   ...reportsPage,
+  ...aiPredict,
   ...automationCore,
   ...automationRunner,
   ...automationNotify,
