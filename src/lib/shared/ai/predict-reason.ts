@@ -44,7 +44,7 @@ export function reasonMessage(
     case 'on_call':
       return { key: 'aiPredict.reason.onCall', params: {}, plural: false };
     case 'frequent':
-      return { key: 'aiPredict.reason.frequent', params: { count: reason.count }, plural: false };
+      return { key: 'aiPredict.reason.frequent', params: { count: reason.count }, plural: true };
     case 'light_load':
       return reason.open === 0
         ? { key: 'aiPredict.reason.noOpenWork', params: {}, plural: false }

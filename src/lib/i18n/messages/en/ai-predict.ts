@@ -26,7 +26,8 @@ export const aiPredict = {
   'aiPredict.reason.resolvedSimilarIncidents.one': 'resolved {count} similar {topic} incident',
   'aiPredict.reason.resolvedSimilarIncidents.other': 'resolved {count} similar {topic} incidents',
   'aiPredict.reason.onCall': 'on call now',
-  'aiPredict.reason.frequent': 'took {count} items before',
+  'aiPredict.reason.frequent.one': 'took {count} item before',
+  'aiPredict.reason.frequent.other': 'took {count} items before',
   'aiPredict.reason.noOpenWork': 'no open work',
   'aiPredict.reason.lightLoad.one': '{count} open item',
   'aiPredict.reason.lightLoad.other': '{count} open items'

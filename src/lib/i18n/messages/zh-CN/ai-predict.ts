@@ -29,7 +29,8 @@ export const aiPredict = {
   'aiPredict.reason.resolvedSimilarIncidents.one': '解决过 {count} 个类似的 {topic} 事件',
   'aiPredict.reason.resolvedSimilarIncidents.other': '解决过 {count} 个类似的 {topic} 事件',
   'aiPredict.reason.onCall': '当前值班',
-  'aiPredict.reason.frequent': '此前处理过 {count} 个事项',
+  'aiPredict.reason.frequent.one': '此前处理过 {count} 个事项',
+  'aiPredict.reason.frequent.other': '此前处理过 {count} 个事项',
   'aiPredict.reason.noOpenWork': '手头没有未完成的事项',
   'aiPredict.reason.lightLoad.one': '手头有 {count} 个未完成事项',
   'aiPredict.reason.lightLoad.other': '手头有 {count} 个未完成事项'
