@@ -39,6 +39,7 @@ import { startCaptureServer, type CaptureServer } from '../helpers/capture-serve
 import { openTestDatabase } from '../helpers/database';
 import { errorShape, useRestApp } from '../helpers/rest';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server';
+import { runRow } from '../helpers/report-rows';
 
 const EN = 'wreport';
 const ZH = 'wreportzh';
@@ -161,39 +162,16 @@ async function run(db: RecordsDb, ws: string, state: string, finished: number) {
   seq += 1;
   await db
     .insertInto('automation_runs')
-    .values({
-      id: `${ws}-run-${seq}`,
-      workspace_id: ws,
-      job_id: 'job',
-      job_name: 'job',
-      kind: 'shell',
-      state,
-      origin: 'manual',
-      purpose: null,
-      check_mode: 0,
-      parameters: '{}',
-      spec: '{}',
-      max_concurrent: 1,
-      requested_by: 'u1',
-      task_id: null,
-      change_id: null,
-      incident_id: null,
-      runbook_id: null,
-      runbook_block: null,
-      gate: null,
-      runner_id: null,
-      claimed_by: null,
-      exit_code: null,
-      reason: null,
-      summary: null,
-      log_bytes: 0,
-      log_truncated: 0,
-      created_at: at(finished - H),
-      started_at: at(finished - H),
-      finished_at: at(finished),
-      heartbeat_at: null,
-      cancel_requested: 0
-    })
+    .values(
+      runRow({
+        id: `${ws}-run-${seq}`,
+        workspaceId: ws,
+        state,
+        createdAt: at(finished - H),
+        startedAt: at(finished - H),
+        finishedAt: at(finished)
+      })
+    )
     .execute();
 }
 

@@ -71,6 +71,7 @@ import {
   reportFigure
 } from '../../src/lib/shared/reports/kpi-definitions';
 import { openTestRecords, recordsBackends } from '../helpers/records';
+import { runRow } from '../helpers/report-rows';
 
 const FROM = '2026-03-01T00:00:00.000Z';
 const TO = '2026-03-08T00:00:00.000Z';
@@ -230,39 +231,15 @@ async function run(db: RecordsDb, state: string, finished: string) {
   runSeq += 1;
   await db
     .insertInto('automation_runs')
-    .values({
-      id: `run-${runSeq}`,
-      workspace_id: 'ws',
-      job_id: 'job',
-      job_name: 'job',
-      kind: 'shell',
-      state,
-      origin: 'manual',
-      purpose: null,
-      check_mode: 0,
-      parameters: '{}',
-      spec: '{}',
-      max_concurrent: 1,
-      requested_by: 'u1',
-      task_id: null,
-      change_id: null,
-      incident_id: null,
-      runbook_id: null,
-      runbook_block: null,
-      gate: null,
-      runner_id: null,
-      claimed_by: null,
-      exit_code: null,
-      reason: null,
-      summary: null,
-      log_bytes: 0,
-      log_truncated: 0,
-      created_at: iso('2026-02-01T00:00Z'),
-      started_at: null,
-      finished_at: iso(finished),
-      heartbeat_at: null,
-      cancel_requested: 0
-    })
+    .values(
+      runRow({
+        id: `run-${runSeq}`,
+        workspaceId: 'ws',
+        state,
+        createdAt: iso('2026-02-01T00:00Z'),
+        finishedAt: iso(finished)
+      })
+    )
     .execute();
 }
 
