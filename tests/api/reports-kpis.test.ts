@@ -212,8 +212,19 @@ describe('reports/kpis and /metrics agree', () => {
     // Severity at the event, in both: acknowledged as a warning, resolved as critical.
     const ackCounts = await samples('runboard_incident_acknowledge_seconds_count');
     const resolveCounts = await samples('runboard_incident_resolve_seconds_count');
-    expect(Object.fromEntries(ackCounts)).toEqual({ 'severity=warning': 1 });
-    expect(Object.fromEntries(resolveCounts)).toEqual({ 'severity=critical': 1 });
+    // Every severity's series exists from the start (at 0): one observation each, where it was.
+    expect(Object.fromEntries(ackCounts)).toEqual({
+      'severity=critical': 0,
+      'severity=high': 0,
+      'severity=warning': 1,
+      'severity=info': 0
+    });
+    expect(Object.fromEntries(resolveCounts)).toEqual({
+      'severity=critical': 1,
+      'severity=high': 0,
+      'severity=warning': 0,
+      'severity=info': 0
+    });
     const mttaBy = figures['mtta']!['bySeverity'] as Record<string, { count: number }>;
     const mttrBy = figures['mttr']!['bySeverity'] as Record<string, { count: number }>;
     for (const severity of ['critical', 'high', 'warning', 'info']) {

@@ -184,9 +184,9 @@ for (const backend of recordsBackends) {
       expect(await runtime.oncall.tick()).toBe(0);
       const timeline = await runtime.alerts.getIncident(WS, id);
       expect(timeline.events.filter((e) => e.type === 'escalated').map((e) => e.data)).toEqual([
-        { step: 1, paged: ['BO'] },
-        { step: 2, paged: ['CY'] },
-        { step: 3, paged: [expect.stringMatching(/^channel:/)] }
+        { step: 1, paged: ['BO'], pagedUsers: [people['bo']] },
+        { step: 2, paged: ['CY'], pagedUsers: [people['cy']] },
+        { step: 3, paged: [expect.stringMatching(/^channel:/)], pagedUsers: [] }
       ]);
 
       // A second incident, acknowledged after 2 minutes: the later steps page nobody.
