@@ -830,12 +830,16 @@ export class AutomationService {
     await this.deps.store.storeLog(run, gzipSync(text), bytes, truncated);
   }
 
-  /** A finished run's whole output; a running one's output so far. */
+  /**
+   * A finished run's whole output; a running one's output so far. The live chunks are read
+   * first: `storeLog` moves them into the log in one transaction, so a run that ends between the
+   * two reads is found by the second (read the other way round, both could come back empty).
+   */
   async logText(run: RunRecord): Promise<string> {
-    const stored = await this.deps.store.log(run.id);
-    if (stored) return gunzipSync(stored).toString('utf8');
     const chunks = await this.deps.store.outputSince(run.id, -1);
-    return chunks.map((c) => c.data).join('');
+    if (chunks.length > 0) return chunks.map((c) => c.data).join('');
+    const stored = await this.deps.store.log(run.id);
+    return stored ? gunzipSync(stored).toString('utf8') : '';
   }
 
   /**
