@@ -349,7 +349,8 @@ export async function createRuntime(
     // Retired generations of rebased documents live in the records (also with 'memory' storage).
     generations: new DocumentGenerations(records),
     logger,
-    limits: options.limits,
+    // The node's limits from the environment, then the caller's (tests).
+    limits: { ...config.nodeLimits, ...options.limits },
     hooks: extensionHooks(extensions, logger)
   });
   const box = new SecretBox(secretKeyLoader(config));
@@ -720,6 +721,7 @@ export async function createRuntime(
     storage,
     docStore,
     syncServer,
+    lifecycle: { draining: false },
     close() {
       closed ??= (async () => {
         clearInterval(recheck);

@@ -1,7 +1,8 @@
 /**
  * Shared start-up and shutdown of a Runboard process (the app and the standalone sync node):
- * read the config, build the runtime, listen, and on SIGTERM/SIGINT stop accepting, save
- * every pending update and exit.
+ * read the config, build the runtime, listen, and on SIGTERM/SIGINT drain (/readyz fails for
+ * `RUNBOARD_DRAIN_SECONDS`), stop accepting, close sockets with "going away", save every pending
+ * update and exit, within `RUNBOARD_SHUTDOWN_TIMEOUT_SECONDS` whatever happens.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -43,10 +44,24 @@ export async function runProcess(
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    runtime.logger.info('shutting down', { signal });
+    const { drainSeconds, timeoutSeconds } = config.shutdown;
+    // Whatever hangs (a stuck database, a peer that never closes), the process leaves within the
+    // grace period the orchestrator gives it, and says so.
+    setTimeout(() => {
+      runtime.logger.error('shutdown did not finish in time; exiting', { timeoutSeconds });
+      process.exit(1);
+    }, timeoutSeconds * 1000).unref();
+    runtime.logger.info('shutting down', { signal, drainSeconds });
+    // Draining: /readyz answers 503 and the load balancer routes new clients elsewhere, while
+    // this node goes on serving the ones it has.
+    runtime.lifecycle.draining = true;
+    if (drainSeconds > 0) await new Promise((resolve) => setTimeout(resolve, drainSeconds * 1000));
+    // Stop accepting, then close every socket with "going away" (clients reconnect, through the
+    // load balancer, to another node), save every pending update and release the database.
     server.close();
     server.closeIdleConnections();
     await runtime.close();
+    runtime.logger.info('shut down', { signal });
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -12,6 +12,12 @@ export const defaults = {
   maxDocumentsPerConnection: 1,
   /** Open websocket connections on this node. */
   maxConnections: 10_000,
+  /**
+   * Resident memory (bytes) above which the node takes no new connections (they are refused as
+   * `TooManyConnections`, which clients retry, reaching another node behind a load balancer).
+   * Infinity: no limit (`RUNBOARD_MAX_MEMORY_MB` sets one).
+   */
+  maxMemoryBytes: Number.POSITIVE_INFINITY,
   /** Open websocket connections per principal (user, token or, when anonymous, IP). */
   maxConnectionsPerPrincipal: 200,
   /** A connection that sends no frame (message or pong) for this long is closed. */

@@ -202,6 +202,9 @@ export class SyncServer {
     if (this.connections.size >= this.docStore.limits.maxConnections) {
       return refuse(CloseCode.TooManyConnections, 'server connection limit');
     }
+    if (this.overMemoryLimit()) {
+      return refuse(CloseCode.TooManyConnections, 'server memory limit');
+    }
     let grant: Grant;
     try {
       grant = await this.authenticate(request, parsed.name, rawName);
@@ -454,6 +457,12 @@ export class SyncServer {
   }
 
   /** Stops accepting connections and closes the open ones with GoingAway. */
+  /** Whether this process's resident memory is above `limits.maxMemoryBytes`. */
+  overMemoryLimit(): boolean {
+    const limit = this.docStore.limits.maxMemoryBytes;
+    return Number.isFinite(limit) && process.memoryUsage.rss() > limit;
+  }
+
   async close(): Promise<void> {
     this.closing = true;
     clearInterval(this.heartbeat);

@@ -82,6 +82,7 @@ async function setUp(backend: (typeof recordsBackends)[number]['name']) {
     logLevel: 'error',
     origin: undefined,
     secretKey: Buffer.alloc(32, 7),
+    shutdown: { drainSeconds: 0, timeoutSeconds: 20 },
     ...('databaseUrl' in target ? { databaseUrl: target.databaseUrl } : {})
   };
   const runtime = await start(config, clock);

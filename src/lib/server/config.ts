@@ -111,6 +111,42 @@ const envSchema = z.object({
       .max(600_000, { message: 'must be at most 600000 (ms)' })
       .optional()
   ),
+  // A node's own limits (docs/deploy/limits in docs/scale.md "Per node"): websocket
+  // connections it holds, and the resident memory above which it takes no new ones and reports
+  // itself not ready, so the load balancer sends new clients elsewhere.
+  RUNBOARD_MAX_CONNECTIONS: blankIsUnset(
+    z.coerce
+      .number()
+      .int({ message: 'must be a whole number of connections' })
+      .min(1, { message: 'must be at least 1' })
+      .optional()
+  ),
+  RUNBOARD_MAX_MEMORY_MB: blankIsUnset(
+    z.coerce
+      .number()
+      .int({ message: 'must be a whole number of MiB' })
+      .min(64, { message: 'must be at least 64 (MiB)' })
+      .optional()
+  ),
+  // Graceful shutdown on SIGTERM (entries/process.ts): /readyz fails for DRAIN seconds while the
+  // node still serves (a load balancer's readiness probe notices and stops sending clients),
+  // then it stops accepting, saves, closes its sockets with "going away" and exits; after
+  // SHUTDOWN_TIMEOUT seconds it exits regardless. Keep the sum below the orchestrator's grace
+  // period (Kubernetes: terminationGracePeriodSeconds, 30 by default).
+  RUNBOARD_DRAIN_SECONDS: blankIsUnset(
+    z.coerce
+      .number()
+      .min(0, { message: 'must be 0 or more (seconds)' })
+      .max(300, { message: 'must be at most 300 (seconds)' })
+      .default(0)
+  ),
+  RUNBOARD_SHUTDOWN_TIMEOUT_SECONDS: blankIsUnset(
+    z.coerce
+      .number()
+      .min(1, { message: 'must be at least 1 (second)' })
+      .max(600, { message: 'must be at most 600 (seconds)' })
+      .default(20)
+  ),
   // Bearer token GET /metrics requires when set (docs/metrics.md); unset: /metrics is open.
   METRICS_TOKEN: blankIsUnset(
     z.string().trim().min(16, { message: 'must be at least 16 characters' }).optional()
@@ -185,6 +221,17 @@ export interface Config {
   automation?: { staleMs?: number; heartbeatMs?: number };
   /** The bearer token `GET /metrics` requires (`METRICS_TOKEN`); absent: open. Secret. */
   metricsToken?: string;
+  /**
+   * This node's limits: websocket connections (`RUNBOARD_MAX_CONNECTIONS`; absent: the sync
+   * server's default) and resident memory in bytes (`RUNBOARD_MAX_MEMORY_MB`; absent: none).
+   */
+  nodeLimits?: { maxConnections?: number; maxMemoryBytes?: number };
+  /**
+   * Graceful shutdown: seconds /readyz fails before the node stops accepting
+   * (`RUNBOARD_DRAIN_SECONDS`, default 0), and seconds after SIGTERM when it exits regardless
+   * (`RUNBOARD_SHUTDOWN_TIMEOUT_SECONDS`, default 20).
+   */
+  shutdown: { drainSeconds: number; timeoutSeconds: number };
   /**
    * The optional OpenAI-compatible chat endpoint of ai/ask (`RUNBOARD_AI_CHAT_URL`, `…_MODEL`,
    * `…_API_KEY`, `…_TIMEOUT_MS`); absent: questions are compiled by the rules only. The key is a
@@ -355,8 +402,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     ...(e.RUNBOARD_SECRET_KEY ? { secretKey: decodeSecretKey(e.RUNBOARD_SECRET_KEY)! } : {}),
     ...(e.METRICS_TOKEN ? { metricsToken: e.METRICS_TOKEN } : {}),
-    ai: aiConfig(e)
+    ai: aiConfig(e),
+    shutdown: {
+      drainSeconds: e.RUNBOARD_DRAIN_SECONDS,
+      timeoutSeconds: e.RUNBOARD_SHUTDOWN_TIMEOUT_SECONDS
+    }
   };
+  if (e.RUNBOARD_MAX_CONNECTIONS || e.RUNBOARD_MAX_MEMORY_MB) {
+    config.nodeLimits = {
+      ...(e.RUNBOARD_MAX_CONNECTIONS ? { maxConnections: e.RUNBOARD_MAX_CONNECTIONS } : {}),
+      ...(e.RUNBOARD_MAX_MEMORY_MB
+        ? { maxMemoryBytes: e.RUNBOARD_MAX_MEMORY_MB * 1024 * 1024 }
+        : {})
+    };
+  }
   if (e.RUNBOARD_AUTOMATION_STALE_MS || e.RUNBOARD_AUTOMATION_HEARTBEAT_MS) {
     config.automation = {
       ...(e.RUNBOARD_AUTOMATION_STALE_MS ? { staleMs: e.RUNBOARD_AUTOMATION_STALE_MS } : {}),

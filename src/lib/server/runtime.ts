@@ -116,6 +116,11 @@ export interface Runtime {
   storage: DocumentStorage;
   docStore: DocStore;
   syncServer: SyncServer;
+  /**
+   * Set when a graceful shutdown begins (entries/process.ts): /readyz then fails so the load
+   * balancer stops sending new clients while the node finishes what it holds.
+   */
+  lifecycle: { draining: boolean };
   /** Saves everything and releases resources; idempotent. */
   close(): Promise<void>;
 }
