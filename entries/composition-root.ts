@@ -6,7 +6,7 @@
  * are separate module graphs: importing this file twice must not create two DocStores.
  */
 import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DocStore } from '../sync-server/doc-store';
 import {
@@ -537,8 +537,10 @@ export async function createRuntime(
         (await stores.accounts.listMembers(workspaceId)).map((m) => [m.userId, m.name || m.email])
       )
   });
+  // This node, the same across its restarts: its database, host (a pod, a container, a machine)
+  // and port. Names its automation runs (`claimed_by`) and its work directories.
   const instance = createHash('sha256')
-    .update(`${config.databaseUrl ?? resolve(config.dataDir)}|${config.port}`)
+    .update(`${config.databaseUrl ?? resolve(config.dataDir)}|${hostname()}|${config.port}`)
     .digest('hex')
     .slice(0, 16);
   const automationLimits: AutomationLimits = {
@@ -638,6 +640,7 @@ export async function createRuntime(
     outputs: runOutputs,
     execute,
     reapOrphans,
+    claimer: `node-${instance}`,
     places: {
       // Outside DATA_DIR: a run's files (keys, vault passwords) live only while it runs.
       // One per store and port, so a node reaping what its last run left never touches the

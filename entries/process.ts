@@ -6,7 +6,7 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigError, loadConfig } from '../src/lib/server/config';
+import { ConfigError, loadConfig, SHUTDOWN_DEFAULTS } from '../src/lib/server/config';
 import type { Runtime } from '../src/lib/server/runtime';
 import { startRuntime } from './composition-root';
 
@@ -44,7 +44,7 @@ export async function runProcess(
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    const { drainSeconds, timeoutSeconds } = config.shutdown;
+    const { drainSeconds, timeoutSeconds } = config.shutdown ?? SHUTDOWN_DEFAULTS;
     // Whatever hangs (a stuck database, a peer that never closes), the process leaves within the
     // grace period the orchestrator gives it, and says so.
     setTimeout(() => {

@@ -644,7 +644,8 @@ describe('the server killed mid-run', () => {
     const pgid = Number(/pgid=(\d+)/.exec(log)?.[1]);
     leftovers.push(pgid);
     await app.process.kill('SIGKILL');
-    app = await startApp({ dataDir, env });
+    // The same node again (same data, host and port): it knows the run was its own.
+    app = await startApp({ dataDir, env, port: app.process.port });
     const interrupted = await waitRun(slow);
     expect(interrupted.state).toBe('interrupted');
     expect(await runLog(slow)).toContain('started');

@@ -11,14 +11,14 @@ export interface TestApp {
 }
 
 /**
- * Starts `build/server/main.js` on port 0 with SQLite in `dataDir` (a fresh temp dir unless
+ * Starts `build/server/main.js` on port 0 (or `port`: the same node again) with SQLite in `dataDir` (a fresh temp dir unless
  * given: seed it first, e.g. with `seedWorkspace` from ./accounts, then start the app on it).
  */
 export async function startApp(
-  options: { dataDir?: string; env?: Record<string, string> } = {}
+  options: { dataDir?: string; env?: Record<string, string>; port?: number } = {}
 ): Promise<TestApp> {
   const dataDir = options.dataDir ?? tempDataDir('runboard-app-');
-  const proc = await startAppProcess(dataDir, { env: options.env });
+  const proc = await startAppProcess(dataDir, { env: options.env, port: options.port });
   return {
     baseUrl: proc.baseUrl,
     wsUrl: proc.wsUrl,

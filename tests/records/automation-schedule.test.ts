@@ -108,6 +108,43 @@ describe.each(recordsBackends)('scheduled jobs on $name', ({ name, skip }) => {
     expect(await runtime.automation.startScheduled()).toEqual([]);
   });
 
+  test.skipIf(skip !== null)(
+    'a node starting again interrupts the runs it left, never another node’s',
+    async () => {
+      const { runtime, clock, owner } = await setUp(name);
+      const job = await runtime.automation.createJob(
+        WS,
+        {
+          name: 'Long',
+          kind: 'shell',
+          script: 'echo started; sleep 30',
+          schedule: '0 9 * * *',
+          scheduleTimeZone: 'Asia/Shanghai'
+        },
+        owner
+      );
+      clock.now = Date.parse('2026-12-07T01:00:30Z');
+      const [run] = await runtime.automation.startScheduled();
+      runtime.automationRunner.kick();
+      await until('the run to go', async () => {
+        const view = await runtime.automation.getRun(WS, run!.id);
+        return view.state === 'running' ? view : null;
+      });
+      expect(job.id).toBe(run!.jobId);
+      // Another node starting, and the periodic sweep: this node still calls in for it.
+      expect(await runtime.automation.interruptOrphans('node-elsewhere', 30_000)).toEqual([]);
+      expect(await runtime.automation.interruptOrphans(null, 30_000)).toEqual([]);
+      expect((await runtime.automation.getRun(WS, run!.id)).state).toBe('running');
+      // This node starting again: its own run is over.
+      const interrupted = await runtime.automation.interruptOrphans(
+        runtime.automationRunner.claimer,
+        30_000
+      );
+      expect(interrupted.map((r) => r.id)).toEqual([run!.id]);
+      expect((await runtime.automation.getRun(WS, run!.id)).state).toBe('interrupted');
+    }
+  );
+
   test.skipIf(skip !== null)('skip a gated job’s time instead of running it', async () => {
     const { runtime, clock, owner } = await setUp(name);
     const job = await runtime.automation.createJob(

@@ -18,6 +18,9 @@ export const DEFAULT_ARCHIVE_AFTER_DAYS = 14;
 /** How long ai/ask waits for the optional chat endpoint before it keeps the rules' query. */
 export const AI_CHAT_TIMEOUT_MS_DEFAULT = 5_000;
 
+/** Graceful shutdown's timings when not configured (seconds). */
+export const SHUTDOWN_DEFAULTS = { drainSeconds: 0, timeoutSeconds: 20 } as const;
+
 /** Path of the OIDC redirect URI: register `<ORIGIN>/auth/oidc/callback` at the provider. */
 export const OIDC_CALLBACK_PATH = '/auth/oidc/callback';
 /** The variables that turn single sign-on on: all of them, or none. */
@@ -138,14 +141,14 @@ const envSchema = z.object({
       .number()
       .min(0, { message: 'must be 0 or more (seconds)' })
       .max(300, { message: 'must be at most 300 (seconds)' })
-      .default(0)
+      .default(SHUTDOWN_DEFAULTS.drainSeconds)
   ),
   RUNBOARD_SHUTDOWN_TIMEOUT_SECONDS: blankIsUnset(
     z.coerce
       .number()
       .min(1, { message: 'must be at least 1 (second)' })
       .max(600, { message: 'must be at most 600 (seconds)' })
-      .default(20)
+      .default(SHUTDOWN_DEFAULTS.timeoutSeconds)
   ),
   // Bearer token GET /metrics requires when set (docs/metrics.md); unset: /metrics is open.
   METRICS_TOKEN: blankIsUnset(
@@ -229,9 +232,10 @@ export interface Config {
   /**
    * Graceful shutdown: seconds /readyz fails before the node stops accepting
    * (`RUNBOARD_DRAIN_SECONDS`, default 0), and seconds after SIGTERM when it exits regardless
-   * (`RUNBOARD_SHUTDOWN_TIMEOUT_SECONDS`, default 20).
+   * (`RUNBOARD_SHUTDOWN_TIMEOUT_SECONDS`, default 20); absent (a config built in code, not from
+   * the environment): `SHUTDOWN_DEFAULTS`.
    */
-  shutdown: { drainSeconds: number; timeoutSeconds: number };
+  shutdown?: { drainSeconds: number; timeoutSeconds: number };
   /**
    * The optional OpenAI-compatible chat endpoint of ai/ask (`RUNBOARD_AI_CHAT_URL`, `…_MODEL`,
    * `…_API_KEY`, `…_TIMEOUT_MS`); absent: questions are compiled by the rules only. The key is a

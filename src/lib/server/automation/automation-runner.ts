@@ -9,7 +9,6 @@
  * Remote runners (`npm run start:runner`) run the same executor and report over HTTPS
  * (automation-api.ts); this class runs only runs with no runner named.
  */
-import { randomBytes } from 'node:crypto';
 import { AUTOMATION_HEARTBEAT_MS_DEFAULT, AUTOMATION_STALE_MS_DEFAULT } from '../config';
 import type { Logger } from '../log';
 import type { AutomationStore, RunOutcome, RunRecord } from './automation-store';
@@ -51,7 +50,7 @@ export type Execute = (
  * is a helper below the service, so it names the methods, not the class.
  */
 export interface RunnerService {
-  interruptOrphans(serverRestart: boolean, staleMs: number): Promise<RunRecord[]>;
+  interruptOrphans(restartedClaimer: string | null, staleMs: number): Promise<RunRecord[]>;
   startScheduled(): Promise<RunRecord[]>;
   started(run: RunRecord): Promise<void>;
   execSpec(run: RunRecord): Promise<ExecSpec>;
@@ -72,6 +71,12 @@ export interface RunnerOptions {
   limits: AutomationLimits;
   logger: Logger;
   now?: () => number;
+  /**
+   * This node's name in `claimed_by`, the same across its restarts (composition-root.ts: the
+   * database, host name and port) and different from every other node's, so a node starting
+   * again interrupts the runs its last process left, never those another node is running.
+   */
+  claimer: string;
   /** Kills what runs a dead process left under the work root (exec/orphans.ts). */
   reapOrphans: (workRoot: string) => Promise<{ killed: number; removed: number }>;
   /** Called when a run's process is spawned (the start-latency benchmark). */
@@ -86,8 +91,8 @@ interface Going {
 }
 
 export class AutomationRunner {
-  /** This process's name in `claimed_by`. */
-  readonly claimer = `node-${randomBytes(6).toString('hex')}`;
+  /** This node's name in `claimed_by` (`RunnerOptions.claimer`). */
+  readonly claimer: string;
   private readonly going = new Map<string, Going>();
   private readonly timers: ReturnType<typeof setInterval>[] = [];
   private pumping: Promise<void> | null = null;
@@ -99,12 +104,14 @@ export class AutomationRunner {
 
   constructor(private readonly options: RunnerOptions) {
     this.now = options.now ?? Date.now;
+    this.claimer = options.claimer;
   }
 
   /**
-   * Marks the runs the previous process left running as interrupted (their processes, which
-   * outlive a killed server in their own groups, are killed and their directories removed),
-   * then takes work.
+   * Marks the runs this node's previous process left running as interrupted (their processes,
+   * which outlive a killed server in their own groups, are killed and their directories
+   * removed), then takes work. Runs other nodes claimed are theirs while they call in; if one
+   * died, the sweep interrupts its runs once they are `staleMs` silent.
    */
   async start(): Promise<void> {
     const reaped = await this.options.reapOrphans(this.options.places.workRoot);
@@ -112,7 +119,7 @@ export class AutomationRunner {
       this.options.logger.warn('automation: processes of the last stop killed', { ...reaped });
     }
     const interrupted = await this.options.service.interruptOrphans(
-      true,
+      this.claimer,
       this.options.limits.staleMs
     );
     if (interrupted.length > 0) {
@@ -241,7 +248,7 @@ export class AutomationRunner {
    */
   private async sweep(): Promise<void> {
     const { service, store, outputs, limits } = this.options;
-    await service.interruptOrphans(false, limits.staleMs);
+    await service.interruptOrphans(null, limits.staleMs);
     for (const id of outputs.held()) {
       if (this.going.has(id)) continue;
       const run = await store.runById(id);

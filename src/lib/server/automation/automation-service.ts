@@ -846,9 +846,9 @@ export class AutomationService {
    * Runs the server's process left running when it stopped (or whose runner stopped calling
    * in) are `interrupted`; the queue itself goes on.
    */
-  async interruptOrphans(serverRestart: boolean, staleMs: number): Promise<RunRecord[]> {
+  async interruptOrphans(restartedClaimer: string | null, staleMs: number): Promise<RunRecord[]> {
     const stale = new Date(this.now() - staleMs).toISOString();
-    const orphans = await this.deps.store.orphanedRuns(serverRestart, stale);
+    const orphans = await this.deps.store.orphanedRuns(restartedClaimer, stale);
     const out: RunRecord[] = [];
     for (const run of orphans) {
       const reason = run.runnerId

@@ -595,17 +595,23 @@ export class AutomationStore {
   }
 
   /**
-   * Running runs nobody runs any more: those of the server's runner when `serverRuns` (a
-   * server starting again: the process that ran them is gone), and any whose heartbeat is
-   * older than `staleBefore` (a remote runner that died).
+   * Running runs nobody runs any more: the server runs `restartedClaimer` (a node starting
+   * again) claimed before, whose process is gone, and any run, of any node or remote runner,
+   * whose heartbeat is older than `staleBefore` (a runner or a node that died).
    */
-  async orphanedRuns(serverRuns: boolean, staleBefore: string): Promise<RunRecord[]> {
-    let query = this.db.selectFrom('automation_runs').selectAll().where('state', '=', 'running');
-    query = serverRuns
-      ? query.where((eb) =>
-          eb.or([eb('runner_id', 'is', null), eb('heartbeat_at', '<', staleBefore)])
-        )
-      : query.where('heartbeat_at', '<', staleBefore);
+  async orphanedRuns(restartedClaimer: string | null, staleBefore: string): Promise<RunRecord[]> {
+    const query = this.db
+      .selectFrom('automation_runs')
+      .selectAll()
+      .where('state', '=', 'running')
+      .where((eb) =>
+        restartedClaimer === null
+          ? eb('heartbeat_at', '<', staleBefore)
+          : eb.or([
+              eb.and([eb('runner_id', 'is', null), eb('claimed_by', '=', restartedClaimer)]),
+              eb('heartbeat_at', '<', staleBefore)
+            ])
+      );
     return (await query.execute()).map(runOf);
   }
 
