@@ -363,10 +363,18 @@ export async function createRuntime(
     settled: (docName) => activityRecorder.settled(docName),
     ...(options.now ? { now: options.now } : {})
   });
+  // This node, the same across its restarts: its database, host (a pod, a container, a machine)
+  // and port. Names what it claims (automation runs, outbox messages) and its work
+  // directories.
+  const instance = createHash('sha256')
+    .update(`${config.databaseUrl ?? resolve(config.dataDir)}|${hostname()}|${config.port}`)
+    .digest('hex')
+    .slice(0, 16);
   const notifications = new NotificationService({
     store: stores.notificationsStore,
     box,
     logger,
+    claimer: `node-${instance}`,
     ...(config.origin ? { origin: config.origin } : {}),
     ...(options.delivery ? { delivery: options.delivery } : {}),
     ...(options.now ? { now: options.now } : {}),
@@ -537,12 +545,6 @@ export async function createRuntime(
         (await stores.accounts.listMembers(workspaceId)).map((m) => [m.userId, m.name || m.email])
       )
   });
-  // This node, the same across its restarts: its database, host (a pod, a container, a machine)
-  // and port. Names its automation runs (`claimed_by`) and its work directories.
-  const instance = createHash('sha256')
-    .update(`${config.databaseUrl ?? resolve(config.dataDir)}|${hostname()}|${config.port}`)
-    .digest('hex')
-    .slice(0, 16);
   const automationLimits: AutomationLimits = {
     ...automationDefaults,
     ...config.automation,

@@ -154,6 +154,12 @@ export interface DialectQueries {
    * time (records.ts, `exclusive`).
    */
   transactionLock(key: string): RawBuilder<unknown>;
+  /**
+   * The end of a SELECT that picks rows to claim (a queue): PostgreSQL `FOR UPDATE SKIP LOCKED`,
+   * so concurrent claimers on several nodes pass over the rows another is taking instead of
+   * waiting for it and then taking them too; SQLite: nothing (one writer at a time).
+   */
+  skipLocked: RawBuilder<unknown>;
 }
 
 /** FTS5 query syntax: every term quoted (no operator gets through), AND-ed. */
@@ -196,7 +202,8 @@ export const dialectQueries: Readonly<Record<DialectName, DialectQueries>> = {
     // The column's NOCASE collation.
     caseInsensitiveOrder: (column) => sql<string>`${sql.ref(column)}`,
     oneOf: (column, values) => sql<boolean>`${sql.ref(column)} IN (${sql.join([...values])})`,
-    transactionLock: () => sql`SELECT 1`
+    transactionLock: () => sql`SELECT 1`,
+    skipLocked: sql``
   },
   postgres: {
     fullTextMatch: (table, terms) =>
@@ -225,7 +232,8 @@ export const dialectQueries: Readonly<Record<DialectName, DialectQueries>> = {
     byteOrder: (column) => sql<string>`${sql.ref(column)} COLLATE "C"`,
     // ASCII-only folding under "C", as NOCASE folds.
     caseInsensitiveOrder: (column) => sql<string>`lower(${sql.ref(column)} COLLATE "C")`,
-    transactionLock: (key) => sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`
+    transactionLock: (key) => sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`,
+    skipLocked: sql`FOR UPDATE SKIP LOCKED`
   }
 };
 

@@ -170,6 +170,8 @@ export interface OutboxTable {
   next_attempt_at: number;
   /** Epoch ms; null when no attempt holds the row. */
   locked_until: number | null;
+  /** The node whose attempt holds the row (migration 24); null when none does. */
+  claimed_by: string | null;
   last_error: string | null;
   created_at: string;
   delivered_at: string | null;

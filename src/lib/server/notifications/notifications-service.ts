@@ -116,6 +116,11 @@ export interface NotificationServiceDeps {
   origin?: string;
   now?: () => number;
   delivery?: Partial<DeliveryOptions>;
+  /**
+   * This node's name on the messages it is sending (the same across its restarts, unique among
+   * nodes: composition-root.ts); absent, one process is the only node (`single-node`).
+   */
+  claimer?: string;
 }
 
 function channelBody(record: ChannelRecord, url: string | null): Channel {
@@ -162,6 +167,10 @@ export class NotificationService {
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = true;
+
+  private get claimer(): string {
+    return this.deps.claimer ?? 'single-node';
+  }
 
   constructor(private readonly deps: NotificationServiceDeps) {
     this.options = { ...deliveryDefaults, ...deps.delivery };
@@ -408,10 +417,10 @@ export class NotificationService {
     return messageBody((await this.deps.store.message(workspaceId, id))!);
   }
 
-  /** Starts the worker. The only node: claims left by a previous run are released first. */
+  /** Starts the worker. Claims this node's previous process left are released first. */
   async start(): Promise<void> {
     this.stopped = false;
-    await this.deps.store.releaseClaims();
+    await this.deps.store.releaseClaims(this.claimer);
     this.kick();
   }
 
@@ -467,7 +476,8 @@ export class NotificationService {
       const batch = await this.deps.store.claimDue(
         now,
         now + this.options.leaseMs,
-        this.options.concurrency
+        this.options.concurrency,
+        this.claimer
       );
       if (batch.length === 0) return;
       await Promise.all(batch.map((message) => this.attempt(message)));

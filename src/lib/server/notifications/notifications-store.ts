@@ -3,7 +3,7 @@
  * delivery rules (backoff, dead letters) are in notifications-service.ts. `enqueue` takes the
  * caller's transaction, so a message is written together with the fact it tells.
  */
-import type { Selectable } from 'kysely';
+import type { ExpressionBuilder, Selectable } from 'kysely';
 import type { Locale } from '../../shared/locale';
 import type {
   ChannelType,
@@ -13,7 +13,7 @@ import type {
 } from '../../shared/notifications/schema';
 import { generateId } from '../../shared/model/ids';
 import type { Records, RecordsDb, RecordsTransaction } from '../db/records';
-import type { NotificationChannelsTable, OutboxTable } from '../db/schema';
+import type { NotificationChannelsTable, OutboxTable, RecordsSchema } from '../db/schema';
 
 export interface ChannelRecord {
   id: string;
@@ -111,7 +111,7 @@ export interface NewMessage {
 export class NotificationsStore {
   private readonly db: RecordsDb;
 
-  constructor(records: Records) {
+  constructor(private readonly records: Records) {
     this.db = records.db;
   }
 
@@ -256,22 +256,37 @@ export class NotificationsStore {
   }
 
   /**
-   * Claims up to `limit` pending messages that are due and held by no attempt: each is held
-   * until `lockedUntil`, so an attempt that never finishes (a crash) is retried after it.
+   * Claims up to `limit` pending messages that are due and held by no attempt, for `claimer`
+   * (a node): each is held until `lockedUntil`, so an attempt that never finishes (a crash) is
+   * retried after it. Once across nodes: on PostgreSQL the candidates are picked `FOR UPDATE
+   * SKIP LOCKED` (a node passes over the rows another is claiming), and the UPDATE repeats the
+   * conditions, so a row another claim took in between (re-checked under its lock) is left
+   * alone; SQLite has one writer at a time.
    */
-  async claimDue(now: number, lockedUntil: number, limit: number): Promise<OutboxRecord[]> {
+  async claimDue(
+    now: number,
+    lockedUntil: number,
+    limit: number,
+    claimer: string
+  ): Promise<OutboxRecord[]> {
+    const free = (eb: ExpressionBuilder<RecordsSchema, 'outbox'>) =>
+      eb.and([
+        eb('state', '=', 'pending'),
+        eb('next_attempt_at', '<=', now),
+        eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)])
+      ]);
     const due = this.db
       .selectFrom('outbox')
       .select('id')
-      .where('state', '=', 'pending')
-      .where('next_attempt_at', '<=', now)
-      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
+      .where(free)
       .orderBy('next_attempt_at')
-      .limit(limit);
+      .limit(limit)
+      .modifyEnd(this.records.queries.skipLocked);
     const rows = await this.db
       .updateTable('outbox')
-      .set({ locked_until: lockedUntil })
+      .set({ locked_until: lockedUntil, claimed_by: claimer })
       .where('id', 'in', due)
+      .where(free)
       .returningAll()
       .execute();
     return rows.map(outboxOf);
@@ -290,7 +305,14 @@ export class NotificationsStore {
   async markDelivered(id: string, attempts: number, at: string): Promise<void> {
     await this.db
       .updateTable('outbox')
-      .set({ state: 'delivered', attempts, delivered_at: at, locked_until: null, last_error: null })
+      .set({
+        state: 'delivered',
+        attempts,
+        delivered_at: at,
+        locked_until: null,
+        claimed_by: null,
+        last_error: null
+      })
       .where('id', '=', id)
       .execute();
   }
@@ -308,19 +330,23 @@ export class NotificationsStore {
         attempts,
         last_error: error.slice(0, 1000),
         locked_until: null,
+        claimed_by: null,
         ...(next.state === 'pending' ? { next_attempt_at: next.at } : {})
       })
       .where('id', '=', id)
       .execute();
   }
 
-  /** Releases every claim (start-up of the only node: no attempt is running). */
-  async releaseClaims(): Promise<void> {
+  /**
+   * Releases the claims `claimer`'s previous process left (a node starting again: none of its
+   * attempts is running); other nodes' claims stay theirs until they finish or their lease ends.
+   */
+  async releaseClaims(claimer: string): Promise<void> {
     await this.db
       .updateTable('outbox')
-      .set({ locked_until: null })
+      .set({ locked_until: null, claimed_by: null })
       .where('state', '=', 'pending')
-      .where('locked_until', 'is not', null)
+      .where('claimed_by', '=', claimer)
       .execute();
   }
 
@@ -393,7 +419,13 @@ export class NotificationsStore {
   async revive(workspaceId: string, id: string, now: number): Promise<boolean> {
     const result = await this.db
       .updateTable('outbox')
-      .set({ state: 'pending', attempts: 0, next_attempt_at: now, locked_until: null })
+      .set({
+        state: 'pending',
+        attempts: 0,
+        next_attempt_at: now,
+        locked_until: null,
+        claimed_by: null
+      })
       .where('workspace_id', '=', workspaceId)
       .where('id', '=', id)
       .where('state', '=', 'dead')

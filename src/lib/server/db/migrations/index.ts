@@ -18,6 +18,7 @@ import { sql as automation } from './0016-automation';
 import { sql as reportIndexes } from './0017-report-indexes';
 import { sql as weeklyReports } from './0019-weekly-reports';
 import { sql as reportFilters } from './0021-report-filters';
+import { sql as outboxClaimer } from './0024-outbox-claimer';
 import { sql as aiItems } from './0018-ai-items';
 
 export interface Migration {
@@ -53,5 +54,6 @@ export const migrations: readonly Migration[] = [
   { version: 17, name: 'report-indexes', sql: reportIndexes },
   { version: 18, name: 'ai-items', sql: aiItems },
   { version: 19, name: 'weekly-reports', sql: weeklyReports },
-  { version: 21, name: 'report-filters', sql: reportFilters }
+  { version: 21, name: 'report-filters', sql: reportFilters },
+  { version: 24, name: 'outbox-claimer', sql: outboxClaimer }
 ];
