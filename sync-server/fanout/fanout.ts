@@ -125,8 +125,15 @@ export class Fanout {
     this.heartbeat.unref();
   }
 
-  /** Starts listening to the node and access channels. */
-  async start(): Promise<void> {
+  /**
+   * Starts listening to the node and access channels; waits up to `waitMs` for the bus. A node
+   * that cannot reach it starts anyway and serves its own clients until it can.
+   */
+  async start(waitMs = 5_000): Promise<void> {
+    const deadline = Date.now() + waitMs;
+    while (!this.transport.up && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     await Promise.all(
       [this.nodesChannel, this.accessChannel].map((channel) =>
         this.transport.subscribe(channel).catch((error: unknown) => {
