@@ -262,7 +262,7 @@ describe('fan-out across nodes', () => {
   it('[FANOUT4] a member removed through node A is disconnected on node B within 2 s', async () => {
     const dataDir = tempDataDir('runboard-fanout-');
     const target = (await databaseTargetFor(dataDir, 'postgres')) as Cluster['target'];
-    const { owner, editor } = await seedWorkspace(dataDir, 'fanout4', ['owner', 'editor'], target);
+    const { owner, member } = await seedWorkspace(dataDir, 'fanout4', ['owner', 'member'], target);
     const prefix = uniqueRedisPrefix();
     // Node A in this process (the app's removeMember), node B a child process.
     const runtime: Runtime = await createRuntime(
@@ -300,7 +300,7 @@ describe('fan-out across nodes', () => {
       'fanout4.board',
       owner!.token
     );
-    const onB = connect(nodeB.wsUrl, 'fanout4.board', editor!.token);
+    const onB = connect(nodeB.wsUrl, 'fanout4.board', member!.token);
     await Promise.all([whenSynced(onA), whenSynced(onB)]);
     const codes: number[] = [];
     onB.provider.on('connection-close', (event) => {
@@ -313,7 +313,7 @@ describe('fan-out across nodes', () => {
       runtime,
       { userId: owner!.userId, label: 'owner', origin: { ip: null, userAgent: null } },
       'fanout4',
-      editor!.userId
+      member!.userId
     );
     await waitFor(() => codes.includes(CloseCode.AccessChanged), 2_000, 'AccessChanged on B');
     expect(Date.now() - started).toBeLessThan(2_000);
