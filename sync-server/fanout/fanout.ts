@@ -195,10 +195,9 @@ export class Fanout {
   leave(name: string, room?: Room): void {
     const entry = this.entries.get(name);
     if (!entry) return;
-    if (entry.state === 'attached') {
-      if (room && entry.room !== room) return;
-      entry.room.awareness.off('update', entry.listener);
-    }
+    // A room given: only when it is the attached one (not a newer load of the same document).
+    if (room && (entry.state !== 'attached' || entry.room !== room)) return;
+    if (entry.state === 'attached') entry.room.awareness.off('update', entry.listener);
     this.entries.delete(name);
     const timer = this.resyncTimers.get(name);
     if (timer) clearTimeout(timer);

@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { createRuntime } from '../../entries/composition-root';
 import { openDatabase, type DatabaseTarget } from '../../src/lib/server/db/records';
 import { createLogger } from '../../src/lib/server/log';
@@ -153,7 +153,8 @@ describe('fan-out across nodes', () => {
       const started = Date.now();
       writer.doc.getArray<string>('array').push([`from-${index}`]);
       await waitFor(
-        () => [a!, b!, c!].every((x) => x.doc.getArray('array').toArray().includes(`from-${index}`)),
+        () =>
+          [a!, b!, c!].every((x) => x.doc.getArray('array').toArray().includes(`from-${index}`)),
         1_000,
         `edit of node ${index} on every node`
       );
@@ -163,8 +164,8 @@ describe('fan-out across nodes', () => {
     const started = Date.now();
     b!.provider.awareness.setLocalStateField('user', { name: 'bee' });
     const seesBee = (x: TestClient) =>
-      (x.provider.awareness.getStates().get(b!.doc.clientID) as { user?: { name?: string } })
-        ?.user?.name === 'bee';
+      (x.provider.awareness.getStates().get(b!.doc.clientID) as { user?: { name?: string } })?.user
+        ?.name === 'bee';
     await waitFor(() => seesBee(a!) && seesBee(c!), 1_000, 'awareness on every node');
     expect(Date.now() - started).toBeLessThan(1_000);
 
