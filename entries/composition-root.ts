@@ -5,7 +5,7 @@
  * the SvelteKit server bundle and the process entry (entries/main.ts, or the Vite dev plugin)
  * are separate module graphs: importing this file twice must not create two DocStores.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DocStore } from '../sync-server/doc-store';
@@ -18,6 +18,8 @@ import {
 } from '../sync-server/hooks';
 import { SyncServer } from '../sync-server/server';
 import { closeExtensions, extensionHooks } from '../sync-server/extensions';
+import { Fanout } from '../sync-server/fanout/fanout';
+import { RedisTransport } from '../sync-server/fanout/redis';
 import { MemoryStorage } from '../sync-server/storage/memory-storage';
 import type { DocumentStorage } from '../sync-server/storage/types';
 import type { Limits } from '../sync-server/defaults';
@@ -85,6 +87,10 @@ import { parseDocName } from '../src/lib/shared/doc-name';
 import type { RunState } from '../src/lib/shared/automation/schema';
 import type { NotificationEvent } from '../src/lib/shared/notifications/schema';
 import { docAccess } from '../src/lib/shared/permissions';
+import {
+  closeLocalConnections,
+  connectionMatchSchema
+} from '../src/lib/server/workspaces/access-changes';
 import { CloseCode } from '../src/lib/shared/sync-protocol';
 import { createLogger, type Logger } from '../src/lib/server/log';
 import { MetricsService } from '../src/lib/server/metrics/metrics-service';
@@ -128,6 +134,8 @@ export interface RuntimeOptions {
   archive?: { now?: () => number; intervalMs?: number; batchSize?: number };
   /** How often the weekly report's scheduler looks (tests: never, they call `runDue`). */
   weeklyReportTickMs?: number;
+  /** The fan-out's heartbeat (tests: short, so a dead node's presence goes quickly). */
+  fanoutHeartbeatMs?: number;
   /** Automation's limits and timers (tests: short ones), and where runs work. */
   automation?: Partial<AutomationLimits> & { workRoot?: string; gitCacheDir?: string };
 }
@@ -259,6 +267,18 @@ export async function createRuntime(
   const logger = options.logger ?? createLogger(config.logLevel);
   const { records, documents } = await openDatabase(databaseTarget(config), { logger });
   const stores = createStores(records, config);
+  // Fan-out across nodes (REDIS_URL): the DocStore subscribes, publishes and resyncs through it
+  // (sync-server/fanout/fanout.ts); access changes reach every node through it too.
+  const fanout = config.redis
+    ? new Fanout({
+        transport: new RedisTransport({ url: config.redis.url, logger }),
+        prefix: config.redis.prefix,
+        nodeId: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+        logger,
+        ...(options.fanoutHeartbeatMs ? { heartbeatMs: options.fanoutHeartbeatMs } : {})
+      })
+    : null;
+  await fanout?.start();
   // The metrics first: every workspace's series start at zero before any service can report an
   // event, then the services tell each event as it happens (metrics-service.ts).
   const metrics = new MetricsService({
@@ -267,7 +287,8 @@ export async function createRuntime(
     sync: () => ({
       connections: () => syncServer.connectionCount,
       documentsLoaded: () => docStore.loadedCount,
-      messages: () => ({ in: syncServer.messagesIn, out: syncServer.messagesOut })
+      messages: () => ({ in: syncServer.messagesIn, out: syncServer.messagesOut }),
+      fanout: () => fanout?.figures ?? null
     })
   });
   await metrics.start();
@@ -351,7 +372,8 @@ export async function createRuntime(
     logger,
     // The node's limits from the environment, then the caller's (tests).
     limits: { ...config.nodeLimits, ...options.limits },
-    hooks: extensionHooks(extensions, logger)
+    hooks: extensionHooks(extensions, logger),
+    ...(fanout ? { fanout } : {})
   });
   const box = new SecretBox(secretKeyLoader(config));
   const board = new BoardService({ store: stores.boardStore, docs, recorder: activityRecorder });
@@ -697,6 +719,16 @@ export async function createRuntime(
     });
   }, docStore.limits.accessRecheckMs);
   recheck.unref();
+  // An access change made on another node closes the affected sockets here at once; the sweep
+  // above still catches changes made where no node publishes (the admin CLI, a lost message).
+  fanout?.onAccess((payload) => {
+    const match = connectionMatchSchema.safeParse(payload);
+    if (!match.success) {
+      logger.warn('sync: ignored a malformed access change from another node');
+      return;
+    }
+    closeLocalConnections(syncServer, match.data);
+  });
   let closed: Promise<void> | null = null;
   return {
     config,
@@ -727,6 +759,7 @@ export async function createRuntime(
     docStore,
     syncServer,
     lifecycle: { draining: false },
+    fanout,
     close() {
       closed ??= (async () => {
         clearInterval(recheck);
@@ -742,6 +775,7 @@ export async function createRuntime(
         // Card summaries still waiting are written while the documents are there.
         await taskDocs.settled();
         await docStore.close();
+        await fanout?.close();
         // Records the extensions write on unload land before the database closes.
         await closeExtensions(extensions, logger);
         await ai.close();

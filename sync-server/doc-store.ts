@@ -6,6 +6,7 @@ import { defaults, type Limits } from './defaults';
 import { tombstoneEstimate, type TombstoneEstimate } from './doc-copy';
 import { newGenerationId, type GenerationStore } from './generations';
 import type { Logger, SyncHooks } from './hooks';
+import type { Fanout } from './fanout/fanout';
 import { Room } from './room';
 import type { DocumentStorage } from './storage/types';
 import { SERVER_ORIGIN, type UpdateOrigin } from './update-origin';
@@ -63,6 +64,8 @@ export interface DocStoreOptions {
   hooks?: SyncHooks;
   limits?: Partial<Limits>;
   logger: Logger;
+  /** Fan-out to other nodes (REDIS_URL); absent: this node is the only one. */
+  fanout?: Fanout;
 }
 
 /**
@@ -82,9 +85,11 @@ export class DocStore {
   private readonly rebasing = new Map<string, Promise<void>>();
   private closed = false;
   readonly generations: GenerationStore | undefined;
+  readonly fanout: Fanout | undefined;
 
   constructor(options: DocStoreOptions) {
     this.storage = options.storage;
+    this.fanout = options.fanout;
     this.generations = options.generations;
     this.hooks = options.hooks ?? {};
     this.limits = { ...defaults, ...options.limits };
@@ -175,7 +180,7 @@ export class DocStore {
       if (dropRoom) {
         if (this.rooms.get(rawName) === room) this.rooms.delete(rawName);
         this.cancelUnload(room);
-        room.destroy();
+        this.dispose(room);
       } else {
         room.frozen = false;
         room.maybeIdle();
@@ -326,7 +331,7 @@ export class DocStore {
     if (!room || !room.isIdle()) return false;
     this.cancelUnload(room);
     this.rooms.delete(rawName);
-    room.destroy();
+    this.dispose(room);
     return true;
   }
 
@@ -350,7 +355,7 @@ export class DocStore {
     }
     for (const timer of this.unloadTimers.values()) clearTimeout(timer);
     this.unloadTimers.clear();
-    for (const room of this.rooms.values()) room.destroy();
+    for (const room of this.rooms.values()) this.dispose(room);
     this.rooms.clear();
   }
 
@@ -394,7 +399,8 @@ export class DocStore {
       hooks: this.hooks,
       limits: this.limits,
       logger: this.logger,
-      onIdle: (r) => this.scheduleUnload(r)
+      onIdle: (r) => this.scheduleUnload(r),
+      ...(this.fanout ? { publish: this.fanout.published.bind(this.fanout) } : {})
     });
   }
 
@@ -405,6 +411,22 @@ export class DocStore {
    * ignored, so a hook that always asks cannot loop.
    */
   private async loadRoom(rawName: string, docName: DocName): Promise<Room> {
+    // Subscribed before the store is read: whatever another node makes durable after the read
+    // began arrives on the channel and is buffered until the room is attached (fanout.ts).
+    await this.fanout?.join(rawName);
+    let room: Room;
+    try {
+      room = await this.loadGeneration(rawName, docName);
+    } catch (error) {
+      this.fanout?.leave(rawName);
+      throw error;
+    }
+    this.fanout?.attach(room);
+    return room;
+  }
+
+  /** `loadRoom` without the fan-out: the room, rebased first when a load hook asked. */
+  private async loadGeneration(rawName: string, docName: DocName): Promise<Room> {
     const room = this.newRoom(rawName, docName);
     try {
       await room.load();
@@ -430,13 +452,19 @@ export class DocStore {
     return fresh;
   }
 
+  /** Frees a room that is no longer in `rooms`, and stops its fan-out. */
+  private dispose(room: Room): void {
+    this.fanout?.leave(room.name, room);
+    room.destroy();
+  }
+
   private scheduleUnload(room: Room): void {
     if (this.unloadTimers.has(room) || this.closed) return;
     const timer = setTimeout(() => {
       this.unloadTimers.delete(room);
       if (!room.isIdle() || this.rooms.get(room.name) !== room) return;
       this.rooms.delete(room.name);
-      room.destroy();
+      this.dispose(room);
       this.logger.debug('sync: unloaded', { doc: room.name });
     }, this.limits.unloadDelayMs);
     timer.unref();

@@ -37,6 +37,8 @@ type RoomDeps = {
   limits: Limits;
   logger: Logger;
   onIdle: (room: Room) => void;
+  /** Tells the other nodes of updates made durable here (fanout/fanout.ts); absent: one node. */
+  publish?: (name: string, updates: readonly Uint8Array[]) => void;
 };
 
 /**
@@ -246,6 +248,8 @@ export class Room {
         this.logCount += batch.length;
         for (const u of updates) this.logBytes += u.byteLength;
         this.deps.hooks.onStore?.({ name: this.name, updates, lastSeq });
+        // Published only once durable: a peer node never relays what could still be lost here.
+        this.deps.publish?.(this.name, updates);
         this.broadcast(batch);
         this.markSaved(batch.at(-1)!.generation);
         if (this.pending.length > 0) this.scheduleFlush();

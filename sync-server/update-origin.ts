@@ -3,8 +3,8 @@
  *
  * | origin   | appended to storage     | broadcast to                  | published to other nodes |
  * | -------- | ----------------------- | ----------------------------- | ------------------------ |
- * | `client` | yes, before broadcast   | every other local connection  | yes (once a bus exists)  |
- * | `server` | yes, before broadcast   | every local connection        | yes (once a bus exists)  |
+ * | `client` | yes, before broadcast   | every other local connection  | yes, once durable        |
+ * | `server` | yes, before broadcast   | every local connection        | yes, once durable        |
  * | `peer`   | no: its node stored it  | every local connection        | no: it came from there   |
  *
  * The origin is the Yjs transaction origin of the change, so it reaches the room's `update`
@@ -35,8 +35,8 @@ export interface ServerOrigin {
 }
 
 /**
- * An update another node has already made durable and relays (the multi-node bus, not built
- * yet): applied and sent to local clients, neither stored again nor published again.
+ * An update another node has already made durable and relays (the fan-out, fanout/fanout.ts):
+ * applied and sent to local clients, neither stored again nor published again.
  */
 export interface PeerOrigin {
   readonly kind: 'peer';

@@ -244,7 +244,9 @@ describe('the metrics exposition', async () => {
     KPI_LABEL_VALUES.outcome.length +
     KPI_LABEL_VALUES.state.length +
     2 * KPI_LABEL_VALUES.severity.length * (INCIDENT_DURATION_BUCKETS_SECONDS.length + 3);
-  const fixed = 4;
+  // Sync: connections, documents loaded, messages in/out; fan-out: connected, messages
+  // in/out, resyncs.
+  const fixed = 8;
   const httpPerTriple = 11 + 3 + 1;
 
   function ownSeries(families: Map<string, Family>): number {

@@ -54,14 +54,27 @@ const envSchema = z.object({
       })
       .optional()
   ),
-  REDIS_URL: z
-    .string()
-    .optional()
-    .refine((value) => value === undefined || value === '', {
-      message:
-        'Redis fan-out (several nodes) is not available in this version yet; unset REDIS_URL ' +
-        'and run one node (DATABASE_URL works without it)'
-    }),
+  // Checked for its scheme only, like DATABASE_URL (the value may hold a password).
+  REDIS_URL: blankIsUnset(
+    z
+      .string()
+      .refine((value) => /^rediss?:\/\//.test(value), {
+        message:
+          'must be a Redis URL (redis://[:password@]host:6379[/db], or rediss:// for TLS); ' +
+          'unset it to run a single node'
+      })
+      .optional()
+  ),
+  // Channels are `<REDIS_PREFIX>:doc:<name>`, `…:access`, `…:nodes`: one prefix per deployment
+  // sharing a Redis (pub/sub channels ignore the db number).
+  REDIS_PREFIX: blankIsUnset(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, {
+        message: 'must be 1 to 64 letters, digits, dots, dashes or underscores'
+      })
+      .default('runboard')
+  ),
   LOG_LEVEL: z.enum(logLevels).default('info'),
   // Finished tasks older than this leave the live board for the archive (archive/archive-service.ts).
   ARCHIVE_AFTER_DAYS: blankIsUnset(
@@ -202,6 +215,11 @@ export interface Config {
   dataDir: string;
   /** PostgreSQL connection URL; absent when the embedded SQLite in `dataDir` is used. Secret. */
   databaseUrl?: string;
+  /**
+   * Redis fan-out across nodes (`REDIS_URL`, `REDIS_PREFIX`); absent: a single node. The URL may
+   * hold a password: never log it.
+   */
+  redis?: { url: string; prefix: string };
   logLevel: LogLevel;
   origin: string | undefined;
   /**
@@ -394,6 +412,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (result.success) problems.push(...automationProblems(result.data));
   if (result.success) problems.push(...aiProblems(result.data));
+  if (result.success && result.data.REDIS_URL && !result.data.DATABASE_URL) {
+    problems.push(
+      'REDIS_URL: several nodes need a shared store: set DATABASE_URL (PostgreSQL) as well, or ' +
+        'unset REDIS_URL to run a single node on SQLite'
+    );
+  }
   if (!result.success || problems.length > 0) throw new ConfigError(problems);
   const e = result.data;
   const config: Config = {
@@ -404,6 +428,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     origin: e.ORIGIN,
     archiveAfterDays: e.ARCHIVE_AFTER_DAYS,
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
+    ...(e.REDIS_URL ? { redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } } : {}),
     ...(e.RUNBOARD_SECRET_KEY ? { secretKey: decodeSecretKey(e.RUNBOARD_SECRET_KEY)! } : {}),
     ...(e.METRICS_TOKEN ? { metricsToken: e.METRICS_TOKEN } : {}),
     ai: aiConfig(e),

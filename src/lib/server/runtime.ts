@@ -6,6 +6,7 @@
  * errors coming from those services are recognised by their `code`, never by `instanceof`.
  */
 import type { DocStore } from '../../../sync-server/doc-store';
+import type { Fanout } from '../../../sync-server/fanout/fanout';
 import type { SyncServer } from '../../../sync-server/server';
 import type { DocumentStorage } from '../../../sync-server/storage/types';
 import type { Accounts } from './accounts/accounts-store';
@@ -121,6 +122,8 @@ export interface Runtime {
    * balancer stops sending new clients while the node finishes what it holds.
    */
   lifecycle: { draining: boolean };
+  /** Fan-out across nodes (REDIS_URL; sync-server/fanout/fanout.ts); null on a single node. */
+  fanout: Fanout | null;
   /** Saves everything and releases resources; idempotent. */
   close(): Promise<void>;
 }

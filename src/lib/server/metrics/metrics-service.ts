@@ -56,6 +56,13 @@ export interface SyncFigures {
   connections(): number;
   documentsLoaded(): number;
   messages(): { in: number; out: number };
+  /** The Redis fan-out's figures (sync-server/fanout/fanout.ts); null on a single node. */
+  fanout?(): {
+    connected: boolean;
+    published: number;
+    received: number;
+    resyncs: number;
+  } | null;
 }
 
 export interface MetricsServiceDeps {
@@ -174,6 +181,40 @@ export class MetricsService {
           else this.inc({ direction }, 0);
           counted[direction] = now[direction];
         }
+      }
+    });
+    const fanout = () => sync()?.fanout?.() ?? null;
+    new Gauge({
+      name: 'runboard_fanout_connected',
+      help: help('runboard_fanout_connected'),
+      registers,
+      collect() {
+        this.set(fanout()?.connected ? 1 : 0);
+      }
+    });
+    const fanoutCounted = { in: 0, out: 0, resyncs: 0 };
+    new Counter({
+      name: 'runboard_fanout_messages_total',
+      help: help('runboard_fanout_messages_total'),
+      labelNames: ['direction'],
+      registers,
+      collect() {
+        const figures = fanout();
+        const now = { in: figures?.received ?? 0, out: figures?.published ?? 0 };
+        for (const direction of ['in', 'out'] as const) {
+          this.inc({ direction }, Math.max(0, now[direction] - fanoutCounted[direction]));
+          fanoutCounted[direction] = now[direction];
+        }
+      }
+    });
+    new Counter({
+      name: 'runboard_fanout_resyncs_total',
+      help: help('runboard_fanout_resyncs_total'),
+      registers,
+      collect() {
+        const now = fanout()?.resyncs ?? 0;
+        this.inc(Math.max(0, now - fanoutCounted.resyncs));
+        fanoutCounted.resyncs = now;
       }
     });
     this.incidentsOpen = new Gauge({

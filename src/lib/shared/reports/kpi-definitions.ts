@@ -291,6 +291,57 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
       en: 'Websocket sync messages received (direction="in") and sent (direction="out") by this node.',
       'zh-CN': '本节点收到（direction="in"）和发出（direction="out"）的 WebSocket 同步消息数。'
     }
+  },
+  {
+    kind: 'process',
+    id: 'fanout_connected',
+    metric: 'runboard_fanout_connected',
+    type: 'gauge',
+    unit: '1',
+    labels: [],
+    start: 'the Redis fan-out becomes usable (1) or is lost (0)',
+    stop: null,
+    includesOpen: true,
+    statistic: 'level',
+    text: {
+      en: 'Whether this node reaches the other nodes through Redis now (1) or serves only its own clients (0; always 0 without REDIS_URL).',
+      'zh-CN':
+        '本节点当前是否经 Redis 与其他节点互通（1），或只服务本节点的客户端（0；未设置 REDIS_URL 时恒为 0）。'
+    }
+  },
+  {
+    kind: 'process',
+    id: 'fanout_messages',
+    metric: 'runboard_fanout_messages_total',
+    type: 'counter',
+    unit: '1',
+    labels: ['direction'],
+    start: 'a fan-out message is published (out) or received from another node (in)',
+    stop: null,
+    includesOpen: false,
+    statistic: 'count',
+    text: {
+      en: 'Redis fan-out messages published (direction="out") and received from other nodes (direction="in") by this node.',
+      'zh-CN':
+        '本节点发布（direction="out"）和从其他节点收到（direction="in"）的 Redis 扇出消息数。'
+    }
+  },
+  {
+    kind: 'process',
+    id: 'fanout_resyncs',
+    metric: 'runboard_fanout_resyncs_total',
+    type: 'counter',
+    unit: '1',
+    labels: [],
+    start:
+      'a loaded document resyncs with the other nodes by state vector (Redis came back, or a publish failed)',
+    stop: null,
+    includesOpen: false,
+    statistic: 'count',
+    text: {
+      en: 'Documents this node resynced with the other nodes by state vector after Redis was lost or a publish failed.',
+      'zh-CN': '本节点在 Redis 中断或发布失败后，按状态向量与其他节点重新同步的文档次数。'
+    }
   }
 ];
 
