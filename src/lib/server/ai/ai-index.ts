@@ -14,6 +14,14 @@
  *
  * Items changed since the last compile are searched one by one beside it (and their stale
  * compiled copies skipped); the index is compiled again when those grow past a share of it.
+ *
+ * Sparse search prunes without losing exactness (max-score, term at a time): the query's
+ * dimensions are walked in order of their upper bound (query weight × the largest weight in the
+ * posting list), rare and heavy first. Once the bounds of the dimensions not yet walked add up
+ * to less than the k-th best score found so far, no item outside the candidates can reach the
+ * top k, and the long posting lists of common words are never walked. Every returned score is
+ * the exact dot product, computed from the item's own vector in one fixed order, the same sum a
+ * brute-force scan computes (tests/unit/ai-index.test.ts compares the two).
  */
 import type { IndexVector } from './vector-codec';
 
@@ -55,9 +63,28 @@ interface Compiled {
   offsets: Uint32Array | null;
   postSlot: Uint32Array | null;
   postValue: Float32Array | null;
+  /** Sparse: per dimension, the largest absolute weight in its posting list. */
+  maxWeight: Float32Array | null;
+  /**
+   * Sparse: the weighted items again, by slot (a forward index): entries [rowStart[s],
+   * rowStart[s + 1]) of `rowDim`/`rowValue`, in the item's own order, for exact scores.
+   */
+  rowStart: Uint32Array | null;
+  rowDim: Uint16Array | Uint32Array | null;
+  rowValue: Float32Array | null;
   /** Dense: slots × dimensions. */
   matrix: Float32Array | null;
 }
+
+/** Pruning needs a small k (the probe keeps the k best candidates by insertion). */
+const MAX_PRUNED_LIMIT = 64;
+/** The probe for the k-th best score runs once the unwalked bounds add up to less than this. */
+const PROBE_BELOW = 0.5;
+/**
+ * Margin for float32 rounding in the accumulated partial scores (hundreds of additions of
+ * values ≤ 1 err by far less); it only makes pruning more careful.
+ */
+const SLACK = 1e-4;
 
 /** Stale items searched one by one before the index is compiled again: at least this many… */
 const MIN_RECOMPILE = 512;
@@ -70,6 +97,10 @@ export class VectorIndex {
   private readonly stale = new Set<string>();
   private compiled: Compiled | null = null;
   private scores = new Float32Array(0);
+  /** Postings the last sparse search walked (the pruning's effect: bench, tests). */
+  postingsWalked = 0;
+  /** The weighted query, dense (zero outside the query's dimensions between searches). */
+  private queryDense = new Float64Array(0);
 
   constructor(private readonly weighting: 'idf' | 'none') {}
 
@@ -118,44 +149,158 @@ export class VectorIndex {
     if (compiled.dimensions !== query.dimensions) return [];
     const q = weigh(query, compiled.idf);
     const top = new TopK(limit);
-    const n = compiled.slots.length;
+    if (this.queryDense.length !== compiled.dimensions) {
+      this.queryDense = new Float64Array(compiled.dimensions);
+    }
+    const dense = this.queryDense;
+    forEachEntry(q, (d, v) => (dense[d] = v));
+    try {
+      if (compiled.offsets) this.searchSparse(compiled, q, top, accept);
+      else if (compiled.matrix) this.searchDense(compiled, top, accept);
+      // Items changed since the compile, one by one, weighed by the compiled idf.
+      for (const key of this.stale) {
+        const item = this.items.get(key);
+        if (!item || item.vector.dimensions !== compiled.dimensions || !accept(item)) continue;
+        const score = exactScore(
+          item.vector,
+          compiled.idf,
+          scaleOf(item.vector, compiled.idf),
+          dense
+        );
+        if (score > 0) top.offer(item, score);
+      }
+    } finally {
+      forEachEntry(q, (d) => (dense[d] = 0));
+    }
+    return top.sorted();
+  }
+
+  /** The sparse search with max-score pruning (see the file's comment). */
+  private searchSparse(
+    compiled: Compiled,
+    q: IndexVector,
+    top: TopK,
+    accept: (item: IndexedItem) => boolean
+  ): void {
+    const offsets = compiled.offsets!;
+    const postSlot = compiled.postSlot!;
+    const postValue = compiled.postValue!;
+    const maxWeight = compiled.maxWeight!;
+    const rowStart = compiled.rowStart!;
+    const rowDim = compiled.rowDim!;
+    const rowValue = compiled.rowValue!;
+    const { slots, staleSlots, idf } = compiled;
+    const dense = this.queryDense;
+    const n = slots.length;
     if (this.scores.length < n) this.scores = new Float32Array(n);
     const scores = this.scores;
     scores.fill(0, 0, n);
-    if (compiled.offsets && compiled.postSlot && compiled.postValue) {
-      const { offsets, postSlot, postValue } = compiled;
-      forEachEntry(q, (d, qv) => {
-        for (let p = offsets[d]!, end = offsets[d + 1]!; p < end; p++) {
-          scores[postSlot[p]!]! += qv * postValue[p]!;
-        }
-      });
-    } else if (compiled.matrix) {
-      const dense = toDense(q);
-      const dim = compiled.dimensions;
-      const m = compiled.matrix;
-      for (let s = 0; s < n; s++) {
-        let sum = 0;
-        const base = s * dim;
-        for (let d = 0; d < dim; d++) sum += m[base + d]! * dense[d]!;
-        scores[s] = sum;
+
+    // The query's dimensions, heaviest upper bound first.
+    const dims: number[] = [];
+    const weights: number[] = [];
+    const bounds: number[] = [];
+    forEachEntry(q, (d, v) => {
+      if (offsets[d + 1]! === offsets[d]!) return;
+      dims.push(d);
+      weights.push(v);
+      bounds.push(Math.abs(v) * maxWeight[d]!);
+    });
+    const order = dims.map((_, i) => i).sort((a, b) => bounds[b]! - bounds[a]! || a - b);
+    let rest = 0;
+    for (const b of bounds) rest += b;
+
+    const exact = (s: number) => {
+      let sum = 0;
+      for (let j = rowStart[s]!, end = rowStart[s + 1]!; j < end; j++) {
+        const x = dense[rowDim[j]!]!;
+        if (x !== 0) sum += rowValue[j]! * x;
       }
+      return sum;
+    };
+    const pruning = top.k <= MAX_PRUNED_LIMIT;
+    let theta = -Infinity;
+    let probed = false;
+    let walked = 0;
+    let walkedPostings = 0;
+    for (; walked < order.length; walked++) {
+      if (pruning && !probed && rest < PROBE_BELOW) {
+        theta = this.probe(compiled, top.k, accept, exact);
+        probed = true;
+      }
+      if (rest < theta - SLACK) break;
+      const i = order[walked]!;
+      const d = dims[i]!;
+      const qv = weights[i]!;
+      for (let p = offsets[d]!, end = offsets[d + 1]!; p < end; p++) {
+        scores[postSlot[p]!]! += qv * postValue[p]!;
+      }
+      rest -= bounds[i]!;
+      walkedPostings += offsets[d + 1]! - offsets[d]!;
     }
-    const staleSlots = compiled.staleSlots;
+    this.postingsWalked = walkedPostings;
+    rest = walked === order.length ? 0 : Math.max(rest, 0);
+    // An item can reach the top only if its partial score plus the unwalked bounds beats zero,
+    // the probe's k-th best and the current floor (an untouched item, all walked, scores 0).
+    const least = Math.max(0, theta) - SLACK;
     for (let s = 0; s < n; s++) {
-      const score = scores[s]!;
-      if (score <= 0 || score <= top.floor || staleSlots[s] === 1) continue;
-      const item = compiled.slots[s]!;
+      const bound = scores[s]! + rest;
+      if ((rest === 0 && scores[s] === 0) || bound <= least || bound <= top.floor - SLACK) continue;
+      if (staleSlots[s] === 1) continue;
+      const score = exact(s);
+      if (score <= 0 || score <= top.floor) continue;
+      const item = slots[s]!;
       if (accept(item)) top.offer(item, score);
     }
-    // Items changed since the compile, one by one, weighed by the compiled idf.
-    const dense = toDense(q);
-    for (const key of this.stale) {
-      const item = this.items.get(key);
-      if (!item || item.vector.dimensions !== compiled.dimensions || !accept(item)) continue;
-      const score = dotDense(weigh(item.vector, compiled.idf), dense);
-      if (score > 0) top.offer(item, score);
+  }
+
+  /**
+   * A lower bound of the k-th best score: the exact scores of the k accepted items with the best
+   * partial scores so far (-Infinity when fewer than k are accepted).
+   */
+  private probe(
+    compiled: Compiled,
+    k: number,
+    accept: (item: IndexedItem) => boolean,
+    exact: (slot: number) => number
+  ): number {
+    const { slots, staleSlots } = compiled;
+    const scores = this.scores;
+    const best: number[] = [];
+    const partial: number[] = [];
+    for (let s = 0, n = slots.length; s < n; s++) {
+      const p = scores[s]!;
+      if (p <= 0 || (best.length === k && p <= partial[k - 1]!)) continue;
+      if (staleSlots[s] === 1 || !accept(slots[s]!)) continue;
+      let i = best.length;
+      while (i > 0 && partial[i - 1]! < p) i--;
+      best.splice(i, 0, s);
+      partial.splice(i, 0, p);
+      if (best.length > k) {
+        best.pop();
+        partial.pop();
+      }
     }
-    return top.sorted();
+    if (best.length < k || k <= 0) return -Infinity;
+    let theta = Infinity;
+    for (const s of best) theta = Math.min(theta, exact(s));
+    return theta;
+  }
+
+  private searchDense(compiled: Compiled, top: TopK, accept: (item: IndexedItem) => boolean): void {
+    const dense = this.queryDense;
+    const dim = compiled.dimensions;
+    const m = compiled.matrix!;
+    const { slots, staleSlots } = compiled;
+    for (let s = 0, n = slots.length; s < n; s++) {
+      if (staleSlots[s] === 1) continue;
+      let sum = 0;
+      const base = s * dim;
+      for (let d = 0; d < dim; d++) sum += m[base + d]! * dense[d]!;
+      if (sum <= 0 || sum <= top.floor) continue;
+      const item = slots[s]!;
+      if (accept(item)) top.offer(item, sum);
+    }
   }
 
   private compile(queryDimensions: number): void {
@@ -179,6 +324,10 @@ export class VectorIndex {
       offsets: null,
       postSlot: null,
       postValue: null,
+      maxWeight: null,
+      rowStart: null,
+      rowDim: null,
+      rowValue: null,
       matrix: null
     };
     if (sparse) {
@@ -193,21 +342,42 @@ export class VectorIndex {
       const fill = offsets.slice(0, dimensions);
       const postSlot = new Uint32Array(total);
       const postValue = new Float32Array(total);
+      const maxWeight = new Float32Array(dimensions);
+      const rowStart = new Uint32Array(usable.length + 1);
+      const rowDim = dimensions <= 0x10000 ? new Uint16Array(total) : new Uint32Array(total);
+      const rowValue = new Float32Array(total);
+      let row = 0;
       usable.forEach((item, slot) => {
         const weighted = weigh(item.vector, idf);
+        rowStart[slot] = row;
         const indices = weighted.indices!;
         for (let j = 0; j < indices.length; j++) {
           const d = indices[j]!;
           const p = fill[d]!++;
+          const value = weighted.values[j]!;
           postSlot[p] = slot;
-          postValue[p] = weighted.values[j]!;
+          postValue[p] = value;
+          if (Math.abs(value) > maxWeight[d]!) maxWeight[d] = Math.abs(value);
+          rowDim[row] = d;
+          rowValue[row++] = value;
         }
       });
-      Object.assign(compiled, { offsets, postSlot, postValue });
+      rowStart[usable.length] = row;
+      Object.assign(compiled, {
+        offsets,
+        postSlot,
+        postValue,
+        maxWeight,
+        rowStart,
+        rowDim,
+        rowValue
+      });
     } else {
       const matrix = new Float32Array(usable.length * dimensions);
       usable.forEach((item, slot) => {
-        matrix.set(toDense(weigh(item.vector, idf)), slot * dimensions);
+        const weighted = weigh(item.vector, idf);
+        const base = slot * dimensions;
+        forEachEntry(weighted, (d, v) => (matrix[base + d] = v));
       });
       compiled.matrix = matrix;
     }
@@ -225,40 +395,52 @@ function forEachEntry(vector: IndexVector, visit: (d: number, value: number) => 
   }
 }
 
-/** `vector` times `idf`, L2-normalised (a new vector). */
-function weigh(vector: IndexVector, idf: Float32Array): IndexVector {
-  const values = new Float32Array(vector.values.length);
+/** The factor that L2-normalises `vector` times `idf` (1 for a zero vector). */
+function scaleOf(vector: IndexVector, idf: Float32Array): number {
   let norm = 0;
-  for (let j = 0; j < values.length; j++) {
+  for (let j = 0; j < vector.values.length; j++) {
     const d = vector.indices ? vector.indices[j]! : j;
     const v = vector.values[j]! * (idf[d] ?? 1);
-    values[j] = v;
     norm += v * v;
   }
-  if (norm > 0) {
-    const scale = 1 / Math.sqrt(norm);
-    for (let j = 0; j < values.length; j++) values[j] = values[j]! * scale;
+  return norm > 0 ? 1 / Math.sqrt(norm) : 1;
+}
+
+/** `vector` times `idf`, L2-normalised (a new vector): value j is `exactScore`'s weight j. */
+export function weigh(vector: IndexVector, idf: Float32Array): IndexVector {
+  const scale = scaleOf(vector, idf);
+  const values = new Float32Array(vector.values.length);
+  for (let j = 0; j < values.length; j++) {
+    const d = vector.indices ? vector.indices[j]! : j;
+    values[j] = Math.fround(vector.values[j]! * (idf[d] ?? 1)) * scale;
   }
   return { dimensions: vector.dimensions, indices: vector.indices, values };
 }
 
-function toDense(vector: IndexVector): Float32Array {
-  if (!vector.indices) return vector.values;
-  const dense = new Float32Array(vector.dimensions);
-  for (let j = 0; j < vector.indices.length; j++) dense[vector.indices[j]!] = vector.values[j]!;
-  return dense;
-}
-
-function dotDense(vector: IndexVector, dense: Float32Array): number {
+/**
+ * The dot product of `vector` weighed (idf, then `scale`) with the dense weighted query, summed
+ * in the vector's own order: every score the index returns is this sum.
+ */
+function exactScore(
+  vector: IndexVector,
+  idf: Float32Array,
+  scale: number,
+  dense: Float64Array
+): number {
+  const { indices, values } = vector;
   let sum = 0;
-  forEachEntry(vector, (d, v) => (sum += v * (dense[d] ?? 0)));
+  for (let j = 0; j < values.length; j++) {
+    const d = indices ? indices[j]! : j;
+    const q = dense[d]!;
+    if (q !== 0) sum += Math.fround(Math.fround(values[j]! * (idf[d] ?? 1)) * scale) * q;
+  }
   return sum;
 }
 
 /** The best `k` offers, kept sorted (k is small: a linear insert beats a heap's overhead). */
 class TopK {
   private readonly hits: SearchHit[] = [];
-  constructor(private readonly k: number) {}
+  constructor(readonly k: number) {}
 
   /** The score an offer must beat once full. */
   get floor(): number {
