@@ -18,8 +18,9 @@
  * Sparse search prunes without losing exactness (max-score, term at a time): the query's
  * dimensions are walked in order of their upper bound (query weight × the largest weight in the
  * posting list), rare and heavy first. Once the bounds of the dimensions not yet walked add up
- * to less than the k-th best score found so far, no item outside the candidates can reach the
- * top k, and the long posting lists of common words are never walked. Every returned score is
+ * to less than (a share of) the k-th best score found so far, only items whose partial score
+ * plus those bounds can still beat it are scored, and the long posting lists of common words
+ * are never walked. Every returned score is
  * the exact dot product, computed from the item's own vector in one fixed order, the same sum a
  * brute-force scan computes (tests/unit/ai-index.test.ts compares the two).
  */
@@ -80,6 +81,13 @@ interface Compiled {
 const MAX_PRUNED_LIMIT = 64;
 /** The probe for the k-th best score runs once the unwalked bounds add up to less than this. */
 const PROBE_BELOW = 0.5;
+/**
+ * The walk stops once the unwalked bounds are below this share of the probe's k-th best score.
+ * Stopping as soon as they are below it (1) leaves thousands of candidates to score one by one
+ * at 100,000 items, each a cache miss; a quarter walked about 40% of the postings and scored a
+ * few hundred (bench/ai-index, docs/ai.md "Search"). Only speed depends on it, not results.
+ */
+const STOP_SHARE = 0.25;
 /**
  * Margin for float32 rounding in the accumulated partial scores (hundreds of additions of
  * values ≤ 1 err by far less); it only makes pruning more careful.
@@ -228,7 +236,7 @@ export class VectorIndex {
         theta = this.probe(compiled, top.k, accept, exact);
         probed = true;
       }
-      if (rest < theta - SLACK) break;
+      if (rest < theta * STOP_SHARE - SLACK) break;
       const i = order[walked]!;
       const d = dims[i]!;
       const qv = weights[i]!;
