@@ -15,14 +15,11 @@
  * Items changed since the last compile are searched one by one beside it (and their stale
  * compiled copies skipped); the index is compiled again when those grow past a share of it.
  *
- * Sparse search prunes without losing exactness (max-score, term at a time): the query's
- * dimensions are walked in order of their upper bound (query weight × the largest weight in the
- * posting list), rare and heavy first. Once the bounds of the dimensions not yet walked add up
- * to less than (a share of) the k-th best score found so far, only items whose partial score
- * plus those bounds can still beat it are scored, and the long posting lists of common words
- * are never walked. Every returned score is
- * the exact dot product, computed from the item's own vector in one fixed order, the same sum a
- * brute-force scan computes (tests/unit/ai-index.test.ts compares the two).
+ * The sparse walk goes one block of 8192 slots at a time (32 KB of scores, a first-level cache)
+ * instead of scattering into one array of 400 KB at 100,000 items; each slot's score is summed
+ * in the same order as before, so the scores are the same to the bit. Every score is the dot
+ * product of the weighted item and the weighted query; tests/unit/ai-index.test.ts compares the
+ * top k with a brute-force reference.
  */
 import type { IndexVector } from './vector-codec';
 
@@ -64,35 +61,12 @@ interface Compiled {
   offsets: Uint32Array | null;
   postSlot: Uint32Array | null;
   postValue: Float32Array | null;
-  /** Sparse: per dimension, the largest absolute weight in its posting list. */
-  maxWeight: Float32Array | null;
-  /**
-   * Sparse: the weighted items again, by slot (a forward index): entries [rowStart[s],
-   * rowStart[s + 1]) of `rowDim`/`rowValue`, in the item's own order, for exact scores.
-   */
-  rowStart: Uint32Array | null;
-  rowDim: Uint16Array | Uint32Array | null;
-  rowValue: Float32Array | null;
   /** Dense: slots × dimensions. */
   matrix: Float32Array | null;
 }
 
-/** Pruning needs a small k (the probe keeps the k best candidates by insertion). */
-const MAX_PRUNED_LIMIT = 64;
-/** The probe for the k-th best score runs once the unwalked bounds add up to less than this. */
-const PROBE_BELOW = 0.5;
-/**
- * The walk stops once the unwalked bounds are below this share of the probe's k-th best score.
- * Stopping as soon as they are below it (1) leaves thousands of candidates to score one by one
- * at 100,000 items, each a cache miss; a quarter walked about 40% of the postings and scored a
- * few hundred (bench/ai-index, docs/ai.md "Search"). Only speed depends on it, not results.
- */
-const STOP_SHARE = 0.25;
-/**
- * Margin for float32 rounding in the accumulated partial scores (hundreds of additions of
- * values ≤ 1 err by far less); it only makes pruning more careful.
- */
-const SLACK = 1e-4;
+/** Slots scored per block: 8192 float32 scores are 32 KB, a first-level cache. */
+const BLOCK = 8192;
 
 /** Stale items searched one by one before the index is compiled again: at least this many… */
 const MIN_RECOMPILE = 512;
@@ -104,7 +78,12 @@ export class VectorIndex {
   /** Keys changed or removed since the last compile. */
   private readonly stale = new Set<string>();
   private compiled: Compiled | null = null;
-  private scores = new Float32Array(0);
+  /** One block's scores (zero between searches). */
+  private readonly scores = new Float32Array(BLOCK);
+  /** Per query dimension: the next posting, the list's end, the weight (reused). */
+  private cursor = new Uint32Array(0);
+  private end = new Uint32Array(0);
+  private weight = new Float64Array(0);
   /** Postings the last sparse search walked (the pruning's effect: bench, tests). */
   postingsWalked = 0;
   /** The weighted query, dense (zero outside the query's dimensions between searches). */
@@ -183,7 +162,11 @@ export class VectorIndex {
     return top.sorted();
   }
 
-  /** The sparse search with max-score pruning (see the file's comment). */
+  /**
+   * The sparse search (see the file's comment): the posting lists are walked one block of slots
+   * at a time, so the block's scores stay in the first-level cache; each block is then scanned
+   * for the top k and cleared.
+   */
   private searchSparse(
     compiled: Compiled,
     q: IndexVector,
@@ -193,106 +176,50 @@ export class VectorIndex {
     const offsets = compiled.offsets!;
     const postSlot = compiled.postSlot!;
     const postValue = compiled.postValue!;
-    const maxWeight = compiled.maxWeight!;
-    const rowStart = compiled.rowStart!;
-    const rowDim = compiled.rowDim!;
-    const rowValue = compiled.rowValue!;
-    const { slots, staleSlots, idf } = compiled;
-    const dense = this.queryDense;
-    const n = slots.length;
-    if (this.scores.length < n) this.scores = new Float32Array(n);
-    const scores = this.scores;
-    scores.fill(0, 0, n);
-
-    // The query's dimensions, heaviest upper bound first.
-    const dims: number[] = [];
-    const weights: number[] = [];
-    const bounds: number[] = [];
-    forEachEntry(q, (d, v) => {
-      if (offsets[d + 1]! === offsets[d]!) return;
-      dims.push(d);
-      weights.push(v);
-      bounds.push(Math.abs(v) * maxWeight[d]!);
-    });
-    const order = dims.map((_, i) => i).sort((a, b) => bounds[b]! - bounds[a]! || a - b);
-    let rest = 0;
-    for (const b of bounds) rest += b;
-
-    const exact = (s: number) => {
-      let sum = 0;
-      for (let j = rowStart[s]!, end = rowStart[s + 1]!; j < end; j++) {
-        const x = dense[rowDim[j]!]!;
-        if (x !== 0) sum += rowValue[j]! * x;
-      }
-      return sum;
-    };
-    const pruning = top.k <= MAX_PRUNED_LIMIT;
-    let theta = -Infinity;
-    let probed = false;
-    let walked = 0;
-    let walkedPostings = 0;
-    for (; walked < order.length; walked++) {
-      if (pruning && !probed && rest < PROBE_BELOW) {
-        theta = this.probe(compiled, top.k, accept, exact);
-        probed = true;
-      }
-      if (rest < theta * STOP_SHARE - SLACK) break;
-      const i = order[walked]!;
-      const d = dims[i]!;
-      const qv = weights[i]!;
-      for (let p = offsets[d]!, end = offsets[d + 1]!; p < end; p++) {
-        scores[postSlot[p]!]! += qv * postValue[p]!;
-      }
-      rest -= bounds[i]!;
-      walkedPostings += offsets[d + 1]! - offsets[d]!;
-    }
-    this.postingsWalked = walkedPostings;
-    rest = walked === order.length ? 0 : Math.max(rest, 0);
-    // An item can reach the top only if its partial score plus the unwalked bounds beats zero,
-    // the probe's k-th best and the current floor (an untouched item, all walked, scores 0).
-    const least = Math.max(0, theta) - SLACK;
-    for (let s = 0; s < n; s++) {
-      const bound = scores[s]! + rest;
-      if ((rest === 0 && scores[s] === 0) || bound <= least || bound <= top.floor - SLACK) continue;
-      if (staleSlots[s] === 1) continue;
-      const score = exact(s);
-      if (score <= 0 || score <= top.floor) continue;
-      const item = slots[s]!;
-      if (accept(item)) top.offer(item, score);
-    }
-  }
-
-  /**
-   * A lower bound of the k-th best score: the exact scores of the k accepted items with the best
-   * partial scores so far (-Infinity when fewer than k are accepted).
-   */
-  private probe(
-    compiled: Compiled,
-    k: number,
-    accept: (item: IndexedItem) => boolean,
-    exact: (slot: number) => number
-  ): number {
     const { slots, staleSlots } = compiled;
+    const n = slots.length;
+    // The query's dimensions in its own order: the order every slot's score is summed in.
+    const terms = q.indices ? q.indices.length : q.values.length;
+    if (this.cursor.length < terms) {
+      this.cursor = new Uint32Array(terms);
+      this.end = new Uint32Array(terms);
+      this.weight = new Float64Array(terms);
+    }
+    const { cursor, end, weight } = this;
+    let m = 0;
+    forEachEntry(q, (d, v) => {
+      cursor[m] = offsets[d]!;
+      end[m] = offsets[d + 1]!;
+      weight[m] = v;
+      m++;
+    });
     const scores = this.scores;
-    const best: number[] = [];
-    const partial: number[] = [];
-    for (let s = 0, n = slots.length; s < n; s++) {
-      const p = scores[s]!;
-      if (p <= 0 || (best.length === k && p <= partial[k - 1]!)) continue;
-      if (staleSlots[s] === 1 || !accept(slots[s]!)) continue;
-      let i = best.length;
-      while (i > 0 && partial[i - 1]! < p) i--;
-      best.splice(i, 0, s);
-      partial.splice(i, 0, p);
-      if (best.length > k) {
-        best.pop();
-        partial.pop();
+    let walked = 0;
+    for (let base = 0; base < n; base += BLOCK) {
+      const limit = Math.min(base + BLOCK, n);
+      for (let t = 0; t < m; t++) {
+        const qv = weight[t]!;
+        let p = cursor[t]!;
+        const stop = end[t]!;
+        while (p < stop) {
+          const slot = postSlot[p]!;
+          if (slot >= limit) break;
+          scores[slot - base]! += qv * postValue[p]!;
+          p++;
+        }
+        walked += p - cursor[t]!;
+        cursor[t] = p;
+      }
+      for (let s = base; s < limit; s++) {
+        const score = scores[s - base]!;
+        if (score === 0) continue;
+        scores[s - base] = 0;
+        if (score < 0 || score <= top.floor || staleSlots[s] === 1) continue;
+        const item = slots[s]!;
+        if (accept(item)) top.offer(item, score);
       }
     }
-    if (best.length < k || k <= 0) return -Infinity;
-    let theta = Infinity;
-    for (const s of best) theta = Math.min(theta, exact(s));
-    return theta;
+    this.postingsWalked = walked;
   }
 
   private searchDense(compiled: Compiled, top: TopK, accept: (item: IndexedItem) => boolean): void {
@@ -332,10 +259,6 @@ export class VectorIndex {
       offsets: null,
       postSlot: null,
       postValue: null,
-      maxWeight: null,
-      rowStart: null,
-      rowDim: null,
-      rowValue: null,
       matrix: null
     };
     if (sparse) {
@@ -350,36 +273,17 @@ export class VectorIndex {
       const fill = offsets.slice(0, dimensions);
       const postSlot = new Uint32Array(total);
       const postValue = new Float32Array(total);
-      const maxWeight = new Float32Array(dimensions);
-      const rowStart = new Uint32Array(usable.length + 1);
-      const rowDim = dimensions <= 0x10000 ? new Uint16Array(total) : new Uint32Array(total);
-      const rowValue = new Float32Array(total);
-      let row = 0;
       usable.forEach((item, slot) => {
         const weighted = weigh(item.vector, idf);
-        rowStart[slot] = row;
         const indices = weighted.indices!;
         for (let j = 0; j < indices.length; j++) {
           const d = indices[j]!;
           const p = fill[d]!++;
-          const value = weighted.values[j]!;
           postSlot[p] = slot;
-          postValue[p] = value;
-          if (Math.abs(value) > maxWeight[d]!) maxWeight[d] = Math.abs(value);
-          rowDim[row] = d;
-          rowValue[row++] = value;
+          postValue[p] = weighted.values[j]!;
         }
       });
-      rowStart[usable.length] = row;
-      Object.assign(compiled, {
-        offsets,
-        postSlot,
-        postValue,
-        maxWeight,
-        rowStart,
-        rowDim,
-        rowValue
-      });
+      Object.assign(compiled, { offsets, postSlot, postValue });
     } else {
       const matrix = new Float32Array(usable.length * dimensions);
       usable.forEach((item, slot) => {
