@@ -21,6 +21,10 @@ import {
   type OutboxMessage,
   type OutboxState
 } from '../../shared/notifications/schema';
+import {
+  anomalyMessageContentSchema,
+  type AnomalyMessageContent
+} from '../../shared/ai/anomaly';
 import type { Locale } from '../../shared/locale';
 import { DomainError } from '../../shared/model/domain-error';
 import { generateId } from '../../shared/model/ids';
@@ -94,6 +98,8 @@ export interface MessagePayload {
   to?: string[];
   /** The weekly report (`report.weekly`): its figures, fixed when it was queued. */
   report?: WeeklyReportContent;
+  /** A new anomaly (`ai.anomaly`): what it says, fixed when it was queued. */
+  anomaly?: AnomalyMessageContent;
 }
 
 /** Reads what messages are about, fresh (the composition root wires the stores). */
@@ -547,9 +553,14 @@ export class NotificationService {
     const report = content?.success
       ? { content: content.data, message: reportMessage(content.data, workspaceName, base) }
       : undefined;
+    const anomalyContent =
+      message.event === 'ai.anomaly' ? anomalyMessageContentSchema.safeParse(payload.anomaly) : null;
+    const anomaly = anomalyContent?.success ? anomalyContent.data : undefined;
     const url = report
       ? report.message.url
-      : run
+      : anomaly
+        ? `${base}${anomaly.reportPath}`
+        : run
         ? `${base}/w/${ws}/runs/${encodeURIComponent(run.id)}`
         : incident
           ? `${base}/w/${ws}/incidents/${encodeURIComponent(incident.key ?? incident.id)}`
@@ -598,6 +609,7 @@ export class NotificationService {
       : undefined;
     return {
       ...(report ? { report } : {}),
+      ...(anomaly ? { anomaly } : {}),
       ...(ack ? { ack } : {}),
       ...(change ? { change } : {}),
       ...(run ? { run } : {}),
