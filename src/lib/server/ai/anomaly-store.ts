@@ -251,8 +251,10 @@ export class AnomalyStore {
         claimed_at: claimedAt
       })
       .onConflict((conflict) => conflict.doNothing())
+      // RETURNING names the inserted row on both databases (affected-row counts differ)
+      .returning('workspace_id')
       .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+    return result !== undefined;
   }
 
   /** Runs `work` in one transaction. */
