@@ -5,7 +5,13 @@
  * then ten `ops` tasks created in this hour. The flow chart shows the burst as a marked band
  * with its text, and the Anomalies list names it, in each language.
  */
-import { expect, test, type APIResponse, type Browser, type BrowserContext } from '@playwright/test';
+import {
+  expect,
+  test,
+  type APIResponse,
+  type Browser,
+  type BrowserContext
+} from '@playwright/test';
 import { apiAs, e2eAccounts, newWorkspace, signedIn } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
@@ -111,6 +117,8 @@ for (const locale of ['en', 'zh-CN'] as const) {
       timeout: 15_000
     });
     // No band on the alerts chart: nothing unusual there.
-    await expect(page.getByTestId('chart-incidents').locator('svg text', { hasText: 'ops' })).toHaveCount(0);
+    await expect(
+      page.getByTestId('chart-incidents').locator('svg text', { hasText: 'ops' })
+    ).toHaveCount(0);
   });
 }

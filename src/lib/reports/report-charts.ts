@@ -95,7 +95,8 @@ export function withAnomalyBands(
       const s = Date.parse(event.start);
       const e = Date.parse(event.end);
       const hit = starts.flatMap((start, i) => (start < e && s < endOf(i) ? [i] : []));
-      if (hit.length > 0) bands.push({ from: hit[0]!, to: hit[hit.length - 1]!, label: event.label });
+      if (hit.length > 0)
+        bands.push({ from: hit[0]!, to: hit[hit.length - 1]!, label: event.label });
     }
     return bands.length > 0 ? { ...spec, bands } : spec;
   });

@@ -425,7 +425,9 @@ const anomalyQuerySchema = z
     ),
     series: anomalySeriesSchema
       .optional()
-      .describe('`alerts` (per service and label) or `tasks` (created, per label); both if absent.'),
+      .describe(
+        '`alerts` (per service and label) or `tasks` (created, per label); both if absent.'
+      ),
     service: z
       .string()
       .trim()

@@ -190,7 +190,8 @@ export class AnomalyService {
       }
     }
     events.sort(
-      (a, b) => b.start.localeCompare(a.start) || b.peakScore - a.peakScore || a.id.localeCompare(b.id)
+      (a, b) =>
+        b.start.localeCompare(a.start) || b.peakScore - a.peakScore || a.id.localeCompare(b.id)
     );
     return {
       events,

@@ -21,10 +21,7 @@ import {
   type OutboxMessage,
   type OutboxState
 } from '../../shared/notifications/schema';
-import {
-  anomalyMessageContentSchema,
-  type AnomalyMessageContent
-} from '../../shared/ai/anomaly';
+import { anomalyMessageContentSchema, type AnomalyMessageContent } from '../../shared/ai/anomaly';
 import type { Locale } from '../../shared/locale';
 import { DomainError } from '../../shared/model/domain-error';
 import { generateId } from '../../shared/model/ids';
@@ -554,19 +551,21 @@ export class NotificationService {
       ? { content: content.data, message: reportMessage(content.data, workspaceName, base) }
       : undefined;
     const anomalyContent =
-      message.event === 'ai.anomaly' ? anomalyMessageContentSchema.safeParse(payload.anomaly) : null;
+      message.event === 'ai.anomaly'
+        ? anomalyMessageContentSchema.safeParse(payload.anomaly)
+        : null;
     const anomaly = anomalyContent?.success ? anomalyContent.data : undefined;
     const url = report
       ? report.message.url
       : anomaly
         ? `${base}${anomaly.reportPath}`
         : run
-        ? `${base}/w/${ws}/runs/${encodeURIComponent(run.id)}`
-        : incident
-          ? `${base}/w/${ws}/incidents/${encodeURIComponent(incident.key ?? incident.id)}`
-          : change
-            ? `${base}/w/${ws}/changes/${encodeURIComponent(change.key ?? change.id)}`
-            : `${base}/w/${ws}/board`;
+          ? `${base}/w/${ws}/runs/${encodeURIComponent(run.id)}`
+          : incident
+            ? `${base}/w/${ws}/incidents/${encodeURIComponent(incident.key ?? incident.id)}`
+            : change
+              ? `${base}/w/${ws}/changes/${encodeURIComponent(change.key ?? change.id)}`
+              : `${base}/w/${ws}/board`;
     // Slack and Mattermost get Approve/Reject buttons for the approver a request names, while
     // the change waits for approval.
     const decide =
