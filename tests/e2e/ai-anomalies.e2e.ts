@@ -15,7 +15,7 @@ import {
 import { apiAs, e2eAccounts, newWorkspace, signedIn } from './fixtures';
 
 test.describe.configure({ mode: 'serial' });
-test.setTimeout(90_000);
+test.setTimeout(180_000);
 
 const DAY = 86_400_000;
 
@@ -60,7 +60,7 @@ test.beforeAll(async () => {
     await ok(
       api.post(`${base}/import?format=runboard-json`, {
         data: JSON.stringify(items),
-        headers: { 'content-type': 'text/plain; charset=utf-8' }
+        headers: { 'content-type': 'application/json' }
       }),
       201
     );
@@ -93,7 +93,7 @@ async function openReports(browser: Browser, locale: 'en' | 'zh-CN') {
   contexts.push(context);
   const page = await context.newPage();
   await page.goto(`/w/${ws}/reports?range=7d`);
-  await expect(page.getByTestId('headlines')).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByTestId('headlines')).toBeVisible({ timeout: 60_000 });
   return page;
 }
 
