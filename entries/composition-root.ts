@@ -83,7 +83,8 @@ import {
 } from '../src/lib/server/auth/authenticate';
 import { openDatabase, type DatabaseTarget, type Records } from '../src/lib/server/db/records';
 import { DocumentGenerations } from '../src/lib/server/db/document-generations';
-import { parseDocName } from '../src/lib/shared/doc-name';
+import { boardDocName, parseDocName } from '../src/lib/shared/doc-name';
+import { listLabels } from '../src/lib/shared/board/board-model';
 import type { RunState } from '../src/lib/shared/automation/schema';
 import type { NotificationEvent } from '../src/lib/shared/notifications/schema';
 import { docAccess } from '../src/lib/shared/permissions';
@@ -98,6 +99,8 @@ import { MetricsStore } from '../src/lib/server/metrics/metrics-store';
 import { ReportsService } from '../src/lib/server/reports/reports-service';
 import { AiService } from '../src/lib/server/ai/ai-service';
 import { AiStore } from '../src/lib/server/ai/ai-store';
+import { AnomalyService } from '../src/lib/server/ai/anomaly-service';
+import { AnomalyStore } from '../src/lib/server/ai/anomaly-store';
 import { aiExtension } from '../src/lib/server/ai/ai-extension';
 import { createEmbedder } from '../src/lib/server/ai/embedders';
 import { ReportsStore } from '../src/lib/server/reports/reports-store';
@@ -136,6 +139,8 @@ export interface RuntimeOptions {
   weeklyReportTickMs?: number;
   /** The fan-out's heartbeat (tests: short, so a dead node's presence goes quickly). */
   fanoutHeartbeatMs?: number;
+  /** How often the anomaly scheduler looks (tests: never, they call `runDue`). */
+  anomalyTickMs?: number;
   /** Automation's limits and timers (tests: short ones), and where runs work. */
   automation?: Partial<AutomationLimits> & { workRoot?: string; gitCacheDir?: string };
 }
@@ -697,6 +702,16 @@ export async function createRuntime(
     ...(options.weeklyReportTickMs ? { tickMs: options.weeklyReportTickMs } : {})
   });
   weeklyReports.start();
+  // New anomalies notify; each event's message is queued once across nodes (anomaly-service.ts).
+  const anomalies = new AnomalyService({
+    store: new AnomalyStore(records),
+    notifier: notifications,
+    labels: (ws) => docStore.read(boardDocName(ws), (doc) => listLabels(doc)),
+    logger,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.anomalyTickMs ? { tickMs: options.anomalyTickMs } : {})
+  });
+  anomalies.start();
   // Incident cards a previous run did not finish writing (alerts-service.ts).
   const alertsCatchUp = alerts.catchUpBoard().catch((error: unknown) => {
     logger.error('alerts: catching up incident cards failed', { error: String(error) });
@@ -753,6 +768,7 @@ export async function createRuntime(
     metrics,
     reports,
     weeklyReports,
+    anomalies,
     imports,
     ai,
     storage,
@@ -770,6 +786,7 @@ export async function createRuntime(
         await changes.settled();
         await oncall.stop();
         await weeklyReports.stop();
+        await anomalies.stop();
         await notifications.stop();
         await syncServer.close();
         // Card summaries still waiting are written while the documents are there.

@@ -19,6 +19,7 @@ import {
   type EvalItem,
   type ReplayReport
 } from '../../src/lib/server/ai/evaluation';
+import { LABEL_ANOMALY_OPTIONS } from '../../src/lib/server/ai/anomaly';
 import { generateDataset, type Dataset, type DatasetOptions } from './dataset';
 
 export { generateDataset };
@@ -120,7 +121,9 @@ export async function runAiEvaluation(
     label: evaluateAnomalies(
       dataset.series.filter((s) => s.key.startsWith('label:')),
       from,
-      to
+      to,
+      // a label's series is a sum of sources: its own threshold (anomaly.ts), as the app uses
+      LABEL_ANOMALY_OPTIONS
     )
   };
   return {

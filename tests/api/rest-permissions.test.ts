@@ -375,6 +375,18 @@ const table: Record<string, Cell> = {
   findSimilar: { method: 'GET', path: '/ai/similar?text=disk%20full', min: 'viewer' },
   getLastTime: { method: 'GET', path: '/ai/last-time?text=disk%20full', min: 'viewer' },
   getAiIndex: { method: 'GET', path: '/ai/index', min: 'admin' },
+  listAnomalies: {
+    method: 'GET',
+    path: '/ai/anomalies?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z',
+    min: 'viewer'
+  },
+  getAnomalySettings: { method: 'GET', path: '/ai/anomalies/settings', min: 'admin' },
+  updateAnomalySettings: {
+    method: 'PATCH',
+    path: '/ai/anomalies/settings',
+    body: { locale: 'en' },
+    min: 'admin'
+  },
   rebuildAiIndex: { method: 'POST', path: '/ai/index/rebuild', min: 'admin' },
   getWorkspace: { method: 'GET', path: '', min: 'viewer' },
   renameWorkspace: { method: 'PATCH', path: '', body: { name: 'Matrix' }, min: 'admin' },

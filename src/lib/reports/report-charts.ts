@@ -56,6 +56,50 @@ export interface ChartSpec {
   axes: [FigureFormat] | [FigureFormat, FigureFormat];
   /** Definition ids shown under the chart when printed. */
   definitions: string[];
+  /** Anomaly bands (docs/ai.md, "Anomalies"): categories `from`…`to` (inclusive) marked. */
+  bands?: ChartBand[];
+}
+
+/** One anomaly drawn as a band over the categories it overlaps, with its text. */
+export interface ChartBand {
+  from: number;
+  to: number;
+  label: string;
+}
+
+/** What a band is drawn from: an anomaly event of the AI (shared/ai/anomaly.ts). */
+export interface BandEvent {
+  series: 'alerts' | 'tasks';
+  start: string;
+  end: string;
+  label: string;
+}
+
+/**
+ * The specs with the anomaly events as bands: alert events on the incidents and alerts chart,
+ * task events on the flow chart, each over the buckets (`keys` are bucket starts) it overlaps.
+ */
+export function withAnomalyBands(
+  specs: readonly ChartSpec[],
+  events: readonly BandEvent[],
+  rangeEnd: string
+): ChartSpec[] {
+  const chartOf = { alerts: 'incidents', tasks: 'flow' } as const;
+  return specs.map((spec) => {
+    if (spec.drill !== 'bucket') return spec;
+    const bands: ChartBand[] = [];
+    const starts = spec.keys.map((k) => Date.parse(k));
+    const endOf = (i: number) => starts[i + 1] ?? Date.parse(rangeEnd);
+    for (const event of events) {
+      if (chartOf[event.series] !== spec.id) continue;
+      const s = Date.parse(event.start);
+      const e = Date.parse(event.end);
+      const hit = starts.flatMap((start, i) => (start < e && s < endOf(i) ? [i] : []));
+      if (hit.length > 0)
+        bands.push({ from: hit[0]!, to: hit[hit.length - 1]!, label: event.label });
+    }
+    return bands.length > 0 ? { ...spec, bands } : spec;
+  });
 }
 
 /** Colours read from the page's CSS variables, so charts follow the light and dark themes. */
@@ -310,7 +354,10 @@ export function chartSpecs(
 
 /** Whether a spec has anything to draw. */
 export function hasData(spec: ChartSpec): boolean {
-  return spec.series.some((s) => s.values.some((v) => v !== null && v !== 0));
+  return (
+    spec.series.some((s) => s.values.some((v) => v !== null && v !== 0)) ||
+    (spec.bands?.length ?? 0) > 0
+  );
 }
 
 /** The ECharts option of `spec`. */
@@ -339,7 +386,11 @@ export function chartOption(
           const value = typeof p.value === 'number' ? p.value : null;
           return `${String(p.marker ?? '')} ${p.seriesName ?? ''}: <b>${format(value, axisFormat(s?.axis ?? 0))}</b>`;
         });
-        return [escapeHtml(title), ...lines].join('<br>');
+        const index = list[0]?.dataIndex ?? -1;
+        const bands = (spec.bands ?? [])
+          .filter((b) => b.from <= index && index <= b.to)
+          .map((b) => `⚠ ${escapeHtml(b.label)}`);
+        return [escapeHtml(title), ...lines, ...bands].join('<br>');
       }
     },
     xAxis: {
@@ -356,9 +407,10 @@ export function chartOption(
       axisLabel: { color: palette.muted, formatter: (v: number) => format(v, f) },
       splitLine: { show: index === 0, lineStyle: { color: palette.border } }
     })),
-    series: spec.series.map((s) =>
+    series: spec.series.map((s, index) =>
       s.kind === 'bar'
         ? {
+            ...(index === 0 ? bandsOption(spec, palette) : {}),
             type: 'bar' as const,
             name: names(s.name),
             yAxisIndex: s.axis,
@@ -379,6 +431,25 @@ export function chartOption(
             cursor: 'pointer'
           }
     )
+  };
+}
+
+/** The anomaly bands as a mark area of a chart's first series, each labelled with its text. */
+function bandsOption(spec: ChartSpec, palette: ChartPalette) {
+  if (!spec.bands || spec.bands.length === 0) return {};
+  return {
+    markArea: {
+      silent: true,
+      itemStyle: { color: palette.danger, opacity: 0.12 },
+      label: { color: palette.danger, position: 'insideTop' as const, fontSize: 11 },
+      data: spec.bands.map(
+        (band) =>
+          [
+            { name: band.label, xAxis: spec.categories[band.from] },
+            { xAxis: spec.categories[band.to] }
+          ] as [{ name: string; xAxis: string | undefined }, { xAxis: string | undefined }]
+      )
+    }
   };
 }
 

@@ -42,6 +42,7 @@ import type { ReportsService } from './reports/reports-service';
 import type { WeeklyReportService } from './weekly-report/weekly-report-service';
 import type { ImportService } from './import/import-service';
 import type { AiService } from './ai/ai-service';
+import type { AnomalyService } from './ai/anomaly-service';
 import type { AiStore } from './ai/ai-store';
 import type { FileStore } from './runbooks/files-store';
 import type { RunbookIndex } from './runbooks/runbooks-store';
@@ -114,6 +115,8 @@ export interface Runtime {
   aiStore: AiStore;
   /** Local AI: the index of a workspace's texts and similar work (ai/ai-service.ts). */
   ai: AiService;
+  /** Anomalies in alert and task rates, and their messages (ai/anomaly-service.ts). */
+  anomalies: AnomalyService;
   storage: DocumentStorage;
   docStore: DocStore;
   syncServer: SyncServer;

@@ -40,6 +40,16 @@ import {
 } from './question-ask';
 import { modelQuery } from './question-model';
 import { predictionSchema } from '$lib/shared/ai/prediction';
+import {
+  anomalyEventSchema,
+  anomalyNotifyPatchSchema,
+  anomalyNotifySettingsSchema,
+  anomalySeriesSchema,
+  MAX_ANOMALY_GROUPS,
+  MAX_ANOMALY_RANGE_DAYS
+} from '$lib/shared/ai/anomaly';
+import { isoDateTimeSchema } from '$lib/shared/board/schema';
+import { offsetPage, pageQuery, pageResponseHeaders } from '$lib/server/api/list-page';
 
 const TAGS = ['ai'] as const;
 
@@ -402,7 +412,157 @@ export const predictWorkOperation = defineOperation(
   })
 );
 
+// ---------------------------------------------------------------------------------------------
+// Anomalies (docs/ai.md, "Anomalies"; anomaly-service.ts)
+
+const DAY_MS = 86_400_000;
+
+const anomalyQuerySchema = z
+  .object({
+    from: isoDateTimeSchema.describe('Start of the range (inclusive): events that start in it.'),
+    to: isoDateTimeSchema.describe(
+      `End of the range (exclusive); at most ${MAX_ANOMALY_RANGE_DAYS} days after \`from\`.`
+    ),
+    series: anomalySeriesSchema
+      .optional()
+      .describe(
+        '`alerts` (per service and label) or `tasks` (created, per label); both if absent.'
+      ),
+    service: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('Only this service (alert groups; case-insensitive).'),
+    label: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('Only this board label (name or id).'),
+    ...pageQuery({ defaultLimit: 100, maxLimit: 500 })
+  })
+  .strict()
+  .refine((q) => Date.parse(q.to) > Date.parse(q.from), {
+    message: '`to` must be after `from`',
+    path: ['to']
+  })
+  .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= MAX_ANOMALY_RANGE_DAYS * DAY_MS, {
+    message: `the range may cover at most ${MAX_ANOMALY_RANGE_DAYS} days`,
+    path: ['to']
+  });
+
+export const listAnomaliesOperation = defineOperation(
+  {
+    method: 'GET',
+    path: '/workspaces/{ws}/ai/anomalies',
+    operationId: 'listAnomalies',
+    summary: 'Anomalies in alert and task rates',
+    description:
+      'Anomaly events that start in [`from`, `to`): runs of hours whose count of alerts (per ' +
+      'service, and per board label of their incident) or of tasks created (per board label) ' +
+      'is far above a robust seasonal baseline (median and MAD of the same hour on previous ' +
+      'weeks and days, read from four weeks before `from`). Newest first. Only the ' +
+      `${MAX_ANOMALY_GROUPS} busiest groups of each series and kind are checked; the headers ` +
+      '`X-Anomaly-Groups-Total` and `X-Anomaly-Groups-Evaluated` say how many there were and ' +
+      'how many were checked.',
+    tags: TAGS,
+    auth: { member: 'read' },
+    params: workspaceParams,
+    query: anomalyQuerySchema,
+    responses: {
+      200: {
+        description: 'The events, newest first.',
+        schema: z.array(anomalyEventSchema),
+        headers: {
+          ...pageResponseHeaders,
+          'X-Anomaly-Groups-Total': {
+            description: 'Groups (series, kind and service or label) with counts in the range.',
+            schema: z.int().min(0)
+          },
+          'X-Anomaly-Groups-Evaluated': {
+            description: `Groups checked: the busiest ${MAX_ANOMALY_GROUPS} of each series and kind.`,
+            schema: z.int().min(0)
+          }
+        }
+      },
+      400: invalid
+    }
+  },
+  async ({ event, request, query }) => {
+    const answer = await request.runtime.anomalies.events(request.workspaceId, {
+      from: query.from,
+      to: query.to,
+      series: query.series,
+      service: query.service,
+      label: query.label
+    });
+    const page = offsetPage(answer.events, query, event.url);
+    return {
+      status: 200,
+      body: page.body,
+      headers: {
+        ...page.headers,
+        'x-anomaly-groups-total': String(answer.groups.total),
+        'x-anomaly-groups-evaluated': String(answer.groups.evaluated)
+      }
+    };
+  }
+);
+
+export const getAnomalySettingsOperation = defineOperation(
+  {
+    method: 'GET',
+    path: '/workspaces/{ws}/ai/anomalies/settings',
+    operationId: 'getAnomalySettings',
+    summary: 'The anomaly message settings',
+    description:
+      'Admins and owners only. Whether a message goes to a channel when a new anomaly starts ' +
+      '(off by default), the channel and the language of the message.',
+    tags: TAGS,
+    auth: { member: 'ai.manage' },
+    params: workspaceParams,
+    responses: { 200: { description: 'The settings.', schema: anomalyNotifySettingsSchema } }
+  },
+  async ({ event, request }) => ({
+    status: 200,
+    body: await request.runtime.anomalies.settings(request.workspaceId, event.locals.locale)
+  })
+);
+
+export const updateAnomalySettingsOperation = defineOperation(
+  {
+    method: 'PATCH',
+    path: '/workspaces/{ws}/ai/anomalies/settings',
+    operationId: 'updateAnomalySettings',
+    summary: 'Change the anomaly message settings',
+    description:
+      'Admins and owners only. Turning the message on needs a channel of the workspace; only ' +
+      'anomalies that start after that are sent, each once.',
+    tags: TAGS,
+    auth: { member: 'ai.manage' },
+    params: workspaceParams,
+    body: anomalyNotifyPatchSchema,
+    responses: {
+      200: { description: 'The settings as changed.', schema: anomalyNotifySettingsSchema },
+      400: { description: 'Invalid settings (`invalid_input`, with the field).' }
+    }
+  },
+  async ({ event, request, body }) => ({
+    status: 200,
+    body: await request.runtime.anomalies.update(request.workspaceId, body, {
+      actorId: request.access.actorId,
+      locale: event.locals.locale
+    })
+  })
+);
+
 export const aiOperations: readonly Operation[] = [
+  listAnomaliesOperation,
+  getAnomalySettingsOperation,
+  updateAnomalySettingsOperation,
   findSimilarOperation,
   getLastTimeOperation,
   predictWorkOperation,

@@ -69,6 +69,11 @@ export const BACKUP_TABLES: readonly TableSpec[] = [
   { table: 'notification_channels', orderBy: ['id'] },
   { table: 'outbox', orderBy: ['id'] },
   { table: 'weekly_reports', orderBy: ['workspace_id'] },
+  { table: 'ai_anomaly_settings', orderBy: ['workspace_id'] },
+  {
+    table: 'ai_anomaly_claims',
+    orderBy: ['workspace_id', 'series', 'group_kind', 'group_value', 'start_at']
+  },
   { table: 'oncall_schedules', orderBy: ['id'] },
   { table: 'oncall_overrides', orderBy: ['id'] },
   { table: 'escalation_policies', orderBy: ['id'] },

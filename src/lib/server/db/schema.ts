@@ -178,6 +178,29 @@ export interface OutboxTable {
 }
 
 /** A workspace's weekly report settings and the week it last queued (migration 19). */
+/** Anomaly notification settings of a workspace (migration 22). */
+export interface AiAnomalySettingsTable {
+  workspace_id: string;
+  notify: number;
+  channel_id: string | null;
+  locale: string;
+  /** Epoch ms: only events that start after it notify. */
+  active_from: number;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+/** An anomaly event that was notified (migration 22): the claim that makes it once. */
+export interface AiAnomalyClaimsTable {
+  workspace_id: string;
+  series: string;
+  group_kind: string;
+  group_value: string;
+  /** The event's first hour (ISO). */
+  start_at: string;
+  claimed_at: string;
+}
+
 export interface WeeklyReportsTable {
   workspace_id: string;
   enabled: number;
@@ -733,6 +756,8 @@ export interface RecordsSchema {
   notification_channels: NotificationChannelsTable;
   outbox: OutboxTable;
   weekly_reports: WeeklyReportsTable;
+  ai_anomaly_settings: AiAnomalySettingsTable;
+  ai_anomaly_claims: AiAnomalyClaimsTable;
   oncall_schedules: OncallSchedulesTable;
   oncall_overrides: OncallOverridesTable;
   escalation_policies: EscalationPoliciesTable;

@@ -26,6 +26,7 @@ import type { Severity, IncidentState } from '../../shared/alerts/schema';
 import type { RunState, RunTrigger } from '../../shared/automation/schema';
 import type { ChannelType, MessageEvent } from '../../shared/notifications/schema';
 import type { WeeklyReportContent } from '../../shared/weekly-report/schema';
+import type { AnomalyMessageContent } from '../../shared/ai/anomaly';
 import { translate } from '../i18n/translate';
 import { reportText, reportTrends, type ReportMessage } from './weekly-report-message';
 
@@ -85,6 +86,8 @@ export interface MessageFacts {
   run?: RunSubject;
   /** The weekly report (`report.weekly`): what it says, and the same in words. */
   report?: { content: WeeklyReportContent; message: ReportMessage };
+  /** A new anomaly (`ai.anomaly`), in the language of the workspace's anomaly settings. */
+  anomaly?: AnomalyMessageContent;
 }
 
 /** A finished job run as messages show it (the generic webhook's `run`). */
@@ -294,8 +297,47 @@ const FEISHU_TEMPLATE: Readonly<Record<Severity, string>> = {
   info: 'blue'
 };
 
+/** A count as messages show it: whole, or with one decimal ("5.5"). */
+function countText(value: number): string {
+  return String(Math.round(value * 10) / 10);
+}
+
+/** The headline of an anomaly: "Anomaly: alerts for db-01: 42 vs expected 6". */
+function anomalyHeadline(anomaly: AnomalyMessageContent, locale: Locale): string {
+  return translate(locale, 'notify.anomaly.title', {
+    series: translate(locale, `anomalies.series.${anomaly.series}`),
+    group: anomaly.group,
+    observed: anomaly.observed,
+    expected: countText(anomaly.expected)
+  });
+}
+
+/** The fields of an anomaly message. */
+function anomalyFields(facts: MessageFacts, locale: Locale): [string, string][] {
+  const anomaly = facts.anomaly!;
+  const start = new Intl.DateTimeFormat(locale, {
+    timeZone: 'UTC',
+    dateStyle: 'medium',
+    timeStyle: 'short'
+  }).format(new Date(anomaly.start));
+  return [
+    [
+      translate(locale, 'notify.anomaly.field.series'),
+      translate(locale, `anomalies.series.${anomaly.series}`)
+    ],
+    [
+      translate(locale, 'notify.anomaly.field.group'),
+      `${translate(locale, `anomalies.kind.${anomaly.groupKind}`)}: ${anomaly.group}`
+    ],
+    [translate(locale, 'notify.anomaly.field.start'), `${start} UTC`],
+    [translate(locale, 'notify.anomaly.field.score'), countText(anomaly.peakScore)],
+    [translate(locale, 'notify.field.workspace'), facts.workspace.name]
+  ];
+}
+
 /** The one-line headline of a message, in `locale`. */
 export function headline(facts: MessageFacts, locale: Locale): string {
+  if (facts.anomaly) return anomalyHeadline(facts.anomaly, locale);
   if (facts.run) return runHeadline(facts.run, locale);
   if (facts.change) return changeHeadline(facts, locale);
   const incident = facts.incident;
@@ -338,6 +380,7 @@ export function headline(facts: MessageFacts, locale: Locale): string {
 function fields(facts: MessageFacts, locale: Locale): [string, string][] {
   const incident = facts.incident;
   const out: [string, string][] = [];
+  if (facts.anomaly) return anomalyFields(facts, locale);
   if (facts.run) return runFields(facts, locale);
   if (facts.change) {
     const change = facts.change;
@@ -402,6 +445,7 @@ function markdown(facts: MessageFacts, locale: Locale, bold = (s: string) => `**
 }
 
 function severityOf(facts: MessageFacts): Severity {
+  if (facts.anomaly) return 'warning';
   // A run is not an incident: a failed one is coloured high, never paged as critical.
   if (facts.run) return facts.run.state === 'succeeded' ? 'info' : 'high';
   return facts.incident?.severity ?? 'info';
@@ -446,7 +490,9 @@ export function buildDelivery(
   nowMs: number
 ): HttpDelivery | EmailDelivery {
   if (facts.report) return reportDelivery(type, target, facts, facts.report, nowMs);
-  const { url, secret, locale } = target;
+  const { url, secret } = target;
+  // An anomaly message is written in the language its settings chose (the workspace's).
+  const locale = facts.anomaly?.locale ?? target.locale;
   const title = headline(facts, locale);
   const severity = severityOf(facts);
   const open = translate(locale, 'notify.action.open');
@@ -600,6 +646,7 @@ export function buildDelivery(
         ...(facts.change ? { change: facts.change } : {}),
         ...(facts.run ? { run: facts.run } : {}),
         ...(facts.run?.task ? { task: facts.run.task } : {}),
+        ...(facts.anomaly ? { anomaly: facts.anomaly } : {}),
         ...(facts.event === 'incident.escalated'
           ? { escalation: { step: facts.step, paged: facts.paged } }
           : {}),

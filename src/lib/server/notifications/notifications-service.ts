@@ -21,6 +21,7 @@ import {
   type OutboxMessage,
   type OutboxState
 } from '../../shared/notifications/schema';
+import { anomalyMessageContentSchema, type AnomalyMessageContent } from '../../shared/ai/anomaly';
 import type { Locale } from '../../shared/locale';
 import { DomainError } from '../../shared/model/domain-error';
 import { generateId } from '../../shared/model/ids';
@@ -94,6 +95,8 @@ export interface MessagePayload {
   to?: string[];
   /** The weekly report (`report.weekly`): its figures, fixed when it was queued. */
   report?: WeeklyReportContent;
+  /** A new anomaly (`ai.anomaly`): what it says, fixed when it was queued. */
+  anomaly?: AnomalyMessageContent;
 }
 
 /** Reads what messages are about, fresh (the composition root wires the stores). */
@@ -557,15 +560,22 @@ export class NotificationService {
     const report = content?.success
       ? { content: content.data, message: reportMessage(content.data, workspaceName, base) }
       : undefined;
+    const anomalyContent =
+      message.event === 'ai.anomaly'
+        ? anomalyMessageContentSchema.safeParse(payload.anomaly)
+        : null;
+    const anomaly = anomalyContent?.success ? anomalyContent.data : undefined;
     const url = report
       ? report.message.url
-      : run
-        ? `${base}/w/${ws}/runs/${encodeURIComponent(run.id)}`
-        : incident
-          ? `${base}/w/${ws}/incidents/${encodeURIComponent(incident.key ?? incident.id)}`
-          : change
-            ? `${base}/w/${ws}/changes/${encodeURIComponent(change.key ?? change.id)}`
-            : `${base}/w/${ws}/board`;
+      : anomaly
+        ? `${base}${anomaly.reportPath}`
+        : run
+          ? `${base}/w/${ws}/runs/${encodeURIComponent(run.id)}`
+          : incident
+            ? `${base}/w/${ws}/incidents/${encodeURIComponent(incident.key ?? incident.id)}`
+            : change
+              ? `${base}/w/${ws}/changes/${encodeURIComponent(change.key ?? change.id)}`
+              : `${base}/w/${ws}/board`;
     // Slack and Mattermost get Approve/Reject buttons for the approver a request names, while
     // the change waits for approval.
     const decide =
@@ -608,6 +618,7 @@ export class NotificationService {
       : undefined;
     return {
       ...(report ? { report } : {}),
+      ...(anomaly ? { anomaly } : {}),
       ...(ack ? { ack } : {}),
       ...(change ? { change } : {}),
       ...(run ? { run } : {}),

@@ -47,9 +47,15 @@ export const DEFAULT_CHANNEL_EVENTS: readonly NotificationEvent[] = [
 /**
  * Every message kind: the events channels subscribe to, pages of an escalation (sent to the
  * channel its step names, not by subscription), the test message and the weekly report (sent to
- * the channel its settings name).
+ * the channel its settings name) and the anomaly message (the same).
  */
-export type MessageEvent = NotificationEvent | 'incident.escalated' | 'test' | 'report.weekly';
+export type MessageEvent =
+  | NotificationEvent
+  | 'incident.escalated'
+  | 'test'
+  | 'report.weekly'
+  /** A new anomaly event (docs/ai.md, "Anomalies"): sent to the channel its settings name. */
+  | 'ai.anomaly';
 
 export const MAX_CHANNEL_NAME_LENGTH = 80;
 export const MAX_RECIPIENTS = 50;

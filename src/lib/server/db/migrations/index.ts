@@ -20,6 +20,7 @@ import { sql as weeklyReports } from './0019-weekly-reports';
 import { sql as reportFilters } from './0021-report-filters';
 import { sql as outboxClaimer } from './0024-outbox-claimer';
 import { sql as aiItems } from './0018-ai-items';
+import { sql as aiAnomalies } from './0022-ai-anomalies';
 
 export interface Migration {
   version: number;
@@ -55,5 +56,6 @@ export const migrations: readonly Migration[] = [
   { version: 18, name: 'ai-items', sql: aiItems },
   { version: 19, name: 'weekly-reports', sql: weeklyReports },
   { version: 21, name: 'report-filters', sql: reportFilters },
+  { version: 22, name: 'ai-anomalies', sql: aiAnomalies },
   { version: 24, name: 'outbox-claimer', sql: outboxClaimer }
 ];
