@@ -24,6 +24,7 @@ import { ai } from './ai';
 import { aiAsk } from './ai-ask';
 import { reportsPage } from './reports-page';
 import { aiPredict } from './ai-predict';
+import { aiBoard } from './ai-board';
 import { channels } from './channels';
 import { cmdb } from './cmdb';
 import { cmdbImport } from './cmdb-import';
@@ -67,6 +68,7 @@ export const zhCN: Messages = {
   ...aiAsk,
   ...reportsPage,
   ...aiPredict,
+  ...aiBoard,
   ...automationCore,
   ...automationRunner,
   ...automationNotify,
