@@ -16,7 +16,9 @@ import {
 import type { Task } from '$lib/shared/board/schema';
 
 /** Pause after the last change of the shown cards before asking (renders come first). */
-export const PREDICTIONS_DELAY_MS = 500;
+export const PREDICTIONS_DELAY_MS = 1_000;
+/** Longest wait for an idle moment after that pause (where the browser can tell one). */
+export const PREDICTIONS_IDLE_TIMEOUT_MS = 2_000;
 /** An answer older than this is asked again (the risk moves with the clock and the history). */
 export const PREDICTIONS_MAX_AGE_MS = 5 * 60_000;
 /** Most cards asked for per round (a few requests), whatever the page shows. */
@@ -56,7 +58,12 @@ export class BoardPredictions {
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
       this.#timer = null;
-      void this.#round();
+      // Then when the browser is idle: a board still rendering or scrolling goes first.
+      if (typeof requestIdleCallback === 'function') {
+        requestIdleCallback(() => void this.#round(), { timeout: PREDICTIONS_IDLE_TIMEOUT_MS });
+      } else {
+        void this.#round();
+      }
     }, PREDICTIONS_DELAY_MS);
   }
 
@@ -68,6 +75,7 @@ export class BoardPredictions {
   }
 
   async #round(): Promise<void> {
+    if (this.#destroyed) return;
     if (this.#running) {
       this.#again = true;
       return;
