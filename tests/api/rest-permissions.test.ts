@@ -374,6 +374,7 @@ const table: Record<string, Cell> = {
   compactBoard: { method: 'POST', path: '/board/compact', min: 'admin' },
   findSimilar: { method: 'GET', path: '/ai/similar?text=disk%20full', min: 'viewer' },
   getLastTime: { method: 'GET', path: '/ai/last-time?text=disk%20full', min: 'viewer' },
+  listTaskPredictions: { method: 'GET', path: '/ai/predictions?ids=nosuch', min: 'viewer' },
   getAiIndex: { method: 'GET', path: '/ai/index', min: 'admin' },
   listAnomalies: {
     method: 'GET',

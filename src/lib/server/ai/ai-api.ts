@@ -19,7 +19,13 @@ import { z } from 'zod';
 import { defineOperation, queryInteger, type Operation } from '$lib/server/api/operation';
 import type { Runtime } from '$lib/server/runtime';
 import { askQuerySchema, MAX_QUESTION_LENGTH, parseQuestion } from '$lib/shared/ai/question';
-import { listColumns, listLabels, listTasks } from '$lib/shared/board/board-model';
+import {
+  getTask,
+  listColumns,
+  listLabels,
+  listTasks,
+  sortTasks
+} from '$lib/shared/board/board-model';
 import { boardDocName } from '$lib/shared/doc-name';
 import { workspaceParams } from '../workspaces/workspaces-json';
 import {
@@ -41,6 +47,15 @@ import {
 import { modelQuery } from './question-model';
 import { predictionSchema } from '$lib/shared/ai/prediction';
 import {
+  dueRiskOf,
+  likelyFinish,
+  PREDICTIONS_MAX_IDS,
+  taskPredictionSchema,
+  type TaskPredictionSummary
+} from '$lib/shared/ai/board-prediction';
+import type { Task } from '$lib/shared/board/schema';
+import { ID_PATTERN } from '$lib/shared/doc-name';
+import {
   anomalyEventSchema,
   anomalyNotifyPatchSchema,
   anomalyNotifySettingsSchema,
@@ -49,7 +64,13 @@ import {
   MAX_ANOMALY_RANGE_DAYS
 } from '$lib/shared/ai/anomaly';
 import { isoDateTimeSchema } from '$lib/shared/board/schema';
-import { offsetPage, pageQuery, pageResponseHeaders } from '$lib/server/api/list-page';
+import {
+  offsetPage,
+  pageQuery,
+  pageResponse,
+  pageResponseHeaders,
+  storePageHeaders
+} from '$lib/server/api/list-page';
 
 const TAGS = ['ai'] as const;
 
@@ -559,6 +580,99 @@ export const updateAnomalySettingsOperation = defineOperation(
   })
 );
 
+// ---------------------------------------------------------------------------------------------
+// ai/predictions: the board's batch read of predicted durations and due-date risk
+
+/** Whether `value` is a comma-separated list of 1 to PREDICTIONS_MAX_IDS task ids. */
+function isIdList(value: string): boolean {
+  const ids = value.split(',');
+  return ids.length <= PREDICTIONS_MAX_IDS && ids.every((id) => ID_PATTERN.test(id));
+}
+
+const predictionsQuerySchema = z
+  .object({
+    ids: z
+      .string()
+      .max(PREDICTIONS_MAX_IDS * 65)
+      .refine(isIdList, `1–${PREDICTIONS_MAX_IDS} comma-separated task ids`)
+      .optional()
+      .describe(
+        `Comma-separated ids of the tasks to predict (at most ${PREDICTIONS_MAX_IDS}); without ` +
+          'it, every open task of the board in board order, a page at a time.'
+      ),
+    ...pageQuery({ defaultLimit: PREDICTIONS_MAX_IDS, maxLimit: PREDICTIONS_MAX_IDS })
+  })
+  .strict();
+
+/** Whether a board task is open work the board predicts: not done, resolved or archived. */
+function isOpenWork(task: Task): boolean {
+  return (
+    task.archivedAt === null &&
+    task.doneAt === null &&
+    task.resolvedAt === null &&
+    task.kind !== 'change'
+  );
+}
+
+export const listTaskPredictionsOperation = defineOperation(
+  {
+    method: 'GET',
+    path: '/workspaces/{ws}/ai/predictions',
+    operationId: 'listTaskPredictions',
+    summary: 'Predicted durations and due-date risk of open tasks',
+    description:
+      'For open tasks and incidents of the board (not done, resolved, archived, nor change ' +
+      'tasks): the time to done as p10/p50/p90 minutes, as `POST …/ai/predict` predicts it ' +
+      'for the task’s title, description, kind, priority and labels, and the due-date risk: ' +
+      '`late` when the likely finish (creation plus p50, never before now) is after the due ' +
+      'date, `at_risk` when only creation plus p90 is. Tasks asked for that are not open, not ' +
+      'found, or without finished history to predict from are left out. Cached per task on ' +
+      'the server until the task or the workspace’s index changes. Paged over the tasks asked ' +
+      `for (at most ${PREDICTIONS_MAX_IDS} a page). docs/ai.md.`,
+    tags: TAGS,
+    auth: { member: 'read' },
+    params: workspaceParams,
+    query: predictionsQuerySchema,
+    responses: {
+      200: pageResponse('The predictions, in the order asked.', z.array(taskPredictionSchema)),
+      400: invalid
+    }
+  },
+  async ({ event, request, query }) => {
+    const { runtime, workspaceId } = request;
+    const wanted = query.ids ? [...new Set(query.ids.split(','))] : null;
+    const open = await runtime.docStore.read(boardDocName(workspaceId), (doc) => {
+      if (wanted === null) return sortTasks(listTasks(doc), listColumns(doc)).filter(isOpenWork);
+      return wanted.flatMap((id) => {
+        const task = getTask(doc, id);
+        return task && isOpenWork(task) ? [task] : [];
+      });
+    });
+    const page = open.slice(query.offset, query.offset + query.limit);
+    const durations = await runtime.ai.predictOpen(workspaceId, page);
+    const now = Date.now();
+    const items: TaskPredictionSummary[] = page.flatMap((task) => {
+      const duration = durations.get(task.id);
+      if (!duration) return [];
+      return [
+        {
+          id: task.id,
+          ...duration,
+          likelyDoneAt: new Date(
+            likelyFinish(task.createdAt, duration.p50Minutes, now)
+          ).toISOString(),
+          dueRisk: dueRiskOf(task, duration, now)
+        }
+      ];
+    });
+    return {
+      status: 200,
+      body: items,
+      headers: storePageHeaders(event.url, query, { items: page, total: open.length })
+    };
+  }
+);
+
 export const aiOperations: readonly Operation[] = [
   listAnomaliesOperation,
   getAnomalySettingsOperation,
@@ -566,6 +680,7 @@ export const aiOperations: readonly Operation[] = [
   findSimilarOperation,
   getLastTimeOperation,
   predictWorkOperation,
+  listTaskPredictionsOperation,
   askOperation,
   getAiIndexOperation,
   rebuildAiIndexOperation

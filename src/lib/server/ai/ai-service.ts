@@ -22,6 +22,15 @@ import { decodeVector, encodeVector, toIndexVector } from './vector-codec';
 import { historyItemOfTask } from './history';
 import type { AiHistoryStore } from './history-store';
 import { predictWork, type PredictInput, type PredictResult } from './predict';
+import {
+  cardDuration,
+  durationBasis,
+  openCardFingerprint,
+  openCardText,
+  type CardDuration,
+  type DurationBasis,
+  type OpenCard
+} from './board-predictions';
 
 /** The duplicate threshold (shared/ai/schema.ts: calibrated, docs/ai.md). */
 export { DUPLICATE_THRESHOLD };
@@ -43,6 +52,9 @@ export const SIMILAR_MAX_LIMIT = 50;
 
 /** Similar items a prediction is based on (the models keep the best 10–15 of the finished). */
 const PREDICT_NEIGHBOURS = 50;
+
+/** Most cards whose board prediction a workspace keeps cached (then the cache starts over). */
+const PREDICTION_CACHE_MAX_CARDS = 20_000;
 
 export interface AiServiceDeps {
   store: Pick<
@@ -130,6 +142,15 @@ interface WorkspaceState {
   chain: Promise<void>;
   timer: ReturnType<typeof setTimeout> | null;
   rebuild: RebuildProgress;
+  /** Bumped by every refresh that changed the index: board predictions made before are stale. */
+  generation: number;
+  /** The board's predictions per card (`predictOpen`), with what they were made from. */
+  predictions: Map<
+    string,
+    { fingerprint: string; generation: number; duration: CardDuration | null }
+  >;
+  /** The history's priors of the current generation, shared by the board's predictions. */
+  basis: { generation: number; basis: DurationBasis } | null;
 }
 
 function textHash(text: string): string {
@@ -277,6 +298,68 @@ export class AiService {
     });
   }
 
+  /**
+   * The predicted durations of open cards (the board's `GET …/ai/predictions`), by card id; null
+   * without finished history. Computed as `predict` does, cached per card: a cached duration is
+   * used while the card's title, description, kind, priority and labels are the same and the
+   * index has not changed since (a refresh after any document change starts a new generation).
+   */
+  async predictOpen(
+    workspaceId: string,
+    cards: readonly OpenCard[]
+  ): Promise<Map<string, CardDuration | null>> {
+    const result = new Map<string, CardDuration | null>();
+    const history = this.deps.history;
+    if (!history || cards.length === 0) return result;
+    const state = this.workspace(workspaceId);
+    await this.readyEnough(state);
+    const generation = state.generation;
+    const missing: { card: OpenCard; fingerprint: string }[] = [];
+    for (const card of cards) {
+      const fingerprint = openCardFingerprint(card);
+      const cached = state.predictions.get(card.id);
+      if (cached && cached.generation === generation && cached.fingerprint === fingerprint) {
+        result.set(card.id, cached.duration);
+      } else {
+        missing.push({ card, fingerprint });
+      }
+    }
+    if (missing.length === 0) return result;
+    let basis = state.basis?.generation === generation ? state.basis.basis : null;
+    if (basis === null) {
+      const tasks = await history.tasks(workspaceId);
+      basis = durationBasis(tasks.map((task) => historyItemOfTask(task)));
+      if (state.generation === generation) state.basis = { generation, basis };
+    }
+    const vectors = await this.embedder.embed(missing.map(({ card }) => openCardText(card)));
+    if (state.predictions.size + missing.length > PREDICTION_CACHE_MAX_CARDS) {
+      state.predictions.clear();
+    }
+    missing.forEach(({ card, fingerprint }, i) => {
+      const vector = vectors[i];
+      const hits = vector
+        ? state.index.search(
+            toIndexVector(vector),
+            PREDICT_NEIGHBOURS,
+            (item) => item.type === 'task' || item.type === 'incident'
+          )
+        : [];
+      const duration = cardDuration(
+        card,
+        hits
+          .filter((hit) => hit.item.finishedAt !== null)
+          .map((hit) => ({ id: hit.item.id, score: hit.score })),
+        basis
+      );
+      result.set(card.id, duration);
+      // Made from an index that changed meanwhile: answered, not kept.
+      if (state.generation === generation) {
+        state.predictions.set(card.id, { fingerprint, generation, duration });
+      }
+    });
+    return result;
+  }
+
   /** The index of a workspace: its embedder, size and the last rebuild's progress. */
   async status(workspaceId: string): Promise<IndexStatus> {
     const state = this.workspace(workspaceId);
@@ -369,7 +452,10 @@ export class AiService {
         ready: Promise.resolve(),
         chain: Promise.resolve(),
         timer: null,
-        rebuild: idleProgress()
+        rebuild: idleProgress(),
+        generation: 0,
+        predictions: new Map(),
+        basis: null
       };
       created.ready = this.enqueue(workspaceId, created, async () => {
         await this.load(workspaceId, created);
@@ -537,5 +623,6 @@ export class AiService {
     }
     await store.remove(workspaceId, gone);
     for (const head of gone) state.index.remove(head.type, head.id);
+    if (toEmbed.length > 0 || moved.length > 0 || gone.length > 0) state.generation++;
   }
 }

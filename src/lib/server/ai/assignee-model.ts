@@ -14,11 +14,12 @@
  * The plain baseline it must beat: the most frequent assignees of past work.
  */
 import type { PredictReason } from '../../shared/ai/predict-reason';
+import { AUTO_APPLY_CONFIDENCE } from '../../shared/ai/prediction';
 import type { Neighbour } from './duration-model';
 import type { HistoryItem, HistoryKind } from './history';
 
 /** A suggestion at or above this confidence may be applied without asking; never one below. */
-export const AUTO_APPLY_CONFIDENCE = 0.75;
+export { AUTO_APPLY_CONFIDENCE };
 
 /**
  * Why a person is suggested; the UI words it (i18n area `ai-predict`, shared/ai/predict-reason.ts):

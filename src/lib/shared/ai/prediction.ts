@@ -4,6 +4,13 @@
  */
 import { z } from 'zod';
 
+/**
+ * The one confidence threshold of assignee suggestions: a suggestion at or above it may be
+ * applied without asking (`autoApply`); one below is shown as low confidence and is never
+ * applied by itself. The UI applies none by itself at all: a person clicks.
+ */
+export const AUTO_APPLY_CONFIDENCE = 0.75;
+
 export const predictReasonSchema = z
   .discriminatedUnion('kind', [
     z.object({

@@ -26,6 +26,7 @@ import { aiAsk } from './ai-ask';
 import { reportsPage } from './reports-page';
 import { aiPredict } from './ai-predict';
 import { aiAnomalies } from './ai-anomalies';
+import { aiBoard } from './ai-board';
 import { channels } from './channels';
 import { cmdb } from './cmdb';
 import { cmdbImport } from './cmdb-import';
@@ -72,6 +73,7 @@ export const en = {
   ...reportsPage,
   ...aiPredict,
   ...aiAnomalies,
+  ...aiBoard,
   ...automationCore,
   ...automationRunner,
   ...automationNotify,

@@ -25,6 +25,7 @@ import { aiAsk } from './ai-ask';
 import { reportsPage } from './reports-page';
 import { aiPredict } from './ai-predict';
 import { aiAnomalies } from './ai-anomalies';
+import { aiBoard } from './ai-board';
 import { channels } from './channels';
 import { cmdb } from './cmdb';
 import { cmdbImport } from './cmdb-import';
@@ -69,6 +70,7 @@ export const zhCN: Messages = {
   ...reportsPage,
   ...aiPredict,
   ...aiAnomalies,
+  ...aiBoard,
   ...automationCore,
   ...automationRunner,
   ...automationNotify,
