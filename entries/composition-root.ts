@@ -92,6 +92,8 @@ import { MetricsStore } from '../src/lib/server/metrics/metrics-store';
 import { ReportsService } from '../src/lib/server/reports/reports-service';
 import { AiService } from '../src/lib/server/ai/ai-service';
 import { AiStore } from '../src/lib/server/ai/ai-store';
+import { AiEvaluationService } from '../src/lib/server/ai/evaluation-service';
+import { AiEvaluationStore } from '../src/lib/server/ai/evaluation-store';
 import { aiExtension } from '../src/lib/server/ai/ai-extension';
 import { createEmbedder } from '../src/lib/server/ai/embedders';
 import { ReportsStore } from '../src/lib/server/reports/reports-store';
@@ -287,6 +289,13 @@ export async function createRuntime(
             s.onCall ? [s.onCall.userId] : []
           )
         : []
+  });
+  // The in-app evaluation of the models on the workspace's own history (docs/ai-models.md).
+  const aiEvaluation = new AiEvaluationService({
+    store: new AiEvaluationStore(records),
+    history: new AiHistoryStore(records),
+    embedder: ai.embedder,
+    logger
   });
   const storage: DocumentStorage =
     typeof options.storage === 'object'
@@ -717,6 +726,7 @@ export async function createRuntime(
     weeklyReports,
     imports,
     ai,
+    aiEvaluation,
     storage,
     docStore,
     syncServer,
@@ -738,6 +748,7 @@ export async function createRuntime(
         // Records the extensions write on unload land before the database closes.
         await closeExtensions(extensions, logger);
         await ai.close();
+        await aiEvaluation.close();
         if (storage !== documents) await storage.close();
         await records.close();
       })();

@@ -25,6 +25,7 @@ import { ai } from './ai';
 import { aiAsk } from './ai-ask';
 import { reportsPage } from './reports-page';
 import { aiPredict } from './ai-predict';
+import { aiEvaluation } from './ai-evaluation';
 import { channels } from './channels';
 import { cmdb } from './cmdb';
 import { cmdbImport } from './cmdb-import';
@@ -70,6 +71,7 @@ export const en = {
   ...aiAsk,
   ...reportsPage,
   ...aiPredict,
+  ...aiEvaluation,
   ...automationCore,
   ...automationRunner,
   ...automationNotify,

@@ -19,6 +19,7 @@ import { sql as reportIndexes } from './0017-report-indexes';
 import { sql as weeklyReports } from './0019-weekly-reports';
 import { sql as reportFilters } from './0021-report-filters';
 import { sql as aiItems } from './0018-ai-items';
+import { sql as aiEvaluations } from './0023-ai-evaluations';
 
 export interface Migration {
   version: number;
@@ -53,5 +54,6 @@ export const migrations: readonly Migration[] = [
   { version: 17, name: 'report-indexes', sql: reportIndexes },
   { version: 18, name: 'ai-items', sql: aiItems },
   { version: 19, name: 'weekly-reports', sql: weeklyReports },
-  { version: 21, name: 'report-filters', sql: reportFilters }
+  { version: 21, name: 'report-filters', sql: reportFilters },
+  { version: 23, name: 'ai-evaluations', sql: aiEvaluations }
 ];
