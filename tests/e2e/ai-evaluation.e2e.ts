@@ -44,7 +44,8 @@ test('runs the evaluation with progress and shows the figures in English and Chi
   const api = await apiAs(e2eAccounts().owner);
   try {
     const imported = await api.post(`/api/v1/workspaces/${ws}/import?format=runboard-json`, {
-      headers: { 'content-type': 'text/plain; charset=utf-8' },
+      // A session cookie: the same-origin check wants the Origin a browser sends.
+      headers: { 'content-type': 'text/plain; charset=utf-8', origin: e2eAccounts().baseURL },
       data: JSON.stringify(toRunboardJson(generateDataset({ series: false })))
     });
     expect(imported.status(), await imported.text()).toBe(201);

@@ -96,7 +96,8 @@ export type Trust = 'trust' | 'hint' | 'ignore' | 'unknown';
 
 export interface Verdict {
   trust: Trust;
-  /** Improvement over the baseline in whole percent (duration: error; assignee: top-3 hits). */
+  /** Improvement over the baseline in whole percent (duration: less error; assignee: top-3
+   *  accuracy, in points; similar work: recall@5 itself, as it has no baseline). */
   percent: number | null;
 }
 
@@ -111,13 +112,13 @@ export function durationVerdict(report: EvaluationReportJson): Verdict {
 
 /**
  * Assignee: top-3 above the most-frequent baseline's; trusted when it is also right at least
- * 80% of the time (issue 17's target), a hint otherwise. `percent`: top-3 hits gained over the
- * baseline, relative to it.
+ * 80% of the time (issue 17's target), a hint otherwise. `percent`: top-3 accuracy gained over
+ * the baseline, in percentage points.
  */
 export function assigneeVerdict(report: EvaluationReportJson): Verdict {
   const { top3, baselineTop3, n } = report.assignee;
   if (top3 === null || baselineTop3 === null || n === 0) return { trust: 'unknown', percent: null };
-  const percent = baselineTop3 > 0 ? Math.round((top3 / baselineTop3 - 1) * 100) : null;
+  const percent = Math.round((top3 - baselineTop3) * 100);
   if (top3 <= baselineTop3) return { trust: 'ignore', percent };
   return { trust: top3 >= 0.8 ? 'trust' : 'hint', percent };
 }

@@ -46,8 +46,8 @@ export const aiEvaluation = {
   'aiEval.similar.cross': 'recall@5 across Chinese and English',
   'aiEval.similar.how':
     'A hit: among the five most similar earlier items is one of the same kind with the same labels. Label your work consistently for a sharper figure.',
-  'aiEval.similar.queries.one': 'over {count} item',
-  'aiEval.similar.queries.other': 'over {count} items',
+  'aiEval.similar.queries.one': 'Scored on {count} item',
+  'aiEval.similar.queries.other': 'Scored on {count} items',
   'aiEval.similar.none':
     'No labelled items in the test period: similar work is scored by labels, so it cannot be judged here.',
 
@@ -73,15 +73,11 @@ export const aiEvaluation = {
     'Does not beat its baseline yet — ignore the duration suggestion.',
   'aiEval.verdict.duration.unknown': 'No finished work in the test period to judge it by.',
   'aiEval.verdict.assignee.trust':
-    'Beats its baseline by {percent}% — trust the assignee suggestions.',
+    'The right person is in its top three {top3} of the time, against {baseline} for the baseline — trust the assignee suggestions.',
   'aiEval.verdict.assignee.hint':
-    'Beats its baseline by {percent}% — use the assignee suggestions as a hint.',
-  'aiEval.verdict.assignee.trustNew':
-    'Finds the right person where the baseline never does — trust the assignee suggestions.',
-  'aiEval.verdict.assignee.hintNew':
-    'Finds the right person where the baseline never does — use the suggestions as a hint.',
+    'The right person is in its top three {top3} of the time, against {baseline} for the baseline — use the assignee suggestions as a hint.',
   'aiEval.verdict.assignee.ignore':
-    'Does not beat its baseline yet — ignore the assignee suggestion.',
+    'Does not beat its baseline yet ({top3} against {baseline}) — ignore the assignee suggestion.',
   'aiEval.verdict.assignee.unknown': 'No assigned work in the test period to judge it by.',
   'aiEval.verdict.similar.trust':
     'Finds related past work {percent}% of the time — trust the similar items.',

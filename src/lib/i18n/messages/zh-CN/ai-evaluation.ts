@@ -43,8 +43,8 @@ export const aiEvaluation = {
   'aiEval.similar.cross': '中英文之间的 recall@5',
   'aiEval.similar.how':
     '命中：最相似的五个较早事项中，有一个类型相同、标签完全相同。标签打得越一致，这个数字越准确。',
-  'aiEval.similar.queries.one': '共 {count} 个事项',
-  'aiEval.similar.queries.other': '共 {count} 个事项',
+  'aiEval.similar.queries.one': '基于 {count} 个事项',
+  'aiEval.similar.queries.other': '基于 {count} 个事项',
   'aiEval.similar.none': '检验期内没有带标签的事项：相似工作按标签评分，因此这里无法判断。',
 
   'aiEval.duration.title': '时长',
@@ -66,11 +66,11 @@ export const aiEvaluation = {
   'aiEval.verdict.duration.hint': '比基线好 {percent}%——时长范围仅作粗略参考。',
   'aiEval.verdict.duration.ignore': '尚未超过基线——请忽略时长建议。',
   'aiEval.verdict.duration.unknown': '检验期内没有已完成的工作，无法判断。',
-  'aiEval.verdict.assignee.trust': '比基线好 {percent}%——可以信任处理人建议。',
-  'aiEval.verdict.assignee.hint': '比基线好 {percent}%——处理人建议仅作参考。',
-  'aiEval.verdict.assignee.trustNew': '基线从未猜中的人它能找到——可以信任处理人建议。',
-  'aiEval.verdict.assignee.hintNew': '基线从未猜中的人它能找到——建议仅作参考。',
-  'aiEval.verdict.assignee.ignore': '尚未超过基线——请忽略处理人建议。',
+  'aiEval.verdict.assignee.trust':
+    '正确的人出现在前三名中的比例为 {top3}，基线为 {baseline}——可以信任处理人建议。',
+  'aiEval.verdict.assignee.hint':
+    '正确的人出现在前三名中的比例为 {top3}，基线为 {baseline}——处理人建议仅作参考。',
+  'aiEval.verdict.assignee.ignore': '尚未超过基线（{top3}，基线 {baseline}）——请忽略处理人建议。',
   'aiEval.verdict.assignee.unknown': '检验期内没有已指派的工作，无法判断。',
   'aiEval.verdict.similar.trust': '{percent}% 的情况下能找到相关的过往工作——可以信任相似事项。',
   'aiEval.verdict.similar.hint':
