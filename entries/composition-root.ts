@@ -92,7 +92,7 @@ import { MetricsStore } from '../src/lib/server/metrics/metrics-store';
 import { ReportsService } from '../src/lib/server/reports/reports-service';
 import { AiService } from '../src/lib/server/ai/ai-service';
 import { AiStore } from '../src/lib/server/ai/ai-store';
-import { AiEvaluationService } from '../src/lib/server/ai/evaluation-service';
+import { AiEvaluationRunner } from '../src/lib/server/ai/evaluation-runner';
 import { AiEvaluationStore } from '../src/lib/server/ai/evaluation-store';
 import { aiExtension } from '../src/lib/server/ai/ai-extension';
 import { createEmbedder } from '../src/lib/server/ai/embedders';
@@ -291,7 +291,7 @@ export async function createRuntime(
         : []
   });
   // The in-app evaluation of the models on the workspace's own history (docs/ai-models.md).
-  const aiEvaluation = new AiEvaluationService({
+  const aiEvaluation = new AiEvaluationRunner({
     store: new AiEvaluationStore(records),
     history: new AiHistoryStore(records),
     embedder: ai.embedder,

@@ -20,7 +20,7 @@ import {
   evaluationItems,
   lastQuarterSplit
 } from '../../src/lib/server/ai/evaluation-items';
-import { reportJson } from '../../src/lib/server/ai/evaluation-service';
+import { reportJson } from '../../src/lib/server/ai/evaluation-runner';
 import { historyText, type HistoryItem } from '../../src/lib/server/ai/history';
 import { LexicalEmbedder } from '../../src/lib/server/ai/lexical-embedder';
 import { startApp } from '../helpers/app-process';

@@ -41,7 +41,7 @@ import type { ReportsService } from './reports/reports-service';
 import type { WeeklyReportService } from './weekly-report/weekly-report-service';
 import type { ImportService } from './import/import-service';
 import type { AiService } from './ai/ai-service';
-import type { AiEvaluationService } from './ai/evaluation-service';
+import type { AiEvaluationRunner } from './ai/evaluation-runner';
 import type { AiStore } from './ai/ai-store';
 import type { FileStore } from './runbooks/files-store';
 import type { RunbookIndex } from './runbooks/runbooks-store';
@@ -114,8 +114,8 @@ export interface Runtime {
   aiStore: AiStore;
   /** Local AI: the index of a workspace's texts and similar work (ai/ai-service.ts). */
   ai: AiService;
-  /** The AI models evaluated on a workspace's own history (ai/evaluation-service.ts). */
-  aiEvaluation: AiEvaluationService;
+  /** The AI models evaluated on a workspace's own history (ai/evaluation-runner.ts). */
+  aiEvaluation: AiEvaluationRunner;
   storage: DocumentStorage;
   docStore: DocStore;
   syncServer: SyncServer;

@@ -1,5 +1,5 @@
 /**
- * What the in-app self-evaluation (evaluation-service.ts, docs/ai-models.md "Evaluate on your
+ * What the in-app self-evaluation (evaluation-runner.ts, docs/ai-models.md "Evaluate on your
  * own data") replays: a workspace's history as evaluation items, the split, the candidates.
  * A helper: pure functions; the API test builds its expected figures with these too.
  *

@@ -1,6 +1,6 @@
 /**
  * The last in-app evaluation of the AI models per workspace (`ai_evaluations`, migration 23;
- * evaluation-service.ts). Rows in, rows out: the report is kept as JSON and checked by its schema
+ * evaluation-runner.ts). Rows in, rows out: the report is kept as JSON and checked by its schema
  * when read back, so a row written by another version that no longer fits reads as none.
  */
 import { evaluationReportSchema, type EvaluationResultJson } from '../../shared/ai/evaluation';

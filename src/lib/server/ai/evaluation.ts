@@ -3,7 +3,7 @@
  * history in time order, training on the past and testing on the future, and scores each model
  * against its plain baseline. Used by the `ai` benchmark on the generated evaluation set
  * (bench/ai/) and by the in-app self-evaluation on a workspace's own history
- * (evaluation-service.ts, which runs it in slices so the server stays responsive). A helper:
+ * (evaluation-runner.ts, which runs it in slices so the server stays responsive). A helper:
  * pure functions over history items and their embedding vectors, no I/O.
  *
  * The replay: every item created in [splitAt, endAt) is a test item. The models are retrained

@@ -4,7 +4,6 @@
  */
 import { authOperations, setupOperations, tokenOperations } from '../accounts/accounts-api';
 import { aiOperations } from '../ai/ai-api';
-import { aiEvaluationOperations } from '../ai/evaluation-api';
 import { alertOperations } from '../alerts/alerts-api';
 import { automationOperations, runnerOperations } from '../automation/automation-api';
 
@@ -103,7 +102,6 @@ export const operations: readonly Operation[] = [
   ...reportOperations,
   ...importOperations,
   ...aiOperations,
-  ...aiEvaluationOperations,
   ...workspaceOperations,
   ...inviteOperations,
   ...auditOperations,

@@ -1,7 +1,7 @@
 /**
  * The in-app self-evaluation (issue 17 item 8, docs/ai-models.md "Evaluate on your own data"):
  * the shapes of `GET/POST …/ai/evaluation`, shared by the REST operations
- * (server/ai/evaluation-api.ts) and the admin page, and the plain-language verdict per model,
+ * (server/ai/ai-api.ts) and the admin page, and the plain-language verdict per model,
  * which the page words in the reader's language. Framework-free.
  */
 import { z } from 'zod';

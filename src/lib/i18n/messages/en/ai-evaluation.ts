@@ -4,7 +4,7 @@
  */
 export const aiEvaluation = {
   'apiDocs.op.startAiEvaluation': 'Evaluate the AI on the workspace’s own history',
-  'apiDocs.op.getAiEvaluation': 'The AI’s evaluation and its progress',
+  'apiDocs.op.getAiEvaluation': 'The AI’s evaluation on the workspace’s own history',
 
   'aiEval.link': 'Evaluate the AI on this workspace’s data',
   'aiEval.eyebrow': 'Settings · AI',

@@ -4,7 +4,7 @@ import type { aiEvaluation as en } from '../en/ai-evaluation';
 
 export const aiEvaluation = {
   'apiDocs.op.startAiEvaluation': '用工作区自己的历史评估 AI',
-  'apiDocs.op.getAiEvaluation': 'AI 评估结果及其进度',
+  'apiDocs.op.getAiEvaluation': 'AI 在工作区自身历史上的评估结果',
 
   'aiEval.link': '用本工作区的数据评估 AI',
   'aiEval.eyebrow': '设置 · AI',
@@ -24,7 +24,7 @@ export const aiEvaluation = {
   'aiEval.phase.replaying': '正在按时间顺序重放：{percent}%',
   'aiEval.empty': '尚未运行。历史较大时需要几秒到几分钟，期间服务器照常响应。',
   'aiEval.tooLittle':
-    '已完成的工作太少，暂时无法评估。评估至少需要 {needed} 个已完成的任务和事件，其中分割点之前和之后各至少 {perSide} 个。本工作区有 {found} 个（之前 {before} 个，之后 {after} 个）。',
+    '已完成的工作太少，暂时无法评估。评估至少需要 {needed} 个已完成的任务和事件，其中分割点之前至少 {perSide} 个、之后至少 {perSide} 个。本工作区有 {found} 个（之前 {before} 个，之后 {after} 个）。',
   'aiEval.tooLittleHint': '请先导入过去的工作（设置 → 历史导入），或完成更多工作。',
   'aiEval.failed': '评估失败：{message}',
   'aiEval.loadFailed': '无法加载评估结果。',

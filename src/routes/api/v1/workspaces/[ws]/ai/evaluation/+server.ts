@@ -1,8 +1,5 @@
 import { methodNotAllowed } from '$lib/server/api/operation';
-import {
-  getAiEvaluationOperation,
-  startAiEvaluationOperation
-} from '$lib/server/ai/evaluation-api';
+import { getAiEvaluationOperation, startAiEvaluationOperation } from '$lib/server/ai/ai-api';
 
 export const GET = getAiEvaluationOperation.handle;
 export const POST = startAiEvaluationOperation.handle;

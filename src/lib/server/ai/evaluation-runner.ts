@@ -36,7 +36,7 @@ import type { AiHistoryStore } from './history-store';
 /** Texts embedded per batch (the event loop is given back between batches). */
 const EMBED_BATCH = 128;
 
-export interface AiEvaluationDeps {
+export interface AiEvaluationRunnerDeps {
   store: Pick<AiEvaluationStore, 'get' | 'put'>;
   history: Pick<AiHistoryStore, 'tasks' | 'members'>;
   embedder: AiEmbedder;
@@ -95,13 +95,13 @@ export function reportJson(report: ReplayReport): EvaluationReportJson {
 
 class Cancelled extends Error {}
 
-export class AiEvaluationService {
+export class AiEvaluationRunner {
   private readonly progress = new Map<string, EvaluationProgressJson>();
   private readonly running = new Set<Promise<void>>();
   private readonly now: () => number;
   private closed = false;
 
-  constructor(private readonly deps: AiEvaluationDeps) {
+  constructor(private readonly deps: AiEvaluationRunnerDeps) {
     this.now = deps.now ?? Date.now;
   }
 
@@ -134,8 +134,8 @@ export class AiEvaluationService {
       startedAt
     };
     this.progress.set(workspaceId, progress);
-    let tasks: Awaited<ReturnType<AiEvaluationDeps['history']['tasks']>>;
-    let members: Awaited<ReturnType<AiEvaluationDeps['history']['members']>>;
+    let tasks: Awaited<ReturnType<AiEvaluationRunnerDeps['history']['tasks']>>;
+    let members: Awaited<ReturnType<AiEvaluationRunnerDeps['history']['members']>>;
     try {
       [tasks, members] = await Promise.all([
         this.deps.history.tasks(workspaceId),
