@@ -101,6 +101,8 @@ import { AiService } from '../src/lib/server/ai/ai-service';
 import { AiStore } from '../src/lib/server/ai/ai-store';
 import { AnomalyService } from '../src/lib/server/ai/anomaly-service';
 import { AnomalyStore } from '../src/lib/server/ai/anomaly-store';
+import { AiEvaluationRunner } from '../src/lib/server/ai/evaluation-runner';
+import { AiEvaluationStore } from '../src/lib/server/ai/evaluation-store';
 import { aiExtension } from '../src/lib/server/ai/ai-extension';
 import { createEmbedder } from '../src/lib/server/ai/embedders';
 import { ReportsStore } from '../src/lib/server/reports/reports-store';
@@ -313,6 +315,13 @@ export async function createRuntime(
             s.onCall ? [s.onCall.userId] : []
           )
         : []
+  });
+  // The in-app evaluation of the models on the workspace's own history (docs/ai-models.md).
+  const aiEvaluation = new AiEvaluationRunner({
+    store: new AiEvaluationStore(records),
+    history: new AiHistoryStore(records),
+    embedder: ai.embedder,
+    logger
   });
   const storage: DocumentStorage =
     typeof options.storage === 'object'
@@ -771,6 +780,7 @@ export async function createRuntime(
     anomalies,
     imports,
     ai,
+    aiEvaluation,
     storage,
     docStore,
     syncServer,
@@ -796,6 +806,7 @@ export async function createRuntime(
         // Records the extensions write on unload land before the database closes.
         await closeExtensions(extensions, logger);
         await ai.close();
+        await aiEvaluation.close();
         if (storage !== documents) await storage.close();
         await records.close();
       })();

@@ -389,6 +389,9 @@ const table: Record<string, Cell> = {
     min: 'admin'
   },
   rebuildAiIndex: { method: 'POST', path: '/ai/index/rebuild', min: 'admin' },
+  getAiEvaluation: { method: 'GET', path: '/ai/evaluation', min: 'admin' },
+  // An empty workspace: an admin gets 422 too_little_history, never 403; a member 403.
+  startAiEvaluation: { method: 'POST', path: '/ai/evaluation', body: {}, min: 'admin' },
   getWorkspace: { method: 'GET', path: '', min: 'viewer' },
   renameWorkspace: { method: 'PATCH', path: '', body: { name: 'Matrix' }, min: 'admin' },
   listMembers: { method: 'GET', path: '/members', min: 'viewer' },

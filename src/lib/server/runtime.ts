@@ -43,6 +43,7 @@ import type { WeeklyReportService } from './weekly-report/weekly-report-service'
 import type { ImportService } from './import/import-service';
 import type { AiService } from './ai/ai-service';
 import type { AnomalyService } from './ai/anomaly-service';
+import type { AiEvaluationRunner } from './ai/evaluation-runner';
 import type { AiStore } from './ai/ai-store';
 import type { FileStore } from './runbooks/files-store';
 import type { RunbookIndex } from './runbooks/runbooks-store';
@@ -117,6 +118,8 @@ export interface Runtime {
   ai: AiService;
   /** Anomalies in alert and task rates, and their messages (ai/anomaly-service.ts). */
   anomalies: AnomalyService;
+  /** The AI models evaluated on a workspace's own history (ai/evaluation-runner.ts). */
+  aiEvaluation: AiEvaluationRunner;
   storage: DocumentStorage;
   docStore: DocStore;
   syncServer: SyncServer;

@@ -2,8 +2,9 @@
  * Time-ordered evaluation of the AI models (issue 17, "Evaluation" and item 8): replays a
  * history in time order, training on the past and testing on the future, and scores each model
  * against its plain baseline. Used by the `ai` benchmark on the generated evaluation set
- * (bench/ai/) and meant for the in-app self-evaluation page on a workspace's own history. A
- * helper: pure functions over history items and their embedding vectors, no I/O.
+ * (bench/ai/) and by the in-app self-evaluation on a workspace's own history
+ * (evaluation-runner.ts, which runs it in slices so the server stays responsive). A helper:
+ * pure functions over history items and their embedding vectors, no I/O.
  *
  * The replay: every item created in [splitAt, endAt) is a test item. The models are retrained
  * every `retrainDays` on what was finished by then (priors, paces, assignee frequencies, the
@@ -123,6 +124,11 @@ function sparse(v: Float32Array): Sparse {
 
 /** All pairwise cosine similarities of L2-normalised vectors (row-major n × n). */
 export function similarityMatrix(vectors: readonly Float32Array[]): Float32Array {
+  return runSteps(similaritySteps(vectors));
+}
+
+/** `similarityMatrix` a row at a time: yields after each row (the sliced replay's pauses). */
+function* similaritySteps(vectors: readonly Float32Array[]): Generator<void, Float32Array> {
   const n = vectors.length;
   const out = new Float32Array(n * n);
   const sp = vectors.map(sparse);
@@ -135,8 +141,17 @@ export function similarityMatrix(vectors: readonly Float32Array[]): Float32Array
       out[i * n + j] = s;
       out[j * n + i] = s;
     }
+    yield;
   }
   return out;
+}
+
+/** Runs a generator of steps to its end, synchronously. */
+function runSteps<T>(steps: Generator<unknown, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
 }
 
 /**
@@ -188,20 +203,72 @@ export function replay(
   vectorsIn: readonly Float32Array[],
   options: ReplayOptions
 ): ReplayReport {
+  return runSteps(replaySteps(itemsIn, vectorsIn, options));
+}
+
+/** How far a sliced replay is: steps done of the steps it will take (matrix rows, queries). */
+export interface ReplayStep {
+  done: number;
+  total: number;
+}
+
+/**
+ * `replay`, giving the event loop back every `sliceMs` of work (the in-app evaluation runs it
+ * inside the server: requests keep being answered). The same steps in the same order, so the
+ * report is exactly `replay`'s. `onStep` is told how far it is at every pause.
+ */
+export async function replayInSlices(
+  itemsIn: readonly EvalItem[],
+  vectorsIn: readonly Float32Array[],
+  options: ReplayOptions & { sliceMs?: number; onStep?: (step: ReplayStep) => void }
+): Promise<ReplayReport> {
+  const steps = replaySteps(itemsIn, vectorsIn, options);
+  const sliceMs = options.sliceMs ?? 20;
+  let until = performance.now() + sliceMs;
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (performance.now() >= until) {
+      options.onStep?.(step.value);
+      await new Promise((resolve) => setImmediate(resolve));
+      until = performance.now() + sliceMs;
+    }
+  }
+}
+
+/** The replay as steps; yields how far it is after each matrix row and each test query. */
+function* replaySteps(
+  itemsIn: readonly EvalItem[],
+  vectorsIn: readonly Float32Array[],
+  options: ReplayOptions
+): Generator<ReplayStep, ReplayReport> {
   if (itemsIn.length !== vectorsIn.length) throw new Error('one vector per item');
   const order = itemsIn
     .map((_, i) => i)
     .sort((a, b) => itemsIn[a]!.createdAt.localeCompare(itemsIn[b]!.createdAt));
   const items = order.map((i) => itemsIn[i]!);
   const ordered = order.map((i) => vectorsIn[i]!);
-  const sim = similarityMatrix(options.idf ? idfWeighted(ordered) : ordered);
   const n = items.length;
-  const S = (i: number, j: number) => sim[i * n + j]!;
   const created = items.map((i) => ms(i.createdAt));
-  const finished = items.map((i) => (i.finishedAt ? ms(i.finishedAt) : Infinity));
   const split = ms(options.splitAt);
   const end = options.endAt ? ms(options.endAt) : Infinity;
   const tests = items.map((_, i) => i).filter((i) => created[i]! >= split && created[i]! < end);
+  const labelled = items.some((i) => i.group !== undefined);
+  // steps: the matrix rows, the similar-item queries (when labelled) and the model queries
+  const total = n + (labelled ? tests.length : 0) + tests.length;
+  let done = 0;
+  const rows = similaritySteps(options.idf ? idfWeighted(ordered) : ordered);
+  let sim: Float32Array;
+  for (;;) {
+    const row = rows.next();
+    if (row.done) {
+      sim = row.value;
+      break;
+    }
+    yield { done: ++done, total };
+  }
+  const S = (i: number, j: number) => sim[i * n + j]!;
+  const finished = items.map((i) => (i.finishedAt ? ms(i.finishedAt) : Infinity));
   const kNeighbours = options.neighbours ?? 30;
   const everyone = [...new Set(items.map((i) => i.assignee).filter((a): a is string => !!a))];
   const membersAt =
@@ -209,10 +276,11 @@ export function replay(
 
   // ---- similar items ----
   let similar: ReplayReport['similar'] = null;
-  if (items.some((i) => i.group !== undefined)) {
+  if (labelled) {
     const para = { hits: 0, queries: 0 };
     const cross = { hits: 0, queries: 0 };
     for (const q of tests) {
+      yield { done: ++done, total };
       const item = items[q]!;
       const before: number[] = [];
       for (let j = 0; j < n; j++) if (j !== q && created[j]! < created[q]!) before.push(j);
@@ -279,6 +347,7 @@ export function replay(
     const byLabel = labelCounts(trainSet);
     const onCallShareByHour = onCallShares(trainSet, options.onCallAt);
     for (const q of batch) {
+      yield { done: ++done, total };
       const item = items[q]!;
       const at = item.createdAt;
       const past = items.map((_, j) => j).filter((j) => finished[j]! <= created[q]!);

@@ -96,6 +96,7 @@ export const domainErrorStatus: Readonly<Record<DomainErrorCode, number>> = {
   outside_window: 409,
   cycle: 422,
   import_rejected: 422,
+  too_little_history: 422,
   invalid_secret: 401,
   secret_key_required: 503,
   unsupported_media_type: 415,

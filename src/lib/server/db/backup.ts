@@ -92,7 +92,8 @@ export const BACKUP_TABLES: readonly TableSpec[] = [
   { table: 'automation_credentials', orderBy: ['id'] },
   { table: 'automation_runs', orderBy: ['id'] },
   { table: 'automation_run_logs', orderBy: ['run_id'] },
-  { table: 'automation_runners', orderBy: ['id'] }
+  { table: 'automation_runners', orderBy: ['id'] },
+  { table: 'ai_evaluations', orderBy: ['workspace_id'] }
 ];
 
 /** Tables that are not copied row by row, and why. */

@@ -726,6 +726,21 @@ export interface AiItemsTable {
   updated_at: string;
 }
 
+/** The last in-app evaluation of the AI models per workspace (migration 23). */
+export interface AiEvaluationsTable {
+  workspace_id: string;
+  started_at: string;
+  finished_at: string;
+  started_by: string | null;
+  split_at: string;
+  /** 1 when an admin chose the split date. */
+  split_chosen: number;
+  embedder_id: string;
+  items: number;
+  /** JSON: shared/ai/evaluation.ts `evaluationReportSchema`. */
+  report: string;
+}
+
 export interface RecordsSchema {
   document_snapshots: DocumentSnapshotsTable;
   document_updates: DocumentUpdatesTable;
@@ -783,5 +798,6 @@ export interface RecordsSchema {
   automation_run_logs: AutomationRunLogsTable;
   automation_runners: AutomationRunnersTable;
   ai_items: AiItemsTable;
+  ai_evaluations: AiEvaluationsTable;
   schema_migrations: SchemaMigrationsTable;
 }

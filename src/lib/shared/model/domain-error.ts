@@ -46,6 +46,8 @@ export const DOMAIN_ERROR_CODES = [
   // imported; `details` lists `{ row, message }`).
   'cycle',
   'import_rejected',
+  // AI: too little finished work to evaluate the models on (`details`: needed and found).
+  'too_little_history',
   // Alert intake: a missing or wrong integration secret.
   'invalid_secret',
   // Credentials at rest: no key to seal them under (RUNBOARD_SECRET_KEY).

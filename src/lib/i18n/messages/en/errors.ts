@@ -22,6 +22,8 @@ export const errors = {
   'error.cycle':
     'That relation would close a cycle: the other item already depends on this one, directly or through others.',
   'error.import_rejected': 'Nothing was imported: some rows have errors.',
+  'error.too_little_history':
+    'There is too little finished work to evaluate the AI on yet. Finish or import more tasks and incidents.',
   'error.invalid_transition': 'That step is not allowed from the current state.',
   'error.approval_required':
     'A change is approved or rejected by approvals, and only an emergency change starts without one.',

@@ -17,6 +17,7 @@ export const errors: Translation<typeof en> = {
   'error.rate_limited': '尝试次数过多，请等几分钟再试。',
   'error.cycle': '这条关系会形成循环：另一个配置项已经直接或间接依赖于当前配置项。',
   'error.import_rejected': '未导入任何内容：部分行有错误。',
+  'error.too_little_history': '已完成的工作太少，暂时无法评估 AI。请完成或导入更多任务和事件。',
   'error.invalid_transition': '当前状态下不允许这一步。',
   'error.approval_required': '变更只能通过审批来批准或驳回；只有紧急变更可以不经审批直接开始。',
   'error.self_approval': '这是你发起的变更，不能由你自己审批。',

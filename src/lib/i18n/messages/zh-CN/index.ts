@@ -26,6 +26,7 @@ import { reportsPage } from './reports-page';
 import { aiPredict } from './ai-predict';
 import { aiAnomalies } from './ai-anomalies';
 import { aiBoard } from './ai-board';
+import { aiEvaluation } from './ai-evaluation';
 import { channels } from './channels';
 import { cmdb } from './cmdb';
 import { cmdbImport } from './cmdb-import';
@@ -71,6 +72,7 @@ export const zhCN: Messages = {
   ...aiPredict,
   ...aiAnomalies,
   ...aiBoard,
+  ...aiEvaluation,
   ...automationCore,
   ...automationRunner,
   ...automationNotify,

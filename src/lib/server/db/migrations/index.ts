@@ -21,6 +21,7 @@ import { sql as reportFilters } from './0021-report-filters';
 import { sql as outboxClaimer } from './0024-outbox-claimer';
 import { sql as aiItems } from './0018-ai-items';
 import { sql as aiAnomalies } from './0022-ai-anomalies';
+import { sql as aiEvaluations } from './0023-ai-evaluations';
 
 export interface Migration {
   version: number;
@@ -57,5 +58,6 @@ export const migrations: readonly Migration[] = [
   { version: 19, name: 'weekly-reports', sql: weeklyReports },
   { version: 21, name: 'report-filters', sql: reportFilters },
   { version: 22, name: 'ai-anomalies', sql: aiAnomalies },
+  { version: 23, name: 'ai-evaluations', sql: aiEvaluations },
   { version: 24, name: 'outbox-claimer', sql: outboxClaimer }
 ];
