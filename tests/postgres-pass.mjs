@@ -24,6 +24,8 @@ export const postgres = {
   'tests/sync/task-archive.test.ts': 'archiving moves documents into archive rows',
   'tests/sync/task-docs.test.ts': 'task documents and their records',
   'tests/sync/task-keys.test.ts': 'task key counters under concurrent creation',
+  'tests/sync/ws-permissions.test.ts':
+    '[AUTHZ3] a role change made by another process, read back from the records while connected',
   'tests/api/admin-cli.test.ts': 'the admin CLI writes straight into the database',
   'tests/api/admin-compact-board.test.ts': 'compaction of a stored board by the CLI',
   'tests/api/admin-rotate-secret-key.test.ts': 'credentials re-sealed in the database',
@@ -57,8 +59,6 @@ export const notOnPostgres = {
     'its persistence rules run through durableBackends (SQLite and PostgreSQL) in the default run; the rest is the wire protocol',
   'tests/sync/postgres-outage.test.ts':
     'PostgreSQL-only: makes its own database and runs on it in the default run',
-  'tests/sync/ws-permissions.test.ts':
-    'the websocket permission matrix; accounts, sessions and tokens are proven on both backends by tests/records/accounts-store.test.ts',
   'tests/api/ai-ask.test.ts':
     'question parsing and ranking; the AI index store is proven on both backends by tests/records/ai-index.test.ts',
   'tests/api/alerts-snippets.test.ts':
