@@ -65,18 +65,16 @@ describe('admin CLI', () => {
     ]) {
       expect(help.stdout).toContain(command);
     }
-    // Independent refusals (nothing is written), so the processes start side by side.
-    const bad = [
+    for (const args of [
       [],
       ['frobnicate'],
       ['create-user', '--email', 'a@example.test'],
       ['create-user', '--email', 'a@example.test', '--name', 'A', '--password', 'x', '--bogus'],
       ['create-user', '--email', 'not-an-email', '--name', 'A', '--password', PASSWORD],
       ['add-member', '--workspace', 'w', '--email', 'a@example.test', '--role', 'boss']
-    ];
-    const runs = await Promise.all(bad.map((args) => admin(args)));
-    for (const [i, run] of runs.entries()) {
-      expect(run.code, bad[i]!.join(' ')).toBe(2);
+    ]) {
+      const run = await admin(args);
+      expect(run.code, args.join(' ')).toBe(2);
       expect(run.stdout).toBe('');
       expect(run.stderr).toMatch(/runboard admin: |Usage/);
     }
