@@ -1,12 +1,13 @@
 /**
- * The admin CLI (`npm run admin -- …`, here `node scripts/admin.mjs …`) as an operator runs it:
- * a real process on a temp DATA_DIR, while the production app serves the same directory.
+ * The admin CLI (`npm run admin -- …`, here `node scripts/admin.mjs …`, or the same bundle made
+ * once: tests/helpers/admin-cli.ts) as an operator runs it: a real process on a temp DATA_DIR,
+ * while the production app serves the same directory.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Accounts } from '../../src/lib/server/accounts/accounts-store';
 import { verifyPassword } from '../../src/lib/server/auth/password';
 import type { OpenedDatabase } from '../../src/lib/server/db/records';
-import { runAdmin, type CliRun } from '../helpers/admin-cli';
+import { runAdmin, runAdminScript, type CliRun } from '../helpers/admin-cli';
 import { startApp, type TestApp } from '../helpers/app-process';
 import { databaseEnvFor, openTestDatabase } from '../helpers/database';
 import { tempDataDir } from '../helpers/sync-server';
@@ -21,9 +22,16 @@ let db: OpenedDatabase;
 let accounts: Accounts;
 const outputs: Run[] = [];
 
-/** Runs the CLI with `args` on the test's DATA_DIR (and database). */
-async function admin(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const run = await runAdmin(args, {
+/**
+ * Runs the CLI with `args` on the test's DATA_DIR (and database); `script` goes through
+ * `node scripts/admin.mjs` as `npm run admin` does (the others run the same bundle, made once).
+ */
+async function admin(
+  args: string[],
+  env: Record<string, string> = {},
+  options: { script?: boolean } = {}
+): Promise<Run> {
+  const run = await (options.script ? runAdminScript : runAdmin)(args, {
     DATA_DIR: dataDir,
     ...(await databaseEnvFor(dataDir)),
     ...env
@@ -46,7 +54,7 @@ afterAll(async () => {
 
 describe('admin CLI', () => {
   it('prints usage for --help and refuses bad usage with exit code 2', async () => {
-    const help = await admin(['--help']);
+    const help = await admin(['--help'], {}, { script: true });
     expect(help.code).toBe(0);
     for (const command of [
       'create-user',
