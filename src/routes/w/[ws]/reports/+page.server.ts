@@ -1,7 +1,8 @@
 import { authorizeWorkspacePage } from '$lib/server/api/page-access';
 import { getRuntime } from '$lib/server/runtime';
 import { reportParams, type ReportQuery } from '$lib/reports/report-data';
-import { isTimeZone, resolveRange, viewFromQuery } from '$lib/reports/report-range';
+import { resolveRange, viewFromQuery } from '$lib/reports/report-range';
+import { isTimeZone } from '$lib/shared/zoned-time';
 import { REPORT_ZONE_COOKIE } from '$lib/reports/report-zone';
 import type { PageServerLoad } from './$types';
 
