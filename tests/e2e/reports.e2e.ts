@@ -321,3 +321,33 @@ test('a range with no data shows the empty state, filters go into the URL, a pho
   await expect(page.getByTestId('report-unfiltered')).toContainText('Throughput');
   await expect(page.getByTestId('report-unfiltered')).not.toContainText('dora.');
 });
+
+test('a direct open uses the report the server started; a navigation in the app asks the API itself', async ({
+  browser
+}) => {
+  const context = await browser.newContext({ ...signedIn(), timezoneId: 'UTC' });
+  contexts.push(context);
+  const page = await context.newPage();
+  const asked: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().includes('/reports/kpis')) asked.push(request.url());
+  });
+  await page.goto(`/w/${ws}/reports?range=7d`);
+  await expect(page.getByTestId('headlines')).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByTestId('reports-page')).toHaveAttribute('data-state', 'ready');
+  expect(asked, 'the direct open used the server-started report').toEqual([]);
+
+  // Away and back inside the app: the data request of the reports page computes nothing
+  // (+page.server.ts, isDataRequest), and the page fetches the report over REST.
+  await page.getByTestId('nav-board').click();
+  await expect(page).toHaveURL(new RegExp(`/w/${ws}/board`));
+  const data = page.waitForResponse(
+    (response) => response.url().includes('/reports/__data.json') && response.ok()
+  );
+  await page.getByTestId('nav-reports').click();
+  const body = await (await data).text();
+  expect(body).not.toContain('mttaSeconds');
+  await expect(page.getByTestId('headlines')).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByTestId('reports-page')).toHaveAttribute('data-state', 'ready');
+  expect(asked.length, 'the page asked the API for the report').toBe(1);
+});

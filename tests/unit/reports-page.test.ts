@@ -11,10 +11,10 @@ import {
   bucketLabel,
   presetDays,
   resolveRange,
-  startOfDay,
   viewFromQuery,
   viewToQuery
 } from '../../src/lib/reports/report-range';
+import { startOfDay } from '../../src/lib/shared/zoned-time';
 
 const view = (query: string) => viewFromQuery(new URLSearchParams(query));
 

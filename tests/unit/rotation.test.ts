@@ -3,7 +3,8 @@
  * time in the team's zone, across daylight-saving changes, with overrides on top.
  */
 import { describe, expect, it } from 'vitest';
-import { onCallAt, shiftsBetween, zonedTime } from '../../src/lib/server/oncall/rotation';
+import { onCallAt, shiftsBetween } from '../../src/lib/server/oncall/rotation';
+import { zonedTime } from '../../src/lib/shared/zoned-time';
 import { rotationSchema } from '../../src/lib/shared/oncall/schema';
 
 const at = (iso: string) => Date.parse(iso);

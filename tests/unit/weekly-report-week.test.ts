@@ -4,12 +4,8 @@
  * the direction, size and sense of a figure's change.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  dateText,
-  latestSlot,
-  slotAfter,
-  weekBefore
-} from '../../src/lib/server/weekly-report/report-week';
+import { latestSlot, slotAfter, weekBefore } from '../../src/lib/server/weekly-report/report-week';
+import { dayText } from '../../src/lib/shared/zoned-time';
 import { figureTrend } from '../../src/lib/shared/weekly-report/schema';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -20,7 +16,7 @@ describe('the weekly report calendar', () => {
     const slot = latestSlot(Date.parse('2026-11-04T12:00:00Z'), 1, 9, 'America/New_York');
     expect(iso(slot.at)).toBe('2026-11-02T14:00:00.000Z');
     const week = weekBefore(slot.date, 'America/New_York');
-    expect(dateText(week.start)).toBe('2026-10-26');
+    expect(dayText(week.start)).toBe('2026-10-26');
     // Monday 10-26 00:00 EDT (UTC−4) to Monday 11-02 00:00 EST (UTC−5): 7 days and an hour.
     expect(iso(week.from)).toBe('2026-10-26T04:00:00.000Z');
     expect(iso(week.to)).toBe('2026-11-02T05:00:00.000Z');
@@ -34,7 +30,7 @@ describe('the weekly report calendar', () => {
     expect(iso(at.at)).toBe('2026-12-14T01:00:00.000Z');
     // A Friday sending time covers the last whole week before that Friday.
     const friday = latestSlot(Date.parse('2026-12-18T18:00:00Z'), 5, 17, 'UTC');
-    expect(dateText(weekBefore(friday.date, 'UTC').start)).toBe('2026-12-07');
+    expect(dayText(weekBefore(friday.date, 'UTC').start)).toBe('2026-12-07');
   });
 });
 

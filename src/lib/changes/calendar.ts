@@ -4,6 +4,7 @@
  * freeze) falls in each day, as minutes from that day's midnight. Days are the local calendar
  * days, so a day that daylight saving shortens or lengthens still spans one column.
  */
+import { dayText, offsetAt, wallClock } from '../shared/zoned-time';
 
 export type CalendarView = 'week' | 'month';
 
@@ -126,28 +127,10 @@ export function zonedInstant(local: string, timeZone: string): string | null {
   return Number.isNaN(instant) ? null : new Date(instant).toISOString();
 }
 
+/** The zone's offset at `instant`; 0 for a zone this runtime does not know. */
 function offsetMs(instant: number, timeZone: string): number {
   try {
-    const parts = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit'
-    }).formatToParts(instant);
-    const get = (type: string) => Number(parts.find((part) => part.type === type)?.value);
-    const asUtc = Date.UTC(
-      get('year'),
-      get('month') - 1,
-      get('day'),
-      get('hour'),
-      get('minute'),
-      get('second')
-    );
-    return asUtc - Math.floor(instant / 1000) * 1000;
+    return offsetAt(instant, timeZone);
   } catch {
     return 0;
   }
@@ -155,15 +138,7 @@ function offsetMs(instant: number, timeZone: string): number {
 
 /** An instant as a local date-time input's value (`2026-12-05T09:30`) in an IANA zone. */
 export function localInZone(iso: string, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit'
-  }).formatToParts(Date.parse(iso));
-  const get = (type: string) => parts.find((part) => part.type === type)?.value ?? '00';
-  return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}`;
+  const wall = wallClock(Date.parse(iso), timeZone);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${dayText(wall)}T${pad(wall.hour)}:${pad(wall.minute)}`;
 }

@@ -2,9 +2,18 @@
  * The reports page's view state and its time ranges: the range preset or custom dates, the
  * filters and the time zone, read from and written to the URL query so a view can be
  * bookmarked and shared (`/w/<ws>/reports?range=30d&severity=critical`). Ranges are whole days
- * in the viewer's time zone: [midnight of the first day, midnight after the last day).
+ * in the viewer's time zone: [midnight of the first day, midnight after the last day), as
+ * `shared/zoned-time.ts` finds them.
  */
 import { SEVERITIES, type Severity } from '../shared/alerts/schema';
+import {
+  addDays as addDate,
+  dayIn,
+  dayText,
+  isTimeZone,
+  parseDay,
+  startOfDay
+} from '../shared/zoned-time';
 
 export const RANGE_PRESETS = ['7d', '30d', '90d', 'quarter', '1y'] as const;
 export type RangePreset = (typeof RANGE_PRESETS)[number];
@@ -38,16 +47,6 @@ export function isDay(value: string): boolean {
   const [y, m, d] = value.split('-').map(Number) as [number, number, number];
   const date = new Date(Date.UTC(y, m - 1, d));
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
-}
-
-/** Whether `timeZone` is an IANA zone this runtime knows. */
-export function isTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function filter(params: URLSearchParams, name: string): string | null {
@@ -99,61 +98,9 @@ export function viewToQuery(view: ReportView): URLSearchParams {
   return params;
 }
 
-/** The calendar day (YYYY-MM-DD) of instant `ms` in `timeZone`. */
-export function dayIn(ms: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit'
-  }).formatToParts(ms);
-  const get = (type: string) => parts.find((part) => part.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
-}
-
-/** Offset of `timeZone` from UTC at instant `ms`, in milliseconds (east positive). */
-function offsetMs(ms: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric'
-  }).formatToParts(ms);
-  const get = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
-  const local = Date.UTC(
-    get('year'),
-    get('month') - 1,
-    get('day'),
-    get('hour'),
-    get('minute'),
-    get('second')
-  );
-  return local - Math.floor(ms / 1000) * 1000;
-}
-
-/**
- * The instant of midnight starting `day` in `timeZone`. Found by correcting a UTC guess by the
- * zone's offset twice, which settles across a DST change (midnight itself never repeats in the
- * zones that move at midnight; there the first instant of the day is taken).
- */
-export function startOfDay(day: string, timeZone: string): number {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  const guess = Date.UTC(y, m - 1, d);
-  let ms = guess - offsetMs(guess, timeZone);
-  ms = guess - offsetMs(ms, timeZone);
-  // Zones whose midnight falls in a DST gap: the day starts at the first instant that is on it.
-  if (dayIn(ms, timeZone) !== day) ms += 3600_000;
-  return ms;
-}
-
 /** `day` moved by `days` calendar days. */
 export function addDays(day: string, days: number): string {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+  return dayText(addDate(parseDay(day), days));
 }
 
 /** Whole calendar days from `from` to `to` (both YYYY-MM-DD). */

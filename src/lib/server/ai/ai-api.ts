@@ -30,6 +30,7 @@ import {
   sortTasks
 } from '$lib/shared/board/board-model';
 import { boardDocName } from '$lib/shared/doc-name';
+import { isTimeZone } from '$lib/shared/zoned-time';
 import { workspaceParams } from '../workspaces/workspaces-json';
 import {
   aiItemTypeSchema,
@@ -214,15 +215,6 @@ export const rebuildAiIndexOperation = defineOperation(
 
 /** Most CMDB items whose names a question is matched against. */
 const MAX_CI_NAMES = 5000;
-
-function isTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export const askBodySchema = z
   .object({

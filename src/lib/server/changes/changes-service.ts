@@ -47,7 +47,7 @@ import { CardFollower } from '../board/card-follower';
 import type { RecordsTransaction } from '../db/records';
 import type { Logger } from '../log';
 import type { NotificationService } from '../notifications/notifications-service';
-import { isTimeZone, zonedTime } from '../oncall/rotation';
+import { isTimeZone, zonedTime } from '../../shared/zoned-time';
 import type { CmdbStore } from '../cmdb/cmdb-store';
 import type {
   ApprovalRecord,

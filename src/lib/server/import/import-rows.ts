@@ -4,6 +4,7 @@
  * sources write, and the words that name a status's category. Pure: no store, no document.
  */
 import type { MessageKey } from '../../i18n/messages/en';
+import { offsetAt } from '../../shared/zoned-time';
 
 export const IMPORT_FORMATS = ['runboard-json', 'jira-csv', 'trello-json'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
@@ -131,38 +132,9 @@ const MONTHS: Record<string, number> = {
 };
 for (let m = 1; m <= 12; m++) MONTHS[`${m}月`] = m;
 
-/** Offset of `timeZone` from UTC at instant `utcMs`, in minutes (Intl, no tz database here). */
+/** Offset of `timeZone` from UTC at instant `utcMs`, in minutes. */
 function zoneOffsetMinutes(timeZone: string, utcMs: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric'
-  }).formatToParts(new Date(utcMs));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const asUtc = Date.UTC(
-    get('year'),
-    get('month') - 1,
-    get('day'),
-    get('hour'),
-    get('minute'),
-    get('second')
-  );
-  return Math.round((asUtc - utcMs) / 60_000);
-}
-
-/** Whether `timeZone` is an IANA zone this runtime knows. */
-export function isTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
+  return Math.round(offsetAt(utcMs, timeZone) / 60_000);
 }
 
 /** A wall-clock time in `timeZone` as an ISO instant, or null when the fields are impossible. */

@@ -34,7 +34,8 @@ import {
   type ImportPreview,
   type PlannedItem
 } from './import-plan';
-import { IMPORT_LIMITS, isTimeZone, type ImportFormat, type RowError } from './import-rows';
+import { isTimeZone } from '../../shared/zoned-time';
+import { IMPORT_LIMITS, type ImportFormat, type RowError } from './import-rows';
 import type { ImportStore, ImportedIncident, ImportedMember, ImportWrite } from './import-store';
 import { parseJiraCsv } from './jira-csv';
 import { parseRunboardJson } from './runboard-items';

@@ -470,16 +470,237 @@ export function feishuSign(secret: string, timestamp: number): string {
   return hmacBase64(`${timestamp}\n${secret}`, '');
 }
 
-function json(url: string, body: unknown, facts: MessageFacts): HttpDelivery {
+/** One label/value row of a message, with an optional note beside the value (a trend). */
+export interface MessageField {
+  label: string;
+  value: string;
+  note?: string;
+}
+
+/**
+ * A message in channel-neutral parts: `frameMessage` puts it into each channel's frame. The
+ * required parts are enough for a plain message (a headline, a few fields, a link); the optional
+ * ones tune one channel each and default to the plain shape.
+ */
+export interface ChannelMessage {
+  /** The envelope every channel carries: the webhook's fields, the idempotency header. */
+  event: MessageEvent;
+  idempotencyKey: string;
+  workspace: { id: string; name: string };
+  /** When the fact happened (ISO). */
+  at: string;
+  /** The headline: Slack's header, the card and attachment title, the e-mail subject. */
+  title: string;
+  /** The page the message is about: a button in Slack and Feishu, a link elsewhere. */
+  link: { label: string; url: string };
+  /** Colours (Mattermost, Feishu) and, when critical, a red link button (Slack, Feishu). */
+  severity: Severity;
+  /** Slack section fields (the first ten), Mattermost attachment fields, the e-mail's table. */
+  fields: MessageField[];
+  /** The whole message as Markdown (heading, fields, link): DingTalk, and WeCom by default. */
+  markdown: string;
+  /** What the generic webhook's JSON says about the event, between `workspace` and `at`. */
+  payload: Record<string, unknown>;
+  /** WeCom's Markdown instead of `markdown` (cut to 4,000 bytes either way). */
+  wecomMarkdown?: string;
+  /** Slack: buttons before the link button, and blocks after the fields. */
+  slack?: { buttons?: unknown[]; blocks?: unknown[] };
+  /**
+   * Mattermost: `text` alone instead of the attachment; else the attachment's action buttons,
+   * and `urgent` for message priority urgent with an acknowledgement requested.
+   */
+  mattermost?: { text?: string; actions?: unknown[]; urgent?: boolean };
+  /** Feishu: the header colour, the lark_md body (default: the fields), no link button. */
+  feishu?: { template?: string; markdown?: string; button?: boolean };
+  /** E-mail: the text part instead of the fields; HTML between the table and the link. */
+  email?: { text?: string; html?: string };
+}
+
+function jsonRequest(url: string, body: unknown, idempotencyKey: string): HttpDelivery {
   return {
     kind: 'http',
     url,
     headers: {
       'content-type': 'application/json; charset=utf-8',
-      'x-runboard-idempotency-key': facts.idempotencyKey
+      'x-runboard-idempotency-key': idempotencyKey
     },
     body: JSON.stringify(body)
   };
+}
+
+/**
+ * The request (or e-mail) that carries `message` on a channel of `type`: each chat's shape and
+ * signing (the file comment), the same for every kind of message — incidents, changes, runs,
+ * the weekly report, and whatever comes next. `nowMs` signs (DingTalk, Feishu, the webhook).
+ */
+export function frameMessage(
+  type: ChannelType,
+  target: { url: string; secret: string | null },
+  message: ChannelMessage,
+  nowMs: number
+): HttpDelivery | EmailDelivery {
+  const { url, secret } = target;
+  const { title, link, severity, fields, idempotencyKey } = message;
+  const json = (to: string, body: unknown) => jsonRequest(to, body, idempotencyKey);
+  switch (type) {
+    case 'slack':
+      return json(url, {
+        text: `${title} <${link.url}|${link.label}>`,
+        blocks: [
+          { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150), emoji: true } },
+          {
+            type: 'section',
+            fields: fields.slice(0, 10).map(({ label, value, note }) => ({
+              type: 'mrkdwn',
+              text:
+                note === undefined
+                  ? `*${label}*\n${value}`
+                  : `*${label}*\n${value}  ${note}`.trimEnd()
+            }))
+          },
+          ...(message.slack?.blocks ?? []),
+          {
+            type: 'actions',
+            elements: [
+              ...(message.slack?.buttons ?? []),
+              {
+                type: 'button',
+                text: { type: 'plain_text', text: link.label },
+                url: link.url,
+                ...(severity === 'critical' ? { style: 'danger' } : {})
+              }
+            ]
+          }
+        ]
+      });
+    case 'mattermost': {
+      const options = message.mattermost ?? {};
+      if (options.text !== undefined) return json(url, { text: options.text });
+      return json(url, {
+        text: title,
+        attachments: [
+          {
+            fallback: title,
+            color: SEVERITY_COLOR[severity],
+            title,
+            title_link: link.url,
+            fields: fields.map(({ label, value }) => ({
+              title: label,
+              value,
+              short: value.length < 40
+            })),
+            ...(options.actions && options.actions.length > 0 ? { actions: options.actions } : {})
+          }
+        ],
+        ...(options.urgent ? { priority: { priority: 'urgent', requested_ack: true } } : {})
+      });
+    }
+    case 'dingtalk': {
+      const signed = new URL(url);
+      if (secret) {
+        signed.searchParams.set('timestamp', String(nowMs));
+        signed.searchParams.set('sign', dingtalkSign(secret, nowMs));
+      }
+      return json(signed.toString(), {
+        msgtype: 'markdown',
+        markdown: { title, text: message.markdown }
+      });
+    }
+    case 'wecom':
+      // WeCom refuses markdown over 4,096 bytes: a long comment is cut, not the message lost.
+      return json(url, {
+        msgtype: 'markdown',
+        markdown: { content: truncateBytes(message.wecomMarkdown ?? message.markdown, 4000) }
+      });
+    case 'feishu': {
+      const timestamp = Math.floor(nowMs / 1000);
+      const options = message.feishu ?? {};
+      return json(url, {
+        ...(secret ? { timestamp: String(timestamp), sign: feishuSign(secret, timestamp) } : {}),
+        msg_type: 'interactive',
+        card: {
+          config: { wide_screen_mode: true },
+          header: {
+            title: { tag: 'plain_text', content: title },
+            template: options.template ?? FEISHU_TEMPLATE[severity]
+          },
+          elements: [
+            {
+              tag: 'div',
+              text: {
+                tag: 'lark_md',
+                content:
+                  options.markdown ??
+                  fields.map(({ label, value }) => `**${label}**: ${value}`).join('\n')
+              }
+            },
+            ...(options.button === false
+              ? []
+              : [
+                  {
+                    tag: 'action',
+                    actions: [
+                      {
+                        tag: 'button',
+                        text: { tag: 'plain_text', content: link.label },
+                        url: link.url,
+                        type: severity === 'critical' ? 'danger' : 'primary'
+                      }
+                    ]
+                  }
+                ])
+          ]
+        }
+      });
+    }
+    case 'webhook': {
+      const body = JSON.stringify({
+        event: message.event,
+        idempotencyKey,
+        workspace: message.workspace,
+        ...message.payload,
+        at: message.at,
+        url: link.url
+      });
+      const timestamp = String(Math.floor(nowMs / 1000));
+      return {
+        kind: 'http',
+        url,
+        headers: {
+          'content-type': 'application/json; charset=utf-8',
+          'x-runboard-event': message.event,
+          'x-runboard-idempotency-key': idempotencyKey,
+          'x-runboard-timestamp': timestamp,
+          ...(secret ? { 'x-runboard-signature': webhookSignature(secret, timestamp, body) } : {})
+        },
+        body
+      };
+    }
+    case 'email': {
+      const text =
+        message.email?.text ??
+        [
+          title,
+          '',
+          ...fields.map(({ label, value }) => `${label}: ${value}`),
+          '',
+          `${link.label}: ${link.url}`
+        ].join('\n');
+      const html =
+        `<h2>${escapeHtml(title)}</h2><table>` +
+        fields
+          .map(
+            ({ label, value, note }) =>
+              `<tr><th align="left">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td>` +
+              (note === undefined ? '' : `<td>${escapeHtml(note)}</td>`) +
+              '</tr>'
+          )
+          .join('') +
+        `</table>${message.email?.html ?? ''}` +
+        `<p><a href="${escapeHtml(link.url)}">${escapeHtml(link.label)}</a></p>`;
+      return { kind: 'email', subject: title, text, html };
+    }
+  }
 }
 
 /** The request (or e-mail) that delivers `facts` on a channel of `type`. */
@@ -489,375 +710,132 @@ export function buildDelivery(
   facts: MessageFacts,
   nowMs: number
 ): HttpDelivery | EmailDelivery {
-  if (facts.report) return reportDelivery(type, target, facts, facts.report, nowMs);
-  const { url, secret } = target;
+  if (facts.report) return frameMessage(type, target, reportParts(facts, facts.report), nowMs);
   // An anomaly message is written in the language its settings chose (the workspace's).
   const locale = facts.anomaly?.locale ?? target.locale;
-  const title = headline(facts, locale);
   const severity = severityOf(facts);
-  const open = translate(locale, 'notify.action.open');
   const buttons = tokenButtons(facts, locale);
-  switch (type) {
-    case 'slack':
-      return json(
-        url,
-        {
-          text: `${title} <${facts.url}|${open}>`,
-          blocks: [
-            {
-              type: 'header',
-              text: { type: 'plain_text', text: title.slice(0, 150), emoji: true }
-            },
-            {
-              type: 'section',
-              fields: fields(facts, locale)
-                .slice(0, 10)
-                .map(([label, value]) => ({ type: 'mrkdwn', text: `*${label}*\n${value}` }))
-            },
-            {
-              type: 'actions',
-              elements: [
-                ...buttons.map((button) => ({
-                  type: 'button',
-                  action_id: `runboard_${button.id}`,
-                  text: { type: 'plain_text', text: button.label },
-                  value: button.token,
-                  style: button.style
-                })),
-                {
-                  type: 'button',
-                  text: { type: 'plain_text', text: open },
-                  url: facts.url,
-                  ...(severity === 'critical' ? { style: 'danger' } : {})
-                }
-              ]
-            }
-          ]
-        },
-        facts
-      );
-    case 'mattermost':
-      return json(
-        url,
-        {
-          text: title,
-          attachments: [
-            {
-              fallback: title,
-              color: SEVERITY_COLOR[severity],
-              title,
-              title_link: facts.url,
-              fields: fields(facts, locale).map(([label, value]) => ({
-                title: label,
-                value,
-                short: value.length < 40
-              })),
-              ...(buttons.length > 0
-                ? {
-                    actions: buttons.map((button) => ({
-                      id: button.id,
-                      name: button.label,
-                      style: button.style,
-                      integration: { url: button.url, context: { token: button.token } }
-                    }))
-                  }
-                : {})
-            }
-          ],
-          ...(severity === 'critical' && facts.event === 'incident.opened'
-            ? { priority: { priority: 'urgent', requested_ack: true } }
-            : {})
-        },
-        facts
-      );
-    case 'dingtalk': {
-      const signed = new URL(url);
-      if (secret) {
-        signed.searchParams.set('timestamp', String(nowMs));
-        signed.searchParams.set('sign', dingtalkSign(secret, nowMs));
-      }
-      return json(
-        signed.toString(),
-        { msgtype: 'markdown', markdown: { title, text: markdown(facts, locale) } },
-        facts
-      );
-    }
-    case 'wecom':
-      // WeCom refuses markdown over 4,096 bytes: a long comment is cut, not the message lost.
-      return json(
-        url,
-        {
-          msgtype: 'markdown',
-          markdown: {
-            content: truncateBytes(
-              markdown(facts, locale, (s) => s),
-              4000
-            )
-          }
-        },
-        facts
-      );
-    case 'feishu': {
-      const timestamp = Math.floor(nowMs / 1000);
-      return json(
-        url,
-        {
-          ...(secret ? { timestamp: String(timestamp), sign: feishuSign(secret, timestamp) } : {}),
-          msg_type: 'interactive',
-          card: {
-            config: { wide_screen_mode: true },
-            header: {
-              title: { tag: 'plain_text', content: title },
-              template: facts.run?.state === 'succeeded' ? 'green' : FEISHU_TEMPLATE[severity]
-            },
-            elements: [
-              {
-                tag: 'div',
-                text: {
-                  tag: 'lark_md',
-                  content: fields(facts, locale)
-                    .map(([label, value]) => `**${label}**: ${value}`)
-                    .join('\n')
-                }
-              },
-              {
-                tag: 'action',
-                actions: [
-                  {
-                    tag: 'button',
-                    text: { tag: 'plain_text', content: open },
-                    url: facts.url,
-                    type: severity === 'critical' ? 'danger' : 'primary'
-                  }
-                ]
-              }
-            ]
-          }
-        },
-        facts
-      );
-    }
-    case 'webhook': {
-      const body = JSON.stringify({
-        event: facts.event,
-        idempotencyKey: facts.idempotencyKey,
-        workspace: facts.workspace,
-        ...(facts.incident ? { incident: facts.incident } : {}),
-        ...(facts.change ? { change: facts.change } : {}),
-        ...(facts.run ? { run: facts.run } : {}),
-        ...(facts.run?.task ? { task: facts.run.task } : {}),
-        ...(facts.anomaly ? { anomaly: facts.anomaly } : {}),
-        ...(facts.event === 'incident.escalated'
-          ? { escalation: { step: facts.step, paged: facts.paged } }
-          : {}),
-        ...(facts.actor ? { actor: facts.actor } : {}),
-        ...(facts.comment ? { comment: facts.comment } : {}),
-        at: facts.at,
-        url: facts.url
-      });
-      const timestamp = String(Math.floor(nowMs / 1000));
-      return {
-        kind: 'http',
-        url,
-        headers: {
-          'content-type': 'application/json; charset=utf-8',
-          'x-runboard-event': facts.event,
-          'x-runboard-idempotency-key': facts.idempotencyKey,
-          'x-runboard-timestamp': timestamp,
-          ...(secret ? { 'x-runboard-signature': webhookSignature(secret, timestamp, body) } : {})
-        },
-        body
-      };
-    }
-    case 'email': {
-      const rows = fields(facts, locale);
-      const text = [
-        title,
-        '',
-        ...rows.map(([label, value]) => `${label}: ${value}`),
-        '',
-        `${open}: ${facts.url}`
-      ].join('\n');
-      const html =
-        `<h2>${escapeHtml(title)}</h2><table>` +
-        rows
-          .map(
-            ([label, value]) =>
-              `<tr><th align="left">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`
-          )
-          .join('') +
-        `</table><p><a href="${escapeHtml(facts.url)}">${escapeHtml(open)}</a></p>`;
-      return { kind: 'email', subject: title, text, html };
-    }
-  }
+  const message: ChannelMessage = {
+    event: facts.event,
+    idempotencyKey: facts.idempotencyKey,
+    workspace: facts.workspace,
+    at: facts.at,
+    title: headline(facts, locale),
+    link: { label: translate(locale, 'notify.action.open'), url: facts.url },
+    severity,
+    fields: fields(facts, locale).map(([label, value]) => ({ label, value })),
+    markdown: markdown(facts, locale),
+    wecomMarkdown: markdown(facts, locale, (s) => s),
+    payload: {
+      ...(facts.incident ? { incident: facts.incident } : {}),
+      ...(facts.change ? { change: facts.change } : {}),
+      ...(facts.run ? { run: facts.run } : {}),
+      ...(facts.run?.task ? { task: facts.run.task } : {}),
+      ...(facts.anomaly ? { anomaly: facts.anomaly } : {}),
+      ...(facts.event === 'incident.escalated'
+        ? { escalation: { step: facts.step, paged: facts.paged } }
+        : {}),
+      ...(facts.actor ? { actor: facts.actor } : {}),
+      ...(facts.comment ? { comment: facts.comment } : {})
+    },
+    slack: {
+      buttons: buttons.map((button) => ({
+        type: 'button',
+        action_id: `runboard_${button.id}`,
+        text: { type: 'plain_text', text: button.label },
+        value: button.token,
+        style: button.style
+      }))
+    },
+    mattermost: {
+      actions: buttons.map((button) => ({
+        id: button.id,
+        name: button.label,
+        style: button.style,
+        integration: { url: button.url, context: { token: button.token } }
+      })),
+      urgent: severity === 'critical' && facts.event === 'incident.opened'
+    },
+    ...(facts.run?.state === 'succeeded' ? { feishu: { template: 'green' } } : {})
+  };
+  return frameMessage(type, target, message, nowMs);
 }
 
 /**
- * The weekly report on a channel of `type`: Markdown for the chats that read it (Mattermost,
- * DingTalk, WeCom, Feishu's lark_md), Block Kit with mrkdwn for Slack, a text and an HTML part
- * for e-mail, and the numbers themselves (with the trends) for the generic webhook.
+ * The weekly report's parts: Markdown for the chats that read it (Mattermost, DingTalk, WeCom,
+ * Feishu's lark_md), the figures with their trends as fields (Slack's mrkdwn, the e-mail's
+ * table) and the worst incidents below them, and the numbers themselves (with the trends) for
+ * the generic webhook.
  */
-function reportDelivery(
-  type: ChannelType,
-  target: { url: string; secret: string | null },
+function reportParts(
   facts: MessageFacts,
-  report: NonNullable<MessageFacts['report']>,
-  nowMs: number
-): HttpDelivery | EmailDelivery {
-  const { url, secret } = target;
+  report: NonNullable<MessageFacts['report']>
+): ChannelMessage {
   const { message, content } = report;
-  const title = message.title;
-  switch (type) {
-    case 'slack':
-      return json(
-        url,
-        {
-          text: `${title} <${message.url}|${message.linkLabel}>`,
-          blocks: [
-            {
-              type: 'header',
-              text: { type: 'plain_text', text: title.slice(0, 150), emoji: true }
-            },
-            {
-              type: 'section',
-              fields: message.figures.map((figure) => ({
-                type: 'mrkdwn',
-                text: `*${figure.label}*\n${figure.value}  ${figure.trend}`.trimEnd()
-              }))
-            },
-            {
-              type: 'section',
-              text: {
-                type: 'mrkdwn',
-                text: truncateBytes(
-                  [
-                    `*${message.worstTitle}*`,
-                    ...(message.worst.length === 0
-                      ? [message.noIncidents]
-                      : message.worst.map((w, i) => `${i + 1}. <${w.url}|${w.text}>`))
-                  ].join('\n'),
-                  2900
-                )
-              }
-            },
-            {
-              type: 'actions',
-              elements: [
-                {
-                  type: 'button',
-                  text: { type: 'plain_text', text: message.linkLabel },
-                  url: message.url
-                }
-              ]
-            }
-          ]
-        },
-        facts
-      );
-    case 'mattermost':
-      return json(url, { text: reportText(message, 'markdown') }, facts);
-    case 'dingtalk': {
-      const signed = new URL(url);
-      if (secret) {
-        signed.searchParams.set('timestamp', String(nowMs));
-        signed.searchParams.set('sign', dingtalkSign(secret, nowMs));
-      }
-      return json(
-        signed.toString(),
-        { msgtype: 'markdown', markdown: { title, text: reportText(message, 'markdown') } },
-        facts
-      );
-    }
-    case 'wecom':
-      return json(
-        url,
-        {
-          msgtype: 'markdown',
-          markdown: { content: truncateBytes(reportText(message, 'markdown'), 4000) }
-        },
-        facts
-      );
-    case 'feishu': {
-      const timestamp = Math.floor(nowMs / 1000);
-      return json(
-        url,
-        {
-          ...(secret ? { timestamp: String(timestamp), sign: feishuSign(secret, timestamp) } : {}),
-          msg_type: 'interactive',
-          card: {
-            config: { wide_screen_mode: true },
-            header: { title: { tag: 'plain_text', content: title }, template: 'blue' },
-            elements: [
-              {
-                tag: 'div',
-                text: {
-                  tag: 'lark_md',
-                  content: reportText(message, 'markdown', { heading: false })
-                }
-              }
-            ]
-          }
-        },
-        facts
-      );
-    }
-    case 'webhook': {
-      const body = JSON.stringify({
-        event: facts.event,
-        idempotencyKey: facts.idempotencyKey,
-        workspace: facts.workspace,
-        report: {
-          weekStart: content.weekStart,
-          from: content.from,
-          to: content.to,
-          timeZone: content.timeZone,
-          locale: content.locale,
-          current: content.current,
-          previous: content.previous,
-          trend: reportTrends(content),
-          worst: content.worst.map((incident, index) => ({
-            ...incident,
-            url: message.worst[index]?.url ?? null
-          })),
-          url: message.url
-        },
-        at: facts.at,
+  const text = reportText(message, 'markdown');
+  return {
+    event: facts.event,
+    idempotencyKey: facts.idempotencyKey,
+    workspace: facts.workspace,
+    at: facts.at,
+    title: message.title,
+    link: { label: message.linkLabel, url: message.url },
+    severity: 'info',
+    fields: message.figures.map((figure) => ({
+      label: figure.label,
+      value: figure.value,
+      note: figure.trend
+    })),
+    markdown: text,
+    payload: {
+      report: {
+        weekStart: content.weekStart,
+        from: content.from,
+        to: content.to,
+        timeZone: content.timeZone,
+        locale: content.locale,
+        current: content.current,
+        previous: content.previous,
+        trend: reportTrends(content),
+        worst: content.worst.map((incident, index) => ({
+          ...incident,
+          url: message.worst[index]?.url ?? null
+        })),
         url: message.url
-      });
-      const timestamp = String(Math.floor(nowMs / 1000));
-      return {
-        kind: 'http',
-        url,
-        headers: {
-          'content-type': 'application/json; charset=utf-8',
-          'x-runboard-event': facts.event,
-          'x-runboard-idempotency-key': facts.idempotencyKey,
-          'x-runboard-timestamp': timestamp,
-          ...(secret ? { 'x-runboard-signature': webhookSignature(secret, timestamp, body) } : {})
-        },
-        body
-      };
-    }
-    case 'email': {
-      const html =
-        `<h2>${escapeHtml(title)}</h2><table>` +
-        message.figures
-          .map(
-            (figure) =>
-              `<tr><th align="left">${escapeHtml(figure.label)}</th><td>${escapeHtml(figure.value)}</td>` +
-              `<td>${escapeHtml(figure.trend)}</td></tr>`
-          )
-          .join('') +
-        `</table><h3>${escapeHtml(message.worstTitle)}</h3>` +
+      }
+    },
+    slack: {
+      blocks: [
+        {
+          type: 'section',
+          text: {
+            type: 'mrkdwn',
+            text: truncateBytes(
+              [
+                `*${message.worstTitle}*`,
+                ...(message.worst.length === 0
+                  ? [message.noIncidents]
+                  : message.worst.map((w, i) => `${i + 1}. <${w.url}|${w.text}>`))
+              ].join('\n'),
+              2900
+            )
+          }
+        }
+      ]
+    },
+    mattermost: { text },
+    feishu: { markdown: reportText(message, 'markdown', { heading: false }), button: false },
+    email: {
+      text: reportText(message, 'plain'),
+      html:
+        `<h3>${escapeHtml(message.worstTitle)}</h3>` +
         (message.worst.length === 0
           ? `<p>${escapeHtml(message.noIncidents)}</p>`
           : `<ol>${message.worst
               .map((w) => `<li><a href="${escapeHtml(w.url)}">${escapeHtml(w.text)}</a></li>`)
-              .join('')}</ol>`) +
-        `<p><a href="${escapeHtml(message.url)}">${escapeHtml(message.linkLabel)}</a></p>`;
-      return { kind: 'email', subject: title, text: reportText(message, 'plain'), html };
+              .join('')}</ol>`)
     }
-  }
+  };
 }
 
 /** `text` cut to at most `limit` UTF-8 bytes, on a character boundary, marked with an ellipsis. */

@@ -28,7 +28,8 @@ import type { Logger } from '../log';
 import type { NotificationService } from '../notifications/notifications-service';
 import type { NotificationsStore } from '../notifications/notifications-store';
 import type { EscalationRecord, OncallStore, PolicyRecord, ScheduleRecord } from './oncall-store';
-import { isTimeZone, onCallAt, shiftsBetween, type Override } from './rotation';
+import { isTimeZone } from '../../shared/zoned-time';
+import { onCallAt, shiftsBetween, type Override } from './rotation';
 
 export interface MemberInfo {
   name: string;

@@ -1,103 +1,16 @@
 /**
  * Who is on call when: a rotation hands off daily or weekly at a wall-clock time in the team's
  * time zone (09:00 Asia/Shanghai stays 09:00 across daylight-saving changes elsewhere), and
- * overrides replace whoever the rotation names for their span. Pure functions over
- * `Intl.DateTimeFormat`, no time-zone library.
+ * overrides replace whoever the rotation names for their span. Pure functions over the shared
+ * zoned time (`shared/zoned-time.ts`), no time-zone library.
  */
 import type { Rotation } from '../../shared/oncall/schema';
-
-const DAY_MS = 86_400_000;
-
-interface LocalParts {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let format = formatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric'
-    });
-    formatters.set(timeZone, format);
-  }
-  return format;
-}
-
-/** Whether `timeZone` is an IANA zone this runtime knows. */
-export function isTimeZone(timeZone: string): boolean {
-  try {
-    formatter(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The wall-clock time at `ms` in `timeZone`. */
-export function localParts(ms: number, timeZone: string): LocalParts {
-  const parts: Record<string, number> = {};
-  for (const part of formatter(timeZone).formatToParts(new Date(ms))) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  }
-  return {
-    year: parts['year']!,
-    month: parts['month']!,
-    day: parts['day']!,
-    hour: parts['hour']!,
-    minute: parts['minute']!,
-    second: parts['second']!
-  };
-}
-
-/** The zone's offset from UTC at `ms`, in milliseconds. */
-function offsetAt(ms: number, timeZone: string): number {
-  const p = localParts(ms, timeZone);
-  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return asUtc - Math.floor(ms / 1000) * 1000;
-}
-
-/**
- * The instant of a wall-clock time in `timeZone`. A time skipped by a daylight-saving change is
- * moved forward by the gap; a repeated one resolves to its first occurrence.
- */
-export function zonedTime(
-  date: { year: number; month: number; day: number },
-  minutes: number,
-  timeZone: string
-): number {
-  const wall = Date.UTC(date.year, date.month - 1, date.day) + minutes * 60_000;
-  // The offsets in force just before and just after any change near this time.
-  const before = offsetAt(wall - 12 * 3_600_000, timeZone);
-  const after = offsetAt(wall + 12 * 3_600_000, timeZone);
-  const valid = [wall - before, wall - after].filter((t) => offsetAt(t, timeZone) === wall - t);
-  // Repeated (clocks went back): the first; skipped (clocks went forward): by the old offset,
-  // which lands the gap's length later on the new clock.
-  return valid.length > 0 ? Math.min(...valid) : wall - before;
-}
-
-/** Days from 1970-01-01 of a calendar date (any zone: it is a date, not an instant). */
-function dayNumber(date: { year: number; month: number; day: number }): number {
-  return Math.floor(Date.UTC(date.year, date.month - 1, date.day) / DAY_MS);
-}
-
-function dateOf(dayNumberValue: number): { year: number; month: number; day: number } {
-  const d = new Date(dayNumberValue * DAY_MS);
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
-}
+import {
+  dateOfDayNumber as dateOf,
+  dayNumber,
+  wallClock,
+  zonedTime
+} from '../../shared/zoned-time';
 
 function handoffMinutes(rotation: Rotation): number {
   const [hours, minutes] = rotation.handoffTime.split(':').map(Number);
@@ -127,7 +40,7 @@ export interface Shift {
 function shiftIndex(rotation: Rotation, timeZone: string, ms: number): number {
   // The last handoff at or before `ms`: today's, unless it is still ahead (compared as
   // instants, so the hour a daylight-saving change skips or repeats counts right).
-  let day = dayNumber(localParts(ms, timeZone));
+  let day = dayNumber(wallClock(ms, timeZone));
   if (ms < zonedTime(dateOf(day), handoffMinutes(rotation), timeZone)) day -= 1;
   const anchor = anchorDay(rotation);
   const period = rotation.handoff === 'daily' ? 1 : 7;

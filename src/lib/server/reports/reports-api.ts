@@ -13,7 +13,8 @@ import { listLabels } from '$lib/shared/board/board-model';
 import { boardDocName } from '$lib/shared/doc-name';
 import { workspaceParams } from '../workspaces/workspaces-json';
 import type { ReportFilters } from './report-filters';
-import { DRILL_DOWN_FIGURES, isTimeZone } from './reports-service';
+import { isTimeZone } from '../../shared/zoned-time';
+import { DRILL_DOWN_FIGURES } from './reports-service';
 
 const TAGS = ['reports'] as const;
 

@@ -1,33 +1,15 @@
 /**
  * The calendar of the weekly report: when a report falls due (a weekday and an hour in a time
  * zone) and which week it covers (the last whole week, Monday 00:00 to Monday 00:00 in that zone,
- * that ended by then). Pure time-zone arithmetic on the on-call rotation's helpers.
+ * that ended by then). Pure time-zone arithmetic on the shared zoned time (`shared/zoned-time.ts`).
  */
-import { localParts, zonedTime } from '../oncall/rotation';
-
-export interface CalendarDate {
-  year: number;
-  month: number;
-  day: number;
-}
-
-const DAY_MS = 86_400_000;
-
-function addDays(date: CalendarDate, days: number): CalendarDate {
-  const d = new Date(Date.UTC(date.year, date.month - 1, date.day) + days * DAY_MS);
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
-}
-
-/** 1 = Monday … 7 = Sunday. */
-function isoWeekday(date: CalendarDate): number {
-  return ((new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay() + 6) % 7) + 1;
-}
-
-/** `YYYY-MM-DD`. */
-export function dateText(date: CalendarDate): string {
-  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
-  return `${pad(date.year, 4)}-${pad(date.month)}-${pad(date.day)}`;
-}
+import {
+  addDays,
+  isoWeekday,
+  wallClock,
+  zonedTime,
+  type CalendarDate
+} from '../../shared/zoned-time';
 
 /** A sending time: the instant, and its calendar date in the zone. */
 export interface Slot {
@@ -37,7 +19,7 @@ export interface Slot {
 
 /** The latest sending time (weekday at hour:00 in `timeZone`) at or before `now`. */
 export function latestSlot(now: number, weekday: number, hour: number, timeZone: string): Slot {
-  const local = localParts(now, timeZone);
+  const local = wallClock(now, timeZone);
   const today = { year: local.year, month: local.month, day: local.day };
   let date = addDays(today, -((isoWeekday(today) - weekday + 7) % 7));
   let at = zonedTime(date, hour * 60, timeZone);

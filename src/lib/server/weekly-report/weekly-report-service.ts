@@ -27,14 +27,8 @@ import type { Logger } from '../log';
 import type { MessagePayload } from '../notifications/notifications-service';
 import { reportMessage, reportText } from '../notifications/weekly-report-message';
 import type { KpiQuery, KpiReport } from '../reports/reports-service';
-import {
-  dateText,
-  latestSlot,
-  previousWeek,
-  slotAfter,
-  weekBefore,
-  type Week
-} from './report-week';
+import { dayText } from '../../shared/zoned-time';
+import { latestSlot, previousWeek, slotAfter, weekBefore, type Week } from './report-week';
 import type { WeeklyReportRecord, WeeklyReportStore } from './weekly-report-store';
 
 /** The default sending time: Monday 09:00. */
@@ -119,7 +113,7 @@ export class WeeklyReportService {
     let nextAt: string | null = null;
     if (record.enabled && record.channelId !== null) {
       const slot = latestSlot(this.now(), record.weekday, record.hour, record.timeZone);
-      const week = dateText(weekBefore(slot.date, record.timeZone).start);
+      const week = dayText(weekBefore(slot.date, record.timeZone).start);
       const pending =
         slot.at >= record.activeFrom &&
         (record.lastWeekStart === null || record.lastWeekStart < week);
@@ -235,7 +229,7 @@ export class WeeklyReportService {
     return {
       locale,
       timeZone,
-      weekStart: dateText(week.start),
+      weekStart: dayText(week.start),
       from,
       to,
       current: figuresOf(current),
@@ -319,7 +313,7 @@ export class WeeklyReportService {
     const slot = latestSlot(this.now(), record.weekday, record.hour, record.timeZone);
     if (slot.at < record.activeFrom) return false;
     const week = weekBefore(slot.date, record.timeZone);
-    const weekStart = dateText(week.start);
+    const weekStart = dayText(week.start);
     if (record.lastWeekStart !== null && record.lastWeekStart >= weekStart) return false;
     // Computed before the transaction: on SQLite the transaction holds the only connection.
     const report = await this.compose(record.workspaceId, week, record);

@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { prioritySchema, taskKindSchema, type Priority, type TaskKind } from '../board/schema';
+import { isoWeekday, startOfDay, wallClock } from '../zoned-time';
 
 /** Longest question, in characters. */
 export const MAX_QUESTION_LENGTH = 500;
@@ -98,7 +99,7 @@ export interface ParsedQuestion {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Time in a zone, without a date library
+// Time in the asker's zone (shared/zoned-time.ts)
 
 interface Ymd {
   y: number;
@@ -106,54 +107,14 @@ interface Ymd {
   d: number;
 }
 
-const partsFormatters = new Map<string, Intl.DateTimeFormat>();
-function formatterOf(timeZone: string): Intl.DateTimeFormat {
-  let format = partsFormatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric'
-    });
-    partsFormatters.set(timeZone, format);
-  }
-  return format;
-}
-
-/** The wall clock of `ms` in `timeZone`, as if it were UTC (ms). */
-function wallClock(ms: number, timeZone: string): number {
-  const parts: Record<string, number> = {};
-  for (const p of formatterOf(timeZone).formatToParts(ms)) {
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  }
-  return Date.UTC(
-    parts.year!,
-    parts.month! - 1,
-    parts.day!,
-    parts.hour! % 24,
-    parts.minute!,
-    parts.second!
-  );
-}
-
 /** The instant of midnight starting day y-m-d (overflowing fields roll over) in `timeZone`. */
 function midnight(y: number, m: number, d: number, timeZone: string): number {
-  const guess = Date.UTC(y, m - 1, d);
-  let t = guess - (wallClock(guess, timeZone) - guess);
-  // Once more at the found instant: the offset there may differ (a DST change that day).
-  t = guess - (wallClock(t, timeZone) - t);
-  return t;
+  return startOfDay({ year: y, month: m, day: d }, timeZone);
 }
 
 function todayOf(now: number, timeZone: string): Ymd & { weekday: number } {
-  const wall = new Date(wallClock(now, timeZone));
-  const weekday = wall.getUTCDay() === 0 ? 7 : wall.getUTCDay();
-  return { y: wall.getUTCFullYear(), m: wall.getUTCMonth() + 1, d: wall.getUTCDate(), weekday };
+  const wall = wallClock(now, timeZone);
+  return { y: wall.year, m: wall.month, d: wall.day, weekday: isoWeekday(wall) };
 }
 
 interface Range {

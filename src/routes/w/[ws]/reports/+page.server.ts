@@ -1,7 +1,8 @@
 import { authorizeWorkspacePage } from '$lib/server/api/page-access';
 import { getRuntime } from '$lib/server/runtime';
 import { reportParams, type ReportQuery } from '$lib/reports/report-data';
-import { isTimeZone, resolveRange, viewFromQuery } from '$lib/reports/report-range';
+import { resolveRange, viewFromQuery } from '$lib/reports/report-range';
+import { isTimeZone } from '$lib/shared/zoned-time';
 import { REPORT_ZONE_COOKIE } from '$lib/reports/report-zone';
 import type { PageServerLoad } from './$types';
 
@@ -13,8 +14,13 @@ import type { PageServerLoad } from './$types';
  * uses it only when its own query and language are the same (`key`), and asks the REST API
  * otherwise — so a wrong guess costs nothing but the guess. The same access check as the REST
  * call, the same service, the same answer.
+ *
+ * Only for a direct open: a client-side navigation asks for this load as a data request
+ * (`isDataRequest`), and there the page is already running and asks the REST API itself, so
+ * nothing is computed here and the navigation is not held up by a server computation.
  */
 export const load: PageServerLoad = async (event) => {
+  if (event.isDataRequest) return { prefetch: null };
   const { ws } = event.params;
   const view = viewFromQuery(event.url.searchParams);
   if (view.service !== null || view.label !== null || view.team !== null || view.severity !== null)
