@@ -5,7 +5,8 @@
  * image-build step), started with the Dockerfile's exact CMD and ENV (and nothing else from
  * this machine's environment but PATH) on a temporary DATA_DIR; then /healthz, /readyz, the
  * image's HEALTHCHECK command itself, and a clean exit on SIGTERM within the grace period the
- * compose file and the Kubernetes manifests give. Then two such nodes on one fresh PostgreSQL
+ * compose file and the Kubernetes manifests give; and the guides' backup command in the image
+ * while the node serves. Then two such nodes on one fresh PostgreSQL
  * database, as deploy/compose.yaml runs them (without REDIS_URL until the fan-out ships).
  */
 import { spawn } from 'node:child_process';
@@ -105,6 +106,23 @@ interface Readiness {
   storage: { kind: string; ok: boolean };
 }
 
+/** Runs `node <args>` in the image layout with the image's ENV plus `env`. */
+function runInImage(
+  app: string,
+  args: string[],
+  env: Record<string, string>
+): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, args, {
+    cwd: app,
+    env: { PATH: process.env.PATH, ...stageEnv(final), ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
+}
+
 async function readiness(port: number): Promise<{ status: number; body: Readiness }> {
   const reply = await fetch(`http://127.0.0.1:${port}/readyz`);
   return { status: reply.status, body: (await reply.json()) as Readiness };
@@ -117,7 +135,7 @@ function tempDir(prefix: string): string {
 }
 
 describe('the container’s start command', () => {
-  it('serves /healthz and /readyz, passes the HEALTHCHECK, and exits 0 on SIGTERM in time', async () => {
+  it('serves /healthz and /readyz, passes the HEALTHCHECK, backs up, and exits 0 on SIGTERM in time', async () => {
     const app = imageLayout();
     const dataDir = tempDir('runboard-image-data-');
     const node = await startContainerCommand(app, {
@@ -131,6 +149,17 @@ describe('the container’s start command', () => {
     expect(ready.status).toBe(200);
     expect(ready.body.ready).toBe(true);
     expect(await runHealthcheck(node.port)).toBe(0);
+    // The backup command of docs/deploy/*.md, in the image, while the node serves.
+    const backup = await runInImage(
+      app,
+      ['build/server/admin.js', 'backup', '--out', join(dataDir, 'b.rbk')],
+      {
+        DATA_DIR: dataDir,
+        ...(await databaseEnvFor(dataDir))
+      }
+    );
+    expect(backup.code, backup.output).toBe(0);
+    expect(backup.output).toMatch(/done: \d+ records, \d+ documents/);
 
     const started = Date.now();
     expect(await node.stop()).toBe(0);
