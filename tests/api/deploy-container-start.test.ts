@@ -149,6 +149,13 @@ describe('the container’s start command', () => {
     expect(ready.status).toBe(200);
     expect(ready.body.ready).toBe(true);
     expect(await runHealthcheck(node.port)).toBe(0);
+    // The pages and their assets are in the copied build: the first run opens the setup page.
+    const page = await fetch(`http://127.0.0.1:${node.port}/`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    const asset = /(?:src|href)="([^"]*_app\/immutable\/[^"]+)"/.exec(html)?.[1];
+    expect(asset, html.slice(0, 500)).toBeDefined();
+    expect((await fetch(new URL(asset!, page.url))).status).toBe(200);
     // The backup command of docs/deploy/*.md, in the image, while the node serves.
     const backup = await runInImage(
       app,
