@@ -21,7 +21,7 @@ import { createTestDatabase, postgresSkipReason, type TestDatabase } from '../he
 const final = dockerStages().at(-1)!;
 const command = JSON.parse(instruction(final, 'CMD')!) as string[];
 const healthcheck = JSON.parse(
-  /CMD (\[.*\])$/.exec(instruction(final, 'HEALTHCHECK')!)![1]
+  /CMD (\[.*\])$/.exec(instruction(final, 'HEALTHCHECK')!)![1]!
 ) as string[];
 const cleanups: (() => Promise<void> | void)[] = [];
 
@@ -35,7 +35,8 @@ function imageLayout(): string {
   cleanups.push(() => rmSync(app, { recursive: true, force: true }));
   for (const { op, args } of final.instructions) {
     if (op !== 'COPY') continue;
-    const [, from, target] = /^--from=\S+ \/app\/(\S+) \.\/(\S+)$/.exec(args)!;
+    const [, from = '', target = ''] = /^--from=\S+ \/app\/(\S+) \.\/(\S+)$/.exec(args) ?? [];
+    expect(from, args).not.toBe('');
     if (from === 'node_modules') symlinkSync(join(root, 'node_modules'), join(app, target), 'dir');
     else cpSync(join(root, from), join(app, target), { recursive: true });
   }

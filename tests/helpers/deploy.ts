@@ -29,10 +29,10 @@ export function dockerStages(file = join(deployDir, 'Dockerfile')): DockerStage[
     .filter((line) => line !== '' && !line.startsWith('#'));
   const stages: DockerStage[] = [];
   for (const line of lines) {
-    const match = /^(\S+)\s+(.*)$/.exec(line);
-    if (!match) continue;
-    const op = match[1].toUpperCase();
-    const args = match[2].trim();
+    const [, word, rest] = /^(\S+)\s+(.*)$/.exec(line) ?? [];
+    if (word === undefined || rest === undefined) continue;
+    const op = word.toUpperCase();
+    const args = rest.trim();
     if (op === 'FROM') {
       const from = /^(\S+)(?:\s+AS\s+(\S+))?$/i.exec(args);
       stages.push({ from: from?.[1] ?? args, name: from?.[2], instructions: [] });
@@ -76,9 +76,12 @@ export function npmStartCommand(): string[] {
 export function knownEnvVars(): Set<string> {
   const config = readFileSync(join(root, 'src/lib/server/config.ts'), 'utf8');
   const schema = config.slice(config.indexOf('const envSchema'), config.indexOf('export type'));
-  const names = new Set([...schema.matchAll(/^ {2}([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]));
+  const names = new Set<string>();
+  for (const [, name] of schema.matchAll(/^ {2}([A-Z][A-Z0-9_]+):/gm)) if (name) names.add(name);
   const design = readFileSync(join(root, 'docs/design.md'), 'utf8');
-  for (const m of design.matchAll(/`([A-Z][A-Z0-9]*_[A-Z0-9_]+)[=`]/g)) names.add(m[1]);
+  for (const [, name] of design.matchAll(/`([A-Z][A-Z0-9]*_[A-Z0-9_]+)[=`]/g)) {
+    if (name) names.add(name);
+  }
   for (const name of ['NODE_ENV', 'NODE_OPTIONS', 'NODE_EXTRA_CA_CERTS']) names.add(name);
   return names;
 }

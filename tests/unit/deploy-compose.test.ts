@@ -41,7 +41,7 @@ describe('deploy/Dockerfile', () => {
   });
 
   it('skips onnxruntime’s download in every npm install (all are in the toolchain’s children)', () => {
-    expect(stageEnv(stages[0]).ONNXRUNTIME_NODE_INSTALL).toBe('skip');
+    expect(stageEnv(stages[0]!).ONNXRUNTIME_NODE_INSTALL).toBe('skip');
     for (const stage of stages) {
       const installs = stage.instructions.some(
         (i) => i.op === 'RUN' && /npm (ci|install)/.test(i.args)
@@ -140,7 +140,7 @@ describe('deploy/compose.yaml', () => {
       v.endsWith(':/etc/caddy/Caddyfile:ro')
     );
     const caddyfile = readFileSync(join(deployDir, mount.split(':')[0]), 'utf8');
-    const upstreams = /reverse_proxy ([^{]+)\{/.exec(caddyfile)![1].trim().split(/\s+/);
+    const upstreams = /reverse_proxy ([^{]+)\{/.exec(caddyfile)![1]!.trim().split(/\s+/);
     expect(upstreams).toEqual(apps.map((a) => `${a}:3000`));
     expect(caddyfile).toMatch(/health_uri \/readyz/);
     expect(caddyfile).toMatch(/tls \{\$RUNBOARD_TLS:internal\}/);

@@ -51,9 +51,9 @@ describe('the deployment guides', () => {
     for (const dir of [en, zh]) {
       for (const guide of readdirSync(dir)) {
         const text = readFileSync(join(dir, guide), 'utf8');
-        for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        for (const [, target = ''] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
           if (/^(https?:|mailto:|#)/.test(target)) continue;
-          const path = target.split('#')[0];
+          const path = target.split('#')[0] ?? '';
           if (!existsSync(join(dirname(join(dir, guide)), path)))
             broken.push(`${guide}: ${target}`);
         }

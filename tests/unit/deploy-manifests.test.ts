@@ -56,7 +56,7 @@ function schemaErrors(object: K8sObject): string[] {
 function only(objects: K8sObject[], kind: string): K8sObject {
   const found = objects.filter((o) => o.kind === kind);
   expect(found, kind).toHaveLength(1);
-  return found[0];
+  return found[0]!;
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- rendered YAML is walked as plain data */
@@ -211,7 +211,7 @@ describe.each(overlays)('overlay %s', (overlay) => {
     const annotations: Record<string, string> = ingress.metadata.annotations as never;
     if (get(ingress, 'spec.ingressClassName') === 'alb') {
       const idle = /idle_timeout\.timeout_seconds=(\d+)/.exec(
-        annotations['alb.ingress.kubernetes.io/load-balancer-attributes']
+        annotations['alb.ingress.kubernetes.io/load-balancer-attributes'] ?? ''
       );
       expect(Number(idle?.[1])).toBeGreaterThanOrEqual(3600);
       expect(annotations['alb.ingress.kubernetes.io/healthcheck-path']).toBe('/readyz');
@@ -239,9 +239,10 @@ describe.each(overlays)('overlay %s', (overlay) => {
 });
 
 describe('the example Secret', () => {
-  const [secret] = parseObjects(
+  const objects = parseObjects(
     readFileSync(join(deployDir, 'k8s/base/secret.example.yaml'), 'utf8')
   );
+  const secret = only(objects, 'Secret');
 
   it('passes the schema, names the Deployment’s secret and holds placeholders only', () => {
     expect(schemaErrors(secret)).toEqual([]);
