@@ -8,12 +8,17 @@
 # dynamic-inventory JSON through the curl inventory script of docs/cmdb-import.md; neither
 # starts a service), and the Prometheus server for the scrape test
 # (tests/api/metrics-prometheus.test.ts runs /usr/bin/prometheus on a free port with its own
-# config and storage; the package's own service, if apt starts it, is not used).
+# config and storage; the package's own service, if apt starts it, is not used), and kubectl
+# for the deployment manifests test (tests/unit/deploy-manifests.test.ts renders the kustomize
+# overlays with `kubectl kustomize`, offline; Debian's package is kubernetes-client, skipped
+# when a kubectl from another package is already on the PATH).
 # Works as root (CI, containers) and as a user with sudo. Packages already present are skipped,
 # so it is quick to run again. `.ci/run` calls it too, so the README and CI cannot drift.
 set -eu
 
 packages="chromium prometheus-alertmanager prometheus ansible-core curl openssh-server"
+
+command -v kubectl >/dev/null 2>&1 || packages="$packages kubernetes-client"
 
 missing=""
 for pkg in $packages; do
