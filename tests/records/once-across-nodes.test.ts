@@ -4,7 +4,8 @@
  * each incident is paged exactly once and its outbox message reaches the receiver (a local
  * capture server) exactly once, although all three delivery workers poll; the same alert
  * arriving on all three nodes at once opens one incident (alerts-store `transaction`, an
- * advisory lock per integration); and with Redis the intake rate limit is one bucket for every
+ * advisory lock per integration); each scheduled job time starts one run when the three
+ * schedulers look at once (automation-store `advanceSchedule`, compare-and-set); and with Redis the intake rate limit is one bucket for every
  * node, not one per node (auth/redis-rate-limit.ts), its keys removed afterwards.
  */
 import { readFileSync } from 'node:fs';
@@ -37,6 +38,14 @@ async function until(what: string, check: () => boolean, timeoutMs = 15_000) {
   }
 }
 
+async function untilAsync(what: string, check: () => Promise<boolean>, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** `count` runtimes on one fresh PostgreSQL database, sharing a clock (and Redis when given). */
 async function startNodes(count: number, redis?: { url: string; prefix: string }) {
   const clock = { now: T0 };
@@ -62,7 +71,9 @@ async function startNodes(count: number, redis?: { url: string; prefix: string }
         // The test ticks the escalation workers itself, all at once.
         escalationTickMs: 3_600_000,
         delivery: { pollMs: 20, baseRetryMs: 20, maxRetryMs: 40 },
-        deliveriesPerIntegration: { burst: 4, refillMs: 60 * MIN }
+        deliveriesPerIntegration: { burst: 4, refillMs: 60 * MIN },
+        // The test calls the schedulers itself; the queue is polled by all three runners.
+        automation: { scheduleTickMs: 3_600_000, pollMs: 50 }
       }
     );
     nodes.push(runtime);
@@ -177,6 +188,35 @@ describe.skipIf(pg.skip)('once across three nodes on PostgreSQL', () => {
           .map((e) => (e.data as { step: number }).step)
       ).toEqual([1, 2, 3]);
     }
+  });
+
+  test('each scheduled time runs once when the three schedulers look at once', async () => {
+    const { nodes, clock, owner } = await startNodes(3);
+    const [a] = nodes as [Runtime, Runtime, Runtime];
+    const job = await a.automation.createJob(
+      WS,
+      { name: 'Every five minutes', kind: 'shell', script: 'echo tick', schedule: '*/5 * * * *' },
+      owner
+    );
+    expect(job.nextRunAt).toBe('2026-12-07T02:05:00.000Z');
+    const times = [5, 10, 15, 20];
+    for (const minute of times) {
+      clock.now = T0 + minute * MIN + 1_000;
+      const started = await Promise.all(nodes.map((node) => node.automation.startScheduled()));
+      expect(started.flat()).toHaveLength(1);
+    }
+    const runs = await a.automation.listRuns(WS, { jobId: job.id, limit: 50 });
+    expect(runs.total).toBe(times.length);
+    // The three runners poll the queue: each run is taken by one node and ends once.
+    for (const run of runs.items) {
+      await untilAsync(`run ${run.id} to end`, async () => {
+        const view = await a.automation.getRun(WS, run.id);
+        return view.state === 'succeeded';
+      });
+    }
+    const ended = await a.automation.listRuns(WS, { jobId: job.id, limit: 50 });
+    expect(ended.total).toBe(times.length);
+    expect(ended.items.every((r) => r.state === 'succeeded')).toBe(true);
   });
 
   test('the intake rate limit is one bucket for every node with Redis', async () => {
