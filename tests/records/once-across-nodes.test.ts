@@ -12,6 +12,8 @@ import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, test } from 'vitest';
 import { createRuntime } from '../../entries/composition-root';
+import { configureAuthLimits, signIn } from '../../src/lib/server/accounts/accounts-service';
+import { authLimits } from '../../src/lib/server/auth/rate-limit';
 import { createLogger } from '../../src/lib/server/log';
 import type { Runtime } from '../../src/lib/server/runtime';
 import { startCaptureServer, type CaptureServer } from '../helpers/capture-server';
@@ -246,5 +248,33 @@ describe.skipIf(pg.skip)('once across three nodes on PostgreSQL', () => {
     expect(await redis.keys(`${prefix}:ratelimit:*`)).toEqual([
       `${prefix}:ratelimit:intake-integration:${integration.id}`
     ]);
+  });
+
+  test('sign-in attempts for one account count on every node with Redis', async () => {
+    const prefix = uniqueRedisPrefix();
+    const redis = new Redis(SHARED_REDIS_URL);
+    cleanups.push(async () => {
+      configureAuthLimits({ loginPerAccount: authLimits.loginPerAccount });
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+    });
+    configureAuthLimits({ loginPerAccount: { burst: 2, refillMs: 60 * MIN } });
+    const { nodes } = await startNodes(2, { url: SHARED_REDIS_URL, prefix });
+    const [a, b] = nodes as [Runtime, Runtime];
+    const attempt = (node: Runtime, ip: string) =>
+      signIn(
+        node,
+        { email: 'ann@example.test', password: 'not the password' },
+        { ip, userAgent: null }
+      ).then(
+        () => 'ok',
+        (error: { code?: string }) => error.code ?? 'error'
+      );
+    // Two wrong guesses, one per node (and address): the third is refused on either node.
+    expect(await attempt(a, '192.0.2.1')).toBe('invalid_credentials');
+    expect(await attempt(b, '192.0.2.2')).toBe('invalid_credentials');
+    expect(await attempt(a, '192.0.2.3')).toBe('rate_limited');
+    expect(await attempt(b, '192.0.2.4')).toBe('rate_limited');
   });
 });
