@@ -20,6 +20,8 @@ import { SyncServer } from '../sync-server/server';
 import { closeExtensions, extensionHooks } from '../sync-server/extensions';
 import { Fanout } from '../sync-server/fanout/fanout';
 import { RedisTransport } from '../sync-server/fanout/redis';
+import { Redis } from 'ioredis';
+import { RedisRateLimits } from '../src/lib/server/auth/redis-rate-limit';
 import { MemoryStorage } from '../sync-server/storage/memory-storage';
 import type { DocumentStorage } from '../sync-server/storage/types';
 import type { Limits } from '../sync-server/defaults';
@@ -286,6 +288,26 @@ export async function createRuntime(
       })
     : null;
   await fanout?.start();
+  // Rate limits shared by every node (auth/redis-rate-limit.ts), on their own connection made
+  // like the fan-out's: no offline queue, so a Redis outage fails fast and each node limits on
+  // its own until Redis is back (rate-limit.ts `takeToken`).
+  const rateLimitRedis = config.redis
+    ? new Redis(config.redis.url, {
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        retryStrategy: (attempt: number) => Math.min(100 * attempt, 2_000),
+        connectTimeout: 5_000,
+        keepAlive: 5_000,
+        connectionName: 'runboard-ratelimit'
+      })
+    : null;
+  rateLimitRedis?.on('error', (error: Error) => {
+    logger.debug('rate limits: redis error', { error: error.message });
+  });
+  const rateLimits =
+    rateLimitRedis && config.redis
+      ? new RedisRateLimits(rateLimitRedis, config.redis.prefix)
+      : null;
   // The metrics first: every workspace's series start at zero before any service can report an
   // event, then the services tell each event as it happens (metrics-service.ts).
   const metrics = new MetricsService({
@@ -514,6 +536,7 @@ export async function createRuntime(
     ...(options.deliveriesPerIntegration
       ? { deliveriesPerIntegration: options.deliveriesPerIntegration }
       : {}),
+    rateLimits,
     runbooks: stores.runbookIndex,
     items: {
       byNames: (ws, names) => stores.cmdbStore.byNames(ws, names),
@@ -786,6 +809,7 @@ export async function createRuntime(
     syncServer,
     lifecycle: { draining: false },
     fanout,
+    rateLimits,
     close() {
       closed ??= (async () => {
         clearInterval(recheck);
@@ -803,6 +827,7 @@ export async function createRuntime(
         await taskDocs.settled();
         await docStore.close();
         await fanout?.close();
+        rateLimitRedis?.disconnect();
         // Records the extensions write on unload land before the database closes.
         await closeExtensions(extensions, logger);
         await ai.close();

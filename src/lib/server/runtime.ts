@@ -7,6 +7,7 @@
  */
 import type { DocStore } from '../../../sync-server/doc-store';
 import type { Fanout } from '../../../sync-server/fanout/fanout';
+import type { SharedRateLimits } from './auth/rate-limit';
 import type { SyncServer } from '../../../sync-server/server';
 import type { DocumentStorage } from '../../../sync-server/storage/types';
 import type { Accounts } from './accounts/accounts-store';
@@ -130,6 +131,11 @@ export interface Runtime {
   lifecycle: { draining: boolean };
   /** Fan-out across nodes (REDIS_URL; sync-server/fanout/fanout.ts); null on a single node. */
   fanout: Fanout | null;
+  /**
+   * Rate-limit buckets shared by every node through Redis (REDIS_URL; auth/redis-rate-limit.ts);
+   * null on a single node, where each limiter keeps its buckets in memory.
+   */
+  rateLimits: SharedRateLimits | null;
   /** Saves everything and releases resources; idempotent. */
   close(): Promise<void>;
 }

@@ -10,7 +10,7 @@
  *   the owner is signed in.
  */
 import { hashPassword, verifyPassword, dummyPasswordHash } from '../auth/password';
-import { RateLimiter, authLimits, type RateLimit } from '../auth/rate-limit';
+import { RateLimiter, authLimits, resetToken, takeToken, type RateLimit } from '../auth/rate-limit';
 import type { Runtime } from '../runtime';
 import { closeConnections } from '../workspaces/access-changes';
 import {
@@ -102,9 +102,10 @@ export async function signIn(
   const key = accountKey(input.email);
   // Both buckets are charged, so neither many accounts from one address nor one account from
   // many addresses goes unbounded.
+  const shared = runtime.rateLimits;
   const wait = Math.max(
-    limiters.loginPerIp.take(ipKey(origin)),
-    limiters.loginPerAccount.take(key)
+    await takeToken(shared, 'login-ip', limiters.loginPerIp, ipKey(origin)),
+    await takeToken(shared, 'login-account', limiters.loginPerAccount, key)
   );
   if (wait > 0) {
     runtime.logger.warn('auth: sign-in rate limited', { ip: origin.ip });
@@ -132,7 +133,7 @@ export async function signIn(
     });
     throw new DomainError('invalid_credentials', 'wrong email or password');
   }
-  limiters.loginPerAccount.reset(key);
+  await resetToken(runtime.rateLimits, 'login-account', limiters.loginPerAccount, key);
   if (previousSessionId !== null) await endSessions(runtime, [previousSessionId]);
   const { passwordHash: _hash, ...user } = found;
   const session = await accounts.createSession(user.id, origin);
@@ -184,7 +185,7 @@ export async function changePassword(
 ): Promise<{ endedSessions: number }> {
   const { accounts } = runtime;
   const limiter = authLimiters().passwordPerAccount;
-  const wait = limiter.take(user.id);
+  const wait = await takeToken(runtime.rateLimits, 'password-account', limiter, user.id);
   if (wait > 0) throw rateLimited(wait);
   const stored = await accounts.getPasswordHash(user.id);
   const ok = await verifyPassword(input.currentPassword, stored ?? (await dummyPasswordHash()));
@@ -198,7 +199,7 @@ export async function changePassword(
     });
     throw new DomainError('wrong_password', 'the current password is wrong');
   }
-  limiter.reset(user.id);
+  await resetToken(runtime.rateLimits, 'password-account', limiter, user.id);
   await accounts.setPasswordHash(user.id, await hashPassword(input.newPassword));
   const ended = await accounts.deleteUserSessions(user.id, currentSessionId);
   for (const sessionId of ended) closeConnections(runtime, { sessionId });
@@ -392,7 +393,12 @@ export async function setUp(
   origin: RequestOrigin,
   locale: Locale
 ): Promise<{ user: User; workspace: Workspace } & NewSession> {
-  const wait = authLimiters().setupPerIp.take(ipKey(origin));
+  const wait = await takeToken(
+    runtime.rateLimits,
+    'setup-ip',
+    authLimiters().setupPerIp,
+    ipKey(origin)
+  );
   if (wait > 0) throw rateLimited(wait);
   const { accounts } = runtime;
   // A cheap refusal first, so a finished install does not pay for a password hash per request.

@@ -49,7 +49,7 @@ import { DomainError } from '../../shared/model/domain-error';
 import { generateId } from '../../shared/model/ids';
 import { serverOrigin } from '../../../../sync-server/update-origin';
 import { hashSecret, randomToken, secretMatches } from '../auth/secrets';
-import { RateLimiter, type RateLimit } from '../auth/rate-limit';
+import { RateLimiter, takeToken, type RateLimit, type SharedRateLimits } from '../auth/rate-limit';
 import type { BoardDocs } from '../board/board-extension';
 import { CardFollower } from '../board/card-follower';
 import type { BoardService } from '../board/board-service';
@@ -241,6 +241,8 @@ export interface AlertsServiceDeps {
   now?: () => number;
   /** Deliveries one integration may make (default `alertDefaults`; tests: fewer). */
   deliveriesPerIntegration?: RateLimit;
+  /** Buckets shared by every node (Redis); absent: this node's own. */
+  rateLimits?: SharedRateLimits | null;
   /**
    * An incident was opened by intake, its card written (automatic remediation, composition
    * root). Called without waiting: it never holds up or fails the delivery.
@@ -392,7 +394,12 @@ export class AlertsService {
     if (secret === null || !secretMatches(secret, integration.secretHash)) {
       throw new DomainError('invalid_secret', 'the integration secret is missing or wrong');
     }
-    const waitMs = this.limiter.take(integration.id);
+    const waitMs = await takeToken(
+      this.deps.rateLimits,
+      'intake-integration',
+      this.limiter,
+      integration.id
+    );
     if (waitMs > 0) {
       throw new DomainError('rate_limited', 'too many deliveries for this integration', {
         retryAfterMs: waitMs

@@ -1,6 +1,9 @@
 /**
- * In-memory rate limiting (token buckets per key) for sign-in and setup. Limits are per node;
- * with several nodes each enforces its own, which still bounds guessing.
+ * Rate limiting (token buckets per key) for sign-in, setup, sign-up, password changes and alert
+ * intake. In memory on one node (`RateLimiter`); with several nodes (REDIS_URL) the buckets are
+ * shared through Redis (`SharedRateLimits`, auth/redis-rate-limit.ts), so N nodes allow the
+ * same burst as one, not N times it. `takeToken` picks the shared buckets when there are some
+ * and falls back to the node's own while Redis is unreachable.
  */
 export interface RateLimit {
   /** Requests allowed in a burst. */
@@ -27,7 +30,7 @@ export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
 
   constructor(
-    private readonly limit: RateLimit,
+    readonly limit: RateLimit,
     private readonly now: () => number = Date.now
   ) {}
 
@@ -56,4 +59,43 @@ export class RateLimiter {
   reset(key: string): void {
     this.buckets.delete(key);
   }
+}
+
+/** Token buckets every node shares (Redis). Keys are namespaced by the caller. */
+export interface SharedRateLimits {
+  /** Takes one token of `limit` for `key`; returns the milliseconds to wait when none is left, else 0. */
+  take(key: string, limit: RateLimit): Promise<number>;
+  /** Forgets a key on every node. */
+  reset(key: string): Promise<void>;
+}
+
+/**
+ * Takes one token for `key` from the limiter named `name`: from the shared buckets when given
+ * (every node counts against them), else (or when the shared store fails) from the node's own.
+ */
+export async function takeToken(
+  shared: SharedRateLimits | null | undefined,
+  name: string,
+  local: RateLimiter,
+  key: string
+): Promise<number> {
+  if (shared) {
+    try {
+      return await shared.take(`${name}:${key}`, local.limit);
+    } catch {
+      // Redis unreachable: each node limits on its own until it is back.
+    }
+  }
+  return local.take(key);
+}
+
+/** Forgets `key` in the limiter named `name`, shared and local. */
+export async function resetToken(
+  shared: SharedRateLimits | null | undefined,
+  name: string,
+  local: RateLimiter,
+  key: string
+): Promise<void> {
+  local.reset(key);
+  if (shared) await shared.reset(`${name}:${key}`).catch(() => undefined);
 }

@@ -17,7 +17,7 @@ import type { WorkspaceAuditAction } from '../../shared/workspaces/audit-actions
 import type { InviteRole, InviteStatus } from '../../shared/workspaces/schema';
 import type { Runtime } from '../runtime';
 import { hashPassword } from '../auth/password';
-import { RateLimiter, authLimits } from '../auth/rate-limit';
+import { RateLimiter, authLimits, takeToken } from '../auth/rate-limit';
 import { INVITE_TTL_MAX_MS } from '../accounts/accounts-store';
 import { closeConnections } from './access-changes';
 import { allocateWorkspaceId, workspaceIdIsFree } from './workspace-id';
@@ -296,7 +296,12 @@ export async function signUpWithInvite(
   if (!(await runtime.accounts.findInvite(token))) {
     throw new DomainError('invite_invalid', 'this invite link is not valid');
   }
-  const wait = signupLimiter.take(origin.ip ?? 'unknown');
+  const wait = await takeToken(
+    runtime.rateLimits,
+    'signup-ip',
+    signupLimiter,
+    origin.ip ?? 'unknown'
+  );
   if (wait > 0) {
     throw new DomainError('rate_limited', 'too many new accounts; try again later', {
       retryAfterMs: wait
