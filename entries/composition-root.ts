@@ -101,8 +101,8 @@ import { MetricsStore } from '../src/lib/server/metrics/metrics-store';
 import { ReportsService } from '../src/lib/server/reports/reports-service';
 import { AiService } from '../src/lib/server/ai/ai-service';
 import { AiStore } from '../src/lib/server/ai/ai-store';
-import { AnomalyService } from '../src/lib/server/ai/anomaly-service';
-import { AnomalyStore } from '../src/lib/server/ai/anomaly-store';
+import { AnomalyService } from '../src/lib/server/anomalies/anomalies-service';
+import { AnomalyStore } from '../src/lib/server/anomalies/anomalies-store';
 import { AiEvaluationRunner } from '../src/lib/server/ai/evaluation-runner';
 import { AiEvaluationStore } from '../src/lib/server/ai/evaluation-store';
 import { aiExtension } from '../src/lib/server/ai/ai-extension';
@@ -734,7 +734,7 @@ export async function createRuntime(
     ...(options.weeklyReportTickMs ? { tickMs: options.weeklyReportTickMs } : {})
   });
   weeklyReports.start();
-  // New anomalies notify; each event's message is queued once across nodes (anomaly-service.ts).
+  // New anomalies notify; each event's message is queued once across nodes (anomalies/anomalies-service.ts).
   const anomalies = new AnomalyService({
     store: new AnomalyStore(records),
     notifier: notifications,

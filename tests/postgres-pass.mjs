@@ -46,11 +46,23 @@ export const postgres = {
   'tests/api/rest-task-card.test.ts': 'task cards read from the records',
   'tests/api/rest-tasks-detail.test.ts': 'task detail reads',
   'tests/api/rest-tasks.test.ts': 'task list queries (filters, sort, paging)',
-  'tests/api/workspaces-api.test.ts': 'workspace creation and deletion across every table'
+  'tests/api/workspaces-api.test.ts': 'workspace creation and deletion across every table',
+  'tests/api/ai-evaluation.test.ts':
+    'the self-evaluation stored in ai_evaluations and read back after a restart'
 };
 
 /** Files that follow the run's backend but are not run again on PostgreSQL, with why. */
 export const notOnPostgres = {
+  'tests/api/rest-ai-predictions.test.ts':
+    'reads the AI index and history, proven on PostgreSQL by tests/records/ai-index and ai-predict',
+  'tests/api/deploy-container-start.test.ts':
+    'the container’s start command; its two-node part opens PostgreSQL itself in the default run',
+  'tests/sync/fanout.test.ts':
+    'several nodes need PostgreSQL: it opens it itself in the default run',
+  'tests/sync/sigterm-fanout.test.ts':
+    'several nodes need PostgreSQL: it opens it itself in the default run',
+  'tests/sync/graceful-shutdown.test.ts':
+    'draining and the node limits do not depend on the storage; what a stopped process saved is crash-durability’s subject, run on PostgreSQL',
   'tests/sync/bad-input.test.ts':
     'hostile socket bytes are refused before anything is stored; storage is not the subject',
   'tests/sync/compaction.test.ts':
@@ -99,6 +111,8 @@ export const storeCoverage = {
   'src/lib/server/accounts/accounts-store.ts': ['tests/records/accounts-store.test.ts'],
   'src/lib/server/ai/ai-store.ts': ['tests/records/ai-index.test.ts'],
   'src/lib/server/ai/history-store.ts': ['tests/records/ai-predict.test.ts'],
+  'src/lib/server/ai/evaluation-store.ts': ['tests/api/ai-evaluation.test.ts'],
+  'src/lib/server/anomalies/anomalies-store.ts': ['tests/records/ai-anomalies.test.ts'],
   'src/lib/server/alerts/alerts-store.ts': [
     'tests/api/rest-alerts.test.ts',
     'tests/records/escalation.test.ts'

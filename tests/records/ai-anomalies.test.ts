@@ -1,5 +1,5 @@
 /**
- * Anomalies on both backends (ai/anomaly-service.ts, docs/ai.md "Anomalies"): events computed
+ * Anomalies on both backends (anomalies/anomalies-service.ts, docs/ai.md "Anomalies"): events computed
  * from the records (alert occurrences per service, tasks created per label) with four weeks of
  * history before the range; the cap on groups; and the message of a new event, queued exactly
  * once when two schedulers look at once and again after a restart, delivered to a local
@@ -7,8 +7,8 @@
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { createRuntime } from '../../entries/composition-root';
-import { AnomalyService } from '../../src/lib/server/ai/anomaly-service';
-import { AnomalyStore } from '../../src/lib/server/ai/anomaly-store';
+import { AnomalyService } from '../../src/lib/server/anomalies/anomalies-service';
+import { AnomalyStore } from '../../src/lib/server/anomalies/anomalies-store';
 import { createLogger } from '../../src/lib/server/log';
 import type { Runtime } from '../../src/lib/server/runtime';
 import { MAX_ANOMALY_GROUPS } from '../../src/lib/shared/ai/anomaly';

@@ -43,7 +43,7 @@ import type { ReportsService } from './reports/reports-service';
 import type { WeeklyReportService } from './weekly-report/weekly-report-service';
 import type { ImportService } from './import/import-service';
 import type { AiService } from './ai/ai-service';
-import type { AnomalyService } from './ai/anomaly-service';
+import type { AnomalyService } from './anomalies/anomalies-service';
 import type { AiEvaluationRunner } from './ai/evaluation-runner';
 import type { AiStore } from './ai/ai-store';
 import type { FileStore } from './runbooks/files-store';
@@ -117,7 +117,7 @@ export interface Runtime {
   aiStore: AiStore;
   /** Local AI: the index of a workspace's texts and similar work (ai/ai-service.ts). */
   ai: AiService;
-  /** Anomalies in alert and task rates, and their messages (ai/anomaly-service.ts). */
+  /** Anomalies in alert and task rates, and their messages (anomalies/anomalies-service.ts). */
   anomalies: AnomalyService;
   /** The AI models evaluated on a workspace's own history (ai/evaluation-runner.ts). */
   aiEvaluation: AiEvaluationRunner;

@@ -430,7 +430,7 @@ export const predictWorkOperation = defineOperation(
 );
 
 // ---------------------------------------------------------------------------------------------
-// Anomalies (docs/ai.md, "Anomalies"; anomaly-service.ts)
+// Anomalies (docs/ai.md, "Anomalies"; anomalies/anomalies-service.ts)
 
 const DAY_MS = 86_400_000;
 

@@ -2,7 +2,7 @@
  * The records anomaly detection reads and writes (docs/ai.md, "Anomalies"; migration 22): alert
  * occurrences by arrival with their service and the board labels of their incident, tasks by
  * creation with their labels, the notification settings and the claims of notified events.
- * Rows only; the rules are in anomaly-service.ts.
+ * Rows only; the rules are in anomalies-service.ts.
  */
 import type { Selectable } from 'kysely';
 import type { Locale } from '../../shared/locale';

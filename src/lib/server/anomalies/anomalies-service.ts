@@ -35,8 +35,8 @@ import {
   detectAnomalies,
   seasonalBaseline,
   type AnomalyOptions
-} from './anomaly';
-import type { AnomalySettingsRecord, AnomalyStore } from './anomaly-store';
+} from '../ai/anomaly';
+import type { AnomalySettingsRecord, AnomalyStore } from './anomalies-store';
 
 const HOUR_MS = 3_600_000;
 /** History read before a range: the weekly baseline's four weeks and a day. */
