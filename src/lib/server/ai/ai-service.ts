@@ -129,6 +129,10 @@ interface WorkspaceState {
   /** The refreshes, one after another. */
   chain: Promise<void>;
   timer: ReturnType<typeof setTimeout> | null;
+  /** A change made on this node is among those the pending refresh follows (it writes rows). */
+  local: boolean;
+  /** The text hash of each item's vector in memory (`type:id`), to follow peer changes. */
+  hashes: Map<string, string>;
   rebuild: RebuildProgress;
 }
 
@@ -323,20 +327,29 @@ export class AiService {
     return { ...progress };
   }
 
-  /** Something in the workspace changed: refresh its index a moment after the last change. */
-  touch(workspaceId: string): void {
+  /**
+   * Something in the workspace changed: refresh its index a moment after the last change.
+   * `local` false: the change was made on another node (once across nodes,
+   * docs/ARCHITECTURE.md), which writes the rows; this node only brings its in-memory index in
+   * step, embedding what changed itself and writing nothing.
+   */
+  touch(workspaceId: string, local = true): void {
     const state = this.workspaces.get(workspaceId);
     // A workspace nobody searched yet is indexed on its first search.
     if (!state || this.closed) return;
     if (state.timer) clearTimeout(state.timer);
+    state.local ||= local;
     state.timer = setTimeout(() => {
       state.timer = null;
-      this.enqueue(workspaceId, state, () => this.refresh(workspaceId, state)).catch(
-        (error: unknown) =>
-          this.deps.logger.error('ai: refreshing the index failed', {
-            workspaceId,
-            error: String(error)
-          })
+      const write = state.local;
+      state.local = false;
+      this.enqueue(workspaceId, state, () =>
+        write ? this.refresh(workspaceId, state) : this.follow(workspaceId, state)
+      ).catch((error: unknown) =>
+        this.deps.logger.error('ai: refreshing the index failed', {
+          workspaceId,
+          error: String(error)
+        })
       );
     }, this.refreshDelayMs);
     state.timer.unref?.();
@@ -369,6 +382,8 @@ export class AiService {
         ready: Promise.resolve(),
         chain: Promise.resolve(),
         timer: null,
+        local: false,
+        hashes: new Map(),
         rebuild: idleProgress()
       };
       created.ready = this.enqueue(workspaceId, created, async () => {
@@ -439,6 +454,7 @@ export class AiService {
     for (const row of rows) {
       try {
         state.index.upsert({ ...row, vector: decodeVector(row.vector) });
+        state.hashes.set(`${row.type}:${row.id}`, row.textHash);
       } catch (error) {
         // A row that does not decode is re-embedded by the refresh that follows.
         this.deps.logger.warn('ai: an index row did not decode', {
@@ -521,6 +537,7 @@ export class AiService {
           finishedAt: item.finishedAt,
           vector
         });
+        state.hashes.set(`${item.type}:${item.id}`, item.hash);
       });
       await store.upsert(workspaceId, rows, now());
       if (options.rebuild) options.rebuild.done += batch.length;
@@ -536,6 +553,63 @@ export class AiService {
       });
     }
     await store.remove(workspaceId, gone);
-    for (const head of gone) state.index.remove(head.type, head.id);
+    for (const head of gone) {
+      state.index.remove(head.type, head.id);
+      state.hashes.delete(`${head.type}:${head.id}`);
+    }
+  }
+
+  /**
+   * Brings the in-memory index in step with the sources after changes made on other nodes,
+   * writing nothing: those nodes write the rows (once across nodes). Compared with what this
+   * node holds in memory, not with the rows; what changed is embedded here (the same embedder
+   * gives the same vector the other node writes).
+   */
+  private async follow(workspaceId: string, state: WorkspaceState): Promise<void> {
+    const sources = await this.deps.store.sources(workspaceId);
+    const live = new Set<string>();
+    const toEmbed: (SourceItem & { hash: string })[] = [];
+    for (const source of sources) {
+      const key = `${source.type}:${source.id}`;
+      live.add(key);
+      const hash = textHash(source.text);
+      const indexed = state.index.get(source.type, source.id);
+      if (!indexed || state.hashes.get(key) !== hash) toEmbed.push({ ...source, hash });
+      else if (
+        indexed.status !== source.status ||
+        indexed.finishedAt !== source.finishedAt ||
+        indexed.itemKey !== source.itemKey
+      ) {
+        state.index.updateMeta(source.type, source.id, {
+          itemKey: source.itemKey,
+          status: source.status,
+          finishedAt: source.finishedAt
+        });
+      }
+    }
+    for (let i = 0; i < toEmbed.length; i += EMBED_BATCH) {
+      if (this.closed) return;
+      const batch = toEmbed.slice(i, i + EMBED_BATCH);
+      const vectors = await this.embedder.embed(batch.map((item) => item.text));
+      batch.forEach((item, j) => {
+        state.index.upsert({
+          type: item.type,
+          id: item.id,
+          itemKey: item.itemKey,
+          title: item.title,
+          status: item.status,
+          finishedAt: item.finishedAt,
+          vector: toIndexVector(vectors[j]!)
+        });
+        state.hashes.set(`${item.type}:${item.id}`, item.hash);
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    for (const key of [...state.hashes.keys()]) {
+      if (live.has(key)) continue;
+      const at = key.indexOf(':');
+      state.index.remove(key.slice(0, at) as AiItemType, key.slice(at + 1));
+      state.hashes.delete(key);
+    }
   }
 }
