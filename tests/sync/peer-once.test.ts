@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRuntime } from '../../entries/composition-root';
 import { AI_REFRESH_DELAY_MS } from '../../src/lib/server/ai/ai-service';
+import type { DatabaseTarget } from '../../src/lib/server/db/records';
 import { createLogger } from '../../src/lib/server/log';
 import type { Runtime } from '../../src/lib/server/runtime';
 import {
@@ -39,8 +40,10 @@ interface Node {
 
 async function startNodes(workspaceId: string, clock: { now: number }) {
   const dataDir = tempDataDir('runboard-once-');
-  const target = (await databaseTargetFor(dataDir, 'postgres')) as { databaseUrl: string };
-  const { owner } = await seedWorkspace(dataDir, workspaceId, ['owner'], target as never);
+  const target = (await databaseTargetFor(dataDir, 'postgres')) as DatabaseTarget & {
+    databaseUrl: string;
+  };
+  const { owner } = await seedWorkspace(dataDir, workspaceId, ['owner'], target);
   const prefix = uniqueRedisPrefix();
   const nodes: Node[] = [];
   // One after another: the first one migrates the fresh database.
