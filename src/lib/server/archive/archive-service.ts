@@ -7,7 +7,10 @@
  * transaction), then their entries deleted in one server transaction per batch, which checks
  * again that each entry is the same one, unchanged (same Yjs ids of all its values) and still
  * finished. A crash between the two leaves rows of live tasks: a live task always wins, and
- * the next sweep overwrites or deletes those rows. Tasks whose entry still holds checklist
+ * the next sweep overwrites or deletes those rows. Two nodes may sweep one board at once (once
+ * across nodes, docs/ARCHITECTURE.md): both write the same rows (by task id), and an entry
+ * found gone in the transaction was moved by the other sweep, so its row stays (a finished task
+ * deleted by a member in that moment stays archived rather than lost). Tasks whose entry still holds checklist
  * items, comments or runbook steps stay (that content is not in the row).
  *
  * The rescue: an offline client may send an edit to an entry the server already deleted; Yjs
@@ -376,7 +379,7 @@ export class TaskArchiver {
         this.remember(state, task.id, item, itemIds);
       }
       if (kept.length > 0) {
-        // Changed (or gone) since it was read: a live task wins; the next sweep looks again.
+        // Changed since it was read: a live task wins; the next sweep looks again.
         result.staleRows += await this.deps.store.delete(state.workspaceId, kept);
         for (const id of kept) state.rows.delete(id);
         result.skipped += kept.length;
