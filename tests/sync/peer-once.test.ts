@@ -61,6 +61,8 @@ async function startNodes(workspaceId: string, clock: { now: number }) {
       },
       {
         logger: createLogger('error'),
+        // Each node holds the board throughout, as with clients on both.
+        limits: { unloadDelayMs: 600_000 },
         archive: { now: () => clock.now, intervalMs: 3_600_000 }
       }
     );
