@@ -131,6 +131,7 @@ describe('once across nodes', () => {
     }
     // The look again after a first load (a local refresh, ai-service.ts) passes first.
     await settle(AI_REFRESH_DELAY_MS + 1_000);
+    for (const node of nodes) await node.runtime.cardMirror.settled();
     const mirrorOnB = spy(b.runtime.taskCards, 'apply');
     const aiRowsOnA = spy(a.runtime.aiStore, 'upsert');
     const aiRowsOnB = spy(b.runtime.aiStore, 'upsert');
@@ -177,6 +178,8 @@ describe('once across nodes', () => {
     const [a, b] = nodes as [Node, Node];
     const name = cmdbDocName('once4');
     for (const node of nodes) await node.runtime.docStore.read(name, () => undefined);
+    // Past the load's own full write (a write racing the other node's is repeated, doc-mirror.ts).
+    for (const node of nodes) await node.runtime.cmdbMirror.settled();
     const historyOnB = spy(b.runtime.cmdbStore, 'addHistory');
     const mirrorOnB = spy(b.runtime.cmdbStore, 'apply');
     const item = await a.runtime.cmdb.create('once4', ownerId, { type: 'host', name: 'db-1' });

@@ -14,7 +14,9 @@
  * - after each transaction made on this node (a client of it or its server code), the entries it
  *   touched are read a moment later (`delayMs`, with whatever follows) and written or deleted;
  *   a change relayed by another node is written by that node (once across nodes,
- *   docs/ARCHITECTURE.md), and this node's unload then leaves the stored state as it was;
+ *   docs/ARCHITECTURE.md), and this node's unload then leaves the stored state as it was
+ *   (except while a full write here, which may land after that node's, is in flight: then this
+ *   node writes it too, after);
  * - when the document unloads, what is pending is read while the document still holds it and
  *   written with its final state.
  *
@@ -146,6 +148,9 @@ export function docMirrorExtension<C>(options: DocMirrorOptions<C>): DocMirrorEx
       // A change relayed by another node was seen and left to that node to write (once across
       // nodes): the rows may not hold this document's state until a full write here.
       let peerSeen = false;
+      // Full writes read but not yet done: one may land after the origin node's write of a peer
+      // change it did not read, so such a change is written here too, after it (same content).
+      let fullWrites = 0;
 
       const touchedCount = () => keyCount(touched);
       const touch = (mapName: string, key: string) => {
@@ -170,11 +175,16 @@ export function docMirrorExtension<C>(options: DocMirrorOptions<C>): DocMirrorEx
         const started = Date.now();
         const changes = options.read(doc, allKeys());
         const state = mirrorState(doc);
+        fullWrites++;
         enqueue(
           name,
           'mirroring',
           async () => {
-            await options.store.replaceAll(workspaceId, changes, state);
+            try {
+              await options.store.replaceAll(workspaceId, changes, state);
+            } finally {
+              fullWrites--;
+            }
             failedSinceWhole = false;
             storedState = state;
             logger.info(`${options.area}: ${options.rows} mirrored in full`, {
@@ -224,7 +234,7 @@ export function docMirrorExtension<C>(options: DocMirrorOptions<C>): DocMirrorEx
           transaction: Y.Transaction
         ) => {
           // Written by the node where the change was made (once across nodes).
-          if (!isLocalTransaction(transaction.origin)) {
+          if (!isLocalTransaction(transaction.origin) && fullWrites === 0) {
             peerSeen = true;
             return;
           }
