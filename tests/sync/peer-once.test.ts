@@ -256,4 +256,35 @@ describe('once across nodes', () => {
     }
     expect((await b.runtime.archive.list('once3', { limit: 100 })).total).toBe(30);
   });
+
+  it('[ONCE5] an offline edit sent to node B of a task node A archived meanwhile is kept in its row', async () => {
+    const clock = { now: Date.now() };
+    const { nodes, token, board } = await startNodes('once5', clock);
+    const [a, b] = nodes as [Node, Node];
+    const old = new Date(clock.now - 40 * DAY);
+    const ids = await a.runtime.docStore.transact(board, (doc) =>
+      [0, 1, 2].map((i) => createTask(doc, { title: `done ${i}`, status: 'done' }, { now: old }).id)
+    );
+    const client = connect(b, board, token);
+    await whenSynced(client);
+    await waitFor(() => listTasks(client.doc).length === 3, 5_000, 'tasks on the client');
+    client.provider.disconnect();
+    expect((await a.runtime.archiver.sweep(board)).moved).toBe(3);
+    await until(
+      async () => (await b.runtime.docStore.read(board, (doc) => listTasks(doc).length)) === 0,
+      5_000,
+      'the sweep on B'
+    );
+    // B remembers the entries A moved, from their rows.
+    await b.runtime.archiver.settled(board);
+    updateTask(client.doc, ids[0]!, { title: 'edited offline' });
+    client.provider.connect();
+    await whenSynced(client);
+    await until(
+      async () => (await a.runtime.archive.get('once5', ids[0]!))?.task.title === 'edited offline',
+      10_000,
+      'the edit in the archived row'
+    );
+    expect(await b.runtime.docStore.read(board, (doc) => listTasks(doc).length)).toBe(0);
+  });
 });

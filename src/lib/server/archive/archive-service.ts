@@ -235,9 +235,8 @@ export class TaskArchiver {
   /** Remembers the moved entries among `taskIds` (deleted by another node) from their rows. */
   private learnMoved(state: BoardState, taskIds: ReadonlySet<string>): void {
     void this.serial(state, async () => {
-      for (const moved of await this.deps.store.movedEntries(state.workspaceId)) {
-        if (taskIds.has(moved.taskId))
-          this.remember(state, moved.taskId, moved.item, moved.itemIds);
+      for (const moved of await this.deps.store.movedEntries(state.workspaceId, [...taskIds])) {
+        this.remember(state, moved.taskId, moved.item, moved.itemIds);
       }
     }).catch((error: unknown) => {
       this.deps.logger.error('archive: reading entries moved by another node failed', {
