@@ -74,6 +74,20 @@ export function toUpdateOrigin(transactionOrigin: unknown): UpdateOrigin {
   return SERVER_ORIGIN;
 }
 
+/**
+ * Whether an update of this origin was made on this node (a client of it, or its server code),
+ * as opposed to relayed by another node. The rule of "once across nodes"
+ * (docs/ARCHITECTURE.md): records derived from an update (activity, mirrors, history, indexes,
+ * summaries) and server changes made because of it (task keys, repairs, moves) are made by the
+ * node where the update was made; on a peer update a node only brings its in-memory state in
+ * step. Every extension asks this, never `kind` itself.
+ */
+export const isLocalOrigin = (origin: UpdateOrigin): boolean => origin.kind !== 'peer';
+
+/** `isLocalOrigin` of a Yjs transaction's origin (what observers receive). */
+export const isLocalTransaction = (transactionOrigin: unknown): boolean =>
+  isLocalOrigin(toUpdateOrigin(transactionOrigin));
+
 /** Whether an update of this origin is appended to this node's storage. */
 export const isStoredHere = (origin: UpdateOrigin): boolean => origin.kind !== 'peer';
 

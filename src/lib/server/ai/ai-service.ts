@@ -141,6 +141,10 @@ interface WorkspaceState {
   /** The refreshes, one after another. */
   chain: Promise<void>;
   timer: ReturnType<typeof setTimeout> | null;
+  /** A change made on this node is among those the pending refresh follows (it writes rows). */
+  local: boolean;
+  /** The text hash of each item's vector in memory (`type:id`), to follow peer changes. */
+  hashes: Map<string, string>;
   rebuild: RebuildProgress;
   /** Bumped by every refresh that changed the index: board predictions made before are stale. */
   generation: number;
@@ -406,20 +410,29 @@ export class AiService {
     return { ...progress };
   }
 
-  /** Something in the workspace changed: refresh its index a moment after the last change. */
-  touch(workspaceId: string): void {
+  /**
+   * Something in the workspace changed: refresh its index a moment after the last change.
+   * `local` false: the change was made on another node (once across nodes,
+   * docs/ARCHITECTURE.md), which writes the rows; this node only brings its in-memory index in
+   * step, embedding what changed itself and writing nothing.
+   */
+  touch(workspaceId: string, local = true): void {
     const state = this.workspaces.get(workspaceId);
     // A workspace nobody searched yet is indexed on its first search.
     if (!state || this.closed) return;
     if (state.timer) clearTimeout(state.timer);
+    state.local ||= local;
     state.timer = setTimeout(() => {
       state.timer = null;
-      this.enqueue(workspaceId, state, () => this.refresh(workspaceId, state)).catch(
-        (error: unknown) =>
-          this.deps.logger.error('ai: refreshing the index failed', {
-            workspaceId,
-            error: String(error)
-          })
+      const write = state.local;
+      state.local = false;
+      this.enqueue(workspaceId, state, () =>
+        write ? this.refresh(workspaceId, state) : this.follow(workspaceId, state)
+      ).catch((error: unknown) =>
+        this.deps.logger.error('ai: refreshing the index failed', {
+          workspaceId,
+          error: String(error)
+        })
       );
     }, this.refreshDelayMs);
     state.timer.unref?.();
@@ -452,6 +465,8 @@ export class AiService {
         ready: Promise.resolve(),
         chain: Promise.resolve(),
         timer: null,
+        local: false,
+        hashes: new Map(),
         rebuild: idleProgress(),
         generation: 0,
         predictions: new Map(),
@@ -525,6 +540,7 @@ export class AiService {
     for (const row of rows) {
       try {
         state.index.upsert({ ...row, vector: decodeVector(row.vector) });
+        state.hashes.set(`${row.type}:${row.id}`, row.textHash);
       } catch (error) {
         // A row that does not decode is re-embedded by the refresh that follows.
         this.deps.logger.warn('ai: an index row did not decode', {
@@ -607,6 +623,7 @@ export class AiService {
           finishedAt: item.finishedAt,
           vector
         });
+        state.hashes.set(`${item.type}:${item.id}`, item.hash);
       });
       await store.upsert(workspaceId, rows, now());
       if (options.rebuild) options.rebuild.done += batch.length;
@@ -622,7 +639,70 @@ export class AiService {
       });
     }
     await store.remove(workspaceId, gone);
-    for (const head of gone) state.index.remove(head.type, head.id);
+    for (const head of gone) {
+      state.index.remove(head.type, head.id);
+      state.hashes.delete(`${head.type}:${head.id}`);
+    }
     if (toEmbed.length > 0 || moved.length > 0 || gone.length > 0) state.generation++;
+  }
+
+  /**
+   * Brings the in-memory index in step with the sources after changes made on other nodes,
+   * writing nothing: those nodes write the rows (once across nodes). Compared with what this
+   * node holds in memory, not with the rows; what changed is embedded here (the same embedder
+   * gives the same vector the other node writes).
+   */
+  private async follow(workspaceId: string, state: WorkspaceState): Promise<void> {
+    const sources = await this.deps.store.sources(workspaceId);
+    const live = new Set<string>();
+    const toEmbed: (SourceItem & { hash: string })[] = [];
+    let changed = false;
+    for (const source of sources) {
+      const key = `${source.type}:${source.id}`;
+      live.add(key);
+      const hash = textHash(source.text);
+      const indexed = state.index.get(source.type, source.id);
+      if (!indexed || state.hashes.get(key) !== hash) toEmbed.push({ ...source, hash });
+      else if (
+        indexed.status !== source.status ||
+        indexed.finishedAt !== source.finishedAt ||
+        indexed.itemKey !== source.itemKey
+      ) {
+        changed = true;
+        state.index.updateMeta(source.type, source.id, {
+          itemKey: source.itemKey,
+          status: source.status,
+          finishedAt: source.finishedAt
+        });
+      }
+    }
+    if (toEmbed.length > 0) changed = true;
+    for (let i = 0; i < toEmbed.length; i += EMBED_BATCH) {
+      if (this.closed) return;
+      const batch = toEmbed.slice(i, i + EMBED_BATCH);
+      const vectors = await this.embedder.embed(batch.map((item) => item.text));
+      batch.forEach((item, j) => {
+        state.index.upsert({
+          type: item.type,
+          id: item.id,
+          itemKey: item.itemKey,
+          title: item.title,
+          status: item.status,
+          finishedAt: item.finishedAt,
+          vector: toIndexVector(vectors[j]!)
+        });
+        state.hashes.set(`${item.type}:${item.id}`, item.hash);
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    for (const key of [...state.hashes.keys()]) {
+      if (live.has(key)) continue;
+      const at = key.indexOf(':');
+      state.index.remove(key.slice(0, at) as AiItemType, key.slice(at + 1));
+      state.hashes.delete(key);
+      changed = true;
+    }
+    // Cached predictions read the index: a change made elsewhere makes them stale here too.
+    if (changed) state.generation++;
   }
 }

@@ -7,7 +7,10 @@
  * transaction), then their entries deleted in one server transaction per batch, which checks
  * again that each entry is the same one, unchanged (same Yjs ids of all its values) and still
  * finished. A crash between the two leaves rows of live tasks: a live task always wins, and
- * the next sweep overwrites or deletes those rows. Tasks whose entry still holds checklist
+ * the next sweep overwrites or deletes those rows. Two nodes may sweep one board at once (once
+ * across nodes, docs/ARCHITECTURE.md): both write the same rows (by task id), and an entry
+ * found gone in the transaction was moved by the other sweep, so its row stays (a finished task
+ * deleted by a member in that moment stays archived rather than lost). Tasks whose entry still holds checklist
  * items, comments or runbook steps stay (that content is not in the row).
  *
  * The rescue: an offline client may send an edit to an entry the server already deleted; Yjs
@@ -20,6 +23,8 @@ import * as Y from 'yjs';
 import type { ChangeContext } from '../../../../sync-server/hooks';
 import {
   SERVER_ORIGIN,
+  isLocalOrigin,
+  isLocalTransaction,
   serverOrigin,
   type ServerOrigin,
   type UpdateOrigin
@@ -209,8 +214,35 @@ export class TaskArchiver {
     }
     if (stale.length > 0) await this.deps.store.forgetMovedIds(workspaceId, stale);
     this.boards.set(docName, state);
+    // Entries another node's sweep moved (their rows written before the deletion arrives
+    // here): remembered too, so an edit a client of this node sends to one is rescued.
+    const tasks = doc.getMap<unknown>('tasks');
+    const onTasks = (event: Y.YMapEvent<unknown>, transaction: Y.Transaction) => {
+      if (isLocalTransaction(transaction.origin)) return;
+      const deleted = new Set<string>();
+      for (const [id, change] of event.changes.keys) {
+        if (change.action === 'delete') deleted.add(id);
+      }
+      if (deleted.size > 0) this.learnMoved(state, deleted);
+    };
+    tasks.observe(onTasks);
     doc.once('destroy', () => {
+      tasks.unobserve(onTasks);
       if (this.boards.get(docName) === state) this.boards.delete(docName);
+    });
+  }
+
+  /** Remembers the moved entries among `taskIds` (deleted by another node) from their rows. */
+  private learnMoved(state: BoardState, taskIds: ReadonlySet<string>): void {
+    void this.serial(state, async () => {
+      for (const moved of await this.deps.store.movedEntries(state.workspaceId, [...taskIds])) {
+        this.remember(state, moved.taskId, moved.item, moved.itemIds);
+      }
+    }).catch((error: unknown) => {
+      this.deps.logger.error('archive: reading entries moved by another node failed', {
+        workspace: state.workspaceId,
+        error: String(error)
+      });
     });
   }
 
@@ -308,14 +340,20 @@ export class TaskArchiver {
       // The rows first: a crash after this leaves rows of live tasks, never a lost task.
       await this.deps.store.upsert(batch.map((c) => c.archived));
       for (const c of batch) state.rows.add(c.archived.task.id);
-      const { moved, kept } = await transact((doc) => {
+      const { moved, kept, gone } = await transact((doc) => {
         const tasks = doc.getMap<unknown>('tasks');
         const categories = columnCategories(doc);
         const moved: Candidate[] = [];
         const kept: string[] = [];
+        const gone: string[] = [];
         for (const c of batch) {
           const id = c.archived.task.id;
           const map = tasks.get(id);
+          if (map === undefined) {
+            // Moved meanwhile by the sweep of another node (the same row): the row stays.
+            gone.push(id);
+            continue;
+          }
           const item = map instanceof Y.Map ? entryItem(map) : null;
           const same =
             map instanceof Y.Map &&
@@ -332,14 +370,15 @@ export class TaskArchiver {
             kept.push(id);
           }
         }
-        return { moved, kept };
+        return { moved, kept, gone };
       });
+      result.skipped += gone.length;
       for (const c of moved) {
         const { item, itemIds, task } = c.archived;
         this.remember(state, task.id, item, itemIds);
       }
       if (kept.length > 0) {
-        // Changed (or gone) since it was read: a live task wins; the next sweep looks again.
+        // Changed since it was read: a live task wins; the next sweep looks again.
         result.staleRows += await this.deps.store.delete(state.workspaceId, kept);
         for (const id of kept) state.rows.delete(id);
         result.skipped += kept.length;
@@ -435,7 +474,9 @@ export class TaskArchiver {
         writes.set(ref.taskId, fields);
       }
     }
-    if (writes.size === 0) return;
+    // A peer's update was rescued by the node it was made on (once across nodes): here only
+    // the field ids above are remembered.
+    if (writes.size === 0 || !isLocalOrigin(ctx.origin)) return;
     const categories = columnCategories(ctx.doc);
     void this.serial(state, () => this.applyRescued(ctx.name, state, writes, categories)).catch(
       (error: unknown) => {

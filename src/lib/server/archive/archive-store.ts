@@ -366,12 +366,22 @@ export class ArchiveStore {
     }
   }
 
-  async movedEntries(workspaceId: string): Promise<MovedEntry[]> {
-    const rows = await this.records.db
+  /** The Yjs ids of the moved entries of a workspace, or of `taskIds` only. */
+  async movedEntries(workspaceId: string, taskIds?: readonly string[]): Promise<MovedEntry[]> {
+    if (taskIds !== undefined && taskIds.length > 500) {
+      const parts: MovedEntry[] = [];
+      for (let i = 0; i < taskIds.length; i += 500) {
+        parts.push(...(await this.movedEntries(workspaceId, taskIds.slice(i, i + 500))));
+      }
+      return parts;
+    }
+    if (taskIds !== undefined && taskIds.length === 0) return [];
+    let query = this.records.db
       .selectFrom('archived_tasks')
       .select(['task_id', 'item_client', 'item_clock', 'item_ids'])
-      .where('workspace_id', '=', workspaceId)
-      .execute();
+      .where('workspace_id', '=', workspaceId);
+    if (taskIds !== undefined) query = query.where('task_id', 'in', taskIds);
+    const rows = await query.execute();
     return rows.map((row) => ({
       taskId: row.task_id,
       item:

@@ -17,7 +17,11 @@
  */
 import * as Y from 'yjs';
 import type { UpdateOrigin } from '../../../../sync-server/update-origin';
-import { SERVER_ORIGIN, toUpdateOrigin } from '../../../../sync-server/update-origin';
+import {
+  SERVER_ORIGIN,
+  isLocalOrigin,
+  toUpdateOrigin
+} from '../../../../sync-server/update-origin';
 import { SCALAR_FIELDS } from '../../shared/board/board-model';
 import { ACTIVITY_KEY, readLegacyActivity } from '../../shared/board/task-activity';
 import type { ActivityEntry } from '../../shared/board/schema';
@@ -418,6 +422,8 @@ export class ActivityRecorder {
       try {
         if (transaction.origin === UNRECORDED_ORIGIN) return;
         const origin = toUpdateOrigin(transaction.origin);
+        // Recorded by the node where the change was made (once across nodes).
+        if (!isLocalOrigin(origin)) return;
         const by = actorOf(origin);
         if (by === undefined) return;
         const derived = deriveActivity(events, tasks);
@@ -468,7 +474,9 @@ export class ActivityRecorder {
     ): void => {
       try {
         if (transaction.origin === UNRECORDED_ORIGIN) return;
-        const by = actorOf(toUpdateOrigin(transaction.origin));
+        const origin = toUpdateOrigin(transaction.origin);
+        if (!isLocalOrigin(origin)) return;
+        const by = actorOf(origin);
         if (by === undefined) return;
         const derived = deriveActivity(events, content, taskId);
         const nowMs = this.now();

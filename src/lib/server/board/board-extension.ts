@@ -13,7 +13,7 @@
  */
 import type * as Y from 'yjs';
 import type { SyncExtension } from '../../../../sync-server/extensions';
-import type { UpdateOrigin } from '../../../../sync-server/update-origin';
+import { isLocalTransaction, type UpdateOrigin } from '../../../../sync-server/update-origin';
 import { assignTaskKey, initBoard, tasksWithoutKey } from '../../shared/board/board-model';
 import type { Logger } from '../log';
 import type { ActivityRecorder } from './activity-recorder';
@@ -68,7 +68,8 @@ export function boardExtension(deps: BoardExtensionDeps): BoardExtension {
 /**
  * Watches a loaded board document and numbers keyless tasks, in batches: the ids added since
  * the last batch are collected, numbers reserved for those still keyless, then written in one
- * server transaction. Returns a function that stops watching.
+ * server transaction. Only tasks added on this node: a task added through another node is
+ * numbered by that node. Returns a function that stops watching.
  */
 export function watchTaskKeys(
   doc: Y.Doc,
@@ -118,7 +119,10 @@ export function watchTaskKeys(
     });
   };
   const tasks = doc.getMap('tasks');
-  const onChange = (event: Y.YMapEvent<unknown>) => {
+  const onChange = (event: Y.YMapEvent<unknown>, transaction: Y.Transaction) => {
+    // A task relayed by another node is numbered there (once across nodes): numbering it here
+    // too would spend a second number and race the first.
+    if (!isLocalTransaction(transaction.origin)) return;
     for (const [id, change] of event.changes.keys) {
       if (change.action === 'add') pending.add(id);
     }

@@ -35,7 +35,7 @@ import {
 import { metaOf, tasksOf } from '../../shared/board/board-doc';
 import type { FieldMap } from '../../shared/model/fields';
 import { taskDocName } from '../../shared/doc-name';
-import type { UpdateOrigin } from '../../../../sync-server/update-origin';
+import { isLocalTransaction, type UpdateOrigin } from '../../../../sync-server/update-origin';
 import type { Logger } from '../log';
 import { UNRECORDED_ORIGIN } from './activity-recorder';
 
@@ -238,6 +238,8 @@ export function watchBoardContent(
   const contentKeys = new Set<string>(CONTENT_KEYS);
   const observer = (events: Y.YEvent<Y.AbstractType<unknown>>[], transaction: Y.Transaction) => {
     if (transaction.origin === UNRECORDED_ORIGIN) return;
+    // Content written through another node is moved by that node (once across nodes).
+    if (!isLocalTransaction(transaction.origin)) return;
     for (const event of events) {
       const path = event.path;
       if (event.target === tasks) {

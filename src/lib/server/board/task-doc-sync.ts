@@ -14,7 +14,7 @@
  */
 import type * as Y from 'yjs';
 import type { SyncExtension } from '../../../../sync-server/extensions';
-import type { UpdateOrigin } from '../../../../sync-server/update-origin';
+import { isLocalTransaction, type UpdateOrigin } from '../../../../sync-server/update-origin';
 import { entry, tasksOf } from '../../shared/board/board-doc';
 import {
   contentSummary,
@@ -127,6 +127,8 @@ export function taskDocExtension(deps: TaskDocExtensionDeps): TaskDocExtension {
       content.observeDeep((_events, transaction) => {
         // Moves from the board write the summaries themselves.
         if (transaction.origin === UNRECORDED_ORIGIN) return;
+        // The node where the change was made writes the summary (once across nodes).
+        if (!isLocalTransaction(transaction.origin)) return;
         schedule(workspaceId, taskId, doc);
       });
     },

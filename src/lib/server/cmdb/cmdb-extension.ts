@@ -14,7 +14,7 @@
  *   of a cycle offline.) The REST API checks before it writes (cmdb-service.ts).
  */
 import type * as Y from 'yjs';
-import { toUpdateOrigin } from '../../../../sync-server/update-origin';
+import { isLocalOrigin, toUpdateOrigin } from '../../../../sync-server/update-origin';
 import type { SyncExtension } from '../../../../sync-server/extensions';
 import {
   CMDB_ITEMS,
@@ -223,7 +223,10 @@ export function cmdbExtension(deps: CmdbExtensionDeps): CmdbExtension {
       let destroyed = false;
 
       const onItems = (event: Y.YMapEvent<unknown>, transaction: Y.Transaction) => {
-        const actorId = actorOf(toUpdateOrigin(transaction.origin));
+        const origin = toUpdateOrigin(transaction.origin);
+        // Recorded by the node where the change was made (once across nodes).
+        if (!isLocalOrigin(origin)) return;
+        const actorId = actorOf(origin);
         if (actorId === undefined) return;
         const at = new Date(now()).toISOString();
         const entries: HistoryRecord[] = [];
@@ -239,6 +242,8 @@ export function cmdbExtension(deps: CmdbExtensionDeps): CmdbExtension {
         const origin = toUpdateOrigin(transaction.origin);
         const actorId = actorOf(origin);
         const repair = transaction.origin === REPAIR_ORIGIN;
+        // A peer's relations only follow into the graph in memory: the node where they were
+        // made recorded their history and removed the refused ones (once across nodes).
         const at = new Date(now()).toISOString();
         const entries: HistoryRecord[] = [];
         // Keys a client wrote that are no relation at all (only a broken or hostile client

@@ -11,8 +11,12 @@
  * - on load, when the stored state is not the document's as loaded (first load after an upgrade,
  *   a crash before the last write, a rebase, a restore), every entry is written again, after the
  *   load, never inside it;
- * - after each transaction, the entries it touched are read a moment later (`delayMs`, with
- *   whatever follows) and written or deleted;
+ * - after each transaction made on this node (a client of it or its server code), the entries it
+ *   touched are read a moment later (`delayMs`, with whatever follows) and written or deleted;
+ *   a change relayed by another node is written by that node (once across nodes,
+ *   docs/ARCHITECTURE.md), and this node's unload then leaves the stored state as it was
+ *   (except while a full write here, which may land after that node's, is in flight: then this
+ *   node writes it too, after);
  * - when the document unloads, what is pending is read while the document still holds it and
  *   written with its final state.
  *
@@ -23,6 +27,7 @@
  */
 import * as Y from 'yjs';
 import type { SyncExtension } from '../../../../sync-server/extensions';
+import { isLocalTransaction } from '../../../../sync-server/update-origin';
 import type { DocKind } from '../../shared/doc-name';
 import type { Logger } from '../log';
 // Byte equality, of states here.
@@ -140,6 +145,12 @@ export function docMirrorExtension<C>(options: DocMirrorOptions<C>): DocMirrorEx
       // The state the stored rows are known to hold, once known (an unload that changes nothing
       // writes nothing).
       let storedState: Uint8Array | null = null;
+      // A change relayed by another node was seen and left to that node to write (once across
+      // nodes): the rows may not hold this document's state until a full write here.
+      let peerSeen = false;
+      // Full writes read but not yet done: one may land after the origin node's write of a peer
+      // change it did not read, so such a change is written here too, after it (same content).
+      let fullWrites = 0;
 
       const touchedCount = () => keyCount(touched);
       const touch = (mapName: string, key: string) => {
@@ -159,15 +170,21 @@ export function docMirrorExtension<C>(options: DocMirrorOptions<C>): DocMirrorEx
       /** Queues a write of every entry as the document holds them now. */
       const writeAll = () => {
         needsFull = false;
+        peerSeen = false;
         touched = new Map();
         const started = Date.now();
         const changes = options.read(doc, allKeys());
         const state = mirrorState(doc);
+        fullWrites++;
         enqueue(
           name,
           'mirroring',
           async () => {
-            await options.store.replaceAll(workspaceId, changes, state);
+            try {
+              await options.store.replaceAll(workspaceId, changes, state);
+            } finally {
+              fullWrites--;
+            }
             failedSinceWhole = false;
             storedState = state;
             logger.info(`${options.area}: ${options.rows} mirrored in full`, {
@@ -184,7 +201,9 @@ export function docMirrorExtension<C>(options: DocMirrorOptions<C>): DocMirrorEx
         if (touchedCount() === 0 && !final) return;
         const keys = touched;
         touched = new Map();
-        const state = final ? mirrorState(doc) : undefined;
+        // Rows of peer changes are the other node's to write: this node's final state would
+        // claim them; the stored state is left as it is (a later load compares and decides).
+        const state = final && !peerSeen ? mirrorState(doc) : undefined;
         if (keyCount(keys) === 0 && state !== undefined && sameStateVector(state, storedState)) {
           return;
         }
@@ -210,7 +229,15 @@ export function docMirrorExtension<C>(options: DocMirrorOptions<C>): DocMirrorEx
       }
 
       const observers = maps.map(([mapName, map]) => {
-        const observer = (events: Y.YEvent<Y.AbstractType<unknown>>[]) => {
+        const observer = (
+          events: Y.YEvent<Y.AbstractType<unknown>>[],
+          transaction: Y.Transaction
+        ) => {
+          // Written by the node where the change was made (once across nodes).
+          if (!isLocalTransaction(transaction.origin) && fullWrites === 0) {
+            peerSeen = true;
+            return;
+          }
           for (const event of events) {
             if (event instanceof Y.YMapEvent && event.target === map) {
               for (const key of event.keysChanged) touch(mapName, key);

@@ -12,6 +12,7 @@
  */
 import * as Y from 'yjs';
 import type { SyncExtension } from '../../../../sync-server/extensions';
+import { isLocalTransaction } from '../../../../sync-server/update-origin';
 import {
   isRunbookInitialised,
   readRunbookMeta,
@@ -165,8 +166,10 @@ export function watchRunbook(
     enqueue('automatic snapshot', () => snapshotIfChanged(versions, state, workspaceId, runbookId));
   };
 
-  const onUpdate = () => {
-    if (stopped) return;
+  // Edits relayed by another node are indexed, touched and snapshotted by that node (once
+  // across nodes): only this node's own edits start the timers.
+  const onUpdate = (_update: Uint8Array, origin: unknown) => {
+    if (stopped || !isLocalTransaction(origin)) return;
     editedWhileLoaded = true;
     if (indexTimer) clearTimeout(indexTimer);
     indexTimer = setTimeout(refreshIndex, timings.indexDebounceMs);
@@ -180,8 +183,8 @@ export function watchRunbook(
   };
 
   const content = runbookContent(doc);
-  const onContent = () => {
-    contentChanged = true;
+  const onContent = (_events: unknown, transaction: Y.Transaction) => {
+    if (isLocalTransaction(transaction.origin)) contentChanged = true;
   };
 
   const stop = () => {
