@@ -59,6 +59,8 @@ export const notOnPostgres = {
     'the container’s start command; its two-node part opens PostgreSQL itself in the default run',
   'tests/sync/fanout.test.ts':
     'several nodes need PostgreSQL: it opens it itself in the default run',
+  'tests/sync/peer-once.test.ts':
+    'several nodes need PostgreSQL: it opens it itself in the default run',
   'tests/sync/sigterm-fanout.test.ts':
     'several nodes need PostgreSQL: it opens it itself in the default run',
   'tests/sync/graceful-shutdown.test.ts':
