@@ -423,9 +423,11 @@ export async function createRuntime(
   });
   // This node, the same across its restarts: its database, host (a pod, a container, a machine)
   // and port. Names what it claims (automation runs, outbox messages) and its work
-  // directories.
+  // directories. A process on port 0 (tests, tools) has a port of the moment, so it is a node
+  // of its own each time: what it leaves is taken up by the stale sweeps, not at its restart.
+  const port = config.port === 0 ? `0.${randomBytes(6).toString('hex')}` : String(config.port);
   const instance = createHash('sha256')
-    .update(`${config.databaseUrl ?? resolve(config.dataDir)}|${hostname()}|${config.port}`)
+    .update(`${config.databaseUrl ?? resolve(config.dataDir)}|${hostname()}|${port}`)
     .digest('hex')
     .slice(0, 16);
   const notifications = new NotificationService({

@@ -16,6 +16,7 @@ import { readRunFacts } from '../../src/lib/shared/automation/ledger';
 import { runViewSchema, type RunView } from '../../src/lib/shared/automation/schema';
 import type { Role } from '../../src/lib/shared/permissions';
 import { seedWorkspace, type SeededUser } from '../helpers/accounts';
+import { freePort } from '../helpers/alertmanager';
 import { startApp, type TestApp } from '../helpers/app-process';
 import { connectClient, whenSynced, type TestClient } from '../helpers/clients';
 import { tempDataDir } from '../helpers/sync-server';
@@ -40,7 +41,9 @@ const env = { RUNBOARD_SECRET_KEY: SECRET_KEY, RUNBOARD_TEST_SERVER_SECRET: SERV
 beforeAll(async () => {
   dataDir = tempDataDir('runboard-rest-automation-');
   users = await seedWorkspace(dataDir, WS, ROLES);
-  app = await startApp({ dataDir, env });
+  // A fixed port: the node killed mid-run starts again as the same node (same data, host and
+  // port), which is how it knows the runs it left are its own.
+  app = await startApp({ dataDir, env, port: await freePort() });
 }, 60_000);
 
 afterAll(async () => {

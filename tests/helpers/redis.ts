@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
+import { freePort } from './alertmanager';
 
 /** The shared Redis of this machine. */
 export const SHARED_REDIS_URL = process.env.RUNBOARD_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -14,15 +15,6 @@ export const SHARED_REDIS_URL = process.env.RUNBOARD_TEST_REDIS_URL ?? 'redis://
 /** A channel prefix no other run uses. */
 export function uniqueRedisPrefix(): string {
   return `runboard-test-${randomUUID().slice(0, 12)}`;
-}
-
-/** A free TCP port on 127.0.0.1 (bound and released). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 export interface OwnRedis {
