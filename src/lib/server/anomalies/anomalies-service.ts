@@ -26,6 +26,7 @@ import {
 import { DomainError } from '../../shared/model/domain-error';
 import type { RecordsDb, RecordsTransaction } from '../db/records';
 import type { Logger } from '../log';
+import { PeriodicJob } from '../periodic-job';
 import type { MessagePayload } from '../notifications/notifications-service';
 import {
   DEFAULT_ANOMALY_OPTIONS,
@@ -103,11 +104,16 @@ export function optionsFor(kind: AnomalyGroupKind): AnomalyOptions {
 
 export class AnomalyService {
   private readonly now: () => number;
-  private timer: ReturnType<typeof setInterval> | null = null;
-  private running: Promise<void> | null = null;
+  private readonly scheduler: PeriodicJob;
 
   constructor(private readonly deps: AnomalyServiceDeps) {
     this.now = deps.now ?? Date.now;
+    this.scheduler = new PeriodicJob({
+      name: 'anomalies',
+      everyMs: deps.tickMs ?? DEFAULT_ANOMALY_TICK_MS,
+      round: () => this.runDue(),
+      logger: deps.logger
+    });
   }
 
   /** The anomaly events starting in [query.from, query.to), newest first. */
@@ -344,27 +350,11 @@ export class AnomalyService {
 
   /** Starts the scheduler of this node. */
   start(): void {
-    if (this.timer) return;
-    const tick = () => {
-      if (this.running) return;
-      this.running = this.runDue()
-        .then(() => undefined)
-        .catch((error: unknown) => {
-          this.deps.logger.error('anomalies: a round failed', { error: String(error) });
-        })
-        .finally(() => {
-          this.running = null;
-        });
-    };
-    this.timer = setInterval(tick, this.deps.tickMs ?? DEFAULT_ANOMALY_TICK_MS);
-    this.timer.unref();
-    tick();
+    this.scheduler.start();
   }
 
   /** Stops the scheduler and waits for a round in flight. */
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.scheduler.stop();
   }
 }

@@ -24,6 +24,7 @@ import {
 } from '../../shared/weekly-report/schema';
 import type { RecordsDb, RecordsTransaction } from '../db/records';
 import type { Logger } from '../log';
+import { PeriodicJob } from '../periodic-job';
 import type { MessagePayload } from '../notifications/notifications-service';
 import { reportMessage, reportText } from '../notifications/weekly-report-message';
 import type { KpiQuery, KpiReport } from '../reports/reports-service';
@@ -86,11 +87,16 @@ function figuresOf(report: KpiReport): WeeklyFigures {
 
 export class WeeklyReportService {
   private readonly now: () => number;
-  private timer: ReturnType<typeof setInterval> | null = null;
-  private running: Promise<void> | null = null;
+  private readonly scheduler: PeriodicJob;
 
   constructor(private readonly deps: WeeklyReportServiceDeps) {
     this.now = deps.now ?? Date.now;
+    this.scheduler = new PeriodicJob({
+      name: 'weekly report',
+      everyMs: deps.tickMs ?? DEFAULT_TICK_MS,
+      round: () => this.runDue(),
+      logger: deps.logger
+    });
   }
 
   private defaults(workspaceId: string, locale: Locale): WeeklyReportRecord {
@@ -331,27 +337,11 @@ export class WeeklyReportService {
 
   /** Starts the scheduler of this node. */
   start(): void {
-    if (this.timer) return;
-    const tick = () => {
-      if (this.running) return;
-      this.running = this.runDue()
-        .then(() => undefined)
-        .catch((error: unknown) => {
-          this.deps.logger.error('weekly report: a round failed', { error: String(error) });
-        })
-        .finally(() => {
-          this.running = null;
-        });
-    };
-    this.timer = setInterval(tick, this.deps.tickMs ?? DEFAULT_TICK_MS);
-    this.timer.unref();
-    tick();
+    this.scheduler.start();
   }
 
   /** Stops the scheduler and waits for a round in flight. */
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.scheduler.stop();
   }
 }
