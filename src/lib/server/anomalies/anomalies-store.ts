@@ -7,6 +7,7 @@
 import type { Selectable } from 'kysely';
 import type { Locale } from '../../shared/locale';
 import type { Records, RecordsDb, RecordsTransaction } from '../db/records';
+import { parseJsonObject } from '../db/json-columns';
 import type { AiAnomalySettingsTable } from '../db/schema';
 
 /** One alert occurrence: when it first arrived, its service and its incident's board labels. */
@@ -43,17 +44,6 @@ export interface AnomalyClaim {
 
 /** Most ids in one `IN (…)` list. */
 const IN_CHUNK = 500;
-
-function parseObject(json: string): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(json);
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : {};
-  } catch {
-    return {};
-  }
-}
 
 function stringArray(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
@@ -108,7 +98,7 @@ export class AnomalyStore {
     ]);
     const serviceLabel = new Map(
       integrations.map((row) => {
-        const label = parseObject(row.settings)['serviceLabel'];
+        const label = parseJsonObject(row.settings)['serviceLabel'];
         return [row.id, typeof label === 'string' && label !== '' ? label : 'service'];
       })
     );
@@ -117,7 +107,7 @@ export class AnomalyStore {
     ];
     const labelsOf = await this.cardLabels(workspaceId, incidentIds);
     return rows.map((row) => {
-      const labels = parseObject(row.labels);
+      const labels = parseJsonObject(row.labels);
       const value = labels[serviceLabel.get(row.integration_id) ?? 'service'];
       return {
         at: Date.parse(row.first_received_at),
@@ -150,7 +140,8 @@ export class AnomalyStore {
           .execute()
       ]);
       for (const row of archived) out.set(row.task_id, labelsOfJson(row.labels));
-      for (const row of live) out.set(row.task_id, stringArray(parseObject(row.card)['labels']));
+      for (const row of live)
+        out.set(row.task_id, stringArray(parseJsonObject(row.card)['labels']));
     }
     return out;
   }
@@ -184,10 +175,10 @@ export class AnomalyStore {
       if (Number.isFinite(at) && at >= fromMs && at < toMs) out.set(id, { at, labelIds });
     };
     for (const row of archived) {
-      keep(row.task_id, parseObject(row.card)['createdAt'], labelsOfJson(row.labels));
+      keep(row.task_id, parseJsonObject(row.card)['createdAt'], labelsOfJson(row.labels));
     }
     for (const row of live) {
-      const card = parseObject(row.card);
+      const card = parseJsonObject(row.card);
       keep(row.task_id, card['createdAt'], stringArray(card['labels']));
     }
     return [...out.values()];

@@ -10,6 +10,7 @@
  */
 import type { ExpressionBuilder, Expression, SqlBool } from 'kysely';
 import type { Records, RecordsDb } from '../db/records';
+import { parseJsonObject } from '../db/json-columns';
 import type { RecordsSchema } from '../db/schema';
 import {
   cardHasLabel,
@@ -111,17 +112,6 @@ function text(value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
 }
 
-function parseObject(json: string): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(json);
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : {};
-  } catch {
-    return {};
-  }
-}
-
 /** Most ids in one `IN (…)` list: far below both databases' parameter limits. */
 const IN_CHUNK = 500;
 
@@ -171,7 +161,7 @@ export class ReportsStore {
       filters,
       integrations: new Map(
         integrations.map((row) => {
-          const settings = parseObject(row.settings);
+          const settings = parseJsonObject(row.settings);
           return [
             row.id,
             {
@@ -237,7 +227,7 @@ export class ReportsStore {
           .where('task_id', 'in', part)
           .execute();
         for (const card of cards) {
-          const labels = (parseObject(card.card) as CardFields).labels;
+          const labels = (parseJsonObject(card.card) as CardFields).labels;
           cardLabels.set(
             card.task_id,
             Array.isArray(labels) ? labels.filter((l) => typeof l === 'string') : []
@@ -249,7 +239,7 @@ export class ReportsStore {
     const byId = new Map<string, ReportIncident>();
     for (const row of rows) {
       const integration = scope.integrations.get(row.integration_id);
-      const labels = parseObject(row.labels);
+      const labels = parseJsonObject(row.labels);
       const policyId = row.escalation_policy_id ?? integration?.policyId ?? null;
       const incident: ReportIncident = {
         id: row.id,
@@ -301,7 +291,7 @@ export class ReportsStore {
           .execute()
       ]);
       for (const event of events) {
-        const data = event.type === 'reopened' ? {} : parseObject(event.data);
+        const data = event.type === 'reopened' ? {} : parseJsonObject(event.data);
         byId.get(event.incident_id)?.events.push({
           type: event.type as 'acknowledged' | 'resolved' | 'reopened',
           at: event.at,
@@ -373,7 +363,7 @@ export class ReportsStore {
     const pages: ReportPage[] = [];
     for (const event of events) {
       if (!matching.has(event.incident_id)) continue;
-      const data = parseObject(event.data);
+      const data = parseJsonObject(event.data);
       const users = Array.isArray(data['pagedUsers']) ? data['pagedUsers'] : null;
       // Before user ids were recorded, `paged` named the people (and channels as channel:<id>).
       const people =
@@ -497,7 +487,7 @@ export class ReportsStore {
           .where('task_id', 'in', part)
           .execute();
         for (const card of cards) {
-          const parsed = parseObject(card.card);
+          const parsed = parseJsonObject(card.card);
           if (cardHasService(scope, parsed)) withService.add(card.task_id);
           if (cardHasLabel(scope, parsed)) labelled.add(card.task_id);
         }
@@ -627,7 +617,7 @@ export class ReportsStore {
     for (const row of rows) {
       let title = '';
       if (byCard) {
-        const card = parseObject(row.card ?? '{}');
+        const card = parseJsonObject(row.card ?? '{}');
         if (!cardMatches(scope, card)) continue;
         title = text(card['title']) ?? '';
       }
@@ -651,7 +641,7 @@ export class ReportsStore {
       .execute();
     const archived: ReportTask[] = [];
     for (const row of archivedRows) {
-      const card = parseObject(row.card) as CardFields & Record<string, unknown>;
+      const card = parseJsonObject(row.card) as CardFields & Record<string, unknown>;
       if (byCard && !cardMatches(scope, card)) continue;
       archived.push({
         id: row.task_id,
@@ -677,7 +667,8 @@ export class ReportsStore {
         .where('workspace_id', '=', workspaceId)
         .where('task_id', 'in', part)
         .execute();
-      for (const row of rows) titles.set(row.task_id, text(parseObject(row.card)['title']) ?? '');
+      for (const row of rows)
+        titles.set(row.task_id, text(parseJsonObject(row.card)['title']) ?? '');
     }
     return titles;
   }
