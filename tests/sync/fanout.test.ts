@@ -6,9 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type * as Y from 'yjs';
 import { createRuntime } from '../../entries/composition-root';
-import { openDatabase, type DatabaseTarget } from '../../src/lib/server/db/records';
 import { createLogger } from '../../src/lib/server/log';
 import type { Runtime } from '../../src/lib/server/runtime';
 import { removeMember } from '../../src/lib/server/workspaces/workspaces-service';
@@ -25,8 +23,8 @@ import {
   type OwnRedis
 } from '../helpers/redis';
 import { startSyncProcess, type ServerProcess } from '../helpers/server-process';
-import { loadStoredDoc } from '../helpers/store';
 import { tempDataDir } from '../helpers/sync-server';
+import { readStoredOn, startCluster as startClusterOn, type Cluster } from '../helpers/cluster';
 
 const procs: ServerProcess[] = [];
 const clients: TestClient[] = [];
@@ -37,49 +35,12 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-interface Cluster {
-  dataDir: string;
-  target: DatabaseTarget & { databaseUrl: string };
-  token: string;
-  nodes: ServerProcess[];
-}
-
 /** A fresh PostgreSQL database with a workspace, and `count` sync nodes on it and `redisUrl`. */
-async function startCluster(
-  workspaceId: string,
-  count: number,
-  redisUrl: string
-): Promise<Cluster> {
-  const dataDir = tempDataDir('runboard-fanout-');
-  const target = (await databaseTargetFor(dataDir, 'postgres')) as Cluster['target'];
-  const { owner } = await seedWorkspace(dataDir, workspaceId, ['owner'], target);
-  const env = {
-    DATABASE_URL: target.databaseUrl,
-    RUNBOARD_SECRET_KEY: TEST_SECRET_KEY,
-    REDIS_URL: redisUrl,
-    REDIS_PREFIX: uniqueRedisPrefix()
-  };
-  const nodes: ServerProcess[] = [];
-  // One after another: the first one migrates the fresh database.
-  for (let i = 0; i < count; i++) {
-    const node = await startSyncProcess(dataDir, { env });
-    procs.push(node);
-    nodes.push(node);
-  }
-  return { dataDir, target, token: owner!.token, nodes };
+function startCluster(workspaceId: string, count: number, redisUrl: string): Promise<Cluster> {
+  return startClusterOn(workspaceId, count, redisUrl, (node) => procs.push(node));
 }
 
-async function readStored(target: DatabaseTarget, name: string): Promise<Y.Doc> {
-  const { records, documents } = await openDatabase(target, {
-    logger: createLogger('error'),
-    poolSize: 1
-  });
-  try {
-    return await loadStoredDoc(documents, name);
-  } finally {
-    await records.close();
-  }
-}
+const readStored = readStoredOn;
 
 function connect(wsUrl: string, doc: string, token: string): TestClient {
   const client = connectClient(wsUrl, doc, { params: { token } });

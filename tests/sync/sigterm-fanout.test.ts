@@ -7,16 +7,10 @@
  * client holds the same entries, the store holds them all, and nothing any client saw is lost.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type * as Y from 'yjs';
-import { openDatabase, type DatabaseTarget } from '../../src/lib/server/db/records';
-import { createLogger } from '../../src/lib/server/log';
-import { seedWorkspace } from '../helpers/accounts';
 import { connectClient, waitFor, whenSynced, type TestClient } from '../helpers/clients';
-import { TEST_SECRET_KEY, databaseTargetFor } from '../helpers/database';
-import { SHARED_REDIS_URL, startBalancer, uniqueRedisPrefix } from '../helpers/redis';
-import { startSyncProcess, type ServerProcess } from '../helpers/server-process';
-import { loadStoredDoc } from '../helpers/store';
-import { tempDataDir } from '../helpers/sync-server';
+import { readStoredOn, startCluster } from '../helpers/cluster';
+import { SHARED_REDIS_URL, startBalancer } from '../helpers/redis';
+import type { ServerProcess } from '../helpers/server-process';
 
 const procs: ServerProcess[] = [];
 const clients: TestClient[] = [];
@@ -27,46 +21,24 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function readStored(target: DatabaseTarget, name: string): Promise<Y.Doc> {
-  const { records, documents } = await openDatabase(target, {
-    logger: createLogger('error'),
-    poolSize: 1
-  });
-  try {
-    return await loadStoredDoc(documents, name);
-  } finally {
-    await records.close();
-  }
-}
+const readStored = readStoredOn;
 
 describe('SIGTERM of one node among three, with fan-out', () => {
   it('moves its clients to the others through the balancer, and loses nothing any client saw', async () => {
-    const dataDir = tempDataDir('runboard-sigterm-fanout-');
-    const target = (await databaseTargetFor(dataDir, 'postgres')) as DatabaseTarget & {
-      databaseUrl: string;
-    };
-    const { owner } = await seedWorkspace(dataDir, 'drain3', ['owner'], target);
-    const env = {
-      DATABASE_URL: target.databaseUrl,
-      RUNBOARD_SECRET_KEY: TEST_SECRET_KEY,
-      REDIS_URL: SHARED_REDIS_URL,
-      REDIS_PREFIX: uniqueRedisPrefix(),
-      RUNBOARD_DRAIN_SECONDS: '1',
-      RUNBOARD_SHUTDOWN_TIMEOUT_SECONDS: '10'
-    };
-    const nodes: ServerProcess[] = [];
-    for (let i = 0; i < 3; i++) {
-      const node = await startSyncProcess(dataDir, { env });
-      procs.push(node);
-      nodes.push(node);
-    }
+    const { target, token, nodes } = await startCluster(
+      'drain3',
+      3,
+      SHARED_REDIS_URL,
+      (node) => procs.push(node),
+      { RUNBOARD_DRAIN_SECONDS: '1', RUNBOARD_SHUTDOWN_TIMEOUT_SECONDS: '10' }
+    );
     const [a, b, c] = nodes as [ServerProcess, ServerProcess, ServerProcess];
     // The balancer sends new connections to C only at first, so C's clients are known.
     const balancer = await startBalancer([c.port]);
     cleanups.push(() => balancer.close());
     const doc = 'drain3.board';
     const connect = (url: string) => {
-      const client = connectClient(url, doc, { params: { token: owner!.token } });
+      const client = connectClient(url, doc, { params: { token: token } });
       clients.push(client);
       return client;
     };
