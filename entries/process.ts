@@ -32,14 +32,6 @@ export async function runProcess(
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  // Tests and the benchmark read this line to find the port when PORT=0.
-  runtime.logger.info(`${name} listening on http://${host}:${address.port}`, {
-    dataDir: config.dataDir,
-    storage: runtime.storage.kind
-  });
-
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -64,6 +56,15 @@ export async function runProcess(
     runtime.logger.info('shut down', { signal });
     process.exit(0);
   };
+  // Installed before the node says it listens: whoever starts it may stop it right after.
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  // Tests and the benchmark read this line to find the port when PORT=0.
+  runtime.logger.info(`${name} listening on http://${host}:${address.port}`, {
+    dataDir: config.dataDir,
+    storage: runtime.storage.kind
+  });
 }

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { channelSchema, outboxMessageSchema } from '../../src/lib/shared/notifications/schema';
 import { seedWorkspace } from '../helpers/accounts';
+import { freePort } from '../helpers/alertmanager';
 import { startApp, type TestApp } from '../helpers/app-process';
 import {
   startCaptureServer,
@@ -433,7 +434,9 @@ describe('delivery across a crash', () => {
     };
     const receiver = await startCaptureServer();
     try {
-      app = await startApp({ dataDir });
+      // A fixed port: the node that crashed starts again as the same node (same data, host and
+      // port), so it frees the message its dead attempt held instead of waiting out the lease.
+      app = await startApp({ dataDir, port: await freePort() });
       const wsBase = `/api/v1/workspaces/${ws}`;
       expect(
         (
@@ -462,7 +465,7 @@ describe('delivery across a crash', () => {
       await app.process.kill('SIGKILL');
       receiver.behave('ok');
 
-      app = await startApp({ dataDir });
+      app = await startApp({ dataDir, port: app.process.port });
       await until('the message again', () => receiver.requests.length >= 2);
       const listed = z
         .array(outboxMessageSchema)
