@@ -202,8 +202,12 @@ test('the integration edit form reads in Chinese', async ({ browser }) => {
   await page.goto(`/w/${ws}/settings#integrations`);
   const row = page.getByTestId('integration-row');
   await expect(row.getByTestId('integration-routing')).toHaveText('无路由规则 · 不升级');
-  await row.getByTestId('integration-edit').click();
   const form = row.getByTestId('integration-edit-form');
+  // The server-rendered row shows before the page is live; a click before that does nothing.
+  await expect(async () => {
+    await row.getByTestId('integration-edit').click();
+    await expect(form).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 10_000 });
   await expect(form).toContainText('编辑“Prod Alertmanager”');
   await expect(form).toContainText('升级策略');
   await expect(form).toContainText('路由规则');
