@@ -26,6 +26,7 @@ import {
 import { DomainError } from '../../shared/model/domain-error';
 import type { RecordsDb, RecordsTransaction } from '../db/records';
 import type { Logger } from '../log';
+import { checkChannelInput } from '../notifications/channel-input';
 import { PeriodicJob } from '../periodic-job';
 import type { MessagePayload } from '../notifications/notifications-service';
 import {
@@ -243,15 +244,7 @@ export class AnomalyService {
   ): Promise<AnomalyNotifySettings> {
     const current =
       (await this.deps.store.settings(workspaceId)) ?? this.defaults(workspaceId, context.locale);
-    if (patch.channelId) {
-      try {
-        await this.deps.notifier.getChannel(workspaceId, patch.channelId);
-      } catch {
-        throw new DomainError('invalid_input', 'no such notification channel', {
-          details: [{ path: 'channelId', message: 'not a channel of this workspace' }]
-        });
-      }
-    }
+    await checkChannelInput(this.deps.notifier, workspaceId, patch.channelId);
     const next: AnomalySettingsRecord = {
       ...current,
       ...(patch.notify === undefined ? {} : { notify: patch.notify }),

@@ -8,6 +8,7 @@ import type { Selectable } from 'kysely';
 import type { Locale } from '../../shared/locale';
 import type { Records, RecordsDb, RecordsTransaction } from '../db/records';
 import { parseJsonObject } from '../db/json-columns';
+import { serviceLabelOf } from '../../shared/alerts/schema';
 import type { AiAnomalySettingsTable } from '../db/schema';
 
 /** One alert occurrence: when it first arrived, its service and its incident's board labels. */
@@ -97,10 +98,7 @@ export class AnomalyStore {
         .execute()
     ]);
     const serviceLabel = new Map(
-      integrations.map((row) => {
-        const label = parseJsonObject(row.settings)['serviceLabel'];
-        return [row.id, typeof label === 'string' && label !== '' ? label : 'service'];
-      })
+      integrations.map((row) => [row.id, serviceLabelOf(parseJsonObject(row.settings))])
     );
     const incidentIds = [
       ...new Set(rows.flatMap((row) => (row.incident_id ? [row.incident_id] : [])))

@@ -11,6 +11,7 @@
 import type { ExpressionBuilder, Expression, SqlBool } from 'kysely';
 import type { Records, RecordsDb } from '../db/records';
 import { parseJsonObject } from '../db/json-columns';
+import { serviceLabelOf } from '../../shared/alerts/schema';
 import type { RecordsSchema } from '../db/schema';
 import {
   cardHasLabel,
@@ -165,7 +166,7 @@ export class ReportsStore {
           return [
             row.id,
             {
-              serviceLabel: text(settings['serviceLabel']) ?? 'service',
+              serviceLabel: serviceLabelOf(settings),
               policyId: text(settings['escalationPolicyId'])
             }
           ];

@@ -24,6 +24,7 @@ import {
 } from '../../shared/weekly-report/schema';
 import type { RecordsDb, RecordsTransaction } from '../db/records';
 import type { Logger } from '../log';
+import { checkChannelInput } from '../notifications/channel-input';
 import { PeriodicJob } from '../periodic-job';
 import type { MessagePayload } from '../notifications/notifications-service';
 import { reportMessage, reportText } from '../notifications/weekly-report-message';
@@ -157,15 +158,7 @@ export class WeeklyReportService {
   ): Promise<{ settings: WeeklyReportSettings; changed: string[] }> {
     const current =
       (await this.deps.store.settings(workspaceId)) ?? this.defaults(workspaceId, context.locale);
-    if (patch.channelId) {
-      try {
-        await this.deps.notifier.getChannel(workspaceId, patch.channelId);
-      } catch {
-        throw new DomainError('invalid_input', 'no such notification channel', {
-          details: [{ path: 'channelId', message: 'not a channel of this workspace' }]
-        });
-      }
-    }
+    await checkChannelInput(this.deps.notifier, workspaceId, patch.channelId);
     const next: WeeklyReportRecord = {
       ...current,
       ...(patch.enabled === undefined ? {} : { enabled: patch.enabled }),

@@ -418,3 +418,12 @@ export const incidentItemSchema = z
   .object({ id: idSchema, name: z.string(), type: z.string() })
   .meta({ id: 'IncidentItem', description: 'A configuration item named by the alerts.' });
 export type IncidentItem = z.infer<typeof incidentItemSchema>;
+
+/**
+ * The label an integration's alerts name their service by: its `serviceLabel` setting, else
+ * `service`. Takes the stored settings as they are read back (any JSON object).
+ */
+export function serviceLabelOf(settings: Readonly<Record<string, unknown>>): string {
+  const label = settings['serviceLabel'];
+  return typeof label === 'string' && label !== '' ? label : 'service';
+}
