@@ -90,8 +90,8 @@ export function encodeSyncStep1(doc: Y.Doc): Uint8Array {
 }
 
 /** `[Sync, Step2, diff]`: what `doc` has that the peer's state vector lacks. */
-export function encodeSyncStep2(doc: Y.Doc, stateVector: Uint8Array): Uint8Array {
-  return frame(MessageType.Sync, SyncMessageType.Step2, Y.encodeStateAsUpdate(doc, stateVector));
+export function encodeSyncStep2(diff: Uint8Array): Uint8Array {
+  return frame(MessageType.Sync, SyncMessageType.Step2, diff);
 }
 
 /** `[Awareness, update]`. */

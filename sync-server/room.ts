@@ -173,6 +173,18 @@ export class Room {
   }
 
   /**
+   * What a peer holding `stateVector` lacks, resolved once all of it is durable: the answer to a
+   * sync step 1 (a client's, or another node's), since whatever anyone has seen must be stored
+   * (docs/design.md §5). Encoded now, not when saved: by then more updates may be queued, not
+   * yet stored; those reach the peer by broadcast once they are.
+   */
+  async durableDiff(stateVector: Uint8Array): Promise<Uint8Array> {
+    const diff = Y.encodeStateAsUpdate(this.doc, stateVector);
+    await this.whenSaved();
+    return diff;
+  }
+
+  /**
    * Applies `update` to the document as coming from `origin` (a client's update, or a peer
    * node's relayed one); the room's `update` handler then stores and broadcasts it as that
    * origin requires. The update must have passed `assertValidUpdate`.

@@ -324,9 +324,9 @@ export class SyncServer {
               return;
             }
           }
-          // Reply only once everything the reply may contain is durable.
-          void room.whenSaved().then(() => {
-            if (!conn.closed) conn.send(encodeSyncStep2(room.doc, message.stateVector));
+          // Sent only once everything it contains is durable (Room.durableDiff).
+          void room.durableDiff(message.stateVector).then((diff) => {
+            if (!conn.closed) conn.send(encodeSyncStep2(diff));
           });
           break;
         }

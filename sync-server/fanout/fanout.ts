@@ -451,10 +451,9 @@ export class Fanout {
           const stateVector = decoding.readVarUint8Array(decoder);
           const isReply = decoding.readVarUint(decoder) === 1;
           Y.decodeStateVector(stateVector);
-          // Answered once everything the answer may hold is durable here (as for clients).
-          void room.whenSaved().then(() => {
+          // Answered once everything the answer holds is durable here (as for clients).
+          void room.durableDiff(stateVector).then((diff) => {
             if (this.entries.get(room.name) !== entry) return;
-            const diff = Y.encodeStateAsUpdate(room.doc, stateVector);
             this.publish(room.name, this.encode(Kind.SyncStep2, diff));
             if (!isReply) {
               this.publish(

@@ -111,3 +111,47 @@ describe('room update origins', () => {
     expect(room.doc.getText('text').toString()).toBe('from node b');
   });
 });
+
+describe('answers to a sync step 1', () => {
+  it('[ROOM6] hold only what was durable when they are sent, however much arrived meanwhile', async () => {
+    const { storage, room, alice } = await setUp();
+    // Every append waits for its own release, so the test decides what is stored when.
+    const releases: (() => void)[] = [];
+    const append = storage.append.bind(storage);
+    storage.append = async (name, updates) => {
+      await new Promise<void>((resolve) => releases.push(resolve));
+      return append(name, updates);
+    };
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    const storedText = async () =>
+      (await loadStoredDoc(storage, 'origins.board')).getText('text').toString();
+
+    room.applyUpdate(textUpdate('a'), clientOrigin(alice));
+    await turn(); // 'a' is being written
+    room.applyUpdate(textUpdate('b'), clientOrigin(alice)); // queued behind it
+    let sentAt: { text: string; stored: string } | undefined;
+    const answer = room.durableDiff(Y.encodeStateVector(new Y.Doc())).then(async (diff) => {
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, diff);
+      sentAt = { text: doc.getText('text').toString(), stored: await storedText() };
+    });
+    releases.shift()!();
+    await waitUntil(() => releases.length === 1); // 'b' is being written
+    room.applyUpdate(textUpdate('c'), clientOrigin(alice)); // queued: not stored when 'b' is
+    releases.shift()!();
+    await answer;
+    // The answer was due once 'b' was stored; 'c' was in the document by then, not in the store.
+    expect(sentAt).toBeDefined();
+    expect([...sentAt!.text].sort()).toEqual(['a', 'b']);
+    expect([...sentAt!.stored].sort()).toEqual(['a', 'b']);
+    await waitUntil(() => releases.length === 1);
+    releases.shift()!();
+    await room.whenSaved();
+    expect([...(await storedText())].sort()).toEqual(['a', 'b', 'c']);
+  });
+});
+
+async function waitUntil(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 1_000 && !check(); i++) await new Promise((r) => setImmediate(r));
+  expect(check()).toBe(true);
+}
