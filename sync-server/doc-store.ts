@@ -4,10 +4,10 @@ import { DomainError } from '../src/lib/shared/model/domain-error';
 import { CloseCode, GENERATION_KEY, GENERATION_MAP } from '../src/lib/shared/sync-protocol';
 import { defaults, type Limits } from './defaults';
 import { tombstoneEstimate, type TombstoneEstimate } from './doc-copy';
-import { newGenerationId, type GenerationStore } from './generations';
+import { generationOf, newGenerationId, type GenerationStore } from './generations';
 import type { Logger, SyncHooks } from './hooks';
 import type { Fanout } from './fanout/fanout';
-import { Room } from './room';
+import { Room, readStored } from './room';
 import type { DocumentStorage } from './storage/types';
 import { SERVER_ORIGIN, type UpdateOrigin } from './update-origin';
 
@@ -83,6 +83,15 @@ export class DocStore {
   private readonly unloadTimers = new Map<Room, NodeJS.Timeout>();
   /** Documents being rebased: every `acquire` of one waits for its promise. */
   private readonly rebasing = new Map<string, Promise<void>>();
+  /** Rebases asked on this node, one after the other per document. */
+  private readonly rebaseChains = new Map<string, Promise<unknown>>();
+  /** Documents held for another node's rebase (fanout.ts, `RebaseHolder`). */
+  private readonly peerHolds = new Map<
+    string,
+    { promise: Promise<void>; finish: () => void; timer: NodeJS.Timeout }
+  >();
+  /** Documents whose load asked for a rebase, run once per process (with the fan-out). */
+  private readonly rebasedOnLoad = new Set<string>();
   private closed = false;
   readonly generations: GenerationStore | undefined;
   readonly fanout: Fanout | undefined;
@@ -94,6 +103,10 @@ export class DocStore {
     this.hooks = options.hooks ?? {};
     this.limits = { ...defaults, ...options.limits };
     this.logger = options.logger;
+    this.fanout?.onRebase({
+      hold: (name, holdMs) => this.holdForPeer(name, holdMs),
+      release: (name, generation) => this.peerRebased(name, generation)
+    });
   }
 
   /** Number of documents in memory. */
@@ -152,19 +165,52 @@ export class DocStore {
    * survives); the room is dropped, and the next `acquire` loads the fresh doc.
    *
    * Clients holding a copy of the old generation are refused from then on (server.ts).
-   * Single-node: another node holding the document loaded would not know (issue 18).
+   *
+   * With the fan-out (several nodes), the rebase runs under a lease (`Fanout.rebaseLease`):
+   * every other node drops the document first, saving what it applied, and loads it again only
+   * once the rebase is done; the fresh doc is built from the store, which holds every node's
+   * updates. Rebases asked on one node run one after the other.
    */
-  async rebase(
+  rebase(rawName: string, build: (source: Y.Doc, target: Y.Doc) => void): Promise<RebaseResult> {
+    if (!this.generations) return Promise.reject(new Error('rebase needs a generation store'));
+    this.parse(rawName);
+    const previous = this.rebaseChains.get(rawName) ?? Promise.resolve();
+    const run = previous
+      .catch(() => undefined)
+      .then(() => this.rebaseWithLease(rawName, build));
+    this.rebaseChains.set(rawName, run);
+    const forget = () => {
+      if (this.rebaseChains.get(rawName) === run) this.rebaseChains.delete(rawName);
+    };
+    run.then(forget, forget);
+    return run;
+  }
+
+  private async rebaseWithLease(
     rawName: string,
     build: (source: Y.Doc, target: Y.Doc) => void
   ): Promise<RebaseResult> {
-    const generations = this.generations;
-    if (!generations) throw new Error('rebase needs a generation store');
+    if (!this.fanout) return this.rebaseHere(rawName, build);
+    const lease = await this.fanout.rebaseLease(rawName);
+    let generation: string | null = null;
+    try {
+      const result = await this.rebaseHere(rawName, build);
+      generation = result.generation;
+      return result;
+    } finally {
+      lease.done(generation);
+    }
+  }
+
+  private async rebaseHere(
+    rawName: string,
+    build: (source: Y.Doc, target: Y.Doc) => void
+  ): Promise<RebaseResult> {
     const room = await this.acquire(rawName);
     if (this.rebasing.has(rawName)) {
-      // Another rebase started between our acquire and now: let it finish, then run ours.
+      // A rebase on load began between our acquire and now: let it finish, then run ours.
       this.release(room);
-      return this.rebase(rawName, build);
+      return this.rebaseHere(rawName, build);
     }
     let finish!: () => void;
     this.rebasing.set(rawName, new Promise<void>((resolve) => (finish = resolve)));
@@ -209,20 +255,32 @@ export class DocStore {
     await room.whenQuiet(this.limits.saveWaitTimeoutMs).catch(() => {
       throw new StorageUnavailableError(rawName);
     });
-    const throughSeq = room.storedSeq;
-    const retiredVector = Y.encodeStateVector(room.doc);
-    const bytesBefore = Y.encodeStateAsUpdate(room.doc).byteLength;
+    let source = room.doc;
+    let throughSeq = room.storedSeq;
+    const copy = this.fanout ? new Y.Doc({ gc: true }) : null;
     const fresh = new Y.Doc({ gc: true });
     const generation = newGenerationId();
     let snapshot: Uint8Array;
+    let retiredVector: Uint8Array;
+    let bytesBefore: number;
     try {
+      if (copy) {
+        // The other nodes saved what they held before granting the lease, but some of it may
+        // not have reached this room yet: the store has every node's updates.
+        const { stored } = await readStored(copy, rawName, this);
+        source = copy;
+        throughSeq = stored.lastSeq;
+      }
+      retiredVector = Y.encodeStateVector(source);
+      bytesBefore = Y.encodeStateAsUpdate(source).byteLength;
       fresh.transact(() => {
-        build(room.doc, fresh);
+        build(source, fresh);
         fresh.getMap<unknown>(GENERATION_MAP).set(GENERATION_KEY, generation);
       });
       snapshot = Y.encodeStateAsUpdate(fresh);
     } finally {
       fresh.destroy();
+      copy?.destroy();
     }
     committed();
     // Recorded first: if the snapshot then fails, the record names a generation the stored
@@ -432,6 +490,21 @@ export class DocStore {
       await room.load();
       const build = room.rebaseRequest;
       if (!build || !this.generations) return room;
+      if (this.fanout) {
+        // Other nodes may serve it already: rebased after the load, under a lease, like any.
+        if (!this.rebasedOnLoad.has(rawName)) {
+          this.rebasedOnLoad.add(rawName);
+          setImmediate(() => {
+            this.rebase(rawName, build).catch((error: unknown) => {
+              this.logger.error('sync: a rebase asked on load failed', {
+                doc: rawName,
+                error: String(error)
+              });
+            });
+          });
+        }
+        return room;
+      }
       room.frozen = true;
       await this.rebaseRoom(room, build, 0, () => {});
     } catch (error) {
@@ -450,6 +523,85 @@ export class DocStore {
       this.logger.warn('sync: a second rebase asked on load was ignored', { doc: rawName });
     }
     return fresh;
+  }
+
+  /**
+   * Another node rebases `rawName` (fanout.ts, `RebaseHolder.hold`): loads of it wait, and a
+   * loaded copy is dropped, its connections closed with `DocumentReset` and what it applied
+   * saved first. Held until `peerRebased`, or `holdMs` at most. Rejects when saving failed.
+   */
+  private async holdForPeer(rawName: string, holdMs: number): Promise<void> {
+    const held = this.peerHolds.get(rawName);
+    if (held) {
+      clearTimeout(held.timer);
+      held.timer = this.peerHoldTimer(rawName, holdMs);
+    } else {
+      let finish!: () => void;
+      const promise = new Promise<void>((resolve) => (finish = resolve));
+      this.peerHolds.set(rawName, { promise, finish, timer: this.peerHoldTimer(rawName, holdMs) });
+      const before = this.rebasing.get(rawName);
+      this.rebasing.set(rawName, before ? before.then(() => promise) : promise);
+    }
+    try {
+      await this.dropForRebase(rawName);
+    } catch (error) {
+      this.endPeerHold(rawName);
+      throw error;
+    }
+  }
+
+  private peerHoldTimer(rawName: string, holdMs: number): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      this.logger.warn('sync: a rebase on another node did not end in time; loading again', {
+        doc: rawName
+      });
+      this.endPeerHold(rawName);
+    }, holdMs);
+    timer.unref();
+    return timer;
+  }
+
+  private endPeerHold(rawName: string): void {
+    const held = this.peerHolds.get(rawName);
+    if (!held) return;
+    clearTimeout(held.timer);
+    this.peerHolds.delete(rawName);
+    this.rebasing.delete(rawName);
+    held.finish();
+  }
+
+  /**
+   * Another node's rebase of `rawName` ended: loads go on. A copy loaded meanwhile (this node
+   * was not asked: it started during the rebase) is of the old generation, and is dropped too.
+   */
+  private peerRebased(rawName: string, generation: string | null): void {
+    this.endPeerHold(rawName);
+    const room = this.rooms.get(rawName);
+    if (!room || !generation || generationOf(room.doc) === generation) return;
+    this.logger.warn('sync: dropping a copy from before another node\'s rebase', { doc: rawName });
+    this.dropForRebase(rawName).catch((error: unknown) => {
+      this.logger.error('sync: dropping a copy from before a rebase failed', {
+        doc: rawName,
+        error: String(error)
+      });
+    });
+  }
+
+  /** Closes a loaded document's connections (`DocumentReset`), saves it and unloads it. */
+  private async dropForRebase(rawName: string): Promise<void> {
+    const room = this.rooms.get(rawName) ?? (await this.loading.get(rawName)?.catch(() => null));
+    if (!room || room.frozen) return;
+    room.frozen = true;
+    room.closeConnections(CloseCode.DocumentReset, 'document reset');
+    try {
+      await room.whenQuiet(this.limits.saveWaitTimeoutMs);
+    } catch {
+      room.frozen = false;
+      throw new StorageUnavailableError(rawName);
+    }
+    if (this.rooms.get(rawName) === room) this.rooms.delete(rawName);
+    this.cancelUnload(room);
+    this.dispose(room);
   }
 
   /** Frees a room that is no longer in `rooms`, and stops its fan-out. */

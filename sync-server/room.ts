@@ -6,7 +6,7 @@ import type { Limits } from './defaults';
 import { RetiredClients, generationOf, type GenerationStore } from './generations';
 import type { Grant, Logger, SyncHooks } from './hooks';
 import { encodeAwarenessMessage, encodeUpdateMessage } from './messages';
-import type { DocumentStorage } from './storage/types';
+import type { DocumentStorage, StoredDocument } from './storage/types';
 import { isSentTo, isStoredHere, toUpdateOrigin, type UpdateOrigin } from './update-origin';
 
 /** What a room needs of a connection. */
@@ -93,24 +93,8 @@ export class Room {
 
   /** Loads stored state into the doc, then starts listening for changes. */
   async load(): Promise<void> {
-    const [stored, generations] = await Promise.all([
-      this.deps.storage.load(this.name),
-      this.deps.generations?.list(this.name) ?? Promise.resolve([])
-    ]);
-    Y.transact(this.doc, () => {
-      if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot);
-      for (const update of stored.updates) Y.applyUpdate(this.doc, update);
-    });
-    if (generations.length > 0) {
-      const current = generationOf(this.doc);
-      this.retired = new RetiredClients(generations, current);
-      if (generations.at(-1)!.generation !== current) {
-        this.deps.logger.warn('sync: the last rebase of this document did not complete', {
-          doc: this.name,
-          generation: generations.at(-1)!.generation
-        });
-      }
-    }
+    const { stored, retired } = await readStored(this.doc, this.name, this.deps);
+    this.retired = retired;
     this.lastSeq = stored.lastSeq;
     this.logCount = stored.updates.length;
     this.logBytes = stored.updates.reduce((sum, u) => sum + u.byteLength, 0);
@@ -402,4 +386,48 @@ export class Room {
     this.awareness.destroy();
     this.doc.destroy();
   }
+}
+
+/**
+ * Reads the stored document `name` into `doc` (snapshot, then log) and returns what was read
+ * with the clients its rebases retired. An update in the log from a retired client is skipped:
+ * only a node that missed a rebase (docs/ARCHITECTURE.md, "Rebasing a document") can have
+ * appended one, and applying it would mix the old generation into the fresh one.
+ */
+export async function readStored(
+  doc: Y.Doc,
+  name: string,
+  deps: Pick<RoomDeps, 'storage' | 'generations' | 'logger'>
+): Promise<{ stored: StoredDocument; retired: RetiredClients }> {
+  const [stored, generations] = await Promise.all([
+    deps.storage.load(name),
+    deps.generations?.list(name) ?? Promise.resolve([])
+  ]);
+  let retired = new RetiredClients([], null);
+  let skipped = 0;
+  Y.transact(doc, () => {
+    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+    if (generations.length > 0) {
+      // The generation is set by a rebase's snapshot only, never by an update in the log.
+      const current = generationOf(doc);
+      retired = new RetiredClients(generations, current);
+      if (generations.at(-1)!.generation !== current) {
+        deps.logger.warn('sync: the last rebase of this document did not complete', {
+          doc: name,
+          generation: generations.at(-1)!.generation
+        });
+      }
+    }
+    for (const update of stored.updates) {
+      if (retired.size > 0 && retired.inUpdate(Y.decodeUpdate(update))) skipped++;
+      else Y.applyUpdate(doc, update);
+    }
+  });
+  if (skipped > 0) {
+    deps.logger.warn('sync: skipped stored updates from before a rebase', {
+      doc: name,
+      updates: skipped
+    });
+  }
+  return { stored, retired };
 }

@@ -14,6 +14,8 @@
  *   goodbye or is not heard from (heartbeats on `<prefix>:nodes`) for `peerTimeoutMs`.
  * - Access changes: `publishAccess` reaches every node's `onAccess` handlers
  *   (`<prefix>:access`), so sockets close everywhere at once.
+ * - Rebases: one node at a time rebases a document, and the others drop it meanwhile
+ *   (`rebaseLease`; docs/ARCHITECTURE.md, "Rebasing a document").
  */
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as decoding from 'lib0/decoding';
@@ -34,8 +36,47 @@ const Kind = {
   QueryAwareness: 4,
   Hello: 5,
   Bye: 6,
-  Access: 7
+  Access: 7,
+  /** On the nodes channel, with the document's name: a node asks to rebase it. */
+  RebaseBegin: 8,
+  /** …answered by each other node: it dropped the document and holds its loads (to the asker). */
+  RebaseReady: 9,
+  /** …or: it is rebasing the document itself, wait for its RebaseDone (to the asker). */
+  RebaseBusy: 10,
+  /** …or: it could not save what it held of the document; the rebase must not run. */
+  RebaseRefused: 11,
+  /** The rebase ended (with the fresh generation, empty if none): loads go on. */
+  RebaseDone: 12
 } as const;
+
+/** What a DocStore does when another node rebases one of its documents. */
+export interface RebaseHolder {
+  /**
+   * Drops the document (its connections closed with `DocumentReset`, everything applied saved)
+   * and holds its loads until `release`, or until `holdMs` passed (the rebasing node died).
+   */
+  hold(name: string, holdMs: number): Promise<void>;
+  /** The rebase of `name` ended: loads go on; a copy older than `generation` is dropped. */
+  release(name: string, generation: string | null): void;
+}
+
+/** A rebase this node may run while it holds the lease; `done` ends it on every node. */
+export interface RebaseLease {
+  done(generation: string | null): void;
+}
+
+/** A rebase this node asked to run, until it is granted or given up. */
+interface RebaseAsk {
+  /** Peers that said they hold the document. */
+  ready: Set<string>;
+  /** A peer rebasing the document first: asked again once it is done. */
+  waitingFor: string | null;
+  /** A peer that could not hold it. */
+  refusedBy: string | null;
+  granted: boolean;
+  /** Wakes the asking loop up (an answer arrived). */
+  wake: () => void;
+}
 
 /** The transaction origin of awareness changes relayed from node `nodeId`. */
 interface PeerAwarenessOrigin {
@@ -61,6 +102,10 @@ export interface FanoutOptions {
   peerTimeoutMs?: number;
   /** A failed publish while the bus is up resyncs the document after this delay. */
   resyncDelayMs?: number;
+  /** How long a rebasing node waits for the others to hold the document. */
+  rebaseAskMs?: number;
+  /** How long a node holds a document for a rebasing node that never says it is done. */
+  rebaseHoldMs?: number;
 }
 
 /** What the metrics read (counters since start). */
@@ -94,6 +139,12 @@ export class Fanout {
   private readonly heartbeatMs: number;
   private readonly peerTimeoutMs: number;
   private readonly resyncDelayMs: number;
+  private readonly rebaseAskMs: number;
+  private readonly rebaseHoldMs: number;
+  private readonly rebaseAsks = new Map<string, RebaseAsk>();
+  /** Documents this node holds for another node's rebase: name → that node. */
+  private readonly heldFor = new Map<string, string>();
+  private rebaseHolder: RebaseHolder | null = null;
   private readonly entries = new Map<string, Entry>();
   private readonly peers = new Map<string, number>();
   private readonly accessHandlers: ((payload: unknown) => void)[] = [];
@@ -118,6 +169,8 @@ export class Fanout {
     this.heartbeatMs = options.heartbeatMs ?? 5_000;
     this.peerTimeoutMs = options.peerTimeoutMs ?? 3 * this.heartbeatMs;
     this.resyncDelayMs = options.resyncDelayMs ?? 1_000;
+    this.rebaseAskMs = options.rebaseAskMs ?? 10_000;
+    this.rebaseHoldMs = options.rebaseHoldMs ?? 60_000;
     this.transport.onMessage((channel, message) => this.receive(channel, message));
     this.transport.onStatus((up) => this.statusChanged(up));
     this.figures.connected = this.transport.up;
@@ -229,6 +282,82 @@ export class Fanout {
     this.accessHandlers.push(handler);
   }
 
+  /** Sets what this node does when another one rebases a document (the DocStore). */
+  onRebase(holder: RebaseHolder): void {
+    this.rebaseHolder = holder;
+  }
+
+  /**
+   * Waits until this node may rebase `name`: every other node heard from has dropped the
+   * document and holds its loads (or did not answer within `rebaseAskMs`: gone, or cut off).
+   * When two nodes ask at once, the lower node id goes first and the other asks again after.
+   * Rejects while the bus is down (the others would not know) and when a node could not save
+   * what it held. The holder must end the lease with `done`, which lets every node load again.
+   */
+  async rebaseLease(name: string): Promise<RebaseLease> {
+    for (;;) {
+      if (this.closed || !this.transport.up) {
+        throw new Error('the fan-out bus is down: other nodes would not know of the rebase');
+      }
+      const expected = [...this.peers.keys()];
+      let wake!: () => void;
+      let woken = new Promise<void>((resolve) => (wake = resolve));
+      const ask: RebaseAsk = {
+        ready: new Set(),
+        waitingFor: null,
+        refusedBy: null,
+        granted: false,
+        wake: () => wake()
+      };
+      this.rebaseAsks.set(name, ask);
+      this.publishNodes(this.encodeRebase(Kind.RebaseBegin, name));
+      const deadline = Date.now() + this.rebaseAskMs;
+      while (
+        !ask.waitingFor &&
+        !ask.refusedBy &&
+        !expected.every((peer) => ask.ready.has(peer) || !this.peers.has(peer)) &&
+        Date.now() < deadline
+      ) {
+        const timer = setTimeout(() => wake(), Math.max(0, deadline - Date.now()));
+        await woken;
+        clearTimeout(timer);
+        woken = new Promise<void>((resolve) => (wake = resolve));
+      }
+      if (ask.refusedBy) {
+        this.rebaseAsks.delete(name);
+        // The nodes that did hold it load again.
+        this.publishNodes(this.encodeRebase(Kind.RebaseDone, name, ''));
+        throw new Error(`node ${ask.refusedBy} could not save ${name}; the rebase did not run`);
+      }
+      if (ask.waitingFor) {
+        // Another node rebases it first; ours runs after, on its fresh generation.
+        const first = ask.waitingFor;
+        const waitUntil = Date.now() + this.rebaseHoldMs;
+        while (ask.waitingFor === first && Date.now() < waitUntil) {
+          const timer = setTimeout(() => wake(), Math.max(0, waitUntil - Date.now()));
+          await woken;
+          clearTimeout(timer);
+          woken = new Promise<void>((resolve) => (wake = resolve));
+        }
+        continue;
+      }
+      const silent = expected.filter((peer) => !ask.ready.has(peer) && this.peers.has(peer));
+      if (silent.length > 0) {
+        this.logger.warn('fanout: rebasing without an answer from some nodes', {
+          doc: name,
+          nodes: silent
+        });
+      }
+      ask.granted = true;
+      return {
+        done: (generation) => {
+          if (this.rebaseAsks.get(name) === ask) this.rebaseAsks.delete(name);
+          this.publishNodes(this.encodeRebase(Kind.RebaseDone, name, generation ?? ''));
+        }
+      };
+    }
+  }
+
   /** Says goodbye (the others drop this node's presence at once) and stops. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -255,6 +384,92 @@ export class Fanout {
     if (payload) encoding.writeVarUint8Array(encoder, payload);
     if (flag !== undefined) encoding.writeVarUint(encoder, flag);
     return encoding.toUint8Array(encoder);
+  }
+
+  /** A rebase message: kind, node id, document name, then the peer or generation it names. */
+  private encodeRebase(kind: number, name: string, extra = ''): Uint8Array {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, kind);
+    encoding.writeVarString(encoder, this.nodeId);
+    encoding.writeVarString(encoder, name);
+    encoding.writeVarString(encoder, extra);
+    return encoding.toUint8Array(encoder);
+  }
+
+  private publishNodes(message: Uint8Array): void {
+    if (this.closed) return;
+    this.figures.published++;
+    this.transport.publish(this.nodesChannel, message).catch((error: unknown) => {
+      this.figures.publishFailures++;
+      this.logger.warn('fanout: a rebase message did not reach the other nodes', {
+        error: String(error)
+      });
+    });
+  }
+
+  private receiveRebase(kind: number, from: string, message: Buffer): void {
+    let name: string;
+    let extra: string;
+    try {
+      const decoder = decoding.createDecoder(message);
+      decoding.readVarUint(decoder);
+      decoding.readVarString(decoder);
+      name = decoding.readVarString(decoder);
+      extra = decoding.readVarString(decoder);
+    } catch {
+      this.logger.warn('fanout: undecodable rebase message');
+      return;
+    }
+    const own = this.rebaseAsks.get(name);
+    switch (kind) {
+      case Kind.RebaseBegin: {
+        if (own && (own.granted || this.nodeId < from)) {
+          this.publishNodes(this.encodeRebase(Kind.RebaseBusy, name, from));
+          return;
+        }
+        if (own) {
+          own.waitingFor = from;
+          own.wake();
+        }
+        this.heldFor.set(name, from);
+        const holder = this.rebaseHolder;
+        if (!holder) {
+          this.publishNodes(this.encodeRebase(Kind.RebaseReady, name, from));
+          return;
+        }
+        holder.hold(name, this.rebaseHoldMs).then(
+          () => this.publishNodes(this.encodeRebase(Kind.RebaseReady, name, from)),
+          (error: unknown) => {
+            this.logger.error('fanout: could not hold a document for a rebase', {
+              doc: name,
+              node: from,
+              error: String(error)
+            });
+            this.publishNodes(this.encodeRebase(Kind.RebaseRefused, name, from));
+          }
+        );
+        return;
+      }
+      case Kind.RebaseReady:
+      case Kind.RebaseBusy:
+      case Kind.RebaseRefused: {
+        if (extra !== this.nodeId || !own || own.granted) return;
+        if (kind === Kind.RebaseReady) own.ready.add(from);
+        else if (kind === Kind.RebaseBusy) own.waitingFor = from;
+        else own.refusedBy = from;
+        own.wake();
+        return;
+      }
+      case Kind.RebaseDone: {
+        this.heldFor.delete(name);
+        this.rebaseHolder?.release(name, extra === '' ? null : extra);
+        if (own?.waitingFor === from) {
+          own.waitingFor = null;
+          own.wake();
+        }
+        return;
+      }
+    }
   }
 
   private publish(name: string, message: Uint8Array): void {
@@ -343,6 +558,17 @@ export class Fanout {
   private peerGone(nodeId: string, reason: string): void {
     this.peers.delete(nodeId);
     this.figures.peers = this.peers.size;
+    // A rebase it ran is over (done or not: the store is whole either way); one it waited for
+    // is no longer answered.
+    for (const [name, asker] of this.heldFor) {
+      if (asker !== nodeId) continue;
+      this.heldFor.delete(name);
+      this.rebaseHolder?.release(name, null);
+    }
+    for (const ask of this.rebaseAsks.values()) {
+      if (ask.waitingFor === nodeId) ask.waitingFor = null;
+      ask.wake();
+    }
     let removed = 0;
     for (const entry of this.entries.values()) {
       if (entry.state !== 'attached') continue;
@@ -394,6 +620,9 @@ export class Fanout {
     this.peerSeen(nodeId);
     if (channel === this.nodesChannel) {
       if (kind === Kind.Bye) this.peerGone(nodeId, 'said goodbye');
+      else if (kind >= Kind.RebaseBegin && kind <= Kind.RebaseDone) {
+        this.receiveRebase(kind, nodeId, message);
+      }
       return;
     }
     if (channel === this.accessChannel) {

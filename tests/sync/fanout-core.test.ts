@@ -11,6 +11,13 @@ import { Fanout } from '../../sync-server/fanout/fanout';
 import type { FanoutTransport } from '../../sync-server/fanout/transport';
 import { MemoryStorage } from '../../sync-server/storage/memory-storage';
 import type { DocumentStorage } from '../../sync-server/storage/types';
+import {
+  MemoryGenerationStore,
+  generationOf,
+  type GenerationStore
+} from '../../sync-server/generations';
+import type { RoomConnection } from '../../sync-server/room';
+import { CloseCode } from '../../src/lib/shared/sync-protocol';
 import { createLogger } from '../../src/lib/server/log';
 import { waitFor } from '../helpers/clients';
 
@@ -69,7 +76,12 @@ afterEach(async () => {
   for (const fanout of fanouts.splice(0)) await fanout.close();
 });
 
-function node(bus: MemoryBus, storage: DocumentStorage, nodeId: string) {
+function node(
+  bus: MemoryBus,
+  storage: DocumentStorage,
+  nodeId: string,
+  generations?: GenerationStore
+) {
   const transport = new MemoryTransport(bus);
   const fanout = new Fanout({
     transport,
@@ -77,9 +89,16 @@ function node(bus: MemoryBus, storage: DocumentStorage, nodeId: string) {
     nodeId,
     logger,
     heartbeatMs: 50,
-    resyncDelayMs: 50
+    resyncDelayMs: 50,
+    rebaseAskMs: 2_000
   });
-  const docStore = new DocStore({ storage, logger, fanout, limits: { unloadDelayMs: 60_000 } });
+  const docStore = new DocStore({
+    storage,
+    logger,
+    fanout,
+    generations,
+    limits: { unloadDelayMs: 60_000 }
+  });
   stores.push(docStore);
   fanouts.push(fanout);
   return { transport, fanout, docStore };
@@ -181,5 +200,97 @@ describe('fan-out core', () => {
     clientDoc.destroy();
     a.docStore.release(roomA);
     b.docStore.release(roomB);
+  });
+
+  it('[FANOUT8] a rebase on one node: the others drop the document first, the fresh one holds every node\'s updates, and a late update of the old generation is skipped', async () => {
+    const bus = new MemoryBus();
+    const storage = new MemoryStorage();
+    const generations = new MemoryGenerationStore();
+    const a = node(bus, storage, 'a', generations);
+    const b = node(bus, storage, 'b', generations);
+    await Promise.all([a.fanout.start(0), b.fanout.start(0)]);
+    await waitFor(() => a.fanout.figures.peers === 1, 1_000, 'A hears B');
+    const roomB = await b.docStore.acquire(DOC);
+    const closed: number[] = [];
+    const onB: RoomConnection = {
+      awarenessIds: new Set(),
+      send: () => {},
+      sendAll: () => {},
+      close: (code) => closed.push(code)
+    };
+    roomB.addConnection(onB);
+    b.docStore.release(roomB);
+    await a.docStore.transact(DOC, (doc) => doc.getArray('array').push(['from a']));
+    await b.docStore.transact(DOC, (doc) => doc.getArray('array').push(['from b']));
+    // Stored by a node whose message never reached A's room: only the store has it.
+    const lost = new Y.Doc();
+    lost.getArray('array').push(['only in the store']);
+    await storage.append(DOC, [Y.encodeStateAsUpdate(lost)]);
+
+    const result = await a.docStore.rebase(DOC, (source, target) =>
+      target.getArray('array').push(source.getArray('array').toArray())
+    );
+    expect(closed).toEqual([CloseCode.DocumentReset]);
+    expect(b.docStore.isLoaded(DOC)).toBe(false);
+    const expected = ['from a', 'from b', 'only in the store'];
+    for (const n of [a, b]) {
+      const room = await n.docStore.acquire(DOC);
+      expect([...items(room.doc)].sort()).toEqual(expected);
+      expect(generationOf(room.doc)).toBe(result.generation);
+      n.docStore.release(room);
+    }
+    // A node that missed the rebase appends an update of the old generation: never loaded.
+    lost.getArray('array').push(['late, old generation']);
+    await storage.append(DOC, [Y.encodeStateAsUpdate(lost)]);
+    const c = node(bus, storage, 'c', generations);
+    const roomC = await c.docStore.acquire(DOC);
+    expect([...items(roomC.doc)].sort()).toEqual(expected);
+    c.docStore.release(roomC);
+    lost.destroy();
+  });
+
+  it('[FANOUT9] two nodes rebasing one document at once run one after the other', async () => {
+    const bus = new MemoryBus();
+    const storage = new MemoryStorage();
+    const generations = new MemoryGenerationStore();
+    const a = node(bus, storage, 'a', generations);
+    const b = node(bus, storage, 'b', generations);
+    await Promise.all([a.fanout.start(0), b.fanout.start(0)]);
+    await waitFor(
+      () => a.fanout.figures.peers === 1 && b.fanout.figures.peers === 1,
+      1_000,
+      'both hear each other'
+    );
+    await a.docStore.transact(DOC, (doc) => doc.getArray('array').push(['one', 'two']));
+    const roomB = await b.docStore.acquire(DOC);
+    b.docStore.release(roomB);
+    const copy = (source: Y.Doc, target: Y.Doc) =>
+      target.getArray('array').push(source.getArray('array').toArray());
+    const [first, second] = await Promise.all([
+      a.docStore.rebase(DOC, copy),
+      b.docStore.rebase(DOC, copy)
+    ]);
+    expect(first.generation).not.toBe(second.generation);
+    const records = await generations.list(DOC);
+    expect(records).toHaveLength(2);
+    const stored = new Y.Doc();
+    const { snapshot, updates } = await storage.load(DOC);
+    Y.applyUpdate(stored, snapshot!);
+    for (const update of updates) Y.applyUpdate(stored, update);
+    // The later one rebased the earlier one's fresh generation: the content once, not twice.
+    expect(items(stored)).toEqual(['one', 'two']);
+    expect([first.generation, second.generation]).toContain(generationOf(stored));
+    expect(records[1]!.generation).toBe(generationOf(stored));
+    // …and retired the earlier one's fresh clients too, so a copy of that one is refused.
+    const retiredFirst = Y.decodeStateVector(records[0]!.stateVector);
+    const retiredSecond = [...Y.decodeStateVector(records[1]!.stateVector).keys()];
+    expect(retiredSecond.filter((client) => !retiredFirst.has(client))).not.toEqual([]);
+    for (const n of [a, b]) {
+      const room = await n.docStore.acquire(DOC);
+      expect(generationOf(room.doc)).toBe(generationOf(stored));
+      expect(items(room.doc)).toEqual(['one', 'two']);
+      n.docStore.release(room);
+    }
+    stored.destroy();
   });
 });
