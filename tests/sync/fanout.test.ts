@@ -1,7 +1,7 @@
 /**
  * Several nodes on one PostgreSQL database (fresh per run) and Redis (a unique channel prefix on
  * the shared one, or an own redis-server for the restart), with stock y-websocket clients spread
- * across them: [FANOUT1]–[FANOUT4] in tests/sync/SPEC.md.
+ * across them: [FANOUT1]–[FANOUT4] and [FANOUT10] in tests/sync/SPEC.md.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +11,8 @@ import { createLogger } from '../../src/lib/server/log';
 import type { Runtime } from '../../src/lib/server/runtime';
 import { removeMember } from '../../src/lib/server/workspaces/workspaces-service';
 import { CloseCode } from '../../src/lib/shared/sync-protocol';
+import { rebaseBoard } from '../../src/lib/server/board/board-rebase';
+import { generationOf } from '../../sync-server/generations';
 import { seedWorkspace } from '../helpers/accounts';
 import { connectClient, waitFor, whenSynced, type TestClient } from '../helpers/clients';
 import { TEST_SECRET_KEY, databaseTargetFor } from '../helpers/database';
@@ -97,6 +99,49 @@ async function metric(node: ServerProcess, name: string): Promise<number> {
   const body = await (await fetch(`${node.baseUrl}/metrics`)).text();
   const line = body.split('\n').find((l) => l.startsWith(`${name} `));
   return line ? Number(line.split(' ')[1]) : NaN;
+}
+
+/**
+ * Node A in this process (a runtime: the app's services can be called on it) and node B a child
+ * process, on a fresh PostgreSQL database and a unique prefix on the shared Redis.
+ */
+async function startPair(workspaceId: string, roles: Parameters<typeof seedWorkspace>[2]) {
+  const dataDir = tempDataDir('runboard-fanout-');
+  const target = (await databaseTargetFor(dataDir, 'postgres')) as Cluster['target'];
+  const users = await seedWorkspace(dataDir, workspaceId, roles, target);
+  const prefix = uniqueRedisPrefix();
+  const runtime: Runtime = await createRuntime(
+    {
+      port: 0,
+      host: '127.0.0.1',
+      dataDir,
+      logLevel: 'error',
+      origin: undefined,
+      databaseUrl: target.databaseUrl,
+      secretKey: Buffer.from(TEST_SECRET_KEY, 'base64'),
+      redis: { url: SHARED_REDIS_URL, prefix }
+    },
+    { logger: createLogger('error') }
+  );
+  const server: Server = createServer((_, res) => res.writeHead(404).end());
+  runtime.syncServer.attach(server, { exclusive: true });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(async () => {
+    server.close();
+    server.closeAllConnections();
+    await runtime.close();
+  });
+  const nodeB = await startSyncProcess(dataDir, {
+    env: {
+      DATABASE_URL: target.databaseUrl,
+      RUNBOARD_SECRET_KEY: TEST_SECRET_KEY,
+      REDIS_URL: SHARED_REDIS_URL,
+      REDIS_PREFIX: prefix
+    }
+  });
+  procs.push(nodeB);
+  const wsUrlA = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/sync`;
+  return { runtime, wsUrlA, nodeB, target, users };
 }
 
 describe('fan-out across nodes', () => {
@@ -222,46 +267,9 @@ describe('fan-out across nodes', () => {
   });
 
   it('[FANOUT4] a member removed through node A is disconnected on node B within 2 s', async () => {
-    const dataDir = tempDataDir('runboard-fanout-');
-    const target = (await databaseTargetFor(dataDir, 'postgres')) as Cluster['target'];
-    const { owner, member } = await seedWorkspace(dataDir, 'fanout4', ['owner', 'member'], target);
-    const prefix = uniqueRedisPrefix();
-    // Node A in this process (the app's removeMember), node B a child process.
-    const runtime: Runtime = await createRuntime(
-      {
-        port: 0,
-        host: '127.0.0.1',
-        dataDir,
-        logLevel: 'error',
-        origin: undefined,
-        databaseUrl: target.databaseUrl,
-        secretKey: Buffer.from(TEST_SECRET_KEY, 'base64'),
-        redis: { url: SHARED_REDIS_URL, prefix }
-      },
-      { logger: createLogger('error') }
-    );
-    const server: Server = createServer((_, res) => res.writeHead(404).end());
-    runtime.syncServer.attach(server, { exclusive: true });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    cleanups.push(async () => {
-      server.close();
-      server.closeAllConnections();
-      await runtime.close();
-    });
-    const nodeB = await startSyncProcess(dataDir, {
-      env: {
-        DATABASE_URL: target.databaseUrl,
-        RUNBOARD_SECRET_KEY: TEST_SECRET_KEY,
-        REDIS_URL: SHARED_REDIS_URL,
-        REDIS_PREFIX: prefix
-      }
-    });
-    procs.push(nodeB);
-    const onA = connect(
-      `ws://127.0.0.1:${(server.address() as AddressInfo).port}/sync`,
-      'fanout4.board',
-      owner!.token
-    );
+    const { runtime, wsUrlA, nodeB, users } = await startPair('fanout4', ['owner', 'member']);
+    const { owner, member } = users;
+    const onA = connect(wsUrlA, 'fanout4.board', owner!.token);
     const onB = connect(nodeB.wsUrl, 'fanout4.board', member!.token);
     await Promise.all([whenSynced(onA), whenSynced(onB)]);
     const codes: number[] = [];
@@ -282,5 +290,34 @@ describe('fan-out across nodes', () => {
     // The reconnect is refused: B checks the membership again.
     await waitFor(() => codes.includes(CloseCode.Forbidden), 5_000, 'Forbidden on reconnect');
     expect(onA.provider.wsconnected).toBe(true);
+  });
+
+  it('[FANOUT10] a board rebased through node A: node B resets its clients first, and the fresh board holds what they wrote', async () => {
+    const { runtime, nodeB, target, users } = await startPair('fanout10', ['owner']);
+    const doc = 'fanout10.board';
+    const onB = connect(nodeB.wsUrl, doc, users.owner!.token);
+    await whenSynced(onB);
+    const codes: number[] = [];
+    onB.provider.on('connection-close', (event) => {
+      if (event) codes.push(event.code);
+    });
+    await waitFor(() => runtime.fanout!.figures.peers > 0, 10_000, 'node B heard on node A');
+    onB.doc.getMap('labels').set('written-on-b', 'kept');
+    await expect
+      .poll(async () => (await readStored(target, doc)).getMap('labels').has('written-on-b'), {
+        timeout: 5_000
+      })
+      .toBe(true);
+
+    const result = await rebaseBoard(runtime.docStore, 'fanout10');
+    expect(codes).toContain(CloseCode.DocumentReset);
+    const stored = await readStored(target, doc);
+    expect(generationOf(stored)).toBe(result.generation);
+    expect(stored.getMap('labels').get('written-on-b')).toBe('kept');
+    // A fresh client on B gets the fresh generation, with B's write in it.
+    const fresh = connect(nodeB.wsUrl, doc, users.owner!.token);
+    await whenSynced(fresh);
+    expect(generationOf(fresh.doc)).toBe(result.generation);
+    expect(fresh.doc.getMap('labels').get('written-on-b')).toBe('kept');
   });
 });
