@@ -3,12 +3,7 @@
  * the shared one, or an own redis-server for the restart), with stock y-websocket clients spread
  * across them: [FANOUT1]–[FANOUT4] and [FANOUT10] in tests/sync/SPEC.md.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRuntime } from '../../entries/composition-root';
-import { createLogger } from '../../src/lib/server/log';
-import type { Runtime } from '../../src/lib/server/runtime';
 import { removeMember } from '../../src/lib/server/workspaces/workspaces-service';
 import { CloseCode } from '../../src/lib/shared/sync-protocol';
 import { rebaseBoard } from '../../src/lib/server/board/board-rebase';
@@ -26,7 +21,12 @@ import {
 } from '../helpers/redis';
 import { startSyncProcess, type ServerProcess } from '../helpers/server-process';
 import { tempDataDir } from '../helpers/sync-server';
-import { readStoredOn, startCluster as startClusterOn, type Cluster } from '../helpers/cluster';
+import {
+  readStoredOn,
+  startCluster as startClusterOn,
+  startRuntimeNode,
+  type Cluster
+} from '../helpers/cluster';
 
 const procs: ServerProcess[] = [];
 const clients: TestClient[] = [];
@@ -110,27 +110,8 @@ async function startPair(workspaceId: string, roles: Parameters<typeof seedWorks
   const target = (await databaseTargetFor(dataDir, 'postgres')) as Cluster['target'];
   const users = await seedWorkspace(dataDir, workspaceId, roles, target);
   const prefix = uniqueRedisPrefix();
-  const runtime: Runtime = await createRuntime(
-    {
-      port: 0,
-      host: '127.0.0.1',
-      dataDir,
-      logLevel: 'error',
-      origin: undefined,
-      databaseUrl: target.databaseUrl,
-      secretKey: Buffer.from(TEST_SECRET_KEY, 'base64'),
-      redis: { url: SHARED_REDIS_URL, prefix }
-    },
-    { logger: createLogger('error') }
-  );
-  const server: Server = createServer((_, res) => res.writeHead(404).end());
-  runtime.syncServer.attach(server, { exclusive: true });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(async () => {
-    server.close();
-    server.closeAllConnections();
-    await runtime.close();
-  });
+  const nodeA = await startRuntimeNode(dataDir, target, prefix);
+  cleanups.push(() => nodeA.close());
   const nodeB = await startSyncProcess(dataDir, {
     env: {
       DATABASE_URL: target.databaseUrl,
@@ -140,8 +121,7 @@ async function startPair(workspaceId: string, roles: Parameters<typeof seedWorks
     }
   });
   procs.push(nodeB);
-  const wsUrlA = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/sync`;
-  return { runtime, wsUrlA, nodeB, target, users };
+  return { runtime: nodeA.runtime, wsUrlA: nodeA.wsUrl, nodeB, target, users };
 }
 
 describe('fan-out across nodes', () => {

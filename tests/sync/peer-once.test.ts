@@ -4,13 +4,9 @@
  * What an update causes (activity, task keys, mirror rows, archive moves) is made once, by the
  * node where the update was made; the other node only follows.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRuntime } from '../../entries/composition-root';
 import { AI_REFRESH_DELAY_MS } from '../../src/lib/server/ai/ai-service';
 import type { DatabaseTarget } from '../../src/lib/server/db/records';
-import { createLogger } from '../../src/lib/server/log';
 import type { Runtime } from '../../src/lib/server/runtime';
 import {
   createTask,
@@ -21,8 +17,9 @@ import {
 import { cmdbDocName } from '../../src/lib/shared/doc-name';
 import { seedWorkspace } from '../helpers/accounts';
 import { connectClient, waitFor, whenSynced, type TestClient } from '../helpers/clients';
-import { TEST_SECRET_KEY, databaseTargetFor } from '../helpers/database';
-import { SHARED_REDIS_URL, uniqueRedisPrefix } from '../helpers/redis';
+import { databaseTargetFor } from '../helpers/database';
+import { uniqueRedisPrefix } from '../helpers/redis';
+import { startRuntimeNode } from '../helpers/cluster';
 import { tempDataDir } from '../helpers/sync-server';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -48,33 +45,13 @@ async function startNodes(workspaceId: string, clock: { now: number }) {
   const nodes: Node[] = [];
   // One after another: the first one migrates the fresh database.
   for (let i = 0; i < 2; i++) {
-    const runtime = await createRuntime(
-      {
-        port: 0,
-        host: '127.0.0.1',
-        dataDir,
-        logLevel: 'error',
-        origin: undefined,
-        databaseUrl: target.databaseUrl,
-        secretKey: Buffer.from(TEST_SECRET_KEY, 'base64'),
-        redis: { url: SHARED_REDIS_URL, prefix }
-      },
-      {
-        logger: createLogger('error'),
-        // Each node holds the board throughout, as with clients on both.
-        limits: { unloadDelayMs: 600_000 },
-        archive: { now: () => clock.now, intervalMs: 3_600_000 }
-      }
-    );
-    const server: Server = createServer((_, res) => res.writeHead(404).end());
-    runtime.syncServer.attach(server, { exclusive: true });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    cleanups.push(async () => {
-      server.close();
-      server.closeAllConnections();
-      await runtime.close();
+    const node = await startRuntimeNode(dataDir, target, prefix, {
+      // Each node holds the board throughout, as with clients on both.
+      limits: { unloadDelayMs: 600_000 },
+      archive: { now: () => clock.now, intervalMs: 3_600_000 }
     });
-    nodes.push({ runtime, wsUrl: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/sync` });
+    cleanups.push(() => node.close());
+    nodes.push(node);
   }
   const board = `${workspaceId}.board`;
   // Both nodes hold the board, and hear each other.
