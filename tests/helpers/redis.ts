@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
+import { Redis } from 'ioredis';
 import { freePort } from './alertmanager';
 
 /** The shared Redis of this machine. */
@@ -15,6 +16,35 @@ export const SHARED_REDIS_URL = process.env.RUNBOARD_TEST_REDIS_URL ?? 'redis://
 /** A channel prefix no other run uses. */
 export function uniqueRedisPrefix(): string {
   return `runboard-test-${randomUUID().slice(0, 12)}`;
+}
+
+/**
+ * Fails with a readable message when no Redis answers at `url`: a multi-node test would
+ * otherwise start its nodes anyway (they keep retrying) and only time out waiting for an edit.
+ */
+export async function requireRedis(url: string = SHARED_REDIS_URL): Promise<void> {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 5_000,
+    retryStrategy: () => null
+  });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (error) {
+    const where = url.replace(/\/\/[^@/]*@/, '//…@');
+    throw new Error(
+      `Redis at ${where} is required and not reachable ` +
+        `(${error instanceof Error ? error.message : String(error)}); start redis-server or set ` +
+        'RUNBOARD_TEST_REDIS_URL',
+      { cause: error }
+    );
+  } finally {
+    redis.disconnect();
+  }
 }
 
 export interface OwnRedis {
