@@ -6,7 +6,7 @@ import { defaults, type Limits } from './defaults';
 import { tombstoneEstimate, type TombstoneEstimate } from './doc-copy';
 import { generationOf, newGenerationId, type GenerationStore } from './generations';
 import type { Logger, SyncHooks } from './hooks';
-import type { Fanout } from './fanout/fanout';
+import { RebaseLeaseError, type Fanout } from './fanout/fanout';
 import { Room, readStored } from './room';
 import type { DocumentStorage } from './storage/types';
 import { SERVER_ORIGIN, type UpdateOrigin } from './update-origin';
@@ -42,6 +42,19 @@ export class StorageUnavailableError extends DomainError {
       { retryAfterMs: STORAGE_RETRY_AFTER_MS }
     );
     this.name = 'StorageUnavailableError';
+  }
+}
+
+/**
+ * A rebase that could not reach the other nodes (the fan-out bus is down): nothing was changed.
+ * A DomainError (code `nodes_unreachable`, 503 with `Retry-After`).
+ */
+export class NodesUnreachableError extends DomainError {
+  constructor(name: string) {
+    super('nodes_unreachable', `rebasing ${name} needs the other nodes, which cannot be reached`, {
+      retryAfterMs: STORAGE_RETRY_AFTER_MS
+    });
+    this.name = 'NodesUnreachableError';
   }
 }
 
@@ -191,7 +204,13 @@ export class DocStore {
     build: (source: Y.Doc, target: Y.Doc) => void
   ): Promise<RebaseResult> {
     if (!this.fanout) return this.rebaseHere(rawName, build);
-    const lease = await this.fanout.rebaseLease(rawName);
+    const lease = await this.fanout.rebaseLease(rawName).catch((error: unknown) => {
+      if (!(error instanceof RebaseLeaseError)) throw error;
+      this.logger.warn('sync: a rebase did not run', { doc: rawName, error: error.message });
+      throw error.reason === 'bus_down'
+        ? new NodesUnreachableError(rawName)
+        : new StorageUnavailableError(rawName);
+    });
     let generation: string | null = null;
     try {
       const result = await this.rebaseHere(rawName, build);

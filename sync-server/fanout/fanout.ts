@@ -60,6 +60,17 @@ export interface RebaseHolder {
   release(name: string, generation: string | null): void;
 }
 
+/** Why `rebaseLease` could not be granted: the bus is down, or a node could not save. */
+export class RebaseLeaseError extends Error {
+  constructor(
+    readonly reason: 'bus_down' | 'refused',
+    message: string
+  ) {
+    super(message);
+    this.name = 'RebaseLeaseError';
+  }
+}
+
 /** A rebase this node may run while it holds the lease; `done` ends it on every node. */
 export interface RebaseLease {
   done(generation: string | null): void;
@@ -297,7 +308,10 @@ export class Fanout {
   async rebaseLease(name: string): Promise<RebaseLease> {
     for (;;) {
       if (this.closed || !this.transport.up) {
-        throw new Error('the fan-out bus is down: other nodes would not know of the rebase');
+        throw new RebaseLeaseError(
+          'bus_down',
+          'the fan-out bus is down: other nodes would not know of the rebase'
+        );
       }
       const expected = [...this.peers.keys()];
       let wake!: () => void;
@@ -327,7 +341,10 @@ export class Fanout {
         this.rebaseAsks.delete(name);
         // The nodes that did hold it load again.
         this.publishNodes(this.encodeRebase(Kind.RebaseDone, name, ''));
-        throw new Error(`node ${ask.refusedBy} could not save ${name}; the rebase did not run`);
+        throw new RebaseLeaseError(
+          'refused',
+          `node ${ask.refusedBy} could not save ${name}; the rebase did not run`
+        );
       }
       if (ask.waitingFor) {
         // Another node rebases it first; ours runs after, on its fresh generation.

@@ -293,4 +293,24 @@ describe('fan-out core', () => {
     }
     stored.destroy();
   });
+
+  it('[FANOUT11] a rebase with the bus down is refused, and nothing changes', async () => {
+    const bus = new MemoryBus();
+    const storage = new MemoryStorage();
+    const generations = new MemoryGenerationStore();
+    const a = node(bus, storage, 'a', generations);
+    await a.fanout.start(0);
+    await a.docStore.transact(DOC, (doc) => doc.getArray('array').push(['kept']));
+    a.transport.setUp(false);
+    const copy = (source: Y.Doc, target: Y.Doc) =>
+      target.getArray('array').push(source.getArray('array').toArray());
+    await expect(a.docStore.rebase(DOC, copy)).rejects.toMatchObject({
+      code: 'nodes_unreachable'
+    });
+    expect(await generations.list(DOC)).toEqual([]);
+    const room = await a.docStore.acquire(DOC);
+    expect(generationOf(room.doc)).toBeNull();
+    expect(items(room.doc)).toEqual(['kept']);
+    a.docStore.release(room);
+  });
 });

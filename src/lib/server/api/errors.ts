@@ -103,7 +103,9 @@ export const domainErrorStatus: Readonly<Record<DomainErrorCode, number>> = {
   payload_too_large: 413,
   bad_document_name: 400,
   // The change is kept in memory and retried by the DocStore; the client may retry too.
-  storage_unavailable: 503
+  storage_unavailable: 503,
+  // Nothing was changed; the request may be repeated once the bus is back.
+  nodes_unreachable: 503
 };
 
 /** Codes for statuses raised by SvelteKit itself (`error(…)`, body limits). */

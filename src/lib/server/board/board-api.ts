@@ -892,7 +892,11 @@ export const compactBoardOperation = defineOperation(
     params: workspaceParams,
     responses: {
       200: { description: 'The board was compacted.', schema: compactResultSchema },
-      400: errorResponses.invalid
+      400: errorResponses.invalid,
+      503: {
+        description:
+          'Nothing was changed: with several nodes, the other nodes cannot be reached (`nodes_unreachable`), or one could not save the board (`storage_unavailable`).'
+      }
     }
   },
   async ({ request }) => {

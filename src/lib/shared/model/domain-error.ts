@@ -57,7 +57,9 @@ export const DOMAIN_ERROR_CODES = [
   'payload_too_large',
   // Documents (sync-server's DocStore).
   'bad_document_name',
-  'storage_unavailable'
+  'storage_unavailable',
+  // Several nodes: a rebase needs the fan-out bus (REDIS_URL) to reach the other nodes.
+  'nodes_unreachable'
 ] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

@@ -46,6 +46,8 @@ export const errors = {
   'error.bad_document_name': 'This address does not name a valid document.',
   'error.storage_unavailable':
     'Saving is taking longer than usual. The change is kept and retried; try again in a moment.',
+  'error.nodes_unreachable':
+    'The other Runboard servers cannot be reached right now, so this cannot be done safely. Nothing was changed; try again in a moment.',
   'error.bad_request': 'The server could not understand the request.',
   'error.unauthorized': 'Your session has ended. Sign in again.',
   'error.method_not_allowed': 'This action is not available here.',
