@@ -360,7 +360,7 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     unit: '1',
     labels: ['node'],
     start:
-      'a rate-limit check (sign-in, setup, alert intake…) uses this node\'s own buckets because the shared ones in Redis are unreachable',
+      "a rate-limit check (sign-in, setup, alert intake…) uses this node's own buckets because the shared ones in Redis are unreachable",
     stop: null,
     includesOpen: false,
     statistic: 'count',
