@@ -94,6 +94,8 @@ export const notOnPostgres = {
     'series at zero as Prometheus sees them; the open-incident read is proven on both backends by tests/records/metrics-events.test.ts',
   'tests/api/oidc.test.ts':
     'the OpenID flow; OIDC identities are proven on both backends by tests/records/accounts-store.test.ts',
+  'tests/api/rest-tasks-nodes.test.ts':
+    'several nodes need PostgreSQL: it opens it itself in the default run',
   'tests/api/postgres-app.test.ts':
     'PostgreSQL-only: starts the app on a database of its own in the default run',
   'tests/api/reports-kpis.test.ts':
