@@ -25,7 +25,7 @@ import { RedisRateLimits } from '../src/lib/server/auth/redis-rate-limit';
 import { MemoryStorage } from '../sync-server/storage/memory-storage';
 import type { DocumentStorage } from '../sync-server/storage/types';
 import type { Limits } from '../sync-server/defaults';
-import { DEFAULT_ARCHIVE_AFTER_DAYS, type Config } from '../src/lib/server/config';
+import { DEFAULT_ARCHIVE_AFTER_DAYS, nodeNameOf, type Config } from '../src/lib/server/config';
 import { Accounts } from '../src/lib/server/accounts/accounts-store';
 import { taskDocExtension } from '../src/lib/server/board/task-doc-sync';
 import { boardExtension } from '../src/lib/server/board/board-extension';
@@ -306,13 +306,15 @@ export async function createRuntime(
   });
   const rateLimits =
     rateLimitRedis && config.redis
-      ? new RedisRateLimits(rateLimitRedis, config.redis.prefix)
+      ? new RedisRateLimits(rateLimitRedis, config.redis.prefix, logger)
       : null;
   // The metrics first: every workspace's series start at zero before any service can report an
   // event, then the services tell each event as it happens (metrics-service.ts).
   const metrics = new MetricsService({
     store: new MetricsStore(records.db),
     logger,
+    node: nodeNameOf(config),
+    rateLimits: () => rateLimits,
     sync: () => ({
       connections: () => syncServer.connectionCount,
       documentsLoaded: () => docStore.loadedCount,

@@ -61,6 +61,8 @@ export const notOnPostgres = {
     'several nodes need PostgreSQL: it opens it itself in the default run',
   'tests/sync/peer-once.test.ts':
     'several nodes need PostgreSQL: it opens it itself in the default run',
+  'tests/sync/task-keys-nodes.test.ts':
+    'several nodes need PostgreSQL: it opens it itself in the default run',
   'tests/sync/sigterm-fanout.test.ts':
     'several nodes need PostgreSQL: it opens it itself in the default run',
   'tests/sync/graceful-shutdown.test.ts':
@@ -86,10 +88,14 @@ export const notOnPostgres = {
   'tests/api/metrics-prometheus.test.ts':
     'the exposition format as Prometheus scrapes it; metric events are proven on both backends by tests/records/metrics-events.test.ts',
   'tests/api/metrics-token.test.ts': 'access to /metrics; nothing stored is read',
+  'tests/api/metrics-node-label.test.ts':
+    'which series carry the node label; the workspace list it reads is proven on both backends by tests/records/metrics-events.test.ts',
   'tests/api/metrics-zero-series.test.ts':
     'series at zero as Prometheus sees them; the open-incident read is proven on both backends by tests/records/metrics-events.test.ts',
   'tests/api/oidc.test.ts':
     'the OpenID flow; OIDC identities are proven on both backends by tests/records/accounts-store.test.ts',
+  'tests/api/rest-tasks-nodes.test.ts':
+    'several nodes need PostgreSQL: it opens it itself in the default run',
   'tests/api/postgres-app.test.ts':
     'PostgreSQL-only: starts the app on a database of its own in the default run',
   'tests/api/reports-kpis.test.ts':

@@ -1,9 +1,11 @@
 /**
  * A node's limits and graceful shutdown (`RUNBOARD_MAX_CONNECTIONS`, `RUNBOARD_MAX_MEMORY_MB`,
- * `RUNBOARD_DRAIN_SECONDS`, `RUNBOARD_SHUTDOWN_TIMEOUT_SECONDS`): defaults, units, bounds.
+ * `RUNBOARD_DRAIN_SECONDS`, `RUNBOARD_SHUTDOWN_TIMEOUT_SECONDS`) and its name
+ * (`RUNBOARD_NODE_NAME`): defaults, units, bounds.
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/lib/server/config';
+import { hostname } from 'node:os';
+import { ConfigError, loadConfig, nodeNameOf } from '../../src/lib/server/config';
 
 function problems(env: Record<string, string>): string {
   try {
@@ -47,5 +49,23 @@ describe('graceful shutdown', () => {
     expect(problems({ RUNBOARD_SHUTDOWN_TIMEOUT_SECONDS: '0' })).toMatch(
       /^RUNBOARD_SHUTDOWN_TIMEOUT_SECONDS: /m
     );
+  });
+});
+
+describe('the node name', () => {
+  it('is RUNBOARD_NODE_NAME, else the hostname (also when blank)', () => {
+    expect(loadConfig({ RUNBOARD_NODE_NAME: 'runboard-7d9f8-abcde' }).nodeName).toBe(
+      'runboard-7d9f8-abcde'
+    );
+    expect(loadConfig({}).nodeName).toBe(hostname());
+    expect(loadConfig({ RUNBOARD_NODE_NAME: ' ' }).nodeName).toBe(hostname());
+    expect(nodeNameOf({})).toBe(hostname());
+  });
+
+  it('refuses a name that cannot be a label value worth reading, naming the variable', () => {
+    expect(problems({ RUNBOARD_NODE_NAME: 'app 1' })).toMatch(/^RUNBOARD_NODE_NAME: /m);
+    expect(problems({ RUNBOARD_NODE_NAME: '-app' })).toMatch(/^RUNBOARD_NODE_NAME: /m);
+    expect(problems({ RUNBOARD_NODE_NAME: 'a'.repeat(254) })).toMatch(/^RUNBOARD_NODE_NAME: /m);
+    expect(problems({ RUNBOARD_NODE_NAME: 'app-1.eu_west' })).toBe('');
   });
 });

@@ -103,6 +103,16 @@ describe('deploy/compose.yaml', () => {
     }
   });
 
+  it('names each node (RUNBOARD_NODE_NAME, the `node` label of its metrics) as its service', () => {
+    for (const name of apps) {
+      expect(services[name].environment.RUNBOARD_NODE_NAME).toBe(name);
+      expect(services[name].hostname).toBe(name);
+      // The rest of the shared environment is kept (a merge, not a replacement).
+      expect(services[name].environment.RUNBOARD_DRAIN_SECONDS).toBe('6');
+    }
+    expect(knownEnvVars().has('RUNBOARD_NODE_NAME')).toBe(true);
+  });
+
   it('checks the health of every service and starts the proxy after healthy nodes', () => {
     for (const name of ['postgres', 'redis', 'proxy']) {
       expect(services[name].healthcheck?.test, name).toBeDefined();

@@ -119,6 +119,16 @@ describe.each(overlays)('overlay %s', (overlay) => {
     expect(container.envFrom).toContainEqual({ configMapRef: { name: 'runboard-config' } });
   });
 
+  it('names the node after its pod: RUNBOARD_NODE_NAME from metadata.name (metrics `node` label)', () => {
+    const env: { name: string; value?: string; valueFrom?: unknown }[] = container.env ?? [];
+    expect(env.filter((v) => v.name === 'RUNBOARD_NODE_NAME')).toEqual([
+      { name: 'RUNBOARD_NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }
+    ]);
+    expect(knownEnvVars().has('RUNBOARD_NODE_NAME')).toBe(true);
+    // Not also in the ConfigMap, where one value would name every pod alike.
+    expect(get(only(objects, 'ConfigMap'), 'data.RUNBOARD_NODE_NAME')).toBeUndefined();
+  });
+
   it('probes /readyz for readiness and /healthz for liveness and start-up, on the app port', () => {
     expect(container.readinessProbe.httpGet.path).toBe('/readyz');
     expect(container.livenessProbe.httpGet.path).toBe('/healthz');

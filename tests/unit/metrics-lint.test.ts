@@ -146,6 +146,7 @@ const LABEL_ALLOW_LIST = new Set([
   'route',
   'status',
   'direction',
+  'node',
   'le'
 ]);
 /** Labels of prom-client's process metrics (versions, GC kinds, heap spaces). */
@@ -157,6 +158,7 @@ const PROCESS_LABEL_ALLOW_LIST = new Set([
   'patch',
   'kind',
   'space',
+  'node',
   'le'
 ]);
 
@@ -245,8 +247,8 @@ describe('the metrics exposition', async () => {
     KPI_LABEL_VALUES.state.length +
     2 * KPI_LABEL_VALUES.severity.length * (INCIDENT_DURATION_BUCKETS_SECONDS.length + 3);
   // Sync: connections, documents loaded, messages in/out; fan-out: connected, messages
-  // in/out, resyncs.
-  const fixed = 8;
+  // in/out, resyncs; rate-limit fallbacks.
+  const fixed = 9;
   const httpPerTriple = 11 + 3 + 1;
 
   function ownSeries(families: Map<string, Family>): number {
@@ -277,6 +279,44 @@ describe('the metrics exposition', async () => {
       `metrics: a scrape of ${WORKSPACES} workspaces took ${median.toFixed(1)} ms (median)`
     );
     expect(median).toBeLessThan(100);
+  });
+
+  it('node: on every series of the node itself (process, HTTP, sync, fan-out), never on a workspace’s', async () => {
+    const named = new MetricsService({
+      store: recordsStore,
+      logger: createLogger('error'),
+      node: 'node-a',
+      rateLimits: () => ({ fallbacks: 2 })
+    });
+    await named.start();
+    named.observeRequest('GET', ROUTES[0], 200, 0.01);
+    const scraped = parseExposition((await named.exposition()).body);
+    let workspaceSeries = 0;
+    let nodeSeries = 0;
+    for (const family of scraped.values()) {
+      for (const sample of family.samples) {
+        if ('workspace' in sample.labels) {
+          workspaceSeries += 1;
+          expect(sample.labels, sample.name).not.toHaveProperty('node');
+        } else {
+          nodeSeries += 1;
+          expect(sample.labels['node'], `${sample.name} ${JSON.stringify(sample.labels)}`).toBe(
+            'node-a'
+          );
+        }
+      }
+    }
+    expect(workspaceSeries).toBe(WORKSPACES * perWorkspace);
+    expect(nodeSeries).toBeGreaterThan(fixed);
+    for (const definition of KPI_DEFINITIONS) {
+      expect(definition.labels.includes('node'), definition.metric).toBe(
+        definition.kind === 'process'
+      );
+    }
+    const fallbacks = scraped.get('runboard_rate_limit_fallbacks_total')!.samples;
+    expect(fallbacks).toEqual([
+      { name: 'runboard_rate_limit_fallbacks_total', labels: { node: 'node-a' }, value: 2 }
+    ]);
   });
 
   it('keeps the counts: 50 workspaces × 3 incidents of each severity, all resolved', () => {

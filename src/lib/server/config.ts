@@ -2,6 +2,7 @@
  * The one reader of the environment. Everything configurable is parsed and validated here,
  * once per process; a bad value stops the process with a readable list of what is wrong.
  */
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -74,6 +75,19 @@ const envSchema = z.object({
         message: 'must be 1 to 64 letters, digits, dots, dashes or underscores'
       })
       .default('runboard')
+  ),
+  // This node's name, the `node` label of its own metrics (docs/metrics.md "Several nodes");
+  // unset: the hostname (in Kubernetes the pod name, which the Deployment also passes).
+  RUNBOARD_NODE_NAME: blankIsUnset(
+    z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,252}$/, {
+        message:
+          'must be 1 to 253 letters, digits, dots, dashes or underscores, starting with a ' +
+          'letter or digit (e.g. the pod name)'
+      })
+      .optional()
   ),
   LOG_LEVEL: z.enum(logLevels).default('info'),
   // Finished tasks older than this leave the live board for the archive (archive/archive-service.ts).
@@ -221,6 +235,12 @@ export interface Config {
    */
   redis?: { url: string; prefix: string };
   logLevel: LogLevel;
+  /**
+   * This node's name (`RUNBOARD_NODE_NAME`, else the hostname): the `node` label of the series
+   * that describe the node itself. Absent (a config built in code): `nodeNameOf` gives the
+   * hostname.
+   */
+  nodeName?: string;
   origin: string | undefined;
   /**
    * Days a task stays on the live board after it was finished (done, resolved or archived)
@@ -277,6 +297,11 @@ export type AiConfig =
   | { embedder: 'lexical' }
   | { embedder: 'model'; modelDir: string }
   | { embedder: 'openai'; url: string; model: string; apiKey?: string };
+
+/** The name of this node: `config.nodeName`, or the hostname when the config has none. */
+export function nodeNameOf(config: Pick<Config, 'nodeName'>): string {
+  return config.nodeName ?? hostname();
+}
 
 /** 32 bytes from 64 hex digits or base64; null for anything else. */
 export function decodeSecretKey(value: string): Buffer | null {
@@ -425,6 +450,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     dataDir: resolve(e.DATA_DIR),
     logLevel: e.LOG_LEVEL,
+    nodeName: e.RUNBOARD_NODE_NAME ?? hostname(),
     origin: e.ORIGIN,
     archiveAfterDays: e.ARCHIVE_AFTER_DAYS,
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),

@@ -4,7 +4,14 @@
  * clocks still agree. A bucket expires once it would be full again. The module needs only a
  * client that can `eval`, so it does not import the Redis library (composition-root.ts passes
  * an ioredis connection made with the fan-out's options).
+ *
+ * While Redis is unreachable every call fails fast and `takeToken` (rate-limit.ts) limits on the
+ * node's own buckets instead. That is not silent: the first failure of an outage logs a warning,
+ * the first success after it an info line (once each per outage, not per request), and each
+ * check that fell back is counted (`fallbacks`, the metric
+ * `runboard_rate_limit_fallbacks_total`, docs/metrics.md).
  */
+import type { Logger } from '../log';
 import type { RateLimit, SharedRateLimits } from './rate-limit';
 
 /** The part of an ioredis client the limiter uses. */
@@ -36,10 +43,16 @@ return wait
 `;
 
 export class RedisRateLimits implements SharedRateLimits {
+  /** Checks that failed here, so the caller limited on the node's own buckets (a counter). */
+  fallbacks = 0;
+  /** Whether the last call reached Redis: false from an outage's first failure to its end. */
+  shared = true;
+
   constructor(
     private readonly redis: RedisEval,
     /** REDIS_PREFIX: nodes of one deployment share it, other deployments on the Redis do not. */
-    private readonly prefix: string
+    private readonly prefix: string,
+    private readonly logger?: Logger
   ) {}
 
   private key(key: string): string {
@@ -47,11 +60,45 @@ export class RedisRateLimits implements SharedRateLimits {
   }
 
   async take(key: string, limit: RateLimit): Promise<number> {
-    const wait = await this.redis.eval(TAKE, 1, this.key(key), limit.burst, limit.refillMs);
+    let wait: unknown;
+    try {
+      wait = await this.redis.eval(TAKE, 1, this.key(key), limit.burst, limit.refillMs);
+    } catch (error) {
+      // The caller falls back to the node's own bucket for this check (rate-limit.ts).
+      this.fallbacks += 1;
+      this.lost(error);
+      throw error;
+    }
+    this.reached();
     return Number(wait);
   }
 
   async reset(key: string): Promise<void> {
-    await this.redis.del(this.key(key));
+    try {
+      await this.redis.del(this.key(key));
+    } catch (error) {
+      this.lost(error);
+      throw error;
+    }
+    this.reached();
+  }
+
+  /** A call failed: the first one of an outage says so, the others are counted only. */
+  private lost(error: unknown): void {
+    if (!this.shared) return;
+    this.shared = false;
+    this.logger?.warn(
+      'rate limits: Redis unreachable, each node limits on its own buckets until it is back',
+      { error: error instanceof Error ? error.message : String(error) }
+    );
+  }
+
+  /** A call reached Redis: the end of an outage, if there was one. */
+  private reached(): void {
+    if (this.shared) return;
+    this.shared = true;
+    this.logger?.info('rate limits: Redis reachable again, the limits are shared by every node', {
+      fallbacks: this.fallbacks
+    });
   }
 }

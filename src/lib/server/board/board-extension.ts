@@ -6,10 +6,18 @@
  * task reaches the server (live, after an offline merge, or found on load) it gets the next
  * numbers of the workspace's counter, written to the board like any server change.
  *
- * Order, so a crash cannot leave it half done: numbers are reserved in the database first
- * (outside any Yjs transaction), then written into the document. A crash in between leaves a
- * gap in the numbering and the task keyless, and the next load numbers it again; a number is
+ * Order, so a crash cannot leave it half done: numbers are given in the database first
+ * (outside any Yjs transaction), then written into the document. A crash in between leaves the
+ * task keyless with its number recorded, and the next load writes that number; a number is
  * never given twice.
+ *
+ * Several nodes: a keyless task can reach two nodes at once (both load a board whose stored
+ * state has it, or one loads while the other receives it). The database gives each task one
+ * number for every node (board-store.ts `assignTaskNumbers`, a row per task); the node that gave
+ * it writes the key, and a node that finds the number already given leaves the task to that
+ * node, writing the same key itself only if the task is still keyless after `adoptAfterMs` (the
+ * other node stopped in between). So a task never shows two keys, and its `key_assigned`
+ * activity is recorded once.
  */
 import type * as Y from 'yjs';
 import type { SyncExtension } from '../../../../sync-server/extensions';
@@ -27,8 +35,13 @@ export interface BoardDocs {
   unloadIfIdle(name: string): boolean;
 }
 
+/** How long a node leaves a task numbered by another node to that node before writing it. */
+export const TASK_KEY_ADOPT_AFTER_MS = 5_000;
+
 export interface BoardExtensionDeps {
-  store: Pick<BoardStore, 'reserveTaskNumbers'>;
+  store: Pick<BoardStore, 'assignTaskNumbers'>;
+  /** `TASK_KEY_ADOPT_AFTER_MS` unless given (tests). */
+  adoptAfterMs?: number;
   /** Records task activity (activity-recorder.ts). */
   recorder: ActivityRecorder;
   docs: () => BoardDocs;
@@ -80,6 +93,10 @@ export function watchTaskKeys(
   // Tasks added since the last assignment: only these are looked at, never the whole board.
   let pending = new Set<string>(tasksWithoutKey(doc));
   let running = false;
+  let stopped = false;
+  /** Tasks another node gave a number to, looked at again after `adoptAfterMs`: written here if still keyless. */
+  const adopting = new Set<string>();
+  const adoptAfterMs = deps.adoptAfterMs ?? TASK_KEY_ADOPT_AFTER_MS;
   /** One batch; false when it failed (its ids are pending again). */
   const assign = async (): Promise<boolean> => {
     const batch = pending;
@@ -87,15 +104,34 @@ export function watchTaskKeys(
     const docs = deps.docs();
     try {
       const keyless = await docs.read(docName, (current) => tasksWithoutKey(current, batch));
-      if (keyless.length === 0) return true;
-      const first = await deps.store.reserveTaskNumbers(workspaceId, keyless.length);
+      if (keyless.length === 0) {
+        for (const id of batch) adopting.delete(id);
+        return true;
+      }
+      const numbers = await deps.store.assignTaskNumbers(workspaceId, keyless);
+      const later: string[] = [];
       await docs.transact(docName, (current) => {
-        // Between the read and now, another writer may have numbered some (a REST create).
+        // Between the read and now, another writer may have numbered some (a REST create, the
+        // node that gave the number).
         const still = new Set(tasksWithoutKey(current, keyless));
-        keyless.forEach((id, i) => {
-          if (still.has(id)) assignTaskKey(current, id, first + i);
-        });
+        for (const id of keyless) {
+          const assigned = numbers.get(id);
+          if (!assigned || !still.has(id)) continue;
+          if (assigned.given || adopting.has(id)) assignTaskKey(current, id, assigned.number);
+          else later.push(id);
+        }
       });
+      for (const id of batch) adopting.delete(id);
+      if (later.length > 0) {
+        // Given by another node (or by this node's process before a crash): its key is on the
+        // way; look again later and write it only if it never came.
+        for (const id of later) adopting.add(id);
+        setTimeout(() => {
+          if (stopped || doc.isDestroyed) return;
+          for (const id of later) if (adopting.has(id)) pending.add(id);
+          run();
+        }, adoptAfterMs).unref();
+      }
       return true;
     } catch (error) {
       // Kept for the next change (or the next load, which scans the board once).
@@ -130,5 +166,8 @@ export function watchTaskKeys(
   };
   tasks.observe(onChange);
   run();
-  return () => tasks.unobserve(onChange);
+  return () => {
+    stopped = true;
+    tasks.unobserve(onChange);
+  };
 }

@@ -55,6 +55,7 @@ export const BACKUP_TABLES: readonly TableSpec[] = [
   { table: 'oidc_identities', orderBy: ['issuer', 'subject'] },
   { table: 'audit_log', orderBy: ['seq'], generated: ['seq'] },
   { table: 'task_key_counters', orderBy: ['workspace_id'] },
+  { table: 'task_key_assignments', orderBy: ['workspace_id', 'task_id'] },
   { table: 'runbook_versions', orderBy: ['id'] },
   { table: 'files', orderBy: ['workspace_id', 'id'] },
   { table: 'file_contents', orderBy: ['workspace_id', 'id'] },

@@ -513,6 +513,13 @@ export interface TaskKeyCountersTable {
   last_number: number;
 }
 
+/** The number a keyless task was given, once for every node (board-store.ts `assignTaskNumbers`). */
+export interface TaskKeyAssignmentsTable {
+  workspace_id: string;
+  task_id: string;
+  number: number;
+}
+
 export interface RunbooksTable {
   row_id: Generated<number>;
   workspace_id: string;
@@ -753,6 +760,7 @@ export interface RecordsSchema {
   oidc_identities: OidcIdentitiesTable;
   audit_log: AuditLogTable;
   task_key_counters: TaskKeyCountersTable;
+  task_key_assignments: TaskKeyAssignmentsTable;
   runbooks: RunbooksTable;
   runbook_search: RunbookSearchTable;
   runbook_versions: RunbookVersionsTable;

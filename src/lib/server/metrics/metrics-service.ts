@@ -13,7 +13,10 @@
  *
  * Several nodes: each exposes its own /metrics with the events it handled; Prometheus sums the
  * counters and histograms across instances, and takes the max of `incidents_open`, which every
- * node reads from the same records (docs/metrics.md).
+ * node reads from the same records (docs/metrics.md). The series that describe the node itself
+ * (process, HTTP, sync, fan-out, rate limits) carry its name as `node`; the workspace series do
+ * not: they are the workspace's business, summed across nodes, and `instance` already keeps
+ * two scrapes apart.
  *
  * One Registry per process, never prom-client's global one: the SvelteKit bundle and the process
  * entry are separate module graphs, so a global would be two registries.
@@ -39,6 +42,7 @@ import {
   KPI_LABEL_VALUES,
   type KpiDefinition
 } from '../../shared/reports/kpi-definitions';
+import { hostname } from 'node:os';
 import type { Logger } from '../log';
 import type { MetricsStore } from './metrics-store';
 
@@ -65,9 +69,19 @@ export interface SyncFigures {
   } | null;
 }
 
+/** What the metrics read from the rate limits, at scrape time (auth/redis-rate-limit.ts). */
+export interface RateLimitFigures {
+  /** Checks this node made against its own buckets because the shared ones were unreachable. */
+  fallbacks: number;
+}
+
 export interface MetricsServiceDeps {
   store: Pick<MetricsStore, 'openIncidentsByWorkspace'>;
   logger: Logger;
+  /** This node's name, the `node` label of its own series (config.ts `nodeNameOf`); default: the hostname. */
+  node?: string;
+  /** The shared rate limits' figures; absent (or null: no REDIS_URL): the fallbacks stay at 0. */
+  rateLimits?: () => RateLimitFigures | null;
   /** The sync server's figures; absent: the sync metrics stay at 0. */
   sync?: () => SyncFigures | null;
   /** Whether to collect prom-client's process metrics (default true). */
@@ -106,8 +120,10 @@ export function statusClass(status: number): string {
 
 export class MetricsService {
   readonly registry = new Registry();
-  private readonly httpRequests: Counter<'method' | 'route' | 'status'>;
-  private readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  /** This node's name: the `node` label of every series that describes the node itself. */
+  readonly node: string;
+  private readonly httpRequests: Counter<'method' | 'route' | 'status' | 'node'>;
+  private readonly httpDuration: Histogram<'method' | 'route' | 'status' | 'node'>;
   private readonly incidentsOpen: Gauge<'workspace'>;
   private readonly acknowledgeSeconds: Histogram<'workspace' | 'severity'>;
   private readonly resolveSeconds: Histogram<'workspace' | 'severity'>;
@@ -126,8 +142,9 @@ export class MetricsService {
 
   constructor(private readonly deps: MetricsServiceDeps) {
     const registers = [this.registry];
+    const node = (this.node = deps.node ?? hostname());
     if (deps.processMetrics !== false) {
-      collectDefaultMetrics({ register: this.registry, prefix: METRIC_PREFIX });
+      collectDefaultMetrics({ register: this.registry, prefix: METRIC_PREFIX, labels: { node } });
       // prom-client names three gauges `…_total` (active handles, requests, resources): `_total`
       // is for counters only, and the same figures are there by type without the suffix.
       for (const metric of this.registry.getMetricsAsArray()) {
@@ -138,13 +155,13 @@ export class MetricsService {
     this.httpRequests = new Counter({
       name: 'runboard_http_requests_total',
       help: help('runboard_http_requests_total'),
-      labelNames: ['method', 'route', 'status'],
+      labelNames: ['method', 'route', 'status', 'node'],
       registers
     });
     this.httpDuration = new Histogram({
       name: 'runboard_http_request_duration_seconds',
       help: help('runboard_http_request_duration_seconds'),
-      labelNames: ['method', 'route', 'status'],
+      labelNames: ['method', 'route', 'status', 'node'],
       buckets: HTTP_DURATION_BUCKETS_SECONDS,
       registers
     });
@@ -152,33 +169,34 @@ export class MetricsService {
     new Gauge({
       name: 'runboard_sync_connections',
       help: help('runboard_sync_connections'),
+      labelNames: ['node'],
       registers,
       // The sync server counts its sockets itself; the scrape reads the count as it is now.
       collect() {
-        this.set(sync()?.connections() ?? 0);
+        this.set({ node }, sync()?.connections() ?? 0);
       }
     });
     new Gauge({
       name: 'runboard_sync_documents_loaded',
       help: help('runboard_sync_documents_loaded'),
+      labelNames: ['node'],
       registers,
       collect() {
-        this.set(sync()?.documentsLoaded() ?? 0);
+        this.set({ node }, sync()?.documentsLoaded() ?? 0);
       }
     });
     const counted = this.messagesCounted;
     new Counter({
       name: 'runboard_sync_messages_total',
       help: help('runboard_sync_messages_total'),
-      labelNames: ['direction'],
+      labelNames: ['direction', 'node'],
       registers,
       collect() {
         const now = sync()?.messages() ?? { in: 0, out: 0 };
         for (const direction of ['in', 'out'] as const) {
           // A new sync server (tests restart it) starts again from 0: never count backwards.
           const delta = now[direction] - counted[direction];
-          if (delta > 0) this.inc({ direction }, delta);
-          else this.inc({ direction }, 0);
+          this.inc({ direction, node }, Math.max(0, delta));
           counted[direction] = now[direction];
         }
       }
@@ -187,22 +205,23 @@ export class MetricsService {
     new Gauge({
       name: 'runboard_fanout_connected',
       help: help('runboard_fanout_connected'),
+      labelNames: ['node'],
       registers,
       collect() {
-        this.set(fanout()?.connected ? 1 : 0);
+        this.set({ node }, fanout()?.connected ? 1 : 0);
       }
     });
     const fanoutCounted = { in: 0, out: 0, resyncs: 0 };
     new Counter({
       name: 'runboard_fanout_messages_total',
       help: help('runboard_fanout_messages_total'),
-      labelNames: ['direction'],
+      labelNames: ['direction', 'node'],
       registers,
       collect() {
         const figures = fanout();
         const now = { in: figures?.received ?? 0, out: figures?.published ?? 0 };
         for (const direction of ['in', 'out'] as const) {
-          this.inc({ direction }, Math.max(0, now[direction] - fanoutCounted[direction]));
+          this.inc({ direction, node }, Math.max(0, now[direction] - fanoutCounted[direction]));
           fanoutCounted[direction] = now[direction];
         }
       }
@@ -210,11 +229,24 @@ export class MetricsService {
     new Counter({
       name: 'runboard_fanout_resyncs_total',
       help: help('runboard_fanout_resyncs_total'),
+      labelNames: ['node'],
       registers,
       collect() {
         const now = fanout()?.resyncs ?? 0;
-        this.inc(Math.max(0, now - fanoutCounted.resyncs));
+        this.inc({ node }, Math.max(0, now - fanoutCounted.resyncs));
         fanoutCounted.resyncs = now;
+      }
+    });
+    const rateLimitsCounted = { fallbacks: 0 };
+    new Counter({
+      name: 'runboard_rate_limit_fallbacks_total',
+      help: help('runboard_rate_limit_fallbacks_total'),
+      labelNames: ['node'],
+      registers,
+      collect() {
+        const now = deps.rateLimits?.()?.fallbacks ?? 0;
+        this.inc({ node }, Math.max(0, now - rateLimitsCounted.fallbacks));
+        rateLimitsCounted.fallbacks = now;
       }
     });
     this.incidentsOpen = new Gauge({
@@ -338,10 +370,11 @@ export class MetricsService {
 
   /** One answered HTTP request: `route` is SvelteKit's route id (null: no route matched). */
   observeRequest(method: string, route: string | null, status: number, seconds: number): void {
-    const labels: LabelValues<'method' | 'route' | 'status'> = {
+    const labels: LabelValues<'method' | 'route' | 'status' | 'node'> = {
       method: HTTP_METHODS.has(method) ? method : 'other',
       route: route ?? 'unmatched',
-      status: statusClass(status)
+      status: statusClass(status),
+      node: this.node
     };
     this.httpRequests.inc(labels);
     this.httpDuration.observe(labels, seconds);

@@ -19,11 +19,20 @@ export const KPI_DEFINITIONS_VERSION = 2;
 export type KpiMetricType = 'counter' | 'gauge' | 'histogram';
 
 /**
- * Labels a metric may carry: the workspace id, fixed enums, and for HTTP the method, the route
- * id (never the raw path) and the status class. Never an item's id.
+ * Labels a metric may carry: the workspace id, fixed enums, for HTTP the method, the route id
+ * (never the raw path) and the status class, and on the figures of the node itself (kind
+ * `process`) the node's name. Never an item's id.
  */
 export type KpiLabel =
-  'workspace' | 'severity' | 'outcome' | 'state' | 'method' | 'route' | 'status' | 'direction';
+  | 'workspace'
+  | 'severity'
+  | 'outcome'
+  | 'state'
+  | 'method'
+  | 'route'
+  | 'status'
+  | 'direction'
+  | 'node';
 
 export interface KpiDefinition {
   /** Stable id of the figure (reports, docs). */
@@ -212,7 +221,7 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     metric: 'runboard_http_requests_total',
     type: 'counter',
     unit: '1',
-    labels: ['method', 'route', 'status'],
+    labels: ['method', 'route', 'status', 'node'],
     start: 'an HTTP request is answered',
     stop: null,
     includesOpen: false,
@@ -232,7 +241,7 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     metric: 'runboard_http_request_duration_seconds',
     type: 'histogram',
     unit: 'seconds',
-    labels: ['method', 'route', 'status'],
+    labels: ['method', 'route', 'status', 'node'],
     start: 'an HTTP request reaches the server hooks',
     stop: 'its response is ready (before the body is streamed)',
     includesOpen: false,
@@ -250,7 +259,7 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     metric: 'runboard_sync_connections',
     type: 'gauge',
     unit: '1',
-    labels: [],
+    labels: ['node'],
     start: 'a websocket sync connection is accepted',
     stop: 'it closes',
     includesOpen: true,
@@ -266,7 +275,7 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     metric: 'runboard_sync_documents_loaded',
     type: 'gauge',
     unit: '1',
-    labels: [],
+    labels: ['node'],
     start: 'a document is loaded into memory on this node',
     stop: 'it is unloaded',
     includesOpen: true,
@@ -282,7 +291,7 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     metric: 'runboard_sync_messages_total',
     type: 'counter',
     unit: '1',
-    labels: ['direction'],
+    labels: ['direction', 'node'],
     start: 'a websocket sync message is received (in) or sent (out) by this node',
     stop: null,
     includesOpen: false,
@@ -298,7 +307,7 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     metric: 'runboard_fanout_connected',
     type: 'gauge',
     unit: '1',
-    labels: [],
+    labels: ['node'],
     start: 'the Redis fan-out becomes usable (1) or is lost (0)',
     stop: null,
     includesOpen: true,
@@ -315,7 +324,7 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     metric: 'runboard_fanout_messages_total',
     type: 'counter',
     unit: '1',
-    labels: ['direction'],
+    labels: ['direction', 'node'],
     start: 'a fan-out message is published (out) or received from another node (in)',
     stop: null,
     includesOpen: false,
@@ -332,7 +341,7 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     metric: 'runboard_fanout_resyncs_total',
     type: 'counter',
     unit: '1',
-    labels: [],
+    labels: ['node'],
     start:
       'a loaded document resyncs with the other nodes by state vector (Redis came back, or a publish failed)',
     stop: null,
@@ -341,6 +350,24 @@ export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
     text: {
       en: 'Documents this node resynced with the other nodes by state vector after Redis was lost or a publish failed.',
       'zh-CN': '本节点在 Redis 中断或发布失败后，按状态向量与其他节点重新同步的文档次数。'
+    }
+  },
+  {
+    kind: 'process',
+    id: 'rate_limit_fallbacks',
+    metric: 'runboard_rate_limit_fallbacks_total',
+    type: 'counter',
+    unit: '1',
+    labels: ['node'],
+    start:
+      "a rate-limit check (sign-in, setup, alert intake…) uses this node's own buckets because the shared ones in Redis are unreachable",
+    stop: null,
+    includesOpen: false,
+    statistic: 'count',
+    text: {
+      en: 'Rate-limit checks this node made against its own buckets because the shared ones (Redis) were unreachable; always 0 without REDIS_URL.',
+      'zh-CN':
+        '因共享令牌桶（Redis）不可达，本节点改用自身令牌桶进行的限流检查次数；未设置 REDIS_URL 时恒为 0。'
     }
   }
 ];

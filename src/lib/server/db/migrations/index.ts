@@ -22,6 +22,7 @@ import { sql as outboxClaimer } from './0024-outbox-claimer';
 import { sql as aiItems } from './0018-ai-items';
 import { sql as aiAnomalies } from './0022-ai-anomalies';
 import { sql as aiEvaluations } from './0023-ai-evaluations';
+import { sql as taskKeyAssignments } from './0025-task-key-assignments';
 
 export interface Migration {
   version: number;
@@ -59,5 +60,6 @@ export const migrations: readonly Migration[] = [
   { version: 21, name: 'report-filters', sql: reportFilters },
   { version: 22, name: 'ai-anomalies', sql: aiAnomalies },
   { version: 23, name: 'ai-evaluations', sql: aiEvaluations },
-  { version: 24, name: 'outbox-claimer', sql: outboxClaimer }
+  { version: 24, name: 'outbox-claimer', sql: outboxClaimer },
+  { version: 25, name: 'task-key-assignments', sql: taskKeyAssignments }
 ];
