@@ -159,11 +159,18 @@ describe.skipIf(pg.skip)('once across three nodes on PostgreSQL', () => {
       clock.now = T0 + minute * MIN;
       const counts = await Promise.all(nodes.map((node) => node.oncall.tick()));
       paged += counts.reduce((sum, n) => sum + n, 0);
-      // The fake clock moves on only once this step's pages are delivered: a jump of minutes
-      // while an attempt is in flight would outrun its lease (60 s), which a real clock never
-      // does within the attempt's 10 s timeout.
+      // The fake clock moves on only once this step's pages are delivered and recorded so: a
+      // jump of minutes while an attempt is in flight (the receiver has it, the sender has not
+      // yet marked it delivered) would outrun its lease (60 s), which a real clock never does
+      // within the attempt's 10 s timeout.
       const expected = incidents * Math.min(step + 1, 3);
-      await until(`step ${step + 1} delivered`, () => capture.requests.length >= expected);
+      await until(`step ${step + 1} received`, () => capture.requests.length >= expected);
+      await untilAsync(
+        `step ${step + 1} recorded as delivered`,
+        async () =>
+          (await a.notificationsStore.listMessages(WS, { state: 'delivered', limit: 1 })).total >=
+          expected
+      );
     }
     expect(paged).toBe(incidents * 3);
     // Let the three delivery workers poll a few more rounds: nothing arrives twice.
