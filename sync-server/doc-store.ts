@@ -515,6 +515,8 @@ export class DocStore {
           this.rebasedOnLoad.add(rawName);
           setImmediate(() => {
             this.rebase(rawName, build).catch((error: unknown) => {
+              // Asked again by the next load.
+              this.rebasedOnLoad.delete(rawName);
               this.logger.error('sync: a rebase asked on load failed', {
                 doc: rawName,
                 error: String(error)
