@@ -69,15 +69,15 @@ describe('GET /metrics with METRICS_TOKEN', () => {
     const text = await response.text();
     expect(text).toMatch(/^# HELP runboard_incidents_open /m);
     expect(text).toMatch(/^# TYPE runboard_sync_connections gauge$/m);
-    expect(text).toMatch(/^runboard_process_cpu_seconds_total \d/m);
+    expect(text).toMatch(/^runboard_process_cpu_seconds_total\{node="[^"]+"\} \d/m);
     // The route id, never the path with the workspace in it.
     expect(text).toMatch(
-      /^runboard_http_requests_total\{method="GET",route="\/api\/v1\/workspaces\/\[[a-z]+\]\/tasks",status="2xx"\} 1$/m
+      /^runboard_http_requests_total\{(node="[^"]+",)?method="GET",route="\/api\/v1\/workspaces\/\[[a-z]+\]\/tasks",status="2xx"(,node="[^"]+")?\} 1$/m
     );
     expect(text).not.toContain(`/workspaces/${WS}/`);
     // The refused scrapes were counted too, as 4xx on the /metrics route.
     expect(text).toMatch(
-      /^runboard_http_requests_total\{method="GET",route="\/metrics",status="4xx"\} 5$/m
+      /^runboard_http_requests_total\{(node="[^"]+",)?method="GET",route="\/metrics",status="4xx"(,node="[^"]+")?\} 5$/m
     );
   });
 });
@@ -106,7 +106,7 @@ describe('GET /metrics on a sync-only node', () => {
       });
       expect(scraped.status).toBe(200);
       const text = await scraped.text();
-      expect(text).toMatch(/^runboard_sync_connections 0$/m);
+      expect(text).toMatch(/^runboard_sync_connections\{node="[^"]+"\} 0$/m);
       expect(text).toMatch(/^# HELP runboard_incidents_open /m);
     } finally {
       await node.kill();

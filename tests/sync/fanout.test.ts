@@ -97,8 +97,9 @@ async function converged(list: readonly TestClient[], timeoutMs: number): Promis
 
 async function metric(node: ServerProcess, name: string): Promise<number> {
   const body = await (await fetch(`${node.baseUrl}/metrics`)).text();
-  const line = body.split('\n').find((l) => l.startsWith(`${name} `));
-  return line ? Number(line.split(' ')[1]) : NaN;
+  // A node's own series carry its `node` label: `name{node="…"} value`.
+  const line = body.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : NaN;
 }
 
 /**
