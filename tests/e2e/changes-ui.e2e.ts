@@ -90,8 +90,11 @@ test('a change is planned by one user, approved by another, and shows on the wee
   await form.getByTestId('change-form-rollback').fill('Restore the snapshot.');
   await form.getByTestId('change-form-create').click();
 
-  // Its page: a draft, submitted by its requester.
-  await expect(planner).toHaveURL(new RegExp(`/w/${ws}/changes/[A-Za-z0-9_-]+$`));
+  // Its page: a draft, submitted by its requester. The form closes at once; the page that
+  // follows loads on the server first, which took over 5 s on a loaded two-core machine.
+  await expect(planner).toHaveURL(new RegExp(`/w/${ws}/changes/[A-Za-z0-9_-]+$`), {
+    timeout: 15_000
+  });
   const detail = planner.getByTestId('change-detail');
   await expect(detail).toHaveAttribute('data-state', 'draft');
   await expect(planner.getByTestId('change-title')).toHaveText('Upgrade orders-db');
