@@ -35,8 +35,8 @@ const WS_OPTS = { perMessageDeflate: false, skipUTF8Validation: true, handshakeT
  * @property {number} worker worker index owning this client
  * @property {string} [localAddress] loopback source address
  * @property {number} [node] index of the node it connects to (nodes part: same/cross-node split)
- * @property {string[]} [urls] every node's URL for it, urls[node] first: a reconnect tries the
- *   next one (nodes part, failover)
+ * @property {string[]} [urls] every node's URL for it (urls[k]: node k); a reconnect tries the
+ *   others in turn (nodes part, failover)
  * @property {boolean} [markerWriter] writes its doc's marker after a kill (nodes part, failover)
  */
 
@@ -62,7 +62,7 @@ const WS_OPTS = { perMessageDeflate: false, skipUTF8Validation: true, handshakeT
  * @property {boolean} gaveUp
  * @property {boolean | null} hadContent
  * @property {number} node node index, -1 when not split by node
- * @property {string[] | null} urls failover: the node URLs, tried in turn from `node` + 1
+ * @property {string[] | null} urls failover: the node URLs, tried in turn after its own node
  * @property {boolean} markerWriter
  * @property {boolean} markerPending failover: send the marker once resynced
  * @property {Buffer | null} waitFor failover: the marker written after the kill
