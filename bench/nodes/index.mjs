@@ -580,12 +580,21 @@ function rampBound(ramp, n) {
  * @param {number} n
  */
 function crossBound(fixed, n) {
+  // with the cores taken by other processes, every hop mostly waits for a CPU
+  const busy =
+    fixed.cpu.other >= 50
+      ? `; other processes used ${pct(fixed.cpu.other)} of the CPU, so both mostly wait for a core`
+      : '';
   if (n === 1)
-    return "one node: every receiver is on the editor's node (PostgreSQL append, then the broadcast)";
+    return (
+      "one node: every receiver is on the editor's node (PostgreSQL append, then the broadcast)" +
+      busy
+    );
   const d = fixed.crossNode.p50 - fixed.sameNode.p50;
   return (
     `other node − same node, p50: ${fmt(d)} ms, the Redis relay (publish, delivery, apply on the ` +
-    `other node, send); both include the PostgreSQL append before the first broadcast`
+    `other node, send); both include the PostgreSQL append before the first broadcast` +
+    busy
   );
 }
 
