@@ -5,13 +5,12 @@
 // benchmark (bench/storage/), the archive benchmark (bench/archive/), the alert-intake
 // benchmark (bench/alerts/), the CMDB benchmark (bench/cmdb/), the automation benchmark
 // (bench/automation/), the KPI benchmark (bench/kpis/), the reports page benchmark
-// (bench/reports/) and the AI evaluation (bench/ai/); a first argument `sync`, `board`,
-// `runbooks`, `rest`, `storage`, `archive`, `alerts`, `cmdb`, `automation`, `kpis`, `reports` or
-// `ai` runs only that part.
+// (bench/reports/), the AI evaluation (bench/ai/) and the multi-node benchmark (bench/nodes/);
+// a first argument `sync`, `board`, `runbooks`, `rest`, `storage`, `archive`, `alerts`, `cmdb`,
+// `automation`, `kpis`, `reports`, `ai` or `nodes` runs only that part.
 // Flags starting with `--board-` go to the board benchmark, `--runbooks-` to the runbook one,
 // `--rest-`, `--storage-`, `--archive-`, `--alerts-`, `--cmdb-`, `--automation-`, `--kpis-`,
-// `--reports-` and `--ai-` to theirs,
-// the others to the sync benchmark
+// `--reports-`, `--ai-` and `--nodes-` to theirs, the others to the sync benchmark
 // (`--out` and `--strict` to all).
 // See bench/README.md for the scenarios and flags.
 import { runBoardBench } from './board/index.mjs';
@@ -26,6 +25,7 @@ import { runAutomationBench } from './automation/index.mjs';
 import { runKpisBench } from './kpis/index.mjs';
 import { runReportsBench } from './reports/index.mjs';
 import { runAiBench } from './ai/index.mjs';
+import { runNodesBench } from './nodes/index.mjs';
 import { dropAllBenchDatabases } from './pg.mjs';
 
 const args = process.argv.slice(2);
@@ -41,7 +41,8 @@ const PARTS = [
   'automation',
   'kpis',
   'reports',
-  'ai'
+  'ai',
+  'nodes'
 ];
 const part = PARTS.includes(args[0] ?? '') ? args.shift() : 'all';
 const shared = (/** @type {string} */ a) => /^--(out|strict|help)(=|$)/.test(a);
@@ -56,8 +57,12 @@ const automationArgs = args.filter((a) => a.startsWith('--automation-') || share
 const kpisArgs = args.filter((a) => a.startsWith('--kpis-') || shared(a));
 const reportsArgs = args.filter((a) => a.startsWith('--reports-') || shared(a));
 const aiArgs = args.filter((a) => a.startsWith('--ai-') || shared(a));
+const nodesArgs = args.filter((a) => a.startsWith('--nodes-') || shared(a));
 const syncArgs = args.filter(
-  (a) => !/^--(board|runbooks|rest|storage|archive|alerts|cmdb|automation|kpis|reports|ai)-/.test(a)
+  (a) =>
+    !/^--(board|runbooks|rest|storage|archive|alerts|cmdb|automation|kpis|reports|ai|nodes)-/.test(
+      a
+    )
 );
 
 let code = 0;
@@ -106,6 +111,10 @@ try {
   if (part === 'all' || part === 'ai') {
     if (part === 'all') process.stdout.write('\n');
     code = Math.max(code, await runAiBench(aiArgs));
+  }
+  if (part === 'all' || part === 'nodes') {
+    if (part === 'all') process.stdout.write('\n');
+    code = Math.max(code, await runNodesBench(nodesArgs));
   }
 } finally {
   // every part drops its databases; this catches one that threw

@@ -15,6 +15,9 @@ const WORKER = join(dirname(fileURLToPath(import.meta.url)), 'loadgen-worker.mjs
  * @property {number} editor
  * @property {number} worker
  * @property {string} [localAddress]
+ * @property {number} [node] the node it connects to (nodes part)
+ * @property {string[]} [urls] every node's URL for it (nodes part, failover)
+ * @property {boolean} [markerWriter] writes its document's marker after a kill (nodes part)
  */
 
 export class Generator {
@@ -138,7 +141,13 @@ export class Generator {
       ...args
     });
     const hist = new Histogram();
-    for (const x of r) hist.merge(x.hist);
+    const same = new Histogram();
+    const cross = new Histogram();
+    for (const x of r) {
+      hist.merge(x.hist);
+      same.merge(x.histSame);
+      cross.merge(x.histCross);
+    }
     /** @param {string} k */
     const sum = (k) => r.reduce((a, x) => a + x[k], 0);
     return {
@@ -157,7 +166,10 @@ export class Generator {
       drainMs: Math.max(...r.map((x) => x.drainMs)),
       loopP99: Math.max(...r.map((x) => x.loop.p99)),
       loopMax: Math.max(...r.map((x) => x.loop.max)),
-      latency: hist.summary()
+      latency: hist.summary(),
+      // only when the plan's clients carry a node (nodes part)
+      latencySameNode: same.summary(),
+      latencyCrossNode: cross.summary()
     };
   }
 
@@ -172,6 +184,33 @@ export class Generator {
    */
   async awaitResync(args) {
     const r = await this.all('awaitResync', args);
+    return r.flatMap((x) => x.clients);
+  }
+
+  /**
+   * Failover (nodes part): arm reconnection to the next node, and say which editor writes each
+   * document's marker.
+   * @param {{ jitterMs: number, markerOf: Record<string, number> }} args
+   */
+  armFailover(args) {
+    return this.all('armFailover', args);
+  }
+
+  /**
+   * @param {{ killedNode: number }} args
+   * @returns {Promise<{ now: number, later: number }>}
+   */
+  async writeMarkers(args) {
+    const r = await this.all('writeMarkers', args);
+    return { now: r.reduce((a, x) => a + x.now, 0), later: r.reduce((a, x) => a + x.later, 0) };
+  }
+
+  /**
+   * @param {{ timeoutMs: number }} args
+   * @returns {Promise<{ doc: number, node: number, writer: boolean, wroteAt: number, closedAt: number, attemptAt: number, attempts: number, step2At: number, sawAt: number }[]>}
+   */
+  async awaitFailover(args) {
+    const r = await this.all('awaitFailover', args);
     return r.flatMap((x) => x.clients);
   }
 

@@ -25,7 +25,7 @@ import { dropAllBenchDatabases, pgAdminLabel, pgSkipReason, pgVersion } from '..
 const PG_P99_LIMIT = 1.5;
 
 const USAGE = `Usage: node bench/run.mjs [flags]     (npm run bench -- [flags])
-       node bench/run.mjs sync|board|runbooks|rest|storage|archive|alerts|cmdb [flags]
+       node bench/run.mjs sync|board|runbooks|rest|storage|archive|alerts|cmdb|automation|kpis|reports|ai|nodes [flags]
                                  one part only (its --help lists its flags)
 
   --server=all|both|ours|ours-pg|reference   which server(s) to run, or a list

@@ -34,6 +34,10 @@ const WS_OPTS = { perMessageDeflate: false, skipUTF8Validation: true, handshakeT
  * @property {number} editor editor index or -1
  * @property {number} worker worker index owning this client
  * @property {string} [localAddress] loopback source address
+ * @property {number} [node] index of the node it connects to (nodes part: same/cross-node split)
+ * @property {string[]} [urls] every node's URL for it (urls[k]: node k); a reconnect tries the
+ *   others in turn (nodes part, failover)
+ * @property {boolean} [markerWriter] writes its doc's marker after a kill (nodes part, failover)
  */
 
 /**
@@ -57,6 +61,13 @@ const WS_OPTS = { perMessageDeflate: false, skipUTF8Validation: true, handshakeT
  * @property {boolean} resynced
  * @property {boolean} gaveUp
  * @property {boolean | null} hadContent
+ * @property {number} node node index, -1 when not split by node
+ * @property {string[] | null} urls failover: the node URLs, tried in turn after its own node
+ * @property {boolean} markerWriter
+ * @property {boolean} markerPending failover: send the marker once resynced
+ * @property {Buffer | null} waitFor failover: the marker written after the kill
+ * @property {number} sawAt failover: shared-clock ms it first received `waitFor`
+ * @property {number} wroteAt failover: shared-clock ms it wrote its marker (a marker writer)
  */
 
 let workerIndex = 0;
@@ -75,12 +86,18 @@ const editorMsgs = new Map();
 let sendTimes = new Float64Array(0);
 /** @type {Uint16Array} */
 let delivered = new Uint16Array(0);
+/** node index of each editor (-1: latency not split into same-node / cross-node) */
+/** @type {Int16Array} */
+let editorNode = new Int16Array(0);
 
 // --- per-run state ---
 let tracking = false;
 let tStart = Infinity;
 let tEnd = -Infinity;
 let hist = new Histogram();
+/** receivers on the editor's node / on another node (when clients carry a node) */
+let histSame = new Histogram();
+let histCross = new Histogram();
 let sentTotal = 0;
 let sentMeasured = 0;
 let expectedMeasured = 0;
@@ -89,6 +106,7 @@ let dups = 0;
 let exhausted = 0;
 let catchupResets = 0;
 let maxBuffered = 0;
+/** receive time and receiver node, in pairs, per send-time key not relayed yet */
 /** @type {Map<number, number[]>} */
 let pending = new Map();
 /** @type {number[]} */
@@ -111,14 +129,15 @@ const toBuf = (data) =>
  * @param {number} key
  * @param {number} e
  * @param {number} tRecv
+ * @param {number} rnode the receiver's node (-1: not split)
  */
-function deliver(key, e, tRecv) {
+function deliver(key, e, tRecv, rnode) {
   const st = /** @type {number} */ (sendTimes[key]);
   if (st === 0) {
     // remote editor whose send time has not been relayed yet
     let p = pending.get(key);
     if (!p) pending.set(key, (p = []));
-    p.push(tRecv);
+    p.push(tRecv, rnode);
     return;
   }
   const n = /** @type {number} */ (delivered[key]) + 1;
@@ -130,6 +149,8 @@ function deliver(key, e, tRecv) {
   if (st >= tStart && st < tEnd) {
     deliveredMeasured++;
     hist.record(tRecv - st);
+    const enode = /** @type {number} */ (editorNode[e]);
+    if (rnode >= 0 && enode >= 0) (rnode === enode ? histSame : histCross).record(tRecv - st);
   }
 }
 
@@ -142,12 +163,17 @@ function onMessage(c, data) {
   const buf = toBuf(data);
   if (buf.length < 2 || buf[0] !== MESSAGE_SYNC) return;
   const sub = buf[1];
+  if (c.waitFor && !c.sawAt && buf.includes(c.waitFor)) {
+    c.sawAt = tRecv;
+    checkFailover();
+  }
   if (sub === SYNC_UPDATE) {
     if (!tracking) return;
     const self = c.editor;
+    const rnode = c.node;
     scanMarkers(buf, 2, (e, s) => {
       if (e === self || e >= editorDoc.length || s >= maxSeq) return; // own echo / foreign
-      deliver(e * maxSeq + s, e, tRecv);
+      deliver(e * maxSeq + s, e, tRecv, rnode);
     });
   } else if (sub === SYNC_STEP2 && c.onStep2) {
     c.onStep2(buf);
@@ -165,7 +191,8 @@ function setSendTime(key, t) {
   const p = pending.get(key);
   if (p) {
     pending.delete(key);
-    for (const tr of p) deliver(key, e, tr);
+    for (let i = 0; i < p.length; i += 2)
+      deliver(key, e, /** @type {number} */ (p[i]), /** @type {number} */ (p[i + 1]));
   }
 }
 
@@ -181,6 +208,8 @@ function setup(plan) {
   maxSeq = plan.maxSeq;
   editorDoc = Int32Array.from(plan.editorDoc);
   const nEditors = editorDoc.length;
+  editorNode = new Int16Array(nEditors).fill(-1);
+  for (const pc of plan.clients) if (pc.editor >= 0) editorNode[pc.editor] = pc.node ?? -1;
   /** @type {Map<number, number>} */
   const localPerDoc = new Map();
   /** @type {Map<number, number>} first editor of each doc (scenario f content check) */
@@ -218,7 +247,14 @@ function setup(plan) {
       step2At: 0,
       resynced: false,
       gaveUp: false,
-      hadContent: null
+      hadContent: null,
+      node: pc.node ?? -1,
+      urls: pc.urls ?? null,
+      markerWriter: !!pc.markerWriter,
+      markerPending: false,
+      waitFor: null,
+      sawAt: 0,
+      wroteAt: 0
     });
     if (pc.editor >= 0) editorMsgs.set(pc.editor, pregenerateEditor(pc.editor, maxSeq));
   }
@@ -322,6 +358,8 @@ async function connect(args) {
  */
 async function run(args) {
   hist = new Histogram();
+  histSame = new Histogram();
+  histCross = new Histogram();
   sentTotal = sentMeasured = expectedMeasured = deliveredMeasured = dups = 0;
   exhausted = catchupResets = maxBuffered = 0;
   pending = new Map();
@@ -413,7 +451,7 @@ async function run(args) {
   tracking = false;
   if (relayTimer) clearInterval(relayTimer);
   let pendingUnresolved = 0;
-  for (const p of pending.values()) pendingUnresolved += p.length;
+  for (const p of pending.values()) pendingUnresolved += p.length / 2;
   return {
     windowMs: tEnd - tStart,
     sentTotal,
@@ -429,7 +467,9 @@ async function run(args) {
     closeCodes: { ...closeCodes },
     drainMs,
     loop: loopStats,
-    hist: hist.toJSON()
+    hist: hist.toJSON(),
+    histSame: histSame.toJSON(),
+    histCross: histCross.toJSON()
   };
 }
 
@@ -478,6 +518,7 @@ function scheduleReconnect(c) {
   if (nowMs() > reconnectDeadline) {
     c.gaveUp = true;
     checkResync();
+    checkFailover();
     return;
   }
   setTimeout(attempt, Math.random() * jitterMs, c);
@@ -487,7 +528,15 @@ function scheduleReconnect(c) {
 function attempt(c) {
   c.attempts++;
   c.attemptAt = nowMs();
-  const ws = new WebSocket(c.url, c.wsOpts);
+  // failover: the nodes in turn, starting after its own one, at an offset that spreads the
+  // clients of a killed node over all the others
+  let url = c.url;
+  if (c.urls) {
+    const n = c.urls.length;
+    const spread = n > 1 ? 1 + (c.id % (n - 1)) : 0;
+    url = /** @type {string} */ (c.urls[(c.node + spread + c.attempts - 1) % n]);
+  }
+  const ws = new WebSocket(url, c.wsOpts);
   c.ws = ws;
   c.onStep2 = (buf) => {
     if (c.resynced) return;
@@ -495,6 +544,10 @@ function attempt(c) {
     c.resynced = true;
     c.onStep2 = null;
     c.hadContent = c.expect ? buf.includes(c.expect) : null;
+    if (c.markerPending) {
+      c.markerPending = false;
+      sendNext(c);
+    }
     checkResync();
   };
   ws.on('message', (data) => onMessage(c, data));
@@ -551,6 +604,101 @@ async function awaitResync(args) {
   };
 }
 
+// ------------------------------------------------------- failover (nodes part)
+
+/** @type {(() => void) | null} */
+let failoverWaiter = null;
+
+/**
+ * Sends the editor's next pre-generated update (its marker `~e<editor>s<seq>~`).
+ * @param {Client} c
+ */
+function sendNext(c) {
+  const m = editorMsgs.get(c.editor)?.[c.seq];
+  if (!m || !c.ws || c.ws.readyState !== WebSocket.OPEN) return false;
+  c.ws.send(m);
+  c.seq++;
+  c.wroteAt = nowMs();
+  // the server does not echo an update to its sender: the writer holds its marker once sent
+  if (c.waitFor && !c.sawAt) {
+    c.sawAt = c.wroteAt;
+    checkFailover();
+  }
+  return true;
+}
+
+function checkFailover() {
+  if (!failoverWaiter) return;
+  if (clients.every((c) => !c.waitFor || c.sawAt || c.gaveUp)) {
+    const w = failoverWaiter;
+    failoverWaiter = null;
+    w();
+  }
+}
+
+/**
+ * Arms reconnection (to the next node in turn) and says which marker every client waits for:
+ * `markerOf[doc]` is the editor that writes it, as its next update (seq 1 after a connect in
+ * mode 'update').
+ * @param {{ jitterMs: number, markerOf: Record<string, number> }} args
+ */
+function armFailover(args) {
+  armReconnect(args);
+  for (const c of clients) {
+    const w = args.markerOf[String(c.doc)];
+    c.waitFor = w === undefined ? null : Buffer.from(marker(w, 1), 'latin1');
+    c.sawAt = 0;
+    c.markerPending = false;
+  }
+  return { armed: clients.length };
+}
+
+/**
+ * After the kill: every marker writer still connected to a live node writes its marker now; one
+ * of the killed node writes it once it has resynced elsewhere (or to the restarted node).
+ * @param {{ killedNode: number }} args
+ */
+function writeMarkers(args) {
+  let now = 0;
+  let later = 0;
+  for (const c of clients) {
+    if (!c.markerWriter) continue;
+    if (c.node !== args.killedNode && sendNext(c)) now++;
+    else {
+      c.markerPending = true;
+      later++;
+    }
+  }
+  return { now, later };
+}
+
+/** @param {{ timeoutMs: number }} args */
+async function awaitFailover(args) {
+  reconnectDeadline = nowMs() + args.timeoutMs;
+  await new Promise((res) => {
+    failoverWaiter = () => res(undefined);
+    checkFailover();
+    setTimeout(() => {
+      failoverWaiter = null;
+      res(undefined);
+    }, args.timeoutMs + 500);
+  });
+  armed = false;
+  return {
+    clients: clients.map((c) => ({
+      doc: c.doc,
+      node: c.node,
+      writer: c.markerWriter,
+      wroteAt: c.wroteAt,
+      closedAt: c.closedAt,
+      attemptAt: c.attemptAt,
+      attempts: c.attempts,
+      step2At: c.step2At,
+      sawAt: c.sawAt
+    }))
+  };
+}
+
 function closeAll() {
   armed = false;
   closingAll = true;
@@ -566,7 +714,17 @@ function closeAll() {
 }
 
 /** @type {Record<string, (args: any) => any>} */
-const commands = { setup, connect, run, armReconnect, awaitResync, closeAll };
+const commands = {
+  setup,
+  connect,
+  run,
+  armReconnect,
+  awaitResync,
+  armFailover,
+  writeMarkers,
+  awaitFailover,
+  closeAll
+};
 
 process.on('message', async (/** @type {any} */ msg) => {
   if (msg?.type === 'st') {

@@ -65,8 +65,9 @@ const appNodeArgs = (ours) =>
 /**
  * Start a server and wait for its ready line.
  * @param {ServerKind} kind
- * @param {{ entry?: string, dataDir?: string, databaseUrl?: string, port?: number, verbose?: boolean, timeoutMs?: number }} [opts]
- *   databaseUrl: run our server on that PostgreSQL database (DATABASE_URL) instead of SQLite
+ * @param {{ entry?: string, dataDir?: string, databaseUrl?: string, port?: number, verbose?: boolean, timeoutMs?: number, env?: Record<string, string> }} [opts]
+ *   databaseUrl: run our server on that PostgreSQL database (DATABASE_URL) instead of SQLite;
+ *   env: added to our server's environment (the nodes part: REDIS_URL, REDIS_PREFIX, …)
  * @returns {Promise<ServerHandle>}
  */
 export async function startServer(kind, opts = {}) {
@@ -81,8 +82,11 @@ export async function startServer(kind, opts = {}) {
   delete env.NODE_OPTIONS;
   // The store is chosen by the harness, never inherited from the shell.
   delete env.DATABASE_URL;
+  delete env.REDIS_URL;
+  delete env.REDIS_PREFIX;
   if (ours) env.DATA_DIR = dataDir;
   if (ours && opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
+  if (ours) Object.assign(env, opts.env);
   if (kind === 'ours-pg' && !opts.databaseUrl) throw new Error('ours-pg needs a databaseUrl');
   const ready = ours
     ? /listening on http:\/\/127\.0\.0\.1:(\d+)/
