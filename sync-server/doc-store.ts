@@ -188,9 +188,7 @@ export class DocStore {
     if (!this.generations) return Promise.reject(new Error('rebase needs a generation store'));
     this.parse(rawName);
     const previous = this.rebaseChains.get(rawName) ?? Promise.resolve();
-    const run = previous
-      .catch(() => undefined)
-      .then(() => this.rebaseWithLease(rawName, build));
+    const run = previous.catch(() => undefined).then(() => this.rebaseWithLease(rawName, build));
     this.rebaseChains.set(rawName, run);
     const forget = () => {
       if (this.rebaseChains.get(rawName) === run) this.rebaseChains.delete(rawName);
@@ -599,7 +597,7 @@ export class DocStore {
     this.endPeerHold(rawName);
     const room = this.rooms.get(rawName);
     if (!room || !generation || generationOf(room.doc) === generation) return;
-    this.logger.warn('sync: dropping a copy from before another node\'s rebase', { doc: rawName });
+    this.logger.warn("sync: dropping a copy from before another node's rebase", { doc: rawName });
     this.dropForRebase(rawName).catch((error: unknown) => {
       this.logger.error('sync: dropping a copy from before a rebase failed', {
         doc: rawName,

@@ -202,7 +202,7 @@ describe('fan-out core', () => {
     b.docStore.release(roomB);
   });
 
-  it('[FANOUT8] a rebase on one node: the others drop the document first, the fresh one holds every node\'s updates, and a late update of the old generation is skipped', async () => {
+  it("[FANOUT8] a rebase on one node: the others drop the document first, the fresh one holds every node's updates, and a late update of the old generation is skipped", async () => {
     const bus = new MemoryBus();
     const storage = new MemoryStorage();
     const generations = new MemoryGenerationStore();

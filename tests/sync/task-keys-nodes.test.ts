@@ -8,7 +8,6 @@
  */
 import * as Y from 'yjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRuntime } from '../../entries/composition-root';
 import { openDatabase, type DatabaseTarget } from '../../src/lib/server/db/records';
 import { TASK_KEY_ADOPT_AFTER_MS } from '../../src/lib/server/board/board-extension';
 import { createLogger } from '../../src/lib/server/log';
@@ -16,11 +15,10 @@ import type { Runtime } from '../../src/lib/server/runtime';
 import { createTask, initBoard, listTasks } from '../../src/lib/shared/board/board-model';
 import { seedWorkspace } from '../helpers/accounts';
 import { connectClient, waitFor, whenSynced, type TestClient } from '../helpers/clients';
-import { TEST_SECRET_KEY, databaseTargetFor } from '../helpers/database';
-import { SHARED_REDIS_URL, uniqueRedisPrefix } from '../helpers/redis';
+import { databaseTargetFor } from '../helpers/database';
+import { uniqueRedisPrefix } from '../helpers/redis';
 import { tempDataDir } from '../helpers/sync-server';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startRuntimeNode } from '../helpers/cluster';
 
 const TASKS = 40;
 const clients: TestClient[] = [];
@@ -45,30 +43,13 @@ async function freshDatabase(ws: string) {
   return { dataDir, target, token: owner!.token };
 }
 
-/** A node on `target` and the shared Redis (`prefix`), with a websocket listener. */
+/** A node on `target` and the shared Redis (`prefix`), holding what it loads. */
 async function startNode(dataDir: string, target: Target, prefix: string): Promise<Node> {
-  const runtime = await createRuntime(
-    {
-      port: 0,
-      host: '127.0.0.1',
-      dataDir,
-      logLevel: 'error',
-      origin: undefined,
-      databaseUrl: target.databaseUrl,
-      secretKey: Buffer.from(TEST_SECRET_KEY, 'base64'),
-      redis: { url: SHARED_REDIS_URL, prefix }
-    },
-    { logger: createLogger('error'), limits: { unloadDelayMs: 600_000 } }
-  );
-  const server: Server = createServer((_, res) => res.writeHead(404).end());
-  runtime.syncServer.attach(server, { exclusive: true });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(async () => {
-    server.close();
-    server.closeAllConnections();
-    await runtime.close();
+  const node = await startRuntimeNode(dataDir, target, prefix, {
+    limits: { unloadDelayMs: 600_000 }
   });
-  return { runtime, wsUrl: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/sync` };
+  cleanups.push(() => node.close());
+  return node;
 }
 
 /**

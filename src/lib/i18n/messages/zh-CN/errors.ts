@@ -33,7 +33,8 @@ export const errors: Translation<typeof en> = {
   'error.payload_too_large': '文件或请求内容过大。',
   'error.bad_document_name': '该地址不是有效的文档。',
   'error.storage_unavailable': '保存比平时慢。更改已保留并会自动重试，请稍后再试。',
-  'error.nodes_unreachable': '暂时无法连接其他 Runboard 服务器，无法安全地完成此操作。没有做任何更改，请稍后再试。',
+  'error.nodes_unreachable':
+    '暂时无法连接其他 Runboard 服务器，无法安全地完成此操作。没有做任何更改，请稍后再试。',
   'error.bad_request': '服务器无法理解此请求。',
   'error.unauthorized': '登录已失效，请重新登录。',
   'error.method_not_allowed': '此处不支持该操作。',
