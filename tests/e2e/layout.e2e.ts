@@ -274,6 +274,8 @@ test.describe('layout', () => {
   test('outside a workspace the top bar shows the last one and leads back to its board', async ({
     browser
   }) => {
+    // Six page loads in two contexts (the API docs among them): over 30 s on a loaded CI machine.
+    test.setTimeout(60_000);
     const ws = await newWorkspace('layout-last', { member: null, name: 'Layout last' });
     const page = await openPage(browser, `/w/${ws}/board`);
     await expect(page.getByTestId('workspace-switcher-current')).toHaveText('Layout last');

@@ -164,9 +164,12 @@ export class TaskActivityStore {
           .onConflict((conflict) => conflict.columns(['workspace_id', 'id']).doNothing())
           .execute();
       }
+      // Two nodes loading the board at once both get here: the second waits on the first's row
+      // and then writes nothing (its activity rows were the same ids, also skipped).
       await trx
         .insertInto('task_activity_imports')
         .values({ workspace_id: workspaceId, imported_at: now, entries: rows.length })
+        .onConflict((conflict) => conflict.column('workspace_id').doNothing())
         .execute();
       return true;
     });
