@@ -29,7 +29,10 @@ export default defineConfig({
   retries: 0,
   workers: 2,
   reporter: 'list',
-  timeout: 30_000,
+  // A test walks several pages, often as two users; with two workers, the server and Chromium
+  // on two cores, flows that take 10 s alone took over 30 s in clean-clone CI runs. Each
+  // assertion still waits 5 s at most (below), so a real hang fails as fast as before.
+  timeout: 60_000,
   expect: { timeout: 5_000 },
   use: {
     baseURL: BASE_URL,
