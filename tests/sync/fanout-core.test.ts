@@ -107,6 +107,26 @@ function node(
 const DOC = 'ws.board';
 const items = (doc: Y.Doc) => doc.getArray<string>('array').toArray();
 
+/** The `build` of the rebases here: the fresh document gets the array's entries. */
+const copyArray = (source: Y.Doc, target: Y.Doc) =>
+  target.getArray('array').push(source.getArray('array').toArray());
+
+/** Two nodes on one bus, storage and generation store, started and hearing each other. */
+async function rebasingPair() {
+  const bus = new MemoryBus();
+  const storage = new MemoryStorage();
+  const generations = new MemoryGenerationStore();
+  const a = node(bus, storage, 'a', generations);
+  const b = node(bus, storage, 'b', generations);
+  await Promise.all([a.fanout.start(0), b.fanout.start(0)]);
+  await waitFor(
+    () => a.fanout.figures.peers === 1 && b.fanout.figures.peers === 1,
+    1_000,
+    'both hear each other'
+  );
+  return { bus, storage, generations, a, b };
+}
+
 describe('fan-out core', () => {
   it('[FANOUT5] a node loading a document subscribes first: an update stored while it reads is applied from the buffer, and never stored twice', async () => {
     const bus = new MemoryBus();
@@ -203,13 +223,7 @@ describe('fan-out core', () => {
   });
 
   it("[FANOUT8] a rebase on one node: the others drop the document first, the fresh one holds every node's updates, and a late update of the old generation is skipped", async () => {
-    const bus = new MemoryBus();
-    const storage = new MemoryStorage();
-    const generations = new MemoryGenerationStore();
-    const a = node(bus, storage, 'a', generations);
-    const b = node(bus, storage, 'b', generations);
-    await Promise.all([a.fanout.start(0), b.fanout.start(0)]);
-    await waitFor(() => a.fanout.figures.peers === 1, 1_000, 'A hears B');
+    const { bus, storage, generations, a, b } = await rebasingPair();
     const roomB = await b.docStore.acquire(DOC);
     const closed: number[] = [];
     const onB: RoomConnection = {
@@ -227,9 +241,7 @@ describe('fan-out core', () => {
     lost.getArray('array').push(['only in the store']);
     await storage.append(DOC, [Y.encodeStateAsUpdate(lost)]);
 
-    const result = await a.docStore.rebase(DOC, (source, target) =>
-      target.getArray('array').push(source.getArray('array').toArray())
-    );
+    const result = await a.docStore.rebase(DOC, copyArray);
     expect(closed).toEqual([CloseCode.DocumentReset]);
     expect(b.docStore.isLoaded(DOC)).toBe(false);
     const expected = ['from a', 'from b', 'only in the store'];
@@ -250,25 +262,13 @@ describe('fan-out core', () => {
   });
 
   it('[FANOUT9] two nodes rebasing one document at once run one after the other', async () => {
-    const bus = new MemoryBus();
-    const storage = new MemoryStorage();
-    const generations = new MemoryGenerationStore();
-    const a = node(bus, storage, 'a', generations);
-    const b = node(bus, storage, 'b', generations);
-    await Promise.all([a.fanout.start(0), b.fanout.start(0)]);
-    await waitFor(
-      () => a.fanout.figures.peers === 1 && b.fanout.figures.peers === 1,
-      1_000,
-      'both hear each other'
-    );
+    const { storage, generations, a, b } = await rebasingPair();
     await a.docStore.transact(DOC, (doc) => doc.getArray('array').push(['one', 'two']));
     const roomB = await b.docStore.acquire(DOC);
     b.docStore.release(roomB);
-    const copy = (source: Y.Doc, target: Y.Doc) =>
-      target.getArray('array').push(source.getArray('array').toArray());
     const [first, second] = await Promise.all([
-      a.docStore.rebase(DOC, copy),
-      b.docStore.rebase(DOC, copy)
+      a.docStore.rebase(DOC, copyArray),
+      b.docStore.rebase(DOC, copyArray)
     ]);
     expect(first.generation).not.toBe(second.generation);
     const records = await generations.list(DOC);
@@ -302,9 +302,7 @@ describe('fan-out core', () => {
     await a.fanout.start(0);
     await a.docStore.transact(DOC, (doc) => doc.getArray('array').push(['kept']));
     a.transport.setUp(false);
-    const copy = (source: Y.Doc, target: Y.Doc) =>
-      target.getArray('array').push(source.getArray('array').toArray());
-    await expect(a.docStore.rebase(DOC, copy)).rejects.toMatchObject({
+    await expect(a.docStore.rebase(DOC, copyArray)).rejects.toMatchObject({
       code: 'nodes_unreachable'
     });
     expect(await generations.list(DOC)).toEqual([]);
